@@ -1,0 +1,111 @@
+/**
+ * Types of the descriptor parts the validator reads. The descriptor itself is untrusted JSON:
+ * these types describe it *after* the JSON Schema check, which is why every part is optional
+ * where the specs allow it.
+ */
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export interface Constraints {
+  required?: boolean;
+  unique?: boolean;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: string | number;
+  maximum?: string | number;
+  pattern?: string;
+  enum?: JsonValue[];
+}
+
+export interface FieldDescriptor {
+  name: string;
+  type?: string;
+  format?: string;
+  title?: string;
+  description?: string;
+  constraints?: Constraints;
+  missingValues?: string[];
+  // number / integer
+  decimalChar?: string;
+  groupChar?: string;
+  bareNumber?: boolean;
+  // boolean
+  trueValues?: string[];
+  falseValues?: string[];
+  [key: string]: unknown;
+}
+
+export interface ForeignKeyDescriptor {
+  fields: string | string[];
+  reference: { resource: string; fields: string | string[]; datapackage?: string };
+}
+
+export interface TableSchemaDescriptor {
+  fields: FieldDescriptor[];
+  primaryKey?: string | string[];
+  foreignKeys?: ForeignKeyDescriptor[];
+  missingValues?: string[];
+}
+
+/** CSV Dialect (frictionless csvddf 1.2). */
+export interface DialectDescriptor {
+  delimiter?: string;
+  lineTerminator?: string;
+  quoteChar?: string;
+  doubleQuote?: boolean;
+  escapeChar?: string;
+  nullSequence?: string;
+  skipInitialSpace?: boolean;
+  header?: boolean;
+  commentChar?: string;
+  caseSensitiveHeader?: boolean;
+}
+
+export interface ResourceDescriptor {
+  name: string;
+  path?: string | string[];
+  url?: string;
+  data?: JsonValue;
+  title?: string;
+  description?: string;
+  format?: string;
+  mediatype?: string;
+  encoding?: string;
+  bytes?: number;
+  hash?: string;
+  schema?: TableSchemaDescriptor;
+  dialect?: DialectDescriptor;
+  [key: string]: unknown;
+}
+
+/** A mapping attribute: an array of references "resource-glob/field" or bare "field". */
+export type MappingAttribute = string[];
+export type AttributeMap = Record<string, MappingAttribute>;
+
+export interface MappingDescriptor {
+  transaction?: { value?: { currency?: string; factor?: number }; attributes?: AttributeMap };
+  taxonomy?: { attributes?: Record<string, AttributeMap> };
+  entity?: { attributes?: Record<string, AttributeMap> };
+  project?: { attributes?: AttributeMap };
+  [key: string]: unknown;
+}
+
+export interface PackageDescriptor {
+  name?: string;
+  title?: string;
+  profile?: string;
+  profiles?: string[];
+  owner?: string;
+  location?: string | string[];
+  granularity?: string;
+  direction?: string;
+  status?: string;
+  mapping?: MappingDescriptor;
+  model?: JsonObject;
+  resources: ResourceDescriptor[];
+  [key: string]: unknown;
+}
+
+/** What a descriptor says it is. */
+export type PackageKind = 'openspending' | 'tabular' | 'data-package' | 'fiscal';

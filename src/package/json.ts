@@ -1,0 +1,489 @@
+/**
+ * Safe loading of a JSON document (a `datapackage.json`): strict JSON only, bounded in size and
+ * nesting, with every problem located by line and column, and a `locate()` that maps a JSON
+ * pointer back to the text for later (schema, mapping) problems.
+ */
+
+import { getNodePath, parseTree, printParseErrorCode } from 'jsonc-parser';
+import type { Node, ParseError } from 'jsonc-parser';
+import { pointerOf, problem, truncateCell } from '../validate/problem.ts';
+import type { Problem } from '../validate/problem.ts';
+
+/** A position in the text, both 1-based; columns count UTF-16 code units after a stripped BOM. */
+export interface JsonLocation {
+  line: number;
+  column: number;
+}
+
+export interface JsonDocument {
+  /** The parsed value (JSON.parse semantics: own properties only, so '__proto__' can never pollute), or undefined when the text is not valid JSON. */
+  value: unknown;
+  /** Line:column of the value at a JSON pointer (RFC 6901, '' = root); for a pointer that does not exist, the location of its deepest existing ancestor. For a member, point at the member's key. */
+  locate(pointer: string): JsonLocation;
+  /** descriptor-error problems, each with path, pointer (when known), lineNumber and columnNumber. */
+  problems: Problem[];
+}
+
+export interface ParseJsonOptions {
+  /** File the text came from, relative to the package root; copied onto every problem. */
+  path: string;
+  /** Largest accepted size in bytes (UTF-8). Default 10 MiB. */
+  maxBytes?: number;
+  /** Deepest accepted nesting of objects and arrays (the root container is depth 1). Default 64. */
+  maxDepth?: number;
+}
+
+export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_MAX_DEPTH = 64;
+
+/** Keys that are refused: harmless to JSON.parse, dangerous to any code that later merges objects. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Parse a JSON document strictly (no comments, no trailing commas). Never throws: every defect is a
+ * `descriptor-error` problem. `value` is undefined when the text is too big, too deep or not JSON.
+ */
+export function parseJsonDocument(input: string | Uint8Array, options: ParseJsonOptions): JsonDocument {
+  const { path } = options;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const problems: Problem[] = [];
+
+  const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
+  if (size > maxBytes) {
+    problems.push(
+      problem(
+        'descriptor-error',
+        `${path} is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} limit for a descriptor; ` +
+          'move inline data out of the descriptor into CSV resources',
+        { path, lineNumber: 1, columnNumber: 1 },
+      ),
+    );
+    return { value: undefined, locate: () => ({ line: 1, column: 1 }), problems };
+  }
+
+  let text: string;
+  let utf8Problem: { offset: number; byte: number; count: number } | undefined;
+  if (typeof input === 'string') {
+    text = input;
+  } else {
+    const decoded = decodeUtf8(input);
+    text = decoded.text;
+    utf8Problem = decoded.invalid;
+  }
+  if (text.charCodeAt(0) === 0xfeff) {
+    text = text.slice(1);
+    if (utf8Problem) utf8Problem.offset -= 1;
+  }
+  const lines = new LineIndex(text);
+
+  if (utf8Problem) {
+    const at = lines.locationOf(utf8Problem.offset);
+    const more = utf8Problem.count > 1 ? ` (${utf8Problem.count} invalid sequences in all)` : '';
+    problems.push(
+      problem(
+        'descriptor-error',
+        `${path} is not valid UTF-8: byte 0x${utf8Problem.byte.toString(16).padStart(2, '0').toUpperCase()} ` +
+          `does not start a valid character${more}; save the file as UTF-8`,
+        { path, lineNumber: at.line, columnNumber: at.column },
+      ),
+    );
+  }
+
+  // Cheap, non-recursive guard before anything recursive (jsonc-parser, JSON.parse, tree walks).
+  const tooDeep = findTooDeep(text, maxDepth);
+  if (tooDeep !== undefined) {
+    const at = lines.locationOf(tooDeep);
+    problems.push(
+      problem(
+        'descriptor-error',
+        `${path} nests objects and arrays more than ${maxDepth} levels deep; flatten the structure ` +
+          '(a descriptor never needs this depth)',
+        { path, lineNumber: at.line, columnNumber: at.column },
+      ),
+    );
+    return { value: undefined, locate: () => ({ line: 1, column: 1 }), problems };
+  }
+
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const locate = (pointer: string): JsonLocation => lines.locationOf(offsetOfPointer(root, pointer));
+
+  const first = errors[0];
+  if (first !== undefined) {
+    const { offset, message } = describeSyntaxError(text, first);
+    const at = lines.locationOf(offset);
+    problems.push(
+      problem('descriptor-error', `${path} is not valid JSON: ${message}`, {
+        path,
+        lineNumber: at.line,
+        columnNumber: at.column,
+      }),
+    );
+    return { value: undefined, locate, problems };
+  }
+
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    // jsonc-parser accepted what JSON.parse refuses: report JSON.parse's own words.
+    const reason = e instanceof Error ? e.message : String(e);
+    const position = /position (\d+)/.exec(reason);
+    const at = lines.locationOf(position?.[1] !== undefined ? Number(position[1]) : 0);
+    problems.push(
+      problem('descriptor-error', `${path} is not valid JSON: ${reason}; fix the syntax`, {
+        path,
+        lineNumber: at.line,
+        columnNumber: at.column,
+      }),
+    );
+    return { value: undefined, locate, problems };
+  }
+
+  if (root !== undefined) {
+    const forbidden = checkKeys(root, path, lines, problems);
+    if (forbidden) removeForbiddenKeys(value);
+  }
+  return { value, locate, problems };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lines and columns
+
+class LineIndex {
+  /** Offsets at which each line starts; a line ends at \n, \r\n or a lone \r. */
+  private readonly starts: number[] = [0];
+
+  constructor(private readonly text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x0a) this.starts.push(i + 1);
+      else if (c === 0x0d) {
+        if (text.charCodeAt(i + 1) === 0x0a) i++;
+        this.starts.push(i + 1);
+      }
+    }
+  }
+
+  locationOf(offset: number): JsonLocation {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] ?? 0) <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: o - (this.starts[lo] ?? 0) + 1 };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// UTF-8
+
+/** Decode strictly when possible; otherwise decode with U+FFFD and say where the first bad byte was. */
+function decodeUtf8(bytes: Uint8Array): { text: string; invalid?: { offset: number; byte: number; count: number } } {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes) };
+  } catch {
+    const lenient = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+    const text = lenient.decode(bytes);
+    const { first, count } = scanInvalidUtf8(bytes);
+    // Everything before `first` is valid UTF-8, so its decoded length is the text offset.
+    const offset = lenient.decode(bytes.subarray(0, first)).length;
+    return { text, invalid: { offset, byte: bytes[first] ?? 0, count } };
+  }
+}
+
+/** Byte offset of the first invalid UTF-8 sequence (WHATWG rules) and how many there are. */
+function scanInvalidUtf8(bytes: Uint8Array): { first: number; count: number } {
+  let first = -1;
+  let count = 0;
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] ?? 0;
+    let need = 0;
+    let lower = 0x80;
+    let upper = 0xbf;
+    if (b < 0x80) {
+      i++;
+      continue;
+    } else if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) lower = 0xa0;
+      if (b === 0xed) upper = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) lower = 0x90;
+      if (b === 0xf4) upper = 0x8f;
+    }
+    let ok = need > 0;
+    let j = 1;
+    for (; ok && j <= need; j++) {
+      const c = bytes[i + j];
+      if (c === undefined || c < lower || c > upper) ok = false;
+      lower = 0x80;
+      upper = 0xbf;
+    }
+    if (ok) {
+      i += need + 1;
+    } else {
+      if (first < 0) first = i;
+      count++;
+      // Skip the lead byte and the continuation bytes that were valid so far (as a decoder would).
+      i += Math.max(1, j - 1);
+    }
+  }
+  return { first: Math.max(first, 0), count };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Depth pre-scan
+
+/** Offset of the first '[' or '{' deeper than maxDepth, outside strings; undefined when within. */
+function findTooDeep(text: string, maxDepth: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22 /* " */) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      depth++;
+      if (depth > maxDepth) return i;
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
+      if (depth > 0) depth--;
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Syntax errors
+
+function describeSyntaxError(text: string, error: ParseError): { offset: number; message: string } {
+  const { offset, length } = error;
+  const found = text.slice(offset, offset + Math.max(length, 1));
+  const shown = found === '' ? 'the end of the file' : JSON.stringify(truncateCell(found));
+  const atEnd = offset >= text.length;
+  const prev = previousNonSpace(text, offset);
+  const code = printParseErrorCode(error.error);
+
+  if ((code === 'PropertyNameExpected' || code === 'ValueExpected') && (found === '}' || found === ']') && prev !== undefined && text[prev] === ',') {
+    return {
+      offset: prev,
+      message: `trailing comma before "${found}"; JSON allows no comma after the last item, remove it`,
+    };
+  }
+  switch (code) {
+    case 'InvalidCommentToken':
+    case 'UnexpectedEndOfComment':
+      return { offset, message: 'comments are not allowed in JSON; remove the comment' };
+    case 'InvalidSymbol':
+      if (found.startsWith("'")) {
+        return { offset, message: `found ${shown}: JSON strings use double quotes, replace the single quotes` };
+      }
+      if (prev !== undefined && (text[prev] === '{' || text[prev] === ',') && /^[A-Za-z_$]/.test(found)) {
+        return {
+          offset,
+          message: `found ${shown} where a property name or value belongs: property names and strings must be double-quoted, e.g. "${truncateCell(found)}"`,
+        };
+      }
+      return {
+        offset,
+        message: `unexpected ${shown}; a JSON value is a double-quoted string, a number, true, false, null, an object or an array`,
+      };
+    case 'InvalidNumberFormat':
+    case 'UnexpectedEndOfNumber':
+      return { offset, message: `invalid number ${shown}; write numbers like 12, -3.5 or 1e6 (no trailing dot, no leading zeros)` };
+    case 'PropertyNameExpected':
+      return { offset, message: `expected a double-quoted property name, found ${shown}` };
+    case 'ValueExpected':
+      if (text.trim() === '') return { offset, message: 'the file is empty; a descriptor is a JSON object' };
+      return atEnd
+        ? { offset, message: 'the file ends where a value is expected; it is truncated or a value is missing' }
+        : { offset, message: `expected a value, found ${shown}` };
+    case 'ColonExpected':
+      return { offset, message: `expected ":" after the property name, found ${shown}` };
+    case 'CommaExpected': {
+      const number = prev !== undefined ? numberEndingAt(text, prev) : undefined;
+      if (number !== undefined && /^-?0$/.test(number) && /^[0-9]/.test(found)) {
+        return { offset, message: `numbers must not have leading zeros (found ${number}${found}); remove the zero or quote the value` };
+      }
+      return { offset, message: `expected "," between items, found ${shown}; add the missing comma` };
+    }
+    case 'CloseBraceExpected':
+      return atEnd
+        ? { offset, message: 'the file ends inside an object; add the missing "}" (the file may be truncated)' }
+        : { offset, message: `expected "," or "}" in an object, found ${shown}` };
+    case 'CloseBracketExpected':
+      return atEnd
+        ? { offset, message: 'the file ends inside an array; add the missing "]" (the file may be truncated)' }
+        : { offset, message: `expected "," or "]" in an array, found ${shown}` };
+    case 'EndOfFileExpected':
+      return { offset, message: `unexpected ${shown} after the end of the JSON value; a descriptor holds exactly one JSON object, remove the extra text` };
+    case 'UnexpectedEndOfString':
+      return { offset, message: 'a string is not closed; add the closing double quote' };
+    case 'InvalidUnicode':
+      return { offset, message: `invalid \\u escape in ${shown}; use exactly four hex digits, e.g. \\u00e9` };
+    case 'InvalidEscapeCharacter':
+      return {
+        offset,
+        message: `invalid escape in ${shown}; the valid escapes are \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX (write a backslash as \\\\)`,
+      };
+    case 'InvalidCharacter': {
+      for (let i = offset; i < offset + length; i++) {
+        const c = text.charCodeAt(i);
+        if (c < 0x20) {
+          const hex = c.toString(16).padStart(4, '0');
+          return { offset: i, message: `control character U+${hex.toUpperCase()} inside a string; escape it (e.g. \\n, \\t or \\u${hex})` };
+        }
+      }
+      return { offset, message: `invalid character in ${shown}` };
+    }
+    default:
+      return { offset, message: `unexpected ${shown}` };
+  }
+}
+
+function previousNonSpace(text: string, offset: number): number | undefined {
+  for (let i = offset - 1; i >= 0; i--) {
+    if (!/\s/.test(text[i] ?? '')) return i;
+  }
+  return undefined;
+}
+
+function numberEndingAt(text: string, end: number): string | undefined {
+  let start = end;
+  while (start >= 0 && /[-0-9.eE+]/.test(text[start] ?? '')) start--;
+  return start === end ? undefined : text.slice(start + 1, end + 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys: duplicates and forbidden names
+
+/** Report duplicate and forbidden keys; true when a forbidden key was found. Iterative: no stack limit. */
+function checkKeys(root: Node, path: string, lines: LineIndex, out: Problem[]): boolean {
+  let forbidden = false;
+  const problems: Problem[] = [];
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    if (node.type === 'object') {
+      const seen = new Map<string, Node>();
+      for (const member of node.children ?? []) {
+        const keyNode = member.children?.[0];
+        if (keyNode === undefined) continue;
+        const key = String(keyNode.value);
+        const earlier = seen.get(key);
+        seen.set(key, keyNode);
+        const isForbidden = FORBIDDEN_KEYS.has(key);
+        if (!isForbidden && earlier === undefined) continue;
+        // Only now (rarely) pay for the path: getNodePath walks up and scans arrays.
+        const at = lines.locationOf(keyNode.offset);
+        const parentPath = getNodePath(node);
+        const extra = { path, pointer: pointerOf(...parentPath, key), lineNumber: at.line, columnNumber: at.column };
+        const where = parentPath.length === 0 ? 'the top-level object' : parentPath.map(String).join('/');
+        if (isForbidden) {
+          forbidden = true;
+          problems.push(
+            problem(
+              'descriptor-error',
+              `key "${key}" in ${where} is refused (it can corrupt objects in the tools that read descriptors) ` +
+                'and was dropped; rename or remove it',
+              extra,
+            ),
+          );
+        }
+        if (earlier !== undefined) {
+          const before = lines.locationOf(earlier.offset);
+          problems.push(
+            problem(
+              'descriptor-error',
+              `duplicate key "${truncateCell(key)}" in ${where} (first at line ${before.line}, column ${before.column}); ` +
+                'JSON.parse keeps only the last one, so the earlier value is silently lost; remove one of them',
+              extra,
+            ),
+          );
+        }
+      }
+    }
+    const children = node.children ?? [];
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
+      if (child !== undefined && (child.type === 'object' || child.type === 'array' || child.type === 'property')) {
+        stack.push(child);
+      }
+    }
+  }
+  problems.sort((a, b) => (a.lineNumber ?? 0) - (b.lineNumber ?? 0) || (a.columnNumber ?? 0) - (b.columnNumber ?? 0));
+  out.push(...problems);
+  return forbidden;
+}
+
+function removeForbiddenKeys(value: unknown): void {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (Array.isArray(v)) {
+      for (const item of v) stack.push(item);
+    } else if (v !== null && typeof v === 'object') {
+      const object = v as Record<string, unknown>;
+      for (const key of Object.keys(object)) {
+        if (FORBIDDEN_KEYS.has(key)) delete object[key];
+        else stack.push(object[key]);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pointers
+
+/** Decode an RFC 6901 pointer into tokens; undefined for a malformed one. */
+export function parsePointer(pointer: string): string[] | undefined {
+  if (pointer === '') return [];
+  if (!pointer.startsWith('/')) return undefined;
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function offsetOfPointer(root: Node | undefined, pointer: string): number {
+  if (root === undefined) return 0;
+  const tokens = parsePointer(pointer) ?? [];
+  let node = root;
+  let offset = root.offset;
+  for (const token of tokens) {
+    if (node.type === 'object') {
+      let member: Node | undefined;
+      // The last duplicate wins, as with JSON.parse.
+      for (const m of node.children ?? []) if (m.children?.[0]?.value === token) member = m;
+      const valueNode = member?.children?.[1];
+      if (member === undefined) break;
+      offset = member.offset;
+      if (valueNode === undefined) break;
+      node = valueNode;
+    } else if (node.type === 'array') {
+      if (!/^(0|[1-9][0-9]*)$/.test(token)) break;
+      const item = node.children?.[Number(token)];
+      if (item === undefined) break;
+      offset = item.offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(n % 1024 === 0 ? 0 : 1)} KiB`;
+  return `${n} bytes`;
+}

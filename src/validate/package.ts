@@ -1,0 +1,254 @@
+/**
+ * Validate a whole package: the descriptor (JSON, schema, profile, semantics), then one streaming
+ * pass per resource, in an order that lets foreign keys be checked as rows stream by.
+ */
+
+import { performance } from 'node:perf_hooks';
+import type { PackageDescriptor, PackageKind, ResourceDescriptor } from '../package/descriptor.ts';
+import { normalizeDrift } from '../package/drift.ts';
+import { parseJsonDocument } from '../package/json.ts';
+import { detectProfile, type ProfileInfo } from '../package/profiles.ts';
+import { isRemote, SourceError, type PackageSource } from '../package/source.ts';
+import { checkDescriptorSchema } from './descriptor/schema.ts';
+import { checkSemantics } from './descriptor/semantic.ts';
+import { pointerOf, problem, type Problem } from './problem.ts';
+import { ProblemSink, type Report, type ResourceReport } from './report.ts';
+import {
+  foreignKeyProblem,
+  validateInlineTable,
+  validateTable,
+  type ForeignKeyCheck,
+  type RowObserver,
+  type TableOutcome,
+  type TablePart,
+  type TableTask,
+} from './table/table.ts';
+
+export interface ValidateOptions {
+  /** Warnings count as errors. */
+  strict?: boolean;
+  /** Problems listed per resource (and for the descriptor); all are counted. Default 1000. */
+  maxErrors?: number;
+  /** The GitHub owner of the dataset, when known: the descriptor's `owner` must match. */
+  repositoryOwner?: string;
+  /** Row observers for a resource (e.g. aggregates), fed in the same pass. */
+  observers?: (resource: ResourceDescriptor, index: number) => RowObserver[] | undefined;
+}
+
+export interface Validation {
+  report: Report;
+  /** The descriptor in canonical form (drift normalized), when it could be read. */
+  descriptor: PackageDescriptor | null;
+  profile: ProfileInfo | null;
+}
+
+/** Validate a package; the report says everything found. */
+export async function validatePackage(source: PackageSource, options: ValidateOptions = {}): Promise<Report> {
+  return (await validatePackageDetailed(source, options)).report;
+}
+
+export async function validatePackageDetailed(source: PackageSource, options: ValidateOptions = {}): Promise<Validation> {
+  const started = performance.now();
+  const sink = new ProblemSink(options.maxErrors ?? 1000, options.strict ?? false);
+  const descPath = source.descriptorPath;
+  const doc = parseJsonDocument(await source.readDescriptor(), { path: descPath });
+  sink.addAll(doc.problems);
+
+  const finish = (kind: PackageKind | null, resources: ResourceReport[], descriptor: PackageDescriptor | null, profile: ProfileInfo | null): Validation => {
+    const report = buildReport(source, sink, kind, resources, performance.now() - started);
+    return { report, descriptor, profile };
+  };
+
+  if (doc.value === undefined) return finish(null, [], null, null);
+  if (typeof doc.value !== 'object' || doc.value === null || Array.isArray(doc.value)) {
+    sink.add(problem('descriptor-error', `${descPath} must hold a JSON object (a Data Package descriptor), not ${Array.isArray(doc.value) ? 'an array' : typeof doc.value}`, { path: descPath, pointer: '', lineNumber: 1, columnNumber: 1 }));
+    return finish(null, [], null, null);
+  }
+
+  const profile = detectProfile(doc.value);
+  const drift = normalizeDrift(doc.value);
+  const descriptor = drift.descriptor as PackageDescriptor;
+  const located = (ps: Problem[]): Problem[] =>
+    ps.map((p) => {
+      if (p.pointer === undefined) return { path: descPath, ...p };
+      const at = doc.locate(p.pointer);
+      return { ...p, path: descPath, lineNumber: at.line, columnNumber: at.column };
+    });
+  sink.addAll(located(drift.problems));
+  sink.addAll(located(checkDescriptorSchema(descriptor, { tabular: profile.tabular, openspending: profile.openspending })));
+  sink.addAll(located(checkSemantics(descriptor, { profile, repositoryOwner: options.repositoryOwner })));
+
+  const resources = Array.isArray(descriptor.resources) ? descriptor.resources : [];
+  const reports = await validateResources(source, resources, sink, options);
+  return finish(profile.kind, reports, descriptor, profile);
+}
+
+interface ResourcePlan {
+  index: number;
+  resource: ResourceDescriptor;
+  foreignKeys: Array<{ fields: string[]; reference: { resource: string; fields: string[] } }>;
+  collect: string[][];
+}
+
+const asList = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** Can the table pass read this resource's schema without tripping over its shape? */
+function readableSchema(r: ResourceDescriptor): boolean {
+  if (r.schema === undefined) return true;
+  const s = r.schema as unknown;
+  if (typeof s !== 'object' || s === null || Array.isArray(s)) return false;
+  const fields = (s as { fields?: unknown }).fields;
+  return Array.isArray(fields) && fields.every((f) => typeof f === 'object' && f !== null && typeof (f as { name?: unknown }).name === 'string');
+}
+
+async function validateResources(source: PackageSource, resources: ResourceDescriptor[], sink: ProblemSink, options: ValidateOptions): Promise<ResourceReport[]> {
+  const plans: ResourcePlan[] = [];
+  const byName = new Map<string, ResourcePlan>();
+  resources.forEach((resource, index) => {
+    if (typeof resource !== 'object' || resource === null || typeof resource.name !== 'string') return;
+    const fks = Array.isArray(resource.schema?.foreignKeys) ? resource.schema.foreignKeys : [];
+    const plan: ResourcePlan = {
+      index,
+      resource,
+      foreignKeys: fks
+        .filter((fk) => fk && typeof fk === 'object' && fk.reference && typeof fk.reference === 'object')
+        .map((fk) => ({ fields: asList(fk.fields), reference: { resource: typeof fk.reference.resource === 'string' ? fk.reference.resource : '', fields: asList(fk.reference.fields) } })),
+      collect: [],
+    };
+    plans.push(plan);
+    if (!byName.has(resource.name)) byName.set(resource.name, plan);
+  });
+  // Who needs which keys of whom.
+  for (const p of plans) {
+    for (const fk of p.foreignKeys) {
+      const target = fk.reference.resource === '' ? p : byName.get(fk.reference.resource);
+      if (!target) continue;
+      const key = fk.reference.fields.join(',');
+      if (!target.collect.some((c) => c.join(',') === key)) target.collect.push(fk.reference.fields);
+    }
+  }
+
+  const outcomes = new Map<ResourcePlan, TableOutcome | null>();
+  const tasks = new Map<ResourcePlan, TableTask>();
+  const keysOf = (name: string, fields: string[]): Set<string> | null => {
+    const target = byName.get(name);
+    const out = target ? outcomes.get(target) : undefined;
+    return out?.keys.get(fields.join(',')) ?? null;
+  };
+
+  for (const plan of topologicalOrder(plans, byName)) {
+    const { resource, index } = plan;
+    const checks: ForeignKeyCheck[] = plan.foreignKeys.map((fk) => ({
+      fields: fk.fields,
+      reference: fk.reference,
+      keys: fk.reference.resource === '' || fk.reference.resource === resource.name ? null : keysOf(fk.reference.resource, fk.reference.fields),
+    }));
+    const task: TableTask = { resource, index, sink, collect: plan.collect, foreignKeys: checks, observers: options.observers?.(resource, index) };
+    tasks.set(plan, task);
+    outcomes.set(plan, await validateOneResource(source, task, sink));
+  }
+
+  // Foreign keys whose targets were read after them (cycles).
+  for (const [plan, out] of outcomes) {
+    if (!out) continue;
+    const task = tasks.get(plan)!;
+    for (const d of out.deferred) {
+      const fk = task.foreignKeys[d.fk]!;
+      const keys = keysOf(fk.reference.resource, fk.reference.fields);
+      if (keys && !keys.has(d.key)) sink.add(foreignKeyProblem(plan.resource.name, d.path, fk, d));
+    }
+  }
+
+  return plans.map((plan) => {
+    const out = outcomes.get(plan) ?? null;
+    const counts = sink.countsOf(plan.resource.name);
+    const path = Array.isArray(plan.resource.path) ? (plan.resource.path[0] ?? null) : (plan.resource.path ?? null);
+    return {
+      name: plan.resource.name,
+      path: typeof path === 'string' ? path : null,
+      valid: counts.errors === 0,
+      rows: out?.rows ?? 0,
+      bytes: out?.bytes ?? 0,
+      errors: counts.errors,
+      warnings: counts.warnings,
+      truncated: counts.truncated,
+    };
+  });
+}
+
+/** Referenced resources first, so foreign keys are checked while rows stream by. */
+function topologicalOrder(plans: ResourcePlan[], byName: Map<string, ResourcePlan>): ResourcePlan[] {
+  const order: ResourcePlan[] = [];
+  const state = new Map<ResourcePlan, 'visiting' | 'done'>();
+  const visit = (p: ResourcePlan): void => {
+    if (state.has(p)) return; // done, or a cycle: its keys get checked after the pass
+    state.set(p, 'visiting');
+    for (const fk of p.foreignKeys) {
+      const t = byName.get(fk.reference.resource);
+      if (t && t !== p) visit(t);
+    }
+    state.set(p, 'done');
+    order.push(p);
+  };
+  plans.forEach(visit);
+  return order;
+}
+
+async function validateOneResource(source: PackageSource, task: TableTask, sink: ProblemSink): Promise<TableOutcome | null> {
+  const { resource, index } = task;
+  const at = (msg: string, code: Problem['code'], prop: string, severity: Problem['severity'] = 'error'): null => {
+    sink.add(problem(code, msg, { resource: resource.name, pointer: pointerOf('resources', index, prop), severity }));
+    return null;
+  };
+  if (!readableSchema(resource)) return at(`resource "${resource.name}": the schema cannot be read (see the descriptor errors); its rows were not checked`, 'descriptor-error', 'schema', 'warning');
+  if (resource.data !== undefined && resource.path === undefined) return validateInlineTable(task);
+  const paths = asList(resource.path);
+  if (paths.length === 0) return null; // the descriptor checks already say a path is missing
+  const format = typeof resource.format === 'string' ? resource.format.toLowerCase() : '';
+  const parts: TablePart[] = [];
+  for (const path of paths) {
+    if (isRemote(path)) {
+      return at(`resource "${resource.name}": ${path} is remote and was not fetched, so its rows were not checked; keep the data in the repository`, 'scheme-error', 'path', 'warning');
+    }
+    if (!/\.(csv|tsv|txt)$/i.test(path) && format !== 'csv' && format !== 'tsv') {
+      return null; // not tabular text: the semantic checks report the path
+    }
+    try {
+      parts.push({ path, file: await source.open(path) });
+    } catch (e) {
+      if (!(e instanceof SourceError)) throw e;
+      sink.add(problem(e.code, `resource "${resource.name}": ${e.message}`, { resource: resource.name, path, pointer: pointerOf('resources', index, 'path') }));
+      return null;
+    }
+  }
+  return validateTable(parts, task);
+}
+
+function buildReport(source: PackageSource, sink: ProblemSink, kind: PackageKind | null, resources: ResourceReport[], ms: number): Report {
+  const order = new Map(resources.map((r, i) => [r.name, i + 1]));
+  const rank = (p: Problem): number => (p.resource === undefined ? 0 : (order.get(p.resource) ?? 0));
+  const sorted = (ps: Problem[]): Problem[] =>
+    ps
+      .map((p, i) => ({ p, i }))
+      .sort((a, b) => rank(a.p) - rank(b.p) || (a.p.rowNumber ?? 0) - (b.p.rowNumber ?? 0) || a.i - b.i)
+      .map((x) => x.p);
+  const errors = sorted(sink.errors);
+  const warnings = sorted(sink.warnings);
+  return {
+    valid: sink.errorCount === 0,
+    kind,
+    root: source.root,
+    descriptor: source.descriptorPath,
+    errors,
+    warnings,
+    stats: {
+      resources: resources.length,
+      rows: resources.reduce((n, r) => n + r.rows, 0),
+      bytes: resources.reduce((n, r) => n + r.bytes, 0),
+      errors: sink.errorCount,
+      warnings: sink.warningCount,
+      seconds: Math.round(ms) / 1000,
+    },
+    resources,
+  };
+}

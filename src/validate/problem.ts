@@ -1,0 +1,98 @@
+/**
+ * Problems: the one shape every check reports. Codes follow frictionless-py's names where
+ * frictionless has one (so its users recognise them) and add ours for the rest.
+ */
+
+export type Severity = 'error' | 'warning';
+
+/** Problem codes and what each means. The catalogue is the single list of codes. */
+export const PROBLEM_CATALOGUE = {
+  // descriptor level (ours)
+  'descriptor-error': 'The descriptor is not valid JSON, or breaks the Data Package / Table Schema rules.',
+  'profile-error': 'The descriptor breaks a rule of a profile it declares (e.g. OpenSpending, OSEP-04).',
+  'mapping-error': 'A mapping reference does not resolve to a resource field, or a required mapping attribute is missing.',
+  'path-error': 'A resource path is absolute, leaves the dataset, goes through a symlink out of it, or is not a CSV.',
+  'lfs-error': 'A file is a git-LFS pointer, not its content; or its LFS content does not match the pointer.',
+  'spec-drift': 'A form from the OSEP-04 examples that differs from the canonical one; accepted, with the canonical form named.',
+  'source-error': 'A data file could not be read (missing, not a file, remote and not allowed).',
+  'scheme-error': 'A resource points at a remote URL and remote fetching is not allowed.',
+  'owner-mismatch': 'The descriptor owner is not the repository owner.',
+  // table level (frictionless names)
+  'encoding-error': 'The file is not valid in its declared encoding (UTF-8 by default), or contains a NUL byte.',
+  'blank-label': 'A header label is empty.',
+  'duplicate-label': 'A header label repeats an earlier one.',
+  'incorrect-label': 'A header label differs from the schema field name at its position.',
+  'missing-label': 'The header has fewer labels than the schema has fields.',
+  'extra-label': 'The header has more labels than the schema has fields.',
+  'blank-row': 'A row has no values at all.',
+  'missing-cell': 'A row has fewer cells than the header.',
+  'extra-cell': 'A row has more cells than the header.',
+  'type-error': 'A cell cannot be read as its field type and format.',
+  'constraint-error': 'A cell breaks a field constraint (required, enum, minimum, pattern, ...).',
+  'unique-error': 'A cell repeats a value in a field that must be unique.',
+  'primary-key': 'A row repeats the primary key of an earlier row, or has a null in it.',
+  'foreign-key': 'A row references a key that does not exist in the referenced resource.',
+  'byte-count': 'The file size differs from the declared `bytes`.',
+  'hash-count': 'The file hash differs from the declared `hash`.',
+  'error-limit': 'More problems were found than reported; the counts are complete.',
+} as const;
+
+export type ProblemCode = keyof typeof PROBLEM_CATALOGUE;
+
+/**
+ * One problem, flat. Field names follow frictionless's report (`rowNumber`, `fieldName`, ...),
+ * plus `lineNumber`: the physical line in the file where the record starts (it differs from the
+ * row when quoted cells span lines).
+ */
+export interface Problem {
+  code: ProblemCode;
+  severity: Severity;
+  /** What is wrong, where, and what to do about it. */
+  message: string;
+  /** Resource name, when the problem belongs to a resource. */
+  resource?: string;
+  /** File the problem is in, relative to the package root (POSIX separators). */
+  path?: string;
+  /** frictionless's row count: the header is row 1. */
+  rowNumber?: number;
+  /** Physical line (1-based) in `path`. */
+  lineNumber?: number;
+  /** Column (1-based) in the line, for descriptor problems. */
+  columnNumber?: number;
+  fieldName?: string;
+  /** 1-based position of the field / cell. */
+  fieldNumber?: number;
+  /** JSON pointer into the descriptor (RFC 6901). */
+  pointer?: string;
+  /** The offending value, truncated. */
+  cell?: string;
+}
+
+const CELL_LIMIT = 120;
+
+/** Truncate an offending value for display in a report. */
+export function truncateCell(value: string): string {
+  return value.length > CELL_LIMIT ? `${value.slice(0, CELL_LIMIT)}…` : value;
+}
+
+/** Build a problem; `cell` is truncated. */
+export function problem(
+  code: ProblemCode,
+  message: string,
+  extra: Omit<Problem, 'code' | 'message' | 'severity'> & { severity?: Severity } = {},
+): Problem {
+  const p: Problem = { code, severity: extra.severity ?? 'error', message, ...extra };
+  p.severity = extra.severity ?? 'error';
+  if (p.cell !== undefined) p.cell = truncateCell(p.cell);
+  return p;
+}
+
+/** Escape one JSON pointer token (RFC 6901). */
+export function pointerToken(token: string | number): string {
+  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Join tokens into a JSON pointer. */
+export function pointerOf(...tokens: Array<string | number>): string {
+  return tokens.map((t) => `/${pointerToken(t)}`).join('');
+}

@@ -1,0 +1,56 @@
+/** The human report: problems grouped per resource, with file:line locations. */
+
+import type { Problem } from '../problem.ts';
+import type { Report } from '../report.ts';
+import { KIND_TITLES, problemLocation } from './location.ts';
+
+export interface TextOptions {
+  color: boolean;
+}
+
+const paint = (on: boolean, code: number) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+
+export function renderText(report: Report, options: TextOptions): string {
+  const red = paint(options.color, 31);
+  const yellow = paint(options.color, 33);
+  const green = paint(options.color, 32);
+  const dim = paint(options.color, 2);
+  const bold = paint(options.color, 1);
+  const out: string[] = [];
+  const kind = report.kind ? KIND_TITLES[report.kind] : 'package';
+  const descriptorFile = report.root === '.' ? report.descriptor : `${report.root}/${report.descriptor}`;
+  const verdict = report.valid ? green('valid') : red('INVALID');
+  out.push(`${bold(descriptorFile)} (${kind}): ${verdict}`);
+
+  const line = (p: Problem): string => {
+    const sev = p.severity === 'error' ? red('error  ') : yellow('warning');
+    const where = p.rowNumber !== undefined ? ` row ${p.rowNumber}` : p.pointer ? ` ${p.pointer || '/'}` : '';
+    return `  ${dim(problemLocation(report, p))}${dim(where)}  ${sev} ${bold(p.code)}  ${p.message}`;
+  };
+  const all = [...report.errors, ...report.warnings];
+  const descriptorProblems = all.filter((p) => p.resource === undefined);
+  if (descriptorProblems.length) {
+    out.push('', bold('descriptor'));
+    for (const p of descriptorProblems) out.push(line(p));
+  }
+  for (const r of report.resources) {
+    const ps = all.filter((p) => p.resource === r.name);
+    const counts = [`${r.rows} rows`, r.errors ? red(`${r.errors} errors`) : '', r.warnings ? yellow(`${r.warnings} warnings`) : ''].filter(Boolean).join(', ');
+    out.push('', `${bold(`resource "${r.name}"`)}${r.path ? ` ${dim(r.path)}` : ''}: ${counts}`);
+    for (const p of ps) out.push(line(p));
+    if (r.truncated) out.push(`  ${dim(`… ${r.errors + r.warnings - ps.length} more not listed (raise --max-errors to see them)`)}`);
+  }
+  const s = report.stats;
+  out.push(
+    '',
+    `${s.resources} resources, ${s.rows} rows, ${formatBytes(s.bytes)} in ${s.seconds.toFixed(2)} s: ` +
+      `${s.errors ? red(`${s.errors} errors`) : green('0 errors')}, ${s.warnings ? yellow(`${s.warnings} warnings`) : '0 warnings'}`,
+  );
+  return out.join('\n') + '\n';
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+}

@@ -1,0 +1,88 @@
+import type { PackageKind } from '../package/descriptor.ts';
+import type { Problem } from './problem.ts';
+
+/** Per-resource outcome. `errors` counts every error found, even those not listed. */
+export interface ResourceReport {
+  name: string;
+  path: string | null;
+  valid: boolean;
+  rows: number;
+  bytes: number;
+  errors: number;
+  warnings: number;
+  /** True when some problems of this resource were left out of the lists (`maxErrors`). */
+  truncated: boolean;
+}
+
+/** The validation report: the JSON document `validate --json` prints. */
+export interface Report {
+  valid: boolean;
+  /** What the descriptor declares itself to be. */
+  kind: PackageKind | null;
+  /** The package directory as the user named it; problem paths are relative to it. */
+  root: string;
+  /** The descriptor file, relative to `root`. */
+  descriptor: string;
+  errors: Problem[];
+  warnings: Problem[];
+  stats: { resources: number; rows: number; bytes: number; errors: number; warnings: number; seconds: number };
+  resources: ResourceReport[];
+}
+
+/**
+ * Collects problems, capping the listed ones per resource (and for the descriptor) while
+ * counting them all.
+ */
+export class ProblemSink {
+  readonly errors: Problem[] = [];
+  readonly warnings: Problem[] = [];
+  private readonly listed = new Map<string, number>();
+  private readonly counted = new Map<string, { errors: number; warnings: number; truncated: boolean }>();
+
+  constructor(
+    private readonly maxPerResource: number,
+    private readonly strict = false,
+  ) {}
+
+  /** Record a problem; in strict mode warnings become errors. */
+  add(p: Problem): void {
+    if (this.strict && p.severity === 'warning') p = { ...p, severity: 'error' };
+    const key = p.resource ?? '';
+    const count = this.countsOf(key);
+    if (p.severity === 'error') count.errors++;
+    else count.warnings++;
+    const listed = this.listed.get(key) ?? 0;
+    if (listed >= this.maxPerResource) {
+      count.truncated = true;
+      return;
+    }
+    this.listed.set(key, listed + 1);
+    (p.severity === 'error' ? this.errors : this.warnings).push(p);
+  }
+
+  addAll(ps: Iterable<Problem>): void {
+    for (const p of ps) this.add(p);
+  }
+
+  /** Counts for one resource ('' for the descriptor). */
+  countsOf(resource: string): { errors: number; warnings: number; truncated: boolean } {
+    let c = this.counted.get(resource);
+    if (!c) {
+      c = { errors: 0, warnings: 0, truncated: false };
+      this.counted.set(resource, c);
+    }
+    return c;
+  }
+
+  get errorCount(): number {
+    let n = 0;
+    for (const c of this.counted.values()) n += c.errors;
+    return n;
+  }
+
+  get warningCount(): number {
+    let n = 0;
+    for (const c of this.counted.values()) n += c.warnings;
+    return n;
+  }
+}

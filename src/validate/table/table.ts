@@ -1,0 +1,489 @@
+/**
+ * One streaming pass over one tabular resource: labels, cells, types, constraints, unique and
+ * primary keys, foreign keys, declared bytes and hash. Memory stays constant apart from the key
+ * sets that uniqueness and foreign keys need.
+ */
+
+import { createHash, type Hash } from 'node:crypto';
+import type { FieldDescriptor, ResourceDescriptor } from '../../package/descriptor.ts';
+import type { FileHandle } from '../../package/source.ts';
+import { pointerOf, problem, type Problem, type ProblemCode } from '../problem.ts';
+import type { ProblemSink } from '../report.ts';
+import { compileField, INVALID, SchemaCompileError, type CompiledField } from './cast.ts';
+import { CsvParser, dialectOf, RecordTooLongError, type CsvDialect } from './csv.ts';
+import { createDecoder } from './decode.ts';
+
+/** A foreign key as the table pass sees it. */
+export interface ForeignKeyCheck {
+  fields: string[];
+  reference: { resource: string; fields: string[] };
+  /** The referenced keys, when the referenced resource was read first; else checked later. */
+  keys: Set<string> | null;
+}
+
+/** Something that wants every data row (aggregates hook in here, in the same pass). */
+export interface RowObserver {
+  /** Called once with the compiled fields, before the first row. */
+  start?(fields: readonly CompiledField[]): void;
+  /** Typed values by field position (null for missing; rows with type errors are passed too, with INVALID values). */
+  row(values: readonly unknown[], cells: readonly string[], rowNumber: number): void;
+}
+
+export interface TableTask {
+  resource: ResourceDescriptor;
+  /** Position in `resources` (for JSON pointers). */
+  index: number;
+  sink: ProblemSink;
+  /** Field-name lists whose composite keys other resources reference: collect them. */
+  collect: string[][];
+  foreignKeys: ForeignKeyCheck[];
+  observers?: RowObserver[];
+}
+
+/** A foreign-key value that could not be checked during the pass (its target was not read yet). */
+export interface DeferredKey {
+  fk: number;
+  key: string;
+  path: string;
+  fieldNumber?: number;
+  rowNumber: number;
+  lineNumber: number;
+  cell: string;
+}
+
+export interface TableOutcome {
+  rows: number;
+  bytes: number;
+  /** Collected key sets, by field names joined with ','. */
+  keys: Map<string, Set<string>>;
+  deferred: DeferredKey[];
+  /** Compiled fields (empty when the schema could not be compiled). */
+  fields: CompiledField[];
+}
+
+/** Separator of composite key parts: a control char that no canonical key contains. */
+export const KEY_SEP = '\u001f';
+
+const LFS_SIGNATURE = 'version https://git-lfs.github.com/spec/v1';
+
+/** A part of a resource's data: one file (multipart resources have several). */
+export interface TablePart {
+  path: string;
+  file: FileHandle;
+}
+
+/** Validate one resource's rows. Problems go to `task.sink`; returns counts and collected keys. */
+export async function validateTable(parts: TablePart[], task: TableTask): Promise<TableOutcome> {
+  const run = new TableRun(task);
+  for (let k = 0; k < parts.length; k++) {
+    const part = parts[k]!;
+    const more = await run.readPart(part, k === 0);
+    if (!more) break;
+  }
+  run.finish();
+  return run.outcome();
+}
+
+/** Validate inline `data` (an array of arrays with a header row, or an array of objects). */
+export function validateInlineTable(task: TableTask): TableOutcome {
+  const run = new TableRun(task);
+  const data = task.resource.data;
+  const ptr = pointerOf('resources', task.index, 'data');
+  if (!Array.isArray(data)) {
+    run.report('source-error', `inline data must be an array of rows; fix ${ptr}`, { pointer: ptr });
+  } else {
+    const labels =
+      data.length > 0 && !Array.isArray(data[0]) && typeof data[0] === 'object' && data[0] !== null
+        ? Object.keys(data[0])
+        : null;
+    const rows: unknown[][] = labels
+      ? [labels, ...data.map((r) => labels.map((l) => (r && typeof r === 'object' && !Array.isArray(r) ? r[l] : undefined)))]
+      : data.map((r) => (Array.isArray(r) ? r : [r]));
+    run.path = '';
+    rows.forEach((r, i) => run.record(r.map(inlineCell), i + 1));
+  }
+  run.finish();
+  return run.outcome();
+}
+
+function inlineCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+class TableRun {
+  path = '';
+  private readonly name: string;
+  private readonly fieldDescriptors: FieldDescriptor[] | null;
+  private fields: CompiledField[] = [];
+  private readonly missing: Set<string>;
+  private readonly dialect: CsvDialect;
+  private rowNumber = 0;
+  private rows = 0;
+  private bytes = 0;
+  private headerSeen = false;
+  private stopped = false;
+  private readonly uniques: Array<Set<string> | null> = [];
+  private pk: number[] = [];
+  private readonly pkKeys = new Set<string>();
+  private readonly collectIdx: number[][] = [];
+  private readonly collected: Array<Set<string>> = [];
+  private readonly fkIdx: number[][] = [];
+  private readonly deferred: DeferredKey[] = [];
+  private hash: Hash | null = null;
+  private hashAlgo = '';
+  private hashExpected = '';
+  private values: unknown[] = [];
+
+  constructor(private readonly task: TableTask) {
+    const r = task.resource;
+    this.name = r.name;
+    this.dialect = dialectOf(r.dialect);
+    this.fieldDescriptors = r.schema?.fields ?? null;
+    this.missing = new Set(r.schema?.missingValues ?? ['']);
+    if (this.fieldDescriptors) this.compileFields(this.fieldDescriptors);
+    if (typeof r.hash === 'string' && r.hash !== '') {
+      const m = /^(?:(md5|sha1|sha256|sha512):)?([0-9a-fA-F]+)$/.exec(r.hash);
+      if (m) {
+        this.hashAlgo = m[1] ?? 'md5';
+        this.hashExpected = m[2]!.toLowerCase();
+        this.hash = createHash(this.hashAlgo);
+      } else {
+        this.report('hash-count', `declared hash "${r.hash}" is not "<algorithm>:<hex>" (md5, sha1, sha256 or sha512); fix resources/${task.index}/hash`, {
+          pointer: pointerOf('resources', task.index, 'hash'),
+        });
+      }
+    }
+  }
+
+  private compileFields(descs: FieldDescriptor[]): void {
+    const schemaMissing = this.task.resource.schema?.missingValues;
+    let failed = false;
+    this.fields = descs.map((f, i) => {
+      try {
+        return compileField(f, schemaMissing);
+      } catch (e) {
+        if (!(e instanceof SchemaCompileError)) throw e;
+        failed = true;
+        this.report('descriptor-error', `field "${f.name}": ${e.message}`, {
+          pointer: pointerOf('resources', this.task.index, 'schema', 'fields', i, ...e.property.split('/')),
+          fieldName: f.name,
+          fieldNumber: i + 1,
+        });
+        return compileField({ name: f.name, type: 'any' });
+      }
+    });
+    if (failed) this.stopped = true;
+    this.setupKeys();
+  }
+
+  private setupKeys(): void {
+    const names = this.fields.map((f) => f.name);
+    const idx = (list: string[]): number[] => list.map((n) => names.indexOf(n));
+    this.uniques.length = 0;
+    for (const f of this.fields) this.uniques.push(f.unique ? new Set<string>() : null);
+    const pk = this.task.resource.schema?.primaryKey;
+    this.pk = pk === undefined ? [] : idx(typeof pk === 'string' ? [pk] : pk).filter((i) => i >= 0);
+    this.collectIdx.length = 0;
+    this.collected.length = 0;
+    for (const c of this.task.collect) {
+      this.collectIdx.push(idx(c));
+      this.collected.push(new Set());
+    }
+    this.fkIdx.length = 0;
+    for (const fk of this.task.foreignKeys) this.fkIdx.push(idx(fk.fields));
+    for (const o of this.task.observers ?? []) o.start?.(this.fields);
+  }
+
+  report(code: ProblemCode, message: string, extra: Omit<Problem, 'code' | 'message' | 'severity' | 'resource'> = {}): void {
+    this.task.sink.add(problem(code, message, { resource: this.name, path: this.path || undefined, ...extra }));
+  }
+
+  /** Read one file of the resource. Returns false when reading must stop (fatal problem). */
+  async readPart(part: TablePart, first: boolean): Promise<boolean> {
+    this.path = part.path;
+    const decoder = createDecoder(this.task.resource.encoding);
+    if (!decoder) {
+      this.report('encoding-error', `unknown encoding "${this.task.resource.encoding}"; use "utf-8" (or a WHATWG encoding label) in resources/${this.task.index}/encoding`, {
+        pointer: pointerOf('resources', this.task.index, 'encoding'),
+      });
+      return false;
+    }
+    const dialect = first ? this.dialect : { ...this.dialect, header: false };
+    if (!first) this.headerSeen = true;
+    const parser = new CsvParser(dialect, (cells, line) => this.record(cells, line));
+    let sniffed = false;
+    let encodingErrors = 0;
+    try {
+      for await (const chunk of part.file.stream()) {
+        this.bytes += chunk.length;
+        this.hash?.update(chunk);
+        if (!sniffed) {
+          sniffed = true;
+          if (chunk.length < 1024 && Buffer.from(chunk.subarray(0, LFS_SIGNATURE.length)).toString('latin1') === LFS_SIGNATURE) {
+            this.report('lfs-error', `${part.path} is a git-LFS pointer, not the data: fetch the object (git lfs pull, or lfs: true on actions/checkout) and validate again`, { lineNumber: 1 });
+            return false;
+          }
+        }
+        if (this.stopped) continue; // keep counting bytes and hashing
+        const { text, bad } = decoder.decode(chunk);
+        if (bad.length) encodingErrors += this.reportBad(text, bad, parser.currentLine, encodingErrors);
+        parser.push(text);
+      }
+      const { text, bad } = decoder.end();
+      if (bad.length) encodingErrors += this.reportBad(text, bad, parser.currentLine, encodingErrors);
+      if (!this.stopped) {
+        parser.push(text);
+        parser.end();
+      }
+    } catch (e) {
+      if (e instanceof RecordTooLongError) {
+        this.report('source-error', `${part.path}: ${e.message}`, { lineNumber: e.line });
+        return false;
+      }
+      throw e;
+    }
+    return !this.stopped;
+  }
+
+  private reportBad(text: string, bad: Array<{ index: number; byte: number; nul: boolean }>, line: number, before: number): number {
+    let at = 0;
+    let n = 0;
+    for (const b of bad) {
+      // count line breaks between the last position and this one
+      for (let k = text.indexOf('\n', at); k !== -1 && k < b.index; k = text.indexOf('\n', k + 1)) line++, (at = k + 1);
+      if (before + n >= 20) return n; // one file's worth of encoding errors is enough to act on
+      n++;
+      const what = b.nul ? 'a NUL byte' : `the byte 0x${b.byte.toString(16).padStart(2, '0')}, which is not valid UTF-8`;
+      const fix = b.nul ? 'remove it' : `save the file as UTF-8 or declare its encoding (resources/${this.task.index}/encoding)`;
+      this.report('encoding-error', `${this.path} line ${line} contains ${what}; ${fix}`, { lineNumber: line });
+    }
+    return n;
+  }
+
+  /** One parsed record (the header included). */
+  record(cells: string[], line: number): void {
+    this.rowNumber++;
+    if (!this.headerSeen && this.dialect.header) {
+      this.headerSeen = true;
+      this.labels(cells, line);
+      return;
+    }
+    if (!this.headerSeen) {
+      this.headerSeen = true;
+      if (!this.fieldDescriptors) this.compileFields(cells.map((_, i) => ({ name: `field${i + 1}`, type: 'any' })));
+    }
+    this.rows++;
+    this.row(cells, line);
+  }
+
+  private labels(labels: string[], line: number): void {
+    if (!this.fieldDescriptors) {
+      this.compileFields(labels.map((l, i) => ({ name: l === '' ? `field${i + 1}` : l, type: 'any' })));
+    }
+    const fields = this.fields;
+    const seen = new Map<string, number>();
+    const n = Math.max(labels.length, fields.length);
+    const caseSensitive = this.task.resource.dialect?.caseSensitiveHeader ?? true;
+    for (let i = 0; i < n; i++) {
+      const label = labels[i];
+      const field = fields[i];
+      const at = { lineNumber: line, fieldNumber: i + 1, fieldName: field?.name ?? label };
+      if (label === undefined) {
+        this.report('missing-label', `the header has no label for field ${i + 1} "${field!.name}"; add the column or remove the field from the schema`, at);
+        continue;
+      }
+      if (label.trim() === '') {
+        this.report('blank-label', `the label of column ${i + 1} is blank; name the column${field ? ` "${field.name}" as in the schema` : ''}`, at);
+        continue;
+      }
+      const prev = seen.get(label);
+      if (prev !== undefined) {
+        this.report('duplicate-label', `label "${label}" of column ${i + 1} repeats column ${prev}; give each column its own name`, { ...at, cell: label });
+        continue;
+      }
+      seen.set(label, i + 1);
+      if (!field) {
+        this.report('extra-label', `column ${i + 1} "${label}" has no field in the schema; add a field for it or remove the column`, { ...at, cell: label });
+        continue;
+      }
+      const same = caseSensitive ? label === field.name : label.toLowerCase() === field.name.toLowerCase();
+      if (!same && this.fieldDescriptors) {
+        this.report('incorrect-label', `column ${i + 1} is labelled "${label}" but the schema's field ${i + 1} is "${field.name}"; rename one so they match (fields are matched by position)`, { ...at, cell: label });
+      }
+    }
+  }
+
+  private row(cells: string[], line: number): void {
+    const fields = this.fields;
+    const nf = fields.length;
+    const nc = cells.length;
+    const rowNumber = this.rowNumber;
+    const values = this.values;
+    values.length = nf;
+
+    // Blank row: every cell missing. Only that is reported for the row (as frictionless does),
+    // and the primary key below.
+    let blank = true;
+    for (let i = 0; i < nc; i++) {
+      if (!this.missing.has(cells[i]!)) {
+        blank = false;
+        break;
+      }
+    }
+    if (blank) {
+      this.report('blank-row', `row ${rowNumber} (line ${line}) is blank; remove it`, { rowNumber, lineNumber: line });
+      for (let i = 0; i < nf; i++) values[i] = null;
+    } else {
+      for (let i = 0; i < nf; i++) {
+        const f = fields[i]!;
+        if (i >= nc) {
+          values[i] = null;
+          this.cellProblem('missing-cell', `row ${rowNumber} (line ${line}) has no cell for field "${f.name}" (column ${i + 1}); add the missing value, even if empty`, rowNumber, line, i, '');
+          continue;
+        }
+        const cell = cells[i]!;
+        const v = f.cast(cell);
+        values[i] = v;
+        if (v === INVALID) {
+          this.cellProblem('type-error', `row ${rowNumber} (line ${line}), field "${f.name}": "${cell}" is not ${f.expected}; fix the value, or the field's type/format`, rowNumber, line, i, cell);
+          continue;
+        }
+        if (v === null) {
+          if (f.required) this.cellProblem('constraint-error', `row ${rowNumber} (line ${line}), field "${f.name}" is required but empty; fill it in`, rowNumber, line, i, cell);
+          continue;
+        }
+        const broken = f.check(v, cell);
+        if (broken !== undefined) {
+          this.cellProblem('constraint-error', `row ${rowNumber} (line ${line}), field "${f.name}": "${cell}" ${broken}`, rowNumber, line, i, cell);
+        }
+        const u = this.uniques[i];
+        if (u) {
+          const k = f.key(v);
+          if (u.has(k)) this.cellProblem('unique-error', `row ${rowNumber} (line ${line}), field "${f.name}": "${cell}" repeats an earlier row; values of this field must be unique`, rowNumber, line, i, cell);
+          else u.add(k);
+        }
+      }
+      for (let i = nf; i < nc; i++) {
+        this.cellProblem('extra-cell', `row ${rowNumber} (line ${line}) has an extra cell ${i + 1} ("${cells[i]}") beyond the ${nf} fields; remove it or add a field`, rowNumber, line, i, cells[i]!);
+      }
+    }
+
+    if (this.pk.length) this.primaryKey(values, rowNumber, line);
+    for (let c = 0; c < this.collectIdx.length; c++) {
+      const k = this.compositeKey(this.collectIdx[c]!, values);
+      if (k !== null) this.collected[c]!.add(k);
+    }
+    for (let c = 0; c < this.fkIdx.length; c++) this.foreignKey(c, values, cells, rowNumber, line);
+    const observers = this.task.observers;
+    if (observers) for (const o of observers) o.row(values, cells, rowNumber);
+  }
+
+  private cellProblem(code: ProblemCode, message: string, rowNumber: number, lineNumber: number, i: number, cell: string): void {
+    this.report(code, message, { rowNumber, lineNumber, fieldNumber: i + 1, fieldName: this.fields[i]?.name, cell });
+  }
+
+  /** Composite key of typed values, or null when every part is null (or any is unreadable). */
+  private compositeKey(idx: number[], values: readonly unknown[]): string | null {
+    if (idx.length === 1) {
+      const i = idx[0]!;
+      const v = values[i];
+      return v === null || v === undefined || v === INVALID || i < 0 ? null : this.fields[i]!.key(v);
+    }
+    let allNull = true;
+    const parts: string[] = [];
+    for (const i of idx) {
+      const v = i < 0 ? null : values[i];
+      if (v === INVALID) return null;
+      if (v === null || v === undefined) parts.push('');
+      else {
+        allNull = false;
+        parts.push(this.fields[i]!.key(v));
+      }
+    }
+    return allNull ? null : parts.join(KEY_SEP);
+  }
+
+  private primaryKey(values: readonly unknown[], rowNumber: number, lineNumber: number): void {
+    if (this.pk.some((i) => values[i] === INVALID)) return; // the type error says it already
+    const k = this.compositeKey(this.pk, values);
+    const names = this.pk.map((i) => this.fields[i]!.name).join(', ');
+    if (k === null) {
+      this.report('primary-key', `row ${rowNumber} (line ${lineNumber}) has no value for the primary key (${names}); fill it in`, { rowNumber, lineNumber });
+      return;
+    }
+    if (this.pkKeys.has(k)) {
+      const shown = this.pk.map((i) => String(values[i])).join(', ');
+      this.report('primary-key', `row ${rowNumber} (line ${lineNumber}) repeats the primary key (${names}) = (${shown}) of an earlier row; keys must be unique`, {
+        rowNumber,
+        lineNumber,
+        cell: shown,
+      });
+    } else this.pkKeys.add(k);
+  }
+
+  private foreignKey(c: number, values: readonly unknown[], cells: readonly string[], rowNumber: number, lineNumber: number): void {
+    const idx = this.fkIdx[c]!;
+    const k = this.compositeKey(idx, values);
+    if (k === null) return;
+    const fk = this.task.foreignKeys[c]!;
+    const cell = idx.map((i) => cells[i] ?? '').join(', ');
+    if (fk.keys === null) {
+      this.deferred.push({ fk: c, key: k, path: this.path, fieldNumber: idx[0]! + 1, rowNumber, lineNumber, cell });
+      return;
+    }
+    if (!fk.keys.has(k)) this.foreignKeyProblem(fk, rowNumber, lineNumber, cell);
+  }
+
+  private foreignKeyProblem(fk: ForeignKeyCheck, rowNumber: number, lineNumber: number, cell: string): void {
+    const fieldNumber = this.fields.findIndex((f) => f.name === fk.fields[0]) + 1 || undefined;
+    this.task.sink.add(foreignKeyProblem(this.name, this.path, fk, { rowNumber, lineNumber, cell, fieldNumber }));
+  }
+
+  finish(): void {
+    const r = this.task.resource;
+    const at = (prop: string): string => pointerOf('resources', this.task.index, prop);
+    if (typeof r.bytes === 'number' && this.bytes !== r.bytes && !this.stopped) {
+      this.report('byte-count', `the file has ${this.bytes} bytes but the descriptor declares ${r.bytes}; update "bytes" in datapackage.json`, { pointer: at('bytes') });
+    }
+    if (this.hash && !this.stopped) {
+      const actual = this.hash.digest('hex');
+      if (actual !== this.hashExpected) {
+        this.report('hash-count', `the file's ${this.hashAlgo} is ${actual} but the descriptor declares ${this.hashExpected}; update "hash" in datapackage.json`, { pointer: at('hash') });
+      }
+    }
+    // Self-references can be checked now that the whole table was read.
+    const own = new Map<string, Set<string>>();
+    this.collectIdx.forEach((_, c) => own.set(this.task.collect[c]!.join(','), this.collected[c]!));
+    const rest: DeferredKey[] = [];
+    for (const d of this.deferred) {
+      const fk = this.task.foreignKeys[d.fk]!;
+      const keys = fk.reference.resource === '' || fk.reference.resource === this.name ? own.get(fk.reference.fields.join(',')) : undefined;
+      if (!keys) rest.push(d);
+      else if (!keys.has(d.key)) this.foreignKeyProblem(fk, d.rowNumber, d.lineNumber, d.cell);
+    }
+    this.deferred.length = 0;
+    this.deferred.push(...rest);
+  }
+
+  outcome(): TableOutcome {
+    const keys = new Map<string, Set<string>>();
+    this.task.collect.forEach((c, i) => keys.set(c.join(','), this.collected[i] ?? new Set()));
+    return { rows: this.rows, bytes: this.bytes, keys, deferred: this.deferred, fields: this.fields };
+  }
+}
+
+/** The problem for a foreign-key value missing from the referenced resource. */
+export function foreignKeyProblem(
+  resource: string,
+  path: string,
+  fk: ForeignKeyCheck,
+  at: { rowNumber: number; lineNumber: number; cell: string; fieldNumber?: number },
+): Problem {
+  const target = `${fk.reference.resource || resource}.${fk.reference.fields.join('+')}`;
+  return problem(
+    'foreign-key',
+    `row ${at.rowNumber} (line ${at.lineNumber}): ${fk.fields.join(', ')} = "${at.cell}" is not in ${target}; add it there or fix the reference`,
+    { resource, path: path || undefined, fieldName: fk.fields[0], ...at },
+  );
+}
