@@ -1,0 +1,168 @@
+/**
+ * `npm run bench`: throughput and memory of the pipeline, as ratios against a parse-only CSV
+ * baseline measured in the same run (absolute timings depend on the machine; ratios travel).
+ *
+ * Environment:
+ *   BENCH_ROWS   rows of the generated spending CSV (default 1,000,000)
+ *   BENCH_SEED   generator seed (default 1)
+ *   BENCH_RUNS   runs per measurement; the median time is reported (default 3)
+ *   BENCH_ONLY   comma-separated section names to run (default: all), e.g. BENCH_ONLY=validate
+ *
+ * Each measurement runs in its own child process (peak RSS is per measurement). The exit code
+ * is 1 when a goal or check fails, 0 otherwise (a section whose code under test is not
+ * available yet is reported, not failed).
+ *
+ * To add a section (e.g. publishing): append to SECTIONS; use ctx.baseline() for the yardstick.
+ */
+import { join } from 'node:path';
+import { DEFAULT_CODES, DEFAULT_SEED, type GeneratedDataset } from './generate.ts';
+import {
+  cachedDataset,
+  fmt,
+  formatTable,
+  measure,
+  throughput,
+  verdict,
+  warmPageCache,
+  type Measurement,
+} from './harness.ts';
+
+export interface BenchContext {
+  dataset: GeneratedDataset;
+  /** Functional code rows in data/functions.csv. */
+  codes: number;
+  runs: number;
+  /** Absolute paths of the dataset's CSV files. */
+  csvFiles: string[];
+  /** The parse-only baseline over every CSV of the dataset (measured once, shared by sections). */
+  baseline(): Promise<Measurement>;
+}
+
+export interface Section {
+  name: string;
+  title: string;
+  /** Prints its results; resolves to false when a goal or check failed. */
+  run(ctx: BenchContext): Promise<boolean>;
+}
+
+const GOALS = {
+  /** Validation throughput at least this fraction of the parse-only baseline's. */
+  validateThroughputRatio: 0.5,
+  /** Peak RSS of the validation process, in MiB. */
+  validatePeakRssMiB: 256,
+};
+
+const validateSection: Section = {
+  name: 'validate',
+  title: 'Validation of the whole package (descriptor + every row) vs parse-only baseline',
+  async run(ctx) {
+    const base = await ctx.baseline();
+    const outcome = await measure('validate', 'child-validate.ts', [ctx.dataset.dir], {
+      runs: ctx.runs,
+      bytes: ctx.dataset.bytes,
+    });
+    if (!outcome.ok) {
+      console.log(formatTable([base], base));
+      console.log();
+      if (outcome.unavailable) {
+        console.log(`validate: not available yet (${outcome.reason})`);
+        return true;
+      }
+      console.log(`validate: FAIL (${outcome.reason})`);
+      return false;
+    }
+    const v = outcome.measurement;
+    console.log(formatTable([base, v], base));
+    console.log(`  runs (s): baseline ${base.runs.map(fmt.seconds).join(', ')}; validate ${v.runs.map(fmt.seconds).join(', ')}`);
+    console.log();
+
+    let ok = true;
+    const ratio = throughput(v).mbPerSecond / throughput(base).mbPerSecond;
+    ok = verdict(
+      `validation throughput ${fmt.ratio(ratio)} baseline (goal >= ${GOALS.validateThroughputRatio}x)`,
+      ratio >= GOALS.validateThroughputRatio,
+    ) && ok;
+    const rss = fmt.mib(v.maxRssBytes);
+    ok = verdict(`peak RSS ${rss} MB (goal <= ${GOALS.validatePeakRssMiB} MB)`, rss <= GOALS.validatePeakRssMiB) && ok;
+
+    // The run only counts if the validator actually accepted the (valid) data, all of it.
+    const details = v.result.details ?? {};
+    const valid = details['valid'] === true;
+    ok = verdict(`report valid`, valid) && ok;
+    if (!valid) {
+      console.log(`  errors: ${String(details['errors'])}, first problems:`);
+      for (const p of (details['problems'] as unknown[] | undefined) ?? []) console.log(`    ${JSON.stringify(p)}`);
+    }
+    const resources = (details['resources'] as { name: string; rows: number }[] | undefined) ?? [];
+    const spendingRows = resources.find((r) => r.name === 'spending')?.rows;
+    const expected = ctx.dataset.rows + ctx.codes;
+    ok = verdict(
+      `report rows: spending ${spendingRows ?? '?'} (expected ${ctx.dataset.rows}), total ${v.rows} (expected ${expected})`,
+      spendingRows === ctx.dataset.rows && v.rows === expected,
+    ) && ok;
+    return ok;
+  },
+};
+
+/** Sections, in order. Later issues add more (e.g. publish). */
+export const SECTIONS: Section[] = [validateSection];
+
+function intEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw.replaceAll('_', ''));
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const rows = intEnv('BENCH_ROWS', 1_000_000);
+  const seed = intEnv('BENCH_SEED', DEFAULT_SEED);
+  const runs = Math.max(1, intEnv('BENCH_RUNS', 3));
+  const only = (process.env['BENCH_ONLY'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = only.filter((n) => !SECTIONS.some((s) => s.name === n));
+  if (unknown.length > 0) {
+    console.error(`BENCH_ONLY: unknown section(s) ${unknown.join(', ')}; known: ${SECTIONS.map((s) => s.name).join(', ')}`);
+    process.exitCode = 2;
+    return;
+  }
+  const sections = only.length > 0 ? SECTIONS.filter((s) => only.includes(s.name)) : SECTIONS;
+
+  const codes = DEFAULT_CODES;
+  const { dataset, generatedSeconds } = await cachedDataset({ rows, seed, codes });
+  console.log(
+    `dataset: ${fmt.rate(dataset.rows)} rows, ${fmt.mb(dataset.bytes)} MB of CSV, seed ${seed} — ` +
+      (generatedSeconds === null ? `cached in ${dataset.dir}` : `generated in ${fmt.seconds(generatedSeconds)} s → ${dataset.dir}`),
+  );
+  console.log(`node ${process.version}, ${runs} run(s) per measurement, median time; RSS MB are MiB`);
+
+  const csvFiles = dataset.files.filter((f) => f.endsWith('.csv')).map((f) => join(dataset.dir, f));
+  await warmPageCache(csvFiles);
+
+  let baseline: Promise<Measurement> | null = null;
+  const ctx: BenchContext = {
+    dataset,
+    codes,
+    runs,
+    csvFiles,
+    baseline() {
+      baseline ??= measure('baseline (parse only)', 'child-baseline.ts', csvFiles, { runs, bytes: dataset.bytes }).then((o) => {
+        if (!o.ok) throw new Error(`baseline failed: ${o.reason}`);
+        return o.measurement;
+      });
+      return baseline;
+    },
+  };
+
+  let allOk = true;
+  for (const section of sections) {
+    console.log(`\n== ${section.name}: ${section.title}\n`);
+    allOk = (await section.run(ctx)) && allOk;
+  }
+  if (!allOk) process.exitCode = 1;
+}
+
+await main();
