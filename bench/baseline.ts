@@ -36,8 +36,6 @@ export class CsvCounter {
   chars = 0;
   /** Cells completed in the current record. */
   private recordCells = 0;
-  /** The previous chunk ended with CR: drop a LF that starts the next one. */
-  private skipLF = false;
   /** Text of the unfinished cell at the end of the previous chunk (re-scanned with the next). */
   private carry = '';
 
@@ -47,10 +45,6 @@ export class CsvCounter {
     this.carry = '';
     const n = s.length;
     let i = 0;
-    if (this.skipLF && n > 0) {
-      if (s.charCodeAt(0) === LF) i = 1;
-      this.skipLF = false;
-    }
 
     while (i < n) {
       // i is at the start of a cell.
@@ -91,13 +85,8 @@ export class CsvCounter {
         }
       } else {
         if (this.recordCells === 0 && (c === LF || c === CR)) {
-          // Empty line.
+          // An empty line, or the LF of a CRLF.
           i++;
-          if (c === CR) {
-            if (i < n) {
-              if (s.charCodeAt(i) === LF) i++;
-            } else if (!eof) this.skipLF = true;
-          }
           continue;
         }
         j = i;
@@ -135,13 +124,9 @@ export class CsvCounter {
         }
         continue;
       }
+      // CR or LF: the record ends (the LF of a CRLF is then skipped as an empty line).
       this.rows++;
       this.recordCells = 0;
-      if (c === CR) {
-        if (i < n) {
-          if (s.charCodeAt(i) === LF) i++;
-        } else if (!eof) this.skipLF = true;
-      }
     }
   }
 }

@@ -5,10 +5,12 @@
  * The validator is loaded with a dynamic import so that, while it is not written yet (or does
  * not load), the child reports "unavailable" with the reason instead of crashing.
  */
+import type { createFsSource as createFsSourceType } from '../src/adapters/fs/source.ts';
+import type { validatePackage as validatePackageType } from '../src/validate/package.ts';
 import { emit, peakRssBytes, reasonOf } from './child.ts';
 
-type ValidatePackage = typeof import('../src/validate/package.ts').validatePackage;
-type CreateFsSource = typeof import('../src/adapters/fs/source.ts').createFsSource;
+type ValidatePackage = typeof validatePackageType;
+type CreateFsSource = typeof createFsSourceType;
 
 async function load(): Promise<{ validatePackage: ValidatePackage; createFsSource: CreateFsSource } | string> {
   try {

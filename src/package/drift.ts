@@ -42,7 +42,7 @@ const json = (value: unknown): string => {
   }
 };
 
-function drift(message: string, pointer: string, extra: Partial<Problem> = {}): Problem {
+function drift(message: string, pointer: string, extra: { resource?: string } = {}): Problem {
   return problem('spec-drift', message, { severity: 'warning', pointer, ...extra });
 }
 

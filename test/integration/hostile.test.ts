@@ -1,0 +1,266 @@
+/**
+ * Hostile and broken input, made on disk in each test: escaping paths and symlinks, LFS
+ * pointers, bad bytes, huge rows, deep JSON, and the precise location of every problem.
+ */
+import { symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { flatten, validateDir } from '../support/report.ts';
+import { testdir } from '../support/tmp.ts';
+
+const pkg = (resources: object[], extra: object = {}) => ({ name: 'hostile', resources, ...extra });
+const res = (path: string, fields: object[] = [{ name: 'id', type: 'integer' }, { name: 'name', type: 'string' }], more: object = {}) => ({
+  name: path.replace(/\W+/g, '-').replace(/^-|-$/g, '').toLowerCase(),
+  path,
+  schema: { fields, ...more },
+});
+
+describe('paths that leave the dataset are never opened', () => {
+  it('a symlink to a file outside the dataset is a path-error', async () => {
+    const outside = await testdir({ 'secret.csv': 'id,name\n1,secret\n' });
+    const dir = await testdir({ 'datapackage.json': pkg([res('data.csv')]) });
+    await symlink(join(outside, 'secret.csv'), join(dir, 'data.csv'));
+    const r = await validateDir(dir);
+    expect(flatten(r.errors, ['code', 'resource', 'path'])).toEqual([['path-error', 'data-csv', 'data.csv']]);
+    expect(r.errors[0]?.message).toMatch(/symlink/);
+    expect(r.stats.rows).toBe(0);
+  });
+
+  it('a symlinked folder that points outside is a path-error too', async () => {
+    const outside = await testdir({ 'x/data.csv': 'id,name\n1,a\n' });
+    const dir = await testdir({ 'datapackage.json': pkg([res('data/data.csv')]) });
+    await symlink(join(outside, 'x'), join(dir, 'data'));
+    const r = await validateDir(dir);
+    expect(r.errors.map((e) => e.code)).toContain('path-error');
+    expect(r.stats.rows).toBe(0);
+  });
+
+  it('a symlink that stays inside the dataset is followed', async () => {
+    const dir = await testdir({ 'datapackage.json': pkg([res('data.csv')]), 'real/data.csv': 'id,name\n1,a\n' });
+    await symlink(join(dir, 'real/data.csv'), join(dir, 'data.csv'));
+    const r = await validateDir(dir);
+    expect(r.errors).toEqual([]);
+    expect(r.stats.rows).toBe(1);
+  });
+
+  it.each(['../outside.csv', '/etc/passwd', 'data/../../x.csv', 'C:/data.csv', 'data\\x.csv'])('"%s" is a path-error with a pointer', async (path) => {
+    const dir = await testdir({ 'datapackage.json': pkg([{ name: 'data', path, schema: { fields: [{ name: 'id' }] } }]) });
+    const r = await validateDir(dir);
+    const pathErrors = r.errors.filter((e) => e.code === 'path-error');
+    expect(pathErrors.length).toBeGreaterThan(0);
+    expect(pathErrors[0]?.pointer).toBe('/resources/0/path');
+    expect(pathErrors[0]?.lineNumber).toBeGreaterThan(0);
+    expect(r.stats.rows).toBe(0);
+  });
+});
+
+describe('file content', () => {
+  it('a git-LFS pointer is an lfs-error and is not validated as data', async () => {
+    const pointer = 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n';
+    const dir = await testdir({ 'datapackage.json': pkg([res('data.csv')]), 'data.csv': pointer });
+    const r = await validateDir(dir);
+    expect(flatten(r.errors, ['code', 'path'])).toEqual([['lfs-error', 'data.csv']]);
+    expect(r.errors[0]?.message).toMatch(/git lfs pull|lfs: true/);
+    expect(r.stats.rows).toBe(0);
+  });
+
+  it('invalid UTF-8 and NUL bytes are encoding-errors at their lines', async () => {
+    const bytes = Buffer.concat([Buffer.from('id,name\n1,ok\n2,caf'), Buffer.from([0xe9]), Buffer.from('\n3,a\0b\n')]);
+    const dir = await testdir({ 'datapackage.json': pkg([res('data.csv')]), 'data.csv': bytes });
+    const r = await validateDir(dir);
+    expect(flatten(r.errors, ['code', 'lineNumber'])).toEqual([
+      ['encoding-error', 3],
+      ['encoding-error', 4],
+    ]);
+    expect(r.errors[0]?.message).toContain('0xe9');
+  });
+
+  it('a declared legacy encoding is honoured', async () => {
+    const dir = await testdir({
+      'datapackage.json': pkg([{ ...res('data.csv'), encoding: 'windows-1252' }]),
+      'data.csv': Buffer.concat([Buffer.from('id,name\n1,caf'), Buffer.from([0xe9]), Buffer.from('\n')]),
+    });
+    expect((await validateDir(dir)).errors).toEqual([]);
+  });
+
+  it('BOM + CRLF: valid, and problems are on the right lines', async () => {
+    const csv = '\uFEFFid,name\r\n1,a\r\nx,b\r\n3,c\r\n';
+    const dir = await testdir({ 'datapackage.json': pkg([res('data.csv')]), 'data.csv': csv });
+    const r = await validateDir(dir);
+    expect(flatten(r.errors, ['code', 'rowNumber', 'lineNumber', 'fieldName', 'cell'])).toEqual([['type-error', 3, 3, 'id', 'x']]);
+  });
+
+  it('a type error after a multi-line quoted cell: line differs from row', async () => {
+    const csv = 'id,name\n1,"first\nsecond\nthird"\noops,b\n';
+    const dir = await testdir({ 'datapackage.json': pkg([res('data.csv')]), 'data.csv': csv });
+    const r = await validateDir(dir);
+    expect(flatten(r.errors, ['code', 'rowNumber', 'lineNumber', 'fieldNumber'])).toEqual([['type-error', 3, 5, 1]]);
+  });
+
+  it('a row with 200,000 cells is refused with a clear error, not buffered forever', async () => {
+    const dir = await testdir({ 'datapackage.json': pkg([res('data.csv')]), 'data.csv': 'id,name\n' + ','.repeat(200_000) + '\n' });
+    const r = await validateDir(dir);
+    expect(flatten(r.errors, ['code', 'lineNumber'])).toEqual([['source-error', 2]]);
+  });
+
+  it('a 5 MB cell is read fine', async () => {
+    const dir = await testdir({ 'datapackage.json': pkg([res('data.csv')]), 'data.csv': `id,name\n1,"${'x'.repeat(5_000_000)}"\n` });
+    const r = await validateDir(dir);
+    expect(r.errors).toEqual([]);
+    expect(r.stats.rows).toBe(1);
+  });
+
+  it('a missing data file is a source-error naming the file', async () => {
+    const dir = await testdir({ 'datapackage.json': pkg([res('data/missing.csv')]) });
+    const r = await validateDir(dir);
+    expect(flatten(r.errors, ['code', 'path'])).toEqual([['source-error', 'data/missing.csv']]);
+  });
+});
+
+describe('the descriptor', () => {
+  it('100,000 levels of nesting are refused without a crash', async () => {
+    const dir = await testdir({ 'datapackage.json': '{"name":"x","resources":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}' });
+    const r = await validateDir(dir);
+    expect(r.errors[0]?.code).toBe('descriptor-error');
+    expect(r.errors[0]?.message).toMatch(/nest|deep/i);
+  });
+
+  it('duplicate keys and __proto__ are reported with their line and column', async () => {
+    const text = '{\n  "name": "a",\n  "name": "b",\n  "__proto__": {"polluted": true},\n  "resources": [{"name": "r", "path": "r.csv"}]\n}\n';
+    const dir = await testdir({ 'datapackage.json': text, 'r.csv': 'a\n1\n' });
+    const r = await validateDir(dir);
+    const located = flatten(r.errors.filter((e) => e.code === 'descriptor-error'), ['lineNumber', 'columnNumber']);
+    expect(located).toContainEqual([3, 3]);
+    expect(located).toContainEqual([4, 3]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('a syntax error names its line and column', async () => {
+    const dir = await testdir({ 'datapackage.json': '{\n  "name": "a",\n  "resources": [,]\n}\n' });
+    const r = await validateDir(dir);
+    expect(r.errors[0]).toMatchObject({ code: 'descriptor-error', path: 'datapackage.json', lineNumber: 3 });
+  });
+});
+
+describe('keys', () => {
+  const spending = (rows: string) => `id,code\n${rows}`;
+  const fields = [{ name: 'id', type: 'integer' }, { name: 'code', type: 'string' }];
+
+  it('a dangling foreign key is reported at its row and line', async () => {
+    const dir = await testdir({
+      'datapackage.json': pkg([
+        { name: 'spending', path: 'spending.csv', schema: { fields, foreignKeys: [{ fields: 'code', reference: { resource: 'codes', fields: 'code' } }] } },
+        { name: 'codes', path: 'codes.csv', schema: { fields: [{ name: 'code' }, { name: 'title' }], primaryKey: 'code' } },
+      ]),
+      'spending.csv': spending('1,A\n2,"B"\n3,Z\n4,\n'),
+      'codes.csv': 'code,title\nA,Alpha\nB,Beta\n',
+    });
+    const r = await validateDir(dir);
+    expect(flatten(r.errors, ['code', 'resource', 'rowNumber', 'lineNumber', 'cell'])).toEqual([['foreign-key', 'spending', 4, 4, 'Z']]);
+  });
+
+  it('multi-field foreign keys, self-references and cycles', async () => {
+    const dir = await testdir({
+      'datapackage.json': pkg([
+        {
+          name: 'a',
+          path: 'a.csv',
+          schema: {
+            fields: [{ name: 'id' }, { name: 'parent' }, { name: 'x' }, { name: 'y' }],
+            primaryKey: 'id',
+            foreignKeys: [
+              { fields: 'parent', reference: { resource: '', fields: 'id' } },
+              { fields: ['x', 'y'], reference: { resource: 'b', fields: ['x', 'y'] } },
+            ],
+          },
+        },
+        { name: 'b', path: 'b.csv', schema: { fields: [{ name: 'x' }, { name: 'y' }, { name: 'a' }], foreignKeys: [{ fields: 'a', reference: { resource: 'a', fields: 'id' } }] } },
+      ]),
+      'a.csv': 'id,parent,x,y\n1,,p,q\n2,1,p,q\n3,9,p,r\n4,3,,\n',
+      'b.csv': 'x,y,a\np,q,1\np,q,7\n',
+    });
+    const r = await validateDir(dir);
+    expect(flatten(r.errors, ['resource', 'rowNumber', 'code', 'cell'])).toEqual([
+      ['a', 4, 'foreign-key', '9'],
+      ['a', 4, 'foreign-key', 'p, r'],
+      ['b', 3, 'foreign-key', '7'],
+    ]);
+  });
+
+  it('a duplicate (composite) primary key', async () => {
+    const dir = await testdir({
+      'datapackage.json': pkg([{ name: 'd', path: 'd.csv', schema: { fields: [{ name: 'y', type: 'integer' }, { name: 'r' }], primaryKey: ['y', 'r'] } }]),
+      'd.csv': 'y,r\n2020,N\n2020,S\n2021,N\n02020,S\n',
+    });
+    const r = await validateDir(dir);
+    expect(flatten(r.errors, ['code', 'rowNumber', 'lineNumber'])).toEqual([['primary-key', 5, 5]]);
+  });
+});
+
+describe('OpenSpending descriptors', () => {
+  const os = (mapping: object, fields = ['pk', 'budget', 'budget_date']) => ({
+    name: 'os',
+    title: 'OS',
+    profiles: ['openspending', 'tabular'],
+    owner: 'someone',
+    location: 'GB',
+    mapping,
+    resources: [{ name: 'budget', path: 'budget.csv', schema: { fields: fields.map((name) => ({ name })) } }],
+  });
+  const tx = (id: string) => ({ transaction: { value: { currency: 'USD', factor: 1 }, attributes: { id: [id], amount: ['budget/budget'], date: ['budget/budget_date'], title: ['budget/pk'] } } });
+
+  it('a mapping naming a field that does not exist: mapping-error with pointer and line', async () => {
+    const dir = await testdir({ 'datapackage.json': os(tx('budget/nope')), 'budget.csv': 'pk,budget,budget_date\n1,2,3\n' });
+    const r = await validateDir(dir);
+    const m = r.errors.find((e) => e.code === 'mapping-error');
+    expect(m).toMatchObject({ pointer: '/mapping/transaction/attributes/id/0', path: 'datapackage.json' });
+    expect(m?.lineNumber).toBeGreaterThan(1);
+    expect(m?.message).toContain('nope');
+  });
+
+  it('owner must be the repository owner', async () => {
+    const dir = await testdir({ 'datapackage.json': os(tx('budget/pk')), 'budget.csv': 'pk,budget,budget_date\n1,2,3\n' });
+    const r = await validateDir(dir, { repositoryOwner: 'someone-else' });
+    expect(r.errors.map((e) => e.code)).toContain('owner-mismatch');
+    const ok = await validateDir(dir, { repositoryOwner: 'SomeOne' });
+    expect(ok.errors.map((e) => e.code)).not.toContain('owner-mismatch');
+  });
+
+  it('--strict turns spec-drift warnings into errors', async () => {
+    const d = { ...os(tx('budget/pk')), profiles: { openspending: '*', tabular: '*' } };
+    const dir = await testdir({ 'datapackage.json': d, 'budget.csv': 'pk,budget,budget_date\n1,2,3\n' });
+    const lax = await validateDir(dir);
+    expect(lax.warnings.map((w) => w.code)).toContain('spec-drift');
+    expect(lax.errors.map((e) => e.code)).not.toContain('spec-drift');
+    const strict = await validateDir(dir, { strict: true });
+    expect(strict.errors.map((e) => e.code)).toContain('spec-drift');
+    expect(strict.valid).toBe(false);
+  });
+});
+
+describe('the examples that ship with the project', () => {
+  it.each(['examples/city-budget', 'examples/regional-population'])('%s is valid with no warnings', async (dir) => {
+    const r = await validateDir(dir);
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toEqual([]);
+    expect(r.stats.rows).toBeGreaterThan(0);
+  });
+
+  it('a broken copy of city-budget reports precisely', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const dp = await readFile('examples/city-budget/datapackage.json', 'utf8');
+    const csv = (await readFile('examples/city-budget/data/spending.csv', 'utf8')).replace('2024-0007,2024-03-11,7350.25', '2024-0007,2024-03-11,7350,25');
+    const dir = await testdir({
+      'datapackage.json': dp,
+      'data/spending.csv': csv,
+      'data/functions.csv': await readFile('examples/city-budget/data/functions.csv'),
+      'data/suppliers.csv': await readFile('examples/city-budget/data/suppliers.csv'),
+    });
+    await writeFile(join(dir, 'data/functions.csv'), 'code,title,cofog\nGPS,General public services,01.1\n', { flag: 'w' });
+    const r = await validateDir(dir);
+    const flat = flatten(r.errors, ['code', 'rowNumber', 'lineNumber']);
+    // "7350,25" adds a cell: row 8 starts on line 9 (the quoted cell of row 4 spans two lines)
+    expect(flat).toContainEqual(['extra-cell', 8, 9]);
+    expect(flat.filter(([c]) => c === 'foreign-key').length).toBeGreaterThan(0);
+  });
+});
