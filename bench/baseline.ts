@@ -41,11 +41,33 @@ export class CsvCounter {
 
   /** Feeds decoded text; `eof` marks the last call. */
   feed(chunk: string, eof: boolean): void {
-    const s = this.carry.length > 0 ? this.carry + chunk : chunk;
-    this.carry = '';
-    const n = s.length;
-    let i = 0;
+    let start = 0;
+    if (this.carry.length > 0) {
+      // Finish the carried cell on a short head of the chunk: scanning a whole `carry + chunk`
+      // (a V8 rope) is markedly slower than scanning the flat chunk. The head widens if needed.
+      const carry = this.carry;
+      for (let take = 1024; ; take *= 1) {
+        this.carry = '';
+        if (take >= chunk.length) {
+          this.scan(carry + chunk, 0, eof, false);
+          return;
+        }
+        const end = this.scan(carry + chunk.slice(0, take), 0, false, true);
+        if (this.carry.length === 0) {
+          start = end - carry.length;
+          break;
+        }
+      }
+    }
+    this.scan(chunk, start, eof, false);
+  }
 
+  /**
+   * Splits `s` from `i` (a cell start) to its end, or only its first cell when `one`. Returns
+   * where it stopped; an unfinished cell (when not `eof`) is left in `carry`.
+   */
+  private scan(s: string, i: number, eof: boolean, one: boolean): number {
+    const n = s.length;
     while (i < n) {
       // i is at the start of a cell.
       let c = s.charCodeAt(i);
@@ -61,7 +83,7 @@ export class CsvCounter {
             // The closing quote (or what follows a quote) is in the next chunk.
             if (!eof) {
               this.carry = s.slice(i);
-              return;
+              return i;
             }
             j = n;
             value = s.slice(i + 1, q === -1 ? n : q);
@@ -101,7 +123,7 @@ export class CsvCounter {
       if (j === n && !eof) {
         // The cell may continue in the next chunk.
         this.carry = s.slice(i);
-        return;
+        return i;
       }
       this.chars += value.length;
       this.cells++;
@@ -109,8 +131,7 @@ export class CsvCounter {
         // End of input ends the record.
         this.rows++;
         this.recordCells = 0;
-        i = n;
-        break;
+        return n;
       }
       c = s.charCodeAt(j);
       i = j + 1;
@@ -122,12 +143,14 @@ export class CsvCounter {
           this.rows++;
           this.recordCells = 0;
         }
-        continue;
+      } else {
+        // CR or LF: the record ends (the LF of a CRLF is then skipped as an empty line).
+        this.rows++;
+        this.recordCells = 0;
       }
-      // CR or LF: the record ends (the LF of a CRLF is then skipped as an empty line).
-      this.rows++;
-      this.recordCells = 0;
+      if (one) return i;
     }
+    return i;
   }
 }
 

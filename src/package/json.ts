@@ -4,7 +4,7 @@
  * pointer back to the text for later (schema, mapping) problems.
  */
 
-import { getNodePath, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Node, ParseError } from 'jsonc-parser';
 import { pointerOf, problem, truncateCell } from '../validate/problem.ts';
 import type { Problem } from '../validate/problem.ts';
@@ -106,7 +106,21 @@ export function parseJsonDocument(input: string | Uint8Array, options: ParseJson
   }
 
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  let root: Node | undefined;
+  try {
+    root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  } catch (e) {
+    // Backstop only: the pre-scan above bounds the recursion. Never let a stack overflow escape.
+    if (!(e instanceof RangeError)) throw e;
+    problems.push(
+      problem('descriptor-error', `${path} is not valid JSON and nests too deeply to analyse; fix its brackets and braces`, {
+        path,
+        lineNumber: 1,
+        columnNumber: 1,
+      }),
+    );
+    return { value: undefined, locate: () => ({ line: 1, column: 1 }), problems };
+  }
   const locate = (pointer: string): JsonLocation => lines.locationOf(offsetOfPointer(root, pointer));
 
   const first = errors[0];
@@ -242,21 +256,41 @@ function scanInvalidUtf8(bytes: Uint8Array): { first: number; count: number } {
 // ---------------------------------------------------------------------------------------------
 // Depth pre-scan
 
-/** Offset of the first '[' or '{' deeper than maxDepth, outside strings; undefined when within. */
+/**
+ * Offset of the first '[' or '{' deeper than maxDepth; undefined when within. It tokenizes as
+ * jsonc-parser's scanner does (a string ends at its closing quote or at a line break, a backslash
+ * escapes the next character, // and block comments are skipped) and pops only on a closer of
+ * the matching kind, so its depth is never less than the depth jsonc-parser's recursive descent
+ * reaches, even on malformed input such as `[[}},[[[...` or `/* " *\/ [[[...`.
+ */
 function findTooDeep(text: string, maxDepth: number): number | undefined {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
+  const open: number[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c /* \ */) i++;
-      else if (c === 0x22 /* " */) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
-      depth++;
-      if (depth > maxDepth) return i;
-    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
-      if (depth > 0) depth--;
+    if (c === 0x22 /* " */) {
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 0x22) break;
+        if (d === 0x0a || d === 0x0d) break;
+        i += d === 0x5c /* \ */ ? 2 : 1;
+      }
+      i++;
+    } else if (c === 0x2f /* / */ && text.charCodeAt(i + 1) === 0x2f) {
+      while (i < n && text.charCodeAt(i) !== 0x0a && text.charCodeAt(i) !== 0x0d) i++;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a /* * */) {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? n : end + 2;
+    } else {
+      if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+        open.push(c);
+        if (open.length > maxDepth) return i;
+      } else if ((c === 0x5d /* ] */ && open.at(-1) === 0x5b) || (c === 0x7d /* } */ && open.at(-1) === 0x7b)) {
+        open.pop();
+      }
+      i++;
     }
   }
   return undefined;
@@ -268,7 +302,8 @@ function findTooDeep(text: string, maxDepth: number): number | undefined {
 function describeSyntaxError(text: string, error: ParseError): { offset: number; message: string } {
   const { offset, length } = error;
   const found = text.slice(offset, offset + Math.max(length, 1));
-  const shown = found === '' ? 'the end of the file' : JSON.stringify(truncateCell(found));
+  // A string token is shown as written (it has its quotes); anything else is quoted.
+  const shown = found === '' ? 'the end of the file' : found.startsWith('"') ? truncateCell(found) : JSON.stringify(truncateCell(found));
   const atEnd = offset >= text.length;
   const prev = previousNonSpace(text, offset);
   const code = printParseErrorCode(error.error);
@@ -301,14 +336,17 @@ function describeSyntaxError(text: string, error: ParseError): { offset: number;
     case 'UnexpectedEndOfNumber':
       return { offset, message: `invalid number ${shown}; write numbers like 12, -3.5 or 1e6 (no trailing dot, no leading zeros)` };
     case 'PropertyNameExpected':
-      return { offset, message: `expected a double-quoted property name, found ${shown}` };
+      return { offset, message: `expected a double-quoted property name, found ${shown}; write the name in double quotes` };
     case 'ValueExpected':
       if (text.trim() === '') return { offset, message: 'the file is empty; a descriptor is a JSON object' };
       return atEnd
         ? { offset, message: 'the file ends where a value is expected; it is truncated or a value is missing' }
-        : { offset, message: `expected a value, found ${shown}` };
+        : {
+            offset,
+            message: `expected a value, found ${shown}; write a double-quoted string, a number, true, false, null, an object or an array`,
+          };
     case 'ColonExpected':
-      return { offset, message: `expected ":" after the property name, found ${shown}` };
+      return { offset, message: `expected ":" after the property name, found ${shown}; add the missing colon` };
     case 'CommaExpected': {
       const number = prev !== undefined ? numberEndingAt(text, prev) : undefined;
       if (number !== undefined && /^-?0$/.test(number) && /^[0-9]/.test(found)) {
@@ -319,22 +357,27 @@ function describeSyntaxError(text: string, error: ParseError): { offset: number;
     case 'CloseBraceExpected':
       return atEnd
         ? { offset, message: 'the file ends inside an object; add the missing "}" (the file may be truncated)' }
-        : { offset, message: `expected "," or "}" in an object, found ${shown}` };
+        : { offset, message: `expected "," or "}" in an object, found ${shown}; add the missing comma or brace` };
     case 'CloseBracketExpected':
       return atEnd
         ? { offset, message: 'the file ends inside an array; add the missing "]" (the file may be truncated)' }
-        : { offset, message: `expected "," or "]" in an array, found ${shown}` };
+        : { offset, message: `expected "," or "]" in an array, found ${shown}; add the missing comma or bracket` };
     case 'EndOfFileExpected':
       return { offset, message: `unexpected ${shown} after the end of the JSON value; a descriptor holds exactly one JSON object, remove the extra text` };
     case 'UnexpectedEndOfString':
       return { offset, message: 'a string is not closed; add the closing double quote' };
     case 'InvalidUnicode':
       return { offset, message: `invalid \\u escape in ${shown}; use exactly four hex digits, e.g. \\u00e9` };
-    case 'InvalidEscapeCharacter':
+    case 'InvalidEscapeCharacter': {
+      const bad = /\\(?:[^"\\/bfnrtu]|$)/.exec(found.slice(1));
+      const at = bad ? offset + 1 + bad.index : offset;
       return {
-        offset,
-        message: `invalid escape in ${shown}; the valid escapes are \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX (write a backslash as \\\\)`,
+        offset: at,
+        message:
+          `invalid escape ${text.slice(at, at + 2)} in a string; the valid escapes are ` +
+          '\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX (write a backslash as \\\\)',
       };
+    }
     case 'InvalidCharacter': {
       for (let i = offset; i < offset + length; i++) {
         const c = text.charCodeAt(i);
@@ -366,57 +409,67 @@ function numberEndingAt(text: string, end: number): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // Keys: duplicates and forbidden names
 
+interface WalkEntry {
+  node: Node;
+  parent?: WalkEntry;
+  token?: string | number;
+}
+
+function tokensOf(entry: WalkEntry): Array<string | number> {
+  const tokens: Array<string | number> = [];
+  for (let e: WalkEntry | undefined = entry; e?.token !== undefined; e = e.parent) tokens.push(e.token);
+  return tokens.reverse();
+}
+
 /** Report duplicate and forbidden keys; true when a forbidden key was found. Iterative: no stack limit. */
 function checkKeys(root: Node, path: string, lines: LineIndex, out: Problem[]): boolean {
   let forbidden = false;
   const problems: Problem[] = [];
-  const stack: Node[] = [root];
+  const stack: WalkEntry[] = [{ node: root }];
   while (stack.length > 0) {
-    const node = stack.pop() as Node;
-    if (node.type === 'object') {
-      const seen = new Map<string, Node>();
-      for (const member of node.children ?? []) {
-        const keyNode = member.children?.[0];
-        if (keyNode === undefined) continue;
-        const key = String(keyNode.value);
-        const earlier = seen.get(key);
-        seen.set(key, keyNode);
-        const isForbidden = FORBIDDEN_KEYS.has(key);
-        if (!isForbidden && earlier === undefined) continue;
-        // Only now (rarely) pay for the path: getNodePath walks up and scans arrays.
-        const at = lines.locationOf(keyNode.offset);
-        const parentPath = getNodePath(node);
-        const extra = { path, pointer: pointerOf(...parentPath, key), lineNumber: at.line, columnNumber: at.column };
-        const where = parentPath.length === 0 ? 'the top-level object' : parentPath.map(String).join('/');
-        if (isForbidden) {
-          forbidden = true;
-          problems.push(
-            problem(
-              'descriptor-error',
-              `key "${key}" in ${where} is refused (it can corrupt objects in the tools that read descriptors) ` +
-                'and was dropped; rename or remove it',
-              extra,
-            ),
-          );
-        }
-        if (earlier !== undefined) {
-          const before = lines.locationOf(earlier.offset);
-          problems.push(
-            problem(
-              'descriptor-error',
-              `duplicate key "${truncateCell(key)}" in ${where} (first at line ${before.line}, column ${before.column}); ` +
-                'JSON.parse keeps only the last one, so the earlier value is silently lost; remove one of them',
-              extra,
-            ),
-          );
-        }
-      }
+    const entry = stack.pop() as WalkEntry;
+    const { node } = entry;
+    if (node.type === 'array') {
+      (node.children ?? []).forEach((child, index) => stack.push({ node: child, parent: entry, token: index }));
+      continue;
     }
-    const children = node.children ?? [];
-    for (let i = children.length - 1; i >= 0; i--) {
-      const child = children[i];
-      if (child !== undefined && (child.type === 'object' || child.type === 'array' || child.type === 'property')) {
-        stack.push(child);
+    if (node.type !== 'object') continue;
+    const seen = new Map<string, Node>();
+    for (const member of node.children ?? []) {
+      const keyNode = member.children?.[0];
+      if (keyNode === undefined) continue;
+      const key = String(keyNode.value);
+      const valueNode = member.children?.[1];
+      if (valueNode !== undefined) stack.push({ node: valueNode, parent: entry, token: key });
+      const earlier = seen.get(key);
+      seen.set(key, keyNode);
+      const isForbidden = FORBIDDEN_KEYS.has(key);
+      if (!isForbidden && earlier === undefined) continue;
+      const at = lines.locationOf(keyNode.offset);
+      const parentTokens = tokensOf(entry);
+      const extra = { path, pointer: pointerOf(...parentTokens, key), lineNumber: at.line, columnNumber: at.column };
+      const where = parentTokens.length === 0 ? 'the top-level object' : parentTokens.map(String).join('/');
+      if (isForbidden) {
+        forbidden = true;
+        problems.push(
+          problem(
+            'descriptor-error',
+            `key "${key}" in ${where} is refused (it can corrupt objects in the tools that read descriptors) ` +
+              'and was dropped; rename or remove it',
+            extra,
+          ),
+        );
+      }
+      if (earlier !== undefined) {
+        const before = lines.locationOf(earlier.offset);
+        problems.push(
+          problem(
+            'descriptor-error',
+            `duplicate key "${truncateCell(key)}" in ${where} (first at line ${before.line}, column ${before.column}); ` +
+              'JSON.parse keeps only the last one, so the earlier value is silently lost; remove one of them',
+            extra,
+          ),
+        );
       }
     }
   }

@@ -36,12 +36,12 @@ function resourcesOf(pkg: PackageDescriptor): Array<{ name: string; res: Resourc
   return out;
 }
 
-/** Field names of a resource's inline schema (empty when it has none). */
+/** Field names (each once) of a resource's inline schema (empty when it has none). */
 export function fieldNamesOf(res: ResourceDescriptor | undefined): string[] {
   const schema: unknown = res?.schema;
   if (!isObject(schema) || !Array.isArray(schema.fields)) return [];
   const names: string[] = [];
-  for (const f of schema.fields) if (isObject(f) && typeof f.name === 'string') names.push(f.name);
+  for (const f of schema.fields) if (isObject(f) && typeof f.name === 'string' && !names.includes(f.name)) names.push(f.name);
   return names;
 }
 
@@ -72,9 +72,11 @@ function globMatcher(glob: string): ((name: string) => boolean) | string {
   if (/^[a-zA-Z]:/.test(glob) || glob.startsWith('\\')) {
     return `the resource part "${glob}" looks like an absolute path; it is matched against resource names: use a name or a glob such as "budget-*"`;
   }
+  if (glob.length > 256) return `the resource part is ${glob.length} characters long; resource names and globs are at most 256`;
   try {
-    // Names are flat strings (slugs): no path semantics, no negation, dots match like any character.
-    const isMatch = picomatch(glob, { dot: true, nonegate: true, noextglob: false });
+    // Names are flat strings (slugs): no path semantics, no negation, dots match like any character;
+    // no extglobs (nothing a resource name needs, and the only patterns that can backtrack badly).
+    const isMatch = picomatch(glob, { dot: true, nonegate: true, noextglob: true });
     return (name: string) => isMatch(name);
   } catch (e) {
     return `the resource part "${glob}" is not a valid glob (${e instanceof Error ? e.message : String(e)})`;
@@ -116,32 +118,41 @@ export function resolveMappingReference(
     }
     const refs = matched.filter((r) => fieldNamesOf(r.res).includes(field)).map((r) => ({ resource: r.name, field }));
     if (refs.length === 0) {
-      const listing = matched.map((r) => `resource "${r.name}" has fields ${quoteList(fieldNamesOf(r.res))}`).join('; ');
-      const which = matched.length === 1 ? `resource "${matched[0]?.name}"` : `none of the resources matching "${glob}"`;
-      return { refs: [], error: `${which} has no field "${field}": ${listing}` };
+      if (matched.length === 1) {
+        const only = matched[0] as { name: string; res: ResourceDescriptor };
+        return { refs: [], error: `resource "${only.name}" has no field "${field}"; its fields are ${quoteList(fieldNamesOf(only.res))}` };
+      }
+      const listing = matched.map((r) => `"${r.name}" has ${quoteList(fieldNamesOf(r.res))}`).join('; ');
+      return { refs: [], error: `none of the resources matching "${glob}" has a field "${field}": ${listing}` };
     }
     return { refs };
   }
 
   // Bare field: through a foreign key of a mapped resource.
   const refs: ResolvedRef[] = [];
-  const reachable: string[] = [];
+  const targets = new Map<string, { via: string[]; fields: string[] | undefined }>();
   const seen = new Set<string>();
   for (const mapped of mappedResources) {
     const res = byName.get(mapped);
     for (const fk of foreignKeysOf(res)) {
       const target = fk.resource === '' ? mapped : fk.resource;
-      const targetRes = byName.get(target);
-      if (!targetRes) continue;
-      const fields = fieldNamesOf(targetRes);
       const key = `${mapped}[${fk.fields.join(',')}]->${target}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      reachable.push(`"${mapped}" (${fk.fields.join(', ')}) → "${target}": ${quoteList(fields)}`);
-      if (fields.includes(field)) refs.push({ resource: target, field, via: { resource: mapped, fields: fk.fields } });
+      const targetRes = byName.get(target);
+      const fields = targetRes ? fieldNamesOf(targetRes) : undefined;
+      const entry = targets.get(target) ?? { via: [], fields };
+      entry.via.push(`"${mapped}".${fk.fields.length === 1 ? fk.fields[0] : `(${fk.fields.join(', ')})`}`);
+      targets.set(target, entry);
+      if (fields?.includes(field)) refs.push({ resource: target, field, via: { resource: mapped, fields: fk.fields } });
     }
   }
   if (refs.length > 0) return { refs };
+  const reachable = [...targets].map(([target, { via, fields }]) =>
+    fields === undefined
+      ? `"${target}" (from ${via.join(', ')}) is not in this package`
+      : `"${target}" (from ${via.join(', ')}) has ${quoteList(fields)}`,
+  );
 
   const holders = resources.filter((r) => fieldNamesOf(r.res).includes(field)).map((r) => r.name);
   const hint = holders.length
@@ -155,7 +166,7 @@ export function resolveMappingReference(
       error: `the bare field "${field}" can only be reached through a foreign key of a resource the mapping names as "{resource}/{field}", and the mapping names none; write "{resource}/${field}".${hint}`,
     };
   }
-  if (reachable.length === 0) {
+  if (targets.size === 0) {
     return {
       refs: [],
       error: `the bare field "${field}" must be reached through a foreign key, but the mapped resources (${quoteList(mappedResources)}) have no foreign key to a resource of this package; write "{resource}/${field}".${hint}`,
@@ -163,7 +174,7 @@ export function resolveMappingReference(
   }
   return {
     refs: [],
-    error: `the bare field "${field}" is not in any resource reached through a foreign key of the mapped resources (reachable: ${reachable.join('; ')}).${hint}`,
+    error: `the bare field "${field}" is not in any resource reached through a foreign key of the mapped resources: ${reachable.join('; ')}.${hint}`,
   };
 }
 

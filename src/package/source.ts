@@ -38,16 +38,20 @@ export class SourceError extends Error {
 }
 
 /**
- * Lexical safety of a package-relative path: the reason it is refused, or null when it may be
- * opened. (Adapters add the checks that need the filesystem, such as symlinks.)
+ * Lexical safety of a package-relative path: why it is refused (a phrase to follow the path, e.g.
+ * `"../x.csv" has a ".." segment ...`), or undefined when it may be opened. http(s) URLs are
+ * remote resources, not paths: callers tell them apart with isRemote first. Adapters add the
+ * checks that need the filesystem, such as symlinks.
  */
-export function unsafePathReason(path: string): string | null {
-  if (path === '') return 'the path is empty';
-  if (path.includes('\0')) return 'the path contains a NUL character';
-  if (path.includes('\\')) return 'the path contains a backslash; use "/" between folders';
-  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'the path is absolute; give it relative to datapackage.json';
-  if (path.split('/').some((seg) => seg === '..')) return 'the path contains "..", which would leave the dataset';
-  return null;
+export function unsafePathReason(path: string): string | undefined {
+  if (path === '') return 'is empty';
+  if (/[\u0000-\u001f]/.test(path)) return 'contains a control character';
+  if (path.includes('\\')) return 'contains a backslash; use "/" as the separator';
+  if (/^[a-zA-Z]:/.test(path)) return 'is an absolute Windows path (drive letter)';
+  if (path.startsWith('/')) return 'is absolute; give it relative to datapackage.json';
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(path)) return `has a URL scheme ("${path.slice(0, path.indexOf(':') + 1)}") other than http(s)`;
+  if (path.split('/').includes('..')) return 'has a ".." segment and so can leave the dataset';
+  return undefined;
 }
 
 /** True for `http(s)://` paths and urls: remote resources. */

@@ -5,7 +5,7 @@
 
 import { performance } from 'node:perf_hooks';
 import type { PackageDescriptor, PackageKind, ResourceDescriptor } from '../package/descriptor.ts';
-import { normalizeDrift } from '../package/drift.ts';
+import { normalizeDrift, originalPointer } from '../package/drift.ts';
 import { parseJsonDocument } from '../package/json.ts';
 import { detectProfile, type ProfileInfo } from '../package/profiles.ts';
 import { isRemote, SourceError, type PackageSource } from '../package/source.ts';
@@ -71,7 +71,8 @@ export async function validatePackageDetailed(source: PackageSource, options: Va
   const located = (ps: Problem[]): Problem[] =>
     ps.map((p) => {
       if (p.pointer === undefined) return { path: descPath, ...p };
-      const at = doc.locate(p.pointer);
+      // Problems found after normalization point into the rewritten descriptor: map them back.
+      const at = doc.locate(originalPointer(p.pointer, drift.moves));
       return { ...p, path: descPath, lineNumber: at.line, columnNumber: at.column };
     });
   sink.addAll(located(drift.problems));

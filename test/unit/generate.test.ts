@@ -162,6 +162,19 @@ describe('parseOnly', () => {
     }
   });
 
+  it('handles cells longer than a chunk, quoted or not', () => {
+    const long = 'x'.repeat(9000);
+    const quoted = `a "" b\n${'y'.repeat(7000)},""`;
+    const text = `h1,h2\n${long},"${quoted}"\n"${quoted}",${long}\n`;
+    for (const chunk of [500, 1500, 3000, 5000, 20_000]) {
+      const counter = new CsvCounter();
+      for (let i = 0; i < text.length; i += chunk) counter.feed(text.slice(i, i + chunk), false);
+      counter.feed('', true);
+      const unquoted = quoted.replaceAll('""', '"');
+      expect([chunk, counter.rows, counter.cells, counter.chars]).toEqual([chunk, 3, 6, 4 + 2 * (long.length + unquoted.length)]);
+    }
+  });
+
   it('handles CRLF, CR, empty lines, empty cells, trailing delimiters and a missing final newline', () => {
     const text = 'a,b,c\r\n"x\r\ny","he said ""hi""",\r\n\r\n1,,3\r4,"5",6\n"",,\n7,8,"9"';
     // Records: [a,b,c] ["x\r\ny", 'he said "hi"', ''] [1,'',3] [4,5,6] ['','',''] [7,8,9]

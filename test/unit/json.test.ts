@@ -139,6 +139,19 @@ describe('parseJsonDocument', () => {
       expect(objects.problems[0]?.message).toMatch(/more than 64 levels/);
     });
 
+    it.each([
+      ['mismatched closers', '[' + '[[[}}},'.repeat(40_000)],
+      ['a quote inside a block comment', '/* " */' + '['.repeat(100_000)],
+      ['a quote inside a line comment', '// "\n' + '['.repeat(100_000)],
+      ['a string cut by a line break', '["\n' + '['.repeat(100_000)],
+      ['an escaped line break in a string', '["\\\n' + '['.repeat(100_000)],
+    ])('bounds the depth of malformed input too (%s)', (_name, text) => {
+      const doc = parse(text);
+      expect(doc.value).toBeUndefined();
+      expect(doc.problems).toHaveLength(1);
+      expect(doc.problems[0]?.code).toBe('descriptor-error');
+    });
+
     it('honours maxDepth and ignores brackets inside strings', () => {
       expect(parse('[[["[[[[[[["]]]', { maxDepth: 3 }).problems).toEqual([]);
       expect(parse('[[["\\"[[[["]]]', { maxDepth: 3 }).problems).toEqual([]);

@@ -46,7 +46,7 @@ export async function createFsSource(target: string): Promise<PackageSource> {
     readDescriptor: () => readFile(descriptorFile),
     async open(path: string): Promise<FileHandle> {
       const reason = unsafePathReason(path);
-      if (reason) throw new SourceError('path-error', `"${path}": ${reason}`);
+      if (reason) throw new SourceError('path-error', `"${path}" ${reason}; it was not opened`);
       const full = resolve(realRoot, path);
       let real: string;
       try {

@@ -218,10 +218,10 @@ function toProblem(error: ErrorObject, base: string, code: ProblemCode): Problem
       }[error.keyword];
       return make(`${where} must be ${relation} ${String(params.limit)} (found ${found(data)}); ${fix('fix the value')}`);
     }
-    case 'uniqueItems':
-      return make(
-        `${where} must not repeat items (items ${Number(params.j)} and ${Number(params.i)} are the same); remove the duplicate`,
-      );
+    case 'uniqueItems': {
+      const [a, b] = [Number(params.i), Number(params.j)].sort((x, y) => x - y);
+      return make(`${where} must not repeat items (items ${a} and ${b} are the same); remove the duplicate`);
+    }
     case 'oneOf':
     case 'anyOf':
       return alternativesProblem(error, parent, where, make);

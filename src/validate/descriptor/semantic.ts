@@ -10,6 +10,7 @@ import { CURRENCIES, HISTORIC_CURRENCIES } from '../../package/codes/currencies.
 import type { PackageDescriptor, ResourceDescriptor } from '../../package/descriptor.ts';
 import { fieldNamesOf, mappingReferences, resolveMappingReference, splitReference } from '../../package/mapping.ts';
 import type { ProfileInfo } from '../../package/profiles.ts';
+import { isRemote, unsafePathReason } from '../../package/source.ts';
 import { pointerOf, problem } from '../problem.ts';
 import type { Problem } from '../problem.ts';
 
@@ -48,19 +49,7 @@ export function slugify(name: string): string {
   return s || 'resource';
 }
 
-/** Why a local resource path is unsafe, or undefined when it is fine (http(s) URLs are left to the loader). */
-export function unsafePathReason(path: string): string | undefined {
-  if (path === '') return 'is empty';
-  if (/[\u0000-\u001f]/.test(path)) return 'contains a control character';
-  if (path.includes('\\')) return 'contains a backslash; use "/" as the separator';
-  if (/^[a-zA-Z]:/.test(path)) return 'is an absolute Windows path (drive letter)';
-  if (path.startsWith('/')) return 'is absolute';
-  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(path)) return `has a URL scheme ("${path.slice(0, path.indexOf(':') + 1)}") other than http(s)`;
-  if (path.split('/').includes('..')) return 'has a ".." segment and so can leave the dataset';
-  return undefined;
-}
 
-const isRemote = (path: string): boolean => /^https?:\/\//i.test(path);
 
 function asKeyList(value: unknown): Array<{ name: unknown; index?: number }> {
   if (Array.isArray(value)) return value.map((name: unknown, index: number) => ({ name, index }));
