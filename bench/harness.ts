@@ -121,38 +121,50 @@ export function median(xs: number[]): number {
   return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
+export interface MeasureSpec {
+  name: string;
+  /** The child script, relative to bench/. */
+  script: string;
+  args: string[];
+}
+
 /**
- * Runs a measurement `runs` times, each in a fresh child. `bytes` overrides the byte count the
- * throughput is computed on (so that every measurement of a section divides the same bytes).
+ * Runs each measurement `runs` times, each run in a fresh child, round-robin (A B C, A B C, ...)
+ * so that a change in machine load affects them alike. `bytes` is the byte count throughput is
+ * computed on (the same for every measurement of a table). A measurement whose child fails is
+ * not run again; its outcome carries the reason.
  */
-export async function measure(
-  name: string,
-  script: string,
-  args: string[],
-  opts: { runs: number; bytes?: number; onRun?: (i: number, r: ChildMeasurement) => void },
-): Promise<MeasureOutcome> {
-  const results: ChildMeasurement[] = [];
-  for (let i = 0; i < opts.runs; i++) {
-    const r = await runChild(script, args);
-    if (!r.ok) return r;
-    results.push(r);
-    opts.onRun?.(i, r);
+export async function measureAll(specs: MeasureSpec[], opts: { runs: number; bytes: number }): Promise<MeasureOutcome[]> {
+  const results: ChildMeasurement[][] = specs.map(() => []);
+  const failed: (MeasureOutcome | null)[] = specs.map(() => null);
+  for (let run = 0; run < opts.runs; run++) {
+    for (const [k, spec] of specs.entries()) {
+      if (failed[k]) continue;
+      const r = await runChild(spec.script, spec.args);
+      if (r.ok) (results[k] as ChildMeasurement[]).push(r);
+      else failed[k] = r;
+    }
   }
-  const runs = results.map((r) => r.seconds);
-  const seconds = median(runs);
-  const result = results.find((r) => r.seconds === seconds) ?? (results[0] as ChildMeasurement);
-  return {
-    ok: true,
-    measurement: {
-      name,
-      seconds,
-      runs,
-      maxRssBytes: Math.max(...results.map((r) => r.maxRssBytes)),
-      rows: result.rows,
-      bytes: opts.bytes ?? result.bytes,
-      result,
-    },
-  };
+  return specs.map((spec, k): MeasureOutcome => {
+    const f = failed[k];
+    if (f) return f;
+    const rs = results[k] as ChildMeasurement[];
+    const runs = rs.map((r) => r.seconds);
+    const seconds = median(runs);
+    const result = rs.find((r) => r.seconds === seconds) ?? (rs[0] as ChildMeasurement);
+    return {
+      ok: true,
+      measurement: {
+        name: spec.name,
+        seconds,
+        runs,
+        maxRssBytes: Math.max(...rs.map((r) => r.maxRssBytes)),
+        rows: result.rows,
+        bytes: opts.bytes,
+        result,
+      },
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@
  * is 1 when a goal or check fails, 0 otherwise (a section whose code under test is not
  * available yet is reported, not failed).
  *
- * To add a section (e.g. publishing): append to SECTIONS; use ctx.baseline() for the yardstick.
+ * To add a section (e.g. publishing): append to SECTIONS; measure with ctx.againstBaseline().
  */
 import { join } from 'node:path';
 import { DEFAULT_CODES, DEFAULT_SEED, type GeneratedDataset } from './generate.ts';
@@ -20,10 +20,12 @@ import {
   cachedDataset,
   fmt,
   formatTable,
-  measure,
+  measureAll,
   throughput,
   verdict,
   warmPageCache,
+  type MeasureOutcome,
+  type MeasureSpec,
   type Measurement,
 } from './harness.ts';
 
@@ -34,8 +36,11 @@ export interface BenchContext {
   runs: number;
   /** Absolute paths of the dataset's CSV files. */
   csvFiles: string[];
-  /** The parse-only baseline over every CSV of the dataset (measured once, shared by sections). */
-  baseline(): Promise<Measurement>;
+  /**
+   * Measures `specs` together with the parse-only baseline over every CSV of the dataset, runs
+   * interleaved, throughput computed on the dataset's CSV bytes.
+   */
+  againstBaseline(specs: MeasureSpec[]): Promise<{ baseline: Measurement; outcomes: MeasureOutcome[] }>;
 }
 
 export interface Section {
@@ -56,13 +61,13 @@ const validateSection: Section = {
   name: 'validate',
   title: 'Validation of the whole package (descriptor + every row) vs parse-only baseline',
   async run(ctx) {
-    const base = await ctx.baseline();
-    const outcome = await measure('validate', 'child-validate.ts', [ctx.dataset.dir], {
-      runs: ctx.runs,
-      bytes: ctx.dataset.bytes,
-    });
+    const { baseline: base, outcomes } = await ctx.againstBaseline([
+      { name: 'validate', script: 'child-validate.ts', args: [ctx.dataset.dir] },
+    ]);
+    const outcome = outcomes[0] as MeasureOutcome;
     if (!outcome.ok) {
       console.log(formatTable([base], base));
+      console.log(`  runs (s): baseline ${base.runs.map(fmt.seconds).join(', ')}`);
       console.log();
       if (outcome.unavailable) {
         console.log(`validate: not available yet (${outcome.reason})`);
@@ -142,18 +147,16 @@ async function main(): Promise<void> {
   const csvFiles = dataset.files.filter((f) => f.endsWith('.csv')).map((f) => join(dataset.dir, f));
   await warmPageCache(csvFiles);
 
-  let baseline: Promise<Measurement> | null = null;
   const ctx: BenchContext = {
     dataset,
     codes,
     runs,
     csvFiles,
-    baseline() {
-      baseline ??= measure('baseline (parse only)', 'child-baseline.ts', csvFiles, { runs, bytes: dataset.bytes }).then((o) => {
-        if (!o.ok) throw new Error(`baseline failed: ${o.reason}`);
-        return o.measurement;
-      });
-      return baseline;
+    async againstBaseline(specs) {
+      const baselineSpec = { name: 'baseline (parse only)', script: 'child-baseline.ts', args: csvFiles };
+      const [base, ...outcomes] = await measureAll([baselineSpec, ...specs], { runs, bytes: dataset.bytes });
+      if (!base?.ok) throw new Error(`baseline failed: ${base?.reason ?? 'no result'}`);
+      return { baseline: base.measurement, outcomes };
     },
   };
 

@@ -135,7 +135,9 @@ function normalizeForeignKeys(d: Obj, problems: Problem[], moves: PointerMove[])
     for (const t of tracked) {
       if (checkPackageReference(t, name, ownName, problems)) kept.push(t);
     }
-    schema.foreignKeys = kept.map((t) => t.fk);
+    // Every key dropped: no empty list left behind (Table Schema wants at least one key).
+    if (kept.length === 0) delete schema.foreignKeys;
+    else schema.foreignKeys = kept.map((t) => t.fk);
     kept.forEach((t, n) => {
       const to = pointerOf('resources', i, 'schema', 'foreignKeys', n);
       if (t.from !== to) moves.push({ from: t.from, to });

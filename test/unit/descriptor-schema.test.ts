@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseJsonDocument } from '../../src/package/json.ts';
 import { checkDescriptorSchema } from '../../src/validate/descriptor/schema.ts';
 import type { SchemaProfiles } from '../../src/validate/descriptor/schema.ts';
 
@@ -319,7 +320,7 @@ describe('checkDescriptorSchema: Table Schema rules (tabular)', () => {
     expect(p.map((x) => [x.pointer, x.code, x.fieldNumber, x.fieldName])).toEqual([
       ['/resources/0/schema/fields/2/name', 'descriptor-error', 3, undefined],
     ]);
-    expect(flat(withSchema((s) => ((s.fields as Json[])[0] = 'id')), TDP)).toEqual([
+    expect(flat(withSchema((s) => ((s.fields as unknown[])[0] = 'id')), TDP)).toEqual([
       ['/resources/0/schema/fields/0', 'descriptor-error'],
     ]);
   });
@@ -465,7 +466,7 @@ describe('checkDescriptorSchema: OpenSpending profile (OSEP-04)', () => {
   });
 
   it('mapping is an object with a transaction', () => {
-    expect(flat(os((x) => (x.mapping = [])), OS)).toEqual([['/mapping', 'profile-error']]);
+    expect(flat(os((x) => ((x as Json).mapping = [])), OS)).toEqual([['/mapping', 'profile-error']]);
     expect(flat(os((x) => delete x.mapping.transaction), OS)).toEqual([['/mapping/transaction', 'profile-error']]);
     expect(flat(os((x) => (x.mapping.transaction = 'budget')), OS)).toEqual([['/mapping/transaction', 'profile-error']]);
   });
@@ -559,6 +560,38 @@ describe('checkDescriptorSchema: OpenSpending profile (OSEP-04)', () => {
       ['/resources/0', 'descriptor-error'],
       ['/resources/0/schema/fields/0/type', 'descriptor-error'],
       ['/owner', 'profile-error'],
+    ]);
+  });
+});
+
+describe('checkDescriptorSchema with parseJsonDocument', () => {
+  it('schema problems get a line and column through locate()', () => {
+    const text = [
+      '{',
+      '  "name": "budget",',
+      '  "resources": [',
+      '    {',
+      '      "name": "budget",',
+      '      "path": "budget.csv",',
+      '      "schema": {"fields": [{"name": "id", "type": "strng"}]}',
+      '    },',
+      '    {"name": "other"}',
+      '  ]',
+      '}',
+    ].join('\n');
+    const doc = parseJsonDocument(text, { path: 'datapackage.json' });
+    expect(doc.problems).toEqual([]);
+    const located = checkDescriptorSchema(doc.value, OS).map((p) => {
+      const at = doc.locate(p.pointer ?? '');
+      return [p.code, p.pointer, at.line, at.column];
+    });
+    expect(located).toEqual([
+      ['descriptor-error', '/resources/1', 9, 5],
+      ['descriptor-error', '/resources/0/schema/fields/0/type', 7, 44],
+      ['profile-error', '/title', 1, 1],
+      ['profile-error', '/owner', 1, 1],
+      ['profile-error', '/mapping', 1, 1],
+      ['profile-error', '/resources/1/schema', 9, 5],
     ]);
   });
 });

@@ -52,6 +52,9 @@ describe('parseJsonDocument', () => {
       const tab = parse('{"a": "x\ty"}');
       expect(tab.problems[0]?.message).toMatch(/control character U\+0009/);
       expect(tab.problems[0]?.columnNumber).toBe(9);
+      const escape = parse('{"path": "C:\\data\\new.csv"}');
+      expect(escape.problems[0]?.message).toMatch(/invalid escape \\d in a string; .*write a backslash as \\\\/);
+      expect(escape.problems[0]?.columnNumber).toBe(13);
     });
 
     it('explains an empty or truncated file', () => {
