@@ -14,7 +14,8 @@
  *
  * To add a section (e.g. publishing): append to SECTIONS; measure with ctx.againstBaseline().
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DEFAULT_CODES, DEFAULT_SEED, type GeneratedDataset } from './generate.ts';
 import {
   cachedDataset,
@@ -168,4 +169,4 @@ async function main(): Promise<void> {
   if (!allOk) process.exitCode = 1;
 }
 
-await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();
