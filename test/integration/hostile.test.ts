@@ -181,8 +181,8 @@ describe('keys', () => {
     });
     const r = await validateDir(dir);
     expect(flatten(r.errors, ['resource', 'rowNumber', 'code', 'cell'])).toEqual([
-      ['a', 4, 'foreign-key', '9'],
       ['a', 4, 'foreign-key', 'p, r'],
+      ['a', 4, 'foreign-key', '9'], // a self-reference is checked once the table is read
       ['b', 3, 'foreign-key', '7'],
     ]);
   });

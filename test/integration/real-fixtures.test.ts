@@ -120,13 +120,15 @@ describe('real packages', () => {
     expect(r.errors[0]?.message).toContain('14108');
   });
 
-  it('au-budget: "nfp" in integer columns, and a byte-count error', async () => {
+  it('au-budget: "nfp" and decimals in integer year columns (155 type errors in 44 rows), wrong bytes', async () => {
     const r = await validateDir(join(REAL, 'fiscal-data-package-demos/au-budget'));
     const typeErrors = r.errors.filter((e) => e.code === 'type-error');
-    expect(typeErrors.length).toBeGreaterThan(100);
-    expect(new Set(typeErrors.map((e) => e.cell))).toEqual(new Set(['nfp']));
+    expect(typeErrors).toHaveLength(155);
     expect(new Set(typeErrors.map((e) => e.rowNumber)).size).toBe(44);
-    expect(r.errors.some((e) => e.code === 'byte-count')).toBe(true);
+    expect(new Set(typeErrors.map((e) => e.fieldName))).toEqual(new Set(['2014-15', '2015-16', '2016-17', '2017-18', '2018-19']));
+    expect(typeErrors.map((e) => e.cell)).toContain('nfp');
+    expect(typeErrors.every((e) => !/^[+-]?\d+$/.test(e.cell ?? ''))).toBe(true);
+    expect(r.errors.find((e) => e.code === 'byte-count')?.message).toContain('949585');
   });
 
   it('fiscal spec "minimal": header does not match the fields', async () => {

@@ -251,7 +251,10 @@ class TableRun {
     let n = 0;
     for (const b of bad) {
       // count line breaks between the last position and this one
-      for (let k = text.indexOf('\n', at); k !== -1 && k < b.index; k = text.indexOf('\n', k + 1)) line++, (at = k + 1);
+      for (let k = text.indexOf('\n', at); k !== -1 && k < b.index; k = text.indexOf('\n', k + 1)) {
+        line++;
+        at = k + 1;
+      }
       if (before + n >= 20) return n; // one file's worth of encoding errors is enough to act on
       n++;
       const what = b.nul ? 'a NUL byte' : `the byte 0x${b.byte.toString(16).padStart(2, '0')}, which is not valid UTF-8`;
