@@ -84,10 +84,10 @@ describe('file content', () => {
   });
 
   it('BOM + CRLF: valid, and problems are on the right lines', async () => {
-    const csv = '\uFEFFid,name\r\n1,a\r\nx,b\r\n3,c\r\n';
+    const csv = '\uFEFFid,name\r\n1,a\r\nné,b\r\n3,c\r\n';
     const dir = await testdir({ 'datapackage.json': pkg([res('data.csv')]), 'data.csv': csv });
     const r = await validateDir(dir);
-    expect(flatten(r.errors, ['code', 'rowNumber', 'lineNumber', 'fieldName', 'cell'])).toEqual([['type-error', 3, 3, 'id', 'x']]);
+    expect(flatten(r.errors, ['code', 'rowNumber', 'lineNumber', 'fieldName', 'cell'])).toEqual([['type-error', 3, 3, 'id', 'né']]);
   });
 
   it('a type error after a multi-line quoted cell: line differs from row', async () => {

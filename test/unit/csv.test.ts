@@ -102,6 +102,22 @@ describe('CsvParser', () => {
     }
   });
 
+  it('parses UTF-8 bytes held as latin1 text, decoding only the cells that need it', () => {
+    const rand = mulberry32(7);
+    for (let n = 0; n < 300; n++) {
+      const text = randomCsv(rand);
+      const expected = parse(text, { relax_column_count: true, skip_empty_lines: false, record_delimiter: ['\r\n', '\n'] }) as string[][];
+      const bytes = Buffer.from(text, 'utf8').toString('latin1');
+      for (const size of [1, 3, bytes.length || 1]) {
+        const out: string[][] = [];
+        const p = new CsvParser(dialectOf(undefined), (cells) => out.push(cells), undefined, true);
+        for (let i = 0; i < bytes.length; i += size) p.push(bytes.slice(i, i + size));
+        p.end();
+        expect(out, JSON.stringify(text)).toEqual(expected);
+      }
+    }
+  });
+
   it('honours the dialect: delimiter, quote char, escape char, initial spaces, comments', () => {
     expect(parseAll('a;b\n1;"x;y"\n', Infinity, dialectOf({ delimiter: ';' })).map(([, c]) => c)).toEqual([
       ['a', 'b'],

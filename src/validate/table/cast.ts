@@ -70,6 +70,8 @@ export interface CompiledField {
   readonly format: string;
   readonly required: boolean;
   readonly unique: boolean;
+  /** False when the field has no value constraints, so `check` need not be called. */
+  readonly constrained: boolean;
   /** Human description of the expected form, for messages. */
   readonly expected: string;
   /** null for a missing value, INVALID when unreadable, else the typed value. */
@@ -1885,6 +1887,7 @@ export function compileField(field: FieldDescriptor, schemaMissingValues?: strin
     expected: impl.expected,
     cast: withMissing(impl.read, missing),
     check,
+    constrained: check !== NO_PROBLEM,
     key: impl.key,
     decimal: impl.decimal === null ? NO_DECIMAL : withMissing(impl.decimal, missing),
   };

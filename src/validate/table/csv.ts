@@ -79,12 +79,15 @@ export class CsvParser {
   private line = 1;
   private recordLine = 1;
   private afterCrInCell = false;
+  private high = false;
 
   constructor(
     dialect: CsvDialect,
     private readonly onRecord: RecordHandler,
     /** Records longer than this many chars are refused (hostile input); see RecordTooLongError. */
     private readonly maxRecordChars = 64 * 1024 * 1024,
+    /** The text is UTF-8 bytes one char per byte (see ChunkDecoder.bytesAsLatin1): decode cells that need it. */
+    private readonly bytesAsLatin1 = false,
   ) {
     this.delim = dialect.delimiter.charCodeAt(0);
     this.quote = dialect.quoteChar === null ? -1 : dialect.quoteChar.charCodeAt(0);
@@ -101,36 +104,135 @@ export class CsvParser {
 
   /** Feed the next chunk of decoded text. */
   push(text: string): void {
+    // The hot loop works on locals (V8 keeps them in registers) and writes state back at the end.
     const n = text.length;
     const delim = this.delim;
     const quote = this.quote;
     const escape = this.escape;
+    const onRecord = this.onRecord;
     let state = this.state;
+    let cells = this.cells;
+    let partial = this.partial;
+    let started = this.recordStarted;
+    let line = this.line;
+    let recordLine = this.recordLine;
+    let afterCrInCell = this.afterCrInCell;
+    let high = this.high; // the current cell has a char above 0x7f
+    const latin1 = this.bytesAsLatin1;
     let start = 0; // start of the current cell's pending slice in `text`
     let i = 0;
-    // A cell in progress from the previous chunk resumes at 0.
+    const comment = this.comment;
+    const plainStart = !this.skipInitialSpace;
     while (i < n) {
-      const c = text.charCodeAt(i);
+      // Fast path: a whole cell inside this chunk, plain or quoted without doubled quotes. The
+      // state machine below handles everything else (chunk edges, escapes, "", comments).
+      if (state === State.CellStart && plainStart) {
+        let c = text.charCodeAt(i);
+        if (!started) {
+          recordLine = line;
+          if (c === comment && cells.length === 0) {
+            state = State.Comment;
+            i++;
+            continue;
+          }
+        }
+        let j = i;
+        let cell: string;
+        if (c === quote) {
+          j = i + 1;
+          let lines = 0;
+          let cr = false;
+          for (; j < n; j++) {
+            c = text.charCodeAt(j);
+            if (c === quote || c === escape) break;
+            if (c === LF) {
+              if (!cr) lines++;
+              cr = false;
+            } else if (c === CR) {
+              lines++;
+              cr = true;
+            } else {
+              cr = false;
+              if (c > 0x7f) high = true;
+            }
+          }
+          // Not closed in this chunk, an escape, a doubled quote, or text after the closing
+          // quote: let the state machine redo this cell.
+          if (j + 1 >= n || c === escape || text.charCodeAt(j + 1) === quote) {
+            high = false;
+            state = State.Quoted;
+            started = true;
+            i++;
+            start = i;
+            continue;
+          }
+          c = text.charCodeAt(j + 1);
+          if (c !== delim && c !== LF && c !== CR) {
+            high = false;
+            state = State.Quoted;
+            started = true;
+            i++;
+            start = i;
+            continue;
+          }
+          cell = text.slice(i + 1, j);
+          line += lines;
+          j++;
+        } else {
+          while (j < n) {
+            c = text.charCodeAt(j);
+            if (c === delim || c === LF || c === CR || c === escape) break;
+            if (c > 0x7f) high = true;
+            j++;
+          }
+          if (j === n || c === escape) {
+            // finish in the state machine
+            high = false;
+            state = State.Unquoted;
+            start = i;
+            continue;
+          }
+          cell = text.slice(i, j);
+        }
+        if (high) {
+          if (latin1) cell = utf8Of(cell);
+          high = false;
+        }
+        cells.push(cell);
+        i = j + 1;
+        if (c === delim) {
+          started = true;
+          if (cells.length > MAX_CELLS) throw new RecordTooLongError(recordLine, this.maxRecordChars);
+          continue;
+        }
+        const record = cells;
+        cells = [];
+        started = false;
+        if (c === LF) line++;
+        else state = State.AfterCr;
+        onRecord(record, recordLine);
+        continue;
+      }
       switch (state) {
         case State.CellStart: {
-          if (!this.recordStarted) {
-            this.recordLine = this.line;
-            if (c === this.comment && this.cells.length === 0) {
+          const c = text.charCodeAt(i);
+          if (!started) {
+            recordLine = line;
+            if (c === this.comment && cells.length === 0) {
               state = State.Comment;
               i++;
               continue;
             }
           }
           if (c === quote) {
-            this.recordStarted = true;
+            started = true;
             state = State.Quoted;
-            start = i + 1;
             i++;
+            start = i;
             continue;
           }
           if (c === SPACE && this.skipInitialSpace) {
             i++;
-            start = i;
             continue;
           }
           start = i;
@@ -140,44 +242,52 @@ export class CsvParser {
         case State.Unquoted: {
           // Fast scan to the next special char.
           let j = i;
+          let d = 0;
           while (j < n) {
-            const d = text.charCodeAt(j);
+            d = text.charCodeAt(j);
             if (d === delim || d === LF || d === CR || d === escape) break;
+            if (d > 0x7f) high = true;
             j++;
           }
-          if (j > i) this.recordStarted = true;
+          if (j > i) started = true;
           if (j === n) {
-            this.partial += text.slice(start, n);
-            this.checkLength(this.partial.length);
+            partial += text.slice(start, n);
+            if (partial.length > this.maxRecordChars) throw new RecordTooLongError(recordLine, this.maxRecordChars);
             i = n;
-            start = n;
             break;
           }
-          const d = text.charCodeAt(j);
           if (d === escape) {
-            this.partial += text.slice(start, j);
+            partial += text.slice(start, j);
             state = State.EscapeInUnquoted;
             i = j + 1;
             start = i;
             continue;
           }
-          const cell = this.partial === '' ? text.slice(start, j) : this.partial + text.slice(start, j);
-          this.partial = '';
-          if (d === delim) {
-            this.recordStarted = true;
-            this.cells.push(cell);
-            if (this.cells.length > MAX_CELLS) throw new RecordTooLongError(this.recordLine, this.maxRecordChars);
-            state = State.CellStart;
-            i = j + 1;
-            start = i;
-            continue;
+          let cell = partial === '' ? text.slice(start, j) : partial + text.slice(start, j);
+          partial = '';
+          if (high) {
+            if (latin1) cell = utf8Of(cell);
+            high = false;
           }
-          // line break ends the record
-          this.endRecord(cell);
-          state = d === CR ? State.AfterCr : State.CellStart;
-          if (d === LF) this.line++;
           i = j + 1;
           start = i;
+          if (d === delim) {
+            started = true;
+            cells.push(cell);
+            if (cells.length > MAX_CELLS) throw new RecordTooLongError(recordLine, this.maxRecordChars);
+            state = State.CellStart;
+            continue;
+          }
+          // A line break ends the record.
+          cells.push(cell);
+          const record = cells;
+          cells = [];
+          started = false;
+          if (d === LF) {
+            line++;
+            state = State.CellStart;
+          } else state = State.AfterCr;
+          onRecord(record, recordLine);
           continue;
         }
         case State.Quoted: {
@@ -187,32 +297,32 @@ export class CsvParser {
             const d = text.charCodeAt(j);
             if (d === quote || d === escape) break;
             if (d === LF) {
-              if (!this.afterCrInCell) this.line++;
-              this.afterCrInCell = false;
+              if (!afterCrInCell) line++;
+              afterCrInCell = false;
             } else if (d === CR) {
-              this.line++;
-              this.afterCrInCell = true;
-            } else this.afterCrInCell = false;
+              line++;
+              afterCrInCell = true;
+            } else {
+              afterCrInCell = false;
+              if (d > 0x7f) high = true;
+            }
             j++;
           }
+          partial += text.slice(start, j);
+          if (partial.length > this.maxRecordChars) throw new RecordTooLongError(recordLine, this.maxRecordChars);
           if (j === n) {
-            this.partial += text.slice(start, n);
-            this.checkLength(this.partial.length);
             i = n;
-            start = n;
             break;
           }
-          this.afterCrInCell = false;
-          this.partial += text.slice(start, j);
-          this.checkLength(this.partial.length);
+          afterCrInCell = false;
           state = text.charCodeAt(j) === quote && escape !== quote ? State.QuoteInQuoted : State.EscapeInQuoted;
           i = j + 1;
           start = i;
           continue;
         }
         case State.QuoteInQuoted: {
-          if (c === quote && this.doubleQuote) {
-            this.partial += text[i];
+          if (text.charCodeAt(i) === quote && this.doubleQuote) {
+            partial += text[i];
             state = State.Quoted;
             i++;
             start = i;
@@ -226,8 +336,10 @@ export class CsvParser {
         }
         case State.EscapeInQuoted:
         case State.EscapeInUnquoted: {
-          if (c === LF) this.line++;
-          this.partial += text[i];
+          const c = text.charCodeAt(i);
+          if (c === LF) line++;
+          else if (c > 0x7f) high = true;
+          partial += text[i];
           state = state === State.EscapeInQuoted ? State.Quoted : State.Unquoted;
           i++;
           start = i;
@@ -235,8 +347,8 @@ export class CsvParser {
         }
         case State.AfterCr: {
           state = State.CellStart;
-          this.line++;
-          if (c === LF) {
+          line++;
+          if (text.charCodeAt(i) === LF) {
             i++;
             start = i;
           }
@@ -249,7 +361,7 @@ export class CsvParser {
             break;
           }
           state = text.charCodeAt(j) === CR ? State.AfterCr : State.CellStart;
-          if (text.charCodeAt(j) === LF) this.line++;
+          if (text.charCodeAt(j) === LF) line++;
           i = j + 1;
           start = i;
           continue;
@@ -257,6 +369,13 @@ export class CsvParser {
       }
     }
     this.state = state;
+    this.cells = cells;
+    this.partial = partial;
+    this.recordStarted = started;
+    this.line = line;
+    this.recordLine = recordLine;
+    this.afterCrInCell = afterCrInCell;
+    this.high = high;
   }
 
   /** Flush the last record (a file need not end with a line break). */
@@ -280,18 +399,18 @@ export class CsvParser {
 
   private endRecord(lastCell: string): void {
     const cells = this.cells;
-    cells.push(lastCell);
+    cells.push(this.high && this.bytesAsLatin1 ? utf8Of(lastCell) : lastCell);
+    this.high = false;
     this.cells = [];
     this.partial = '';
     this.recordStarted = false;
     this.onRecord(cells, this.recordLine);
   }
+}
 
-  private checkLength(chars: number): void {
-    if (chars > this.maxRecordChars) {
-      throw new RecordTooLongError(this.recordLine, this.maxRecordChars);
-    }
-  }
+/** Decode a cell held as UTF-8 bytes in a latin1 string. */
+function utf8Of(bytes: string): string {
+  return Buffer.from(bytes, 'latin1').toString('utf8');
 }
 
 function nextLineBreak(text: string, from: number): number {

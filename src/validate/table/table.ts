@@ -12,6 +12,7 @@ import type { ProblemSink } from '../report.ts';
 import { compileField, INVALID, SchemaCompileError, type CompiledField } from './cast.ts';
 import { CsvParser, dialectOf, RecordTooLongError, type CsvDialect } from './csv.ts';
 import { createDecoder } from './decode.ts';
+import { KeySet } from './key-set.ts';
 
 /** A foreign key as the table pass sees it. */
 export interface ForeignKeyCheck {
@@ -59,6 +60,15 @@ export interface TableOutcome {
   deferred: DeferredKey[];
   /** Compiled fields (empty when the schema could not be compiled). */
   fields: CompiledField[];
+}
+
+/**
+ * Key of a value in a set of one field's values (unique, single-field primary key): the value
+ * itself when it is a primitive (one field's values all have one type, so no cross-type
+ * collisions; cheaper to hash than a built key string), else the field's canonical key.
+ */
+function setKey(f: CompiledField, v: unknown): unknown {
+  return typeof v === 'object' ? f.key(v) : v;
 }
 
 /** Separator of composite key parts: a control char that no canonical key contains. */
@@ -123,9 +133,9 @@ class TableRun {
   private bytes = 0;
   private headerSeen = false;
   private stopped = false;
-  private readonly uniques: Array<Set<string> | null> = [];
+  private readonly uniques: Array<KeySet | null> = [];
   private pk: number[] = [];
-  private readonly pkKeys = new Set<string>();
+  private readonly pkKeys = new KeySet();
   private readonly collectIdx: number[][] = [];
   private readonly collected: Array<Set<string>> = [];
   private readonly fkIdx: number[][] = [];
@@ -174,6 +184,7 @@ class TableRun {
       }
     });
     if (failed) this.stopped = true;
+    this.values = new Array<unknown>(this.fields.length).fill(null);
     this.setupKeys();
   }
 
@@ -181,7 +192,7 @@ class TableRun {
     const names = this.fields.map((f) => f.name);
     const idx = (list: string[]): number[] => list.map((n) => names.indexOf(n));
     this.uniques.length = 0;
-    for (const f of this.fields) this.uniques.push(f.unique ? new Set<string>() : null);
+    for (const f of this.fields) this.uniques.push(f.unique ? new KeySet() : null);
     const pk = this.task.resource.schema?.primaryKey;
     this.pk = pk === undefined ? [] : idx(typeof pk === 'string' ? [pk] : pk).filter((i) => i >= 0);
     this.collectIdx.length = 0;
@@ -211,7 +222,7 @@ class TableRun {
     }
     const dialect = first ? this.dialect : { ...this.dialect, header: false };
     if (!first) this.headerSeen = true;
-    const parser = new CsvParser(dialect, (cells, line) => this.record(cells, line));
+    const parser = new CsvParser(dialect, (cells, line) => this.record(cells, line), undefined, decoder.bytesAsLatin1);
     let sniffed = false;
     let encodingErrors = 0;
     try {
@@ -323,7 +334,6 @@ class TableRun {
     const nc = cells.length;
     const rowNumber = this.rowNumber;
     const values = this.values;
-    values.length = nf;
 
     // Blank row: every cell missing. Only that is reported for the row (as frictionless does),
     // and the primary key below.
@@ -356,15 +366,13 @@ class TableRun {
           if (f.required) this.cellProblem('constraint-error', `row ${rowNumber} (line ${line}), field "${f.name}" is required but empty; fill it in`, rowNumber, line, i, cell);
           continue;
         }
-        const broken = f.check(v, cell);
-        if (broken !== undefined) {
-          this.cellProblem('constraint-error', `row ${rowNumber} (line ${line}), field "${f.name}": "${cell}" ${broken}`, rowNumber, line, i, cell);
+        if (f.constrained) {
+          const broken = f.check(v, cell);
+          if (broken !== undefined) this.cellProblem('constraint-error', `row ${rowNumber} (line ${line}), field "${f.name}": "${cell}" ${broken}`, rowNumber, line, i, cell);
         }
         const u = this.uniques[i];
         if (u) {
-          const k = f.key(v);
-          if (u.has(k)) this.cellProblem('unique-error', `row ${rowNumber} (line ${line}), field "${f.name}": "${cell}" repeats an earlier row; values of this field must be unique`, rowNumber, line, i, cell);
-          else u.add(k);
+          if (!u.add(setKey(f, v))) this.cellProblem('unique-error', `row ${rowNumber} (line ${line}), field "${f.name}": "${cell}" repeats an earlier row; values of this field must be unique`, rowNumber, line, i, cell);
         }
       }
       for (let i = nf; i < nc; i++) {
@@ -408,21 +416,32 @@ class TableRun {
   }
 
   private primaryKey(values: readonly unknown[], rowNumber: number, lineNumber: number): void {
-    if (this.pk.some((i) => values[i] === INVALID)) return; // the type error says it already
-    const k = this.compositeKey(this.pk, values);
-    const names = this.pk.map((i) => this.fields[i]!.name).join(', ');
+    const pk = this.pk;
+    let k: unknown;
+    if (pk.length === 1) {
+      const v = values[pk[0]!];
+      if (v === INVALID) return; // the type error says it already
+      k = v === null || v === undefined ? null : setKey(this.fields[pk[0]!]!, v);
+    } else {
+      for (const i of pk) if (values[i] === INVALID) return;
+      k = this.compositeKey(pk, values);
+    }
     if (k === null) {
-      this.report('primary-key', `row ${rowNumber} (line ${lineNumber}) has no value for the primary key (${names}); fill it in`, { rowNumber, lineNumber });
+      this.report('primary-key', `row ${rowNumber} (line ${lineNumber}) has no value for the primary key (${this.pkNames()}); fill it in`, { rowNumber, lineNumber });
       return;
     }
-    if (this.pkKeys.has(k)) {
-      const shown = this.pk.map((i) => String(values[i])).join(', ');
-      this.report('primary-key', `row ${rowNumber} (line ${lineNumber}) repeats the primary key (${names}) = (${shown}) of an earlier row; keys must be unique`, {
+    if (!this.pkKeys.add(k)) {
+      const shown = pk.map((i) => String(values[i])).join(', ');
+      this.report('primary-key', `row ${rowNumber} (line ${lineNumber}) repeats the primary key (${this.pkNames()}) = (${shown}) of an earlier row; keys must be unique`, {
         rowNumber,
         lineNumber,
         cell: shown,
       });
-    } else this.pkKeys.add(k);
+    }
+  }
+
+  private pkNames(): string {
+    return this.pk.map((i) => this.fields[i]!.name).join(', ');
   }
 
   private foreignKey(c: number, values: readonly unknown[], cells: readonly string[], rowNumber: number, lineNumber: number): void {
@@ -430,12 +449,10 @@ class TableRun {
     const k = this.compositeKey(idx, values);
     if (k === null) return;
     const fk = this.task.foreignKeys[c]!;
+    if (fk.keys !== null && fk.keys.has(k)) return;
     const cell = idx.map((i) => cells[i] ?? '').join(', ');
-    if (fk.keys === null) {
-      this.deferred.push({ fk: c, key: k, path: this.path, fieldNumber: idx[0]! + 1, rowNumber, lineNumber, cell });
-      return;
-    }
-    if (!fk.keys.has(k)) this.foreignKeyProblem(fk, rowNumber, lineNumber, cell);
+    if (fk.keys === null) this.deferred.push({ fk: c, key: k, path: this.path, fieldNumber: idx[0]! + 1, rowNumber, lineNumber, cell });
+    else this.foreignKeyProblem(fk, rowNumber, lineNumber, cell);
   }
 
   private foreignKeyProblem(fk: ForeignKeyCheck, rowNumber: number, lineNumber: number, cell: string): void {
