@@ -5,7 +5,7 @@
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SourceUnavailableError } from '../adapters/fs/source.ts';
-import { runValidate } from './validate.ts';
+import { runValidate, type ValidateFlags } from './validate.ts';
 
 /** A mistake in how the command was called: message only, exit 2. */
 export class UsageError extends Error {}
@@ -47,7 +47,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--strict', 'treat warnings as errors')
     .addOption(new Option('--max-errors <n>', 'problems listed per resource (all are counted)').argParser(positiveInt).default(1000))
     .option('--owner <owner>', 'the GitHub owner the descriptor must name')
-    .action(async (targets: string[], opts: { json?: boolean; strict?: boolean; maxErrors: number; owner?: string }) => {
+    .option('--allow-remote', 'fetch and validate http(s) resources (skipped with a warning otherwise)')
+    .action(async (targets: string[], opts: ValidateFlags) => {
       code = await runValidate(targets, opts, io);
     });
 

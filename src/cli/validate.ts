@@ -11,6 +11,7 @@ export interface ValidateFlags {
   strict?: boolean;
   maxErrors: number;
   owner?: string;
+  allowRemote?: boolean;
 }
 
 /** `os-datastore validate`: 0 all valid, 1 some invalid. */
@@ -20,7 +21,7 @@ export async function runValidate(targets: string[], flags: ValidateFlags, io: I
   const reports: Report[] = [];
   for (const p of packages) {
     const source = await createFsSource(p);
-    const report = await validatePackage(source, { strict: flags.strict, maxErrors: flags.maxErrors, repositoryOwner: flags.owner });
+    const report = await validatePackage(source, { strict: flags.strict, maxErrors: flags.maxErrors, repositoryOwner: flags.owner, allowRemote: flags.allowRemote });
     reports.push(report);
     if (!flags.json) io.stdout(renderText(report, { color: io.isTTY && !io.env.NO_COLOR }) + (packages.length > 1 ? '\n' : ''));
   }

@@ -31,6 +31,8 @@ export interface ValidateOptions {
   maxErrors?: number;
   /** The GitHub owner of the dataset, when known: the descriptor's `owner` must match. */
   repositoryOwner?: string;
+  /** Fetch and validate remote (http/https) resources; otherwise they are skipped with a warning. */
+  allowRemote?: boolean;
   /** Row observers for a resource (e.g. aggregates), fed in the same pass. */
   observers?: (resource: ResourceDescriptor, index: number) => RowObserver[] | undefined;
 }
@@ -146,7 +148,7 @@ async function validateResources(source: PackageSource, resources: ResourceDescr
     }));
     const task: TableTask = { resource, index, sink, collect: plan.collect, foreignKeys: checks, observers: options.observers?.(resource, index) };
     tasks.set(plan, task);
-    outcomes.set(plan, await validateOneResource(source, task, sink));
+    outcomes.set(plan, await validateOneResource(source, task, sink, options));
   }
 
   // Foreign keys whose targets were read after them (cycles).
@@ -195,7 +197,7 @@ function topologicalOrder(plans: ResourcePlan[], byName: Map<string, ResourcePla
   return order;
 }
 
-async function validateOneResource(source: PackageSource, task: TableTask, sink: ProblemSink): Promise<TableOutcome | null> {
+async function validateOneResource(source: PackageSource, task: TableTask, sink: ProblemSink, options: ValidateOptions): Promise<TableOutcome | null> {
   const { resource, index } = task;
   const at = (msg: string, code: Problem['code'], prop: string, severity: Problem['severity'] = 'error'): null => {
     sink.add(problem(code, msg, { resource: resource.name, pointer: pointerOf('resources', index, prop), severity }));
@@ -208,10 +210,10 @@ async function validateOneResource(source: PackageSource, task: TableTask, sink:
   const format = typeof resource.format === 'string' ? resource.format.toLowerCase() : '';
   const parts: TablePart[] = [];
   for (const path of paths) {
-    if (isRemote(path)) {
-      return at(`resource "${resource.name}": ${path} is remote and was not fetched, so its rows were not checked; keep the data in the repository`, 'scheme-error', 'path', 'warning');
+    if (isRemote(path) && !options.allowRemote) {
+      return at(`resource "${resource.name}": ${path} is remote and was not fetched, so its rows were not checked; keep the data in the repository, or allow remote data (--allow-remote)`, 'scheme-error', 'path', 'warning');
     }
-    if (!/\.(csv|tsv|txt)$/i.test(path) && format !== 'csv' && format !== 'tsv') {
+    if (!isRemote(path) && !/\.(csv|tsv|txt)$/i.test(path) && format !== 'csv' && format !== 'tsv') {
       return null; // not tabular text: the semantic checks report the path
     }
     try {

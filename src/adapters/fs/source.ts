@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { SourceError, unsafePathReason, type FileHandle, type PackageSource } from '../../package/source.ts';
+import { isRemote, SourceError, unsafePathReason, type FileHandle, type PackageSource } from '../../package/source.ts';
 
 /** The target could not be used at all (exit code 2 in the CLI). */
 export class SourceUnavailableError extends Error {
@@ -45,6 +45,7 @@ export async function createFsSource(target: string): Promise<PackageSource> {
     descriptorPath: basename(descriptorFile),
     readDescriptor: () => readFile(descriptorFile),
     async open(path: string): Promise<FileHandle> {
+      if (isRemote(path)) return openRemote(path);
       const reason = unsafePathReason(path);
       if (reason) throw new SourceError('path-error', `"${path}" ${reason}; it was not opened`);
       const full = resolve(realRoot, path);
@@ -66,4 +67,18 @@ export async function createFsSource(target: string): Promise<PackageSource> {
       };
     },
   };
+}
+
+/** A remote resource (the validator only asks when the user allowed remote data). */
+async function openRemote(url: string): Promise<FileHandle> {
+  let res: Response;
+  try {
+    res = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(120_000) });
+  } catch (e) {
+    throw new SourceError('source-error', `${url} could not be fetched (${e instanceof Error ? e.message : String(e)}); check the URL, or keep the data in the repository`);
+  }
+  if (!res.ok || !res.body) throw new SourceError('source-error', `${url} answered HTTP ${res.status}; check the URL, or keep the data in the repository`);
+  const length = Number(res.headers.get('content-length'));
+  const body = res.body;
+  return { size: Number.isFinite(length) && length > 0 ? length : null, stream: () => body as unknown as AsyncIterable<Uint8Array> };
 }

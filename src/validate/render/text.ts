@@ -35,19 +35,22 @@ export function renderText(report: Report, options: TextOptions): string {
   }
   for (const r of report.resources) {
     const ps = all.filter((p) => p.resource === r.name);
-    const counts = [`${r.rows} rows`, r.errors ? red(`${r.errors} errors`) : '', r.warnings ? yellow(`${r.warnings} warnings`) : ''].filter(Boolean).join(', ');
-    out.push('', `${bold(`resource "${r.name}"`)}${r.path ? ` ${dim(r.path)}` : ''}: ${counts}`);
+    const counts = [plural(r.rows, 'row'), r.errors ? red(plural(r.errors, 'error')) : '', r.warnings ? yellow(plural(r.warnings, 'warning')) : ''].filter(Boolean).join(', ');
+    if (ps.length) out.push('');
+    out.push(`${bold(`resource "${r.name}"`)}${r.path ? ` ${dim(r.path)}` : ''}: ${counts}`);
     for (const p of ps) out.push(line(p));
     if (r.truncated) out.push(`  ${dim(`… ${r.errors + r.warnings - ps.length} more not listed (raise --max-errors to see them)`)}`);
   }
   const s = report.stats;
+  if (all.length) out.push('');
   out.push(
-    '',
-    `${s.resources} resources, ${s.rows} rows, ${formatBytes(s.bytes)} in ${s.seconds.toFixed(2)} s: ` +
-      `${s.errors ? red(`${s.errors} errors`) : green('0 errors')}, ${s.warnings ? yellow(`${s.warnings} warnings`) : '0 warnings'}`,
+    `${plural(s.resources, 'resource')}, ${plural(s.rows, 'row')}, ${formatBytes(s.bytes)} in ${s.seconds.toFixed(2)} s: ` +
+      `${s.errors ? red(plural(s.errors, 'error')) : green('0 errors')}, ${s.warnings ? yellow(plural(s.warnings, 'warning')) : '0 warnings'}`,
   );
   return out.join('\n') + '\n';
 }
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
