@@ -206,3 +206,33 @@ export function mappingReferences(
   }
   return out;
 }
+
+/** A mapping attribute reference with what it resolved to (or why it did not). */
+export interface MappingResolution {
+  pointer: string;
+  model: string;
+  attribute: string;
+  ref: string;
+  refs: ResolvedRef[];
+  error?: string;
+}
+
+/**
+ * Resolve every mapping reference of a package: "{resource}/{field}" ones first, which make up
+ * the mapped resources, then bare fields through the foreign keys of those resources.
+ */
+export function resolveMapping(pkg: PackageDescriptor): MappingResolution[] {
+  if (!isObject(pkg.mapping)) return [];
+  const all = mappingReferences(pkg.mapping);
+  const out = new Map<(typeof all)[number], MappingResolution>();
+  const mapped = new Set<string>();
+  for (const r of all) {
+    if (splitReference(r.ref).glob === undefined) continue;
+    const result = resolveMappingReference(r.ref, pkg, []);
+    for (const x of result.refs) mapped.add(x.resource);
+    out.set(r, { ...r, ...result });
+  }
+  const mappedList = [...mapped];
+  for (const r of all) if (!out.has(r)) out.set(r, { ...r, ...resolveMappingReference(r.ref, pkg, mappedList) });
+  return all.map((r) => out.get(r)!);
+}

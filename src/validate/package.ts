@@ -11,6 +11,7 @@ import { detectProfile, type ProfileInfo } from '../package/profiles.ts';
 import { isRemote, SourceError, type PackageSource } from '../package/source.ts';
 import { checkDescriptorSchema } from './descriptor/schema.ts';
 import { checkSemantics } from './descriptor/semantic.ts';
+import { mappedValueObservers } from './mapped-values.ts';
 import { pointerOf, problem, type Problem } from './problem.ts';
 import { ProblemSink, type Report, type ResourceReport } from './report.ts';
 import {
@@ -82,7 +83,12 @@ export async function validatePackageDetailed(source: PackageSource, options: Va
   sink.addAll(located(checkSemantics(descriptor, { profile, repositoryOwner: options.repositoryOwner })));
 
   const resources = Array.isArray(descriptor.resources) ? descriptor.resources : [];
-  const reports = await validateResources(source, resources, sink, options);
+  const mapped = profile.openspending ? mappedValueObservers(descriptor, sink) : null;
+  const observers = (resource: ResourceDescriptor, index: number): RowObserver[] | undefined => {
+    const all = [...(options.observers?.(resource, index) ?? []), ...(mapped?.(resource) ?? [])];
+    return all.length ? all : undefined;
+  };
+  const reports = await validateResources(source, resources, sink, { ...options, observers });
   return finish(profile.kind, reports, descriptor, profile);
 }
 

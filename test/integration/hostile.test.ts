@@ -226,6 +226,22 @@ describe('OpenSpending descriptors', () => {
     expect(ok.errors.map((e) => e.code)).not.toContain('owner-mismatch');
   });
 
+  it('COFOG codes of the functional taxonomy are checked row by row', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const dir = await testdir({
+      'datapackage.json': await readFile('examples/city-budget/datapackage.json', 'utf8'),
+      'data/spending.csv': await readFile('examples/city-budget/data/spending.csv'),
+      'data/suppliers.csv': await readFile('examples/city-budget/data/suppliers.csv'),
+      'data/functions.csv': 'code,title,cofog\nGPS,General,01.1\nENV-W,Waste,5.1\nENV-R,Pollution,13.2\nEDU,Education,09.1\nHLT,Health,07.2\nTRN,Transport,04.5\n',
+    });
+    const r = await validateDir(dir);
+    expect(flatten([...r.errors, ...r.warnings], ['code', 'severity', 'resource', 'rowNumber', 'cell'])).toEqual([
+      ['constraint-error', 'error', 'functions', 3, '5.1'], // the example's own pattern on the field
+      ['mapping-error', 'error', 'functions', 4, '13.2'],
+      ['mapping-error', 'warning', 'functions', 3, '5.1'],
+    ]);
+  });
+
   it('--strict turns spec-drift warnings into errors', async () => {
     const d = { ...os(tx('budget/pk')), profiles: { openspending: '*', tabular: '*' } };
     const dir = await testdir({ 'datapackage.json': d, 'budget.csv': 'pk,budget,budget_date\n1,2,3\n' });

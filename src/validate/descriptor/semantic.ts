@@ -8,7 +8,7 @@ import { cofogCanonical } from '../../package/codes/cofog.ts';
 import { COUNTRY_SUGGESTIONS, isCountryCode } from '../../package/codes/countries.ts';
 import { CURRENCIES, HISTORIC_CURRENCIES } from '../../package/codes/currencies.ts';
 import type { PackageDescriptor, ResourceDescriptor } from '../../package/descriptor.ts';
-import { fieldNamesOf, mappingReferences, resolveMappingReference, splitReference } from '../../package/mapping.ts';
+import { fieldNamesOf, resolveMapping, splitReference } from '../../package/mapping.ts';
 import type { ProfileInfo } from '../../package/profiles.ts';
 import { isRemote, unsafePathReason } from '../../package/source.ts';
 import { pointerOf, problem } from '../problem.ts';
@@ -519,33 +519,18 @@ function checkModels(mapping: Obj, problems: Problem[]): void {
   }
 }
 
-function checkMappingReferences(d: PackageDescriptor, mapping: Obj, problems: Problem[]): void {
-  const refs = mappingReferences(mapping);
-  const mapped = new Set<string>();
-  const bare: typeof refs = [];
-  const describe = (r: (typeof refs)[number]): string => `mapping ${r.model} "${r.attribute}" reference "${r.ref}"`;
-  for (const r of refs) {
-    if (splitReference(r.ref).glob === undefined) {
-      bare.push(r);
-      continue;
-    }
-    const result = resolveMappingReference(r.ref, d, []);
-    for (const x of result.refs) mapped.add(x.resource);
-    if (result.error) {
-      problems.push(problem('mapping-error', `${describe(r)} does not resolve: ${result.error}.`, { pointer: r.pointer }));
-    }
-  }
-  const mappedList = [...mapped];
-  for (const r of bare) {
-    const result = resolveMappingReference(r.ref, d, mappedList);
-    if (!result.error) continue;
+function checkMappingReferences(d: PackageDescriptor, problems: Problem[]): void {
+  for (const r of resolveMapping(d)) {
+    if (!r.error) continue;
+    const bare = splitReference(r.ref).glob === undefined;
     let hint = '';
-    if (r.attribute.endsWith('.cofog') && cofogCanonical(r.ref) !== undefined) {
+    if (bare && r.attribute.endsWith('.cofog') && cofogCanonical(r.ref) !== undefined) {
       hint =
         ` "${r.ref}" looks like a COFOG code itself; "cofog" maps the field that holds the COFOG code of each ` +
         `classification, e.g. ["classification/cofog_code"].`;
     }
-    problems.push(problem('mapping-error', `${describe(r)} does not resolve: ${result.error}${hint}`, { pointer: r.pointer }));
+    const describe = `mapping ${r.model} "${r.attribute}" reference "${r.ref}"`;
+    problems.push(problem('mapping-error', `${describe} does not resolve: ${r.error}${bare ? '' : '.'}${hint}`, { pointer: r.pointer }));
   }
 }
 
@@ -595,7 +580,7 @@ function checkOpenSpending(d: PackageDescriptor, ctx: SemanticContext, problems:
     );
   } else {
     checkModels(mapping, problems);
-    checkMappingReferences(d, mapping, problems);
+    checkMappingReferences(d, problems);
   }
   checkLocation(d, problems);
   const owner: unknown = d.owner;

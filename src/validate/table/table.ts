@@ -27,7 +27,7 @@ export interface RowObserver {
   /** Called once with the compiled fields, before the first row. */
   start?(fields: readonly CompiledField[]): void;
   /** Typed values by field position (null for missing; rows with type errors are passed too, with INVALID values). */
-  row(values: readonly unknown[], cells: readonly string[], rowNumber: number): void;
+  row(values: readonly unknown[], cells: readonly string[], rowNumber: number, lineNumber: number): void;
 }
 
 export interface TableTask {
@@ -387,7 +387,7 @@ class TableRun {
     }
     for (let c = 0; c < this.fkIdx.length; c++) this.foreignKey(c, values, cells, rowNumber, line);
     const observers = this.task.observers;
-    if (observers) for (const o of observers) o.row(values, cells, rowNumber);
+    if (observers) for (const o of observers) o.row(values, cells, rowNumber, line);
   }
 
   private cellProblem(code: ProblemCode, message: string, rowNumber: number, lineNumber: number, i: number, cell: string): void {
