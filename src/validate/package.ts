@@ -57,8 +57,16 @@ export async function validatePackageDetailed(source: PackageSource, options: Va
   const doc = parseJsonDocument(await source.readDescriptor(), { path: descPath });
   sink.addAll(doc.problems);
 
+  // Problems with a JSON pointer and no line yet are fixed in the descriptor: point there.
+  let moves: Parameters<typeof originalPointer>[1] = [];
+  const locate = (p: Problem): Problem => {
+    if (p.pointer === undefined || p.lineNumber !== undefined) return p;
+    // Problems found after normalization point into the rewritten descriptor: map them back.
+    const at = doc.locate(originalPointer(p.pointer, moves));
+    return { ...p, path: descPath, lineNumber: at.line, columnNumber: at.column };
+  };
   const finish = (kind: PackageKind | null, resources: ResourceReport[], descriptor: PackageDescriptor | null, profile: ProfileInfo | null): Validation => {
-    const report = buildReport(source, sink, kind, resources, performance.now() - started);
+    const report = buildReport(source, sink, kind, resources, performance.now() - started, locate);
     return { report, descriptor, profile };
   };
 
@@ -71,13 +79,8 @@ export async function validatePackageDetailed(source: PackageSource, options: Va
   const profile = detectProfile(doc.value);
   const drift = normalizeDrift(doc.value);
   const descriptor = drift.descriptor as PackageDescriptor;
-  const located = (ps: Problem[]): Problem[] =>
-    ps.map((p) => {
-      if (p.pointer === undefined) return { path: descPath, ...p };
-      // Problems found after normalization point into the rewritten descriptor: map them back.
-      const at = doc.locate(originalPointer(p.pointer, drift.moves));
-      return { ...p, path: descPath, lineNumber: at.line, columnNumber: at.column };
-    });
+  moves = drift.moves;
+  const located = (ps: Problem[]): Problem[] => ps.map((p) => ({ path: descPath, ...p }));
   sink.addAll(located(drift.problems));
   sink.addAll(located(checkDescriptorSchema(descriptor, { tabular: profile.tabular, openspending: profile.openspending })));
   sink.addAll(located(checkSemantics(descriptor, { profile, repositoryOwner: options.repositoryOwner })));
@@ -233,12 +236,12 @@ async function validateOneResource(source: PackageSource, task: TableTask, sink:
   return validateTable(parts, task);
 }
 
-function buildReport(source: PackageSource, sink: ProblemSink, kind: PackageKind | null, resources: ResourceReport[], ms: number): Report {
+function buildReport(source: PackageSource, sink: ProblemSink, kind: PackageKind | null, resources: ResourceReport[], ms: number, locate: (p: Problem) => Problem): Report {
   const order = new Map(resources.map((r, i) => [r.name, i + 1]));
   const rank = (p: Problem): number => (p.resource === undefined ? 0 : (order.get(p.resource) ?? 0));
   const sorted = (ps: Problem[]): Problem[] =>
     ps
-      .map((p, i) => ({ p, i }))
+      .map((p, i) => ({ p: locate(p), i }))
       .sort((a, b) => rank(a.p) - rank(b.p) || (a.p.rowNumber ?? 0) - (b.p.rowNumber ?? 0) || a.i - b.i)
       .map((x) => x.p);
   const errors = sorted(sink.errors);

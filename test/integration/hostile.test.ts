@@ -21,8 +21,9 @@ describe('paths that leave the dataset are never opened', () => {
     const dir = await testdir({ 'datapackage.json': pkg([res('data.csv')]) });
     await symlink(join(outside, 'secret.csv'), join(dir, 'data.csv'));
     const r = await validateDir(dir);
-    expect(flatten(r.errors, ['code', 'resource', 'path'])).toEqual([['path-error', 'data-csv', 'data.csv']]);
-    expect(r.errors[0]?.message).toMatch(/symlink/);
+    // located at the resource's "path" in the descriptor: that is where it is fixed
+    expect(flatten(r.errors, ['code', 'resource', 'path', 'pointer'])).toEqual([['path-error', 'data-csv', 'datapackage.json', '/resources/0/path']]);
+    expect(r.errors[0]?.message).toMatch(/"data.csv" resolves through a symlink/);
     expect(r.stats.rows).toBe(0);
   });
 
@@ -110,10 +111,35 @@ describe('file content', () => {
     expect(r.stats.rows).toBe(1);
   });
 
+  it('declared bytes and hash (md5 by default, or algorithm:hex) are checked', async () => {
+    const { createHash } = await import('node:crypto');
+    const csv = 'id,name\n1,a\n';
+    const md5 = createHash('md5').update(csv).digest('hex');
+    const sha = createHash('sha256').update(csv).digest('hex');
+    const ok = await testdir({ 'datapackage.json': pkg([{ ...res('data.csv'), bytes: csv.length, hash: md5 }, { ...res('b.csv'), hash: `sha256:${sha}` }]), 'data.csv': csv, 'b.csv': csv });
+    expect((await validateDir(ok)).errors).toEqual([]);
+    const bad = await testdir({ 'datapackage.json': pkg([{ ...res('data.csv'), bytes: 3, hash: `sha256:${'0'.repeat(64)}` }]), 'data.csv': csv });
+    expect(flatten((await validateDir(bad)).errors, ['code', 'pointer'])).toEqual([
+      ['byte-count', '/resources/0/bytes'],
+      ['hash-count', '/resources/0/hash'],
+    ]);
+  });
+
+  it('labels compare case-insensitively when the dialect says so', async () => {
+    const files = (caseSensitiveHeader: boolean) => ({ 'datapackage.json': pkg([{ ...res('data.csv'), dialect: { caseSensitiveHeader } }]), 'data.csv': 'ID,Name\n1,a\n' });
+    expect(flatten((await validateDir(await testdir(files(true)))).errors, ['code', 'fieldNumber'])).toEqual([
+      ['incorrect-label', 1],
+      ['incorrect-label', 2],
+    ]);
+    expect((await validateDir(await testdir(files(false)))).errors).toEqual([]);
+  });
+
   it('a missing data file is a source-error naming the file', async () => {
     const dir = await testdir({ 'datapackage.json': pkg([res('data/missing.csv')]) });
     const r = await validateDir(dir);
-    expect(flatten(r.errors, ['code', 'path'])).toEqual([['source-error', 'data/missing.csv']]);
+    expect(flatten(r.errors, ['code', 'path', 'pointer'])).toEqual([['source-error', 'datapackage.json', '/resources/0/path']]);
+    expect(r.errors[0]?.lineNumber).toBeGreaterThan(1);
+    expect(r.errors[0]?.message).toContain('"data/missing.csv" does not exist');
   });
 });
 
