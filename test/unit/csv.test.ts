@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { mulberry32 } from '../../bench/generate.ts';
 import { describe, expect, it } from 'vitest';
 import { CsvParser, dialectOf, RecordTooLongError, type CsvDialect } from '../../src/validate/table/csv.ts';
 
@@ -13,16 +14,6 @@ function parseAll(text: string, chunk = Infinity, dialect: CsvDialect = dialectO
 
 const records = (text: string, chunk?: number): string[][] => parseAll(text, chunk).map(([, c]) => c);
 
-/** A deterministic PRNG so the generated cases are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomCsv(rand: () => number): string {
   const pieces = ['a', 'b', 'é', '1', ' ', ',', '"', '\n', '\r\n', '€', 'x y'];

@@ -1,16 +1,7 @@
+import { mulberry32 } from '../../bench/generate.ts';
 import { describe, expect, it } from 'vitest';
 import { KeySet } from '../../src/validate/table/key-set.ts';
 
-/** A deterministic PRNG so the generated sequences are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('KeySet', () => {
   it('answers exactly like a Set for sorted, shuffled and partly sorted keys', () => {

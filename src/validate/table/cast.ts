@@ -43,7 +43,7 @@
  * - duration accepts the `PnYnMnWnDTnHnMnS` form only, not the alternative `P0003-06-04T…`.
  */
 
-import type { FieldDescriptor, JsonValue } from '../../package/descriptor.ts';
+import { FIELD_TYPES, type FieldDescriptor, type JsonValue } from '../../package/descriptor.ts';
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 // Public API
@@ -84,24 +84,7 @@ export interface CompiledField {
   decimal(cell: string): string | null;
 }
 
-/** The field types of Table Schema v1. */
-export const FIELD_TYPES: readonly string[] = [
-  'string',
-  'number',
-  'integer',
-  'boolean',
-  'object',
-  'array',
-  'date',
-  'time',
-  'datetime',
-  'year',
-  'yearmonth',
-  'duration',
-  'geopoint',
-  'geojson',
-  'any',
-];
+export { FIELD_TYPES };
 
 export const DEFAULT_TRUE_VALUES: readonly string[] = ['true', 'True', 'TRUE', '1'];
 export const DEFAULT_FALSE_VALUES: readonly string[] = ['false', 'False', 'FALSE', '0'];

@@ -11,24 +11,7 @@
  */
 
 import type { SchemaObject } from 'ajv';
-
-export const FIELD_TYPES = [
-  'string',
-  'number',
-  'integer',
-  'boolean',
-  'object',
-  'array',
-  'date',
-  'time',
-  'datetime',
-  'year',
-  'yearmonth',
-  'duration',
-  'geopoint',
-  'geojson',
-  'any',
-] as const;
+import { FIELD_TYPES } from '../../../package/descriptor.ts';
 
 /** One field name, or a list of them (primaryKey, foreignKeys). */
 const fieldNames = {
