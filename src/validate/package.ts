@@ -34,8 +34,8 @@ export interface ValidateOptions {
   repositoryOwner?: string;
   /** Fetch and validate remote (http/https) resources; otherwise they are skipped with a warning. */
   allowRemote?: boolean;
-  /** Row observers for a resource (e.g. aggregates), fed in the same pass. */
-  observers?: (resource: ResourceDescriptor, index: number) => RowObserver[] | undefined;
+  /** Row observers for a resource (e.g. aggregates), fed in the same pass; `descriptor` is the canonical (drift-normalized) one. */
+  observers?: (resource: ResourceDescriptor, index: number, descriptor: PackageDescriptor) => RowObserver[] | undefined;
 }
 
 export interface Validation {
@@ -88,10 +88,10 @@ export async function validatePackageDetailed(source: PackageSource, options: Va
   const resources = Array.isArray(descriptor.resources) ? descriptor.resources : [];
   const mapped = profile.openspending ? mappedValueObservers(descriptor, sink) : null;
   const observers = (resource: ResourceDescriptor, index: number): RowObserver[] | undefined => {
-    const all = [...(options.observers?.(resource, index) ?? []), ...(mapped?.(resource) ?? [])];
+    const all = [...(options.observers?.(resource, index, descriptor) ?? []), ...(mapped?.(resource) ?? [])];
     return all.length ? all : undefined;
   };
-  const reports = await validateResources(source, resources, sink, { ...options, observers });
+  const reports = await validateResources(source, resources, sink, options, observers);
   return finish(profile.kind, reports, descriptor, profile);
 }
 
@@ -113,7 +113,13 @@ function readableSchema(r: ResourceDescriptor): boolean {
   return Array.isArray(fields) && fields.every((f) => typeof f === 'object' && f !== null && typeof (f as { name?: unknown }).name === 'string');
 }
 
-async function validateResources(source: PackageSource, resources: ResourceDescriptor[], sink: ProblemSink, options: ValidateOptions): Promise<ResourceReport[]> {
+async function validateResources(
+  source: PackageSource,
+  resources: ResourceDescriptor[],
+  sink: ProblemSink,
+  options: ValidateOptions,
+  observersFor: (resource: ResourceDescriptor, index: number) => RowObserver[] | undefined,
+): Promise<ResourceReport[]> {
   const plans: ResourcePlan[] = [];
   const byName = new Map<string, ResourcePlan>();
   resources.forEach((resource, index) => {
@@ -155,7 +161,7 @@ async function validateResources(source: PackageSource, resources: ResourceDescr
       reference: fk.reference,
       keys: fk.reference.resource === '' || fk.reference.resource === resource.name ? null : keysOf(fk.reference.resource, fk.reference.fields),
     }));
-    const task: TableTask = { resource, index, sink, collect: plan.collect, foreignKeys: checks, observers: options.observers?.(resource, index) };
+    const task: TableTask = { resource, index, sink, collect: plan.collect, foreignKeys: checks, observers: observersFor(resource, index) };
     tasks.set(plan, task);
     outcomes.set(plan, await validateOneResource(source, task, sink, options));
   }

@@ -1,0 +1,93 @@
+/**
+ * applyMirror: carry out a plan through the object-store port, in the order that makes a publish
+ * crash-safe: blobs, then latest paths (server-side copies), then generated objects, then
+ * removals, then the version manifest, and `state.json` last as the commit point. A run killed
+ * anywhere leaves the previous version's blobs and manifest intact; the next run (still seeing
+ * the previous state) redoes what is missing, and every step is idempotent.
+ */
+
+import { CACHE_IMMUTABLE, contentTypeOf } from './layout.ts';
+import type { MirrorPlan } from './plan.ts';
+import type { ObjectStore } from './object-store.ts';
+
+export interface ApplyProgress {
+  phase: 'upload' | 'copy' | 'write' | 'delete' | 'commit';
+  done: number;
+  total: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface ApplyOptions {
+  /** The content of a dataset file, streamed. */
+  open(path: string): Promise<() => AsyncIterable<Uint8Array>>;
+  /** Requests in flight at once (default 8). */
+  concurrency?: number;
+  onProgress?: (p: ApplyProgress) => void;
+}
+
+export interface ApplyStats {
+  uploaded: number;
+  uploadedBytes: number;
+  copied: number;
+  written: number;
+  deleted: number;
+}
+
+export async function applyMirror(store: ObjectStore, plan: MirrorPlan, options: ApplyOptions): Promise<ApplyStats> {
+  const stats: ApplyStats = { uploaded: 0, uploadedBytes: 0, copied: 0, written: 0, deleted: 0 };
+  if (plan.unchanged) return stats;
+  const concurrency = options.concurrency ?? 8;
+  const bytesTotal = plan.uploads.reduce((n, u) => n + u.size, 0);
+  const report = (phase: ApplyProgress['phase'], done: number, total: number): void =>
+    options.onProgress?.({ phase, done, total, bytesDone: stats.uploadedBytes, bytesTotal });
+
+  await pool(plan.uploads, concurrency, async (u, i) => {
+    const body = await options.open(u.path);
+    await store.put(u.key, body, { contentType: contentTypeOf(u.path), cacheControl: CACHE_IMMUTABLE, sha256: u.sha256, size: u.size });
+    stats.uploaded++;
+    stats.uploadedBytes += u.size;
+    report('upload', i + 1, plan.uploads.length);
+  });
+  await pool(plan.copies, concurrency, async (c, i) => {
+    await store.copy(c.from, c.to, { contentType: c.contentType, cacheControl: c.cacheControl });
+    stats.copied++;
+    report('copy', i + 1, plan.copies.length);
+  });
+  await pool(plan.writes, concurrency, async (w, i) => {
+    await store.put(w.key, w.content, { contentType: w.contentType, cacheControl: w.cacheControl, sha256: w.sha256, size: w.content.length });
+    stats.written++;
+    report('write', i + 1, plan.writes.length);
+  });
+  if (plan.deletes.length) {
+    await store.delete(plan.deletes);
+    stats.deleted = plan.deletes.length;
+    report('delete', 1, 1);
+  }
+  for (const o of [plan.manifest, plan.state]) {
+    await store.put(o.key, o.content, { contentType: o.contentType, cacheControl: o.cacheControl, sha256: o.sha256, size: o.content.length });
+    stats.written++;
+  }
+  report('commit', 1, 1);
+  return stats;
+}
+
+/** Run `fn` over `items` with at most `limit` at a time; the first failure stops new work and is thrown. */
+export async function pool<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: unknown = null;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (failed === null && next < items.length) {
+      const i = next++;
+      try {
+        await fn(items[i]!, done);
+        done++;
+      } catch (e) {
+        failed ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failed !== null) throw failed;
+}

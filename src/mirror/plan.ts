@@ -1,0 +1,151 @@
+/**
+ * planMirror: what to write to publish one commit of a dataset, from the previous state and the
+ * commit's files (pure: no I/O). The plan comes from git (paths, content ids), never from
+ * listing the bucket, so its cost grows with the change, not with the dataset.
+ */
+
+import { createHash } from 'node:crypto';
+import { CACHE_IMMUTABLE, CACHE_LATEST, CACHE_STATE, contentTypeOf, type DatasetLayout } from './layout.ts';
+
+/** One file of the commit, as published. */
+export interface FileEntry {
+  path: string;
+  sha256: string;
+  size: number;
+  /** git blob id, so unchanged files need not be hashed again next time. */
+  oid?: string;
+  /** Stored in git-LFS. */
+  lfs?: boolean;
+}
+
+/** An object the datastore makes (aggregates, reports, badge, manifest, state). */
+export interface GeneratedObject {
+  key: string;
+  content: Uint8Array;
+  contentType: string;
+  cacheControl: string;
+  sha256: string;
+}
+
+/** `.datastore/state.json`: the last complete publish. Written last: it is the commit point. */
+export interface DatasetState {
+  version: 1;
+  owner: string;
+  name: string;
+  commit: string;
+  manifest: string;
+  publishedAt: string;
+  files: Record<string, { sha256: string; size: number; oid?: string }>;
+  /** Generated latest objects (aggregates, badge) by key, with their sha256. */
+  generated: Record<string, string>;
+}
+
+/** `versions/{commit}.json`: everything needed to restore that version from the blobs. */
+export interface VersionManifest {
+  version: 1;
+  owner: string;
+  name: string;
+  commit: string;
+  publishedAt: string;
+  descriptor: string;
+  files: Record<string, { sha256: string; size: number; blob: string; lfs?: boolean }>;
+  report: string;
+  aggregates: string[];
+}
+
+export interface MirrorPlan {
+  /** The commit is already the published one: nothing to do. */
+  unchanged: boolean;
+  /** Content to store under blobs/sha256/ (one per distinct new content). */
+  uploads: Array<{ key: string; path: string; sha256: string; size: number }>;
+  /** Latest paths to point at their (new) content, by server-side copy from the blob. */
+  copies: Array<{ from: string; to: string; contentType: string; cacheControl: string }>;
+  /** Generated objects whose content changed (aggregates, report, badge). */
+  writes: GeneratedObject[];
+  /** Latest paths (and generated objects) that the new version no longer has. */
+  deletes: string[];
+  manifest: GeneratedObject;
+  state: GeneratedObject;
+}
+
+export function sha256Hex(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** A JSON object as a generated object. */
+export function jsonObject(key: string, value: unknown, cacheControl: string): GeneratedObject {
+  const content = new TextEncoder().encode(JSON.stringify(value, null, 2) + '\n');
+  return { key, content, contentType: 'application/json', cacheControl, sha256: sha256Hex(content) };
+}
+
+export interface PlanInput {
+  layout: DatasetLayout;
+  previous: DatasetState | null;
+  commit: string;
+  publishedAt: string;
+  files: FileEntry[];
+  /** Generated objects published at fixed keys (aggregates, badge): rewritten only when changed. */
+  generated: GeneratedObject[];
+  /** The commit's report (immutable, one per commit). */
+  report: GeneratedObject;
+  /** Blobs known to exist already (e.g. from versions before the previous one). */
+  existingBlobs?: ReadonlySet<string>;
+}
+
+export function planMirror(input: PlanInput): MirrorPlan {
+  const { layout, previous: prev, files } = input;
+  const manifestKey = layout.version(input.commit);
+  const manifest: VersionManifest = {
+    version: 1,
+    owner: layout.owner,
+    name: layout.name,
+    commit: input.commit,
+    publishedAt: input.publishedAt,
+    descriptor: layout.latest('datapackage.json'),
+    files: Object.fromEntries(
+      files.map((f) => [f.path, { sha256: f.sha256, size: f.size, blob: layout.blob(f.sha256), ...(f.lfs ? { lfs: true } : {}) }]),
+    ),
+    report: input.report.key,
+    aggregates: input.generated.filter((g) => g.key.startsWith(layout.root + 'aggregates/')).map((g) => g.key),
+  };
+  const state: DatasetState = {
+    version: 1,
+    owner: layout.owner,
+    name: layout.name,
+    commit: input.commit,
+    manifest: manifestKey,
+    publishedAt: input.publishedAt,
+    files: Object.fromEntries(files.map((f) => [f.path, { sha256: f.sha256, size: f.size, ...(f.oid ? { oid: f.oid } : {}) }])),
+    generated: Object.fromEntries(input.generated.map((g) => [g.key, g.sha256])),
+  };
+  const manifestObject = jsonObject(manifestKey, manifest, CACHE_IMMUTABLE);
+  const stateObject = jsonObject(layout.state, state, CACHE_STATE);
+
+  if (prev && prev.commit === input.commit) {
+    return { unchanged: true, uploads: [], copies: [], writes: [], deletes: [], manifest: manifestObject, state: stateObject };
+  }
+
+  const stored = new Set<string>(input.existingBlobs ?? []);
+  for (const f of Object.values(prev?.files ?? {})) stored.add(f.sha256);
+  const uploads: MirrorPlan['uploads'] = [];
+  const copies: MirrorPlan['copies'] = [];
+  for (const f of files) {
+    if (!stored.has(f.sha256)) {
+      stored.add(f.sha256);
+      uploads.push({ key: layout.blob(f.sha256), path: f.path, sha256: f.sha256, size: f.size });
+    }
+    if (prev?.files[f.path]?.sha256 !== f.sha256) {
+      copies.push({ from: layout.blob(f.sha256), to: layout.latest(f.path), contentType: contentTypeOf(f.path), cacheControl: CACHE_LATEST });
+    }
+  }
+  const writes = [...input.generated.filter((g) => prev?.generated[g.key] !== g.sha256), input.report];
+  const nextPaths = new Set(files.map((f) => f.path));
+  const nextGenerated = new Set(input.generated.map((g) => g.key));
+  const deletes = [
+    ...Object.keys(prev?.files ?? {})
+      .filter((p) => !nextPaths.has(p))
+      .map((p) => layout.latest(p)),
+    ...Object.keys(prev?.generated ?? {}).filter((k) => !nextGenerated.has(k)),
+  ];
+  return { unchanged: false, uploads, copies, writes, deletes, manifest: manifestObject, state: stateObject };
+}
