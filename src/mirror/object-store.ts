@@ -1,6 +1,8 @@
 /**
  * The object-store port: what the mirror needs from S3 (or any S3-compatible store). Keys are
- * full object keys (prefix included). The S3 adapter implements it; the mirror never sees the SDK.
+ * relative to the store's configured prefix (`datasets/{owner}/{name}/...`): the adapter adds the
+ * prefix on the way out and strips it from listed keys. The S3 adapter implements it; the mirror
+ * never sees the SDK.
  */
 
 export interface PutOptions {

@@ -4,10 +4,10 @@
  * unless the package is valid and its owner is the repository's.
  */
 
-import { aggregateFiles, createAggregator, planAggregates } from '../aggregate/index.ts';
+import { aggregateFiles, aggregatePackage, type AggregateResult } from '../aggregate/index.ts';
 import type { FileHandle, PackageSource } from '../package/source.ts';
 import { problem } from '../validate/problem.ts';
-import { validatePackageDetailed, type ValidateOptions } from '../validate/package.ts';
+import type { ValidateOptions } from '../validate/package.ts';
 import type { Report } from '../validate/report.ts';
 import { applyMirror, type ApplyProgress, type ApplyStats } from './apply.ts';
 import { badgeSvg } from './badge.ts';
@@ -62,19 +62,11 @@ export function isPublishedPath(path: string, mode?: string): boolean {
 export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectStore, options: PublishOptions = {}): Promise<PublishResult> {
   const github = snapshot.github;
   const claimed = github?.owner ?? options.owner;
-  // Aggregates are planned from the canonical descriptor once the validator has read it.
-  let aggregator: Aggregator | null | undefined;
-  const validation = await validatePackageDetailed(snapshot.source, {
+  // Validation and aggregates in one pass over the rows.
+  const { validation, aggregates } = await aggregatePackage(snapshot.source, {
     strict: options.strict,
     maxErrors: options.maxErrors,
     repositoryOwner: claimed,
-    observers: (resource, index, descriptor) => {
-      if (aggregator === undefined) {
-        const plan = planAggregates(descriptor);
-        aggregator = plan ? createAggregator(plan) : null;
-      }
-      return aggregator?.observers(resource, index);
-    },
   });
   const { report, descriptor } = validation;
   const refuse = (message: string): PublishResult => {
@@ -121,7 +113,7 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
 
   const files = await fileEntries(snapshot, previous);
   const publishedAt = (options.now?.() ?? new Date()).toISOString();
-  const generated = generatedObjects(layout, report, aggregator ?? null);
+  const generated = generatedObjects(layout, report, aggregates);
   const reportObject = jsonObject(layout.report(snapshot.commit), report, CACHE_IMMUTABLE);
 
   // Content that an older version stored may be in the bucket already (a revert): one HEAD per
@@ -170,11 +162,8 @@ async function fileEntries(snapshot: DatasetSnapshot, previous: DatasetState | n
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-type Aggregator = ReturnType<typeof createAggregator>;
-
-function generatedObjects(layout: DatasetLayout, report: Report, aggregator: Aggregator | null): GeneratedObject[] {
+function generatedObjects(layout: DatasetLayout, report: Report, result: AggregateResult | null): GeneratedObject[] {
   const out: GeneratedObject[] = [];
-  const result = aggregator?.result();
   if (result) {
     for (const f of aggregateFiles(result)) {
       const path = f.path.startsWith('aggregates/') ? f.path : `aggregates/${f.path}`;

@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { isRemote, SourceError, unsafePathReason, type FileHandle, type PackageSource } from '../../package/source.ts';
+import { openRemote } from '../http/remote-file.ts';
 
 /** The target could not be used at all (exit code 2 in the CLI). */
 export class SourceUnavailableError extends Error {
@@ -67,18 +68,4 @@ export async function createFsSource(target: string): Promise<PackageSource> {
       };
     },
   };
-}
-
-/** A remote resource (the validator only asks when the user allowed remote data). */
-async function openRemote(url: string): Promise<FileHandle> {
-  let res: Response;
-  try {
-    res = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(120_000) });
-  } catch (e) {
-    throw new SourceError('source-error', `${url} could not be fetched (${e instanceof Error ? e.message : String(e)}); check the URL, or keep the data in the repository`);
-  }
-  if (!res.ok || !res.body) throw new SourceError('source-error', `${url} answered HTTP ${res.status}; check the URL, or keep the data in the repository`);
-  const length = Number(res.headers.get('content-length'));
-  const body = res.body;
-  return { size: Number.isFinite(length) && length > 0 ? length : null, stream: () => body as unknown as AsyncIterable<Uint8Array> };
 }

@@ -6,7 +6,7 @@
 
 import { createHash, type Hash } from 'node:crypto';
 import type { FieldDescriptor, ResourceDescriptor } from '../../package/descriptor.ts';
-import type { FileHandle } from '../../package/source.ts';
+import { SourceError, type FileHandle } from '../../package/source.ts';
 import { pointerOf, problem, type Problem, type ProblemCode } from '../problem.ts';
 import type { ProblemSink } from '../report.ts';
 import { compileField, INVALID, SchemaCompileError, type CompiledField } from './cast.ts';
@@ -250,6 +250,13 @@ class TableRun {
     } catch (e) {
       if (e instanceof RecordTooLongError) {
         this.report('source-error', `${part.path}: ${e.message}`, { lineNumber: e.line });
+        return false;
+      }
+      // A source may fail while streaming (LFS content that does not match its pointer, a
+      // dropped connection): a problem of this resource, not a crash.
+      if (e instanceof SourceError) {
+        this.report(e.code, `${part.path}: ${e.message}`);
+        this.stopped = true;
         return false;
       }
       throw e;

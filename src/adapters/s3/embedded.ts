@@ -1,0 +1,150 @@
+/**
+ * The embedded store: a real S3-compatible server (s3rver) on loopback with its data in a local
+ * folder, used when no bucket is configured so the whole pipeline runs with zero setup.
+ *
+ * s3rver runs in a child Node process started with `--openssl-legacy-provider`: it encrypts
+ * ListObjectsV2 continuation tokens with DES, which OpenSSL 3 (Node 17+) only offers through
+ * the legacy provider, so in-process every listing of more than 1000 keys fails with a 500.
+ * The flag is per process; a child keeps it out of ours. The child also dies with its parent:
+ * it exits when its stdin closes.
+ */
+
+import { spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { corsRules } from './bucket-init.ts';
+import type { StorageConfig } from './config.ts';
+
+export interface EmbeddedStoreOptions {
+  /** Where the objects live (kept across runs). Default `.os-datastore/s3` under the cwd. */
+  directory?: string;
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Bucket, created if missing. Default 'openspending'. */
+  bucket?: string;
+}
+
+export interface EmbeddedStore {
+  /** Config for createS3Store/createS3Client (path style, WHEN_REQUIRED checksums, s3rver's key). */
+  config: StorageConfig;
+  /** e.g. http://127.0.0.1:4568 */
+  endpoint: string;
+  /** Stop the server (the data stays in the directory). */
+  close(): Promise<void>;
+}
+
+/** s3rver's one built-in account; any other access key id gets InvalidAccessKeyId. */
+export const EMBEDDED_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+const LEGACY_FLAG = '--openssl-legacy-provider';
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+// CommonJS, run with `node -e`: argv[1] = s3rver's path, argv[2] = JSON options.
+const CHILD = `
+process.on('uncaughtException', (error) => {
+  process.stderr.write(String((error && error.message) || error) + '\\n');
+  process.exit(1);
+});
+const S3rver = require(process.argv[1]);
+const { directory, port, bucket, cors } = JSON.parse(process.argv[2]);
+const server = new S3rver({ address: '127.0.0.1', port, silent: true, directory,
+  configureBuckets: [{ name: bucket, configs: [cors] }] });
+server.run().then(
+  (address) => process.stdout.write(JSON.stringify({ port: address.port }) + '\\n'),
+  (error) => { process.stderr.write(String((error && error.message) || error) + '\\n'); process.exit(1); },
+);
+process.stdin.on('end', () => server.close().finally(() => process.exit(0)));
+process.stdin.resume();
+`;
+
+/** The datastore README's CORS rules as the XML s3rver's bucket configuration takes. */
+function corsXml(): string {
+  const tag = (name: string, values: string[] | undefined): string => (values ?? []).map((v) => `<${name}>${v}</${name}>`).join('');
+  const rules = corsRules()
+    .map(
+      (rule) =>
+        `<CORSRule>${tag('AllowedOrigin', rule.AllowedOrigins)}${tag('AllowedMethod', rule.AllowedMethods)}` +
+        `${tag('AllowedHeader', rule.AllowedHeaders)}${tag('ExposeHeader', rule.ExposeHeaders)}</CORSRule>`,
+    )
+    .join('');
+  return `<?xml version="1.0" encoding="UTF-8"?><CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${rules}</CORSConfiguration>`;
+}
+
+/**
+ * Start s3rver on 127.0.0.1 with the bucket (created if missing) and the README's CORS rules;
+ * anonymous GETs are served, so published files can be browsed while it runs.
+ */
+export async function startEmbeddedStore(options: EmbeddedStoreOptions = {}): Promise<EmbeddedStore> {
+  const directory = resolve(options.directory ?? '.os-datastore/s3');
+  const bucket = options.bucket ?? 'openspending';
+  await mkdir(directory, { recursive: true });
+  const s3rverPath = createRequire(import.meta.url).resolve('s3rver');
+  const flags = process.allowedNodeEnvironmentFlags.has(LEGACY_FLAG) ? [LEGACY_FLAG] : [];
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS; // no loaders or inspectors from the parent in the server process
+  const child = spawn(
+    process.execPath,
+    [...flags, '-e', CHILD, s3rverPath, JSON.stringify({ directory, port: options.port ?? 0, bucket, cors: corsXml() })],
+    { stdio: ['pipe', 'pipe', 'pipe'], env },
+  );
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const port = await new Promise<number>((ready, fail) => {
+    let stdout = '';
+    const timer = setTimeout(() => fail(new Error(`The embedded S3 store did not start within ${START_TIMEOUT_MS / 1000} s.`)), START_TIMEOUT_MS);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const line = stdout.split('\n')[0];
+      if (stdout.includes('\n') && line !== undefined) {
+        clearTimeout(timer);
+        try {
+          ready((JSON.parse(line) as { port: number }).port);
+        } catch {
+          fail(new Error(`The embedded S3 store said something unexpected: ${line}`));
+        }
+      }
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      fail(error);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      const reason = stderr.trim().split('\n')[0] || `exit code ${code}`;
+      fail(new Error(`The embedded S3 store could not start on 127.0.0.1:${options.port ?? 0} in ${directory}: ${reason}.`));
+    });
+  }).catch(async (error: unknown) => {
+    child.kill('SIGKILL');
+    await exited;
+    throw error;
+  });
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    endpoint,
+    config: {
+      bucket,
+      endpoint,
+      region: 'us-east-1',
+      prefix: '',
+      forcePathStyle: true,
+      checksums: 'WHEN_REQUIRED',
+      credentials: { ...EMBEDDED_CREDENTIALS },
+    },
+    close() {
+      closing ??= (async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.stdin.end();
+        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+        await exited;
+        clearTimeout(timer);
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Explicit retention: keep the newest N versions of a dataset (and always the published one),
+ * remove older version manifests and reports, then the blobs no kept version uses. Manifests go
+ * before blobs, so a prune stopped halfway never leaves a manifest pointing at a missing blob.
+ */
+
+import type { DatasetLayout } from './layout.ts';
+import type { ObjectStore } from './object-store.ts';
+import type { DatasetState, VersionManifest } from './plan.ts';
+
+export interface PruneResult {
+  kept: string[];
+  removedVersions: string[];
+  removedBlobs: string[];
+  dryRun: boolean;
+}
+
+async function readJson<T>(store: ObjectStore, key: string): Promise<T | null> {
+  const bytes = await store.get(key);
+  if (!bytes) return null;
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+export async function pruneDataset(store: ObjectStore, layout: DatasetLayout, options: { keep: number; dryRun?: boolean }): Promise<PruneResult> {
+  if (!Number.isInteger(options.keep) || options.keep < 1) throw new Error('keep must be a whole number of 1 or more');
+  const state = await readJson<DatasetState>(store, layout.state);
+  const manifests: Array<{ key: string; manifest: VersionManifest }> = [];
+  for await (const o of store.list(`${layout.root}versions/`)) {
+    const manifest = await readJson<VersionManifest>(store, o.key);
+    if (manifest) manifests.push({ key: o.key, manifest });
+  }
+  manifests.sort((a, b) => (a.manifest.publishedAt < b.manifest.publishedAt ? 1 : a.manifest.publishedAt > b.manifest.publishedAt ? -1 : 0));
+  const kept = manifests.filter((m, i) => i < options.keep || m.key === state?.manifest);
+  const removed = manifests.filter((m) => !kept.includes(m));
+
+  const used = new Set<string>();
+  for (const m of kept) for (const f of Object.values(m.manifest.files)) used.add(f.blob);
+  for (const f of Object.values(state?.files ?? {})) used.add(layout.blob(f.sha256));
+  const unusedBlobs: string[] = [];
+  for await (const o of store.list(`${layout.root}blobs/sha256/`)) if (!used.has(o.key)) unusedBlobs.push(o.key);
+
+  if (!options.dryRun) {
+    const versionKeys = removed.flatMap((m) => [m.key, m.manifest.report].filter((k): k is string => typeof k === 'string'));
+    if (versionKeys.length) await store.delete(versionKeys);
+    if (unusedBlobs.length) await store.delete(unusedBlobs);
+  }
+  return { kept: kept.map((m) => m.manifest.commit), removedVersions: removed.map((m) => m.manifest.commit), removedBlobs: unusedBlobs, dryRun: Boolean(options.dryRun) };
+}
