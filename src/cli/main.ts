@@ -5,6 +5,10 @@
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SourceUnavailableError } from '../adapters/fs/source.ts';
+import { ConfigError } from '../adapters/s3/config.ts';
+import { StoreError } from '../mirror/object-store.ts';
+import { EMBEDDED_SERVE_PORT, runPublish, type PublishFlags, type StorageFlags } from './publish.ts';
+import { runBucketInit, runPrune, runStorageServe } from './storage.ts';
 import { runValidate, type ValidateFlags } from './validate.ts';
 
 /** A mistake in how the command was called: message only, exit 2. */
@@ -23,6 +27,12 @@ const defaultIo = (): Io => ({
   isTTY: Boolean(process.stdout.isTTY),
   env: process.env,
 });
+
+function strictBoolean(value: string): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new InvalidArgumentError('expected true or false');
+}
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -48,8 +58,63 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .addOption(new Option('--max-errors <n>', 'problems listed per resource (all are counted)').argParser(positiveInt).default(1000))
     .option('--owner <owner>', 'the GitHub owner the descriptor must name')
     .option('--allow-remote', 'fetch and validate http(s) resources (skipped with a warning otherwise)')
+    .option('--aggregates <dir>', 'also compute the aggregates of OpenSpending packages in the same pass and write them under <dir>')
     .action(async (targets: string[], opts: ValidateFlags) => {
       code = await runValidate(targets, opts, io);
+    });
+
+  const storageOptions = (cmd: Command): Command =>
+    cmd
+      .option('--bucket <name>', 'bucket (default: OS_STORAGE_BUCKET_NAME; none: the embedded store under .os-datastore/)')
+      .option('--endpoint <url>', 'S3-compatible endpoint (default: OS_STORAGE_ENDPOINT; none: AWS)')
+      .option('--region <region>', 'region (default: OS_STORAGE_REGION or us-east-1)')
+      .option('--prefix <prefix>', 'key prefix in the bucket (default: OS_STORAGE_PREFIX)')
+      .addOption(new Option('--path-style <bool>', 'path-style addressing (default: on when an endpoint is set)').argParser(strictBoolean));
+
+  storageOptions(
+    program
+      .command('publish')
+      .description('validate, then publish datasets to the store: blobs, latest paths, aggregates, report, version manifest')
+      .argument('[targets...]', 'a dataset folder (in a git repository: published at its commit), a folder of datasets, or a git URL to clone', ['.'])
+      .option('--json', 'print one JSON document on stdout')
+      .option('--strict', 'treat warnings as errors')
+      .addOption(new Option('--max-errors <n>', 'problems listed per resource (all are counted)').argParser(positiveInt).default(1000))
+      .option('--owner <owner>', 'the owner when the dataset is not a GitHub repository (default: the descriptor\'s owner)')
+      .option('--commit <commit-ish>', 'publish this commit instead of HEAD')
+      .option('--allow-private-lfs', 'allow an .lfsconfig LFS endpoint on a loopback or private address'),
+  ).action(async (targets: string[], opts: PublishFlags) => {
+    code = await runPublish(targets, opts, io);
+  });
+
+  storageOptions(
+    program
+      .command('prune')
+      .description('remove old versions of a dataset (manifests, reports) and the blobs no kept version uses; never done implicitly')
+      .argument('<owner/name>', 'the dataset, e.g. os-data/city-budget-2024')
+      .requiredOption('--keep <n>', 'versions to keep (the published one is always kept)', positiveInt)
+      .option('--dry-run', 'say what would be removed, remove nothing')
+      .option('--json', 'print one JSON document on stdout'),
+  ).action(async (dataset: string, opts: StorageFlags & { keep: number; dryRun?: boolean; json?: boolean }) => {
+    code = await runPrune(dataset, opts, io);
+  });
+
+  const bucket = program.command('bucket').description('set up the bucket');
+  storageOptions(
+    bucket
+      .command('init')
+      .description('apply the public-read policy and CORS rules, enable versioning, print a least-privilege IAM policy (idempotent)')
+      .option('--json', 'print one JSON document on stdout'),
+  ).action(async (opts: StorageFlags & { json?: boolean }) => {
+    code = await runBucketInit(opts, io);
+  });
+
+  const storage = program.command('storage').description('the embedded store');
+  storage
+    .command('serve')
+    .description('keep the embedded S3-compatible store (.os-datastore/) up for browsing: public GET, CORS')
+    .addOption(new Option('--port <n>', 'port on 127.0.0.1').argParser(positiveInt).default(EMBEDDED_SERVE_PORT))
+    .action(async (opts: { port: number }) => {
+      code = await runStorageServe(opts, io);
     });
 
   try {
@@ -57,7 +122,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UsageError || e instanceof SourceUnavailableError) {
+    if (e instanceof UsageError || e instanceof SourceUnavailableError || e instanceof StoreError || e instanceof ConfigError) {
       io.stderr(`os-datastore: ${e.message}\n`);
       return 2;
     }

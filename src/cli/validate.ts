@@ -1,6 +1,8 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { createFsSource } from '../adapters/fs/source.ts';
+import { aggregateFiles, aggregatePackage, type AggregatedValidation } from '../aggregate/index.ts';
+import type { PackageSource } from '../package/source.ts';
 import { validatePackage } from '../validate/package.ts';
 import type { Report } from '../validate/report.ts';
 import { renderText } from '../validate/render/text.ts';
@@ -12,6 +14,8 @@ export interface ValidateFlags {
   maxErrors: number;
   owner?: string;
   allowRemote?: boolean;
+  /** Write the aggregates of each OpenSpending package under this directory. */
+  aggregates?: string;
 }
 
 /** `os-datastore validate`: 0 all valid, 1 some invalid. */
@@ -19,9 +23,18 @@ export async function runValidate(targets: string[], flags: ValidateFlags, io: I
   const packages: string[] = [];
   for (const t of targets) packages.push(...(await findPackages(t)));
   const reports: Report[] = [];
+  const outDirs = new Set<string>();
+  if (flags.aggregates !== undefined) await makeDir(flags.aggregates);
   for (const p of packages) {
     const source = await createFsSource(p);
-    const report = await validatePackage(source, { strict: flags.strict, maxErrors: flags.maxErrors, repositoryOwner: flags.owner, allowRemote: flags.allowRemote });
+    const options = { strict: flags.strict, maxErrors: flags.maxErrors, repositoryOwner: flags.owner, allowRemote: flags.allowRemote };
+    let report: Report;
+    if (flags.aggregates === undefined) report = await validatePackage(source, options);
+    else {
+      const result = await aggregatePackage(source, options);
+      report = result.validation.report;
+      await writeAggregates(source, result, flags.aggregates, packages.length > 1 ? outDirs : null, io);
+    }
     reports.push(report);
     if (!flags.json) io.stdout(renderText(report, { color: io.isTTY && !io.env.NO_COLOR }) + (packages.length > 1 ? '\n' : ''));
   }
@@ -35,11 +48,64 @@ export async function runValidate(targets: string[], flags: ValidateFlags, io: I
   return valid ? 0 : 1;
 }
 
+async function makeDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new UsageError(`--aggregates ${dir}: cannot create the directory (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+/**
+ * Write one package's aggregates: into `outDir` itself (one package), or into
+ * `outDir/<package name>` when the command validates several (`taken` holds the names used).
+ * Files of the same names are replaced; other files there are left alone. Nothing is written
+ * for a package without a transaction mapping, or an invalid one: a note on stderr says so.
+ */
+async function writeAggregates(source: PackageSource, result: AggregatedValidation, outDir: string, taken: Set<string> | null, io: Io): Promise<void> {
+  const where = join(source.root, source.descriptorPath);
+  if (!result.aggregates) {
+    io.stderr(`os-datastore: ${where}: no aggregates: ${result.reason ?? 'there is no transaction mapping'}\n`);
+    return;
+  }
+  if (!result.validation.report.valid) {
+    io.stderr(`os-datastore: ${where}: aggregates not written: the package is invalid; fix it and validate again\n`);
+    return;
+  }
+  let dir = outDir;
+  if (taken) {
+    const base = dirName(result.aggregates.package || basename(resolve(source.root)));
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+    taken.add(name);
+    dir = join(outDir, name);
+  }
+  const files = aggregateFiles(result.aggregates);
+  for (const f of files) {
+    const path = join(dir, f.path.replace(/^aggregates\//, ''));
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, f.content);
+    } catch (e) {
+      throw new UsageError(`--aggregates: cannot write ${path} (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+  const { skipped } = result.aggregates;
+  const note = skipped ? `; ${skipped} row${skipped === 1 ? '' : 's'} without a readable amount not summed` : '';
+  io.stderr(`os-datastore: ${where}: aggregates written to ${dir} (${files.length} files)${note}\n`);
+}
+
+/** A package name as one safe directory name. */
+function dirName(name: string): string {
+  const safe = name.replace(/[^a-zA-Z0-9._-]+/g, '-').replace(/^[-.]+/, '');
+  return safe || 'package';
+}
+
 /**
  * A target is a descriptor file, a dataset directory, or a directory of datasets (searched up to
  * three levels down, skipping hidden folders and node_modules).
  */
-async function findPackages(target: string): Promise<string[]> {
+export async function findPackages(target: string): Promise<string[]> {
   let st;
   try {
     st = await stat(target);
