@@ -1,0 +1,91 @@
+/** publish, prune and bucket init as users run them: the CLI in a child process, storage from the environment. */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { gitdir } from '../support/git.ts';
+import { startS3 } from '../support/s3.ts';
+import { testdir } from '../support/tmp.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/os-datastore.js', import.meta.url));
+
+function cli(args: string[], env: Record<string, string>, cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OS_STORAGE') && !k.startsWith('OS_ACCESS') && !k.startsWith('OS_SECRET')));
+    execFile(process.execPath, [BIN, ...args], { cwd, env: { ...clean, NO_COLOR: '1', ...env }, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const dataset = () =>
+  gitdir({
+    'datapackage.json': { name: 'population', owner: 'someone', resources: [{ name: 'p', path: 'p.csv', schema: { fields: [{ name: 'region' }, { name: 'n', type: 'integer' }] } }] },
+    'p.csv': 'region,n\nNorth,10\nSouth,20\n',
+  });
+
+const envFor = (s3: Awaited<ReturnType<typeof startS3>>, endpoint = s3.endpoint) => ({
+  OS_STORAGE_BUCKET_NAME: s3.bucket,
+  OS_STORAGE_ENDPOINT: endpoint,
+  OS_ACCESS_KEY_ID: 'S3RVER',
+  OS_SECRET_ACCESS_KEY: 'S3RVER',
+});
+
+describe('os-datastore publish', () => {
+  it('publishes to the configured bucket, then finds nothing to do', async () => {
+    const s3 = await startS3();
+    const dir = await dataset();
+    const first = await cli(['publish', dir, '--json'], envFor(s3));
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const doc = JSON.parse(first.stdout);
+    expect(doc).toMatchObject({ status: 'published', owner: 'someone', name: 'population', prefix: 'datasets/someone/population/' });
+    expect(doc.url).toBe(`${s3.endpoint}/${s3.bucket}/datasets/someone/population/datapackage.json`);
+    expect((await s3.objects()).get('datasets/someone/population/p.csv')?.toString()).toBe('region,n\nNorth,10\nSouth,20\n');
+    const again = await cli(['publish', dir], envFor(s3));
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^unchanged: someone\/population @ [0-9a-f]{12} is already published/);
+  });
+
+  it('an unreachable store is one clear sentence and exit 2, with nothing half-done', async () => {
+    const s3 = await startS3();
+    const r = await cli(['publish', await dataset()], { ...envFor(s3), OS_STORAGE_ENDPOINT: 'http://127.0.0.1:9' });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/os-datastore: .*127\.0\.0\.1:9/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a bad storage setting names the variable', async () => {
+    const s3 = await startS3();
+    const r = await cli(['publish', await dataset()], { ...envFor(s3), OS_STORAGE_PATH_STYLE: 'yes' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('OS_STORAGE_PATH_STYLE');
+  });
+
+  it('with no bucket configured, uses the embedded store under .os-datastore/ in the current directory', async () => {
+    const cwd = await testdir();
+    const r = await cli(['publish', await dataset()], {}, cwd);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('published: someone/population');
+    expect(r.stdout).toContain('storage serve');
+    expect(existsSync(join(cwd, '.os-datastore', 's3'))).toBe(true);
+  });
+
+  it('prune --dry-run says what it would remove; bucket init applies CORS and prints a least-privilege policy', async () => {
+    const s3 = await startS3();
+    await cli(['publish', await dataset()], envFor(s3));
+    const prune = await cli(['prune', 'someone/population', '--keep', '1', '--dry-run', '--json'], envFor(s3));
+    expect(prune.code).toBe(0);
+    expect(JSON.parse(prune.stdout)).toMatchObject({ dryRun: true, removedVersions: [] });
+    const init = await cli(['bucket', 'init', '--json'], envFor(s3));
+    expect(init.code).toBe(0);
+    const doc = JSON.parse(init.stdout);
+    expect(doc.steps.find((s: { step: string }) => s.step === 'CORS').status).toMatch(/applied|already/);
+    expect(doc.steps.find((s: { step: string }) => s.step === 'public-read policy').status).toBe('unsupported');
+    const actions = doc.iamPolicy.Statement.flatMap((st: { Action: string | string[] }) => [st.Action].flat());
+    expect(actions).toContain('s3:PutObject');
+    expect(actions).not.toContain('s3:*');
+  });
+});
