@@ -1,13 +1,14 @@
 /**
  * applyMirror: carry out a plan through the object-store port, in the order that makes a publish
- * crash-safe: blobs, then latest paths (server-side copies), then generated objects, then
- * removals, then the version manifest, and `state.json` last as the commit point. A run killed
- * anywhere leaves the previous version's blobs and manifest intact; the next run (still seeing
- * the previous state) redoes what is missing, and every step is idempotent.
+ * crash-safe: blobs, then `pending.json` (the keys this run is about to change), then latest
+ * paths (server-side copies), generated objects and removals, then the version manifest, and
+ * `state.json` last as the commit point. A run killed anywhere leaves the previous version's
+ * blobs and manifest intact; the next run — of this commit or another — sees the previous state
+ * and the killed run's pending keys, and rewrites or removes every one of them.
  */
 
 import { CACHE_IMMUTABLE, contentTypeOf } from './layout.ts';
-import type { MirrorPlan } from './plan.ts';
+import type { GeneratedObject, MirrorPlan } from './plan.ts';
 import type { ObjectStore } from './object-store.ts';
 
 export interface ApplyProgress {
@@ -49,13 +50,15 @@ export async function applyMirror(store: ObjectStore, plan: MirrorPlan, options:
     stats.uploadedBytes += u.size;
     report('upload', i + 1, plan.uploads.length);
   });
+  await putObject(store, plan.pending);
+  stats.written++;
   await pool(plan.copies, concurrency, async (c, i) => {
     await store.copy(c.from, c.to, { contentType: c.contentType, cacheControl: c.cacheControl });
     stats.copied++;
     report('copy', i + 1, plan.copies.length);
   });
   await pool(plan.writes, concurrency, async (w, i) => {
-    await store.put(w.key, w.content, { contentType: w.contentType, cacheControl: w.cacheControl, sha256: w.sha256, size: w.content.length });
+    await putObject(store, w);
     stats.written++;
     report('write', i + 1, plan.writes.length);
   });
@@ -65,24 +68,30 @@ export async function applyMirror(store: ObjectStore, plan: MirrorPlan, options:
     report('delete', 1, 1);
   }
   for (const o of [plan.manifest, plan.state]) {
-    await store.put(o.key, o.content, { contentType: o.contentType, cacheControl: o.cacheControl, sha256: o.sha256, size: o.content.length });
+    await putObject(store, o);
     stats.written++;
   }
   report('commit', 1, 1);
   return stats;
 }
 
-/** Run `fn` over `items` with at most `limit` at a time; the first failure stops new work and is thrown. */
-export async function pool<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+function putObject(store: ObjectStore, o: GeneratedObject): Promise<void> {
+  return store.put(o.key, o.content, { contentType: o.contentType, cacheControl: o.cacheControl, sha256: o.sha256, size: o.content.length });
+}
+
+/**
+ * Run `fn` over `items` with at most `limit` at a time; the first failure stops new work and is
+ * thrown. `fn` gets its 0-based start order (distinct numbers, for progress counts).
+ */
+export async function pool<T>(items: readonly T[], limit: number, fn: (item: T, order: number) => Promise<void>): Promise<void> {
   let next = 0;
   let failed: unknown = null;
   let done = 0;
   const worker = async (): Promise<void> => {
     while (failed === null && next < items.length) {
-      const i = next++;
+      const item = items[next++]!;
       try {
-        await fn(items[i]!, done);
-        done++;
+        await fn(item, done++);
       } catch (e) {
         failed ??= e;
       }

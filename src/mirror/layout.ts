@@ -7,6 +7,7 @@
  *   datasets/{owner}/{name}/reports/{commit}.json     validation report (+ reports/badge.svg)
  *   datasets/{owner}/{name}/versions/{commit}.json    version manifest
  *   datasets/{owner}/{name}/blobs/sha256/{hash}       content-addressed copies
+ *   datasets/{owner}/{name}/.datastore/pending.json   what a run in progress may change
  *   datasets/{owner}/{name}/.datastore/state.json     the commit point, written last
  */
 
@@ -48,6 +49,9 @@ export class DatasetLayout {
   }
   get state(): string {
     return `${this.root}.datastore/state.json`;
+  }
+  get pending(): string {
+    return `${this.root}.datastore/pending.json`;
   }
 }
 

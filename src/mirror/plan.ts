@@ -33,11 +33,25 @@ export interface DatasetState {
   owner: string;
   name: string;
   commit: string;
+  /** Id of the publish run that wrote this state (matches its `pending.json`). */
+  run?: string;
   manifest: string;
   publishedAt: string;
   files: Record<string, { sha256: string; size: number; oid?: string }>;
   /** Generated latest objects (aggregates, badge) by key, with their sha256. */
   generated: Record<string, string>;
+}
+
+/**
+ * `.datastore/pending.json`: written before a run touches any latest path, naming every key it
+ * will copy, write or delete. When it names another run than `state.json`, that run was killed
+ * halfway and those keys may hold its content: the next run rewrites or removes them all.
+ */
+export interface PendingPublish {
+  version: 1;
+  run: string;
+  commit: string;
+  touched: string[];
 }
 
 /** `versions/{commit}.json`: everything needed to restore that version from the blobs. */
@@ -64,6 +78,8 @@ export interface MirrorPlan {
   writes: GeneratedObject[];
   /** Latest paths (and generated objects) that the new version no longer has. */
   deletes: string[];
+  /** The intent record, written after the uploads and before any latest path changes. */
+  pending: GeneratedObject;
   manifest: GeneratedObject;
   state: GeneratedObject;
 }
@@ -90,6 +106,10 @@ export interface PlanInput {
   report: GeneratedObject;
   /** Blobs known to exist already (e.g. from versions before the previous one). */
   existingBlobs?: ReadonlySet<string>;
+  /** This run's id (stored in pending.json and state.json). */
+  run: string;
+  /** Keys an interrupted earlier run may have changed (its pending.json): rewritten or removed. */
+  dirty?: readonly string[];
 }
 
 export function planMirror(input: PlanInput): MirrorPlan {
@@ -113,6 +133,7 @@ export function planMirror(input: PlanInput): MirrorPlan {
     owner: layout.owner,
     name: layout.name,
     commit: input.commit,
+    run: input.run,
     manifest: manifestKey,
     publishedAt: input.publishedAt,
     files: Object.fromEntries(files.map((f) => [f.path, { sha256: f.sha256, size: f.size, ...(f.oid ? { oid: f.oid } : {}) }])),
@@ -121,8 +142,11 @@ export function planMirror(input: PlanInput): MirrorPlan {
   const manifestObject = jsonObject(manifestKey, manifest, CACHE_IMMUTABLE);
   const stateObject = jsonObject(layout.state, state, CACHE_STATE);
 
-  if (prev && prev.commit === input.commit) {
-    return { unchanged: true, uploads: [], copies: [], writes: [], deletes: [], manifest: manifestObject, state: stateObject };
+  const dirty = new Set(input.dirty ?? []);
+  const pendingOf = (touched: string[]): GeneratedObject =>
+    jsonObject(layout.pending, { version: 1, run: input.run, commit: input.commit, touched } satisfies PendingPublish, CACHE_STATE);
+  if (prev && prev.commit === input.commit && dirty.size === 0) {
+    return { unchanged: true, uploads: [], copies: [], writes: [], deletes: [], pending: pendingOf([]), manifest: manifestObject, state: stateObject };
   }
 
   const stored = new Set<string>(input.existingBlobs ?? []);
@@ -134,18 +158,15 @@ export function planMirror(input: PlanInput): MirrorPlan {
       stored.add(f.sha256);
       uploads.push({ key: layout.blob(f.sha256), path: f.path, sha256: f.sha256, size: f.size });
     }
-    if (prev?.files[f.path]?.sha256 !== f.sha256) {
+    if (prev?.files[f.path]?.sha256 !== f.sha256 || dirty.has(layout.latest(f.path))) {
       copies.push({ from: layout.blob(f.sha256), to: layout.latest(f.path), contentType: contentTypeOf(f.path), cacheControl: CACHE_LATEST });
     }
   }
-  const writes = [...input.generated.filter((g) => prev?.generated[g.key] !== g.sha256), input.report];
-  const nextPaths = new Set(files.map((f) => f.path));
-  const nextGenerated = new Set(input.generated.map((g) => g.key));
+  const writes = [...input.generated.filter((g) => prev?.generated[g.key] !== g.sha256 || dirty.has(g.key)), input.report];
+  const next = new Set([...files.map((f) => layout.latest(f.path)), ...input.generated.map((g) => g.key), input.report.key]);
   const deletes = [
-    ...Object.keys(prev?.files ?? {})
-      .filter((p) => !nextPaths.has(p))
-      .map((p) => layout.latest(p)),
-    ...Object.keys(prev?.generated ?? {}).filter((k) => !nextGenerated.has(k)),
-  ];
-  return { unchanged: false, uploads, copies, writes, deletes, manifest: manifestObject, state: stateObject };
+    ...new Set([...Object.keys(prev?.files ?? {}).map((p) => layout.latest(p)), ...Object.keys(prev?.generated ?? {}), ...dirty]),
+  ].filter((k) => !next.has(k));
+  const touched = [...new Set([...copies.map((c) => c.to), ...writes.map((w) => w.key), ...deletes])];
+  return { unchanged: false, uploads, copies, writes, deletes, pending: pendingOf(touched), manifest: manifestObject, state: stateObject };
 }

@@ -4,6 +4,7 @@
  * unless the package is valid and its owner is the repository's.
  */
 
+import { randomUUID } from 'node:crypto';
 import { aggregateFiles, aggregatePackage, type AggregateResult } from '../aggregate/index.ts';
 import type { FileHandle, PackageSource } from '../package/source.ts';
 import { problem } from '../validate/problem.ts';
@@ -13,7 +14,7 @@ import { applyMirror, type ApplyProgress, type ApplyStats } from './apply.ts';
 import { badgeSvg } from './badge.ts';
 import { CACHE_IMMUTABLE, CACHE_LATEST, DatasetLayout, isKeySegment, RESERVED_TOP } from './layout.ts';
 import type { ObjectStore } from './object-store.ts';
-import { jsonObject, planMirror, sha256Hex, type DatasetState, type FileEntry, type GeneratedObject } from './plan.ts';
+import { jsonObject, planMirror, sha256Hex, type DatasetState, type FileEntry, type GeneratedObject, type PendingPublish } from './plan.ts';
 
 /** What publishing needs from a dataset source (the git adapter's GitDataset provides it). */
 export interface DatasetSnapshot {
@@ -108,8 +109,11 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
   }
   const layout = new DatasetLayout(owner, name);
 
-  const previous = await readState(store, layout);
-  if (previous?.commit === snapshot.commit) return result('unchanged', owner, layout, previous.manifest);
+  // The last complete publish, and what a run killed since then may have changed.
+  const [stored, pending] = await Promise.all([readJson<DatasetState>(store, layout.state), readJson<PendingPublish>(store, layout.pending)]);
+  const previous = stored && typeof stored.commit === 'string' && stored.files && stored.generated ? stored : null;
+  const dirty = pending && pending.run !== previous?.run && Array.isArray(pending.touched) ? pending.touched.filter((k) => typeof k === 'string' && k.startsWith(layout.root)) : [];
+  if (previous?.commit === snapshot.commit && dirty.length === 0) return result('unchanged', owner, layout, previous.manifest);
 
   const files = await fileEntries(snapshot, previous);
   const publishedAt = (options.now?.() ?? new Date()).toISOString();
@@ -125,7 +129,7 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
     for (const h of candidates) if (await store.head(layout.blob(h))) existing.add(h);
   }
 
-  const plan = planMirror({ layout, previous, commit: snapshot.commit, publishedAt, files, generated, report: reportObject, existingBlobs: existing });
+  const plan = planMirror({ layout, previous, commit: snapshot.commit, publishedAt, files, generated, report: reportObject, existingBlobs: existing, run: randomUUID(), dirty });
   const byPath = new Map(snapshot.files.map((f) => [f.path, f]));
   const stats = await applyMirror(store, plan, {
     concurrency: options.concurrency,
@@ -139,14 +143,15 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
   return result('published', owner, layout, plan.manifest.key, stats);
 }
 
-async function readState(store: ObjectStore, layout: DatasetLayout): Promise<DatasetState | null> {
-  const bytes = await store.get(layout.state);
+/** A small JSON object of ours, or null when absent or damaged (then treated as none: the next publish rewrites everything). */
+async function readJson<T extends { version?: unknown }>(store: ObjectStore, key: string): Promise<T | null> {
+  const bytes = await store.get(key);
   if (!bytes) return null;
   try {
-    const state = JSON.parse(Buffer.from(bytes).toString('utf8')) as DatasetState;
-    return state && state.version === 1 && typeof state.commit === 'string' && state.files ? state : null;
+    const value = JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
+    return value && typeof value === 'object' && value.version === 1 ? value : null;
   } catch {
-    return null; // a damaged state is treated as none: the next publish rewrites everything
+    return null;
   }
 }
 

@@ -8,28 +8,30 @@
  * behind the counting proxy, which SIGKILLs the child right after its Nth write has landed in
  * the store and before the child hears of it.
  *
- * The reference buckets (an uninterrupted v1 publish, then v2 on top; and v1 → v3) are made once
- * in beforeAll. Each kill point starts from a byte-exact copy of the reference bucket as it was
- * right after the v1 publish (s3rver's folder copied, metadata included), which saves a CLI run
- * per kill point.
+ * One s3rver serves the whole file; every scenario gets a fresh bucket on it. The reference
+ * buckets (an uninterrupted v1 publish, then v2 on top; and v1 → v3) are made once in beforeAll.
+ * Each kill scenario "with v1 published" starts from a byte-exact copy of the reference bucket
+ * as it was right after its (uninterrupted, CLI) v1 publish — s3rver's bucket folder copied,
+ * object metadata included — which saves a CLI run per kill point.
+ *
+ * A kill point N means: the child is SIGKILLed once its Nth write (PUT/POST/DELETE) has landed
+ * in s3rver, before the child hears the response. Writes of one phase run concurrently, so a
+ * few more writes of the same phase may land too; the phases themselves are sequential.
  */
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedStore, type EmbeddedStore } from '../../src/adapters/s3/embedded.ts';
 import { createS3Client } from '../../src/adapters/s3/store.ts';
 import { startCountingProxy, type CountingProxy, type ProxiedRequest } from '../support/counting-proxy.ts';
 import { commitFiles, git, gitdir, hasGitLfs, isolatedGitEnv, needsLfs, scratch } from '../support/git.ts';
-import { startS3 } from '../support/s3.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/os-datastore.js', import.meta.url));
-const BUCKET = 'crash-test';
 const ROOT = 'datasets/os-test/crash-budget/';
 const STATE = `${ROOT}.datastore/state.json`;
 
@@ -117,6 +119,10 @@ const V2 = {
 //  - state.json `publishedAt` and versions/{commit}.json `publishedAt`: the wall-clock time of
 //    the run (new Date() in publishDataset).
 //  - reports/{commit}.json `stats.seconds`: how long validation took (performance.now()).
+//  - state.json `run`: the random id of the run that wrote it.
+//  - .datastore/pending.json as a whole: the bookkeeping of the last run (its id, and the keys it
+//    was about to change — a run that repaired an interrupted one touches more keys). Only its
+//    presence and shape are compared.
 //
 // Nothing else depends on time: the aggregates have no timestamps (src/aggregate/files.ts), the
 // badge depends on the report's verdict only, keys depend on the commit and content hashes.
@@ -128,10 +134,19 @@ function normalize(objects: Map<string, Buffer>): Normalized {
   const out: Normalized = {};
   for (const [key, bytes] of [...objects].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const text = bytes.toString('utf8');
-    if (key === STATE || /\/versions\/[0-9a-f]{40}\.json$/.test(key)) {
+    if (key.endsWith('/.datastore/pending.json')) {
+      const doc = JSON.parse(text) as { run?: unknown; touched?: unknown };
+      expect(typeof doc.run, `${key}: run`).toBe('string');
+      expect(Array.isArray(doc.touched), `${key}: touched`).toBe(true);
+      out[key] = 'pending';
+    } else if (key === STATE || /\/versions\/[0-9a-f]{40}\.json$/.test(key)) {
       const doc = JSON.parse(text) as Record<string, unknown>;
       expect(typeof doc.publishedAt, `${key}: publishedAt`).toBe('string');
       delete doc.publishedAt;
+      if (key === STATE) {
+        expect(typeof doc.run, `${key}: run`).toBe('string');
+        delete doc.run;
+      }
       out[key] = doc;
     } else if (/\/reports\/[0-9a-f]{40}\.json$/.test(key)) {
       const doc = JSON.parse(text) as { stats: Record<string, unknown> };
@@ -148,14 +163,15 @@ function normalize(objects: Map<string, Buffer>): Normalized {
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
-async function listObjects(client: S3Client): Promise<Map<string, Buffer>> {
+/** Every object of a bucket: key → bytes. */
+async function listObjects(client: S3Client, bucket: string): Promise<Map<string, Buffer>> {
   const result = new Map<string, Buffer>();
   let ContinuationToken: string | undefined;
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, ContinuationToken }));
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken }));
     for (const { Key } of page.Contents ?? []) {
       if (Key === undefined) continue;
-      const object = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key }));
+      const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key }));
       result.set(Key, Buffer.from((await object.Body?.transformToByteArray()) ?? []));
     }
     ContinuationToken = page.IsTruncated === true ? page.NextContinuationToken : undefined;
@@ -174,13 +190,13 @@ interface Run {
 }
 
 /**
- * `os-datastore publish <repo> --commit <commit> --json` against `endpoint`. `arm` runs once
- * the child is spawned (the crash tests set the proxy's kill hook there).
+ * `os-datastore publish <repo> --commit <commit> --json` into `bucket` at `endpoint`. `arm` runs
+ * once the child is spawned (the crash tests set the proxy's kill hook there).
  */
-function publish(repo: string, commit: string, endpoint: string, arm?: (pid: number) => void): Promise<Run> {
+function publish(repo: string, commit: string, endpoint: string, bucket: string, arm?: (pid: number) => void): Promise<Run> {
   const env = isolatedGitEnv({
     NO_COLOR: '1',
-    OS_STORAGE_BUCKET_NAME: BUCKET,
+    OS_STORAGE_BUCKET_NAME: bucket,
     OS_STORAGE_ENDPOINT: endpoint,
     OS_ACCESS_KEY_ID: 'S3RVER',
     OS_SECRET_ACCESS_KEY: 'S3RVER',
@@ -219,18 +235,20 @@ async function settled(proxy: CountingProxy): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Phases of a publish, told from the writes the proxy saw.
 
-const PHASES = ['blob', 'copy', 'generated', 'delete', 'manifest', 'state'] as const;
+const PHASES = ['blob', 'pending', 'copy', 'generated', 'delete', 'manifest', 'state'] as const;
 type Phase = (typeof PHASES)[number];
 const isWrite = (r: ProxiedRequest): boolean => r.method === 'PUT' || r.method === 'POST' || r.method === 'DELETE';
 
 function phaseOf(r: ProxiedRequest): Phase {
-  const key = decodeURIComponent(new URL(r.url, 'http://x').pathname).slice(`/${BUCKET}/`.length);
+  // Path style: /{bucket}/{key}.
+  const key = decodeURIComponent(new URL(r.url, 'http://x').pathname).replace(/^\/[^/]+\//, '');
   if (r.operation === 'DeleteObjects' || r.operation === 'DeleteObject') return 'delete';
   if (r.operation === 'CopyObject') return 'copy';
   if (r.operation !== 'PutObject') throw new Error(`unexpected write ${r.operation} ${r.url}`);
   if (key.startsWith(`${ROOT}blobs/sha256/`)) return 'blob';
   if (key.startsWith(`${ROOT}versions/`)) return 'manifest';
   if (key === STATE) return 'state';
+  if (key === `${ROOT}.datastore/pending.json`) return 'pending';
   if (key.startsWith(`${ROOT}aggregates/`) || key.startsWith(`${ROOT}reports/`)) return 'generated';
   throw new Error(`unexpected PutObject ${key}`);
 }
@@ -268,31 +286,33 @@ describe.skipIf(!hasGitLfs)(needsLfs('publish: SIGKILL at any point, then a re-r
   let v1 = '';
   let v2 = '';
   let v3 = '';
-  /** s3rver's folder right after the uninterrupted v1 publish (a bucket "with v1 published"). */
+  /** One s3rver for the whole file; every scenario gets a bucket of its own on it. */
+  let server: EmbeddedStore;
+  let serverFolder = '';
+  let client: S3Client;
+  /** s3rver's folder of a bucket right after the uninterrupted v1 publish (a bucket "with v1 published"). */
   let v1Folder = '';
   let refV1: Map<string, Buffer>;
   let refV2: Map<string, Buffer>;
   let refV3: Map<string, Buffer>;
   let firstPhases: Phase[] = [];
   let v2Phases: Phase[] = [];
-  const cleanup: Array<() => Promise<void>> = [];
+  let buckets = 0;
   afterAll(async () => {
-    for (const c of cleanup.reverse()) await c();
+    client?.destroy();
+    await server?.close();
   });
 
-  /** A stopped-later s3rver in its own folder, outside any test (for the references). */
-  async function referenceStore(): Promise<{ store: EmbeddedStore; client: S3Client; directory: string; proxy: CountingProxy }> {
-    const directory = await mkdtemp(join(tmpdir(), 'osds-ref-s3-'));
-    const store = await startEmbeddedStore({ directory, bucket: BUCKET });
-    const client = createS3Client(store.config);
-    const proxy = await startCountingProxy(store.endpoint, { closeOnTestFinished: false });
-    cleanup.push(async () => {
-      await proxy.close();
-      client.destroy();
-      await store.close();
-      await rm(directory, { recursive: true, force: true });
-    });
-    return { store, client, directory, proxy };
+  /**
+   * A fresh bucket on the shared s3rver: empty, or (`withV1`) a byte-exact copy of s3rver's
+   * folder of the reference bucket right after its v1 publish (objects and their metadata).
+   * s3rver reads buckets and objects from its folder on every request (no cache).
+   */
+  async function newBucket(withV1: boolean): Promise<string> {
+    const bucket = `crash-${++buckets}`;
+    if (withV1) await cp(v1Folder, join(serverFolder, bucket), { recursive: true });
+    else await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    return bucket;
   }
 
   beforeAll(async () => {
@@ -308,39 +328,47 @@ describe.skipIf(!hasGitLfs)(needsLfs('publish: SIGKILL at any point, then a re-r
     v3 = await git(repo, ['rev-parse', 'HEAD']);
     expect(await git(repo, ['rev-parse', `${v3}^{tree}`])).toBe(await git(repo, ['rev-parse', `${v1}^{tree}`]));
 
-    // Reference: v1 then v2, uninterrupted, through the counting proxy.
-    const ref = await referenceStore();
-    expectPublished(await publish(repo, v1, ref.proxy.endpoint), v1);
-    firstPhases = writePhases(ref.proxy.requests);
-    refV1 = await listObjects(ref.client);
-    v1Folder = join(await scratchDir(), 's3');
-    await cp(ref.directory, v1Folder, { recursive: true });
-    ref.proxy.reset();
-    expectPublished(await publish(repo, v2, ref.proxy.endpoint), v2);
-    v2Phases = writePhases(ref.proxy.requests);
-    refV2 = await listObjects(ref.client);
+    serverFolder = join(await scratchDir(), 's3');
+    server = await startEmbeddedStore({ directory: serverFolder, bucket: 'crash-ref' });
+    client = createS3Client(server.config);
+
+    // Reference: v1 then v2, uninterrupted, through the counting proxy (its write log gives the
+    // phases and the kill points).
+    const proxy = await startCountingProxy(server.endpoint, { closeOnTestFinished: false });
+    try {
+      expectPublished(await publish(repo, v1, proxy.endpoint, 'crash-ref'), v1);
+      firstPhases = writePhases(proxy.requests);
+      refV1 = await listObjects(client, 'crash-ref');
+      v1Folder = join(await scratchDir(), 'v1-bucket');
+      await cp(join(serverFolder, 'crash-ref'), v1Folder, { recursive: true });
+      proxy.reset();
+      expectPublished(await publish(repo, v2, proxy.endpoint, 'crash-ref'), v2);
+      v2Phases = writePhases(proxy.requests);
+      refV2 = await listObjects(client, 'crash-ref');
+    } finally {
+      await proxy.close();
+    }
 
     // Reference for the other-commit case: v1 then v3, uninterrupted.
-    const ref3 = await referenceStore();
-    await cp(join(v1Folder, BUCKET), join(ref3.directory, BUCKET), { recursive: true, force: true });
-    expectPublished(await publish(repo, v3, ref3.store.endpoint), v3);
-    refV3 = await listObjects(ref3.client);
+    const ref3 = await newBucket(true);
+    expect(normalize(await listObjects(client, ref3)), 'a copied v1 bucket is the v1 bucket').toEqual(normalize(refV1));
+    expectPublished(await publish(repo, v3, server.endpoint, ref3), v3);
+    refV3 = await listObjects(client, ref3);
   }, 60_000);
 
-  /** A fresh s3rver with a counting proxy; with `withV1`, holding a byte-exact copy of the bucket right after the v1 publish. */
-  async function bucket(withV1: boolean): Promise<{ proxy: CountingProxy; objects(): Promise<Map<string, Buffer>> }> {
-    const s3 = await startS3({ bucket: BUCKET });
-    if (withV1) await cp(join(v1Folder, BUCKET), join(s3.directory, BUCKET), { recursive: true, force: true });
-    const proxy = await startCountingProxy(s3.endpoint);
-    if (withV1) expect(normalize(await s3.objects())).toEqual(normalize(refV1));
-    return { proxy, objects: () => s3.objects() };
+  /** A fresh bucket (with v1 published, or empty) behind a new counting proxy (closed when the test ends). */
+  async function bucket(withV1: boolean): Promise<{ name: string; proxy: CountingProxy; objects(): Promise<Map<string, Buffer>> }> {
+    const name = await newBucket(withV1);
+    const proxy = await startCountingProxy(server.endpoint);
+    return { name, proxy, objects: () => listObjects(client, name) };
   }
 
-  /** Run `commit`'s publish through the proxy and SIGKILL it right after its nth write landed. */
-  async function killedPublish(proxy: CountingProxy, commit: string, n: number): Promise<void> {
+  /** Run `commit`'s publish into `bucket` through the proxy and SIGKILL it right after its nth write landed. */
+  async function killedPublish(b: { name: string; proxy: CountingProxy }, commit: string, n: number): Promise<void> {
+    const { proxy } = b;
     proxy.reset();
     let killed = false;
-    const run = await publish(repo, commit, proxy.endpoint, (pid) =>
+    const run = await publish(repo, commit, proxy.endpoint, b.name, (pid) =>
       proxy.afterWrites(n, () => {
         killed = true;
         process.kill(pid, 'SIGKILL');
@@ -391,10 +419,10 @@ describe.skipIf(!hasGitLfs)(needsLfs('publish: SIGKILL at any point, then a re-r
     expect(refV2.get(`${ROOT}data/regions.csv`)?.toString('utf8')).toBe(V2['data/regions.csv']);
   });
 
-  // The kill points come from the reference run's write log, computed in beforeAll; vitest
-  // collects tests before that, so the points are looped over inside one test per phase boundary
-  // list entry. Eight is the count for this dataset (asserted), named here for readable output.
-  const V2_POINTS = 8;
+  // The kill points come from the reference run's write log (beforeAll), but vitest collects the
+  // tests before beforeAll runs: one test per point, by index. This dataset gives 9 points (the
+  // first and last write of each phase, 16 writes in all); the count is asserted in each test.
+  const V2_POINTS = 9;
   for (let i = 0; i < V2_POINTS; i++) {
     it(`v1 published, the v2 publish killed at kill point #${i + 1}: v1 stays intact, a re-run gives the reference bucket`, async () => {
       const points = killPoints(v2Phases);
@@ -402,11 +430,11 @@ describe.skipIf(!hasGitLfs)(needsLfs('publish: SIGKILL at any point, then a re-r
       const { n, label } = points[i]!;
       console.log(`v2 kill point #${i + 1}: after write ${n} of ${v2Phases.length} (${label})`);
       const b = await bucket(true);
-      await killedPublish(b.proxy, v2, n);
+      await killedPublish(b, v2, n);
       expectV1Intact(await b.objects());
 
       b.proxy.reset();
-      expectPublished(await publish(repo, v2, b.proxy.endpoint), v2);
+      expectPublished(await publish(repo, v2, b.proxy.endpoint, b.name), v2);
       expect(normalize(await b.objects())).toEqual(normalize(refV2));
     });
   }
@@ -419,35 +447,39 @@ describe.skipIf(!hasGitLfs)(needsLfs('publish: SIGKILL at any point, then a re-r
     for (const { n, label } of chosen) {
       console.log(`first publish killed after write ${n} of ${firstPhases.length} (${label})`);
       const b = await bucket(false);
-      await killedPublish(b.proxy, v1, n);
+      await killedPublish(b, v1, n);
       expect([...(await b.objects()).keys()], 'no previous version: no state.json').not.toContain(STATE);
       b.proxy.reset();
-      expectPublished(await publish(repo, v1, b.proxy.endpoint), v1);
+      expectPublished(await publish(repo, v1, b.proxy.endpoint, b.name), v1);
       expect(normalize(await b.objects())).toEqual(normalize(refV1));
       await b.proxy.close();
     }
   });
 
   /**
-   * KNOWN BUG (it.fails until fixed): the plan trusts state.json for what the latest paths hold,
-   * but a killed publish moves latest paths (copies, generated writes, deletes) before state.json
-   * says so. When the next publish is of another commit (here v3, which reverts v2: the tree of
-   * v1), every path whose content equals the previous state's is skipped, so the killed run's v2
-   * files stay: the latest descriptor, spending.csv and aggregates are v2's, regions.csv is left
-   * over and suppliers.csv is missing, while state.json says v3. Remove `.fails` once fixed.
+   * A killed publish has already moved latest paths (copies, generated writes, deletes) that
+   * state.json does not know of. When the next publish is of another commit — here v3, a revert
+   * of v2 (the tree of v1) — planning against state.json alone would skip every path whose
+   * content equals the previous state's, leaving the killed run's v2 objects in place. The
+   * killed run's pending.json names those keys, and the next run rewrites or removes them.
    */
-  it.fails('v1 published, the v2 publish killed after its deletes, then v3 (a revert of v2) published: the latest paths are v3\'s', async () => {
+  let afterV3: Map<string, Buffer> | undefined;
+  it('v1 published, the v2 publish killed after its deletes, then v3 (a revert of v2) published: v1 intact, v3 publishes', async () => {
     const n = v2Phases.indexOf('delete') + 1;
     const b = await bucket(true);
-    await killedPublish(b.proxy, v2, n);
+    await killedPublish(b, v2, n);
     expectV1Intact(await b.objects());
     b.proxy.reset();
-    expectPublished(await publish(repo, v3, b.proxy.endpoint), v3);
-    const objects = await b.objects();
-    // The killed run's immutable objects (v2 blobs, its report) legitimately stay ("nothing is
-    // lost"); every other key and byte must be what an uninterrupted v1 → v3 publish gives.
-    const v2Only = (k: string): boolean => (k.includes('/blobs/sha256/') || k.includes('/reports/')) && !refV3.has(k) && refV2.has(k);
-    const latest = new Map([...objects].filter(([k]) => !v2Only(k)));
-    expect(normalize(latest)).toEqual(normalize(refV3));
+    expectPublished(await publish(repo, v3, b.proxy.endpoint, b.name), v3);
+    afterV3 = await b.objects();
+  });
+
+  it('... and then the latest paths are v3\'s, as after an uninterrupted v1 → v3 publish', () => {
+    expect(afterV3, 'the scenario above did not run').toBeDefined();
+    // The killed run's immutable objects (v2 blobs, its report and manifest) legitimately stay
+    // ("nothing is lost"); every other key and byte must be what an uninterrupted v1 → v3 publish gives.
+    const v2Only = (k: string): boolean => /\/(blobs\/sha256|reports|versions)\//.test(k) && !refV3.has(k) && refV2.has(k);
+    const rest = new Map([...afterV3!].filter(([k]) => !v2Only(k)));
+    expect(normalize(rest)).toEqual(normalize(refV3));
   });
 });

@@ -7,7 +7,7 @@ const file = (path: string, content: string): FileEntry => ({ path, sha256: sha2
 const gen = (path: string, content: string): GeneratedObject => ({ ...jsonObject(layout.latest(path), content, 'x'), key: layout.latest(path) });
 
 function input(commit: string, files: FileEntry[], previous: DatasetState | null, generated: GeneratedObject[] = []): PlanInput {
-  return { layout, previous, commit, publishedAt: '2026-01-01T00:00:00.000Z', files, generated, report: jsonObject(layout.report(commit), { commit }, 'x') };
+  return { layout, previous, commit, publishedAt: '2026-01-01T00:00:00.000Z', files, generated, report: jsonObject(layout.report(commit), { commit }, 'x'), run: `run-${commit}` };
 }
 
 /** The state a successful apply of `plan` leaves. */
@@ -63,6 +63,21 @@ describe('planMirror', () => {
     const plan = planMirror(reverted);
     expect(plan.uploads.map((u) => u.path)).toEqual(['data/b.csv']);
     expect(plan.copies.map((c) => c.to)).toEqual([layout.latest('data/a.csv'), layout.latest('data/b.csv')]);
+  });
+
+  it('keys an interrupted run may have changed are rewritten or removed, even for the same commit', () => {
+    const prev = stateOf(input('c1', v1, null, [gen('aggregates/summary.json', '{}')]));
+    // a killed run of c2 had copied a new file, rewritten a CSV and the summary
+    const dirty = [layout.latest('data/new.csv'), layout.latest('data/a.csv'), layout.latest('aggregates/summary.json'), layout.report('c1')];
+    const repair = planMirror({ ...input('c1', v1, prev, [gen('aggregates/summary.json', '{}')]), dirty });
+    expect(repair.unchanged).toBe(false);
+    expect(repair.uploads).toEqual([]);
+    expect(repair.copies.map((c) => c.to)).toEqual([layout.latest('data/a.csv')]);
+    expect(repair.writes.map((w) => w.key)).toEqual([layout.latest('aggregates/summary.json'), layout.report('c1')]);
+    expect(repair.deletes).toEqual([layout.latest('data/new.csv')]);
+    const pending = JSON.parse(Buffer.from(repair.pending.content).toString('utf8'));
+    expect(pending).toMatchObject({ run: 'run-c1', commit: 'c1' });
+    expect([...pending.touched].sort()).toEqual([...dirty].sort());
   });
 
   it('the manifest names every file with its blob, and the state remembers git ids', () => {
