@@ -215,7 +215,7 @@ function descriptor(spendingBytes: number, functionsBytes: number): unknown {
 // Writing
 
 /** A buffered, backpressure-aware line writer that counts the bytes it writes. */
-class BatchWriter {
+export class BatchWriter {
   private readonly stream;
   private parts: string[] = [];
   private pending = 0;

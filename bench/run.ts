@@ -7,12 +7,14 @@
  *   BENCH_SEED   generator seed (default 1)
  *   BENCH_RUNS   runs per measurement; the median time is reported (default 3)
  *   BENCH_ONLY   comma-separated section names to run (default: all), e.g. BENCH_ONLY=validate
+ *   BENCH_PUBLISH_MB  target size of the publish section's dataset in MB (default 300)
  *
  * Each measurement runs in its own child process (peak RSS is per measurement). The exit code
  * is 1 when a goal or check fails, 0 otherwise (a section whose code under test is not
  * available yet is reported, not failed).
  *
- * To add a section (e.g. publishing): append to SECTIONS; measure with ctx.againstBaseline().
+ * To add a section: append to SECTIONS; measure with ctx.againstBaseline(), or, for a section
+ * with its own data and baseline (`sharedDataset: false`, e.g. publish), with measureAll().
  */
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,8 +31,12 @@ import {
   type MeasureSpec,
   type Measurement,
 } from './harness.ts';
+import { publishSection } from './publish-section.ts';
 
 export interface BenchContext {
+  /** BENCH_SEED. */
+  seed: number;
+  /** The shared spending dataset (only for sections without `sharedDataset: false`). */
   dataset: GeneratedDataset;
   /** Functional code rows in data/functions.csv. */
   codes: number;
@@ -47,6 +53,11 @@ export interface BenchContext {
 export interface Section {
   name: string;
   title: string;
+  /**
+   * False when the section makes its own data: the shared spending dataset is then not prepared
+   * for it (ctx.dataset, csvFiles and againstBaseline throw). Default true.
+   */
+  sharedDataset?: boolean;
   /** Prints its results; resolves to false when a goal or check failed. */
   run(ctx: BenchContext): Promise<boolean>;
 }
@@ -110,8 +121,8 @@ const validateSection: Section = {
   },
 };
 
-/** Sections, in order. Later issues add more (e.g. publish). */
-export const SECTIONS: Section[] = [validateSection];
+/** Sections, in order. */
+export const SECTIONS: Section[] = [validateSection, publishSection];
 
 function intEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -138,22 +149,36 @@ async function main(): Promise<void> {
   const sections = only.length > 0 ? SECTIONS.filter((s) => only.includes(s.name)) : SECTIONS;
 
   const codes = DEFAULT_CODES;
-  const { dataset, generatedSeconds } = await cachedDataset({ rows, seed, codes });
-  console.log(
-    `dataset: ${fmt.rate(dataset.rows)} rows, ${fmt.mb(dataset.bytes)} MB of CSV, seed ${seed} — ` +
-      (generatedSeconds === null ? `cached in ${dataset.dir}` : `generated in ${fmt.seconds(generatedSeconds)} s → ${dataset.dir}`),
-  );
   console.log(`node ${process.version}, ${runs} run(s) per measurement, median time; RSS MB are MiB`);
 
-  const csvFiles = dataset.files.filter((f) => f.endsWith('.csv')).map((f) => join(dataset.dir, f));
-  await warmPageCache(csvFiles);
+  let shared: { dataset: GeneratedDataset; csvFiles: string[] } | null = null;
+  if (sections.some((s) => s.sharedDataset !== false)) {
+    const { dataset, generatedSeconds } = await cachedDataset({ rows, seed, codes });
+    console.log(
+      `dataset: ${fmt.rate(dataset.rows)} rows, ${fmt.mb(dataset.bytes)} MB of CSV, seed ${seed} — ` +
+        (generatedSeconds === null ? `cached in ${dataset.dir}` : `generated in ${fmt.seconds(generatedSeconds)} s → ${dataset.dir}`),
+    );
+    const csvFiles = dataset.files.filter((f) => f.endsWith('.csv')).map((f) => join(dataset.dir, f));
+    await warmPageCache(csvFiles);
+    shared = { dataset, csvFiles };
+  }
+  const needShared = (): { dataset: GeneratedDataset; csvFiles: string[] } => {
+    if (!shared) throw new Error('the shared dataset was not prepared: the section must not say sharedDataset: false');
+    return shared;
+  };
 
   const ctx: BenchContext = {
-    dataset,
+    seed,
+    get dataset() {
+      return needShared().dataset;
+    },
     codes,
     runs,
-    csvFiles,
+    get csvFiles() {
+      return needShared().csvFiles;
+    },
     async againstBaseline(specs) {
+      const { dataset, csvFiles } = needShared();
       const baselineSpec = { name: 'baseline (parse only)', script: 'child-baseline.ts', args: csvFiles };
       const [base, ...outcomes] = await measureAll([baselineSpec, ...specs], { runs, bytes: dataset.bytes });
       if (!base?.ok) throw new Error(`baseline failed: ${base?.reason ?? 'no result'}`);

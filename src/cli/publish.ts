@@ -138,7 +138,7 @@ export async function runPublish(targets: string[], flags: PublishFlags, io: Io)
 function describe(r: PublishResult, target: string, io: Io): string {
   const short = r.commit.slice(0, 12);
   if (r.status === 'invalid') {
-    return renderText(r.report, { color: io.isTTY && !io.env.NO_COLOR }) + `not published: ${target} is invalid (nothing was written)\n\n`;
+    return renderText(r.report!, { color: io.isTTY && !io.env.NO_COLOR }) + `not published: ${target} is invalid (nothing was written)\n\n`;
   }
   const where = `${r.owner}/${r.name} @ ${short}`;
   if (r.status === 'unchanged') return `unchanged: ${where} is already published\n  ${r.url}\n`;

@@ -4,7 +4,7 @@
  * unless the package is valid and its owner is the repository's.
  */
 
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { aggregateFiles, aggregatePackage, type AggregateResult } from '../aggregate/index.ts';
 import type { FileHandle, PackageSource } from '../package/source.ts';
 import { problem } from '../validate/problem.ts';
@@ -38,7 +38,8 @@ export type PublishStatus = 'published' | 'unchanged' | 'invalid';
 
 export interface PublishResult {
   status: PublishStatus;
-  report: Report;
+  /** The validation report; null when the commit was already published (nothing was read). */
+  report: Report | null;
   owner: string | null;
   name: string | null;
   commit: string;
@@ -63,8 +64,16 @@ export function isPublishedPath(path: string, mode?: string): boolean {
 export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectStore, options: PublishOptions = {}): Promise<PublishResult> {
   const github = snapshot.github;
   const claimed = github?.owner ?? options.owner;
-  // Validation and aggregates in one pass over the rows.
-  const { validation, aggregates } = await aggregatePackage(snapshot.source, {
+
+  // An already published commit is answered from the stored state (2 small reads), without
+  // reading a row: the descriptor says where the dataset lives.
+  const quick = await quickLayout(snapshot, options);
+  const stored = quick ? await readStored(store, quick, snapshot.commit) : null;
+  if (quick && stored?.unchanged) return unchangedResult(snapshot, store, quick, stored.previous!);
+
+  // Validation, aggregates and the content hashes of the files read, in one pass over the rows.
+  const hashes = new Map<string, { sha256: string; size: number }>();
+  const { validation, aggregates } = await aggregatePackage(hashingSource(snapshot.source, hashes), {
     strict: options.strict,
     maxErrors: options.maxErrors,
     repositoryOwner: claimed,
@@ -91,16 +100,9 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
   if (!report.valid || !descriptor) return result('invalid', null, null, null);
 
   // Whose dataset is it? The GitHub owner when there is one; the descriptor must agree.
-  const declared = typeof descriptor.owner === 'string' ? descriptor.owner : undefined;
-  if (github && options.owner && options.owner.toLowerCase() !== github.owner.toLowerCase()) {
-    return refuse(`--owner ${options.owner} differs from the repository owner ${github.owner}; a GitHub dataset is published under its repository owner`);
-  }
-  if (claimed && declared && declared.toLowerCase() !== claimed.toLowerCase()) {
-    return refuse(`the descriptor's owner "${declared}" is not the repository owner "${claimed}"; nobody publishes under someone else's name: set "owner" to "${claimed}"`);
-  }
-  const owner = (claimed ?? declared)?.toLowerCase();
-  if (!owner) return refuse('no owner: the source is not a GitHub repository and the descriptor has no "owner"; add "owner" or pass --owner');
-  if (!isKeySegment(owner)) return refuse(`owner "${owner}" is not a valid GitHub owner name`);
+  const resolved = resolveOwner(github, options.owner, descriptor.owner);
+  if ('error' in resolved) return refuse(resolved.error);
+  const owner = resolved.owner;
   const name = descriptor.name;
   if (typeof name !== 'string' || !isKeySegment(name)) {
     report.errors.push(problem('descriptor-error', `the package "name" must be a lowercase slug to be published (found ${JSON.stringify(name)})`, { path: report.descriptor, pointer: '/name' }));
@@ -110,12 +112,10 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
   const layout = new DatasetLayout(owner, name);
 
   // The last complete publish, and what a run killed since then may have changed.
-  const [stored, pending] = await Promise.all([readJson<DatasetState>(store, layout.state), readJson<PendingPublish>(store, layout.pending)]);
-  const previous = stored && typeof stored.commit === 'string' && stored.files && stored.generated ? stored : null;
-  const dirty = pending && pending.run !== previous?.run && Array.isArray(pending.touched) ? pending.touched.filter((k) => typeof k === 'string' && k.startsWith(layout.root)) : [];
+  const { previous, dirty } = stored && quick?.root === layout.root ? stored : await readStored(store, layout);
   if (previous?.commit === snapshot.commit && dirty.length === 0) return result('unchanged', owner, layout, previous.manifest);
 
-  const files = await fileEntries(snapshot, previous);
+  const files = await fileEntries(snapshot, previous, hashes);
   const publishedAt = (options.now?.() ?? new Date()).toISOString();
   const generated = generatedObjects(layout, report, aggregates);
   const reportObject = jsonObject(layout.report(snapshot.commit), report, CACHE_IMMUTABLE);
@@ -155,13 +155,104 @@ async function readJson<T extends { version?: unknown }>(store: ObjectStore, key
   }
 }
 
-/** The commit's published files with content ids; unchanged git blobs reuse the previous sha256. */
-async function fileEntries(snapshot: DatasetSnapshot, previous: DatasetState | null): Promise<FileEntry[]> {
+interface Stored {
+  previous: DatasetState | null;
+  dirty: string[];
+  unchanged?: boolean;
+}
+
+/** The stored state of a dataset and the keys an interrupted run may have left changed. */
+async function readStored(store: ObjectStore, layout: DatasetLayout, commit?: string): Promise<Stored> {
+  const [state, pending] = await Promise.all([readJson<DatasetState>(store, layout.state), readJson<PendingPublish>(store, layout.pending)]);
+  const previous = state && typeof state.commit === 'string' && state.files && state.generated ? state : null;
+  const dirty =
+    pending && pending.run !== previous?.run && Array.isArray(pending.touched)
+      ? pending.touched.filter((k): k is string => typeof k === 'string' && k.startsWith(layout.root))
+      : [];
+  return { previous, dirty, unchanged: commit !== undefined && previous?.commit === commit && dirty.length === 0 };
+}
+
+/** The owner a dataset is published under, or why it cannot be published. */
+function resolveOwner(github: DatasetSnapshot['github'], given: string | undefined, declaredValue: unknown): { owner: string } | { error: string } {
+  const declared = typeof declaredValue === 'string' ? declaredValue : undefined;
+  const claimed = github?.owner ?? given;
+  if (github && given && given.toLowerCase() !== github.owner.toLowerCase()) {
+    return { error: `--owner ${given} differs from the repository owner ${github.owner}; a GitHub dataset is published under its repository owner` };
+  }
+  if (claimed && declared && declared.toLowerCase() !== claimed.toLowerCase()) {
+    return { error: `the descriptor's owner "${declared}" is not the repository owner "${claimed}"; nobody publishes under someone else's name: set "owner" to "${claimed}"` };
+  }
+  const owner = (claimed ?? declared)?.toLowerCase();
+  if (!owner) return { error: 'no owner: the source is not a GitHub repository and the descriptor has no "owner"; add "owner" or pass --owner' };
+  if (!isKeySegment(owner)) return { error: `owner "${owner}" is not a valid GitHub owner name` };
+  return { owner };
+}
+
+/** Where the dataset would be published, from a plain read of the descriptor; null when that needs the full validation to tell. */
+async function quickLayout(snapshot: DatasetSnapshot, options: PublishOptions): Promise<DatasetLayout | null> {
+  try {
+    const value = JSON.parse(Buffer.from(await snapshot.source.readDescriptor()).toString('utf8').replace(/^\uFEFF/, '')) as { name?: unknown; owner?: unknown };
+    const resolved = resolveOwner(snapshot.github, options.owner, value?.owner);
+    return 'owner' in resolved && typeof value.name === 'string' && isKeySegment(value.name) ? new DatasetLayout(resolved.owner, value.name) : null;
+  } catch {
+    return null;
+  }
+}
+
+function unchangedResult(snapshot: DatasetSnapshot, store: ObjectStore, layout: DatasetLayout, previous: DatasetState): PublishResult {
+  return {
+    status: 'unchanged',
+    report: null,
+    owner: layout.owner,
+    name: layout.name,
+    commit: snapshot.commit,
+    prefix: layout.root,
+    url: store.url(layout.latest('datapackage.json')),
+    manifest: previous.manifest,
+    stats: NO_STATS,
+  };
+}
+
+/** The source, recording the sha256 and size of every file the validator reads to the end. */
+function hashingSource(source: PackageSource, hashes: Map<string, { sha256: string; size: number }>): PackageSource {
+  return {
+    root: source.root,
+    descriptorPath: source.descriptorPath,
+    readDescriptor: () => source.readDescriptor(),
+    async open(path) {
+      const handle = await source.open(path);
+      return {
+        size: handle.size,
+        async *stream() {
+          const hash = createHash('sha256');
+          let size = 0;
+          for await (const chunk of handle.stream()) {
+            hash.update(chunk);
+            size += chunk.length;
+            yield chunk;
+          }
+          hashes.set(path, { sha256: hash.digest('hex'), size });
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The commit's published files with content ids: LFS oids and unchanged git blobs need no
+ * reading, files the validator read were hashed on the way, the rest are hashed now.
+ */
+async function fileEntries(snapshot: DatasetSnapshot, previous: DatasetState | null, hashed: Map<string, { sha256: string; size: number }>): Promise<FileEntry[]> {
   const out: FileEntry[] = [];
   for (const f of snapshot.files) {
     if (!isPublishedPath(f.path, f.mode)) continue;
     const before = previous?.files[f.path];
-    const id = before && before.oid === f.oid ? { sha256: before.sha256, size: before.size } : await snapshot.contentId(f.path);
+    const id =
+      before && before.oid === f.oid
+        ? { sha256: before.sha256, size: before.size }
+        : f.lfs
+          ? await snapshot.contentId(f.path)
+          : (hashed.get(f.path) ?? (await snapshot.contentId(f.path)));
     out.push({ path: f.path, sha256: id.sha256, size: id.size, oid: f.oid, ...(f.lfs ? { lfs: true } : {}) });
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -173,7 +173,7 @@ describe('publish', () => {
     const s3 = await startS3();
     const r = await publish(await repo({ 'data/spending.csv': 'id,date,amount,title,fn\nx,2020-01-01,1,a,F\n' }), s3);
     expect(r.status).toBe('invalid');
-    expect(r.report.errors.map((e) => e.code)).toContain('type-error');
+    expect(r.report?.errors.map((e) => e.code)).toContain('type-error');
     expect((await s3.objects()).size).toBe(0);
   });
 
@@ -183,7 +183,7 @@ describe('publish', () => {
     await git(dir, ['remote', 'add', 'origin', 'https://github.com/mallory/budget.git']);
     const r = await publish(dir, s3);
     expect(r.status).toBe('invalid');
-    expect(r.report.errors.map((e) => e.code)).toContain('owner-mismatch');
+    expect(r.report?.errors.map((e) => e.code)).toContain('owner-mismatch');
     expect((await s3.objects()).size).toBe(0);
     // the real owner, any case
     await git(dir, ['remote', 'set-url', 'origin', 'https://github.com/Alice/budget.git']);

@@ -1,0 +1,72 @@
+/**
+ * Check child (run once, not timed against anything): requests a publish makes, counted at a
+ * counting proxy between the store and a fresh s3rver.
+ * Usage: node --import tsx bench/child-publish-requests.ts DATASET_DIR
+ *
+ * 1. the first publish of `bench-v1`;
+ * 2. a no-op re-publish of the same commit;
+ * 3. the publish of `bench-v2`, which changes one small CSV.
+ * For each: the status, seconds, requests by S3 operation, and data uploads (PutObject or
+ * CreateMultipartUpload of a content-addressed blob).
+ *
+ * The proxy is the tests' (test/support/counting-proxy.ts), which also works outside vitest
+ * with closeOnTestFinished: false.
+ */
+import { openGitDataset } from '../src/adapters/git/dataset.ts';
+import { createS3Store } from '../src/adapters/s3/store.ts';
+import { publishDataset } from '../src/mirror/publish.ts';
+import { startCountingProxy, type CountingProxy } from '../test/support/counting-proxy.ts';
+import { emit, peakRssBytes, reasonOf } from './child.ts';
+import { withFreshS3 } from './publish-support.ts';
+
+export interface RequestCount {
+  commit: string;
+  status: string;
+  seconds: number;
+  total: number;
+  byOperation: Record<string, number>;
+  /** Blob uploads started (PutObject or CreateMultipartUpload under blobs/sha256/). */
+  dataUploads: number;
+  /** Keys those uploads went to (from blobs/), when at most 10. */
+  dataUploadKeys: string[];
+  uploadedBytes: number;
+}
+
+function dataUploads(proxy: CountingProxy): string[] {
+  return proxy.requests
+    .filter((r) => (r.operation === 'PutObject' || r.operation === 'CreateMultipartUpload') && r.url.includes('/blobs/sha256/'))
+    .map((r) => (r.url.split('?')[0] ?? r.url).replace(/^.*\/blobs\//, 'blobs/'));
+}
+
+const dir = process.argv[2];
+if (!dir) {
+  emit({ ok: false, unavailable: false, reason: 'usage: child-publish-requests.ts DATASET_DIR' });
+  process.exit(2);
+}
+try {
+  const t0 = performance.now();
+  const runs = await withFreshS3(async (s3) => {
+    const proxy = await startCountingProxy(s3.endpoint, { closeOnTestFinished: false });
+    const store = createS3Store({ ...s3.config, endpoint: proxy.endpoint });
+    try {
+      const out: RequestCount[] = [];
+      for (const commit of ['bench-v1', 'bench-v1', 'bench-v2']) {
+        proxy.reset();
+        const started = performance.now();
+        const result = await publishDataset(await openGitDataset(dir, { commit }), store);
+        const seconds = (performance.now() - started) / 1000;
+        const { total, byOperation } = proxy.counts();
+        const uploads = dataUploads(proxy);
+        out.push({ commit, status: result.status, seconds, total, byOperation, dataUploads: uploads.length, dataUploadKeys: uploads.length <= 10 ? uploads : [], uploadedBytes: result.stats.uploadedBytes });
+      }
+      return out;
+    } finally {
+      store.destroy();
+      await proxy.close();
+    }
+  });
+  emit({ ok: true, seconds: (performance.now() - t0) / 1000, maxRssBytes: peakRssBytes(), rows: 0, bytes: 0, details: { runs } });
+} catch (err) {
+  emit({ ok: false, unavailable: false, reason: `publish (counted) threw: ${reasonOf(err)}` });
+  process.exitCode = 1;
+}

@@ -1,0 +1,179 @@
+/**
+ * The `publish` section of `npm run bench`: the first publish of a generated ~300 MB, 200-file
+ * git dataset (bench/generate-publish.ts) against a plain sequential PutObject loop over the same
+ * files, both to a fresh s3rver on 127.0.0.1, in the same run; then the requests of a no-op
+ * re-publish and of a one-file change, counted at a proxy in front of s3rver.
+ *
+ * Environment (besides run.ts's): BENCH_PUBLISH_MB, the dataset's target size in MB (default
+ * 300), e.g. BENCH_PUBLISH_MB=20 for a quick trial.
+ */
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GENERATOR_VERSION } from './generate.ts';
+import { DEFAULT_PUBLISH_MB, generatePublishDataset, PUBLISH_GENERATOR_VERSION, V1_TAG, V2_TAG, type PublishDataset } from './generate-publish.ts';
+import { DATA_DIR, fmt, measureAll, runChild, verdict, warmPageCache, type MeasureOutcome, type Measurement } from './harness.ts';
+import type { RequestCount } from './child-publish-requests.ts';
+import type { Section } from './run.ts';
+
+const GOALS = {
+  /** First publish at least as fast as the plain PutObject loop (loop seconds / publish seconds). */
+  publishVsLoop: 1.0,
+  /** Requests of a re-publish of the published commit. */
+  noopRequests: 2,
+  /** Blob uploads when one file changed. */
+  oneFileDataUploads: 1,
+};
+
+function mbEnv(): number {
+  const raw = process.env['BENCH_PUBLISH_MB'];
+  if (raw === undefined || raw === '') return DEFAULT_PUBLISH_MB;
+  const n = Number(raw.replaceAll('_', ''));
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`BENCH_PUBLISH_MB must be a positive number, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/**
+ * The publish dataset for (mb, seed), under bench/.data/, reused when complete (a `.complete`
+ * marker, written last and left out of git and of publishing as a hidden file).
+ */
+export async function cachedPublishDataset(mb: number, seed: number): Promise<{ dataset: PublishDataset; generatedSeconds: number | null }> {
+  const dir = join(DATA_DIR, `publish-mb${mb}-s${seed}-v${PUBLISH_GENERATOR_VERSION}.${GENERATOR_VERSION}`);
+  const marker = join(dir, '.complete');
+  try {
+    const saved = JSON.parse(await readFile(marker, 'utf8')) as PublishDataset;
+    return { dataset: { ...saved, dir }, generatedSeconds: null };
+  } catch {
+    // not cached (or incomplete): generate
+  }
+  await rm(dir, { recursive: true, force: true });
+  const t0 = performance.now();
+  const dataset = await generatePublishDataset(dir, { mb, seed });
+  const generatedSeconds = (performance.now() - t0) / 1000;
+  await writeFile(marker, `${JSON.stringify(dataset)}\n`);
+  return { dataset, generatedSeconds };
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) out.push(join(e.parentPath, e.name));
+  }
+  return out;
+}
+
+function table(rows: string[][]): string {
+  const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
+  return [line(rows[0] as string[]), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)].join('\n');
+}
+
+const ops = (byOperation: Record<string, number>): string =>
+  Object.entries(byOperation)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([op, n]) => `${op} ${n}`)
+    .join(', ');
+
+export const publishSection: Section = {
+  name: 'publish',
+  title: 'First publish of a generated git dataset to s3rver vs a plain PutObject loop; requests of no-op and one-file publishes',
+  sharedDataset: false,
+  async run(ctx) {
+    const mb = mbEnv();
+    const { dataset: ds, generatedSeconds } = await cachedPublishDataset(mb, ctx.seed);
+    console.log(
+      `publish dataset: ${ds.files.length} files (${ds.resources} CSV resources), ${fmt.mb(ds.bytes)} MB ` +
+        `(largest data/spending.csv ${fmt.mb(ds.largeBytes)} MB, ${fmt.rate(ds.largeRows)} rows), ${fmt.rate(ds.rows)} rows in all, ` +
+        `git ${V1_TAG} ${ds.commits.v1.slice(0, 12)} — ` +
+        (generatedSeconds === null ? `cached in ${ds.dir}` : `generated in ${fmt.seconds(generatedSeconds)} s → ${ds.dir}`),
+    );
+    console.log('each run: a fresh s3rver (own temp dir) on 127.0.0.1; the loop streams the working tree, publish reads the commit from git');
+    console.log();
+    await warmPageCache([...ds.files.map((f) => join(ds.dir, f)), ...(await filesUnder(join(ds.dir, '.git', 'objects')))]);
+
+    const [loopOutcome, publishOutcome] = await measureAll(
+      [
+        { name: 'PutObject loop (baseline)', script: 'child-publish-plain.ts', args: [ds.dir] },
+        { name: 'first publish', script: 'child-publish.ts', args: [ds.dir, V1_TAG] },
+      ],
+      { runs: ctx.runs, bytes: ds.bytes },
+    );
+    let ok = true;
+    if (!loopOutcome?.ok) throw new Error(`PutObject loop failed: ${loopOutcome?.reason ?? 'no result'}`);
+    const loop = loopOutcome.measurement;
+    const failed = (o: MeasureOutcome | undefined): o is Extract<MeasureOutcome, { ok: false }> | undefined => !o?.ok;
+    let pub: Measurement | null = null;
+    if (failed(publishOutcome)) {
+      console.log(`first publish: ${publishOutcome?.unavailable ? 'not available yet' : 'FAIL'} (${publishOutcome?.reason ?? 'no result'})`);
+      if (!publishOutcome?.unavailable) ok = false;
+    } else {
+      pub = publishOutcome.measurement;
+    }
+
+    const rows = [['name', 'files', 'MB', 'seconds', 'MB/s', 'peak RSS MB', 'vs loop']];
+    for (const m of pub ? [loop, pub] : [loop]) {
+      rows.push([m.name, String(ds.files.length), fmt.mb(ds.bytes), fmt.seconds(m.seconds), (ds.bytes / 1e6 / m.seconds).toFixed(1), String(fmt.mib(m.maxRssBytes)), fmt.ratio(loop.seconds / m.seconds)]);
+    }
+    console.log(table(rows));
+    console.log(`  runs (s): loop ${loop.runs.map(fmt.seconds).join(', ')}${pub ? `; publish ${pub.runs.map(fmt.seconds).join(', ')}` : ''}`);
+
+    const loopDetails = loop.result.details ?? {};
+    ok = verdict(
+      `loop stored every file whole (${String(loopDetails['files'])} files; ${String(loopDetails['largest'])} ${String(loopDetails['largestStored'])} bytes)`,
+      loopDetails['files'] === ds.files.length && loopDetails['largestStored'] === loopDetails['largestSize'],
+    ) && ok;
+
+    if (pub) {
+      const d = pub.result.details ?? {};
+      const phases = (d['phases'] ?? {}) as Record<string, number>;
+      const total = Object.values(phases).reduce((a, b) => a + b, 0) || 1;
+      const phase = (name: string, label: string): string => `${label} ${fmt.seconds((phases[name] ?? 0) / 1000)} s (${Math.round(((phases[name] ?? 0) / total) * 100)}%)`;
+      console.log(
+        `  publish phases (median run): ${phase('open', 'open git')}, ${phase('validate', 'validate+aggregate')}, ${phase('contentIds', 'sha256 of files')}, ` +
+          `${phase('blobUploads', 'blob uploads')}, ${phase('copies', 'latest-path copies')}, ${phase('rest', 'report/manifest/state')}`,
+      );
+      console.log(`  publish store calls: ${ops((d['calls'] ?? {}) as Record<string, number>)}`);
+      console.log();
+      const ratio = loop.seconds / pub.seconds;
+      ok = verdict(
+        `first publish ${fmt.ratio(ratio)} the PutObject loop's speed (loop ${fmt.seconds(loop.seconds)} s / publish ${fmt.seconds(pub.seconds)} s) (goal: no slower, >= ${GOALS.publishVsLoop.toFixed(1)}x)`,
+        ratio >= GOALS.publishVsLoop,
+      ) && ok;
+      console.log(`peak RSS of the publish process: ${fmt.mib(pub.maxRssBytes)} MB (s3rver and git run in their own processes)`);
+      const stats = (d['stats'] ?? {}) as { uploaded?: number; uploadedBytes?: number };
+      ok = verdict(
+        `publish ${String(d['status'])}, report valid ${String(d['valid'])}, ${String(d['resources'])} resources, ${fmt.rate(pub.rows)} rows, ${String(stats.uploaded)} blobs / ${fmt.mb(stats.uploadedBytes ?? 0)} MB uploaded`,
+        d['status'] === 'published' && d['valid'] === true && pub.rows === ds.rows && stats.uploaded === ds.files.length && stats.uploadedBytes === ds.bytes,
+      ) && ok;
+      if (d['valid'] !== true) for (const p of (d['problems'] as string[] | undefined) ?? []) console.log(`    ${p}`);
+    } else {
+      console.log();
+    }
+
+    // Request counts, at a proxy in front of a fresh s3rver: publish v1, re-publish v1, publish v2.
+    console.log();
+    const counted = await runChild('child-publish-requests.ts', [ds.dir]);
+    if (!counted.ok) {
+      console.log(`request counts: FAIL (${counted.reason})`);
+      return false;
+    }
+    const [first, noop, change] = ((counted.details ?? {})['runs'] ?? []) as RequestCount[];
+    if (!first || !noop || !change) {
+      console.log('request counts: FAIL (the child reported fewer than 3 publishes)');
+      return false;
+    }
+    const size = (bytes: number): string => (bytes >= 1e6 ? `${fmt.mb(bytes)} MB` : `${(bytes / 1e3).toFixed(1)} kB`);
+    const line = (label: string, r: RequestCount): string =>
+      `  ${label}: ${r.status} in ${fmt.seconds(r.seconds)} s, ${r.total} requests (${ops(r.byOperation)}), ${r.dataUploads} data upload(s) (${size(r.uploadedBytes)})`;
+    console.log('requests counted at a proxy in front of s3rver (times include the proxy hop):');
+    console.log(line(`first publish ${V1_TAG}`, first));
+    console.log(line(`no-op re-publish ${V1_TAG}`, noop));
+    console.log(line(`one-file change ${V2_TAG} (${ds.changedFile})`, change));
+    console.log();
+    ok = verdict(`no-op re-publish: ${noop.total} request(s), status ${noop.status} (goal <= ${GOALS.noopRequests})`, noop.status === 'unchanged' && noop.total <= GOALS.noopRequests) && ok;
+    ok = verdict(
+      `one-file change: ${change.total} requests, ${change.dataUploads} data upload(s) (goal: ${GOALS.oneFileDataUploads} data upload)`,
+      change.status === 'published' && change.dataUploads === GOALS.oneFileDataUploads,
+    ) && ok;
+    return ok;
+  },
+};
