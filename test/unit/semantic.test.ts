@@ -617,9 +617,10 @@ describe('OpenSpending checks', () => {
     if (message) expect(ps.find((p) => p.severity === 'error' || expected.every((e) => e.startsWith('warning')))?.message).toMatch(message);
   });
 
-  it('OpenSpending checks do not run for tabular packages', () => {
+  it('OpenSpending checks do not run for tabular packages; the owner check does (any profile)', () => {
     const d = osPackage({ mapping: { nonsense: true }, owner: 'x', location: 'nowhere' });
-    expect(checkSemantics(d as unknown as PackageDescriptor, { profile: TABULAR, repositoryOwner: 'y' })).toEqual([]);
+    expect(checkSemantics(d as unknown as PackageDescriptor, { profile: TABULAR, repositoryOwner: 'x' })).toEqual([]);
+    expect(checkSemantics(d as unknown as PackageDescriptor, { profile: TABULAR, repositoryOwner: 'y' }).map((p) => p.code)).toEqual(['owner-mismatch']);
   });
 });
 

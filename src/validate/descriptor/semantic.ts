@@ -567,7 +567,7 @@ function checkLocation(d: PackageDescriptor, problems: Problem[]): void {
   }
 }
 
-function checkOpenSpending(d: PackageDescriptor, ctx: SemanticContext, problems: Problem[]): void {
+function checkOpenSpending(d: PackageDescriptor, problems: Problem[]): void {
   const mapping: unknown = d.mapping;
   if (!isObject(mapping)) {
     problems.push(
@@ -583,6 +583,10 @@ function checkOpenSpending(d: PackageDescriptor, ctx: SemanticContext, problems:
     checkMappingReferences(d, problems);
   }
   checkLocation(d, problems);
+}
+
+/** Any profile: a declared owner must be the repository's (nobody publishes someone else's data). */
+function checkOwner(d: PackageDescriptor, ctx: SemanticContext, problems: Problem[]): void {
   const owner: unknown = d.owner;
   if (ctx.repositoryOwner !== undefined && typeof owner === 'string' && owner.toLowerCase() !== ctx.repositoryOwner.toLowerCase()) {
     problems.push(
@@ -625,7 +629,8 @@ export function checkSemantics(descriptor: PackageDescriptor, ctx: SemanticConte
         ),
       );
     }
-    if (ctx.profile.openspending) checkOpenSpending(pkg, ctx, problems);
+    if (ctx.profile.openspending) checkOpenSpending(pkg, problems);
+    checkOwner(pkg, ctx, problems);
   } catch (e) {
     problems.push(
       problem('descriptor-error', `the descriptor has a shape the semantic checks could not read (${e instanceof Error ? e.message : String(e)}).`, {
