@@ -1,0 +1,163 @@
+/**
+ * The Action: validate pull requests, publish pushes to the default branch. Reads inputs and the
+ * event once, builds the adapters, calls the core, renders (annotations, job summary, check run,
+ * outputs), and turns failures into a failed step — the one place that happens.
+ */
+
+import * as core from '@actions/core';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fsSnapshot } from '../adapters/fs/snapshot.ts';
+import { SourceUnavailableError } from '../adapters/fs/source.ts';
+import { openGitDataset } from '../adapters/git/dataset.ts';
+import { createGitHubClient } from '../adapters/github/octokit.ts';
+import { ConfigError, storageConfig } from '../adapters/s3/config.ts';
+import { createS3Store } from '../adapters/s3/store.ts';
+import { aggregateFiles, aggregatePackage } from '../aggregate/index.ts';
+import { StoreError } from '../mirror/object-store.ts';
+import { publishDataset, type DatasetSnapshot, type PublishResult } from '../mirror/publish.ts';
+import type { Report } from '../validate/report.ts';
+import { renderSummary } from '../validate/render/summary.ts';
+import { problemFile } from '../validate/render/location.ts';
+import { publishCheckRun } from './check-run.ts';
+import { readContext, type ActionContext } from './context.ts';
+import { InputError, readInputs, type ActionInputs } from './inputs.ts';
+
+type Env = Record<string, string | undefined>;
+
+/** What the run decided to do, and why. */
+export function decide(inputs: ActionInputs, ctx: ActionContext): { publish: boolean; reason: string } {
+  if (ctx.isFork) return { publish: false, reason: 'a pull request from a fork: validated only, never published' };
+  if (inputs.mode === 'validate') return { publish: false, reason: 'mode: validate' };
+  if (inputs.mode === 'publish') return { publish: true, reason: 'mode: publish' };
+  if (ctx.isDefaultBranchPush) return { publish: true, reason: `a push to the default branch (${ctx.defaultBranch})` };
+  return { publish: false, reason: ctx.isPullRequest ? 'a pull request' : `a ${ctx.eventName || 'manual'} event that is not a push to the default branch` };
+}
+
+async function snapshotOf(dir: string, inputs: ActionInputs): Promise<DatasetSnapshot> {
+  const lfs = {
+    allowPrivateEndpoints: inputs.allowPrivateLfs,
+    // The workflow token reads LFS objects of this repository when the checkout lacks them.
+    ...(inputs.token ? { auth: { username: 'x-access-token', password: inputs.token } } : {}),
+  };
+  try {
+    return await openGitDataset(dir, { lfs });
+  } catch (e) {
+    if (e instanceof SourceUnavailableError && /not a git/i.test(e.message)) return fsSnapshot(dir);
+    throw e;
+  }
+}
+
+function annotate(report: Report, max: number): void {
+  const descriptor = report.root === '.' ? report.descriptor : `${report.root}/${report.descriptor}`;
+  const problems = [...report.errors, ...report.warnings];
+  for (const p of problems.slice(0, max)) {
+    const props: core.AnnotationProperties = { file: problemFile(report, p) ?? descriptor, title: p.code };
+    if (p.lineNumber !== undefined) props.startLine = p.lineNumber;
+    if (p.columnNumber !== undefined) props.startColumn = p.columnNumber;
+    if (p.severity === 'error') core.error(p.message, props);
+    else core.warning(p.message, props);
+  }
+  if (problems.length > max) core.info(`… ${problems.length - max} more problems: see the job summary, the check run and the JSON report`);
+}
+
+export async function runAction(env: Env = process.env): Promise<void> {
+  const inputs = readInputs(env);
+  const ctx = readContext(env);
+  if (inputs.token) core.setSecret(inputs.token);
+  if (inputs.storage.credentials) {
+    core.setSecret(inputs.storage.credentials.secretAccessKey);
+    core.setSecret(inputs.storage.credentials.accessKeyId);
+  }
+  const { publish, reason } = decide(inputs, ctx);
+  core.info(`os-datastore: ${publish ? 'validate and publish' : 'validate'} ${inputs.path} (${reason})`);
+
+  const dir = join(ctx.workspace, inputs.path);
+  // The repository the workflow runs in is the dataset's owner (for pull requests: the base
+  // repository), whatever the checkout's remote says.
+  const snapshot: DatasetSnapshot = { ...(await core.group('Read the dataset', () => snapshotOf(dir, inputs))), github: { owner: ctx.owner, repo: ctx.repo } };
+
+  let report: Report | null;
+  let published: PublishResult | null = null;
+  if (publish) {
+    const config = storageConfig(env, inputs.storage);
+    if (!config) throw new InputError('publishing needs a bucket: set the "bucket" input or OS_STORAGE_BUCKET_NAME (and credentials)');
+    const store = createS3Store(config);
+    try {
+      published = await core.group(`Validate and publish to ${store.description}`, () =>
+        publishDataset(snapshot, store, { strict: inputs.strict }),
+      );
+    } finally {
+      store.destroy();
+    }
+    report = published.report;
+  } else {
+    const result = await core.group('Validate', () => aggregatePackage(snapshot.source, { strict: inputs.strict, repositoryOwner: ctx.owner }));
+    report = result.validation.report;
+    if (inputs.aggregates && result.aggregates && report.valid) {
+      const out = join(ctx.runnerTemp, 'os-datastore', 'aggregates');
+      await mkdir(out, { recursive: true });
+      for (const f of aggregateFiles(result.aggregates)) {
+        const path = join(out, f.path.replace(/^aggregates\//, ''));
+        await mkdir(join(path, '..'), { recursive: true });
+        await writeFile(path, f.content);
+      }
+      core.info(`aggregates written to ${out}`);
+    }
+  }
+
+  // Outputs, annotations, summary, check run.
+  const reportPath = join(ctx.runnerTemp, 'os-datastore', 'report.json');
+  await mkdir(join(reportPath, '..'), { recursive: true });
+  if (report) await writeFile(reportPath, JSON.stringify(report, null, 2) + '\n');
+  const valid = report ? report.valid : true;
+  core.setOutput('valid', String(valid));
+  core.setOutput('error-count', String(report?.stats.errors ?? 0));
+  core.setOutput('warning-count', String(report?.stats.warnings ?? 0));
+  core.setOutput('report', report ? reportPath : '');
+  core.setOutput('published-version', published && published.status !== 'invalid' ? published.commit : '');
+  core.setOutput('url', published?.url ?? '');
+
+  if (published?.status === 'unchanged') {
+    await core.summary.addRaw(`## ✅ ${published.owner}/${published.name} @ ${published.commit.slice(0, 12)} is already published\n\n${published.url}\n`).write();
+    return;
+  }
+  if (!report) return;
+  annotate(report, inputs.maxAnnotations);
+  const reportUrl = published?.status === 'published' && published.prefix ? published.url?.replace(/datapackage\.json$/, `reports/${published.commit}.json`) : undefined;
+  const markdown = renderSummary(report, { reportUrl }) + (published?.status === 'published' ? `\nPublished ${published.prefix} → ${published.url}\n` : '');
+  await core.summary.addRaw(markdown).write();
+
+  const failing = report.stats.errors > 0 || (inputs.failOn === 'warning' && report.stats.warnings > 0);
+  if (inputs.token && ctx.sha) {
+    try {
+      const octokit = createGitHubClient({ token: inputs.token, baseUrl: ctx.apiUrl, log: core.info });
+      const id = await publishCheckRun(octokit, { owner: ctx.owner, repo: ctx.repo, sha: ctx.sha }, report, markdown, failing ? 'failure' : 'success');
+      core.info(`check run ${id} created with every annotation`);
+    } catch (e) {
+      const status = (e as { status?: number }).status;
+      if (status === 403 || status === 404) {
+        core.info('no check run: the token may not write checks (add `checks: write` to the workflow permissions; fork pull requests never can)');
+      } else core.warning(`the check run could not be created: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (failing) {
+    core.setFailed(
+      report.stats.errors > 0
+        ? `${report.stats.errors} errors, ${report.stats.warnings} warnings in ${report.root}: see the annotations and the job summary`
+        : `${report.stats.warnings} warnings (fail-on: warning)`,
+    );
+  } else if (published?.status === 'published') {
+    core.info(`published ${published.owner}/${published.name} @ ${published.commit}: ${published.url}`);
+  }
+}
+
+/** The entry point: every failure becomes a failed step with one clear message. */
+export async function main(env: Env = process.env): Promise<void> {
+  try {
+    await runAction(env);
+  } catch (e: unknown) {
+    if (e instanceof InputError || e instanceof ConfigError || e instanceof StoreError || e instanceof SourceUnavailableError) core.setFailed(e.message);
+    else core.setFailed(`os-datastore failed unexpectedly (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  }
+}

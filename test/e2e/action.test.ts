@@ -1,0 +1,162 @@
+/**
+ * The built Action (dist/index.js) run as the runner runs it, on real git repositories, with real
+ * event payloads (@octokit/webhooks-examples, via ../shared/fixtures/real), storage at s3rver.
+ */
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { clone, commitFiles, gitdir, hasGitLfs, needsLfs, bareRemote, push } from '../support/git.ts';
+import { examplePayload, runBundle } from '../support/action.ts';
+import { startS3 } from '../support/s3.ts';
+
+const REPO = 'Codertocat/Hello-World'; // the repository of the example payloads
+
+const descriptor = (owner = 'Codertocat') => ({
+  name: 'hello-world',
+  title: 'Hello budget',
+  owner,
+  profiles: ['tabular'],
+  resources: [
+    {
+      name: 'spending',
+      path: 'data/spending.csv',
+      schema: { fields: [{ name: 'id', type: 'integer' }, { name: 'note', type: 'string' }, { name: 'amount', type: 'number' }], primaryKey: 'id' },
+    },
+  ],
+});
+const VALID = 'id,note,amount\n1,plain,10.5\n2,"two\nlines",3\n3,x,4\n';
+// The type error is on row 4, which starts on line 5 (row 3's quoted cell spans two lines).
+const INVALID = 'id,note,amount\n1,plain,10.5\n2,"two\nlines",3\n3,x,four\n';
+
+const dataset = (csv: string, owner?: string) => gitdir({ 'datapackage.json': descriptor(owner), 'data/spending.csv': csv });
+
+const storageEnv = (s3: Awaited<ReturnType<typeof startS3>>) => ({
+  OS_STORAGE_BUCKET_NAME: s3.bucket,
+  OS_STORAGE_ENDPOINT: s3.endpoint,
+  OS_ACCESS_KEY_ID: 'S3RVER',
+  OS_SECRET_ACCESS_KEY: 'S3RVER',
+});
+
+describe('the Action on pull requests', () => {
+  it('opened: line-precise annotations, failed step, outputs, job summary and JSON report', async () => {
+    const run = await runBundle({ workspace: await dataset(INVALID), event: 'pull_request', payload: await examplePayload('pull_request.opened.0.json'), repository: REPO });
+    expect(run.code).toBe(1);
+    expect(run.annotations).toHaveLength(1);
+    expect(run.annotations[0]).toMatchObject({ level: 'error', props: { file: 'data/spending.csv', line: '5', title: 'type-error' } });
+    expect(run.annotations[0]?.message).toMatch(/^row 4 \(line 5\), field "amount": "four" is not a number/);
+    expect(run.stdout).toMatch(/::error::1 errors, 0 warnings/);
+    expect(run.outputs).toMatchObject({ valid: 'false', 'error-count': '1', 'warning-count': '0', 'published-version': '', url: '' });
+    const report = JSON.parse(await readFile(run.outputs.report!, 'utf8'));
+    expect(report.errors[0]).toMatchObject({ code: 'type-error', rowNumber: 4, lineNumber: 5, fieldName: 'amount' });
+    expect(run.summary).toContain('| `type-error` | 1 |');
+    expect(run.summary).toContain('`data/spending.csv:5`');
+  });
+
+  it('synchronize (every new commit): a valid package passes and publishes nothing', async () => {
+    const s3 = await startS3();
+    const run = await runBundle({
+      workspace: await dataset(VALID),
+      event: 'pull_request',
+      payload: await examplePayload('pull_request.synchronize.22.json'),
+      repository: REPO,
+      env: storageEnv(s3),
+    });
+    expect(run.code).toBe(0);
+    expect(run.annotations).toEqual([]);
+    expect(run.outputs).toMatchObject({ valid: 'true', 'error-count': '0', 'published-version': '' });
+    expect((await s3.objects()).size).toBe(0);
+  });
+
+  it('a pull request from a fork never publishes, whatever mode says', async () => {
+    const s3 = await startS3();
+    const payload = await examplePayload('pull_request.opened.0.json');
+    // The example PR comes from a branch of the same repository; make its head a fork.
+    const pr = payload.pull_request as { head: { repo: { full_name: string } } };
+    pr.head.repo.full_name = 'mallory/Hello-World';
+    const run = await runBundle({ workspace: await dataset(VALID), event: 'pull_request', payload, repository: REPO, inputs: { mode: 'publish' }, env: storageEnv(s3) });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('a pull request from a fork: validated only, never published');
+    expect(run.outputs['published-version']).toBe('');
+    expect((await s3.objects()).size).toBe(0);
+  });
+
+  it('an owner that is not the repository owner fails with owner-mismatch at the descriptor line', async () => {
+    const run = await runBundle({ workspace: await dataset(VALID, 'someone-else'), event: 'pull_request', payload: await examplePayload('pull_request.opened.0.json'), repository: REPO });
+    expect(run.code).toBe(1);
+    expect(run.annotations.map((a) => a.props)).toContainEqual({ file: 'datapackage.json', line: '4', col: '3', title: 'owner-mismatch' });
+  });
+});
+
+describe('the Action on pushes', () => {
+  it('a push to the default branch validates, then publishes; outputs say where', async () => {
+    const s3 = await startS3();
+    const dir = await dataset(VALID);
+    const run = await runBundle({ workspace: dir, event: 'push', payload: await examplePayload('push.noaction.4.json'), repository: REPO, env: storageEnv(s3) });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const { execFileSync } = await import('node:child_process');
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir }).toString().trim();
+    expect(run.outputs['published-version']).toBe(commit);
+    expect(run.outputs.url).toBe(`${s3.endpoint}/${s3.bucket}/datasets/codertocat/hello-world/datapackage.json`);
+    const objects = await s3.objects();
+    expect(objects.get('datasets/codertocat/hello-world/data/spending.csv')?.toString()).toBe(VALID);
+    expect(objects.has(`datasets/codertocat/hello-world/versions/${commit}.json`)).toBe(true);
+    expect(run.summary).toContain('Published datasets/codertocat/hello-world/');
+  });
+
+  it('an invalid push publishes nothing and fails', async () => {
+    const s3 = await startS3();
+    const run = await runBundle({ workspace: await dataset(INVALID), event: 'push', payload: await examplePayload('push.noaction.4.json'), repository: REPO, env: storageEnv(s3) });
+    expect(run.code).toBe(1);
+    expect(run.annotations[0]?.props).toEqual({ file: 'data/spending.csv', line: '5', title: 'type-error' });
+    expect((await s3.objects()).size).toBe(0);
+  });
+
+  it('a push to another branch only validates', async () => {
+    const s3 = await startS3();
+    const payload = { ...(await examplePayload('push.noaction.4.json')), ref: 'refs/heads/feature' };
+    const run = await runBundle({ workspace: await dataset(VALID), event: 'push', payload, repository: REPO, env: storageEnv(s3) });
+    expect(run.code).toBe(0);
+    expect(run.outputs['published-version']).toBe('');
+    expect((await s3.objects()).size).toBe(0);
+  });
+
+  it.skipIf(!hasGitLfs)(needsLfs('a checkout without LFS content gets the objects itself and publishes the real data'), async () => {
+    const s3 = await startS3();
+    const origin = await gitdir({ 'datapackage.json': descriptor(), 'data/spending.csv': VALID }, { lfs: ['data/*.csv'] });
+    const remote = await bareRemote();
+    await push(origin, remote);
+    const checkout = await clone(remote, { smudge: false });
+    expect(await readFile(`${checkout}/data/spending.csv`, 'utf8')).toMatch(/^version https:\/\/git-lfs/);
+    const run = await runBundle({ workspace: checkout, event: 'push', payload: await examplePayload('push.noaction.4.json'), repository: REPO, env: storageEnv(s3) });
+    expect(run.code).toBe(0);
+    expect((await s3.objects()).get('datasets/codertocat/hello-world/data/spending.csv')?.toString()).toBe(VALID);
+  });
+});
+
+describe('the Action with bad inputs', () => {
+  it.each([
+    [{ strict: 'yes' }, 'input "strict" must be true or false (found "yes")'],
+    [{ mode: 'deploy' }, 'input "mode" must be one of auto, validate, publish (found "deploy")'],
+    [{ 'max-annotations': 'many' }, 'input "max-annotations" must be a whole number (found "many")'],
+    [{ path: '../elsewhere' }, 'input "path" must be a folder inside the repository'],
+  ])('%j fails the step with one clear message', async (inputs, message) => {
+    const run = await runBundle({ workspace: await dataset(VALID), event: 'pull_request', payload: await examplePayload('pull_request.opened.0.json'), repository: REPO, inputs });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`::error::${message}`);
+    expect(run.stdout).not.toMatch(/\n\s+at /);
+  });
+
+  it('publishing without a bucket says what to set', async () => {
+    const run = await runBundle({ workspace: await dataset(VALID), event: 'push', payload: await examplePayload('push.noaction.4.json'), repository: REPO });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('publishing needs a bucket');
+  });
+
+  it('a later commit on the same checkout is validated at that commit', async () => {
+    const dir = await dataset(VALID);
+    await commitFiles(dir, { 'data/spending.csv': INVALID });
+    const run = await runBundle({ workspace: dir, event: 'pull_request', payload: await examplePayload('pull_request.synchronize.22.json'), repository: REPO });
+    expect(run.code).toBe(1);
+    expect(run.outputs['error-count']).toBe('1');
+  });
+});
