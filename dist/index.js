@@ -19501,7 +19501,7 @@ var require_light = __commonJS({
           }
           return this.Events.trigger("scheduled", { args: this.args, options: this.options });
         }
-        async doExecute(chained, clearGlobalState, run2, free) {
+        async doExecute(chained, clearGlobalState, run3, free) {
           var error2, eventInfo, passed;
           if (this.retryCount === 0) {
             this._assertStatus("RUNNING");
@@ -19521,10 +19521,10 @@ var require_light = __commonJS({
             }
           } catch (error1) {
             error2 = error1;
-            return this._onFailure(error2, eventInfo, clearGlobalState, run2, free);
+            return this._onFailure(error2, eventInfo, clearGlobalState, run3, free);
           }
         }
-        doExpire(clearGlobalState, run2, free) {
+        doExpire(clearGlobalState, run3, free) {
           var error2, eventInfo;
           if (this._states.jobStatus(this.options.id === "RUNNING")) {
             this._states.next(this.options.id);
@@ -19532,9 +19532,9 @@ var require_light = __commonJS({
           this._assertStatus("EXECUTING");
           eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
           error2 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-          return this._onFailure(error2, eventInfo, clearGlobalState, run2, free);
+          return this._onFailure(error2, eventInfo, clearGlobalState, run3, free);
         }
-        async _onFailure(error2, eventInfo, clearGlobalState, run2, free) {
+        async _onFailure(error2, eventInfo, clearGlobalState, run3, free) {
           var retry3, retryAfter;
           if (clearGlobalState()) {
             retry3 = await this.Events.trigger("failed", error2, eventInfo);
@@ -19542,7 +19542,7 @@ var require_light = __commonJS({
               retryAfter = ~~retry3;
               this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
               this.retryCount++;
-              return run2(retryAfter);
+              return run3(retryAfter);
             } else {
               this.doDone(eventInfo);
               await free(this.options, eventInfo);
@@ -20180,17 +20180,17 @@ var require_light = __commonJS({
             }
           }
           _run(index, job, wait) {
-            var clearGlobalState, free, run2;
+            var clearGlobalState, free, run3;
             job.doRun();
             clearGlobalState = this._clearGlobalState.bind(this, index);
-            run2 = this._run.bind(this, index, job);
+            run3 = this._run.bind(this, index, job);
             free = this._free.bind(this, index, job);
             return this._scheduled[index] = {
               timeout: setTimeout(() => {
-                return job.doExecute(this._limiter, clearGlobalState, run2, free);
+                return job.doExecute(this._limiter, clearGlobalState, run3, free);
               }, wait),
               expiration: job.options.expiration != null ? setTimeout(function() {
-                return job.doExpire(clearGlobalState, run2, free);
+                return job.doExpire(clearGlobalState, run3, free);
               }, wait + job.options.expiration) : void 0,
               job
             };
@@ -73604,12 +73604,12 @@ var KeySet = class {
     return true;
   }
   inRun(k6) {
-    const run2 = this.run;
+    const run3 = this.run;
     let lo = 0;
-    let hi = run2.length - 1;
+    let hi = run3.length - 1;
     while (lo <= hi) {
       const mid = lo + hi >>> 1;
-      const v2 = run2[mid];
+      const v2 = run3[mid];
       if (typeof v2 !== typeof k6) return false;
       if (v2 === k6) return true;
       if (v2 < k6) lo = mid + 1;
@@ -73626,29 +73626,29 @@ function setKey(f6, v2) {
 var KEY_SEP = "";
 var LFS_SIGNATURE = "version https://git-lfs.github.com/spec/v1";
 async function validateTable(parts, task) {
-  const run2 = new TableRun(task);
+  const run3 = new TableRun(task);
   for (let k6 = 0; k6 < parts.length; k6++) {
     const part = parts[k6];
-    const more = await run2.readPart(part, k6 === 0);
+    const more = await run3.readPart(part, k6 === 0);
     if (!more) break;
   }
-  run2.finish();
-  return run2.outcome();
+  run3.finish();
+  return run3.outcome();
 }
 function validateInlineTable(task) {
-  const run2 = new TableRun(task);
+  const run3 = new TableRun(task);
   const data = task.resource.data;
   const ptr = pointerOf("resources", task.index, "data");
   if (!Array.isArray(data)) {
-    run2.report("source-error", `inline data must be an array of rows; fix ${ptr}`, { pointer: ptr });
+    run3.report("source-error", `inline data must be an array of rows; fix ${ptr}`, { pointer: ptr });
   } else {
     const labels = data.length > 0 && !Array.isArray(data[0]) && typeof data[0] === "object" && data[0] !== null ? Object.keys(data[0]) : null;
     const rows = labels ? [labels, ...data.map((r6) => labels.map((l4) => r6 && typeof r6 === "object" && !Array.isArray(r6) ? r6[l4] : void 0))] : data.map((r6) => Array.isArray(r6) ? r6 : [r6]);
-    run2.path = "";
-    rows.forEach((r6, i6) => run2.record(r6.map(inlineCell), i6 + 1));
+    run3.path = "";
+    rows.forEach((r6, i6) => run3.record(r6.map(inlineCell), i6 + 1));
   }
-  run2.finish();
-  return run2.outcome();
+  run3.finish();
+  return run3.outcome();
 }
 function inlineCell(v2) {
   if (v2 === null || v2 === void 0) return "";
@@ -74838,6 +74838,10 @@ function annotate(report, max) {
   }
   if (problems.length > max) info(`… ${problems.length - max} more problems: see the job summary, the check run and the JSON report`);
 }
+async function writeSummary(env2, markdown) {
+  if (env2.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown).write();
+  else info("no job summary: GITHUB_STEP_SUMMARY is not set (a local run?)");
+}
 async function runAction(env2 = process.env) {
   const inputs = readInputs(env2);
   const ctx = readContext(env2);
@@ -74890,10 +74894,10 @@ async function runAction(env2 = process.env) {
   setOutput("published-version", published && published.status !== "invalid" ? published.commit : "");
   setOutput("url", published?.url ?? "");
   if (published?.status === "unchanged") {
-    await summary.addRaw(`## ✅ ${published.owner}/${published.name} @ ${published.commit.slice(0, 12)} is already published
+    await writeSummary(env2, `## ✅ ${published.owner}/${published.name} @ ${published.commit.slice(0, 12)} is already published
 
 ${published.url}
-`).write();
+`);
     return;
   }
   if (!report) return;
@@ -74902,7 +74906,7 @@ ${published.url}
   const markdown = renderSummary(report, { reportUrl }) + (published?.status === "published" ? `
 Published ${published.prefix} → ${published.url}
 ` : "");
-  await summary.addRaw(markdown).write();
+  await writeSummary(env2, markdown);
   const failing = report.stats.errors > 0 || inputs.failOn === "warning" && report.stats.warnings > 0;
   if (inputs.token && ctx.sha) {
     try {
@@ -74924,7 +74928,7 @@ Published ${published.prefix} → ${published.url}
     info(`published ${published.owner}/${published.name} @ ${published.commit}: ${published.url}`);
   }
 }
-async function main(env2 = process.env) {
+async function run2(env2 = process.env) {
   try {
     await runAction(env2);
   } catch (e6) {
@@ -74934,4 +74938,4 @@ async function main(env2 = process.env) {
 }
 
 // src/action/index.ts
-await main();
+await run2();

@@ -1,4 +1,4 @@
 // The Action's entry point (bundled to dist/index.js): all logic is in run.ts.
-import { main } from './run.ts';
+import { run } from './run.ts';
 
-await main();
+await run();

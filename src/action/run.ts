@@ -61,6 +61,12 @@ function annotate(report: Report, max: number): void {
   if (problems.length > max) core.info(`… ${problems.length - max} more problems: see the job summary, the check run and the JSON report`);
 }
 
+/** The job summary, when the runner offers one (local runs may not). */
+async function writeSummary(env: Env, markdown: string): Promise<void> {
+  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
+  else core.info('no job summary: GITHUB_STEP_SUMMARY is not set (a local run?)');
+}
+
 export async function runAction(env: Env = process.env): Promise<void> {
   const inputs = readInputs(env);
   const ctx = readContext(env);
@@ -119,14 +125,14 @@ export async function runAction(env: Env = process.env): Promise<void> {
   core.setOutput('url', published?.url ?? '');
 
   if (published?.status === 'unchanged') {
-    await core.summary.addRaw(`## ✅ ${published.owner}/${published.name} @ ${published.commit.slice(0, 12)} is already published\n\n${published.url}\n`).write();
+    await writeSummary(env, `## ✅ ${published.owner}/${published.name} @ ${published.commit.slice(0, 12)} is already published\n\n${published.url}\n`);
     return;
   }
   if (!report) return;
   annotate(report, inputs.maxAnnotations);
   const reportUrl = published?.status === 'published' && published.prefix ? published.url?.replace(/datapackage\.json$/, `reports/${published.commit}.json`) : undefined;
   const markdown = renderSummary(report, { reportUrl }) + (published?.status === 'published' ? `\nPublished ${published.prefix} → ${published.url}\n` : '');
-  await core.summary.addRaw(markdown).write();
+  await writeSummary(env, markdown);
 
   const failing = report.stats.errors > 0 || (inputs.failOn === 'warning' && report.stats.warnings > 0);
   if (inputs.token && ctx.sha) {
@@ -153,7 +159,7 @@ export async function runAction(env: Env = process.env): Promise<void> {
 }
 
 /** The entry point: every failure becomes a failed step with one clear message. */
-export async function main(env: Env = process.env): Promise<void> {
+export async function run(env: Env = process.env): Promise<void> {
   try {
     await runAction(env);
   } catch (e: unknown) {
