@@ -160,3 +160,53 @@ describe('the Action with bad inputs', () => {
     expect(run.outputs['error-count']).toBe('1');
   });
 });
+
+describe('the Action and the check run', () => {
+  it('workflow annotations stop at max-annotations; the check run carries every problem, in batches of 50', async () => {
+    const { startFakeGitHub } = await import('../support/github-server.ts');
+    const github = await startFakeGitHub();
+    github.addRepo({ owner: 'Codertocat', name: 'Hello-World' });
+    const rows = Array.from({ length: 120 }, (_, i) => `${i + 1},row,bad${i}`).join('\n');
+    const payload = await examplePayload('pull_request.opened.0.json');
+    // GitHub only takes check runs for commits it has: the PR head must exist there.
+    const head = github.commit('Codertocat/Hello-World', 'feature', { 'README.md': 'hello' }, 'the PR head');
+    (payload.pull_request as { head: { sha: string } }).head.sha = head;
+    const run = await runBundle({
+      workspace: await dataset(`id,note,amount\n${rows}\n`),
+      event: 'pull_request',
+      payload,
+      repository: REPO,
+      inputs: { 'max-annotations': '10', token: github.token },
+      env: { GITHUB_API_URL: github.url },
+    });
+    expect(run.code).toBe(1);
+    expect(run.annotations).toHaveLength(10);
+    expect(run.outputs['error-count']).toBe('120');
+    const [check] = github.checkRuns('Codertocat/Hello-World');
+    expect(check).toMatchObject({ name: 'os-datastore', status: 'completed', conclusion: 'failure' });
+    expect(check!.headSha).toBe((payload.pull_request as { head: { sha: string } }).head.sha);
+    expect(check!.annotations).toHaveLength(120);
+    expect(check!.annotations[119]).toMatchObject({ path: 'data/spending.csv', start_line: 121, annotation_level: 'failure', title: 'type-error' });
+    const checkRequests = github.requests.filter((r) => r.path.includes('/check-runs'));
+    expect(checkRequests.map((r) => r.method)).toEqual(['POST', 'PATCH', 'PATCH', 'PATCH']);
+    github.assertNoViolations();
+  });
+
+  it('a token that may not write checks (a fork) is not an error: the step still reports', async () => {
+    const { startFakeGitHub } = await import('../support/github-server.ts');
+    const github = await startFakeGitHub();
+    github.addRepo({ owner: 'Codertocat', name: 'Hello-World' });
+    github.inject({ method: 'POST', path: /check-runs/, status: 403 });
+    const run = await runBundle({
+      workspace: await dataset(VALID),
+      event: 'pull_request',
+      payload: await examplePayload('pull_request.opened.0.json'),
+      repository: REPO,
+      inputs: { token: github.token },
+      env: { GITHUB_API_URL: github.url },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('no check run: the token may not write checks');
+    expect(github.checkRuns('Codertocat/Hello-World')).toHaveLength(0);
+  });
+});
