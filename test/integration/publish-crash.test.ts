@@ -24,10 +24,11 @@ import { createHash } from 'node:crypto';
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedStore, type EmbeddedStore } from '../../src/adapters/s3/embedded.ts';
 import { createS3Client } from '../../src/adapters/s3/store.ts';
+import { bucketObjects } from '../support/s3.ts';
 import { startCountingProxy, type CountingProxy, type ProxiedRequest } from '../support/counting-proxy.ts';
 import { commitFiles, git, gitdir, hasGitLfs, isolatedGitEnv, needsLfs, scratch } from '../support/git.ts';
 
@@ -163,21 +164,7 @@ function normalize(objects: Map<string, Buffer>): Normalized {
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
-/** Every object of a bucket: key → bytes. */
-async function listObjects(client: S3Client, bucket: string): Promise<Map<string, Buffer>> {
-  const result = new Map<string, Buffer>();
-  let ContinuationToken: string | undefined;
-  do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken }));
-    for (const { Key } of page.Contents ?? []) {
-      if (Key === undefined) continue;
-      const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key }));
-      result.set(Key, Buffer.from((await object.Body?.transformToByteArray()) ?? []));
-    }
-    ContinuationToken = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-  } while (ContinuationToken !== undefined);
-  return result;
-}
+
 
 // ---------------------------------------------------------------------------------------------
 // The CLI as a child process.
@@ -338,29 +325,29 @@ describe.skipIf(!hasGitLfs)(needsLfs('publish: SIGKILL at any point, then a re-r
     try {
       expectPublished(await publish(repo, v1, proxy.endpoint, 'crash-ref'), v1);
       firstPhases = writePhases(proxy.requests);
-      refV1 = await listObjects(client, 'crash-ref');
+      refV1 = await bucketObjects(client, 'crash-ref');
       v1Folder = join(await scratchDir(), 'v1-bucket');
       await cp(join(serverFolder, 'crash-ref'), v1Folder, { recursive: true });
       proxy.reset();
       expectPublished(await publish(repo, v2, proxy.endpoint, 'crash-ref'), v2);
       v2Phases = writePhases(proxy.requests);
-      refV2 = await listObjects(client, 'crash-ref');
+      refV2 = await bucketObjects(client, 'crash-ref');
     } finally {
       await proxy.close();
     }
 
     // Reference for the other-commit case: v1 then v3, uninterrupted.
     const ref3 = await newBucket(true);
-    expect(normalize(await listObjects(client, ref3)), 'a copied v1 bucket is the v1 bucket').toEqual(normalize(refV1));
+    expect(normalize(await bucketObjects(client, ref3)), 'a copied v1 bucket is the v1 bucket').toEqual(normalize(refV1));
     expectPublished(await publish(repo, v3, server.endpoint, ref3), v3);
-    refV3 = await listObjects(client, ref3);
+    refV3 = await bucketObjects(client, ref3);
   }, 60_000);
 
   /** A fresh bucket (with v1 published, or empty) behind a new counting proxy (closed when the test ends). */
   async function bucket(withV1: boolean): Promise<{ name: string; proxy: CountingProxy; objects(): Promise<Map<string, Buffer>> }> {
     const name = await newBucket(withV1);
     const proxy = await startCountingProxy(server.endpoint);
-    return { name, proxy, objects: () => listObjects(client, name) };
+    return { name, proxy, objects: () => bucketObjects(client, name) };
   }
 
   /** Run `commit`'s publish into `bucket` through the proxy and SIGKILL it right after its nth write landed. */

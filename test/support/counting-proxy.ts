@@ -7,6 +7,7 @@
  * Requests are forwarded with their Host header unchanged, so SigV4 signatures stay valid.
  */
 
+import { mulberry32 } from '../../bench/generate.ts';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
@@ -133,17 +134,8 @@ export function s3ErrorXml(code: string, message: string, extra: Record<string, 
   );
 }
 
-/** A small seeded PRNG (mulberry32), so fault fractions repeat from run to run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG, so fault fractions repeat from run to run. */
+const random = mulberry32;
 
 interface RuleState {
   rule: FaultRule;

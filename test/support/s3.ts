@@ -60,20 +60,7 @@ export async function startS3(options: { bucket?: string; prefix?: string; store
     store,
     bucket,
     directory,
-    async objects() {
-      const result = new Map<string, Buffer>();
-      let ContinuationToken: string | undefined;
-      do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken }));
-        for (const { Key } of page.Contents ?? []) {
-          if (Key === undefined) continue;
-          const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key }));
-          result.set(Key, Buffer.from((await object.Body?.transformToByteArray()) ?? []));
-        }
-        ContinuationToken = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-      } while (ContinuationToken !== undefined);
-      return result;
-    },
+    objects: () => bucketObjects(client, bucket),
     async seed(objects) {
       const entries = Object.entries(objects);
       await Promise.all([...new Set(entries.map(([key]) => dirname(join(directory, bucket, key))))].map((dir) => mkdir(dir, { recursive: true })));
@@ -92,4 +79,20 @@ export async function startS3(options: { bucket?: string; prefix?: string; store
       return via;
     },
   };
+}
+
+/** Every object of a bucket (full keys): key → bytes, for comparing buckets. */
+export async function bucketObjects(client: S3Client, bucket: string): Promise<Map<string, Buffer>> {
+  const result = new Map<string, Buffer>();
+  let ContinuationToken: string | undefined;
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken }));
+    for (const { Key } of page.Contents ?? []) {
+      if (Key === undefined) continue;
+      const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key }));
+      result.set(Key, Buffer.from((await object.Body?.transformToByteArray()) ?? []));
+    }
+    ContinuationToken = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+  } while (ContinuationToken !== undefined);
+  return result;
 }
