@@ -32,6 +32,8 @@ export interface ValidateOptions {
   maxErrors?: number;
   /** The GitHub owner of the dataset, when known: the descriptor's `owner` must match. */
   repositoryOwner?: string;
+  /** Check the descriptor only (JSON, schema, profile, semantics), not the rows (the App's listing check). */
+  descriptorOnly?: boolean;
   /** Fetch and validate remote (http/https) resources; otherwise they are skipped with a warning. */
   allowRemote?: boolean;
   /** Row observers for a resource (e.g. aggregates), fed in the same pass; `descriptor` is the canonical (drift-normalized) one. */
@@ -91,7 +93,7 @@ export async function validatePackageDetailed(source: PackageSource, options: Va
     const all = [...(options.observers?.(resource, index, descriptor) ?? []), ...(mapped?.(resource) ?? [])];
     return all.length ? all : undefined;
   };
-  const reports = await validateResources(source, resources, sink, options, observers);
+  const reports = options.descriptorOnly ? [] : await validateResources(source, resources, sink, options, observers);
   return finish(profile.kind, reports, descriptor, profile);
 }
 
