@@ -111,6 +111,29 @@ describe('the Action on pushes', () => {
     expect((await s3.objects()).size).toBe(0);
   });
 
+  it('a descriptor naming another owner fails on pushes too, and publishes nothing', async () => {
+    const s3 = await startS3();
+    const run = await runBundle({ workspace: await dataset(VALID, 'someone-else'), event: 'push', payload: await examplePayload('push.noaction.4.json'), repository: REPO, env: storageEnv(s3) });
+    expect(run.code).toBe(1);
+    expect(run.annotations.map((a) => a.props.title)).toContain('owner-mismatch');
+    expect((await s3.objects()).size).toBe(0);
+  });
+
+  it('credentials given as inputs are masked before anything is logged', async () => {
+    const s3 = await startS3();
+    const run = await runBundle({
+      workspace: await dataset(VALID),
+      event: 'push',
+      payload: await examplePayload('push.noaction.4.json'),
+      repository: REPO,
+      inputs: { bucket: s3.bucket, endpoint: s3.endpoint, 'access-key-id': 'S3RVER', 'secret-access-key': 'not-checked-by-s3rver' },
+    });
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    const firstOther = lines.findIndex((l) => !l.startsWith('::add-mask::'));
+    expect(lines.slice(0, firstOther)).toEqual(expect.arrayContaining(['::add-mask::not-checked-by-s3rver', '::add-mask::S3RVER']));
+  });
+
   it('a push to another branch only validates', async () => {
     const s3 = await startS3();
     const payload = { ...(await examplePayload('push.noaction.4.json')), ref: 'refs/heads/feature' };
@@ -130,6 +153,22 @@ describe('the Action on pushes', () => {
     const run = await runBundle({ workspace: checkout, event: 'push', payload: await examplePayload('push.noaction.4.json'), repository: REPO, env: storageEnv(s3) });
     expect(run.code).toBe(0);
     expect((await s3.objects()).get('datasets/codertocat/hello-world/data/spending.csv')?.toString()).toBe(VALID);
+  });
+});
+
+describe('the Action without the data', () => {
+  it.skipIf(!hasGitLfs)(needsLfs('LFS content that cannot be fetched fails with the one-line fix'), async () => {
+    const origin = await gitdir({ 'datapackage.json': descriptor(), 'data/spending.csv': VALID }, { lfs: ['data/*.csv'] });
+    const remote = await bareRemote();
+    await push(origin, remote);
+    const checkout = await clone(remote, { smudge: false });
+    // The objects exist nowhere the Action can reach: not in the checkout, not on the remote.
+    const { rm } = await import('node:fs/promises');
+    await rm(`${remote}/lfs`, { recursive: true, force: true });
+    const run = await runBundle({ workspace: checkout, event: 'pull_request', payload: await examplePayload('pull_request.opened.0.json'), repository: REPO });
+    expect(run.code).toBe(1);
+    const lfs = run.annotations.find((a) => a.props.title === 'lfs-error');
+    expect(lfs?.message).toMatch(/lfs: true/);
   });
 });
 
