@@ -74054,7 +74054,7 @@ async function validatePackageDetailed(source2, options = {}) {
     const all = [...options.observers?.(resource, index, descriptor) ?? [], ...mapped?.(resource) ?? []];
     return all.length ? all : void 0;
   };
-  const reports = await validateResources(source2, resources, sink, options, observers);
+  const reports = options.descriptorOnly ? [] : await validateResources(source2, resources, sink, options, observers);
   return finish(profile.kind, reports, descriptor, profile);
 }
 var asList2 = (v2) => typeof v2 === "string" ? [v2] : Array.isArray(v2) ? v2.filter((x2) => typeof x2 === "string") : [];
@@ -74773,6 +74773,11 @@ function countInput(env2, name, fallback) {
   if (!/^\d+$/.test(v2)) throw new InputError(`input "${name}" must be a whole number (found "${v2}")`);
   return Number(v2);
 }
+function repositoryInput(env2) {
+  const v2 = inputOf(env2, "repository");
+  if (v2 !== "" && !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(v2)) throw new InputError(`input "repository" must be owner/name (found "${v2}")`);
+  return v2;
+}
 function readInputs(env2) {
   const path = inputOf(env2, "path") || ".";
   if (path.startsWith("/") || path.split("/").includes("..")) throw new InputError(`input "path" must be a folder inside the repository (found "${path}")`);
@@ -74801,7 +74806,8 @@ function readInputs(env2) {
     aggregates: booleanInput(env2, "aggregates", true),
     storage,
     token: inputOf(env2, "token"),
-    allowPrivateLfs: booleanInput(env2, "allow-private-lfs", false)
+    allowPrivateLfs: booleanInput(env2, "allow-private-lfs", false),
+    repository: repositoryInput(env2)
   };
 }
 
@@ -74845,6 +74851,10 @@ async function writeSummary(env2, markdown) {
 async function runAction(env2 = process.env) {
   const inputs = readInputs(env2);
   const ctx = readContext(env2);
+  if (inputs.repository) {
+    const [owner, repo] = inputs.repository.split("/");
+    Object.assign(ctx, { owner, repo });
+  }
   if (inputs.token) setSecret(inputs.token);
   if (inputs.storage.credentials) {
     setSecret(inputs.storage.credentials.secretAccessKey);

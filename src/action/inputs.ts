@@ -20,6 +20,8 @@ export interface ActionInputs {
   token: string;
   /** Allow an .lfsconfig endpoint on a private address (self-hosted setups). */
   allowPrivateLfs: boolean;
+  /** The dataset's repository, when not the workflow's (owner/name); '' otherwise. */
+  repository: string;
 }
 
 /** A mistake in the workflow file: the message names the input and the allowed values. */
@@ -57,6 +59,12 @@ function countInput(env: Record<string, string | undefined>, name: string, fallb
   return Number(v);
 }
 
+function repositoryInput(env: Record<string, string | undefined>): string {
+  const v = inputOf(env, 'repository');
+  if (v !== '' && !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(v)) throw new InputError(`input "repository" must be owner/name (found "${v}")`);
+  return v;
+}
+
 export function readInputs(env: Record<string, string | undefined>): ActionInputs {
   const path = inputOf(env, 'path') || '.';
   if (path.startsWith('/') || path.split('/').includes('..')) throw new InputError(`input "path" must be a folder inside the repository (found "${path}")`);
@@ -86,5 +94,6 @@ export function readInputs(env: Record<string, string | undefined>): ActionInput
     storage,
     token: inputOf(env, 'token'),
     allowPrivateLfs: booleanInput(env, 'allow-private-lfs', false),
+    repository: repositoryInput(env),
   };
 }

@@ -70,6 +70,11 @@ async function writeSummary(env: Env, markdown: string): Promise<void> {
 export async function runAction(env: Env = process.env): Promise<void> {
   const inputs = readInputs(env);
   const ctx = readContext(env);
+  if (inputs.repository) {
+    // Publishing another repository (the registry's publish workflow): its owner owns the data.
+    const [owner, repo] = inputs.repository.split('/') as [string, string];
+    Object.assign(ctx, { owner, repo });
+  }
   if (inputs.token) core.setSecret(inputs.token);
   if (inputs.storage.credentials) {
     core.setSecret(inputs.storage.credentials.secretAccessKey);

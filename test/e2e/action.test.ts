@@ -119,6 +119,21 @@ describe('the Action on pushes', () => {
     expect((await s3.objects()).size).toBe(0);
   });
 
+  it('the registry\'s publish workflow publishes another repository under that repository\'s owner', async () => {
+    const s3 = await startS3();
+    const payload = { ...(await examplePayload('push.noaction.4.json')), repository: { full_name: 'os-team/registry', default_branch: 'master' } };
+    const run = await runBundle({
+      workspace: await dataset(VALID),
+      event: 'workflow_dispatch',
+      payload,
+      repository: 'os-team/registry',
+      inputs: { mode: 'publish', repository: REPO },
+      env: storageEnv(s3),
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs.url).toContain('/datasets/codertocat/hello-world/datapackage.json');
+  });
+
   it('credentials given as inputs are masked before anything is logged', async () => {
     const s3 = await startS3();
     const run = await runBundle({
