@@ -31,7 +31,10 @@ export interface DatasetEntry {
   /** ISO time of the last change of this row. */
   updated: string;
   status: DatasetStatus;
-  /** Why it is not listed, when it is not (e.g. "owner mismatch", "deleted", "private", "no datapackage.json"). */
+  /**
+   * Why it is not listed, when it is not (e.g. "owner mismatch", "deleted", "private", "no datapackage.json";
+   * the vocabulary is REASONS in edit.ts); for a listed dataset, a note or '' ("archived": listed, read-only).
+   */
   reason: string;
 }
 

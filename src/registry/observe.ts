@@ -1,0 +1,105 @@
+/**
+ * Re-read one repository from GitHub (an event only says "look again"): the repository by id, its
+ * default branch head, and the datapackage.json at that commit, validated at descriptor level
+ * with the repository owner as the only acceptable `owner`.
+ */
+
+import type { GitHubClient } from '../adapters/github/octokit.ts';
+import { SourceError, type PackageSource } from '../package/source.ts';
+import { validatePackageDetailed } from '../validate/package.ts';
+import type { RepositoryObservation } from './model.ts';
+
+export interface ObserveOptions {
+  /** Whether the App is installed on the repository (default true: it is read with that installation's token). */
+  installed?: boolean;
+  /** The descriptor's path in the repository (default `datapackage.json`). */
+  descriptorPath?: string;
+  /** Problems kept in `descriptor.problems` (default 5). */
+  maxProblems?: number;
+}
+
+const status = (e: unknown): number | undefined => (typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number' ? (e as { status: number }).status : undefined);
+
+/** Run `f`; undefined when GitHub answers one of `statuses` (e.g. 404), else its result or its error. */
+async function unless<T>(statuses: number[], f: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await f();
+  } catch (e) {
+    if (statuses.includes(status(e) ?? 0)) return undefined;
+    throw e;
+  }
+}
+
+/** A package source that has only the descriptor (descriptor-only validation never opens files). */
+function descriptorSource(root: string, descriptorPath: string, bytes: Uint8Array): PackageSource {
+  return {
+    root,
+    descriptorPath,
+    readDescriptor: () => Promise.resolve(bytes),
+    open: (path: string) => Promise.reject(new SourceError('source-error', `"${path}" is not read when only the descriptor is checked`)),
+  };
+}
+
+/** The bytes of a raw-media-type answer (text or binary, as the server labels it); undefined for a JSON listing (a directory). */
+function bytesOf(data: unknown): Uint8Array | undefined {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return undefined;
+}
+
+const textOf = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/**
+ * Observe a repository by id. A 404 for the repository gives `exists: false`; a private
+ * repository is not read further (its descriptor is never needed: private repositories are not
+ * listed); an empty repository or a missing branch gives `headCommit: null` and no descriptor.
+ * Other errors (5xx after retries, 401, rate limits) are thrown: the caller retries later.
+ */
+export async function observeRepository(octokit: GitHubClient, repositoryId: number, options: ObserveOptions = {}): Promise<RepositoryObservation> {
+  const installed = options.installed ?? true;
+  const repo = await unless([404], () => octokit.request('GET /repositories/{repository_id}', { repository_id: repositoryId }));
+  if (!repo) {
+    return { repositoryId, exists: false, installed, private: false, archived: false, owner: '', repo: '', htmlUrl: '', defaultBranch: '', headCommit: null, descriptor: null };
+  }
+  const r = repo.data as { id: number; name: string; owner: { login: string }; private: boolean; archived?: boolean; html_url: string; default_branch?: string };
+  const base: RepositoryObservation = {
+    repositoryId: r.id,
+    exists: true,
+    installed,
+    private: r.private,
+    archived: r.archived ?? false,
+    owner: r.owner.login,
+    repo: r.name,
+    htmlUrl: r.html_url,
+    defaultBranch: r.default_branch ?? 'main',
+    headCommit: null,
+    descriptor: null,
+  };
+  if (base.private) return base;
+
+  const at = { owner: base.owner, repo: base.repo };
+  // 404: no such branch; 409: the repository is empty.
+  const ref = await unless([404, 409], () => octokit.rest.git.getRef({ ...at, ref: `heads/${base.defaultBranch}` }));
+  if (!ref || ref.data.object.type !== 'commit') return base;
+  const headCommit = ref.data.object.sha;
+
+  const path = options.descriptorPath ?? 'datapackage.json';
+  const content = await unless([404], () => octokit.rest.repos.getContent({ ...at, path, ref: headCommit, mediaType: { format: 'raw' } }));
+  const bytes = content ? bytesOf(content.data) : undefined;
+  if (!bytes) return { ...base, headCommit };
+
+  const { report, descriptor } = await validatePackageDetailed(descriptorSource(`${base.owner}/${base.repo}`, path, bytes), { descriptorOnly: true, repositoryOwner: base.owner });
+  const d = (descriptor ?? {}) as { name?: unknown; title?: unknown; owner?: unknown };
+  return {
+    ...base,
+    headCommit,
+    descriptor: {
+      name: textOf(d.name),
+      title: textOf(d.title),
+      owner: textOf(d.owner),
+      valid: report.valid,
+      problems: report.errors.slice(0, options.maxProblems ?? 5).map((p) => p.message),
+    },
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * Reconcile: recompute the registry from GitHub and commit the difference — the GitOps loop that
+ * repairs whatever a missed or failed webhook left behind. Every repository of every installation
+ * is observed; so is every repository the registry still lists (or holds as private or failed)
+ * that no installation has any more (as not installed). The result goes through the writer in one
+ * commit, and a second run with nothing changed on GitHub writes nothing.
+ */
+
+import type { GitHubClient } from '../adapters/github/octokit.ts';
+import type { ChangelogEntry, RepositoryObservation } from './model.ts';
+import { observeRepository } from './observe.ts';
+import type { RegistryWriter } from './writer.ts';
+
+export interface ReconcileDeps {
+  /** Authenticated as the App (JWT): lists installations. */
+  appOctokit: GitHubClient;
+  /** A client authenticated as an installation (its token). */
+  installationOctokit(installationId: number): Promise<GitHubClient>;
+  writer: Pick<RegistryWriter, 'update' | 'read'>;
+  coreOrg: string;
+  /** The clock for changelog times (default: now, ISO). */
+  now?: () => string;
+  /** Repositories observed at once (default 8). */
+  concurrency?: number;
+  log?: (message: string) => void;
+}
+
+export interface ReconcileResult {
+  commit: string | null;
+  changes: ChangelogEntry[];
+  /** Repositories observed. */
+  observed: number;
+}
+
+/** Run `f` over `items` with at most `limit` in flight; results in input order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
+  const log = deps.log ?? (() => undefined);
+  const limit = deps.concurrency ?? 8;
+  const installations = await deps.appOctokit.paginate(deps.appOctokit.rest.apps.listInstallations, { per_page: 100 });
+
+  // Each installation's repositories, read with its own token.
+  const targets: Array<{ id: number; client: GitHubClient }> = [];
+  const seen = new Set<number>();
+  let anyClient: GitHubClient | undefined;
+  /** Installations by account login (lower case): who can tell a deleted repository from an uninstalled one. */
+  const byAccount = new Map<string, { client: GitHubClient; all: boolean }>();
+  for (const installation of installations) {
+    if (installation.suspended_at) {
+      log(`installation ${installation.id} is suspended; its repositories count as not installed`);
+      continue;
+    }
+    const client = await deps.installationOctokit(installation.id);
+    anyClient ??= client;
+    const login = installation.account && 'login' in installation.account ? installation.account.login : undefined;
+    if (login) byAccount.set(login.toLowerCase(), { client, all: installation.repository_selection === 'all' });
+    const repos = await client.paginate(client.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
+    for (const r of repos) {
+      if (seen.has(r.id)) continue;
+      seen.add(r.id);
+      targets.push({ id: r.id, client });
+    }
+  }
+
+  // Rows the registry has that no installation covers: not installed any more (or gone).
+  const { state } = await deps.writer.read();
+  const orphans = state.datasets.filter((d) => !seen.has(d.repositoryId) && d.status !== 'removed');
+
+  const observations: RepositoryObservation[] = await mapLimit(targets, limit, (t) => observeRepository(t.client, t.id, { installed: true }));
+  const orphanObservations = await mapLimit(orphans, limit, async (d): Promise<RepositoryObservation> => {
+    // Any installation token reads public repositories. A 404 means deleted, or private and out
+    // of the App's reach: not listable either way. When the owner's installation covers all its
+    // repositories, the App would see the repository if it were still there: then it is deleted.
+    const own = byAccount.get(d.owner.toLowerCase());
+    const client = own?.client ?? anyClient;
+    if (client) {
+      const o = await observeRepository(client, d.repositoryId, { installed: false });
+      return !o.exists && own?.all ? { ...o, installed: true } : o;
+    }
+    return { repositoryId: d.repositoryId, exists: true, installed: false, private: false, archived: false, owner: d.owner, repo: d.repo, htmlUrl: d.url, defaultBranch: d.defaultBranch, headCommit: null, descriptor: null };
+  });
+  observations.push(...orphanObservations);
+
+  const result = await deps.writer.update(observations, { now: deps.now?.() ?? new Date().toISOString(), delivery: '', coreOrg: deps.coreOrg });
+  log(`reconcile: observed ${observations.length} repositories (${installations.length} installations); ${result.changes.length} changes${result.commit ? ` in ${result.commit}` : ''}`);
+  return { commit: result.commit, changes: result.changes, observed: observations.length };
+}

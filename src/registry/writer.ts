@@ -1,0 +1,346 @@
+/**
+ * Writes the registry repository through the Git Data API with optimistic concurrency: read the
+ * branch head, apply the observations to the CSVs found there, write one commit on top, and move
+ * the ref only if it still points where it was read (`force: false`). When another writer got
+ * there first (422 "not a fast forward", 409), everything is re-read from the new head and
+ * re-applied — so the other writer's rows are kept — up to `maxAttempts`, with jittered backoff.
+ * Never force-pushes.
+ *
+ * Observations of the registry repository itself are ignored (it is a valid data package too).
+ *
+ * Concurrent `update()` calls on one writer are coalesced: calls made while a commit is in flight
+ * wait and go together into the next commit (each applied in call order with its own context,
+ * each getting back its own changes). Several writers (App replicas) meet at the ref.
+ *
+ * Pull-request mode commits on `prBranch` instead and keeps one pull request open from it to the
+ * base branch; see `startingPoint` for how a merged or closed pull request is followed.
+ */
+
+import { createHash } from 'node:crypto';
+import type { GitHubClient } from '../adapters/github/octokit.ts';
+import { parseRegistryFiles, REGISTRY_FILES, serializeRegistry, type RegistryFile, type RegistryFiles } from './csv.ts';
+import { applyObservations, summarizeChanges } from './edit.ts';
+import type { ChangeContext, ChangelogEntry, RegistryState, RepositoryObservation } from './model.ts';
+
+export interface RegistryWriterOptions {
+  owner: string;
+  repo: string;
+  /** The branch the registry lives on (default: the repository's default branch). */
+  branch?: string;
+  /** `commit`: commit on the branch; `pull-request`: commit on `prBranch` and keep a pull request open to the branch. */
+  mode: 'commit' | 'pull-request';
+  /** The branch for pull-request mode (default `registry-updates`). */
+  prBranch?: string;
+  /** Tries per update when the ref keeps moving (default 10). */
+  maxAttempts?: number;
+  /** Coalesce concurrent update() calls of this writer into one commit (default true). */
+  coalesce?: boolean;
+  /** Base of the jittered exponential backoff between tries, in ms (default 40; capped at 2 s). */
+  backoffMs?: number;
+  /** Title of the pull request opened in pull-request mode. */
+  pullRequestTitle?: string;
+  log?: (message: string) => void;
+}
+
+export interface UpdateResult {
+  /** The commit written (shared by coalesced calls), or null when nothing changed (nothing was written). */
+  commit: string | null;
+  /** This call's changelog rows (empty: nothing changed). */
+  changes: ChangelogEntry[];
+  /** Tries it took (1 without contention; 0 when there was nothing to apply). */
+  attempts: number;
+  /** Pull-request mode: the open pull request holding the change. */
+  pullRequest?: number;
+}
+
+export interface RegistrySnapshot {
+  state: RegistryState;
+  /** The commit read (the head of the branch the next update starts from). */
+  commit: string;
+}
+
+export interface RegistryWriter {
+  /** Apply observations and write the result in one commit (none when nothing changes). */
+  update(observations: RepositoryObservation[], ctx: ChangeContext): Promise<UpdateResult>;
+  /** The registry as the next update would start from it. */
+  read(): Promise<RegistrySnapshot>;
+  readonly owner: string;
+  readonly repo: string;
+}
+
+/** The ref kept moving: every try lost the race. Nothing was lost; the caller may retry later. */
+export class RegistryConflictError extends Error {
+  constructor(
+    readonly attempts: number,
+    readonly branch: string,
+  ) {
+    super(`the registry branch ${branch} moved under every one of ${attempts} tries; try again later (or raise maxAttempts)`);
+    this.name = 'RegistryConflictError';
+  }
+}
+
+/** The registry repository cannot be written as it is (empty, missing branch, unreadable files). */
+export class RegistryRepositoryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RegistryRepositoryError';
+  }
+}
+
+interface Pending {
+  observations: RepositoryObservation[];
+  ctx: ChangeContext;
+  resolve: (r: UpdateResult) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Where a try starts: the files to edit, the parents of the new commit, the ref to move. */
+interface Start {
+  files: Partial<RegistryFiles>;
+  /** The tree the new tree is based on. */
+  baseTree: string;
+  parents: string[];
+  /** The ref moved (e.g. `heads/main`) and the sha it must still hold. */
+  ref: string;
+  expected: string;
+  /** The ref does not exist yet: the write creates it (and fails if another writer did first). */
+  create: boolean;
+  /** Pull-request mode: the open pull request, if any. */
+  openPull?: number;
+}
+
+const statusOf = (e: unknown): number | undefined => (typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number' ? (e as { status: number }).status : undefined);
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** A lost race on the ref: re-read and try again. */
+function isMovedRef(e: unknown): boolean {
+  const s = statusOf(e);
+  if (s === 409) return true;
+  return s === 422 && /fast.forward|reference already exists|reference does not exist|reference cannot be updated/i.test(messageOf(e));
+}
+
+/** The git object id of a blob with this content (so blobs written here need not be read back). */
+function gitBlobSha(text: string): string {
+  const body = Buffer.from(text, 'utf8');
+  return createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const FILES = Object.values(REGISTRY_FILES) as RegistryFile[];
+/** Blobs kept (the three files of the last few heads; the changelog can be large). */
+const BLOB_CACHE = 9;
+
+export function createRegistryWriter(octokit: GitHubClient, options: RegistryWriterOptions): RegistryWriter {
+  const { owner, repo } = options;
+  const at = { owner, repo };
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 10);
+  const prBranch = options.prBranch ?? 'registry-updates';
+  const log = options.log ?? (() => undefined);
+  let branch: string | undefined = options.branch;
+  let registryId: number | undefined;
+  /** Blob sha → text: blobs never change, and most tries re-read the same ones. */
+  const blobs = new Map<string, string>();
+
+  /** The registry repository's id (read once; it never changes) and the base branch. */
+  async function registry(): Promise<{ id: number; branch: string }> {
+    if (registryId === undefined || branch === undefined) {
+      const { data } = await octokit.rest.repos.get(at);
+      registryId = data.id;
+      branch ??= data.default_branch;
+    }
+    return { id: registryId, branch };
+  }
+
+  async function baseBranch(): Promise<string> {
+    return (await registry()).branch;
+  }
+
+  async function headOf(name: string): Promise<string | null> {
+    try {
+      const { data } = await octokit.rest.git.getRef({ ...at, ref: `heads/${name}` });
+      return data.object.sha;
+    } catch (e) {
+      if (statusOf(e) === 404) return null;
+      if (statusOf(e) === 409) throw new RegistryRepositoryError(`${owner}/${repo} is empty: create it from registry-template/ (it needs data/datasets.csv and data/changelog.csv) before the App writes to it`);
+      throw e;
+    }
+  }
+
+  async function blobText(sha: string): Promise<string> {
+    const cached = blobs.get(sha);
+    if (cached !== undefined) return cached;
+    const { data } = await octokit.rest.git.getBlob({ ...at, file_sha: sha });
+    const text = Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
+    remember(sha, text);
+    return text;
+  }
+
+  function remember(sha: string, text: string): void {
+    if (blobs.size >= BLOB_CACHE) blobs.delete(blobs.keys().next().value!);
+    blobs.set(sha, text);
+  }
+
+  /** The registry files at a commit, and its tree. */
+  async function filesAt(commit: string): Promise<{ tree: string; files: Partial<RegistryFiles> }> {
+    const { data: c } = await octokit.rest.git.getCommit({ ...at, commit_sha: commit });
+    const { data: t } = await octokit.rest.git.getTree({ ...at, tree_sha: c.tree.sha, recursive: 'true' });
+    const wanted = new Set<string>(FILES);
+    const entries = t.tree.filter((e) => e.type === 'blob' && e.path !== undefined && wanted.has(e.path) && e.sha !== undefined);
+    if (t.truncated && entries.length < FILES.length) {
+      throw new RegistryRepositoryError(`${owner}/${repo}: the tree at ${commit} is too large to list; keep only the registry files in the repository`);
+    }
+    const files: Partial<RegistryFiles> = {};
+    await Promise.all(entries.map(async (e) => void (files[e.path as RegistryFile] = await blobText(e.sha!))));
+    return { tree: c.tree.sha, files };
+  }
+
+  /**
+   * Where the next commit goes. Commit mode: on top of the branch. Pull-request mode:
+   * - no `prBranch` yet: from the base head (the branch is created by the write, not before);
+   * - an open pull request from it: on top of `prBranch` (its pending changes are kept);
+   * - no open pull request, and `prBranch` head was already the head of a closed or merged one:
+   *   the operator has dealt with it, so start from the base branch's files, in a commit whose
+   *   parents are [prBranch head, base head] — a fast-forward of `prBranch`, never a force-push;
+   * - otherwise (changes committed but no pull request yet, e.g. a crash in between): on top of `prBranch`.
+   */
+  async function startingPoint(): Promise<Start> {
+    const base = await baseBranch();
+    const baseHead = await headOf(base);
+    if (!baseHead) throw new RegistryRepositoryError(`${owner}/${repo} has no branch ${base}`);
+    if (options.mode === 'commit') {
+      const { tree, files } = await filesAt(baseHead);
+      return { files, baseTree: tree, parents: [baseHead], ref: `heads/${base}`, expected: baseHead, create: false };
+    }
+    const ref = `heads/${prBranch}`;
+    const prHead = await headOf(prBranch);
+    if (!prHead) {
+      const { tree, files } = await filesAt(baseHead);
+      return { files, baseTree: tree, parents: [baseHead], ref, expected: baseHead, create: true };
+    }
+    const { data: pulls } = await octokit.rest.pulls.list({ ...at, head: `${owner}:${prBranch}`, state: 'all', per_page: 100 });
+    const open = pulls.find((p) => p.state === 'open' && p.base.ref === base);
+    if (!open && prHead !== baseHead && pulls.some((p) => p.state === 'closed' && p.head.sha === prHead)) {
+      const { tree, files } = await filesAt(baseHead);
+      return { files, baseTree: tree, parents: [prHead, baseHead], ref, expected: prHead, create: false };
+    }
+    const { tree, files } = await filesAt(prHead);
+    return { files, baseTree: tree, parents: [prHead], ref, expected: prHead, create: false, ...(open ? { openPull: open.number } : {}) };
+  }
+
+  /** The pull request from prBranch to the base branch: the open one, or a new one. */
+  async function ensurePull(start: Start, changes: ChangelogEntry[]): Promise<number> {
+    if (start.openPull !== undefined) return start.openPull;
+    const base = await baseBranch();
+    try {
+      const { data } = await octokit.rest.pulls.create({
+        ...at,
+        head: prBranch,
+        base,
+        title: options.pullRequestTitle ?? 'Registry updates',
+        body: `Changes the os-datastore App found on GitHub, for review. The App keeps adding to this pull request until it is merged or closed.\n\nFirst change: ${summarizeChanges(changes)}.`,
+      });
+      return data.number;
+    } catch (e) {
+      if (statusOf(e) !== 422) throw e;
+      // Another writer opened it in the meantime.
+      const { data } = await octokit.rest.pulls.list({ ...at, head: `${owner}:${prBranch}`, base, state: 'open' });
+      if (data[0]) return data[0].number;
+      throw e;
+    }
+  }
+
+  function commitMessage(changes: ChangelogEntry[], deliveries: string[]): string {
+    const lines = changes.slice(0, 50).map((c) => `- ${c.event} ${c.dataset}${c.note ? `: ${c.note}` : ''}`);
+    if (changes.length > 50) lines.push(`- … and ${changes.length - 50} more (see data/changelog.csv)`);
+    const trailers = [...new Set(deliveries.filter((d) => d !== ''))].map((d) => `Delivery: ${d}`);
+    return [`registry: ${summarizeChanges(changes)}`, '', ...lines, ...(trailers.length > 0 ? ['', ...trailers] : [])].join('\n');
+  }
+
+  async function run(batch: Pending[]): Promise<void> {
+    // The registry is a valid data package in a repository the App is installed on: it never lists itself.
+    const self = (await registry()).id;
+    batch = batch.map((p) => ({ ...p, observations: p.observations.filter((o) => o.repositoryId !== self) }));
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const start = await startingPoint();
+      let state = parseRegistryFiles(start.files);
+      const perCall: ChangelogEntry[][] = [];
+      for (const p of batch) {
+        const result = applyObservations(state, p.observations, p.ctx);
+        state = result.state;
+        perCall.push(result.changes);
+      }
+      const changes = perCall.flat();
+      if (changes.length === 0) {
+        batch.forEach((p) => p.resolve({ commit: null, changes: [], attempts: attempt }));
+        return;
+      }
+      const next = serializeRegistry(state);
+      const changed = FILES.filter((f) => next[f] !== start.files[f]);
+      // The changed files go inline in the tree request: GitHub stores them as blobs, and it is
+      // one content-creating request instead of one per file (they are throttled to 1 a second).
+      const tree = changed.map((path) => {
+        remember(gitBlobSha(next[path]), next[path]);
+        return { path, mode: '100644' as const, type: 'blob' as const, content: next[path] };
+      });
+      const { data: newTree } = await octokit.rest.git.createTree({ ...at, base_tree: start.baseTree, tree });
+      const { data: commit } = await octokit.rest.git.createCommit({
+        ...at,
+        message: commitMessage(changes, batch.map((p) => p.ctx.delivery)),
+        tree: newTree.sha,
+        parents: start.parents,
+      });
+      try {
+        if (start.create) await octokit.rest.git.createRef({ ...at, ref: `refs/${start.ref}`, sha: commit.sha });
+        else await octokit.rest.git.updateRef({ ...at, ref: start.ref, sha: commit.sha, force: false });
+      } catch (e) {
+        if (!isMovedRef(e)) throw e;
+        if (attempt === maxAttempts) break;
+        const delay = Math.min(2000, (options.backoffMs ?? 40) * 2 ** (attempt - 1)) * (0.5 + Math.random());
+        log(`registry ${owner}/${repo} ${start.ref} moved (try ${attempt} of ${maxAttempts}); re-reading in ${Math.round(delay)} ms`);
+        await sleep(delay);
+        continue;
+      }
+      const pullRequest = options.mode === 'pull-request' ? await ensurePull(start, changes) : undefined;
+      batch.forEach((p, i) => p.resolve({ commit: commit.sha, changes: perCall[i]!, attempts: attempt, ...(pullRequest !== undefined ? { pullRequest } : {}) }));
+      return;
+    }
+    throw new RegistryConflictError(maxAttempts, options.mode === 'commit' ? (branch ?? '') : prBranch);
+  }
+
+  // Coalescing: one batch in flight; calls arriving meanwhile form the next one.
+  let queue: Pending[] = [];
+  let running = false;
+  function kick(): void {
+    if (running || queue.length === 0) return;
+    const batch = queue;
+    queue = [];
+    running = true;
+    run(batch)
+      .catch((e: unknown) => batch.forEach((p) => p.reject(e)))
+      .finally(() => {
+        running = false;
+        kick();
+      });
+  }
+
+  return {
+    owner,
+    repo,
+    update(observations, ctx) {
+      if (observations.length === 0) return Promise.resolve({ commit: null, changes: [], attempts: 0 });
+      return new Promise<UpdateResult>((resolve, reject) => {
+        const pending: Pending = { observations, ctx, resolve, reject };
+        if (options.coalesce === false) {
+          run([pending]).catch(reject);
+          return;
+        }
+        queue.push(pending);
+        kick();
+      });
+    },
+    async read() {
+      const start = await startingPoint();
+      return { state: parseRegistryFiles(start.files), commit: start.expected };
+    },
+  };
+}
