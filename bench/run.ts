@@ -32,6 +32,7 @@ import {
   type Measurement,
 } from './harness.ts';
 import { publishSection } from './publish-section.ts';
+import { appSection } from './app-section.ts';
 
 export interface BenchContext {
   /** BENCH_SEED. */
@@ -122,7 +123,7 @@ const validateSection: Section = {
 };
 
 /** Sections, in order. */
-export const SECTIONS: Section[] = [validateSection, publishSection];
+export const SECTIONS: Section[] = [validateSection, publishSection, appSection];
 
 function intEnv(name: string, fallback: number): number {
   const raw = process.env[name];

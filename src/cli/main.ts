@@ -9,6 +9,7 @@ import { ConfigError } from '../adapters/s3/config.ts';
 import { StoreError } from '../mirror/object-store.ts';
 import { EMBEDDED_SERVE_PORT, runPublish, type PublishFlags, type StorageFlags } from './publish.ts';
 import { runBucketInit, runPrune, runStorageServe } from './storage.ts';
+import { runAppManifest, runReconcile, runServe, type ManifestFlags } from './app.ts';
 import { runValidate, type ValidateFlags } from './validate.ts';
 
 /** A mistake in how the command was called: message only, exit 2. */
@@ -115,6 +116,35 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .addOption(new Option('--port <n>', 'port on 127.0.0.1').argParser(positiveInt).default(EMBEDDED_SERVE_PORT))
     .action(async (opts: { port: number }) => {
       code = await runStorageServe(opts, io);
+    });
+
+  program
+    .command('serve')
+    .description('run the GitHub App: webhook deliveries → registry updates → notifications (configured by the environment; see the README)')
+    .action(async () => {
+      code = await runServe(io);
+    });
+
+  program
+    .command('reconcile')
+    .description('recompute the registry from every installation\'s repositories, commit the difference and print it')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (opts: { json?: boolean }) => {
+      code = await runReconcile(opts, io);
+    });
+
+  const appCommand = program.command('app').description('the GitHub App');
+  appCommand
+    .command('manifest')
+    .description('print a GitHub App manifest asking for the least the App needs')
+    .option('--url <url>', 'the App server\'s public base URL (webhooks go to <url>/api/github/webhooks)')
+    .option('--name <name>', 'the App\'s name', 'os-datastore')
+    .option('--homepage <url>', 'the App\'s homepage')
+    .option('--mode <mode>', 'commit or pull-request (default: REGISTRY_MODE or commit); pull-request adds pull_requests: write')
+    .option('--no-publish-dispatch', 'no server-side publishing workflow dispatch (drops actions: write)')
+    .option('--private', 'only the owning account may install it')
+    .action((opts: ManifestFlags) => {
+      code = runAppManifest(opts, io);
     });
 
   try {

@@ -1,0 +1,189 @@
+/**
+ * The App's composition root: config in, a running App out. Builds the GitHub clients, finds
+ * the App's installation on the registry repository (it writes there), the registry writer,
+ * the notifier, the batch processor, the queue and the HTTP server; schedules reconcile runs.
+ * Nothing here is global: tests run several Apps in one process (e.g. two replicas).
+ */
+
+import { createS3Store, type S3Store } from '../src/adapters/s3/store.ts';
+import { ConfigError } from '../src/adapters/s3/config.ts';
+import type { GitHubClient } from '../src/adapters/github/octokit.ts';
+import type { ObjectStore } from '../src/mirror/object-store.ts';
+import { createNotifier, readRegistryFiles, type Notifier, type RetryPolicy } from '../src/notify/index.ts';
+import { createRegistryWriter, observeRepository, reconcile } from '../src/registry/index.ts';
+import type { AppConfig } from './config.ts';
+import { createAppGitHub, type AppGitHub } from './github.ts';
+import { silentLogger, type Logger } from './log.ts';
+import { createBatchProcessor, type ReconcileResult, type RegistryTarget, type RegistryWriter } from './process-batch.ts';
+import { createRegistryQueue, type QueueOptions, type RegistryQueue } from './queue.ts';
+import { createAppServer, type AppServer } from './server.ts';
+
+/** The App cannot start as configured (not installed on the registry, GitHub unreachable): exit 2. */
+export class AppSetupError extends ConfigError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AppSetupError';
+  }
+}
+
+export interface RegistryContext {
+  github: AppGitHub;
+  registry: RegistryTarget;
+  registryClient: GitHubClient;
+  writer: RegistryWriter;
+  /** One reconcile run (not serialized with the queue: use App.reconcileNow when serving). */
+  reconcile(): Promise<ReconcileResult>;
+}
+
+export interface RegistryContextOptions {
+  log?: Logger;
+  now?: () => string;
+  /** Spacing of GitHub writes per installation (default 1000 ms, GitHub's guidance; see app/github.ts). */
+  writeIntervalMs?: number;
+  /** Retries of a GitHub request on 5xx and network errors (default 3; see app/github.ts). */
+  githubRetries?: number;
+}
+
+/** GitHub clients, the registry repository (found through the App's installation on it) and its writer. */
+export async function openRegistry(config: AppConfig, options: RegistryContextOptions = {}): Promise<RegistryContext> {
+  const log = options.log ?? silentLogger;
+  const github = createAppGitHub({
+    appId: config.appId,
+    privateKey: config.privateKey,
+    baseUrl: config.githubApiUrl,
+    log,
+    ...(options.writeIntervalMs !== undefined ? { writeIntervalMs: options.writeIntervalMs } : {}),
+    ...(options.githubRetries !== undefined ? { retries: options.githubRetries } : {}),
+  });
+  const name = `${config.registry.owner}/${config.registry.repo}`;
+  let installation;
+  let repo;
+  try {
+    installation = await github.installationOfRepo(config.registry.owner, config.registry.repo);
+    if (!installation) {
+      throw new AppSetupError(`The App (APP_ID ${config.appId}) is not installed on the registry repository ${name} (REGISTRY_REPO): install it there — it writes the registry — or set REGISTRY_REPO.`);
+    }
+    if (installation.suspended) throw new AppSetupError(`The App's installation on ${name} (REGISTRY_REPO) is suspended: unsuspend it in the account's settings.`);
+    const client = await github.installationOctokit(installation.id);
+    repo = (await client.request('GET /repos/{owner}/{repo}', { owner: config.registry.owner, repo: config.registry.repo })).data;
+  } catch (e) {
+    if (e instanceof AppSetupError) throw e;
+    const status = (e as { status?: number }).status;
+    const why = status === 401 ? 'GitHub refused the App\'s credentials: check APP_ID and PRIVATE_KEY (the key must belong to this App)' : `GitHub at ${config.githubApiUrl} (GITHUB_API_URL) answered ${status ?? 'nothing'}: ${e instanceof Error ? e.message : String(e)}`;
+    throw new AppSetupError(`Cannot open the registry ${name}: ${why}.`);
+  }
+  const registryClient = await github.installationOctokit(installation.id);
+  const registry: RegistryTarget = { owner: config.registry.owner, repo: config.registry.repo, id: Number(repo.id), installationId: installation.id, branch: config.registry.branch ?? repo.default_branch };
+  const writer = createRegistryWriter(registryClient, { owner: registry.owner, repo: registry.repo, branch: registry.branch, mode: config.registryMode });
+  return {
+    github,
+    registry,
+    registryClient,
+    writer,
+    reconcile: () =>
+      reconcile({
+        appOctokit: github.appOctokit,
+        installationOctokit: (id) => github.installationOctokit(id),
+        writer,
+        coreOrg: config.coreOrg,
+        ...(options.now ? { now: options.now } : {}),
+      }),
+  };
+}
+
+export interface AppOptions extends RegistryContextOptions {
+  /** For subscriber deliveries (tests). */
+  fetch?: typeof fetch;
+  queue?: Pick<QueueOptions, 'debounceMs' | 'maxBatch' | 'retry'>;
+  notifyRetry?: RetryPolicy;
+  /** The feed's store; default: from config.storage (none: no feed). */
+  store?: ObjectStore | null;
+  drainTimeoutMs?: number;
+  /** Largest delivery accepted (default 25 MiB, GitHub's cap). */
+  maxBodyBytes?: number;
+}
+
+export interface App extends RegistryContext {
+  server: AppServer;
+  queue: RegistryQueue;
+  notifier: Notifier;
+  /** Listens on config.port (or `port`) and resolves to the base URL. */
+  listen(port?: number): Promise<string>;
+  /** A reconcile run between batches. */
+  reconcileNow(): Promise<ReconcileResult>;
+  /** Graceful: stop accepting, drain the queue and the notifications, stop timers. */
+  close(): Promise<void>;
+}
+
+export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<App> {
+  const log = options.log ?? silentLogger;
+  const context = await openRegistry(config, options);
+  const { github, registry, registryClient, writer } = context;
+
+  let ownStore: S3Store | null = null;
+  const store = options.store !== undefined ? options.store : config.storage ? (ownStore = createS3Store(config.storage)) : null;
+  const notifier = createNotifier({
+    registry,
+    subscribers: config.subscribers,
+    store,
+    readRegistryFiles: (commit) => readRegistryFiles(registryClient, registry, commit),
+    dispatch: {
+      targets: config.dispatchRepos,
+      client: async (t) => {
+        const i = await github.installationOfRepo(t.owner, t.repo);
+        return i && !i.suspended ? github.installationOctokit(i.id) : null;
+      },
+    },
+    ...(options.notifyRetry ? { retry: options.notifyRetry } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    log: log.child({ component: 'notify' }),
+    ...(options.now ? { now: options.now } : {}),
+  });
+
+  const process = createBatchProcessor({
+    github,
+    writer,
+    registry,
+    coreOrg: config.coreOrg,
+    mode: config.registryMode,
+    notifier,
+    publishWorkflow: config.publishWorkflow,
+    observe: observeRepository,
+    reconcile: context.reconcile,
+    log: log.child({ component: 'queue' }),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const queue = createRegistryQueue({ process, log: log.child({ component: 'queue' }), ...options.queue });
+  const server = createAppServer({
+    secret: config.webhookSecret,
+    path: config.webhookPath,
+    queue,
+    log: log.child({ component: 'http' }),
+    health: () => ({ registry: `${registry.owner}/${registry.repo}`, mode: config.registryMode }),
+    ...(options.drainTimeoutMs !== undefined ? { drainTimeoutMs: options.drainTimeoutMs } : {}),
+    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    onClose: async () => {
+      await notifier.drain();
+      ownStore?.destroy();
+    },
+  });
+
+  let timer: NodeJS.Timeout | null = null;
+  if (config.reconcileIntervalMinutes > 0) {
+    timer = setInterval(() => queue.enqueue({ reconcile: true }), config.reconcileIntervalMinutes * 60_000);
+    timer.unref();
+  }
+
+  return {
+    ...context,
+    server,
+    queue,
+    notifier,
+    listen: (port) => server.listen(port ?? config.port, config.host),
+    reconcileNow: () => queue.exclusive(context.reconcile),
+    async close() {
+      if (timer) clearInterval(timer);
+      await server.close();
+    },
+  };
+}

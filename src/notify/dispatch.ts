@@ -1,0 +1,74 @@
+/**
+ * Notifications and offloaded work through GitHub itself:
+ *
+ * - `repository_dispatch` (event_type `registry-updated`) to repositories that asked for it
+ *   (DISPATCH_REPOS): their workflows run `on: repository_dispatch: types: [registry-updated]`.
+ * - Server-side publishing for datasets that do not run the Action: a `workflow_dispatch` of the
+ *   registry repository's `publish.yml` with inputs `repository` (owner/name) and `commit`, so a
+ *   GitHub Actions runner, not the App's host, does the heavy work.
+ *
+ * A dataset "runs the Action" when a workflow file on its default branch (at the pushed commit)
+ * uses `os-team/datastore` — the Action or any of its sub-actions, at any ref. Then its own
+ * workflow publishes on push and the App dispatches nothing.
+ */
+
+import type { GitHubClient } from '../adapters/github/octokit.ts';
+
+export const DISPATCH_EVENT_TYPE = 'registry-updated';
+export const ACTION_REPOSITORY = 'os-team/datastore';
+/** Workflow files read at most, per repository (a repository with more is assumed to run it). */
+const MAX_WORKFLOW_FILES = 30;
+
+export interface RepoName {
+  owner: string;
+  repo: string;
+}
+
+/** `repository_dispatch` to one repository. `clientPayload` has at most 10 top-level keys (GitHub's limit). */
+export async function repositoryDispatch(octokit: GitHubClient, target: RepoName, clientPayload: Record<string, unknown>): Promise<void> {
+  await octokit.request('POST /repos/{owner}/{repo}/dispatches', { ...target, event_type: DISPATCH_EVENT_TYPE, client_payload: clientPayload });
+}
+
+/** Dispatches the registry repo's publish workflow for one dataset commit. */
+export async function dispatchPublish(
+  octokit: GitHubClient,
+  registry: RepoName,
+  options: { workflow: string; ref: string; repository: string; commit: string },
+): Promise<void> {
+  await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
+    ...registry,
+    workflow_id: options.workflow,
+    ref: options.ref,
+    inputs: { repository: options.repository, commit: options.commit },
+  });
+}
+
+/** Is `line` a step that uses the Action (`uses: os-team/datastore@v1`, `.../actions/publish@main`, quoted or not)? */
+export function usesTheAction(workflowText: string, action: string = ACTION_REPOSITORY): boolean {
+  const escaped = action.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`^[\\s-]*uses\\s*:\\s*["']?${escaped}(?:/[^@\\s"']*)?@`, 'im');
+  return workflowText.split('\n').some((line) => !/^\s*#/.test(line) && re.test(line));
+}
+
+/**
+ * Whether the repository runs the Action at `ref`: a `.github/workflows/*.yml|yaml` file there
+ * uses it. Reads through the contents API (contents: read).
+ */
+export async function runsTheAction(octokit: GitHubClient, repo: RepoName, ref: string, action: string = ACTION_REPOSITORY): Promise<boolean> {
+  let listing: unknown;
+  try {
+    listing = (await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...repo, path: '.github/workflows', ref })).data;
+  } catch (e) {
+    if ((e as { status?: number }).status === 404) return false;
+    throw e;
+  }
+  if (!Array.isArray(listing)) return false;
+  const files = (listing as Array<{ type: string; name: string; path: string }>).filter((f) => f.type === 'file' && /\.ya?ml$/i.test(f.name));
+  if (files.length > MAX_WORKFLOW_FILES) return true;
+  for (const f of files) {
+    const res = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...repo, path: f.path, ref, mediaType: { format: 'raw' } });
+    const text = typeof res.data === 'string' ? res.data : Buffer.from(res.data as unknown as ArrayBuffer).toString('utf8');
+    if (usesTheAction(text, action)) return true;
+  }
+  return false;
+}
