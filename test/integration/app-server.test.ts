@@ -224,6 +224,32 @@ describe('what triggers a registry update', () => {
     expect(row(w, id)).toMatchObject({ status: 'removed' });
   });
 
+  it('a transfer keeps one entry; the new owner must claim the data before it is listed again', async () => {
+    const w = await startAppWorld();
+    const id = w.addDataset('os-data', 'bridges');
+    await w.push(id);
+    await w.settle();
+    expect(w.catalog()).toEqual([listing('os-data', 'bridges')]);
+    expect(row(w, id)).toMatchObject({ core: 'true' });
+
+    // Transferred to a city that runs the App too; its descriptor still names os-data.
+    const city = w.fake.addInstallation({ account: 'city-of-x' });
+    w.fake.transferRepo(id, 'city-of-x');
+    await w.send('repository', repositoryPayload(w.fake, id, 'transferred', city, { changes: { owner: { from: { user: { login: 'os-data' } } } } }));
+    await w.settle();
+    expect(w.catalog()).toEqual([]);
+    expect(w.datasets()).toHaveLength(1);
+    expect(row(w, id)).toMatchObject({ owner: 'city-of-x', status: 'failed', reason: 'owner mismatch' });
+
+    // The new owner claims it: listed under its name, no longer core.
+    w.fake.commit(id, 'main', { 'datapackage.json': datasetDescriptor('bridges', 'city-of-x') }, 'claim');
+    await w.push(id, city);
+    await w.settle();
+    expect(w.catalog()).toEqual(['https://github.com/city-of-x/bridges,bridges,city-of-x']);
+    expect(row(w, id)).toMatchObject({ status: 'published', core: 'false' });
+    expect(w.datasets()).toHaveLength(1);
+  });
+
   it('a push delivered after the repository was deleted does not bring it back', async () => {
     const w = await startAppWorld();
     const id = w.addDataset('os-data', 'gone');
