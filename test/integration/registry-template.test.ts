@@ -3,6 +3,7 @@
  * has edited it; its files agree with the code that writes them; its workflows are sound.
  */
 
+import { observation } from '../support/registry.ts';
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,24 +29,7 @@ interface Descriptor {
 
 const descriptor = async (): Promise<Descriptor> => JSON.parse(await readFile(join(TEMPLATE, 'datapackage.json'), 'utf8')) as Descriptor;
 
-function obs(id: number, over: Partial<RepositoryObservation> = {}): RepositoryObservation {
-  const owner = over.owner ?? 'os-data';
-  const repo = over.repo ?? `repo-${id}`;
-  return {
-    repositoryId: id,
-    exists: true,
-    installed: true,
-    private: false,
-    archived: false,
-    owner,
-    repo,
-    htmlUrl: `https://github.com/${owner}/${repo}`,
-    defaultBranch: 'main',
-    headCommit: id.toString(16).padStart(40, '0'),
-    descriptor: { name: `ds-${id}`, title: `Dataset ${id}`, owner, valid: true, problems: [] },
-    ...over,
-  };
-}
+const obs = observation;
 const gone = (id: number): RepositoryObservation => ({ ...obs(id), exists: false, descriptor: null, headCommit: null });
 
 describe('registry-template', () => {

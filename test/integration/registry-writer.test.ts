@@ -5,13 +5,14 @@
  * request mode, and reconcile from installations.
  */
 
+import { observation } from '../support/registry.ts';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createGitHubClient, GitHubClient } from '../../src/adapters/github/octokit.ts';
 import { parseRegistryFiles, serializeRegistry } from '../../src/registry/csv.ts';
 import { applyObservations, REASONS } from '../../src/registry/edit.ts';
-import type { ChangeContext, RegistryState, RepositoryObservation } from '../../src/registry/model.ts';
+import type { ChangeContext, RegistryState } from '../../src/registry/model.ts';
 import { observeRepository } from '../../src/registry/observe.ts';
 import { reconcile } from '../../src/registry/reconcile.ts';
 import { createRegistryWriter, type RegistryWriterOptions } from '../../src/registry/writer.ts';
@@ -58,24 +59,7 @@ const ctx = (delivery = 'delivery-1', now = '2024-05-01T12:00:00Z'): ChangeConte
 const registryAt = (fake: FakeGitHub, at = 'main'): RegistryState => parseRegistryFiles(fake.files(REGISTRY, at));
 const writes = (fake: FakeGitHub, from = 0) => fake.requests.slice(from).filter((r) => r.method !== 'GET');
 
-function obs(id: number, over: Partial<RepositoryObservation> = {}): RepositoryObservation {
-  const owner = over.owner ?? 'os-data';
-  const repo = over.repo ?? `repo-${id}`;
-  return {
-    repositoryId: id,
-    exists: true,
-    installed: true,
-    private: false,
-    archived: false,
-    owner,
-    repo,
-    htmlUrl: `https://github.com/${owner}/${repo}`,
-    defaultBranch: 'main',
-    headCommit: id.toString(16).padStart(40, '0'),
-    descriptor: { name: `ds-${id}`, title: `Dataset ${id}`, owner, valid: true, problems: [] },
-    ...over,
-  };
-}
+const obs = observation;
 
 /** A valid (descriptor-level) Tabular Data Package. */
 const descriptor = (name: string, owner: string | undefined, extra: object = {}): string =>

@@ -1,38 +1,18 @@
 /** Registry edits: the listing rules, keyed by repository id, idempotent and order-insensitive. */
 
 import { describe, expect, it } from 'vitest';
+import { observation, sha } from '../support/registry.ts';
 import { catalogOf, serializeRegistry } from '../../src/registry/csv.ts';
 import { applyObservations, REASONS, summarizeChanges } from '../../src/registry/edit.ts';
 import type { ChangeContext, RegistryState, RepositoryObservation } from '../../src/registry/model.ts';
 
-type Descriptor = NonNullable<RepositoryObservation['descriptor']>;
 const EMPTY: RegistryState = { datasets: [], changelog: [] };
 const T1 = '2024-05-01T12:00:00Z';
 const T2 = '2024-05-02T12:00:00Z';
 const T3 = '2024-05-03T12:00:00Z';
 const ctx = (now = T1, delivery = 'delivery-1'): ChangeContext => ({ now, delivery, coreOrg: 'os-data' });
-const sha = (n: number, salt = 0): string => (n * 7919 + salt).toString(16).padStart(40, 'a');
 
-/** A public, installed repository with a valid descriptor owned by its GitHub owner; override anything. */
-function obs(id: number, over: Partial<Omit<RepositoryObservation, 'descriptor'>> & { descriptor?: Partial<Descriptor> | null } = {}): RepositoryObservation {
-  const owner = over.owner ?? 'os-data';
-  const repo = over.repo ?? `repo-${id}`;
-  const { descriptor, ...rest } = over;
-  return {
-    repositoryId: id,
-    exists: true,
-    installed: true,
-    private: false,
-    archived: false,
-    owner,
-    repo,
-    htmlUrl: `https://github.com/${owner}/${repo}`,
-    defaultBranch: 'main',
-    headCommit: sha(id),
-    ...rest,
-    descriptor: descriptor === null ? null : { name: `ds-${id}`, title: `Dataset ${id}`, owner, valid: true, problems: [], ...descriptor },
-  };
-}
+const obs = observation;
 
 const gone = (id: number): RepositoryObservation => ({ repositoryId: id, exists: false, installed: true, private: false, archived: false, owner: '', repo: '', htmlUrl: '', defaultBranch: '', headCommit: null, descriptor: null });
 
