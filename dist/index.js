@@ -2761,18 +2761,18 @@ var require_constants2 = __commonJS({
       TYPE2[TYPE2["REQUEST"] = 1] = "REQUEST";
       TYPE2[TYPE2["RESPONSE"] = 2] = "RESPONSE";
     })(TYPE = exports.TYPE || (exports.TYPE = {}));
-    var FLAGS;
-    (function(FLAGS2) {
-      FLAGS2[FLAGS2["CONNECTION_KEEP_ALIVE"] = 1] = "CONNECTION_KEEP_ALIVE";
-      FLAGS2[FLAGS2["CONNECTION_CLOSE"] = 2] = "CONNECTION_CLOSE";
-      FLAGS2[FLAGS2["CONNECTION_UPGRADE"] = 4] = "CONNECTION_UPGRADE";
-      FLAGS2[FLAGS2["CHUNKED"] = 8] = "CHUNKED";
-      FLAGS2[FLAGS2["UPGRADE"] = 16] = "UPGRADE";
-      FLAGS2[FLAGS2["CONTENT_LENGTH"] = 32] = "CONTENT_LENGTH";
-      FLAGS2[FLAGS2["SKIPBODY"] = 64] = "SKIPBODY";
-      FLAGS2[FLAGS2["TRAILING"] = 128] = "TRAILING";
-      FLAGS2[FLAGS2["TRANSFER_ENCODING"] = 512] = "TRANSFER_ENCODING";
-    })(FLAGS = exports.FLAGS || (exports.FLAGS = {}));
+    var FLAGS2;
+    (function(FLAGS3) {
+      FLAGS3[FLAGS3["CONNECTION_KEEP_ALIVE"] = 1] = "CONNECTION_KEEP_ALIVE";
+      FLAGS3[FLAGS3["CONNECTION_CLOSE"] = 2] = "CONNECTION_CLOSE";
+      FLAGS3[FLAGS3["CONNECTION_UPGRADE"] = 4] = "CONNECTION_UPGRADE";
+      FLAGS3[FLAGS3["CHUNKED"] = 8] = "CHUNKED";
+      FLAGS3[FLAGS3["UPGRADE"] = 16] = "UPGRADE";
+      FLAGS3[FLAGS3["CONTENT_LENGTH"] = 32] = "CONTENT_LENGTH";
+      FLAGS3[FLAGS3["SKIPBODY"] = 64] = "SKIPBODY";
+      FLAGS3[FLAGS3["TRAILING"] = 128] = "TRAILING";
+      FLAGS3[FLAGS3["TRANSFER_ENCODING"] = 512] = "TRANSFER_ENCODING";
+    })(FLAGS2 = exports.FLAGS || (exports.FLAGS = {}));
     var LENIENT_FLAGS;
     (function(LENIENT_FLAGS2) {
       LENIENT_FLAGS2[LENIENT_FLAGS2["HEADERS"] = 1] = "HEADERS";
@@ -5797,7 +5797,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5872,7 +5872,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5967,11 +5967,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5994,10 +5994,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6014,7 +6014,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6194,7 +6194,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6216,7 +6216,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6252,13 +6252,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -21887,16 +21887,16 @@ var init_getProfileName = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js
-import { createHash as createHash4 } from "node:crypto";
-import { join as join4 } from "node:path";
+import { createHash as createHash5 } from "node:crypto";
+import { join as join5 } from "node:path";
 var getSSOTokenFilepath;
 var init_getSSOTokenFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js"() {
     init_getHomeDir();
     getSSOTokenFilepath = (id) => {
-      const hasher = createHash4("sha1");
+      const hasher = createHash5("sha1");
       const cacheName = hasher.update(id).digest("hex");
-      return join4(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
+      return join5(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
     };
   }
 });
@@ -21951,24 +21951,24 @@ var init_getConfigData = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 var ENV_CONFIG_PATH, getConfigFilepath;
 var init_getConfigFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js"() {
     init_getHomeDir();
     ENV_CONFIG_PATH = "AWS_CONFIG_FILE";
-    getConfigFilepath = () => process.env[ENV_CONFIG_PATH] || join5(getHomeDir(), ".aws", "config");
+    getConfigFilepath = () => process.env[ENV_CONFIG_PATH] || join6(getHomeDir(), ".aws", "config");
   }
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 var ENV_CREDENTIALS_PATH, getCredentialsFilepath;
 var init_getCredentialsFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js"() {
     init_getHomeDir();
     ENV_CREDENTIALS_PATH = "AWS_SHARED_CREDENTIALS_FILE";
-    getCredentialsFilepath = () => process.env[ENV_CREDENTIALS_PATH] || join6(getHomeDir(), ".aws", "credentials");
+    getCredentialsFilepath = () => process.env[ENV_CREDENTIALS_PATH] || join7(getHomeDir(), ".aws", "credentials");
   }
 });
 
@@ -22048,7 +22048,7 @@ var init_readFile = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 var swallowError, loadSharedConfigFiles;
 var init_loadSharedConfigFiles = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js"() {
@@ -22066,11 +22066,11 @@ var init_loadSharedConfigFiles = __esm({
       const relativeHomeDirPrefix = "~/";
       let resolvedFilepath = filepath;
       if (filepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedFilepath = join7(homeDir, filepath.slice(2));
+        resolvedFilepath = join8(homeDir, filepath.slice(2));
       }
       let resolvedConfigFilepath = configFilepath;
       if (configFilepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedConfigFilepath = join7(homeDir, configFilepath.slice(2));
+        resolvedConfigFilepath = join8(homeDir, configFilepath.slice(2));
       }
       const parsedFiles = await Promise.all([
         readFile3(resolvedConfigFilepath, {
@@ -22170,11 +22170,11 @@ var init_externalDataInterceptor = __esm({
 // node_modules/@smithy/core/dist-es/submodules/config/node-config-provider/getSelectorName.js
 function getSelectorName(functionString) {
   try {
-    const constants3 = new Set(Array.from(functionString.match(/([A-Z_]){3,}/g) ?? []));
-    constants3.delete("CONFIG");
-    constants3.delete("CONFIG_PREFIX_SEPARATOR");
-    constants3.delete("ENV");
-    return [...constants3].join(", ");
+    const constants4 = new Set(Array.from(functionString.match(/([A-Z_]){3,}/g) ?? []));
+    constants4.delete("CONFIG");
+    constants4.delete("CONFIG_PREFIX_SEPARATOR");
+    constants4.delete("ENV");
+    return [...constants4].join(", ");
   } catch (ignored) {
     return functionString;
   }
@@ -26273,11 +26273,11 @@ var init_Md5Js = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/checksum/md5/Md5Node.js
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 function buildNativeClass() {
   return class Md5Node {
     digestLength = 16;
-    hash = createHash5("md5");
+    hash = createHash6("md5");
     update(data) {
       this.hash.update(toUint8Array(data));
     }
@@ -26286,7 +26286,7 @@ function buildNativeClass() {
       return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     }
     reset() {
-      this.hash = createHash5("md5");
+      this.hash = createHash6("md5");
     }
   };
 }
@@ -26297,7 +26297,7 @@ var init_Md5Node = __esm({
     init_Md5Js();
     hasNativeCrypto = (() => {
       try {
-        createHash5("md5");
+        createHash6("md5");
         return true;
       } catch {
         return false;
@@ -26614,7 +26614,7 @@ var init_Sha256Js = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js
-import { createHash as createHash6, createHmac } from "node:crypto";
+import { createHash as createHash7, createHmac } from "node:crypto";
 function buildNativeClass3() {
   return class Sha256Node {
     digestLength = 32;
@@ -26648,7 +26648,7 @@ function buildNativeClass3() {
       this.finished = false;
     }
     createHash() {
-      return this.secret ? createHmac("sha256", toBuffer(this.secret)) : createHash6("sha256");
+      return this.secret ? createHmac("sha256", toBuffer(this.secret)) : createHash7("sha256");
     }
   };
 }
@@ -26667,7 +26667,7 @@ var init_Sha256Node = __esm({
     init_Sha256Js();
     hasNativeCrypto2 = (() => {
       try {
-        createHash6("sha256");
+        createHash7("sha256");
         return true;
       } catch {
         return false;
@@ -40602,10 +40602,10 @@ var init_signin = __esm({
 });
 
 // node_modules/@aws-sdk/credential-provider-login/dist-es/LoginCredentialsFetcher.js
-import { createHash as createHash7, createPrivateKey, createPublicKey, sign } from "node:crypto";
+import { createHash as createHash8, createPrivateKey, createPublicKey, sign } from "node:crypto";
 import { promises as fs4 } from "node:fs";
 import { homedir as homedir2 } from "node:os";
-import { dirname as dirname2, join as join8 } from "node:path";
+import { dirname as dirname2, join as join9 } from "node:path";
 var LoginCredentialsFetcher;
 var init_LoginCredentialsFetcher = __esm({
   "node_modules/@aws-sdk/credential-provider-login/dist-es/LoginCredentialsFetcher.js"() {
@@ -40776,10 +40776,10 @@ var init_LoginCredentialsFetcher = __esm({
         await fs4.writeFile(tokenFilePath, JSON.stringify(token, null, 2), "utf8");
       }
       getTokenFilePath() {
-        const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join8(homedir2(), ".aws", "login", "cache");
+        const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join9(homedir2(), ".aws", "login", "cache");
         const loginSessionBytes = Buffer.from(this.loginSession, "utf8");
-        const loginSessionSha256 = createHash7("sha256").update(loginSessionBytes).digest("hex");
-        return join8(directory, `${loginSessionSha256}.json`);
+        const loginSessionSha256 = createHash8("sha256").update(loginSessionBytes).digest("hex");
+        return join9(directory, `${loginSessionSha256}.json`);
       }
       derToRawSignature(derSignature) {
         let offset = 2;
@@ -41869,7 +41869,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants3 = require_constants6();
+    var constants4 = require_constants6();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -41877,7 +41877,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants3;
+    } = constants4;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -42086,7 +42086,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -42132,8 +42132,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants3.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants4.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -42262,16 +42262,16 @@ var require_parse2 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal;
-          open2.output = safeOutput || utils.escapeRegex(literal);
+          const open3 = tokens[token.tokensIndex];
+          open3.type = "text";
+          open3.value = literal;
+          open3.output = safeOutput || utils.escapeRegex(literal);
           for (let i6 = token.tokensIndex + 1; i6 < tokens.length; i6++) {
             tokens[i6].value = "";
             tokens[i6].output = "";
             delete tokens[i6].suffix;
           }
-          state2.output = token.output + open2.output;
+          state2.output = token.output + open3.output;
           state2.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -42491,15 +42491,15 @@ var require_parse2 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open2 = {
+          const open3 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state2.output.length,
             tokensIndex: state2.tokens.length
           };
-          braces.push(open2);
-          push(open2);
+          braces.push(open3);
+          push(open3);
           continue;
         }
         if (value === "}") {
@@ -42829,7 +42829,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants3.globChars(opts.windows);
+      } = constants4.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -42887,7 +42887,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse6 = require_parse2();
     var utils = require_utils2();
-    var constants3 = require_constants6();
+    var constants4 = require_constants6();
     var isObject7 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -43015,7 +43015,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants3;
+    picomatch2.constants = constants4;
     module.exports = picomatch2;
   }
 });
@@ -43414,11 +43414,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants3);
+          this.rhs = optimizeExpr(this.rhs, names, constants4);
         return this;
       }
       get names() {
@@ -43435,10 +43435,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants3);
+        this.rhs = optimizeExpr(this.rhs, names, constants4);
         return this;
       }
       get names() {
@@ -43499,8 +43499,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants3) {
-        this.code = optimizeExpr(this.code, names, constants3);
+      optimizeNames(names, constants4) {
+        this.code = optimizeExpr(this.code, names, constants4);
         return this;
       }
       get names() {
@@ -43529,12 +43529,12 @@ var require_codegen = __commonJS({
         }
         return nodes6.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         const { nodes: nodes6 } = this;
         let i6 = nodes6.length;
         while (i6--) {
           const n4 = nodes6[i6];
-          if (n4.optimizeNames(names, constants3))
+          if (n4.optimizeNames(names, constants4))
             continue;
           subtractNames(names, n4.names);
           nodes6.splice(i6, 1);
@@ -43587,12 +43587,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         var _a2;
-        this.else = (_a2 = this.else) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants3);
-        if (!(super.optimizeNames(names, constants3) || this.else))
+        this.else = (_a2 = this.else) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants4);
+        if (!(super.optimizeNames(names, constants4) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants3);
+        this.condition = optimizeExpr(this.condition, names, constants4);
         return this;
       }
       get names() {
@@ -43615,10 +43615,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants3) {
-        if (!super.optimizeNames(names, constants3))
+      optimizeNames(names, constants4) {
+        if (!super.optimizeNames(names, constants4))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants3);
+        this.iteration = optimizeExpr(this.iteration, names, constants4);
         return this;
       }
       get names() {
@@ -43654,10 +43654,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants3) {
-        if (!super.optimizeNames(names, constants3))
+      optimizeNames(names, constants4) {
+        if (!super.optimizeNames(names, constants4))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants3);
+        this.iterable = optimizeExpr(this.iterable, names, constants4);
         return this;
       }
       get names() {
@@ -43699,11 +43699,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         var _a2, _b;
-        super.optimizeNames(names, constants3);
-        (_a2 = this.catch) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants3);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants3);
+        super.optimizeNames(names, constants4);
+        (_a2 = this.catch) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants4);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants4);
         return this;
       }
       get names() {
@@ -44004,7 +44004,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants3) {
+    function optimizeExpr(expr, names, constants4) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -44019,14 +44019,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n4) {
-        const c6 = constants3[n4.str];
+        const c6 = constants4[n4.str];
         if (c6 === void 0 || names[n4.str] !== 1)
           return n4;
         delete names[n4.str];
         return c6;
       }
       function canOptimize(e6) {
-        return e6 instanceof code_1._Code && e6._items.some((c6) => c6 instanceof code_1.Name && names[c6.str] === 1 && constants3[c6.str] !== void 0);
+        return e6 instanceof code_1._Code && e6._items.some((c6) => c6 instanceof code_1.Name && names[c6.str] === 1 && constants4[c6.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -50798,7 +50798,7 @@ function group(name, fn) {
 
 // src/action/run.ts
 import { mkdir as mkdir2, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 
 // src/adapters/fs/snapshot.ts
 import { createHash } from "node:crypto";
@@ -50944,8 +50944,11 @@ async function fsSnapshot(dir) {
 }
 
 // src/adapters/git/dataset.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 import { stat as stat4 } from "node:fs/promises";
+
+// src/adapters/git/cat-file.ts
+import { spawn as spawn2 } from "node:child_process";
 
 // src/adapters/git/exec.ts
 import { spawn } from "node:child_process";
@@ -51045,11 +51048,361 @@ async function readBlobs(cwd, oids, onBlob) {
   if (next !== oids.length) throw new Error(`git cat-file --batch answered ${next} of ${oids.length} objects`);
 }
 
-// src/adapters/git/lfs.ts
+// src/adapters/git/cat-file.ts
+var BlobReadError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "BlobReadError";
+  }
+};
+var ARGS = ["cat-file", "--batch"];
+var STDERR_KEEP = 4096;
+var BatchProcess = class {
+  child;
+  out;
+  leftover = null;
+  ended = false;
+  wake = null;
+  stderr = "";
+  failure = null;
+  /** Killed, closed or failed: never used again. */
+  dead = false;
+  exited;
+  constructor(cwd) {
+    const child = spawn2("git", ARGS, { cwd, env: gitEnv(), stdio: ["pipe", "pipe", "pipe"] });
+    this.child = child;
+    this.out = child.stdout;
+    this.exited = new Promise((resolve3) => {
+      child.once("close", (code) => resolve3(code ?? -1));
+      child.once("error", (e6) => {
+        this.failure ??= e6;
+        this.ended = true;
+        this.dead = true;
+        this.wake?.();
+        resolve3(-1);
+      });
+    });
+    const wake = () => this.wake?.();
+    this.out.on("readable", wake);
+    this.out.once("end", () => {
+      this.ended = true;
+      wake();
+    });
+    this.out.once("error", (e6) => {
+      this.failure ??= e6;
+      this.ended = true;
+      wake();
+    });
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (s3) => {
+      this.stderr = (this.stderr + s3).slice(-STDERR_KEEP);
+    });
+    child.stdin.on("error", () => {
+    });
+    child.unref();
+    for (const pipe of [child.stdin, child.stdout, child.stderr]) pipe.unref?.();
+  }
+  request(oid) {
+    this.child.stdin.write(`${oid}
+`);
+  }
+  /** The next piece of output. */
+  async chunk() {
+    const left = this.leftover;
+    if (left) {
+      this.leftover = null;
+      return left;
+    }
+    for (; ; ) {
+      const c6 = this.out.read();
+      if (c6 !== null) return c6;
+      if (this.ended || this.dead) throw await this.failed();
+      const pipe = this.out;
+      pipe.ref?.();
+      try {
+        await new Promise((resolve3) => this.wake = resolve3);
+      } finally {
+        this.wake = null;
+        pipe.unref?.();
+      }
+    }
+  }
+  /** Up to `max` (> 0) bytes of output. */
+  async take(max) {
+    const c6 = await this.chunk();
+    if (c6.length <= max) return c6;
+    this.leftover = c6.subarray(max);
+    return c6.subarray(0, max);
+  }
+  /** The next line of output, without its LF. */
+  async line() {
+    let acc = null;
+    for (; ; ) {
+      const c6 = await this.chunk();
+      const nl = c6.indexOf(10);
+      if (nl >= 0) {
+        if (nl + 1 < c6.length) this.leftover = c6.subarray(nl + 1);
+        const head = c6.subarray(0, nl);
+        return (acc ? Buffer.concat([acc, head]) : head).toString("utf8");
+      }
+      acc = acc ? Buffer.concat([acc, c6]) : c6;
+      if (acc.length > 1024) throw this.broken(`an unexpected answer "${acc.subarray(0, 80).toString("utf8")}…"`);
+    }
+  }
+  /** Skip `n` bytes of output. */
+  async skip(n4) {
+    while (n4 > 0) n4 -= (await this.take(n4)).length;
+  }
+  /** The LF that ends an object's content. */
+  async trailer() {
+    const c6 = await this.take(1);
+    if (c6[0] !== 10) throw this.broken("no line feed after an object");
+  }
+  /** A protocol violation: the process cannot be trusted any more. */
+  broken(what) {
+    this.kill();
+    return new BlobReadError(`git ${ARGS.join(" ")} sent ${what}`);
+  }
+  kill(reason) {
+    if (reason) this.failure ??= reason;
+    this.dead = true;
+    this.leftover = null;
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
+    this.child.stdin.destroy();
+    this.out.destroy();
+    this.wake?.();
+  }
+  /** Let git finish on its own (end of input). */
+  end() {
+    this.dead = true;
+    this.child.stdin.end();
+    this.out.removeAllListeners("readable");
+    this.out.resume();
+  }
+  async failed() {
+    this.dead = true;
+    if (this.failure) return this.failure;
+    const code = await this.exited;
+    if (this.failure) return this.failure;
+    if (code !== 0) return new GitCommandError(ARGS, code, this.stderr);
+    return new BlobReadError(`git ${ARGS.join(" ")} ended unexpectedly${this.stderr.trim() ? ` (${this.stderr.trim().split("\n").pop()})` : ""}`);
+  }
+};
+function createBlobReader(cwd, options = {}) {
+  const drainLimit = options.drainLimit ?? 1024 * 1024;
+  const stallMs = options.stallMs ?? 2e3;
+  let proc = null;
+  let closed = false;
+  let busy = false;
+  let idleSince = null;
+  const waiters = [];
+  const closedError = () => new BlobReadError("the git dataset was closed; open it again to read it");
+  const release2 = () => {
+    idleSince = null;
+    const next = waiters.shift();
+    if (next) next();
+    else busy = false;
+  };
+  const acquire = () => {
+    if (!busy) {
+      busy = true;
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve3) => {
+      const grant = () => {
+        clearInterval(timer);
+        resolve3(true);
+      };
+      waiters.push(grant);
+      const timer = setInterval(
+        () => {
+          if (idleSince === null || performance.now() - idleSince < stallMs) return;
+          const at2 = waiters.indexOf(grant);
+          if (at2 < 0) return;
+          waiters.splice(at2, 1);
+          clearInterval(timer);
+          resolve3(false);
+        },
+        Math.max(10, Math.min(stallMs / 2, 1e3))
+      );
+    });
+  };
+  const settle = async (p4, remaining) => {
+    if (p4.dead) return;
+    if (remaining < 0 || remaining > drainLimit) {
+      p4.kill();
+      return;
+    }
+    try {
+      await p4.skip(remaining);
+      await p4.trailer();
+    } catch {
+      p4.kill();
+    }
+  };
+  async function* read(oid) {
+    if (closed) throw closedError();
+    if (!await acquire()) {
+      yield* streamBlob(cwd, oid);
+      return;
+    }
+    let p4 = null;
+    let remaining = -1;
+    let clean = false;
+    try {
+      if (closed) throw closedError();
+      const reused = proc !== null && !proc.dead;
+      if (!reused) proc = new BatchProcess(cwd);
+      p4 = proc;
+      p4.request(oid);
+      let header;
+      try {
+        header = await p4.line();
+      } catch (e6) {
+        if (!reused || closed) throw e6;
+        p4.kill();
+        p4 = proc = new BatchProcess(cwd);
+        p4.request(oid);
+        header = await p4.line();
+      }
+      if (header === `${oid} missing` || header === `${oid} ambiguous`) {
+        clean = true;
+        throw new BlobReadError(`object ${oid} is ${header.slice(oid.length + 1)}`);
+      }
+      const [answered, type, sizeText] = header.split(" ");
+      const size = Number(sizeText);
+      if (answered !== oid || !Number.isSafeInteger(size) || size < 0) throw p4.broken(`the header "${header.slice(0, 120)}" for ${oid}`);
+      remaining = size;
+      if (type !== "blob") throw new BlobReadError(`object ${oid} is a ${type}, not a blob`);
+      while (remaining > 0) {
+        const chunk = await p4.take(remaining);
+        remaining -= chunk.length;
+        idleSince = performance.now();
+        yield chunk;
+        idleSince = null;
+      }
+      await p4.trailer();
+      clean = true;
+    } finally {
+      idleSince = null;
+      if (p4 && !clean) await settle(p4, remaining);
+      release2();
+    }
+  }
+  return {
+    read,
+    async close() {
+      closed = true;
+      while (waiters.length) waiters.shift()();
+      const p4 = proc;
+      proc = null;
+      if (!p4) return;
+      if (busy) p4.kill(closedError());
+      else p4.end();
+      await p4.exited;
+    }
+  };
+}
+
+// src/adapters/git/worktree.ts
 import { createHash as createHash2 } from "node:crypto";
+import { constants as constants3 } from "node:fs";
+import { open as open2 } from "node:fs/promises";
+import { join as join3 } from "node:path";
+var CHUNK2 = 256 * 1024;
+var FLAGS = constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0);
+function createWorkTree(repoDir, datasetPath, commit, short) {
+  let changed;
+  const folder = datasetPath === "" ? "" : `${datasetPath}/`;
+  const findChanged = async () => {
+    const base = ["--no-optional-locks", "--literal-pathspecs"];
+    const pathspec = ["--", datasetPath === "" ? "." : datasetPath];
+    try {
+      const [diff, listed] = await Promise.all([
+        runGit(repoDir, [...base, "diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--ignore-submodules=all", commit, ...pathspec]),
+        runGit(repoDir, [...base, "ls-files", "-v", "-z", ...pathspec])
+      ]);
+      const out = /* @__PURE__ */ new Set();
+      const add = (path) => {
+        if (path.startsWith(folder)) out.add(path.slice(folder.length));
+      };
+      for (const path of diff.stdout.toString("utf8").split("\0")) if (path !== "") add(path);
+      for (const record of listed.stdout.toString("utf8").split("\0")) {
+        const tag = record[0];
+        if (tag !== void 0 && record[1] === " " && (tag === "S" || tag !== tag.toUpperCase())) add(record.slice(2));
+      }
+      return out;
+    } catch {
+      return null;
+    }
+  };
+  return {
+    async open(name, oid, size) {
+      changed ??= findChanged();
+      const skip = await changed;
+      if (!skip || skip.has(name)) return null;
+      let file;
+      try {
+        file = await open2(join3(repoDir, folder, name), FLAGS);
+      } catch {
+        return null;
+      }
+      try {
+        const info2 = await file.stat();
+        if (!info2.isFile() || info2.size !== size) {
+          await file.close();
+          return null;
+        }
+      } catch {
+        await file.close().catch(() => {
+        });
+        return null;
+      }
+      const mismatch = (what) => {
+        skip.add(name);
+        return new SourceError(
+          "source-error",
+          `"${name}" changed in the working tree while it was read (${what}, so it is not the file of commit ${short}); read it again once nothing writes to it`
+        );
+      };
+      const failed = (why) => new SourceError("source-error", `"${name}" could not be read from the working tree (${why}); check the file, and read it again`);
+      return verified(file, oid, size, mismatch, failed);
+    }
+  };
+}
+async function* verified(file, oid, size, mismatch, failed) {
+  try {
+    const hash = createHash2(oid.length === 64 ? "sha256" : "sha1").update(`blob ${size}\0`);
+    let at2 = 0;
+    const read = async (buffer) => {
+      try {
+        return (await file.read(buffer, 0, buffer.length, at2)).bytesRead;
+      } catch (e6) {
+        throw failed(e6 instanceof Error ? e6.message : String(e6));
+      }
+    };
+    while (at2 < size) {
+      const buffer = Buffer.allocUnsafe(Math.min(CHUNK2, size - at2));
+      const bytesRead = await read(buffer);
+      if (bytesRead === 0) throw mismatch(`it ends after ${at2} of ${size} bytes`);
+      at2 += bytesRead;
+      const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+      hash.update(chunk);
+      yield chunk;
+    }
+    if (await read(Buffer.alloc(1)) !== 0) throw mismatch(`it is longer than ${size} bytes`);
+    const id = hash.digest("hex");
+    if (id !== oid) throw mismatch(`its content hashes to ${id.slice(0, 12)}, not to the blob ${oid.slice(0, 12)}`);
+  } finally {
+    await file.close();
+  }
+}
+
+// src/adapters/git/lfs.ts
+import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
 import { stat as stat3 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 
 // src/adapters/git/http.ts
 import { lookup as dnsLookup } from "node:dns";
@@ -51395,11 +51748,11 @@ function createLfsReader(context) {
   return {
     async open(path, pointer) {
       const subject = `"${path}" is stored in Git LFS (object ${pointer.oid.slice(0, 12)}…, ${pointer.size} bytes)`;
-      const local = await localObject(join3(context.gitDir, "lfs", "objects"), pointer, subject, "the local LFS store", "delete it and fetch it again (git lfs fetch)");
+      const local = await localObject(join4(context.gitDir, "lfs", "objects"), pointer, subject, "the local LFS store", "delete it and fetch it again (git lfs fetch)");
       if (local) return local;
       if (context.remote?.kind === "local") {
         const dir = context.remote.dir;
-        for (const store of [join3(dir, "lfs", "objects"), join3(dir, ".git", "lfs", "objects")]) {
+        for (const store of [join4(dir, "lfs", "objects"), join4(dir, ".git", "lfs", "objects")]) {
           const found2 = await localObject(store, pointer, subject, `the LFS store of the remote ${dir}`, "push the object again (git lfs push --all origin)");
           if (found2) return found2;
         }
@@ -51415,7 +51768,7 @@ function createLfsReader(context) {
       const action = await requestDownload(server, pointer, subject);
       return {
         size: pointer.size,
-        stream: () => verified(download(action, server, pointer, subject), pointer, subject, `the LFS server ${server.url}`, "check the LFS server, or push the object again (git lfs push --all origin)")
+        stream: () => verified2(download(action, server, pointer, subject), pointer, subject, `the LFS server ${server.url}`, "check the LFS server, or push the object again (git lfs push --all origin)")
       };
     }
   };
@@ -51424,7 +51777,7 @@ async function* download(action, server, pointer, subject) {
   yield* await startDownload(action, server, pointer, subject);
 }
 async function localObject(store, pointer, subject, where, repair) {
-  const file = join3(store, pointer.oid.slice(0, 2), pointer.oid.slice(2, 4), pointer.oid);
+  const file = join4(store, pointer.oid.slice(0, 2), pointer.oid.slice(2, 4), pointer.oid);
   let size;
   try {
     const info2 = await stat3(file);
@@ -51438,11 +51791,11 @@ async function localObject(store, pointer, subject, where, repair) {
   }
   return {
     size,
-    stream: () => verified(createReadStream3(file, { highWaterMark: 256 * 1024 }), pointer, subject, `${where} (${file})`, repair)
+    stream: () => verified2(createReadStream3(file, { highWaterMark: 256 * 1024 }), pointer, subject, `${where} (${file})`, repair)
   };
 }
-async function* verified(chunks, pointer, subject, from, repair) {
-  const hash = createHash2("sha256");
+async function* verified2(chunks, pointer, subject, from, repair) {
+  const hash = createHash3("sha256");
   let bytes = 0;
   const damaged = (what) => new SourceError("lfs-error", `${subject}, but the content from ${from} ${what}: it is not the object; ${repair}`);
   try {
@@ -51587,8 +51940,8 @@ async function openGitDataset(dir, options = {}) {
   const small = [...entries.values()].filter((e6) => e6.type === "blob" && e6.mode !== SYMLINK && e6.blobSize < POINTER_MAX_BYTES);
   const byOid = /* @__PURE__ */ new Map();
   for (const e6 of small) byOid.set(e6.oid, [...byOid.get(e6.oid) ?? [], e6]);
-  await readBlobs(repoDir, [...byOid.keys()], (oid, content) => {
-    const parsed = content && parseLfsPointer(content);
+  await readBlobs(repoDir, [...byOid.keys()], (oid, content2) => {
+    const parsed = content2 && parseLfsPointer(content2);
     if (!parsed) return;
     for (const e6 of byOid.get(oid) ?? []) {
       if ("pointer" in parsed) e6.pointer = parsed.pointer;
@@ -51614,6 +51967,13 @@ async function openGitDataset(dir, options = {}) {
       return got.exitCode === 0 && url !== "" ? url : null;
     }
   });
+  const blobs = createBlobReader(repoDir);
+  let closed = false;
+  const tree = options.workingTree === false ? null : createWorkTree(repoDir, datasetPath, commit, short);
+  const content = async function* (entry, name) {
+    const fromTree = closed || !tree ? null : await tree.open(name, entry.oid, entry.blobSize);
+    yield* fromTree ?? blobStream(blobs, entry.oid, name);
+  };
   const root6 = datasetPath === "" ? "." : datasetPath;
   const directories = /* @__PURE__ */ new Set();
   for (const path of entries.keys()) {
@@ -51645,21 +52005,21 @@ async function openGitDataset(dir, options = {}) {
     }
     return { entry, name };
   };
-  const open2 = async (path) => {
+  const open3 = async (path) => {
     if (isRemote(path)) return openRemote(path);
     const { entry, name } = lookup(path);
     if (entry.pointer) return lfs.open(name, entry.pointer);
-    return { size: entry.blobSize, stream: () => blobStream(repoDir, entry.oid, name) };
+    return { size: entry.blobSize, stream: () => content(entry, name) };
   };
   const source2 = {
     root: root6,
     descriptorPath: DESCRIPTOR,
     async readDescriptor() {
       const chunks = [];
-      for await (const chunk of (await open2(DESCRIPTOR)).stream()) chunks.push(chunk);
+      for await (const chunk of (await open3(DESCRIPTOR)).stream()) chunks.push(chunk);
       return Buffer.concat(chunks);
     },
-    open: open2
+    open: open3
   };
   const files = [];
   for (const [path, e6] of entries) {
@@ -51679,12 +52039,16 @@ async function openGitDataset(dir, options = {}) {
       if (entry.pointer) return { sha256: entry.pointer.oid, size: entry.pointer.size };
       let id = hashed.get(entry.oid);
       if (!id) {
-        id = hashBlob(repoDir, entry.oid, name);
+        id = hashContent(content(entry, name));
         if (hashed.size >= HASHED_MAX) hashed.delete(hashed.keys().next().value);
         hashed.set(entry.oid, id);
         id.catch(() => hashed.delete(entry.oid));
       }
       return id;
+    },
+    close() {
+      closed = true;
+      return blobs.close();
     }
   };
 }
@@ -51706,18 +52070,18 @@ async function findRemoteUrl(repoDir) {
   const url = got.stdout.toString("utf8").trim();
   return got.exitCode === 0 && url !== "" ? url : null;
 }
-async function* blobStream(repoDir, oid, path) {
+async function* blobStream(blobs, oid, path) {
   try {
-    yield* streamBlob(repoDir, oid);
+    yield* blobs.read(oid);
   } catch (e6) {
-    if (e6 instanceof GitCommandError) throw new SourceError("source-error", `"${path}" could not be read from git (${gitMessage(e6)}); check the repository (git fsck)`);
+    if (e6 instanceof GitCommandError || e6 instanceof BlobReadError) throw new SourceError("source-error", `"${path}" could not be read from git (${gitMessage(e6)}); check the repository (git fsck)`);
     throw e6;
   }
 }
-async function hashBlob(repoDir, oid, path) {
-  const hash = createHash3("sha256");
+async function hashContent(chunks) {
+  const hash = createHash4("sha256");
   let size = 0;
-  for await (const chunk of blobStream(repoDir, oid, path)) {
+  for await (const chunk of chunks) {
     hash.update(chunk);
     size += chunk.length;
   }
@@ -56216,7 +56580,7 @@ function readCredentials(accessKeyId, secretAccessKey) {
 }
 
 // src/adapters/s3/store.ts
-import { createHash as createHash9 } from "node:crypto";
+import { createHash as createHash10 } from "node:crypto";
 import { Readable as Readable10 } from "node:stream";
 
 // node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/constants.js
@@ -65866,10 +66230,10 @@ var Sha1Js = class _Sha1Js {
 };
 
 // node_modules/@aws-sdk/checksums/dist-es/submodules/sha/sha1/Sha1Node.js
-import { createHash as createHash8, createHmac as createHmac2 } from "node:crypto";
+import { createHash as createHash9, createHmac as createHmac2 } from "node:crypto";
 var hasNativeCrypto3 = (() => {
   try {
-    createHash8("sha1");
+    createHash9("sha1");
     return true;
   } catch {
     return false;
@@ -65909,7 +66273,7 @@ function buildNativeClass4() {
       this.finished = false;
     }
     createHash() {
-      return this.secret ? createHmac2("sha1", toBuffer2(this.secret)) : createHash8("sha1");
+      return this.secret ? createHmac2("sha1", toBuffer2(this.secret)) : createHash9("sha1");
     }
   };
 }
@@ -66842,10 +67206,10 @@ function createS3Store(config, options = {}) {
             await putSingle(key, head.bytes, options2);
             return;
           }
-          await putMultipart(key, Readable10.from(verified2(key, resume(head.bytes, source2), options2)), options2);
+          await putMultipart(key, Readable10.from(verified3(key, resume(head.bytes, source2), options2)), options2);
           return;
         }
-        await putMultipart(key, Readable10.from(verified2(key, resume(new Uint8Array(), source2), options2)), options2);
+        await putMultipart(key, Readable10.from(verified3(key, resume(new Uint8Array(), source2), options2)), options2);
       } catch (error2) {
         throw fail2(error2, "PutObject", key);
       }
@@ -66942,14 +67306,14 @@ function checkBytes(key, bytes, options) {
     throw new StoreError(`The body for ${key} has ${bytes.byteLength} bytes, not the ${options.size} expected; nothing was written.`, "other");
   }
   if (options.sha256 !== void 0) {
-    const actual = createHash9("sha256").update(bytes).digest("hex");
+    const actual = createHash10("sha256").update(bytes).digest("hex");
     if (actual !== options.sha256.toLowerCase()) {
       throw new StoreError(`The body for ${key} has SHA-256 ${actual}, not the ${options.sha256} expected; nothing was written.`, "other");
     }
   }
 }
-async function* verified2(key, chunks, options) {
-  const hash = createHash9("sha256");
+async function* verified3(key, chunks, options) {
+  const hash = createHash10("sha256");
   let size = 0;
   for await (const chunk of chunks) {
     hash.update(chunk);
@@ -67148,7 +67512,7 @@ function stableJson(v2) {
 function isPlainObject3(v2) {
   return typeof v2 === "object" && v2 !== null && !Array.isArray(v2);
 }
-function parseJson(s3, open2) {
+function parseJson(s3, open3) {
   let i6 = 0;
   const n4 = s3.length;
   while (i6 < n4) {
@@ -67156,7 +67520,7 @@ function parseJson(s3, open2) {
     if (c6 !== 32 && c6 !== 9 && c6 !== 10 && c6 !== 13) break;
     i6++;
   }
-  if (i6 >= n4 || open2 >= 0 && s3.charCodeAt(i6) !== open2) return INVALID;
+  if (i6 >= n4 || open3 >= 0 && s3.charCodeAt(i6) !== open3) return INVALID;
   try {
     return JSON.parse(s3);
   } catch {
@@ -69400,7 +69764,7 @@ function createAggregator(plan) {
 }
 
 // src/aggregate/files.ts
-import { createHash as createHash10 } from "node:crypto";
+import { createHash as createHash11 } from "node:crypto";
 var CSV_TYPE = "text/csv; charset=utf-8";
 var JSON_TYPE = "application/json";
 function csvCell(value) {
@@ -69461,7 +69825,7 @@ function aggregateFiles(result) {
       mediatype: "text/csv",
       encoding: "utf-8",
       bytes: Buffer.byteLength(t8.content, "utf8"),
-      hash: `sha256:${createHash10("sha256").update(t8.content, "utf8").digest("hex")}`,
+      hash: `sha256:${createHash11("sha256").update(t8.content, "utf8").digest("hex")}`,
       schema: { fields: t8.fields, primaryKey: t8.key }
     }))
   };
@@ -71189,7 +71553,7 @@ function scanInvalidUtf8(bytes) {
   return { first: Math.max(first, 0), count };
 }
 function findTooDeep(text, maxDepth) {
-  const open2 = [];
+  const open3 = [];
   const n4 = text.length;
   let i6 = 0;
   while (i6 < n4) {
@@ -71210,10 +71574,10 @@ function findTooDeep(text, maxDepth) {
       i6 = end < 0 ? n4 : end + 2;
     } else {
       if (c6 === 91 || c6 === 123) {
-        open2.push(c6);
-        if (open2.length > maxDepth) return i6;
-      } else if (c6 === 93 && open2.at(-1) === 91 || c6 === 125 && open2.at(-1) === 123) {
-        open2.pop();
+        open3.push(c6);
+        if (open3.length > maxDepth) return i6;
+      } else if (c6 === 93 && open3.at(-1) === 91 || c6 === 125 && open3.at(-1) === 123) {
+        open3.pop();
       }
       i6++;
     }
@@ -73107,7 +73471,7 @@ var ProblemSink = class {
 };
 
 // src/validate/table/table.ts
-import { createHash as createHash11 } from "node:crypto";
+import { createHash as createHash12 } from "node:crypto";
 
 // src/validate/table/csv.ts
 function dialectOf(d6) {
@@ -73668,7 +74032,7 @@ var TableRun = class {
       if (m4) {
         this.hashAlgo = m4[1] ?? "md5";
         this.hashExpected = m4[2].toLowerCase();
-        this.hash = createHash11(this.hashAlgo);
+        this.hash = createHash12(this.hashAlgo);
       } else {
         this.report("hash-count", `declared hash "${r6.hash}" is not "<algorithm>:<hex>" (md5, sha1, sha256 or sha512); fix resources/${task.index}/hash`, {
           pointer: pointerOf("resources", task.index, "hash")
@@ -74228,7 +74592,7 @@ async function aggregatePackage(source2, options = {}) {
 }
 
 // src/mirror/publish.ts
-import { createHash as createHash13, randomUUID as randomUUID2 } from "node:crypto";
+import { createHash as createHash14, randomUUID as randomUUID2 } from "node:crypto";
 
 // src/mirror/layout.ts
 var RESERVED_TOP = /* @__PURE__ */ new Set(["aggregates", "reports", "versions", "blobs", ".datastore"]);
@@ -74369,9 +74733,9 @@ function badgeSvg(report) {
 }
 
 // src/mirror/plan.ts
-import { createHash as createHash12 } from "node:crypto";
+import { createHash as createHash13 } from "node:crypto";
 function sha256Hex(data) {
-  return createHash12("sha256").update(data).digest("hex");
+  return createHash13("sha256").update(data).digest("hex");
 }
 function jsonObject(key, value, cacheControl) {
   const content = new TextEncoder().encode(JSON.stringify(value, null, 2) + "\n");
@@ -74569,7 +74933,7 @@ function hashingSource(source2, hashes) {
       return {
         size: handle.size,
         async *stream() {
-          const hash = createHash13("sha256");
+          const hash = createHash14("sha256");
           let size = 0;
           for await (const chunk of handle.stream()) {
             hash.update(chunk);
@@ -74862,7 +75226,7 @@ async function runAction(env2 = process.env) {
   }
   const { publish, reason } = decide(inputs, ctx);
   info(`os-datastore: ${publish ? "validate and publish" : "validate"} ${inputs.path} (${reason})`);
-  const dir = join9(ctx.workspace, inputs.path);
+  const dir = join10(ctx.workspace, inputs.path);
   const snapshot = { ...await group("Read the dataset", () => snapshotOf(dir, inputs)), github: { owner: ctx.owner, repo: ctx.repo } };
   let report;
   let published = null;
@@ -74883,18 +75247,18 @@ async function runAction(env2 = process.env) {
     const result = await group("Validate", () => aggregatePackage(snapshot.source, { strict: inputs.strict, repositoryOwner: ctx.owner }));
     report = result.validation.report;
     if (inputs.aggregates && result.aggregates && report.valid) {
-      const out = join9(ctx.runnerTemp, "os-datastore", "aggregates");
+      const out = join10(ctx.runnerTemp, "os-datastore", "aggregates");
       await mkdir2(out, { recursive: true });
       for (const f6 of aggregateFiles(result.aggregates)) {
-        const path = join9(out, f6.path.replace(/^aggregates\//, ""));
-        await mkdir2(join9(path, ".."), { recursive: true });
+        const path = join10(out, f6.path.replace(/^aggregates\//, ""));
+        await mkdir2(join10(path, ".."), { recursive: true });
         await writeFile3(path, f6.content);
       }
       info(`aggregates written to ${out}`);
     }
   }
-  const reportPath = join9(ctx.runnerTemp, "os-datastore", "report.json");
-  await mkdir2(join9(reportPath, ".."), { recursive: true });
+  const reportPath = join10(ctx.runnerTemp, "os-datastore", "report.json");
+  await mkdir2(join10(reportPath, ".."), { recursive: true });
   if (report) await writeFile3(reportPath, JSON.stringify(report, null, 2) + "\n");
   const valid = report ? report.valid : true;
   setOutput("valid", String(valid));

@@ -1,7 +1,9 @@
 /**
  * A dataset read from a git repository at a commit: its files listed from the commit's tree, and a
- * PackageSource that reads blobs from the object database (never the working tree), with Git LFS
- * pointers resolved to their verified content.
+ * PackageSource that reads the commit's blobs, with Git LFS pointers resolved to their verified
+ * content. A blob is read from the working tree when git says the file there is unchanged since
+ * the commit, verified byte for byte against the blob id as it streams (worktree.ts); otherwise
+ * from the object database, through one long-lived `git cat-file --batch` (cat-file.ts).
  */
 
 import { createHash } from 'node:crypto';
@@ -9,7 +11,9 @@ import { stat } from 'node:fs/promises';
 import { SourceUnavailableError } from '../fs/source.ts';
 import { isRemote, SourceError, unsafePathReason, type FileHandle, type PackageSource } from '../../package/source.ts';
 import { openRemote } from '../http/remote-file.ts';
-import { GitCommandError, readBlobs, runGit, streamBlob } from './exec.ts';
+import { BlobReadError, createBlobReader, type BlobReader } from './cat-file.ts';
+import { GitCommandError, readBlobs, runGit } from './exec.ts';
+import { createWorkTree } from './worktree.ts';
 import { createLfsReader, type LfsOptions } from './lfs.ts';
 import { parseLfsPointer, POINTER_MAX_BYTES, type LfsPointer } from './pointer.ts';
 import { parseGitHubRemote, parseRemoteUrl, type GitHubRepo } from './remote.ts';
@@ -46,6 +50,11 @@ export interface GitDataset {
   source: PackageSource;
   /** sha256 (hex) and size of a file's content: from the LFS pointer without reading for LFS files; otherwise hashed from the blob (cached in-process by git oid). */
   contentId(path: string): Promise<{ sha256: string; size: number }>;
+  /**
+   * Stop the git process that serves blob contents (reads in progress fail, later reads throw).
+   * Optional for callers: the process never keeps Node alive by itself.
+   */
+  close(): Promise<void>;
 }
 
 export interface GitDatasetOptions {
@@ -54,6 +63,11 @@ export interface GitDatasetOptions {
   lfs?: LfsOptions;
   /** GitHub Enterprise host names, besides github.com. */
   githubHosts?: string[];
+  /**
+   * Read files that are unchanged in the working tree from there (verified against their blob
+   * ids as they stream) rather than from git's objects; default true.
+   */
+  workingTree?: boolean;
 }
 
 const SYMLINK = '120000';
@@ -143,6 +157,17 @@ export async function openGitDataset(dir: string, options: GitDatasetOptions = {
     },
   });
 
+  const blobs = createBlobReader(repoDir);
+  let closed = false;
+  const tree = options.workingTree === false ? null : createWorkTree(repoDir, datasetPath, commit, short);
+  /**
+   * A blob's content: from the working tree when it holds the file unchanged (files are then read
+   * in parallel, without git), otherwise from git's batch process (one read after another).
+   */
+  const content = async function* (entry: Entry, name: string): AsyncGenerator<Uint8Array> {
+    const fromTree = closed || !tree ? null : await tree.open(name, entry.oid, entry.blobSize);
+    yield* fromTree ?? blobStream(blobs, entry.oid, name);
+  };
   const root = datasetPath === '' ? '.' : datasetPath;
   const directories = new Set<string>();
   for (const path of entries.keys()) {
@@ -184,7 +209,7 @@ export async function openGitDataset(dir: string, options: GitDatasetOptions = {
     if (isRemote(path)) return openRemote(path);
     const { entry, name } = lookup(path);
     if (entry.pointer) return lfs.open(name, entry.pointer);
-    return { size: entry.blobSize, stream: () => blobStream(repoDir, entry.oid, name) };
+    return { size: entry.blobSize, stream: () => content(entry, name) };
   };
 
   const source: PackageSource = {
@@ -217,12 +242,16 @@ export async function openGitDataset(dir: string, options: GitDatasetOptions = {
       if (entry.pointer) return { sha256: entry.pointer.oid, size: entry.pointer.size };
       let id = hashed.get(entry.oid);
       if (!id) {
-        id = hashBlob(repoDir, entry.oid, name);
+        id = hashContent(content(entry, name));
         if (hashed.size >= HASHED_MAX) hashed.delete(hashed.keys().next().value!);
         hashed.set(entry.oid, id);
         id.catch(() => hashed.delete(entry.oid));
       }
       return id;
+    },
+    close() {
+      closed = true;
+      return blobs.close();
     },
   };
 }
@@ -248,19 +277,19 @@ async function findRemoteUrl(repoDir: string): Promise<string | null> {
   return got.exitCode === 0 && url !== '' ? url : null;
 }
 
-async function* blobStream(repoDir: string, oid: string, path: string): AsyncGenerator<Uint8Array> {
+async function* blobStream(blobs: BlobReader, oid: string, path: string): AsyncGenerator<Uint8Array> {
   try {
-    yield* streamBlob(repoDir, oid);
+    yield* blobs.read(oid);
   } catch (e) {
-    if (e instanceof GitCommandError) throw new SourceError('source-error', `"${path}" could not be read from git (${gitMessage(e)}); check the repository (git fsck)`);
+    if (e instanceof GitCommandError || e instanceof BlobReadError) throw new SourceError('source-error', `"${path}" could not be read from git (${gitMessage(e)}); check the repository (git fsck)`);
     throw e;
   }
 }
 
-async function hashBlob(repoDir: string, oid: string, path: string): Promise<{ sha256: string; size: number }> {
+async function hashContent(chunks: AsyncIterable<Uint8Array>): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
-  for await (const chunk of blobStream(repoDir, oid, path)) {
+  for await (const chunk of chunks) {
     hash.update(chunk);
     size += chunk.length;
   }
