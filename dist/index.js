@@ -67340,11 +67340,19 @@ async function readUpTo(source2, limit) {
   return { bytes: Buffer.concat(chunks, size), done: false };
 }
 async function* resume(first, rest) {
-  if (first.byteLength > 0) yield first;
-  for (; ; ) {
-    const next = await rest.next();
-    if (next.done === true) return;
-    yield next.value;
+  let finished = false;
+  try {
+    if (first.byteLength > 0) yield first;
+    for (; ; ) {
+      const next = await rest.next();
+      if (next.done === true) {
+        finished = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    if (!finished) await rest.return?.();
   }
 }
 async function eachLimit(items, limit, fn) {

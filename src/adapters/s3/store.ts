@@ -354,11 +354,20 @@ async function readUpTo(source: AsyncIterator<Uint8Array>, limit: number): Promi
 }
 
 async function* resume(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
-  if (first.byteLength > 0) yield first;
-  for (;;) {
-    const next = await rest.next();
-    if (next.done === true) return;
-    yield next.value;
+  let finished = false;
+  try {
+    if (first.byteLength > 0) yield first;
+    for (;;) {
+      const next = await rest.next();
+      if (next.done === true) {
+        finished = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    // Stopped early (a failed upload): let the source release what it holds (a git read, a file).
+    if (!finished) await rest.return?.();
   }
 }
 
