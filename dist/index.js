@@ -74740,6 +74740,18 @@ function badgeSvg(report) {
 `;
 }
 
+// src/mirror/stored.ts
+async function readStoredJson(store, key) {
+  const bytes = await store.get(key);
+  if (!bytes) return null;
+  try {
+    const value = JSON.parse(Buffer.from(bytes).toString("utf8"));
+    return value && typeof value === "object" && value.version === 1 ? value : null;
+  } catch {
+    return null;
+  }
+}
+
 // src/mirror/plan.ts
 import { createHash as createHash13 } from "node:crypto";
 function sha256Hex(data) {
@@ -74879,18 +74891,8 @@ async function publishDataset(snapshot, store, options = {}) {
   });
   return result("published", owner, layout, plan.manifest.key, stats);
 }
-async function readJson(store, key) {
-  const bytes = await store.get(key);
-  if (!bytes) return null;
-  try {
-    const value = JSON.parse(Buffer.from(bytes).toString("utf8"));
-    return value && typeof value === "object" && value.version === 1 ? value : null;
-  } catch {
-    return null;
-  }
-}
 async function readStored(store, layout, commit) {
-  const [state2, pending] = await Promise.all([readJson(store, layout.state), readJson(store, layout.pending)]);
+  const [state2, pending] = await Promise.all([readStoredJson(store, layout.state), readStoredJson(store, layout.pending)]);
   const previous = state2 && typeof state2.commit === "string" && state2.files && state2.generated ? state2 : null;
   const dirty = pending && pending.run !== previous?.run && Array.isArray(pending.touched) ? pending.touched.filter((k6) => typeof k6 === "string" && k6.startsWith(layout.root)) : [];
   return { previous, dirty, unchanged: commit !== void 0 && previous?.commit === commit && dirty.length === 0 };

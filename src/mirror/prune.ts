@@ -6,6 +6,7 @@
 
 import type { DatasetLayout } from './layout.ts';
 import type { ObjectStore } from './object-store.ts';
+import { readStoredJson } from './stored.ts';
 import type { DatasetState, VersionManifest } from './plan.ts';
 
 export interface PruneResult {
@@ -15,22 +16,12 @@ export interface PruneResult {
   dryRun: boolean;
 }
 
-async function readJson<T>(store: ObjectStore, key: string): Promise<T | null> {
-  const bytes = await store.get(key);
-  if (!bytes) return null;
-  try {
-    return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
-  } catch {
-    return null;
-  }
-}
-
 export async function pruneDataset(store: ObjectStore, layout: DatasetLayout, options: { keep: number; dryRun?: boolean }): Promise<PruneResult> {
   if (!Number.isInteger(options.keep) || options.keep < 1) throw new Error('keep must be a whole number of 1 or more');
-  const state = await readJson<DatasetState>(store, layout.state);
+  const state = await readStoredJson<DatasetState>(store, layout.state);
   const manifests: Array<{ key: string; manifest: VersionManifest }> = [];
   for await (const o of store.list(`${layout.root}versions/`)) {
-    const manifest = await readJson<VersionManifest>(store, o.key);
+    const manifest = await readStoredJson<VersionManifest>(store, o.key);
     if (manifest) manifests.push({ key: o.key, manifest });
   }
   manifests.sort((a, b) => (a.manifest.publishedAt < b.manifest.publishedAt ? 1 : a.manifest.publishedAt > b.manifest.publishedAt ? -1 : 0));

@@ -14,6 +14,7 @@ import { applyMirror, type ApplyProgress, type ApplyStats } from './apply.ts';
 import { badgeSvg } from './badge.ts';
 import { CACHE_IMMUTABLE, CACHE_LATEST, DatasetLayout, isKeySegment, RESERVED_TOP } from './layout.ts';
 import type { ObjectStore } from './object-store.ts';
+import { readStoredJson } from './stored.ts';
 import { jsonObject, planMirror, sha256Hex, type DatasetState, type FileEntry, type GeneratedObject, type PendingPublish } from './plan.ts';
 
 /** What publishing needs from a dataset source (the git adapter's GitDataset provides it). */
@@ -143,18 +144,6 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
   return result('published', owner, layout, plan.manifest.key, stats);
 }
 
-/** A small JSON object of ours, or null when absent or damaged (then treated as none: the next publish rewrites everything). */
-async function readJson<T extends { version?: unknown }>(store: ObjectStore, key: string): Promise<T | null> {
-  const bytes = await store.get(key);
-  if (!bytes) return null;
-  try {
-    const value = JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
-    return value && typeof value === 'object' && value.version === 1 ? value : null;
-  } catch {
-    return null;
-  }
-}
-
 interface Stored {
   previous: DatasetState | null;
   dirty: string[];
@@ -163,7 +152,7 @@ interface Stored {
 
 /** The stored state of a dataset and the keys an interrupted run may have left changed. */
 async function readStored(store: ObjectStore, layout: DatasetLayout, commit?: string): Promise<Stored> {
-  const [state, pending] = await Promise.all([readJson<DatasetState>(store, layout.state), readJson<PendingPublish>(store, layout.pending)]);
+  const [state, pending] = await Promise.all([readStoredJson<DatasetState>(store, layout.state), readStoredJson<PendingPublish>(store, layout.pending)]);
   const previous = state && typeof state.commit === 'string' && state.files && state.generated ? state : null;
   const dirty =
     pending && pending.run !== previous?.run && Array.isArray(pending.touched)
