@@ -1,21 +1,12 @@
 /** `os-datastore validate --aggregates OUT_DIR`, as users run it: a child process. */
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../support/cli.ts';
 import { testdir } from '../support/tmp.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/os-datastore.js', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[]) => runCli(args);
 
 const read = (dir: string, name: string): Promise<string> => readFile(join(dir, name), 'utf8');
 

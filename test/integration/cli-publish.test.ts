@@ -1,23 +1,15 @@
 /** publish, prune and bucket init as users run them: the CLI in a child process, storage from the environment. */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
 import { gitdir } from '../support/git.ts';
 import { startS3 } from '../support/s3.ts';
 import { testdir } from '../support/tmp.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/os-datastore.js', import.meta.url));
-
-function cli(args: string[], env: Record<string, string>, cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OS_STORAGE') && !k.startsWith('OS_ACCESS') && !k.startsWith('OS_SECRET')));
-    execFile(process.execPath, [BIN, ...args], { cwd, env: { ...clean, NO_COLOR: '1', ...env }, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+/** The environment without the developer's storage settings: each test gives its own. */
+const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OS_STORAGE') && !k.startsWith('OS_ACCESS') && !k.startsWith('OS_SECRET')));
+const cli = (args: string[], env: Record<string, string>, cwd?: string) => runCli(args, { env, base: clean, ...(cwd ? { cwd } : {}) });
 
 const dataset = () =>
   gitdir({
