@@ -35,6 +35,11 @@ export interface StorageConfig {
    * `https://{bucket}.s3.{region}.amazonaws.com`.
    */
   publicBaseUrl?: string;
+  /**
+   * Bodies up to this many bytes go in one PutObject; larger ones in a multipart upload.
+   * Default: the store's part size (8 MiB). Between 5 MiB and 5 GiB (S3's single-PUT limit).
+   */
+  multipartThreshold?: number;
 }
 
 /** An invalid storage setting: one sentence naming the variable and the allowed values. */
@@ -58,6 +63,7 @@ const ENV = {
   pathStyle: 'OS_STORAGE_PATH_STYLE',
   checksums: 'OS_STORAGE_CHECKSUMS',
   publicUrl: 'OS_STORAGE_PUBLIC_URL',
+  multipartThreshold: 'OS_STORAGE_MULTIPART_THRESHOLD',
 } as const;
 
 const CHECKSUM_MODES: readonly ChecksumMode[] = ['WHEN_REQUIRED', 'WHEN_SUPPORTED'];
@@ -68,7 +74,8 @@ const REGION = /^[a-z0-9][a-z0-9-]*$/;
 /**
  * The storage config from the environment (`OS_STORAGE_BUCKET_NAME`, `OS_ACCESS_KEY_ID`,
  * `OS_SECRET_ACCESS_KEY`, `OS_STORAGE_ENDPOINT`, `OS_STORAGE_REGION`, `OS_STORAGE_PREFIX`,
- * `OS_STORAGE_PATH_STYLE`, `OS_STORAGE_CHECKSUMS`, `OS_STORAGE_PUBLIC_URL`) with `overrides`
+ * `OS_STORAGE_PATH_STYLE`, `OS_STORAGE_CHECKSUMS`, `OS_STORAGE_PUBLIC_URL`,
+ * `OS_STORAGE_MULTIPART_THRESHOLD`) with `overrides`
  * winning. Empty strings count as unset (Actions passes unset inputs as ''). Returns null when no
  * bucket is configured: the caller then uses the embedded store. Throws ConfigError on any
  * invalid value.
@@ -129,6 +136,15 @@ export function storageConfig(
       ? undefined
       : parseUrl(publicRaw, label('publicBaseUrl', ENV.publicUrl), 'an http(s) URL like "https://data.example.org"');
 
+  const thresholdGiven = given('multipartThreshold');
+  const thresholdRaw = read(ENV.multipartThreshold);
+  const multipartThreshold =
+    thresholdGiven !== undefined
+      ? checkThreshold(thresholdGiven, label('multipartThreshold', ENV.multipartThreshold), String(thresholdGiven))
+      : thresholdRaw === undefined
+        ? undefined
+        : checkThreshold(parseSize(thresholdRaw), ENV.multipartThreshold, thresholdRaw);
+
   return {
     bucket,
     ...(endpoint !== undefined && { endpoint }),
@@ -138,7 +154,28 @@ export function storageConfig(
     checksums,
     ...(credentials !== undefined && { credentials }),
     ...(publicBaseUrl !== undefined && { publicBaseUrl }),
+    ...(multipartThreshold !== undefined && { multipartThreshold }),
   };
+}
+
+const MIB = 1024 * 1024;
+/** S3's smallest part and largest single PutObject. */
+export const MIN_MULTIPART_THRESHOLD = 5 * MIB;
+export const MAX_SINGLE_PUT = 5 * 1024 * MIB;
+const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: MIB, gib: 1024 * MIB };
+
+/** '67108864', '64MiB', '64 MB', '1GiB' → bytes; NaN when it is none of those. */
+function parseSize(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value);
+  const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
+  return m && unit !== undefined ? Math.round(Number(m[1]) * unit) : NaN;
+}
+
+function checkThreshold(bytes: number, name: string, raw: string): number {
+  if (!Number.isSafeInteger(bytes) || bytes < MIN_MULTIPART_THRESHOLD || bytes > MAX_SINGLE_PUT) {
+    throw new ConfigError(`${name} must be a size from 5MiB to 5GiB, in bytes or like "64MiB" (got ${JSON.stringify(raw)}).`);
+  }
+  return bytes;
 }
 
 function parseBucket(value: string, name: string): string {

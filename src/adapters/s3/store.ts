@@ -26,7 +26,12 @@ import type { StorageConfig } from './config.ts';
 export interface S3StoreOptions {
   /** A client to use (not destroyed by the store); default: one built by createS3Client(config). */
   client?: S3Client;
-  /** Multipart part size in bytes (min 5 MiB); bodies up to this size go in one PutObject. Default 8 MiB. */
+  /**
+   * Multipart part size in bytes (min 5 MiB). Default 8 MiB. Bodies up to this size are read
+   * into memory and sent in one PutObject (which the SDK can retry); bodies up to
+   * `config.multipartThreshold` (default: the part size) are streamed in one PutObject; larger
+   * ones go in a multipart upload.
+   */
   partSize?: number;
   /** Parts uploaded concurrently by one multipart upload (bounds memory: queueSize × partSize). Default 4. */
   queueSize?: number;
@@ -84,6 +89,7 @@ export function createS3Store(config: StorageConfig, options: S3StoreOptions = {
   const partSize = options.partSize ?? 8 * MIB;
   const queueSize = options.queueSize ?? 4;
   const deleteConcurrency = options.deleteConcurrency ?? 8;
+  const threshold = Math.max(config.multipartThreshold ?? partSize, partSize);
   if (partSize < 5 * MIB) throw new RangeError(`partSize must be at least 5 MiB (S3's minimum part size), got ${partSize}.`);
   if (queueSize < 1) throw new RangeError(`queueSize must be at least 1, got ${queueSize}.`);
 
@@ -113,13 +119,14 @@ export function createS3Store(config: StorageConfig, options: S3StoreOptions = {
     return !(response.Contents ?? []).some((object) => object.Key === full(key));
   }
 
-  async function putSingle(key: string, bytes: Uint8Array, options: PutOptions): Promise<void> {
+  /** One PutObject: bytes, or a stream of exactly `options.size` bytes. */
+  async function putSingle(key: string, body: Uint8Array | Readable, options: PutOptions): Promise<void> {
     await client.send(
       new PutObjectCommand({
         Bucket,
         Key: full(key),
-        Body: bytes,
-        ContentLength: bytes.byteLength,
+        Body: body,
+        ContentLength: body instanceof Readable ? options.size : body.byteLength,
         ContentType: options.contentType,
         ...(options.cacheControl !== undefined && { CacheControl: options.cacheControl }),
         ...metadataOf(options),
@@ -186,7 +193,7 @@ export function createS3Store(config: StorageConfig, options: S3StoreOptions = {
         if (typeof body !== 'function') {
           const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
           checkBytes(key, bytes, options);
-          if (bytes.byteLength <= partSize) await putSingle(key, bytes, options);
+          if (bytes.byteLength <= threshold) await putSingle(key, bytes, options);
           else await putMultipart(key, bytes, options);
           return;
         }
@@ -202,7 +209,10 @@ export function createS3Store(config: StorageConfig, options: S3StoreOptions = {
           await putMultipart(key, Readable.from(verified(key, resume(head.bytes, source), options)), options);
           return;
         }
-        await putMultipart(key, Readable.from(verified(key, resume(new Uint8Array(), source), options)), options);
+        const stream = Readable.from(verified(key, resume(new Uint8Array(), source), options));
+        // A known size up to the threshold streams in one PutObject (Content-Length from the size).
+        if (options.size !== undefined && options.size <= threshold) await putSingle(key, stream, options);
+        else await putMultipart(key, stream, options);
       } catch (error) {
         throw fail(error, 'PutObject', key);
       }
@@ -322,14 +332,20 @@ function checkBytes(key: string, bytes: Uint8Array, options: PutOptions): void {
   }
 }
 
-/** Pass the chunks through, then fail (before the last part is sent) if size or SHA-256 differ. */
+/**
+ * Pass the chunks through, holding the last one back until size and SHA-256 are checked: on a
+ * mismatch the stream fails before its last byte is sent, so the store never completes the
+ * object (a PutObject ends short of its Content-Length; a multipart upload is aborted).
+ */
 async function* verified(key: string, chunks: AsyncIterable<Uint8Array>, options: PutOptions): AsyncGenerator<Uint8Array> {
   const hash = createHash('sha256');
   let size = 0;
+  let held: Uint8Array | null = null;
   for await (const chunk of chunks) {
     hash.update(chunk);
     size += chunk.byteLength;
-    yield chunk;
+    if (held !== null) yield held;
+    held = chunk;
   }
   if (options.size !== undefined && size !== options.size) {
     throw new StoreError(`The body for ${key} has ${size} bytes, not the ${options.size} expected; the upload was aborted.`, 'other');
@@ -338,6 +354,7 @@ async function* verified(key: string, chunks: AsyncIterable<Uint8Array>, options
   if (options.sha256 !== undefined && actual !== options.sha256.toLowerCase()) {
     throw new StoreError(`The body for ${key} has SHA-256 ${actual}, not the ${options.sha256} expected; the upload was aborted.`, 'other');
   }
+  if (held !== null) yield held;
 }
 
 /** Read chunks until more than `limit` bytes or the end: `done` tells which. */

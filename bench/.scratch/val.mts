@@ -1,0 +1,10 @@
+import { aggregatePackage } from '/work/main/src/aggregate/index.ts';
+import { openGitDataset } from '/work/main/src/adapters/git/dataset.ts';
+const dir = process.argv[2]!;
+const mode = process.argv[3] ?? 'agg';
+const t0 = performance.now();
+const snap = await openGitDataset(dir, { commit: 'bench-v1' });
+const t1 = performance.now();
+const r = await aggregatePackage(snap.source, {});
+const t2 = performance.now();
+console.log(mode, 'open', (t1-t0).toFixed(0), 'validate+agg', (t2-t1).toFixed(0), r.validation.report.valid, r.validation.report.stats.rows);
