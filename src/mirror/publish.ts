@@ -123,11 +123,12 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
 
   // Content that an older version stored may be in the bucket already (a revert): one HEAD per
   // new content, only when there is a previous version (a first publish has nothing to find).
+  // A blob counts only at its full size (a store that is not atomic may hold a cut-off upload).
   const existing = new Set<string>();
   if (previous) {
     const known = new Set(Object.values(previous.files).map((f) => f.sha256));
-    const candidates = [...new Set(files.map((f) => f.sha256))].filter((h) => !known.has(h));
-    for (const h of candidates) if (await store.head(layout.blob(h))) existing.add(h);
+    const candidates = new Map(files.filter((f) => !known.has(f.sha256)).map((f) => [f.sha256, f.size]));
+    for (const [h, size] of candidates) if ((await store.head(layout.blob(h)))?.size === size) existing.add(h);
   }
 
   const plan = planMirror({ layout, previous, commit: snapshot.commit, publishedAt, files, generated, report: reportObject, existingBlobs: existing, run: randomUUID(), dirty });

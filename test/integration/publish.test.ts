@@ -169,6 +169,30 @@ describe('publish', () => {
     expect(objects.get(L.blob(sha('note\nfirst\n')))?.toString()).toBe('note\nfirst\n');
   });
 
+  it('a revert reuses the blob an older version stored, unless what is stored under its key is cut short', async () => {
+    const s3 = await startS3();
+    const dir = await repo();
+    const first = 'note\nfirst\n';
+    await publish(dir, s3);
+    await commitFiles(dir, { 'data/notes.csv': 'note\nsecond\n' });
+    await publish(dir, s3);
+    // Back to the first content: its blob is stored, so nothing is uploaded.
+    await commitFiles(dir, { 'data/notes.csv': first });
+    const reverted = await publish(dir, s3);
+    expect(reverted.stats.uploaded).toBe(0);
+    expect((await s3.objects()).get(L.latest('data/notes.csv'))?.toString()).toBe(first);
+
+    // A blob cut off by a store that is not atomic (seeded straight into s3rver's folder): uploaded again.
+    const third = 'note\nthird one\n';
+    await s3.seed({ [L.blob(sha(third))]: third.slice(0, 5) });
+    await commitFiles(dir, { 'data/notes.csv': third });
+    const r = await publish(dir, s3);
+    expect(r.stats.uploaded).toBe(1);
+    const objects = await s3.objects();
+    expect(objects.get(L.blob(sha(third)))?.toString()).toBe(third);
+    expect(objects.get(L.latest('data/notes.csv'))?.toString()).toBe(third);
+  });
+
   it('an invalid package writes nothing', async () => {
     const s3 = await startS3();
     const r = await publish(await repo({ 'data/spending.csv': 'id,date,amount,title,fn\nx,2020-01-01,1,a,F\n' }), s3);

@@ -162,7 +162,7 @@ describe('createS3Store against s3rver', () => {
     async (checksums) => {
       const s3 = await startS3();
       const proxy = await startCountingProxy(s3.endpoint);
-      const store = s3.storeVia(proxy.endpoint, { partSize: 5 * MIB, queueSize: 2, config: { checksums } });
+      const store = s3.storeVia(proxy.endpoint, { partSize: 5 * MIB, queueSize: 2, config: { checksums, multipartThreshold: 5 * MIB } });
       const { bytes, stream } = bigBody(12 * MIB + 12_345);
 
       await store.put('big/data.bin', stream, { contentType: 'application/octet-stream', sha256: sha256(bytes), size: bytes.length });
@@ -213,6 +213,36 @@ describe('createS3Store against s3rver', () => {
     expect(text(await s3.store.get('streamed.csv'))).toBe(body);
   });
 
+  it('streams a body above the part size and up to the multipart threshold in one PutObject, checksum and length in the headers', async () => {
+    const s3 = await startS3();
+    const proxy = await startCountingProxy(s3.endpoint);
+    const store = s3.storeVia(proxy.endpoint, { partSize: 5 * MIB, config: { multipartThreshold: 16 * MIB } });
+    const { bytes, stream } = bigBody(12 * MIB + 7);
+
+    await store.put('big/one.bin', stream, { contentType: 'application/octet-stream', sha256: sha256(bytes), size: bytes.length });
+
+    expect(Buffer.from((await s3.store.get('big/one.bin')) ?? []).equals(bytes)).toBe(true);
+    expect(proxy.counts().byOperation).toEqual({ PutObject: 1 });
+    const put = proxy.requests.find((r) => r.operation === 'PutObject');
+    expect(put?.headers['content-length']).toBe(String(bytes.length));
+    expect(put?.headers['x-amz-checksum-sha256']).toBe(createHash('sha256').update(bytes).digest('base64'));
+
+    // Above the threshold: multipart.
+    const above = bigBody(17 * MIB);
+    await store.put('big/parts.bin', above.stream, { contentType: 'application/octet-stream', sha256: sha256(above.bytes), size: above.bytes.length });
+    expect(proxy.count({ operation: 'CompleteMultipartUpload' })).toBe(1);
+    expect(Buffer.from((await s3.store.get('big/parts.bin')) ?? []).equals(above.bytes)).toBe(true);
+  });
+
+  it('a streamed single PutObject whose body is not the one announced fails before its last byte: nothing is stored', async () => {
+    const s3 = await startS3();
+    const store = s3.storeVia(s3.endpoint, { partSize: 5 * MIB, config: { multipartThreshold: 64 * MIB } });
+    const { bytes, stream } = bigBody(9 * MIB);
+    const error = await storeError(store.put('big/wrong.bin', stream, { contentType: 'application/octet-stream', sha256: sha256('other'), size: bytes.length }));
+    expect(error.message).toMatch(/^The body for big\/wrong\.bin has SHA-256 [0-9a-f]{64}, not the [0-9a-f]{64} expected; the upload was aborted\.$/);
+    expect([...(await s3.objects()).keys()]).toEqual([]);
+  });
+
   it('refuses a body whose SHA-256 or size differs from the one given, writing nothing', async () => {
     const s3 = await startS3();
     const wrong = sha256('something else');
@@ -229,7 +259,7 @@ describe('createS3Store against s3rver', () => {
   it('retries 500s, 503 SlowDowns and connection resets (SDK standard retry) and succeeds', async () => {
     const s3 = await startS3();
     const proxy = await startCountingProxy(s3.endpoint);
-    const store = s3.storeVia(proxy.endpoint, { partSize: 5 * MIB });
+    const store = s3.storeVia(proxy.endpoint, { partSize: 5 * MIB, config: { multipartThreshold: 5 * MIB } });
     proxy.inject({ match: 'PutObject', nth: [1], respond: 'InternalError' });
     proxy.inject({ match: 'PutObject', nth: [3], respond: 'SlowDown' });
     proxy.inject({ match: 'GetObject', nth: [1], respond: 'reset' });

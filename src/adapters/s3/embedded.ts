@@ -50,15 +50,63 @@ process.on('uncaughtException', (error) => {
   process.exit(1);
 });
 const S3rver = require(process.argv[1]);
-// s3rver copies an object whose metadata is replaced (CopyObject with REPLACE, how publish points
-// latest paths at blobs) without its .md5 file, then re-reads the whole copy to hash it again.
-// The content is the same, so is its MD5: copy the file along and replace only the metadata.
-const Store = require(require('node:path').join(require('node:path').dirname(process.argv[1]), 'stores', 'filesystem.js'));
+// Two changes to s3rver's filesystem store, both about object files:
+// - a PUT writes a temporary file and renames it into place, so an object is whole or absent (s3rver
+//   writes in place: a killed upload left a truncated object under the key);
+// - CopyObject hard-links the object file (a server-side copy costs no bytes, as on S3; safe since
+//   nothing writes into an object file any more) and copies its MD5 along, metadata replaced or not
+//   (s3rver copied the bytes, then re-read them to hash them again when the metadata was replaced).
+const path = require('node:path');
+const fs = require('node:fs');
+const fsp = require('node:fs/promises');
+const crypto = require('node:crypto');
+const { Transform } = require('node:stream');
+const { pipeline } = require('node:stream/promises');
+const Store = require(path.join(path.dirname(process.argv[1]), 'stores', 'filesystem.js'));
+let temps = 0;
+const tempOf = (file) => file + '.' + process.pid + '.' + ++temps + '.tmp';
+Store.prototype.putObject = async function (object) {
+  const file = this.getResourcePath(object.bucket, object.key, 'object');
+  await fsp.mkdir(path.dirname(file), { recursive: true });
+  const temp = tempOf(file);
+  const md5 = crypto.createHash('md5');
+  let size = 0;
+  try {
+    if (Buffer.isBuffer(object.content)) {
+      md5.update(object.content);
+      size = object.content.length;
+      await fsp.writeFile(temp, object.content);
+    } else {
+      const count = new Transform({ transform(chunk, encoding, done) { md5.update(chunk); size += chunk.length; done(null, chunk); } });
+      await pipeline(object.content, count, fs.createWriteStream(temp));
+    }
+    await fsp.rename(temp, file);
+  } catch (error) {
+    await fsp.rm(temp, { force: true });
+    throw error;
+  }
+  const digest = md5.digest('hex');
+  await this.putMetadata(object.bucket, object.key, object.metadata, digest);
+  return { size, md5: digest };
+};
 const copyObject = Store.prototype.copyObject;
 Store.prototype.copyObject = async function (srcBucket, srcKey, destBucket, destKey, replacement) {
-  if (!replacement || (srcBucket === destBucket && srcKey === destKey)) return copyObject.apply(this, arguments);
-  await copyObject.call(this, srcBucket, srcKey, destBucket, destKey, null);
-  await this.putMetadata(destBucket, destKey, replacement);
+  const from = this.getResourcePath(srcBucket, srcKey, 'object');
+  const to = this.getResourcePath(destBucket, destKey, 'object');
+  if (from === to) return copyObject.apply(this, arguments);
+  await fsp.mkdir(path.dirname(to), { recursive: true });
+  const temp = tempOf(to);
+  await fsp.link(from, temp);
+  await fsp.rename(temp, to);
+  await fsp.rm(temp, { force: true }); // still there when both names were links to one file
+  const md5 = await fsp.readFile(from + '.md5', 'utf8').catch(() => undefined);
+  if (replacement) {
+    await this.putMetadata(destBucket, destKey, replacement, md5);
+  } else {
+    const metadata = await fsp.readFile(this.getResourcePath(srcBucket, srcKey, 'metadata.json'), 'utf8');
+    await this.putMetadata(destBucket, destKey, JSON.parse(metadata), md5);
+  }
+  if (md5 === undefined) await fsp.rm(to + '.md5', { force: true }); // getMetadata computes it
   return this.getMetadata(destBucket, destKey);
 };
 const { directory, port, bucket, cors } = JSON.parse(process.argv[2]);

@@ -121,6 +121,24 @@ export function createS3Store(config: StorageConfig, options: S3StoreOptions = {
 
   /** One PutObject: bytes, or a stream of exactly `options.size` bytes. */
   async function putSingle(key: string, body: Uint8Array | Readable, options: PutOptions): Promise<void> {
+    // A stream that fails midway (a wrong checksum, a failed read) must end the request: the SDK
+    // would otherwise wait for the rest of the body until the socket timeout.
+    const controller = new AbortController();
+    let bodyError: unknown;
+    if (body instanceof Readable) {
+      body.once('error', (error) => {
+        bodyError = error;
+        controller.abort();
+      });
+    }
+    try {
+      await sendPut(key, body, options, controller.signal);
+    } catch (error) {
+      throw bodyError ?? error;
+    }
+  }
+
+  async function sendPut(key: string, body: Uint8Array | Readable, options: PutOptions, abortSignal: AbortSignal): Promise<void> {
     await client.send(
       new PutObjectCommand({
         Bucket,
@@ -134,6 +152,7 @@ export function createS3Store(config: StorageConfig, options: S3StoreOptions = {
         // (AWS and most compatibles; s3rver ignores the header).
         ...(options.sha256 !== undefined && { ChecksumSHA256: Buffer.from(options.sha256, 'hex').toString('base64') }),
       }),
+      { abortSignal },
     );
   }
 
