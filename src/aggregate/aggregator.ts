@@ -69,6 +69,34 @@ export interface Aggregator {
   observers(resource: ResourceDescriptor, index: number): RowObserver[] | undefined;
   /** The aggregates so far (call after the pass; calling it changes nothing). */
   result(): AggregateResult;
+  /** What this aggregator has summed, as plain data another thread can receive. */
+  state(): AggregatorState;
+  /**
+   * Add what another aggregator of the same plan summed (its state()). Merging the states of
+   * the resources in the order they would have been read gives the result of reading them here.
+   */
+  merge(state: AggregatorState): void;
+}
+
+/** A bucket as plain data: its sum as units × 10^-scale. */
+export interface BucketState {
+  units: bigint;
+  scale: number;
+  count: number;
+  title?: string;
+  lookup?: number;
+}
+
+/** An aggregator's sums as plain data (structured-clone safe: strings, numbers, bigints, arrays). */
+export interface AggregatorState {
+  total: BucketState;
+  skipped: number;
+  scale: number;
+  years: Array<[string, BucketState]>;
+  months: Array<[string, BucketState]>;
+  undated: BucketState;
+  dimensions: Array<{ buckets: Array<[string, BucketState]>; unassigned: BucketState }>;
+  titles: Array<Array<[string, string]>>;
 }
 
 class Bucket {
@@ -81,6 +109,19 @@ class Bucket {
   add(a: Amount): void {
     this.sum.add(a);
     this.count++;
+  }
+
+  state(): BucketState {
+    const { units, scale } = this.sum.units();
+    return { units, scale, count: this.count, ...(this.title !== undefined && { title: this.title }), ...(this.lookup !== undefined && { lookup: this.lookup }) };
+  }
+
+  /** Another bucket's sums; its title and lookup count only where this one has none (the first wins). */
+  merge(s: BucketState): void {
+    this.sum.addUnits(s.units, s.scale);
+    this.count += s.count;
+    this.title ??= s.title;
+    this.lookup ??= s.lookup;
   }
 }
 
@@ -283,6 +324,45 @@ export function createAggregator(plan: AggregatePlan): Aggregator {
         if (l.resource === resource.name) out.push(lookupObserver(i));
       });
       return out.length ? out : undefined;
+    },
+
+    state() {
+      const entries = (map: Map<string, Bucket>): Array<[string, BucketState]> => [...map].map(([k, b]) => [k, b.state()]);
+      return {
+        total: total.state(),
+        skipped,
+        scale,
+        years: entries(years),
+        months: entries(months),
+        undated: undated.state(),
+        dimensions: plan.dimensions.map((name) => {
+          const d = dims.get(name)!;
+          return { buckets: entries(d.buckets), unassigned: d.unassigned.state() };
+        }),
+        titles: titles.map((map) => [...map]),
+      };
+    },
+
+    merge(s) {
+      const into = (map: Map<string, Bucket>, entries: Array<[string, BucketState]>): void => {
+        for (const [k, b] of entries) bucketOf(map, k).merge(b);
+      };
+      total.merge(s.total);
+      skipped += s.skipped;
+      scale = Math.max(scale, s.scale);
+      into(years, s.years);
+      into(months, s.months);
+      undated.merge(s.undated);
+      plan.dimensions.forEach((name, i) => {
+        const d = dims.get(name)!;
+        const from = s.dimensions[i]!;
+        into(d.buckets, from.buckets);
+        d.unassigned.merge(from.unassigned);
+      });
+      s.titles.forEach((entries, i) => {
+        const map = titles[i]!;
+        for (const [id, title] of entries) if (!map.has(id)) map.set(id, title);
+      });
     },
 
     result() {

@@ -103,6 +103,17 @@ export class DecimalSum {
     this.scale = scale;
   }
 
+  /** The sum as units × 10^-scale (to send to another thread and add there with addUnits). */
+  units(): { units: bigint; scale: number } {
+    return { units: this.big + BigInt(this.small), scale: this.scale };
+  }
+
+  /** Add a sum given as units × 10^-scale (another DecimalSum's units()). */
+  addUnits(units: bigint, scale: number): void {
+    if (scale > this.scale) this.rescale(scale);
+    this.big += units * 10n ** BigInt(this.scale - scale);
+  }
+
   /** The sum as a plain decimal string with exactly `scale` fraction digits. */
   toString(): string {
     return unitsToDecimal(this.big + BigInt(this.small), this.scale);

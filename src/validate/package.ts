@@ -38,7 +38,40 @@ export interface ValidateOptions {
   allowRemote?: boolean;
   /** Row observers for a resource (e.g. aggregates), fed in the same pass; `descriptor` is the canonical (drift-normalized) one. */
   observers?: (resource: ResourceDescriptor, index: number, descriptor: PackageDescriptor) => RowObserver[] | undefined;
+  /** Where resources' rows are read (default: one at a time, in this thread). */
+  tables?: TableRunner;
 }
+
+/** One resource's table pass, as the package validation hands it to a TableRunner. */
+export interface TableJob {
+  resource: ResourceDescriptor;
+  index: number;
+  /** Key field lists other resources reference: collect them (TableTask.collect). */
+  collect: string[][];
+  foreignKeys: ForeignKeyCheck[];
+  parts: TablePart[];
+  /** The canonical descriptor and whether it is an OpenSpending package (runners elsewhere rebuild observers from it). */
+  descriptor: PackageDescriptor;
+  openspending: boolean;
+}
+
+/**
+ * Runs table passes. `run` may return before the job's problems (and its observers' results)
+ * are handed over: `settle` is then called once per job, after every job ran, in the order a
+ * sequential pass would have read the resources, so that results do not depend on timing.
+ */
+export interface TableRunner {
+  /** Jobs run at once (1: one after the other, as the default runner does). */
+  readonly concurrency: number;
+  run(job: TableJob, sink: ProblemSink, observers: RowObserver[] | undefined): Promise<{ outcome: TableOutcome; settle?: () => void }>;
+}
+
+const inThread: TableRunner = {
+  concurrency: 1,
+  async run(job, sink, observers) {
+    return { outcome: await validateTable(job.parts, { resource: job.resource, index: job.index, sink, collect: job.collect, foreignKeys: job.foreignKeys, observers }) };
+  },
+};
 
 export interface Validation {
   report: Report;
@@ -93,7 +126,7 @@ export async function validatePackageDetailed(source: PackageSource, options: Va
     const all = [...(options.observers?.(resource, index, descriptor) ?? []), ...(mapped?.(resource) ?? [])];
     return all.length ? all : undefined;
   };
-  const reports = options.descriptorOnly ? [] : await validateResources(source, resources, sink, options, observers);
+  const reports = options.descriptorOnly ? [] : await validateResources(source, resources, sink, options, observers, { descriptor, openspending: profile.openspending });
   return finish(profile.kind, reports, descriptor, profile);
 }
 
@@ -121,6 +154,7 @@ async function validateResources(
   sink: ProblemSink,
   options: ValidateOptions,
   observersFor: (resource: ResourceDescriptor, index: number) => RowObserver[] | undefined,
+  pkg: { descriptor: PackageDescriptor; openspending: boolean },
 ): Promise<ResourceReport[]> {
   const plans: ResourcePlan[] = [];
   const byName = new Map<string, ResourcePlan>();
@@ -156,17 +190,50 @@ async function validateResources(
     return out?.keys.get(fields.join(',')) ?? null;
   };
 
-  for (const plan of topologicalOrder(plans, byName)) {
-    const { resource, index } = plan;
-    const checks: ForeignKeyCheck[] = plan.foreignKeys.map((fk) => ({
-      fields: fk.fields,
-      reference: fk.reference,
-      keys: fk.reference.resource === '' || fk.reference.resource === resource.name ? null : keysOf(fk.reference.resource, fk.reference.fields),
-    }));
-    const task: TableTask = { resource, index, sink, collect: plan.collect, foreignKeys: checks, observers: observersFor(resource, index) };
-    tasks.set(plan, task);
-    outcomes.set(plan, await validateOneResource(source, task, sink, options));
+  // Resources run in topological order, several at once when the runner can: a resource waits
+  // for the earlier ones whose keys it checks (a later one, in a cycle, is checked after the pass).
+  const runner = options.tables ?? inThread;
+  const order = topologicalOrder(plans, byName);
+  const position = new Map(order.map((p, i) => [p, i]));
+  const finished = new Map<ResourcePlan, Promise<void>>();
+  const settles = new Map<ResourcePlan, () => void>();
+  const slots = limiter(runner.concurrency);
+  for (const plan of order) {
+    const earlier = plan.foreignKeys
+      .map((fk) => byName.get(fk.reference.resource))
+      .filter((t): t is ResourcePlan => t !== undefined && t !== plan && position.get(t)! < position.get(plan)!);
+    const run = async (): Promise<void> => {
+      await Promise.all(earlier.map((t) => finished.get(t)));
+      const { resource, index } = plan;
+      const checks: ForeignKeyCheck[] = plan.foreignKeys.map((fk) => ({
+        fields: fk.fields,
+        reference: fk.reference,
+        keys: fk.reference.resource === '' || fk.reference.resource === resource.name ? null : keysOf(fk.reference.resource, fk.reference.fields),
+      }));
+      const task: TableTask = { resource, index, sink, collect: plan.collect, foreignKeys: checks, observers: observersFor(resource, index) };
+      tasks.set(plan, task);
+      outcomes.set(
+        plan,
+        await slots(() =>
+          validateOneResource(source, task, sink, options, async (parts) => {
+            const ran = await runner.run({ resource, index, collect: plan.collect, foreignKeys: checks, parts, ...pkg }, sink, task.observers);
+            if (ran.settle) settles.set(plan, ran.settle);
+            return ran.outcome;
+          }),
+        ),
+      );
+    };
+    if (runner.concurrency > 1) finished.set(plan, run());
+    else {
+      // One at a time, strictly in this order: in-thread observers see the resources in it.
+      await run();
+      finished.set(plan, Promise.resolve());
+    }
   }
+  // Every job is awaited (none left running) before the first failure, if any, is thrown.
+  const failures = (await Promise.allSettled(finished.values())).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failures.length > 0) throw failures[0]!.reason;
+  for (const plan of order) settles.get(plan)?.();
 
   // Foreign keys whose targets were read after them (cycles).
   for (const [plan, out] of outcomes) {
@@ -214,7 +281,30 @@ function topologicalOrder(plans: ResourcePlan[], byName: Map<string, ResourcePla
   return order;
 }
 
-async function validateOneResource(source: PackageSource, task: TableTask, sink: ProblemSink, options: ValidateOptions): Promise<TableOutcome | null> {
+/** Run `fn`s with at most `n` at a time, in the order they were asked for. */
+function limiter(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async (fn) => {
+    if (active >= n) await new Promise<void>((go) => waiting.push(go));
+    else active++;
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
+async function validateOneResource(
+  source: PackageSource,
+  task: TableTask,
+  sink: ProblemSink,
+  options: ValidateOptions,
+  runTable: (parts: TablePart[]) => Promise<TableOutcome>,
+): Promise<TableOutcome | null> {
   const { resource, index } = task;
   const at = (msg: string, code: Problem['code'], prop: string, severity: Problem['severity'] = 'error'): null => {
     sink.add(problem(code, msg, { resource: resource.name, pointer: pointerOf('resources', index, prop), severity }));
@@ -241,7 +331,7 @@ async function validateOneResource(source: PackageSource, task: TableTask, sink:
       return null;
     }
   }
-  return validateTable(parts, task);
+  return runTable(parts);
 }
 
 function buildReport(source: PackageSource, sink: ProblemSink, kind: PackageKind | null, resources: ResourceReport[], ms: number, locate: (p: Problem) => Problem): Report {

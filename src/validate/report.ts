@@ -29,6 +29,13 @@ export interface Report {
   resources: ResourceReport[];
 }
 
+/** A ProblemSink's content as plain data. */
+export interface SinkSnapshot {
+  errors: Problem[];
+  warnings: Problem[];
+  counts: Array<[string, { errors: number; warnings: number; truncated: boolean }]>;
+}
+
 /**
  * Collects problems, capping the listed ones per resource (and for the descriptor) while
  * counting them all.
@@ -72,6 +79,34 @@ export class ProblemSink {
       this.counted.set(resource, c);
     }
     return c;
+  }
+
+  /** What this sink holds, as plain data (to hand to another thread's sink with absorb). */
+  snapshot(): SinkSnapshot {
+    return { errors: [...this.errors], warnings: [...this.warnings], counts: [...this.counted].map(([key, c]) => [key, { ...c }]) };
+  }
+
+  /**
+   * Take in another sink's problems (its snapshot) as if they had been added here: the listed
+   * ones are listed (up to this sink's cap), the rest counted.
+   */
+  absorb(other: SinkSnapshot): void {
+    const listed = new Map<string, { errors: number; warnings: number }>();
+    for (const p of [...other.errors, ...other.warnings]) {
+      const key = p.resource ?? '';
+      const l = listed.get(key) ?? { errors: 0, warnings: 0 };
+      if (p.severity === 'error' || this.strict) l.errors++;
+      else l.warnings++;
+      listed.set(key, l);
+      this.add(p);
+    }
+    for (const [key, c] of other.counts) {
+      const mine = this.countsOf(key);
+      const l = listed.get(key) ?? { errors: 0, warnings: 0 };
+      mine.errors += c.errors - l.errors;
+      mine.warnings += c.warnings - l.warnings;
+      if (c.truncated) mine.truncated = true;
+    }
   }
 
   get errorCount(): number {
