@@ -19900,14 +19900,14 @@ var require_light = __commonJS({
           key(key = "") {
             var ref;
             return (ref = this.instances[key]) != null ? ref : (() => {
-              var limiter;
-              limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+              var limiter2;
+              limiter2 = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
                 id: `${this.id}-${key}`,
                 timeout: this.timeout,
                 connection: this.connection
               }));
-              this.Events.trigger("created", limiter, key);
-              return limiter;
+              this.Events.trigger("created", limiter2, key);
+              return limiter2;
             })();
           }
           async deleteKey(key = "") {
@@ -52151,8 +52151,8 @@ async function errorRequest(state2, octokit, error2, options) {
   throw error2;
 }
 async function wrapRequest(state2, octokit, request2, options) {
-  const limiter = new import_light.default();
-  limiter.on("failed", function(error2, info2) {
+  const limiter2 = new import_light.default();
+  limiter2.on("failed", function(error2, info2) {
     const maxRetries = ~~error2.request.request?.retries;
     const after = ~~error2.request.request?.retryAfter;
     options.request.retryCount = info2.retryCount + 1;
@@ -52160,7 +52160,7 @@ async function wrapRequest(state2, octokit, request2, options) {
       return after * state2.retryAfterBaseValue;
     }
   });
-  return limiter.schedule(
+  return limiter2.schedule(
     requestWithGraphqlErrorHandling.bind(null, state2, octokit, request2),
     options
   );
@@ -56487,7 +56487,8 @@ var ENV = {
   prefix: "OS_STORAGE_PREFIX",
   pathStyle: "OS_STORAGE_PATH_STYLE",
   checksums: "OS_STORAGE_CHECKSUMS",
-  publicUrl: "OS_STORAGE_PUBLIC_URL"
+  publicUrl: "OS_STORAGE_PUBLIC_URL",
+  multipartThreshold: "OS_STORAGE_MULTIPART_THRESHOLD"
 };
 var CHECKSUM_MODES = ["WHEN_REQUIRED", "WHEN_SUPPORTED"];
 var BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -56526,6 +56527,9 @@ function storageConfig(env2, overrides = {}) {
   const credentials = given("credentials") ?? readCredentials(read(ENV.accessKeyId), read(ENV.secretAccessKey));
   const publicRaw = given("publicBaseUrl") ?? read(ENV.publicUrl);
   const publicBaseUrl = publicRaw === void 0 ? void 0 : parseUrl2(publicRaw, label("publicBaseUrl", ENV.publicUrl), 'an http(s) URL like "https://data.example.org"');
+  const thresholdGiven = given("multipartThreshold");
+  const thresholdRaw = read(ENV.multipartThreshold);
+  const multipartThreshold = thresholdGiven !== void 0 ? checkThreshold(thresholdGiven, label("multipartThreshold", ENV.multipartThreshold), String(thresholdGiven)) : thresholdRaw === void 0 ? void 0 : checkThreshold(parseSize(thresholdRaw), ENV.multipartThreshold, thresholdRaw);
   return {
     bucket,
     ...endpoint2 !== void 0 && { endpoint: endpoint2 },
@@ -56534,8 +56538,24 @@ function storageConfig(env2, overrides = {}) {
     forcePathStyle,
     checksums,
     ...credentials !== void 0 && { credentials },
-    ...publicBaseUrl !== void 0 && { publicBaseUrl }
+    ...publicBaseUrl !== void 0 && { publicBaseUrl },
+    ...multipartThreshold !== void 0 && { multipartThreshold }
   };
+}
+var MIB = 1024 * 1024;
+var MIN_MULTIPART_THRESHOLD = 5 * MIB;
+var MAX_SINGLE_PUT = 5 * 1024 * MIB;
+var UNITS = { "": 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: MIB, gib: 1024 * MIB };
+function parseSize(value) {
+  const m4 = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value);
+  const unit = m4 ? UNITS[m4[2].toLowerCase()] : void 0;
+  return m4 && unit !== void 0 ? Math.round(Number(m4[1]) * unit) : NaN;
+}
+function checkThreshold(bytes, name, raw) {
+  if (!Number.isSafeInteger(bytes) || bytes < MIN_MULTIPART_THRESHOLD || bytes > MAX_SINGLE_PUT) {
+    throw new ConfigError(`${name} must be a size from 5MiB to 5GiB, in bytes or like "64MiB" (got ${JSON.stringify(raw)}).`);
+  }
+  return bytes;
 }
 function parseBucket(value, name) {
   if (!BUCKET_NAME.test(value)) {
@@ -67083,7 +67103,7 @@ var StoreError = class extends Error {
 };
 
 // src/adapters/s3/store.ts
-var MIB = 1024 * 1024;
+var MIB2 = 1024 * 1024;
 var DELETE_BATCH = 1e3;
 function createS3Client(config, options = {}) {
   return new S3Client({
@@ -67104,10 +67124,11 @@ function createS3Client(config, options = {}) {
 function createS3Store(config, options = {}) {
   const ownsClient = options.client === void 0;
   const client = options.client ?? createS3Client(config);
-  const partSize = options.partSize ?? 8 * MIB;
+  const partSize = options.partSize ?? 8 * MIB2;
   const queueSize = options.queueSize ?? 4;
   const deleteConcurrency = options.deleteConcurrency ?? 8;
-  if (partSize < 5 * MIB) throw new RangeError(`partSize must be at least 5 MiB (S3's minimum part size), got ${partSize}.`);
+  const threshold = Math.max(config.multipartThreshold ?? partSize, partSize);
+  if (partSize < 5 * MIB2) throw new RangeError(`partSize must be at least 5 MiB (S3's minimum part size), got ${partSize}.`);
   if (queueSize < 1) throw new RangeError(`queueSize must be at least 1, got ${queueSize}.`);
   const Bucket2 = config.bucket;
   const prefix = config.prefix === "" ? "" : `${config.prefix}/`;
@@ -67125,20 +67146,36 @@ function createS3Store(config, options = {}) {
     }
     return !(response.Contents ?? []).some((object) => object.Key === full(key));
   }
-  async function putSingle(key, bytes, options2) {
+  async function putSingle(key, body, options2) {
+    const controller = new AbortController();
+    let bodyError;
+    if (body instanceof Readable10) {
+      body.once("error", (error2) => {
+        bodyError = error2;
+        controller.abort();
+      });
+    }
+    try {
+      await sendPut(key, body, options2, controller.signal);
+    } catch (error2) {
+      throw bodyError ?? error2;
+    }
+  }
+  async function sendPut(key, body, options2, abortSignal) {
     await client.send(
       new PutObjectCommand({
         Bucket: Bucket2,
         Key: full(key),
-        Body: bytes,
-        ContentLength: bytes.byteLength,
+        Body: body,
+        ContentLength: body instanceof Readable10 ? options2.size : body.byteLength,
         ContentType: options2.contentType,
         ...options2.cacheControl !== void 0 && { CacheControl: options2.cacheControl },
         ...metadataOf(options2),
         // The store recomputes the SHA-256 of what it received and rejects the PUT on mismatch
         // (AWS and most compatibles; s3rver ignores the header).
         ...options2.sha256 !== void 0 && { ChecksumSHA256: Buffer.from(options2.sha256, "hex").toString("base64") }
-      })
+      }),
+      { abortSignal }
     );
   }
   async function putMultipart(key, body, options2) {
@@ -67194,7 +67231,7 @@ function createS3Store(config, options = {}) {
         if (typeof body !== "function") {
           const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body;
           checkBytes(key, bytes, options2);
-          if (bytes.byteLength <= partSize) await putSingle(key, bytes, options2);
+          if (bytes.byteLength <= threshold) await putSingle(key, bytes, options2);
           else await putMultipart(key, bytes, options2);
           return;
         }
@@ -67209,7 +67246,9 @@ function createS3Store(config, options = {}) {
           await putMultipart(key, Readable10.from(verified3(key, resume(head.bytes, source2), options2)), options2);
           return;
         }
-        await putMultipart(key, Readable10.from(verified3(key, resume(new Uint8Array(), source2), options2)), options2);
+        const stream = Readable10.from(verified3(key, resume(new Uint8Array(), source2), options2));
+        if (options2.size !== void 0 && options2.size <= threshold) await putSingle(key, stream, options2);
+        else await putMultipart(key, stream, options2);
       } catch (error2) {
         throw fail2(error2, "PutObject", key);
       }
@@ -67315,10 +67354,12 @@ function checkBytes(key, bytes, options) {
 async function* verified3(key, chunks, options) {
   const hash = createHash10("sha256");
   let size = 0;
+  let held = null;
   for await (const chunk of chunks) {
     hash.update(chunk);
     size += chunk.byteLength;
-    yield chunk;
+    if (held !== null) yield held;
+    held = chunk;
   }
   if (options.size !== void 0 && size !== options.size) {
     throw new StoreError(`The body for ${key} has ${size} bytes, not the ${options.size} expected; the upload was aborted.`, "other");
@@ -67327,6 +67368,7 @@ async function* verified3(key, chunks, options) {
   if (options.sha256 !== void 0 && actual !== options.sha256.toLowerCase()) {
     throw new StoreError(`The body for ${key} has SHA-256 ${actual}, not the ${options.sha256} expected; the upload was aborted.`, "other");
   }
+  if (held !== null) yield held;
 }
 async function readUpTo(source2, limit) {
   const chunks = [];
@@ -69529,6 +69571,15 @@ var DecimalSum = class {
     this.small = 0;
     this.scale = scale;
   }
+  /** The sum as units × 10^-scale (to send to another thread and add there with addUnits). */
+  units() {
+    return { units: this.big + BigInt(this.small), scale: this.scale };
+  }
+  /** Add a sum given as units × 10^-scale (another DecimalSum's units()). */
+  addUnits(units, scale) {
+    if (scale > this.scale) this.rescale(scale);
+    this.big += units * 10n ** BigInt(this.scale - scale);
+  }
   /** The sum as a plain decimal string with exactly `scale` fraction digits. */
   toString() {
     return unitsToDecimal(this.big + BigInt(this.small), this.scale);
@@ -69574,6 +69625,17 @@ var Bucket = class {
   add(a6) {
     this.sum.add(a6);
     this.count++;
+  }
+  state() {
+    const { units, scale } = this.sum.units();
+    return { units, scale, count: this.count, ...this.title !== void 0 && { title: this.title }, ...this.lookup !== void 0 && { lookup: this.lookup } };
+  }
+  /** Another bucket's sums; its title and lookup count only where this one has none (the first wins). */
+  merge(s3) {
+    this.sum.addUnits(s3.units, s3.scale);
+    this.count += s3.count;
+    this.title ??= s3.title;
+    this.lookup ??= s3.lookup;
   }
 };
 function own(s3) {
@@ -69737,6 +69799,43 @@ function createAggregator(plan) {
         if (l4.resource === resource.name) out.push(lookupObserver(i6));
       });
       return out.length ? out : void 0;
+    },
+    state() {
+      const entries = (map) => [...map].map(([k6, b6]) => [k6, b6.state()]);
+      return {
+        total: total.state(),
+        skipped,
+        scale,
+        years: entries(years),
+        months: entries(months2),
+        undated: undated.state(),
+        dimensions: plan.dimensions.map((name) => {
+          const d6 = dims.get(name);
+          return { buckets: entries(d6.buckets), unassigned: d6.unassigned.state() };
+        }),
+        titles: titles.map((map) => [...map])
+      };
+    },
+    merge(s3) {
+      const into = (map, entries) => {
+        for (const [k6, b6] of entries) bucketOf(map, k6).merge(b6);
+      };
+      total.merge(s3.total);
+      skipped += s3.skipped;
+      scale = Math.max(scale, s3.scale);
+      into(years, s3.years);
+      into(months2, s3.months);
+      undated.merge(s3.undated);
+      plan.dimensions.forEach((name, i6) => {
+        const d6 = dims.get(name);
+        const from = s3.dimensions[i6];
+        into(d6.buckets, from.buckets);
+        d6.unassigned.merge(from.unassigned);
+      });
+      s3.titles.forEach((entries, i6) => {
+        const map = titles[i6];
+        for (const [id, title2] of entries) if (!map.has(id)) map.set(id, title2);
+      });
     },
     result() {
       const dp = scale + fractionDigits(plan.factor);
@@ -73466,6 +73565,32 @@ var ProblemSink = class {
     }
     return c6;
   }
+  /** What this sink holds, as plain data (to hand to another thread's sink with absorb). */
+  snapshot() {
+    return { errors: [...this.errors], warnings: [...this.warnings], counts: [...this.counted].map(([key, c6]) => [key, { ...c6 }]) };
+  }
+  /**
+   * Take in another sink's problems (its snapshot) as if they had been added here: the listed
+   * ones are listed (up to this sink's cap), the rest counted.
+   */
+  absorb(other) {
+    const listed = /* @__PURE__ */ new Map();
+    for (const p4 of [...other.errors, ...other.warnings]) {
+      const key = p4.resource ?? "";
+      const l4 = listed.get(key) ?? { errors: 0, warnings: 0 };
+      if (p4.severity === "error" || this.strict) l4.errors++;
+      else l4.warnings++;
+      listed.set(key, l4);
+      this.add(p4);
+    }
+    for (const [key, c6] of other.counts) {
+      const mine = this.countsOf(key);
+      const l4 = listed.get(key) ?? { errors: 0, warnings: 0 };
+      mine.errors += c6.errors - l4.errors;
+      mine.warnings += c6.warnings - l4.warnings;
+      if (c6.truncated) mine.truncated = true;
+    }
+  }
   get errorCount() {
     let n4 = 0;
     for (const c6 of this.counted.values()) n4 += c6.errors;
@@ -74391,6 +74516,12 @@ function foreignKeyProblem(resource, path, fk, at2) {
 }
 
 // src/validate/package.ts
+var inThread = {
+  concurrency: 1,
+  async run(job, sink, observers) {
+    return { outcome: await validateTable(job.parts, { resource: job.resource, index: job.index, sink, collect: job.collect, foreignKeys: job.foreignKeys, observers }) };
+  }
+};
 async function validatePackageDetailed(source2, options = {}) {
   const started = performance2.now();
   const sink = new ProblemSink(options.maxErrors ?? 1e3, options.strict ?? false);
@@ -74426,7 +74557,7 @@ async function validatePackageDetailed(source2, options = {}) {
     const all = [...options.observers?.(resource, index, descriptor) ?? [], ...mapped?.(resource) ?? []];
     return all.length ? all : void 0;
   };
-  const reports = options.descriptorOnly ? [] : await validateResources(source2, resources, sink, options, observers);
+  const reports = options.descriptorOnly ? [] : await validateResources(source2, resources, sink, options, observers, { descriptor, openspending: profile.openspending });
   return finish(profile.kind, reports, descriptor, profile);
 }
 var asList2 = (v2) => typeof v2 === "string" ? [v2] : Array.isArray(v2) ? v2.filter((x2) => typeof x2 === "string") : [];
@@ -74437,7 +74568,7 @@ function readableSchema(r6) {
   const fields = s3.fields;
   return Array.isArray(fields) && fields.every((f6) => typeof f6 === "object" && f6 !== null && typeof f6.name === "string");
 }
-async function validateResources(source2, resources, sink, options, observersFor) {
+async function validateResources(source2, resources, sink, options, observersFor, pkg) {
   const plans = [];
   const byName = /* @__PURE__ */ new Map();
   resources.forEach((resource, index) => {
@@ -74467,17 +74598,44 @@ async function validateResources(source2, resources, sink, options, observersFor
     const out = target ? outcomes.get(target) : void 0;
     return out?.keys.get(fields.join(",")) ?? null;
   };
-  for (const plan of topologicalOrder(plans, byName)) {
-    const { resource, index } = plan;
-    const checks = plan.foreignKeys.map((fk) => ({
-      fields: fk.fields,
-      reference: fk.reference,
-      keys: fk.reference.resource === "" || fk.reference.resource === resource.name ? null : keysOf(fk.reference.resource, fk.reference.fields)
-    }));
-    const task = { resource, index, sink, collect: plan.collect, foreignKeys: checks, observers: observersFor(resource, index) };
-    tasks.set(plan, task);
-    outcomes.set(plan, await validateOneResource(source2, task, sink, options));
+  const runner = options.tables ?? inThread;
+  const order = topologicalOrder(plans, byName);
+  const position = new Map(order.map((p4, i6) => [p4, i6]));
+  const finished = /* @__PURE__ */ new Map();
+  const settles = /* @__PURE__ */ new Map();
+  const slots = limiter(runner.concurrency);
+  for (const plan of order) {
+    const earlier = plan.foreignKeys.map((fk) => byName.get(fk.reference.resource)).filter((t8) => t8 !== void 0 && t8 !== plan && position.get(t8) < position.get(plan));
+    const run3 = async () => {
+      await Promise.all(earlier.map((t8) => finished.get(t8)));
+      const { resource, index } = plan;
+      const checks = plan.foreignKeys.map((fk) => ({
+        fields: fk.fields,
+        reference: fk.reference,
+        keys: fk.reference.resource === "" || fk.reference.resource === resource.name ? null : keysOf(fk.reference.resource, fk.reference.fields)
+      }));
+      const task = { resource, index, sink, collect: plan.collect, foreignKeys: checks, observers: observersFor(resource, index) };
+      tasks.set(plan, task);
+      outcomes.set(
+        plan,
+        await slots(
+          () => validateOneResource(source2, task, sink, options, async (parts) => {
+            const ran = await runner.run({ resource, index, collect: plan.collect, foreignKeys: checks, parts, ...pkg }, sink, task.observers);
+            if (ran.settle) settles.set(plan, ran.settle);
+            return ran.outcome;
+          })
+        )
+      );
+    };
+    if (runner.concurrency > 1) finished.set(plan, run3());
+    else {
+      await run3();
+      finished.set(plan, Promise.resolve());
+    }
   }
+  const failures = (await Promise.allSettled(finished.values())).filter((r6) => r6.status === "rejected");
+  if (failures.length > 0) throw failures[0].reason;
+  for (const plan of order) settles.get(plan)?.();
   for (const [plan, out] of outcomes) {
     if (!out) continue;
     const task = tasks.get(plan);
@@ -74519,7 +74677,22 @@ function topologicalOrder(plans, byName) {
   plans.forEach(visit2);
   return order;
 }
-async function validateOneResource(source2, task, sink, options) {
+function limiter(n4) {
+  let active = 0;
+  const waiting = [];
+  return async (fn) => {
+    if (active >= n4) await new Promise((go) => waiting.push(go));
+    else active++;
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+async function validateOneResource(source2, task, sink, options, runTable) {
   const { resource, index } = task;
   const at2 = (msg, code, prop, severity = "error") => {
     sink.add(problem(code, msg, { resource: resource.name, pointer: pointerOf("resources", index, prop), severity }));
@@ -74546,7 +74719,7 @@ async function validateOneResource(source2, task, sink, options) {
       return null;
     }
   }
-  return validateTable(parts, task);
+  return runTable(parts);
 }
 function buildReport(source2, sink, kind, resources, ms, locate) {
   const order = new Map(resources.map((r6, i6) => [r6.name, i6 + 1]));
@@ -74573,6 +74746,245 @@ function buildReport(source2, sink, kind, resources, ms, locate) {
   };
 }
 
+// src/pass/parallel.ts
+import { availableParallelism } from "node:os";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+
+// src/pass/job.ts
+function planOf(context, cache6) {
+  if (cache6.plan === void 0) {
+    const r6 = context.aggregate && context.openspending ? planOrReason(context.descriptor) : null;
+    cache6.plan = r6 !== null && "plan" in r6 ? r6.plan : null;
+  }
+  return cache6.plan;
+}
+async function runJob(context, plan, job, parts) {
+  const sink = new ProblemSink(context.maxErrors, context.strict);
+  const aggregator = plan ? createAggregator(plan) : null;
+  const summing = aggregator?.observers(job.resource, job.index) ?? [];
+  const checking = context.openspending ? mappedValueObservers(context.descriptor, sink)(job.resource) : [];
+  const observers = [...summing, ...checking];
+  const outcome = await validateTable(parts, {
+    resource: job.resource,
+    index: job.index,
+    sink,
+    collect: job.collect,
+    foreignKeys: job.foreignKeys,
+    observers: observers.length ? observers : void 0
+  });
+  return {
+    outcome: { ...outcome, fields: [] },
+    problems: sink.snapshot(),
+    aggregate: aggregator && summing.length ? aggregator.state() : null
+  };
+}
+
+// src/pass/protocol.ts
+var WINDOW = 8;
+
+// src/pass/parallel.ts
+function threadsFromEnv(env2) {
+  const raw = env2["OS_DATASTORE_THREADS"]?.trim();
+  if (raw === void 0 || raw === "") return void 0;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new RangeError(`OS_DATASTORE_THREADS must be a whole number of 1 or more (got ${JSON.stringify(raw)})`);
+  return Number(raw);
+}
+function defaultThreads() {
+  return Math.min(4, availableParallelism());
+}
+function createParallelRunner(options = {}) {
+  const threads = Math.max(1, Math.floor(options.threads ?? defaultThreads()));
+  const minWorkerBytes = options.minWorkerBytes ?? 1024 * 1024;
+  let context = null;
+  const cache6 = {};
+  const slots = [];
+  const queue = [];
+  let nextId = 1;
+  let broken = false;
+  let closed = false;
+  const post = (slot, message, transfer = []) => slot.worker.postMessage(message, transfer);
+  function start() {
+    let worker;
+    try {
+      worker = spawn3({ context });
+    } catch (error2) {
+      giveUp(error2 instanceof Error ? error2 : new Error(String(error2)));
+      return null;
+    }
+    const slot = { worker, online: false, job: null };
+    slot.worker.on("message", (m4) => {
+      if (m4.type === "ready") slot.online = true;
+      else onMessage(slot, m4);
+    });
+    slot.worker.on("error", (error2) => lost(slot, error2));
+    slot.worker.on("exit", (code) => lost(slot, new Error(`a validation worker stopped (exit code ${code})`)));
+    slots.push(slot);
+    return slot;
+  }
+  function lost(slot, error2) {
+    const index = slots.indexOf(slot);
+    if (index < 0) return;
+    slots.splice(index, 1);
+    const job = slot.job;
+    slot.job = null;
+    for (const sender of job?.sending.values() ?? []) stopSending(sender);
+    if (!slot.online && !closed) {
+      if (job) void runHere({ job: specs.get(job.id), parts: job.parts, done: job.done, fail: job.fail });
+      giveUp(error2);
+      return;
+    }
+    job?.fail(new Error(`validation worker failed: ${error2.message}`));
+  }
+  function giveUp(error2) {
+    if (!broken) options.warn?.(`validation worker threads cannot start (${error2.message}); validating in one thread`);
+    broken = true;
+    for (const waiting of queue.splice(0)) void runHere(waiting);
+  }
+  const specs = /* @__PURE__ */ new Map();
+  async function runHere(w2) {
+    try {
+      w2.done(await runJob(context, planOf(context, cache6), w2.job, w2.parts));
+    } catch (error2) {
+      w2.fail(error2 instanceof Error ? error2 : new Error(String(error2)));
+    }
+  }
+  function dispatch() {
+    while (queue.length > 0 && !broken) {
+      let slot = slots.find((s3) => s3.job === null) ?? null;
+      if (!slot && slots.length < threads) slot = start();
+      if (!slot) return;
+      let pick = 0;
+      for (let i6 = 1; i6 < queue.length; i6++) if (queue[i6].bytes > queue[pick].bytes) pick = i6;
+      const w2 = queue.splice(pick, 1)[0];
+      const id = nextId++;
+      specs.set(id, w2.job);
+      slot.job = { id, parts: w2.parts, done: w2.done, fail: w2.fail, sending: /* @__PURE__ */ new Map() };
+      post(slot, { type: "job", id, job: w2.job, parts: w2.parts.map((p4) => ({ path: p4.path, size: p4.file.size })) });
+    }
+  }
+  function onMessage(slot, m4) {
+    const job = slot.job;
+    if (job === null || job.id !== m4.id) return;
+    switch (m4.type) {
+      case "read": {
+        const part = job.parts[m4.part];
+        if (!part) return;
+        const sender = { chunks: part.file.stream()[Symbol.asyncIterator](), credit: WINDOW, pumping: false, over: false };
+        job.sending.set(m4.part, sender);
+        void pump(slot, job, m4.part, sender);
+        return;
+      }
+      case "more": {
+        const sender = job.sending.get(m4.part);
+        if (!sender) return;
+        sender.credit++;
+        void pump(slot, job, m4.part, sender);
+        return;
+      }
+      case "stop": {
+        const sender = job.sending.get(m4.part);
+        if (sender) stopSending(sender);
+        return;
+      }
+      case "done":
+      case "error": {
+        slot.job = null;
+        specs.delete(job.id);
+        for (const sender of job.sending.values()) stopSending(sender);
+        if (m4.type === "done") job.done(m4.result);
+        else job.fail(Object.assign(new Error(m4.message), m4.stack ? { stack: m4.stack } : {}));
+        dispatch();
+        return;
+      }
+    }
+  }
+  function stopSending(sender) {
+    if (sender.over) return;
+    sender.over = true;
+    void sender.chunks.return?.();
+  }
+  async function pump(slot, job, part, sender) {
+    if (sender.pumping) return;
+    sender.pumping = true;
+    try {
+      while (!sender.over && sender.credit > 0) {
+        let next;
+        try {
+          next = await sender.chunks.next();
+        } catch (error2) {
+          sender.over = true;
+          const source2 = error2 instanceof SourceError ? error2.code : null;
+          post(slot, { type: "fail", id: job.id, part, error: { source: source2, message: error2 instanceof Error ? error2.message : String(error2) } });
+          return;
+        }
+        if (sender.over) return;
+        if (next.done === true) {
+          sender.over = true;
+          post(slot, { type: "end", id: job.id, part });
+          return;
+        }
+        const chunk = new Uint8Array(next.value);
+        sender.credit--;
+        post(slot, { type: "data", id: job.id, part, chunk }, [chunk.buffer]);
+      }
+    } finally {
+      sender.pumping = false;
+    }
+  }
+  async function run3(job) {
+    context ??= {
+      descriptor: job.descriptor,
+      openspending: job.openspending,
+      aggregate: options.merge !== void 0,
+      strict: options.strict ?? false,
+      maxErrors: options.maxErrors ?? 1e3
+    };
+    const spec = { resource: job.resource, index: job.index, collect: job.collect, foreignKeys: job.foreignKeys };
+    const bytes = job.parts.reduce((n4, p4) => n4 + (p4.file.size ?? Infinity), 0);
+    return new Promise((done, fail2) => {
+      const waiting = { job: spec, parts: job.parts, done, fail: fail2, bytes };
+      if (threads <= 1 || broken || closed || bytes < minWorkerBytes) void runHere(waiting);
+      else {
+        queue.push(waiting);
+        dispatch();
+      }
+    });
+  }
+  return {
+    // Jobs handed over at once: enough for the queue to pick the largest first.
+    concurrency: threads > 1 ? threads * 16 : 1,
+    get workers() {
+      return slots.length;
+    },
+    async run(job, sink) {
+      const result = await run3(job);
+      const outcome = result.outcome;
+      return {
+        outcome,
+        settle: () => {
+          sink.absorb(result.problems);
+          if (result.aggregate) options.merge?.(result.aggregate);
+        }
+      };
+    },
+    async close() {
+      closed = true;
+      const all = slots.splice(0);
+      await Promise.all(all.map((s3) => s3.worker.terminate()));
+    }
+  };
+}
+function spawn3(init) {
+  const here = import.meta.url;
+  if (!here.endsWith(".ts")) return new Worker(new URL("./pass-worker.js", here), { workerData: init });
+  const entry = new URL("./worker.ts", here).href;
+  const tsx = pathToFileURL(createRequire(here).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: init });
+}
+
 // src/aggregate/run.ts
 async function aggregatePackage(source2, options = {}) {
   let planned;
@@ -74586,14 +74998,30 @@ async function aggregatePackage(source2, options = {}) {
     }
     return planned;
   };
-  const validation = await validatePackageDetailed(source2, {
-    ...options,
-    observers: (resource, index, descriptor) => {
-      const p5 = planFor(descriptor);
-      const all = [...options.observers?.(resource, index, descriptor) ?? [], ...p5 && "aggregator" in p5 ? p5.aggregator.observers(resource, index) ?? [] : []];
-      return all.length ? all : void 0;
+  const parallel = options.observers === void 0 && options.tables === void 0 && (options.threads ?? defaultThreads()) > 1 ? createParallelRunner({
+    threads: options.threads,
+    strict: options.strict,
+    maxErrors: options.maxErrors,
+    warn: options.onWarning,
+    minWorkerBytes: options.minWorkerBytes,
+    merge: (state2) => {
+      if (planned && "aggregator" in planned) planned.aggregator.merge(state2);
     }
-  });
+  }) : void 0;
+  let validation;
+  try {
+    validation = await validatePackageDetailed(source2, {
+      ...options,
+      ...parallel && { tables: parallel },
+      observers: (resource, index, descriptor) => {
+        const p5 = planFor(descriptor);
+        const all = [...options.observers?.(resource, index, descriptor) ?? [], ...p5 && "aggregator" in p5 ? p5.aggregator.observers(resource, index) ?? [] : []];
+        return all.length ? all : void 0;
+      }
+    });
+  } finally {
+    await parallel?.close();
+  }
   const p4 = planned ?? (validation.descriptor ? planFor(validation.descriptor) : { reason: "its descriptor could not be read" });
   if (p4 && "aggregator" in p4) return { validation, plan: p4.plan, aggregates: p4.aggregator.result() };
   return { validation, plan: null, aggregates: null, reason: p4?.reason ?? "its descriptor could not be read" };
@@ -74835,6 +75263,8 @@ async function publishDataset(snapshot, store, options = {}) {
   const { validation, aggregates } = await aggregatePackage(hashingSource(snapshot.source, hashes), {
     strict: options.strict,
     maxErrors: options.maxErrors,
+    threads: options.threads,
+    onWarning: options.onWarning,
     repositoryOwner: claimed
   });
   const { report, descriptor } = validation;
@@ -74875,8 +75305,8 @@ async function publishDataset(snapshot, store, options = {}) {
   const existing = /* @__PURE__ */ new Set();
   if (previous) {
     const known = new Set(Object.values(previous.files).map((f6) => f6.sha256));
-    const candidates = [...new Set(files.map((f6) => f6.sha256))].filter((h6) => !known.has(h6));
-    for (const h6 of candidates) if (await store.head(layout.blob(h6))) existing.add(h6);
+    const candidates = new Map(files.filter((f6) => !known.has(f6.sha256)).map((f6) => [f6.sha256, f6.size]));
+    for (const [h6, size] of candidates) if ((await store.head(layout.blob(h6)))?.size === size) existing.add(h6);
   }
   const plan = planMirror({ layout, previous, commit: snapshot.commit, publishedAt, files, generated, report: reportObject, existingBlobs: existing, run: randomUUID2(), dirty });
   const byPath = new Map(snapshot.files.map((f6) => [f6.path, f6]));
@@ -75234,6 +75664,13 @@ async function runAction(env2 = process.env) {
     setSecret(inputs.storage.credentials.secretAccessKey);
     setSecret(inputs.storage.credentials.accessKeyId);
   }
+  let threads;
+  try {
+    threads = threadsFromEnv(env2);
+  } catch (error2) {
+    throw new InputError(error2.message);
+  }
+  const onWarning = (message) => warning(message);
   const { publish, reason } = decide(inputs, ctx);
   info(`os-datastore: ${publish ? "validate and publish" : "validate"} ${inputs.path} (${reason})`);
   const dir = join10(ctx.workspace, inputs.path);
@@ -75247,14 +75684,14 @@ async function runAction(env2 = process.env) {
     try {
       published = await group(
         `Validate and publish to ${store.description}`,
-        () => publishDataset(snapshot, store, { strict: inputs.strict })
+        () => publishDataset(snapshot, store, { strict: inputs.strict, threads, onWarning })
       );
     } finally {
       store.destroy();
     }
     report = published.report;
   } else {
-    const result = await group("Validate", () => aggregatePackage(snapshot.source, { strict: inputs.strict, repositoryOwner: ctx.owner }));
+    const result = await group("Validate", () => aggregatePackage(snapshot.source, { strict: inputs.strict, repositoryOwner: ctx.owner, threads, onWarning }));
     report = result.validation.report;
     if (inputs.aggregates && result.aggregates && report.valid) {
       const out = join10(ctx.runnerTemp, "os-datastore", "aggregates");

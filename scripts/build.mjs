@@ -34,7 +34,8 @@ const actionsRoot = process.argv[2] ? resolve(out, '..') : '.';
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
 await build({
-  entryPoints: { index: 'src/action/index.ts' },
+  // The table workers (src/pass/parallel.ts starts dist/pass-worker.js beside dist/index.js).
+  entryPoints: { index: 'src/action/index.ts', 'pass-worker': 'src/pass/worker.ts' },
   outdir: out,
   bundle: true,
   platform: 'node',
@@ -49,4 +50,4 @@ await build({
   logLevel: 'warning',
 });
 await subActions(actionsRoot);
-console.log(`built ${out}/index.js and ${join(actionsRoot, 'actions')}/{validate,publish}/action.yml`);
+console.log(`built ${out}/index.js, ${out}/pass-worker.js and ${join(actionsRoot, 'actions')}/{validate,publish}/action.yml`);

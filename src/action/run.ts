@@ -14,6 +14,7 @@ import { createGitHubClient } from '../adapters/github/octokit.ts';
 import { ConfigError, storageConfig } from '../adapters/s3/config.ts';
 import { createS3Store } from '../adapters/s3/store.ts';
 import { aggregateFiles, aggregatePackage } from '../aggregate/index.ts';
+import { threadsFromEnv } from '../pass/parallel.ts';
 import { StoreError } from '../mirror/object-store.ts';
 import { publishDataset, type DatasetSnapshot, type PublishResult } from '../mirror/publish.ts';
 import type { Report } from '../validate/report.ts';
@@ -80,6 +81,13 @@ export async function runAction(env: Env = process.env): Promise<void> {
     core.setSecret(inputs.storage.credentials.secretAccessKey);
     core.setSecret(inputs.storage.credentials.accessKeyId);
   }
+  let threads: number | undefined;
+  try {
+    threads = threadsFromEnv(env);
+  } catch (error) {
+    throw new InputError((error as Error).message);
+  }
+  const onWarning = (message: string): void => core.warning(message);
   const { publish, reason } = decide(inputs, ctx);
   core.info(`os-datastore: ${publish ? 'validate and publish' : 'validate'} ${inputs.path} (${reason})`);
 
@@ -96,14 +104,14 @@ export async function runAction(env: Env = process.env): Promise<void> {
     const store = createS3Store(config);
     try {
       published = await core.group(`Validate and publish to ${store.description}`, () =>
-        publishDataset(snapshot, store, { strict: inputs.strict }),
+        publishDataset(snapshot, store, { strict: inputs.strict, threads, onWarning }),
       );
     } finally {
       store.destroy();
     }
     report = published.report;
   } else {
-    const result = await core.group('Validate', () => aggregatePackage(snapshot.source, { strict: inputs.strict, repositoryOwner: ctx.owner }));
+    const result = await core.group('Validate', () => aggregatePackage(snapshot.source, { strict: inputs.strict, repositoryOwner: ctx.owner, threads, onWarning }));
     report = result.validation.report;
     if (inputs.aggregates && result.aggregates && report.valid) {
       const out = join(ctx.runnerTemp, 'os-datastore', 'aggregates');

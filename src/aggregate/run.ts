@@ -6,6 +6,7 @@ import type { PackageDescriptor } from '../package/descriptor.ts';
 import { detectProfile } from '../package/profiles.ts';
 import type { PackageSource } from '../package/source.ts';
 import { validatePackageDetailed, type ValidateOptions, type Validation } from '../validate/package.ts';
+import { createParallelRunner, defaultThreads } from '../pass/parallel.ts';
 import { createAggregator, type AggregateResult, type Aggregator } from './aggregator.ts';
 import { planOrReason, type AggregatePlan } from './plan.ts';
 
@@ -23,7 +24,19 @@ export interface AggregatedValidation {
  * Package with a transaction mapping, aggregate its rows in the same pass. The plan is made from
  * the canonical descriptor the validator hands to its observers, so both see the same package.
  */
-export async function aggregatePackage(source: PackageSource, options: ValidateOptions = {}): Promise<AggregatedValidation> {
+export interface AggregateOptions extends ValidateOptions {
+  /**
+   * Worker threads for the table pass (default: one per core, up to 4; 1: this thread only).
+   * Not used with `observers` or `tables` of the caller's, which must see rows in this thread.
+   */
+  threads?: number;
+  /** Told if worker threads cannot start (the pass then runs in this thread). */
+  onWarning?: (message: string) => void;
+  /** Resources with fewer bytes are read in this thread (default 1 MiB; see createParallelRunner). */
+  minWorkerBytes?: number;
+}
+
+export async function aggregatePackage(source: PackageSource, options: AggregateOptions = {}): Promise<AggregatedValidation> {
   let planned: { plan: AggregatePlan; aggregator: Aggregator } | { reason: string } | undefined;
   const planFor = (descriptor: PackageDescriptor): typeof planned => {
     if (planned) return planned;
@@ -36,14 +49,34 @@ export async function aggregatePackage(source: PackageSource, options: ValidateO
     return planned;
   };
 
-  const validation = await validatePackageDetailed(source, {
-    ...options,
-    observers: (resource, index, descriptor) => {
-      const p = planFor(descriptor);
-      const all = [...(options.observers?.(resource, index, descriptor) ?? []), ...(p && 'aggregator' in p ? (p.aggregator.observers(resource, index) ?? []) : [])];
-      return all.length ? all : undefined;
-    },
-  });
+  // On worker threads, each resource's sums come back as a state merged into this aggregator.
+  const parallel =
+    options.observers === undefined && options.tables === undefined && (options.threads ?? defaultThreads()) > 1
+      ? createParallelRunner({
+          threads: options.threads,
+          strict: options.strict,
+          maxErrors: options.maxErrors,
+          warn: options.onWarning,
+          minWorkerBytes: options.minWorkerBytes,
+          merge: (state) => {
+            if (planned && 'aggregator' in planned) planned.aggregator.merge(state);
+          },
+        })
+      : undefined;
+  let validation: Validation;
+  try {
+    validation = await validatePackageDetailed(source, {
+      ...options,
+      ...(parallel && { tables: parallel }),
+      observers: (resource, index, descriptor) => {
+        const p = planFor(descriptor);
+        const all = [...(options.observers?.(resource, index, descriptor) ?? []), ...(p && 'aggregator' in p ? (p.aggregator.observers(resource, index) ?? []) : [])];
+        return all.length ? all : undefined;
+      },
+    });
+  } finally {
+    await parallel?.close();
+  }
   // No resource was read (none, or none readable): plan from the descriptor all the same.
   const p = planned ?? (validation.descriptor ? planFor(validation.descriptor) : { reason: 'its descriptor could not be read' });
   if (p && 'aggregator' in p) return { validation, plan: p.plan, aggregates: p.aggregator.result() };

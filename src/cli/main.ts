@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { SourceUnavailableError } from '../adapters/fs/source.ts';
 import { ConfigError } from '../adapters/s3/config.ts';
 import { StoreError } from '../mirror/object-store.ts';
+import { threadsFromEnv } from '../pass/parallel.ts';
 import { EMBEDDED_SERVE_PORT, runPublish, type PublishFlags, type StorageFlags } from './publish.ts';
 import { runBucketInit, runPrune, runStorageServe } from './storage.ts';
 import { runAppManifest, runReconcile, runServe, type ManifestFlags } from './app.ts';
@@ -41,6 +42,21 @@ function positiveInt(value: string): number {
   return n;
 }
 
+/** `--threads`: worker threads for the table pass (OS_DATASTORE_THREADS when not given: see threadsOf). */
+function threadsOption(): Option {
+  return new Option('--threads <n>', 'worker threads validating resources at once (default: OS_DATASTORE_THREADS, else the cores up to 4; 1: none)').argParser(positiveInt);
+}
+
+/** The --threads flag, else OS_DATASTORE_THREADS, else undefined (the default). */
+export function threadsOf(flag: number | undefined, env: Io['env']): number | undefined {
+  if (flag !== undefined) return flag;
+  try {
+    return threadsFromEnv(env);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 /** Run the CLI; resolves to the exit code. */
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   let code = 0;
@@ -60,6 +76,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--owner <owner>', 'the GitHub owner the descriptor must name')
     .option('--allow-remote', 'fetch and validate http(s) resources (skipped with a warning otherwise)')
     .option('--aggregates <dir>', 'also compute the aggregates of OpenSpending packages in the same pass and write them under <dir>')
+    .addOption(threadsOption())
     .action(async (targets: string[], opts: ValidateFlags) => {
       code = await runValidate(targets, opts, io);
     });
@@ -82,7 +99,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       .addOption(new Option('--max-errors <n>', 'problems listed per resource (all are counted)').argParser(positiveInt).default(1000))
       .option('--owner <owner>', 'the owner when the dataset is not a GitHub repository (default: the descriptor\'s owner)')
       .option('--commit <commit-ish>', 'publish this commit instead of HEAD')
-      .option('--allow-private-lfs', 'allow an .lfsconfig LFS endpoint on a loopback or private address'),
+      .option('--allow-private-lfs', 'allow an .lfsconfig LFS endpoint on a loopback or private address')
+      .addOption(threadsOption()),
   ).action(async (targets: string[], opts: PublishFlags) => {
     code = await runPublish(targets, opts, io);
   });

@@ -16,7 +16,7 @@ import { createS3Store, type S3Store } from '../adapters/s3/store.ts';
 import type { ApplyProgress } from '../mirror/apply.ts';
 import { publishDataset, type DatasetSnapshot, type PublishResult } from '../mirror/publish.ts';
 import { renderText, formatBytes } from '../validate/render/text.ts';
-import type { Io } from './main.ts';
+import { threadsOf, type Io } from './main.ts';
 import { findPackages } from './validate.ts';
 
 const run = promisify(execFile);
@@ -39,6 +39,7 @@ export interface PublishFlags extends StorageFlags {
   owner?: string;
   commit?: string;
   allowPrivateLfs?: boolean;
+  threads?: number;
 }
 
 /** The storage overrides the flags give (CLI flags win over the environment). */
@@ -115,7 +116,7 @@ export async function runPublish(targets: string[], flags: PublishFlags, io: Io)
     for (const t of targets) packages.push(...(isUrl(t) ? [t] : await findPackages(t)));
     for (const target of packages) {
       const snapshot = await snapshotOf(target, flags, cleanup);
-      const result = await publishDataset(snapshot, store, { owner: flags.owner, strict: flags.strict, maxErrors: flags.maxErrors, onProgress: progressLine(io) });
+      const result = await publishDataset(snapshot, store, { owner: flags.owner, strict: flags.strict, maxErrors: flags.maxErrors, threads: threadsOf(flags.threads, io.env), onWarning: (message) => io.stderr(`warning: ${message}\n`), onProgress: progressLine(io) });
       results.push(result);
       if (!flags.json) io.stdout(describe(result, target, io));
     }

@@ -3,10 +3,11 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { createFsSource } from '../adapters/fs/source.ts';
 import { aggregateFiles, aggregatePackage, type AggregatedValidation } from '../aggregate/index.ts';
 import type { PackageSource } from '../package/source.ts';
+import { createParallelRunner } from '../pass/parallel.ts';
 import { validatePackage } from '../validate/package.ts';
 import type { Report } from '../validate/report.ts';
 import { renderText } from '../validate/render/text.ts';
-import { UsageError, type Io } from './main.ts';
+import { threadsOf, UsageError, type Io } from './main.ts';
 
 export interface ValidateFlags {
   json?: boolean;
@@ -16,6 +17,8 @@ export interface ValidateFlags {
   allowRemote?: boolean;
   /** Write the aggregates of each OpenSpending package under this directory. */
   aggregates?: string;
+  /** Worker threads for the table pass (default: the cores, up to 4). */
+  threads?: number;
 }
 
 /** `os-datastore validate`: 0 all valid, 1 some invalid. */
@@ -25,13 +28,21 @@ export async function runValidate(targets: string[], flags: ValidateFlags, io: I
   const reports: Report[] = [];
   const outDirs = new Set<string>();
   if (flags.aggregates !== undefined) await makeDir(flags.aggregates);
+  const threads = threadsOf(flags.threads, io.env);
+  const onWarning = (message: string): void => io.stderr(`warning: ${message}\n`);
   for (const p of packages) {
     const source = await createFsSource(p);
     const options = { strict: flags.strict, maxErrors: flags.maxErrors, repositoryOwner: flags.owner, allowRemote: flags.allowRemote };
     let report: Report;
-    if (flags.aggregates === undefined) report = await validatePackage(source, options);
-    else {
-      const result = await aggregatePackage(source, options);
+    if (flags.aggregates === undefined) {
+      const tables = createParallelRunner({ threads, strict: flags.strict, maxErrors: flags.maxErrors, warn: onWarning });
+      try {
+        report = await validatePackage(source, { ...options, tables });
+      } finally {
+        await tables.close();
+      }
+    } else {
+      const result = await aggregatePackage(source, { ...options, threads, onWarning });
       report = result.validation.report;
       await writeAggregates(source, result, flags.aggregates, packages.length > 1 ? outDirs : null, io);
     }

@@ -5,10 +5,9 @@
  */
 
 import { createHash, randomUUID } from 'node:crypto';
-import { aggregateFiles, aggregatePackage, type AggregateResult } from '../aggregate/index.ts';
+import { aggregateFiles, aggregatePackage, type AggregateOptions, type AggregateResult } from '../aggregate/index.ts';
 import type { FileHandle, PackageSource } from '../package/source.ts';
 import { problem } from '../validate/problem.ts';
-import type { ValidateOptions } from '../validate/package.ts';
 import type { Report } from '../validate/report.ts';
 import { applyMirror, type ApplyProgress, type ApplyStats } from './apply.ts';
 import { badgeSvg } from './badge.ts';
@@ -27,7 +26,7 @@ export interface DatasetSnapshot {
   github: { owner: string; repo: string } | null;
 }
 
-export interface PublishOptions extends Pick<ValidateOptions, 'strict' | 'maxErrors'> {
+export interface PublishOptions extends Pick<AggregateOptions, 'strict' | 'maxErrors' | 'threads' | 'onWarning'> {
   /** The owner when the source is not a GitHub repository (ignored, and checked, otherwise). */
   owner?: string;
   now?: () => Date;
@@ -77,6 +76,8 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
   const { validation, aggregates } = await aggregatePackage(hashingSource(snapshot.source, hashes), {
     strict: options.strict,
     maxErrors: options.maxErrors,
+    threads: options.threads,
+    onWarning: options.onWarning,
     repositoryOwner: claimed,
   });
   const { report, descriptor } = validation;

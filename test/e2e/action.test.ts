@@ -86,6 +86,31 @@ describe('the Action on pull requests', () => {
   });
 });
 
+describe('the Action on a large file', () => {
+  it('validates it on worker threads (dist/pass-worker.js): an error deep in the file is annotated at its line', async () => {
+    // ~1.9 MiB: above the size under which a resource is read without workers.
+    const rows = Array.from({ length: 60_000 }, (_, i) => `${i + 1},row ${i + 1} with some padding text,${i === 54_320 ? 'oops' : `${i}.5`}`);
+    const run = await runBundle({
+      workspace: await dataset(`id,note,amount\n${rows.join('\n')}\n`),
+      event: 'pull_request',
+      payload: await examplePayload('pull_request.opened.0.json'),
+      repository: REPO,
+      env: { OS_DATASTORE_THREADS: '2' },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).not.toContain('validation worker threads cannot start');
+    expect(run.annotations.map((a) => [a.level, a.props['file'], a.props['line'], a.message.slice(0, 40)])).toEqual([
+      ['error', 'data/spending.csv', '54322', expect.stringContaining('row 54322 (line 54322)')],
+    ]);
+  });
+
+  it('a bad OS_DATASTORE_THREADS fails the step with one sentence', async () => {
+    const run = await runBundle({ workspace: await dataset(VALID), event: 'pull_request', payload: await examplePayload('pull_request.opened.0.json'), repository: REPO, env: { OS_DATASTORE_THREADS: 'many' } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('::error::OS_DATASTORE_THREADS must be a whole number of 1 or more (got "many")');
+  });
+});
+
 describe('the Action on pushes', () => {
   it('a push to the default branch validates, then publishes; outputs say where', async () => {
     const s3 = await startS3();

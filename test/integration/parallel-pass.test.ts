@@ -1,0 +1,155 @@
+/**
+ * The table pass on worker threads (src/pass/): real worker threads reading real files through
+ * the main thread must give the report and the aggregates of the sequential pass — problems,
+ * counts, truncation, foreign keys across resources and cycles, multi-file resources, strict
+ * mode, COFOG checks, a source failing mid-stream, a resource abandoned midway — whatever the
+ * timing.
+ */
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createFsSource } from '../../src/adapters/fs/source.ts';
+import { aggregatePackage, type AggregateOptions } from '../../src/aggregate/index.ts';
+import { SourceError, type PackageSource } from '../../src/package/source.ts';
+import { createParallelRunner } from '../../src/pass/parallel.ts';
+import { validatePackage } from '../../src/validate/package.ts';
+import type { Report } from '../../src/validate/report.ts';
+import { ROOT } from '../support/cli.ts';
+import { testdir } from '../support/tmp.ts';
+
+/** The city-budget example, grown: many rows with errors, a cycle of foreign keys, a two-file resource, COFOG slips. */
+async function bigBudget(): Promise<string> {
+  const dir = await testdir();
+  await cp(join(ROOT, 'examples/city-budget'), dir, { recursive: true });
+  const descriptor = JSON.parse(await readFile(join(dir, 'datapackage.json'), 'utf8'));
+  const functions = (await readFile(join(dir, 'data/functions.csv'), 'utf8')).trimEnd().split('\n');
+  const codes = functions.slice(1).map((line) => line.split(',')[0]!);
+  // COFOG slips the row checks find: one not a code, one written without its leading zero.
+  await writeFile(join(dir, 'data/functions.csv'), [...functions, 'XX,Unknown,99.9', 'YY,Sloppy,7.1'].join('\n') + '\n');
+
+  const header = (await readFile(join(dir, 'data/spending.csv'), 'utf8')).split('\n')[0]!;
+  const departments = ['Education', 'Environment', 'Facilities', 'Health', 'Transport'];
+  const rows = Array.from({ length: 4000 }, (_, i) => {
+    const id = `${String(1000 + (i % 9000)).padStart(4, '0')}-${String(i).padStart(4, '0')}`;
+    const amount = i % 97 === 0 ? 'lots' : `${(i % 13) - 3}.${String(i % 100).padStart(2, '0')}`; // type errors, negatives, cents
+    const fn = i % 251 === 0 ? 'NOPE' : codes[i % codes.length]; // foreign-key misses
+    const date = i % 50 === 0 ? '' : `202${i % 4}-${String((i % 12) + 1).padStart(2, '0')}-1${i % 10}`;
+    const supplier = i % 3 === 0 ? 'S001' : i % 3 === 1 ? 'S002' : '';
+    return `${i === 17 ? '1000-0000' : id},${date},${amount},Item ${i},"note, ${i}",${fn},${supplier},${departments[i % 5]}`;
+  });
+  await writeFile(join(dir, 'data/spending.csv'), [header, ...rows].join('\n') + '\n');
+
+  // Two resources referencing each other (one is checked after the pass), with misses both ways.
+  await writeFile(join(dir, 'data/a.csv'), 'id,b\n' + Array.from({ length: 300 }, (_, i) => `a${i},b${i % 7 === 0 ? 'x' : ''}${i}`).join('\n') + '\n');
+  await writeFile(join(dir, 'data/b.csv'), 'id,a\n' + Array.from({ length: 300 }, (_, i) => `b${i},a${i % 11 === 0 ? 'y' : ''}${i}`).join('\n') + '\n');
+  await writeFile(join(dir, 'data/part-1.csv'), 'n\n' + Array.from({ length: 500 }, (_, i) => String(i)).join('\n') + '\n');
+  await writeFile(join(dir, 'data/part-2.csv'), 'n\n' + Array.from({ length: 500 }, (_, i) => (i === 250 ? 'x' : String(500 + i))).join('\n') + '\n');
+  descriptor.resources.push(
+    { name: 'a', path: 'data/a.csv', schema: { fields: [{ name: 'id', type: 'string' }, { name: 'b', type: 'string' }], primaryKey: 'id', foreignKeys: [{ fields: 'b', reference: { resource: 'b', fields: 'id' } }] } },
+    { name: 'b', path: 'data/b.csv', schema: { fields: [{ name: 'id', type: 'string' }, { name: 'a', type: 'string' }], primaryKey: 'id', foreignKeys: [{ fields: 'a', reference: { resource: 'a', fields: 'id' } }] } },
+    { name: 'parts', path: ['data/part-1.csv', 'data/part-2.csv'], schema: { fields: [{ name: 'n', type: 'integer' }], primaryKey: 'n' } },
+  );
+  await writeFile(join(dir, 'datapackage.json'), JSON.stringify(descriptor, null, 2));
+  return dir;
+}
+
+/** A report without its timing, for comparing runs. */
+const timeless = (r: Report): Report => ({ ...r, stats: { ...r.stats, seconds: 0 } });
+
+async function both(source: PackageSource, options: AggregateOptions = {}) {
+  const sequential = await aggregatePackage(source, { ...options, threads: 1 });
+  const parallel = await aggregatePackage(source, { ...options, threads: 2, minWorkerBytes: 0 });
+  return { sequential, parallel };
+}
+
+describe('the table pass on worker threads', () => {
+  it('gives the sequential report and aggregates: problems, counts, keys, cycles, multi-file resources, COFOG', async () => {
+    const source = await createFsSource(await bigBudget());
+    const { sequential, parallel } = await both(source);
+    const report = sequential.validation.report;
+    // The package is as broken as intended, so the comparison covers every kind of problem.
+    expect(report.valid).toBe(false);
+    const codes = new Set(report.errors.map((p) => p.code));
+    for (const code of ['type-error', 'foreign-key', 'primary-key', 'mapping-error']) expect(codes).toContain(code);
+    expect(report.warnings.map((p) => p.code)).toContain('mapping-error');
+    expect(report.errors.filter((p) => p.resource === 'b' && p.code === 'foreign-key').length).toBeGreaterThan(0);
+
+    expect(timeless(parallel.validation.report)).toEqual(timeless(report));
+    expect(parallel.aggregates).toEqual(sequential.aggregates);
+    expect(sequential.aggregates?.count).toBeGreaterThan(3900);
+  });
+
+  it('keeps the cap of listed problems per resource, the counts and the truncation flag; strict turns warnings into errors', async () => {
+    const source = await createFsSource(await bigBudget());
+    for (const options of [{ maxErrors: 5 }, { maxErrors: 3, strict: true }]) {
+      const { sequential, parallel } = await both(source, options);
+      const report = sequential.validation.report;
+      const spending = report.resources.find((r) => r.name === 'spending')!;
+      expect(spending.truncated).toBe(true);
+      expect(report.errors.filter((p) => p.resource === 'spending')).toHaveLength(options.maxErrors);
+      expect(spending.errors).toBeGreaterThan(options.maxErrors);
+      expect(timeless(parallel.validation.report)).toEqual(timeless(report));
+    }
+  });
+
+  it('runs the jobs on worker threads (not in this thread) when the files are large enough, and in this thread when small', async () => {
+    const source = await createFsSource(await bigBudget());
+    const runner = createParallelRunner({ threads: 2, minWorkerBytes: 0 });
+    try {
+      const report = await validatePackage(source, { tables: runner });
+      expect(runner.workers).toBe(2);
+      expect(timeless(report)).toEqual(timeless(await validatePackage(source)));
+    } finally {
+      await runner.close();
+    }
+    const small = createParallelRunner({ threads: 2 }); // default: jobs under 1 MiB stay here
+    try {
+      await validatePackage(source, { tables: small });
+      expect(small.workers).toBe(0);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('a file failing midway, or abandoned midway, is reported as sequentially, and its read is closed', async () => {
+    const dir = await bigBudget();
+    // A header of more cells than any record may have: the pass stops after it, leaving 2 MB unread.
+    await writeFile(join(dir, 'data/wide.csv'), ','.repeat(100_001) + '\n' + 'x\n'.repeat(1_000_000));
+    const descriptor = JSON.parse(await readFile(join(dir, 'datapackage.json'), 'utf8'));
+    descriptor.resources.push({ name: 'wide', path: 'data/wide.csv' }, { name: 'broken', path: 'data/part-1.csv', schema: { fields: [{ name: 'n', type: 'integer' }] } });
+    await writeFile(join(dir, 'datapackage.json'), JSON.stringify(descriptor, null, 2));
+    const fs = await createFsSource(dir);
+    const closed: string[] = [];
+    let opened = 0;
+    // The filesystem source, except that one file fails after its first chunk; every read's end is recorded.
+    const source: PackageSource = {
+      root: fs.root,
+      descriptorPath: fs.descriptorPath,
+      readDescriptor: () => fs.readDescriptor(),
+      async open(path) {
+        const handle = await fs.open(path);
+        const failing = path === 'data/part-1.csv';
+        return {
+          size: handle.size,
+          async *stream() {
+            opened++;
+            try {
+              for await (const chunk of handle.stream()) {
+                yield chunk;
+                if (failing) throw new SourceError('source-error', 'the disk went away');
+              }
+            } finally {
+              closed.push(path);
+            }
+          },
+        };
+      },
+    };
+    const { sequential, parallel } = await both(source);
+    const problems = sequential.validation.report.errors.filter((p) => p.resource === 'wide' || p.resource === 'broken' || p.resource === 'parts');
+    expect(problems.map((p) => `${p.resource} ${p.code}`)).toEqual(expect.arrayContaining(['wide source-error', 'broken source-error', 'parts source-error']));
+    expect(timeless(parallel.validation.report)).toEqual(timeless(sequential.validation.report));
+    expect(closed.length).toBe(opened); // every read ended, the abandoned one included
+    expect(closed.filter((p) => p === 'data/wide.csv')).toHaveLength(2);
+  });
+});
