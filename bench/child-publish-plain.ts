@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Client } from '../src/adapters/s3/store.ts';
 import { contentTypeOf } from '../src/mirror/layout.ts';
-import { emit, peakRssBytes, reasonOf } from './child.ts';
+import { cpuSeconds, emit, peakRssBytes, processCpuSeconds, reasonOf } from './child.ts';
 import { datasetFiles, withFreshS3 } from './publish-support.ts';
 
 const dir = process.argv[2];
@@ -27,6 +27,8 @@ try {
     const Bucket = s3.config.bucket;
     try {
       const t0 = performance.now();
+      const cpu0 = cpuSeconds();
+      const server0 = processCpuSeconds(s3.pid);
       const files = await datasetFiles(dir);
       let bytes = 0;
       let largest = { path: '', size: -1 };
@@ -40,6 +42,8 @@ try {
         if (size > largest.size) largest = { path, size };
       }
       const seconds = (performance.now() - t0) / 1000;
+      const server1 = processCpuSeconds(s3.pid);
+      const cpu = { client: cpuSeconds() - cpu0, server: server0 === null || server1 === null ? null : server1 - server0 };
       // Not timed: the largest object landed whole (not, e.g., with aws-chunked framing inside).
       const head = await client.send(new HeadObjectCommand({ Bucket, Key: `plain/${largest.path}` }));
       emit({
@@ -48,7 +52,7 @@ try {
         maxRssBytes: peakRssBytes(),
         rows: 0,
         bytes,
-        details: { files: files.length, largest: largest.path, largestSize: largest.size, largestStored: head.ContentLength ?? null },
+        details: { files: files.length, largest: largest.path, largestSize: largest.size, largestStored: head.ContentLength ?? null, cpu },
       });
     } finally {
       client.destroy();

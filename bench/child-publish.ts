@@ -5,14 +5,16 @@
  * Usage: node --import tsx bench/child-publish.ts DATASET_DIR [COMMIT]
  *
  * Timed: opening the dataset and the publish (the server's start and stop are not). The store is
- * wrapped to time-stamp its calls, which splits the run into phases: validation (until the state
- * is read), content ids (until the first blob upload), blob uploads, copies, and the rest.
+ * wrapped to time-stamp its calls, which splits the run into phases: validation (until the first
+ * write; the content ids are computed in that pass), blob uploads, copies, and the rest. CPU
+ * seconds are reported for this process (every thread; and until the first write: the
+ * validation) and for the s3rver process.
  */
 import type { openGitDataset as OpenGitDataset } from '../src/adapters/git/dataset.ts';
 import type { createS3Store as CreateS3Store } from '../src/adapters/s3/store.ts';
 import type { ObjectStore } from '../src/mirror/object-store.ts';
 import type { publishDataset as PublishDataset } from '../src/mirror/publish.ts';
-import { emit, peakRssBytes, reasonOf } from './child.ts';
+import { cpuSeconds, emit, peakRssBytes, processCpuSeconds, reasonOf } from './child.ts';
 import { withFreshS3 } from './publish-support.ts';
 
 interface Calls {
@@ -20,9 +22,14 @@ interface Calls {
   [method: string]: { first: number; last: number; count: number };
 }
 
-/** `store` with every call time-stamped into `calls` (ms since `t0`). */
-function timedStore(store: ObjectStore, t0: number, calls: Calls): ObjectStore {
+/** `store` with every call time-stamped into `calls` (ms since `t0`); `onFirstWrite` runs before the first write. */
+function timedStore(store: ObjectStore, t0: number, calls: Calls, onFirstWrite: () => void): ObjectStore {
+  let written = false;
   const track = async <T>(method: string, run: () => Promise<T>): Promise<T> => {
+    if (!written && method !== 'get' && method !== 'head') {
+      written = true;
+      onFirstWrite();
+    }
     const start = performance.now() - t0;
     const c = (calls[method] ??= { first: start, last: start, count: 0 });
     c.count++;
@@ -68,21 +75,29 @@ if (typeof loaded === 'string') {
   try {
     await withFreshS3(async (s3) => {
       const t0 = performance.now();
+      const cpu0 = cpuSeconds();
+      const server0 = processCpuSeconds(s3.pid);
+      // CPU of this process (every thread) until the first write: the validation pass, hashes included.
+      let validationCpu: number | null = null;
+      let firstWrite: number | null = null;
       const snapshot = await openGitDataset(dir, { commit });
       const opened = performance.now() - t0;
       const s3store = createS3Store(s3.config);
       const calls: Calls = {};
       try {
-        const result = await publishDataset(snapshot, timedStore(s3store, t0, calls));
+        const result = await publishDataset(snapshot, timedStore(s3store, t0, calls, () => {
+          validationCpu = cpuSeconds() - cpu0;
+          firstWrite = performance.now() - t0;
+        }));
         const end = performance.now() - t0;
+        const server1 = processCpuSeconds(s3.pid);
+        const cpu = { client: cpuSeconds() - cpu0, server: server0 === null || server1 === null ? null : server1 - server0, validation: validationCpu };
         const seconds = end / 1000;
         const ms = (x: number): number => Math.round(x);
-        const get = calls['get'];
         const blob = calls['putBlob'];
         const copy = calls['copy'];
-        const validated = get?.first ?? end;
-        const hashed = blob?.first ?? copy?.first ?? end;
-        const uploaded = copy?.first ?? blob?.last ?? hashed;
+        const validated = firstWrite ?? end;
+        const uploaded = copy?.first ?? blob?.last ?? validated;
         const copied = copy?.last ?? uploaded;
         emit({
           ok: true,
@@ -101,12 +116,12 @@ if (typeof loaded === 'string') {
             phases: {
               open: ms(opened),
               validate: ms(validated - opened),
-              contentIds: ms(hashed - validated),
-              blobUploads: ms(uploaded - hashed),
+              blobUploads: ms(uploaded - validated),
               copies: ms(copied - uploaded),
               rest: ms(end - copied),
             },
             calls: Object.fromEntries(Object.entries(calls).map(([k, v]) => [k, v.count])),
+            cpu,
             problems: [...(result.report?.errors ?? [])].slice(0, 3).map((p) => `${p.code}: ${p.message.slice(0, 200)}`),
           },
         });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * What a measurement child process reports: one JSON line on stdout, the last one it prints.
  * Each measurement runs in its own process so that `maxRSS` is the peak of that measurement.
@@ -30,6 +32,31 @@ export function peakRssBytes(): number {
   // resourceUsage().maxRSS is in kilobytes (KiB).
   return process.resourceUsage().maxRSS * 1024;
 }
+
+/** CPU seconds (user + system) this process has used so far, all its threads included. */
+export function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/**
+ * CPU seconds (user + system) another process has used so far, from /proc (Linux); null where
+ * there is no /proc or the process is gone.
+ */
+export function processCpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** Linux's USER_HZ (sysconf(_SC_CLK_TCK)): 100 on every mainstream build. */
+const CLOCK_TICKS = 100;
 
 export function emit(result: ChildResult): void {
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -9,6 +9,7 @@
  */
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { GENERATOR_VERSION } from './generate.ts';
 import { DEFAULT_PUBLISH_MB, generatePublishDataset, PUBLISH_GENERATOR_VERSION, V1_TAG, V2_TAG, type PublishDataset } from './generate-publish.ts';
 import { DATA_DIR, fmt, measureAll, runChild, verdict, warmPageCache, type MeasureOutcome, type Measurement } from './harness.ts';
@@ -128,9 +129,25 @@ export const publishSection: Section = {
       const total = Object.values(phases).reduce((a, b) => a + b, 0) || 1;
       const phase = (name: string, label: string): string => `${label} ${fmt.seconds((phases[name] ?? 0) / 1000)} s (${Math.round(((phases[name] ?? 0) / total) * 100)}%)`;
       console.log(
-        `  publish phases (median run): ${phase('open', 'open git')}, ${phase('validate', 'validate+aggregate')}, ${phase('contentIds', 'sha256 of files')}, ` +
+        `  publish phases (median run): ${phase('open', 'open git')}, ${phase('validate', 'validate+aggregate+sha256')}, ` +
           `${phase('blobUploads', 'blob uploads')}, ${phase('copies', 'latest-path copies')}, ${phase('rest', 'report/manifest/state')}`,
       );
+      // Where the time can go at best: the publish must do the loop's work (send the same bytes,
+      // which s3rver must receive) and validate every row before its first write.
+      const loopCpu = (loopDetails['cpu'] ?? {}) as { client?: number; server?: number | null };
+      const pubCpu = (d['cpu'] ?? {}) as { client?: number; server?: number | null; validation?: number | null };
+      const cores = availableParallelism();
+      if (typeof loopCpu.server === 'number' && typeof pubCpu.validation === 'number' && typeof loopCpu.client === 'number') {
+        const floor = (pubCpu.validation + loopCpu.client + loopCpu.server) / cores;
+        console.log(
+          `  CPU seconds (median runs): loop ${fmt.seconds(loopCpu.client)} client + ${fmt.seconds(loopCpu.server)} s3rver; ` +
+            `publish ${fmt.seconds(pubCpu.client ?? 0)} client (validation pass ${fmt.seconds(pubCpu.validation)}, all threads) + ${fmt.seconds(pubCpu.server ?? 0)} s3rver`,
+        );
+        console.log(
+          `  floor: validating every row (${fmt.seconds(pubCpu.validation)} CPU s) plus the loop's own work (${fmt.seconds(loopCpu.client + loopCpu.server)} CPU s) on ${cores} cores ` +
+            `takes >= ${fmt.seconds(floor)} s, so a publish that validates before it writes is at best ${fmt.ratio(loop.seconds / floor)} the loop on this machine`,
+        );
+      }
       console.log(`  publish store calls: ${ops((d['calls'] ?? {}) as Record<string, number>)}`);
       console.log();
       const ratio = loop.seconds / pub.seconds;

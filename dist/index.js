@@ -75101,7 +75101,8 @@ async function applyMirror(store, plan, options) {
   const concurrency = options.concurrency ?? 8;
   const bytesTotal = plan.uploads.reduce((n4, u2) => n4 + u2.size, 0);
   const report = (phase, done, total) => options.onProgress?.({ phase, done, total, bytesDone: stats.uploadedBytes, bytesTotal });
-  await pool(plan.uploads, concurrency, async (u2, i6) => {
+  const uploads = [...plan.uploads].sort((a6, b6) => b6.size - a6.size);
+  await pool(uploads, concurrency, async (u2, i6) => {
     const body = await options.open(u2.path);
     await store.put(u2.key, body, { contentType: contentTypeOf(u2.path), cacheControl: CACHE_IMMUTABLE, sha256: u2.sha256, size: u2.size });
     stats.uploaded++;

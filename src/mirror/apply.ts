@@ -43,7 +43,9 @@ export async function applyMirror(store: ObjectStore, plan: MirrorPlan, options:
   const report = (phase: ApplyProgress['phase'], done: number, total: number): void =>
     options.onProgress?.({ phase, done, total, bytesDone: stats.uploadedBytes, bytesTotal });
 
-  await pool(plan.uploads, concurrency, async (u, i) => {
+  // The largest first: a big file started last would finish alone, long after the others.
+  const uploads = [...plan.uploads].sort((a, b) => b.size - a.size);
+  await pool(uploads, concurrency, async (u, i) => {
     const body = await options.open(u.path);
     await store.put(u.key, body, { contentType: contentTypeOf(u.path), cacheControl: CACHE_IMMUTABLE, sha256: u.sha256, size: u.size });
     stats.uploaded++;
