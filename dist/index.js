@@ -74599,6 +74599,7 @@ async function validateResources(source2, resources, sink, options, observersFor
     return out?.keys.get(fields.join(",")) ?? null;
   };
   const runner = options.tables ?? inThread;
+  runner.expect?.(plans.filter((p4) => p4.resource.path !== void 0).length);
   const order = topologicalOrder(plans, byName);
   const position = new Map(order.map((p4, i6) => [p4, i6]));
   const finished = /* @__PURE__ */ new Map();
@@ -74804,6 +74805,7 @@ function createParallelRunner(options = {}) {
   let nextId = 1;
   let broken = false;
   let closed = false;
+  let alone = false;
   const post = (slot, message, transfer = []) => slot.worker.postMessage(message, transfer);
   function start() {
     let worker;
@@ -74945,7 +74947,7 @@ function createParallelRunner(options = {}) {
     const bytes = job.parts.reduce((n4, p4) => n4 + (p4.file.size ?? Infinity), 0);
     return new Promise((done, fail2) => {
       const waiting = { job: spec, parts: job.parts, done, fail: fail2, bytes };
-      if (threads <= 1 || broken || closed || bytes < minWorkerBytes) void runHere(waiting);
+      if (threads <= 1 || alone || broken || closed || bytes < minWorkerBytes) void runHere(waiting);
       else {
         queue.push(waiting);
         dispatch();
@@ -74957,6 +74959,9 @@ function createParallelRunner(options = {}) {
     concurrency: threads > 1 ? threads * 16 : 1,
     get workers() {
       return slots.length;
+    },
+    expect(jobs) {
+      alone = jobs < 2;
     },
     async run(job, sink) {
       const result = await run3(job);

@@ -6,8 +6,9 @@
  * results are merged into the package's at the end, in the order a sequential pass reads the
  * resources, so the report and the aggregates are those of a sequential pass.
  *
- * Jobs whose files are small run in this thread (a worker costs a start-up); no worker starts
- * for a package of small files. If a worker cannot start, its jobs run here instead.
+ * Jobs whose files are small run in this thread (a worker costs a start-up and a heap), and so
+ * does the only resource of a package of one: no worker starts for a package of small files or
+ * of one file. If a worker cannot start, its jobs run here instead.
  */
 
 import { availableParallelism } from 'node:os';
@@ -97,6 +98,8 @@ export function createParallelRunner(options: ParallelOptions = {}): ParallelRun
   let nextId = 1;
   let broken = false;
   let closed = false;
+  /** Fewer than two resources to read: a worker would only add its start-up and its memory. */
+  let alone = false;
 
   const post = (slot: Slot, message: ToWorker, transfer: ArrayBuffer[] = []): void => slot.worker.postMessage(message, transfer);
 
@@ -253,7 +256,7 @@ export function createParallelRunner(options: ParallelOptions = {}): ParallelRun
     const bytes = job.parts.reduce((n, p) => n + (p.file.size ?? Infinity), 0);
     return new Promise<JobResult>((done, fail) => {
       const waiting = { job: spec, parts: job.parts, done, fail, bytes };
-      if (threads <= 1 || broken || closed || bytes < minWorkerBytes) void runHere(waiting);
+      if (threads <= 1 || alone || broken || closed || bytes < minWorkerBytes) void runHere(waiting);
       else {
         queue.push(waiting);
         dispatch();
@@ -266,6 +269,9 @@ export function createParallelRunner(options: ParallelOptions = {}): ParallelRun
     concurrency: threads > 1 ? threads * 16 : 1,
     get workers() {
       return slots.length;
+    },
+    expect(jobs) {
+      alone = jobs < 2;
     },
     async run(job, sink) {
       const result = await run(job);

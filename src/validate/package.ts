@@ -63,6 +63,8 @@ export interface TableJob {
 export interface TableRunner {
   /** Jobs run at once (1: one after the other, as the default runner does). */
   readonly concurrency: number;
+  /** Told, before the first job, how many resources have files to read (at most that many jobs follow). */
+  expect?(jobs: number): void;
   run(job: TableJob, sink: ProblemSink, observers: RowObserver[] | undefined): Promise<{ outcome: TableOutcome; settle?: () => void }>;
 }
 
@@ -193,6 +195,7 @@ async function validateResources(
   // Resources run in topological order, several at once when the runner can: a resource waits
   // for the earlier ones whose keys it checks (a later one, in a cycle, is checked after the pass).
   const runner = options.tables ?? inThread;
+  runner.expect?.(plans.filter((p) => p.resource.path !== undefined).length);
   const order = topologicalOrder(plans, byName);
   const position = new Map(order.map((p, i) => [p, i]));
   const finished = new Map<ResourcePlan, Promise<void>>();

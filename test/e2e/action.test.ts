@@ -90,8 +90,14 @@ describe('the Action on a large file', () => {
   it('validates it on worker threads (dist/pass-worker.js): an error deep in the file is annotated at its line', async () => {
     // ~1.9 MiB: above the size under which a resource is read without workers.
     const rows = Array.from({ length: 60_000 }, (_, i) => `${i + 1},row ${i + 1} with some padding text,${i === 54_320 ? 'oops' : `${i}.5`}`);
+    // Two resources: a package of one is read without workers (they would only add their start-up).
+    const workspace = await gitdir({
+      'datapackage.json': { ...descriptor(), resources: [...descriptor().resources, { name: 'notes', path: 'data/notes.csv' }] },
+      'data/spending.csv': `id,note,amount\n${rows.join('\n')}\n`,
+      'data/notes.csv': 'note\nhello\n',
+    });
     const run = await runBundle({
-      workspace: await dataset(`id,note,amount\n${rows.join('\n')}\n`),
+      workspace,
       event: 'pull_request',
       payload: await examplePayload('pull_request.opened.0.json'),
       repository: REPO,

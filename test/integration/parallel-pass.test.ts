@@ -92,7 +92,7 @@ describe('the table pass on worker threads', () => {
     }
   });
 
-  it('runs the jobs on worker threads (not in this thread) when the files are large enough, and in this thread when small', async () => {
+  it('runs the jobs on worker threads (not in this thread) when the files are large enough, and in this thread when small or alone', async () => {
     const source = await createFsSource(await bigBudget());
     const runner = createParallelRunner({ threads: 2, minWorkerBytes: 0 });
     try {
@@ -108,6 +108,18 @@ describe('the table pass on worker threads', () => {
       expect(small.workers).toBe(0);
     } finally {
       await small.close();
+    }
+    // A package of one resource: nothing to read beside it, so no worker, whatever its size.
+    const one = await testdir({
+      'datapackage.json': { name: 'one', resources: [{ name: 'data', path: 'data.csv', schema: { fields: [{ name: 'n', type: 'integer' }] } }] },
+      'data.csv': 'n\n' + '1234567\n'.repeat(200_000),
+    });
+    const alone = createParallelRunner({ threads: 2, minWorkerBytes: 0 });
+    try {
+      expect((await validatePackage(await createFsSource(one), { tables: alone })).stats.rows).toBe(200_000);
+      expect(alone.workers).toBe(0);
+    } finally {
+      await alone.close();
     }
   });
 
