@@ -95,6 +95,8 @@ export function createParallelRunner(options: ParallelOptions = {}): ParallelRun
   const cache: { plan?: AggregatePlan | null } = {};
   const slots: Slot[] = [];
   const queue: Array<Waiting & { bytes: number }> = [];
+  /** The job each worker runs, by id (to run it here if its worker never came up). */
+  const specs = new Map<number, JobSpec>();
   let nextId = 1;
   let broken = false;
   let closed = false;
@@ -136,6 +138,7 @@ export function createParallelRunner(options: ParallelOptions = {}): ParallelRun
       return;
     }
     job?.fail(new Error(`validation worker failed: ${error.message}`));
+    dispatch(); // the jobs still waiting get another worker
   }
 
   /** Workers cannot start here: every job from now on runs in this thread. */
@@ -144,8 +147,6 @@ export function createParallelRunner(options: ParallelOptions = {}): ParallelRun
     broken = true;
     for (const waiting of queue.splice(0)) void runHere(waiting);
   }
-
-  const specs = new Map<number, JobSpec>();
 
   async function runHere(w: Waiting): Promise<void> {
     try {
