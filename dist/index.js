@@ -74802,6 +74802,7 @@ function createParallelRunner(options = {}) {
   const cache6 = {};
   const slots = [];
   const queue = [];
+  const specs = /* @__PURE__ */ new Map();
   let nextId = 1;
   let broken = false;
   let closed = false;
@@ -74838,13 +74839,13 @@ function createParallelRunner(options = {}) {
       return;
     }
     job?.fail(new Error(`validation worker failed: ${error2.message}`));
+    dispatch();
   }
   function giveUp(error2) {
     if (!broken) options.warn?.(`validation worker threads cannot start (${error2.message}); validating in one thread`);
     broken = true;
     for (const waiting of queue.splice(0)) void runHere(waiting);
   }
-  const specs = /* @__PURE__ */ new Map();
   async function runHere(w2) {
     try {
       w2.done(await runJob(context, planOf(context, cache6), w2.job, w2.parts));
