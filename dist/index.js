@@ -74123,6 +74123,7 @@ function setKey(f6, v2) {
 var KEY_SEP = "";
 var LFS_SIGNATURE = "version https://git-lfs.github.com/spec/v1";
 async function validateTable(parts, task) {
+  if (parts.length === 0 && task.resource.data !== void 0) return validateInlineTable(task);
   const run3 = new TableRun(task);
   for (let k6 = 0; k6 < parts.length; k6++) {
     const part = parts[k6];
@@ -74700,7 +74701,7 @@ async function validateOneResource(source2, task, sink, options, runTable) {
     return null;
   };
   if (!readableSchema(resource)) return at2(`resource "${resource.name}": the schema cannot be read (see the descriptor errors); its rows were not checked`, "descriptor-error", "schema", "warning");
-  if (resource.data !== void 0 && resource.path === void 0) return validateInlineTable(task);
+  if (resource.data !== void 0 && resource.path === void 0) return runTable([]);
   const paths = asList2(resource.path);
   if (paths.length === 0) return null;
   const format3 = typeof resource.format === "string" ? resource.format.toLowerCase() : "";

@@ -5232,6 +5232,7 @@ function setKey(f, v) {
 var KEY_SEP = "";
 var LFS_SIGNATURE = "version https://git-lfs.github.com/spec/v1";
 async function validateTable(parts, task) {
+  if (parts.length === 0 && task.resource.data !== void 0) return validateInlineTable(task);
   const run = new TableRun(task);
   for (let k = 0; k < parts.length; k++) {
     const part = parts[k];
@@ -5240,6 +5241,25 @@ async function validateTable(parts, task) {
   }
   run.finish();
   return run.outcome();
+}
+function validateInlineTable(task) {
+  const run = new TableRun(task);
+  const data = task.resource.data;
+  const ptr = pointerOf("resources", task.index, "data");
+  if (!Array.isArray(data)) {
+    run.report("source-error", `inline data must be an array of rows; fix ${ptr}`, { pointer: ptr });
+  } else {
+    const labels = data.length > 0 && !Array.isArray(data[0]) && typeof data[0] === "object" && data[0] !== null ? Object.keys(data[0]) : null;
+    const rows = labels ? [labels, ...data.map((r) => labels.map((l) => r && typeof r === "object" && !Array.isArray(r) ? r[l] : void 0))] : data.map((r) => Array.isArray(r) ? r : [r]);
+    run.path = "";
+    rows.forEach((r, i) => run.record(r.map(inlineCell), i + 1));
+  }
+  run.finish();
+  return run.outcome();
+}
+function inlineCell(v) {
+  if (v === null || v === void 0) return "";
+  return typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v);
 }
 var TableRun = class {
   constructor(task) {

@@ -16,7 +16,6 @@ import { pointerOf, problem, type Problem } from './problem.ts';
 import { ProblemSink, type Report, type ResourceReport } from './report.ts';
 import {
   foreignKeyProblem,
-  validateInlineTable,
   validateTable,
   type ForeignKeyCheck,
   type RowObserver,
@@ -314,7 +313,8 @@ async function validateOneResource(
     return null;
   };
   if (!readableSchema(resource)) return at(`resource "${resource.name}": the schema cannot be read (see the descriptor errors); its rows were not checked`, 'descriptor-error', 'schema', 'warning');
-  if (resource.data !== undefined && resource.path === undefined) return validateInlineTable(task);
+  // Inline data goes through the runner too (no parts), so its results settle in order as well.
+  if (resource.data !== undefined && resource.path === undefined) return runTable([]);
   const paths = asList(resource.path);
   if (paths.length === 0) return null; // the descriptor checks already say a path is missing
   const format = typeof resource.format === 'string' ? resource.format.toLowerCase() : '';

@@ -79,6 +79,32 @@ describe('the table pass on worker threads', () => {
     expect(sequential.aggregates?.count).toBeGreaterThan(3900);
   });
 
+  it('inline data settles in order too: the first title of an id is the one a sequential pass sees', async () => {
+    const fields = [{ name: 'id', type: 'integer' }, { name: 'amount', type: 'number' }, { name: 'fn', type: 'string' }, { name: 'fn_title', type: 'string' }];
+    const dir = await testdir({
+      'datapackage.json': {
+        name: 'two-sources',
+        profiles: ['openspending', 'tabular'],
+        owner: 'alice',
+        location: 'GB',
+        mapping: {
+          transaction: { value: { currency: 'EUR', factor: 1 }, attributes: { id: ['file/id', 'inline/id'], amount: ['file/amount', 'inline/amount'] } },
+          taxonomy: { attributes: { functional: { id: ['file/fn', 'inline/fn'], title: ['file/fn_title', 'inline/fn_title'] } } },
+        },
+        resources: [
+          { name: 'file', path: 'file.csv', schema: { fields } },
+          { name: 'inline', data: [['id', 'amount', 'fn', 'fn_title'], [1, 2.5, 'A', 'Title from the inline data']], schema: { fields } },
+        ],
+      },
+      'file.csv': 'id,amount,fn,fn_title\n1,10.25,A,Title from the file\n2,1,B,\n',
+    });
+    const { sequential, parallel } = await both(await createFsSource(dir));
+    const functional = sequential.aggregates?.dimensions.find((d) => d.name === 'functional');
+    expect(functional?.rows.find((r) => r.id === 'A')).toMatchObject({ title: 'Title from the file', total: '12.75', count: 2 });
+    expect(parallel.aggregates).toEqual(sequential.aggregates);
+    expect(timeless(parallel.validation.report)).toEqual(timeless(sequential.validation.report));
+  });
+
   it('keeps the cap of listed problems per resource, the counts and the truncation flag; strict turns warnings into errors', async () => {
     const source = await createFsSource(await bigBudget());
     for (const options of [{ maxErrors: 5 }, { maxErrors: 3, strict: true }]) {

@@ -82,8 +82,12 @@ export interface TablePart {
   file: FileHandle;
 }
 
-/** Validate one resource's rows. Problems go to `task.sink`; returns counts and collected keys. */
+/**
+ * Validate one resource's rows: its files' (`parts`), or its inline `data` when it has no parts.
+ * Problems go to `task.sink`; returns counts and collected keys.
+ */
 export async function validateTable(parts: TablePart[], task: TableTask): Promise<TableOutcome> {
+  if (parts.length === 0 && task.resource.data !== undefined) return validateInlineTable(task);
   const run = new TableRun(task);
   for (let k = 0; k < parts.length; k++) {
     const part = parts[k]!;
