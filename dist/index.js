@@ -74757,7 +74757,7 @@ import { Worker } from "node:worker_threads";
 // src/pass/job.ts
 function planOf(context, cache6) {
   if (cache6.plan === void 0) {
-    const r6 = context.aggregate && context.openspending ? planOrReason(context.descriptor) : null;
+    const r6 = context.aggregate && detectProfile(context.descriptor).openspending ? planOrReason(context.descriptor) : null;
     cache6.plan = r6 !== null && "plan" in r6 ? r6.plan : null;
   }
   return cache6.plan;

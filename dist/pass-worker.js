@@ -1656,7 +1656,7 @@ var require_picomatch = __commonJS({
     var parse2 = require_parse();
     var utils = require_utils();
     var constants = require_constants();
-    var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var isObject4 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch2(input, options, returnState));
@@ -1669,7 +1669,7 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState = isObject3(glob) && glob.tokens && glob.input;
+      const isState = isObject4(glob) && glob.tokens && glob.input;
       if (glob === "" || typeof glob !== "string" && !isState) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
@@ -3123,8 +3123,8 @@ function typeImpl(type, format, field) {
     case "object":
     case "array": {
       onlyDefault();
-      const isObject3 = type === "object";
-      const read = isObject3 ? (cell) => {
+      const isObject4 = type === "object";
+      const read = isObject4 ? (cell) => {
         const v = parseJson(cell, 123);
         return isPlainObject(v) ? v : INVALID;
       } : (cell) => {
@@ -3133,10 +3133,10 @@ function typeImpl(type, format, field) {
       };
       return {
         read,
-        expected: isObject3 ? "a JSON object" : "a JSON array",
+        expected: isObject4 ? "a JSON object" : "a JSON array",
         key: (v) => `j:${stableJson(v)}`,
         iso: read,
-        fromJson: (v) => (isObject3 ? isPlainObject(v) : Array.isArray(v)) ? v : INVALID,
+        fromJson: (v) => (isObject4 ? isPlainObject(v) : Array.isArray(v)) ? v : INVALID,
         decimal: null,
         constraints: COLLECTION_CONSTRAINTS,
         size: collectionSize,
@@ -4464,6 +4464,48 @@ function planOrReason(descriptor) {
   return { plan };
 }
 
+// src/package/profiles.ts
+function isObject3(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function profileShortName(name) {
+  let n = name.trim().toLowerCase();
+  n = n.replace(/[?#].*$/, "");
+  const slash = n.lastIndexOf("/");
+  if (slash >= 0) n = n.slice(slash + 1);
+  n = n.replace(/\.json$/, "").replace(/[-_]data[-_]package$/, "");
+  return n;
+}
+function declaredProfiles(raw) {
+  if (!isObject3(raw)) return [];
+  const names = [];
+  if (typeof raw.profile === "string") names.push(raw.profile);
+  const profiles = raw.profiles;
+  if (typeof profiles === "string") names.push(profiles);
+  else if (Array.isArray(profiles)) {
+    for (const p of profiles) if (typeof p === "string") names.push(p);
+  } else if (isObject3(profiles)) names.push(...Object.keys(profiles));
+  return names.map(profileShortName);
+}
+function hasMeasuresOrDimensions(value) {
+  return isObject3(value) && ("measures" in value || "dimensions" in value);
+}
+function detectProfile(raw) {
+  const declared = new Set(declaredProfiles(raw));
+  const openspending = declared.has("openspending");
+  let everyResourceHasSchema = false;
+  let fiscalShape = false;
+  if (isObject3(raw)) {
+    const resources = raw.resources;
+    everyResourceHasSchema = Array.isArray(resources) && resources.length > 0 && resources.every((r) => isObject3(r) && (isObject3(r.schema) || typeof r.schema === "string"));
+    fiscalShape = hasMeasuresOrDimensions(raw.model) || hasMeasuresOrDimensions(raw.mapping);
+  }
+  const tabular = declared.has("tabular") || openspending || everyResourceHasSchema;
+  const fiscal = declared.has("fiscal") || fiscalShape;
+  const kind = openspending ? "openspending" : fiscal ? "fiscal" : tabular ? "tabular" : "data-package";
+  return { kind, openspending, tabular, fiscal };
+}
+
 // src/package/codes/cofog.ts
 var COFOG_TITLES = /* @__PURE__ */ new Map([
   ["01", "General public services"],
@@ -5628,7 +5670,7 @@ function foreignKeyProblem(resource, path, fk, at) {
 // src/pass/job.ts
 function planOf(context2, cache2) {
   if (cache2.plan === void 0) {
-    const r = context2.aggregate && context2.openspending ? planOrReason(context2.descriptor) : null;
+    const r = context2.aggregate && detectProfile(context2.descriptor).openspending ? planOrReason(context2.descriptor) : null;
     cache2.plan = r !== null && "plan" in r ? r.plan : null;
   }
   return cache2.plan;

@@ -19,11 +19,6 @@ export interface AggregatedValidation {
   reason?: string;
 }
 
-/**
- * Validate `source` (as validatePackageDetailed, with `options`) and, for an OpenSpending Data
- * Package with a transaction mapping, aggregate its rows in the same pass. The plan is made from
- * the canonical descriptor the validator hands to its observers, so both see the same package.
- */
 export interface AggregateOptions extends ValidateOptions {
   /**
    * Worker threads for the table pass (default: one per core, up to 4; 1: this thread only).
@@ -36,6 +31,11 @@ export interface AggregateOptions extends ValidateOptions {
   minWorkerBytes?: number;
 }
 
+/**
+ * Validate `source` (as validatePackageDetailed, with `options`) and, for an OpenSpending Data
+ * Package with a transaction mapping, aggregate its rows in the same pass. The plan is made from
+ * the canonical descriptor the validator hands to its observers, so both see the same package.
+ */
 export async function aggregatePackage(source: PackageSource, options: AggregateOptions = {}): Promise<AggregatedValidation> {
   let planned: { plan: AggregatePlan; aggregator: Aggregator } | { reason: string } | undefined;
   const planFor = (descriptor: PackageDescriptor): typeof planned => {

@@ -9,6 +9,7 @@
 import { createAggregator, type AggregatorState } from '../aggregate/aggregator.ts';
 import { planOrReason, type AggregatePlan } from '../aggregate/plan.ts';
 import type { PackageDescriptor, ResourceDescriptor } from '../package/descriptor.ts';
+import { detectProfile } from '../package/profiles.ts';
 import { mappedValueObservers } from '../validate/mapped-values.ts';
 import { ProblemSink, type SinkSnapshot } from '../validate/report.ts';
 import { validateTable, type ForeignKeyCheck, type TableOutcome, type TablePart } from '../validate/table/table.ts';
@@ -41,7 +42,8 @@ export interface JobResult {
 /** The aggregate plan of a context (null: no aggregates), made once per context. */
 export function planOf(context: PassContext, cache: { plan?: AggregatePlan | null }): AggregatePlan | null {
   if (cache.plan === undefined) {
-    const r = context.aggregate && context.openspending ? planOrReason(context.descriptor) : null;
+    // As aggregatePackage decides it: from the canonical descriptor's profiles.
+    const r = context.aggregate && detectProfile(context.descriptor).openspending ? planOrReason(context.descriptor) : null;
     cache.plan = r !== null && 'plan' in r ? r.plan : null;
   }
   return cache.plan;
