@@ -14,6 +14,7 @@
  */
 
 import type { GitHubClient } from '../src/adapters/github/octokit.ts';
+import { mapLimit } from '../src/concurrency.ts';
 import { dispatchPublish, runsTheAction, type Notifier } from '../src/notify/index.ts';
 import type { createRegistryWriter, reconcile as reconcileRegistry } from '../src/registry/index.ts';
 import type { ChangeContext, ChangelogEntry, RepositoryObservation } from '../src/registry/model.ts';
@@ -54,19 +55,6 @@ export interface ProcessorDeps {
   concurrency?: number;
   /** Called after each registry commit (health, tests). */
   onCommit?: (result: { commit: string; changes: number; batch: number }) => void;
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /** The changelog's delivery column: the batch's delivery ids, shortened beyond three. */

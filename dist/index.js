@@ -8193,8 +8193,8 @@ var require_pool_stats = __commonJS({
     var { kFree, kConnected, kPending, kQueued, kRunning, kSize } = require_symbols();
     var kPool = /* @__PURE__ */ Symbol("pool");
     var PoolStats = class {
-      constructor(pool2) {
-        this[kPool] = pool2;
+      constructor(pool) {
+        this[kPool] = pool;
       }
       get connected() {
         return this[kPool][kConnected];
@@ -8245,35 +8245,35 @@ var require_pool_base = __commonJS({
         this[kQueue] = new FixedQueue();
         this[kClients] = [];
         this[kQueued] = 0;
-        const pool2 = this;
+        const pool = this;
         this[kOnDrain] = function onDrain(origin, targets) {
-          const queue = pool2[kQueue];
+          const queue = pool[kQueue];
           let needDrain = false;
           while (!needDrain) {
             const item = queue.shift();
             if (!item) {
               break;
             }
-            pool2[kQueued]--;
+            pool[kQueued]--;
             needDrain = !this.dispatch(item.opts, item.handler);
           }
           this[kNeedDrain] = needDrain;
-          if (!this[kNeedDrain] && pool2[kNeedDrain]) {
-            pool2[kNeedDrain] = false;
-            pool2.emit("drain", origin, [pool2, ...targets]);
+          if (!this[kNeedDrain] && pool[kNeedDrain]) {
+            pool[kNeedDrain] = false;
+            pool.emit("drain", origin, [pool, ...targets]);
           }
-          if (pool2[kClosedResolve] && queue.isEmpty()) {
-            Promise.all(pool2[kClients].map((c6) => c6.close())).then(pool2[kClosedResolve]);
+          if (pool[kClosedResolve] && queue.isEmpty()) {
+            Promise.all(pool[kClients].map((c6) => c6.close())).then(pool[kClosedResolve]);
           }
         };
         this[kOnConnect] = (origin, targets) => {
-          pool2.emit("connect", origin, [pool2, ...targets]);
+          pool.emit("connect", origin, [pool, ...targets]);
         };
         this[kOnDisconnect] = (origin, targets, err) => {
-          pool2.emit("disconnect", origin, [pool2, ...targets], err);
+          pool.emit("disconnect", origin, [pool, ...targets], err);
         };
         this[kOnConnectionError] = (origin, targets, err) => {
-          pool2.emit("connectionError", origin, [pool2, ...targets], err);
+          pool.emit("connectionError", origin, [pool, ...targets], err);
         };
         this[kStats] = new PoolStats(this);
       }
@@ -8527,22 +8527,22 @@ var require_balanced_pool = __commonJS({
       }
       addUpstream(upstream) {
         const upstreamOrigin = parseOrigin(upstream).origin;
-        if (this[kClients].find((pool3) => pool3[kUrl].origin === upstreamOrigin && pool3.closed !== true && pool3.destroyed !== true)) {
+        if (this[kClients].find((pool2) => pool2[kUrl].origin === upstreamOrigin && pool2.closed !== true && pool2.destroyed !== true)) {
           return this;
         }
-        const pool2 = this[kFactory](upstreamOrigin, Object.assign({}, this[kOptions]));
-        this[kAddClient](pool2);
-        pool2.on("connect", () => {
-          pool2[kWeight] = Math.min(this[kMaxWeightPerServer], pool2[kWeight] + this[kErrorPenalty]);
+        const pool = this[kFactory](upstreamOrigin, Object.assign({}, this[kOptions]));
+        this[kAddClient](pool);
+        pool.on("connect", () => {
+          pool[kWeight] = Math.min(this[kMaxWeightPerServer], pool[kWeight] + this[kErrorPenalty]);
         });
-        pool2.on("connectionError", () => {
-          pool2[kWeight] = Math.max(1, pool2[kWeight] - this[kErrorPenalty]);
+        pool.on("connectionError", () => {
+          pool[kWeight] = Math.max(1, pool[kWeight] - this[kErrorPenalty]);
           this._updateBalancedPoolStats();
         });
-        pool2.on("disconnect", (...args) => {
+        pool.on("disconnect", (...args) => {
           const err = args[2];
           if (err && err.code === "UND_ERR_SOCKET") {
-            pool2[kWeight] = Math.max(1, pool2[kWeight] - this[kErrorPenalty]);
+            pool[kWeight] = Math.max(1, pool[kWeight] - this[kErrorPenalty]);
             this._updateBalancedPoolStats();
           }
         });
@@ -8561,9 +8561,9 @@ var require_balanced_pool = __commonJS({
       }
       removeUpstream(upstream) {
         const upstreamOrigin = parseOrigin(upstream).origin;
-        const pool2 = this[kClients].find((pool3) => pool3[kUrl].origin === upstreamOrigin && pool3.closed !== true && pool3.destroyed !== true);
-        if (pool2) {
-          this[kRemoveClient](pool2);
+        const pool = this[kClients].find((pool2) => pool2[kUrl].origin === upstreamOrigin && pool2.closed !== true && pool2.destroyed !== true);
+        if (pool) {
+          this[kRemoveClient](pool);
         }
         return this;
       }
@@ -8578,16 +8578,16 @@ var require_balanced_pool = __commonJS({
         if (!dispatcher) {
           return;
         }
-        const allClientsBusy = this[kClients].map((pool2) => pool2[kNeedDrain]).reduce((a6, b6) => a6 && b6, true);
+        const allClientsBusy = this[kClients].map((pool) => pool[kNeedDrain]).reduce((a6, b6) => a6 && b6, true);
         if (allClientsBusy) {
           return;
         }
         let counter = 0;
-        let maxWeightIndex = this[kClients].findIndex((pool2) => !pool2[kNeedDrain]);
+        let maxWeightIndex = this[kClients].findIndex((pool) => !pool[kNeedDrain]);
         while (counter++ < this[kClients].length) {
           this[kIndex] = (this[kIndex] + 1) % this[kClients].length;
-          const pool2 = this[kClients][this[kIndex]];
-          if (pool2[kWeight] > this[kClients][maxWeightIndex][kWeight] && !pool2[kNeedDrain]) {
+          const pool = this[kClients][this[kIndex]];
+          if (pool[kWeight] > this[kClients][maxWeightIndex][kWeight] && !pool[kNeedDrain]) {
             maxWeightIndex = this[kIndex];
           }
           if (this[kIndex] === 0) {
@@ -8596,8 +8596,8 @@ var require_balanced_pool = __commonJS({
               this[kCurrentWeight] = this[kMaxWeightPerServer];
             }
           }
-          if (pool2[kWeight] >= this[kCurrentWeight] && !pool2[kNeedDrain]) {
-            return pool2;
+          if (pool[kWeight] >= this[kCurrentWeight] && !pool[kNeedDrain]) {
+            return pool;
           }
         }
         this[kCurrentWeight] = this[kClients][maxWeightIndex][kWeight];
@@ -67092,6 +67092,41 @@ to input.params.ContentLength in bytes.
   }
 };
 
+// src/concurrency.ts
+async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  let failed = null;
+  const worker = async () => {
+    while (failed === null && next < items.length) {
+      const i6 = next++;
+      try {
+        out[i6] = await fn(items[i6], i6);
+      } catch (error2) {
+        failed ??= { error: error2 };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failed !== null) throw failed.error;
+  return out;
+}
+function limiter(n4) {
+  let active = 0;
+  const waiting = [];
+  return async (fn) => {
+    if (active >= n4) await new Promise((go) => waiting.push(go));
+    else active++;
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
 // src/mirror/object-store.ts
 var StoreError = class extends Error {
   constructor(message, kind) {
@@ -67292,7 +67327,7 @@ function createS3Store(config, options = {}) {
             batchDelete = false;
           }
         }
-        await eachLimit(batch, deleteConcurrency, async (key) => {
+        await mapLimit(batch, deleteConcurrency, async (key) => {
           try {
             await client.send(new DeleteObjectCommand({ Bucket: Bucket2, Key: full(key) }));
           } catch (error2) {
@@ -67396,16 +67431,6 @@ async function* resume(first, rest) {
   } finally {
     if (!finished) await rest.return?.();
   }
-}
-async function eachLimit(items, limit, fn) {
-  let index = 0;
-  const worker = async () => {
-    while (index < items.length) {
-      const item = items[index++];
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 var CREDENTIAL_CODES = /* @__PURE__ */ new Set([
   "InvalidAccessKeyId",
@@ -74679,21 +74704,6 @@ function topologicalOrder(plans, byName) {
   plans.forEach(visit2);
   return order;
 }
-function limiter(n4) {
-  let active = 0;
-  const waiting = [];
-  return async (fn) => {
-    if (active >= n4) await new Promise((go) => waiting.push(go));
-    else active++;
-    try {
-      return await fn();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
-}
 async function validateOneResource(source2, task, sink, options, runTable) {
   const { resource, index } = task;
   const at2 = (msg, code, prop, severity = "error") => {
@@ -74803,7 +74813,6 @@ function createParallelRunner(options = {}) {
   const cache6 = {};
   const slots = [];
   const queue = [];
-  const specs = /* @__PURE__ */ new Map();
   let nextId = 1;
   let broken = false;
   let closed = false;
@@ -74835,7 +74844,7 @@ function createParallelRunner(options = {}) {
     slot.job = null;
     for (const sender of job?.sending.values() ?? []) stopSending(sender);
     if (!slot.online && !closed) {
-      if (job) void runHere({ job: specs.get(job.id), parts: job.parts, done: job.done, fail: job.fail });
+      if (job) void runHere({ job: job.spec, parts: job.parts, done: job.done, fail: job.fail });
       giveUp(error2);
       return;
     }
@@ -74863,8 +74872,7 @@ function createParallelRunner(options = {}) {
       for (let i6 = 1; i6 < queue.length; i6++) if (queue[i6].bytes > queue[pick].bytes) pick = i6;
       const w2 = queue.splice(pick, 1)[0];
       const id = nextId++;
-      specs.set(id, w2.job);
-      slot.job = { id, parts: w2.parts, done: w2.done, fail: w2.fail, sending: /* @__PURE__ */ new Map() };
+      slot.job = { id, spec: w2.job, parts: w2.parts, done: w2.done, fail: w2.fail, sending: /* @__PURE__ */ new Map() };
       post(slot, { type: "job", id, job: w2.job, parts: w2.parts.map((p4) => ({ path: p4.path, size: p4.file.size })) });
     }
   }
@@ -74895,7 +74903,6 @@ function createParallelRunner(options = {}) {
       case "done":
       case "error": {
         slot.job = null;
-        specs.delete(job.id);
         for (const sender of job.sending.values()) stopSending(sender);
         if (m4.type === "done") job.done(m4.result);
         else job.fail(Object.assign(new Error(m4.message), m4.stack ? { stack: m4.stack } : {}));
@@ -75109,7 +75116,7 @@ async function applyMirror(store, plan, options) {
   const bytesTotal = plan.uploads.reduce((n4, u2) => n4 + u2.size, 0);
   const report = (phase, done, total) => options.onProgress?.({ phase, done, total, bytesDone: stats.uploadedBytes, bytesTotal });
   const uploads = [...plan.uploads].sort((a6, b6) => b6.size - a6.size);
-  await pool(uploads, concurrency, async (u2, i6) => {
+  await mapLimit(uploads, concurrency, async (u2, i6) => {
     const body = await options.open(u2.path);
     await store.put(u2.key, body, { contentType: contentTypeOf(u2.path), cacheControl: CACHE_IMMUTABLE, sha256: u2.sha256, size: u2.size });
     stats.uploaded++;
@@ -75118,12 +75125,12 @@ async function applyMirror(store, plan, options) {
   });
   await putObject(store, plan.pending);
   stats.written++;
-  await pool(plan.copies, concurrency, async (c6, i6) => {
+  await mapLimit(plan.copies, concurrency, async (c6, i6) => {
     await store.copy(c6.from, c6.to, { contentType: c6.contentType, cacheControl: c6.cacheControl });
     stats.copied++;
     report("copy", i6 + 1, plan.copies.length);
   });
-  await pool(plan.writes, concurrency, async (w2, i6) => {
+  await mapLimit(plan.writes, concurrency, async (w2, i6) => {
     await putObject(store, w2);
     stats.written++;
     report("write", i6 + 1, plan.writes.length);
@@ -75142,23 +75149,6 @@ async function applyMirror(store, plan, options) {
 }
 function putObject(store, o4) {
   return store.put(o4.key, o4.content, { contentType: o4.contentType, cacheControl: o4.cacheControl, sha256: o4.sha256, size: o4.content.length });
-}
-async function pool(items, limit, fn) {
-  let next = 0;
-  let failed = null;
-  let done = 0;
-  const worker = async () => {
-    while (failed === null && next < items.length) {
-      const item = items[next++];
-      try {
-        await fn(item, done++);
-      } catch (e6) {
-        failed ??= e6;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failed !== null) throw failed;
 }
 
 // src/mirror/badge.ts

@@ -7,6 +7,7 @@
  * and the killed run's pending keys, and rewrites or removes every one of them.
  */
 
+import { mapLimit } from '../concurrency.ts';
 import { CACHE_IMMUTABLE, contentTypeOf } from './layout.ts';
 import type { GeneratedObject, MirrorPlan } from './plan.ts';
 import type { ObjectStore } from './object-store.ts';
@@ -45,7 +46,7 @@ export async function applyMirror(store: ObjectStore, plan: MirrorPlan, options:
 
   // The largest first: a big file started last would finish alone, long after the others.
   const uploads = [...plan.uploads].sort((a, b) => b.size - a.size);
-  await pool(uploads, concurrency, async (u, i) => {
+  await mapLimit(uploads, concurrency, async (u, i) => {
     const body = await options.open(u.path);
     await store.put(u.key, body, { contentType: contentTypeOf(u.path), cacheControl: CACHE_IMMUTABLE, sha256: u.sha256, size: u.size });
     stats.uploaded++;
@@ -54,12 +55,12 @@ export async function applyMirror(store: ObjectStore, plan: MirrorPlan, options:
   });
   await putObject(store, plan.pending);
   stats.written++;
-  await pool(plan.copies, concurrency, async (c, i) => {
+  await mapLimit(plan.copies, concurrency, async (c, i) => {
     await store.copy(c.from, c.to, { contentType: c.contentType, cacheControl: c.cacheControl });
     stats.copied++;
     report('copy', i + 1, plan.copies.length);
   });
-  await pool(plan.writes, concurrency, async (w, i) => {
+  await mapLimit(plan.writes, concurrency, async (w, i) => {
     await putObject(store, w);
     stats.written++;
     report('write', i + 1, plan.writes.length);
@@ -79,26 +80,4 @@ export async function applyMirror(store: ObjectStore, plan: MirrorPlan, options:
 
 function putObject(store: ObjectStore, o: GeneratedObject): Promise<void> {
   return store.put(o.key, o.content, { contentType: o.contentType, cacheControl: o.cacheControl, sha256: o.sha256, size: o.content.length });
-}
-
-/**
- * Run `fn` over `items` with at most `limit` at a time; the first failure stops new work and is
- * thrown. `fn` gets its 0-based start order (distinct numbers, for progress counts).
- */
-export async function pool<T>(items: readonly T[], limit: number, fn: (item: T, order: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed: unknown = null;
-  let done = 0;
-  const worker = async (): Promise<void> => {
-    while (failed === null && next < items.length) {
-      const item = items[next++]!;
-      try {
-        await fn(item, done++);
-      } catch (e) {
-        failed ??= e;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failed !== null) throw failed;
 }

@@ -61,6 +61,7 @@ export function defaultThreads(): number {
 
 interface Running {
   id: number;
+  spec: JobSpec;
   parts: TablePart[];
   done: (result: JobResult) => void;
   fail: (error: Error) => void;
@@ -95,8 +96,6 @@ export function createParallelRunner(options: ParallelOptions = {}): ParallelRun
   const cache: { plan?: AggregatePlan | null } = {};
   const slots: Slot[] = [];
   const queue: Array<Waiting & { bytes: number }> = [];
-  /** The job each worker runs, by id (to run it here if its worker never came up). */
-  const specs = new Map<number, JobSpec>();
   let nextId = 1;
   let broken = false;
   let closed = false;
@@ -133,7 +132,7 @@ export function createParallelRunner(options: ParallelOptions = {}): ParallelRun
     slot.job = null;
     for (const sender of job?.sending.values() ?? []) stopSending(sender);
     if (!slot.online && !closed) {
-      if (job) void runHere({ job: specs.get(job.id)!, parts: job.parts, done: job.done, fail: job.fail });
+      if (job) void runHere({ job: job.spec, parts: job.parts, done: job.done, fail: job.fail });
       giveUp(error);
       return;
     }
@@ -166,8 +165,7 @@ export function createParallelRunner(options: ParallelOptions = {}): ParallelRun
       for (let i = 1; i < queue.length; i++) if (queue[i]!.bytes > queue[pick]!.bytes) pick = i;
       const w = queue.splice(pick, 1)[0]!;
       const id = nextId++;
-      specs.set(id, w.job);
-      slot.job = { id, parts: w.parts, done: w.done, fail: w.fail, sending: new Map() };
+      slot.job = { id, spec: w.job, parts: w.parts, done: w.done, fail: w.fail, sending: new Map() };
       post(slot, { type: 'job', id, job: w.job, parts: w.parts.map((p) => ({ path: p.path, size: p.file.size })) });
     }
   }
@@ -199,7 +197,6 @@ export function createParallelRunner(options: ParallelOptions = {}): ParallelRun
       case 'done':
       case 'error': {
         slot.job = null;
-        specs.delete(job.id);
         for (const sender of job.sending.values()) stopSending(sender);
         if (m.type === 'done') job.done(m.result);
         else job.fail(Object.assign(new Error(m.message), m.stack ? { stack: m.stack } : {}));

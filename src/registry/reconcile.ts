@@ -7,6 +7,7 @@
  */
 
 import type { GitHubClient } from '../adapters/github/octokit.ts';
+import { mapLimit } from '../concurrency.ts';
 import type { ChangelogEntry, RepositoryObservation } from './model.ts';
 import { observeRepository } from './observe.ts';
 import type { RegistryWriter } from './writer.ts';
@@ -30,20 +31,6 @@ export interface ReconcileResult {
   changes: ChangelogEntry[];
   /** Repositories observed. */
   observed: number;
-}
-
-/** Run `f` over `items` with at most `limit` in flight; results in input order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await f(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
 }
 
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {

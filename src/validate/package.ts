@@ -4,6 +4,7 @@
  */
 
 import { performance } from 'node:perf_hooks';
+import { limiter } from '../concurrency.ts';
 import type { PackageDescriptor, PackageKind, ResourceDescriptor } from '../package/descriptor.ts';
 import { normalizeDrift, originalPointer } from '../package/drift.ts';
 import { parseJsonDocument } from '../package/json.ts';
@@ -281,23 +282,6 @@ function topologicalOrder(plans: ResourcePlan[], byName: Map<string, ResourcePla
   };
   plans.forEach(visit);
   return order;
-}
-
-/** Run `fn`s with at most `n` at a time, in the order they were asked for. */
-function limiter(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: Array<() => void> = [];
-  return async (fn) => {
-    if (active >= n) await new Promise<void>((go) => waiting.push(go));
-    else active++;
-    try {
-      return await fn();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
 }
 
 async function validateOneResource(

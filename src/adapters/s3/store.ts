@@ -19,6 +19,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { mapLimit } from '../../concurrency.ts';
 import { StoreError } from '../../mirror/object-store.ts';
 import type { ObjectInfo, ObjectStore, PutOptions } from '../../mirror/object-store.ts';
 import type { StorageConfig } from './config.ts';
@@ -277,7 +278,7 @@ export function createS3Store(config: StorageConfig, options: S3StoreOptions = {
             batchDelete = false;
           }
         }
-        await eachLimit(batch, deleteConcurrency, async (key) => {
+        await mapLimit(batch, deleteConcurrency, async (key) => {
           try {
             await client.send(new DeleteObjectCommand({ Bucket, Key: full(key) }));
           } catch (error) {
@@ -405,17 +406,6 @@ async function* resume(first: Uint8Array, rest: AsyncIterator<Uint8Array>): Asyn
     // Stopped early (a failed upload): let the source release what it holds (a git read, a file).
     if (!finished) await rest.return?.();
   }
-}
-
-async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let index = 0;
-  const worker = async (): Promise<void> => {
-    while (index < items.length) {
-      const item = items[index++] as T;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 // ---------------------------------------------------------------------------------------------
