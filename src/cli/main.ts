@@ -7,7 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { SourceUnavailableError } from '../adapters/fs/source.ts';
 import { ConfigError } from '../adapters/s3/config.ts';
 import { StoreError } from '../mirror/object-store.ts';
-import { threadsFromEnv } from '../pass/parallel.ts';
+import { capThreads, threadsFromEnv } from '../pass/parallel.ts';
 import { EMBEDDED_SERVE_PORT, runPublish, type PublishFlags, type StorageFlags } from './publish.ts';
 import { runBucketInit, runPrune, runStorageServe } from './storage.ts';
 import { runAppManifest, runReconcile, runServe, type ManifestFlags } from './app.ts';
@@ -23,9 +23,26 @@ export interface Io {
   env: NodeJS.ProcessEnv;
 }
 
+/**
+ * A writer to a standard stream that outlives its reader: when the reader goes away (EPIPE, as in
+ * `validate . | head -c 1`) or the stream fails otherwise, the rest of the output is dropped
+ * quietly and the command carries on to its end and its own exit code (an unhandled stream error
+ * would end the process with a stack instead). Unix tools die of SIGPIPE there; Node ignores
+ * SIGPIPE, and a publish cut short between writes is not what `| head` asked for.
+ */
+function outliveReader(stream: NodeJS.WritableStream): (s: string) => void {
+  let gone = false;
+  stream.on('error', () => {
+    gone = true;
+  });
+  return (s) => {
+    if (!gone) stream.write(s);
+  };
+}
+
 const defaultIo = (): Io => ({
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
+  stdout: outliveReader(process.stdout),
+  stderr: outliveReader(process.stderr),
   isTTY: Boolean(process.stdout.isTTY),
   env: process.env,
 });
@@ -44,14 +61,18 @@ function positiveInt(value: string): number {
 
 /** `--threads`: worker threads for the table pass (OS_DATASTORE_THREADS when not given: see threadsOf). */
 function threadsOption(): Option {
-  return new Option('--threads <n>', 'worker threads validating resources at once (default: OS_DATASTORE_THREADS, else the cores up to 4; 1: none)').argParser(positiveInt);
+  return new Option('--threads <n>', 'worker threads validating resources at once (default: OS_DATASTORE_THREADS, else the cores up to 4; at most the cores; 1: none)').argParser(positiveInt);
 }
 
-/** The --threads flag, else OS_DATASTORE_THREADS, else undefined (the default). */
-export function threadsOf(flag: number | undefined, env: Io['env']): number | undefined {
-  if (flag !== undefined) return flag;
+/**
+ * The --threads flag, else OS_DATASTORE_THREADS, else undefined (the default); lowered to the
+ * cores, saying so once on stderr (call it once per command).
+ */
+export function threadsOf(flag: number | undefined, io: Io): number | undefined {
+  const lowered = (message: string): void => io.stderr(`os-datastore: ${message}\n`);
+  if (flag !== undefined) return capThreads(flag, '--threads ', lowered);
   try {
-    return threadsFromEnv(env);
+    return threadsFromEnv(io.env, lowered);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

@@ -114,9 +114,10 @@ export async function runPublish(targets: string[], flags: PublishFlags, io: Io)
   try {
     const packages: string[] = [];
     for (const t of targets) packages.push(...(isUrl(t) ? [t] : await findPackages(t)));
+    const threads = threadsOf(flags.threads, io);
     for (const target of packages) {
       const snapshot = await snapshotOf(target, flags, cleanup);
-      const result = await publishDataset(snapshot, store, { owner: flags.owner, strict: flags.strict, maxErrors: flags.maxErrors, threads: threadsOf(flags.threads, io.env), onWarning: (message) => io.stderr(`warning: ${message}\n`), onProgress: progressLine(io) });
+      const result = await publishDataset(snapshot, store, { owner: flags.owner, strict: flags.strict, maxErrors: flags.maxErrors, threads, onWarning: (message) => io.stderr(`warning: ${message}\n`), onProgress: progressLine(io) });
       results.push(result);
       if (!flags.json) io.stdout(describe(result, target, io));
     }
