@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { SourceUnavailableError } from '../adapters/fs/source.ts';
 import { ConfigError } from '../adapters/s3/config.ts';
 import { StoreError } from '../mirror/object-store.ts';
+import { GITHUB_LOGIN_FORM, isGitHubLogin, prefixProblem } from '../package/names.ts';
 import { capThreads, threadsFromEnv } from '../pass/parallel.ts';
 import { EMBEDDED_SERVE_PORT, runPublish, type PublishFlags, type StorageFlags } from './publish.ts';
 import { runBucketInit, runPrune, runStorageServe } from './storage.ts';
@@ -59,6 +60,27 @@ function positiveInt(value: string): number {
   return n;
 }
 
+/** `--owner`: a GitHub login (it becomes a storage key segment and is compared with the descriptor's). */
+function githubOwner(value: string): string {
+  if (!isGitHubLogin(value)) throw new InvalidArgumentError(`expected a GitHub owner: ${GITHUB_LOGIN_FORM}.`);
+  return value;
+}
+
+/** `--prefix`: a key prefix the store can use (see prefixProblem); leading and trailing "/" are dropped later. */
+function storagePrefix(value: string): string {
+  const why = prefixProblem(value.replace(/^\/+|\/+$/g, ''));
+  if (why) throw new InvalidArgumentError(`the prefix ${why}.`);
+  return value;
+}
+
+/** `--commit`: a commit-ish as git spells one (sha, branch, tag, HEAD~2, main@{1}), never an option or a control character. */
+function commitIsh(value: string): string {
+  if (value.length > 256 || !/^[A-Za-z0-9_][A-Za-z0-9._/@{}~^+-]*$/.test(value) || value.includes('..')) {
+    throw new InvalidArgumentError('expected a commit sha, branch or tag (letters, digits and . _ / @ { } ~ ^ + -, not starting with "-" or ".", without "..", at most 256 characters).');
+  }
+  return value;
+}
+
 /** `--threads`: worker threads for the table pass (OS_DATASTORE_THREADS when not given: see threadsOf). */
 function threadsOption(): Option {
   return new Option('--threads <n>', 'worker threads validating resources at once (default: OS_DATASTORE_THREADS, else the cores up to 4; at most the cores; 1: none)').argParser(positiveInt);
@@ -94,7 +116,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--json', 'print one JSON report on stdout')
     .option('--strict', 'treat warnings as errors')
     .addOption(new Option('--max-errors <n>', 'problems listed per resource (all are counted)').argParser(positiveInt).default(1000))
-    .option('--owner <owner>', 'the GitHub owner the descriptor must name')
+    .addOption(new Option('--owner <owner>', 'the GitHub owner the descriptor must name').argParser(githubOwner))
     .option('--allow-remote', 'fetch and validate http(s) resources (skipped with a warning otherwise)')
     .option('--aggregates <dir>', 'also compute the aggregates of OpenSpending packages in the same pass and write them under <dir>')
     .addOption(threadsOption())
@@ -107,7 +129,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       .option('--bucket <name>', 'bucket (default: OS_STORAGE_BUCKET_NAME; none: the embedded store under .os-datastore/)')
       .option('--endpoint <url>', 'S3-compatible endpoint (default: OS_STORAGE_ENDPOINT; none: AWS)')
       .option('--region <region>', 'region (default: OS_STORAGE_REGION or us-east-1)')
-      .option('--prefix <prefix>', 'key prefix in the bucket (default: OS_STORAGE_PREFIX)')
+      .addOption(new Option('--prefix <prefix>', 'key prefix in the bucket (default: OS_STORAGE_PREFIX)').argParser(storagePrefix))
       .addOption(new Option('--path-style <bool>', 'path-style addressing (default: on when an endpoint is set)').argParser(strictBoolean));
 
   storageOptions(
@@ -118,8 +140,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       .option('--json', 'print one JSON document on stdout')
       .option('--strict', 'treat warnings as errors')
       .addOption(new Option('--max-errors <n>', 'problems listed per resource (all are counted)').argParser(positiveInt).default(1000))
-      .option('--owner <owner>', 'the owner when the dataset is not a GitHub repository (default: the descriptor\'s owner)')
-      .option('--commit <commit-ish>', 'publish this commit instead of HEAD')
+      .addOption(new Option('--owner <owner>', 'the owner when the dataset is not a GitHub repository (default: the descriptor\'s owner)').argParser(githubOwner))
+      .addOption(new Option('--commit <commit-ish>', 'publish this commit instead of HEAD').argParser(commitIsh))
       .option('--allow-private-lfs', 'allow an .lfsconfig LFS endpoint on a loopback or private address')
       .addOption(threadsOption()),
   ).action(async (targets: string[], opts: PublishFlags) => {

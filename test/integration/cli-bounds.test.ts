@@ -3,7 +3,9 @@
  * to the cores, a stdout closed early by its reader (a real pipe), malformed flag values.
  */
 import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, ROOT, runCli } from '../support/cli.ts';
 import { testdir } from '../support/tmp.ts';
@@ -82,5 +84,90 @@ describe('a stdout closed by its reader ends the command quietly, with its own e
     expect(r.read).toBeGreaterThan(0);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
+  });
+});
+
+/** Every file below `dir` (relative paths), or [] when it does not exist. */
+async function filesBelow(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1));
+  } catch {
+    return [];
+  }
+}
+
+const usage = (stderr: string) => expect(stderr).not.toMatch(/\n\s+at |internal error/);
+
+describe('a malformed flag value is bad usage (exit 2) naming the flag and the allowed form', () => {
+  it('--owner must be a GitHub login (validate and publish); nothing is written', async () => {
+    const cwd = await testdir();
+    for (const command of ['validate', 'publish']) {
+      const r = await runCli([command, join(ROOT, 'examples/city-budget'), '--owner', '../x'], { cwd });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/option '--owner <owner>' argument '\.\.\/x' is invalid\. expected a GitHub owner: 1 to 39 letters, digits and single hyphens, not starting or ending with a hyphen/);
+      expect(r.stdout).toBe('');
+      usage(r.stderr);
+    }
+    expect(await filesBelow(cwd)).toEqual([]);
+  });
+
+  it('--prefix, OS_STORAGE_PREFIX, --commit and prune OWNER/NAME are checked before anything runs', async () => {
+    const cwd = await testdir();
+    const examples = join(ROOT, 'examples/city-budget');
+    const prefix = await runCli(['publish', examples, '--prefix', 'a/../b'], { cwd });
+    expect([prefix.code, prefix.stderr]).toEqual([2, expect.stringMatching(/option '--prefix <prefix>' argument 'a\/\.\.\/b' is invalid\. the prefix must be segments/)]);
+    // A bucket that is never reached: the prefix is refused first.
+    const env = { OS_STORAGE_BUCKET_NAME: 'bucket', OS_STORAGE_ENDPOINT: 'http://127.0.0.1:9', OS_ACCESS_KEY_ID: 'k', OS_SECRET_ACCESS_KEY: 's', OS_STORAGE_PREFIX: 'p'.repeat(300) };
+    const fromEnv = await runCli(['publish', examples], { cwd, env });
+    expect([fromEnv.code, fromEnv.stderr]).toEqual([2, 'os-datastore: OS_STORAGE_PREFIX is 300 bytes long; a prefix is segments of letters, digits and ! _ . * \' ( ) - separated by "/", none "." or "..", at most 256 bytes (e.g. staging/v1)\n']);
+    const commit = await runCli(['publish', examples, '--commit', '--upload-pack=touch x'], { cwd });
+    expect(commit.code).toBe(2);
+    expect(commit.stderr).toMatch(/option '--commit <commit-ish>' argument '--upload-pack=touch x' is invalid\. expected a commit sha, branch or tag/);
+    const prune = await runCli(['prune', '../x/y', '--keep', '1'], { cwd });
+    expect([prune.code, prune.stderr]).toEqual([2, 'os-datastore: prune: "../x/y" is not OWNER/NAME (e.g. os-data/city-budget-2024)\n']);
+    const pruneOwner = await runCli(['prune', '-x/y', '--keep', '1'], { cwd });
+    expect(pruneOwner.code).toBe(2);
+    const pruneName = await runCli(['prune', 'os-data/A..B', '--keep', '1'], { cwd });
+    expect([pruneName.code, pruneName.stderr]).toEqual([2, expect.stringMatching(/^os-datastore: prune: the name in "os-data\/A\.\.B" is not a dataset name: 1 to 100 lowercase letters/)]);
+    for (const r of [prefix, fromEnv, commit, prune, pruneOwner, pruneName]) usage(r.stderr);
+    expect(await filesBelow(cwd)).toEqual([]);
+  });
+});
+
+describe('names and paths that cannot form a storage key', () => {
+  it('a 2,000-byte name is invalid at /name: validate exits 1, publish writes nothing', async () => {
+    const dir = await testdir({
+      'datapackage.json': { name: 'n'.repeat(2000), owner: 'someone', resources: [{ name: 'rows', path: 'rows.csv', schema: { fields: [{ name: 'n', type: 'integer' }] } }] },
+      'rows.csv': 'n\n1\n',
+    });
+    const v = await runCli(['validate', dir, '--json']);
+    expect(v.code).toBe(1);
+    const report = JSON.parse(v.stdout);
+    expect(report.errors.map((p: { code: string; pointer: string }) => [p.code, p.pointer])).toEqual([['descriptor-error', '/name']]);
+    const cwd = await testdir();
+    const p = await runCli(['publish', dir], { cwd });
+    expect(p.code).toBe(1);
+    expect(p.stdout).toMatch(/2000 characters long; a name has at most 100/);
+    expect(p.stdout).toMatch(/not published: .* is invalid \(nothing was written\)/);
+    expect((await filesBelow(cwd)).filter((f) => f.includes('datasets'))).toEqual([]);
+  });
+
+  it('a file whose path is over 512 bytes is refused at publish planning, naming it, before any write', async () => {
+    const long = ['a', 'b', 'c'].map((c) => c.repeat(200)).join('/') + '.txt';
+    const dir = await testdir({
+      'datapackage.json': { name: 'long-paths', owner: 'someone', resources: [{ name: 'rows', path: 'rows.csv', schema: { fields: [{ name: 'n', type: 'integer' }] } }] },
+      'rows.csv': 'n\n1\n',
+      [long]: 'notes\n',
+    });
+    expect((await runCli(['validate', dir])).code).toBe(0);
+    const cwd = await testdir();
+    const p = await runCli(['publish', dir, '--json'], { cwd });
+    expect(p.code).toBe(1);
+    const doc = JSON.parse(p.stdout);
+    expect(doc.status).toBe('invalid');
+    expect(doc.report.errors).toEqual([
+      expect.objectContaining({ code: 'path-error', path: long, message: expect.stringMatching(/is 606 bytes long; a file published from a dataset has a path of at most 512 bytes/) }),
+    ]);
+    expect((await filesBelow(cwd)).filter((f) => f.includes('datasets'))).toEqual([]);
   });
 });
