@@ -60,6 +60,13 @@ function positiveInt(value: string): number {
   return n;
 }
 
+/** `--port`: a TCP port. */
+function port(value: string): number {
+  const n = Number(value);
+  if (!/^\d{1,5}$/.test(value) || n < 1 || n > 65535) throw new InvalidArgumentError('expected a port number from 1 to 65535.');
+  return n;
+}
+
 /** `--owner`: a GitHub login (it becomes a storage key segment and is compared with the descriptor's). */
 function githubOwner(value: string): string {
   if (!isGitHubLogin(value)) throw new InvalidArgumentError(`expected a GitHub owner: ${GITHUB_LOGIN_FORM}.`);
@@ -174,7 +181,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   storage
     .command('serve')
     .description('keep the embedded S3-compatible store (.os-datastore/) up for browsing: public GET, CORS')
-    .addOption(new Option('--port <n>', 'port on 127.0.0.1').argParser(positiveInt).default(EMBEDDED_SERVE_PORT))
+    .addOption(new Option('--port <n>', 'port on 127.0.0.1').argParser(port).default(EMBEDDED_SERVE_PORT))
     .action(async (opts: { port: number }) => {
       code = await runStorageServe(opts, io);
     });

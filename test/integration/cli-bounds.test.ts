@@ -129,7 +129,9 @@ describe('a malformed flag value is bad usage (exit 2) naming the flag and the a
     expect(pruneOwner.code).toBe(2);
     const pruneName = await runCli(['prune', 'os-data/A..B', '--keep', '1'], { cwd });
     expect([pruneName.code, pruneName.stderr]).toEqual([2, expect.stringMatching(/^os-datastore: prune: the name in "os-data\/A\.\.B" is not a dataset name: 1 to 100 lowercase letters/)]);
-    for (const r of [prefix, fromEnv, commit, prune, pruneOwner, pruneName]) usage(r.stderr);
+    const port = await runCli(['storage', 'serve', '--port', '70000'], { cwd });
+    expect([port.code, port.stderr]).toEqual([2, expect.stringMatching(/option '--port <n>' argument '70000' is invalid\. expected a port number from 1 to 65535/)]);
+    for (const r of [prefix, fromEnv, commit, prune, pruneOwner, pruneName, port]) usage(r.stderr);
     expect(await filesBelow(cwd)).toEqual([]);
   });
 });
