@@ -34,7 +34,8 @@
  *   schema errors, as frictionless reports them; enum/minimum/maximum values that cannot be
  *   read as the field's type are schema errors (frictionless silently makes them None).
  * - `pattern` is wrapped as `^(?:…)$`, so alternations are anchored as a whole (frictionless's
- *   `^a|b$` is not). Python's `(?P<n>…)` and `(?P=n)` are translated.
+ *   `^a|b$` is not). It is matched in linear time by RE2 (../pattern.ts): Python's `(?P<n>…)`
+ *   works, backreferences and lookaround (which XML Schema regexes do not have) are schema errors.
  * - string/uuid accepts the 8-4-4-4-12 hex form; string/binary is strict base64 (padding
  *   required, no whitespace); string/uri requires an RFC 3986 scheme (`x:`) and checks nothing
  *   else, as frictionless's rfc3986 validator does; string/email uses a pragmatic address check.
@@ -44,6 +45,7 @@
  */
 
 import { FIELD_TYPES, type FieldDescriptor, type JsonValue } from '../../package/descriptor.ts';
+import { compilePattern, PatternError, type Pattern } from '../pattern.ts';
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 // Public API
@@ -1726,17 +1728,13 @@ function descriptorValue(impl: TypeImpl, v: JsonValue): unknown {
   return impl.fromJson(v);
 }
 
-/** Translate Python-only regex syntax and compile anchored; SchemaCompileError when invalid. */
-export function compilePattern(pattern: string): RegExp {
-  const source = `^(?:${pattern.replace(/\(\?P</g, '(?<').replace(/\(\?P=(\w+)\)/g, '\\k<$1>')})$`;
+/** A `pattern` constraint, matched in linear time (see ../pattern.ts); SchemaCompileError when it cannot be. */
+function patternConstraint(pattern: string): Pattern {
   try {
-    return new RegExp(source, 'u');
-  } catch {
-    try {
-      return new RegExp(source);
-    } catch (e) {
-      return fail('constraints/pattern', `constraint "pattern" is not a valid regular expression: ${(e as Error).message}`);
-    }
+    return compilePattern(pattern);
+  } catch (e) {
+    if (e instanceof PatternError) fail('constraints/pattern', e.message);
+    throw e;
   }
 }
 
@@ -1764,10 +1762,10 @@ function buildCheck(type: string, impl: TypeImpl, c: Record<string, unknown>): (
   const maxLength = lengthConstraint(c, 'maxLength');
   const size = impl.size;
 
-  let re: RegExp | null = null;
+  let re: Pattern | null = null;
   if (c.pattern !== undefined) {
     if (typeof c.pattern !== 'string') fail('constraints/pattern', 'constraint "pattern" must be a string');
-    re = compilePattern(c.pattern);
+    re = patternConstraint(c.pattern);
   }
 
   const bound = (name: 'minimum' | 'maximum'): unknown => {

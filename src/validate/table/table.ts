@@ -10,7 +10,7 @@ import { SourceError, type FileHandle } from '../../package/source.ts';
 import { pointerOf, problem, type Problem, type ProblemCode } from '../problem.ts';
 import type { ProblemSink } from '../report.ts';
 import { compileField, INVALID, SchemaCompileError, type CompiledField } from './cast.ts';
-import { CsvParser, dialectOf, RecordTooLongError, type CsvDialect } from './csv.ts';
+import { CsvParser, CsvSyntaxError, dialectOf, type CsvDialect } from './csv.ts';
 import { createDecoder } from './decode.ts';
 import { KeySet } from './key-set.ts';
 
@@ -250,9 +250,14 @@ class TableRun {
       if (!this.stopped) {
         parser.push(text);
         parser.end();
+        if (first && this.dialect.header && !this.headerSeen) {
+          // As frictionless: no header where one is expected (0 bytes, a BOM alone, comments only).
+          this.report('source-error', `${part.path}: the source is empty; a table needs at least its header row (the column labels) on line 1`, { lineNumber: 1 });
+          return false;
+        }
       }
     } catch (e) {
-      if (e instanceof RecordTooLongError) {
+      if (e instanceof CsvSyntaxError) {
         this.report('source-error', `${part.path}: ${e.message}`, { lineNumber: e.line });
         return false;
       }
