@@ -30,6 +30,11 @@ export function visible(s: string): string {
   return HIDDEN.test(s) ? s.replace(HIDDEN_ALL, shownChar) : s;
 }
 
+/** `visible` on each line of a text we wrote, keeping its line breaks. */
+export function visibleLines(s: string): string {
+  return s.split('\n').map(visible).join('\n');
+}
+
 /** Whether a string holds a character `visible` would escape. */
 export const hasHidden = (s: string): boolean => HIDDEN.test(s);
 
@@ -63,15 +68,27 @@ export function escapeHtml(s: string): string {
  * literally, building no HTML, link, image, emphasis, code, math or table cell. `& < > " '` become
  * entities (so no tag or entity from the data is read as one); the characters inline Markdown acts
  * on (`` \ ` * _ [ ] ( ) ! | ~ $ ``) are backslash-escaped (a `|` so escaped stays inside its
- * table cell); line breaks become spaces and other hidden characters are shown (see `visible`).
+ * table cell), and so are `:`, `@` and the dot of `www.`, which GitHub would otherwise autolink
+ * (`https://…`, `a@b.test`, `www.…`); line breaks become spaces and other hidden characters are
+ * shown (see `visible`).
  */
 export function markdownText(s: string): string {
-  return visible(s.replace(/\r\n?|\n/g, ' ')).replace(/[&<>"'\\`*_[\]()!|~$]/g, (c) => HTML[c] ?? `\\${c}`);
+  return visible(s.replace(/\r\n?|\n/g, ' '))
+    .replace(/[&<>"'\\`*_[\]()!|~$:@]/g, (c) => HTML[c] ?? `\\${c}`)
+    .replace(/(www)\./gi, '$1\\.');
 }
 
 /** Untrusted text in code style, inline: `<code>` around `markdownText` (a code span cannot escape `|` safely). */
 export function markdownCode(s: string): string {
   return `<code>${markdownText(s)}</code>`;
+}
+
+/**
+ * A URL for Markdown: an http(s) URL without spaces, quotes, angle brackets or backticks as an
+ * autolink (`<https://…>`, read literally, no escapes inside); anything else as `markdownText`.
+ */
+export function markdownUrl(url: string): string {
+  return /^https?:\/\/[^\s<>"'`\\\u0000-\u001f\u007f-\u009f]+$/.test(url) && !hasHidden(url) ? `<${url}>` : markdownText(url);
 }
 
 /** UTF-8 size of a string. */
