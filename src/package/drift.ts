@@ -4,7 +4,7 @@
  * warning that names the canonical form. We never guess silently.
  */
 
-import { pointerOf, problem, quoted, quotedList } from '../validate/problem.ts';
+import { pointerOf, problem, quoted, quotedList, shown } from '../validate/problem.ts';
 import type { Problem } from '../validate/problem.ts';
 
 type Obj = Record<string, unknown>;
@@ -236,7 +236,7 @@ function normalizeFlatModel(mapping: Obj, model: 'transaction' | 'project', prob
         problem(
           'mapping-error',
           `mapping.${model} gives ${quoted(k)} both inside "attributes" and outside it; the canonical place is ` +
-            `mapping.${model}.attributes.${k}: remove the one outside. The one outside is ignored.`,
+            `mapping.${model}.attributes.${shown(k)}: remove the one outside. The one outside is ignored.`,
           { pointer: from },
         ),
       );
@@ -303,8 +303,8 @@ function normalizeGroupedModel(mapping: Obj, model: 'entity' | 'taxonomy', probl
       problems.push(
         problem(
           'mapping-error',
-          `mapping.${model} gives ${quoted(kind)} more than once (first at ${first}, again here${g.kind !== kind ? ` as ${quoted(g.kind)}` : ''}); ` +
-            `keep one mapping.${model}.attributes.${kind}. This one is ignored.`,
+          `mapping.${model} gives ${quoted(kind)} more than once (first at ${shown(first)}, again here${g.kind !== kind ? ` as ${quoted(g.kind)}` : ''}); ` +
+            `keep one mapping.${model}.attributes.${shown(kind)}. This one is ignored.`,
           { pointer: g.from },
         ),
       );
