@@ -18,8 +18,9 @@ import { threadsFromEnv } from '../pass/parallel.ts';
 import { StoreError } from '../mirror/object-store.ts';
 import { publishDataset, type DatasetSnapshot, type PublishResult } from '../mirror/publish.ts';
 import type { Report } from '../validate/report.ts';
-import { renderSummary } from '../validate/render/summary.ts';
-import { problemFile } from '../validate/render/location.ts';
+import { markdownText, markdownUrl, visible } from '../escape.ts';
+import { annotationFile, annotationMessage, annotationTitle } from '../validate/render/annotations.ts';
+import { CHECK_SUMMARY_MAX_BYTES, renderSummary, SUMMARY_MAX_BYTES } from '../validate/render/summary.ts';
 import { publishCheckRun } from './check-run.ts';
 import { readContext, type ActionContext } from './context.ts';
 import { InputError, readInputs, type ActionInputs } from './inputs.ts';
@@ -50,14 +51,13 @@ async function snapshotOf(dir: string, inputs: ActionInputs): Promise<DatasetSna
 }
 
 function annotate(report: Report, max: number): void {
-  const descriptor = report.root === '.' ? report.descriptor : `${report.root}/${report.descriptor}`;
   const problems = [...report.errors, ...report.warnings];
   for (const p of problems.slice(0, max)) {
-    const props: core.AnnotationProperties = { file: problemFile(report, p) ?? descriptor, title: p.code };
+    const props: core.AnnotationProperties = { file: annotationFile(report, p), title: annotationTitle(p) };
     if (p.lineNumber !== undefined) props.startLine = p.lineNumber;
     if (p.columnNumber !== undefined) props.startColumn = p.columnNumber;
-    if (p.severity === 'error') core.error(p.message, props);
-    else core.warning(p.message, props);
+    if (p.severity === 'error') core.error(annotationMessage(p), props);
+    else core.warning(annotationMessage(p), props);
   }
   if (problems.length > max) core.info(`… ${problems.length - max} more problems: see the job summary, the check run and the JSON report`);
 }
@@ -87,7 +87,7 @@ export async function runAction(env: Env = process.env): Promise<void> {
   } catch (error) {
     throw new InputError((error as Error).message);
   }
-  const onWarning = (message: string): void => core.warning(message);
+  const onWarning = (message: string): void => core.warning(visible(message));
   const { publish, reason } = decide(inputs, ctx);
   core.info(`os-datastore: ${publish ? 'validate and publish' : 'validate'} ${inputs.path} (${reason})`);
 
@@ -138,20 +138,20 @@ export async function runAction(env: Env = process.env): Promise<void> {
   core.setOutput('url', published?.url ?? '');
 
   if (published?.status === 'unchanged') {
-    await writeSummary(env, `## ✅ ${published.owner}/${published.name} @ ${published.commit.slice(0, 12)} is already published\n\n${published.url}\n`);
+    await writeSummary(env, `## ✅ ${markdownText(`${published.owner}/${published.name}`)} @ ${published.commit.slice(0, 12)} is already published\n\n${published.url ? markdownUrl(published.url) : ''}\n`);
     return;
   }
   if (!report) return;
   annotate(report, inputs.maxAnnotations);
   const reportUrl = published?.status === 'published' && published.prefix ? published.url?.replace(/datapackage\.json$/, `reports/${published.commit}.json`) : undefined;
-  const markdown = renderSummary(report, { reportUrl }) + (published?.status === 'published' ? `\nPublished ${published.prefix} → ${published.url}\n` : '');
-  await writeSummary(env, markdown);
+  const summaryOptions = { reportUrl, ...(published?.status === 'published' ? { published: { prefix: published.prefix ?? '', url: published.url ?? '' } } : {}) };
+  await writeSummary(env, renderSummary(report, { ...summaryOptions, maxBytes: SUMMARY_MAX_BYTES }));
 
   const failing = report.stats.errors > 0 || (inputs.failOn === 'warning' && report.stats.warnings > 0);
   if (inputs.token && ctx.sha) {
     try {
       const octokit = createGitHubClient({ token: inputs.token, baseUrl: ctx.apiUrl, log: core.info });
-      const id = await publishCheckRun(octokit, { owner: ctx.owner, repo: ctx.repo, sha: ctx.sha }, report, markdown, failing ? 'failure' : 'success');
+      const id = await publishCheckRun(octokit, { owner: ctx.owner, repo: ctx.repo, sha: ctx.sha }, report, renderSummary(report, { ...summaryOptions, maxBytes: CHECK_SUMMARY_MAX_BYTES }), failing ? 'failure' : 'success');
       core.info(`check run ${id} created with every annotation`);
     } catch (e) {
       const status = (e as { status?: number }).status;

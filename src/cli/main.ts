@@ -5,6 +5,7 @@
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SourceUnavailableError } from '../adapters/fs/source.ts';
+import { visible, visibleLines } from '../escape.ts';
 import { ConfigError } from '../adapters/s3/config.ts';
 import { StoreError } from '../mirror/object-store.ts';
 import { threadsFromEnv } from '../pass/parallel.ts';
@@ -171,10 +172,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof UsageError || e instanceof SourceUnavailableError || e instanceof StoreError || e instanceof ConfigError) {
-      io.stderr(`os-datastore: ${e.message}\n`);
+      io.stderr(`os-datastore: ${visible(e.message)}\n`);
       return 2;
     }
-    io.stderr(`os-datastore: internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    io.stderr(`os-datastore: internal error (please report it): ${visibleLines(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
     return 2;
   }
 }

@@ -6,6 +6,7 @@ import type { PackageSource } from '../package/source.ts';
 import { createParallelRunner } from '../pass/parallel.ts';
 import { validatePackage } from '../validate/package.ts';
 import type { Report } from '../validate/report.ts';
+import { visible } from '../escape.ts';
 import { renderText } from '../validate/render/text.ts';
 import { threadsOf, UsageError, type Io } from './main.ts';
 
@@ -29,7 +30,7 @@ export async function runValidate(targets: string[], flags: ValidateFlags, io: I
   const outDirs = new Set<string>();
   if (flags.aggregates !== undefined) await makeDir(flags.aggregates);
   const threads = threadsOf(flags.threads, io.env);
-  const onWarning = (message: string): void => io.stderr(`warning: ${message}\n`);
+  const onWarning = (message: string): void => io.stderr(`warning: ${visible(message)}\n`);
   for (const p of packages) {
     const source = await createFsSource(p);
     const options = { strict: flags.strict, maxErrors: flags.maxErrors, repositoryOwner: flags.owner, allowRemote: flags.allowRemote };
@@ -76,11 +77,11 @@ async function makeDir(dir: string): Promise<void> {
 async function writeAggregates(source: PackageSource, result: AggregatedValidation, outDir: string, taken: Set<string> | null, io: Io): Promise<void> {
   const where = join(source.root, source.descriptorPath);
   if (!result.aggregates) {
-    io.stderr(`os-datastore: ${where}: no aggregates: ${result.reason ?? 'there is no transaction mapping'}\n`);
+    io.stderr(`os-datastore: ${visible(`${where}: no aggregates: ${result.reason ?? 'there is no transaction mapping'}`)}\n`);
     return;
   }
   if (!result.validation.report.valid) {
-    io.stderr(`os-datastore: ${where}: aggregates not written: the package is invalid; fix it and validate again\n`);
+    io.stderr(`os-datastore: ${visible(where)}: aggregates not written: the package is invalid; fix it and validate again\n`);
     return;
   }
   let dir = outDir;
@@ -103,7 +104,7 @@ async function writeAggregates(source: PackageSource, result: AggregatedValidati
   }
   const { skipped } = result.aggregates;
   const note = skipped ? `; ${skipped} row${skipped === 1 ? '' : 's'} without a readable amount not summed` : '';
-  io.stderr(`os-datastore: ${where}: aggregates written to ${dir} (${files.length} files)${note}\n`);
+  io.stderr(`os-datastore: ${visible(`${where}: aggregates written to ${dir} (${files.length} files)${note}`)}\n`);
 }
 
 /** A package name as one safe directory name. */

@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { aggregateFiles, aggregatePackage, type AggregateOptions, type AggregateResult } from '../aggregate/index.ts';
 import type { FileHandle, PackageSource } from '../package/source.ts';
-import { problem } from '../validate/problem.ts';
+import { problem, quoted } from '../validate/problem.ts';
 import type { Report } from '../validate/report.ts';
 import { applyMirror, type ApplyProgress, type ApplyStats } from './apply.ts';
 import { badgeSvg } from './badge.ts';
@@ -171,11 +171,11 @@ function resolveOwner(github: DatasetSnapshot['github'], given: string | undefin
     return { error: `--owner ${given} differs from the repository owner ${github.owner}; a GitHub dataset is published under its repository owner` };
   }
   if (claimed && declared && declared.toLowerCase() !== claimed.toLowerCase()) {
-    return { error: `the descriptor's owner "${declared}" is not the repository owner "${claimed}"; nobody publishes under someone else's name: set "owner" to "${claimed}"` };
+    return { error: `the descriptor's owner ${quoted(declared)} is not the repository owner ${quoted(claimed)}; nobody publishes under someone else's name: set "owner" to ${quoted(claimed)}` };
   }
   const owner = (claimed ?? declared)?.toLowerCase();
   if (!owner) return { error: 'no owner: the source is not a GitHub repository and the descriptor has no "owner"; add "owner" or pass --owner' };
-  if (!isKeySegment(owner)) return { error: `owner "${owner}" is not a valid GitHub owner name` };
+  if (!isKeySegment(owner)) return { error: `owner ${quoted(owner)} is not a valid GitHub owner name` };
   return { owner };
 }
 

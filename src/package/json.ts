@@ -6,7 +6,7 @@
 
 import { parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Node, ParseError } from 'jsonc-parser';
-import { pointerOf, problem, truncateCell } from '../validate/problem.ts';
+import { pointerOf, problem, quoted, shown as bare } from '../validate/problem.ts';
 import type { Problem } from '../validate/problem.ts';
 
 /** A position in the text, both 1-based; columns count UTF-16 code units after a stripped BOM. */
@@ -303,7 +303,7 @@ function describeSyntaxError(text: string, error: ParseError): { offset: number;
   const { offset, length } = error;
   const found = text.slice(offset, offset + Math.max(length, 1));
   // A string token is shown as written (it has its quotes); anything else is quoted.
-  const shown = found === '' ? 'the end of the file' : found.startsWith('"') ? truncateCell(found) : JSON.stringify(truncateCell(found));
+  const shown = found === '' ? 'the end of the file' : found.startsWith('"') ? bare(found) : quoted(found);
   const atEnd = offset >= text.length;
   const prev = previousNonSpace(text, offset);
   const code = printParseErrorCode(error.error);
@@ -311,7 +311,7 @@ function describeSyntaxError(text: string, error: ParseError): { offset: number;
   if ((code === 'PropertyNameExpected' || code === 'ValueExpected') && (found === '}' || found === ']') && prev !== undefined && text[prev] === ',') {
     return {
       offset: prev,
-      message: `trailing comma before "${found}"; JSON allows no comma after the last item, remove it`,
+      message: `trailing comma before ${quoted(found)}; JSON allows no comma after the last item, remove it`,
     };
   }
   switch (code) {
@@ -325,7 +325,7 @@ function describeSyntaxError(text: string, error: ParseError): { offset: number;
       if (prev !== undefined && (text[prev] === '{' || text[prev] === ',') && /^[A-Za-z_$]/.test(found)) {
         return {
           offset,
-          message: `found ${shown} where a property name or value belongs: property names and strings must be double-quoted, e.g. "${truncateCell(found)}"`,
+          message: `found ${shown} where a property name or value belongs: property names and strings must be double-quoted, e.g. ${quoted(found)}`,
         };
       }
       return {
@@ -448,13 +448,13 @@ function checkKeys(root: Node, path: string, lines: LineIndex, out: Problem[]): 
       const at = lines.locationOf(keyNode.offset);
       const parentTokens = tokensOf(entry);
       const extra = { path, pointer: pointerOf(...parentTokens, key), lineNumber: at.line, columnNumber: at.column };
-      const where = parentTokens.length === 0 ? 'the top-level object' : parentTokens.map(String).join('/');
+      const where = parentTokens.length === 0 ? 'the top-level object' : bare(parentTokens.map(String).join('/'));
       if (isForbidden) {
         forbidden = true;
         problems.push(
           problem(
             'descriptor-error',
-            `key "${key}" in ${where} is refused (it can corrupt objects in the tools that read descriptors) ` +
+            `key ${quoted(key)} in ${where} is refused (it can corrupt objects in the tools that read descriptors) ` +
               'and was dropped; rename or remove it',
             extra,
           ),
@@ -465,7 +465,7 @@ function checkKeys(root: Node, path: string, lines: LineIndex, out: Problem[]): 
         problems.push(
           problem(
             'descriptor-error',
-            `duplicate key "${truncateCell(key)}" in ${where} (first at line ${before.line}, column ${before.column}); ` +
+            `duplicate key ${quoted(key)} in ${where} (first at line ${before.line}, column ${before.column}); ` +
               'JSON.parse keeps only the last one, so the earlier value is silently lost; remove one of them',
             extra,
           ),

@@ -3,6 +3,8 @@
  * it; the validator never touches the filesystem or the network itself.
  */
 
+import { quoted } from '../validate/problem.ts';
+
 /** One file of the package, opened. */
 export interface FileHandle {
   /** Size in bytes, when known before reading. */
@@ -49,7 +51,7 @@ export function unsafePathReason(path: string): string | undefined {
   if (path.includes('\\')) return 'contains a backslash; use "/" as the separator';
   if (/^[a-zA-Z]:/.test(path)) return 'is an absolute Windows path (drive letter)';
   if (path.startsWith('/')) return 'is absolute; give it relative to datapackage.json';
-  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(path)) return `has a URL scheme ("${path.slice(0, path.indexOf(':') + 1)}") other than http(s)`;
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(path)) return `has a URL scheme (${quoted(path.slice(0, path.indexOf(':') + 1))}) other than http(s)`;
   if (path.split('/').includes('..')) return 'has a ".." segment and so can leave the dataset';
   return undefined;
 }

@@ -13,7 +13,7 @@ import { isRemote, SourceError, type PackageSource } from '../package/source.ts'
 import { checkDescriptorSchema } from './descriptor/schema.ts';
 import { checkSemantics } from './descriptor/semantic.ts';
 import { mappedValueObservers } from './mapped-values.ts';
-import { pointerOf, problem, type Problem } from './problem.ts';
+import { pointerOf, problem, quoted, shown, type Problem } from './problem.ts';
 import { ProblemSink, type Report, type ResourceReport } from './report.ts';
 import {
   foreignKeyProblem,
@@ -296,7 +296,7 @@ async function validateOneResource(
     sink.add(problem(code, msg, { resource: resource.name, pointer: pointerOf('resources', index, prop), severity }));
     return null;
   };
-  if (!readableSchema(resource)) return at(`resource "${resource.name}": the schema cannot be read (see the descriptor errors); its rows were not checked`, 'descriptor-error', 'schema', 'warning');
+  if (!readableSchema(resource)) return at(`resource ${quoted(resource.name)}: the schema cannot be read (see the descriptor errors); its rows were not checked`, 'descriptor-error', 'schema', 'warning');
   // Inline data goes through the runner too (no parts), so its results settle in order as well.
   if (resource.data !== undefined && resource.path === undefined) return runTable([]);
   const paths = asList(resource.path);
@@ -305,7 +305,7 @@ async function validateOneResource(
   const parts: TablePart[] = [];
   for (const path of paths) {
     if (isRemote(path) && !options.allowRemote) {
-      return at(`resource "${resource.name}": ${path} is remote and was not fetched, so its rows were not checked; keep the data in the repository, or allow remote data (--allow-remote)`, 'scheme-error', 'path', 'warning');
+      return at(`resource ${quoted(resource.name)}: ${shown(path)} is remote and was not fetched, so its rows were not checked; keep the data in the repository, or allow remote data (--allow-remote)`, 'scheme-error', 'path', 'warning');
     }
     if (!isRemote(path) && !/\.(csv|tsv|txt)$/i.test(path) && format !== 'csv' && format !== 'tsv') {
       return null; // not tabular text: the semantic checks report the path
@@ -314,7 +314,7 @@ async function validateOneResource(
       parts.push({ path, file: await source.open(path) });
     } catch (e) {
       if (!(e instanceof SourceError)) throw e;
-      sink.add(problem(e.code, `resource "${resource.name}": ${e.message}`, { resource: resource.name, path, pointer: pointerOf('resources', index, 'path') }));
+      sink.add(problem(e.code, `resource ${quoted(resource.name)}: ${e.message}`, { resource: resource.name, path, pointer: pointerOf('resources', index, 'path') }));
       return null;
     }
   }

@@ -21,6 +21,7 @@
  */
 
 import { RE2JS } from 're2js';
+import { shown } from './problem.ts';
 
 /** A compiled pattern: does the whole cell match? */
 export interface Pattern {
@@ -80,7 +81,8 @@ function compile(source: string): RE2JS {
   try {
     return RE2JS.compile(source);
   } catch (e) {
-    const detail = (e as Error).message.replace(/^error parsing regexp: /, '');
+    // RE2's message quotes the pattern: cut it like every value a message repeats
+    const detail = shown((e as Error).message.replace(/^error parsing regexp: /, ''));
     if (/invalid repeat count/.test(detail)) {
       throw new PatternError(`constraint "pattern" has a repeat count above 1000 (${detail}); use a count of at most 1000, or * or +`);
     }

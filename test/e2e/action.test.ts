@@ -48,7 +48,7 @@ describe('the Action on pull requests', () => {
     const report = JSON.parse(await readFile(run.outputs.report!, 'utf8'));
     expect(report.errors[0]).toMatchObject({ code: 'type-error', rowNumber: 4, lineNumber: 5, fieldName: 'amount' });
     expect(run.summary).toContain('| `type-error` | 1 |');
-    expect(run.summary).toContain('`data/spending.csv:5`');
+    expect(run.summary).toContain('<code>data/spending.csv\\:5</code>');
   });
 
   it('synchronize (every new commit): a valid package passes and publishes nothing', async () => {

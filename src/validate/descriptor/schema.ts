@@ -10,7 +10,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import type { FormatsPlugin } from 'ajv-formats';
 import { linearRegExp, patternProblem } from '../pattern.ts';
-import { pointerOf, problem, truncateCell } from '../problem.ts';
+import { pointerOf, problem, quoted, shown } from '../problem.ts';
 import type { Problem, ProblemCode } from '../problem.ts';
 import { csvDialectSchema } from './schemas/csv-dialect.ts';
 import { dataPackageSchema } from './schemas/data-package.ts';
@@ -146,7 +146,7 @@ function toProblem(error: ErrorObject, base: string, code: ProblemCode): Problem
   const hint = parent.hint;
   const data: unknown = error.data;
   const instance = base + error.instancePath;
-  const where = describePointer(instance);
+  const where = shown(describePointer(instance));
   const params = error.params as Record<string, unknown>;
   const cell = isScalar(data) ? String(data) : undefined;
   const profileNote = code === 'profile-error' ? ' (OpenSpending profile, OSEP-04)' : '';
@@ -162,7 +162,7 @@ function toProblem(error: ErrorObject, base: string, code: ProblemCode): Problem
       const property = String(params.missingProperty);
       const about = parent.properties?.[property]?.description ?? parent.additionalProperties?.description;
       return make(
-        `${where} must have "${property}"${about ? ` (${about})` : ''}; add it`,
+        `${where} must have ${quoted(property)}${about ? ` (${about})` : ''}; add it`,
         `${instance}/${escapeToken(property)}`,
         false,
       );
@@ -175,7 +175,7 @@ function toProblem(error: ErrorObject, base: string, code: ProblemCode): Problem
       const allowed = (params.allowedValues as unknown[]) ?? [];
       const suggestion = closest(data, allowed);
       const list = allowed.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(', ');
-      const mean = suggestion !== undefined ? `; did you mean "${suggestion}"?` : '';
+      const mean = suggestion !== undefined ? `; did you mean ${quoted(suggestion)}?` : '';
       return make(`${where} must be one of ${list} (found ${found(data)}${mean}); ${fix('use one of these values')}`);
     }
     case 'pattern':
@@ -240,10 +240,10 @@ function alternativesProblem(
   if (names.length !== branches.length || names.length === 0) {
     return make(`${where} does not match any of the allowed forms; fix its structure`, undefined, false);
   }
-  const quoted = names.map((n) => `"${n}"`);
-  const list = `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1] ?? ''}`;
+  const shownNames = names.map(quoted);
+  const list = `${shownNames.slice(0, -1).join(', ')} or ${shownNames[shownNames.length - 1] ?? ''}`;
   const explain = parent.alternatives
-    ? ` (${names.map((n) => `"${n}": ${parent.alternatives?.[n] ?? n}`).join('; ')})`
+    ? ` (${names.map((n) => `${quoted(n)}: ${parent.alternatives?.[n] ?? n}`).join('; ')})`
     : '';
   const passing = (error.params as { passingSchemas?: unknown }).passingSchemas;
   if (Array.isArray(passing) && passing.length > 1) {
@@ -305,7 +305,7 @@ function article(type: string): string {
 
 /** What was found, for a message: a quoted truncated string, a literal, or the kind of container. */
 function found(data: unknown): string {
-  if (typeof data === 'string') return JSON.stringify(truncateCell(data));
+  if (typeof data === 'string') return quoted(data);
   if (Array.isArray(data)) return data.length === 0 ? 'an empty array' : `an array of ${data.length} item${data.length === 1 ? '' : 's'}`;
   if (data === null) return 'null';
   if (typeof data === 'object') return 'an object';
