@@ -4670,17 +4670,17 @@ var require_util2 = __commonJS({
     }
     async function readAllBytes(reader) {
       const bytes = [];
-      let byteLength2 = 0;
+      let byteLength3 = 0;
       while (true) {
         const { done, value: chunk } = await reader.read();
         if (done) {
-          return Buffer.concat(bytes, byteLength2);
+          return Buffer.concat(bytes, byteLength3);
         }
         if (!isUint8Array(chunk)) {
           throw new TypeError("Received non-Uint8Array chunk");
         }
         bytes.push(chunk);
-        byteLength2 += chunk.length;
+        byteLength3 += chunk.length;
       }
     }
     function urlIsLocal(url) {
@@ -26418,14 +26418,14 @@ var init_Sha256Js = __esm({
         }
         const chunk = toUint8Array(data);
         let position = 0;
-        let { byteLength: byteLength2 } = chunk;
-        this.bytesHashed += byteLength2;
+        let { byteLength: byteLength3 } = chunk;
+        this.bytesHashed += byteLength3;
         if (this.bytesHashed * 8 > MAX_HASHABLE_LENGTH) {
           throw new Error("Cannot hash more than 2^53 - 1 bits");
         }
-        while (byteLength2 > 0) {
+        while (byteLength3 > 0) {
           this.buffer[this.bufferLength++] = chunk[position++];
-          byteLength2--;
+          byteLength3--;
           if (this.bufferLength === BLOCK) {
             this.hashBuffer();
             this.bufferLength = 0;
@@ -26944,24 +26944,24 @@ var init_HeaderMarshaller = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/event-streams/eventstream-codec/splitMessage.js
-function splitMessage({ byteLength: byteLength2, byteOffset, buffer }) {
-  if (byteLength2 < MINIMUM_MESSAGE_LENGTH) {
+function splitMessage({ byteLength: byteLength3, byteOffset, buffer }) {
+  if (byteLength3 < MINIMUM_MESSAGE_LENGTH) {
     throw new Error("Provided message too short to accommodate event stream message overhead");
   }
-  const view = new DataView(buffer, byteOffset, byteLength2);
+  const view = new DataView(buffer, byteOffset, byteLength3);
   const messageLength = view.getUint32(0, false);
-  if (byteLength2 !== messageLength) {
+  if (byteLength3 !== messageLength) {
     throw new Error("Reported message length does not match received message length");
   }
   const headerLength = view.getUint32(PRELUDE_MEMBER_LENGTH, false);
   const expectedPreludeChecksum = view.getUint32(PRELUDE_LENGTH, false);
-  const expectedMessageChecksum = view.getUint32(byteLength2 - CHECKSUM_LENGTH, false);
+  const expectedMessageChecksum = view.getUint32(byteLength3 - CHECKSUM_LENGTH, false);
   const checksummer = new Crc32Node();
   checksummer.update(new Uint8Array(buffer, byteOffset, PRELUDE_LENGTH));
   if (expectedPreludeChecksum !== checksummer.digestSync()) {
     throw new Error(`The prelude checksum specified in the message (${expectedPreludeChecksum}) does not match the calculated CRC32 checksum (${checksummer.digestSync()})`);
   }
-  checksummer.update(new Uint8Array(buffer, byteOffset + PRELUDE_LENGTH, byteLength2 - (PRELUDE_LENGTH + CHECKSUM_LENGTH)));
+  checksummer.update(new Uint8Array(buffer, byteOffset + PRELUDE_LENGTH, byteLength3 - (PRELUDE_LENGTH + CHECKSUM_LENGTH)));
   if (expectedMessageChecksum !== checksummer.digestSync()) {
     throw new Error(`The message checksum (${checksummer.digestSync()}) did not match the expected value of ${expectedMessageChecksum}`);
   }
@@ -33318,10 +33318,10 @@ var init_xml_parser = __esm({
       }
       readAttrValue() {
         const p4 = this;
-        const quote2 = p4.x[p4.i];
+        const quote = p4.x[p4.i];
         ++p4.i;
         let value = "";
-        while (p4.i < p4.z && p4.x[p4.i] !== quote2) {
+        while (p4.i < p4.z && p4.x[p4.i] !== quote) {
           value += p4.x[p4.i++];
         }
         ++p4.i;
@@ -41898,7 +41898,7 @@ var require_parse2 = __commonJS({
       const parts = [];
       let bracket = 0;
       let paren = 0;
-      let quote2 = 0;
+      let quote = 0;
       let value = "";
       let escaped = false;
       for (const ch of input) {
@@ -41913,11 +41913,11 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote2 = quote2 === 1 ? 0 : 1;
+          quote = quote === 1 ? 0 : 1;
           value += ch;
           continue;
         }
-        if (quote2 === 0) {
+        if (quote === 0) {
           if (ch === "[") {
             bracket++;
           } else if (ch === "]" && bracket > 0) {
@@ -41994,7 +41994,7 @@ var require_parse2 = __commonJS({
       }
       let bracket = 0;
       let paren = 0;
-      let quote2 = 0;
+      let quote = 0;
       let escaped = false;
       for (let i6 = 1; i6 < pattern.length; i6++) {
         const ch = pattern[i6];
@@ -42007,10 +42007,10 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote2 = quote2 === 1 ? 0 : 1;
+          quote = quote === 1 ? 0 : 1;
           continue;
         }
-        if (quote2 === 1) {
+        if (quote === 1) {
           continue;
         }
         if (ch === "[") {
@@ -50602,11 +50602,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
+      const cells = row.map((cell2) => {
+        if (typeof cell2 === "string") {
+          return this.wrap("td", cell2);
         }
-        const { header, data, colspan, rowspan } = cell;
+        const { header, data, colspan, rowspan } = cell2;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -50811,6 +50811,94 @@ import { createReadStream } from "node:fs";
 import { readFile, realpath, stat as stat2 } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 
+// src/escape.ts
+var HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+var HIDDEN_ALL = new RegExp(HIDDEN.source, "g");
+var SHORT = { "	": "\\t", "\n": "\\n", "\r": "\\r" };
+function shownChar(ch) {
+  const code = ch.charCodeAt(0);
+  if (SHORT[ch]) return SHORT[ch];
+  if (code <= 255) return `\\x${code.toString(16).padStart(2, "0")}`;
+  return `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+function visible(s3) {
+  return HIDDEN.test(s3) ? s3.replace(HIDDEN_ALL, shownChar) : s3;
+}
+function visibleLines(s3) {
+  return s3.split("\n").map(visible).join("\n");
+}
+var hasHidden = (s3) => HIDDEN.test(s3);
+function shorten(s3, limit, quoting = false) {
+  const head = s3.length > limit + 1 ? s3.slice(0, limit + 1) : s3;
+  if (head.length <= limit && !HIDDEN.test(head) && !(quoting && /["\\]/.test(head))) return head;
+  let out = "";
+  for (const ch of head) {
+    const piece = HIDDEN.test(ch) ? shownChar(ch) : quoting && (ch === '"' || ch === "\\") ? `\\${ch}` : ch;
+    if (out.length + piece.length > limit) return `${out}…`;
+    out += piece;
+  }
+  return s3.length > head.length ? `${out}…` : out;
+}
+var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+function markdownText(s3) {
+  return visible(s3.replace(/\r\n?|\n/g, " ")).replace(/[&<>"'\\`*_[\]()!|~$:@]/g, (c6) => HTML[c6] ?? `\\${c6}`).replace(/(www)\./gi, "$1\\.");
+}
+function markdownCode(s3) {
+  return `<code>${markdownText(s3)}</code>`;
+}
+function markdownUrl(url) {
+  return /^https?:\/\/[^\s<>"'`\\\u0000-\u001f\u007f-\u009f]+$/.test(url) && !hasHidden(url) ? `<${url}>` : markdownText(url);
+}
+var byteLength = (s3) => Buffer.byteLength(s3, "utf8");
+function cutBytes(s3, maxBytes, marker = "…") {
+  if (s3.length <= maxBytes / 3 || byteLength(s3) <= maxBytes) return s3;
+  const room = maxBytes - byteLength(marker);
+  const buf = Buffer.from(s3.slice(0, Math.max(0, room)), "utf8");
+  let end = Math.max(0, Math.min(room, buf.length));
+  while (end > 0 && end < buf.length && (buf[end] & 192) === 128) end--;
+  return buf.subarray(0, end).toString("utf8") + marker;
+}
+
+// src/validate/problem.ts
+var CELL_LIMIT = 120;
+var QUOTE_LIMIT = 120;
+var LIST_LIMIT = 10;
+var MESSAGE_LIMIT = 2e3;
+function truncateCell(value) {
+  return value.length > CELL_LIMIT ? `${value.slice(0, CELL_LIMIT)}…` : value;
+}
+function quoted(value) {
+  if (typeof value === "string") return `"${shorten(value, QUOTE_LIMIT, true)}"`;
+  return shorten(JSON.stringify(value) ?? String(value), QUOTE_LIMIT);
+}
+function shown(value) {
+  return shorten(value, QUOTE_LIMIT);
+}
+function quotedList(values, empty = "(none)") {
+  if (values.length === 0) return empty;
+  const listed = values.slice(0, LIST_LIMIT).map(quoted).join(", ");
+  return values.length > LIST_LIMIT ? `${listed}, … (${values.length} values)` : listed;
+}
+function problem(code, message, extra = {}) {
+  const p4 = { code, severity: extra.severity ?? "error", message: capMessage(message), ...extra };
+  p4.severity = extra.severity ?? "error";
+  if (p4.cell !== void 0) p4.cell = truncateCell(p4.cell);
+  return p4;
+}
+function capMessage(message) {
+  if (message.length <= MESSAGE_LIMIT) return message;
+  let end = MESSAGE_LIMIT - 1;
+  const c6 = message.charCodeAt(end - 1);
+  if (c6 >= 55296 && c6 <= 56319) end--;
+  return `${message.slice(0, end)}…`;
+}
+function pointerToken(token) {
+  return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
+}
+function pointerOf(...tokens) {
+  return tokens.map((t8) => `/${pointerToken(t8)}`).join("");
+}
+
 // src/package/source.ts
 var SourceError = class extends Error {
   constructor(code, message) {
@@ -50826,7 +50914,7 @@ function unsafePathReason(path) {
   if (path.includes("\\")) return 'contains a backslash; use "/" as the separator';
   if (/^[a-zA-Z]:/.test(path)) return "is an absolute Windows path (drive letter)";
   if (path.startsWith("/")) return "is absolute; give it relative to datapackage.json";
-  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(path)) return `has a URL scheme ("${path.slice(0, path.indexOf(":") + 1)}") other than http(s)`;
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(path)) return `has a URL scheme (${quoted(path.slice(0, path.indexOf(":") + 1))}) other than http(s)`;
   if (path.split("/").includes("..")) return 'has a ".." segment and so can leave the dataset';
   return void 0;
 }
@@ -66589,7 +66677,7 @@ var runtimeConfig = {
 };
 
 // node_modules/@aws-sdk/lib-storage/dist-es/byteLength.js
-var byteLength = (input) => {
+var byteLength2 = (input) => {
   if (input == null) {
     return 0;
   }
@@ -66796,7 +66884,7 @@ var Upload = class _Upload extends EventEmitter {
     if (!this.params) {
       throw new Error(`InputError: Upload requires params to be passed to upload.`);
     }
-    this.totalBytes = this.params.ContentLength ?? byteLength(this.params.Body);
+    this.totalBytes = this.params.ContentLength ?? byteLength2(this.params.Body);
     this.totalBytesSource = byteLengthSource(this.params.Body, this.params.ContentLength);
     this.bytesUploadedSoFar = 0;
     this.abortController = options.abortController ?? new AbortController();
@@ -66874,7 +66962,7 @@ var Upload = class _Upload extends EventEmitter {
       Key: this.params.Key,
       Location
     };
-    const totalSize = byteLength(dataPart.data);
+    const totalSize = byteLength2(dataPart.data);
     this.__notifyProgress({
       loaded: totalSize,
       total: totalSize,
@@ -66919,7 +67007,7 @@ var Upload = class _Upload extends EventEmitter {
           return;
         }
       }
-      const partSize = byteLength(dataPart.data) || 0;
+      const partSize = byteLength2(dataPart.data) || 0;
       const requestHandler = this.client.config.requestHandler;
       const eventEmitter = requestHandler instanceof EventEmitter ? requestHandler : null;
       let lastSeenBytes = 0;
@@ -67068,7 +67156,7 @@ to input.params.ContentLength in bytes.
     });
   }
   __validateUploadPart(dataPart) {
-    const actualPartSize = byteLength(dataPart.data);
+    const actualPartSize = byteLength2(dataPart.data);
     if (actualPartSize === void 0) {
       throw new Error(`A dataPart was generated without a measurable data chunk size for part number ${dataPart.partNumber}`);
     }
@@ -74210,7 +74298,7 @@ function compilePattern(pattern) {
   const source2 = translate(pattern);
   compile(source2);
   const re = compile(`(?:${source2})`);
-  return { test: (cell) => re.matches(cell) };
+  return { test: (cell2) => re.matches(cell2) };
 }
 function patternProblem(pattern) {
   try {
@@ -74234,7 +74322,7 @@ function compile(source2) {
   try {
     return RE2JS.compile(source2);
   } catch (e6) {
-    const detail = e6.message.replace(/^error parsing regexp: /, "");
+    const detail = shown(e6.message.replace(/^error parsing regexp: /, ""));
     if (/invalid repeat count/.test(detail)) {
       throw new PatternError(`constraint "pattern" has a repeat count above 1000 (${detail}); use a count of at most 1000, or * or +`);
     }
@@ -74337,7 +74425,6 @@ function lowerCode(c6) {
   if (c6 < 128) return c6;
   return String.fromCharCode(c6).toLowerCase().charCodeAt(0);
 }
-var quote = (v2) => JSON.stringify(v2) ?? String(v2);
 var PAD2 = Array.from({ length: 100 }, (_, i6) => i6 < 10 ? `0${i6}` : String(i6));
 var POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6];
 function pad2(n4) {
@@ -74530,41 +74617,41 @@ function numberCodec(o4) {
     const dec = o4.dec.charCodeAt(0);
     const grp = o4.grp.length === 1 ? o4.grp.charCodeAt(0) : -1;
     return {
-      read(cell) {
+      read(cell2) {
         let start = 0;
-        let end = cell.length;
+        let end = cell2.length;
         if (!bare) {
-          stripNonNumeric(cell);
+          stripNonNumeric(cell2);
           start = bareStart;
           end = bareEnd;
         }
-        const kind = scanNumber(cell, start, end, dec, grp);
+        const kind = scanNumber(cell2, start, end, dec, grp);
         if (kind === NUM_FINITE) {
-          if (scanNormalize) return Number(normalizedNumber(cell, start, end, dec, grp));
-          return Number(start === 0 && end === cell.length ? cell : cell.slice(start, end));
+          if (scanNormalize) return Number(normalizedNumber(cell2, start, end, dec, grp));
+          return Number(start === 0 && end === cell2.length ? cell2 : cell2.slice(start, end));
         }
         if (kind === NUM_INF) return scanNeg ? -Infinity : Infinity;
         if (kind === NUM_NAN) return NaN;
         return INVALID;
       },
-      decimal(cell) {
+      decimal(cell2) {
         let start = 0;
-        let end = cell.length;
+        let end = cell2.length;
         if (!bare) {
-          stripNonNumeric(cell);
+          stripNonNumeric(cell2);
           start = bareStart;
           end = bareEnd;
         }
-        if (scanNumber(cell, start, end, dec, grp) !== NUM_FINITE) return null;
-        return toPlainDecimal(scanNormalize ? normalizedNumber(cell, start, end, dec, grp) : cell.slice(start, end));
+        if (scanNumber(cell2, start, end, dec, grp) !== NUM_FINITE) return null;
+        return toPlainDecimal(scanNormalize ? normalizedNumber(cell2, start, end, dec, grp) : cell2.slice(start, end));
       }
     };
   }
-  const prepare = (cell) => {
-    let t8 = cell;
+  const prepare = (cell2) => {
+    let t8 = cell2;
     if (!bare) {
-      stripNonNumeric(cell);
-      t8 = cell.slice(bareStart, bareEnd);
+      stripNonNumeric(cell2);
+      t8 = cell2.slice(bareStart, bareEnd);
     }
     if (o4.grp !== "") t8 = t8.split(o4.grp).join("");
     if (o4.dec !== ".") {
@@ -74574,8 +74661,8 @@ function numberCodec(o4) {
     return t8;
   };
   return {
-    read(cell) {
-      const t8 = prepare(cell);
+    read(cell2) {
+      const t8 = prepare(cell2);
       if (t8 === null) return INVALID;
       const kind = scanNumber(t8, 0, t8.length, 46, -1);
       if (kind === NUM_FINITE) return Number(t8);
@@ -74583,8 +74670,8 @@ function numberCodec(o4) {
       if (kind === NUM_NAN) return NaN;
       return INVALID;
     },
-    decimal(cell) {
-      const t8 = prepare(cell);
+    decimal(cell2) {
+      const t8 = prepare(cell2);
       if (t8 === null || scanNumber(t8, 0, t8.length, 46, -1) !== NUM_FINITE) return null;
       return toPlainDecimal(t8);
     }
@@ -74615,26 +74702,26 @@ function parseInteger(s3, start, end) {
 }
 function integerCodec(bare) {
   return {
-    read(cell) {
-      if (bare) return parseInteger(cell, 0, cell.length);
-      stripNonNumeric(cell);
-      return parseInteger(cell, bareStart, bareEnd);
+    read(cell2) {
+      if (bare) return parseInteger(cell2, 0, cell2.length);
+      stripNonNumeric(cell2);
+      return parseInteger(cell2, bareStart, bareEnd);
     },
-    decimal(cell) {
+    decimal(cell2) {
       let start = 0;
-      let end = cell.length;
+      let end = cell2.length;
       if (!bare) {
-        stripNonNumeric(cell);
+        stripNonNumeric(cell2);
         start = bareStart;
         end = bareEnd;
       }
-      if (parseInteger(cell, start, end) === INVALID) return null;
+      if (parseInteger(cell2, start, end) === INVALID) return null;
       let i6 = start;
-      const c0 = cell.charCodeAt(i6);
+      const c0 = cell2.charCodeAt(i6);
       const neg = c0 === 45;
       if (neg || c0 === 43) i6++;
-      while (i6 < end - 1 && cell.charCodeAt(i6) === 48) i6++;
-      const digits = cell.slice(i6, end);
+      while (i6 < end - 1 && cell2.charCodeAt(i6) === 48) i6++;
+      const digits = cell2.slice(i6, end);
       return neg && digits !== "0" ? `-${digits}` : digits;
     }
   };
@@ -74904,14 +74991,14 @@ function compileStrptime(pattern) {
     if (c6 === 37) {
       const ch = pattern[i6 + 1];
       i6++;
-      if (ch === void 0) fail("format", `format "${pattern}" ends with a lone "%"`);
+      if (ch === void 0) fail("format", `format ${quoted(pattern)} ends with a lone "%"`);
       if (ch === "%") {
         lit += "%";
         continue;
       }
       const spec = DIRECTIVES[ch];
-      if (spec === void 0) fail("format", `format "${pattern}" uses "%${ch}", which is not supported`);
-      if (groups2.has(spec.group)) fail("format", `format "${pattern}" repeats "%${ch}"`);
+      if (spec === void 0) fail("format", `format ${quoted(pattern)} uses "%${ch}", which is not supported`);
+      if (groups2.has(spec.group)) fail("format", `format ${quoted(pattern)} repeats "%${ch}"`);
       groups2.add(spec.group);
       flushLit();
       const t8 = spec.make();
@@ -74930,7 +75017,7 @@ function compileStrptime(pattern) {
     }
   }
   flushLit();
-  if (groups2.size === 0) fail("format", `format "${pattern}" has no strptime directive (e.g. %Y, %m, %d)`);
+  if (groups2.size === 0) fail("format", `format ${quoted(pattern)} has no strptime directive (e.g. %Y, %m, %d)`);
   return { pattern, toks, yearFrom, hourFrom, has };
 }
 function matchToks(toks, ti, s3, pos) {
@@ -75194,19 +75281,19 @@ function parseAny(s3, mode) {
   }
   return false;
 }
-function readDateDefault(cell) {
-  if (cell.length === 10 && parseIsoDate10(cell)) return cell;
-  return runStrptime(DEFAULT_DATE_STRPTIME, cell) ? fmtDate() : INVALID;
+function readDateDefault(cell2) {
+  if (cell2.length === 10 && parseIsoDate10(cell2)) return cell2;
+  return runStrptime(DEFAULT_DATE_STRPTIME, cell2) ? fmtDate() : INVALID;
 }
-function readTimeDefault(cell) {
-  if (cell.length < 8 || cell.charCodeAt(5) !== 58 || !parseIsoTime(cell, 0)) return INVALID;
-  if (cell.length === 8 && !h24) return cell;
+function readTimeDefault(cell2) {
+  if (cell2.length < 8 || cell2.charCodeAt(5) !== 58 || !parseIsoTime(cell2, 0)) return INVALID;
+  if (cell2.length === 8 && !h24) return cell2;
   return fmtTime();
 }
-function readDateTimeDefault(cell) {
-  if (cell.length < 19 || cell.charCodeAt(16) !== 58) return INVALID;
-  if (!parseIsoDate10(cell) || !parseIsoTime(cell, 11)) return INVALID;
-  if (cell.length === 19 && cell.charCodeAt(10) === 84 && !h24) return cell;
+function readDateTimeDefault(cell2) {
+  if (cell2.length < 19 || cell2.charCodeAt(16) !== 58) return INVALID;
+  if (!parseIsoDate10(cell2) || !parseIsoTime(cell2, 11)) return INVALID;
+  if (cell2.length === 19 && cell2.charCodeAt(10) === 84 && !h24) return cell2;
   return fmtDateTime();
 }
 function patternOf(format3) {
@@ -75228,25 +75315,25 @@ function temporalFormat(type, format3) {
   if (format3 === "any") {
     const forms = mode === MODE_TIME ? "e.g. 14:30, 14:30:05, 2:30 pm" : "e.g. 2020-12-31, 31/12/2020, 12/31/2020, 31 Dec 2020, Dec 31, 2020";
     return {
-      read: (cell) => parseAny(cell, mode) ? out() : INVALID,
+      read: (cell2) => parseAny(cell2, mode) ? out() : INVALID,
       expected: `${article2} in a common format (${forms}${mode === MODE_DATETIME ? ", followed by a time" : ""})`
     };
   }
   const pattern = patternOf(format3);
-  if (pattern === null) fail("format", `format "${format3}" is not valid for type "${type}": use "default", "any" or a strptime pattern such as "%d/%m/%Y"`);
+  if (pattern === null) fail("format", `format ${quoted(format3)} is not valid for type ${quoted(type)}: use "default", "any" or a strptime pattern such as "%d/%m/%Y"`);
   const p4 = compileStrptime(pattern);
   return {
-    read: (cell) => runStrptime(p4, cell) ? out() : INVALID,
-    expected: `${article2} in format ${pattern}`
+    read: (cell2) => runStrptime(p4, cell2) ? out() : INVALID,
+    expected: `${article2} in format ${shown(pattern)}`
   };
 }
-function readYear(cell) {
-  if (cell.length !== 4) return INVALID;
-  const c0 = cell.charCodeAt(0);
+function readYear(cell2) {
+  if (cell2.length !== 4) return INVALID;
+  const c0 = cell2.charCodeAt(0);
   let v2 = c0 === 43 ? 0 : c0 - 48;
   if (c0 !== 43 && (v2 < 0 || v2 > 9)) return INVALID;
   for (let i6 = 1; i6 < 4; i6++) {
-    const d6 = cell.charCodeAt(i6) - 48;
+    const d6 = cell2.charCodeAt(i6) - 48;
     if (d6 < 0 || d6 > 9) return INVALID;
     v2 = v2 * 10 + d6;
   }
@@ -75264,18 +75351,18 @@ function plainUnsigned(s3, start, end, maxDigits) {
   }
   return v2;
 }
-function readYearMonth(cell) {
-  const dash = cell.indexOf("-");
-  if (dash < 0 || cell.indexOf("-", dash + 1) >= 0) return INVALID;
-  const y2 = plainUnsigned(cell, 0, dash, 4);
-  const m4 = plainUnsigned(cell, dash + 1, cell.length, 2);
+function readYearMonth(cell2) {
+  const dash = cell2.indexOf("-");
+  if (dash < 0 || cell2.indexOf("-", dash + 1) >= 0) return INVALID;
+  const y2 = plainUnsigned(cell2, 0, dash, 4);
+  const m4 = plainUnsigned(cell2, dash + 1, cell2.length, 2);
   if (y2 < 0 || m4 < 1 || m4 > 12) return INVALID;
-  if (cell.length === 7 && dash === 4 && cell.charCodeAt(0) !== 43 && cell.charCodeAt(5) !== 43) return cell;
+  if (cell2.length === 7 && dash === 4 && cell2.charCodeAt(0) !== 43 && cell2.charCodeAt(5) !== 43) return cell2;
   return `${pad4(y2)}-${pad2(m4)}`;
 }
 var DURATION_RE = /^([+-])?P(?!\b)(?:(\d+(?:[,.]\d+)?)Y)?(?:(\d+(?:[,.]\d+)?)M)?(?:(\d+(?:[,.]\d+)?)W)?(?:(\d+(?:[,.]\d+)?)D)?(?:T(?:(\d+(?:[,.]\d+)?)H)?(?:(\d+(?:[,.]\d+)?)M)?(?:(\d+(?:[,.]\d+)?)S)?)?$/;
-function readDuration(cell) {
-  return DURATION_RE.test(cell) ? cell : INVALID;
+function readDuration(cell2) {
+  return DURATION_RE.test(cell2) ? cell2 : INVALID;
 }
 function durationKey(v2) {
   const m4 = DURATION_RE.exec(String(v2));
@@ -75308,10 +75395,10 @@ function geopointFromObject(v2) {
   if (!isPlainObject3(v2) || Object.keys(v2).length !== 2 || !("lon" in v2) || !("lat" in v2)) return INVALID;
   return geopointOf(coordinate(v2.lon), coordinate(v2.lat));
 }
-function readGeopointDefault(cell) {
-  const comma = cell.indexOf(",");
-  if (comma < 0 || cell.indexOf(",", comma + 1) >= 0) return INVALID;
-  return geopointOf(coordinate(cell.slice(0, comma)), coordinate(cell.slice(comma + 1)));
+function readGeopointDefault(cell2) {
+  const comma = cell2.indexOf(",");
+  if (comma < 0 || cell2.indexOf(",", comma + 1) >= 0) return INVALID;
+  return geopointOf(coordinate(cell2.slice(0, comma)), coordinate(cell2.slice(comma + 1)));
 }
 function geopointKey(v2) {
   const [lon, lat] = v2;
@@ -75384,18 +75471,18 @@ function isTopoJson(v2) {
   return true;
 }
 var EMAIL_RE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
-function readEmail(cell) {
-  const at2 = cell.indexOf("@");
-  if (at2 < 1 || at2 > 64 || cell.length > 320) return INVALID;
-  return EMAIL_RE.test(cell) ? cell : INVALID;
+function readEmail(cell2) {
+  const at2 = cell2.indexOf("@");
+  if (at2 < 1 || at2 > 64 || cell2.length > 320) return INVALID;
+  return EMAIL_RE.test(cell2) ? cell2 : INVALID;
 }
-function readUri(cell) {
-  const n4 = cell.length;
-  const c0 = cell.charCodeAt(0) | 32;
+function readUri(cell2) {
+  const n4 = cell2.length;
+  const c0 = cell2.charCodeAt(0) | 32;
   if (n4 < 2 || c0 < 97 || c0 > 122) return INVALID;
   for (let i6 = 1; i6 < n4; i6++) {
-    const c6 = cell.charCodeAt(i6);
-    if (c6 === 58) return cell;
+    const c6 = cell2.charCodeAt(i6);
+    if (c6 === 58) return cell2;
     const l4 = c6 | 32;
     if (!(l4 >= 97 && l4 <= 122 || c6 >= 48 && c6 <= 57 || c6 === 43 || c6 === 45 || c6 === 46)) return INVALID;
   }
@@ -75405,27 +75492,27 @@ function isHex(c6) {
   const l4 = c6 | 32;
   return c6 >= 48 && c6 <= 57 || l4 >= 97 && l4 <= 102;
 }
-function readUuid(cell) {
-  if (cell.length !== 36) return INVALID;
+function readUuid(cell2) {
+  if (cell2.length !== 36) return INVALID;
   for (let i6 = 0; i6 < 36; i6++) {
-    const c6 = cell.charCodeAt(i6);
+    const c6 = cell2.charCodeAt(i6);
     if (i6 === 8 || i6 === 13 || i6 === 18 || i6 === 23) {
       if (c6 !== 45) return INVALID;
     } else if (!isHex(c6)) return INVALID;
   }
-  return cell;
+  return cell2;
 }
 function isBase64Char(c6) {
   const l4 = c6 | 32;
   return l4 >= 97 && l4 <= 122 || c6 >= 48 && c6 <= 57 || c6 === 43 || c6 === 47;
 }
-function readBinary(cell) {
-  const n4 = cell.length;
+function readBinary(cell2) {
+  const n4 = cell2.length;
   if (n4 % 4 !== 0) return INVALID;
   let pad = 0;
-  if (n4 > 0 && cell.charCodeAt(n4 - 1) === 61) pad = cell.charCodeAt(n4 - 2) === 61 ? 2 : 1;
-  for (let i6 = 0; i6 < n4 - pad; i6++) if (!isBase64Char(cell.charCodeAt(i6))) return INVALID;
-  return cell;
+  if (n4 > 0 && cell2.charCodeAt(n4 - 1) === 61) pad = cell2.charCodeAt(n4 - 2) === 61 ? 2 : 1;
+  for (let i6 = 0; i6 < n4 - pad; i6++) if (!isBase64Char(cell2.charCodeAt(i6))) return INVALID;
+  return cell2;
 }
 var VALUE_CONSTRAINTS = ["minimum", "maximum", "enum"];
 var COLLECTION_CONSTRAINTS = ["minLength", "maxLength", "enum"];
@@ -75451,7 +75538,7 @@ function collectionSize(v2) {
 }
 function stringArray(v2, property) {
   if (v2 === void 0) return void 0;
-  if (!Array.isArray(v2) || !v2.every((x2) => typeof x2 === "string")) fail(property, `"${property}" must be an array of strings`);
+  if (!Array.isArray(v2) || !v2.every((x2) => typeof x2 === "string")) fail(property, `${quoted(property)} must be an array of strings`);
   return v2;
 }
 function numberOptions(field3, format3) {
@@ -75464,13 +75551,13 @@ function numberOptions(field3, format3) {
   return { dec, grp, bare: bareNumber && format3 !== "currency" };
 }
 function typeImpl(type, format3, field3) {
-  const badFormat = () => fail("format", `format "${format3}" is not valid for type "${type}"`);
+  const badFormat = () => fail("format", `format ${quoted(format3)} is not valid for type ${quoted(type)}`);
   const onlyDefault = () => {
     if (format3 !== "default") badFormat();
   };
   switch (type) {
     case "string": {
-      const read = format3 === "default" ? (cell) => cell : format3 === "email" ? readEmail : format3 === "uri" ? readUri : format3 === "binary" ? readBinary : format3 === "uuid" ? readUuid : badFormat();
+      const read = format3 === "default" ? (cell2) => cell2 : format3 === "email" ? readEmail : format3 === "uri" ? readUri : format3 === "binary" ? readBinary : format3 === "uuid" ? readUuid : badFormat();
       const expected = {
         default: "a string",
         email: "an email address",
@@ -75510,8 +75597,8 @@ function typeImpl(type, format3, field3) {
       const options = numberOptions(field3, format3);
       const codec = stripped(numberCodec(options));
       const parts = [];
-      if (options.dec !== ".") parts.push(`decimal "${options.dec}"`);
-      if (options.grp !== "") parts.push(`group "${options.grp}"`);
+      if (options.dec !== ".") parts.push(`decimal ${quoted(options.dec)}`);
+      if (options.grp !== "") parts.push(`group ${quoted(options.grp)}`);
       let expected = parts.length > 0 ? `a number with ${parts.join(" and ")}` : "a number";
       if (!options.bare) expected += " (currency symbols and units around it are ignored)";
       return {
@@ -75531,10 +75618,10 @@ function typeImpl(type, format3, field3) {
       const falseValues = stringArray(field3.falseValues, "falseValues") ?? DEFAULT_FALSE_VALUES;
       const trues = new Set(trueValues);
       const falses = new Set(falseValues);
-      const read = (cell) => trues.has(cell) ? true : falses.has(cell) ? false : INVALID;
+      const read = (cell2) => trues.has(cell2) ? true : falses.has(cell2) ? false : INVALID;
       return {
         read,
-        expected: `a boolean (${trueValues.map(quote).join(", ")} or ${falseValues.map(quote).join(", ")})`,
+        expected: `a boolean (${quotedList(trueValues)} or ${quotedList(falseValues)})`,
         // Python: True == 1 and False == 0
         key: (v2) => v2 ? "n:1" : "n:0",
         iso: read,
@@ -75600,11 +75687,11 @@ function typeImpl(type, format3, field3) {
     case "array": {
       onlyDefault();
       const isObject7 = type === "object";
-      const read = isObject7 ? (cell) => {
-        const v2 = parseJson(cell, 123);
+      const read = isObject7 ? (cell2) => {
+        const v2 = parseJson(cell2, 123);
         return isPlainObject3(v2) ? v2 : INVALID;
-      } : (cell) => {
-        const v2 = parseJson(cell, 91);
+      } : (cell2) => {
+        const v2 = parseJson(cell2, 91);
         return Array.isArray(v2) ? v2 : INVALID;
       };
       return {
@@ -75626,10 +75713,10 @@ function typeImpl(type, format3, field3) {
         read = readGeopointDefault;
         expected = 'a geopoint "lon, lat"';
       } else if (format3 === "array") {
-        read = (cell) => geopointFromArray(parseJson(cell, 91));
+        read = (cell2) => geopointFromArray(parseJson(cell2, 91));
         expected = "a geopoint [lon, lat]";
       } else if (format3 === "object") {
-        read = (cell) => geopointFromObject(parseJson(cell, 123));
+        read = (cell2) => geopointFromObject(parseJson(cell2, 123));
         expected = 'a geopoint {"lon": …, "lat": …}';
       } else {
         return badFormat();
@@ -75648,8 +75735,8 @@ function typeImpl(type, format3, field3) {
     case "geojson": {
       if (format3 !== "default" && format3 !== "topojson") badFormat();
       const valid = format3 === "topojson" ? isTopoJson : isGeoJson;
-      const read = (cell) => {
-        const v2 = parseJson(cell, 123);
+      const read = (cell2) => {
+        const v2 = parseJson(cell2, 123);
         return valid(v2) ? v2 : INVALID;
       };
       return {
@@ -75665,7 +75752,7 @@ function typeImpl(type, format3, field3) {
     }
     case "any": {
       onlyDefault();
-      const read = (cell) => cell;
+      const read = (cell2) => cell2;
       return {
         read,
         expected: "any value",
@@ -75678,7 +75765,7 @@ function typeImpl(type, format3, field3) {
       };
     }
     default:
-      return fail("type", `unknown type "${type}" (expected one of ${FIELD_TYPES.join(", ")})`);
+      return fail("type", `unknown type ${quoted(type)} (expected one of ${FIELD_TYPES.join(", ")})`);
   }
 }
 function descriptorValue(impl, v2) {
@@ -75697,20 +75784,16 @@ function patternConstraint(pattern) {
   }
 }
 var NO_PROBLEM = () => void 0;
-function enumText(values) {
-  const shown = values.slice(0, 10).map(quote).join(", ");
-  return values.length > 10 ? `${shown}, … (${values.length} values)` : shown;
-}
 function lengthConstraint(c6, name) {
   const v2 = c6[name];
   if (v2 === void 0) return name === "minLength" ? 0 : Infinity;
-  if (typeof v2 !== "number" || !Number.isInteger(v2) || v2 < 0) fail(`constraints/${name}`, `constraint "${name}" must be a non-negative integer`);
+  if (typeof v2 !== "number" || !Number.isInteger(v2) || v2 < 0) fail(`constraints/${name}`, `constraint ${quoted(name)} must be a non-negative integer`);
   return v2;
 }
 function buildCheck(type, impl, c6) {
   for (const name of Object.keys(c6)) {
     if (name === "required" || name === "unique") continue;
-    if (!impl.constraints.includes(name)) fail(`constraints/${name}`, `constraint "${name}" is not supported by type "${type}"`);
+    if (!impl.constraints.includes(name)) fail(`constraints/${name}`, `constraint ${quoted(name)} is not supported by type ${quoted(type)}`);
   }
   const hasLength = c6.minLength !== void 0 || c6.maxLength !== void 0;
   const minLength = lengthConstraint(c6, "minLength");
@@ -75725,7 +75808,7 @@ function buildCheck(type, impl, c6) {
     const raw = c6[name];
     if (raw === void 0) return void 0;
     const v2 = descriptorValue(impl, raw);
-    if (v2 === INVALID) fail(`constraints/${name}`, `constraint "${name}" ${quote(raw)} is not ${impl.expected}`);
+    if (v2 === INVALID) fail(`constraints/${name}`, `constraint ${quoted(name)} ${quoted(raw)} is not ${impl.expected}`);
     return v2;
   };
   const min = bound("minimum");
@@ -75737,30 +75820,30 @@ function buildCheck(type, impl, c6) {
     enumSet = /* @__PURE__ */ new Set();
     for (const raw of values) {
       const v2 = descriptorValue(impl, raw);
-      if (v2 === INVALID) fail("constraints/enum", `constraint "enum" value ${quote(raw)} is not ${impl.expected}`);
+      if (v2 === INVALID) fail("constraints/enum", `constraint "enum" value ${quoted(raw)} is not ${impl.expected}`);
       enumSet.add(impl.enumByKey ? impl.key(v2) : v2);
     }
   }
   if (!hasLength && re === null && min === void 0 && max === void 0 && enumSet === null) return NO_PROBLEM;
   const msgMinLength = `is shorter than the minimum length ${minLength}`;
   const msgMaxLength = `is longer than the maximum length ${maxLength}`;
-  const msgPattern = `does not match pattern ${String(c6.pattern)}`;
-  const msgMin = `is below the minimum ${String(c6.minimum)}`;
-  const msgMax = `is above the maximum ${String(c6.maximum)}`;
-  const msgEnum = `is not one of ${enumText(c6.enum ?? [])}`;
+  const msgPattern = `does not match pattern ${shown(String(c6.pattern))}`;
+  const msgMin = `is below the minimum ${shown(String(c6.minimum))}`;
+  const msgMax = `is above the maximum ${shown(String(c6.maximum))}`;
+  const msgEnum = `is not one of ${quotedList(c6.enum ?? [])}`;
   const hasMin = min !== void 0;
   const hasMax = max !== void 0;
   const byKey = impl.enumByKey;
   const key = impl.key;
   const lo = min;
   const hi = max;
-  return (value, cell) => {
+  return (value, cell2) => {
     if (hasLength && size !== void 0) {
       const n4 = size(value);
       if (n4 < minLength) return msgMinLength;
       if (n4 > maxLength) return msgMaxLength;
     }
-    if (re !== null && !re.test(cell)) return msgPattern;
+    if (re !== null && !re.test(cell2)) return msgPattern;
     if (hasMin && !(value >= lo)) return msgMin;
     if (hasMax && !(value <= hi)) return msgMax;
     if (enumSet !== null && !enumSet.has(byKey ? key(value) : value)) return msgEnum;
@@ -75771,17 +75854,17 @@ function withMissing(fn, missing) {
   if (missing.length === 0) return fn;
   if (missing.length === 1) {
     const m4 = missing[0];
-    return (cell) => cell === m4 ? null : fn(cell);
+    return (cell2) => cell2 === m4 ? null : fn(cell2);
   }
   const set = new Set(missing);
-  return (cell) => set.has(cell) ? null : fn(cell);
+  return (cell2) => set.has(cell2) ? null : fn(cell2);
 }
 var NO_DECIMAL = () => null;
 function stripped(codec) {
   const edge = (c6) => c6 <= 32 || c6 === 160 || c6 === 5760 || c6 >= 8192 && c6 <= 12288 || c6 === 65279;
-  const padded = (cell) => cell.length > 0 && (edge(cell.charCodeAt(0)) || edge(cell.charCodeAt(cell.length - 1)));
+  const padded = (cell2) => cell2.length > 0 && (edge(cell2.charCodeAt(0)) || edge(cell2.charCodeAt(cell2.length - 1)));
   const { read, decimal } = codec;
-  return { ...codec, read: (cell) => read(padded(cell) ? cell.trim() : cell), decimal: (cell) => decimal(padded(cell) ? cell.trim() : cell) };
+  return { ...codec, read: (cell2) => read(padded(cell2) ? cell2.trim() : cell2), decimal: (cell2) => decimal(padded(cell2) ? cell2.trim() : cell2) };
 }
 function compileField(field3, schemaMissingValues) {
   const rawType = field3.type ?? "string";
@@ -76440,13 +76523,13 @@ function own(s3) {
   return (" " + s3).slice(1);
 }
 var PERIOD_CACHE = 1e5;
-function textOf(field3, value, cell) {
-  if (value === null || value === void 0 || cell === void 0) return null;
+function textOf(field3, value, cell2) {
+  if (value === null || value === void 0 || cell2 === void 0) return null;
   let s3;
-  if (value === INVALID) s3 = cell;
+  if (value === INVALID) s3 = cell2;
   else if (typeof value === "string") s3 = value;
-  else if (typeof value === "number" || typeof value === "bigint") s3 = field3?.decimal(cell) ?? String(value);
-  else s3 = cell;
+  else if (typeof value === "number" || typeof value === "bigint") s3 = field3?.decimal(cell2) ?? String(value);
+  else s3 = cell2;
   return s3 === "" ? null : s3;
 }
 var YEAR_MONTH = /^(\d{4})(?:-(0[1-9]|1[0-2])(?:-\d{2}(?:[T ][^]*)?)?)?$/;
@@ -76517,8 +76600,8 @@ function createAggregator(plan) {
         });
       },
       row(values, cells) {
-        const cell = amountIdx < 0 ? void 0 : cells[amountIdx];
-        const dec = cell === void 0 || amountField === void 0 ? null : amountField.decimal(cell);
+        const cell2 = amountIdx < 0 ? void 0 : cells[amountIdx];
+        const dec = cell2 === void 0 || amountField === void 0 ? null : amountField.decimal(cell2);
         const amount = dec === null ? null : parseAmount(dec);
         if (amount === null) {
           skipped++;
@@ -76758,26 +76841,6 @@ function aggregateFiles(result) {
 
 // src/package/mapping.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
-
-// src/validate/problem.ts
-var CELL_LIMIT = 120;
-function truncateCell(value) {
-  return value.length > CELL_LIMIT ? `${value.slice(0, CELL_LIMIT)}…` : value;
-}
-function problem(code, message, extra = {}) {
-  const p4 = { code, severity: extra.severity ?? "error", message, ...extra };
-  p4.severity = extra.severity ?? "error";
-  if (p4.cell !== void 0) p4.cell = truncateCell(p4.cell);
-  return p4;
-}
-function pointerToken(token) {
-  return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
-}
-function pointerOf(...tokens) {
-  return tokens.map((t8) => `/${pointerToken(t8)}`).join("");
-}
-
-// src/package/mapping.ts
 function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -76812,24 +76875,24 @@ function foreignKeysOf(res) {
   }
   return out;
 }
-var quoteList = (names) => names.length ? names.map((n4) => `"${n4}"`).join(", ") : "(none)";
+var quoteList = (names) => quotedList(names);
 function splitReference(ref) {
   const slash = ref.indexOf("/");
   return slash < 0 ? { field: ref } : { glob: ref.slice(0, slash), field: ref.slice(slash + 1) };
 }
 function globMatcher(glob) {
   if (glob.includes("..")) {
-    return `the resource part "${glob}" contains ".."; it is matched against resource names, not paths: use a name or a glob such as "budget-*"`;
+    return `the resource part ${quoted(glob)} contains ".."; it is matched against resource names, not paths: use a name or a glob such as "budget-*"`;
   }
   if (/^[a-zA-Z]:/.test(glob) || glob.startsWith("\\")) {
-    return `the resource part "${glob}" looks like an absolute path; it is matched against resource names: use a name or a glob such as "budget-*"`;
+    return `the resource part ${quoted(glob)} looks like an absolute path; it is matched against resource names: use a name or a glob such as "budget-*"`;
   }
   if (glob.length > 256) return `the resource part is ${glob.length} characters long; resource names and globs are at most 256`;
   try {
     const isMatch = (0, import_picomatch.default)(glob, { dot: true, nonegate: true, noextglob: true });
     return (name) => isMatch(name);
   } catch (e6) {
-    return `the resource part "${glob}" is not a valid glob (${e6 instanceof Error ? e6.message : String(e6)})`;
+    return `the resource part ${quoted(glob)} is not a valid glob (${e6 instanceof Error ? e6.message : String(e6)})`;
   }
 }
 function resolveMappingReference(ref, pkg, mappedResources) {
@@ -76841,26 +76904,26 @@ function resolveMappingReference(ref, pkg, mappedResources) {
   const { glob, field: field3 } = splitReference(ref);
   if (glob !== void 0) {
     if (glob === "") {
-      return { refs: [], error: `"${ref}" starts with "/"; write "{resource}/{field}" with a resource name (or glob) first` };
+      return { refs: [], error: `${quoted(ref)} starts with "/"; write "{resource}/{field}" with a resource name (or glob) first` };
     }
-    if (field3 === "") return { refs: [], error: `"${ref}" has no field after "/"; write "{resource}/{field}"` };
+    if (field3 === "") return { refs: [], error: `${quoted(ref)} has no field after "/"; write "{resource}/{field}"` };
     const matcher = globMatcher(glob);
     if (typeof matcher === "string") return { refs: [], error: matcher };
     const matched = resources.filter((r6) => matcher(r6.name));
     if (matched.length === 0) {
       return {
         refs: [],
-        error: `no resource matches "${glob}"; the resources are ${quoteList(resources.map((r6) => r6.name))}`
+        error: `no resource matches ${quoted(glob)}; the resources are ${quoteList(resources.map((r6) => r6.name))}`
       };
     }
     const refs2 = matched.filter((r6) => fieldNamesOf(r6.res).includes(field3)).map((r6) => ({ resource: r6.name, field: field3 }));
     if (refs2.length === 0) {
       if (matched.length === 1) {
         const only = matched[0];
-        return { refs: [], error: `resource "${only.name}" has no field "${field3}"; its fields are ${quoteList(fieldNamesOf(only.res))}` };
+        return { refs: [], error: `resource ${quoted(only.name)} has no field ${quoted(field3)}; its fields are ${quoteList(fieldNamesOf(only.res))}` };
       }
-      const listing = matched.map((r6) => `"${r6.name}" has ${quoteList(fieldNamesOf(r6.res))}`).join("; ");
-      return { refs: [], error: `none of the resources matching "${glob}" has a field "${field3}": ${listing}` };
+      const listing = matched.map((r6) => `${quoted(r6.name)} has ${quoteList(fieldNamesOf(r6.res))}`).join("; ");
+      return { refs: [], error: `none of the resources matching ${quoted(glob)} has a field ${quoted(field3)}: ${listing}` };
     }
     return { refs: refs2 };
   }
@@ -76877,32 +76940,32 @@ function resolveMappingReference(ref, pkg, mappedResources) {
       const targetRes = byName.get(target);
       const fields = targetRes ? fieldNamesOf(targetRes) : void 0;
       const entry = targets.get(target) ?? { via: [], fields };
-      entry.via.push(`"${mapped}".${fk.fields.length === 1 ? fk.fields[0] : `(${fk.fields.join(", ")})`}`);
+      entry.via.push(`${quoted(mapped)}.${fk.fields.length === 1 ? fk.fields[0] : `(${fk.fields.join(", ")})`}`);
       targets.set(target, entry);
       if (fields?.includes(field3)) refs.push({ resource: target, field: field3, via: { resource: mapped, fields: fk.fields } });
     }
   }
   if (refs.length > 0) return { refs };
   const reachable = [...targets].map(
-    ([target, { via, fields }]) => fields === void 0 ? `"${target}" (from ${via.join(", ")}) is not in this package` : `"${target}" (from ${via.join(", ")}) has ${quoteList(fields)}`
+    ([target, { via, fields }]) => fields === void 0 ? `${quoted(target)} (from ${via.join(", ")}) is not in this package` : `${quoted(target)} (from ${via.join(", ")}) has ${quoteList(fields)}`
   );
   const holders = resources.filter((r6) => fieldNamesOf(r6.res).includes(field3)).map((r6) => r6.name);
-  const hint = holders.length ? ` ${holders.map((h6) => `"${h6}/${field3}"`).join(" or ")} would name it directly${holders.some((h6) => !mappedResources.includes(h6)) ? " (or add a foreign key to that resource)" : ""}.` : "";
+  const hint = holders.length ? ` ${holders.map((h6) => quoted(`${h6}/${field3}`)).join(" or ")} would name it directly${holders.some((h6) => !mappedResources.includes(h6)) ? " (or add a foreign key to that resource)" : ""}.` : "";
   if (mappedResources.length === 0) {
     return {
       refs: [],
-      error: `the bare field "${field3}" can only be reached through a foreign key of a resource the mapping names as "{resource}/{field}", and the mapping names none; write "{resource}/${field3}".${hint}`
+      error: `the bare field ${quoted(field3)} can only be reached through a foreign key of a resource the mapping names as "{resource}/{field}", and the mapping names none; write "{resource}/${field3}".${hint}`
     };
   }
   if (targets.size === 0) {
     return {
       refs: [],
-      error: `the bare field "${field3}" must be reached through a foreign key, but the mapped resources (${quoteList(mappedResources)}) have no foreign key to a resource of this package; write "{resource}/${field3}".${hint}`
+      error: `the bare field ${quoted(field3)} must be reached through a foreign key, but the mapped resources (${quoteList(mappedResources)}) have no foreign key to a resource of this package; write "{resource}/${field3}".${hint}`
     };
   }
   return {
     refs: [],
-    error: `the bare field "${field3}" is not in any resource reached through a foreign key of the mapped resources: ${reachable.join("; ")}.${hint}`
+    error: `the bare field ${quoted(field3)} is not in any resource reached through a foreign key of the mapped resources: ${reachable.join("; ")}.${hint}`
   };
 }
 function mappingReferences(mapping) {
@@ -77078,7 +77141,7 @@ function isRefList(value) {
 }
 var json = (value) => {
   try {
-    return JSON.stringify(value) ?? String(value);
+    return quoted(value);
   } catch {
     return String(value);
   }
@@ -77141,7 +77204,7 @@ function normalizeForeignKeys(d6, problems, moves) {
         delete res.foreignKeys;
         problems.push(
           drift(
-            `resource "${name}" has "foreignKeys" on the resource, as in the OSEP-04 examples; Table Schema puts them in the schema: move them to resources[${i6}].schema.foreignKeys. Read as if they were there.`,
+            `resource ${quoted(name)} has "foreignKeys" on the resource, as in the OSEP-04 examples; Table Schema puts them in the schema: move them to resources[${i6}].schema.foreignKeys. Read as if they were there.`,
             where,
             { resource: name }
           )
@@ -77149,7 +77212,7 @@ function normalizeForeignKeys(d6, problems, moves) {
       } else {
         problems.push(
           drift(
-            `resource "${name}" has "foreignKeys" on the resource, but Table Schema puts them in resources[${i6}].schema.foreignKeys and this resource has no inline schema (object) with a foreignKeys array to move them into: they are ignored. Move them into the schema.`,
+            `resource ${quoted(name)} has "foreignKeys" on the resource, but Table Schema puts them in resources[${i6}].schema.foreignKeys and this resource has no inline schema (object) with a foreignKeys array to move them into: they are ignored. Move them into the schema.`,
             where,
             { resource: name }
           )
@@ -77172,7 +77235,7 @@ function normalizeForeignKeys(d6, problems, moves) {
 function checkPackageReference(t8, resource, ownName, problems) {
   if (!isObject4(t8.fk) || !isObject4(t8.fk.reference)) return true;
   const ref = t8.fk.reference;
-  const target = typeof ref.resource === "string" ? `resource "${ref.resource}"` : "a resource";
+  const target = typeof ref.resource === "string" ? `resource ${quoted(ref.resource)}` : "a resource";
   for (const key of ["datapackage", "package"]) {
     if (!(key in ref)) continue;
     const value = ref[key];
@@ -77181,19 +77244,19 @@ function checkPackageReference(t8, resource, ownName, problems) {
       delete ref[key];
       problems.push(
         drift(
-          `foreign key of resource "${resource}" names this package itself in reference.${key} (${json(value)}); a reference inside the package needs no "${key}": remove it. Read as a reference to ${target} of this package.`,
+          `foreign key of resource ${quoted(resource)} names this package itself in reference.${key} (${json(value)}); a reference inside the package needs no ${quoted(key)}: remove it. Read as a reference to ${target} of this package.`,
           pointer,
           { resource }
         )
       );
       continue;
     }
-    const why = ownName === void 0 ? ` (this package has no "name", so it cannot be a reference to itself; if it is, add "name": ${json(value)})` : ` (this package is "${ownName}")`;
+    const why = ownName === void 0 ? ` (this package has no "name", so it cannot be a reference to itself; if it is, add "name": ${json(value)})` : ` (this package is ${quoted(ownName)})`;
     if (key === "datapackage") {
       problems.push(
         problem(
           "descriptor-error",
-          `foreign key of resource "${resource}" references ${target} of another package ${json(value)} (reference.datapackage)${why}; cross-package foreign keys are not supported. Copy the referenced resource into this package and remove "datapackage", or remove the foreign key. It is not checked.`,
+          `foreign key of resource ${quoted(resource)} references ${target} of another package ${json(value)} (reference.datapackage)${why}; cross-package foreign keys are not supported. Copy the referenced resource into this package and remove "datapackage", or remove the foreign key. It is not checked.`,
           { pointer, resource }
         )
       );
@@ -77201,7 +77264,7 @@ function checkPackageReference(t8, resource, ownName, problems) {
       problems.push(
         problem(
           "descriptor-error",
-          `foreign key of resource "${resource}" references ${target} of another package ${json(value)} (reference.package)${why}; os-datastore does not fetch other packages, so this foreign key is not checked. To have it checked, copy the referenced resource into this package and remove "package".`,
+          `foreign key of resource ${quoted(resource)} references ${target} of another package ${json(value)} (reference.package)${why}; os-datastore does not fetch other packages, so this foreign key is not checked. To have it checked, copy the referenced resource into this package and remove "package".`,
           { pointer, resource, severity: "warning" }
         )
       );
@@ -77239,7 +77302,7 @@ function normalizeFlatModel(mapping, model, problems, moves) {
       problems.push(
         problem(
           "mapping-error",
-          `mapping.${model} gives "${k6}" both inside "attributes" and outside it; the canonical place is mapping.${model}.attributes.${k6}: remove the one outside. The one outside is ignored.`,
+          `mapping.${model} gives ${quoted(k6)} both inside "attributes" and outside it; the canonical place is mapping.${model}.attributes.${shown(k6)}: remove the one outside. The one outside is ignored.`,
           { pointer: from }
         )
       );
@@ -77252,7 +77315,7 @@ function normalizeFlatModel(mapping, model, problems, moves) {
   if (moved.length > 0) {
     problems.push(
       drift(
-        `mapping.${model} has ${moved.map((k6) => `"${k6}"`).join(", ")} without the "attributes" wrapper; the canonical form is mapping.${model}.attributes = { ${moved.map((k6) => `"${k6}": [...]`).join(", ")} }. Read as that; wrap them in "attributes".`,
+        `mapping.${model} has ${quotedList(moved)} without the "attributes" wrapper; the canonical form is mapping.${model}.attributes = { ${moved.map((k6) => `${quoted(k6)}: [...]`).join(", ")} }. Read as that; wrap them in "attributes".`,
         pointerOf("mapping", model)
       )
     );
@@ -77276,7 +77339,7 @@ function normalizeGroupedModel(mapping, model, problems, moves) {
   if (moved.length > 0) {
     problems.push(
       drift(
-        `mapping.${model} has ${moved.map((k6) => `"${k6}"`).join(", ")} without the "attributes" wrapper, as in the OSEP-04 examples; the canonical form is mapping.${model}.attributes = { ${moved.map((k6) => `"${k6}": {...}`).join(", ")} }. Read as that; wrap them in "attributes".`,
+        `mapping.${model} has ${quotedList(moved)} without the "attributes" wrapper, as in the OSEP-04 examples; the canonical form is mapping.${model}.attributes = { ${moved.map((k6) => `${quoted(k6)}: {...}`).join(", ")} }. Read as that; wrap them in "attributes".`,
         pointerOf("mapping", model)
       )
     );
@@ -77299,7 +77362,7 @@ function normalizeGroupedModel(mapping, model, problems, moves) {
       problems.push(
         problem(
           "mapping-error",
-          `mapping.${model} gives "${kind}" more than once (first at ${first}, again here${g6.kind !== kind ? ` as "${g6.kind}"` : ""}); keep one mapping.${model}.attributes.${kind}. This one is ignored.`,
+          `mapping.${model} gives ${quoted(kind)} more than once (first at ${shown(first)}, again here${g6.kind !== kind ? ` as ${quoted(g6.kind)}` : ""}); keep one mapping.${model}.attributes.${shown(kind)}. This one is ignored.`,
           { pointer: g6.from }
         )
       );
@@ -78492,14 +78555,14 @@ function findTooDeep(text, maxDepth) {
 function describeSyntaxError(text, error2) {
   const { offset, length } = error2;
   const found2 = text.slice(offset, offset + Math.max(length, 1));
-  const shown = found2 === "" ? "the end of the file" : found2.startsWith('"') ? truncateCell(found2) : JSON.stringify(truncateCell(found2));
+  const shown2 = found2 === "" ? "the end of the file" : found2.startsWith('"') ? shown(found2) : quoted(found2);
   const atEnd = offset >= text.length;
   const prev = previousNonSpace(text, offset);
   const code = printParseErrorCode(error2.error);
   if ((code === "PropertyNameExpected" || code === "ValueExpected") && (found2 === "}" || found2 === "]") && prev !== void 0 && text[prev] === ",") {
     return {
       offset: prev,
-      message: `trailing comma before "${found2}"; JSON allows no comma after the last item, remove it`
+      message: `trailing comma before ${quoted(found2)}; JSON allows no comma after the last item, remove it`
     };
   }
   switch (code) {
@@ -78508,48 +78571,48 @@ function describeSyntaxError(text, error2) {
       return { offset, message: "comments are not allowed in JSON; remove the comment" };
     case "InvalidSymbol":
       if (found2.startsWith("'")) {
-        return { offset, message: `found ${shown}: JSON strings use double quotes, replace the single quotes` };
+        return { offset, message: `found ${shown2}: JSON strings use double quotes, replace the single quotes` };
       }
       if (prev !== void 0 && (text[prev] === "{" || text[prev] === ",") && /^[A-Za-z_$]/.test(found2)) {
         return {
           offset,
-          message: `found ${shown} where a property name or value belongs: property names and strings must be double-quoted, e.g. "${truncateCell(found2)}"`
+          message: `found ${shown2} where a property name or value belongs: property names and strings must be double-quoted, e.g. ${quoted(found2)}`
         };
       }
       return {
         offset,
-        message: `unexpected ${shown}; a JSON value is a double-quoted string, a number, true, false, null, an object or an array`
+        message: `unexpected ${shown2}; a JSON value is a double-quoted string, a number, true, false, null, an object or an array`
       };
     case "InvalidNumberFormat":
     case "UnexpectedEndOfNumber":
-      return { offset, message: `invalid number ${shown}; write numbers like 12, -3.5 or 1e6 (no trailing dot, no leading zeros)` };
+      return { offset, message: `invalid number ${shown2}; write numbers like 12, -3.5 or 1e6 (no trailing dot, no leading zeros)` };
     case "PropertyNameExpected":
-      return { offset, message: `expected a double-quoted property name, found ${shown}; write the name in double quotes` };
+      return { offset, message: `expected a double-quoted property name, found ${shown2}; write the name in double quotes` };
     case "ValueExpected":
       if (text.trim() === "") return { offset, message: "the file is empty; a descriptor is a JSON object" };
       return atEnd ? { offset, message: "the file ends where a value is expected; it is truncated or a value is missing" } : {
         offset,
-        message: `expected a value, found ${shown}; write a double-quoted string, a number, true, false, null, an object or an array`
+        message: `expected a value, found ${shown2}; write a double-quoted string, a number, true, false, null, an object or an array`
       };
     case "ColonExpected":
-      return { offset, message: `expected ":" after the property name, found ${shown}; add the missing colon` };
+      return { offset, message: `expected ":" after the property name, found ${shown2}; add the missing colon` };
     case "CommaExpected": {
       const number = prev !== void 0 ? numberEndingAt(text, prev) : void 0;
       if (number !== void 0 && /^-?0$/.test(number) && /^[0-9]/.test(found2)) {
         return { offset, message: `numbers must not have leading zeros (found ${number}${found2}); remove the zero or quote the value` };
       }
-      return { offset, message: `expected "," between items, found ${shown}; add the missing comma` };
+      return { offset, message: `expected "," between items, found ${shown2}; add the missing comma` };
     }
     case "CloseBraceExpected":
-      return atEnd ? { offset, message: 'the file ends inside an object; add the missing "}" (the file may be truncated)' } : { offset, message: `expected "," or "}" in an object, found ${shown}; add the missing comma or brace` };
+      return atEnd ? { offset, message: 'the file ends inside an object; add the missing "}" (the file may be truncated)' } : { offset, message: `expected "," or "}" in an object, found ${shown2}; add the missing comma or brace` };
     case "CloseBracketExpected":
-      return atEnd ? { offset, message: 'the file ends inside an array; add the missing "]" (the file may be truncated)' } : { offset, message: `expected "," or "]" in an array, found ${shown}; add the missing comma or bracket` };
+      return atEnd ? { offset, message: 'the file ends inside an array; add the missing "]" (the file may be truncated)' } : { offset, message: `expected "," or "]" in an array, found ${shown2}; add the missing comma or bracket` };
     case "EndOfFileExpected":
-      return { offset, message: `unexpected ${shown} after the end of the JSON value; a descriptor holds exactly one JSON object, remove the extra text` };
+      return { offset, message: `unexpected ${shown2} after the end of the JSON value; a descriptor holds exactly one JSON object, remove the extra text` };
     case "UnexpectedEndOfString":
       return { offset, message: "a string is not closed; add the closing double quote" };
     case "InvalidUnicode":
-      return { offset, message: `invalid \\u escape in ${shown}; use exactly four hex digits, e.g. \\u00e9` };
+      return { offset, message: `invalid \\u escape in ${shown2}; use exactly four hex digits, e.g. \\u00e9` };
     case "InvalidEscapeCharacter": {
       const bad = /\\(?:[^"\\/bfnrtu]|$)/.exec(found2.slice(1));
       const at2 = bad ? offset + 1 + bad.index : offset;
@@ -78566,10 +78629,10 @@ function describeSyntaxError(text, error2) {
           return { offset: i6, message: `control character U+${hex.toUpperCase()} inside a string; escape it (e.g. \\n, \\t or \\u${hex})` };
         }
       }
-      return { offset, message: `invalid character in ${shown}` };
+      return { offset, message: `invalid character in ${shown2}` };
     }
     default:
-      return { offset, message: `unexpected ${shown}` };
+      return { offset, message: `unexpected ${shown2}` };
   }
 }
 function previousNonSpace(text, offset) {
@@ -78614,13 +78677,13 @@ function checkKeys(root6, path, lines, out) {
       const at2 = lines.locationOf(keyNode.offset);
       const parentTokens = tokensOf(entry);
       const extra = { path, pointer: pointerOf(...parentTokens, key), lineNumber: at2.line, columnNumber: at2.column };
-      const where = parentTokens.length === 0 ? "the top-level object" : parentTokens.map(String).join("/");
+      const where = parentTokens.length === 0 ? "the top-level object" : shown(parentTokens.map(String).join("/"));
       if (isForbidden) {
         forbidden = true;
         problems.push(
           problem(
             "descriptor-error",
-            `key "${key}" in ${where} is refused (it can corrupt objects in the tools that read descriptors) and was dropped; rename or remove it`,
+            `key ${quoted(key)} in ${where} is refused (it can corrupt objects in the tools that read descriptors) and was dropped; rename or remove it`,
             extra
           )
         );
@@ -78630,7 +78693,7 @@ function checkKeys(root6, path, lines, out) {
         problems.push(
           problem(
             "descriptor-error",
-            `duplicate key "${truncateCell(key)}" in ${where} (first at line ${before.line}, column ${before.column}); JSON.parse keeps only the last one, so the earlier value is silently lost; remove one of them`,
+            `duplicate key ${quoted(key)} in ${where} (first at line ${before.line}, column ${before.column}); JSON.parse keeps only the last one, so the earlier value is silently lost; remove one of them`,
             extra
           )
         );
@@ -79162,13 +79225,13 @@ function toProblem(error2, base, code) {
   const hint = parent.hint;
   const data = error2.data;
   const instance = base + error2.instancePath;
-  const where = describePointer(instance);
+  const where = shown(describePointer(instance));
   const params = error2.params;
-  const cell = isScalar(data) ? String(data) : void 0;
+  const cell2 = isScalar(data) ? String(data) : void 0;
   const profileNote = code === "profile-error" ? " (OpenSpending profile, OSEP-04)" : "";
   const make = (message, pointer = instance, withCell = true) => problem(code, `${message}${profileNote}`, {
     pointer,
-    ...withCell && cell !== void 0 ? { cell } : {}
+    ...withCell && cell2 !== void 0 ? { cell: cell2 } : {}
   });
   const fix = (fallback) => hint ?? fallback;
   switch (error2.keyword) {
@@ -79176,7 +79239,7 @@ function toProblem(error2, base, code) {
       const property = String(params.missingProperty);
       const about = parent.properties?.[property]?.description ?? parent.additionalProperties?.description;
       return make(
-        `${where} must have "${property}"${about ? ` (${about})` : ""}; add it`,
+        `${where} must have ${quoted(property)}${about ? ` (${about})` : ""}; add it`,
         `${instance}/${escapeToken(property)}`,
         false
       );
@@ -79189,7 +79252,7 @@ function toProblem(error2, base, code) {
       const allowed = params.allowedValues ?? [];
       const suggestion = closest(data, allowed);
       const list = allowed.map((a6) => typeof a6 === "string" ? a6 : JSON.stringify(a6)).join(", ");
-      const mean = suggestion !== void 0 ? `; did you mean "${suggestion}"?` : "";
+      const mean = suggestion !== void 0 ? `; did you mean ${quoted(suggestion)}?` : "";
       return make(`${where} must be one of ${list} (found ${found(data)}${mean}); ${fix("use one of these values")}`);
     }
     case "pattern":
@@ -79245,9 +79308,9 @@ function alternativesProblem(error2, parent, where, make) {
   if (names.length !== branches.length || names.length === 0) {
     return make(`${where} does not match any of the allowed forms; fix its structure`, void 0, false);
   }
-  const quoted = names.map((n4) => `"${n4}"`);
-  const list = `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1] ?? ""}`;
-  const explain = parent.alternatives ? ` (${names.map((n4) => `"${n4}": ${parent.alternatives?.[n4] ?? n4}`).join("; ")})` : "";
+  const shownNames = names.map(quoted);
+  const list = `${shownNames.slice(0, -1).join(", ")} or ${shownNames[shownNames.length - 1] ?? ""}`;
+  const explain = parent.alternatives ? ` (${names.map((n4) => `${quoted(n4)}: ${parent.alternatives?.[n4] ?? n4}`).join("; ")})` : "";
   const passing = error2.params.passingSchemas;
   if (Array.isArray(passing) && passing.length > 1) {
     return make(`${where} must have only one of ${list}, not several${explain}; keep one`, void 0, false);
@@ -79293,7 +79356,7 @@ function article(type) {
   }
 }
 function found(data) {
-  if (typeof data === "string") return JSON.stringify(truncateCell(data));
+  if (typeof data === "string") return quoted(data);
   if (Array.isArray(data)) return data.length === 0 ? "an empty array" : `an array of ${data.length} item${data.length === 1 ? "" : "s"}`;
   if (data === null) return "null";
   if (typeof data === "object") return "an object";
@@ -79775,12 +79838,12 @@ function isObject6(value) {
 }
 var json2 = (value) => {
   try {
-    return JSON.stringify(value) ?? String(value);
+    return quoted(value);
   } catch {
     return String(value);
   }
 };
-var quoteList2 = (names) => names.length ? names.map((n4) => `"${n4}"`).join(", ") : "(none)";
+var quoteList2 = (names) => quotedList(names);
 var SLUG = /^[a-z0-9._-]+$/;
 function slugify(name) {
   const s3 = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "");
@@ -79802,7 +79865,7 @@ function checkResources(resources, profile, problems) {
       problems.push(
         problem(
           "descriptor-error",
-          `resource name "${name}" is not a slug: use only lowercase letters, digits, ".", "_" and "-" (for example "${slugify(name)}"), and update the mapping references that use it.`,
+          `resource name ${quoted(name)} is not a slug: use only lowercase letters, digits, ".", "_" and "-" (for example ${quoted(slugify(name))}), and update the mapping references that use it.`,
           { pointer, resource: name }
         )
       );
@@ -79812,7 +79875,7 @@ function checkResources(resources, profile, problems) {
       problems.push(
         problem(
           "descriptor-error",
-          `resource name "${name}" is used again (first by resources[${first}]); resource names must be unique in a package: rename one of them.`,
+          `resource name ${quoted(name)} is used again (first by resources[${first}]); resource names must be unique in a package: rename one of them.`,
           { pointer, resource: name }
         )
       );
@@ -79846,7 +79909,7 @@ function checkPaths(r6, i6, name, profile, problems) {
       problems.push(
         problem(
           "path-error",
-          `path "${path}" of resource "${name}" ${reason}; a resource path must be relative to datapackage.json and stay inside the dataset, with "/" separators (e.g. "data/${name}.csv"). A remote file needs an http(s) URL.`,
+          `path ${quoted(path)} of resource ${quoted(name)} ${reason}; a resource path must be relative to datapackage.json and stay inside the dataset, with "/" separators (e.g. ${quoted(`data/${name}.csv`)}). A remote file needs an http(s) URL.`,
           { pointer, resource: name, path, severity: "error" }
         )
       );
@@ -79857,7 +79920,7 @@ function checkPaths(r6, i6, name, profile, problems) {
       problems.push(
         problem(
           "path-error",
-          `path "${path}" of resource "${name}" is not a CSV file; OSEP-04: data must be CSV. Convert the data to CSV and point "path" at a ".csv" file (or declare "format": "csv" if it is CSV under another name).`,
+          `path ${quoted(path)} of resource ${quoted(name)} is not a CSV file; OSEP-04: data must be CSV. Convert the data to CSV and point "path" at a ".csv" file (or declare "format": "csv" if it is CSV under another name).`,
           { pointer, resource: name, path }
         )
       );
@@ -79865,7 +79928,7 @@ function checkPaths(r6, i6, name, profile, problems) {
       problems.push(
         problem(
           "path-error",
-          `path "${path}" of resource "${name}" does not end in ".csv" and the resource declares no "format": "csv"; tabular resources are read as CSV. Rename the file to ".csv" or declare "format": "csv" if it is CSV.`,
+          `path ${quoted(path)} of resource ${quoted(name)} does not end in ".csv" and the resource declares no "format": "csv"; tabular resources are read as CSV. Rename the file to ".csv" or declare "format": "csv" if it is CSV.`,
           { pointer, resource: name, path, severity: "warning" }
         )
       );
@@ -79884,7 +79947,7 @@ function checkSchema(schema, i6, name, byName, problems) {
         problems.push(
           problem(
             "descriptor-error",
-            `field "${f6.name}" is declared twice in the schema of resource "${name}" (first as fields[${first}], again as fields[${j6}]); field names must be unique: rename or remove one.`,
+            `field ${quoted(f6.name)} is declared twice in the schema of resource ${quoted(name)} (first as fields[${first}], again as fields[${j6}]); field names must be unique: rename or remove one.`,
             { pointer: pointerOf(...base, "fields", j6, "name"), resource: name, fieldName: f6.name, fieldNumber: j6 + 1 }
           )
         );
@@ -79900,7 +79963,7 @@ function checkSchema(schema, i6, name, byName, problems) {
     problems.push(
       problem(
         "descriptor-error",
-        `primaryKey field "${key}" is not a field of resource "${name}"; its fields are ${quoteList2(fields)}: name one of them, or add the field.`,
+        `primaryKey field ${quoted(key)} is not a field of resource ${quoted(name)}; its fields are ${quoteList2(fields)}: name one of them, or add the field.`,
         { pointer, resource: name, fieldName: key }
       )
     );
@@ -79916,7 +79979,7 @@ function checkSchema(schema, i6, name, byName, problems) {
       problems.push(
         problem(
           "descriptor-error",
-          `foreign key field "${f6}" is not a field of resource "${name}"; its fields are ${quoteList2(fields)}: fix the name in foreignKeys[${k6}].fields, or add the field.`,
+          `foreign key field ${quoted(f6)} is not a field of resource ${quoted(name)}; its fields are ${quoteList2(fields)}: fix the name in foreignKeys[${k6}].fields, or add the field.`,
           { pointer, resource: name, fieldName: f6 }
         )
       );
@@ -79930,7 +79993,7 @@ function checkSchema(schema, i6, name, byName, problems) {
       problems.push(
         problem(
           "descriptor-error",
-          `foreign key of resource "${name}" references resource "${ref.resource}", which is not in this package (resources: ${quoteList2([...byName.keys()])}); add that resource or fix reference.resource ("" references this resource itself).`,
+          `foreign key of resource ${quoted(name)} references resource ${quoted(ref.resource)}, which is not in this package (resources: ${quoteList2([...byName.keys()])}); add that resource or fix reference.resource ("" references this resource itself).`,
           { pointer: pointerOf(...fkBase, "reference", "resource"), resource: name }
         )
       );
@@ -79942,7 +80005,7 @@ function checkSchema(schema, i6, name, byName, problems) {
         problems.push(
           problem(
             "descriptor-error",
-            `foreign key of resource "${name}" references field "${f6}" of resource "${targetName}", which has no such field (its fields are ${quoteList2(targetFields)}); fix reference.fields.`,
+            `foreign key of resource ${quoted(name)} references field ${quoted(f6)} of resource ${quoted(targetName)}, which has no such field (its fields are ${quoteList2(targetFields)}); fix reference.fields.`,
             { pointer, resource: name, fieldName: f6 }
           )
         );
@@ -79952,7 +80015,7 @@ function checkSchema(schema, i6, name, byName, problems) {
       problems.push(
         problem(
           "descriptor-error",
-          `foreign key of resource "${name}" has ${own2.length} field(s) but its reference has ${refKeys.length}; fields and reference.fields pair up by position, so give both the same number of fields.`,
+          `foreign key of resource ${quoted(name)} has ${own2.length} field(s) but its reference has ${refKeys.length}; fields and reference.fields pair up by position, so give both the same number of fields.`,
           { pointer: pointerOf(...fkBase), resource: name }
         )
       );
@@ -79975,7 +80038,7 @@ function requireAttributes(attrs, pointer, where, must, should, problems) {
     problems.push(
       problem(
         "mapping-error",
-        `${where} has no "${key}"; OSEP-04 requires it: add "${key}": ["{resource}/{field}"] naming the field that holds it.`,
+        `${where} has no ${quoted(key)}; OSEP-04 requires it: add ${quoted(key)}: ["{resource}/{field}"] naming the field that holds it.`,
         { pointer }
       )
     );
@@ -79985,7 +80048,7 @@ function requireAttributes(attrs, pointer, where, must, should, problems) {
     problems.push(
       problem(
         "mapping-error",
-        `${where} has no "${key}"; OSEP-04 says it SHOULD: add "${key}": ["{resource}/{field}"] if the data has one.`,
+        `${where} has no ${quoted(key)}; OSEP-04 says it SHOULD: add ${quoted(key)}: ["{resource}/{field}"] if the data has one.`,
         { pointer, severity: "warning" }
       )
     );
@@ -80020,7 +80083,7 @@ function checkCurrency(transaction, problems) {
       problems.push(
         problem(
           "profile-error",
-          `currency "${currency}" is a withdrawn ISO 4217 code; fine for historical data, but check it is meant (a current code is expected otherwise).`,
+          `currency ${quoted(currency)} is a withdrawn ISO 4217 code; fine for historical data, but check it is meant (a current code is expected otherwise).`,
           { pointer, severity: "warning", cell: currency }
         )
       );
@@ -80028,7 +80091,7 @@ function checkCurrency(transaction, problems) {
       problems.push(
         problem(
           "profile-error",
-          `currency "${currency}" is not an ISO 4217 code as written: codes are uppercase; write "${upper}".`,
+          `currency ${quoted(currency)} is not an ISO 4217 code as written: codes are uppercase; write ${quoted(upper)}.`,
           { pointer, cell: currency }
         )
       );
@@ -80036,7 +80099,7 @@ function checkCurrency(transaction, problems) {
       problems.push(
         problem(
           "profile-error",
-          `currency "${currency}" is not an ISO 4217 currency code; use the three-letter code, e.g. "USD", "EUR", "GBP".`,
+          `currency ${quoted(currency)} is not an ISO 4217 currency code; use the three-letter code, e.g. "USD", "EUR", "GBP".`,
           { pointer, cell: currency }
         )
       );
@@ -80102,7 +80165,7 @@ function checkModels(mapping, problems) {
       problems.push(
         problem(
           "mapping-error",
-          `taxonomy "${k6}" is not one of OSEP-04's classification types (${quoteList2(TAXONOMY_KINDS)}); it is not used: rename it to the type it is, or remove it.`,
+          `taxonomy ${quoted(k6)} is not one of OSEP-04's classification types (${quoteList2(TAXONOMY_KINDS)}); it is not used: rename it to the type it is, or remove it.`,
           { pointer: pointerOf("mapping", "taxonomy", "attributes", k6), severity: "warning" }
         )
       );
@@ -80120,7 +80183,7 @@ function checkModels(mapping, problems) {
       const kind = attrs?.[k6];
       const pointer = pointerOf("mapping", "taxonomy", "attributes", k6);
       if (!isObject6(kind)) continue;
-      requireAttributes(kind, pointer, `taxonomy "${k6}"`, ["id"], k6 === "functional" ? ["title", "cofog"] : ["title"], problems);
+      requireAttributes(kind, pointer, `taxonomy ${quoted(k6)}`, ["id"], k6 === "functional" ? ["title", "cofog"] : ["title"], problems);
     }
   }
   const entity = mapping.entity;
@@ -80133,7 +80196,7 @@ function checkModels(mapping, problems) {
       problems.push(
         problem(
           "mapping-error",
-          `entity "${k6}" is not an OSEP-04 entity; the entities are "payer" (who pays) and "payee" (who is paid): rename it to one of them, or remove it.`,
+          `entity ${quoted(k6)} is not an OSEP-04 entity; the entities are "payer" (who pays) and "payee" (who is paid): rename it to one of them, or remove it.`,
           { pointer: pointerOf("mapping", "entity", "attributes", k6) }
         )
       );
@@ -80150,7 +80213,7 @@ function checkModels(mapping, problems) {
     for (const k6 of ENTITY_KINDS) {
       const kind = attrs?.[k6];
       if (!isObject6(kind)) continue;
-      requireAttributes(kind, pointerOf("mapping", "entity", "attributes", k6), `entity "${k6}"`, ["id"], ["title"], problems);
+      requireAttributes(kind, pointerOf("mapping", "entity", "attributes", k6), `entity ${quoted(k6)}`, ["id"], ["title"], problems);
     }
   }
   const project = mapping.project;
@@ -80186,9 +80249,9 @@ function checkMappingReferences(d6, problems) {
     const bare = splitReference(r6.ref).glob === void 0;
     let hint = "";
     if (bare && r6.attribute.endsWith(".cofog") && cofogCanonical(r6.ref) !== void 0) {
-      hint = ` "${r6.ref}" looks like a COFOG code itself; "cofog" maps the field that holds the COFOG code of each classification, e.g. ["classification/cofog_code"].`;
+      hint = ` ${quoted(r6.ref)} looks like a COFOG code itself; "cofog" maps the field that holds the COFOG code of each classification, e.g. ["classification/cofog_code"].`;
     }
-    const describe = `mapping ${r6.model} "${r6.attribute}" reference "${r6.ref}"`;
+    const describe = `mapping ${r6.model} ${quoted(r6.attribute)} reference ${quoted(r6.ref)}`;
     problems.push(problem("mapping-error", `${describe} does not resolve: ${r6.error}${bare ? "" : "."}${hint}`, { pointer: r6.pointer }));
   }
 }
@@ -80215,7 +80278,7 @@ function checkLocation(d6, problems) {
     problems.push(
       problem(
         "profile-error",
-        `location "${code}" is not an ISO 3166-1 alpha-2 or alpha-3 country code` + (suggestion ? `; write "${suggestion}".` : `; use e.g. "GB" or "GBR".`),
+        `location ${quoted(code)} is not an ISO 3166-1 alpha-2 or alpha-3 country code` + (suggestion ? `; write ${quoted(suggestion)}.` : `; use e.g. "GB" or "GBR".`),
         { pointer, severity: "warning", cell: code }
       )
     );
@@ -80243,7 +80306,7 @@ function checkOwner(d6, ctx, problems) {
     problems.push(
       problem(
         "owner-mismatch",
-        `owner "${owner}" is not the owner of the repository ("${ctx.repositoryOwner}"); a package can only be published by its owner: set "owner": "${ctx.repositoryOwner}", or publish it from ${owner}'s repository.`,
+        `owner ${quoted(owner)} is not the owner of the repository (${quoted(ctx.repositoryOwner)}); a package can only be published by its owner: set "owner": ${quoted(ctx.repositoryOwner)}, or publish it from the repository of ${quoted(owner)}.`,
         { pointer: pointerOf("owner"), cell: owner }
       )
     );
@@ -80303,15 +80366,15 @@ function cofogObserver(resource, field3, sink) {
       index = fields.findIndex((f6) => f6.name === field3);
     },
     row(_values, cells, rowNumber, lineNumber) {
-      const cell = cells[index];
-      if (index < 0 || cell === void 0 || cell.trim() === "") return;
-      const code = cofogCanonical(cell);
-      if (code === cell) return;
-      const at2 = { resource: resource.name, path, rowNumber, lineNumber, fieldName: field3, fieldNumber: index + 1, cell };
+      const cell2 = cells[index];
+      if (index < 0 || cell2 === void 0 || cell2.trim() === "") return;
+      const code = cofogCanonical(cell2);
+      if (code === cell2) return;
+      const at2 = { resource: resource.name, path, rowNumber, lineNumber, fieldName: field3, fieldNumber: index + 1, cell: cell2 };
       if (code === void 0) {
-        sink.add(problem("mapping-error", `row ${rowNumber} (line ${lineNumber}), field "${field3}": "${cell}" is not a COFOG code, and the functional taxonomy maps this field as COFOG; use a code such as "05.1" (division.group.class)`, at2));
+        sink.add(problem("mapping-error", `row ${rowNumber} (line ${lineNumber}), field ${quoted(field3)}: ${quoted(cell2)} is not a COFOG code, and the functional taxonomy maps this field as COFOG; use a code such as "05.1" (division.group.class)`, at2));
       } else {
-        sink.add(problem("mapping-error", `row ${rowNumber} (line ${lineNumber}), field "${field3}": COFOG "${cell}" is read as "${code}"; write it so`, { ...at2, severity: "warning" }));
+        sink.add(problem("mapping-error", `row ${rowNumber} (line ${lineNumber}), field ${quoted(field3)}: COFOG ${quoted(cell2)} is read as ${quoted(code)}; write it so`, { ...at2, severity: "warning" }));
       }
     }
   };
@@ -80464,7 +80527,7 @@ var CsvParser = class {
   push(text) {
     const n4 = text.length;
     const delim = this.delim;
-    const quote2 = this.quote;
+    const quote = this.quote;
     const escape2 = this.escape;
     const onRecord = this.onRecord;
     let state2 = this.state;
@@ -80493,14 +80556,14 @@ var CsvParser = class {
           }
         }
         let j6 = i6;
-        let cell;
-        if (c6 === quote2) {
+        let cell2;
+        if (c6 === quote) {
           j6 = i6 + 1;
           let lines = 0;
           let cr = false;
           for (; j6 < n4; j6++) {
             c6 = text.charCodeAt(j6);
-            if (c6 === quote2 || c6 === escape2) break;
+            if (c6 === quote || c6 === escape2) break;
             if (c6 === LF) {
               if (!cr) lines++;
               cr = false;
@@ -80512,7 +80575,7 @@ var CsvParser = class {
               if (c6 > 127) high = true;
             }
           }
-          if (j6 + 1 >= n4 || c6 === escape2 || text.charCodeAt(j6 + 1) === quote2) {
+          if (j6 + 1 >= n4 || c6 === escape2 || text.charCodeAt(j6 + 1) === quote) {
             high = false;
             this.quoteLine = line;
             state2 = 2 /* Quoted */;
@@ -80531,7 +80594,7 @@ var CsvParser = class {
             start = i6;
             continue;
           }
-          cell = text.slice(i6 + 1, j6);
+          cell2 = text.slice(i6 + 1, j6);
           line += lines;
           j6++;
         } else {
@@ -80547,14 +80610,14 @@ var CsvParser = class {
             start = i6;
             continue;
           }
-          cell = text.slice(i6, j6);
+          cell2 = text.slice(i6, j6);
         }
         if (high) {
-          if (latin1) cell = utf8Of(cell);
+          if (latin1) cell2 = utf8Of(cell2);
           high = false;
         }
-        cells.push(cell);
-        recordChars += cell.length;
+        cells.push(cell2);
+        recordChars += cell2.length;
         i6 = j6 + 1;
         if (c6 === delim) {
           started = true;
@@ -80581,7 +80644,7 @@ var CsvParser = class {
               continue;
             }
           }
-          if (c6 === quote2) {
+          if (c6 === quote) {
             started = true;
             this.quoteLine = line;
             state2 = 2 /* Quoted */;
@@ -80620,23 +80683,23 @@ var CsvParser = class {
             start = i6;
             continue;
           }
-          let cell = partial === "" ? text.slice(start, j6) : partial + text.slice(start, j6);
+          let cell2 = partial === "" ? text.slice(start, j6) : partial + text.slice(start, j6);
           partial = "";
           if (high) {
-            if (latin1) cell = utf8Of(cell);
+            if (latin1) cell2 = utf8Of(cell2);
             high = false;
           }
           i6 = j6 + 1;
           start = i6;
           if (d6 === delim) {
             started = true;
-            cells.push(cell);
-            recordChars += cell.length;
+            cells.push(cell2);
+            recordChars += cell2.length;
             if (cells.length > MAX_CELLS || recordChars > this.maxRecordChars) throw new RecordTooLongError(recordLine, this.maxRecordChars);
             state2 = 0 /* CellStart */;
             continue;
           }
-          cells.push(cell);
+          cells.push(cell2);
           const record = cells;
           cells = [];
           recordChars = 0;
@@ -80652,7 +80715,7 @@ var CsvParser = class {
           let j6 = i6;
           while (j6 < n4) {
             const d6 = text.charCodeAt(j6);
-            if (d6 === quote2 || d6 === escape2) break;
+            if (d6 === quote || d6 === escape2) break;
             if (d6 === LF) {
               if (!afterCrInCell) line++;
               afterCrInCell = false;
@@ -80672,13 +80735,13 @@ var CsvParser = class {
             break;
           }
           afterCrInCell = false;
-          state2 = text.charCodeAt(j6) === quote2 && escape2 !== quote2 ? 3 /* QuoteInQuoted */ : 4 /* EscapeInQuoted */;
+          state2 = text.charCodeAt(j6) === quote && escape2 !== quote ? 3 /* QuoteInQuoted */ : 4 /* EscapeInQuoted */;
           i6 = j6 + 1;
           start = i6;
           continue;
         }
         case 3 /* QuoteInQuoted */: {
-          if (text.charCodeAt(i6) === quote2 && this.doubleQuote) {
+          if (text.charCodeAt(i6) === quote && this.doubleQuote) {
             partial += text[i6];
             state2 = 2 /* Quoted */;
             i6++;
@@ -81012,7 +81075,7 @@ var TableRun = class {
         this.hashExpected = m4[2].toLowerCase();
         this.hash = createHash12(this.hashAlgo);
       } else {
-        this.report("hash-count", `declared hash "${r6.hash}" is not "<algorithm>:<hex>" (md5, sha1, sha256 or sha512); fix resources/${task.index}/hash`, {
+        this.report("hash-count", `declared hash ${quoted(r6.hash)} is not "<algorithm>:<hex>" (md5, sha1, sha256 or sha512); fix resources/${task.index}/hash`, {
           pointer: pointerOf("resources", task.index, "hash")
         });
       }
@@ -81050,7 +81113,7 @@ var TableRun = class {
       } catch (e6) {
         if (!(e6 instanceof SchemaCompileError)) throw e6;
         failed = true;
-        this.report("descriptor-error", `field "${f6.name}": ${e6.message}`, {
+        this.report("descriptor-error", `field ${quoted(f6.name)}: ${e6.message}`, {
           pointer: pointerOf("resources", this.task.index, "schema", "fields", i6, ...e6.property.split("/")),
           fieldName: f6.name,
           fieldNumber: i6 + 1
@@ -81087,7 +81150,7 @@ var TableRun = class {
     this.path = part.path;
     const decoder = createDecoder(this.task.resource.encoding);
     if (!decoder) {
-      this.report("encoding-error", `unknown encoding "${this.task.resource.encoding}"; use "utf-8" (or a WHATWG encoding label) in resources/${this.task.index}/encoding`, {
+      this.report("encoding-error", `unknown encoding ${quoted(this.task.resource.encoding)}; use "utf-8" (or a WHATWG encoding label) in resources/${this.task.index}/encoding`, {
         pointer: pointerOf("resources", this.task.index, "encoding")
       });
       return false;
@@ -81104,7 +81167,7 @@ var TableRun = class {
         if (!sniffed) {
           sniffed = true;
           if (chunk.length < 1024 && Buffer.from(chunk.subarray(0, LFS_SIGNATURE.length)).toString("latin1") === LFS_SIGNATURE) {
-            this.report("lfs-error", `${part.path} is a git-LFS pointer, not the data: fetch the object (git lfs pull, or lfs: true on actions/checkout) and validate again`, { lineNumber: 1 });
+            this.report("lfs-error", `${shown(part.path)} is a git-LFS pointer, not the data: fetch the object (git lfs pull, or lfs: true on actions/checkout) and validate again`, { lineNumber: 1 });
             return false;
           }
         }
@@ -81125,11 +81188,11 @@ var TableRun = class {
       }
     } catch (e6) {
       if (e6 instanceof CsvSyntaxError) {
-        this.report("source-error", `${part.path}: ${e6.message}`, { lineNumber: e6.line });
+        this.report("source-error", `${shown(part.path)}: ${e6.message}`, { lineNumber: e6.line });
         return false;
       }
       if (e6 instanceof SourceError) {
-        this.report(e6.code, `${part.path}: ${e6.message}`);
+        this.report(e6.code, `${shown(part.path)}: ${e6.message}`);
         this.stopped = true;
         return false;
       }
@@ -81149,7 +81212,7 @@ var TableRun = class {
       n4++;
       const what = b6.nul ? "a NUL byte" : `the byte 0x${b6.byte.toString(16).padStart(2, "0")}, which is not valid UTF-8`;
       const fix = b6.nul ? "remove it" : `save the file as UTF-8 or declare its encoding (resources/${this.task.index}/encoding)`;
-      this.report("encoding-error", `${this.path} line ${line} contains ${what}; ${fix}`, { lineNumber: line });
+      this.report("encoding-error", `${shown(this.path)} line ${line} contains ${what}; ${fix}`, { lineNumber: line });
     }
     return n4;
   }
@@ -81181,26 +81244,26 @@ var TableRun = class {
       const field3 = fields[i6];
       const at2 = { lineNumber: line, fieldNumber: i6 + 1, fieldName: field3?.name ?? label };
       if (label === void 0) {
-        this.report("missing-label", `the header has no label for field ${i6 + 1} "${field3.name}"; add the column or remove the field from the schema`, at2);
+        this.report("missing-label", `the header has no label for field ${i6 + 1} ${quoted(field3.name)}; add the column or remove the field from the schema`, at2);
         continue;
       }
       if (label.trim() === "") {
-        this.report("blank-label", `the label of column ${i6 + 1} is blank; name the column${field3 ? ` "${field3.name}" as in the schema` : ""}`, at2);
+        this.report("blank-label", `the label of column ${i6 + 1} is blank; name the column${field3 ? ` ${quoted(field3.name)} as in the schema` : ""}`, at2);
         continue;
       }
       const prev = seen.get(label);
       if (prev !== void 0) {
-        this.report("duplicate-label", `label "${label}" of column ${i6 + 1} repeats column ${prev}; give each column its own name`, { ...at2, cell: label });
+        this.report("duplicate-label", `label ${quoted(label)} of column ${i6 + 1} repeats column ${prev}; give each column its own name`, { ...at2, cell: label });
         continue;
       }
       seen.set(label, i6 + 1);
       if (!field3) {
-        this.report("extra-label", `column ${i6 + 1} "${label}" has no field in the schema; add a field for it or remove the column`, { ...at2, cell: label });
+        this.report("extra-label", `column ${i6 + 1} ${quoted(label)} has no field in the schema; add a field for it or remove the column`, { ...at2, cell: label });
         continue;
       }
       const same = caseSensitive ? label === field3.name : label.toLowerCase() === field3.name.toLowerCase();
       if (!same && this.fieldDescriptors) {
-        this.report("incorrect-label", `column ${i6 + 1} is labelled "${label}" but the schema's field ${i6 + 1} is "${field3.name}"; rename one so they match (fields are matched by position)`, { ...at2, cell: label });
+        this.report("incorrect-label", `column ${i6 + 1} is labelled ${quoted(label)} but the schema's field ${i6 + 1} is ${quoted(field3.name)}; rename one so they match (fields are matched by position)`, { ...at2, cell: label });
       }
     }
   }
@@ -81225,31 +81288,31 @@ var TableRun = class {
         const f6 = fields[i6];
         if (i6 >= nc) {
           values[i6] = null;
-          this.cellProblem("missing-cell", `row ${rowNumber} (line ${line}) has no cell for field "${f6.name}" (column ${i6 + 1}); add the missing value, even if empty`, rowNumber, line, i6, "");
+          this.cellProblem("missing-cell", `row ${rowNumber} (line ${line}) has no cell for field ${quoted(f6.name)} (column ${i6 + 1}); add the missing value, even if empty`, rowNumber, line, i6, "");
           continue;
         }
-        const cell = cells[i6];
-        const v2 = f6.cast(cell);
+        const cell2 = cells[i6];
+        const v2 = f6.cast(cell2);
         values[i6] = v2;
         if (v2 === INVALID) {
-          this.cellProblem("type-error", `row ${rowNumber} (line ${line}), field "${f6.name}": "${cell}" is not ${f6.expected}; fix the value, or the field's type/format`, rowNumber, line, i6, cell);
+          this.cellProblem("type-error", `row ${rowNumber} (line ${line}), field ${quoted(f6.name)}: ${quoted(cell2)} is not ${f6.expected}; fix the value, or the field's type/format`, rowNumber, line, i6, cell2);
           continue;
         }
         if (v2 === null) {
-          if (f6.required) this.cellProblem("constraint-error", `row ${rowNumber} (line ${line}), field "${f6.name}" is required but empty; fill it in`, rowNumber, line, i6, cell);
+          if (f6.required) this.cellProblem("constraint-error", `row ${rowNumber} (line ${line}), field ${quoted(f6.name)} is required but empty; fill it in`, rowNumber, line, i6, cell2);
           continue;
         }
         if (f6.constrained) {
-          const broken = f6.check(v2, cell);
-          if (broken !== void 0) this.cellProblem("constraint-error", `row ${rowNumber} (line ${line}), field "${f6.name}": "${cell}" ${broken}`, rowNumber, line, i6, cell);
+          const broken = f6.check(v2, cell2);
+          if (broken !== void 0) this.cellProblem("constraint-error", `row ${rowNumber} (line ${line}), field ${quoted(f6.name)}: ${quoted(cell2)} ${broken}`, rowNumber, line, i6, cell2);
         }
         const u2 = this.uniques[i6];
         if (u2) {
-          if (!u2.add(setKey(f6, v2))) this.cellProblem("unique-error", `row ${rowNumber} (line ${line}), field "${f6.name}": "${cell}" repeats an earlier row; values of this field must be unique`, rowNumber, line, i6, cell);
+          if (!u2.add(setKey(f6, v2))) this.cellProblem("unique-error", `row ${rowNumber} (line ${line}), field ${quoted(f6.name)}: ${quoted(cell2)} repeats an earlier row; values of this field must be unique`, rowNumber, line, i6, cell2);
         }
       }
       for (let i6 = nf; i6 < nc; i6++) {
-        this.cellProblem("extra-cell", `row ${rowNumber} (line ${line}) has an extra cell ${i6 + 1} ("${cells[i6]}") beyond the ${nf} fields; remove it or add a field`, rowNumber, line, i6, cells[i6]);
+        this.cellProblem("extra-cell", `row ${rowNumber} (line ${line}) has an extra cell ${i6 + 1} (${quoted(cells[i6])}) beyond the ${nf} fields; remove it or add a field`, rowNumber, line, i6, cells[i6]);
       }
     }
     if (this.pk.length) this.primaryKey(values, rowNumber, line);
@@ -81261,8 +81324,8 @@ var TableRun = class {
     const observers = this.task.observers;
     if (observers) for (const o4 of observers) o4.row(values, cells, rowNumber, line);
   }
-  cellProblem(code, message, rowNumber, lineNumber, i6, cell) {
-    this.report(code, message, { rowNumber, lineNumber, fieldNumber: i6 + 1, fieldName: this.fields[i6]?.name, cell });
+  cellProblem(code, message, rowNumber, lineNumber, i6, cell2) {
+    this.report(code, message, { rowNumber, lineNumber, fieldNumber: i6 + 1, fieldName: this.fields[i6]?.name, cell: cell2 });
   }
   /** Composite key of typed values, or null when every part is null (or any is unreadable). */
   compositeKey(idx, values) {
@@ -81300,16 +81363,16 @@ var TableRun = class {
       return;
     }
     if (!this.pkKeys.add(k6)) {
-      const shown = pk.map((i6) => String(values[i6])).join(", ");
-      this.report("primary-key", `row ${rowNumber} (line ${lineNumber}) repeats the primary key (${this.pkNames()}) = (${shown}) of an earlier row; keys must be unique`, {
+      const key = pk.map((i6) => String(values[i6])).join(", ");
+      this.report("primary-key", `row ${rowNumber} (line ${lineNumber}) repeats the primary key (${this.pkNames()}) = (${shown(key)}) of an earlier row; keys must be unique`, {
         rowNumber,
         lineNumber,
-        cell: shown
+        cell: key
       });
     }
   }
   pkNames() {
-    return this.pk.map((i6) => this.fields[i6].name).join(", ");
+    return quotedList(this.pk.map((i6) => this.fields[i6].name));
   }
   foreignKey(c6, values, cells, rowNumber, lineNumber) {
     const idx = this.fkIdx[c6];
@@ -81317,13 +81380,13 @@ var TableRun = class {
     if (k6 === null) return;
     const fk = this.task.foreignKeys[c6];
     if (fk.keys !== null && fk.keys.has(k6)) return;
-    const cell = idx.map((i6) => cells[i6] ?? "").join(", ");
-    if (fk.keys === null) this.deferred.push({ fk: c6, key: k6, path: this.path, fieldNumber: idx[0] + 1, rowNumber, lineNumber, cell });
-    else this.foreignKeyProblem(fk, rowNumber, lineNumber, cell);
+    const cell2 = idx.map((i6) => cells[i6] ?? "").join(", ");
+    if (fk.keys === null) this.deferred.push({ fk: c6, key: k6, path: this.path, fieldNumber: idx[0] + 1, rowNumber, lineNumber, cell: cell2 });
+    else this.foreignKeyProblem(fk, rowNumber, lineNumber, cell2);
   }
-  foreignKeyProblem(fk, rowNumber, lineNumber, cell) {
+  foreignKeyProblem(fk, rowNumber, lineNumber, cell2) {
     const fieldNumber = this.fields.findIndex((f6) => f6.name === fk.fields[0]) + 1 || void 0;
-    this.task.sink.add(foreignKeyProblem(this.name, this.path, fk, { rowNumber, lineNumber, cell, fieldNumber }));
+    this.task.sink.add(foreignKeyProblem(this.name, this.path, fk, { rowNumber, lineNumber, cell: cell2, fieldNumber }));
   }
   finish() {
     const r6 = this.task.resource;
@@ -81356,10 +81419,10 @@ var TableRun = class {
   }
 };
 function foreignKeyProblem(resource, path, fk, at2) {
-  const target = `${fk.reference.resource || resource}.${fk.reference.fields.join("+")}`;
+  const target = shown(`${fk.reference.resource || resource}.${fk.reference.fields.join("+")}`);
   return problem(
     "foreign-key",
-    `row ${at2.rowNumber} (line ${at2.lineNumber}): ${fk.fields.join(", ")} = "${at2.cell}" is not in ${target}; add it there or fix the reference`,
+    `row ${at2.rowNumber} (line ${at2.lineNumber}): ${shown(fk.fields.join(", "))} = ${quoted(at2.cell)} is not in ${target}; add it there or fix the reference`,
     { resource, path: path || void 0, fieldName: fk.fields[0], ...at2 }
   );
 }
@@ -81533,7 +81596,7 @@ async function validateOneResource(source2, task, sink, options, runTable) {
     sink.add(problem(code, msg, { resource: resource.name, pointer: pointerOf("resources", index, prop), severity }));
     return null;
   };
-  if (!readableSchema(resource)) return at2(`resource "${resource.name}": the schema cannot be read (see the descriptor errors); its rows were not checked`, "descriptor-error", "schema", "warning");
+  if (!readableSchema(resource)) return at2(`resource ${quoted(resource.name)}: the schema cannot be read (see the descriptor errors); its rows were not checked`, "descriptor-error", "schema", "warning");
   if (resource.data !== void 0 && resource.path === void 0) return runTable([]);
   const paths = asList2(resource.path);
   if (paths.length === 0) return null;
@@ -81541,7 +81604,7 @@ async function validateOneResource(source2, task, sink, options, runTable) {
   const parts = [];
   for (const path of paths) {
     if (isRemote(path) && !options.allowRemote) {
-      return at2(`resource "${resource.name}": ${path} is remote and was not fetched, so its rows were not checked; keep the data in the repository, or allow remote data (--allow-remote)`, "scheme-error", "path", "warning");
+      return at2(`resource ${quoted(resource.name)}: ${shown(path)} is remote and was not fetched, so its rows were not checked; keep the data in the repository, or allow remote data (--allow-remote)`, "scheme-error", "path", "warning");
     }
     if (!isRemote(path) && !/\.(csv|tsv|txt)$/i.test(path) && format3 !== "csv" && format3 !== "tsv") {
       return null;
@@ -81550,7 +81613,7 @@ async function validateOneResource(source2, task, sink, options, runTable) {
       parts.push({ path, file: await source2.open(path) });
     } catch (e6) {
       if (!(e6 instanceof SourceError)) throw e6;
-      sink.add(problem(e6.code, `resource "${resource.name}": ${e6.message}`, { resource: resource.name, path, pointer: pointerOf("resources", index, "path") }));
+      sink.add(problem(e6.code, `resource ${quoted(resource.name)}: ${e6.message}`, { resource: resource.name, path, pointer: pointerOf("resources", index, "path") }));
       return null;
     }
   }
@@ -82155,11 +82218,11 @@ function resolveOwner(github, given, declaredValue) {
     return { error: `--owner ${given} differs from the repository owner ${github.owner}; a GitHub dataset is published under its repository owner` };
   }
   if (claimed && declared && declared.toLowerCase() !== claimed.toLowerCase()) {
-    return { error: `the descriptor's owner "${declared}" is not the repository owner "${claimed}"; nobody publishes under someone else's name: set "owner" to "${claimed}"` };
+    return { error: `the descriptor's owner ${quoted(declared)} is not the repository owner ${quoted(claimed)}; nobody publishes under someone else's name: set "owner" to ${quoted(claimed)}` };
   }
   const owner = (claimed ?? declared)?.toLowerCase();
   if (!owner) return { error: 'no owner: the source is not a GitHub repository and the descriptor has no "owner"; add "owner" or pass --owner' };
-  if (!isKeySegment(owner)) return { error: `owner "${owner}" is not a valid GitHub owner name` };
+  if (!isKeySegment(owner)) return { error: `owner ${quoted(owner)} is not a valid GitHub owner name` };
   return { owner };
 }
 async function quickLayout(snapshot, options) {
@@ -82255,56 +82318,87 @@ var KIND_TITLES = {
   "data-package": "Data Package"
 };
 
+// src/validate/render/annotations.ts
+var ANNOTATION_MESSAGE_BYTES = 64 * 1024;
+var ANNOTATION_TITLE_CHARS = 255;
+var annotationMessage = (p4) => cutBytes(visibleLines(p4.message), ANNOTATION_MESSAGE_BYTES);
+function annotationFile(report, p4) {
+  return visible(problemFile(report, p4) ?? (report.root === "." ? report.descriptor : `${report.root}/${report.descriptor}`));
+}
+var annotationTitle = (p4) => p4.code.slice(0, ANNOTATION_TITLE_CHARS);
+
 // src/validate/render/summary.ts
-var cellText = (s3) => s3.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+var SUMMARY_MAX_BYTES = 1e6;
+var CHECK_SUMMARY_MAX_BYTES = 65535;
+var SUMMARY_NAME_LIMIT = 256;
+var TAIL_BYTES = 8192;
+var cell = (s3) => markdownText(shorten(s3, SUMMARY_NAME_LIMIT));
+var link = (url) => url.length <= 2048 ? markdownUrl(url) : cell(url);
 function renderSummary(report, options = {}) {
-  const max = options.maxProblems ?? 50;
+  const maxProblems = options.maxProblems ?? 1e3;
+  const budget = Math.max(0, (options.maxBytes ?? SUMMARY_MAX_BYTES) - TAIL_BYTES);
   const s3 = report.stats;
   const kind = report.kind ? KIND_TITLES[report.kind] : "package";
   const out = [];
-  out.push(`## ${report.valid ? "✅" : "❌"} ${report.root === "." ? report.descriptor : `${report.root}/${report.descriptor}`} — ${kind} ${report.valid ? "valid" : "invalid"}`);
-  out.push("", `${s3.resources} resources · ${s3.rows} rows · ${s3.errors} errors · ${s3.warnings} warnings · ${s3.seconds.toFixed(2)} s`);
-  if (options.reportUrl) out.push("", `Full report: ${options.reportUrl}`);
+  let used = 0;
+  const add = (...lines) => {
+    const size = lines.reduce((n4, l4) => n4 + byteLength(l4) + 1, 0);
+    if (used + size > budget) return false;
+    out.push(...lines);
+    used += size;
+    return true;
+  };
+  const descriptor = report.root === "." ? report.descriptor : `${report.root}/${report.descriptor}`;
+  add(`## ${report.valid ? "✅" : "❌"} ${cell(descriptor)} — ${kind} ${report.valid ? "valid" : "invalid"}`);
+  add("", `${s3.resources} resources · ${s3.rows} rows · ${s3.errors} errors · ${s3.warnings} warnings · ${s3.seconds.toFixed(2)} s`);
+  if (options.reportUrl) add("", `Full report: ${link(options.reportUrl)}`);
   const listed = [...report.errors, ...report.warnings];
-  if (listed.length) {
-    out.push("", "| code | count |", "| --- | ---: |");
-    for (const [code, n4] of countByCode(listed)) out.push(`| \`${code}\` | ${n4} |`);
+  if (listed.length && add("", "| code | count |", "| --- | ---: |")) {
+    for (const [code, n4] of countByCode(listed)) if (!add(`| \`${code}\` | ${n4} |`)) break;
   }
-  if (report.resources.length) {
-    out.push("", "| resource | path | rows | errors | warnings |", "| --- | --- | ---: | ---: | ---: |");
-    for (const r6 of report.resources) out.push(`| ${cellText(r6.name)} | ${cellText(r6.path ?? "")} | ${r6.rows} | ${r6.errors} | ${r6.warnings} |`);
-  }
-  if (listed.length) {
-    out.push("", "| | location | code | message |", "| --- | --- | --- | --- |");
-    for (const p4 of listed.slice(0, max)) {
-      out.push(`| ${p4.severity === "error" ? "❌" : "⚠️"} | \`${cellText(problemLocation(report, p4))}\` | \`${p4.code}\` | ${cellText(p4.message)} |`);
+  const tail = [];
+  if (report.resources.length && add("", "| resource | path | rows | errors | warnings |", "| --- | --- | ---: | ---: | ---: |")) {
+    let shown2 = 0;
+    for (const r6 of report.resources) {
+      if (!add(`| ${cell(r6.name)} | ${cell(r6.path ?? "")} | ${r6.rows} | ${r6.errors} | ${r6.warnings} |`)) break;
+      shown2++;
     }
-    const more = s3.errors + s3.warnings - Math.min(max, listed.length);
-    if (more > 0) out.push("", `… and ${more} more (see the JSON report).`);
+    const left = report.resources.length - shown2;
+    if (left > 0) add("", `… and ${left} more resources (see the JSON report)`);
   }
-  return out.join("\n") + "\n";
+  let shownProblems = 0;
+  if (listed.length && add("", "| | location | code | message |", "| --- | --- | --- | --- |")) {
+    for (const p4 of listed.slice(0, maxProblems)) {
+      const row = `| ${p4.severity === "error" ? "❌" : "⚠️"} | ${markdownCode(shorten(problemLocation(report, p4), SUMMARY_NAME_LIMIT))} | \`${p4.code}\` | ${markdownText(p4.message)} |`;
+      if (!add(row)) break;
+      shownProblems++;
+    }
+  }
+  const more = s3.errors + s3.warnings - shownProblems;
+  if (more > 0) tail.push("", `… and ${more} more problem${more === 1 ? "" : "s"} (see the JSON report)`);
+  if (options.published) tail.push("", `Published ${cell(options.published.prefix)} → ${link(options.published.url)}`);
+  return [...out, ...tail].join("\n") + "\n";
 }
 
 // src/action/check-run.ts
 var CHECK_NAME = "os-datastore";
 var BATCH = 50;
-var MAX_TEXT = 65535;
+var CHECK_TEXT_MAX = 65535;
 function checkAnnotations(report) {
-  const descriptor = report.root === "." ? report.descriptor : `${report.root}/${report.descriptor}`;
   return [...report.errors, ...report.warnings].map((p4) => {
     const line = p4.lineNumber ?? 1;
     return {
-      path: problemFile(report, p4) ?? descriptor,
+      path: annotationFile(report, p4),
       start_line: line,
       end_line: line,
       ...p4.columnNumber !== void 0 ? { start_column: p4.columnNumber, end_column: p4.columnNumber } : {},
       annotation_level: p4.severity === "error" ? "failure" : "warning",
-      message: p4.message,
-      title: p4.code
+      message: annotationMessage(p4),
+      title: annotationTitle(p4)
     };
   });
 }
-var clip = (s3) => s3.length > MAX_TEXT ? s3.slice(0, MAX_TEXT - 20) + "\n\n… (truncated)" : s3;
+var clip = (s3) => cutBytes(s3, CHECK_TEXT_MAX, "\n\n… (truncated)");
 async function publishCheckRun(octokit, at2, report, summaryMarkdown, conclusion) {
   const annotations = checkAnnotations(report);
   const title2 = report.valid ? `valid (${report.stats.warnings} warnings)` : `${report.stats.errors} errors, ${report.stats.warnings} warnings`;
@@ -82458,14 +82552,13 @@ async function snapshotOf(dir, inputs) {
   }
 }
 function annotate(report, max) {
-  const descriptor = report.root === "." ? report.descriptor : `${report.root}/${report.descriptor}`;
   const problems = [...report.errors, ...report.warnings];
   for (const p4 of problems.slice(0, max)) {
-    const props = { file: problemFile(report, p4) ?? descriptor, title: p4.code };
+    const props = { file: annotationFile(report, p4), title: annotationTitle(p4) };
     if (p4.lineNumber !== void 0) props.startLine = p4.lineNumber;
     if (p4.columnNumber !== void 0) props.startColumn = p4.columnNumber;
-    if (p4.severity === "error") error(p4.message, props);
-    else warning(p4.message, props);
+    if (p4.severity === "error") error(annotationMessage(p4), props);
+    else warning(annotationMessage(p4), props);
   }
   if (problems.length > max) info(`… ${problems.length - max} more problems: see the job summary, the check run and the JSON report`);
 }
@@ -82491,7 +82584,7 @@ async function runAction(env2 = process.env) {
   } catch (error2) {
     throw new InputError(error2.message);
   }
-  const onWarning = (message) => warning(message);
+  const onWarning = (message) => warning(visible(message));
   const { publish, reason } = decide(inputs, ctx);
   info(`os-datastore: ${publish ? "validate and publish" : "validate"} ${inputs.path} (${reason})`);
   const dir = join10(ctx.workspace, inputs.path);
@@ -82536,24 +82629,22 @@ async function runAction(env2 = process.env) {
   setOutput("published-version", published && published.status !== "invalid" ? published.commit : "");
   setOutput("url", published?.url ?? "");
   if (published?.status === "unchanged") {
-    await writeSummary(env2, `## ✅ ${published.owner}/${published.name} @ ${published.commit.slice(0, 12)} is already published
+    await writeSummary(env2, `## ✅ ${markdownText(`${published.owner}/${published.name}`)} @ ${published.commit.slice(0, 12)} is already published
 
-${published.url}
+${published.url ? markdownUrl(published.url) : ""}
 `);
     return;
   }
   if (!report) return;
   annotate(report, inputs.maxAnnotations);
   const reportUrl = published?.status === "published" && published.prefix ? published.url?.replace(/datapackage\.json$/, `reports/${published.commit}.json`) : void 0;
-  const markdown = renderSummary(report, { reportUrl }) + (published?.status === "published" ? `
-Published ${published.prefix} → ${published.url}
-` : "");
-  await writeSummary(env2, markdown);
+  const summaryOptions = { reportUrl, ...published?.status === "published" ? { published: { prefix: published.prefix ?? "", url: published.url ?? "" } } : {} };
+  await writeSummary(env2, renderSummary(report, { ...summaryOptions, maxBytes: SUMMARY_MAX_BYTES }));
   const failing = report.stats.errors > 0 || inputs.failOn === "warning" && report.stats.warnings > 0;
   if (inputs.token && ctx.sha) {
     try {
       const octokit = createGitHubClient({ token: inputs.token, baseUrl: ctx.apiUrl, log: info });
-      const id = await publishCheckRun(octokit, { owner: ctx.owner, repo: ctx.repo, sha: ctx.sha }, report, markdown, failing ? "failure" : "success");
+      const id = await publishCheckRun(octokit, { owner: ctx.owner, repo: ctx.repo, sha: ctx.sha }, report, renderSummary(report, { ...summaryOptions, maxBytes: CHECK_SUMMARY_MAX_BYTES }), failing ? "failure" : "success");
       info(`check run ${id} created with every annotation`);
     } catch (e6) {
       const status = e6.status;

@@ -666,7 +666,7 @@ var require_parse = __commonJS({
       const parts = [];
       let bracket = 0;
       let paren = 0;
-      let quote2 = 0;
+      let quote = 0;
       let value = "";
       let escaped = false;
       for (const ch of input) {
@@ -681,11 +681,11 @@ var require_parse = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote2 = quote2 === 1 ? 0 : 1;
+          quote = quote === 1 ? 0 : 1;
           value += ch;
           continue;
         }
-        if (quote2 === 0) {
+        if (quote === 0) {
           if (ch === "[") {
             bracket++;
           } else if (ch === "]" && bracket > 0) {
@@ -762,7 +762,7 @@ var require_parse = __commonJS({
       }
       let bracket = 0;
       let paren = 0;
-      let quote2 = 0;
+      let quote = 0;
       let escaped = false;
       for (let i = 1; i < pattern.length; i++) {
         const ch = pattern[i];
@@ -775,10 +775,10 @@ var require_parse = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote2 = quote2 === 1 ? 0 : 1;
+          quote = quote === 1 ? 0 : 1;
           continue;
         }
-        if (quote2 === 1) {
+        if (quote === 1) {
           continue;
         }
         if (ch === "[") {
@@ -1807,6 +1807,68 @@ var require_picomatch2 = __commonJS({
 
 // src/pass/worker.ts
 import { parentPort, workerData } from "node:worker_threads";
+
+// src/escape.ts
+var HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+var HIDDEN_ALL = new RegExp(HIDDEN.source, "g");
+var SHORT = { "	": "\\t", "\n": "\\n", "\r": "\\r" };
+function shownChar(ch) {
+  const code = ch.charCodeAt(0);
+  if (SHORT[ch]) return SHORT[ch];
+  if (code <= 255) return `\\x${code.toString(16).padStart(2, "0")}`;
+  return `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+function shorten(s, limit, quoting = false) {
+  const head = s.length > limit + 1 ? s.slice(0, limit + 1) : s;
+  if (head.length <= limit && !HIDDEN.test(head) && !(quoting && /["\\]/.test(head))) return head;
+  let out = "";
+  for (const ch of head) {
+    const piece = HIDDEN.test(ch) ? shownChar(ch) : quoting && (ch === '"' || ch === "\\") ? `\\${ch}` : ch;
+    if (out.length + piece.length > limit) return `${out}…`;
+    out += piece;
+  }
+  return s.length > head.length ? `${out}…` : out;
+}
+
+// src/validate/problem.ts
+var CELL_LIMIT = 120;
+var QUOTE_LIMIT = 120;
+var LIST_LIMIT = 10;
+var MESSAGE_LIMIT = 2e3;
+function truncateCell(value) {
+  return value.length > CELL_LIMIT ? `${value.slice(0, CELL_LIMIT)}…` : value;
+}
+function quoted(value) {
+  if (typeof value === "string") return `"${shorten(value, QUOTE_LIMIT, true)}"`;
+  return shorten(JSON.stringify(value) ?? String(value), QUOTE_LIMIT);
+}
+function shown(value) {
+  return shorten(value, QUOTE_LIMIT);
+}
+function quotedList(values, empty = "(none)") {
+  if (values.length === 0) return empty;
+  const listed = values.slice(0, LIST_LIMIT).map(quoted).join(", ");
+  return values.length > LIST_LIMIT ? `${listed}, … (${values.length} values)` : listed;
+}
+function problem(code, message, extra = {}) {
+  const p = { code, severity: extra.severity ?? "error", message: capMessage(message), ...extra };
+  p.severity = extra.severity ?? "error";
+  if (p.cell !== void 0) p.cell = truncateCell(p.cell);
+  return p;
+}
+function capMessage(message) {
+  if (message.length <= MESSAGE_LIMIT) return message;
+  let end = MESSAGE_LIMIT - 1;
+  const c = message.charCodeAt(end - 1);
+  if (c >= 55296 && c <= 56319) end--;
+  return `${message.slice(0, end)}…`;
+}
+function pointerToken(token) {
+  return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
+}
+function pointerOf(...tokens) {
+  return tokens.map((t) => `/${pointerToken(t)}`).join("");
+}
 
 // src/package/source.ts
 var SourceError = class extends Error {
@@ -8526,7 +8588,7 @@ function compile(source) {
   try {
     return RE2JS.compile(source);
   } catch (e) {
-    const detail = e.message.replace(/^error parsing regexp: /, "");
+    const detail = shown(e.message.replace(/^error parsing regexp: /, ""));
     if (/invalid repeat count/.test(detail)) {
       throw new PatternError(`constraint "pattern" has a repeat count above 1000 (${detail}); use a count of at most 1000, or * or +`);
     }
@@ -8629,7 +8691,6 @@ function lowerCode(c) {
   if (c < 128) return c;
   return String.fromCharCode(c).toLowerCase().charCodeAt(0);
 }
-var quote = (v) => JSON.stringify(v) ?? String(v);
 var PAD2 = Array.from({ length: 100 }, (_, i) => i < 10 ? `0${i}` : String(i));
 var POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6];
 function pad2(n) {
@@ -9196,14 +9257,14 @@ function compileStrptime(pattern) {
     if (c === 37) {
       const ch = pattern[i + 1];
       i++;
-      if (ch === void 0) fail("format", `format "${pattern}" ends with a lone "%"`);
+      if (ch === void 0) fail("format", `format ${quoted(pattern)} ends with a lone "%"`);
       if (ch === "%") {
         lit += "%";
         continue;
       }
       const spec = DIRECTIVES[ch];
-      if (spec === void 0) fail("format", `format "${pattern}" uses "%${ch}", which is not supported`);
-      if (groups.has(spec.group)) fail("format", `format "${pattern}" repeats "%${ch}"`);
+      if (spec === void 0) fail("format", `format ${quoted(pattern)} uses "%${ch}", which is not supported`);
+      if (groups.has(spec.group)) fail("format", `format ${quoted(pattern)} repeats "%${ch}"`);
       groups.add(spec.group);
       flushLit();
       const t = spec.make();
@@ -9222,7 +9283,7 @@ function compileStrptime(pattern) {
     }
   }
   flushLit();
-  if (groups.size === 0) fail("format", `format "${pattern}" has no strptime directive (e.g. %Y, %m, %d)`);
+  if (groups.size === 0) fail("format", `format ${quoted(pattern)} has no strptime directive (e.g. %Y, %m, %d)`);
   return { pattern, toks, yearFrom, hourFrom, has };
 }
 function matchToks(toks, ti, s, pos) {
@@ -9525,11 +9586,11 @@ function temporalFormat(type, format) {
     };
   }
   const pattern = patternOf(format);
-  if (pattern === null) fail("format", `format "${format}" is not valid for type "${type}": use "default", "any" or a strptime pattern such as "%d/%m/%Y"`);
+  if (pattern === null) fail("format", `format ${quoted(format)} is not valid for type ${quoted(type)}: use "default", "any" or a strptime pattern such as "%d/%m/%Y"`);
   const p = compileStrptime(pattern);
   return {
     read: (cell) => runStrptime(p, cell) ? out() : INVALID,
-    expected: `${article} in format ${pattern}`
+    expected: `${article} in format ${shown(pattern)}`
   };
 }
 function readYear(cell) {
@@ -9743,7 +9804,7 @@ function collectionSize(v) {
 }
 function stringArray(v, property) {
   if (v === void 0) return void 0;
-  if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) fail(property, `"${property}" must be an array of strings`);
+  if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) fail(property, `${quoted(property)} must be an array of strings`);
   return v;
 }
 function numberOptions(field, format) {
@@ -9756,7 +9817,7 @@ function numberOptions(field, format) {
   return { dec, grp, bare: bareNumber && format !== "currency" };
 }
 function typeImpl(type, format, field) {
-  const badFormat = () => fail("format", `format "${format}" is not valid for type "${type}"`);
+  const badFormat = () => fail("format", `format ${quoted(format)} is not valid for type ${quoted(type)}`);
   const onlyDefault = () => {
     if (format !== "default") badFormat();
   };
@@ -9802,8 +9863,8 @@ function typeImpl(type, format, field) {
       const options = numberOptions(field, format);
       const codec = stripped(numberCodec(options));
       const parts = [];
-      if (options.dec !== ".") parts.push(`decimal "${options.dec}"`);
-      if (options.grp !== "") parts.push(`group "${options.grp}"`);
+      if (options.dec !== ".") parts.push(`decimal ${quoted(options.dec)}`);
+      if (options.grp !== "") parts.push(`group ${quoted(options.grp)}`);
       let expected = parts.length > 0 ? `a number with ${parts.join(" and ")}` : "a number";
       if (!options.bare) expected += " (currency symbols and units around it are ignored)";
       return {
@@ -9826,7 +9887,7 @@ function typeImpl(type, format, field) {
       const read = (cell) => trues.has(cell) ? true : falses.has(cell) ? false : INVALID;
       return {
         read,
-        expected: `a boolean (${trueValues.map(quote).join(", ")} or ${falseValues.map(quote).join(", ")})`,
+        expected: `a boolean (${quotedList(trueValues)} or ${quotedList(falseValues)})`,
         // Python: True == 1 and False == 0
         key: (v) => v ? "n:1" : "n:0",
         iso: read,
@@ -9970,7 +10031,7 @@ function typeImpl(type, format, field) {
       };
     }
     default:
-      return fail("type", `unknown type "${type}" (expected one of ${FIELD_TYPES.join(", ")})`);
+      return fail("type", `unknown type ${quoted(type)} (expected one of ${FIELD_TYPES.join(", ")})`);
   }
 }
 function descriptorValue(impl, v) {
@@ -9989,20 +10050,16 @@ function patternConstraint(pattern) {
   }
 }
 var NO_PROBLEM = () => void 0;
-function enumText(values) {
-  const shown = values.slice(0, 10).map(quote).join(", ");
-  return values.length > 10 ? `${shown}, … (${values.length} values)` : shown;
-}
 function lengthConstraint(c, name) {
   const v = c[name];
   if (v === void 0) return name === "minLength" ? 0 : Infinity;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) fail(`constraints/${name}`, `constraint "${name}" must be a non-negative integer`);
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) fail(`constraints/${name}`, `constraint ${quoted(name)} must be a non-negative integer`);
   return v;
 }
 function buildCheck(type, impl, c) {
   for (const name of Object.keys(c)) {
     if (name === "required" || name === "unique") continue;
-    if (!impl.constraints.includes(name)) fail(`constraints/${name}`, `constraint "${name}" is not supported by type "${type}"`);
+    if (!impl.constraints.includes(name)) fail(`constraints/${name}`, `constraint ${quoted(name)} is not supported by type ${quoted(type)}`);
   }
   const hasLength = c.minLength !== void 0 || c.maxLength !== void 0;
   const minLength = lengthConstraint(c, "minLength");
@@ -10017,7 +10074,7 @@ function buildCheck(type, impl, c) {
     const raw = c[name];
     if (raw === void 0) return void 0;
     const v = descriptorValue(impl, raw);
-    if (v === INVALID) fail(`constraints/${name}`, `constraint "${name}" ${quote(raw)} is not ${impl.expected}`);
+    if (v === INVALID) fail(`constraints/${name}`, `constraint ${quoted(name)} ${quoted(raw)} is not ${impl.expected}`);
     return v;
   };
   const min = bound("minimum");
@@ -10029,17 +10086,17 @@ function buildCheck(type, impl, c) {
     enumSet = /* @__PURE__ */ new Set();
     for (const raw of values) {
       const v = descriptorValue(impl, raw);
-      if (v === INVALID) fail("constraints/enum", `constraint "enum" value ${quote(raw)} is not ${impl.expected}`);
+      if (v === INVALID) fail("constraints/enum", `constraint "enum" value ${quoted(raw)} is not ${impl.expected}`);
       enumSet.add(impl.enumByKey ? impl.key(v) : v);
     }
   }
   if (!hasLength && re === null && min === void 0 && max === void 0 && enumSet === null) return NO_PROBLEM;
   const msgMinLength = `is shorter than the minimum length ${minLength}`;
   const msgMaxLength = `is longer than the maximum length ${maxLength}`;
-  const msgPattern = `does not match pattern ${String(c.pattern)}`;
-  const msgMin = `is below the minimum ${String(c.minimum)}`;
-  const msgMax = `is above the maximum ${String(c.maximum)}`;
-  const msgEnum = `is not one of ${enumText(c.enum ?? [])}`;
+  const msgPattern = `does not match pattern ${shown(String(c.pattern))}`;
+  const msgMin = `is below the minimum ${shown(String(c.minimum))}`;
+  const msgMax = `is above the maximum ${shown(String(c.maximum))}`;
+  const msgEnum = `is not one of ${quotedList(c.enum ?? [])}`;
   const hasMin = min !== void 0;
   const hasMax = max !== void 0;
   const byKey = impl.enumByKey;
@@ -10962,26 +11019,6 @@ function createAggregator(plan) {
 
 // src/package/mapping.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
-
-// src/validate/problem.ts
-var CELL_LIMIT = 120;
-function truncateCell(value) {
-  return value.length > CELL_LIMIT ? `${value.slice(0, CELL_LIMIT)}…` : value;
-}
-function problem(code, message, extra = {}) {
-  const p = { code, severity: extra.severity ?? "error", message, ...extra };
-  p.severity = extra.severity ?? "error";
-  if (p.cell !== void 0) p.cell = truncateCell(p.cell);
-  return p;
-}
-function pointerToken(token) {
-  return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
-}
-function pointerOf(...tokens) {
-  return tokens.map((t) => `/${pointerToken(t)}`).join("");
-}
-
-// src/package/mapping.ts
 function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -11016,24 +11053,24 @@ function foreignKeysOf(res) {
   }
   return out;
 }
-var quoteList = (names) => names.length ? names.map((n) => `"${n}"`).join(", ") : "(none)";
+var quoteList = (names) => quotedList(names);
 function splitReference(ref) {
   const slash = ref.indexOf("/");
   return slash < 0 ? { field: ref } : { glob: ref.slice(0, slash), field: ref.slice(slash + 1) };
 }
 function globMatcher(glob) {
   if (glob.includes("..")) {
-    return `the resource part "${glob}" contains ".."; it is matched against resource names, not paths: use a name or a glob such as "budget-*"`;
+    return `the resource part ${quoted(glob)} contains ".."; it is matched against resource names, not paths: use a name or a glob such as "budget-*"`;
   }
   if (/^[a-zA-Z]:/.test(glob) || glob.startsWith("\\")) {
-    return `the resource part "${glob}" looks like an absolute path; it is matched against resource names: use a name or a glob such as "budget-*"`;
+    return `the resource part ${quoted(glob)} looks like an absolute path; it is matched against resource names: use a name or a glob such as "budget-*"`;
   }
   if (glob.length > 256) return `the resource part is ${glob.length} characters long; resource names and globs are at most 256`;
   try {
     const isMatch = (0, import_picomatch.default)(glob, { dot: true, nonegate: true, noextglob: true });
     return (name) => isMatch(name);
   } catch (e) {
-    return `the resource part "${glob}" is not a valid glob (${e instanceof Error ? e.message : String(e)})`;
+    return `the resource part ${quoted(glob)} is not a valid glob (${e instanceof Error ? e.message : String(e)})`;
   }
 }
 function resolveMappingReference(ref, pkg, mappedResources) {
@@ -11045,26 +11082,26 @@ function resolveMappingReference(ref, pkg, mappedResources) {
   const { glob, field } = splitReference(ref);
   if (glob !== void 0) {
     if (glob === "") {
-      return { refs: [], error: `"${ref}" starts with "/"; write "{resource}/{field}" with a resource name (or glob) first` };
+      return { refs: [], error: `${quoted(ref)} starts with "/"; write "{resource}/{field}" with a resource name (or glob) first` };
     }
-    if (field === "") return { refs: [], error: `"${ref}" has no field after "/"; write "{resource}/{field}"` };
+    if (field === "") return { refs: [], error: `${quoted(ref)} has no field after "/"; write "{resource}/{field}"` };
     const matcher = globMatcher(glob);
     if (typeof matcher === "string") return { refs: [], error: matcher };
     const matched = resources.filter((r) => matcher(r.name));
     if (matched.length === 0) {
       return {
         refs: [],
-        error: `no resource matches "${glob}"; the resources are ${quoteList(resources.map((r) => r.name))}`
+        error: `no resource matches ${quoted(glob)}; the resources are ${quoteList(resources.map((r) => r.name))}`
       };
     }
     const refs2 = matched.filter((r) => fieldNamesOf(r.res).includes(field)).map((r) => ({ resource: r.name, field }));
     if (refs2.length === 0) {
       if (matched.length === 1) {
         const only = matched[0];
-        return { refs: [], error: `resource "${only.name}" has no field "${field}"; its fields are ${quoteList(fieldNamesOf(only.res))}` };
+        return { refs: [], error: `resource ${quoted(only.name)} has no field ${quoted(field)}; its fields are ${quoteList(fieldNamesOf(only.res))}` };
       }
-      const listing = matched.map((r) => `"${r.name}" has ${quoteList(fieldNamesOf(r.res))}`).join("; ");
-      return { refs: [], error: `none of the resources matching "${glob}" has a field "${field}": ${listing}` };
+      const listing = matched.map((r) => `${quoted(r.name)} has ${quoteList(fieldNamesOf(r.res))}`).join("; ");
+      return { refs: [], error: `none of the resources matching ${quoted(glob)} has a field ${quoted(field)}: ${listing}` };
     }
     return { refs: refs2 };
   }
@@ -11081,32 +11118,32 @@ function resolveMappingReference(ref, pkg, mappedResources) {
       const targetRes = byName.get(target);
       const fields = targetRes ? fieldNamesOf(targetRes) : void 0;
       const entry = targets.get(target) ?? { via: [], fields };
-      entry.via.push(`"${mapped}".${fk.fields.length === 1 ? fk.fields[0] : `(${fk.fields.join(", ")})`}`);
+      entry.via.push(`${quoted(mapped)}.${fk.fields.length === 1 ? fk.fields[0] : `(${fk.fields.join(", ")})`}`);
       targets.set(target, entry);
       if (fields?.includes(field)) refs.push({ resource: target, field, via: { resource: mapped, fields: fk.fields } });
     }
   }
   if (refs.length > 0) return { refs };
   const reachable = [...targets].map(
-    ([target, { via, fields }]) => fields === void 0 ? `"${target}" (from ${via.join(", ")}) is not in this package` : `"${target}" (from ${via.join(", ")}) has ${quoteList(fields)}`
+    ([target, { via, fields }]) => fields === void 0 ? `${quoted(target)} (from ${via.join(", ")}) is not in this package` : `${quoted(target)} (from ${via.join(", ")}) has ${quoteList(fields)}`
   );
   const holders = resources.filter((r) => fieldNamesOf(r.res).includes(field)).map((r) => r.name);
-  const hint = holders.length ? ` ${holders.map((h) => `"${h}/${field}"`).join(" or ")} would name it directly${holders.some((h) => !mappedResources.includes(h)) ? " (or add a foreign key to that resource)" : ""}.` : "";
+  const hint = holders.length ? ` ${holders.map((h) => quoted(`${h}/${field}`)).join(" or ")} would name it directly${holders.some((h) => !mappedResources.includes(h)) ? " (or add a foreign key to that resource)" : ""}.` : "";
   if (mappedResources.length === 0) {
     return {
       refs: [],
-      error: `the bare field "${field}" can only be reached through a foreign key of a resource the mapping names as "{resource}/{field}", and the mapping names none; write "{resource}/${field}".${hint}`
+      error: `the bare field ${quoted(field)} can only be reached through a foreign key of a resource the mapping names as "{resource}/{field}", and the mapping names none; write "{resource}/${field}".${hint}`
     };
   }
   if (targets.size === 0) {
     return {
       refs: [],
-      error: `the bare field "${field}" must be reached through a foreign key, but the mapped resources (${quoteList(mappedResources)}) have no foreign key to a resource of this package; write "{resource}/${field}".${hint}`
+      error: `the bare field ${quoted(field)} must be reached through a foreign key, but the mapped resources (${quoteList(mappedResources)}) have no foreign key to a resource of this package; write "{resource}/${field}".${hint}`
     };
   }
   return {
     refs: [],
-    error: `the bare field "${field}" is not in any resource reached through a foreign key of the mapped resources: ${reachable.join("; ")}.${hint}`
+    error: `the bare field ${quoted(field)} is not in any resource reached through a foreign key of the mapped resources: ${reachable.join("; ")}.${hint}`
   };
 }
 function mappingReferences(mapping) {
@@ -11433,9 +11470,9 @@ function cofogObserver(resource, field, sink) {
       if (code === cell) return;
       const at = { resource: resource.name, path, rowNumber, lineNumber, fieldName: field, fieldNumber: index + 1, cell };
       if (code === void 0) {
-        sink.add(problem("mapping-error", `row ${rowNumber} (line ${lineNumber}), field "${field}": "${cell}" is not a COFOG code, and the functional taxonomy maps this field as COFOG; use a code such as "05.1" (division.group.class)`, at));
+        sink.add(problem("mapping-error", `row ${rowNumber} (line ${lineNumber}), field ${quoted(field)}: ${quoted(cell)} is not a COFOG code, and the functional taxonomy maps this field as COFOG; use a code such as "05.1" (division.group.class)`, at));
       } else {
-        sink.add(problem("mapping-error", `row ${rowNumber} (line ${lineNumber}), field "${field}": COFOG "${cell}" is read as "${code}"; write it so`, { ...at, severity: "warning" }));
+        sink.add(problem("mapping-error", `row ${rowNumber} (line ${lineNumber}), field ${quoted(field)}: COFOG ${quoted(cell)} is read as ${quoted(code)}; write it so`, { ...at, severity: "warning" }));
       }
     }
   };
@@ -11588,7 +11625,7 @@ var CsvParser = class {
   push(text) {
     const n = text.length;
     const delim = this.delim;
-    const quote2 = this.quote;
+    const quote = this.quote;
     const escape = this.escape;
     const onRecord = this.onRecord;
     let state = this.state;
@@ -11618,13 +11655,13 @@ var CsvParser = class {
         }
         let j = i;
         let cell;
-        if (c === quote2) {
+        if (c === quote) {
           j = i + 1;
           let lines = 0;
           let cr = false;
           for (; j < n; j++) {
             c = text.charCodeAt(j);
-            if (c === quote2 || c === escape) break;
+            if (c === quote || c === escape) break;
             if (c === LF) {
               if (!cr) lines++;
               cr = false;
@@ -11636,7 +11673,7 @@ var CsvParser = class {
               if (c > 127) high = true;
             }
           }
-          if (j + 1 >= n || c === escape || text.charCodeAt(j + 1) === quote2) {
+          if (j + 1 >= n || c === escape || text.charCodeAt(j + 1) === quote) {
             high = false;
             this.quoteLine = line;
             state = 2 /* Quoted */;
@@ -11705,7 +11742,7 @@ var CsvParser = class {
               continue;
             }
           }
-          if (c === quote2) {
+          if (c === quote) {
             started = true;
             this.quoteLine = line;
             state = 2 /* Quoted */;
@@ -11776,7 +11813,7 @@ var CsvParser = class {
           let j = i;
           while (j < n) {
             const d = text.charCodeAt(j);
-            if (d === quote2 || d === escape) break;
+            if (d === quote || d === escape) break;
             if (d === LF) {
               if (!afterCrInCell) line++;
               afterCrInCell = false;
@@ -11796,13 +11833,13 @@ var CsvParser = class {
             break;
           }
           afterCrInCell = false;
-          state = text.charCodeAt(j) === quote2 && escape !== quote2 ? 3 /* QuoteInQuoted */ : 4 /* EscapeInQuoted */;
+          state = text.charCodeAt(j) === quote && escape !== quote ? 3 /* QuoteInQuoted */ : 4 /* EscapeInQuoted */;
           i = j + 1;
           start = i;
           continue;
         }
         case 3 /* QuoteInQuoted */: {
-          if (text.charCodeAt(i) === quote2 && this.doubleQuote) {
+          if (text.charCodeAt(i) === quote && this.doubleQuote) {
             partial += text[i];
             state = 2 /* Quoted */;
             i++;
@@ -12136,7 +12173,7 @@ var TableRun = class {
         this.hashExpected = m[2].toLowerCase();
         this.hash = createHash(this.hashAlgo);
       } else {
-        this.report("hash-count", `declared hash "${r.hash}" is not "<algorithm>:<hex>" (md5, sha1, sha256 or sha512); fix resources/${task.index}/hash`, {
+        this.report("hash-count", `declared hash ${quoted(r.hash)} is not "<algorithm>:<hex>" (md5, sha1, sha256 or sha512); fix resources/${task.index}/hash`, {
           pointer: pointerOf("resources", task.index, "hash")
         });
       }
@@ -12174,7 +12211,7 @@ var TableRun = class {
       } catch (e) {
         if (!(e instanceof SchemaCompileError)) throw e;
         failed = true;
-        this.report("descriptor-error", `field "${f.name}": ${e.message}`, {
+        this.report("descriptor-error", `field ${quoted(f.name)}: ${e.message}`, {
           pointer: pointerOf("resources", this.task.index, "schema", "fields", i, ...e.property.split("/")),
           fieldName: f.name,
           fieldNumber: i + 1
@@ -12211,7 +12248,7 @@ var TableRun = class {
     this.path = part.path;
     const decoder = createDecoder(this.task.resource.encoding);
     if (!decoder) {
-      this.report("encoding-error", `unknown encoding "${this.task.resource.encoding}"; use "utf-8" (or a WHATWG encoding label) in resources/${this.task.index}/encoding`, {
+      this.report("encoding-error", `unknown encoding ${quoted(this.task.resource.encoding)}; use "utf-8" (or a WHATWG encoding label) in resources/${this.task.index}/encoding`, {
         pointer: pointerOf("resources", this.task.index, "encoding")
       });
       return false;
@@ -12228,7 +12265,7 @@ var TableRun = class {
         if (!sniffed) {
           sniffed = true;
           if (chunk.length < 1024 && Buffer.from(chunk.subarray(0, LFS_SIGNATURE.length)).toString("latin1") === LFS_SIGNATURE) {
-            this.report("lfs-error", `${part.path} is a git-LFS pointer, not the data: fetch the object (git lfs pull, or lfs: true on actions/checkout) and validate again`, { lineNumber: 1 });
+            this.report("lfs-error", `${shown(part.path)} is a git-LFS pointer, not the data: fetch the object (git lfs pull, or lfs: true on actions/checkout) and validate again`, { lineNumber: 1 });
             return false;
           }
         }
@@ -12249,11 +12286,11 @@ var TableRun = class {
       }
     } catch (e) {
       if (e instanceof CsvSyntaxError) {
-        this.report("source-error", `${part.path}: ${e.message}`, { lineNumber: e.line });
+        this.report("source-error", `${shown(part.path)}: ${e.message}`, { lineNumber: e.line });
         return false;
       }
       if (e instanceof SourceError) {
-        this.report(e.code, `${part.path}: ${e.message}`);
+        this.report(e.code, `${shown(part.path)}: ${e.message}`);
         this.stopped = true;
         return false;
       }
@@ -12273,7 +12310,7 @@ var TableRun = class {
       n++;
       const what = b.nul ? "a NUL byte" : `the byte 0x${b.byte.toString(16).padStart(2, "0")}, which is not valid UTF-8`;
       const fix = b.nul ? "remove it" : `save the file as UTF-8 or declare its encoding (resources/${this.task.index}/encoding)`;
-      this.report("encoding-error", `${this.path} line ${line} contains ${what}; ${fix}`, { lineNumber: line });
+      this.report("encoding-error", `${shown(this.path)} line ${line} contains ${what}; ${fix}`, { lineNumber: line });
     }
     return n;
   }
@@ -12305,26 +12342,26 @@ var TableRun = class {
       const field = fields[i];
       const at = { lineNumber: line, fieldNumber: i + 1, fieldName: field?.name ?? label };
       if (label === void 0) {
-        this.report("missing-label", `the header has no label for field ${i + 1} "${field.name}"; add the column or remove the field from the schema`, at);
+        this.report("missing-label", `the header has no label for field ${i + 1} ${quoted(field.name)}; add the column or remove the field from the schema`, at);
         continue;
       }
       if (label.trim() === "") {
-        this.report("blank-label", `the label of column ${i + 1} is blank; name the column${field ? ` "${field.name}" as in the schema` : ""}`, at);
+        this.report("blank-label", `the label of column ${i + 1} is blank; name the column${field ? ` ${quoted(field.name)} as in the schema` : ""}`, at);
         continue;
       }
       const prev = seen.get(label);
       if (prev !== void 0) {
-        this.report("duplicate-label", `label "${label}" of column ${i + 1} repeats column ${prev}; give each column its own name`, { ...at, cell: label });
+        this.report("duplicate-label", `label ${quoted(label)} of column ${i + 1} repeats column ${prev}; give each column its own name`, { ...at, cell: label });
         continue;
       }
       seen.set(label, i + 1);
       if (!field) {
-        this.report("extra-label", `column ${i + 1} "${label}" has no field in the schema; add a field for it or remove the column`, { ...at, cell: label });
+        this.report("extra-label", `column ${i + 1} ${quoted(label)} has no field in the schema; add a field for it or remove the column`, { ...at, cell: label });
         continue;
       }
       const same = caseSensitive ? label === field.name : label.toLowerCase() === field.name.toLowerCase();
       if (!same && this.fieldDescriptors) {
-        this.report("incorrect-label", `column ${i + 1} is labelled "${label}" but the schema's field ${i + 1} is "${field.name}"; rename one so they match (fields are matched by position)`, { ...at, cell: label });
+        this.report("incorrect-label", `column ${i + 1} is labelled ${quoted(label)} but the schema's field ${i + 1} is ${quoted(field.name)}; rename one so they match (fields are matched by position)`, { ...at, cell: label });
       }
     }
   }
@@ -12349,31 +12386,31 @@ var TableRun = class {
         const f = fields[i];
         if (i >= nc) {
           values[i] = null;
-          this.cellProblem("missing-cell", `row ${rowNumber} (line ${line}) has no cell for field "${f.name}" (column ${i + 1}); add the missing value, even if empty`, rowNumber, line, i, "");
+          this.cellProblem("missing-cell", `row ${rowNumber} (line ${line}) has no cell for field ${quoted(f.name)} (column ${i + 1}); add the missing value, even if empty`, rowNumber, line, i, "");
           continue;
         }
         const cell = cells[i];
         const v = f.cast(cell);
         values[i] = v;
         if (v === INVALID) {
-          this.cellProblem("type-error", `row ${rowNumber} (line ${line}), field "${f.name}": "${cell}" is not ${f.expected}; fix the value, or the field's type/format`, rowNumber, line, i, cell);
+          this.cellProblem("type-error", `row ${rowNumber} (line ${line}), field ${quoted(f.name)}: ${quoted(cell)} is not ${f.expected}; fix the value, or the field's type/format`, rowNumber, line, i, cell);
           continue;
         }
         if (v === null) {
-          if (f.required) this.cellProblem("constraint-error", `row ${rowNumber} (line ${line}), field "${f.name}" is required but empty; fill it in`, rowNumber, line, i, cell);
+          if (f.required) this.cellProblem("constraint-error", `row ${rowNumber} (line ${line}), field ${quoted(f.name)} is required but empty; fill it in`, rowNumber, line, i, cell);
           continue;
         }
         if (f.constrained) {
           const broken = f.check(v, cell);
-          if (broken !== void 0) this.cellProblem("constraint-error", `row ${rowNumber} (line ${line}), field "${f.name}": "${cell}" ${broken}`, rowNumber, line, i, cell);
+          if (broken !== void 0) this.cellProblem("constraint-error", `row ${rowNumber} (line ${line}), field ${quoted(f.name)}: ${quoted(cell)} ${broken}`, rowNumber, line, i, cell);
         }
         const u = this.uniques[i];
         if (u) {
-          if (!u.add(setKey(f, v))) this.cellProblem("unique-error", `row ${rowNumber} (line ${line}), field "${f.name}": "${cell}" repeats an earlier row; values of this field must be unique`, rowNumber, line, i, cell);
+          if (!u.add(setKey(f, v))) this.cellProblem("unique-error", `row ${rowNumber} (line ${line}), field ${quoted(f.name)}: ${quoted(cell)} repeats an earlier row; values of this field must be unique`, rowNumber, line, i, cell);
         }
       }
       for (let i = nf; i < nc; i++) {
-        this.cellProblem("extra-cell", `row ${rowNumber} (line ${line}) has an extra cell ${i + 1} ("${cells[i]}") beyond the ${nf} fields; remove it or add a field`, rowNumber, line, i, cells[i]);
+        this.cellProblem("extra-cell", `row ${rowNumber} (line ${line}) has an extra cell ${i + 1} (${quoted(cells[i])}) beyond the ${nf} fields; remove it or add a field`, rowNumber, line, i, cells[i]);
       }
     }
     if (this.pk.length) this.primaryKey(values, rowNumber, line);
@@ -12424,16 +12461,16 @@ var TableRun = class {
       return;
     }
     if (!this.pkKeys.add(k)) {
-      const shown = pk.map((i) => String(values[i])).join(", ");
-      this.report("primary-key", `row ${rowNumber} (line ${lineNumber}) repeats the primary key (${this.pkNames()}) = (${shown}) of an earlier row; keys must be unique`, {
+      const key = pk.map((i) => String(values[i])).join(", ");
+      this.report("primary-key", `row ${rowNumber} (line ${lineNumber}) repeats the primary key (${this.pkNames()}) = (${shown(key)}) of an earlier row; keys must be unique`, {
         rowNumber,
         lineNumber,
-        cell: shown
+        cell: key
       });
     }
   }
   pkNames() {
-    return this.pk.map((i) => this.fields[i].name).join(", ");
+    return quotedList(this.pk.map((i) => this.fields[i].name));
   }
   foreignKey(c, values, cells, rowNumber, lineNumber) {
     const idx = this.fkIdx[c];
@@ -12480,10 +12517,10 @@ var TableRun = class {
   }
 };
 function foreignKeyProblem(resource, path, fk, at) {
-  const target = `${fk.reference.resource || resource}.${fk.reference.fields.join("+")}`;
+  const target = shown(`${fk.reference.resource || resource}.${fk.reference.fields.join("+")}`);
   return problem(
     "foreign-key",
-    `row ${at.rowNumber} (line ${at.lineNumber}): ${fk.fields.join(", ")} = "${at.cell}" is not in ${target}; add it there or fix the reference`,
+    `row ${at.rowNumber} (line ${at.lineNumber}): ${shown(fk.fields.join(", "))} = ${quoted(at.cell)} is not in ${target}; add it there or fix the reference`,
     { resource, path: path || void 0, fieldName: fk.fields[0], ...at }
   );
 }
