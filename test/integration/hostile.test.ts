@@ -4,10 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile, symlink, truncate, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { SourceUnavailableError } from '../../src/adapters/fs/source.ts';
 import { openGitDataset } from '../../src/adapters/git/dataset.ts';
+import { REMOTE_LIMITS, type RemotePolicy } from '../../src/adapters/http/remote-file.ts';
 import { DescriptorTooLargeError, readAtMost } from '../../src/package/source.ts';
 import { validatePackage } from '../../src/validate/package.ts';
 import { runCli } from '../support/cli.ts';
@@ -431,5 +434,124 @@ describe('the descriptor size is checked before it is read', () => {
     expect(pulled).toBe(11);
     const r = await validatePackage({ root: '.', descriptorPath: 'datapackage.json', readDescriptor: () => readAtMost(null, endless), open: () => Promise.reject(new Error('not asked')) });
     expect(r.errors.map((e) => e.message)).toEqual(['datapackage.json is larger than the 10 MiB limit for a descriptor; move inline data out of the descriptor into CSV resources']);
+  });
+});
+
+describe('remote resources (--allow-remote) are bounded', () => {
+  type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+  /** A real HTTP server on 127.0.0.1; `requests` counts what reached it. */
+  async function serve(handler: Handler): Promise<{ base: string; requests: () => number }> {
+    let n = 0;
+    const sockets = new Set<Socket>();
+    const server = createServer((req, res) => {
+      n++;
+      handler(req, res);
+    });
+    server.on('connection', (s) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => n };
+  }
+  const remote = (url: string) => testdir({ 'datapackage.json': pkg([{ name: 'data', path: url, schema: { fields: [{ name: 'id', type: 'integer' }, { name: 'name' }] } }]) });
+  const privateOk = (more: RemotePolicy = {}) => ({ remote: { allowPrivate: true, ...more } });
+
+  it('a loopback address is refused by default, before any request; --allow-private-remote allows it', async () => {
+    const marker = `MARKER-${randomUUID()}`;
+    const server = await serve((_req, res) => res.end(`id,name\n1,${marker}\n`));
+    const dir = await remote(`${server.base}/data.csv`);
+    const r = await validateDir(dir, { allowRemote: true });
+    expect(flatten(r.errors, ['code', 'pointer'])).toEqual([['source-error', '/resources/0/path']]);
+    expect(r.errors[0]?.message).toBe(
+      `resource "data": ${server.base}/data.csv was not fetched: 127.0.0.1 is a loopback address (127.0.0.0/8); remote resources are read from public addresses only (keep the data in the repository, or allow private addresses with --allow-private-remote)`,
+    );
+    expect(server.requests()).toBe(0);
+    const refused = await cli(['validate', dir, '--allow-remote']);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('--allow-private-remote');
+    expect(refused.stdout + refused.stderr).not.toContain(marker);
+    expect(server.requests()).toBe(0);
+    const allowed = await cli(['validate', dir, '--allow-remote', '--allow-private-remote', '--json']);
+    expect(allowed.code).toBe(0);
+    expect(JSON.parse(allowed.stdout).stats.rows).toBe(1);
+    expect(server.requests()).toBe(1);
+  });
+
+  it('without --allow-remote the warning names a flag that exists', async () => {
+    const dir = await remote('https://example.invalid/data.csv');
+    const run = await cli(['validate', dir, '--json']);
+    expect(run.code).toBe(0);
+    const [warning] = JSON.parse(run.stdout).warnings as Array<{ code: string; message: string }>;
+    expect(warning?.message).toContain('"os-datastore validate --allow-remote"');
+    expect((await cli(['validate', '--help'])).stdout).toContain('--allow-remote');
+  });
+
+  it('redirects: at most 5 are followed, and never to another scheme', async () => {
+    const server = await serve((req, res) => {
+      if (req.url === '/file') res.writeHead(302, { location: 'file:///etc/passwd' }).end();
+      else res.writeHead(302, { location: '/loop' }).end();
+    });
+    const loop = await validateDir(await remote(`${server.base}/loop`), { allowRemote: true }, privateOk());
+    expect(flatten(loop.errors, ['code'])).toEqual([['source-error']]);
+    expect(loop.errors[0]?.message).toMatch(/could not be fetched \(too many redirects \(last to \/loop\)\)/);
+    expect(server.requests()).toBe(6);
+    const file = await validateDir(await remote(`${server.base}/file`), { allowRemote: true }, privateOk());
+    expect(file.errors[0]?.message).toContain('file: URLs are not supported (http or https only)');
+    expect(file.errors[0]?.message).not.toContain('root:');
+  });
+
+  it(`a Content-Length over the ${REMOTE_LIMITS.maxBytes / 1024 ** 3} GiB limit is refused before the body is read`, async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': String(2 * 1024 ** 3) });
+      res.write('id,name\n');
+    });
+    const r = await validateDir(await remote(`${server.base}/huge.csv`), { allowRemote: true }, privateOk());
+    expect(flatten(r.errors, ['code', 'message'])).toEqual([
+      ['source-error', `resource "data": ${server.base}/huge.csv is 2 GiB, more than the 1 GiB limit for a remote resource; keep the data in the repository (in Git LFS if it is large)`],
+    ]);
+    expect(r.stats.rows).toBe(0);
+  });
+
+  it('a body without a length stops at the limit', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/csv' });
+      res.write('id,name\n');
+      const row = '1,a\n'.repeat(16 * 1024);
+      const more = (): void => {
+        if (!res.destroyed) res.write(row, more);
+      };
+      more();
+    });
+    const r = await validateDir(await remote(`${server.base}/endless.csv`), { allowRemote: true }, privateOk({ maxBytes: 1024 * 1024 }));
+    expect(flatten(r.errors, ['code', 'message'])).toEqual([
+      ['source-error', `${server.base}/endless.csv: larger than the 1 MiB limit for a remote resource; keep the data in the repository (in Git LFS if it is large)`],
+    ]);
+  });
+
+  it('a server that drips its answer is cut off at the total time limit, one that stops at the idle limit', async () => {
+    const drip = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/csv' });
+      res.write('id,name\n');
+      const timer = setInterval(() => res.write('1,a\n'), 50);
+      res.on('close', () => clearInterval(timer));
+    });
+    const slow = await validateDir(await remote(`${drip.base}/slow.csv`), { allowRemote: true }, privateOk({ totalTimeoutMs: 1000 }));
+    expect(flatten(slow.errors, ['code', 'message'])).toEqual([
+      ['source-error', `${drip.base}/slow.csv: took longer than 1 s in all (the limit for a remote resource); keep the data in the repository, or serve it faster`],
+    ]);
+    const silent = await serve((_req, res) => res.writeHead(200).write('id,name\n'));
+    const idle = await validateDir(await remote(`${silent.base}/idle.csv`), { allowRemote: true }, privateOk({ idleTimeoutMs: 500 }));
+    expect(flatten(idle.errors, ['code', 'message'])).toEqual([
+      ['source-error', `${silent.base}/idle.csv: sent nothing for 0.5 s after 8 bytes (the idle limit for a remote resource); try again, or keep the data in the repository`],
+    ]);
+    // and before the headers: the same limit, while connecting and waiting for the answer
+    const mute = await serve(() => undefined);
+    const before = await validateDir(await remote(`${mute.base}/mute.csv`), { allowRemote: true }, privateOk({ idleTimeoutMs: 500 }));
+    expect(before.errors[0]?.message).toMatch(/could not be fetched \(no answer from 127\.0\.0\.1:\d+ for 0\.5 s\)/);
   });
 });

@@ -43,13 +43,16 @@ export async function openRemote(url: string, policy: RemotePolicy = {}): Promis
     throw new SourceError('source-error', `${url} is not a valid URL; fix the path`);
   }
   const deadline = AbortSignal.timeout(totalMs);
-  const late = (): SourceError => new SourceError('source-error', `${url} took longer than ${seconds(totalMs)} in all (the limit for a remote resource); ${KEEP}, or serve it faster`);
+  const idleMs = policy.idleTimeoutMs ?? REMOTE_LIMITS.idleTimeoutMs;
+  // Errors while the body streams are reported after the URL (the validator names the part): `subject` is '' there.
+  const late = (subject: string): SourceError =>
+    new SourceError('source-error', `${subject}took longer than ${seconds(totalMs)} in all (the limit for a remote resource); ${KEEP}, or serve it faster`);
   let response;
   try {
     ({ response } = await send(target, {
       method: 'GET',
       publicOnly: !policy.allowPrivate,
-      idleTimeoutMs: policy.idleTimeoutMs ?? REMOTE_LIMITS.idleTimeoutMs,
+      idleTimeoutMs: idleMs,
       maxRedirects: policy.maxRedirects ?? REMOTE_LIMITS.maxRedirects,
       signal: deadline,
     }));
@@ -57,7 +60,7 @@ export async function openRemote(url: string, policy: RemotePolicy = {}): Promis
     if (e instanceof BlockedAddressError) {
       throw new SourceError('source-error', `${url} was not fetched: ${e.message}; remote resources are read from public addresses only (${KEEP}, or allow private addresses with --allow-private-remote)`);
     }
-    if (deadline.aborted) throw late();
+    if (deadline.aborted) throw late(`${url} `);
     throw new SourceError('source-error', `${url} could not be fetched (${e instanceof Error ? e.message : String(e)}); check the URL, or ${KEEP}`);
   }
   const status = response.statusCode ?? 0;
@@ -65,31 +68,31 @@ export async function openRemote(url: string, policy: RemotePolicy = {}): Promis
     response.resume();
     throw new SourceError('source-error', `${url} answered HTTP ${status}; check the URL, or ${KEEP}`);
   }
-  const tooLarge = (size: number | null): SourceError =>
-    new SourceError(
-      'source-error',
-      `${url} is ${size === null ? 'larger than' : `${formatBytes(size)}, more than`} the ${formatBytes(maxBytes)} limit for a remote resource; ${KEEP} (in Git LFS if it is large)`,
-    );
+  const tooLarge = (subject: string): SourceError =>
+    new SourceError('source-error', `${subject} the ${formatBytes(maxBytes)} limit for a remote resource; ${KEEP} (in Git LFS if it is large)`);
   const length = Number(response.headers['content-length']);
   const announced = response.headers['content-length'] !== undefined && Number.isSafeInteger(length) && length >= 0 ? length : null;
   if (announced !== null && announced > maxBytes) {
     response.destroy();
-    throw tooLarge(announced);
+    throw tooLarge(`${url} is ${formatBytes(announced)}, more than`);
   }
   return {
     size: announced,
     async *stream() {
       let n = 0;
+      const idle = new Error('idle');
+      response.setTimeout(idleMs, () => response.destroy(idle));
       try {
         for await (const chunk of response as AsyncIterable<Buffer>) {
           n += chunk.length;
-          if (n > maxBytes) throw tooLarge(null);
+          if (n > maxBytes) throw tooLarge('larger than');
           yield chunk;
         }
       } catch (e) {
         if (e instanceof SourceError) throw e;
-        if (deadline.aborted) throw late();
-        throw new SourceError('source-error', `${url}: the download broke off after ${formatBytes(n)} (${e instanceof Error ? e.message : String(e)}); try again, or ${KEEP}`);
+        if (deadline.aborted) throw late('');
+        if (e === idle) throw new SourceError('source-error', `sent nothing for ${seconds(idleMs)} after ${formatBytes(n)} (the idle limit for a remote resource); try again, or ${KEEP}`);
+        throw new SourceError('source-error', `the download broke off after ${formatBytes(n)} (${e instanceof Error ? e.message : String(e)}); try again, or ${KEEP}`);
       } finally {
         response.destroy();
       }

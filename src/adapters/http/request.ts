@@ -84,7 +84,7 @@ function once(url: URL, method: string, headers: Record<string, string>, body: s
       ...(options.publicOnly ? { lookup: publicLookup } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    req.setTimeout(options.idleTimeoutMs ?? 120_000, () => req.destroy(new Error(`no answer from ${url.host} for ${Math.round((options.idleTimeoutMs ?? 120_000) / 1000)} s`)));
+    req.setTimeout(options.idleTimeoutMs ?? 120_000, () => req.destroy(new Error(`no answer from ${url.host} for ${Math.round((options.idleTimeoutMs ?? 120_000) / 100) / 10} s`)));
     req.once('response', resolve);
     req.once('error', reject);
     req.end(body);
