@@ -3,7 +3,7 @@
  * event payloads (@octokit/webhooks-examples, via ../shared/fixtures/real), storage at s3rver.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clone, commitFiles, gitdir, hasGitLfs, needsLfs, bareRemote, push } from '../support/git.ts';
@@ -352,6 +352,15 @@ describe('the Action never reads outside the dataset', () => {
     expect(run.summary).toBe('');
     expect(await shown(run)).not.toContain(marker);
     expect((await s3.objects()).size).toBe(0);
+  });
+
+  it('a workspace reached through a symlink (the runner\'s own) is fine: links are refused from the workspace down', async () => {
+    const checkout = await dataset(VALID);
+    const links = await testdir();
+    await symlink(checkout, join(links, 'workspace'));
+    const run = await runBundle({ workspace: join(links, 'workspace'), ...(await pr()) });
+    expect(run.code).toBe(0);
+    expect(run.outputs.valid).toBe('true');
   });
 
   it('a workspace that is not a git checkout at all is read as a plain folder', async () => {

@@ -6,7 +6,7 @@
  */
 
 import { constants, type Stats } from 'node:fs';
-import { lstat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export type Walk =
@@ -22,11 +22,11 @@ export function segmentsOf(path: string): string[] {
   return path.split('/').filter((s) => s !== '' && s !== '.');
 }
 
-/** Walk `segments` down from `base` (base itself is not checked) and say where it stops. */
+/** Walk `segments` down from `base` (base itself may be reached through links: it is trusted) and say where it stops. */
 export async function walkWithoutLinks(base: string, segments: readonly string[]): Promise<Walk> {
   let st: Stats;
   try {
-    st = await lstat(base);
+    st = await stat(base);
   } catch {
     return { kind: 'missing', at: '' };
   }
