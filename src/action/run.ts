@@ -5,8 +5,9 @@
  */
 
 import * as core from '@actions/core';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, mkdir, realpath, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { segmentsOf, walkWithoutLinks } from '../adapters/fs/links.ts';
 import { fsSnapshot } from '../adapters/fs/snapshot.ts';
 import { SourceUnavailableError } from '../adapters/fs/source.ts';
 import { openGitDataset } from '../adapters/git/dataset.ts';
@@ -36,18 +37,52 @@ export function decide(inputs: ActionInputs, ctx: ActionContext): { publish: boo
   return { publish: false, reason: ctx.isPullRequest ? 'a pull request' : `a ${ctx.eventName || 'manual'} event that is not a push to the default branch` };
 }
 
-async function snapshotOf(dir: string, inputs: ActionInputs): Promise<DatasetSnapshot> {
+/**
+ * The dataset folder the "path" input names: a real folder of the workspace. Every component from
+ * the workspace down, the folder itself included, must not be a symlink (a committed link could
+ * point anywhere on the runner), and the folder must be inside the workspace once every link is
+ * resolved.
+ */
+async function datasetFolder(workspace: string, path: string): Promise<string> {
+  const segments = segmentsOf(path);
+  const walk = await walkWithoutLinks(workspace, segments);
+  if (walk.kind === 'link') {
+    throw new InputError(
+      `input "path" is "${path}", and "${walk.at}" in the workspace is a symlink; the dataset is read from real folders only: commit the folder itself, or set "path" to the real folder`,
+    );
+  }
+  if (walk.kind === 'missing' || !walk.stat.isDirectory()) {
+    throw new InputError(`input "path" is "${path}", which is not a folder of the workspace (${walk.kind === 'missing' ? `"${walk.at || workspace}" does not exist` : 'a file'}); check out the repository first (actions/checkout) and give the dataset's folder`);
+  }
+  const dir = join(workspace, ...segments);
+  const [realWorkspace, realDir] = await Promise.all([realpath(workspace), realpath(dir)]);
+  const rel = relative(realWorkspace, realDir);
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new InputError(`input "path" is "${path}", which resolves outside the workspace; give a folder of the repository`);
+  return dir;
+}
+
+/** Whether `dir` is in a git checkout of the workspace: a `.git` in it or in a folder above it, up to the workspace. */
+async function inGitCheckout(workspace: string, dir: string): Promise<boolean> {
+  for (let at = dir; ; at = dirname(at)) {
+    if (await lstat(join(at, '.git')).then(() => true, () => false)) return true;
+    if (relative(workspace, at) === '' || dirname(at) === at) return false;
+  }
+}
+
+/**
+ * The dataset as published: in a git checkout, its commit — and nothing else (when git cannot
+ * read it, the step fails: the files on disk are never published in its place); a workspace that
+ * is not a git checkout at all is read as a plain folder.
+ */
+async function snapshotOf(workspace: string, dir: string, inputs: ActionInputs): Promise<DatasetSnapshot> {
   const lfs = {
     allowPrivateEndpoints: inputs.allowPrivateLfs,
     // The workflow token reads LFS objects of this repository when the checkout lacks them.
     ...(inputs.token ? { auth: { username: 'x-access-token', password: inputs.token } } : {}),
   };
-  try {
-    return await openGitDataset(dir, { lfs });
-  } catch (e) {
-    if (e instanceof SourceUnavailableError && /not a git/i.test(e.message)) return fsSnapshot(dir);
-    throw e;
-  }
+  if (await inGitCheckout(workspace, dir)) return openGitDataset(dir, { lfs });
+  core.info(`${inputs.path} is not in a git checkout: read as a plain folder`);
+  return fsSnapshot(dir);
 }
 
 function annotate(report: Report, max: number): void {
@@ -91,10 +126,10 @@ export async function runAction(env: Env = process.env): Promise<void> {
   const { publish, reason } = decide(inputs, ctx);
   core.info(`os-datastore: ${publish ? 'validate and publish' : 'validate'} ${inputs.path} (${reason})`);
 
-  const dir = join(ctx.workspace, inputs.path);
+  const dir = await datasetFolder(ctx.workspace, inputs.path);
   // The repository the workflow runs in is the dataset's owner (for pull requests: the base
   // repository), whatever the checkout's remote says.
-  const snapshot: DatasetSnapshot = { ...(await core.group('Read the dataset', () => snapshotOf(dir, inputs))), github: { owner: ctx.owner, repo: ctx.repo } };
+  const snapshot: DatasetSnapshot = { ...(await core.group('Read the dataset', () => snapshotOf(ctx.workspace, dir, inputs))), github: { owner: ctx.owner, repo: ctx.repo } };
 
   let report: Report | null;
   let published: PublishResult | null = null;

@@ -75,7 +75,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--strict', 'treat warnings as errors')
     .addOption(new Option('--max-errors <n>', 'problems listed per resource (all are counted)').argParser(positiveInt).default(1000))
     .option('--owner <owner>', 'the GitHub owner the descriptor must name')
-    .option('--allow-remote', 'fetch and validate http(s) resources (skipped with a warning otherwise)')
+    .option('--allow-remote', 'fetch and validate http(s) resources, from public addresses, within size and time limits (skipped with a warning otherwise)')
+    .option('--allow-private-remote', 'with --allow-remote: also fetch from loopback, private and link-local addresses')
     .option('--aggregates <dir>', 'also compute the aggregates of OpenSpending packages in the same pass and write them under <dir>')
     .addOption(threadsOption())
     .action(async (targets: string[], opts: ValidateFlags) => {

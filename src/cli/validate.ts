@@ -16,6 +16,8 @@ export interface ValidateFlags {
   maxErrors: number;
   owner?: string;
   allowRemote?: boolean;
+  /** Remote resources may be on loopback, private and link-local addresses too. */
+  allowPrivateRemote?: boolean;
   /** Write the aggregates of each OpenSpending package under this directory. */
   aggregates?: string;
   /** Worker threads for the table pass (default: the cores, up to 4). */
@@ -32,7 +34,7 @@ export async function runValidate(targets: string[], flags: ValidateFlags, io: I
   const threads = threadsOf(flags.threads, io.env);
   const onWarning = (message: string): void => io.stderr(`warning: ${visible(message)}\n`);
   for (const p of packages) {
-    const source = await createFsSource(p);
+    const source = await createFsSource(p, { remote: { allowPrivate: Boolean(flags.allowPrivateRemote) } });
     const options = { strict: flags.strict, maxErrors: flags.maxErrors, repositoryOwner: flags.owner, allowRemote: flags.allowRemote };
     let report: Report;
     if (flags.aggregates === undefined) {
@@ -128,7 +130,8 @@ export async function findPackages(target: string): Promise<string[]> {
   const found: string[] = [];
   const walk = async (dir: string, depth: number): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true });
-    if (entries.some((e) => e.isFile() && e.name === 'datapackage.json')) {
+    // A linked descriptor counts as found, so that the source refuses it by name.
+    if (entries.some((e) => (e.isFile() || e.isSymbolicLink()) && e.name === 'datapackage.json')) {
       found.push(dir);
       return;
     }

@@ -36,6 +36,20 @@ export interface ParseJsonOptions {
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 64;
 
+/**
+ * The document of a descriptor over the size limit: one descriptor-error naming the file, its
+ * size (null when only known to be larger: the source stopped reading there) and the limit.
+ * Sources check the size before reading (see PackageSource.readDescriptor), so a huge file never
+ * reaches memory; this is the one message for it, wherever it is found.
+ */
+export function tooLargeDocument(path: string, size: number | null, maxBytes: number = DEFAULT_MAX_BYTES): JsonDocument {
+  const what = size === null ? `larger than the ${formatBytes(maxBytes)} limit` : `${formatBytes(size)}, more than the ${formatBytes(maxBytes)} limit`;
+  const problems = [
+    problem('descriptor-error', `${path} is ${what} for a descriptor; move inline data out of the descriptor into CSV resources`, { path, lineNumber: 1, columnNumber: 1 }),
+  ];
+  return { value: undefined, locate: () => ({ line: 1, column: 1 }), problems };
+}
+
 /** Keys that are refused: harmless to JSON.parse, dangerous to any code that later merges objects. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -50,17 +64,7 @@ export function parseJsonDocument(input: string | Uint8Array, options: ParseJson
   const problems: Problem[] = [];
 
   const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
-  if (size > maxBytes) {
-    problems.push(
-      problem(
-        'descriptor-error',
-        `${path} is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} limit for a descriptor; ` +
-          'move inline data out of the descriptor into CSV resources',
-        { path, lineNumber: 1, columnNumber: 1 },
-      ),
-    );
-    return { value: undefined, locate: () => ({ line: 1, column: 1 }), problems };
-  }
+  if (size > maxBytes) return tooLargeDocument(path, size, maxBytes);
 
   let text: string;
   let utf8Problem: { offset: number; byte: number; count: number } | undefined;
@@ -535,7 +539,9 @@ function offsetOfPointer(root: Node | undefined, pointer: string): number {
   return offset;
 }
 
-function formatBytes(n: number): string {
+/** A byte count for messages: "3 GiB", "10 MiB", "1.5 KiB", "12 bytes". */
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 * 1024) return `${(n / (1024 * 1024 * 1024)).toFixed(n % (1024 * 1024 * 1024) === 0 ? 0 : 1)} GiB`;
   if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
   if (n >= 1024) return `${(n / 1024).toFixed(n % 1024 === 0 ? 0 : 1)} KiB`;
   return `${n} bytes`;

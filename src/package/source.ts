@@ -4,6 +4,7 @@
  */
 
 import { quoted } from '../validate/problem.ts';
+import { DEFAULT_MAX_BYTES } from './json.ts';
 
 /** One file of the package, opened. */
 export interface FileHandle {
@@ -18,6 +19,10 @@ export interface PackageSource {
   readonly root: string;
   /** The descriptor's path relative to `root` (normally `datapackage.json`). */
   readonly descriptorPath: string;
+  /**
+   * The descriptor's bytes. Throws DescriptorTooLargeError past DESCRIPTOR_MAX_BYTES: before
+   * reading when the size is known, as soon as more has arrived otherwise (use readAtMost).
+   */
   readDescriptor(): Promise<Uint8Array>;
   /**
    * Open a file by its package-relative POSIX path. Throws SourceError when the path is unsafe
@@ -37,6 +42,37 @@ export class SourceError extends Error {
     super(message);
     this.name = 'SourceError';
   }
+}
+
+/** The largest descriptor a source hands out (the loader's limit, src/package/json.ts). */
+export const DESCRIPTOR_MAX_BYTES = DEFAULT_MAX_BYTES;
+
+/** A descriptor over the size limit, refused without reading it all; `size` is null when only known to be larger. */
+export class DescriptorTooLargeError extends Error {
+  constructor(
+    readonly size: number | null,
+    readonly maxBytes: number,
+  ) {
+    super(`the descriptor is ${size === null ? 'larger than' : `${size} bytes, more than`} the ${maxBytes}-byte limit`);
+    this.name = 'DescriptorTooLargeError';
+  }
+}
+
+/**
+ * The bytes of a file of `size` (null: unknown) that may be at most `max` bytes long: refused
+ * before reading when the size says so, and reading stops as soon as more than `max` arrived (the
+ * file may be larger than announced, or have grown since).
+ */
+export async function readAtMost(size: number | null, chunks: () => AsyncIterable<Uint8Array>, max: number = DESCRIPTOR_MAX_BYTES): Promise<Uint8Array> {
+  if (size !== null && size > max) throw new DescriptorTooLargeError(size, max);
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  for await (const chunk of chunks()) {
+    n += chunk.byteLength;
+    if (n > max) throw new DescriptorTooLargeError(null, max);
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts);
 }
 
 /**
