@@ -5797,7 +5797,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5872,7 +5872,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5967,11 +5967,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants4.ERROR.OK) {
+          if (ret !== constants5.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants4.ERROR.PAUSED) {
+            } else if (ret === constants5.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5994,10 +5994,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants4.ERROR.OK) {
+        if (ret === constants5.ERROR.OK) {
           return null;
         }
-        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6014,7 +6014,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants4.ERROR[ret], data);
+        return new HTTPParserError(message, constants5.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6194,7 +6194,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants4.ERROR.PAUSED : 0;
+        return pause ? constants5.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6216,7 +6216,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6252,13 +6252,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -13619,7 +13619,7 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch2(input, init = void 0) {
+    function fetch(input, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p4 = createDeferredPromise();
       let requestObject;
@@ -14574,7 +14574,7 @@ var require_fetch = __commonJS({
       }
     }
     module.exports = {
-      fetch: fetch2,
+      fetch,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -19112,7 +19112,7 @@ var require_undici = __commonJS({
     module.exports.setGlobalDispatcher = setGlobalDispatcher;
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
-    module.exports.fetch = async function fetch2(init, options = void 0) {
+    module.exports.fetch = async function fetch(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
       } catch (err) {
@@ -21144,11 +21144,11 @@ var init_date_utils = __esm({
       if (!match) {
         throw new TypeError("Invalid RFC-3339 date-time value");
       }
-      const [_, yearStr, monthStr, dayStr, hours, minutes, seconds, fractionalMilliseconds] = match;
+      const [_, yearStr, monthStr, dayStr, hours, minutes, seconds2, fractionalMilliseconds] = match;
       const year2 = strictParseShort(stripLeadingZeroes(yearStr));
       const month = parseDateValue(monthStr, "month", 1, 12);
       const day = parseDateValue(dayStr, "day", 1, 31);
-      return buildDate(year2, month, day, { hours, minutes, seconds, fractionalMilliseconds });
+      return buildDate(year2, month, day, { hours, minutes, seconds: seconds2, fractionalMilliseconds });
     };
     RFC3339_WITH_OFFSET = new RegExp(/^(\d{4})-(\d{2})-(\d{2})[tT](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(([-+]\d{2}:\d{2})|[zZ])$/);
     parseRfc3339DateTimeWithOffset = (value) => {
@@ -21162,11 +21162,11 @@ var init_date_utils = __esm({
       if (!match) {
         throw new TypeError("Invalid RFC-3339 date-time value");
       }
-      const [_, yearStr, monthStr, dayStr, hours, minutes, seconds, fractionalMilliseconds, offsetStr] = match;
+      const [_, yearStr, monthStr, dayStr, hours, minutes, seconds2, fractionalMilliseconds, offsetStr] = match;
       const year2 = strictParseShort(stripLeadingZeroes(yearStr));
       const month = parseDateValue(monthStr, "month", 1, 12);
       const day = parseDateValue(dayStr, "day", 1, 31);
-      const date2 = buildDate(year2, month, day, { hours, minutes, seconds, fractionalMilliseconds });
+      const date2 = buildDate(year2, month, day, { hours, minutes, seconds: seconds2, fractionalMilliseconds });
       if (offsetStr.toUpperCase() != "Z") {
         date2.setTime(date2.getTime() - parseOffsetToMilliseconds(offsetStr));
       }
@@ -21184,23 +21184,23 @@ var init_date_utils = __esm({
       }
       let match = IMF_FIXDATE.exec(value);
       if (match) {
-        const [_, dayStr, monthStr, yearStr, hours, minutes, seconds, fractionalMilliseconds] = match;
-        return buildDate(strictParseShort(stripLeadingZeroes(yearStr)), parseMonthByShortName(monthStr), parseDateValue(dayStr, "day", 1, 31), { hours, minutes, seconds, fractionalMilliseconds });
+        const [_, dayStr, monthStr, yearStr, hours, minutes, seconds2, fractionalMilliseconds] = match;
+        return buildDate(strictParseShort(stripLeadingZeroes(yearStr)), parseMonthByShortName(monthStr), parseDateValue(dayStr, "day", 1, 31), { hours, minutes, seconds: seconds2, fractionalMilliseconds });
       }
       match = RFC_850_DATE.exec(value);
       if (match) {
-        const [_, dayStr, monthStr, yearStr, hours, minutes, seconds, fractionalMilliseconds] = match;
+        const [_, dayStr, monthStr, yearStr, hours, minutes, seconds2, fractionalMilliseconds] = match;
         return adjustRfc850Year(buildDate(parseTwoDigitYear(yearStr), parseMonthByShortName(monthStr), parseDateValue(dayStr, "day", 1, 31), {
           hours,
           minutes,
-          seconds,
+          seconds: seconds2,
           fractionalMilliseconds
         }));
       }
       match = ASC_TIME.exec(value);
       if (match) {
-        const [_, monthStr, dayStr, hours, minutes, seconds, fractionalMilliseconds, yearStr] = match;
-        return buildDate(strictParseShort(stripLeadingZeroes(yearStr)), parseMonthByShortName(monthStr), parseDateValue(dayStr.trimLeft(), "day", 1, 31), { hours, minutes, seconds, fractionalMilliseconds });
+        const [_, monthStr, dayStr, hours, minutes, seconds2, fractionalMilliseconds, yearStr] = match;
+        return buildDate(strictParseShort(stripLeadingZeroes(yearStr)), parseMonthByShortName(monthStr), parseDateValue(dayStr.trimLeft(), "day", 1, 31), { hours, minutes, seconds: seconds2, fractionalMilliseconds });
       }
       throw new TypeError("Invalid RFC-7231 date-time value");
     };
@@ -21397,13 +21397,13 @@ var init_schema_date_utils = __esm({
       if (!matches) {
         throw new TypeError(`Invalid RFC3339 timestamp format ${value}`);
       }
-      const [, yearStr, monthStr, dayStr, hours, minutes, seconds, , ms, offsetStr] = matches;
+      const [, yearStr, monthStr, dayStr, hours, minutes, seconds2, , ms, offsetStr] = matches;
       range(monthStr, 1, 12);
       range(dayStr, 1, 31);
       range(hours, 0, 23);
       range(minutes, 0, 59);
-      range(seconds, 0, 60);
-      const date2 = new Date(Date.UTC(Number(yearStr), Number(monthStr) - 1, Number(dayStr), Number(hours), Number(minutes), Number(seconds), Number(ms) ? Math.round(parseFloat(`0.${ms}`) * 1e3) : 0));
+      range(seconds2, 0, 60);
+      const date2 = new Date(Date.UTC(Number(yearStr), Number(monthStr) - 1, Number(dayStr), Number(hours), Number(minutes), Number(seconds2), Number(ms) ? Math.round(parseFloat(`0.${ms}`) * 1e3) : 0));
       date2.setUTCFullYear(Number(yearStr));
       if (offsetStr.toUpperCase() != "Z") {
         const [, sign2, offsetH, offsetM] = /([+-])(\d\d):(\d\d)/.exec(offsetStr) || [void 0, "+", 0, 0];
@@ -21531,17 +21531,17 @@ var init_split_header = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/serde/value/NumericValue.js
-var format, NumericValue;
+var format2, NumericValue;
 var init_NumericValue = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/value/NumericValue.js"() {
-    format = /^-?((0|[1-9]\d*)(\.\d+)?|\.\d+)([eE][+-]?\d+)?$/;
+    format2 = /^-?((0|[1-9]\d*)(\.\d+)?|\.\d+)([eE][+-]?\d+)?$/;
     NumericValue = class _NumericValue {
       string;
       type;
       constructor(string, type) {
         this.string = string;
         this.type = type;
-        if (!format.test(string)) {
+        if (!format2.test(string)) {
           throw new Error(`@smithy/core/serde - NumericValue string must conform to the Smithy bigDecimal format. Received: "${string}"`);
         }
       }
@@ -21553,7 +21553,7 @@ var init_NumericValue = __esm({
           return false;
         }
         const _nv = object;
-        return _NumericValue.prototype.isPrototypeOf(object) || _nv.type === "bigDecimal" && format.test(_nv.string);
+        return _NumericValue.prototype.isPrototypeOf(object) || _nv.type === "bigDecimal" && format2.test(_nv.string);
       }
     };
   }
@@ -21845,7 +21845,7 @@ var init_types = __esm({
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getHomeDir.js
 import { homedir } from "node:os";
-import { sep as sep3 } from "node:path";
+import { sep as sep2 } from "node:path";
 var homeDirCache, getHomeDirCacheKey, getHomeDir;
 var init_getHomeDir = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getHomeDir.js"() {
@@ -21857,7 +21857,7 @@ var init_getHomeDir = __esm({
       return "DEFAULT";
     };
     getHomeDir = () => {
-      const { HOME, USERPROFILE, HOMEPATH, HOMEDRIVE = `C:${sep3}` } = process.env;
+      const { HOME, USERPROFILE, HOMEPATH, HOMEDRIVE = `C:${sep2}` } = process.env;
       if (HOME) {
         return HOME;
       }
@@ -21888,7 +21888,7 @@ var init_getProfileName = __esm({
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js
 import { createHash as createHash5 } from "node:crypto";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 var getSSOTokenFilepath;
 var init_getSSOTokenFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js"() {
@@ -21896,13 +21896,13 @@ var init_getSSOTokenFilepath = __esm({
     getSSOTokenFilepath = (id) => {
       const hasher = createHash5("sha1");
       const cacheName = hasher.update(id).digest("hex");
-      return join5(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
+      return join6(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
     };
   }
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFromFile.js
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 var tokenIntercept, getSSOTokenFromFile;
 var init_getSSOTokenFromFile = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFromFile.js"() {
@@ -21913,7 +21913,7 @@ var init_getSSOTokenFromFile = __esm({
         return tokenIntercept[id];
       }
       const ssoTokenFilepath = getSSOTokenFilepath(id);
-      const ssoTokenText = await readFile2(ssoTokenFilepath, "utf8");
+      const ssoTokenText = await readFile(ssoTokenFilepath, "utf8");
       return JSON.parse(ssoTokenText);
     };
   }
@@ -21951,24 +21951,24 @@ var init_getConfigData = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 var ENV_CONFIG_PATH, getConfigFilepath;
 var init_getConfigFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js"() {
     init_getHomeDir();
     ENV_CONFIG_PATH = "AWS_CONFIG_FILE";
-    getConfigFilepath = () => process.env[ENV_CONFIG_PATH] || join6(getHomeDir(), ".aws", "config");
+    getConfigFilepath = () => process.env[ENV_CONFIG_PATH] || join7(getHomeDir(), ".aws", "config");
   }
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 var ENV_CREDENTIALS_PATH, getCredentialsFilepath;
 var init_getCredentialsFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js"() {
     init_getHomeDir();
     ENV_CREDENTIALS_PATH = "AWS_SHARED_CREDENTIALS_FILE";
-    getCredentialsFilepath = () => process.env[ENV_CREDENTIALS_PATH] || join7(getHomeDir(), ".aws", "credentials");
+    getCredentialsFilepath = () => process.env[ENV_CREDENTIALS_PATH] || join8(getHomeDir(), ".aws", "credentials");
   }
 });
 
@@ -22030,12 +22030,12 @@ var init_parseIni = __esm({
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js
 import { readFile as fsReadFile } from "node:fs/promises";
-var filePromises, fileIntercept, readFile3;
+var filePromises, fileIntercept, readFile2;
 var init_readFile = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js"() {
     filePromises = {};
     fileIntercept = {};
-    readFile3 = (path, options) => {
+    readFile2 = (path, options) => {
       if (fileIntercept[path] !== void 0) {
         return fileIntercept[path];
       }
@@ -22048,7 +22048,7 @@ var init_readFile = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 var swallowError, loadSharedConfigFiles;
 var init_loadSharedConfigFiles = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js"() {
@@ -22066,17 +22066,17 @@ var init_loadSharedConfigFiles = __esm({
       const relativeHomeDirPrefix = "~/";
       let resolvedFilepath = filepath;
       if (filepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedFilepath = join8(homeDir, filepath.slice(2));
+        resolvedFilepath = join9(homeDir, filepath.slice(2));
       }
       let resolvedConfigFilepath = configFilepath;
       if (configFilepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedConfigFilepath = join8(homeDir, configFilepath.slice(2));
+        resolvedConfigFilepath = join9(homeDir, configFilepath.slice(2));
       }
       const parsedFiles = await Promise.all([
-        readFile3(resolvedConfigFilepath, {
+        readFile2(resolvedConfigFilepath, {
           ignoreCache: init.ignoreCache
         }).then(parseIni).then(getConfigData).catch(swallowError),
-        readFile3(resolvedFilepath, {
+        readFile2(resolvedFilepath, {
           ignoreCache: init.ignoreCache
         }).then(parseIni).catch(swallowError)
       ]);
@@ -22107,7 +22107,7 @@ var init_loadSsoSessionData = __esm({
     init_parseIni();
     init_readFile();
     swallowError2 = () => ({});
-    loadSsoSessionData = async (init = {}) => readFile3(init.configFilepath ?? getConfigFilepath()).then(parseIni).then(getSsoSessionData).catch(swallowError2);
+    loadSsoSessionData = async (init = {}) => readFile2(init.configFilepath ?? getConfigFilepath()).then(parseIni).then(getSsoSessionData).catch(swallowError2);
   }
 });
 
@@ -22170,11 +22170,11 @@ var init_externalDataInterceptor = __esm({
 // node_modules/@smithy/core/dist-es/submodules/config/node-config-provider/getSelectorName.js
 function getSelectorName(functionString) {
   try {
-    const constants4 = new Set(Array.from(functionString.match(/([A-Z_]){3,}/g) ?? []));
-    constants4.delete("CONFIG");
-    constants4.delete("CONFIG_PREFIX_SEPARATOR");
-    constants4.delete("ENV");
-    return [...constants4].join(", ");
+    const constants5 = new Set(Array.from(functionString.match(/([A-Z_]){3,}/g) ?? []));
+    constants5.delete("CONFIG");
+    constants5.delete("CONFIG_PREFIX_SEPARATOR");
+    constants5.delete("ENV");
+    return [...constants5].join(", ");
   } catch (ignored) {
     return functionString;
   }
@@ -40605,7 +40605,7 @@ var init_signin = __esm({
 import { createHash as createHash8, createPrivateKey, createPublicKey, sign } from "node:crypto";
 import { promises as fs4 } from "node:fs";
 import { homedir as homedir2 } from "node:os";
-import { dirname as dirname2, join as join9 } from "node:path";
+import { dirname as dirname3, join as join10 } from "node:path";
 var LoginCredentialsFetcher;
 var init_LoginCredentialsFetcher = __esm({
   "node_modules/@aws-sdk/credential-provider-login/dist-es/LoginCredentialsFetcher.js"() {
@@ -40768,7 +40768,7 @@ var init_LoginCredentialsFetcher = __esm({
       }
       async saveToken(token) {
         const tokenFilePath = this.getTokenFilePath();
-        const directory = dirname2(tokenFilePath);
+        const directory = dirname3(tokenFilePath);
         try {
           await fs4.mkdir(directory, { recursive: true });
         } catch (error2) {
@@ -40776,10 +40776,10 @@ var init_LoginCredentialsFetcher = __esm({
         await fs4.writeFile(tokenFilePath, JSON.stringify(token, null, 2), "utf8");
       }
       getTokenFilePath() {
-        const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join9(homedir2(), ".aws", "login", "cache");
+        const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join10(homedir2(), ".aws", "login", "cache");
         const loginSessionBytes = Buffer.from(this.loginSession, "utf8");
         const loginSessionSha256 = createHash8("sha256").update(loginSessionBytes).digest("hex");
-        return join9(directory, `${loginSessionSha256}.json`);
+        return join10(directory, `${loginSessionSha256}.json`);
       }
       derToRawSignature(derSignature) {
         let offset = 2;
@@ -41869,7 +41869,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants4 = require_constants6();
+    var constants5 = require_constants6();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -41877,7 +41877,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants4;
+    } = constants5;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -42086,7 +42086,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -42132,8 +42132,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants4.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants5.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -42262,16 +42262,16 @@ var require_parse2 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open3 = tokens[token.tokensIndex];
-          open3.type = "text";
-          open3.value = literal;
-          open3.output = safeOutput || utils.escapeRegex(literal);
+          const open4 = tokens[token.tokensIndex];
+          open4.type = "text";
+          open4.value = literal;
+          open4.output = safeOutput || utils.escapeRegex(literal);
           for (let i6 = token.tokensIndex + 1; i6 < tokens.length; i6++) {
             tokens[i6].value = "";
             tokens[i6].output = "";
             delete tokens[i6].suffix;
           }
-          state2.output = token.output + open3.output;
+          state2.output = token.output + open4.output;
           state2.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -42491,15 +42491,15 @@ var require_parse2 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open3 = {
+          const open4 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state2.output.length,
             tokensIndex: state2.tokens.length
           };
-          braces.push(open3);
-          push(open3);
+          braces.push(open4);
+          push(open4);
           continue;
         }
         if (value === "}") {
@@ -42829,7 +42829,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants4.globChars(opts.windows);
+      } = constants5.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -42887,7 +42887,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse6 = require_parse2();
     var utils = require_utils2();
-    var constants4 = require_constants6();
+    var constants5 = require_constants6();
     var isObject7 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -43015,7 +43015,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants4;
+    picomatch2.constants = constants5;
     module.exports = picomatch2;
   }
 });
@@ -43414,11 +43414,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants4);
+          this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -43435,10 +43435,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants4);
+        this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -43499,8 +43499,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants4) {
-        this.code = optimizeExpr(this.code, names, constants4);
+      optimizeNames(names, constants5) {
+        this.code = optimizeExpr(this.code, names, constants5);
         return this;
       }
       get names() {
@@ -43529,12 +43529,12 @@ var require_codegen = __commonJS({
         }
         return nodes6.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         const { nodes: nodes6 } = this;
         let i6 = nodes6.length;
         while (i6--) {
           const n4 = nodes6[i6];
-          if (n4.optimizeNames(names, constants4))
+          if (n4.optimizeNames(names, constants5))
             continue;
           subtractNames(names, n4.names);
           nodes6.splice(i6, 1);
@@ -43587,12 +43587,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         var _a2;
-        this.else = (_a2 = this.else) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants4);
-        if (!(super.optimizeNames(names, constants4) || this.else))
+        this.else = (_a2 = this.else) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants5);
+        if (!(super.optimizeNames(names, constants5) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants4);
+        this.condition = optimizeExpr(this.condition, names, constants5);
         return this;
       }
       get names() {
@@ -43615,10 +43615,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants4) {
-        if (!super.optimizeNames(names, constants4))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants4);
+        this.iteration = optimizeExpr(this.iteration, names, constants5);
         return this;
       }
       get names() {
@@ -43654,10 +43654,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants4) {
-        if (!super.optimizeNames(names, constants4))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants4);
+        this.iterable = optimizeExpr(this.iterable, names, constants5);
         return this;
       }
       get names() {
@@ -43699,11 +43699,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         var _a2, _b;
-        super.optimizeNames(names, constants4);
-        (_a2 = this.catch) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants4);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants4);
+        super.optimizeNames(names, constants5);
+        (_a2 = this.catch) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants5);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants5);
         return this;
       }
       get names() {
@@ -44004,7 +44004,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants4) {
+    function optimizeExpr(expr, names, constants5) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -44019,14 +44019,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n4) {
-        const c6 = constants4[n4.str];
+        const c6 = constants5[n4.str];
         if (c6 === void 0 || names[n4.str] !== 1)
           return n4;
         delete names[n4.str];
         return c6;
       }
       function canOptimize(e6) {
-        return e6 instanceof code_1._Code && e6._items.some((c6) => c6 instanceof code_1.Name && names[c6.str] === 1 && constants4[c6.str] !== void 0);
+        return e6 instanceof code_1._Code && e6._items.some((c6) => c6 instanceof code_1.Name && names[c6.str] === 1 && constants5[c6.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -50797,19 +50797,45 @@ function group(name, fn) {
 }
 
 // src/action/run.ts
-import { mkdir as mkdir2, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { lstat as lstat5, mkdir as mkdir2, realpath, writeFile as writeFile3 } from "node:fs/promises";
+import { dirname as dirname4, isAbsolute as isAbsolute2, join as join11, relative, sep as sep3 } from "node:path";
+
+// src/adapters/fs/links.ts
+import { constants as constants3 } from "node:fs";
+import { lstat as lstat2, stat as stat2 } from "node:fs/promises";
+import { join } from "node:path";
+function segmentsOf(path) {
+  return path.split("/").filter((s3) => s3 !== "" && s3 !== ".");
+}
+async function walkWithoutLinks(base, segments) {
+  let st;
+  try {
+    st = await stat2(base);
+  } catch {
+    return { kind: "missing", at: "" };
+  }
+  for (let i6 = 0; i6 < segments.length; i6++) {
+    const at2 = segments.slice(0, i6 + 1).join("/");
+    try {
+      st = await lstat2(join(base, ...segments.slice(0, i6 + 1)));
+    } catch {
+      return { kind: "missing", at: at2 };
+    }
+    if (st.isSymbolicLink()) return { kind: "link", at: at2 };
+  }
+  return { kind: "ok", stat: st };
+}
+var READ_NO_FOLLOW = constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0);
 
 // src/adapters/fs/snapshot.ts
 import { createHash } from "node:crypto";
-import { createReadStream as createReadStream2 } from "node:fs";
-import { lstat as lstat2, readdir as readdir2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { createReadStream } from "node:fs";
+import { lstat as lstat3, readdir as readdir2 } from "node:fs/promises";
+import { join as join3 } from "node:path";
 
 // src/adapters/fs/source.ts
-import { createReadStream } from "node:fs";
-import { readFile, realpath, stat as stat2 } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { open as open2, stat as stat3 } from "node:fs/promises";
+import { basename, dirname, join as join2 } from "node:path";
 
 // src/escape.ts
 var HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
@@ -50899,6 +50925,1358 @@ function pointerOf(...tokens) {
   return tokens.map((t8) => `/${pointerToken(t8)}`).join("");
 }
 
+// node_modules/jsonc-parser/lib/esm/impl/scanner.js
+function createScanner(text, ignoreTrivia = false) {
+  const len = text.length;
+  let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
+  function scanHexDigits(count, exact) {
+    let digits = 0;
+    let value2 = 0;
+    while (digits < count || !exact) {
+      let ch = text.charCodeAt(pos);
+      if (ch >= 48 && ch <= 57) {
+        value2 = value2 * 16 + ch - 48;
+      } else if (ch >= 65 && ch <= 70) {
+        value2 = value2 * 16 + ch - 65 + 10;
+      } else if (ch >= 97 && ch <= 102) {
+        value2 = value2 * 16 + ch - 97 + 10;
+      } else {
+        break;
+      }
+      pos++;
+      digits++;
+    }
+    if (digits < count) {
+      value2 = -1;
+    }
+    return value2;
+  }
+  function setPosition(newPosition) {
+    pos = newPosition;
+    value = "";
+    tokenOffset = 0;
+    token = 16;
+    scanError = 0;
+  }
+  function scanNumber2() {
+    let start = pos;
+    if (text.charCodeAt(pos) === 48) {
+      pos++;
+    } else {
+      pos++;
+      while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        pos++;
+      }
+    }
+    if (pos < text.length && text.charCodeAt(pos) === 46) {
+      pos++;
+      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        pos++;
+        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+          pos++;
+        }
+      } else {
+        scanError = 3;
+        return text.substring(start, pos);
+      }
+    }
+    let end = pos;
+    if (pos < text.length && (text.charCodeAt(pos) === 69 || text.charCodeAt(pos) === 101)) {
+      pos++;
+      if (pos < text.length && text.charCodeAt(pos) === 43 || text.charCodeAt(pos) === 45) {
+        pos++;
+      }
+      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        pos++;
+        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+          pos++;
+        }
+        end = pos;
+      } else {
+        scanError = 3;
+      }
+    }
+    return text.substring(start, end);
+  }
+  function scanString() {
+    let result = "", start = pos;
+    while (true) {
+      if (pos >= len) {
+        result += text.substring(start, pos);
+        scanError = 2;
+        break;
+      }
+      const ch = text.charCodeAt(pos);
+      if (ch === 34) {
+        result += text.substring(start, pos);
+        pos++;
+        break;
+      }
+      if (ch === 92) {
+        result += text.substring(start, pos);
+        pos++;
+        if (pos >= len) {
+          scanError = 2;
+          break;
+        }
+        const ch2 = text.charCodeAt(pos++);
+        switch (ch2) {
+          case 34:
+            result += '"';
+            break;
+          case 92:
+            result += "\\";
+            break;
+          case 47:
+            result += "/";
+            break;
+          case 98:
+            result += "\b";
+            break;
+          case 102:
+            result += "\f";
+            break;
+          case 110:
+            result += "\n";
+            break;
+          case 114:
+            result += "\r";
+            break;
+          case 116:
+            result += "	";
+            break;
+          case 117:
+            const ch3 = scanHexDigits(4, true);
+            if (ch3 >= 0) {
+              result += String.fromCharCode(ch3);
+            } else {
+              scanError = 4;
+            }
+            break;
+          default:
+            scanError = 5;
+        }
+        start = pos;
+        continue;
+      }
+      if (ch >= 0 && ch <= 31) {
+        if (isLineBreak(ch)) {
+          result += text.substring(start, pos);
+          scanError = 2;
+          break;
+        } else {
+          scanError = 6;
+        }
+      }
+      pos++;
+    }
+    return result;
+  }
+  function scanNext() {
+    value = "";
+    scanError = 0;
+    tokenOffset = pos;
+    lineStartOffset = lineNumber;
+    prevTokenLineStartOffset = tokenLineStartOffset;
+    if (pos >= len) {
+      tokenOffset = len;
+      return token = 17;
+    }
+    let code = text.charCodeAt(pos);
+    if (isWhiteSpace(code)) {
+      do {
+        pos++;
+        value += String.fromCharCode(code);
+        code = text.charCodeAt(pos);
+      } while (isWhiteSpace(code));
+      return token = 15;
+    }
+    if (isLineBreak(code)) {
+      pos++;
+      value += String.fromCharCode(code);
+      if (code === 13 && text.charCodeAt(pos) === 10) {
+        pos++;
+        value += "\n";
+      }
+      lineNumber++;
+      tokenLineStartOffset = pos;
+      return token = 14;
+    }
+    switch (code) {
+      // tokens: []{}:,
+      case 123:
+        pos++;
+        return token = 1;
+      case 125:
+        pos++;
+        return token = 2;
+      case 91:
+        pos++;
+        return token = 3;
+      case 93:
+        pos++;
+        return token = 4;
+      case 58:
+        pos++;
+        return token = 6;
+      case 44:
+        pos++;
+        return token = 5;
+      // strings
+      case 34:
+        pos++;
+        value = scanString();
+        return token = 10;
+      // comments
+      case 47:
+        const start = pos - 1;
+        if (text.charCodeAt(pos + 1) === 47) {
+          pos += 2;
+          while (pos < len) {
+            if (isLineBreak(text.charCodeAt(pos))) {
+              break;
+            }
+            pos++;
+          }
+          value = text.substring(start, pos);
+          return token = 12;
+        }
+        if (text.charCodeAt(pos + 1) === 42) {
+          pos += 2;
+          const safeLength = len - 1;
+          let commentClosed = false;
+          while (pos < safeLength) {
+            const ch = text.charCodeAt(pos);
+            if (ch === 42 && text.charCodeAt(pos + 1) === 47) {
+              pos += 2;
+              commentClosed = true;
+              break;
+            }
+            pos++;
+            if (isLineBreak(ch)) {
+              if (ch === 13 && text.charCodeAt(pos) === 10) {
+                pos++;
+              }
+              lineNumber++;
+              tokenLineStartOffset = pos;
+            }
+          }
+          if (!commentClosed) {
+            pos++;
+            scanError = 1;
+          }
+          value = text.substring(start, pos);
+          return token = 13;
+        }
+        value += String.fromCharCode(code);
+        pos++;
+        return token = 16;
+      // numbers
+      case 45:
+        value += String.fromCharCode(code);
+        pos++;
+        if (pos === len || !isDigit(text.charCodeAt(pos))) {
+          return token = 16;
+        }
+      // found a minus, followed by a number so
+      // we fall through to proceed with scanning
+      // numbers
+      case 48:
+      case 49:
+      case 50:
+      case 51:
+      case 52:
+      case 53:
+      case 54:
+      case 55:
+      case 56:
+      case 57:
+        value += scanNumber2();
+        return token = 11;
+      // literals and unknown symbols
+      default:
+        while (pos < len && isUnknownContentCharacter(code)) {
+          pos++;
+          code = text.charCodeAt(pos);
+        }
+        if (tokenOffset !== pos) {
+          value = text.substring(tokenOffset, pos);
+          switch (value) {
+            case "true":
+              return token = 8;
+            case "false":
+              return token = 9;
+            case "null":
+              return token = 7;
+          }
+          return token = 16;
+        }
+        value += String.fromCharCode(code);
+        pos++;
+        return token = 16;
+    }
+  }
+  function isUnknownContentCharacter(code) {
+    if (isWhiteSpace(code) || isLineBreak(code)) {
+      return false;
+    }
+    switch (code) {
+      case 125:
+      case 93:
+      case 123:
+      case 91:
+      case 34:
+      case 58:
+      case 44:
+      case 47:
+        return false;
+    }
+    return true;
+  }
+  function scanNextNonTrivia() {
+    let result;
+    do {
+      result = scanNext();
+    } while (result >= 12 && result <= 15);
+    return result;
+  }
+  return {
+    setPosition,
+    getPosition: () => pos,
+    scan: ignoreTrivia ? scanNextNonTrivia : scanNext,
+    getToken: () => token,
+    getTokenValue: () => value,
+    getTokenOffset: () => tokenOffset,
+    getTokenLength: () => pos - tokenOffset,
+    getTokenStartLine: () => lineStartOffset,
+    getTokenStartCharacter: () => tokenOffset - prevTokenLineStartOffset,
+    getTokenError: () => scanError
+  };
+}
+function isWhiteSpace(ch) {
+  return ch === 32 || ch === 9;
+}
+function isLineBreak(ch) {
+  return ch === 10 || ch === 13;
+}
+function isDigit(ch) {
+  return ch >= 48 && ch <= 57;
+}
+var CharacterCodes;
+(function(CharacterCodes2) {
+  CharacterCodes2[CharacterCodes2["lineFeed"] = 10] = "lineFeed";
+  CharacterCodes2[CharacterCodes2["carriageReturn"] = 13] = "carriageReturn";
+  CharacterCodes2[CharacterCodes2["space"] = 32] = "space";
+  CharacterCodes2[CharacterCodes2["_0"] = 48] = "_0";
+  CharacterCodes2[CharacterCodes2["_1"] = 49] = "_1";
+  CharacterCodes2[CharacterCodes2["_2"] = 50] = "_2";
+  CharacterCodes2[CharacterCodes2["_3"] = 51] = "_3";
+  CharacterCodes2[CharacterCodes2["_4"] = 52] = "_4";
+  CharacterCodes2[CharacterCodes2["_5"] = 53] = "_5";
+  CharacterCodes2[CharacterCodes2["_6"] = 54] = "_6";
+  CharacterCodes2[CharacterCodes2["_7"] = 55] = "_7";
+  CharacterCodes2[CharacterCodes2["_8"] = 56] = "_8";
+  CharacterCodes2[CharacterCodes2["_9"] = 57] = "_9";
+  CharacterCodes2[CharacterCodes2["a"] = 97] = "a";
+  CharacterCodes2[CharacterCodes2["b"] = 98] = "b";
+  CharacterCodes2[CharacterCodes2["c"] = 99] = "c";
+  CharacterCodes2[CharacterCodes2["d"] = 100] = "d";
+  CharacterCodes2[CharacterCodes2["e"] = 101] = "e";
+  CharacterCodes2[CharacterCodes2["f"] = 102] = "f";
+  CharacterCodes2[CharacterCodes2["g"] = 103] = "g";
+  CharacterCodes2[CharacterCodes2["h"] = 104] = "h";
+  CharacterCodes2[CharacterCodes2["i"] = 105] = "i";
+  CharacterCodes2[CharacterCodes2["j"] = 106] = "j";
+  CharacterCodes2[CharacterCodes2["k"] = 107] = "k";
+  CharacterCodes2[CharacterCodes2["l"] = 108] = "l";
+  CharacterCodes2[CharacterCodes2["m"] = 109] = "m";
+  CharacterCodes2[CharacterCodes2["n"] = 110] = "n";
+  CharacterCodes2[CharacterCodes2["o"] = 111] = "o";
+  CharacterCodes2[CharacterCodes2["p"] = 112] = "p";
+  CharacterCodes2[CharacterCodes2["q"] = 113] = "q";
+  CharacterCodes2[CharacterCodes2["r"] = 114] = "r";
+  CharacterCodes2[CharacterCodes2["s"] = 115] = "s";
+  CharacterCodes2[CharacterCodes2["t"] = 116] = "t";
+  CharacterCodes2[CharacterCodes2["u"] = 117] = "u";
+  CharacterCodes2[CharacterCodes2["v"] = 118] = "v";
+  CharacterCodes2[CharacterCodes2["w"] = 119] = "w";
+  CharacterCodes2[CharacterCodes2["x"] = 120] = "x";
+  CharacterCodes2[CharacterCodes2["y"] = 121] = "y";
+  CharacterCodes2[CharacterCodes2["z"] = 122] = "z";
+  CharacterCodes2[CharacterCodes2["A"] = 65] = "A";
+  CharacterCodes2[CharacterCodes2["B"] = 66] = "B";
+  CharacterCodes2[CharacterCodes2["C"] = 67] = "C";
+  CharacterCodes2[CharacterCodes2["D"] = 68] = "D";
+  CharacterCodes2[CharacterCodes2["E"] = 69] = "E";
+  CharacterCodes2[CharacterCodes2["F"] = 70] = "F";
+  CharacterCodes2[CharacterCodes2["G"] = 71] = "G";
+  CharacterCodes2[CharacterCodes2["H"] = 72] = "H";
+  CharacterCodes2[CharacterCodes2["I"] = 73] = "I";
+  CharacterCodes2[CharacterCodes2["J"] = 74] = "J";
+  CharacterCodes2[CharacterCodes2["K"] = 75] = "K";
+  CharacterCodes2[CharacterCodes2["L"] = 76] = "L";
+  CharacterCodes2[CharacterCodes2["M"] = 77] = "M";
+  CharacterCodes2[CharacterCodes2["N"] = 78] = "N";
+  CharacterCodes2[CharacterCodes2["O"] = 79] = "O";
+  CharacterCodes2[CharacterCodes2["P"] = 80] = "P";
+  CharacterCodes2[CharacterCodes2["Q"] = 81] = "Q";
+  CharacterCodes2[CharacterCodes2["R"] = 82] = "R";
+  CharacterCodes2[CharacterCodes2["S"] = 83] = "S";
+  CharacterCodes2[CharacterCodes2["T"] = 84] = "T";
+  CharacterCodes2[CharacterCodes2["U"] = 85] = "U";
+  CharacterCodes2[CharacterCodes2["V"] = 86] = "V";
+  CharacterCodes2[CharacterCodes2["W"] = 87] = "W";
+  CharacterCodes2[CharacterCodes2["X"] = 88] = "X";
+  CharacterCodes2[CharacterCodes2["Y"] = 89] = "Y";
+  CharacterCodes2[CharacterCodes2["Z"] = 90] = "Z";
+  CharacterCodes2[CharacterCodes2["asterisk"] = 42] = "asterisk";
+  CharacterCodes2[CharacterCodes2["backslash"] = 92] = "backslash";
+  CharacterCodes2[CharacterCodes2["closeBrace"] = 125] = "closeBrace";
+  CharacterCodes2[CharacterCodes2["closeBracket"] = 93] = "closeBracket";
+  CharacterCodes2[CharacterCodes2["colon"] = 58] = "colon";
+  CharacterCodes2[CharacterCodes2["comma"] = 44] = "comma";
+  CharacterCodes2[CharacterCodes2["dot"] = 46] = "dot";
+  CharacterCodes2[CharacterCodes2["doubleQuote"] = 34] = "doubleQuote";
+  CharacterCodes2[CharacterCodes2["minus"] = 45] = "minus";
+  CharacterCodes2[CharacterCodes2["openBrace"] = 123] = "openBrace";
+  CharacterCodes2[CharacterCodes2["openBracket"] = 91] = "openBracket";
+  CharacterCodes2[CharacterCodes2["plus"] = 43] = "plus";
+  CharacterCodes2[CharacterCodes2["slash"] = 47] = "slash";
+  CharacterCodes2[CharacterCodes2["formFeed"] = 12] = "formFeed";
+  CharacterCodes2[CharacterCodes2["tab"] = 9] = "tab";
+})(CharacterCodes || (CharacterCodes = {}));
+
+// node_modules/jsonc-parser/lib/esm/impl/string-intern.js
+var cachedSpaces = new Array(20).fill(0).map((_, index) => {
+  return " ".repeat(index);
+});
+var maxCachedValues = 200;
+var cachedBreakLinesWithSpaces = {
+  " ": {
+    "\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\n" + " ".repeat(index);
+    }),
+    "\r": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\r" + " ".repeat(index);
+    }),
+    "\r\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\r\n" + " ".repeat(index);
+    })
+  },
+  "	": {
+    "\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\n" + "	".repeat(index);
+    }),
+    "\r": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\r" + "	".repeat(index);
+    }),
+    "\r\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\r\n" + "	".repeat(index);
+    })
+  }
+};
+
+// node_modules/jsonc-parser/lib/esm/impl/parser.js
+var ParseOptions;
+(function(ParseOptions2) {
+  ParseOptions2.DEFAULT = {
+    allowTrailingComma: false
+  };
+})(ParseOptions || (ParseOptions = {}));
+function parseTree(text, errors = [], options = ParseOptions.DEFAULT) {
+  let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
+  function ensurePropertyComplete(endOffset) {
+    if (currentParent.type === "property") {
+      currentParent.length = endOffset - currentParent.offset;
+      currentParent = currentParent.parent;
+    }
+  }
+  function onValue(valueNode) {
+    currentParent.children.push(valueNode);
+    return valueNode;
+  }
+  const visitor = {
+    onObjectBegin: (offset) => {
+      currentParent = onValue({ type: "object", offset, length: -1, parent: currentParent, children: [] });
+    },
+    onObjectProperty: (name, offset, length) => {
+      currentParent = onValue({ type: "property", offset, length: -1, parent: currentParent, children: [] });
+      currentParent.children.push({ type: "string", value: name, offset, length, parent: currentParent });
+    },
+    onObjectEnd: (offset, length) => {
+      ensurePropertyComplete(offset + length);
+      currentParent.length = offset + length - currentParent.offset;
+      currentParent = currentParent.parent;
+      ensurePropertyComplete(offset + length);
+    },
+    onArrayBegin: (offset, length) => {
+      currentParent = onValue({ type: "array", offset, length: -1, parent: currentParent, children: [] });
+    },
+    onArrayEnd: (offset, length) => {
+      currentParent.length = offset + length - currentParent.offset;
+      currentParent = currentParent.parent;
+      ensurePropertyComplete(offset + length);
+    },
+    onLiteralValue: (value, offset, length) => {
+      onValue({ type: getNodeType(value), offset, length, parent: currentParent, value });
+      ensurePropertyComplete(offset + length);
+    },
+    onSeparator: (sep4, offset, length) => {
+      if (currentParent.type === "property") {
+        if (sep4 === ":") {
+          currentParent.colonOffset = offset;
+        } else if (sep4 === ",") {
+          ensurePropertyComplete(offset);
+        }
+      }
+    },
+    onError: (error2, offset, length) => {
+      errors.push({ error: error2, offset, length });
+    }
+  };
+  visit(text, visitor, options);
+  const result = currentParent.children[0];
+  if (result) {
+    delete result.parent;
+  }
+  return result;
+}
+function visit(text, visitor, options = ParseOptions.DEFAULT) {
+  const _scanner = createScanner(text, false);
+  const _jsonPath = [];
+  let suppressedCallbacks = 0;
+  function toNoArgVisit(visitFunction) {
+    return visitFunction ? () => suppressedCallbacks === 0 && visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
+  }
+  function toOneArgVisit(visitFunction) {
+    return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
+  }
+  function toOneArgVisitWithPath(visitFunction) {
+    return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice()) : () => true;
+  }
+  function toBeginVisit(visitFunction) {
+    return visitFunction ? () => {
+      if (suppressedCallbacks > 0) {
+        suppressedCallbacks++;
+      } else {
+        let cbReturn = visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice());
+        if (cbReturn === false) {
+          suppressedCallbacks = 1;
+        }
+      }
+    } : () => true;
+  }
+  function toEndVisit(visitFunction) {
+    return visitFunction ? () => {
+      if (suppressedCallbacks > 0) {
+        suppressedCallbacks--;
+      }
+      if (suppressedCallbacks === 0) {
+        visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter());
+      }
+    } : () => true;
+  }
+  const onObjectBegin = toBeginVisit(visitor.onObjectBegin), onObjectProperty = toOneArgVisitWithPath(visitor.onObjectProperty), onObjectEnd = toEndVisit(visitor.onObjectEnd), onArrayBegin = toBeginVisit(visitor.onArrayBegin), onArrayEnd = toEndVisit(visitor.onArrayEnd), onLiteralValue = toOneArgVisitWithPath(visitor.onLiteralValue), onSeparator = toOneArgVisit(visitor.onSeparator), onComment = toNoArgVisit(visitor.onComment), onError = toOneArgVisit(visitor.onError);
+  const disallowComments = options && options.disallowComments;
+  const allowTrailingComma = options && options.allowTrailingComma;
+  function scanNext() {
+    while (true) {
+      const token = _scanner.scan();
+      switch (_scanner.getTokenError()) {
+        case 4:
+          handleError(
+            14
+            /* ParseErrorCode.InvalidUnicode */
+          );
+          break;
+        case 5:
+          handleError(
+            15
+            /* ParseErrorCode.InvalidEscapeCharacter */
+          );
+          break;
+        case 3:
+          handleError(
+            13
+            /* ParseErrorCode.UnexpectedEndOfNumber */
+          );
+          break;
+        case 1:
+          if (!disallowComments) {
+            handleError(
+              11
+              /* ParseErrorCode.UnexpectedEndOfComment */
+            );
+          }
+          break;
+        case 2:
+          handleError(
+            12
+            /* ParseErrorCode.UnexpectedEndOfString */
+          );
+          break;
+        case 6:
+          handleError(
+            16
+            /* ParseErrorCode.InvalidCharacter */
+          );
+          break;
+      }
+      switch (token) {
+        case 12:
+        case 13:
+          if (disallowComments) {
+            handleError(
+              10
+              /* ParseErrorCode.InvalidCommentToken */
+            );
+          } else {
+            onComment();
+          }
+          break;
+        case 16:
+          handleError(
+            1
+            /* ParseErrorCode.InvalidSymbol */
+          );
+          break;
+        case 15:
+        case 14:
+          break;
+        default:
+          return token;
+      }
+    }
+  }
+  function handleError(error2, skipUntilAfter = [], skipUntil = []) {
+    onError(error2);
+    if (skipUntilAfter.length + skipUntil.length > 0) {
+      let token = _scanner.getToken();
+      while (token !== 17) {
+        if (skipUntilAfter.indexOf(token) !== -1) {
+          scanNext();
+          break;
+        } else if (skipUntil.indexOf(token) !== -1) {
+          break;
+        }
+        token = scanNext();
+      }
+    }
+  }
+  function parseString(isValue) {
+    const value = _scanner.getTokenValue();
+    if (isValue) {
+      onLiteralValue(value);
+    } else {
+      onObjectProperty(value);
+      _jsonPath.push(value);
+    }
+    scanNext();
+    return true;
+  }
+  function parseLiteral() {
+    switch (_scanner.getToken()) {
+      case 11:
+        const tokenValue = _scanner.getTokenValue();
+        let value = Number(tokenValue);
+        if (isNaN(value)) {
+          handleError(
+            2
+            /* ParseErrorCode.InvalidNumberFormat */
+          );
+          value = 0;
+        }
+        onLiteralValue(value);
+        break;
+      case 7:
+        onLiteralValue(null);
+        break;
+      case 8:
+        onLiteralValue(true);
+        break;
+      case 9:
+        onLiteralValue(false);
+        break;
+      default:
+        return false;
+    }
+    scanNext();
+    return true;
+  }
+  function parseProperty() {
+    if (_scanner.getToken() !== 10) {
+      handleError(3, [], [
+        2,
+        5
+        /* SyntaxKind.CommaToken */
+      ]);
+      return false;
+    }
+    parseString(false);
+    if (_scanner.getToken() === 6) {
+      onSeparator(":");
+      scanNext();
+      if (!parseValue()) {
+        handleError(4, [], [
+          2,
+          5
+          /* SyntaxKind.CommaToken */
+        ]);
+      }
+    } else {
+      handleError(5, [], [
+        2,
+        5
+        /* SyntaxKind.CommaToken */
+      ]);
+    }
+    _jsonPath.pop();
+    return true;
+  }
+  function parseObject() {
+    onObjectBegin();
+    scanNext();
+    let needsComma = false;
+    while (_scanner.getToken() !== 2 && _scanner.getToken() !== 17) {
+      if (_scanner.getToken() === 5) {
+        if (!needsComma) {
+          handleError(4, [], []);
+        }
+        onSeparator(",");
+        scanNext();
+        if (_scanner.getToken() === 2 && allowTrailingComma) {
+          break;
+        }
+      } else if (needsComma) {
+        handleError(6, [], []);
+      }
+      if (!parseProperty()) {
+        handleError(4, [], [
+          2,
+          5
+          /* SyntaxKind.CommaToken */
+        ]);
+      }
+      needsComma = true;
+    }
+    onObjectEnd();
+    if (_scanner.getToken() !== 2) {
+      handleError(7, [
+        2
+        /* SyntaxKind.CloseBraceToken */
+      ], []);
+    } else {
+      scanNext();
+    }
+    return true;
+  }
+  function parseArray() {
+    onArrayBegin();
+    scanNext();
+    let isFirstElement = true;
+    let needsComma = false;
+    while (_scanner.getToken() !== 4 && _scanner.getToken() !== 17) {
+      if (_scanner.getToken() === 5) {
+        if (!needsComma) {
+          handleError(4, [], []);
+        }
+        onSeparator(",");
+        scanNext();
+        if (_scanner.getToken() === 4 && allowTrailingComma) {
+          break;
+        }
+      } else if (needsComma) {
+        handleError(6, [], []);
+      }
+      if (isFirstElement) {
+        _jsonPath.push(0);
+        isFirstElement = false;
+      } else {
+        _jsonPath[_jsonPath.length - 1]++;
+      }
+      if (!parseValue()) {
+        handleError(4, [], [
+          4,
+          5
+          /* SyntaxKind.CommaToken */
+        ]);
+      }
+      needsComma = true;
+    }
+    onArrayEnd();
+    if (!isFirstElement) {
+      _jsonPath.pop();
+    }
+    if (_scanner.getToken() !== 4) {
+      handleError(8, [
+        4
+        /* SyntaxKind.CloseBracketToken */
+      ], []);
+    } else {
+      scanNext();
+    }
+    return true;
+  }
+  function parseValue() {
+    switch (_scanner.getToken()) {
+      case 3:
+        return parseArray();
+      case 1:
+        return parseObject();
+      case 10:
+        return parseString(true);
+      default:
+        return parseLiteral();
+    }
+  }
+  scanNext();
+  if (_scanner.getToken() === 17) {
+    if (options.allowEmptyContent) {
+      return true;
+    }
+    handleError(4, [], []);
+    return false;
+  }
+  if (!parseValue()) {
+    handleError(4, [], []);
+    return false;
+  }
+  if (_scanner.getToken() !== 17) {
+    handleError(9, [], []);
+  }
+  return true;
+}
+function getNodeType(value) {
+  switch (typeof value) {
+    case "boolean":
+      return "boolean";
+    case "number":
+      return "number";
+    case "string":
+      return "string";
+    case "object": {
+      if (!value) {
+        return "null";
+      } else if (Array.isArray(value)) {
+        return "array";
+      }
+      return "object";
+    }
+    default:
+      return "null";
+  }
+}
+
+// node_modules/jsonc-parser/lib/esm/main.js
+var ScanError;
+(function(ScanError2) {
+  ScanError2[ScanError2["None"] = 0] = "None";
+  ScanError2[ScanError2["UnexpectedEndOfComment"] = 1] = "UnexpectedEndOfComment";
+  ScanError2[ScanError2["UnexpectedEndOfString"] = 2] = "UnexpectedEndOfString";
+  ScanError2[ScanError2["UnexpectedEndOfNumber"] = 3] = "UnexpectedEndOfNumber";
+  ScanError2[ScanError2["InvalidUnicode"] = 4] = "InvalidUnicode";
+  ScanError2[ScanError2["InvalidEscapeCharacter"] = 5] = "InvalidEscapeCharacter";
+  ScanError2[ScanError2["InvalidCharacter"] = 6] = "InvalidCharacter";
+})(ScanError || (ScanError = {}));
+var SyntaxKind;
+(function(SyntaxKind2) {
+  SyntaxKind2[SyntaxKind2["OpenBraceToken"] = 1] = "OpenBraceToken";
+  SyntaxKind2[SyntaxKind2["CloseBraceToken"] = 2] = "CloseBraceToken";
+  SyntaxKind2[SyntaxKind2["OpenBracketToken"] = 3] = "OpenBracketToken";
+  SyntaxKind2[SyntaxKind2["CloseBracketToken"] = 4] = "CloseBracketToken";
+  SyntaxKind2[SyntaxKind2["CommaToken"] = 5] = "CommaToken";
+  SyntaxKind2[SyntaxKind2["ColonToken"] = 6] = "ColonToken";
+  SyntaxKind2[SyntaxKind2["NullKeyword"] = 7] = "NullKeyword";
+  SyntaxKind2[SyntaxKind2["TrueKeyword"] = 8] = "TrueKeyword";
+  SyntaxKind2[SyntaxKind2["FalseKeyword"] = 9] = "FalseKeyword";
+  SyntaxKind2[SyntaxKind2["StringLiteral"] = 10] = "StringLiteral";
+  SyntaxKind2[SyntaxKind2["NumericLiteral"] = 11] = "NumericLiteral";
+  SyntaxKind2[SyntaxKind2["LineCommentTrivia"] = 12] = "LineCommentTrivia";
+  SyntaxKind2[SyntaxKind2["BlockCommentTrivia"] = 13] = "BlockCommentTrivia";
+  SyntaxKind2[SyntaxKind2["LineBreakTrivia"] = 14] = "LineBreakTrivia";
+  SyntaxKind2[SyntaxKind2["Trivia"] = 15] = "Trivia";
+  SyntaxKind2[SyntaxKind2["Unknown"] = 16] = "Unknown";
+  SyntaxKind2[SyntaxKind2["EOF"] = 17] = "EOF";
+})(SyntaxKind || (SyntaxKind = {}));
+var parseTree2 = parseTree;
+var ParseErrorCode;
+(function(ParseErrorCode2) {
+  ParseErrorCode2[ParseErrorCode2["InvalidSymbol"] = 1] = "InvalidSymbol";
+  ParseErrorCode2[ParseErrorCode2["InvalidNumberFormat"] = 2] = "InvalidNumberFormat";
+  ParseErrorCode2[ParseErrorCode2["PropertyNameExpected"] = 3] = "PropertyNameExpected";
+  ParseErrorCode2[ParseErrorCode2["ValueExpected"] = 4] = "ValueExpected";
+  ParseErrorCode2[ParseErrorCode2["ColonExpected"] = 5] = "ColonExpected";
+  ParseErrorCode2[ParseErrorCode2["CommaExpected"] = 6] = "CommaExpected";
+  ParseErrorCode2[ParseErrorCode2["CloseBraceExpected"] = 7] = "CloseBraceExpected";
+  ParseErrorCode2[ParseErrorCode2["CloseBracketExpected"] = 8] = "CloseBracketExpected";
+  ParseErrorCode2[ParseErrorCode2["EndOfFileExpected"] = 9] = "EndOfFileExpected";
+  ParseErrorCode2[ParseErrorCode2["InvalidCommentToken"] = 10] = "InvalidCommentToken";
+  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfComment"] = 11] = "UnexpectedEndOfComment";
+  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfString"] = 12] = "UnexpectedEndOfString";
+  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfNumber"] = 13] = "UnexpectedEndOfNumber";
+  ParseErrorCode2[ParseErrorCode2["InvalidUnicode"] = 14] = "InvalidUnicode";
+  ParseErrorCode2[ParseErrorCode2["InvalidEscapeCharacter"] = 15] = "InvalidEscapeCharacter";
+  ParseErrorCode2[ParseErrorCode2["InvalidCharacter"] = 16] = "InvalidCharacter";
+})(ParseErrorCode || (ParseErrorCode = {}));
+function printParseErrorCode(code) {
+  switch (code) {
+    case 1:
+      return "InvalidSymbol";
+    case 2:
+      return "InvalidNumberFormat";
+    case 3:
+      return "PropertyNameExpected";
+    case 4:
+      return "ValueExpected";
+    case 5:
+      return "ColonExpected";
+    case 6:
+      return "CommaExpected";
+    case 7:
+      return "CloseBraceExpected";
+    case 8:
+      return "CloseBracketExpected";
+    case 9:
+      return "EndOfFileExpected";
+    case 10:
+      return "InvalidCommentToken";
+    case 11:
+      return "UnexpectedEndOfComment";
+    case 12:
+      return "UnexpectedEndOfString";
+    case 13:
+      return "UnexpectedEndOfNumber";
+    case 14:
+      return "InvalidUnicode";
+    case 15:
+      return "InvalidEscapeCharacter";
+    case 16:
+      return "InvalidCharacter";
+  }
+  return "<unknown ParseErrorCode>";
+}
+
+// src/package/json.ts
+var DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+var DEFAULT_MAX_DEPTH = 64;
+function tooLargeDocument(path, size, maxBytes = DEFAULT_MAX_BYTES) {
+  const what = size === null ? `larger than the ${formatBytes(maxBytes)} limit` : `${formatBytes(size)}, more than the ${formatBytes(maxBytes)} limit`;
+  const problems = [
+    problem("descriptor-error", `${path} is ${what} for a descriptor; move inline data out of the descriptor into CSV resources`, { path, lineNumber: 1, columnNumber: 1 })
+  ];
+  return { value: void 0, locate: () => ({ line: 1, column: 1 }), problems };
+}
+var FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+function parseJsonDocument(input, options) {
+  const { path } = options;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const problems = [];
+  const size = typeof input === "string" ? Buffer.byteLength(input, "utf8") : input.byteLength;
+  if (size > maxBytes) return tooLargeDocument(path, size, maxBytes);
+  let text;
+  let utf8Problem;
+  if (typeof input === "string") {
+    text = input;
+  } else {
+    const decoded = decodeUtf8(input);
+    text = decoded.text;
+    utf8Problem = decoded.invalid;
+  }
+  if (text.charCodeAt(0) === 65279) {
+    text = text.slice(1);
+    if (utf8Problem) utf8Problem.offset -= 1;
+  }
+  const lines = new LineIndex(text);
+  if (utf8Problem) {
+    const at2 = lines.locationOf(utf8Problem.offset);
+    const more = utf8Problem.count > 1 ? ` (${utf8Problem.count} invalid sequences in all)` : "";
+    problems.push(
+      problem(
+        "descriptor-error",
+        `${path} is not valid UTF-8: byte 0x${utf8Problem.byte.toString(16).padStart(2, "0").toUpperCase()} does not start a valid character${more}; save the file as UTF-8`,
+        { path, lineNumber: at2.line, columnNumber: at2.column }
+      )
+    );
+  }
+  const tooDeep = findTooDeep(text, maxDepth);
+  if (tooDeep !== void 0) {
+    const at2 = lines.locationOf(tooDeep);
+    problems.push(
+      problem(
+        "descriptor-error",
+        `${path} nests objects and arrays more than ${maxDepth} levels deep; flatten the structure (a descriptor never needs this depth)`,
+        { path, lineNumber: at2.line, columnNumber: at2.column }
+      )
+    );
+    return { value: void 0, locate: () => ({ line: 1, column: 1 }), problems };
+  }
+  const errors = [];
+  let root6;
+  try {
+    root6 = parseTree2(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  } catch (e6) {
+    if (!(e6 instanceof RangeError)) throw e6;
+    problems.push(
+      problem("descriptor-error", `${path} is not valid JSON and nests too deeply to analyse; fix its brackets and braces`, {
+        path,
+        lineNumber: 1,
+        columnNumber: 1
+      })
+    );
+    return { value: void 0, locate: () => ({ line: 1, column: 1 }), problems };
+  }
+  const locate = (pointer) => lines.locationOf(offsetOfPointer(root6, pointer));
+  const first = errors[0];
+  if (first !== void 0) {
+    const { offset, message } = describeSyntaxError(text, first);
+    const at2 = lines.locationOf(offset);
+    problems.push(
+      problem("descriptor-error", `${path} is not valid JSON: ${message}`, {
+        path,
+        lineNumber: at2.line,
+        columnNumber: at2.column
+      })
+    );
+    return { value: void 0, locate, problems };
+  }
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (e6) {
+    const reason = e6 instanceof Error ? e6.message : String(e6);
+    const position = /position (\d+)/.exec(reason);
+    const at2 = lines.locationOf(position?.[1] !== void 0 ? Number(position[1]) : 0);
+    problems.push(
+      problem("descriptor-error", `${path} is not valid JSON: ${reason}; fix the syntax`, {
+        path,
+        lineNumber: at2.line,
+        columnNumber: at2.column
+      })
+    );
+    return { value: void 0, locate, problems };
+  }
+  if (root6 !== void 0) {
+    const forbidden = checkKeys(root6, path, lines, problems);
+    if (forbidden) removeForbiddenKeys(value);
+  }
+  return { value, locate, problems };
+}
+var LineIndex = class {
+  constructor(text) {
+    this.text = text;
+    for (let i6 = 0; i6 < text.length; i6++) {
+      const c6 = text.charCodeAt(i6);
+      if (c6 === 10) this.starts.push(i6 + 1);
+      else if (c6 === 13) {
+        if (text.charCodeAt(i6 + 1) === 10) i6++;
+        this.starts.push(i6 + 1);
+      }
+    }
+  }
+  text;
+  /** Offsets at which each line starts; a line ends at \n, \r\n or a lone \r. */
+  starts = [0];
+  locationOf(offset) {
+    const o4 = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if ((this.starts[mid] ?? 0) <= o4) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: o4 - (this.starts[lo] ?? 0) + 1 };
+  }
+};
+function decodeUtf8(bytes) {
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
+  } catch {
+    const lenient = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
+    const text = lenient.decode(bytes);
+    const { first, count } = scanInvalidUtf8(bytes);
+    const offset = lenient.decode(bytes.subarray(0, first)).length;
+    return { text, invalid: { offset, byte: bytes[first] ?? 0, count } };
+  }
+}
+function scanInvalidUtf8(bytes) {
+  let first = -1;
+  let count = 0;
+  let i6 = 0;
+  while (i6 < bytes.length) {
+    const b6 = bytes[i6] ?? 0;
+    let need = 0;
+    let lower = 128;
+    let upper = 191;
+    if (b6 < 128) {
+      i6++;
+      continue;
+    } else if (b6 >= 194 && b6 <= 223) need = 1;
+    else if (b6 >= 224 && b6 <= 239) {
+      need = 2;
+      if (b6 === 224) lower = 160;
+      if (b6 === 237) upper = 159;
+    } else if (b6 >= 240 && b6 <= 244) {
+      need = 3;
+      if (b6 === 240) lower = 144;
+      if (b6 === 244) upper = 143;
+    }
+    let ok = need > 0;
+    let j6 = 1;
+    for (; ok && j6 <= need; j6++) {
+      const c6 = bytes[i6 + j6];
+      if (c6 === void 0 || c6 < lower || c6 > upper) ok = false;
+      lower = 128;
+      upper = 191;
+    }
+    if (ok) {
+      i6 += need + 1;
+    } else {
+      if (first < 0) first = i6;
+      count++;
+      i6 += Math.max(1, j6 - 1);
+    }
+  }
+  return { first: Math.max(first, 0), count };
+}
+function findTooDeep(text, maxDepth) {
+  const open4 = [];
+  const n4 = text.length;
+  let i6 = 0;
+  while (i6 < n4) {
+    const c6 = text.charCodeAt(i6);
+    if (c6 === 34) {
+      i6++;
+      while (i6 < n4) {
+        const d6 = text.charCodeAt(i6);
+        if (d6 === 34) break;
+        if (d6 === 10 || d6 === 13) break;
+        i6 += d6 === 92 ? 2 : 1;
+      }
+      i6++;
+    } else if (c6 === 47 && text.charCodeAt(i6 + 1) === 47) {
+      while (i6 < n4 && text.charCodeAt(i6) !== 10 && text.charCodeAt(i6) !== 13) i6++;
+    } else if (c6 === 47 && text.charCodeAt(i6 + 1) === 42) {
+      const end = text.indexOf("*/", i6 + 2);
+      i6 = end < 0 ? n4 : end + 2;
+    } else {
+      if (c6 === 91 || c6 === 123) {
+        open4.push(c6);
+        if (open4.length > maxDepth) return i6;
+      } else if (c6 === 93 && open4.at(-1) === 91 || c6 === 125 && open4.at(-1) === 123) {
+        open4.pop();
+      }
+      i6++;
+    }
+  }
+  return void 0;
+}
+function describeSyntaxError(text, error2) {
+  const { offset, length } = error2;
+  const found2 = text.slice(offset, offset + Math.max(length, 1));
+  const shown2 = found2 === "" ? "the end of the file" : found2.startsWith('"') ? shown(found2) : quoted(found2);
+  const atEnd = offset >= text.length;
+  const prev = previousNonSpace(text, offset);
+  const code = printParseErrorCode(error2.error);
+  if ((code === "PropertyNameExpected" || code === "ValueExpected") && (found2 === "}" || found2 === "]") && prev !== void 0 && text[prev] === ",") {
+    return {
+      offset: prev,
+      message: `trailing comma before ${quoted(found2)}; JSON allows no comma after the last item, remove it`
+    };
+  }
+  switch (code) {
+    case "InvalidCommentToken":
+    case "UnexpectedEndOfComment":
+      return { offset, message: "comments are not allowed in JSON; remove the comment" };
+    case "InvalidSymbol":
+      if (found2.startsWith("'")) {
+        return { offset, message: `found ${shown2}: JSON strings use double quotes, replace the single quotes` };
+      }
+      if (prev !== void 0 && (text[prev] === "{" || text[prev] === ",") && /^[A-Za-z_$]/.test(found2)) {
+        return {
+          offset,
+          message: `found ${shown2} where a property name or value belongs: property names and strings must be double-quoted, e.g. ${quoted(found2)}`
+        };
+      }
+      return {
+        offset,
+        message: `unexpected ${shown2}; a JSON value is a double-quoted string, a number, true, false, null, an object or an array`
+      };
+    case "InvalidNumberFormat":
+    case "UnexpectedEndOfNumber":
+      return { offset, message: `invalid number ${shown2}; write numbers like 12, -3.5 or 1e6 (no trailing dot, no leading zeros)` };
+    case "PropertyNameExpected":
+      return { offset, message: `expected a double-quoted property name, found ${shown2}; write the name in double quotes` };
+    case "ValueExpected":
+      if (text.trim() === "") return { offset, message: "the file is empty; a descriptor is a JSON object" };
+      return atEnd ? { offset, message: "the file ends where a value is expected; it is truncated or a value is missing" } : {
+        offset,
+        message: `expected a value, found ${shown2}; write a double-quoted string, a number, true, false, null, an object or an array`
+      };
+    case "ColonExpected":
+      return { offset, message: `expected ":" after the property name, found ${shown2}; add the missing colon` };
+    case "CommaExpected": {
+      const number = prev !== void 0 ? numberEndingAt(text, prev) : void 0;
+      if (number !== void 0 && /^-?0$/.test(number) && /^[0-9]/.test(found2)) {
+        return { offset, message: `numbers must not have leading zeros (found ${number}${found2}); remove the zero or quote the value` };
+      }
+      return { offset, message: `expected "," between items, found ${shown2}; add the missing comma` };
+    }
+    case "CloseBraceExpected":
+      return atEnd ? { offset, message: 'the file ends inside an object; add the missing "}" (the file may be truncated)' } : { offset, message: `expected "," or "}" in an object, found ${shown2}; add the missing comma or brace` };
+    case "CloseBracketExpected":
+      return atEnd ? { offset, message: 'the file ends inside an array; add the missing "]" (the file may be truncated)' } : { offset, message: `expected "," or "]" in an array, found ${shown2}; add the missing comma or bracket` };
+    case "EndOfFileExpected":
+      return { offset, message: `unexpected ${shown2} after the end of the JSON value; a descriptor holds exactly one JSON object, remove the extra text` };
+    case "UnexpectedEndOfString":
+      return { offset, message: "a string is not closed; add the closing double quote" };
+    case "InvalidUnicode":
+      return { offset, message: `invalid \\u escape in ${shown2}; use exactly four hex digits, e.g. \\u00e9` };
+    case "InvalidEscapeCharacter": {
+      const bad = /\\(?:[^"\\/bfnrtu]|$)/.exec(found2.slice(1));
+      const at2 = bad ? offset + 1 + bad.index : offset;
+      return {
+        offset: at2,
+        message: `invalid escape ${text.slice(at2, at2 + 2)} in a string; the valid escapes are \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX (write a backslash as \\\\)`
+      };
+    }
+    case "InvalidCharacter": {
+      for (let i6 = offset; i6 < offset + length; i6++) {
+        const c6 = text.charCodeAt(i6);
+        if (c6 < 32) {
+          const hex = c6.toString(16).padStart(4, "0");
+          return { offset: i6, message: `control character U+${hex.toUpperCase()} inside a string; escape it (e.g. \\n, \\t or \\u${hex})` };
+        }
+      }
+      return { offset, message: `invalid character in ${shown2}` };
+    }
+    default:
+      return { offset, message: `unexpected ${shown2}` };
+  }
+}
+function previousNonSpace(text, offset) {
+  for (let i6 = offset - 1; i6 >= 0; i6--) {
+    if (!/\s/.test(text[i6] ?? "")) return i6;
+  }
+  return void 0;
+}
+function numberEndingAt(text, end) {
+  let start = end;
+  while (start >= 0 && /[-0-9.eE+]/.test(text[start] ?? "")) start--;
+  return start === end ? void 0 : text.slice(start + 1, end + 1);
+}
+function tokensOf(entry) {
+  const tokens = [];
+  for (let e6 = entry; e6?.token !== void 0; e6 = e6.parent) tokens.push(e6.token);
+  return tokens.reverse();
+}
+function checkKeys(root6, path, lines, out) {
+  let forbidden = false;
+  const problems = [];
+  const stack = [{ node: root6 }];
+  while (stack.length > 0) {
+    const entry = stack.pop();
+    const { node } = entry;
+    if (node.type === "array") {
+      (node.children ?? []).forEach((child, index) => stack.push({ node: child, parent: entry, token: index }));
+      continue;
+    }
+    if (node.type !== "object") continue;
+    const seen = /* @__PURE__ */ new Map();
+    for (const member2 of node.children ?? []) {
+      const keyNode = member2.children?.[0];
+      if (keyNode === void 0) continue;
+      const key = String(keyNode.value);
+      const valueNode = member2.children?.[1];
+      if (valueNode !== void 0) stack.push({ node: valueNode, parent: entry, token: key });
+      const earlier = seen.get(key);
+      seen.set(key, keyNode);
+      const isForbidden = FORBIDDEN_KEYS.has(key);
+      if (!isForbidden && earlier === void 0) continue;
+      const at2 = lines.locationOf(keyNode.offset);
+      const parentTokens = tokensOf(entry);
+      const extra = { path, pointer: pointerOf(...parentTokens, key), lineNumber: at2.line, columnNumber: at2.column };
+      const where = parentTokens.length === 0 ? "the top-level object" : shown(parentTokens.map(String).join("/"));
+      if (isForbidden) {
+        forbidden = true;
+        problems.push(
+          problem(
+            "descriptor-error",
+            `key ${quoted(key)} in ${where} is refused (it can corrupt objects in the tools that read descriptors) and was dropped; rename or remove it`,
+            extra
+          )
+        );
+      }
+      if (earlier !== void 0) {
+        const before = lines.locationOf(earlier.offset);
+        problems.push(
+          problem(
+            "descriptor-error",
+            `duplicate key ${quoted(key)} in ${where} (first at line ${before.line}, column ${before.column}); JSON.parse keeps only the last one, so the earlier value is silently lost; remove one of them`,
+            extra
+          )
+        );
+      }
+    }
+  }
+  problems.sort((a6, b6) => (a6.lineNumber ?? 0) - (b6.lineNumber ?? 0) || (a6.columnNumber ?? 0) - (b6.columnNumber ?? 0));
+  out.push(...problems);
+  return forbidden;
+}
+function removeForbiddenKeys(value) {
+  const stack = [value];
+  while (stack.length > 0) {
+    const v2 = stack.pop();
+    if (Array.isArray(v2)) {
+      for (const item of v2) stack.push(item);
+    } else if (v2 !== null && typeof v2 === "object") {
+      const object = v2;
+      for (const key of Object.keys(object)) {
+        if (FORBIDDEN_KEYS.has(key)) delete object[key];
+        else stack.push(object[key]);
+      }
+    }
+  }
+}
+function parsePointer(pointer) {
+  if (pointer === "") return [];
+  if (!pointer.startsWith("/")) return void 0;
+  return pointer.slice(1).split("/").map((t8) => t8.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+function offsetOfPointer(root6, pointer) {
+  if (root6 === void 0) return 0;
+  const tokens = parsePointer(pointer) ?? [];
+  let node = root6;
+  let offset = root6.offset;
+  for (const token of tokens) {
+    if (node.type === "object") {
+      let member2;
+      for (const m4 of node.children ?? []) if (m4.children?.[0]?.value === token) member2 = m4;
+      const valueNode = member2?.children?.[1];
+      if (member2 === void 0) break;
+      offset = member2.offset;
+      if (valueNode === void 0) break;
+      node = valueNode;
+    } else if (node.type === "array") {
+      if (!/^(0|[1-9][0-9]*)$/.test(token)) break;
+      const item = node.children?.[Number(token)];
+      if (item === void 0) break;
+      offset = item.offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+function formatBytes(n4) {
+  if (n4 >= 1024 * 1024 * 1024) return `${(n4 / (1024 * 1024 * 1024)).toFixed(n4 % (1024 * 1024 * 1024) === 0 ? 0 : 1)} GiB`;
+  if (n4 >= 1024 * 1024) return `${(n4 / (1024 * 1024)).toFixed(n4 % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+  if (n4 >= 1024) return `${(n4 / 1024).toFixed(n4 % 1024 === 0 ? 0 : 1)} KiB`;
+  return `${n4} bytes`;
+}
+
 // src/package/source.ts
 var SourceError = class extends Error {
   constructor(code, message) {
@@ -50908,6 +52286,28 @@ var SourceError = class extends Error {
   }
   code;
 };
+var DESCRIPTOR_MAX_BYTES = DEFAULT_MAX_BYTES;
+var DescriptorTooLargeError = class extends Error {
+  constructor(size, maxBytes) {
+    super(`the descriptor is ${size === null ? "larger than" : `${size} bytes, more than`} the ${maxBytes}-byte limit`);
+    this.size = size;
+    this.maxBytes = maxBytes;
+    this.name = "DescriptorTooLargeError";
+  }
+  size;
+  maxBytes;
+};
+async function readAtMost(size, chunks, max = DESCRIPTOR_MAX_BYTES) {
+  if (size !== null && size > max) throw new DescriptorTooLargeError(size, max);
+  const parts = [];
+  let n4 = 0;
+  for await (const chunk of chunks()) {
+    n4 += chunk.byteLength;
+    if (n4 > max) throw new DescriptorTooLargeError(null, max);
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts);
+}
 function unsafePathReason(path) {
   if (path === "") return "is empty";
   if (/[\u0000-\u001f]/.test(path)) return "contains a control character";
@@ -50922,19 +52322,230 @@ function isRemote(path) {
   return /^https?:\/\//i.test(path);
 }
 
-// src/adapters/http/remote-file.ts
-async function openRemote(url) {
-  let res;
-  try {
-    res = await fetch(url, { redirect: "follow", signal: AbortSignal.timeout(12e4) });
-  } catch (e6) {
-    throw new SourceError("source-error", `${url} could not be fetched (${e6 instanceof Error ? e6.message : String(e6)}); check the URL, or keep the data in the repository`);
-  }
-  if (!res.ok || !res.body) throw new SourceError("source-error", `${url} answered HTTP ${res.status}; check the URL, or keep the data in the repository`);
-  const length = Number(res.headers.get("content-length"));
-  const body = res.body;
-  return { size: Number.isFinite(length) && length > 0 ? length : null, stream: () => body };
+// src/adapters/http/request.ts
+import { lookup as dnsLookup } from "node:dns";
+import { request as plainRequest } from "node:http";
+import { request as tlsRequest } from "node:https";
+
+// src/adapters/http/address.ts
+import { isIP } from "node:net";
+function blockedAddressReason(address) {
+  const bare = address.replace(/^\[|\]$/g, "").replace(/%.*$/, "");
+  const kind = isIP(bare);
+  if (kind === 4) return ipv4Reason(ipv4Bytes(bare));
+  if (kind === 6) return ipv6Reason(ipv6Bytes(bare));
+  return void 0;
 }
+function ipv4Bytes(a6) {
+  return a6.split(".").map(Number);
+}
+function ipv4Reason(b6) {
+  const [x2 = 0, y2 = 0] = b6;
+  if (x2 === 0) return "an unspecified address (0.0.0.0/8)";
+  if (x2 === 127) return "a loopback address (127.0.0.0/8)";
+  if (x2 === 10) return "a private address (10.0.0.0/8)";
+  if (x2 === 172 && y2 >= 16 && y2 <= 31) return "a private address (172.16.0.0/12)";
+  if (x2 === 192 && y2 === 168) return "a private address (192.168.0.0/16)";
+  if (x2 === 100 && y2 >= 64 && y2 <= 127) return "a shared (carrier-grade NAT) address (100.64.0.0/10)";
+  if (x2 === 169 && y2 === 254) return "a link-local address (169.254.0.0/16)";
+  if (x2 >= 224) return "a multicast or reserved address (224.0.0.0/3)";
+  return void 0;
+}
+function ipv6Bytes(a6) {
+  const text = a6.toLowerCase().replace(
+    /(\d+)\.(\d+)\.(\d+)\.(\d+)$/,
+    (_m5, p4, q4, r6, s3) => `${(Number(p4) << 8 | Number(q4)).toString(16)}:${(Number(r6) << 8 | Number(s3)).toString(16)}`
+  );
+  const groups2 = (s3) => s3 === "" ? [] : s3.split(":").map((g6) => parseInt(g6, 16));
+  const [head = "", rest] = text.split("::");
+  const left = groups2(head);
+  const right = rest === void 0 ? [] : groups2(rest);
+  const all = [...left, ...new Array(8 - left.length - right.length).fill(0), ...right];
+  return all.flatMap((g6) => [g6 >> 8, g6 & 255]);
+}
+function ipv6Reason(b6) {
+  const zero = (from, to) => b6.slice(from, to).every((x2) => x2 === 0);
+  if (zero(0, 16)) return "an unspecified address (::)";
+  if (zero(0, 15) && b6[15] === 1) return "a loopback address (::1)";
+  if (zero(0, 10) && b6[10] === 255 && b6[11] === 255) return ipv4Reason(b6.slice(12));
+  if (b6[0] === 0 && b6[1] === 100 && b6[2] === 255 && b6[3] === 155 && zero(4, 12)) return ipv4Reason(b6.slice(12));
+  const first = b6[0] ?? 0;
+  const second = b6[1] ?? 0;
+  if ((first & 254) === 252) return "a private (unique local) address (fc00::/7)";
+  if (first === 254 && (second & 192) === 128) return "a link-local address (fe80::/10)";
+  if (first === 254 && (second & 192) === 192) return "a site-local address (fec0::/10)";
+  if (first === 255) return "a multicast address (ff00::/8)";
+  return void 0;
+}
+
+// src/adapters/http/request.ts
+var BlockedAddressError = class extends Error {
+  constructor(host, address, reason) {
+    super(`${host} is ${address === host ? "" : `${address}, `}${reason}`);
+    this.host = host;
+    this.address = address;
+    this.reason = reason;
+    this.name = "BlockedAddressError";
+  }
+  host;
+  address;
+  reason;
+};
+async function send(url, options) {
+  let current = url;
+  let method = options.method;
+  let body = options.body;
+  let headers = { ...options.headers };
+  for (let redirects = 0; ; redirects++) {
+    const response = await once(current, method, headers, body, options);
+    const location = response.headers.location;
+    if (![301, 302, 303, 307, 308].includes(response.statusCode ?? 0) || location === void 0) return { response, url: current };
+    response.resume();
+    if (redirects >= (options.maxRedirects ?? 5)) throw new Error(`too many redirects (last to ${location})`);
+    const next = new URL(location, current);
+    if (next.origin !== current.origin) {
+      headers = Object.fromEntries(Object.entries(headers).filter(([k6]) => k6.toLowerCase() !== "authorization"));
+    }
+    if (response.statusCode !== 307 && response.statusCode !== 308) {
+      method = "GET";
+      body = void 0;
+      headers = Object.fromEntries(Object.entries(headers).filter(([k6]) => k6.toLowerCase() !== "content-type"));
+    }
+    current = next;
+  }
+}
+function once(url, method, headers, body, options) {
+  if (url.protocol !== "http:" && url.protocol !== "https:") return Promise.reject(new Error(`${url.protocol} URLs are not supported (http or https only)`));
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (options.publicOnly) {
+    const reason = blockedAddressReason(host);
+    if (reason) return Promise.reject(new BlockedAddressError(host, host, reason));
+  }
+  const outgoing = { ...headers };
+  if (body !== void 0) outgoing["content-length"] = Buffer.byteLength(body);
+  return new Promise((resolve3, reject) => {
+    const req = (url.protocol === "https:" ? tlsRequest : plainRequest)(url, {
+      method,
+      headers: outgoing,
+      ...options.publicOnly ? { lookup: publicLookup } : {},
+      ...options.signal ? { signal: options.signal } : {}
+    });
+    req.setTimeout(options.idleTimeoutMs ?? 12e4, () => req.destroy(new Error(`no answer from ${url.host} for ${Math.round((options.idleTimeoutMs ?? 12e4) / 100) / 10} s`)));
+    req.once("response", resolve3);
+    req.once("error", reject);
+    req.end(body);
+  });
+}
+function publicLookup(hostname, options, callback) {
+  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err) return callback(err, []);
+    for (const a6 of addresses) {
+      const reason = blockedAddressReason(a6.address);
+      if (reason) return callback(new BlockedAddressError(hostname, a6.address, reason), []);
+    }
+    if (options.all) return callback(null, addresses);
+    const first = addresses[0];
+    if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), []);
+    callback(null, first.address, first.family);
+  });
+}
+async function blockedHostReason(host) {
+  const bare = host.replace(/^\[|\]$/g, "");
+  const literal = blockedAddressReason(bare);
+  if (literal) return { address: bare, reason: literal };
+  const addresses = await new Promise((resolve3, reject) => dnsLookup(bare, { all: true }, (err, a6) => err ? reject(err) : resolve3(a6)));
+  for (const a6 of addresses) {
+    const reason = blockedAddressReason(a6.address);
+    if (reason) return { address: a6.address, reason };
+  }
+  return void 0;
+}
+async function readBody(response, max) {
+  const chunks = [];
+  let n4 = 0;
+  for await (const chunk of response) {
+    n4 += chunk.length;
+    if (n4 > max) {
+      response.destroy();
+      throw new Error(`the answer is larger than ${max} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+// src/adapters/http/remote-file.ts
+var REMOTE_LIMITS = {
+  maxBytes: 1024 * 1024 * 1024,
+  idleTimeoutMs: 3e4,
+  totalTimeoutMs: 10 * 6e4,
+  maxRedirects: 5
+};
+var KEEP = "keep the data in the repository";
+async function openRemote(url, policy = {}) {
+  const maxBytes = policy.maxBytes ?? REMOTE_LIMITS.maxBytes;
+  const totalMs = policy.totalTimeoutMs ?? REMOTE_LIMITS.totalTimeoutMs;
+  let target;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new SourceError("source-error", `${url} is not a valid URL; fix the path`);
+  }
+  const deadline = AbortSignal.timeout(totalMs);
+  const idleMs = policy.idleTimeoutMs ?? REMOTE_LIMITS.idleTimeoutMs;
+  const late = (subject) => new SourceError("source-error", `${subject}took longer than ${seconds(totalMs)} in all (the limit for a remote resource); ${KEEP}, or serve it faster`);
+  let response;
+  try {
+    ({ response } = await send(target, {
+      method: "GET",
+      publicOnly: !policy.allowPrivate,
+      idleTimeoutMs: idleMs,
+      maxRedirects: policy.maxRedirects ?? REMOTE_LIMITS.maxRedirects,
+      signal: deadline
+    }));
+  } catch (e6) {
+    if (e6 instanceof BlockedAddressError) {
+      throw new SourceError("source-error", `${url} was not fetched: ${e6.message}; remote resources are read from public addresses only (${KEEP}, or allow private addresses with --allow-private-remote)`);
+    }
+    if (deadline.aborted) throw late(`${url} `);
+    throw new SourceError("source-error", `${url} could not be fetched (${e6 instanceof Error ? e6.message : String(e6)}); check the URL, or ${KEEP}`);
+  }
+  const status = response.statusCode ?? 0;
+  if (status < 200 || status > 299) {
+    response.resume();
+    throw new SourceError("source-error", `${url} answered HTTP ${status}; check the URL, or ${KEEP}`);
+  }
+  const tooLarge = (subject) => new SourceError("source-error", `${subject} the ${formatBytes(maxBytes)} limit for a remote resource; ${KEEP} (in Git LFS if it is large)`);
+  const length = Number(response.headers["content-length"]);
+  const announced = response.headers["content-length"] !== void 0 && Number.isSafeInteger(length) && length >= 0 ? length : null;
+  if (announced !== null && announced > maxBytes) {
+    response.destroy();
+    throw tooLarge(`${url} is ${formatBytes(announced)}, more than`);
+  }
+  return {
+    size: announced,
+    async *stream() {
+      let n4 = 0;
+      const idle = new Error("idle");
+      response.setTimeout(idleMs, () => response.destroy(idle));
+      try {
+        for await (const chunk of response) {
+          n4 += chunk.length;
+          if (n4 > maxBytes) throw tooLarge("larger than");
+          yield chunk;
+        }
+      } catch (e6) {
+        if (e6 instanceof SourceError) throw e6;
+        if (deadline.aborted) throw late("");
+        if (e6 === idle) throw new SourceError("source-error", `sent nothing for ${seconds(idleMs)} after ${formatBytes(n4)} (the idle limit for a remote resource); try again, or ${KEEP}`);
+        throw new SourceError("source-error", `the download broke off after ${formatBytes(n4)} (${e6 instanceof Error ? e6.message : String(e6)}); try again, or ${KEEP}`);
+      } finally {
+        response.destroy();
+      }
+    }
+  };
+}
+var seconds = (ms) => ms % 6e4 === 0 ? `${ms / 6e4} min` : `${Math.round(ms / 100) / 10} s`;
 
 // src/adapters/fs/source.ts
 var SourceUnavailableError = class extends Error {
@@ -50944,48 +52555,54 @@ var SourceUnavailableError = class extends Error {
   }
 };
 var CHUNK = 256 * 1024;
-async function createFsSource(target) {
+async function createFsSource(target, options = {}) {
   let st;
   try {
-    st = await stat2(target);
+    st = await stat3(target);
   } catch {
     throw new SourceUnavailableError(`${target}: no such file or directory; give a dataset directory or its datapackage.json`);
   }
-  const descriptorFile = st.isDirectory() ? join(target, "datapackage.json") : target;
+  const descriptorFile = st.isDirectory() ? join2(target, "datapackage.json") : target;
   const rootDir = st.isDirectory() ? target : dirname(target);
-  try {
-    const d6 = await stat2(descriptorFile);
-    if (!d6.isFile()) throw new Error("not a file");
-  } catch {
-    throw new SourceUnavailableError(`${descriptorFile}: not found; a dataset needs a datapackage.json at its root`);
+  const descriptorPath = basename(descriptorFile);
+  const found2 = await walkWithoutLinks(rootDir, [descriptorPath]);
+  if (found2.kind === "link") {
+    throw new SourceUnavailableError(`${descriptorFile} is a symlink; a descriptor is never read through a link: commit or copy the real file there`);
   }
-  const realRoot = await realpath(rootDir);
+  if (found2.kind !== "ok" || !found2.stat.isFile()) throw new SourceUnavailableError(`${descriptorFile}: not found; a dataset needs a datapackage.json at its root`);
   const display = rootDir === "" ? "." : rootDir;
+  const read = async function* (file, path) {
+    let handle;
+    try {
+      handle = await open2(file, READ_NO_FOLLOW);
+    } catch (e6) {
+      const code = e6.code;
+      throw new SourceError(code === "ELOOP" ? "path-error" : "source-error", `"${path}" could not be opened (${code ?? String(e6)}); put the file itself in the dataset`);
+    }
+    yield* handle.createReadStream({ highWaterMark: CHUNK });
+  };
   return {
     root: display,
-    descriptorPath: basename(descriptorFile),
-    readDescriptor: () => readFile(descriptorFile),
+    descriptorPath,
+    async readDescriptor() {
+      const now = await walkWithoutLinks(rootDir, [descriptorPath]);
+      if (now.kind === "link") throw new SourceUnavailableError(`${descriptorFile} is a symlink; a descriptor is never read through a link: commit or copy the real file there`);
+      return readAtMost(now.kind === "ok" ? now.stat.size : null, () => read(descriptorFile, descriptorPath));
+    },
     async open(path) {
-      if (isRemote(path)) return openRemote(path);
+      if (isRemote(path)) return openRemote(path, options.remote);
       const reason = unsafePathReason(path);
       if (reason) throw new SourceError("path-error", `"${path}" ${reason}; it was not opened`);
-      const full = resolve(realRoot, path);
-      let real;
-      try {
-        real = await realpath(full);
-      } catch {
-        throw new SourceError("source-error", `"${path}" does not exist in ${display}; add the file or fix the path`);
+      const segments = segmentsOf(path);
+      const walk = await walkWithoutLinks(rootDir, segments);
+      if (walk.kind === "link") {
+        const how = walk.at === segments.join("/") ? "is a symlink" : `goes through "${walk.at}", which is a symlink`;
+        throw new SourceError("path-error", `"${path}" ${how}; symlinks are never followed: put the file itself in the dataset`);
       }
-      const rel = relative(realRoot, real);
-      if (rel === "" || rel.startsWith(".." + sep) || rel === ".." || resolve(realRoot, rel) !== real) {
-        throw new SourceError("path-error", `"${path}" resolves through a symlink to a place outside the dataset; it was not opened`);
-      }
-      const info2 = await stat2(real);
-      if (!info2.isFile()) throw new SourceError("source-error", `"${path}" is not a regular file`);
-      return {
-        size: info2.size,
-        stream: () => createReadStream(real, { highWaterMark: CHUNK })
-      };
+      if (walk.kind === "missing") throw new SourceError("source-error", `"${path}" does not exist in ${display}; add the file or fix the path`);
+      if (!walk.stat.isFile()) throw new SourceError("source-error", `"${path}" is not a regular file`);
+      const file = join2(rootDir, ...segments);
+      return { size: walk.stat.size, stream: () => read(file, path) };
     }
   };
 }
@@ -50993,7 +52610,7 @@ async function createFsSource(target) {
 // src/adapters/fs/snapshot.ts
 async function sha256File(file) {
   const h6 = createHash("sha256");
-  for await (const chunk of createReadStream2(file)) h6.update(chunk);
+  for await (const chunk of createReadStream(file)) h6.update(chunk);
   return h6.digest("hex");
 }
 async function fsSnapshot(dir) {
@@ -51002,14 +52619,14 @@ async function fsSnapshot(dir) {
   const files = [];
   const ids = /* @__PURE__ */ new Map();
   const walk = async (rel) => {
-    for (const e6 of (await readdir2(join2(root6, rel), { withFileTypes: true })).sort((a6, b6) => a6.name < b6.name ? -1 : 1)) {
+    for (const e6 of (await readdir2(join3(root6, rel), { withFileTypes: true })).sort((a6, b6) => a6.name < b6.name ? -1 : 1)) {
       if (e6.name.startsWith(".") || e6.name === "node_modules") continue;
       const path = rel ? `${rel}/${e6.name}` : e6.name;
-      const st = await lstat2(join2(root6, path));
+      const st = await lstat3(join3(root6, path));
       if (st.isSymbolicLink()) continue;
       if (st.isDirectory()) await walk(path);
       else if (st.isFile()) {
-        const sha256 = await sha256File(join2(root6, path));
+        const sha256 = await sha256File(join3(root6, path));
         ids.set(path, { sha256, size: st.size });
         files.push({ path, oid: sha256, size: st.size });
       }
@@ -51033,7 +52650,8 @@ async function fsSnapshot(dir) {
 
 // src/adapters/git/dataset.ts
 import { createHash as createHash4 } from "node:crypto";
-import { stat as stat4 } from "node:fs/promises";
+import { lstat as lstat4, stat as stat5 } from "node:fs/promises";
+import { basename as basename2, dirname as dirname2, resolve as resolve2 } from "node:path";
 
 // src/adapters/git/cat-file.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -51394,11 +53012,11 @@ function createBlobReader(cwd, options = {}) {
 
 // src/adapters/git/worktree.ts
 import { createHash as createHash2 } from "node:crypto";
-import { constants as constants3 } from "node:fs";
-import { open as open2 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { constants as constants4 } from "node:fs";
+import { open as open3 } from "node:fs/promises";
+import { join as join4 } from "node:path";
 var CHUNK2 = 256 * 1024;
-var FLAGS = constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0);
+var FLAGS = constants4.O_RDONLY | (constants4.O_NOFOLLOW ?? 0) | (constants4.O_NONBLOCK ?? 0);
 function createWorkTree(repoDir, datasetPath, commit, short) {
   let changed;
   const folder = datasetPath === "" ? "" : `${datasetPath}/`;
@@ -51431,7 +53049,7 @@ function createWorkTree(repoDir, datasetPath, commit, short) {
       if (!skip || skip.has(name)) return null;
       let file;
       try {
-        file = await open2(join3(repoDir, folder, name), FLAGS);
+        file = await open3(join4(repoDir, folder, name), FLAGS);
       } catch {
         return null;
       }
@@ -51488,160 +53106,9 @@ async function* verified(file, oid, size, mismatch, failed) {
 
 // src/adapters/git/lfs.ts
 import { createHash as createHash3 } from "node:crypto";
-import { createReadStream as createReadStream3 } from "node:fs";
-import { stat as stat3 } from "node:fs/promises";
-import { join as join4 } from "node:path";
-
-// src/adapters/git/http.ts
-import { lookup as dnsLookup } from "node:dns";
-import { request as plainRequest } from "node:http";
-import { request as tlsRequest } from "node:https";
-
-// src/adapters/git/address.ts
-import { isIP } from "node:net";
-function blockedAddressReason(address) {
-  const bare = address.replace(/^\[|\]$/g, "").replace(/%.*$/, "");
-  const kind = isIP(bare);
-  if (kind === 4) return ipv4Reason(ipv4Bytes(bare));
-  if (kind === 6) return ipv6Reason(ipv6Bytes(bare));
-  return void 0;
-}
-function ipv4Bytes(a6) {
-  return a6.split(".").map(Number);
-}
-function ipv4Reason(b6) {
-  const [x2 = 0, y2 = 0] = b6;
-  if (x2 === 0) return "an unspecified address (0.0.0.0/8)";
-  if (x2 === 127) return "a loopback address (127.0.0.0/8)";
-  if (x2 === 10) return "a private address (10.0.0.0/8)";
-  if (x2 === 172 && y2 >= 16 && y2 <= 31) return "a private address (172.16.0.0/12)";
-  if (x2 === 192 && y2 === 168) return "a private address (192.168.0.0/16)";
-  if (x2 === 100 && y2 >= 64 && y2 <= 127) return "a shared (carrier-grade NAT) address (100.64.0.0/10)";
-  if (x2 === 169 && y2 === 254) return "a link-local address (169.254.0.0/16)";
-  if (x2 >= 224) return "a multicast or reserved address (224.0.0.0/3)";
-  return void 0;
-}
-function ipv6Bytes(a6) {
-  const text = a6.toLowerCase().replace(
-    /(\d+)\.(\d+)\.(\d+)\.(\d+)$/,
-    (_m5, p4, q4, r6, s3) => `${(Number(p4) << 8 | Number(q4)).toString(16)}:${(Number(r6) << 8 | Number(s3)).toString(16)}`
-  );
-  const groups2 = (s3) => s3 === "" ? [] : s3.split(":").map((g6) => parseInt(g6, 16));
-  const [head = "", rest] = text.split("::");
-  const left = groups2(head);
-  const right = rest === void 0 ? [] : groups2(rest);
-  const all = [...left, ...new Array(8 - left.length - right.length).fill(0), ...right];
-  return all.flatMap((g6) => [g6 >> 8, g6 & 255]);
-}
-function ipv6Reason(b6) {
-  const zero = (from, to) => b6.slice(from, to).every((x2) => x2 === 0);
-  if (zero(0, 16)) return "an unspecified address (::)";
-  if (zero(0, 15) && b6[15] === 1) return "a loopback address (::1)";
-  if (zero(0, 10) && b6[10] === 255 && b6[11] === 255) return ipv4Reason(b6.slice(12));
-  if (b6[0] === 0 && b6[1] === 100 && b6[2] === 255 && b6[3] === 155 && zero(4, 12)) return ipv4Reason(b6.slice(12));
-  const first = b6[0] ?? 0;
-  const second = b6[1] ?? 0;
-  if ((first & 254) === 252) return "a private (unique local) address (fc00::/7)";
-  if (first === 254 && (second & 192) === 128) return "a link-local address (fe80::/10)";
-  if (first === 254 && (second & 192) === 192) return "a site-local address (fec0::/10)";
-  if (first === 255) return "a multicast address (ff00::/8)";
-  return void 0;
-}
-
-// src/adapters/git/http.ts
-var BlockedAddressError = class extends Error {
-  constructor(host, address, reason) {
-    super(`${host} is ${address === host ? "" : `${address}, `}${reason}`);
-    this.host = host;
-    this.address = address;
-    this.reason = reason;
-    this.name = "BlockedAddressError";
-  }
-  host;
-  address;
-  reason;
-};
-async function send(url, options) {
-  let current = url;
-  let method = options.method;
-  let body = options.body;
-  let headers = { ...options.headers };
-  for (let redirects = 0; ; redirects++) {
-    const response = await once(current, method, headers, body, options);
-    const location = response.headers.location;
-    if (![301, 302, 303, 307, 308].includes(response.statusCode ?? 0) || location === void 0) return { response, url: current };
-    response.resume();
-    if (redirects >= (options.maxRedirects ?? 5)) throw new Error(`too many redirects (last to ${location})`);
-    const next = new URL(location, current);
-    if (next.origin !== current.origin) {
-      headers = Object.fromEntries(Object.entries(headers).filter(([k6]) => k6.toLowerCase() !== "authorization"));
-    }
-    if (response.statusCode !== 307 && response.statusCode !== 308) {
-      method = "GET";
-      body = void 0;
-      headers = Object.fromEntries(Object.entries(headers).filter(([k6]) => k6.toLowerCase() !== "content-type"));
-    }
-    current = next;
-  }
-}
-function once(url, method, headers, body, options) {
-  if (url.protocol !== "http:" && url.protocol !== "https:") return Promise.reject(new Error(`${url.protocol} URLs are not supported (http or https only)`));
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  if (options.publicOnly) {
-    const reason = blockedAddressReason(host);
-    if (reason) return Promise.reject(new BlockedAddressError(host, host, reason));
-  }
-  const outgoing = { ...headers };
-  if (body !== void 0) outgoing["content-length"] = Buffer.byteLength(body);
-  return new Promise((resolve3, reject) => {
-    const req = (url.protocol === "https:" ? tlsRequest : plainRequest)(url, {
-      method,
-      headers: outgoing,
-      ...options.publicOnly ? { lookup: publicLookup } : {}
-    });
-    req.setTimeout(options.idleTimeoutMs ?? 12e4, () => req.destroy(new Error(`no answer from ${url.host} for ${Math.round((options.idleTimeoutMs ?? 12e4) / 1e3)} s`)));
-    req.once("response", resolve3);
-    req.once("error", reject);
-    req.end(body);
-  });
-}
-function publicLookup(hostname, options, callback) {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, []);
-    for (const a6 of addresses) {
-      const reason = blockedAddressReason(a6.address);
-      if (reason) return callback(new BlockedAddressError(hostname, a6.address, reason), []);
-    }
-    if (options.all) return callback(null, addresses);
-    const first = addresses[0];
-    if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), []);
-    callback(null, first.address, first.family);
-  });
-}
-async function blockedHostReason(host) {
-  const bare = host.replace(/^\[|\]$/g, "");
-  const literal = blockedAddressReason(bare);
-  if (literal) return { address: bare, reason: literal };
-  const addresses = await new Promise((resolve3, reject) => dnsLookup(bare, { all: true }, (err, a6) => err ? reject(err) : resolve3(a6)));
-  for (const a6 of addresses) {
-    const reason = blockedAddressReason(a6.address);
-    if (reason) return { address: a6.address, reason };
-  }
-  return void 0;
-}
-async function readBody(response, max) {
-  const chunks = [];
-  let n4 = 0;
-  for await (const chunk of response) {
-    n4 += chunk.length;
-    if (n4 > max) {
-      response.destroy();
-      throw new Error(`the answer is larger than ${max} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
+import { createReadStream as createReadStream2 } from "node:fs";
+import { stat as stat4 } from "node:fs/promises";
+import { join as join5 } from "node:path";
 
 // src/adapters/git/batch.ts
 var LFS_JSON = "application/vnd.git-lfs+json";
@@ -51761,7 +53228,7 @@ function messageOf(e6) {
 }
 
 // src/adapters/git/remote.ts
-import { isAbsolute, resolve as resolve2 } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 function parseRemoteUrl(url, baseDir = "/") {
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(url)?.[1]?.toLowerCase();
@@ -51800,7 +53267,7 @@ function parseRemoteUrl(url, baseDir = "/") {
     return { kind: "ssh", protocol: "https:", host, authority: host, path: scp[2].replace(/^\/+/, "") };
   }
   if (url === "") return null;
-  return { kind: "local", dir: isAbsolute(url) ? url : resolve2(baseDir, url) };
+  return { kind: "local", dir: isAbsolute(url) ? url : resolve(baseDir, url) };
 }
 function parseGitHubRemote(url, hosts = []) {
   const r6 = parseRemoteUrl(url);
@@ -51836,11 +53303,11 @@ function createLfsReader(context) {
   return {
     async open(path, pointer) {
       const subject = `"${path}" is stored in Git LFS (object ${pointer.oid.slice(0, 12)}…, ${pointer.size} bytes)`;
-      const local = await localObject(join4(context.gitDir, "lfs", "objects"), pointer, subject, "the local LFS store", "delete it and fetch it again (git lfs fetch)");
+      const local = await localObject(join5(context.gitDir, "lfs", "objects"), pointer, subject, "the local LFS store", "delete it and fetch it again (git lfs fetch)");
       if (local) return local;
       if (context.remote?.kind === "local") {
         const dir = context.remote.dir;
-        for (const store of [join4(dir, "lfs", "objects"), join4(dir, ".git", "lfs", "objects")]) {
+        for (const store of [join5(dir, "lfs", "objects"), join5(dir, ".git", "lfs", "objects")]) {
           const found2 = await localObject(store, pointer, subject, `the LFS store of the remote ${dir}`, "push the object again (git lfs push --all origin)");
           if (found2) return found2;
         }
@@ -51865,10 +53332,10 @@ async function* download(action, server, pointer, subject) {
   yield* await startDownload(action, server, pointer, subject);
 }
 async function localObject(store, pointer, subject, where, repair) {
-  const file = join4(store, pointer.oid.slice(0, 2), pointer.oid.slice(2, 4), pointer.oid);
+  const file = join5(store, pointer.oid.slice(0, 2), pointer.oid.slice(2, 4), pointer.oid);
   let size;
   try {
-    const info2 = await stat3(file);
+    const info2 = await stat4(file);
     if (!info2.isFile()) return null;
     size = info2.size;
   } catch {
@@ -51879,7 +53346,7 @@ async function localObject(store, pointer, subject, where, repair) {
   }
   return {
     size,
-    stream: () => verified2(createReadStream3(file, { highWaterMark: 256 * 1024 }), pointer, subject, `${where} (${file})`, repair)
+    stream: () => verified2(createReadStream2(file, { highWaterMark: 256 * 1024 }), pointer, subject, `${where} (${file})`, repair)
   };
 }
 async function* verified2(chunks, pointer, subject, from, repair) {
@@ -51999,7 +53466,7 @@ var hashed = /* @__PURE__ */ new Map();
 var HASHED_MAX = 1e5;
 async function openGitDataset(dir, options = {}) {
   try {
-    if (!(await stat4(dir)).isDirectory()) throw new Error("not a directory");
+    if (!(await stat5(dir)).isDirectory()) throw new Error("not a directory");
   } catch {
     throw new SourceUnavailableError(`${dir}: no such directory; give the folder of a dataset in a git repository`);
   }
@@ -52014,6 +53481,7 @@ async function openGitDataset(dir, options = {}) {
   } catch (e6) {
     throw new SourceUnavailableError(`${dir} is not in a git working tree (${gitMessage(e6)}); give a folder of a git checkout`);
   }
+  await refuseLinkedFolder(dir, datasetPath);
   const rev = options.commit ?? "HEAD";
   const resolved = await runGit(repoDir, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], { allow: [1, 128] });
   const commit = resolved.stdout.toString("utf8").trim();
@@ -52093,8 +53561,8 @@ async function openGitDataset(dir, options = {}) {
     }
     return { entry, name };
   };
-  const open3 = async (path) => {
-    if (isRemote(path)) return openRemote(path);
+  const open4 = async (path) => {
+    if (isRemote(path)) return openRemote(path, options.remote);
     const { entry, name } = lookup(path);
     if (entry.pointer) return lfs.open(name, entry.pointer);
     return { size: entry.blobSize, stream: () => content(entry, name) };
@@ -52103,11 +53571,12 @@ async function openGitDataset(dir, options = {}) {
     root: root6,
     descriptorPath: DESCRIPTOR,
     async readDescriptor() {
-      const chunks = [];
-      for await (const chunk of (await open3(DESCRIPTOR)).stream()) chunks.push(chunk);
-      return Buffer.concat(chunks);
+      const size = descriptor.pointer?.size ?? descriptor.blobSize;
+      if (size > DESCRIPTOR_MAX_BYTES) throw new DescriptorTooLargeError(size, DESCRIPTOR_MAX_BYTES);
+      const handle = await open4(DESCRIPTOR);
+      return readAtMost(handle.size, () => handle.stream());
     },
-    open: open3
+    open: open4
   };
   const files = [];
   for (const [path, e6] of entries) {
@@ -52139,6 +53608,24 @@ async function openGitDataset(dir, options = {}) {
       return blobs.close();
     }
   };
+}
+async function refuseLinkedFolder(dir, datasetPath) {
+  const refuse = (link2) => {
+    throw new SourceUnavailableError(`${dir}: "${link2}" is a symlink; a dataset folder is never read through a link inside a repository: give the real folder`);
+  };
+  let here = resolve2(dir);
+  const segments = datasetPath === "" ? [] : datasetPath.split("/");
+  for (const segment of segments.reverse()) {
+    if ((await lstat4(here)).isSymbolicLink() || basename2(here) !== segment) refuse(here);
+    here = dirname2(here);
+  }
+  for (let at2 = here; ; at2 = dirname2(at2)) {
+    if ((await lstat4(at2)).isSymbolicLink()) {
+      const inside = await runGit(dirname2(at2), ["rev-parse", "--show-toplevel"], { allow: [128] }).catch(() => null);
+      if (inside && inside.exitCode === 0) refuse(at2);
+    }
+    if (dirname2(at2) === at2) break;
+  }
 }
 function parseLsTree(out) {
   const entries = /* @__PURE__ */ new Map();
@@ -52877,7 +54364,7 @@ function expand(template, context) {
     return template.replace(/\/$/, "");
   }
 }
-function parse(options) {
+function parse2(options) {
   let method = options.method.toUpperCase();
   let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options.headers);
@@ -52941,7 +54428,7 @@ function parse(options) {
   );
 }
 function endpointWithDefaults(defaults, route, options) {
-  return parse(merge(defaults, route, options));
+  return parse2(merge(defaults, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
   const DEFAULTS2 = merge(oldDefaults, newDefaults);
@@ -52950,7 +54437,7 @@ function withDefaults(oldDefaults, newDefaults) {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
     merge: merge.bind(null, DEFAULTS2),
-    parse
+    parse: parse2
   });
 }
 var endpoint = withDefaults(null, DEFAULTS);
@@ -52996,7 +54483,7 @@ var NullObject = /* @__PURE__ */ (() => {
   C2.prototype = /* @__PURE__ */ Object.create(null);
   return C2;
 })();
-function parse2(header, options) {
+function parse3(header, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
   const len = header.length;
   let valueStart = options?.start ?? 0;
@@ -53491,8 +54978,8 @@ function isPlainObject2(value) {
 }
 var noop2 = () => "";
 async function fetchWrapper(requestOptions) {
-  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch2) {
+  const fetch = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch) {
     throw new Error(
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
@@ -53508,7 +54995,7 @@ async function fetchWrapper(requestOptions) {
   );
   let fetchResponse;
   try {
-    fetchResponse = await fetch2(requestOptions.url, {
+    fetchResponse = await fetch(requestOptions.url, {
       method: requestOptions.method,
       body,
       redirect: requestOptions.request?.redirect,
@@ -53593,7 +55080,7 @@ async function getResponseData(response) {
   if (!contentType) {
     return response.text().catch(noop2);
   }
-  const mimetype = parse2(contentType);
+  const mimetype = parse3(contentType);
   if (isJSONResponse(mimetype)) {
     let text = "";
     try {
@@ -53768,8 +55255,8 @@ function withCustomRequest(customRequest) {
 
 // node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep2 = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep2}${b64url}${sep2}${b64url}$`);
+var sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
 var isJWT = jwtRE.test.bind(jwtRE);
 async function auth(token) {
   const isApp = isJWT(token);
@@ -74451,7 +75938,7 @@ function stableJson(v2) {
 function isPlainObject3(v2) {
   return typeof v2 === "object" && v2 !== null && !Array.isArray(v2);
 }
-function parseJson(s3, open3) {
+function parseJson(s3, open4) {
   let i6 = 0;
   const n4 = s3.length;
   while (i6 < n4) {
@@ -74459,7 +75946,7 @@ function parseJson(s3, open3) {
     if (c6 !== 32 && c6 !== 9 && c6 !== 10 && c6 !== 13) break;
     i6++;
   }
-  if (i6 >= n4 || open3 >= 0 && s3.charCodeAt(i6) !== open3) return INVALID;
+  if (i6 >= n4 || open4 >= 0 && s3.charCodeAt(i6) !== open4) return INVALID;
   try {
     return JSON.parse(s3);
   } catch {
@@ -75370,8 +76857,8 @@ function durationKey(v2) {
   const n4 = (i6) => m4[i6] === void 0 ? 0 : Number((m4[i6] ?? "0").replace(",", "."));
   const sign2 = m4[1] === "-" ? -1 : 1;
   const months2 = sign2 * (n4(2) * 12 + n4(3));
-  const seconds = sign2 * (n4(4) * 604800 + n4(5) * 86400 + n4(6) * 3600 + n4(7) * 60 + n4(8));
-  return `du:${numberKey(months2 + 0)}:${numberKey(seconds + 0)}`;
+  const seconds2 = sign2 * (n4(4) * 604800 + n4(5) * 86400 + n4(6) * 3600 + n4(7) * 60 + n4(8));
+  return `du:${numberKey(months2 + 0)}:${numberKey(seconds2 + 0)}`;
 }
 function coordinate(v2) {
   if (typeof v2 === "number") return v2;
@@ -75927,7 +77414,7 @@ function _Big_() {
         }
         n4 = n4 === 0 && 1 / n4 < 0 ? "-0" : String(n4);
       }
-      parse4(x2, n4);
+      parse5(x2, n4);
     }
     x2.constructor = Big2;
   }
@@ -75943,7 +77430,7 @@ function _Big_() {
   Big2.roundUp = 3;
   return Big2;
 }
-function parse4(x2, n4) {
+function parse5(x2, n4) {
   var e6, i6, nl;
   if (!NUMERIC.test(n4)) {
     throw Error(INVALID2 + "number");
@@ -77401,1359 +78888,6 @@ function normalizeDrift(raw) {
   } catch {
   }
   return { descriptor: d6, problems, moves };
-}
-
-// node_modules/jsonc-parser/lib/esm/impl/scanner.js
-function createScanner(text, ignoreTrivia = false) {
-  const len = text.length;
-  let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
-  function scanHexDigits(count, exact) {
-    let digits = 0;
-    let value2 = 0;
-    while (digits < count || !exact) {
-      let ch = text.charCodeAt(pos);
-      if (ch >= 48 && ch <= 57) {
-        value2 = value2 * 16 + ch - 48;
-      } else if (ch >= 65 && ch <= 70) {
-        value2 = value2 * 16 + ch - 65 + 10;
-      } else if (ch >= 97 && ch <= 102) {
-        value2 = value2 * 16 + ch - 97 + 10;
-      } else {
-        break;
-      }
-      pos++;
-      digits++;
-    }
-    if (digits < count) {
-      value2 = -1;
-    }
-    return value2;
-  }
-  function setPosition(newPosition) {
-    pos = newPosition;
-    value = "";
-    tokenOffset = 0;
-    token = 16;
-    scanError = 0;
-  }
-  function scanNumber2() {
-    let start = pos;
-    if (text.charCodeAt(pos) === 48) {
-      pos++;
-    } else {
-      pos++;
-      while (pos < text.length && isDigit(text.charCodeAt(pos))) {
-        pos++;
-      }
-    }
-    if (pos < text.length && text.charCodeAt(pos) === 46) {
-      pos++;
-      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
-        pos++;
-        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
-          pos++;
-        }
-      } else {
-        scanError = 3;
-        return text.substring(start, pos);
-      }
-    }
-    let end = pos;
-    if (pos < text.length && (text.charCodeAt(pos) === 69 || text.charCodeAt(pos) === 101)) {
-      pos++;
-      if (pos < text.length && text.charCodeAt(pos) === 43 || text.charCodeAt(pos) === 45) {
-        pos++;
-      }
-      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
-        pos++;
-        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
-          pos++;
-        }
-        end = pos;
-      } else {
-        scanError = 3;
-      }
-    }
-    return text.substring(start, end);
-  }
-  function scanString() {
-    let result = "", start = pos;
-    while (true) {
-      if (pos >= len) {
-        result += text.substring(start, pos);
-        scanError = 2;
-        break;
-      }
-      const ch = text.charCodeAt(pos);
-      if (ch === 34) {
-        result += text.substring(start, pos);
-        pos++;
-        break;
-      }
-      if (ch === 92) {
-        result += text.substring(start, pos);
-        pos++;
-        if (pos >= len) {
-          scanError = 2;
-          break;
-        }
-        const ch2 = text.charCodeAt(pos++);
-        switch (ch2) {
-          case 34:
-            result += '"';
-            break;
-          case 92:
-            result += "\\";
-            break;
-          case 47:
-            result += "/";
-            break;
-          case 98:
-            result += "\b";
-            break;
-          case 102:
-            result += "\f";
-            break;
-          case 110:
-            result += "\n";
-            break;
-          case 114:
-            result += "\r";
-            break;
-          case 116:
-            result += "	";
-            break;
-          case 117:
-            const ch3 = scanHexDigits(4, true);
-            if (ch3 >= 0) {
-              result += String.fromCharCode(ch3);
-            } else {
-              scanError = 4;
-            }
-            break;
-          default:
-            scanError = 5;
-        }
-        start = pos;
-        continue;
-      }
-      if (ch >= 0 && ch <= 31) {
-        if (isLineBreak(ch)) {
-          result += text.substring(start, pos);
-          scanError = 2;
-          break;
-        } else {
-          scanError = 6;
-        }
-      }
-      pos++;
-    }
-    return result;
-  }
-  function scanNext() {
-    value = "";
-    scanError = 0;
-    tokenOffset = pos;
-    lineStartOffset = lineNumber;
-    prevTokenLineStartOffset = tokenLineStartOffset;
-    if (pos >= len) {
-      tokenOffset = len;
-      return token = 17;
-    }
-    let code = text.charCodeAt(pos);
-    if (isWhiteSpace(code)) {
-      do {
-        pos++;
-        value += String.fromCharCode(code);
-        code = text.charCodeAt(pos);
-      } while (isWhiteSpace(code));
-      return token = 15;
-    }
-    if (isLineBreak(code)) {
-      pos++;
-      value += String.fromCharCode(code);
-      if (code === 13 && text.charCodeAt(pos) === 10) {
-        pos++;
-        value += "\n";
-      }
-      lineNumber++;
-      tokenLineStartOffset = pos;
-      return token = 14;
-    }
-    switch (code) {
-      // tokens: []{}:,
-      case 123:
-        pos++;
-        return token = 1;
-      case 125:
-        pos++;
-        return token = 2;
-      case 91:
-        pos++;
-        return token = 3;
-      case 93:
-        pos++;
-        return token = 4;
-      case 58:
-        pos++;
-        return token = 6;
-      case 44:
-        pos++;
-        return token = 5;
-      // strings
-      case 34:
-        pos++;
-        value = scanString();
-        return token = 10;
-      // comments
-      case 47:
-        const start = pos - 1;
-        if (text.charCodeAt(pos + 1) === 47) {
-          pos += 2;
-          while (pos < len) {
-            if (isLineBreak(text.charCodeAt(pos))) {
-              break;
-            }
-            pos++;
-          }
-          value = text.substring(start, pos);
-          return token = 12;
-        }
-        if (text.charCodeAt(pos + 1) === 42) {
-          pos += 2;
-          const safeLength = len - 1;
-          let commentClosed = false;
-          while (pos < safeLength) {
-            const ch = text.charCodeAt(pos);
-            if (ch === 42 && text.charCodeAt(pos + 1) === 47) {
-              pos += 2;
-              commentClosed = true;
-              break;
-            }
-            pos++;
-            if (isLineBreak(ch)) {
-              if (ch === 13 && text.charCodeAt(pos) === 10) {
-                pos++;
-              }
-              lineNumber++;
-              tokenLineStartOffset = pos;
-            }
-          }
-          if (!commentClosed) {
-            pos++;
-            scanError = 1;
-          }
-          value = text.substring(start, pos);
-          return token = 13;
-        }
-        value += String.fromCharCode(code);
-        pos++;
-        return token = 16;
-      // numbers
-      case 45:
-        value += String.fromCharCode(code);
-        pos++;
-        if (pos === len || !isDigit(text.charCodeAt(pos))) {
-          return token = 16;
-        }
-      // found a minus, followed by a number so
-      // we fall through to proceed with scanning
-      // numbers
-      case 48:
-      case 49:
-      case 50:
-      case 51:
-      case 52:
-      case 53:
-      case 54:
-      case 55:
-      case 56:
-      case 57:
-        value += scanNumber2();
-        return token = 11;
-      // literals and unknown symbols
-      default:
-        while (pos < len && isUnknownContentCharacter(code)) {
-          pos++;
-          code = text.charCodeAt(pos);
-        }
-        if (tokenOffset !== pos) {
-          value = text.substring(tokenOffset, pos);
-          switch (value) {
-            case "true":
-              return token = 8;
-            case "false":
-              return token = 9;
-            case "null":
-              return token = 7;
-          }
-          return token = 16;
-        }
-        value += String.fromCharCode(code);
-        pos++;
-        return token = 16;
-    }
-  }
-  function isUnknownContentCharacter(code) {
-    if (isWhiteSpace(code) || isLineBreak(code)) {
-      return false;
-    }
-    switch (code) {
-      case 125:
-      case 93:
-      case 123:
-      case 91:
-      case 34:
-      case 58:
-      case 44:
-      case 47:
-        return false;
-    }
-    return true;
-  }
-  function scanNextNonTrivia() {
-    let result;
-    do {
-      result = scanNext();
-    } while (result >= 12 && result <= 15);
-    return result;
-  }
-  return {
-    setPosition,
-    getPosition: () => pos,
-    scan: ignoreTrivia ? scanNextNonTrivia : scanNext,
-    getToken: () => token,
-    getTokenValue: () => value,
-    getTokenOffset: () => tokenOffset,
-    getTokenLength: () => pos - tokenOffset,
-    getTokenStartLine: () => lineStartOffset,
-    getTokenStartCharacter: () => tokenOffset - prevTokenLineStartOffset,
-    getTokenError: () => scanError
-  };
-}
-function isWhiteSpace(ch) {
-  return ch === 32 || ch === 9;
-}
-function isLineBreak(ch) {
-  return ch === 10 || ch === 13;
-}
-function isDigit(ch) {
-  return ch >= 48 && ch <= 57;
-}
-var CharacterCodes;
-(function(CharacterCodes2) {
-  CharacterCodes2[CharacterCodes2["lineFeed"] = 10] = "lineFeed";
-  CharacterCodes2[CharacterCodes2["carriageReturn"] = 13] = "carriageReturn";
-  CharacterCodes2[CharacterCodes2["space"] = 32] = "space";
-  CharacterCodes2[CharacterCodes2["_0"] = 48] = "_0";
-  CharacterCodes2[CharacterCodes2["_1"] = 49] = "_1";
-  CharacterCodes2[CharacterCodes2["_2"] = 50] = "_2";
-  CharacterCodes2[CharacterCodes2["_3"] = 51] = "_3";
-  CharacterCodes2[CharacterCodes2["_4"] = 52] = "_4";
-  CharacterCodes2[CharacterCodes2["_5"] = 53] = "_5";
-  CharacterCodes2[CharacterCodes2["_6"] = 54] = "_6";
-  CharacterCodes2[CharacterCodes2["_7"] = 55] = "_7";
-  CharacterCodes2[CharacterCodes2["_8"] = 56] = "_8";
-  CharacterCodes2[CharacterCodes2["_9"] = 57] = "_9";
-  CharacterCodes2[CharacterCodes2["a"] = 97] = "a";
-  CharacterCodes2[CharacterCodes2["b"] = 98] = "b";
-  CharacterCodes2[CharacterCodes2["c"] = 99] = "c";
-  CharacterCodes2[CharacterCodes2["d"] = 100] = "d";
-  CharacterCodes2[CharacterCodes2["e"] = 101] = "e";
-  CharacterCodes2[CharacterCodes2["f"] = 102] = "f";
-  CharacterCodes2[CharacterCodes2["g"] = 103] = "g";
-  CharacterCodes2[CharacterCodes2["h"] = 104] = "h";
-  CharacterCodes2[CharacterCodes2["i"] = 105] = "i";
-  CharacterCodes2[CharacterCodes2["j"] = 106] = "j";
-  CharacterCodes2[CharacterCodes2["k"] = 107] = "k";
-  CharacterCodes2[CharacterCodes2["l"] = 108] = "l";
-  CharacterCodes2[CharacterCodes2["m"] = 109] = "m";
-  CharacterCodes2[CharacterCodes2["n"] = 110] = "n";
-  CharacterCodes2[CharacterCodes2["o"] = 111] = "o";
-  CharacterCodes2[CharacterCodes2["p"] = 112] = "p";
-  CharacterCodes2[CharacterCodes2["q"] = 113] = "q";
-  CharacterCodes2[CharacterCodes2["r"] = 114] = "r";
-  CharacterCodes2[CharacterCodes2["s"] = 115] = "s";
-  CharacterCodes2[CharacterCodes2["t"] = 116] = "t";
-  CharacterCodes2[CharacterCodes2["u"] = 117] = "u";
-  CharacterCodes2[CharacterCodes2["v"] = 118] = "v";
-  CharacterCodes2[CharacterCodes2["w"] = 119] = "w";
-  CharacterCodes2[CharacterCodes2["x"] = 120] = "x";
-  CharacterCodes2[CharacterCodes2["y"] = 121] = "y";
-  CharacterCodes2[CharacterCodes2["z"] = 122] = "z";
-  CharacterCodes2[CharacterCodes2["A"] = 65] = "A";
-  CharacterCodes2[CharacterCodes2["B"] = 66] = "B";
-  CharacterCodes2[CharacterCodes2["C"] = 67] = "C";
-  CharacterCodes2[CharacterCodes2["D"] = 68] = "D";
-  CharacterCodes2[CharacterCodes2["E"] = 69] = "E";
-  CharacterCodes2[CharacterCodes2["F"] = 70] = "F";
-  CharacterCodes2[CharacterCodes2["G"] = 71] = "G";
-  CharacterCodes2[CharacterCodes2["H"] = 72] = "H";
-  CharacterCodes2[CharacterCodes2["I"] = 73] = "I";
-  CharacterCodes2[CharacterCodes2["J"] = 74] = "J";
-  CharacterCodes2[CharacterCodes2["K"] = 75] = "K";
-  CharacterCodes2[CharacterCodes2["L"] = 76] = "L";
-  CharacterCodes2[CharacterCodes2["M"] = 77] = "M";
-  CharacterCodes2[CharacterCodes2["N"] = 78] = "N";
-  CharacterCodes2[CharacterCodes2["O"] = 79] = "O";
-  CharacterCodes2[CharacterCodes2["P"] = 80] = "P";
-  CharacterCodes2[CharacterCodes2["Q"] = 81] = "Q";
-  CharacterCodes2[CharacterCodes2["R"] = 82] = "R";
-  CharacterCodes2[CharacterCodes2["S"] = 83] = "S";
-  CharacterCodes2[CharacterCodes2["T"] = 84] = "T";
-  CharacterCodes2[CharacterCodes2["U"] = 85] = "U";
-  CharacterCodes2[CharacterCodes2["V"] = 86] = "V";
-  CharacterCodes2[CharacterCodes2["W"] = 87] = "W";
-  CharacterCodes2[CharacterCodes2["X"] = 88] = "X";
-  CharacterCodes2[CharacterCodes2["Y"] = 89] = "Y";
-  CharacterCodes2[CharacterCodes2["Z"] = 90] = "Z";
-  CharacterCodes2[CharacterCodes2["asterisk"] = 42] = "asterisk";
-  CharacterCodes2[CharacterCodes2["backslash"] = 92] = "backslash";
-  CharacterCodes2[CharacterCodes2["closeBrace"] = 125] = "closeBrace";
-  CharacterCodes2[CharacterCodes2["closeBracket"] = 93] = "closeBracket";
-  CharacterCodes2[CharacterCodes2["colon"] = 58] = "colon";
-  CharacterCodes2[CharacterCodes2["comma"] = 44] = "comma";
-  CharacterCodes2[CharacterCodes2["dot"] = 46] = "dot";
-  CharacterCodes2[CharacterCodes2["doubleQuote"] = 34] = "doubleQuote";
-  CharacterCodes2[CharacterCodes2["minus"] = 45] = "minus";
-  CharacterCodes2[CharacterCodes2["openBrace"] = 123] = "openBrace";
-  CharacterCodes2[CharacterCodes2["openBracket"] = 91] = "openBracket";
-  CharacterCodes2[CharacterCodes2["plus"] = 43] = "plus";
-  CharacterCodes2[CharacterCodes2["slash"] = 47] = "slash";
-  CharacterCodes2[CharacterCodes2["formFeed"] = 12] = "formFeed";
-  CharacterCodes2[CharacterCodes2["tab"] = 9] = "tab";
-})(CharacterCodes || (CharacterCodes = {}));
-
-// node_modules/jsonc-parser/lib/esm/impl/string-intern.js
-var cachedSpaces = new Array(20).fill(0).map((_, index) => {
-  return " ".repeat(index);
-});
-var maxCachedValues = 200;
-var cachedBreakLinesWithSpaces = {
-  " ": {
-    "\n": new Array(maxCachedValues).fill(0).map((_, index) => {
-      return "\n" + " ".repeat(index);
-    }),
-    "\r": new Array(maxCachedValues).fill(0).map((_, index) => {
-      return "\r" + " ".repeat(index);
-    }),
-    "\r\n": new Array(maxCachedValues).fill(0).map((_, index) => {
-      return "\r\n" + " ".repeat(index);
-    })
-  },
-  "	": {
-    "\n": new Array(maxCachedValues).fill(0).map((_, index) => {
-      return "\n" + "	".repeat(index);
-    }),
-    "\r": new Array(maxCachedValues).fill(0).map((_, index) => {
-      return "\r" + "	".repeat(index);
-    }),
-    "\r\n": new Array(maxCachedValues).fill(0).map((_, index) => {
-      return "\r\n" + "	".repeat(index);
-    })
-  }
-};
-
-// node_modules/jsonc-parser/lib/esm/impl/parser.js
-var ParseOptions;
-(function(ParseOptions2) {
-  ParseOptions2.DEFAULT = {
-    allowTrailingComma: false
-  };
-})(ParseOptions || (ParseOptions = {}));
-function parseTree(text, errors = [], options = ParseOptions.DEFAULT) {
-  let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
-  function ensurePropertyComplete(endOffset) {
-    if (currentParent.type === "property") {
-      currentParent.length = endOffset - currentParent.offset;
-      currentParent = currentParent.parent;
-    }
-  }
-  function onValue(valueNode) {
-    currentParent.children.push(valueNode);
-    return valueNode;
-  }
-  const visitor = {
-    onObjectBegin: (offset) => {
-      currentParent = onValue({ type: "object", offset, length: -1, parent: currentParent, children: [] });
-    },
-    onObjectProperty: (name, offset, length) => {
-      currentParent = onValue({ type: "property", offset, length: -1, parent: currentParent, children: [] });
-      currentParent.children.push({ type: "string", value: name, offset, length, parent: currentParent });
-    },
-    onObjectEnd: (offset, length) => {
-      ensurePropertyComplete(offset + length);
-      currentParent.length = offset + length - currentParent.offset;
-      currentParent = currentParent.parent;
-      ensurePropertyComplete(offset + length);
-    },
-    onArrayBegin: (offset, length) => {
-      currentParent = onValue({ type: "array", offset, length: -1, parent: currentParent, children: [] });
-    },
-    onArrayEnd: (offset, length) => {
-      currentParent.length = offset + length - currentParent.offset;
-      currentParent = currentParent.parent;
-      ensurePropertyComplete(offset + length);
-    },
-    onLiteralValue: (value, offset, length) => {
-      onValue({ type: getNodeType(value), offset, length, parent: currentParent, value });
-      ensurePropertyComplete(offset + length);
-    },
-    onSeparator: (sep4, offset, length) => {
-      if (currentParent.type === "property") {
-        if (sep4 === ":") {
-          currentParent.colonOffset = offset;
-        } else if (sep4 === ",") {
-          ensurePropertyComplete(offset);
-        }
-      }
-    },
-    onError: (error2, offset, length) => {
-      errors.push({ error: error2, offset, length });
-    }
-  };
-  visit(text, visitor, options);
-  const result = currentParent.children[0];
-  if (result) {
-    delete result.parent;
-  }
-  return result;
-}
-function visit(text, visitor, options = ParseOptions.DEFAULT) {
-  const _scanner = createScanner(text, false);
-  const _jsonPath = [];
-  let suppressedCallbacks = 0;
-  function toNoArgVisit(visitFunction) {
-    return visitFunction ? () => suppressedCallbacks === 0 && visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
-  }
-  function toOneArgVisit(visitFunction) {
-    return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
-  }
-  function toOneArgVisitWithPath(visitFunction) {
-    return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice()) : () => true;
-  }
-  function toBeginVisit(visitFunction) {
-    return visitFunction ? () => {
-      if (suppressedCallbacks > 0) {
-        suppressedCallbacks++;
-      } else {
-        let cbReturn = visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice());
-        if (cbReturn === false) {
-          suppressedCallbacks = 1;
-        }
-      }
-    } : () => true;
-  }
-  function toEndVisit(visitFunction) {
-    return visitFunction ? () => {
-      if (suppressedCallbacks > 0) {
-        suppressedCallbacks--;
-      }
-      if (suppressedCallbacks === 0) {
-        visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter());
-      }
-    } : () => true;
-  }
-  const onObjectBegin = toBeginVisit(visitor.onObjectBegin), onObjectProperty = toOneArgVisitWithPath(visitor.onObjectProperty), onObjectEnd = toEndVisit(visitor.onObjectEnd), onArrayBegin = toBeginVisit(visitor.onArrayBegin), onArrayEnd = toEndVisit(visitor.onArrayEnd), onLiteralValue = toOneArgVisitWithPath(visitor.onLiteralValue), onSeparator = toOneArgVisit(visitor.onSeparator), onComment = toNoArgVisit(visitor.onComment), onError = toOneArgVisit(visitor.onError);
-  const disallowComments = options && options.disallowComments;
-  const allowTrailingComma = options && options.allowTrailingComma;
-  function scanNext() {
-    while (true) {
-      const token = _scanner.scan();
-      switch (_scanner.getTokenError()) {
-        case 4:
-          handleError(
-            14
-            /* ParseErrorCode.InvalidUnicode */
-          );
-          break;
-        case 5:
-          handleError(
-            15
-            /* ParseErrorCode.InvalidEscapeCharacter */
-          );
-          break;
-        case 3:
-          handleError(
-            13
-            /* ParseErrorCode.UnexpectedEndOfNumber */
-          );
-          break;
-        case 1:
-          if (!disallowComments) {
-            handleError(
-              11
-              /* ParseErrorCode.UnexpectedEndOfComment */
-            );
-          }
-          break;
-        case 2:
-          handleError(
-            12
-            /* ParseErrorCode.UnexpectedEndOfString */
-          );
-          break;
-        case 6:
-          handleError(
-            16
-            /* ParseErrorCode.InvalidCharacter */
-          );
-          break;
-      }
-      switch (token) {
-        case 12:
-        case 13:
-          if (disallowComments) {
-            handleError(
-              10
-              /* ParseErrorCode.InvalidCommentToken */
-            );
-          } else {
-            onComment();
-          }
-          break;
-        case 16:
-          handleError(
-            1
-            /* ParseErrorCode.InvalidSymbol */
-          );
-          break;
-        case 15:
-        case 14:
-          break;
-        default:
-          return token;
-      }
-    }
-  }
-  function handleError(error2, skipUntilAfter = [], skipUntil = []) {
-    onError(error2);
-    if (skipUntilAfter.length + skipUntil.length > 0) {
-      let token = _scanner.getToken();
-      while (token !== 17) {
-        if (skipUntilAfter.indexOf(token) !== -1) {
-          scanNext();
-          break;
-        } else if (skipUntil.indexOf(token) !== -1) {
-          break;
-        }
-        token = scanNext();
-      }
-    }
-  }
-  function parseString(isValue) {
-    const value = _scanner.getTokenValue();
-    if (isValue) {
-      onLiteralValue(value);
-    } else {
-      onObjectProperty(value);
-      _jsonPath.push(value);
-    }
-    scanNext();
-    return true;
-  }
-  function parseLiteral() {
-    switch (_scanner.getToken()) {
-      case 11:
-        const tokenValue = _scanner.getTokenValue();
-        let value = Number(tokenValue);
-        if (isNaN(value)) {
-          handleError(
-            2
-            /* ParseErrorCode.InvalidNumberFormat */
-          );
-          value = 0;
-        }
-        onLiteralValue(value);
-        break;
-      case 7:
-        onLiteralValue(null);
-        break;
-      case 8:
-        onLiteralValue(true);
-        break;
-      case 9:
-        onLiteralValue(false);
-        break;
-      default:
-        return false;
-    }
-    scanNext();
-    return true;
-  }
-  function parseProperty() {
-    if (_scanner.getToken() !== 10) {
-      handleError(3, [], [
-        2,
-        5
-        /* SyntaxKind.CommaToken */
-      ]);
-      return false;
-    }
-    parseString(false);
-    if (_scanner.getToken() === 6) {
-      onSeparator(":");
-      scanNext();
-      if (!parseValue()) {
-        handleError(4, [], [
-          2,
-          5
-          /* SyntaxKind.CommaToken */
-        ]);
-      }
-    } else {
-      handleError(5, [], [
-        2,
-        5
-        /* SyntaxKind.CommaToken */
-      ]);
-    }
-    _jsonPath.pop();
-    return true;
-  }
-  function parseObject() {
-    onObjectBegin();
-    scanNext();
-    let needsComma = false;
-    while (_scanner.getToken() !== 2 && _scanner.getToken() !== 17) {
-      if (_scanner.getToken() === 5) {
-        if (!needsComma) {
-          handleError(4, [], []);
-        }
-        onSeparator(",");
-        scanNext();
-        if (_scanner.getToken() === 2 && allowTrailingComma) {
-          break;
-        }
-      } else if (needsComma) {
-        handleError(6, [], []);
-      }
-      if (!parseProperty()) {
-        handleError(4, [], [
-          2,
-          5
-          /* SyntaxKind.CommaToken */
-        ]);
-      }
-      needsComma = true;
-    }
-    onObjectEnd();
-    if (_scanner.getToken() !== 2) {
-      handleError(7, [
-        2
-        /* SyntaxKind.CloseBraceToken */
-      ], []);
-    } else {
-      scanNext();
-    }
-    return true;
-  }
-  function parseArray() {
-    onArrayBegin();
-    scanNext();
-    let isFirstElement = true;
-    let needsComma = false;
-    while (_scanner.getToken() !== 4 && _scanner.getToken() !== 17) {
-      if (_scanner.getToken() === 5) {
-        if (!needsComma) {
-          handleError(4, [], []);
-        }
-        onSeparator(",");
-        scanNext();
-        if (_scanner.getToken() === 4 && allowTrailingComma) {
-          break;
-        }
-      } else if (needsComma) {
-        handleError(6, [], []);
-      }
-      if (isFirstElement) {
-        _jsonPath.push(0);
-        isFirstElement = false;
-      } else {
-        _jsonPath[_jsonPath.length - 1]++;
-      }
-      if (!parseValue()) {
-        handleError(4, [], [
-          4,
-          5
-          /* SyntaxKind.CommaToken */
-        ]);
-      }
-      needsComma = true;
-    }
-    onArrayEnd();
-    if (!isFirstElement) {
-      _jsonPath.pop();
-    }
-    if (_scanner.getToken() !== 4) {
-      handleError(8, [
-        4
-        /* SyntaxKind.CloseBracketToken */
-      ], []);
-    } else {
-      scanNext();
-    }
-    return true;
-  }
-  function parseValue() {
-    switch (_scanner.getToken()) {
-      case 3:
-        return parseArray();
-      case 1:
-        return parseObject();
-      case 10:
-        return parseString(true);
-      default:
-        return parseLiteral();
-    }
-  }
-  scanNext();
-  if (_scanner.getToken() === 17) {
-    if (options.allowEmptyContent) {
-      return true;
-    }
-    handleError(4, [], []);
-    return false;
-  }
-  if (!parseValue()) {
-    handleError(4, [], []);
-    return false;
-  }
-  if (_scanner.getToken() !== 17) {
-    handleError(9, [], []);
-  }
-  return true;
-}
-function getNodeType(value) {
-  switch (typeof value) {
-    case "boolean":
-      return "boolean";
-    case "number":
-      return "number";
-    case "string":
-      return "string";
-    case "object": {
-      if (!value) {
-        return "null";
-      } else if (Array.isArray(value)) {
-        return "array";
-      }
-      return "object";
-    }
-    default:
-      return "null";
-  }
-}
-
-// node_modules/jsonc-parser/lib/esm/main.js
-var ScanError;
-(function(ScanError2) {
-  ScanError2[ScanError2["None"] = 0] = "None";
-  ScanError2[ScanError2["UnexpectedEndOfComment"] = 1] = "UnexpectedEndOfComment";
-  ScanError2[ScanError2["UnexpectedEndOfString"] = 2] = "UnexpectedEndOfString";
-  ScanError2[ScanError2["UnexpectedEndOfNumber"] = 3] = "UnexpectedEndOfNumber";
-  ScanError2[ScanError2["InvalidUnicode"] = 4] = "InvalidUnicode";
-  ScanError2[ScanError2["InvalidEscapeCharacter"] = 5] = "InvalidEscapeCharacter";
-  ScanError2[ScanError2["InvalidCharacter"] = 6] = "InvalidCharacter";
-})(ScanError || (ScanError = {}));
-var SyntaxKind;
-(function(SyntaxKind2) {
-  SyntaxKind2[SyntaxKind2["OpenBraceToken"] = 1] = "OpenBraceToken";
-  SyntaxKind2[SyntaxKind2["CloseBraceToken"] = 2] = "CloseBraceToken";
-  SyntaxKind2[SyntaxKind2["OpenBracketToken"] = 3] = "OpenBracketToken";
-  SyntaxKind2[SyntaxKind2["CloseBracketToken"] = 4] = "CloseBracketToken";
-  SyntaxKind2[SyntaxKind2["CommaToken"] = 5] = "CommaToken";
-  SyntaxKind2[SyntaxKind2["ColonToken"] = 6] = "ColonToken";
-  SyntaxKind2[SyntaxKind2["NullKeyword"] = 7] = "NullKeyword";
-  SyntaxKind2[SyntaxKind2["TrueKeyword"] = 8] = "TrueKeyword";
-  SyntaxKind2[SyntaxKind2["FalseKeyword"] = 9] = "FalseKeyword";
-  SyntaxKind2[SyntaxKind2["StringLiteral"] = 10] = "StringLiteral";
-  SyntaxKind2[SyntaxKind2["NumericLiteral"] = 11] = "NumericLiteral";
-  SyntaxKind2[SyntaxKind2["LineCommentTrivia"] = 12] = "LineCommentTrivia";
-  SyntaxKind2[SyntaxKind2["BlockCommentTrivia"] = 13] = "BlockCommentTrivia";
-  SyntaxKind2[SyntaxKind2["LineBreakTrivia"] = 14] = "LineBreakTrivia";
-  SyntaxKind2[SyntaxKind2["Trivia"] = 15] = "Trivia";
-  SyntaxKind2[SyntaxKind2["Unknown"] = 16] = "Unknown";
-  SyntaxKind2[SyntaxKind2["EOF"] = 17] = "EOF";
-})(SyntaxKind || (SyntaxKind = {}));
-var parseTree2 = parseTree;
-var ParseErrorCode;
-(function(ParseErrorCode2) {
-  ParseErrorCode2[ParseErrorCode2["InvalidSymbol"] = 1] = "InvalidSymbol";
-  ParseErrorCode2[ParseErrorCode2["InvalidNumberFormat"] = 2] = "InvalidNumberFormat";
-  ParseErrorCode2[ParseErrorCode2["PropertyNameExpected"] = 3] = "PropertyNameExpected";
-  ParseErrorCode2[ParseErrorCode2["ValueExpected"] = 4] = "ValueExpected";
-  ParseErrorCode2[ParseErrorCode2["ColonExpected"] = 5] = "ColonExpected";
-  ParseErrorCode2[ParseErrorCode2["CommaExpected"] = 6] = "CommaExpected";
-  ParseErrorCode2[ParseErrorCode2["CloseBraceExpected"] = 7] = "CloseBraceExpected";
-  ParseErrorCode2[ParseErrorCode2["CloseBracketExpected"] = 8] = "CloseBracketExpected";
-  ParseErrorCode2[ParseErrorCode2["EndOfFileExpected"] = 9] = "EndOfFileExpected";
-  ParseErrorCode2[ParseErrorCode2["InvalidCommentToken"] = 10] = "InvalidCommentToken";
-  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfComment"] = 11] = "UnexpectedEndOfComment";
-  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfString"] = 12] = "UnexpectedEndOfString";
-  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfNumber"] = 13] = "UnexpectedEndOfNumber";
-  ParseErrorCode2[ParseErrorCode2["InvalidUnicode"] = 14] = "InvalidUnicode";
-  ParseErrorCode2[ParseErrorCode2["InvalidEscapeCharacter"] = 15] = "InvalidEscapeCharacter";
-  ParseErrorCode2[ParseErrorCode2["InvalidCharacter"] = 16] = "InvalidCharacter";
-})(ParseErrorCode || (ParseErrorCode = {}));
-function printParseErrorCode(code) {
-  switch (code) {
-    case 1:
-      return "InvalidSymbol";
-    case 2:
-      return "InvalidNumberFormat";
-    case 3:
-      return "PropertyNameExpected";
-    case 4:
-      return "ValueExpected";
-    case 5:
-      return "ColonExpected";
-    case 6:
-      return "CommaExpected";
-    case 7:
-      return "CloseBraceExpected";
-    case 8:
-      return "CloseBracketExpected";
-    case 9:
-      return "EndOfFileExpected";
-    case 10:
-      return "InvalidCommentToken";
-    case 11:
-      return "UnexpectedEndOfComment";
-    case 12:
-      return "UnexpectedEndOfString";
-    case 13:
-      return "UnexpectedEndOfNumber";
-    case 14:
-      return "InvalidUnicode";
-    case 15:
-      return "InvalidEscapeCharacter";
-    case 16:
-      return "InvalidCharacter";
-  }
-  return "<unknown ParseErrorCode>";
-}
-
-// src/package/json.ts
-var DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
-var DEFAULT_MAX_DEPTH = 64;
-var FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
-function parseJsonDocument(input, options) {
-  const { path } = options;
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-  const problems = [];
-  const size = typeof input === "string" ? Buffer.byteLength(input, "utf8") : input.byteLength;
-  if (size > maxBytes) {
-    problems.push(
-      problem(
-        "descriptor-error",
-        `${path} is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} limit for a descriptor; move inline data out of the descriptor into CSV resources`,
-        { path, lineNumber: 1, columnNumber: 1 }
-      )
-    );
-    return { value: void 0, locate: () => ({ line: 1, column: 1 }), problems };
-  }
-  let text;
-  let utf8Problem;
-  if (typeof input === "string") {
-    text = input;
-  } else {
-    const decoded = decodeUtf8(input);
-    text = decoded.text;
-    utf8Problem = decoded.invalid;
-  }
-  if (text.charCodeAt(0) === 65279) {
-    text = text.slice(1);
-    if (utf8Problem) utf8Problem.offset -= 1;
-  }
-  const lines = new LineIndex(text);
-  if (utf8Problem) {
-    const at2 = lines.locationOf(utf8Problem.offset);
-    const more = utf8Problem.count > 1 ? ` (${utf8Problem.count} invalid sequences in all)` : "";
-    problems.push(
-      problem(
-        "descriptor-error",
-        `${path} is not valid UTF-8: byte 0x${utf8Problem.byte.toString(16).padStart(2, "0").toUpperCase()} does not start a valid character${more}; save the file as UTF-8`,
-        { path, lineNumber: at2.line, columnNumber: at2.column }
-      )
-    );
-  }
-  const tooDeep = findTooDeep(text, maxDepth);
-  if (tooDeep !== void 0) {
-    const at2 = lines.locationOf(tooDeep);
-    problems.push(
-      problem(
-        "descriptor-error",
-        `${path} nests objects and arrays more than ${maxDepth} levels deep; flatten the structure (a descriptor never needs this depth)`,
-        { path, lineNumber: at2.line, columnNumber: at2.column }
-      )
-    );
-    return { value: void 0, locate: () => ({ line: 1, column: 1 }), problems };
-  }
-  const errors = [];
-  let root6;
-  try {
-    root6 = parseTree2(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  } catch (e6) {
-    if (!(e6 instanceof RangeError)) throw e6;
-    problems.push(
-      problem("descriptor-error", `${path} is not valid JSON and nests too deeply to analyse; fix its brackets and braces`, {
-        path,
-        lineNumber: 1,
-        columnNumber: 1
-      })
-    );
-    return { value: void 0, locate: () => ({ line: 1, column: 1 }), problems };
-  }
-  const locate = (pointer) => lines.locationOf(offsetOfPointer(root6, pointer));
-  const first = errors[0];
-  if (first !== void 0) {
-    const { offset, message } = describeSyntaxError(text, first);
-    const at2 = lines.locationOf(offset);
-    problems.push(
-      problem("descriptor-error", `${path} is not valid JSON: ${message}`, {
-        path,
-        lineNumber: at2.line,
-        columnNumber: at2.column
-      })
-    );
-    return { value: void 0, locate, problems };
-  }
-  let value;
-  try {
-    value = JSON.parse(text);
-  } catch (e6) {
-    const reason = e6 instanceof Error ? e6.message : String(e6);
-    const position = /position (\d+)/.exec(reason);
-    const at2 = lines.locationOf(position?.[1] !== void 0 ? Number(position[1]) : 0);
-    problems.push(
-      problem("descriptor-error", `${path} is not valid JSON: ${reason}; fix the syntax`, {
-        path,
-        lineNumber: at2.line,
-        columnNumber: at2.column
-      })
-    );
-    return { value: void 0, locate, problems };
-  }
-  if (root6 !== void 0) {
-    const forbidden = checkKeys(root6, path, lines, problems);
-    if (forbidden) removeForbiddenKeys(value);
-  }
-  return { value, locate, problems };
-}
-var LineIndex = class {
-  constructor(text) {
-    this.text = text;
-    for (let i6 = 0; i6 < text.length; i6++) {
-      const c6 = text.charCodeAt(i6);
-      if (c6 === 10) this.starts.push(i6 + 1);
-      else if (c6 === 13) {
-        if (text.charCodeAt(i6 + 1) === 10) i6++;
-        this.starts.push(i6 + 1);
-      }
-    }
-  }
-  text;
-  /** Offsets at which each line starts; a line ends at \n, \r\n or a lone \r. */
-  starts = [0];
-  locationOf(offset) {
-    const o4 = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if ((this.starts[mid] ?? 0) <= o4) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: o4 - (this.starts[lo] ?? 0) + 1 };
-  }
-};
-function decodeUtf8(bytes) {
-  try {
-    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
-  } catch {
-    const lenient = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
-    const text = lenient.decode(bytes);
-    const { first, count } = scanInvalidUtf8(bytes);
-    const offset = lenient.decode(bytes.subarray(0, first)).length;
-    return { text, invalid: { offset, byte: bytes[first] ?? 0, count } };
-  }
-}
-function scanInvalidUtf8(bytes) {
-  let first = -1;
-  let count = 0;
-  let i6 = 0;
-  while (i6 < bytes.length) {
-    const b6 = bytes[i6] ?? 0;
-    let need = 0;
-    let lower = 128;
-    let upper = 191;
-    if (b6 < 128) {
-      i6++;
-      continue;
-    } else if (b6 >= 194 && b6 <= 223) need = 1;
-    else if (b6 >= 224 && b6 <= 239) {
-      need = 2;
-      if (b6 === 224) lower = 160;
-      if (b6 === 237) upper = 159;
-    } else if (b6 >= 240 && b6 <= 244) {
-      need = 3;
-      if (b6 === 240) lower = 144;
-      if (b6 === 244) upper = 143;
-    }
-    let ok = need > 0;
-    let j6 = 1;
-    for (; ok && j6 <= need; j6++) {
-      const c6 = bytes[i6 + j6];
-      if (c6 === void 0 || c6 < lower || c6 > upper) ok = false;
-      lower = 128;
-      upper = 191;
-    }
-    if (ok) {
-      i6 += need + 1;
-    } else {
-      if (first < 0) first = i6;
-      count++;
-      i6 += Math.max(1, j6 - 1);
-    }
-  }
-  return { first: Math.max(first, 0), count };
-}
-function findTooDeep(text, maxDepth) {
-  const open3 = [];
-  const n4 = text.length;
-  let i6 = 0;
-  while (i6 < n4) {
-    const c6 = text.charCodeAt(i6);
-    if (c6 === 34) {
-      i6++;
-      while (i6 < n4) {
-        const d6 = text.charCodeAt(i6);
-        if (d6 === 34) break;
-        if (d6 === 10 || d6 === 13) break;
-        i6 += d6 === 92 ? 2 : 1;
-      }
-      i6++;
-    } else if (c6 === 47 && text.charCodeAt(i6 + 1) === 47) {
-      while (i6 < n4 && text.charCodeAt(i6) !== 10 && text.charCodeAt(i6) !== 13) i6++;
-    } else if (c6 === 47 && text.charCodeAt(i6 + 1) === 42) {
-      const end = text.indexOf("*/", i6 + 2);
-      i6 = end < 0 ? n4 : end + 2;
-    } else {
-      if (c6 === 91 || c6 === 123) {
-        open3.push(c6);
-        if (open3.length > maxDepth) return i6;
-      } else if (c6 === 93 && open3.at(-1) === 91 || c6 === 125 && open3.at(-1) === 123) {
-        open3.pop();
-      }
-      i6++;
-    }
-  }
-  return void 0;
-}
-function describeSyntaxError(text, error2) {
-  const { offset, length } = error2;
-  const found2 = text.slice(offset, offset + Math.max(length, 1));
-  const shown2 = found2 === "" ? "the end of the file" : found2.startsWith('"') ? shown(found2) : quoted(found2);
-  const atEnd = offset >= text.length;
-  const prev = previousNonSpace(text, offset);
-  const code = printParseErrorCode(error2.error);
-  if ((code === "PropertyNameExpected" || code === "ValueExpected") && (found2 === "}" || found2 === "]") && prev !== void 0 && text[prev] === ",") {
-    return {
-      offset: prev,
-      message: `trailing comma before ${quoted(found2)}; JSON allows no comma after the last item, remove it`
-    };
-  }
-  switch (code) {
-    case "InvalidCommentToken":
-    case "UnexpectedEndOfComment":
-      return { offset, message: "comments are not allowed in JSON; remove the comment" };
-    case "InvalidSymbol":
-      if (found2.startsWith("'")) {
-        return { offset, message: `found ${shown2}: JSON strings use double quotes, replace the single quotes` };
-      }
-      if (prev !== void 0 && (text[prev] === "{" || text[prev] === ",") && /^[A-Za-z_$]/.test(found2)) {
-        return {
-          offset,
-          message: `found ${shown2} where a property name or value belongs: property names and strings must be double-quoted, e.g. ${quoted(found2)}`
-        };
-      }
-      return {
-        offset,
-        message: `unexpected ${shown2}; a JSON value is a double-quoted string, a number, true, false, null, an object or an array`
-      };
-    case "InvalidNumberFormat":
-    case "UnexpectedEndOfNumber":
-      return { offset, message: `invalid number ${shown2}; write numbers like 12, -3.5 or 1e6 (no trailing dot, no leading zeros)` };
-    case "PropertyNameExpected":
-      return { offset, message: `expected a double-quoted property name, found ${shown2}; write the name in double quotes` };
-    case "ValueExpected":
-      if (text.trim() === "") return { offset, message: "the file is empty; a descriptor is a JSON object" };
-      return atEnd ? { offset, message: "the file ends where a value is expected; it is truncated or a value is missing" } : {
-        offset,
-        message: `expected a value, found ${shown2}; write a double-quoted string, a number, true, false, null, an object or an array`
-      };
-    case "ColonExpected":
-      return { offset, message: `expected ":" after the property name, found ${shown2}; add the missing colon` };
-    case "CommaExpected": {
-      const number = prev !== void 0 ? numberEndingAt(text, prev) : void 0;
-      if (number !== void 0 && /^-?0$/.test(number) && /^[0-9]/.test(found2)) {
-        return { offset, message: `numbers must not have leading zeros (found ${number}${found2}); remove the zero or quote the value` };
-      }
-      return { offset, message: `expected "," between items, found ${shown2}; add the missing comma` };
-    }
-    case "CloseBraceExpected":
-      return atEnd ? { offset, message: 'the file ends inside an object; add the missing "}" (the file may be truncated)' } : { offset, message: `expected "," or "}" in an object, found ${shown2}; add the missing comma or brace` };
-    case "CloseBracketExpected":
-      return atEnd ? { offset, message: 'the file ends inside an array; add the missing "]" (the file may be truncated)' } : { offset, message: `expected "," or "]" in an array, found ${shown2}; add the missing comma or bracket` };
-    case "EndOfFileExpected":
-      return { offset, message: `unexpected ${shown2} after the end of the JSON value; a descriptor holds exactly one JSON object, remove the extra text` };
-    case "UnexpectedEndOfString":
-      return { offset, message: "a string is not closed; add the closing double quote" };
-    case "InvalidUnicode":
-      return { offset, message: `invalid \\u escape in ${shown2}; use exactly four hex digits, e.g. \\u00e9` };
-    case "InvalidEscapeCharacter": {
-      const bad = /\\(?:[^"\\/bfnrtu]|$)/.exec(found2.slice(1));
-      const at2 = bad ? offset + 1 + bad.index : offset;
-      return {
-        offset: at2,
-        message: `invalid escape ${text.slice(at2, at2 + 2)} in a string; the valid escapes are \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX (write a backslash as \\\\)`
-      };
-    }
-    case "InvalidCharacter": {
-      for (let i6 = offset; i6 < offset + length; i6++) {
-        const c6 = text.charCodeAt(i6);
-        if (c6 < 32) {
-          const hex = c6.toString(16).padStart(4, "0");
-          return { offset: i6, message: `control character U+${hex.toUpperCase()} inside a string; escape it (e.g. \\n, \\t or \\u${hex})` };
-        }
-      }
-      return { offset, message: `invalid character in ${shown2}` };
-    }
-    default:
-      return { offset, message: `unexpected ${shown2}` };
-  }
-}
-function previousNonSpace(text, offset) {
-  for (let i6 = offset - 1; i6 >= 0; i6--) {
-    if (!/\s/.test(text[i6] ?? "")) return i6;
-  }
-  return void 0;
-}
-function numberEndingAt(text, end) {
-  let start = end;
-  while (start >= 0 && /[-0-9.eE+]/.test(text[start] ?? "")) start--;
-  return start === end ? void 0 : text.slice(start + 1, end + 1);
-}
-function tokensOf(entry) {
-  const tokens = [];
-  for (let e6 = entry; e6?.token !== void 0; e6 = e6.parent) tokens.push(e6.token);
-  return tokens.reverse();
-}
-function checkKeys(root6, path, lines, out) {
-  let forbidden = false;
-  const problems = [];
-  const stack = [{ node: root6 }];
-  while (stack.length > 0) {
-    const entry = stack.pop();
-    const { node } = entry;
-    if (node.type === "array") {
-      (node.children ?? []).forEach((child, index) => stack.push({ node: child, parent: entry, token: index }));
-      continue;
-    }
-    if (node.type !== "object") continue;
-    const seen = /* @__PURE__ */ new Map();
-    for (const member2 of node.children ?? []) {
-      const keyNode = member2.children?.[0];
-      if (keyNode === void 0) continue;
-      const key = String(keyNode.value);
-      const valueNode = member2.children?.[1];
-      if (valueNode !== void 0) stack.push({ node: valueNode, parent: entry, token: key });
-      const earlier = seen.get(key);
-      seen.set(key, keyNode);
-      const isForbidden = FORBIDDEN_KEYS.has(key);
-      if (!isForbidden && earlier === void 0) continue;
-      const at2 = lines.locationOf(keyNode.offset);
-      const parentTokens = tokensOf(entry);
-      const extra = { path, pointer: pointerOf(...parentTokens, key), lineNumber: at2.line, columnNumber: at2.column };
-      const where = parentTokens.length === 0 ? "the top-level object" : shown(parentTokens.map(String).join("/"));
-      if (isForbidden) {
-        forbidden = true;
-        problems.push(
-          problem(
-            "descriptor-error",
-            `key ${quoted(key)} in ${where} is refused (it can corrupt objects in the tools that read descriptors) and was dropped; rename or remove it`,
-            extra
-          )
-        );
-      }
-      if (earlier !== void 0) {
-        const before = lines.locationOf(earlier.offset);
-        problems.push(
-          problem(
-            "descriptor-error",
-            `duplicate key ${quoted(key)} in ${where} (first at line ${before.line}, column ${before.column}); JSON.parse keeps only the last one, so the earlier value is silently lost; remove one of them`,
-            extra
-          )
-        );
-      }
-    }
-  }
-  problems.sort((a6, b6) => (a6.lineNumber ?? 0) - (b6.lineNumber ?? 0) || (a6.columnNumber ?? 0) - (b6.columnNumber ?? 0));
-  out.push(...problems);
-  return forbidden;
-}
-function removeForbiddenKeys(value) {
-  const stack = [value];
-  while (stack.length > 0) {
-    const v2 = stack.pop();
-    if (Array.isArray(v2)) {
-      for (const item of v2) stack.push(item);
-    } else if (v2 !== null && typeof v2 === "object") {
-      const object = v2;
-      for (const key of Object.keys(object)) {
-        if (FORBIDDEN_KEYS.has(key)) delete object[key];
-        else stack.push(object[key]);
-      }
-    }
-  }
-}
-function parsePointer(pointer) {
-  if (pointer === "") return [];
-  if (!pointer.startsWith("/")) return void 0;
-  return pointer.slice(1).split("/").map((t8) => t8.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
-function offsetOfPointer(root6, pointer) {
-  if (root6 === void 0) return 0;
-  const tokens = parsePointer(pointer) ?? [];
-  let node = root6;
-  let offset = root6.offset;
-  for (const token of tokens) {
-    if (node.type === "object") {
-      let member2;
-      for (const m4 of node.children ?? []) if (m4.children?.[0]?.value === token) member2 = m4;
-      const valueNode = member2?.children?.[1];
-      if (member2 === void 0) break;
-      offset = member2.offset;
-      if (valueNode === void 0) break;
-      node = valueNode;
-    } else if (node.type === "array") {
-      if (!/^(0|[1-9][0-9]*)$/.test(token)) break;
-      const item = node.children?.[Number(token)];
-      if (item === void 0) break;
-      offset = item.offset;
-      node = item;
-    } else {
-      break;
-    }
-  }
-  return offset;
-}
-function formatBytes(n4) {
-  if (n4 >= 1024 * 1024) return `${(n4 / (1024 * 1024)).toFixed(n4 % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
-  if (n4 >= 1024) return `${(n4 / 1024).toFixed(n4 % 1024 === 0 ? 0 : 1)} KiB`;
-  return `${n4} bytes`;
 }
 
 // src/validate/descriptor/schema.ts
@@ -81434,11 +81568,19 @@ var inThread = {
     return { outcome: await validateTable(job.parts, { resource: job.resource, index: job.index, sink, collect: job.collect, foreignKeys: job.foreignKeys, observers }) };
   }
 };
+async function readDocument(source2) {
+  try {
+    return parseJsonDocument(await source2.readDescriptor(), { path: source2.descriptorPath });
+  } catch (e6) {
+    if (e6 instanceof DescriptorTooLargeError) return tooLargeDocument(source2.descriptorPath, e6.size, e6.maxBytes);
+    throw e6;
+  }
+}
 async function validatePackageDetailed(source2, options = {}) {
   const started = performance2.now();
   const sink = new ProblemSink(options.maxErrors ?? 1e3, options.strict ?? false);
   const descPath = source2.descriptorPath;
-  const doc = parseJsonDocument(await source2.readDescriptor(), { path: descPath });
+  const doc = await readDocument(source2);
   sink.addAll(doc.problems);
   let moves = [];
   const locate = (p4) => {
@@ -81604,7 +81746,7 @@ async function validateOneResource(source2, task, sink, options, runTable) {
   const parts = [];
   for (const path of paths) {
     if (isRemote(path) && !options.allowRemote) {
-      return at2(`resource ${quoted(resource.name)}: ${shown(path)} is remote and was not fetched, so its rows were not checked; keep the data in the repository, or allow remote data (--allow-remote)`, "scheme-error", "path", "warning");
+      return at2(`resource ${quoted(resource.name)}: ${shown(path)} is remote and was not fetched, so its rows were not checked; keep the data in the repository, or check it with "os-datastore validate --allow-remote" (publishing and the Action never fetch remote data)`, "scheme-error", "path", "warning");
     }
     if (!isRemote(path) && !/\.(csv|tsv|txt)$/i.test(path) && format3 !== "csv" && format3 !== "tsv") {
       return null;
@@ -82538,18 +82680,38 @@ function decide(inputs, ctx) {
   if (ctx.isDefaultBranchPush) return { publish: true, reason: `a push to the default branch (${ctx.defaultBranch})` };
   return { publish: false, reason: ctx.isPullRequest ? "a pull request" : `a ${ctx.eventName || "manual"} event that is not a push to the default branch` };
 }
-async function snapshotOf(dir, inputs) {
+async function datasetFolder(workspace, path) {
+  const segments = segmentsOf(path);
+  const walk = await walkWithoutLinks(workspace, segments);
+  if (walk.kind === "link") {
+    throw new InputError(
+      `input "path" is "${path}", and "${walk.at}" in the workspace is a symlink; the dataset is read from real folders only: commit the folder itself, or set "path" to the real folder`
+    );
+  }
+  if (walk.kind === "missing" || !walk.stat.isDirectory()) {
+    throw new InputError(`input "path" is "${path}", which is not a folder of the workspace (${walk.kind === "missing" ? `"${walk.at || workspace}" does not exist` : "a file"}); check out the repository first (actions/checkout) and give the dataset's folder`);
+  }
+  const dir = join11(workspace, ...segments);
+  const [realWorkspace, realDir] = await Promise.all([realpath(workspace), realpath(dir)]);
+  const rel = relative(realWorkspace, realDir);
+  if (rel === ".." || rel.startsWith(`..${sep3}`) || isAbsolute2(rel)) throw new InputError(`input "path" is "${path}", which resolves outside the workspace; give a folder of the repository`);
+  return dir;
+}
+async function inGitCheckout(workspace, dir) {
+  for (let at2 = dir; ; at2 = dirname4(at2)) {
+    if (await lstat5(join11(at2, ".git")).then(() => true, () => false)) return true;
+    if (relative(workspace, at2) === "" || dirname4(at2) === at2) return false;
+  }
+}
+async function snapshotOf(workspace, dir, inputs) {
   const lfs = {
     allowPrivateEndpoints: inputs.allowPrivateLfs,
     // The workflow token reads LFS objects of this repository when the checkout lacks them.
     ...inputs.token ? { auth: { username: "x-access-token", password: inputs.token } } : {}
   };
-  try {
-    return await openGitDataset(dir, { lfs });
-  } catch (e6) {
-    if (e6 instanceof SourceUnavailableError && /not a git/i.test(e6.message)) return fsSnapshot(dir);
-    throw e6;
-  }
+  if (await inGitCheckout(workspace, dir)) return openGitDataset(dir, { lfs });
+  info(`${inputs.path} is not in a git checkout: read as a plain folder`);
+  return fsSnapshot(dir);
 }
 function annotate(report, max) {
   const problems = [...report.errors, ...report.warnings];
@@ -82587,8 +82749,8 @@ async function runAction(env2 = process.env) {
   const onWarning = (message) => warning(visible(message));
   const { publish, reason } = decide(inputs, ctx);
   info(`os-datastore: ${publish ? "validate and publish" : "validate"} ${inputs.path} (${reason})`);
-  const dir = join10(ctx.workspace, inputs.path);
-  const snapshot = { ...await group("Read the dataset", () => snapshotOf(dir, inputs)), github: { owner: ctx.owner, repo: ctx.repo } };
+  const dir = await datasetFolder(ctx.workspace, inputs.path);
+  const snapshot = { ...await group("Read the dataset", () => snapshotOf(ctx.workspace, dir, inputs)), github: { owner: ctx.owner, repo: ctx.repo } };
   let report;
   let published = null;
   if (publish) {
@@ -82608,18 +82770,18 @@ async function runAction(env2 = process.env) {
     const result = await group("Validate", () => aggregatePackage(snapshot.source, { strict: inputs.strict, repositoryOwner: ctx.owner, threads, onWarning }));
     report = result.validation.report;
     if (inputs.aggregates && result.aggregates && report.valid) {
-      const out = join10(ctx.runnerTemp, "os-datastore", "aggregates");
+      const out = join11(ctx.runnerTemp, "os-datastore", "aggregates");
       await mkdir2(out, { recursive: true });
       for (const f6 of aggregateFiles(result.aggregates)) {
-        const path = join10(out, f6.path.replace(/^aggregates\//, ""));
-        await mkdir2(join10(path, ".."), { recursive: true });
+        const path = join11(out, f6.path.replace(/^aggregates\//, ""));
+        await mkdir2(join11(path, ".."), { recursive: true });
         await writeFile3(path, f6.content);
       }
       info(`aggregates written to ${out}`);
     }
   }
-  const reportPath = join10(ctx.runnerTemp, "os-datastore", "report.json");
-  await mkdir2(join10(reportPath, ".."), { recursive: true });
+  const reportPath = join11(ctx.runnerTemp, "os-datastore", "report.json");
+  await mkdir2(join11(reportPath, ".."), { recursive: true });
   if (report) await writeFile3(reportPath, JSON.stringify(report, null, 2) + "\n");
   const valid = report ? report.valid : true;
   setOutput("valid", String(valid));

@@ -886,7 +886,7 @@ var require_parse = __commonJS({
       }
       return { risky: false };
     };
-    var parse2 = (input, options) => {
+    var parse3 = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -1056,7 +1056,7 @@ var require_parse = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse2(rest, { ...options, fastpaths: false }).output;
+            const expression = parse3(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -1579,7 +1579,7 @@ var require_parse = __commonJS({
       }
       return state;
     };
-    parse2.fastpaths = (input, options) => {
+    parse3.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
@@ -1644,7 +1644,7 @@ var require_parse = __commonJS({
       }
       return source;
     };
-    module.exports = parse2;
+    module.exports = parse3;
   }
 });
 
@@ -1653,7 +1653,7 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan = require_scan();
-    var parse2 = require_parse();
+    var parse3 = require_parse();
     var utils = require_utils();
     var constants = require_constants();
     var isObject4 = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -1718,11 +1718,11 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      const format2 = opts.format || (posix ? utils.toPosixSlashes : null);
       let match = input === glob;
-      let output = match && format ? format(input) : input;
+      let output = match && format2 ? format2(input) : input;
       if (match === false) {
-        output = format ? format(input) : input;
+        output = format2 ? format2(input) : input;
         match = output === glob;
       }
       if (match === false || opts.capture === true) {
@@ -1741,7 +1741,7 @@ var require_picomatch = __commonJS({
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
-      return parse2(pattern, { ...options, fastpaths: false });
+      return parse3(pattern, { ...options, fastpaths: false });
     };
     picomatch2.scan = (input, options) => scan(input, options);
     picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -1767,10 +1767,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse2.fastpaths(input, options);
+        parsed.output = parse3.fastpaths(input, options);
       }
       if (!parsed.output) {
-        parsed = parse2(input, options);
+        parsed = parse3(input, options);
       }
       return picomatch2.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -1869,6 +1869,183 @@ function pointerToken(token) {
 function pointerOf(...tokens) {
   return tokens.map((t) => `/${pointerToken(t)}`).join("");
 }
+
+// node_modules/jsonc-parser/lib/esm/impl/scanner.js
+var CharacterCodes;
+(function(CharacterCodes2) {
+  CharacterCodes2[CharacterCodes2["lineFeed"] = 10] = "lineFeed";
+  CharacterCodes2[CharacterCodes2["carriageReturn"] = 13] = "carriageReturn";
+  CharacterCodes2[CharacterCodes2["space"] = 32] = "space";
+  CharacterCodes2[CharacterCodes2["_0"] = 48] = "_0";
+  CharacterCodes2[CharacterCodes2["_1"] = 49] = "_1";
+  CharacterCodes2[CharacterCodes2["_2"] = 50] = "_2";
+  CharacterCodes2[CharacterCodes2["_3"] = 51] = "_3";
+  CharacterCodes2[CharacterCodes2["_4"] = 52] = "_4";
+  CharacterCodes2[CharacterCodes2["_5"] = 53] = "_5";
+  CharacterCodes2[CharacterCodes2["_6"] = 54] = "_6";
+  CharacterCodes2[CharacterCodes2["_7"] = 55] = "_7";
+  CharacterCodes2[CharacterCodes2["_8"] = 56] = "_8";
+  CharacterCodes2[CharacterCodes2["_9"] = 57] = "_9";
+  CharacterCodes2[CharacterCodes2["a"] = 97] = "a";
+  CharacterCodes2[CharacterCodes2["b"] = 98] = "b";
+  CharacterCodes2[CharacterCodes2["c"] = 99] = "c";
+  CharacterCodes2[CharacterCodes2["d"] = 100] = "d";
+  CharacterCodes2[CharacterCodes2["e"] = 101] = "e";
+  CharacterCodes2[CharacterCodes2["f"] = 102] = "f";
+  CharacterCodes2[CharacterCodes2["g"] = 103] = "g";
+  CharacterCodes2[CharacterCodes2["h"] = 104] = "h";
+  CharacterCodes2[CharacterCodes2["i"] = 105] = "i";
+  CharacterCodes2[CharacterCodes2["j"] = 106] = "j";
+  CharacterCodes2[CharacterCodes2["k"] = 107] = "k";
+  CharacterCodes2[CharacterCodes2["l"] = 108] = "l";
+  CharacterCodes2[CharacterCodes2["m"] = 109] = "m";
+  CharacterCodes2[CharacterCodes2["n"] = 110] = "n";
+  CharacterCodes2[CharacterCodes2["o"] = 111] = "o";
+  CharacterCodes2[CharacterCodes2["p"] = 112] = "p";
+  CharacterCodes2[CharacterCodes2["q"] = 113] = "q";
+  CharacterCodes2[CharacterCodes2["r"] = 114] = "r";
+  CharacterCodes2[CharacterCodes2["s"] = 115] = "s";
+  CharacterCodes2[CharacterCodes2["t"] = 116] = "t";
+  CharacterCodes2[CharacterCodes2["u"] = 117] = "u";
+  CharacterCodes2[CharacterCodes2["v"] = 118] = "v";
+  CharacterCodes2[CharacterCodes2["w"] = 119] = "w";
+  CharacterCodes2[CharacterCodes2["x"] = 120] = "x";
+  CharacterCodes2[CharacterCodes2["y"] = 121] = "y";
+  CharacterCodes2[CharacterCodes2["z"] = 122] = "z";
+  CharacterCodes2[CharacterCodes2["A"] = 65] = "A";
+  CharacterCodes2[CharacterCodes2["B"] = 66] = "B";
+  CharacterCodes2[CharacterCodes2["C"] = 67] = "C";
+  CharacterCodes2[CharacterCodes2["D"] = 68] = "D";
+  CharacterCodes2[CharacterCodes2["E"] = 69] = "E";
+  CharacterCodes2[CharacterCodes2["F"] = 70] = "F";
+  CharacterCodes2[CharacterCodes2["G"] = 71] = "G";
+  CharacterCodes2[CharacterCodes2["H"] = 72] = "H";
+  CharacterCodes2[CharacterCodes2["I"] = 73] = "I";
+  CharacterCodes2[CharacterCodes2["J"] = 74] = "J";
+  CharacterCodes2[CharacterCodes2["K"] = 75] = "K";
+  CharacterCodes2[CharacterCodes2["L"] = 76] = "L";
+  CharacterCodes2[CharacterCodes2["M"] = 77] = "M";
+  CharacterCodes2[CharacterCodes2["N"] = 78] = "N";
+  CharacterCodes2[CharacterCodes2["O"] = 79] = "O";
+  CharacterCodes2[CharacterCodes2["P"] = 80] = "P";
+  CharacterCodes2[CharacterCodes2["Q"] = 81] = "Q";
+  CharacterCodes2[CharacterCodes2["R"] = 82] = "R";
+  CharacterCodes2[CharacterCodes2["S"] = 83] = "S";
+  CharacterCodes2[CharacterCodes2["T"] = 84] = "T";
+  CharacterCodes2[CharacterCodes2["U"] = 85] = "U";
+  CharacterCodes2[CharacterCodes2["V"] = 86] = "V";
+  CharacterCodes2[CharacterCodes2["W"] = 87] = "W";
+  CharacterCodes2[CharacterCodes2["X"] = 88] = "X";
+  CharacterCodes2[CharacterCodes2["Y"] = 89] = "Y";
+  CharacterCodes2[CharacterCodes2["Z"] = 90] = "Z";
+  CharacterCodes2[CharacterCodes2["asterisk"] = 42] = "asterisk";
+  CharacterCodes2[CharacterCodes2["backslash"] = 92] = "backslash";
+  CharacterCodes2[CharacterCodes2["closeBrace"] = 125] = "closeBrace";
+  CharacterCodes2[CharacterCodes2["closeBracket"] = 93] = "closeBracket";
+  CharacterCodes2[CharacterCodes2["colon"] = 58] = "colon";
+  CharacterCodes2[CharacterCodes2["comma"] = 44] = "comma";
+  CharacterCodes2[CharacterCodes2["dot"] = 46] = "dot";
+  CharacterCodes2[CharacterCodes2["doubleQuote"] = 34] = "doubleQuote";
+  CharacterCodes2[CharacterCodes2["minus"] = 45] = "minus";
+  CharacterCodes2[CharacterCodes2["openBrace"] = 123] = "openBrace";
+  CharacterCodes2[CharacterCodes2["openBracket"] = 91] = "openBracket";
+  CharacterCodes2[CharacterCodes2["plus"] = 43] = "plus";
+  CharacterCodes2[CharacterCodes2["slash"] = 47] = "slash";
+  CharacterCodes2[CharacterCodes2["formFeed"] = 12] = "formFeed";
+  CharacterCodes2[CharacterCodes2["tab"] = 9] = "tab";
+})(CharacterCodes || (CharacterCodes = {}));
+
+// node_modules/jsonc-parser/lib/esm/impl/string-intern.js
+var cachedSpaces = new Array(20).fill(0).map((_, index) => {
+  return " ".repeat(index);
+});
+var maxCachedValues = 200;
+var cachedBreakLinesWithSpaces = {
+  " ": {
+    "\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\n" + " ".repeat(index);
+    }),
+    "\r": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\r" + " ".repeat(index);
+    }),
+    "\r\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\r\n" + " ".repeat(index);
+    })
+  },
+  "	": {
+    "\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\n" + "	".repeat(index);
+    }),
+    "\r": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\r" + "	".repeat(index);
+    }),
+    "\r\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\r\n" + "	".repeat(index);
+    })
+  }
+};
+
+// node_modules/jsonc-parser/lib/esm/impl/parser.js
+var ParseOptions;
+(function(ParseOptions2) {
+  ParseOptions2.DEFAULT = {
+    allowTrailingComma: false
+  };
+})(ParseOptions || (ParseOptions = {}));
+
+// node_modules/jsonc-parser/lib/esm/main.js
+var ScanError;
+(function(ScanError2) {
+  ScanError2[ScanError2["None"] = 0] = "None";
+  ScanError2[ScanError2["UnexpectedEndOfComment"] = 1] = "UnexpectedEndOfComment";
+  ScanError2[ScanError2["UnexpectedEndOfString"] = 2] = "UnexpectedEndOfString";
+  ScanError2[ScanError2["UnexpectedEndOfNumber"] = 3] = "UnexpectedEndOfNumber";
+  ScanError2[ScanError2["InvalidUnicode"] = 4] = "InvalidUnicode";
+  ScanError2[ScanError2["InvalidEscapeCharacter"] = 5] = "InvalidEscapeCharacter";
+  ScanError2[ScanError2["InvalidCharacter"] = 6] = "InvalidCharacter";
+})(ScanError || (ScanError = {}));
+var SyntaxKind;
+(function(SyntaxKind2) {
+  SyntaxKind2[SyntaxKind2["OpenBraceToken"] = 1] = "OpenBraceToken";
+  SyntaxKind2[SyntaxKind2["CloseBraceToken"] = 2] = "CloseBraceToken";
+  SyntaxKind2[SyntaxKind2["OpenBracketToken"] = 3] = "OpenBracketToken";
+  SyntaxKind2[SyntaxKind2["CloseBracketToken"] = 4] = "CloseBracketToken";
+  SyntaxKind2[SyntaxKind2["CommaToken"] = 5] = "CommaToken";
+  SyntaxKind2[SyntaxKind2["ColonToken"] = 6] = "ColonToken";
+  SyntaxKind2[SyntaxKind2["NullKeyword"] = 7] = "NullKeyword";
+  SyntaxKind2[SyntaxKind2["TrueKeyword"] = 8] = "TrueKeyword";
+  SyntaxKind2[SyntaxKind2["FalseKeyword"] = 9] = "FalseKeyword";
+  SyntaxKind2[SyntaxKind2["StringLiteral"] = 10] = "StringLiteral";
+  SyntaxKind2[SyntaxKind2["NumericLiteral"] = 11] = "NumericLiteral";
+  SyntaxKind2[SyntaxKind2["LineCommentTrivia"] = 12] = "LineCommentTrivia";
+  SyntaxKind2[SyntaxKind2["BlockCommentTrivia"] = 13] = "BlockCommentTrivia";
+  SyntaxKind2[SyntaxKind2["LineBreakTrivia"] = 14] = "LineBreakTrivia";
+  SyntaxKind2[SyntaxKind2["Trivia"] = 15] = "Trivia";
+  SyntaxKind2[SyntaxKind2["Unknown"] = 16] = "Unknown";
+  SyntaxKind2[SyntaxKind2["EOF"] = 17] = "EOF";
+})(SyntaxKind || (SyntaxKind = {}));
+var ParseErrorCode;
+(function(ParseErrorCode2) {
+  ParseErrorCode2[ParseErrorCode2["InvalidSymbol"] = 1] = "InvalidSymbol";
+  ParseErrorCode2[ParseErrorCode2["InvalidNumberFormat"] = 2] = "InvalidNumberFormat";
+  ParseErrorCode2[ParseErrorCode2["PropertyNameExpected"] = 3] = "PropertyNameExpected";
+  ParseErrorCode2[ParseErrorCode2["ValueExpected"] = 4] = "ValueExpected";
+  ParseErrorCode2[ParseErrorCode2["ColonExpected"] = 5] = "ColonExpected";
+  ParseErrorCode2[ParseErrorCode2["CommaExpected"] = 6] = "CommaExpected";
+  ParseErrorCode2[ParseErrorCode2["CloseBraceExpected"] = 7] = "CloseBraceExpected";
+  ParseErrorCode2[ParseErrorCode2["CloseBracketExpected"] = 8] = "CloseBracketExpected";
+  ParseErrorCode2[ParseErrorCode2["EndOfFileExpected"] = 9] = "EndOfFileExpected";
+  ParseErrorCode2[ParseErrorCode2["InvalidCommentToken"] = 10] = "InvalidCommentToken";
+  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfComment"] = 11] = "UnexpectedEndOfComment";
+  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfString"] = 12] = "UnexpectedEndOfString";
+  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfNumber"] = 13] = "UnexpectedEndOfNumber";
+  ParseErrorCode2[ParseErrorCode2["InvalidUnicode"] = 14] = "InvalidUnicode";
+  ParseErrorCode2[ParseErrorCode2["InvalidEscapeCharacter"] = 15] = "InvalidEscapeCharacter";
+  ParseErrorCode2[ParseErrorCode2["InvalidCharacter"] = 16] = "InvalidCharacter";
+})(ParseErrorCode || (ParseErrorCode = {}));
+
+// src/package/json.ts
+var DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 
 // src/package/source.ts
 var SourceError = class extends Error {
@@ -9562,14 +9739,14 @@ function readDateTimeDefault(cell) {
   if (cell.length === 19 && cell.charCodeAt(10) === 84 && !h24) return cell;
   return fmtDateTime();
 }
-function patternOf(format) {
-  if (format.startsWith("fmt:")) return format.slice(4);
-  return format.includes("%") ? format : null;
+function patternOf(format2) {
+  if (format2.startsWith("fmt:")) return format2.slice(4);
+  return format2.includes("%") ? format2 : null;
 }
-function temporalFormat(type, format) {
+function temporalFormat(type, format2) {
   const mode = type === "date" ? MODE_DATE : type === "time" ? MODE_TIME : MODE_DATETIME;
   const article = type === "time" ? "a time" : type === "date" ? "a date" : "a datetime";
-  if (format === "default") {
+  if (format2 === "default") {
     if (type === "date") return { read: readDateDefault, expected: "a date in format YYYY-MM-DD" };
     if (type === "time") return { read: readTimeDefault, expected: "a time in format HH:MM:SS" };
     return {
@@ -9578,15 +9755,15 @@ function temporalFormat(type, format) {
     };
   }
   const out = mode === MODE_DATE ? fmtDate : mode === MODE_TIME ? fmtTime : fmtDateTime;
-  if (format === "any") {
+  if (format2 === "any") {
     const forms = mode === MODE_TIME ? "e.g. 14:30, 14:30:05, 2:30 pm" : "e.g. 2020-12-31, 31/12/2020, 12/31/2020, 31 Dec 2020, Dec 31, 2020";
     return {
       read: (cell) => parseAny(cell, mode) ? out() : INVALID,
       expected: `${article} in a common format (${forms}${mode === MODE_DATETIME ? ", followed by a time" : ""})`
     };
   }
-  const pattern = patternOf(format);
-  if (pattern === null) fail("format", `format ${quoted(format)} is not valid for type ${quoted(type)}: use "default", "any" or a strptime pattern such as "%d/%m/%Y"`);
+  const pattern = patternOf(format2);
+  if (pattern === null) fail("format", `format ${quoted(format2)} is not valid for type ${quoted(type)}: use "default", "any" or a strptime pattern such as "%d/%m/%Y"`);
   const p = compileStrptime(pattern);
   return {
     read: (cell) => runStrptime(p, cell) ? out() : INVALID,
@@ -9807,30 +9984,30 @@ function stringArray(v, property) {
   if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) fail(property, `${quoted(property)} must be an array of strings`);
   return v;
 }
-function numberOptions(field, format) {
+function numberOptions(field, format2) {
   const dec = field.decimalChar ?? ".";
   if (typeof dec !== "string" || dec === "") fail("decimalChar", '"decimalChar" must be a non-empty string');
   const grp = field.groupChar ?? "";
   if (typeof grp !== "string") fail("groupChar", '"groupChar" must be a string');
   const bareNumber = field.bareNumber ?? true;
   if (typeof bareNumber !== "boolean") fail("bareNumber", '"bareNumber" must be true or false');
-  return { dec, grp, bare: bareNumber && format !== "currency" };
+  return { dec, grp, bare: bareNumber && format2 !== "currency" };
 }
-function typeImpl(type, format, field) {
-  const badFormat = () => fail("format", `format ${quoted(format)} is not valid for type ${quoted(type)}`);
+function typeImpl(type, format2, field) {
+  const badFormat = () => fail("format", `format ${quoted(format2)} is not valid for type ${quoted(type)}`);
   const onlyDefault = () => {
-    if (format !== "default") badFormat();
+    if (format2 !== "default") badFormat();
   };
   switch (type) {
     case "string": {
-      const read = format === "default" ? (cell) => cell : format === "email" ? readEmail : format === "uri" ? readUri : format === "binary" ? readBinary : format === "uuid" ? readUuid : badFormat();
+      const read = format2 === "default" ? (cell) => cell : format2 === "email" ? readEmail : format2 === "uri" ? readUri : format2 === "binary" ? readBinary : format2 === "uuid" ? readUuid : badFormat();
       const expected = {
         default: "a string",
         email: "an email address",
         uri: "a URI with a scheme (e.g. https://example.org)",
         binary: "base64-encoded data",
         uuid: "a UUID (8-4-4-4-12 hexadecimal digits)"
-      }[format];
+      }[format2];
       return {
         read,
         expected,
@@ -9844,8 +10021,8 @@ function typeImpl(type, format, field) {
       };
     }
     case "integer": {
-      if (format !== "default" && format !== "currency") badFormat();
-      const { bare } = numberOptions(field, format);
+      if (format2 !== "default" && format2 !== "currency") badFormat();
+      const { bare } = numberOptions(field, format2);
       const codec = stripped(integerCodec(bare));
       return {
         read: codec.read,
@@ -9859,8 +10036,8 @@ function typeImpl(type, format, field) {
       };
     }
     case "number": {
-      if (format !== "default" && format !== "currency") badFormat();
-      const options = numberOptions(field, format);
+      if (format2 !== "default" && format2 !== "currency") badFormat();
+      const options = numberOptions(field, format2);
       const codec = stripped(numberCodec(options));
       const parts = [];
       if (options.dec !== ".") parts.push(`decimal ${quoted(options.dec)}`);
@@ -9900,7 +10077,7 @@ function typeImpl(type, format, field) {
     case "date":
     case "time":
     case "datetime": {
-      const t = temporalFormat(type, format);
+      const t = temporalFormat(type, format2);
       const prefix = type === "date" ? "d:" : type === "time" ? "t:" : "dt:";
       return {
         read: t.read,
@@ -9975,13 +10152,13 @@ function typeImpl(type, format, field) {
     case "geopoint": {
       let read;
       let expected;
-      if (format === "default") {
+      if (format2 === "default") {
         read = readGeopointDefault;
         expected = 'a geopoint "lon, lat"';
-      } else if (format === "array") {
+      } else if (format2 === "array") {
         read = (cell) => geopointFromArray(parseJson(cell, 91));
         expected = "a geopoint [lon, lat]";
-      } else if (format === "object") {
+      } else if (format2 === "object") {
         read = (cell) => geopointFromObject(parseJson(cell, 123));
         expected = 'a geopoint {"lon": …, "lat": …}';
       } else {
@@ -9999,15 +10176,15 @@ function typeImpl(type, format, field) {
       };
     }
     case "geojson": {
-      if (format !== "default" && format !== "topojson") badFormat();
-      const valid = format === "topojson" ? isTopoJson : isGeoJson;
+      if (format2 !== "default" && format2 !== "topojson") badFormat();
+      const valid = format2 === "topojson" ? isTopoJson : isGeoJson;
       const read = (cell) => {
         const v = parseJson(cell, 123);
         return valid(v) ? v : INVALID;
       };
       return {
         read,
-        expected: format === "topojson" ? "a TopoJSON object" : "a GeoJSON object",
+        expected: format2 === "topojson" ? "a TopoJSON object" : "a GeoJSON object",
         key: (v) => `j:${stableJson(v)}`,
         iso: read,
         fromJson: (v) => valid(v) ? v : INVALID,
@@ -10138,8 +10315,8 @@ function compileField(field, schemaMissingValues) {
   const type = rawType;
   const rawFormat = field.format ?? "default";
   if (typeof rawFormat !== "string") fail("format", '"format" must be a string');
-  const format = rawFormat;
-  const impl = typeImpl(type, format, field);
+  const format2 = rawFormat;
+  const impl = typeImpl(type, format2, field);
   const missing = stringArray(field.missingValues, "missingValues") ?? stringArray(schemaMissingValues, "missingValues") ?? [""];
   const rawConstraints = field.constraints ?? {};
   if (!isPlainObject(rawConstraints)) fail("constraints", '"constraints" must be an object');
@@ -10148,7 +10325,7 @@ function compileField(field, schemaMissingValues) {
   return {
     name: field.name,
     type,
-    format,
+    format: format2,
     required: constraints.required === true,
     unique: constraints.unique === true,
     expected: impl.expected,
@@ -10193,7 +10370,7 @@ function _Big_() {
         }
         n = n === 0 && 1 / n < 0 ? "-0" : String(n);
       }
-      parse(x, n);
+      parse2(x, n);
     }
     x.constructor = Big2;
   }
@@ -10209,7 +10386,7 @@ function _Big_() {
   Big2.roundUp = 3;
   return Big2;
 }
-function parse(x, n) {
+function parse2(x, n) {
   var e, i, nl;
   if (!NUMERIC.test(n)) {
     throw Error(INVALID2 + "number");
