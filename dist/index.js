@@ -4670,17 +4670,17 @@ var require_util2 = __commonJS({
     }
     async function readAllBytes(reader) {
       const bytes = [];
-      let byteLength2 = 0;
+      let byteLength3 = 0;
       while (true) {
         const { done, value: chunk } = await reader.read();
         if (done) {
-          return Buffer.concat(bytes, byteLength2);
+          return Buffer.concat(bytes, byteLength3);
         }
         if (!isUint8Array(chunk)) {
           throw new TypeError("Received non-Uint8Array chunk");
         }
         bytes.push(chunk);
-        byteLength2 += chunk.length;
+        byteLength3 += chunk.length;
       }
     }
     function urlIsLocal(url) {
@@ -5797,7 +5797,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5868,11 +5868,11 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser = class {
+    var Parser3 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5967,11 +5967,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants4.ERROR.OK) {
+          if (ret !== constants5.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants4.ERROR.PAUSED) {
+            } else if (ret === constants5.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5994,10 +5994,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants4.ERROR.OK) {
+        if (ret === constants5.ERROR.OK) {
           return null;
         }
-        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6014,7 +6014,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants4.ERROR[ret], data);
+        return new HTTPParserError(message, constants5.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6194,7 +6194,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants4.ERROR.PAUSED : 0;
+        return pause ? constants5.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6216,7 +6216,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6252,13 +6252,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6295,7 +6295,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser(client, socket, llhttpInstance);
+      socket[kParser] = new Parser3(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -13619,7 +13619,7 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch2(input, init = void 0) {
+    function fetch(input, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p4 = createDeferredPromise();
       let requestObject;
@@ -14574,7 +14574,7 @@ var require_fetch = __commonJS({
       }
     }
     module.exports = {
-      fetch: fetch2,
+      fetch,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -19112,7 +19112,7 @@ var require_undici = __commonJS({
     module.exports.setGlobalDispatcher = setGlobalDispatcher;
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
-    module.exports.fetch = async function fetch2(init, options = void 0) {
+    module.exports.fetch = async function fetch(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
       } catch (err) {
@@ -21144,11 +21144,11 @@ var init_date_utils = __esm({
       if (!match) {
         throw new TypeError("Invalid RFC-3339 date-time value");
       }
-      const [_, yearStr, monthStr, dayStr, hours, minutes, seconds, fractionalMilliseconds] = match;
+      const [_, yearStr, monthStr, dayStr, hours, minutes, seconds2, fractionalMilliseconds] = match;
       const year2 = strictParseShort(stripLeadingZeroes(yearStr));
       const month = parseDateValue(monthStr, "month", 1, 12);
       const day = parseDateValue(dayStr, "day", 1, 31);
-      return buildDate(year2, month, day, { hours, minutes, seconds, fractionalMilliseconds });
+      return buildDate(year2, month, day, { hours, minutes, seconds: seconds2, fractionalMilliseconds });
     };
     RFC3339_WITH_OFFSET = new RegExp(/^(\d{4})-(\d{2})-(\d{2})[tT](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(([-+]\d{2}:\d{2})|[zZ])$/);
     parseRfc3339DateTimeWithOffset = (value) => {
@@ -21162,11 +21162,11 @@ var init_date_utils = __esm({
       if (!match) {
         throw new TypeError("Invalid RFC-3339 date-time value");
       }
-      const [_, yearStr, monthStr, dayStr, hours, minutes, seconds, fractionalMilliseconds, offsetStr] = match;
+      const [_, yearStr, monthStr, dayStr, hours, minutes, seconds2, fractionalMilliseconds, offsetStr] = match;
       const year2 = strictParseShort(stripLeadingZeroes(yearStr));
       const month = parseDateValue(monthStr, "month", 1, 12);
       const day = parseDateValue(dayStr, "day", 1, 31);
-      const date2 = buildDate(year2, month, day, { hours, minutes, seconds, fractionalMilliseconds });
+      const date2 = buildDate(year2, month, day, { hours, minutes, seconds: seconds2, fractionalMilliseconds });
       if (offsetStr.toUpperCase() != "Z") {
         date2.setTime(date2.getTime() - parseOffsetToMilliseconds(offsetStr));
       }
@@ -21184,23 +21184,23 @@ var init_date_utils = __esm({
       }
       let match = IMF_FIXDATE.exec(value);
       if (match) {
-        const [_, dayStr, monthStr, yearStr, hours, minutes, seconds, fractionalMilliseconds] = match;
-        return buildDate(strictParseShort(stripLeadingZeroes(yearStr)), parseMonthByShortName(monthStr), parseDateValue(dayStr, "day", 1, 31), { hours, minutes, seconds, fractionalMilliseconds });
+        const [_, dayStr, monthStr, yearStr, hours, minutes, seconds2, fractionalMilliseconds] = match;
+        return buildDate(strictParseShort(stripLeadingZeroes(yearStr)), parseMonthByShortName(monthStr), parseDateValue(dayStr, "day", 1, 31), { hours, minutes, seconds: seconds2, fractionalMilliseconds });
       }
       match = RFC_850_DATE.exec(value);
       if (match) {
-        const [_, dayStr, monthStr, yearStr, hours, minutes, seconds, fractionalMilliseconds] = match;
+        const [_, dayStr, monthStr, yearStr, hours, minutes, seconds2, fractionalMilliseconds] = match;
         return adjustRfc850Year(buildDate(parseTwoDigitYear(yearStr), parseMonthByShortName(monthStr), parseDateValue(dayStr, "day", 1, 31), {
           hours,
           minutes,
-          seconds,
+          seconds: seconds2,
           fractionalMilliseconds
         }));
       }
       match = ASC_TIME.exec(value);
       if (match) {
-        const [_, monthStr, dayStr, hours, minutes, seconds, fractionalMilliseconds, yearStr] = match;
-        return buildDate(strictParseShort(stripLeadingZeroes(yearStr)), parseMonthByShortName(monthStr), parseDateValue(dayStr.trimLeft(), "day", 1, 31), { hours, minutes, seconds, fractionalMilliseconds });
+        const [_, monthStr, dayStr, hours, minutes, seconds2, fractionalMilliseconds, yearStr] = match;
+        return buildDate(strictParseShort(stripLeadingZeroes(yearStr)), parseMonthByShortName(monthStr), parseDateValue(dayStr.trimLeft(), "day", 1, 31), { hours, minutes, seconds: seconds2, fractionalMilliseconds });
       }
       throw new TypeError("Invalid RFC-7231 date-time value");
     };
@@ -21397,13 +21397,13 @@ var init_schema_date_utils = __esm({
       if (!matches) {
         throw new TypeError(`Invalid RFC3339 timestamp format ${value}`);
       }
-      const [, yearStr, monthStr, dayStr, hours, minutes, seconds, , ms, offsetStr] = matches;
+      const [, yearStr, monthStr, dayStr, hours, minutes, seconds2, , ms, offsetStr] = matches;
       range(monthStr, 1, 12);
       range(dayStr, 1, 31);
       range(hours, 0, 23);
       range(minutes, 0, 59);
-      range(seconds, 0, 60);
-      const date2 = new Date(Date.UTC(Number(yearStr), Number(monthStr) - 1, Number(dayStr), Number(hours), Number(minutes), Number(seconds), Number(ms) ? Math.round(parseFloat(`0.${ms}`) * 1e3) : 0));
+      range(seconds2, 0, 60);
+      const date2 = new Date(Date.UTC(Number(yearStr), Number(monthStr) - 1, Number(dayStr), Number(hours), Number(minutes), Number(seconds2), Number(ms) ? Math.round(parseFloat(`0.${ms}`) * 1e3) : 0));
       date2.setUTCFullYear(Number(yearStr));
       if (offsetStr.toUpperCase() != "Z") {
         const [, sign2, offsetH, offsetM] = /([+-])(\d\d):(\d\d)/.exec(offsetStr) || [void 0, "+", 0, 0];
@@ -21531,17 +21531,17 @@ var init_split_header = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/serde/value/NumericValue.js
-var format, NumericValue;
+var format2, NumericValue;
 var init_NumericValue = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/value/NumericValue.js"() {
-    format = /^-?((0|[1-9]\d*)(\.\d+)?|\.\d+)([eE][+-]?\d+)?$/;
+    format2 = /^-?((0|[1-9]\d*)(\.\d+)?|\.\d+)([eE][+-]?\d+)?$/;
     NumericValue = class _NumericValue {
       string;
       type;
       constructor(string, type) {
         this.string = string;
         this.type = type;
-        if (!format.test(string)) {
+        if (!format2.test(string)) {
           throw new Error(`@smithy/core/serde - NumericValue string must conform to the Smithy bigDecimal format. Received: "${string}"`);
         }
       }
@@ -21553,7 +21553,7 @@ var init_NumericValue = __esm({
           return false;
         }
         const _nv = object;
-        return _NumericValue.prototype.isPrototypeOf(object) || _nv.type === "bigDecimal" && format.test(_nv.string);
+        return _NumericValue.prototype.isPrototypeOf(object) || _nv.type === "bigDecimal" && format2.test(_nv.string);
       }
     };
   }
@@ -21845,7 +21845,7 @@ var init_types = __esm({
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getHomeDir.js
 import { homedir } from "node:os";
-import { sep as sep3 } from "node:path";
+import { sep as sep2 } from "node:path";
 var homeDirCache, getHomeDirCacheKey, getHomeDir;
 var init_getHomeDir = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getHomeDir.js"() {
@@ -21857,7 +21857,7 @@ var init_getHomeDir = __esm({
       return "DEFAULT";
     };
     getHomeDir = () => {
-      const { HOME, USERPROFILE, HOMEPATH, HOMEDRIVE = `C:${sep3}` } = process.env;
+      const { HOME, USERPROFILE, HOMEPATH, HOMEDRIVE = `C:${sep2}` } = process.env;
       if (HOME) {
         return HOME;
       }
@@ -21888,7 +21888,7 @@ var init_getProfileName = __esm({
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js
 import { createHash as createHash5 } from "node:crypto";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 var getSSOTokenFilepath;
 var init_getSSOTokenFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js"() {
@@ -21896,13 +21896,13 @@ var init_getSSOTokenFilepath = __esm({
     getSSOTokenFilepath = (id) => {
       const hasher = createHash5("sha1");
       const cacheName = hasher.update(id).digest("hex");
-      return join5(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
+      return join6(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
     };
   }
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFromFile.js
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 var tokenIntercept, getSSOTokenFromFile;
 var init_getSSOTokenFromFile = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFromFile.js"() {
@@ -21913,7 +21913,7 @@ var init_getSSOTokenFromFile = __esm({
         return tokenIntercept[id];
       }
       const ssoTokenFilepath = getSSOTokenFilepath(id);
-      const ssoTokenText = await readFile2(ssoTokenFilepath, "utf8");
+      const ssoTokenText = await readFile(ssoTokenFilepath, "utf8");
       return JSON.parse(ssoTokenText);
     };
   }
@@ -21951,24 +21951,24 @@ var init_getConfigData = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 var ENV_CONFIG_PATH, getConfigFilepath;
 var init_getConfigFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js"() {
     init_getHomeDir();
     ENV_CONFIG_PATH = "AWS_CONFIG_FILE";
-    getConfigFilepath = () => process.env[ENV_CONFIG_PATH] || join6(getHomeDir(), ".aws", "config");
+    getConfigFilepath = () => process.env[ENV_CONFIG_PATH] || join7(getHomeDir(), ".aws", "config");
   }
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 var ENV_CREDENTIALS_PATH, getCredentialsFilepath;
 var init_getCredentialsFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js"() {
     init_getHomeDir();
     ENV_CREDENTIALS_PATH = "AWS_SHARED_CREDENTIALS_FILE";
-    getCredentialsFilepath = () => process.env[ENV_CREDENTIALS_PATH] || join7(getHomeDir(), ".aws", "credentials");
+    getCredentialsFilepath = () => process.env[ENV_CREDENTIALS_PATH] || join8(getHomeDir(), ".aws", "credentials");
   }
 });
 
@@ -22030,12 +22030,12 @@ var init_parseIni = __esm({
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js
 import { readFile as fsReadFile } from "node:fs/promises";
-var filePromises, fileIntercept, readFile3;
+var filePromises, fileIntercept, readFile2;
 var init_readFile = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js"() {
     filePromises = {};
     fileIntercept = {};
-    readFile3 = (path, options) => {
+    readFile2 = (path, options) => {
       if (fileIntercept[path] !== void 0) {
         return fileIntercept[path];
       }
@@ -22048,7 +22048,7 @@ var init_readFile = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 var swallowError, loadSharedConfigFiles;
 var init_loadSharedConfigFiles = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js"() {
@@ -22066,17 +22066,17 @@ var init_loadSharedConfigFiles = __esm({
       const relativeHomeDirPrefix = "~/";
       let resolvedFilepath = filepath;
       if (filepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedFilepath = join8(homeDir, filepath.slice(2));
+        resolvedFilepath = join9(homeDir, filepath.slice(2));
       }
       let resolvedConfigFilepath = configFilepath;
       if (configFilepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedConfigFilepath = join8(homeDir, configFilepath.slice(2));
+        resolvedConfigFilepath = join9(homeDir, configFilepath.slice(2));
       }
       const parsedFiles = await Promise.all([
-        readFile3(resolvedConfigFilepath, {
+        readFile2(resolvedConfigFilepath, {
           ignoreCache: init.ignoreCache
         }).then(parseIni).then(getConfigData).catch(swallowError),
-        readFile3(resolvedFilepath, {
+        readFile2(resolvedFilepath, {
           ignoreCache: init.ignoreCache
         }).then(parseIni).catch(swallowError)
       ]);
@@ -22107,7 +22107,7 @@ var init_loadSsoSessionData = __esm({
     init_parseIni();
     init_readFile();
     swallowError2 = () => ({});
-    loadSsoSessionData = async (init = {}) => readFile3(init.configFilepath ?? getConfigFilepath()).then(parseIni).then(getSsoSessionData).catch(swallowError2);
+    loadSsoSessionData = async (init = {}) => readFile2(init.configFilepath ?? getConfigFilepath()).then(parseIni).then(getSsoSessionData).catch(swallowError2);
   }
 });
 
@@ -22170,11 +22170,11 @@ var init_externalDataInterceptor = __esm({
 // node_modules/@smithy/core/dist-es/submodules/config/node-config-provider/getSelectorName.js
 function getSelectorName(functionString) {
   try {
-    const constants4 = new Set(Array.from(functionString.match(/([A-Z_]){3,}/g) ?? []));
-    constants4.delete("CONFIG");
-    constants4.delete("CONFIG_PREFIX_SEPARATOR");
-    constants4.delete("ENV");
-    return [...constants4].join(", ");
+    const constants5 = new Set(Array.from(functionString.match(/([A-Z_]){3,}/g) ?? []));
+    constants5.delete("CONFIG");
+    constants5.delete("CONFIG_PREFIX_SEPARATOR");
+    constants5.delete("ENV");
+    return [...constants5].join(", ");
   } catch (ignored) {
     return functionString;
   }
@@ -26418,14 +26418,14 @@ var init_Sha256Js = __esm({
         }
         const chunk = toUint8Array(data);
         let position = 0;
-        let { byteLength: byteLength2 } = chunk;
-        this.bytesHashed += byteLength2;
+        let { byteLength: byteLength3 } = chunk;
+        this.bytesHashed += byteLength3;
         if (this.bytesHashed * 8 > MAX_HASHABLE_LENGTH) {
           throw new Error("Cannot hash more than 2^53 - 1 bits");
         }
-        while (byteLength2 > 0) {
+        while (byteLength3 > 0) {
           this.buffer[this.bufferLength++] = chunk[position++];
-          byteLength2--;
+          byteLength3--;
           if (this.bufferLength === BLOCK) {
             this.hashBuffer();
             this.bufferLength = 0;
@@ -26944,24 +26944,24 @@ var init_HeaderMarshaller = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/event-streams/eventstream-codec/splitMessage.js
-function splitMessage({ byteLength: byteLength2, byteOffset, buffer }) {
-  if (byteLength2 < MINIMUM_MESSAGE_LENGTH) {
+function splitMessage({ byteLength: byteLength3, byteOffset, buffer }) {
+  if (byteLength3 < MINIMUM_MESSAGE_LENGTH) {
     throw new Error("Provided message too short to accommodate event stream message overhead");
   }
-  const view = new DataView(buffer, byteOffset, byteLength2);
+  const view = new DataView(buffer, byteOffset, byteLength3);
   const messageLength = view.getUint32(0, false);
-  if (byteLength2 !== messageLength) {
+  if (byteLength3 !== messageLength) {
     throw new Error("Reported message length does not match received message length");
   }
   const headerLength = view.getUint32(PRELUDE_MEMBER_LENGTH, false);
   const expectedPreludeChecksum = view.getUint32(PRELUDE_LENGTH, false);
-  const expectedMessageChecksum = view.getUint32(byteLength2 - CHECKSUM_LENGTH, false);
+  const expectedMessageChecksum = view.getUint32(byteLength3 - CHECKSUM_LENGTH, false);
   const checksummer = new Crc32Node();
   checksummer.update(new Uint8Array(buffer, byteOffset, PRELUDE_LENGTH));
   if (expectedPreludeChecksum !== checksummer.digestSync()) {
     throw new Error(`The prelude checksum specified in the message (${expectedPreludeChecksum}) does not match the calculated CRC32 checksum (${checksummer.digestSync()})`);
   }
-  checksummer.update(new Uint8Array(buffer, byteOffset + PRELUDE_LENGTH, byteLength2 - (PRELUDE_LENGTH + CHECKSUM_LENGTH)));
+  checksummer.update(new Uint8Array(buffer, byteOffset + PRELUDE_LENGTH, byteLength3 - (PRELUDE_LENGTH + CHECKSUM_LENGTH)));
   if (expectedMessageChecksum !== checksummer.digestSync()) {
     throw new Error(`The message checksum (${checksummer.digestSync()}) did not match the expected value of ${expectedMessageChecksum}`);
   }
@@ -29568,7 +29568,7 @@ var init_JsonShapeSerializer2 = __esm({
         const b64Len = Math.ceil(data.length / 3) * 4;
         this.ensure(b64Len + 2);
         const json3 = this.json;
-        const B64 = _JsonShapeSerializer2.B64;
+        const B642 = _JsonShapeSerializer2.B64;
         let i6 = this.i;
         json3[i6++] = QUOTE;
         const len = data.length;
@@ -29578,22 +29578,22 @@ var init_JsonShapeSerializer2 = __esm({
           const a6 = data[j6];
           const b6 = data[j6 + 1];
           const c6 = data[j6 + 2];
-          json3[i6++] = B64[a6 >> 2];
-          json3[i6++] = B64[(a6 & 3) << 4 | b6 >> 4];
-          json3[i6++] = B64[(b6 & 15) << 2 | c6 >> 6];
-          json3[i6++] = B64[c6 & 63];
+          json3[i6++] = B642[a6 >> 2];
+          json3[i6++] = B642[(a6 & 3) << 4 | b6 >> 4];
+          json3[i6++] = B642[(b6 & 15) << 2 | c6 >> 6];
+          json3[i6++] = B642[c6 & 63];
         }
         if (remainder === 2) {
           const a6 = data[mainLen];
           const b6 = data[mainLen + 1];
-          json3[i6++] = B64[a6 >> 2];
-          json3[i6++] = B64[(a6 & 3) << 4 | b6 >> 4];
-          json3[i6++] = B64[(b6 & 15) << 2];
+          json3[i6++] = B642[a6 >> 2];
+          json3[i6++] = B642[(a6 & 3) << 4 | b6 >> 4];
+          json3[i6++] = B642[(b6 & 15) << 2];
           json3[i6++] = 61;
         } else if (remainder === 1) {
           const a6 = data[mainLen];
-          json3[i6++] = B64[a6 >> 2];
-          json3[i6++] = B64[(a6 & 3) << 4];
+          json3[i6++] = B642[a6 >> 2];
+          json3[i6++] = B642[(a6 & 3) << 4];
           json3[i6++] = 61;
           json3[i6++] = 61;
         }
@@ -33318,10 +33318,10 @@ var init_xml_parser = __esm({
       }
       readAttrValue() {
         const p4 = this;
-        const quote2 = p4.x[p4.i];
+        const quote = p4.x[p4.i];
         ++p4.i;
         let value = "";
-        while (p4.i < p4.z && p4.x[p4.i] !== quote2) {
+        while (p4.i < p4.z && p4.x[p4.i] !== quote) {
           value += p4.x[p4.i++];
         }
         ++p4.i;
@@ -40605,7 +40605,7 @@ var init_signin = __esm({
 import { createHash as createHash8, createPrivateKey, createPublicKey, sign } from "node:crypto";
 import { promises as fs4 } from "node:fs";
 import { homedir as homedir2 } from "node:os";
-import { dirname as dirname2, join as join9 } from "node:path";
+import { dirname as dirname3, join as join10 } from "node:path";
 var LoginCredentialsFetcher;
 var init_LoginCredentialsFetcher = __esm({
   "node_modules/@aws-sdk/credential-provider-login/dist-es/LoginCredentialsFetcher.js"() {
@@ -40768,7 +40768,7 @@ var init_LoginCredentialsFetcher = __esm({
       }
       async saveToken(token) {
         const tokenFilePath = this.getTokenFilePath();
-        const directory = dirname2(tokenFilePath);
+        const directory = dirname3(tokenFilePath);
         try {
           await fs4.mkdir(directory, { recursive: true });
         } catch (error2) {
@@ -40776,10 +40776,10 @@ var init_LoginCredentialsFetcher = __esm({
         await fs4.writeFile(tokenFilePath, JSON.stringify(token, null, 2), "utf8");
       }
       getTokenFilePath() {
-        const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join9(homedir2(), ".aws", "login", "cache");
+        const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join10(homedir2(), ".aws", "login", "cache");
         const loginSessionBytes = Buffer.from(this.loginSession, "utf8");
         const loginSessionSha256 = createHash8("sha256").update(loginSessionBytes).digest("hex");
-        return join9(directory, `${loginSessionSha256}.json`);
+        return join10(directory, `${loginSessionSha256}.json`);
       }
       derToRawSignature(derSignature) {
         let offset = 2;
@@ -41869,7 +41869,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants4 = require_constants6();
+    var constants5 = require_constants6();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -41877,7 +41877,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants4;
+    } = constants5;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -41898,7 +41898,7 @@ var require_parse2 = __commonJS({
       const parts = [];
       let bracket = 0;
       let paren = 0;
-      let quote2 = 0;
+      let quote = 0;
       let value = "";
       let escaped = false;
       for (const ch of input) {
@@ -41913,11 +41913,11 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote2 = quote2 === 1 ? 0 : 1;
+          quote = quote === 1 ? 0 : 1;
           value += ch;
           continue;
         }
-        if (quote2 === 0) {
+        if (quote === 0) {
           if (ch === "[") {
             bracket++;
           } else if (ch === "]" && bracket > 0) {
@@ -41994,7 +41994,7 @@ var require_parse2 = __commonJS({
       }
       let bracket = 0;
       let paren = 0;
-      let quote2 = 0;
+      let quote = 0;
       let escaped = false;
       for (let i6 = 1; i6 < pattern.length; i6++) {
         const ch = pattern[i6];
@@ -42007,10 +42007,10 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote2 = quote2 === 1 ? 0 : 1;
+          quote = quote === 1 ? 0 : 1;
           continue;
         }
-        if (quote2 === 1) {
+        if (quote === 1) {
           continue;
         }
         if (ch === "[") {
@@ -42086,7 +42086,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -42132,8 +42132,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants4.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants5.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -42262,16 +42262,16 @@ var require_parse2 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open3 = tokens[token.tokensIndex];
-          open3.type = "text";
-          open3.value = literal;
-          open3.output = safeOutput || utils.escapeRegex(literal);
+          const open4 = tokens[token.tokensIndex];
+          open4.type = "text";
+          open4.value = literal;
+          open4.output = safeOutput || utils.escapeRegex(literal);
           for (let i6 = token.tokensIndex + 1; i6 < tokens.length; i6++) {
             tokens[i6].value = "";
             tokens[i6].output = "";
             delete tokens[i6].suffix;
           }
-          state2.output = token.output + open3.output;
+          state2.output = token.output + open4.output;
           state2.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -42491,15 +42491,15 @@ var require_parse2 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open3 = {
+          const open4 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state2.output.length,
             tokensIndex: state2.tokens.length
           };
-          braces.push(open3);
-          push(open3);
+          braces.push(open4);
+          push(open4);
           continue;
         }
         if (value === "}") {
@@ -42829,7 +42829,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants4.globChars(opts.windows);
+      } = constants5.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -42887,7 +42887,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse6 = require_parse2();
     var utils = require_utils2();
-    var constants4 = require_constants6();
+    var constants5 = require_constants6();
     var isObject7 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -42901,13 +42901,13 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState = isObject7(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState) {
+      const isState2 = isObject7(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState2) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
       const posix2 = opts.windows;
-      const regex2 = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
+      const regex2 = isState2 ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state2 = regex2.state;
       delete regex2.state;
       let isIgnored = () => false;
@@ -43015,7 +43015,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants4;
+    picomatch2.constants = constants5;
     module.exports = picomatch2;
   }
 });
@@ -43414,11 +43414,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants4);
+          this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -43435,10 +43435,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants4);
+        this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -43499,8 +43499,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants4) {
-        this.code = optimizeExpr(this.code, names, constants4);
+      optimizeNames(names, constants5) {
+        this.code = optimizeExpr(this.code, names, constants5);
         return this;
       }
       get names() {
@@ -43529,12 +43529,12 @@ var require_codegen = __commonJS({
         }
         return nodes6.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         const { nodes: nodes6 } = this;
         let i6 = nodes6.length;
         while (i6--) {
           const n4 = nodes6[i6];
-          if (n4.optimizeNames(names, constants4))
+          if (n4.optimizeNames(names, constants5))
             continue;
           subtractNames(names, n4.names);
           nodes6.splice(i6, 1);
@@ -43587,12 +43587,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         var _a2;
-        this.else = (_a2 = this.else) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants4);
-        if (!(super.optimizeNames(names, constants4) || this.else))
+        this.else = (_a2 = this.else) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants5);
+        if (!(super.optimizeNames(names, constants5) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants4);
+        this.condition = optimizeExpr(this.condition, names, constants5);
         return this;
       }
       get names() {
@@ -43615,10 +43615,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants4) {
-        if (!super.optimizeNames(names, constants4))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants4);
+        this.iteration = optimizeExpr(this.iteration, names, constants5);
         return this;
       }
       get names() {
@@ -43654,10 +43654,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants4) {
-        if (!super.optimizeNames(names, constants4))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants4);
+        this.iterable = optimizeExpr(this.iterable, names, constants5);
         return this;
       }
       get names() {
@@ -43699,11 +43699,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         var _a2, _b;
-        super.optimizeNames(names, constants4);
-        (_a2 = this.catch) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants4);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants4);
+        super.optimizeNames(names, constants5);
+        (_a2 = this.catch) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants5);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants5);
         return this;
       }
       get names() {
@@ -44004,7 +44004,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants4) {
+    function optimizeExpr(expr, names, constants5) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -44019,14 +44019,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n4) {
-        const c6 = constants4[n4.str];
+        const c6 = constants5[n4.str];
         if (c6 === void 0 || names[n4.str] !== 1)
           return n4;
         delete names[n4.str];
         return c6;
       }
       function canOptimize(e6) {
-        return e6 instanceof code_1._Code && e6._items.some((c6) => c6 instanceof code_1.Name && names[c6.str] === 1 && constants4[c6.str] !== void 0);
+        return e6 instanceof code_1._Code && e6._items.some((c6) => c6 instanceof code_1.Name && names[c6.str] === 1 && constants5[c6.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -50602,11 +50602,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
+      const cells = row.map((cell2) => {
+        if (typeof cell2 === "string") {
+          return this.wrap("td", cell2);
         }
-        const { header, data, colspan, rowspan } = cell;
+        const { header, data, colspan, rowspan } = cell2;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -50797,19 +50797,1485 @@ function group(name, fn) {
 }
 
 // src/action/run.ts
-import { mkdir as mkdir2, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { lstat as lstat5, mkdir as mkdir2, realpath, writeFile as writeFile3 } from "node:fs/promises";
+import { dirname as dirname4, isAbsolute as isAbsolute2, join as join11, relative, sep as sep3 } from "node:path";
+
+// src/adapters/fs/links.ts
+import { constants as constants3 } from "node:fs";
+import { lstat as lstat2, stat as stat2 } from "node:fs/promises";
+import { join } from "node:path";
+function segmentsOf(path) {
+  return path.split("/").filter((s3) => s3 !== "" && s3 !== ".");
+}
+async function walkWithoutLinks(base, segments) {
+  let st;
+  try {
+    st = await stat2(base);
+  } catch {
+    return { kind: "missing", at: "" };
+  }
+  for (let i6 = 0; i6 < segments.length; i6++) {
+    const at2 = segments.slice(0, i6 + 1).join("/");
+    try {
+      st = await lstat2(join(base, ...segments.slice(0, i6 + 1)));
+    } catch {
+      return { kind: "missing", at: at2 };
+    }
+    if (st.isSymbolicLink()) return { kind: "link", at: at2 };
+  }
+  return { kind: "ok", stat: st };
+}
+var READ_NO_FOLLOW = constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0);
 
 // src/adapters/fs/snapshot.ts
 import { createHash } from "node:crypto";
-import { createReadStream as createReadStream2 } from "node:fs";
-import { lstat as lstat2, readdir as readdir2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { createReadStream } from "node:fs";
+import { lstat as lstat3, readdir as readdir2 } from "node:fs/promises";
+import { join as join3 } from "node:path";
 
 // src/adapters/fs/source.ts
-import { createReadStream } from "node:fs";
-import { readFile, realpath, stat as stat2 } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { open as open2, stat as stat3 } from "node:fs/promises";
+import { basename, dirname, join as join2 } from "node:path";
+
+// src/escape.ts
+var HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+var HIDDEN_ALL = new RegExp(HIDDEN.source, "g");
+var SHORT = { "	": "\\t", "\n": "\\n", "\r": "\\r" };
+function shownChar(ch) {
+  const code = ch.charCodeAt(0);
+  if (SHORT[ch]) return SHORT[ch];
+  if (code <= 255) return `\\x${code.toString(16).padStart(2, "0")}`;
+  return `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+function visible(s3) {
+  return HIDDEN.test(s3) ? s3.replace(HIDDEN_ALL, shownChar) : s3;
+}
+function visibleLines(s3) {
+  return s3.split("\n").map(visible).join("\n");
+}
+var hasHidden = (s3) => HIDDEN.test(s3);
+function shorten(s3, limit, quoting = false) {
+  const head = s3.length > limit + 1 ? s3.slice(0, limit + 1) : s3;
+  if (head.length <= limit && !HIDDEN.test(head) && !(quoting && /["\\]/.test(head))) return head;
+  let out = "";
+  for (const ch of head) {
+    const piece = HIDDEN.test(ch) ? shownChar(ch) : quoting && (ch === '"' || ch === "\\") ? `\\${ch}` : ch;
+    if (out.length + piece.length > limit) return `${out}…`;
+    out += piece;
+  }
+  return s3.length > head.length ? `${out}…` : out;
+}
+var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+function markdownText(s3) {
+  return visible(s3.replace(/\r\n?|\n/g, " ")).replace(/[&<>"'\\`*_[\]()!|~$:@]/g, (c6) => HTML[c6] ?? `\\${c6}`).replace(/(www)\./gi, "$1\\.");
+}
+function markdownCode(s3) {
+  return `<code>${markdownText(s3)}</code>`;
+}
+function markdownUrl(url) {
+  return /^https?:\/\/[^\s<>"'`\\\u0000-\u001f\u007f-\u009f]+$/.test(url) && !hasHidden(url) ? `<${url}>` : markdownText(url);
+}
+var byteLength = (s3) => Buffer.byteLength(s3, "utf8");
+function cutBytes(s3, maxBytes, marker = "…") {
+  if (s3.length <= maxBytes / 3 || byteLength(s3) <= maxBytes) return s3;
+  const room = maxBytes - byteLength(marker);
+  const buf = Buffer.from(s3.slice(0, Math.max(0, room)), "utf8");
+  let end = Math.max(0, Math.min(room, buf.length));
+  while (end > 0 && end < buf.length && (buf[end] & 192) === 128) end--;
+  return buf.subarray(0, end).toString("utf8") + marker;
+}
+
+// src/validate/problem.ts
+var CELL_LIMIT = 120;
+var QUOTE_LIMIT = 120;
+var LIST_LIMIT = 10;
+var MESSAGE_LIMIT = 2e3;
+function truncateCell(value) {
+  return value.length > CELL_LIMIT ? `${value.slice(0, CELL_LIMIT)}…` : value;
+}
+function quoted(value) {
+  if (typeof value === "string") return `"${shorten(value, QUOTE_LIMIT, true)}"`;
+  return shorten(JSON.stringify(value) ?? String(value), QUOTE_LIMIT);
+}
+function shown(value) {
+  return shorten(value, QUOTE_LIMIT);
+}
+function quotedList(values, empty = "(none)") {
+  if (values.length === 0) return empty;
+  const listed = values.slice(0, LIST_LIMIT).map(quoted).join(", ");
+  return values.length > LIST_LIMIT ? `${listed}, … (${values.length} values)` : listed;
+}
+function problem(code, message, extra = {}) {
+  const p4 = { code, severity: extra.severity ?? "error", message: capMessage(message), ...extra };
+  p4.severity = extra.severity ?? "error";
+  if (p4.cell !== void 0) p4.cell = truncateCell(p4.cell);
+  return p4;
+}
+function capMessage(message) {
+  if (message.length <= MESSAGE_LIMIT) return message;
+  let end = MESSAGE_LIMIT - 1;
+  const c6 = message.charCodeAt(end - 1);
+  if (c6 >= 55296 && c6 <= 56319) end--;
+  return `${message.slice(0, end)}…`;
+}
+function pointerToken(token) {
+  return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
+}
+function pointerOf(...tokens) {
+  return tokens.map((t8) => `/${pointerToken(t8)}`).join("");
+}
+
+// node_modules/jsonc-parser/lib/esm/impl/scanner.js
+function createScanner(text, ignoreTrivia = false) {
+  const len = text.length;
+  let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
+  function scanHexDigits(count, exact) {
+    let digits = 0;
+    let value2 = 0;
+    while (digits < count || !exact) {
+      let ch = text.charCodeAt(pos);
+      if (ch >= 48 && ch <= 57) {
+        value2 = value2 * 16 + ch - 48;
+      } else if (ch >= 65 && ch <= 70) {
+        value2 = value2 * 16 + ch - 65 + 10;
+      } else if (ch >= 97 && ch <= 102) {
+        value2 = value2 * 16 + ch - 97 + 10;
+      } else {
+        break;
+      }
+      pos++;
+      digits++;
+    }
+    if (digits < count) {
+      value2 = -1;
+    }
+    return value2;
+  }
+  function setPosition(newPosition) {
+    pos = newPosition;
+    value = "";
+    tokenOffset = 0;
+    token = 16;
+    scanError = 0;
+  }
+  function scanNumber2() {
+    let start = pos;
+    if (text.charCodeAt(pos) === 48) {
+      pos++;
+    } else {
+      pos++;
+      while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        pos++;
+      }
+    }
+    if (pos < text.length && text.charCodeAt(pos) === 46) {
+      pos++;
+      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        pos++;
+        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+          pos++;
+        }
+      } else {
+        scanError = 3;
+        return text.substring(start, pos);
+      }
+    }
+    let end = pos;
+    if (pos < text.length && (text.charCodeAt(pos) === 69 || text.charCodeAt(pos) === 101)) {
+      pos++;
+      if (pos < text.length && text.charCodeAt(pos) === 43 || text.charCodeAt(pos) === 45) {
+        pos++;
+      }
+      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        pos++;
+        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+          pos++;
+        }
+        end = pos;
+      } else {
+        scanError = 3;
+      }
+    }
+    return text.substring(start, end);
+  }
+  function scanString() {
+    let result = "", start = pos;
+    while (true) {
+      if (pos >= len) {
+        result += text.substring(start, pos);
+        scanError = 2;
+        break;
+      }
+      const ch = text.charCodeAt(pos);
+      if (ch === 34) {
+        result += text.substring(start, pos);
+        pos++;
+        break;
+      }
+      if (ch === 92) {
+        result += text.substring(start, pos);
+        pos++;
+        if (pos >= len) {
+          scanError = 2;
+          break;
+        }
+        const ch2 = text.charCodeAt(pos++);
+        switch (ch2) {
+          case 34:
+            result += '"';
+            break;
+          case 92:
+            result += "\\";
+            break;
+          case 47:
+            result += "/";
+            break;
+          case 98:
+            result += "\b";
+            break;
+          case 102:
+            result += "\f";
+            break;
+          case 110:
+            result += "\n";
+            break;
+          case 114:
+            result += "\r";
+            break;
+          case 116:
+            result += "	";
+            break;
+          case 117:
+            const ch3 = scanHexDigits(4, true);
+            if (ch3 >= 0) {
+              result += String.fromCharCode(ch3);
+            } else {
+              scanError = 4;
+            }
+            break;
+          default:
+            scanError = 5;
+        }
+        start = pos;
+        continue;
+      }
+      if (ch >= 0 && ch <= 31) {
+        if (isLineBreak(ch)) {
+          result += text.substring(start, pos);
+          scanError = 2;
+          break;
+        } else {
+          scanError = 6;
+        }
+      }
+      pos++;
+    }
+    return result;
+  }
+  function scanNext() {
+    value = "";
+    scanError = 0;
+    tokenOffset = pos;
+    lineStartOffset = lineNumber;
+    prevTokenLineStartOffset = tokenLineStartOffset;
+    if (pos >= len) {
+      tokenOffset = len;
+      return token = 17;
+    }
+    let code = text.charCodeAt(pos);
+    if (isWhiteSpace(code)) {
+      do {
+        pos++;
+        value += String.fromCharCode(code);
+        code = text.charCodeAt(pos);
+      } while (isWhiteSpace(code));
+      return token = 15;
+    }
+    if (isLineBreak(code)) {
+      pos++;
+      value += String.fromCharCode(code);
+      if (code === 13 && text.charCodeAt(pos) === 10) {
+        pos++;
+        value += "\n";
+      }
+      lineNumber++;
+      tokenLineStartOffset = pos;
+      return token = 14;
+    }
+    switch (code) {
+      // tokens: []{}:,
+      case 123:
+        pos++;
+        return token = 1;
+      case 125:
+        pos++;
+        return token = 2;
+      case 91:
+        pos++;
+        return token = 3;
+      case 93:
+        pos++;
+        return token = 4;
+      case 58:
+        pos++;
+        return token = 6;
+      case 44:
+        pos++;
+        return token = 5;
+      // strings
+      case 34:
+        pos++;
+        value = scanString();
+        return token = 10;
+      // comments
+      case 47:
+        const start = pos - 1;
+        if (text.charCodeAt(pos + 1) === 47) {
+          pos += 2;
+          while (pos < len) {
+            if (isLineBreak(text.charCodeAt(pos))) {
+              break;
+            }
+            pos++;
+          }
+          value = text.substring(start, pos);
+          return token = 12;
+        }
+        if (text.charCodeAt(pos + 1) === 42) {
+          pos += 2;
+          const safeLength = len - 1;
+          let commentClosed = false;
+          while (pos < safeLength) {
+            const ch = text.charCodeAt(pos);
+            if (ch === 42 && text.charCodeAt(pos + 1) === 47) {
+              pos += 2;
+              commentClosed = true;
+              break;
+            }
+            pos++;
+            if (isLineBreak(ch)) {
+              if (ch === 13 && text.charCodeAt(pos) === 10) {
+                pos++;
+              }
+              lineNumber++;
+              tokenLineStartOffset = pos;
+            }
+          }
+          if (!commentClosed) {
+            pos++;
+            scanError = 1;
+          }
+          value = text.substring(start, pos);
+          return token = 13;
+        }
+        value += String.fromCharCode(code);
+        pos++;
+        return token = 16;
+      // numbers
+      case 45:
+        value += String.fromCharCode(code);
+        pos++;
+        if (pos === len || !isDigit(text.charCodeAt(pos))) {
+          return token = 16;
+        }
+      // found a minus, followed by a number so
+      // we fall through to proceed with scanning
+      // numbers
+      case 48:
+      case 49:
+      case 50:
+      case 51:
+      case 52:
+      case 53:
+      case 54:
+      case 55:
+      case 56:
+      case 57:
+        value += scanNumber2();
+        return token = 11;
+      // literals and unknown symbols
+      default:
+        while (pos < len && isUnknownContentCharacter(code)) {
+          pos++;
+          code = text.charCodeAt(pos);
+        }
+        if (tokenOffset !== pos) {
+          value = text.substring(tokenOffset, pos);
+          switch (value) {
+            case "true":
+              return token = 8;
+            case "false":
+              return token = 9;
+            case "null":
+              return token = 7;
+          }
+          return token = 16;
+        }
+        value += String.fromCharCode(code);
+        pos++;
+        return token = 16;
+    }
+  }
+  function isUnknownContentCharacter(code) {
+    if (isWhiteSpace(code) || isLineBreak(code)) {
+      return false;
+    }
+    switch (code) {
+      case 125:
+      case 93:
+      case 123:
+      case 91:
+      case 34:
+      case 58:
+      case 44:
+      case 47:
+        return false;
+    }
+    return true;
+  }
+  function scanNextNonTrivia() {
+    let result;
+    do {
+      result = scanNext();
+    } while (result >= 12 && result <= 15);
+    return result;
+  }
+  return {
+    setPosition,
+    getPosition: () => pos,
+    scan: ignoreTrivia ? scanNextNonTrivia : scanNext,
+    getToken: () => token,
+    getTokenValue: () => value,
+    getTokenOffset: () => tokenOffset,
+    getTokenLength: () => pos - tokenOffset,
+    getTokenStartLine: () => lineStartOffset,
+    getTokenStartCharacter: () => tokenOffset - prevTokenLineStartOffset,
+    getTokenError: () => scanError
+  };
+}
+function isWhiteSpace(ch) {
+  return ch === 32 || ch === 9;
+}
+function isLineBreak(ch) {
+  return ch === 10 || ch === 13;
+}
+function isDigit(ch) {
+  return ch >= 48 && ch <= 57;
+}
+var CharacterCodes;
+(function(CharacterCodes2) {
+  CharacterCodes2[CharacterCodes2["lineFeed"] = 10] = "lineFeed";
+  CharacterCodes2[CharacterCodes2["carriageReturn"] = 13] = "carriageReturn";
+  CharacterCodes2[CharacterCodes2["space"] = 32] = "space";
+  CharacterCodes2[CharacterCodes2["_0"] = 48] = "_0";
+  CharacterCodes2[CharacterCodes2["_1"] = 49] = "_1";
+  CharacterCodes2[CharacterCodes2["_2"] = 50] = "_2";
+  CharacterCodes2[CharacterCodes2["_3"] = 51] = "_3";
+  CharacterCodes2[CharacterCodes2["_4"] = 52] = "_4";
+  CharacterCodes2[CharacterCodes2["_5"] = 53] = "_5";
+  CharacterCodes2[CharacterCodes2["_6"] = 54] = "_6";
+  CharacterCodes2[CharacterCodes2["_7"] = 55] = "_7";
+  CharacterCodes2[CharacterCodes2["_8"] = 56] = "_8";
+  CharacterCodes2[CharacterCodes2["_9"] = 57] = "_9";
+  CharacterCodes2[CharacterCodes2["a"] = 97] = "a";
+  CharacterCodes2[CharacterCodes2["b"] = 98] = "b";
+  CharacterCodes2[CharacterCodes2["c"] = 99] = "c";
+  CharacterCodes2[CharacterCodes2["d"] = 100] = "d";
+  CharacterCodes2[CharacterCodes2["e"] = 101] = "e";
+  CharacterCodes2[CharacterCodes2["f"] = 102] = "f";
+  CharacterCodes2[CharacterCodes2["g"] = 103] = "g";
+  CharacterCodes2[CharacterCodes2["h"] = 104] = "h";
+  CharacterCodes2[CharacterCodes2["i"] = 105] = "i";
+  CharacterCodes2[CharacterCodes2["j"] = 106] = "j";
+  CharacterCodes2[CharacterCodes2["k"] = 107] = "k";
+  CharacterCodes2[CharacterCodes2["l"] = 108] = "l";
+  CharacterCodes2[CharacterCodes2["m"] = 109] = "m";
+  CharacterCodes2[CharacterCodes2["n"] = 110] = "n";
+  CharacterCodes2[CharacterCodes2["o"] = 111] = "o";
+  CharacterCodes2[CharacterCodes2["p"] = 112] = "p";
+  CharacterCodes2[CharacterCodes2["q"] = 113] = "q";
+  CharacterCodes2[CharacterCodes2["r"] = 114] = "r";
+  CharacterCodes2[CharacterCodes2["s"] = 115] = "s";
+  CharacterCodes2[CharacterCodes2["t"] = 116] = "t";
+  CharacterCodes2[CharacterCodes2["u"] = 117] = "u";
+  CharacterCodes2[CharacterCodes2["v"] = 118] = "v";
+  CharacterCodes2[CharacterCodes2["w"] = 119] = "w";
+  CharacterCodes2[CharacterCodes2["x"] = 120] = "x";
+  CharacterCodes2[CharacterCodes2["y"] = 121] = "y";
+  CharacterCodes2[CharacterCodes2["z"] = 122] = "z";
+  CharacterCodes2[CharacterCodes2["A"] = 65] = "A";
+  CharacterCodes2[CharacterCodes2["B"] = 66] = "B";
+  CharacterCodes2[CharacterCodes2["C"] = 67] = "C";
+  CharacterCodes2[CharacterCodes2["D"] = 68] = "D";
+  CharacterCodes2[CharacterCodes2["E"] = 69] = "E";
+  CharacterCodes2[CharacterCodes2["F"] = 70] = "F";
+  CharacterCodes2[CharacterCodes2["G"] = 71] = "G";
+  CharacterCodes2[CharacterCodes2["H"] = 72] = "H";
+  CharacterCodes2[CharacterCodes2["I"] = 73] = "I";
+  CharacterCodes2[CharacterCodes2["J"] = 74] = "J";
+  CharacterCodes2[CharacterCodes2["K"] = 75] = "K";
+  CharacterCodes2[CharacterCodes2["L"] = 76] = "L";
+  CharacterCodes2[CharacterCodes2["M"] = 77] = "M";
+  CharacterCodes2[CharacterCodes2["N"] = 78] = "N";
+  CharacterCodes2[CharacterCodes2["O"] = 79] = "O";
+  CharacterCodes2[CharacterCodes2["P"] = 80] = "P";
+  CharacterCodes2[CharacterCodes2["Q"] = 81] = "Q";
+  CharacterCodes2[CharacterCodes2["R"] = 82] = "R";
+  CharacterCodes2[CharacterCodes2["S"] = 83] = "S";
+  CharacterCodes2[CharacterCodes2["T"] = 84] = "T";
+  CharacterCodes2[CharacterCodes2["U"] = 85] = "U";
+  CharacterCodes2[CharacterCodes2["V"] = 86] = "V";
+  CharacterCodes2[CharacterCodes2["W"] = 87] = "W";
+  CharacterCodes2[CharacterCodes2["X"] = 88] = "X";
+  CharacterCodes2[CharacterCodes2["Y"] = 89] = "Y";
+  CharacterCodes2[CharacterCodes2["Z"] = 90] = "Z";
+  CharacterCodes2[CharacterCodes2["asterisk"] = 42] = "asterisk";
+  CharacterCodes2[CharacterCodes2["backslash"] = 92] = "backslash";
+  CharacterCodes2[CharacterCodes2["closeBrace"] = 125] = "closeBrace";
+  CharacterCodes2[CharacterCodes2["closeBracket"] = 93] = "closeBracket";
+  CharacterCodes2[CharacterCodes2["colon"] = 58] = "colon";
+  CharacterCodes2[CharacterCodes2["comma"] = 44] = "comma";
+  CharacterCodes2[CharacterCodes2["dot"] = 46] = "dot";
+  CharacterCodes2[CharacterCodes2["doubleQuote"] = 34] = "doubleQuote";
+  CharacterCodes2[CharacterCodes2["minus"] = 45] = "minus";
+  CharacterCodes2[CharacterCodes2["openBrace"] = 123] = "openBrace";
+  CharacterCodes2[CharacterCodes2["openBracket"] = 91] = "openBracket";
+  CharacterCodes2[CharacterCodes2["plus"] = 43] = "plus";
+  CharacterCodes2[CharacterCodes2["slash"] = 47] = "slash";
+  CharacterCodes2[CharacterCodes2["formFeed"] = 12] = "formFeed";
+  CharacterCodes2[CharacterCodes2["tab"] = 9] = "tab";
+})(CharacterCodes || (CharacterCodes = {}));
+
+// node_modules/jsonc-parser/lib/esm/impl/string-intern.js
+var cachedSpaces = new Array(20).fill(0).map((_, index) => {
+  return " ".repeat(index);
+});
+var maxCachedValues = 200;
+var cachedBreakLinesWithSpaces = {
+  " ": {
+    "\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\n" + " ".repeat(index);
+    }),
+    "\r": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\r" + " ".repeat(index);
+    }),
+    "\r\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\r\n" + " ".repeat(index);
+    })
+  },
+  "	": {
+    "\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\n" + "	".repeat(index);
+    }),
+    "\r": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\r" + "	".repeat(index);
+    }),
+    "\r\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\r\n" + "	".repeat(index);
+    })
+  }
+};
+
+// node_modules/jsonc-parser/lib/esm/impl/parser.js
+var ParseOptions;
+(function(ParseOptions2) {
+  ParseOptions2.DEFAULT = {
+    allowTrailingComma: false
+  };
+})(ParseOptions || (ParseOptions = {}));
+function parseTree(text, errors = [], options = ParseOptions.DEFAULT) {
+  let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
+  function ensurePropertyComplete(endOffset) {
+    if (currentParent.type === "property") {
+      currentParent.length = endOffset - currentParent.offset;
+      currentParent = currentParent.parent;
+    }
+  }
+  function onValue(valueNode) {
+    currentParent.children.push(valueNode);
+    return valueNode;
+  }
+  const visitor = {
+    onObjectBegin: (offset) => {
+      currentParent = onValue({ type: "object", offset, length: -1, parent: currentParent, children: [] });
+    },
+    onObjectProperty: (name, offset, length) => {
+      currentParent = onValue({ type: "property", offset, length: -1, parent: currentParent, children: [] });
+      currentParent.children.push({ type: "string", value: name, offset, length, parent: currentParent });
+    },
+    onObjectEnd: (offset, length) => {
+      ensurePropertyComplete(offset + length);
+      currentParent.length = offset + length - currentParent.offset;
+      currentParent = currentParent.parent;
+      ensurePropertyComplete(offset + length);
+    },
+    onArrayBegin: (offset, length) => {
+      currentParent = onValue({ type: "array", offset, length: -1, parent: currentParent, children: [] });
+    },
+    onArrayEnd: (offset, length) => {
+      currentParent.length = offset + length - currentParent.offset;
+      currentParent = currentParent.parent;
+      ensurePropertyComplete(offset + length);
+    },
+    onLiteralValue: (value, offset, length) => {
+      onValue({ type: getNodeType(value), offset, length, parent: currentParent, value });
+      ensurePropertyComplete(offset + length);
+    },
+    onSeparator: (sep4, offset, length) => {
+      if (currentParent.type === "property") {
+        if (sep4 === ":") {
+          currentParent.colonOffset = offset;
+        } else if (sep4 === ",") {
+          ensurePropertyComplete(offset);
+        }
+      }
+    },
+    onError: (error2, offset, length) => {
+      errors.push({ error: error2, offset, length });
+    }
+  };
+  visit(text, visitor, options);
+  const result = currentParent.children[0];
+  if (result) {
+    delete result.parent;
+  }
+  return result;
+}
+function visit(text, visitor, options = ParseOptions.DEFAULT) {
+  const _scanner = createScanner(text, false);
+  const _jsonPath = [];
+  let suppressedCallbacks = 0;
+  function toNoArgVisit(visitFunction) {
+    return visitFunction ? () => suppressedCallbacks === 0 && visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
+  }
+  function toOneArgVisit(visitFunction) {
+    return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
+  }
+  function toOneArgVisitWithPath(visitFunction) {
+    return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice()) : () => true;
+  }
+  function toBeginVisit(visitFunction) {
+    return visitFunction ? () => {
+      if (suppressedCallbacks > 0) {
+        suppressedCallbacks++;
+      } else {
+        let cbReturn = visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice());
+        if (cbReturn === false) {
+          suppressedCallbacks = 1;
+        }
+      }
+    } : () => true;
+  }
+  function toEndVisit(visitFunction) {
+    return visitFunction ? () => {
+      if (suppressedCallbacks > 0) {
+        suppressedCallbacks--;
+      }
+      if (suppressedCallbacks === 0) {
+        visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter());
+      }
+    } : () => true;
+  }
+  const onObjectBegin = toBeginVisit(visitor.onObjectBegin), onObjectProperty = toOneArgVisitWithPath(visitor.onObjectProperty), onObjectEnd = toEndVisit(visitor.onObjectEnd), onArrayBegin = toBeginVisit(visitor.onArrayBegin), onArrayEnd = toEndVisit(visitor.onArrayEnd), onLiteralValue = toOneArgVisitWithPath(visitor.onLiteralValue), onSeparator = toOneArgVisit(visitor.onSeparator), onComment = toNoArgVisit(visitor.onComment), onError = toOneArgVisit(visitor.onError);
+  const disallowComments = options && options.disallowComments;
+  const allowTrailingComma = options && options.allowTrailingComma;
+  function scanNext() {
+    while (true) {
+      const token = _scanner.scan();
+      switch (_scanner.getTokenError()) {
+        case 4:
+          handleError(
+            14
+            /* ParseErrorCode.InvalidUnicode */
+          );
+          break;
+        case 5:
+          handleError(
+            15
+            /* ParseErrorCode.InvalidEscapeCharacter */
+          );
+          break;
+        case 3:
+          handleError(
+            13
+            /* ParseErrorCode.UnexpectedEndOfNumber */
+          );
+          break;
+        case 1:
+          if (!disallowComments) {
+            handleError(
+              11
+              /* ParseErrorCode.UnexpectedEndOfComment */
+            );
+          }
+          break;
+        case 2:
+          handleError(
+            12
+            /* ParseErrorCode.UnexpectedEndOfString */
+          );
+          break;
+        case 6:
+          handleError(
+            16
+            /* ParseErrorCode.InvalidCharacter */
+          );
+          break;
+      }
+      switch (token) {
+        case 12:
+        case 13:
+          if (disallowComments) {
+            handleError(
+              10
+              /* ParseErrorCode.InvalidCommentToken */
+            );
+          } else {
+            onComment();
+          }
+          break;
+        case 16:
+          handleError(
+            1
+            /* ParseErrorCode.InvalidSymbol */
+          );
+          break;
+        case 15:
+        case 14:
+          break;
+        default:
+          return token;
+      }
+    }
+  }
+  function handleError(error2, skipUntilAfter = [], skipUntil = []) {
+    onError(error2);
+    if (skipUntilAfter.length + skipUntil.length > 0) {
+      let token = _scanner.getToken();
+      while (token !== 17) {
+        if (skipUntilAfter.indexOf(token) !== -1) {
+          scanNext();
+          break;
+        } else if (skipUntil.indexOf(token) !== -1) {
+          break;
+        }
+        token = scanNext();
+      }
+    }
+  }
+  function parseString(isValue) {
+    const value = _scanner.getTokenValue();
+    if (isValue) {
+      onLiteralValue(value);
+    } else {
+      onObjectProperty(value);
+      _jsonPath.push(value);
+    }
+    scanNext();
+    return true;
+  }
+  function parseLiteral() {
+    switch (_scanner.getToken()) {
+      case 11:
+        const tokenValue = _scanner.getTokenValue();
+        let value = Number(tokenValue);
+        if (isNaN(value)) {
+          handleError(
+            2
+            /* ParseErrorCode.InvalidNumberFormat */
+          );
+          value = 0;
+        }
+        onLiteralValue(value);
+        break;
+      case 7:
+        onLiteralValue(null);
+        break;
+      case 8:
+        onLiteralValue(true);
+        break;
+      case 9:
+        onLiteralValue(false);
+        break;
+      default:
+        return false;
+    }
+    scanNext();
+    return true;
+  }
+  function parseProperty() {
+    if (_scanner.getToken() !== 10) {
+      handleError(3, [], [
+        2,
+        5
+        /* SyntaxKind.CommaToken */
+      ]);
+      return false;
+    }
+    parseString(false);
+    if (_scanner.getToken() === 6) {
+      onSeparator(":");
+      scanNext();
+      if (!parseValue()) {
+        handleError(4, [], [
+          2,
+          5
+          /* SyntaxKind.CommaToken */
+        ]);
+      }
+    } else {
+      handleError(5, [], [
+        2,
+        5
+        /* SyntaxKind.CommaToken */
+      ]);
+    }
+    _jsonPath.pop();
+    return true;
+  }
+  function parseObject() {
+    onObjectBegin();
+    scanNext();
+    let needsComma = false;
+    while (_scanner.getToken() !== 2 && _scanner.getToken() !== 17) {
+      if (_scanner.getToken() === 5) {
+        if (!needsComma) {
+          handleError(4, [], []);
+        }
+        onSeparator(",");
+        scanNext();
+        if (_scanner.getToken() === 2 && allowTrailingComma) {
+          break;
+        }
+      } else if (needsComma) {
+        handleError(6, [], []);
+      }
+      if (!parseProperty()) {
+        handleError(4, [], [
+          2,
+          5
+          /* SyntaxKind.CommaToken */
+        ]);
+      }
+      needsComma = true;
+    }
+    onObjectEnd();
+    if (_scanner.getToken() !== 2) {
+      handleError(7, [
+        2
+        /* SyntaxKind.CloseBraceToken */
+      ], []);
+    } else {
+      scanNext();
+    }
+    return true;
+  }
+  function parseArray() {
+    onArrayBegin();
+    scanNext();
+    let isFirstElement = true;
+    let needsComma = false;
+    while (_scanner.getToken() !== 4 && _scanner.getToken() !== 17) {
+      if (_scanner.getToken() === 5) {
+        if (!needsComma) {
+          handleError(4, [], []);
+        }
+        onSeparator(",");
+        scanNext();
+        if (_scanner.getToken() === 4 && allowTrailingComma) {
+          break;
+        }
+      } else if (needsComma) {
+        handleError(6, [], []);
+      }
+      if (isFirstElement) {
+        _jsonPath.push(0);
+        isFirstElement = false;
+      } else {
+        _jsonPath[_jsonPath.length - 1]++;
+      }
+      if (!parseValue()) {
+        handleError(4, [], [
+          4,
+          5
+          /* SyntaxKind.CommaToken */
+        ]);
+      }
+      needsComma = true;
+    }
+    onArrayEnd();
+    if (!isFirstElement) {
+      _jsonPath.pop();
+    }
+    if (_scanner.getToken() !== 4) {
+      handleError(8, [
+        4
+        /* SyntaxKind.CloseBracketToken */
+      ], []);
+    } else {
+      scanNext();
+    }
+    return true;
+  }
+  function parseValue() {
+    switch (_scanner.getToken()) {
+      case 3:
+        return parseArray();
+      case 1:
+        return parseObject();
+      case 10:
+        return parseString(true);
+      default:
+        return parseLiteral();
+    }
+  }
+  scanNext();
+  if (_scanner.getToken() === 17) {
+    if (options.allowEmptyContent) {
+      return true;
+    }
+    handleError(4, [], []);
+    return false;
+  }
+  if (!parseValue()) {
+    handleError(4, [], []);
+    return false;
+  }
+  if (_scanner.getToken() !== 17) {
+    handleError(9, [], []);
+  }
+  return true;
+}
+function getNodeType(value) {
+  switch (typeof value) {
+    case "boolean":
+      return "boolean";
+    case "number":
+      return "number";
+    case "string":
+      return "string";
+    case "object": {
+      if (!value) {
+        return "null";
+      } else if (Array.isArray(value)) {
+        return "array";
+      }
+      return "object";
+    }
+    default:
+      return "null";
+  }
+}
+
+// node_modules/jsonc-parser/lib/esm/main.js
+var ScanError;
+(function(ScanError2) {
+  ScanError2[ScanError2["None"] = 0] = "None";
+  ScanError2[ScanError2["UnexpectedEndOfComment"] = 1] = "UnexpectedEndOfComment";
+  ScanError2[ScanError2["UnexpectedEndOfString"] = 2] = "UnexpectedEndOfString";
+  ScanError2[ScanError2["UnexpectedEndOfNumber"] = 3] = "UnexpectedEndOfNumber";
+  ScanError2[ScanError2["InvalidUnicode"] = 4] = "InvalidUnicode";
+  ScanError2[ScanError2["InvalidEscapeCharacter"] = 5] = "InvalidEscapeCharacter";
+  ScanError2[ScanError2["InvalidCharacter"] = 6] = "InvalidCharacter";
+})(ScanError || (ScanError = {}));
+var SyntaxKind;
+(function(SyntaxKind2) {
+  SyntaxKind2[SyntaxKind2["OpenBraceToken"] = 1] = "OpenBraceToken";
+  SyntaxKind2[SyntaxKind2["CloseBraceToken"] = 2] = "CloseBraceToken";
+  SyntaxKind2[SyntaxKind2["OpenBracketToken"] = 3] = "OpenBracketToken";
+  SyntaxKind2[SyntaxKind2["CloseBracketToken"] = 4] = "CloseBracketToken";
+  SyntaxKind2[SyntaxKind2["CommaToken"] = 5] = "CommaToken";
+  SyntaxKind2[SyntaxKind2["ColonToken"] = 6] = "ColonToken";
+  SyntaxKind2[SyntaxKind2["NullKeyword"] = 7] = "NullKeyword";
+  SyntaxKind2[SyntaxKind2["TrueKeyword"] = 8] = "TrueKeyword";
+  SyntaxKind2[SyntaxKind2["FalseKeyword"] = 9] = "FalseKeyword";
+  SyntaxKind2[SyntaxKind2["StringLiteral"] = 10] = "StringLiteral";
+  SyntaxKind2[SyntaxKind2["NumericLiteral"] = 11] = "NumericLiteral";
+  SyntaxKind2[SyntaxKind2["LineCommentTrivia"] = 12] = "LineCommentTrivia";
+  SyntaxKind2[SyntaxKind2["BlockCommentTrivia"] = 13] = "BlockCommentTrivia";
+  SyntaxKind2[SyntaxKind2["LineBreakTrivia"] = 14] = "LineBreakTrivia";
+  SyntaxKind2[SyntaxKind2["Trivia"] = 15] = "Trivia";
+  SyntaxKind2[SyntaxKind2["Unknown"] = 16] = "Unknown";
+  SyntaxKind2[SyntaxKind2["EOF"] = 17] = "EOF";
+})(SyntaxKind || (SyntaxKind = {}));
+var parseTree2 = parseTree;
+var ParseErrorCode;
+(function(ParseErrorCode2) {
+  ParseErrorCode2[ParseErrorCode2["InvalidSymbol"] = 1] = "InvalidSymbol";
+  ParseErrorCode2[ParseErrorCode2["InvalidNumberFormat"] = 2] = "InvalidNumberFormat";
+  ParseErrorCode2[ParseErrorCode2["PropertyNameExpected"] = 3] = "PropertyNameExpected";
+  ParseErrorCode2[ParseErrorCode2["ValueExpected"] = 4] = "ValueExpected";
+  ParseErrorCode2[ParseErrorCode2["ColonExpected"] = 5] = "ColonExpected";
+  ParseErrorCode2[ParseErrorCode2["CommaExpected"] = 6] = "CommaExpected";
+  ParseErrorCode2[ParseErrorCode2["CloseBraceExpected"] = 7] = "CloseBraceExpected";
+  ParseErrorCode2[ParseErrorCode2["CloseBracketExpected"] = 8] = "CloseBracketExpected";
+  ParseErrorCode2[ParseErrorCode2["EndOfFileExpected"] = 9] = "EndOfFileExpected";
+  ParseErrorCode2[ParseErrorCode2["InvalidCommentToken"] = 10] = "InvalidCommentToken";
+  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfComment"] = 11] = "UnexpectedEndOfComment";
+  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfString"] = 12] = "UnexpectedEndOfString";
+  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfNumber"] = 13] = "UnexpectedEndOfNumber";
+  ParseErrorCode2[ParseErrorCode2["InvalidUnicode"] = 14] = "InvalidUnicode";
+  ParseErrorCode2[ParseErrorCode2["InvalidEscapeCharacter"] = 15] = "InvalidEscapeCharacter";
+  ParseErrorCode2[ParseErrorCode2["InvalidCharacter"] = 16] = "InvalidCharacter";
+})(ParseErrorCode || (ParseErrorCode = {}));
+function printParseErrorCode(code) {
+  switch (code) {
+    case 1:
+      return "InvalidSymbol";
+    case 2:
+      return "InvalidNumberFormat";
+    case 3:
+      return "PropertyNameExpected";
+    case 4:
+      return "ValueExpected";
+    case 5:
+      return "ColonExpected";
+    case 6:
+      return "CommaExpected";
+    case 7:
+      return "CloseBraceExpected";
+    case 8:
+      return "CloseBracketExpected";
+    case 9:
+      return "EndOfFileExpected";
+    case 10:
+      return "InvalidCommentToken";
+    case 11:
+      return "UnexpectedEndOfComment";
+    case 12:
+      return "UnexpectedEndOfString";
+    case 13:
+      return "UnexpectedEndOfNumber";
+    case 14:
+      return "InvalidUnicode";
+    case 15:
+      return "InvalidEscapeCharacter";
+    case 16:
+      return "InvalidCharacter";
+  }
+  return "<unknown ParseErrorCode>";
+}
+
+// src/package/json.ts
+var DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+var DEFAULT_MAX_DEPTH = 64;
+function tooLargeDocument(path, size, maxBytes = DEFAULT_MAX_BYTES) {
+  const what = size === null ? `larger than the ${formatBytes(maxBytes)} limit` : `${formatBytes(size)}, more than the ${formatBytes(maxBytes)} limit`;
+  const problems = [
+    problem("descriptor-error", `${path} is ${what} for a descriptor; move inline data out of the descriptor into CSV resources`, { path, lineNumber: 1, columnNumber: 1 })
+  ];
+  return { value: void 0, locate: () => ({ line: 1, column: 1 }), problems };
+}
+var FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+function parseJsonDocument(input, options) {
+  const { path } = options;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const problems = [];
+  const size = typeof input === "string" ? Buffer.byteLength(input, "utf8") : input.byteLength;
+  if (size > maxBytes) return tooLargeDocument(path, size, maxBytes);
+  let text;
+  let utf8Problem;
+  if (typeof input === "string") {
+    text = input;
+  } else {
+    const decoded = decodeUtf8(input);
+    text = decoded.text;
+    utf8Problem = decoded.invalid;
+  }
+  if (text.charCodeAt(0) === 65279) {
+    text = text.slice(1);
+    if (utf8Problem) utf8Problem.offset -= 1;
+  }
+  const lines = new LineIndex(text);
+  if (utf8Problem) {
+    const at2 = lines.locationOf(utf8Problem.offset);
+    const more = utf8Problem.count > 1 ? ` (${utf8Problem.count} invalid sequences in all)` : "";
+    problems.push(
+      problem(
+        "descriptor-error",
+        `${path} is not valid UTF-8: byte 0x${utf8Problem.byte.toString(16).padStart(2, "0").toUpperCase()} does not start a valid character${more}; save the file as UTF-8`,
+        { path, lineNumber: at2.line, columnNumber: at2.column }
+      )
+    );
+  }
+  const tooDeep = findTooDeep(text, maxDepth);
+  if (tooDeep !== void 0) {
+    const at2 = lines.locationOf(tooDeep);
+    problems.push(
+      problem(
+        "descriptor-error",
+        `${path} nests objects and arrays more than ${maxDepth} levels deep; flatten the structure (a descriptor never needs this depth)`,
+        { path, lineNumber: at2.line, columnNumber: at2.column }
+      )
+    );
+    return { value: void 0, locate: () => ({ line: 1, column: 1 }), problems };
+  }
+  const errors = [];
+  let root6;
+  try {
+    root6 = parseTree2(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  } catch (e6) {
+    if (!(e6 instanceof RangeError)) throw e6;
+    problems.push(
+      problem("descriptor-error", `${path} is not valid JSON and nests too deeply to analyse; fix its brackets and braces`, {
+        path,
+        lineNumber: 1,
+        columnNumber: 1
+      })
+    );
+    return { value: void 0, locate: () => ({ line: 1, column: 1 }), problems };
+  }
+  const locate = (pointer) => lines.locationOf(offsetOfPointer(root6, pointer));
+  const first = errors[0];
+  if (first !== void 0) {
+    const { offset, message } = describeSyntaxError(text, first);
+    const at2 = lines.locationOf(offset);
+    problems.push(
+      problem("descriptor-error", `${path} is not valid JSON: ${message}`, {
+        path,
+        lineNumber: at2.line,
+        columnNumber: at2.column
+      })
+    );
+    return { value: void 0, locate, problems };
+  }
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (e6) {
+    const reason = e6 instanceof Error ? e6.message : String(e6);
+    const position = /position (\d+)/.exec(reason);
+    const at2 = lines.locationOf(position?.[1] !== void 0 ? Number(position[1]) : 0);
+    problems.push(
+      problem("descriptor-error", `${path} is not valid JSON: ${reason}; fix the syntax`, {
+        path,
+        lineNumber: at2.line,
+        columnNumber: at2.column
+      })
+    );
+    return { value: void 0, locate, problems };
+  }
+  if (root6 !== void 0) {
+    const forbidden = checkKeys(root6, path, lines, problems);
+    if (forbidden) removeForbiddenKeys(value);
+  }
+  return { value, locate, problems };
+}
+var LineIndex = class {
+  constructor(text) {
+    this.text = text;
+    for (let i6 = 0; i6 < text.length; i6++) {
+      const c6 = text.charCodeAt(i6);
+      if (c6 === 10) this.starts.push(i6 + 1);
+      else if (c6 === 13) {
+        if (text.charCodeAt(i6 + 1) === 10) i6++;
+        this.starts.push(i6 + 1);
+      }
+    }
+  }
+  text;
+  /** Offsets at which each line starts; a line ends at \n, \r\n or a lone \r. */
+  starts = [0];
+  locationOf(offset) {
+    const o4 = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if ((this.starts[mid] ?? 0) <= o4) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: o4 - (this.starts[lo] ?? 0) + 1 };
+  }
+};
+function decodeUtf8(bytes) {
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
+  } catch {
+    const lenient = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
+    const text = lenient.decode(bytes);
+    const { first, count } = scanInvalidUtf8(bytes);
+    const offset = lenient.decode(bytes.subarray(0, first)).length;
+    return { text, invalid: { offset, byte: bytes[first] ?? 0, count } };
+  }
+}
+function scanInvalidUtf8(bytes) {
+  let first = -1;
+  let count = 0;
+  let i6 = 0;
+  while (i6 < bytes.length) {
+    const b6 = bytes[i6] ?? 0;
+    let need = 0;
+    let lower = 128;
+    let upper = 191;
+    if (b6 < 128) {
+      i6++;
+      continue;
+    } else if (b6 >= 194 && b6 <= 223) need = 1;
+    else if (b6 >= 224 && b6 <= 239) {
+      need = 2;
+      if (b6 === 224) lower = 160;
+      if (b6 === 237) upper = 159;
+    } else if (b6 >= 240 && b6 <= 244) {
+      need = 3;
+      if (b6 === 240) lower = 144;
+      if (b6 === 244) upper = 143;
+    }
+    let ok = need > 0;
+    let j6 = 1;
+    for (; ok && j6 <= need; j6++) {
+      const c6 = bytes[i6 + j6];
+      if (c6 === void 0 || c6 < lower || c6 > upper) ok = false;
+      lower = 128;
+      upper = 191;
+    }
+    if (ok) {
+      i6 += need + 1;
+    } else {
+      if (first < 0) first = i6;
+      count++;
+      i6 += Math.max(1, j6 - 1);
+    }
+  }
+  return { first: Math.max(first, 0), count };
+}
+function findTooDeep(text, maxDepth) {
+  const open4 = [];
+  const n4 = text.length;
+  let i6 = 0;
+  while (i6 < n4) {
+    const c6 = text.charCodeAt(i6);
+    if (c6 === 34) {
+      i6++;
+      while (i6 < n4) {
+        const d6 = text.charCodeAt(i6);
+        if (d6 === 34) break;
+        if (d6 === 10 || d6 === 13) break;
+        i6 += d6 === 92 ? 2 : 1;
+      }
+      i6++;
+    } else if (c6 === 47 && text.charCodeAt(i6 + 1) === 47) {
+      while (i6 < n4 && text.charCodeAt(i6) !== 10 && text.charCodeAt(i6) !== 13) i6++;
+    } else if (c6 === 47 && text.charCodeAt(i6 + 1) === 42) {
+      const end = text.indexOf("*/", i6 + 2);
+      i6 = end < 0 ? n4 : end + 2;
+    } else {
+      if (c6 === 91 || c6 === 123) {
+        open4.push(c6);
+        if (open4.length > maxDepth) return i6;
+      } else if (c6 === 93 && open4.at(-1) === 91 || c6 === 125 && open4.at(-1) === 123) {
+        open4.pop();
+      }
+      i6++;
+    }
+  }
+  return void 0;
+}
+function describeSyntaxError(text, error2) {
+  const { offset, length } = error2;
+  const found2 = text.slice(offset, offset + Math.max(length, 1));
+  const shown2 = found2 === "" ? "the end of the file" : found2.startsWith('"') ? shown(found2) : quoted(found2);
+  const atEnd = offset >= text.length;
+  const prev = previousNonSpace(text, offset);
+  const code = printParseErrorCode(error2.error);
+  if ((code === "PropertyNameExpected" || code === "ValueExpected") && (found2 === "}" || found2 === "]") && prev !== void 0 && text[prev] === ",") {
+    return {
+      offset: prev,
+      message: `trailing comma before ${quoted(found2)}; JSON allows no comma after the last item, remove it`
+    };
+  }
+  switch (code) {
+    case "InvalidCommentToken":
+    case "UnexpectedEndOfComment":
+      return { offset, message: "comments are not allowed in JSON; remove the comment" };
+    case "InvalidSymbol":
+      if (found2.startsWith("'")) {
+        return { offset, message: `found ${shown2}: JSON strings use double quotes, replace the single quotes` };
+      }
+      if (prev !== void 0 && (text[prev] === "{" || text[prev] === ",") && /^[A-Za-z_$]/.test(found2)) {
+        return {
+          offset,
+          message: `found ${shown2} where a property name or value belongs: property names and strings must be double-quoted, e.g. ${quoted(found2)}`
+        };
+      }
+      return {
+        offset,
+        message: `unexpected ${shown2}; a JSON value is a double-quoted string, a number, true, false, null, an object or an array`
+      };
+    case "InvalidNumberFormat":
+    case "UnexpectedEndOfNumber":
+      return { offset, message: `invalid number ${shown2}; write numbers like 12, -3.5 or 1e6 (no trailing dot, no leading zeros)` };
+    case "PropertyNameExpected":
+      return { offset, message: `expected a double-quoted property name, found ${shown2}; write the name in double quotes` };
+    case "ValueExpected":
+      if (text.trim() === "") return { offset, message: "the file is empty; a descriptor is a JSON object" };
+      return atEnd ? { offset, message: "the file ends where a value is expected; it is truncated or a value is missing" } : {
+        offset,
+        message: `expected a value, found ${shown2}; write a double-quoted string, a number, true, false, null, an object or an array`
+      };
+    case "ColonExpected":
+      return { offset, message: `expected ":" after the property name, found ${shown2}; add the missing colon` };
+    case "CommaExpected": {
+      const number = prev !== void 0 ? numberEndingAt(text, prev) : void 0;
+      if (number !== void 0 && /^-?0$/.test(number) && /^[0-9]/.test(found2)) {
+        return { offset, message: `numbers must not have leading zeros (found ${number}${found2}); remove the zero or quote the value` };
+      }
+      return { offset, message: `expected "," between items, found ${shown2}; add the missing comma` };
+    }
+    case "CloseBraceExpected":
+      return atEnd ? { offset, message: 'the file ends inside an object; add the missing "}" (the file may be truncated)' } : { offset, message: `expected "," or "}" in an object, found ${shown2}; add the missing comma or brace` };
+    case "CloseBracketExpected":
+      return atEnd ? { offset, message: 'the file ends inside an array; add the missing "]" (the file may be truncated)' } : { offset, message: `expected "," or "]" in an array, found ${shown2}; add the missing comma or bracket` };
+    case "EndOfFileExpected":
+      return { offset, message: `unexpected ${shown2} after the end of the JSON value; a descriptor holds exactly one JSON object, remove the extra text` };
+    case "UnexpectedEndOfString":
+      return { offset, message: "a string is not closed; add the closing double quote" };
+    case "InvalidUnicode":
+      return { offset, message: `invalid \\u escape in ${shown2}; use exactly four hex digits, e.g. \\u00e9` };
+    case "InvalidEscapeCharacter": {
+      const bad = /\\(?:[^"\\/bfnrtu]|$)/.exec(found2.slice(1));
+      const at2 = bad ? offset + 1 + bad.index : offset;
+      return {
+        offset: at2,
+        message: `invalid escape ${text.slice(at2, at2 + 2)} in a string; the valid escapes are \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX (write a backslash as \\\\)`
+      };
+    }
+    case "InvalidCharacter": {
+      for (let i6 = offset; i6 < offset + length; i6++) {
+        const c6 = text.charCodeAt(i6);
+        if (c6 < 32) {
+          const hex = c6.toString(16).padStart(4, "0");
+          return { offset: i6, message: `control character U+${hex.toUpperCase()} inside a string; escape it (e.g. \\n, \\t or \\u${hex})` };
+        }
+      }
+      return { offset, message: `invalid character in ${shown2}` };
+    }
+    default:
+      return { offset, message: `unexpected ${shown2}` };
+  }
+}
+function previousNonSpace(text, offset) {
+  for (let i6 = offset - 1; i6 >= 0; i6--) {
+    if (!/\s/.test(text[i6] ?? "")) return i6;
+  }
+  return void 0;
+}
+function numberEndingAt(text, end) {
+  let start = end;
+  while (start >= 0 && /[-0-9.eE+]/.test(text[start] ?? "")) start--;
+  return start === end ? void 0 : text.slice(start + 1, end + 1);
+}
+function tokensOf(entry) {
+  const tokens = [];
+  for (let e6 = entry; e6?.token !== void 0; e6 = e6.parent) tokens.push(e6.token);
+  return tokens.reverse();
+}
+function checkKeys(root6, path, lines, out) {
+  let forbidden = false;
+  const problems = [];
+  const stack = [{ node: root6 }];
+  while (stack.length > 0) {
+    const entry = stack.pop();
+    const { node } = entry;
+    if (node.type === "array") {
+      (node.children ?? []).forEach((child, index) => stack.push({ node: child, parent: entry, token: index }));
+      continue;
+    }
+    if (node.type !== "object") continue;
+    const seen = /* @__PURE__ */ new Map();
+    for (const member2 of node.children ?? []) {
+      const keyNode = member2.children?.[0];
+      if (keyNode === void 0) continue;
+      const key = String(keyNode.value);
+      const valueNode = member2.children?.[1];
+      if (valueNode !== void 0) stack.push({ node: valueNode, parent: entry, token: key });
+      const earlier = seen.get(key);
+      seen.set(key, keyNode);
+      const isForbidden = FORBIDDEN_KEYS.has(key);
+      if (!isForbidden && earlier === void 0) continue;
+      const at2 = lines.locationOf(keyNode.offset);
+      const parentTokens = tokensOf(entry);
+      const extra = { path, pointer: pointerOf(...parentTokens, key), lineNumber: at2.line, columnNumber: at2.column };
+      const where = parentTokens.length === 0 ? "the top-level object" : shown(parentTokens.map(String).join("/"));
+      if (isForbidden) {
+        forbidden = true;
+        problems.push(
+          problem(
+            "descriptor-error",
+            `key ${quoted(key)} in ${where} is refused (it can corrupt objects in the tools that read descriptors) and was dropped; rename or remove it`,
+            extra
+          )
+        );
+      }
+      if (earlier !== void 0) {
+        const before = lines.locationOf(earlier.offset);
+        problems.push(
+          problem(
+            "descriptor-error",
+            `duplicate key ${quoted(key)} in ${where} (first at line ${before.line}, column ${before.column}); JSON.parse keeps only the last one, so the earlier value is silently lost; remove one of them`,
+            extra
+          )
+        );
+      }
+    }
+  }
+  problems.sort((a6, b6) => (a6.lineNumber ?? 0) - (b6.lineNumber ?? 0) || (a6.columnNumber ?? 0) - (b6.columnNumber ?? 0));
+  out.push(...problems);
+  return forbidden;
+}
+function removeForbiddenKeys(value) {
+  const stack = [value];
+  while (stack.length > 0) {
+    const v2 = stack.pop();
+    if (Array.isArray(v2)) {
+      for (const item of v2) stack.push(item);
+    } else if (v2 !== null && typeof v2 === "object") {
+      const object = v2;
+      for (const key of Object.keys(object)) {
+        if (FORBIDDEN_KEYS.has(key)) delete object[key];
+        else stack.push(object[key]);
+      }
+    }
+  }
+}
+function parsePointer(pointer) {
+  if (pointer === "") return [];
+  if (!pointer.startsWith("/")) return void 0;
+  return pointer.slice(1).split("/").map((t8) => t8.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+function offsetOfPointer(root6, pointer) {
+  if (root6 === void 0) return 0;
+  const tokens = parsePointer(pointer) ?? [];
+  let node = root6;
+  let offset = root6.offset;
+  for (const token of tokens) {
+    if (node.type === "object") {
+      let member2;
+      for (const m4 of node.children ?? []) if (m4.children?.[0]?.value === token) member2 = m4;
+      const valueNode = member2?.children?.[1];
+      if (member2 === void 0) break;
+      offset = member2.offset;
+      if (valueNode === void 0) break;
+      node = valueNode;
+    } else if (node.type === "array") {
+      if (!/^(0|[1-9][0-9]*)$/.test(token)) break;
+      const item = node.children?.[Number(token)];
+      if (item === void 0) break;
+      offset = item.offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+function formatBytes(n4) {
+  if (n4 >= 1024 * 1024 * 1024) return `${(n4 / (1024 * 1024 * 1024)).toFixed(n4 % (1024 * 1024 * 1024) === 0 ? 0 : 1)} GiB`;
+  if (n4 >= 1024 * 1024) return `${(n4 / (1024 * 1024)).toFixed(n4 % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+  if (n4 >= 1024) return `${(n4 / 1024).toFixed(n4 % 1024 === 0 ? 0 : 1)} KiB`;
+  return `${n4} bytes`;
+}
 
 // src/package/source.ts
 var SourceError = class extends Error {
@@ -50820,13 +52286,35 @@ var SourceError = class extends Error {
   }
   code;
 };
+var DESCRIPTOR_MAX_BYTES = DEFAULT_MAX_BYTES;
+var DescriptorTooLargeError = class extends Error {
+  constructor(size, maxBytes) {
+    super(`the descriptor is ${size === null ? "larger than" : `${size} bytes, more than`} the ${maxBytes}-byte limit`);
+    this.size = size;
+    this.maxBytes = maxBytes;
+    this.name = "DescriptorTooLargeError";
+  }
+  size;
+  maxBytes;
+};
+async function readAtMost(size, chunks, max = DESCRIPTOR_MAX_BYTES) {
+  if (size !== null && size > max) throw new DescriptorTooLargeError(size, max);
+  const parts = [];
+  let n4 = 0;
+  for await (const chunk of chunks()) {
+    n4 += chunk.byteLength;
+    if (n4 > max) throw new DescriptorTooLargeError(null, max);
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts);
+}
 function unsafePathReason(path) {
   if (path === "") return "is empty";
   if (/[\u0000-\u001f]/.test(path)) return "contains a control character";
   if (path.includes("\\")) return 'contains a backslash; use "/" as the separator';
   if (/^[a-zA-Z]:/.test(path)) return "is an absolute Windows path (drive letter)";
   if (path.startsWith("/")) return "is absolute; give it relative to datapackage.json";
-  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(path)) return `has a URL scheme ("${path.slice(0, path.indexOf(":") + 1)}") other than http(s)`;
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(path)) return `has a URL scheme (${quoted(path.slice(0, path.indexOf(":") + 1))}) other than http(s)`;
   if (path.split("/").includes("..")) return 'has a ".." segment and so can leave the dataset';
   return void 0;
 }
@@ -50834,19 +52322,230 @@ function isRemote(path) {
   return /^https?:\/\//i.test(path);
 }
 
-// src/adapters/http/remote-file.ts
-async function openRemote(url) {
-  let res;
-  try {
-    res = await fetch(url, { redirect: "follow", signal: AbortSignal.timeout(12e4) });
-  } catch (e6) {
-    throw new SourceError("source-error", `${url} could not be fetched (${e6 instanceof Error ? e6.message : String(e6)}); check the URL, or keep the data in the repository`);
-  }
-  if (!res.ok || !res.body) throw new SourceError("source-error", `${url} answered HTTP ${res.status}; check the URL, or keep the data in the repository`);
-  const length = Number(res.headers.get("content-length"));
-  const body = res.body;
-  return { size: Number.isFinite(length) && length > 0 ? length : null, stream: () => body };
+// src/adapters/http/request.ts
+import { lookup as dnsLookup } from "node:dns";
+import { request as plainRequest } from "node:http";
+import { request as tlsRequest } from "node:https";
+
+// src/adapters/http/address.ts
+import { isIP } from "node:net";
+function blockedAddressReason(address) {
+  const bare = address.replace(/^\[|\]$/g, "").replace(/%.*$/, "");
+  const kind = isIP(bare);
+  if (kind === 4) return ipv4Reason(ipv4Bytes(bare));
+  if (kind === 6) return ipv6Reason(ipv6Bytes(bare));
+  return void 0;
 }
+function ipv4Bytes(a6) {
+  return a6.split(".").map(Number);
+}
+function ipv4Reason(b6) {
+  const [x2 = 0, y2 = 0] = b6;
+  if (x2 === 0) return "an unspecified address (0.0.0.0/8)";
+  if (x2 === 127) return "a loopback address (127.0.0.0/8)";
+  if (x2 === 10) return "a private address (10.0.0.0/8)";
+  if (x2 === 172 && y2 >= 16 && y2 <= 31) return "a private address (172.16.0.0/12)";
+  if (x2 === 192 && y2 === 168) return "a private address (192.168.0.0/16)";
+  if (x2 === 100 && y2 >= 64 && y2 <= 127) return "a shared (carrier-grade NAT) address (100.64.0.0/10)";
+  if (x2 === 169 && y2 === 254) return "a link-local address (169.254.0.0/16)";
+  if (x2 >= 224) return "a multicast or reserved address (224.0.0.0/3)";
+  return void 0;
+}
+function ipv6Bytes(a6) {
+  const text = a6.toLowerCase().replace(
+    /(\d+)\.(\d+)\.(\d+)\.(\d+)$/,
+    (_m5, p4, q4, r6, s3) => `${(Number(p4) << 8 | Number(q4)).toString(16)}:${(Number(r6) << 8 | Number(s3)).toString(16)}`
+  );
+  const groups2 = (s3) => s3 === "" ? [] : s3.split(":").map((g6) => parseInt(g6, 16));
+  const [head = "", rest] = text.split("::");
+  const left = groups2(head);
+  const right = rest === void 0 ? [] : groups2(rest);
+  const all = [...left, ...new Array(8 - left.length - right.length).fill(0), ...right];
+  return all.flatMap((g6) => [g6 >> 8, g6 & 255]);
+}
+function ipv6Reason(b6) {
+  const zero = (from, to) => b6.slice(from, to).every((x2) => x2 === 0);
+  if (zero(0, 16)) return "an unspecified address (::)";
+  if (zero(0, 15) && b6[15] === 1) return "a loopback address (::1)";
+  if (zero(0, 10) && b6[10] === 255 && b6[11] === 255) return ipv4Reason(b6.slice(12));
+  if (b6[0] === 0 && b6[1] === 100 && b6[2] === 255 && b6[3] === 155 && zero(4, 12)) return ipv4Reason(b6.slice(12));
+  const first = b6[0] ?? 0;
+  const second = b6[1] ?? 0;
+  if ((first & 254) === 252) return "a private (unique local) address (fc00::/7)";
+  if (first === 254 && (second & 192) === 128) return "a link-local address (fe80::/10)";
+  if (first === 254 && (second & 192) === 192) return "a site-local address (fec0::/10)";
+  if (first === 255) return "a multicast address (ff00::/8)";
+  return void 0;
+}
+
+// src/adapters/http/request.ts
+var BlockedAddressError = class extends Error {
+  constructor(host, address, reason) {
+    super(`${host} is ${address === host ? "" : `${address}, `}${reason}`);
+    this.host = host;
+    this.address = address;
+    this.reason = reason;
+    this.name = "BlockedAddressError";
+  }
+  host;
+  address;
+  reason;
+};
+async function send(url, options) {
+  let current = url;
+  let method = options.method;
+  let body = options.body;
+  let headers = { ...options.headers };
+  for (let redirects = 0; ; redirects++) {
+    const response = await once(current, method, headers, body, options);
+    const location = response.headers.location;
+    if (![301, 302, 303, 307, 308].includes(response.statusCode ?? 0) || location === void 0) return { response, url: current };
+    response.resume();
+    if (redirects >= (options.maxRedirects ?? 5)) throw new Error(`too many redirects (last to ${location})`);
+    const next = new URL(location, current);
+    if (next.origin !== current.origin) {
+      headers = Object.fromEntries(Object.entries(headers).filter(([k6]) => k6.toLowerCase() !== "authorization"));
+    }
+    if (response.statusCode !== 307 && response.statusCode !== 308) {
+      method = "GET";
+      body = void 0;
+      headers = Object.fromEntries(Object.entries(headers).filter(([k6]) => k6.toLowerCase() !== "content-type"));
+    }
+    current = next;
+  }
+}
+function once(url, method, headers, body, options) {
+  if (url.protocol !== "http:" && url.protocol !== "https:") return Promise.reject(new Error(`${url.protocol} URLs are not supported (http or https only)`));
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (options.publicOnly) {
+    const reason = blockedAddressReason(host);
+    if (reason) return Promise.reject(new BlockedAddressError(host, host, reason));
+  }
+  const outgoing = { ...headers };
+  if (body !== void 0) outgoing["content-length"] = Buffer.byteLength(body);
+  return new Promise((resolve3, reject) => {
+    const req = (url.protocol === "https:" ? tlsRequest : plainRequest)(url, {
+      method,
+      headers: outgoing,
+      ...options.publicOnly ? { lookup: publicLookup } : {},
+      ...options.signal ? { signal: options.signal } : {}
+    });
+    req.setTimeout(options.idleTimeoutMs ?? 12e4, () => req.destroy(new Error(`no answer from ${url.host} for ${Math.round((options.idleTimeoutMs ?? 12e4) / 100) / 10} s`)));
+    req.once("response", resolve3);
+    req.once("error", reject);
+    req.end(body);
+  });
+}
+function publicLookup(hostname, options, callback) {
+  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err) return callback(err, []);
+    for (const a6 of addresses) {
+      const reason = blockedAddressReason(a6.address);
+      if (reason) return callback(new BlockedAddressError(hostname, a6.address, reason), []);
+    }
+    if (options.all) return callback(null, addresses);
+    const first = addresses[0];
+    if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), []);
+    callback(null, first.address, first.family);
+  });
+}
+async function blockedHostReason(host) {
+  const bare = host.replace(/^\[|\]$/g, "");
+  const literal = blockedAddressReason(bare);
+  if (literal) return { address: bare, reason: literal };
+  const addresses = await new Promise((resolve3, reject) => dnsLookup(bare, { all: true }, (err, a6) => err ? reject(err) : resolve3(a6)));
+  for (const a6 of addresses) {
+    const reason = blockedAddressReason(a6.address);
+    if (reason) return { address: a6.address, reason };
+  }
+  return void 0;
+}
+async function readBody(response, max) {
+  const chunks = [];
+  let n4 = 0;
+  for await (const chunk of response) {
+    n4 += chunk.length;
+    if (n4 > max) {
+      response.destroy();
+      throw new Error(`the answer is larger than ${max} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+// src/adapters/http/remote-file.ts
+var REMOTE_LIMITS = {
+  maxBytes: 1024 * 1024 * 1024,
+  idleTimeoutMs: 3e4,
+  totalTimeoutMs: 10 * 6e4,
+  maxRedirects: 5
+};
+var KEEP = "keep the data in the repository";
+async function openRemote(url, policy = {}) {
+  const maxBytes = policy.maxBytes ?? REMOTE_LIMITS.maxBytes;
+  const totalMs = policy.totalTimeoutMs ?? REMOTE_LIMITS.totalTimeoutMs;
+  let target;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new SourceError("source-error", `${url} is not a valid URL; fix the path`);
+  }
+  const deadline = AbortSignal.timeout(totalMs);
+  const idleMs = policy.idleTimeoutMs ?? REMOTE_LIMITS.idleTimeoutMs;
+  const late = (subject) => new SourceError("source-error", `${subject}took longer than ${seconds(totalMs)} in all (the limit for a remote resource); ${KEEP}, or serve it faster`);
+  let response;
+  try {
+    ({ response } = await send(target, {
+      method: "GET",
+      publicOnly: !policy.allowPrivate,
+      idleTimeoutMs: idleMs,
+      maxRedirects: policy.maxRedirects ?? REMOTE_LIMITS.maxRedirects,
+      signal: deadline
+    }));
+  } catch (e6) {
+    if (e6 instanceof BlockedAddressError) {
+      throw new SourceError("source-error", `${url} was not fetched: ${e6.message}; remote resources are read from public addresses only (${KEEP}, or allow private addresses with --allow-private-remote)`);
+    }
+    if (deadline.aborted) throw late(`${url} `);
+    throw new SourceError("source-error", `${url} could not be fetched (${e6 instanceof Error ? e6.message : String(e6)}); check the URL, or ${KEEP}`);
+  }
+  const status = response.statusCode ?? 0;
+  if (status < 200 || status > 299) {
+    response.resume();
+    throw new SourceError("source-error", `${url} answered HTTP ${status}; check the URL, or ${KEEP}`);
+  }
+  const tooLarge = (subject) => new SourceError("source-error", `${subject} the ${formatBytes(maxBytes)} limit for a remote resource; ${KEEP} (in Git LFS if it is large)`);
+  const length = Number(response.headers["content-length"]);
+  const announced = response.headers["content-length"] !== void 0 && Number.isSafeInteger(length) && length >= 0 ? length : null;
+  if (announced !== null && announced > maxBytes) {
+    response.destroy();
+    throw tooLarge(`${url} is ${formatBytes(announced)}, more than`);
+  }
+  return {
+    size: announced,
+    async *stream() {
+      let n4 = 0;
+      const idle = new Error("idle");
+      response.setTimeout(idleMs, () => response.destroy(idle));
+      try {
+        for await (const chunk of response) {
+          n4 += chunk.length;
+          if (n4 > maxBytes) throw tooLarge("larger than");
+          yield chunk;
+        }
+      } catch (e6) {
+        if (e6 instanceof SourceError) throw e6;
+        if (deadline.aborted) throw late("");
+        if (e6 === idle) throw new SourceError("source-error", `sent nothing for ${seconds(idleMs)} after ${formatBytes(n4)} (the idle limit for a remote resource); try again, or ${KEEP}`);
+        throw new SourceError("source-error", `the download broke off after ${formatBytes(n4)} (${e6 instanceof Error ? e6.message : String(e6)}); try again, or ${KEEP}`);
+      } finally {
+        response.destroy();
+      }
+    }
+  };
+}
+var seconds = (ms) => ms % 6e4 === 0 ? `${ms / 6e4} min` : `${Math.round(ms / 100) / 10} s`;
 
 // src/adapters/fs/source.ts
 var SourceUnavailableError = class extends Error {
@@ -50856,48 +52555,54 @@ var SourceUnavailableError = class extends Error {
   }
 };
 var CHUNK = 256 * 1024;
-async function createFsSource(target) {
+async function createFsSource(target, options = {}) {
   let st;
   try {
-    st = await stat2(target);
+    st = await stat3(target);
   } catch {
     throw new SourceUnavailableError(`${target}: no such file or directory; give a dataset directory or its datapackage.json`);
   }
-  const descriptorFile = st.isDirectory() ? join(target, "datapackage.json") : target;
+  const descriptorFile = st.isDirectory() ? join2(target, "datapackage.json") : target;
   const rootDir = st.isDirectory() ? target : dirname(target);
-  try {
-    const d6 = await stat2(descriptorFile);
-    if (!d6.isFile()) throw new Error("not a file");
-  } catch {
-    throw new SourceUnavailableError(`${descriptorFile}: not found; a dataset needs a datapackage.json at its root`);
+  const descriptorPath = basename(descriptorFile);
+  const found2 = await walkWithoutLinks(rootDir, [descriptorPath]);
+  if (found2.kind === "link") {
+    throw new SourceUnavailableError(`${descriptorFile} is a symlink; a descriptor is never read through a link: commit or copy the real file there`);
   }
-  const realRoot = await realpath(rootDir);
+  if (found2.kind !== "ok" || !found2.stat.isFile()) throw new SourceUnavailableError(`${descriptorFile}: not found; a dataset needs a datapackage.json at its root`);
   const display = rootDir === "" ? "." : rootDir;
+  const read = async function* (file, path) {
+    let handle;
+    try {
+      handle = await open2(file, READ_NO_FOLLOW);
+    } catch (e6) {
+      const code = e6.code;
+      throw new SourceError(code === "ELOOP" ? "path-error" : "source-error", `"${path}" could not be opened (${code ?? String(e6)}); put the file itself in the dataset`);
+    }
+    yield* handle.createReadStream({ highWaterMark: CHUNK });
+  };
   return {
     root: display,
-    descriptorPath: basename(descriptorFile),
-    readDescriptor: () => readFile(descriptorFile),
+    descriptorPath,
+    async readDescriptor() {
+      const now = await walkWithoutLinks(rootDir, [descriptorPath]);
+      if (now.kind === "link") throw new SourceUnavailableError(`${descriptorFile} is a symlink; a descriptor is never read through a link: commit or copy the real file there`);
+      return readAtMost(now.kind === "ok" ? now.stat.size : null, () => read(descriptorFile, descriptorPath));
+    },
     async open(path) {
-      if (isRemote(path)) return openRemote(path);
+      if (isRemote(path)) return openRemote(path, options.remote);
       const reason = unsafePathReason(path);
       if (reason) throw new SourceError("path-error", `"${path}" ${reason}; it was not opened`);
-      const full = resolve(realRoot, path);
-      let real;
-      try {
-        real = await realpath(full);
-      } catch {
-        throw new SourceError("source-error", `"${path}" does not exist in ${display}; add the file or fix the path`);
+      const segments = segmentsOf(path);
+      const walk = await walkWithoutLinks(rootDir, segments);
+      if (walk.kind === "link") {
+        const how = walk.at === segments.join("/") ? "is a symlink" : `goes through "${walk.at}", which is a symlink`;
+        throw new SourceError("path-error", `"${path}" ${how}; symlinks are never followed: put the file itself in the dataset`);
       }
-      const rel = relative(realRoot, real);
-      if (rel === "" || rel.startsWith(".." + sep) || rel === ".." || resolve(realRoot, rel) !== real) {
-        throw new SourceError("path-error", `"${path}" resolves through a symlink to a place outside the dataset; it was not opened`);
-      }
-      const info2 = await stat2(real);
-      if (!info2.isFile()) throw new SourceError("source-error", `"${path}" is not a regular file`);
-      return {
-        size: info2.size,
-        stream: () => createReadStream(real, { highWaterMark: CHUNK })
-      };
+      if (walk.kind === "missing") throw new SourceError("source-error", `"${path}" does not exist in ${display}; add the file or fix the path`);
+      if (!walk.stat.isFile()) throw new SourceError("source-error", `"${path}" is not a regular file`);
+      const file = join2(rootDir, ...segments);
+      return { size: walk.stat.size, stream: () => read(file, path) };
     }
   };
 }
@@ -50905,7 +52610,7 @@ async function createFsSource(target) {
 // src/adapters/fs/snapshot.ts
 async function sha256File(file) {
   const h6 = createHash("sha256");
-  for await (const chunk of createReadStream2(file)) h6.update(chunk);
+  for await (const chunk of createReadStream(file)) h6.update(chunk);
   return h6.digest("hex");
 }
 async function fsSnapshot(dir) {
@@ -50914,14 +52619,14 @@ async function fsSnapshot(dir) {
   const files = [];
   const ids = /* @__PURE__ */ new Map();
   const walk = async (rel) => {
-    for (const e6 of (await readdir2(join2(root6, rel), { withFileTypes: true })).sort((a6, b6) => a6.name < b6.name ? -1 : 1)) {
+    for (const e6 of (await readdir2(join3(root6, rel), { withFileTypes: true })).sort((a6, b6) => a6.name < b6.name ? -1 : 1)) {
       if (e6.name.startsWith(".") || e6.name === "node_modules") continue;
       const path = rel ? `${rel}/${e6.name}` : e6.name;
-      const st = await lstat2(join2(root6, path));
+      const st = await lstat3(join3(root6, path));
       if (st.isSymbolicLink()) continue;
       if (st.isDirectory()) await walk(path);
       else if (st.isFile()) {
-        const sha256 = await sha256File(join2(root6, path));
+        const sha256 = await sha256File(join3(root6, path));
         ids.set(path, { sha256, size: st.size });
         files.push({ path, oid: sha256, size: st.size });
       }
@@ -50945,7 +52650,8 @@ async function fsSnapshot(dir) {
 
 // src/adapters/git/dataset.ts
 import { createHash as createHash4 } from "node:crypto";
-import { stat as stat4 } from "node:fs/promises";
+import { lstat as lstat4, stat as stat5 } from "node:fs/promises";
+import { basename as basename2, dirname as dirname2, resolve as resolve2 } from "node:path";
 
 // src/adapters/git/cat-file.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -51016,7 +52722,7 @@ async function readBlobs(cwd, oids, onBlob) {
   child.stderr.on("data", (c6) => err.push(c6));
   const exit = new Promise((resolve3, reject) => {
     child.once("error", reject);
-    child.once("close", (code2) => resolve3(code2 ?? -1));
+    child.once("close", (code18) => resolve3(code18 ?? -1));
   });
   exit.catch(() => {
   });
@@ -51306,11 +53012,11 @@ function createBlobReader(cwd, options = {}) {
 
 // src/adapters/git/worktree.ts
 import { createHash as createHash2 } from "node:crypto";
-import { constants as constants3 } from "node:fs";
-import { open as open2 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { constants as constants4 } from "node:fs";
+import { open as open3 } from "node:fs/promises";
+import { join as join4 } from "node:path";
 var CHUNK2 = 256 * 1024;
-var FLAGS = constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0);
+var FLAGS = constants4.O_RDONLY | (constants4.O_NOFOLLOW ?? 0) | (constants4.O_NONBLOCK ?? 0);
 function createWorkTree(repoDir, datasetPath, commit, short) {
   let changed;
   const folder = datasetPath === "" ? "" : `${datasetPath}/`;
@@ -51343,7 +53049,7 @@ function createWorkTree(repoDir, datasetPath, commit, short) {
       if (!skip || skip.has(name)) return null;
       let file;
       try {
-        file = await open2(join3(repoDir, folder, name), FLAGS);
+        file = await open3(join4(repoDir, folder, name), FLAGS);
       } catch {
         return null;
       }
@@ -51400,160 +53106,9 @@ async function* verified(file, oid, size, mismatch, failed) {
 
 // src/adapters/git/lfs.ts
 import { createHash as createHash3 } from "node:crypto";
-import { createReadStream as createReadStream3 } from "node:fs";
-import { stat as stat3 } from "node:fs/promises";
-import { join as join4 } from "node:path";
-
-// src/adapters/git/http.ts
-import { lookup as dnsLookup } from "node:dns";
-import { request as plainRequest } from "node:http";
-import { request as tlsRequest } from "node:https";
-
-// src/adapters/git/address.ts
-import { isIP } from "node:net";
-function blockedAddressReason(address) {
-  const bare = address.replace(/^\[|\]$/g, "").replace(/%.*$/, "");
-  const kind = isIP(bare);
-  if (kind === 4) return ipv4Reason(ipv4Bytes(bare));
-  if (kind === 6) return ipv6Reason(ipv6Bytes(bare));
-  return void 0;
-}
-function ipv4Bytes(a6) {
-  return a6.split(".").map(Number);
-}
-function ipv4Reason(b6) {
-  const [x2 = 0, y2 = 0] = b6;
-  if (x2 === 0) return "an unspecified address (0.0.0.0/8)";
-  if (x2 === 127) return "a loopback address (127.0.0.0/8)";
-  if (x2 === 10) return "a private address (10.0.0.0/8)";
-  if (x2 === 172 && y2 >= 16 && y2 <= 31) return "a private address (172.16.0.0/12)";
-  if (x2 === 192 && y2 === 168) return "a private address (192.168.0.0/16)";
-  if (x2 === 100 && y2 >= 64 && y2 <= 127) return "a shared (carrier-grade NAT) address (100.64.0.0/10)";
-  if (x2 === 169 && y2 === 254) return "a link-local address (169.254.0.0/16)";
-  if (x2 >= 224) return "a multicast or reserved address (224.0.0.0/3)";
-  return void 0;
-}
-function ipv6Bytes(a6) {
-  const text = a6.toLowerCase().replace(
-    /(\d+)\.(\d+)\.(\d+)\.(\d+)$/,
-    (_m5, p4, q4, r6, s3) => `${(Number(p4) << 8 | Number(q4)).toString(16)}:${(Number(r6) << 8 | Number(s3)).toString(16)}`
-  );
-  const groups2 = (s3) => s3 === "" ? [] : s3.split(":").map((g6) => parseInt(g6, 16));
-  const [head = "", rest] = text.split("::");
-  const left = groups2(head);
-  const right = rest === void 0 ? [] : groups2(rest);
-  const all = [...left, ...new Array(8 - left.length - right.length).fill(0), ...right];
-  return all.flatMap((g6) => [g6 >> 8, g6 & 255]);
-}
-function ipv6Reason(b6) {
-  const zero = (from, to) => b6.slice(from, to).every((x2) => x2 === 0);
-  if (zero(0, 16)) return "an unspecified address (::)";
-  if (zero(0, 15) && b6[15] === 1) return "a loopback address (::1)";
-  if (zero(0, 10) && b6[10] === 255 && b6[11] === 255) return ipv4Reason(b6.slice(12));
-  if (b6[0] === 0 && b6[1] === 100 && b6[2] === 255 && b6[3] === 155 && zero(4, 12)) return ipv4Reason(b6.slice(12));
-  const first = b6[0] ?? 0;
-  const second = b6[1] ?? 0;
-  if ((first & 254) === 252) return "a private (unique local) address (fc00::/7)";
-  if (first === 254 && (second & 192) === 128) return "a link-local address (fe80::/10)";
-  if (first === 254 && (second & 192) === 192) return "a site-local address (fec0::/10)";
-  if (first === 255) return "a multicast address (ff00::/8)";
-  return void 0;
-}
-
-// src/adapters/git/http.ts
-var BlockedAddressError = class extends Error {
-  constructor(host, address, reason) {
-    super(`${host} is ${address === host ? "" : `${address}, `}${reason}`);
-    this.host = host;
-    this.address = address;
-    this.reason = reason;
-    this.name = "BlockedAddressError";
-  }
-  host;
-  address;
-  reason;
-};
-async function send(url, options) {
-  let current = url;
-  let method = options.method;
-  let body = options.body;
-  let headers = { ...options.headers };
-  for (let redirects = 0; ; redirects++) {
-    const response = await once(current, method, headers, body, options);
-    const location = response.headers.location;
-    if (![301, 302, 303, 307, 308].includes(response.statusCode ?? 0) || location === void 0) return { response, url: current };
-    response.resume();
-    if (redirects >= (options.maxRedirects ?? 5)) throw new Error(`too many redirects (last to ${location})`);
-    const next = new URL(location, current);
-    if (next.origin !== current.origin) {
-      headers = Object.fromEntries(Object.entries(headers).filter(([k6]) => k6.toLowerCase() !== "authorization"));
-    }
-    if (response.statusCode !== 307 && response.statusCode !== 308) {
-      method = "GET";
-      body = void 0;
-      headers = Object.fromEntries(Object.entries(headers).filter(([k6]) => k6.toLowerCase() !== "content-type"));
-    }
-    current = next;
-  }
-}
-function once(url, method, headers, body, options) {
-  if (url.protocol !== "http:" && url.protocol !== "https:") return Promise.reject(new Error(`${url.protocol} URLs are not supported (http or https only)`));
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  if (options.publicOnly) {
-    const reason = blockedAddressReason(host);
-    if (reason) return Promise.reject(new BlockedAddressError(host, host, reason));
-  }
-  const outgoing = { ...headers };
-  if (body !== void 0) outgoing["content-length"] = Buffer.byteLength(body);
-  return new Promise((resolve3, reject) => {
-    const req = (url.protocol === "https:" ? tlsRequest : plainRequest)(url, {
-      method,
-      headers: outgoing,
-      ...options.publicOnly ? { lookup: publicLookup } : {}
-    });
-    req.setTimeout(options.idleTimeoutMs ?? 12e4, () => req.destroy(new Error(`no answer from ${url.host} for ${Math.round((options.idleTimeoutMs ?? 12e4) / 1e3)} s`)));
-    req.once("response", resolve3);
-    req.once("error", reject);
-    req.end(body);
-  });
-}
-function publicLookup(hostname, options, callback) {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, []);
-    for (const a6 of addresses) {
-      const reason = blockedAddressReason(a6.address);
-      if (reason) return callback(new BlockedAddressError(hostname, a6.address, reason), []);
-    }
-    if (options.all) return callback(null, addresses);
-    const first = addresses[0];
-    if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), []);
-    callback(null, first.address, first.family);
-  });
-}
-async function blockedHostReason(host) {
-  const bare = host.replace(/^\[|\]$/g, "");
-  const literal = blockedAddressReason(bare);
-  if (literal) return { address: bare, reason: literal };
-  const addresses = await new Promise((resolve3, reject) => dnsLookup(bare, { all: true }, (err, a6) => err ? reject(err) : resolve3(a6)));
-  for (const a6 of addresses) {
-    const reason = blockedAddressReason(a6.address);
-    if (reason) return { address: a6.address, reason };
-  }
-  return void 0;
-}
-async function readBody(response, max) {
-  const chunks = [];
-  let n4 = 0;
-  for await (const chunk of response) {
-    n4 += chunk.length;
-    if (n4 > max) {
-      response.destroy();
-      throw new Error(`the answer is larger than ${max} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
+import { createReadStream as createReadStream2 } from "node:fs";
+import { stat as stat4 } from "node:fs/promises";
+import { join as join5 } from "node:path";
 
 // src/adapters/git/batch.ts
 var LFS_JSON = "application/vnd.git-lfs+json";
@@ -51673,7 +53228,7 @@ function messageOf(e6) {
 }
 
 // src/adapters/git/remote.ts
-import { isAbsolute, resolve as resolve2 } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 function parseRemoteUrl(url, baseDir = "/") {
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(url)?.[1]?.toLowerCase();
@@ -51712,7 +53267,7 @@ function parseRemoteUrl(url, baseDir = "/") {
     return { kind: "ssh", protocol: "https:", host, authority: host, path: scp[2].replace(/^\/+/, "") };
   }
   if (url === "") return null;
-  return { kind: "local", dir: isAbsolute(url) ? url : resolve2(baseDir, url) };
+  return { kind: "local", dir: isAbsolute(url) ? url : resolve(baseDir, url) };
 }
 function parseGitHubRemote(url, hosts = []) {
   const r6 = parseRemoteUrl(url);
@@ -51748,11 +53303,11 @@ function createLfsReader(context) {
   return {
     async open(path, pointer) {
       const subject = `"${path}" is stored in Git LFS (object ${pointer.oid.slice(0, 12)}…, ${pointer.size} bytes)`;
-      const local = await localObject(join4(context.gitDir, "lfs", "objects"), pointer, subject, "the local LFS store", "delete it and fetch it again (git lfs fetch)");
+      const local = await localObject(join5(context.gitDir, "lfs", "objects"), pointer, subject, "the local LFS store", "delete it and fetch it again (git lfs fetch)");
       if (local) return local;
       if (context.remote?.kind === "local") {
         const dir = context.remote.dir;
-        for (const store of [join4(dir, "lfs", "objects"), join4(dir, ".git", "lfs", "objects")]) {
+        for (const store of [join5(dir, "lfs", "objects"), join5(dir, ".git", "lfs", "objects")]) {
           const found2 = await localObject(store, pointer, subject, `the LFS store of the remote ${dir}`, "push the object again (git lfs push --all origin)");
           if (found2) return found2;
         }
@@ -51777,10 +53332,10 @@ async function* download(action, server, pointer, subject) {
   yield* await startDownload(action, server, pointer, subject);
 }
 async function localObject(store, pointer, subject, where, repair) {
-  const file = join4(store, pointer.oid.slice(0, 2), pointer.oid.slice(2, 4), pointer.oid);
+  const file = join5(store, pointer.oid.slice(0, 2), pointer.oid.slice(2, 4), pointer.oid);
   let size;
   try {
-    const info2 = await stat3(file);
+    const info2 = await stat4(file);
     if (!info2.isFile()) return null;
     size = info2.size;
   } catch {
@@ -51791,7 +53346,7 @@ async function localObject(store, pointer, subject, where, repair) {
   }
   return {
     size,
-    stream: () => verified2(createReadStream3(file, { highWaterMark: 256 * 1024 }), pointer, subject, `${where} (${file})`, repair)
+    stream: () => verified2(createReadStream2(file, { highWaterMark: 256 * 1024 }), pointer, subject, `${where} (${file})`, repair)
   };
 }
 async function* verified2(chunks, pointer, subject, from, repair) {
@@ -51911,7 +53466,7 @@ var hashed = /* @__PURE__ */ new Map();
 var HASHED_MAX = 1e5;
 async function openGitDataset(dir, options = {}) {
   try {
-    if (!(await stat4(dir)).isDirectory()) throw new Error("not a directory");
+    if (!(await stat5(dir)).isDirectory()) throw new Error("not a directory");
   } catch {
     throw new SourceUnavailableError(`${dir}: no such directory; give the folder of a dataset in a git repository`);
   }
@@ -51926,6 +53481,7 @@ async function openGitDataset(dir, options = {}) {
   } catch (e6) {
     throw new SourceUnavailableError(`${dir} is not in a git working tree (${gitMessage(e6)}); give a folder of a git checkout`);
   }
+  await refuseLinkedFolder(dir, datasetPath);
   const rev = options.commit ?? "HEAD";
   const resolved = await runGit(repoDir, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], { allow: [1, 128] });
   const commit = resolved.stdout.toString("utf8").trim();
@@ -52005,8 +53561,8 @@ async function openGitDataset(dir, options = {}) {
     }
     return { entry, name };
   };
-  const open3 = async (path) => {
-    if (isRemote(path)) return openRemote(path);
+  const open4 = async (path) => {
+    if (isRemote(path)) return openRemote(path, options.remote);
     const { entry, name } = lookup(path);
     if (entry.pointer) return lfs.open(name, entry.pointer);
     return { size: entry.blobSize, stream: () => content(entry, name) };
@@ -52015,11 +53571,12 @@ async function openGitDataset(dir, options = {}) {
     root: root6,
     descriptorPath: DESCRIPTOR,
     async readDescriptor() {
-      const chunks = [];
-      for await (const chunk of (await open3(DESCRIPTOR)).stream()) chunks.push(chunk);
-      return Buffer.concat(chunks);
+      const size = descriptor.pointer?.size ?? descriptor.blobSize;
+      if (size > DESCRIPTOR_MAX_BYTES) throw new DescriptorTooLargeError(size, DESCRIPTOR_MAX_BYTES);
+      const handle = await open4(DESCRIPTOR);
+      return readAtMost(handle.size, () => handle.stream());
     },
-    open: open3
+    open: open4
   };
   const files = [];
   for (const [path, e6] of entries) {
@@ -52051,6 +53608,24 @@ async function openGitDataset(dir, options = {}) {
       return blobs.close();
     }
   };
+}
+async function refuseLinkedFolder(dir, datasetPath) {
+  const refuse = (link2) => {
+    throw new SourceUnavailableError(`${dir}: "${link2}" is a symlink; a dataset folder is never read through a link inside a repository: give the real folder`);
+  };
+  let here = resolve2(dir);
+  const segments = datasetPath === "" ? [] : datasetPath.split("/");
+  for (const segment of segments.reverse()) {
+    if ((await lstat4(here)).isSymbolicLink() || basename2(here) !== segment) refuse(here);
+    here = dirname2(here);
+  }
+  for (let at2 = here; ; at2 = dirname2(at2)) {
+    if ((await lstat4(at2)).isSymbolicLink()) {
+      const inside = await runGit(dirname2(at2), ["rev-parse", "--show-toplevel"], { allow: [128] }).catch(() => null);
+      if (inside && inside.exitCode === 0) refuse(at2);
+    }
+    if (dirname2(at2) === at2) break;
+  }
 }
 function parseLsTree(out) {
   const entries = /* @__PURE__ */ new Map();
@@ -52789,7 +54364,7 @@ function expand(template, context) {
     return template.replace(/\/$/, "");
   }
 }
-function parse(options) {
+function parse2(options) {
   let method = options.method.toUpperCase();
   let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options.headers);
@@ -52853,7 +54428,7 @@ function parse(options) {
   );
 }
 function endpointWithDefaults(defaults, route, options) {
-  return parse(merge(defaults, route, options));
+  return parse2(merge(defaults, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
   const DEFAULTS2 = merge(oldDefaults, newDefaults);
@@ -52862,7 +54437,7 @@ function withDefaults(oldDefaults, newDefaults) {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
     merge: merge.bind(null, DEFAULTS2),
-    parse
+    parse: parse2
   });
 }
 var endpoint = withDefaults(null, DEFAULTS);
@@ -52908,7 +54483,7 @@ var NullObject = /* @__PURE__ */ (() => {
   C2.prototype = /* @__PURE__ */ Object.create(null);
   return C2;
 })();
-function parse2(header, options) {
+function parse3(header, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
   const len = header.length;
   let valueStart = options?.start ?? 0;
@@ -52973,16 +54548,16 @@ function parseParameters(header, type, index, len, stopFlags) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code2 = header.charCodeAt(index);
-            if (code2 === DQUOTE) {
+            const code18 = header.charCodeAt(index);
+            if (code18 === DQUOTE) {
               if (parameters[key] === void 0) {
                 parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code3 = header.charCodeAt(index);
-                const flags2 = CHAR_MAP[code3];
+                const code19 = header.charCodeAt(index);
+                const flags2 = CHAR_MAP[code19];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
                   break;
@@ -52993,7 +54568,7 @@ function parseParameters(header, type, index, len, stopFlags) {
                 break parameter;
               continue parameter;
             }
-            if (code2 === BSLASH && index + 1 < len) {
+            if (code18 === BSLASH && index + 1 < len) {
               escaped = true;
               index += 2;
               continue;
@@ -53006,8 +54581,8 @@ function parseParameters(header, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code2 = header.charCodeAt(index);
-          const flags2 = CHAR_MAP[code2];
+          const code18 = header.charCodeAt(index);
+          const flags2 = CHAR_MAP[code18];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
             break;
@@ -53403,8 +54978,8 @@ function isPlainObject2(value) {
 }
 var noop2 = () => "";
 async function fetchWrapper(requestOptions) {
-  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch2) {
+  const fetch = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch) {
     throw new Error(
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
@@ -53420,7 +54995,7 @@ async function fetchWrapper(requestOptions) {
   );
   let fetchResponse;
   try {
-    fetchResponse = await fetch2(requestOptions.url, {
+    fetchResponse = await fetch(requestOptions.url, {
       method: requestOptions.method,
       body,
       redirect: requestOptions.request?.redirect,
@@ -53505,7 +55080,7 @@ async function getResponseData(response) {
   if (!contentType) {
     return response.text().catch(noop2);
   }
-  const mimetype = parse2(contentType);
+  const mimetype = parse3(contentType);
   if (isJSONResponse(mimetype)) {
     let text = "";
     try {
@@ -53680,8 +55255,8 @@ function withCustomRequest(customRequest) {
 
 // node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep2 = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep2}${b64url}${sep2}${b64url}$`);
+var sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
 var isJWT = jwtRE.test.bind(jwtRE);
 async function auth(token) {
   const isApp = isJWT(token);
@@ -66589,7 +68164,7 @@ var runtimeConfig = {
 };
 
 // node_modules/@aws-sdk/lib-storage/dist-es/byteLength.js
-var byteLength = (input) => {
+var byteLength2 = (input) => {
   if (input == null) {
     return 0;
   }
@@ -66796,7 +68371,7 @@ var Upload = class _Upload extends EventEmitter {
     if (!this.params) {
       throw new Error(`InputError: Upload requires params to be passed to upload.`);
     }
-    this.totalBytes = this.params.ContentLength ?? byteLength(this.params.Body);
+    this.totalBytes = this.params.ContentLength ?? byteLength2(this.params.Body);
     this.totalBytesSource = byteLengthSource(this.params.Body, this.params.ContentLength);
     this.bytesUploadedSoFar = 0;
     this.abortController = options.abortController ?? new AbortController();
@@ -66874,7 +68449,7 @@ var Upload = class _Upload extends EventEmitter {
       Key: this.params.Key,
       Location
     };
-    const totalSize = byteLength(dataPart.data);
+    const totalSize = byteLength2(dataPart.data);
     this.__notifyProgress({
       loaded: totalSize,
       total: totalSize,
@@ -66919,7 +68494,7 @@ var Upload = class _Upload extends EventEmitter {
           return;
         }
       }
-      const partSize = byteLength(dataPart.data) || 0;
+      const partSize = byteLength2(dataPart.data) || 0;
       const requestHandler = this.client.config.requestHandler;
       const eventEmitter = requestHandler instanceof EventEmitter ? requestHandler : null;
       let lastSeenBytes = 0;
@@ -67068,7 +68643,7 @@ to input.params.ContentLength in bytes.
     });
   }
   __validateUploadPart(dataPart) {
-    const actualPartSize = byteLength(dataPart.data);
+    const actualPartSize = byteLength2(dataPart.data);
     if (actualPartSize === void 0) {
       throw new Error(`A dataPart was generated without a measurable data chunk size for part number ${dataPart.partNumber}`);
     }
@@ -67536,6 +69111,6783 @@ var FIELD_TYPES = [
   "any"
 ];
 
+// node_modules/re2js/build/index.js
+var RE2Flags = class RE2Flags2 {
+  static FOLD_CASE = 1;
+  static LITERAL = 2;
+  static CLASS_NL = 4;
+  static DOT_NL = 8;
+  static ONE_LINE = 16;
+  static NON_GREEDY = 32;
+  static PERL_X = 64;
+  static UNICODE_GROUPS = 128;
+  static WAS_DOLLAR = 256;
+  static LOOKBEHIND = 512;
+  static MATCH_NL = RE2Flags2.CLASS_NL | RE2Flags2.DOT_NL;
+  static PERL = RE2Flags2.CLASS_NL | RE2Flags2.ONE_LINE | RE2Flags2.PERL_X | RE2Flags2.UNICODE_GROUPS;
+  static POSIX = 0;
+  static UNANCHORED = 0;
+  static ANCHOR_START = 1;
+  static ANCHOR_BOTH = 2;
+};
+var PublicFlags = {
+  CASE_INSENSITIVE: 1,
+  DOTALL: 2,
+  MULTILINE: 4,
+  DISABLE_UNICODE_GROUPS: 8,
+  LONGEST_MATCH: 16,
+  LOOKBEHINDS: 512
+};
+var ASCII_SIZE = 128;
+var ASCII_TO_UPPER = new Int32Array(ASCII_SIZE);
+var ASCII_TO_LOWER = new Int32Array(ASCII_SIZE);
+var MAX_BMP = 65535;
+for (let i6 = 0; i6 < ASCII_SIZE; i6++) {
+  if (i6 >= 97 && i6 <= 122) ASCII_TO_UPPER[i6] = i6 - 32;
+  else ASCII_TO_UPPER[i6] = i6;
+  if (i6 >= 65 && i6 <= 90) ASCII_TO_LOWER[i6] = i6 + 32;
+  else ASCII_TO_LOWER[i6] = i6;
+}
+var Codepoint = class {
+  static CODES = Object.freeze({
+    "\x07": 7,
+    "\b": 8,
+    "	": 9,
+    "\n": 10,
+    "\v": 11,
+    "\f": 12,
+    "\r": 13,
+    " ": 32,
+    '"': 34,
+    $: 36,
+    "&": 38,
+    "'": 39,
+    "(": 40,
+    ")": 41,
+    "*": 42,
+    "+": 43,
+    "-": 45,
+    ".": 46,
+    0: 48,
+    1: 49,
+    2: 50,
+    3: 51,
+    4: 52,
+    5: 53,
+    6: 54,
+    7: 55,
+    8: 56,
+    9: 57,
+    ":": 58,
+    "<": 60,
+    ">": 62,
+    "?": 63,
+    A: 65,
+    B: 66,
+    C: 67,
+    F: 70,
+    P: 80,
+    Q: 81,
+    U: 85,
+    Z: 90,
+    "[": 91,
+    "\\": 92,
+    "]": 93,
+    "^": 94,
+    _: 95,
+    "`": 96,
+    a: 97,
+    b: 98,
+    f: 102,
+    i: 105,
+    m: 109,
+    n: 110,
+    r: 114,
+    s: 115,
+    t: 116,
+    v: 118,
+    x: 120,
+    z: 122,
+    "{": 123,
+    "|": 124,
+    "}": 125
+  });
+  static toUpperCase(codepoint) {
+    if (codepoint < ASCII_SIZE) return ASCII_TO_UPPER[codepoint];
+    const s3 = String.fromCodePoint(codepoint).toUpperCase();
+    const expectedLen = s3.codePointAt(0) > MAX_BMP ? 2 : 1;
+    if (s3.length > expectedLen) return codepoint;
+    const sOrigin = String.fromCodePoint(s3.codePointAt(0)).toLowerCase();
+    const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
+    if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
+    return s3.codePointAt(0);
+  }
+  static toLowerCase(codepoint) {
+    if (codepoint < ASCII_SIZE) return ASCII_TO_LOWER[codepoint];
+    const s3 = String.fromCodePoint(codepoint).toLowerCase();
+    const expectedLen = s3.codePointAt(0) > MAX_BMP ? 2 : 1;
+    if (s3.length > expectedLen) return codepoint;
+    const sOrigin = String.fromCodePoint(s3.codePointAt(0)).toUpperCase();
+    const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
+    if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
+    return s3.codePointAt(0);
+  }
+};
+var UnicodeRangeTable = class {
+  /**
+  * @param {Uint32Array | number[]} data
+  * @param {boolean} isStride1
+  */
+  constructor(data, isStride1 = false) {
+    this.data = data;
+    this.isStride1 = isStride1;
+    this.SIZE = isStride1 ? 2 : 3;
+  }
+  getLo(index) {
+    return this.data[index * this.SIZE];
+  }
+  getHi(index) {
+    return this.data[index * this.SIZE + 1];
+  }
+  getStride(index) {
+    return this.isStride1 ? 1 : this.data[index * this.SIZE + 2];
+  }
+  get length() {
+    return this.data.length / this.SIZE;
+  }
+};
+var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
+var B64_MAP = /* @__PURE__ */ new Uint8Array(256);
+for (let i6 = 0; i6 < 64; i6++) B64_MAP[B64.charCodeAt(i6)] = i6;
+var decodeVLQ = (str) => {
+  const res = [];
+  let value = 0;
+  let shift = 0;
+  for (let i6 = 0; i6 < str.length; i6++) {
+    const digit = B64_MAP[str.charCodeAt(i6)];
+    value |= (digit & 31) << shift;
+    if ((digit & 32) === 0) {
+      res.push(value);
+      value = 0;
+      shift = 0;
+    } else shift += 5;
+  }
+  return res;
+};
+var decodeRanges = (str, isStride1) => {
+  const res = decodeVLQ(str);
+  const numRanges = isStride1 ? res.length / 2 : res.length / 3;
+  const out = new Uint32Array(numRanges * 3);
+  let current = 0;
+  let resIdx = 0;
+  for (let i6 = 0; i6 < numRanges; i6++) {
+    current += res[resIdx++];
+    out[i6 * 3] = current;
+    current += res[resIdx++];
+    out[i6 * 3 + 1] = current;
+    out[i6 * 3 + 2] = isStride1 ? 1 : res[resIdx++];
+  }
+  return out;
+};
+var decodeOrbit = (str) => {
+  const res = decodeVLQ(str);
+  const map = /* @__PURE__ */ new Map();
+  let currentKey = 0;
+  for (let i6 = 0; i6 < res.length; i6 += 2) {
+    currentKey += res[i6];
+    const zz = res[i6 + 1];
+    const delta = zz >>> 1 ^ -(zz & 1);
+    map.set(currentKey, currentKey + delta);
+  }
+  return map;
+};
+var LazyMap = class {
+  constructor(initializer) {
+    this.initializer = initializer;
+    this.cache = /* @__PURE__ */ new Map();
+  }
+  has(key) {
+    return Object.hasOwn(this.initializer, key);
+  }
+  get(key) {
+    if (this.cache.has(key)) return this.cache.get(key);
+    const val = this.has(key) ? this.initializer[key]() : null;
+    this.cache.set(key, val);
+    return val;
+  }
+};
+var UnicodeTables = class {
+  static _CASE_ORBIT = null;
+  static get CASE_ORBIT() {
+    if (!this._CASE_ORBIT) this._CASE_ORBIT = decodeOrbit("rCgCIgCY+rQI4QiCuuBLgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCCgCBgCBgCBgCBgCBgCBgCB+7OB-BB-BB-BB-BB-BBskQB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BC-BB-BB-BB-BB-BB-BB-BByHBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBxHBCBBBCBBBCBBB3SBmMBkNBCBBBCBBB8MBCBBB6MB6MBCBBC+EB0MB2MBCBBB6MB+MBiGBmNBiNBCBBBmKBikzCBmNBqNBkIBsNBCBBBCBBBCBBB0NBCBBB0NDCBBB0NBCBBByNByNBCBBBCBBB2NBCBBDCBBCwDFCBCBDBCBCBDBCBCBDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB9EBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBCBDBCBBBhGBvDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBjICCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBH2iVBCBBBlKBwiVB+jVB+jVBCBBBlMBqEBuEBCBBBCBBBCBBBCBBBCBBB+hVB4hVB8hVBjNB7MC5MB5MCzMC1MB+0yCE5MB20yCC9MBu2yCBwyyCBo0yCChNBlNBo0yCBu-UBi0yCDlNC6-UBpNDrNIu+UDzNCm0yCBzNE0yyCBzNBpEBxNBxNBtEG1NLqxyCBkxyCnFoFrBCBBBCBBDCBBEkIBkIBkICoHHsCCqCBqCBqCCgEC+DB+DBmkOBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCC+BBgCBgCBgCBgCBgCBgCBgCBgCBrCBpCBpCBpCBmjOB-BB8BB-BB-BBgEB-BB-BByBBqgOBsDB-BBtwBB-BB-BB-BBsBBgDBCB-BB-BB-BBeB-BB-BB61OB-BB-BB-DB9DB9DBQB7DBmCE9CBrDBPBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBrFB-EBOBnHB3FB-FCCBBBNBCBBCjIBjIBjIBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB8kMB-BB6kMB-BB-BB-BB-BB-BB-BB-BB-BB-BBokMB-BB-BBkkMBkkMB-BB-BB-BB-BB-BB-BB-BB4jMB-BB-BB-BB-BB-BB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EBCBBBCBoiMBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBJCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBeBCBBBCBBBCBBBCBBBCBBBCBBBCBBBdBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDL-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-C64CgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOCgmOGgmODg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FDg8FBg8FBg8FhVg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBQBQBQBQBQBQDPBPBPBPBPBPjkC7mMB5mMBnmMBjmMBCBlmMB3lMBpiMBk8kCBCBBG-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FD-7FB-7FB-7F6FoglCEsuHRwjlCyDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCB0DBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBG1DD97OCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPEQCQCQCQCPCPCPCPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPB0EB0EBsFBsFBsFBsFBoGBoGBgIBgIBgHBgHB8HB8HDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQCSFPBPBzEBzEBRCxnOFSFrFBrFBrFBrFBREQBQClkOFPBPBnGBnGFQBQCljOCODPBPB-GB-GBNHSF-HB-HB7HB7HBRqJ53OE9tQBrmQH4Bc3BSgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfECBByZ0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzB34BgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CBCBBBt-UBruHBt+UB1iVBviVBCBBBCBBBCBBB3hVB5-UB9hVB7hVCCBBCCBBI9jVB9jVBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBICBBBCBBECBBN-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOC-lOG-lOzoeCBBBCBBBCBBBCBBBCBBBCBl8kCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBTCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBnECBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBKCBBBCBBBnglCBCBBBCBBBCBBBCBBBCBBECBBBvyyCDCBBBCBBBgDCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBn0yCB90yCB10yCBh0yCBn0yCCjxyCBzyyCBpxyCBg6BBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB-CBl0yCBvjlCBCBBBCBBBt2yCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBhkzCZCBB9a-5Bd-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCm6TCBB7gBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCH-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BmlBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvChDwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCFvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvC1DuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCCuCBuCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCCtCBtCk2BgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEO-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-D+CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCL-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-B74CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhrVgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BD1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BtxekCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjC");
+    return this._CASE_ORBIT;
+  }
+  static _Print = null;
+  static get Print() {
+    if (!this._Print) this._Print = new UnicodeRangeTable(decodeRanges("hB9CBjBLBCpWBDFBFGBCCCBSBCsMBClBBDxBBDCBC2BBJaBFFBSVBC-FBCvBBD6BBDkDBP6BBDwBBDOBCbBDCCBJBGfBIqCBCgFBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYBDCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPBLCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGBCCBCHBDBBDVBCGBCBBCEBDIBDBBDCBICBFBBCEBDRBLBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBGMBCCBCWBCPBDIBCCBCDBIBBCCBCBBDDBDJBIVBCCBCWBCJBCEBDIBCCBCDBIBBGCBCDBDJBCCBNMBCCBCyBBCCBCFBFPBDZBCCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBN5BBFcBmBBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDBhBnCBCjBBFmBBCjBBCOBCMBmBlGBCGGD4LBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBH1CBDFBD-TBCbBE4CBIVBKXBKTBNMBCCBCBBN9CBDJBHJBHNBCKBH4CBIqBBGlCBLeBCLBFLBFEEBoBBDEBMrBBFZBHKBE9BBDgCBCcBDKBHJBHNBDtBBDLBVsCBClFBJ7BBEOBE9BBGqBBDKBJqBBG1QBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBSXBJuBBSBBDaBCMBEhBBPgBBQrEBF5UBXKBWz4BBD9LBGsBBCGGD3BBIBBPXBKGBCGBCGBCGBCGBCGBCGBCGBC9DBjBZBC4CBN1GBbPBC+BBC1CBDmDBGqBBC9CBC1CBKvBBCszcBE2BBK7KBV3FBJ8GBV7BBEJBH3BBJlCBJLBHzDBMdBEtCBCKBFgBBC2BBKNBDJBDmDBZbBLFBDFBDFBKGBCGBC7BBF9DBDJBHj9KBNWBFwBBloItLBDpDBnBGBNEBGZBCEBCCCBCCBCCBoUBhBpBBHyBBCSBCDBFEBCmEBF9FBEFBDFBDFBDCBEGBCGBOBBDLBCZBCSBCBBCOBDNBjB6DBGCBFsBBE3CBCMBEwBwBBsBBjEcBEwBBQbBFjBBKdBGqBBGdBCkBBFNBrB9EBDJBHjBBFjBBFnBBJzBBMLBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBCnCBJIBxBSBCBBGgBBEaBGaBnB3BBFTBDxBBCBBGHBCCBCcBDCBFJBIIBI-BBhBmBBFLBK1BBEcBDaBGZBIDBNGBxCoCB4ByBBOyBBItBBJJBHlBBEcBJBBxGeBCpBBCCBDBBRFBJIBiBtBBJpBBXZBnBbBVWBKtCBFjBBK9BBCEBOYBIJBH0BBCRBJmBBK-CBCTBMRBCuBB-BGBCCCBCBCOBCKBH6BBGJBHDBCHBDBBDVBCGBCBBCEBCJBDBBDCBDHHGGBDGBEEBMJBCDDClBBCJBCDDCDBCJBCBBJBBe7CBCEBfnCBJJBnF1BBDlBBjBkCBMJBHMBU5BBHJBHTBdaBDOBFWB6F7BBlDyCBNHBDDDBGBCBBCdBCBBDLBKJBnCHBDtBBDKBcnCBJyCBOoCBIJB3CHB5ChBBPJBHIBCsBBCNBLcBEfBDVBCNBqCGBCBBCrBBECCBCCBHBJJBHFBCBBCkBBCBBCFBIJBHrBBFJB3HYBIQBCoBBEcB2CQQBwBBO6cBnDuDBCEBMjGBtyCiDBOvhBBRVBL68DBGmSB61G5BBn2B4RBIeBCJBFwCBCJBHdBDFBLlCBLJBCGBCUBGSBxN5BBnG6CBGYBDYBtBqCBF4BBIQBhCEBMGBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBDDBh7D8HBEzNBHWBQQBQtBBDWBKzDB9B1HBLmBBDpCBJvDBWlCB7DTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBD9VBQEBCOBxiBeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBENBDJBFBBhKeBS5BBGxOxOBoBB3GqBBFhGhGBdBCVBJBBhHGBCDBCBBCOBCkGBDPBqBrCBFJBFBByYjCBtC8BBjGDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBBvIrBBFjDBNOBDOBCOBCkBBLtFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBmgB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIBnkzVvHB", false));
+    return this._Print;
+  }
+  static CATEGORIES = new LazyMap({
+    C: () => new UnicodeRangeTable(decodeRanges("AfBgDgBBOrWrWBHHBCBICCVuMuMnBBBzBBBE4B4BBGBcDBHQBXhGhGxBBB8BBBmDNB8BBByBBBQddBCCMEBhBGBsCiFiFJBBDBBXIICCBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBPMMBEB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKMMBDBbEByBPBDBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCB-FCBHBBHBBHBBECBIIIBLBDBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIB-BGGBLBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMBxhBPBXJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBF-6DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBrCHBxDUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIlkzVBxHvw-FB", false)),
+    Cc: () => new UnicodeRangeTable(decodeRanges("AfgDgB", true)),
+    Cf: () => new UnicodeRangeTable(decodeRanges("tFzqBzqBBEBXhGhGyBhMhMBxCxCs5D9-B9-BBDBbEByBEBCJBw03B6H6HBBBimEQQj7IPBhjiBDBwmFHBn0rYffB+CB", false)),
+    Cn: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBDBvzIBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-BB---BBB---BBB", false)),
+    Co: () => new UnicodeRangeTable(decodeRanges("gg4B-nGh4hc9--BD9--B", true)),
+    Cs: () => new UnicodeRangeTable(decodeRanges("gg2B--B", true)),
+    L: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICCiEEBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoCaBFDBuBqBBkBBBCiDBCQQBIIBLLBBBDRRCdBe4CBMZZBfBKBBFGGBUBFKKEYYBXBIKBGXBCGBRpBB7B1BBETTIJBQPBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNGB7BBBCCCBDBCXBCCCBIBCBBKDDBDBCWWBCBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNSSBkBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBkBFFkC4CBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBzC+C+CBtBBSHB3BdBOBBLrBBbjBBqBCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBhC1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBF1B1BB8zC8zCBjHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBxC2O2OBrBrBBDBGBBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBReBDlCByBIBDmDBDxCBVQBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBdRRBDBCJBLEBCoBBYCBCHBVWBEEEBwBBCEEBDDBDBDCCZCBDKBICBNFBDFBDFBKGBCGBCqBBCNBHyDBej9KBNWBFwBBloItLBDpDBnBGBNEBGCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBxB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOjBBnBbBKWB7HpBBHBBRFB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB1D-BBgBHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBqBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBGjCjCBLBhCBBCPPBNNB0mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBn7F0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFBmI9BBzEsBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCCBCBBCGBDEBKBBhHGBCDBCBBCOBCkGB8BjCBI1lB1lBBCBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    LC: () => new UnicodeRangeTable(decodeRanges("hCZBHZB7BLLBVBCeBCiGBCDBFvGBDZBhGDBDBBECBCHHCCBCCCBSBCyCBCqEBJlFBClBBKoBB44ClBBCGGDqBBDCBhV1CBDFBjkCKBGqBBDCBhCrBBgCMBChBBmD1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGBmIFFDJBCEEBDBHGCBCBCFBFDDBCBGEBF1B1BB8zC8zCB6DBDmDBHDBEBBNlBBCGGzoetBBTbBnEtCBCWBEDBCsCBZBBE2Z2ZBpBBGIBIvCBh6TGBNEBqgBZBHZBmlBvCBhDjBBFjBB1DKBCOBCGBCBBCKBCOBCGBCBBk2ByBBOyBB+CVBLVB74C-BBhrV-BBhBYBDYBtpZ0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BJBCTBHFB2uCjCB", false)),
+    Ll: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDZBiGCCEEEBBBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBDCB5XFBjkCIBC2D2DBqBBgCMBChBBnD0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBBzIEEBEEcKFDBBJDBF2B2Bs1CvBBCEEBGCFCCBCCBEBGiDCBIICFFNlBBCGG0oesBCUaCoEMCBBBC+BCBGBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCbEE2ZqBBGIBIvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFB4vChBB", false)),
+    Lm: () => new UnicodeRangeTable(decodeRanges("wVRBFLBPEBICCmEGG-OnHnHlFBBuIBBFgBgBKEEhFoFoF1mBgEgE2R72B72BsDkTkTxOFBvF+BBOjBjBBjBByVOORMBg-CBByHgGgG2OsBsBBDBGiDiDB+C+CBBB34bjnBjnBBEBvIzDzDdBB6DIBxCYYpDDBEBB2OXXqEtDtDWBBoDDBKngVngVuBBBh-BFBCpBBCIB0sBhBhB2K04D04DnrTDB9PCBpBBBnRMBhCBBCPPB9-P9-PBCBCGBCBByhM9BBqGGBud0Q0QsSAB", false)),
+    Lo: () => new UnicodeRangeTable(decodeRanges("qFQQhIFFBCBxGBB7ZaBFDBuBfBCJBkBBBCiDBCZZBLLBBBDRRCdBe4CBMZZBfBWVBrBYBIKBGXBCGBRoBB8B1BBETTIJBROBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNFB8BBBCCCBDBCXBCCCBIBCBBKDDBDBYDBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNyDyDBnKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPByDrTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBpBkCkCBhBBC0BBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBxFuBBSHB3BdBOBBLrBBbjBBqBCBLdByDDBCFBCBBE7hB7hBBCB4-C3BBZWBKGBCGBCGBCGBCGBCGBCGBCGBoR2B2BF1CBJCCB4CBFGGBpBBC9CBSfBxBPBhQ-tGBhC0wUBC2jBBkCnBBJrIBFPBLBBjCyByBBkCBqFoDoDEGBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBuBEBDIBLEBCoBBYCBCHBVPBCFBEEEBwBBCEEBDDBDBDCCZBBEKBIPPBEBDFBDFBKGBCGByEiBBej9KBNWBFwBBloItLBDpDBkCCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBqDJBCsBBDeBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBhEtCBjDnBBJzBB9CzBBN2JBKVBLHB5EFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4FjBBnBDBCxJxJBoBBHBBRCBCBB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB0GHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBnBBCBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBB0BUBGSB0NnBB2MqCBGwFwFB0mHBqBfBiDyDBuwIiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBxzI2P2PBrBBiBiKiKBcBTrBBlPaBmHdBDwGwGBdBCCBCBBCGBDEBKiHiHBFBCDBCBBCOBCkGB8pBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    Lt: () => new UnicodeRangeTable(decodeRanges("lOGDnB2sH2sHBGBJHBJHBNQQwBAB", false)),
+    Lu: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBG+B+B9zCvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBB", false)),
+    M: () => new UnicodeRangeTable(decodeRanges("gYvDB0IGBoIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCgBB3BCBCRBCGBLBBeCB5BCCBFBDBBDCBKLLBbbDCB5BCCBDBFBBDCBEffBEEMCB5BCCBGBCCBCCBVBBXFBCCB5BCCBFBDBBDCBICBLBBf8B8BBDBECBCDBKpBpBBDB4BCCBFBCCBCDBIBBMBBeCB5BCCBFBCCBCDBIBBMBBQNNBCB4BBBCGBCCBCDBKLLBeeBBBnCFFBEBCCCBGBTBB+BDDBFBNHBjDDDBHBMGBqCBBcECFBByBTBCBBGKBCjBBKlDlDBSBYDBFCBCCBDGBEDBOLBCLLBCBgWCBzdDBdCBeBBfBBhCfBKuBuBBBBC2D2DBjBjB3DLBFLB8GEB6BJBCcBDxBxBBsBBDLBVEBwBQBnBIBNCBfMB5BNBxBTB5ECBCUBFHHDCBnG-BBxWgBB--CCBuEhDhDBeBrRFBqDBB1udDBCJBhBBBxCBBxIEEFYYBDBF0C0CBzBzBBQBbRBOnBnBBGBaMBtBDBwBNBlBkCkCBMBNJJBuBuBBBBzBCCBBBDBBGBBCqBqBBDBGBBtHHBCBBx5TiXiXBOBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB7DCB2BOBqBDDBLLBCBuBKBI+B+BBBBlBNBRBBtBNNBBBxBNBJDBCBB9CLBHDD+ELBWDB4BBBCGBDBBDCBKLLBDDBFBEEBkCIBCDDCDBCEBCPPBzCzCBQBYyCyCBSBsHGBDIBcBBzCQBrDMBmDOBhIOB2HFBCBBDDBCCCBuEuEBFBDGBEddBIBpBGBCDBJKKBJBvBPBnGHBoGHBCHBzCVBCNB7DFBECCBCCBFBCjCjCBDBCBBCEB8KDBKBBCxBxBBFBEEBYmnFmnFHOBpmLRBhuCEB8BGB5gBCCB1BBIDByCMMBslTslTBizEizEBsBBDWB-QEBEFBJHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
+    Mc: () => new UnicodeRangeTable(decodeRanges("joC4B4BDCBJDBCBBzBBB7BCBHBBDBBLsBsB7BCBjC7B7BBBBJCCB2B2BB7B7BCHHBDDBLLnDBBCBBECBCCBLqBqBBBB+BDB+BBB7BCCBDBDBBCBBKBBdPPB7B7BBBBGCBCCBLrBrBBsCsCBBBHHBTBBrKBBgCsFsFBFFHDDBaaBLLBBBDGBWBBDFBDLLBBB5zBffiEIIBGBCBB7KDBDCBFBBCFBhHBB7BCCKCCBJJBEByExBxBGCCBDBCBB+BffFBBD9B9BDCBCEEBxBxBBGBJBBsFWW35EBB0-dBBD5C5CBzBzBBOBvEBBwBxBxBBFFBDDBBBvDBBDBBZuBuBCuDuDDBBGuHuHBCCBCCBCC0gZCCgEuBuBBBBFBB0DZZB8B8BxBCBKBBO+C+CBBBEBBCrFrFBBBgBBB7BBBCDBDBBDCBKLLB1C1CBBBIDDCDBCBBCmDmDBBBJBBErDrDBBBHCCBCBDuHuHBBBHDBDyDyDBBBJBBCuDuDCBBHoDoDCBBFmImIBBBK4H4HBEBCBBFDDCvEvEBBBJDBF1C1CeBB-BqGqGECCoGPPrDIID2G2GBDBFBBC-K-KBNNxBBBJBBCpvQpvQBBBlxD2BBpDBB0rYBBHFB", false)),
+    Me: () => new UnicodeRangeTable(decodeRanges("okBBB1xF-wB-wBBCBCCBsshBCB", false)),
+    Mn: () => new UnicodeRangeTable(decodeRanges("gYvDB0IEBqIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCfB4BCCFHBFEEBFBLBBe7B7BFDBJVVBbbDBB6BFFBFFBDDBBBEffBEEMBB6BFFBDBCBBFVVBXXBEBC7B7BDCCBCBJIIBMMBff+BNNzBEE4BCCBBBGCBCDBIBBMBBe7B7BDHHGBBVBBdBB6BBBFDBJVVBeepCIIBBBC7C7CDGBNHBjDDDBHBMGBqCBBcEC4BNBCEBCBBGKBCjBBKnDnDBCBCFBCBBDBBaBBFCBRDBODDBHHQgWgWBBBzdCBeBBfBBfBBhCBBCGBJDDBJBKuBuBBBBC2D2DBjBjB3DCBFBBKHHBBB8GBBD7B7BCGBCCCDHBHJBDxBxBBMBCeBDLBVDBxBCCBDBCGGpBIBNBBhBDBDBBCCB5BCCBEECCB7BHBDBB5ECBCMBCGBFHHEBBnG-BBxWMBFEEBKB--CCBuEhDhDBeBrRDBsDBB1udFFBIBhBBBxCBBxIEEFaaBGG4EBBbRBOnBnBBGBaKBvBCBxBDDBCBDBBoBkCkCBEBDBBDBBNJJwB0B0BCCBDBBGBBCrBrBBJJvHDDFx5Tx5TiXPBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB8D3B3BBNBqBDDBLLBBByBDBDBBI+B+BBBBlBEBCHB-BNNB1B1BBHBLDBDgDgDBBBDCCBHHD+E+EEHBWBB6BBBEmBmBBFBEEBnCFBOECPBB2CHBDCBCYY1CFBCFFBCCBvHvHBCBHBBCBBcBB2CHBDCCBrDrDCDDBEBCmDmDCDDBCBCEBkIIBCBBhIBBCFFxEDBDBBFhBhBBIBpBFBDDBJKKBEBDCBvBMBCBBnGCCBBBCqGqGBFBCFBCzCzCBUBDGBCBBCBB7DFBECCBCCBFBCpCpCBEEC8K8KBMMB1B1BBDBGCCYmnFmnFHOBpmLLBECBhuCEB8BGB5gBgCgCBCByC5lT5lTBizEizEBsBBDWBhRCBSHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
+    N: () => new UnicodeRangeTable(decodeRanges("wBJB5DBBGDDBBBitBJBnEJBnGJB9MJB3DJBFFBtDJB3DJB3DJBDFBvDMB0DJBJGBoDJBpDGBISBuDJBhDJB3DJBnCTBtIJBnCJBwWTBybCBwHJBHJBXJBtJJBhEKBmFJBHJB3FJB3CJBnEJBHJB3gBEEBEBHJBnGyBBDEB3W7BBvCVB3TdBqrBqYqYaIBPCB4KDBrEJBfHBCOBhBJBoBOBh7cJB9FJBhKFB7EJBnBJBnGJBXJB3CJB3MJB34UJBuPsBBN4BBSBB2KaBlBDBeJJnEEBrGJBvdHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBxBJBHJB3IeB-EJBrBDBxDGBnEdBhEJB9BJBxEJBITB8HJB3KJB3DJB3LJBnDJBHTBtCLBlNSB+CJB3UJB3CcBkHJBnCJB3BJBnLJBnDUBshBuDBimPJBnpCJB3CJBnEJBCGBvQJBnIWB+KCB6nXJBnuBTBNTBtDYB2iBxBBhqCJBnNJB3PJB4HJBtWIBhEJB4Y6BBCCBCDBtCsBBCOBjeMBk3CJB", false)),
+    Nd: () => new UnicodeRangeTable(decodeRanges("wBJnxBJnEJnGJ9MJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJhDJ3DJnCJ3IJnCJn6BJnBJtJJhEJnFJHJ3FJ3CJnEJHJnuiBJnVJnBJnGJXJ3CJ3MJ34UJnsBJnkCJHJ9YJhEJ9BJxEJ3IJ3KJ3DJ3LJnDJHTtCJnNJnDJ3UJ3CJ3HJnCJ3BJnLJ3uQJnpCJ3CJnEJ3QJ37XJ12CxBhqCJnNJ3PJ4HJ2aJ30EJ", true)),
+    Nl: () => new UnicodeRangeTable(decodeRanges("u3FCBwzCiBBDDB-zDaaBHBPCBs1dJBxyW0BBtOJJnEEBrhIuDBm8SCB", false)),
+    No: () => new UnicodeRangeTable(decodeRanges("yFBBGDDBBB2pCFB5LFB5DCBmEGB6GGBSIByNJB2hBTB0jBJBhP20B20BEFBHJBnGPBqB3W3WB6BBvCVB3TdBqrB1kB1kBBCBrEJBfHBCOBhBJBoBOBxrdFBymWsBBiCDBSBB2KaBlBDB1pBHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBhLeB-EJBrBDBxDGBnETB8LTBmqBBBvNIBobSB0aUBn8SGB-YWBqhZTBNTBtDYBvqFIBid6BBCCBCDBtCsBBCOBjeMB", false)),
+    P: () => new UnicodeRangeTable(decodeRanges("hBCBCFBCDBLBBEBBbCBCccCkBkBGEELBBEEE-VJJzOFBqBBB0BCCDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCmBmBBCBoCrCrCBDBFBBwDFBsFlTlTBHB4EuTuTtBBBvCCBoCBB+ECBCCBmBKB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBM9Z9ZBWBJTBCMBCLBfBBPBB6TDBeBB+hBNBwCBBgBJB0MVBgCDBhBBB8XDBCBBxDwEwEBtBBCfBDLBkNCBFJBDLBRNNjD7C7CjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HzqUzqUBxGxGBIBXiBBCNBCFFCBB2ECBCFBCDBLBBEBBbCBCccCCCBFB7MCB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDByO-J-JjBlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
+    Pc: () => new UnicodeRangeTable(decodeRanges("-Cg-Hg-HBUU-u3BBBZCBwHAB", false)),
+    Pd: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEBiwDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
+    Pe: () => new UnicodeRangeTable(decodeRanges("pB0B0BgB+1D+1DC-6B-6BqtC4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECtBGCtNICEGCDBB-ozB6G6GeOCESSCCCrF0B0BgBGD", false)),
+    Pf: () => new UnicodeRangeTable(decodeRanges("7F+6H+6HEddpuDCCFDDQEE", false)),
+    Pi: () => new UnicodeRangeTable(decodeRanges("rFt7Ht7HDBBDaapuDCCFDDQEE", false)),
+    Po: () => new UnicodeRangeTable(decodeRanges("hBCBCCBDECBLLBEEBcclCGGPBBI-V-VJzOzOBEBqB3B3BDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCxDxDrCEBFBBwDFBsFlTlTBHBmY9D9DBBBoCBB+ECBCCBmBFBCDB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBMjajaBJJBGBJIBDDBDCBEKBCCCBIB7kDDBCBBxDwEwEBFFBBBDDDBHBCBBCDDBLLBDBCJBDDBCCCBLBDCBtNCB6B+F+FjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HlxUlxUBFBDXXVBBDDBECBCDBICBHCCB2E2EBBBCCBDECBLLBEEBcclBDDB7M7MBBB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDB0ZlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
+    Ps: () => new UnicodeRangeTable(decodeRanges("oBzBzBgB-1D-1DC-6B-6B-rCEEnB4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECaTTCECtNICEGCDipzBipzB4GeeCMCESSCCCrFzBzBgBEEDAB", false)),
+    S: () => new UnicodeRangeTable(decodeRanges("kBHHRCBgBCCcCCkBEBCBBDCCBCBDEEfgBgBrODBNNBGGBCCCBPB2DPPBxDxDsErIrIBBB3DCBDDDBvGvGLUUB4H4HIBBpEqLqLBHHB2H2H-DjEjEBGBlEwGwGqBmGmGiGCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WuLuLlL+E+EBgBBiLJBKIBhiBCCBBBMCBOCBOCBOBBmCOOoBCBOCBUhBB-BBBCDBCBBLCCBBBGFBCECFMMBFFBDBGDBC7B7BBFFB2LBFcBD+HBXKByCtCBXnTBtBwBBDeBLyMBX+BBFfBD1LBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBB8CBB0HBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BB6RWBKBBoDBB+EDBLDB+RCBiHPPB+9T+9TpEgBBuLPBhCBB3BHBtBDBjDCCBBBD7E7EHRRBBBgBCCcCCiEGBCGBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSmWmWBiKiKBGBnjC2kC2kCBbBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQQBgDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBrbaagBaagBaagBaagBaa9B-PB4BDBzBHBCNBCBBp2BwNwNttCEE+DiOiOBvIvIBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
+    Sc: () => new UnicodeRangeTable(decodeRanges("kB+D+DBCBqnB8D8DzPBBzPBBI2H2HoImSmS8sClmClmCBgBB37hBkuVkuVtD7E7E8GBBEBB3-HDB-4wBxtCxtC", false)),
+    Sk: () => new UnicodeRangeTable(decodeRanges("+CCCoCHHFEEqQDBNNBGGBCCCBPB2DPPBjoBjoB15FCCBBBMCBOCBOCBOBB9kEBBkzdWBKBBoDBBxePPBniUniUBPB8bCCjF4g9B4g9BBDB", false)),
+    Sm: () => new UnicodeRangeTable(decodeRanges("rBRRBBB+BCCuBFFmBgBgB-XwQwQBBB8xGOOoBCBOCBsEoBoBBDBHlClCBDBGBBFGDIgBgBBDDCgBgBBqIBhBBB7CffBXBpBFB2OKK3BHBwDxKxKBDBDeBLPBhIiEBX+BBFfBDhIBxBUBDFB9+zB5Z5ZCCBlFRRBBB+BCCkEHHBCBitDBBhrwBx+Bx+BagBgBagBgBagBgBagBgBat5Ft5FB-uC-uCBHB", false)),
+    So: () => new UnicodeRangeTable(decodeRanges("mFDDFCCyerIrIBgEgEBvGvGLUUB4H4HkQ2L2LjEFBClElEwGqBqBoMCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WzWzW+EhBBiLJBKIBksBBBCDBCBBLCCBHHBEBCECFMMBPPCBBC7B7BBKKBDBDDBCBBCBBCGBCeBDBBCCCBdBtIHBFTBDGBDwCBCdBanBBHnCBXKByCtCBX2FBCIBC1BBJuDBC3HBtBrBBhC-HBhQvBBWBBHmBBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBBxKBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BBibDBLBBC+R+RBBBqqUPBuLPBhCBB3BHBuBCBlPEEFBBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSpgBpgBBGBnjC2kC2kCBGBFQBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQPBhDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBqlB-PB4BDBzBHBCNBCBBp2B96C96CiEyWyWBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E6HBG4WBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBB-B3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
+    Z: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBeBBGwBwBh9DAB", false)),
+    Zl: () => new UnicodeRangeTable(decodeRanges("ohIA", true)),
+    Zp: () => new UnicodeRangeTable(decodeRanges("phIA", true)),
+    Zs: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBlBwBwBh9DAB", false)),
+    ASCII_Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbF", true)),
+    Alphabetic: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICC3CeeBQBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoBNBCCCBCCBCCJaBFDBeKBG3BBCGBPlDBCHBFHBFCBLCBDRRBuBBOkDBZgBBKBBFGGBWBDSBUYBIKBGXBCGBIJJBoBBLLBEGBHrCBCPBCCBFOBOSBCHBDBBDVBCGBCEEBCBEHBDBBDBBCJJFBBCEBNBBLFFBBBCFBFBBDVBCGBCBBCBBCBBFEBFBBDBBFIIBCBCSSBEBMCBCIBCCBCVBCGBCBBCEBEIBCCBCBBEQQBCBWDBFCBCHBDBBDVBCGBCBBCEBEHBDBBDBBKBBFBBCEBORRBCCBEBECBCDBEBBCCCBEEBEEBBBELBFEBECBCCBEHHpBMBCCBCWBCPBEHBCCBCCBJBBCCBCBBDDBdDBCHBCCBCWBCJBCEBEHBCCBCCBJBBGCBCDBOCBNMBCCBCoBBDHBCCBCCBCGGBCBIEBXFBCCBCRBEXBCIBCDDBFBJFBCCCBGBTBBO5BBGGBH0B0BBECBDBCXBCCCBRBCCBDEBCHHPDBhBgCgCBGBCjBBFSBFPBCjBBkC2BBCDDBDBR-BBLDBDlBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBEKBITBMUBNTBNMBCCBCBBNzBBDSBPFFkC4CBIqBBGlCBLeBCLBFIBYdBDEBMrBBFZB3BbBF+BBDTBzBYYBMMBBByBzBBCOBCHB0BpBBDDBLrBBCKBP2BBXCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBUhBBM1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBFSSBnBBuZzBB34BkHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBCfBwB2O2OBBBaIBIEBDEBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBGHBEwDBoBIBDmDBDxCBVUBCgBBZzBBNjCBCtBtBBEBECCBBBLgBBGiBBOcBEyBBCLBQRRBOBLEBC2BBKNBTWBEkCBCCCZCBDPBDDBMFBDFBDFBKGBCGBCqBBCNBH6DBWj9KBNWBFwBBloItLBDpDBnBGBNEBGLBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmC0BBsIcBEwBBwBfBOdBGqBBGdBDjBBFHBCEBrB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCDBCBBGHBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOnBBjBbBEGGBVB7HpBBCBBEBBRFBzBCBEcBLJJBUBrBRBvBUBcWBKlCBsBEBL4BBKOOBXBYyBBSDBJiBBEKKB+BBCDBKBBLCCkBRBChBBDHHBCB-BGBCCCBCBCOBCJBI4BBYDBCHBDBBDVBCGBCBBCEBEHBDBBDBBEHHGGBdJBCDDClBBCJBCDDCDBCBBECCtBhCBCCBCDBVCBfhCBDBBC5F5FB0BBDGBaFBjB+BBCEE8B1BBDoCoCBZBDNBWGB6F4BBoD-BBgBHBDDDBGBCBBCdBCBBDBBDDB+CHBDtBBDFBCCCBccBxBBDJBSnCBGTTBnCBoDHB5CgBBgBIBCsBBCGBCyByBBcBDVBCNBqCGBCBBCrBBECCBCCBBBCDDBZZBEBCBBCkBBCBBCDBCYYBqBBlIWBKQBCoBBECBwDwCwCB4cBnDuDBSjGBtyCgDBQvhBBSFBa68DBGmSB61GuBBy2B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBF4BBIQBhCBBCNNBFBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBFi7Fi7FBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCVBJBBhHGBCDBCBBCOBCkGB8BjCBEEE1lBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1TZBHZBHZB3zD-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    Dash: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEB+BoBoBQnMnMlgDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
+    Emoji: () => new UnicodeRangeTable(decodeRanges("jBHHGJBwDFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDrGrGhFBBNBBPDDBIBsCZBCBBYVVDIBWBBvFhBBDvDBDBBCCBDyCBDCBCmIBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDDBEJBECCBEEDJBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
+    Emoji_Component: () => new UnicodeRangeTable(decodeRanges("jBHHGJB0+H2G2Gsp3B3+8B3+8BBYB8PEBxtBDBtzhY-CB", false)),
+    Emoji_Modifier: () => new UnicodeRangeTable(decodeRanges("7-8DE", true)),
+    Emoji_Modifier_Base: () => new UnicodeRangeTable(decodeRanges("9wJ8G8GRDB4jzD9B9BBBBDDDBBB2DBBDKBWSBEFFBBBCCBICCZqGqGBFFWFFBvFvFBBBEEB0CRRBBBKMMgSDDJHBHKKBIBDCB5B+B+BBCCBCCSCBCMBmHCBrBIB", false)),
+    Emoji_Presentation: () => new UnicodeRangeTable(decodeRanges("64IBBuGDBEDDqQBBWBBzBLBsBUUOJJBSSBGGBJJGWWIBBCFFDIIFBBdkBkBCFFBBBC+B+BBBBZPP8aBB0BFFvlxDrGrG-FDDBIBsCZBCZZVDDBDBCCBWBBvFgBBNIBClCBCVBNqBBFEBNQBEEEBlCBCCCB5FBD+BBODBCXBTbbBOO3C0CBxBlCBHEEBBBDDBEDBMBBIIBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
+    Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("pFFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDoBoBBCBlDLBQBBQPPBmBmBBIBxDBBNBBPDDBIBU3BBcOBLVVDIBCDBKWBH7FBDvDBDBBCCBDyCBDCBCDBG9HBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDQBECCBEBDMB7GlBBNDB5BHBLFBpBHBfBBNDBDNBKmBBNuBBCJBC4FB5CHBPxEBhI9fB", false)),
+    Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbFq1-BJIFbF", true)),
+    Lowercase: () => new UnicodeRangeTable(decodeRanges("hDZBwBLLFlBlBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDiBBIBBfEBhDsBsBCEEDDBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBCDB5XFBjkCIBC2D2DB+FBiC0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBB6DOORMBuDEEBEEcKFDBBJDBFiBiBBOBFsasaBYBn6BvBBCEEBGCFCCBCCBGBEiDCBIICFFNlBBCGG0oesBCUaCBBBmEMCBBBC8BCBIBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCWDBCCCBBB2ZqBBCNBHvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBkODDBBBCpBBCIBmoByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFBmI9BB1lChBB", false)),
+    Math: () => new UnicodeRangeTable(decodeRanges("rBRRBBBgBeeCuBuBFmBmBgB5W5WBBBDbbBDDBBBwQCBuwGccBBBMEEOPPBCBWEBMEBiCMBFEEBFFBDBTFFDJBCDDBEBHEEBDDBCCBBBCFBENBClClCBWBCFBCBBFBBFfBCHHBPPBqIBJDBVBB7CffBZBCZZMGB+NBBNJBFFBFBBDBBEEBPCCDFBMHBGBB6BCCeDBKCBxK-BBhI-PBxBUBDFB9+zB4Z4ZBEBCjFjFRCBeCCeCCkEHHBCBitDBBhrwBwoBwoBBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBBhwFDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB-uCIB", false)),
+    Quotation_Mark: () => new UnicodeRangeTable(decodeRanges("iBFFkEQQ96HHBaBBowDqOqOBCBOCBixzBDB+FFF7CBB", false)),
+    Terminal_Punctuation: () => new UnicodeRangeTable(decodeRanges("hBLLCMMBEE-ZJJiQ6B6BpCPPCCB1FsBsBBJBCsHsHB3B3BBEBCHBgBmImIB1nB1nBBtFtFFFB4JBB2YHBmY9D9DBBBoCBB+ECBEoBoBBCBDBB7JBBjLDBjFBBLBBCCBeCB8FEB-BBBldYYBKKBBBwlDCBzJOOFLLCBBEBBtNBB8ndBBuICBkHEB-LBB3CBBgD4E4EBBB0ECBgERRB6H6HnxUDDB6B6BBBBCDBqFLLCMMBEEiCDD7hBxBxBnkBoGoG3JBB5EFBlCFB6CDB5dEBtBDB+FGBxDDBgECBiEBBHRRB5C5CBDBtDrJrJB2D2DBBBNBBnLDBEOBqDBB6HCBmQCC8HBB4CBBFBB-MCBuBmUmUBrCrCBspBspBBDB6vRBBmEiCiCBBBLqRqRBoJoJBnwTnwTovHDB", false)),
+    Uppercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBGbbBOBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBBvgCZBHZBHZB", false)),
+    White_Space: () => new UnicodeRangeTable(decodeRanges("JEBTlDlDbgvFgvFgsCKBeBBGwBwBh9DAB", false))
+  });
+  static SCRIPTS = new LazyMap({
+    Adlam: () => new UnicodeRangeTable(decodeRanges("go6DrCFJFB", true)),
+    Ahom: () => new UnicodeRangeTable(decodeRanges("g4lCaDOFW", true)),
+    Anatolian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggxCmS", true)),
+    Arabic: () => new UnicodeRangeTable(decodeRanges("gwBEBCFBCNBCCBCfBCJBMZBCrDBChBBxCvBBxHhBBGqCBCcBxy8BtPBDvEBhBPBxDEBCmEBk7DeBkCFBJIBiBFBh43BDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB", false)),
+    Armenian: () => new UnicodeRangeTable(decodeRanges("xpBlBDxBDCks9BE", true)),
+    Avestan: () => new UnicodeRangeTable(decodeRanges("g4iC1BEG", true)),
+    Balinese: () => new UnicodeRangeTable(decodeRanges("g4GsCCxB", true)),
+    Bamum: () => new UnicodeRangeTable(decodeRanges("g1pB3CpowB4R", true)),
+    Bassa_Vah: () => new UnicodeRangeTable(decodeRanges("w26CdDF", true)),
+    Batak: () => new UnicodeRangeTable(decodeRanges("g+GzBJD", true)),
+    Bengali: () => new UnicodeRangeTable(decodeRanges("gsCDBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYB", false)),
+    Beria_Erfe: () => new UnicodeRangeTable(decodeRanges("g17CYDY", true)),
+    Bhaiksuki: () => new UnicodeRangeTable(decodeRanges("ggnCICsBCNLc", true)),
+    Bopomofo: () => new UnicodeRangeTable(decodeRanges("qXB6wLqBxDf", true)),
+    Brahmi: () => new UnicodeRangeTable(decodeRanges("ggkCtCFjBKA", true)),
+    Braille: () => new UnicodeRangeTable(decodeRanges("ggK-H", true)),
+    Buginese: () => new UnicodeRangeTable(decodeRanges("gwGbDB", true)),
+    Buhid: () => new UnicodeRangeTable(decodeRanges("g6FT", true)),
+    Canadian_Aboriginal: () => new UnicodeRangeTable(decodeRanges("ggF-TxRlC7tgCP", true)),
+    Carian: () => new UnicodeRangeTable(decodeRanges("g1gCwB", true)),
+    Caucasian_Albanian: () => new UnicodeRangeTable(decodeRanges("wphCzBMA", true)),
+    Chakma: () => new UnicodeRangeTable(decodeRanges("gokC0BCR", true)),
+    Cham: () => new UnicodeRangeTable(decodeRanges("gwqB2BKNDJDD", true)),
+    Cherokee: () => new UnicodeRangeTable(decodeRanges("g9E1CDFz7lBvC", true)),
+    Chorasmian: () => new UnicodeRangeTable(decodeRanges("w9jCb", true)),
+    Common: () => new UnicodeRangeTable(decodeRanges("AgCBbFBbuBBCOBCEBYgBgBiOmBBGEBDTB1DKKHCC+THHPEEhB9E9ElQiEiEB6mB6mB2MDBjJwvBwvBBBBoCBBsGBBCumBumBOIIBCBCFBCCBDmYmYBKBD2CBCKBEKBCOBShBB-BlBBCCBDFBCaBCQBqBCBF5UBXKBW-cBhIzTBDpEBhQ9CBzMUBCCCBXBQHBFDB8CBBE7C7CB0E0EBOBhBlBBKxBxBB+BBgBwCBwB5C5CBmFBhuG-BBhoWhBBnDCBmFJB1HhFhFsMPPBzuUzuUBxGxGBIBXiBBCSBCDB0ECCBeBbFBbKBLuBuBBhChCBFBCGBLEBjICBFsBBEIBxCMB0BsBBlHaBltuBDB96D8HBEzNBHWBQQBgDzDB9B1HBLmBBD9BBEQBJBBIdBF8BB2GTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBByjFjCBtC8BBjWrBBFjDBNOBDOBCOBCkBBLtFB5BZBCBBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBnghYffB+CB", false)),
+    Coptic: () => new UnicodeRangeTable(decodeRanges("ifNxkKzDGG", true)),
+    Cuneiform: () => new UnicodeRangeTable(decodeRanges("ggoC5cnDuDCEMjG", true)),
+    Cypriot: () => new UnicodeRangeTable(decodeRanges("ggiCFBDCCBqBBCBBEDD", false)),
+    Cypro_Minoan: () => new UnicodeRangeTable(decodeRanges("w8rCiD", true)),
+    Cyrillic: () => new UnicodeRangeTable(decodeRanges("ggBkEBDoFBx6FKBhFtCtCojEfBhie-CBv8VBBhw4B9BBiBAB", false)),
+    Deseret: () => new UnicodeRangeTable(decodeRanges("gghCvC", true)),
+    Devanagari: () => new UnicodeRangeTable(decodeRanges("goCwCFODZh7nBfhwcJ", true)),
+    Dives_Akuru: () => new UnicodeRangeTable(decodeRanges("gomCGBDDDBGBCBBCdBCBBDLBKJB", false)),
+    Dogra: () => new UnicodeRangeTable(decodeRanges("ggmC7B", true)),
+    Duployan: () => new UnicodeRangeTable(decodeRanges("ggvDqDGMEIIJDD", true)),
+    Egyptian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggsC1iBL68D", true)),
+    Elbasan: () => new UnicodeRangeTable(decodeRanges("gohCnB", true)),
+    Elymaic: () => new UnicodeRangeTable(decodeRanges("g-jCW", true)),
+    Ethiopic: () => new UnicodeRangeTable(decodeRanges("gwEoCBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBnvGWBKGBCGBCGBCGBCGBCGBCGBCGBjpfFBDFBDFBKGBCGBylvCGBCDBCBBCOB", false)),
+    Garay: () => new UnicodeRangeTable(decodeRanges("gqjClBEcJB", true)),
+    Georgian: () => new UnicodeRangeTable(decodeRanges("glElBBCGGDqBBCDBx8CqBBDCBhiElBBCGG", false)),
+    Glagolitic: () => new UnicodeRangeTable(decodeRanges("ggL-Ch9sDGCQDGCBCE", true)),
+    Gothic: () => new UnicodeRangeTable(decodeRanges("w5gCa", true)),
+    Grantha: () => new UnicodeRangeTable(decodeRanges("g4kCDBCHBDBBDVBCGBCBBCEBDIBDBBDCBDHHGGBDGBEEB", false)),
+    Greek: () => new UnicodeRangeTable(decodeRanges("wbDBCCBDDBCFFCCCBBBCCCBSBC+BBPPBnpGEBzBEBFEB1ChKhKBUBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBoJ-xiB-xiB7uVuCBSgj0Bgj0BBkCB", false)),
+    Gujarati: () => new UnicodeRangeTable(decodeRanges("h0CCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGB", false)),
+    Gunjala_Gondi: () => new UnicodeRangeTable(decodeRanges("grnCFCBCkBCBCFIJ", true)),
+    Gurmukhi: () => new UnicodeRangeTable(decodeRanges("hwCCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPB", false)),
+    Gurung_Khema: () => new UnicodeRangeTable(decodeRanges("go4C5B", true)),
+    Han: () => new UnicodeRangeTable(decodeRanges("g0LZBC4CBN1GBwBCCaIBPDBle-tGBhC-vUBhoWtLBDpDBpodBBNGBqgkB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    Hangul: () => new UnicodeRangeTable(decodeRanges("goE-HvxHBiI9CyDeiCei3dckUj9KNWFwBl9JeEFDFDFDC", true)),
+    Hanifi_Rohingya: () => new UnicodeRangeTable(decodeRanges("gojCnBJJ", true)),
+    Hanunoo: () => new UnicodeRangeTable(decodeRanges("g5FU", true)),
+    Hatran: () => new UnicodeRangeTable(decodeRanges("gniCSCBGE", true)),
+    Hebrew: () => new UnicodeRangeTable(decodeRanges("xsB2BBJaBFFBpp9BZBCEBCCCBCCBCCBIB", false)),
+    Hiragana: () => new UnicodeRangeTable(decodeRanges("hiM1CBHCBi7-C+IBTeeBBBulQAB", false)),
+    Imperial_Aramaic: () => new UnicodeRangeTable(decodeRanges("giiCVCI", true)),
+    Inherited: () => new UnicodeRangeTable(decodeRanges("gYvDB2IBBlOKBbhXhXBCB8qEtBBDLBlPCBCMBCGBFHHEBBnG-BBtQBBjGgBB65DDBsDBBmrzBPBRNBwejHjH7iEl+uBl+uBBsBBDWBhRCBSHBDGBfDBz6rYvHB", false)),
+    Inscriptional_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g7iCSGH", true)),
+    Inscriptional_Parthian: () => new UnicodeRangeTable(decodeRanges("g6iCVDH", true)),
+    Javanese: () => new UnicodeRangeTable(decodeRanges("gsqBtCDJFB", true)),
+    Kaithi: () => new UnicodeRangeTable(decodeRanges("gkkCiCLA", true)),
+    Kannada: () => new UnicodeRangeTable(decodeRanges("gkDMCCCWCJCEDICCCDIBGCCDDJCC", true)),
+    Katakana: () => new UnicodeRangeTable(decodeRanges("hlM5CBDCBxHPBxGuBBC3CBvgzBJBCsBBzisBDBCGBCBBCgJgJBBBzBPPBCB", false)),
+    Kawi: () => new UnicodeRangeTable(decodeRanges("g4nCQCoBEc", true)),
+    Kayah_Li: () => new UnicodeRangeTable(decodeRanges("goqBtBCA", true)),
+    Kharoshthi: () => new UnicodeRangeTable(decodeRanges("gwiCDCBGHCCCcDCFJII", true)),
+    Khitan_Small_Script: () => new UnicodeRangeTable(decodeRanges("k-7C84G84GB0OBqBAB", false)),
+    Khmer: () => new UnicodeRangeTable(decodeRanges("g8F9CDJHJnPf", true)),
+    Khojki: () => new UnicodeRangeTable(decodeRanges("gwkCRCuB", true)),
+    Khudawadi: () => new UnicodeRangeTable(decodeRanges("w1kC6BGJ", true)),
+    Kirat_Rai: () => new UnicodeRangeTable(decodeRanges("gq7C5B", true)),
+    Lao: () => new UnicodeRangeTable(decodeRanges("h0DBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDB", false)),
+    Latin: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBQQGWBCeBCgOBoBEB8wGlBBHwBBGDBGMBClCBiC-HByLOORMBuEBBHccSoBB42CfBj1elDBExCBVOBxZqBBCIBCDB38TGB7gBZBHZBmhCFBCpBBCIBm61BeBHFB", false)),
+    Lepcha: () => new UnicodeRangeTable(decodeRanges("ggH3BEOEC", true)),
+    Limbu: () => new UnicodeRangeTable(decodeRanges("goGeBCLBFLBFEEBKB", false)),
+    Linear_A: () => new UnicodeRangeTable(decodeRanges("gwhC2JKVLH", true)),
+    Linear_B: () => new UnicodeRangeTable(decodeRanges("gggCLCZCSCBCODNjB6D", true)),
+    Lisu: () => new UnicodeRangeTable(decodeRanges("wmpBvBx1eA", true)),
+    Lycian: () => new UnicodeRangeTable(decodeRanges("g0gCc", true)),
+    Lydian: () => new UnicodeRangeTable(decodeRanges("gpiCZGA", true)),
+    Mahajani: () => new UnicodeRangeTable(decodeRanges("wqkCmB", true)),
+    Makasar: () => new UnicodeRangeTable(decodeRanges("g3nCY", true)),
+    Malayalam: () => new UnicodeRangeTable(decodeRanges("goDMCCCyBCCCFFPDZ", true)),
+    Mandaic: () => new UnicodeRangeTable(decodeRanges("giCbDA", true)),
+    Manichaean: () => new UnicodeRangeTable(decodeRanges("g2iCmBFL", true)),
+    Marchen: () => new UnicodeRangeTable(decodeRanges("wjnCfDVCN", true)),
+    Masaram_Gondi: () => new UnicodeRangeTable(decodeRanges("gonCGBCBBCrBBECCBCCBHBJJB", false)),
+    Medefaidrin: () => new UnicodeRangeTable(decodeRanges("gy7C6C", true)),
+    Meetei_Mayek: () => new UnicodeRangeTable(decodeRanges("g3qBWqGtBDJ", true)),
+    Mende_Kikakui: () => new UnicodeRangeTable(decodeRanges("gg6DkGDP", true)),
+    Meroitic_Cursive: () => new UnicodeRangeTable(decodeRanges("gtiCXFTDtB", true)),
+    Meroitic_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("gsiCf", true)),
+    Miao: () => new UnicodeRangeTable(decodeRanges("g47CqCF4BIQ", true)),
+    Modi: () => new UnicodeRangeTable(decodeRanges("gwlCkCMJ", true)),
+    Mongolian: () => new UnicodeRangeTable(decodeRanges("ggGBBDCCBSBH4CBIqBB2t-BMB", false)),
+    Mro: () => new UnicodeRangeTable(decodeRanges("gy6CeCJFB", true)),
+    Multani: () => new UnicodeRangeTable(decodeRanges("g0kCGBCCCBCBCOBCKB", false)),
+    Myanmar: () => new UnicodeRangeTable(decodeRanges("ggE-EhqmBeiDfxibT", true)),
+    Nabataean: () => new UnicodeRangeTable(decodeRanges("gkiCeJI", true)),
+    Nag_Mundari: () => new UnicodeRangeTable(decodeRanges("wm5DpB", true)),
+    Nandinagari: () => new UnicodeRangeTable(decodeRanges("gtmCHDtBDK", true)),
+    New_Tai_Lue: () => new UnicodeRangeTable(decodeRanges("gsGrBFZHKEB", true)),
+    Newa: () => new UnicodeRangeTable(decodeRanges("gglC7CCE", true)),
+    Nko: () => new UnicodeRangeTable(decodeRanges("g+B6BDC", true)),
+    Nushu: () => new UnicodeRangeTable(decodeRanges("h-7CvsQvsQBqMB", false)),
+    Nyiakeng_Puachue_Hmong: () => new UnicodeRangeTable(decodeRanges("go4DsBENDJFB", true)),
+    Ogham: () => new UnicodeRangeTable(decodeRanges("g0Fc", true)),
+    Ol_Chiki: () => new UnicodeRangeTable(decodeRanges("wiHvB", true)),
+    Ol_Onal: () => new UnicodeRangeTable(decodeRanges("wu5DqBFA", true)),
+    Old_Hungarian: () => new UnicodeRangeTable(decodeRanges("gkjCyBOyBIF", true)),
+    Old_Italic: () => new UnicodeRangeTable(decodeRanges("g4gCjBKC", true)),
+    Old_North_Arabian: () => new UnicodeRangeTable(decodeRanges("g0iCf", true)),
+    Old_Permic: () => new UnicodeRangeTable(decodeRanges("w6gCqB", true)),
+    Old_Persian: () => new UnicodeRangeTable(decodeRanges("g9gCjBFN", true)),
+    Old_Sogdian: () => new UnicodeRangeTable(decodeRanges("g4jCnB", true)),
+    Old_South_Arabian: () => new UnicodeRangeTable(decodeRanges("gziCf", true)),
+    Old_Turkic: () => new UnicodeRangeTable(decodeRanges("ggjCoC", true)),
+    Old_Uyghur: () => new UnicodeRangeTable(decodeRanges("w7jCZ", true)),
+    Oriya: () => new UnicodeRangeTable(decodeRanges("h4CCCHDBDVCGCBCEDIDBDCICFBCEDR", true)),
+    Osage: () => new UnicodeRangeTable(decodeRanges("wlhCjBFjB", true)),
+    Osmanya: () => new UnicodeRangeTable(decodeRanges("gkhCdDJ", true)),
+    Pahawh_Hmong: () => new UnicodeRangeTable(decodeRanges("g46ClCLJCGCUGS", true)),
+    Palmyrene: () => new UnicodeRangeTable(decodeRanges("gjiCf", true)),
+    Pau_Cin_Hau: () => new UnicodeRangeTable(decodeRanges("g2mC4B", true)),
+    Phags_Pa: () => new UnicodeRangeTable(decodeRanges("giqB3B", true)),
+    Phoenician: () => new UnicodeRangeTable(decodeRanges("goiCbEA", true)),
+    Psalter_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g8iCRIDNG", true)),
+    Rejang: () => new UnicodeRangeTable(decodeRanges("wpqBjBMA", true)),
+    Runic: () => new UnicodeRangeTable(decodeRanges("g1FqCEK", true)),
+    Samaritan: () => new UnicodeRangeTable(decodeRanges("ggCtBDO", true)),
+    Saurashtra: () => new UnicodeRangeTable(decodeRanges("gkqBlCJL", true)),
+    Sharada: () => new UnicodeRangeTable(decodeRanges("gskC-ChsCH", true)),
+    Shavian: () => new UnicodeRangeTable(decodeRanges("wihCvB", true)),
+    Siddham: () => new UnicodeRangeTable(decodeRanges("gslC1BDlB", true)),
+    Sidetic: () => new UnicodeRangeTable(decodeRanges("gqiCZ", true)),
+    SignWriting: () => new UnicodeRangeTable(decodeRanges("gg2DrUQECO", true)),
+    Sinhala: () => new UnicodeRangeTable(decodeRanges("hsDCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBt-gCTB", false)),
+    Sogdian: () => new UnicodeRangeTable(decodeRanges("w5jCpB", true)),
+    Sora_Sompeng: () => new UnicodeRangeTable(decodeRanges("wmkCYIJ", true)),
+    Soyombo: () => new UnicodeRangeTable(decodeRanges("wymCyC", true)),
+    Sundanese: () => new UnicodeRangeTable(decodeRanges("g8G-BhIH", true)),
+    Sunuwar: () => new UnicodeRangeTable(decodeRanges("g+mChBPJ", true)),
+    Syloti_Nagri: () => new UnicodeRangeTable(decodeRanges("ggqBsB", true)),
+    Syriac: () => new UnicodeRangeTable(decodeRanges("g4BNC7BDCxIK", true)),
+    Tagalog: () => new UnicodeRangeTable(decodeRanges("g4FVKA", true)),
+    Tagbanwa: () => new UnicodeRangeTable(decodeRanges("g7FMCCCB", true)),
+    Tai_Le: () => new UnicodeRangeTable(decodeRanges("wqGdDE", true)),
+    Tai_Tham: () => new UnicodeRangeTable(decodeRanges("gxG+BCcDKHJHN", true)),
+    Tai_Viet: () => new UnicodeRangeTable(decodeRanges("g0qBiCZE", true)),
+    Tai_Yo: () => new UnicodeRangeTable(decodeRanges("g25DeCVJB", true)),
+    Takri: () => new UnicodeRangeTable(decodeRanges("g0lC5BHJ", true)),
+    Tamil: () => new UnicodeRangeTable(decodeRanges("i8CBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBm+kCxBBOAB", false)),
+    Tangsa: () => new UnicodeRangeTable(decodeRanges("wz6CuCCJ", true)),
+    Tangut: () => new UnicodeRangeTable(decodeRanges("g-7CgBgBB+3GBhQeBiDyDB", false)),
+    Telugu: () => new UnicodeRangeTable(decodeRanges("ggDMCCCWCPDICCCDIBCCCBDDDJII", true)),
+    Thaana: () => new UnicodeRangeTable(decodeRanges("g8BxB", true)),
+    Thai: () => new UnicodeRangeTable(decodeRanges("hwD5BGb", true)),
+    Tibetan: () => new UnicodeRangeTable(decodeRanges("g4DnCCjBFmBCjBCOCGFB", true)),
+    Tifinagh: () => new UnicodeRangeTable(decodeRanges("wpL3BIBPA", true)),
+    Tirhuta: () => new UnicodeRangeTable(decodeRanges("gklCnCJJ", true)),
+    Todhri: () => new UnicodeRangeTable(decodeRanges("guhCzB", true)),
+    Tolong_Siki: () => new UnicodeRangeTable(decodeRanges("wtnCrBFJ", true)),
+    Toto: () => new UnicodeRangeTable(decodeRanges("w04De", true)),
+    Tulu_Tigalari: () => new UnicodeRangeTable(decodeRanges("g8kCJBCDDClBBCJBCDDCDBCJBCBBJBB", false)),
+    Ugaritic: () => new UnicodeRangeTable(decodeRanges("g8gCdCA", true)),
+    Unknown: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-FB", false)),
+    Vai: () => new UnicodeRangeTable(decodeRanges("gopBrJ", true)),
+    Vithkuqi: () => new UnicodeRangeTable(decodeRanges("wrhCKCOCGCBCKCOCGCB", true)),
+    Wancho: () => new UnicodeRangeTable(decodeRanges("g24D5BGA", true)),
+    Warang_Citi: () => new UnicodeRangeTable(decodeRanges("glmCyCNA", true)),
+    Yezidi: () => new UnicodeRangeTable(decodeRanges("g0jCpBCCDB", true)),
+    Yi: () => new UnicodeRangeTable(decodeRanges("ggoBskBE2B", true)),
+    Zanabazar_Square: () => new UnicodeRangeTable(decodeRanges("gwmCnC", true))
+  });
+  static FOLD_CATEGORIES = new LazyMap({
+    L: () => new UnicodeRangeTable(decodeRanges("laA", true)),
+    LC: () => new UnicodeRangeTable(decodeRanges("laA", true)),
+    Ll: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGC3HrBrBCEEJHHCCBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHxC9zC9zCBuBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
+    Lt: () => new UnicodeRangeTable(decodeRanges("kOCCBCCBCClBCCtsHHBJHBJHBMQQwBAB", false)),
+    Lu: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpL2B2Bs1CvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false)),
+    M: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
+    Mn: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
+    Emoji: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
+    Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
+    Lowercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHuBPBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
+    Math: () => new UnicodeRangeTable(decodeRanges("ycGDCHHFMMDDDCHHFAB", false)),
+    Uppercase: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpLiBiBBOBFsasaBYBn6BvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false))
+  });
+  static FOLD_SCRIPT = new LazyMap({
+    Common: () => new UnicodeRangeTable(decodeRanges("8cgBgB", false)),
+    Greek: () => new UnicodeRangeTable(decodeRanges("1FwUwU", false)),
+    Inherited: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false))
+  });
+};
+var Unicode = class Unicode2 {
+  static MAX_RUNE = 1114111;
+  static RUNE_ERROR = 65533;
+  static isUnsearchable(r6) {
+    return r6 === Unicode2.RUNE_ERROR || r6 >= Unicode2.MIN_HIGH_SURROGATE && r6 <= Unicode2.MAX_LOW_SURROGATE;
+  }
+  static MAX_ASCII = 127;
+  static MAX_LATIN1 = 255;
+  static MAX_BMP = 65535;
+  static MIN_FOLD = 65;
+  static MAX_FOLD = 125251;
+  static MIN_HIGH_SURROGATE = 55296;
+  static MAX_HIGH_SURROGATE = 56319;
+  static MIN_LOW_SURROGATE = 56320;
+  static MAX_LOW_SURROGATE = 57343;
+  static MIN_SUPPLEMENTARY_CODE_POINT = 65536;
+  static is32(ranges, r6) {
+    let lo = 0;
+    let hi = ranges.length;
+    while (lo < hi) {
+      const m4 = lo + Math.floor((hi - lo) / 2);
+      const rlo = ranges.getLo(m4);
+      const rhi = ranges.getHi(m4);
+      if (rlo <= r6 && r6 <= rhi) {
+        const stride = ranges.getStride(m4);
+        return (r6 - rlo) % stride === 0;
+      }
+      if (r6 < rlo) hi = m4;
+      else lo = m4 + 1;
+    }
+    return false;
+  }
+  static is(ranges, r6) {
+    if (r6 <= Unicode2.MAX_LATIN1) {
+      for (let i6 = 0; i6 < ranges.length; i6++) {
+        if (r6 > ranges.getHi(i6)) continue;
+        const rlo = ranges.getLo(i6);
+        if (r6 < rlo) return false;
+        const stride = ranges.getStride(i6);
+        return (r6 - rlo) % stride === 0;
+      }
+      return false;
+    }
+    return ranges.length > 0 && r6 >= ranges.getLo(0) && Unicode2.is32(ranges, r6);
+  }
+  static isPrint(r6) {
+    if (r6 <= Unicode2.MAX_LATIN1) return r6 >= 32 && r6 < Unicode2.MAX_ASCII || r6 >= 161 && r6 !== 173;
+    return Unicode2.is(UnicodeTables.Print, r6);
+  }
+  static simpleFold(r6) {
+    if (UnicodeTables.CASE_ORBIT.has(r6)) return UnicodeTables.CASE_ORBIT.get(r6);
+    if (r6 <= Unicode2.MAX_ASCII) {
+      const l4 = Codepoint.toLowerCase(r6);
+      return l4 !== r6 ? l4 : Codepoint.toUpperCase(r6);
+    }
+    return r6;
+  }
+  static equalsIgnoreCase(r1, r22) {
+    if (r1 === r22) return true;
+    if (r1 < 0 || r22 < 0) return false;
+    if (r1 <= Unicode2.MAX_ASCII && r22 <= Unicode2.MAX_ASCII) {
+      if (65 <= r1 && r1 <= 90) r1 |= 32;
+      if (65 <= r22 && r22 <= 90) r22 |= 32;
+      return r1 === r22;
+    }
+    for (let r6 = Unicode2.simpleFold(r1); r6 !== r1; r6 = Unicode2.simpleFold(r6)) if (r6 === r22) return true;
+    return false;
+  }
+};
+var RE2JSException = class extends Error {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "RE2JSException";
+  }
+};
+var RE2JSSyntaxException = class extends RE2JSException {
+  /**
+  * @param {string} error
+  * @param {string|null} [input=null]
+  */
+  constructor(error2, input = null) {
+    let message = `error parsing regexp: ${error2}`;
+    if (input) message += `: \`${input}\``;
+    super(message);
+    this.name = "RE2JSSyntaxException";
+    this.message = message;
+    this.error = error2;
+    this.input = input;
+  }
+  /**
+  * Retrieves the description of the error.
+  * @returns {string}
+  */
+  getDescription() {
+    return this.error;
+  }
+  /**
+  * Retrieves the erroneous regular-expression pattern.
+  * @returns {string|null}
+  */
+  getPattern() {
+    return this.input;
+  }
+};
+var RE2JSCompileException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "RE2JSCompileException";
+  }
+};
+var RE2JSGroupException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "RE2JSGroupException";
+  }
+};
+var RE2JSFlagsException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "RE2JSFlagsException";
+  }
+};
+var RE2JSInternalException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "RE2JSInternalException";
+  }
+};
+var FAST_PATH_TABLE_SIZE = 256;
+var WORD_RUNE_TABLE = new Uint8Array(FAST_PATH_TABLE_SIZE);
+for (let i6 = 0; i6 < FAST_PATH_TABLE_SIZE; i6++) WORD_RUNE_TABLE[i6] = 97 <= i6 && i6 <= 122 || 65 <= i6 && i6 <= 90 || 48 <= i6 && i6 <= 57 || i6 === 95 ? 1 : 0;
+var cachedNativeEncoder = null;
+var cachedNativeDecoder = null;
+var Utils = class Utils2 {
+  static METACHARACTERS = "\\.+*?()|[]{}^$";
+  static EMPTY_BEGIN_LINE = 1;
+  static EMPTY_END_LINE = 2;
+  static EMPTY_BEGIN_TEXT = 4;
+  static EMPTY_END_TEXT = 8;
+  static EMPTY_WORD_BOUNDARY = 16;
+  static EMPTY_NO_WORD_BOUNDARY = 32;
+  static EMPTY_ALL = -1;
+  static emptyInts() {
+    return [];
+  }
+  static isString(value) {
+    return typeof value === "string" || Object.prototype.toString.call(value) === "[object String]";
+  }
+  static typeName(value) {
+    if (value === null || typeof value !== "object" && typeof value !== "function") return value === null ? "null" : typeof value;
+    return Object.prototype.toString.call(value).slice(8, -1);
+  }
+  static checkPattern(pattern) {
+    if (!Utils2.isString(pattern)) throw new TypeError(`The pattern must be a string, not ${Utils2.typeName(pattern)} (RE2JS.translateRegExp() converts a RegExp)`);
+  }
+  static checkInput(input) {
+    if (!Utils2.isString(input) && !Utils2.isByteArray(input)) throw new TypeError(`The input must be a string or a byte array (Uint8Array or number[]), not ${Utils2.typeName(input)}`);
+  }
+  static checkFlags(flags) {
+    const known = PublicFlags.MULTILINE | PublicFlags.DOTALL | PublicFlags.CASE_INSENSITIVE | PublicFlags.DISABLE_UNICODE_GROUPS | PublicFlags.LONGEST_MATCH | PublicFlags.LOOKBEHINDS;
+    if (!Number.isInteger(flags) || (flags & ~known) !== 0) throw new RE2JSFlagsException("Flags should only be a combination of MULTILINE, DOTALL, CASE_INSENSITIVE, DISABLE_UNICODE_GROUPS, LONGEST_MATCH, LOOKBEHINDS");
+  }
+  static isByteArray(input) {
+    return Array.isArray(input) || Object.prototype.toString.call(input) === "[object Uint8Array]";
+  }
+  static isalnum(c6) {
+    return Codepoint.CODES["0"] <= c6 && c6 <= Codepoint.CODES["9"] || Codepoint.CODES["a"] <= c6 && c6 <= Codepoint.CODES["z"] || Codepoint.CODES["A"] <= c6 && c6 <= Codepoint.CODES["Z"];
+  }
+  static unhex(c6) {
+    if (Codepoint.CODES["0"] <= c6 && c6 <= Codepoint.CODES["9"]) return c6 - Codepoint.CODES["0"];
+    if (Codepoint.CODES["a"] <= c6 && c6 <= Codepoint.CODES["f"]) return c6 - Codepoint.CODES["a"] + 10;
+    if (Codepoint.CODES["A"] <= c6 && c6 <= Codepoint.CODES["F"]) return c6 - Codepoint.CODES["A"] + 10;
+    return -1;
+  }
+  static escapeRune(rune) {
+    let out = "";
+    if (Unicode.isPrint(rune)) {
+      if (Utils2.METACHARACTERS.indexOf(String.fromCodePoint(rune)) >= 0) out += "\\";
+      out += String.fromCodePoint(rune);
+    } else switch (rune) {
+      case Codepoint.CODES['"']:
+        out += '\\"';
+        break;
+      case Codepoint.CODES["\\"]:
+        out += "\\\\";
+        break;
+      case Codepoint.CODES["	"]:
+        out += "\\t";
+        break;
+      case Codepoint.CODES["\n"]:
+        out += "\\n";
+        break;
+      case Codepoint.CODES["\r"]:
+        out += "\\r";
+        break;
+      case Codepoint.CODES["\b"]:
+        out += "\\b";
+        break;
+      case Codepoint.CODES["\f"]:
+        out += "\\f";
+        break;
+      default: {
+        let s3 = rune.toString(16);
+        if (rune < 256) {
+          out += "\\x";
+          if (s3.length === 1) out += "0";
+          out += s3;
+        } else out += `\\x{${s3}}`;
+        break;
+      }
+    }
+    return out;
+  }
+  static stringToRunes(str) {
+    const string = String(str);
+    const runes = [];
+    let i6 = 0;
+    while (i6 < string.length) {
+      const cp = string.codePointAt(i6);
+      runes.push(cp);
+      i6 += cp > Unicode.MAX_BMP ? 2 : 1;
+    }
+    return new Int32Array(runes);
+  }
+  static runeToString(r6) {
+    return String.fromCodePoint(r6);
+  }
+  static isWordRune(r6) {
+    return r6 < FAST_PATH_TABLE_SIZE ? WORD_RUNE_TABLE[r6] === 1 : false;
+  }
+  static emptyOpContext(r1, r22) {
+    let op = 0;
+    if (r1 < 0) op |= Utils2.EMPTY_BEGIN_TEXT | Utils2.EMPTY_BEGIN_LINE;
+    if (r1 === 10) op |= Utils2.EMPTY_BEGIN_LINE;
+    if (r22 < 0) op |= Utils2.EMPTY_END_TEXT | Utils2.EMPTY_END_LINE;
+    if (r22 === 10) op |= Utils2.EMPTY_END_LINE;
+    if (Utils2.isWordRune(r1) !== Utils2.isWordRune(r22)) op |= Utils2.EMPTY_WORD_BOUNDARY;
+    else op |= Utils2.EMPTY_NO_WORD_BOUNDARY;
+    return op;
+  }
+  /**
+  * Returns a string that quotes all regular expression metacharacters inside the argument text;
+  * the returned string is a regular expression matching the literal text. For example,
+  * {@code quoteMeta("[foo]").equals("\\[foo\\]")}.
+  * @param {string} str
+  * @returns {string}
+  */
+  static quoteMeta(str) {
+    return str.split("").map((s3) => {
+      if (Utils2.METACHARACTERS.indexOf(s3) >= 0) return `\\${s3}`;
+      return s3;
+    }).join("");
+  }
+  static charCount(codePoint) {
+    return codePoint > Unicode.MAX_BMP ? 2 : 1;
+  }
+  /**
+  * High-speed conversion from TypedArrays to standard JS Arrays.
+  * Bypasses the expensive Symbol.iterator overhead of Array.from()
+  */
+  static toArray(typedArray) {
+    const len = typedArray.length;
+    const res = new Array(len);
+    for (let i6 = 0; i6 < len; i6++) res[i6] = typedArray[i6];
+    return res;
+  }
+  static stringToUtf8ByteArray(str) {
+    if (globalThis.TextEncoder) {
+      if (!cachedNativeEncoder) cachedNativeEncoder = new TextEncoder();
+      return cachedNativeEncoder.encode(str);
+    } else {
+      let out = [], p4 = 0;
+      for (let i6 = 0; i6 < str.length; i6++) {
+        let c6 = str.charCodeAt(i6);
+        if (c6 < 128) out[p4++] = c6;
+        else if (c6 < 2048) {
+          out[p4++] = c6 >> 6 | 192;
+          out[p4++] = c6 & 63 | 128;
+        } else if ((c6 & 64512) === Unicode.MIN_HIGH_SURROGATE && i6 + 1 < str.length && (str.charCodeAt(i6 + 1) & 64512) === Unicode.MIN_LOW_SURROGATE) {
+          c6 = Unicode.MIN_SUPPLEMENTARY_CODE_POINT + ((c6 & 1023) << 10) + (str.charCodeAt(++i6) & 1023);
+          out[p4++] = c6 >> 18 | 240;
+          out[p4++] = c6 >> 12 & 63 | 128;
+          out[p4++] = c6 >> 6 & 63 | 128;
+          out[p4++] = c6 & 63 | 128;
+        } else {
+          out[p4++] = c6 >> 12 | 224;
+          out[p4++] = c6 >> 6 & 63 | 128;
+          out[p4++] = c6 & 63 | 128;
+        }
+      }
+      return out;
+    }
+  }
+  static utf8ByteArrayToString(bytes) {
+    if (globalThis.TextDecoder) {
+      if (!cachedNativeDecoder) cachedNativeDecoder = new TextDecoder("utf-8");
+      const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+      return cachedNativeDecoder.decode(view);
+    } else {
+      let out = [], pos = 0, c6 = 0;
+      while (pos < bytes.length) {
+        let c1 = bytes[pos++];
+        if (c1 < 128) out[c6++] = String.fromCharCode(c1);
+        else if (c1 > 191 && c1 < 224) {
+          let c22 = bytes[pos++];
+          out[c6++] = String.fromCharCode((c1 & 31) << 6 | c22 & 63);
+        } else if (c1 > 239 && c1 < 365) {
+          let c22 = bytes[pos++];
+          let c32 = bytes[pos++];
+          let c42 = bytes[pos++];
+          let u2 = ((c1 & 7) << 18 | (c22 & 63) << 12 | (c32 & 63) << 6 | c42 & 63) - Unicode.MIN_SUPPLEMENTARY_CODE_POINT;
+          out[c6++] = String.fromCharCode(Unicode.MIN_HIGH_SURROGATE + (u2 >> 10));
+          out[c6++] = String.fromCharCode(Unicode.MIN_LOW_SURROGATE + (u2 & 1023));
+        } else {
+          let c22 = bytes[pos++];
+          let c32 = bytes[pos++];
+          out[c6++] = String.fromCharCode((c1 & 15) << 12 | (c22 & 63) << 6 | c32 & 63);
+        }
+      }
+      return out.join("");
+    }
+  }
+};
+var createEnum = (values = [], initNum = 0) => {
+  const enumObject = /* @__PURE__ */ Object.create(null);
+  for (let i6 = 0; i6 < values.length; i6++) {
+    const val = values[i6];
+    const keyVal = initNum + i6;
+    enumObject[val] = keyVal;
+    enumObject[keyVal] = val;
+  }
+  return Object.freeze(enumObject);
+};
+var MatcherInputBase = class MatcherInputBase2 {
+  static Encoding = createEnum(["UTF_16", "UTF_8"]);
+  getEncoding() {
+    throw Error("not implemented");
+  }
+  /** @returns {string} */
+  asCharSequence() {
+    throw Error("not implemented");
+  }
+  /** @returns {Uint8Array|number[]|null} */
+  asBytes() {
+    throw Error("not implemented");
+  }
+  /** @returns {number} */
+  length() {
+    throw Error("not implemented");
+  }
+  /**
+  *
+  * @returns {boolean}
+  */
+  isUTF8Encoding() {
+    return this.getEncoding() === MatcherInputBase2.Encoding.UTF_8;
+  }
+  /**
+  *
+  * @returns {boolean}
+  */
+  isUTF16Encoding() {
+    return this.getEncoding() === MatcherInputBase2.Encoding.UTF_16;
+  }
+};
+var Utf8MatcherInput = class extends MatcherInputBase {
+  /** @param {Uint8Array|number[]|null} bytes */
+  constructor(bytes = null) {
+    super();
+    this.bytes = bytes;
+  }
+  getEncoding() {
+    return MatcherInputBase.Encoding.UTF_8;
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  asCharSequence() {
+    return Utils.utf8ByteArrayToString(this.bytes);
+  }
+  /**
+  *
+  * @returns {Uint8Array|number[]|null}
+  */
+  asBytes() {
+    return this.bytes;
+  }
+  /**
+  *
+  * @returns {number}
+  */
+  length() {
+    return this.bytes.length;
+  }
+};
+var Utf16MatcherInput = class extends MatcherInputBase {
+  /** @param {string|null} charSequence */
+  constructor(charSequence = null) {
+    super();
+    this.charSequence = charSequence;
+  }
+  getEncoding() {
+    return MatcherInputBase.Encoding.UTF_16;
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  asCharSequence() {
+    return this.charSequence;
+  }
+  /**
+  *
+  * @returns {number[]}
+  */
+  asBytes() {
+    return Utils.stringToUtf8ByteArray(this.charSequence.toString());
+  }
+  /**
+  *
+  * @returns {number}
+  */
+  length() {
+    return this.charSequence.length;
+  }
+};
+var MatcherInput = class {
+  /**
+  * Return the MatcherInput for UTF_16 encoding.
+  * @returns {Utf16MatcherInput}
+  */
+  static utf16(charSequence) {
+    Utils.checkInput(charSequence);
+    return new Utf16MatcherInput(charSequence);
+  }
+  /**
+  * Return the MatcherInput for UTF_8 encoding.
+  * @returns {Utf8MatcherInput}
+  */
+  static utf8(input) {
+    if (Utils.isByteArray(input)) return new Utf8MatcherInput(input);
+    return new Utf8MatcherInput(Utils.stringToUtf8ByteArray(input));
+  }
+};
+var MachineInputBase = class {
+  static EOF() {
+    return -8;
+  }
+  constructor() {
+    this.start = 0;
+    this.end = 0;
+  }
+  canCheckPrefix() {
+    return true;
+  }
+  endPos() {
+    return this.end - this.start;
+  }
+  hasString() {
+    return false;
+  }
+  hasAnyString() {
+    return false;
+  }
+  prefixLength() {
+    return 0;
+  }
+};
+var MachineUTF8Input = class MachineUTF8Input2 extends MachineInputBase {
+  static RUNE_ERROR_STEP = Unicode.RUNE_ERROR << 3 | 1;
+  constructor(bytes, start = 0, end = bytes.length) {
+    super();
+    this.bytes = bytes;
+    this.start = start;
+    this.end = end;
+  }
+  hasString(prefilter, pos) {
+    const target = prefilter.bytes;
+    if (target.length === 0) return true;
+    const idx = this.indexOf(this.bytes, target, this.start + pos);
+    return idx !== -1 && idx <= this.end - target.length;
+  }
+  hasAnyString(prefilter, pos) {
+    return prefilter.automaton8().searchUTF8(this.bytes, this.start + pos, this.end);
+  }
+  step(pos) {
+    pos += this.start;
+    if (pos >= this.end) return MachineInputBase.EOF();
+    const c6 = this.bytes[pos] & 255;
+    if (c6 < 128) return c6 << 3 | 1;
+    let size;
+    let rune;
+    let lo = 128;
+    let hi = 191;
+    if (c6 >= 194 && c6 <= 223) {
+      size = 2;
+      rune = c6 & 31;
+    } else if (c6 >= 224 && c6 <= 239) {
+      size = 3;
+      rune = c6 & 15;
+      if (c6 === 224) lo = 160;
+      else if (c6 === 237) hi = 159;
+    } else if (c6 >= 240 && c6 <= 244) {
+      size = 4;
+      rune = c6 & 7;
+      if (c6 === 240) lo = 144;
+      else if (c6 === 244) hi = 143;
+    } else return MachineUTF8Input2.RUNE_ERROR_STEP;
+    if (pos + size > this.end) return MachineUTF8Input2.RUNE_ERROR_STEP;
+    const c1 = this.bytes[pos + 1] & 255;
+    if (c1 < lo || c1 > hi) return MachineUTF8Input2.RUNE_ERROR_STEP;
+    rune = rune << 6 | c1 & 63;
+    if (size > 2) {
+      const c22 = this.bytes[pos + 2] & 255;
+      if ((c22 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
+      rune = rune << 6 | c22 & 63;
+      if (size > 3) {
+        const c32 = this.bytes[pos + 3] & 255;
+        if ((c32 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
+        rune = rune << 6 | c32 & 63;
+      }
+    }
+    return rune << 3 | size;
+  }
+  index(re2, pos) {
+    pos += this.start;
+    const i6 = this.indexOf(this.bytes, re2.prefixUTF8, pos);
+    return i6 < 0 ? i6 : i6 - pos;
+  }
+  context(pos) {
+    pos += this.start;
+    let r1 = -1;
+    if (pos > this.start && pos <= this.end) {
+      let start = pos - 1;
+      r1 = this.bytes[start--];
+      if (r1 >= 128) {
+        let lim = pos - 4;
+        if (lim < this.start) lim = this.start;
+        while (start >= lim && (this.bytes[start] & 192) === 128) start--;
+        if (start < this.start) start = this.start;
+        const r6 = this.step(start - this.start);
+        r1 = start + (r6 & 7) === pos ? r6 >> 3 : Unicode.RUNE_ERROR;
+      }
+    }
+    const r22 = pos < this.end ? this.step(pos - this.start) >> 3 : -1;
+    return Utils.emptyOpContext(r1, r22);
+  }
+  indexOf(source2, target, fromIndex = 0) {
+    let targetLength = target.length;
+    if (targetLength === 0) return fromIndex <= this.end ? fromIndex : -1;
+    const firstByte = target[0];
+    let limit = this.end - targetLength;
+    const hasNativeIndexOf = typeof source2.indexOf === "function";
+    let i6 = fromIndex;
+    while (i6 <= limit) {
+      if (hasNativeIndexOf) {
+        i6 = source2.indexOf(firstByte, i6);
+        if (i6 === -1 || i6 > limit) return -1;
+      } else {
+        while (i6 <= limit && source2[i6] !== firstByte) i6++;
+        if (i6 > limit) return -1;
+      }
+      let match = true;
+      for (let j6 = 1; j6 < targetLength; j6++) if (source2[i6 + j6] !== target[j6]) {
+        match = false;
+        break;
+      }
+      if (match) return i6;
+      i6++;
+    }
+    return -1;
+  }
+  prefixLength(re2) {
+    return re2.prefixUTF8.length;
+  }
+};
+var MachineUTF16Input = class extends MachineInputBase {
+  constructor(charSequence, start = 0, end = charSequence.length) {
+    super();
+    this.charSequence = charSequence;
+    this.start = start;
+    this.end = end;
+  }
+  hasString(prefilter, pos) {
+    const idx = this.charSequence.indexOf(prefilter.str, this.start + pos);
+    return idx !== -1 && idx <= this.end - prefilter.str.length;
+  }
+  hasAnyString(prefilter, pos) {
+    return prefilter.automaton16().searchUTF16(this.charSequence, this.start + pos, this.end);
+  }
+  step(pos) {
+    pos += this.start;
+    if (pos >= this.end) return MachineInputBase.EOF();
+    const c1 = this.charSequence.charCodeAt(pos);
+    if (c1 < Unicode.MIN_HIGH_SURROGATE || c1 > Unicode.MAX_HIGH_SURROGATE || pos + 1 >= this.end) return c1 << 3 | 1;
+    const c22 = this.charSequence.charCodeAt(pos + 1);
+    if (c22 >= Unicode.MIN_LOW_SURROGATE && c22 <= Unicode.MAX_LOW_SURROGATE) return (c1 - Unicode.MIN_HIGH_SURROGATE) * 1024 + (c22 - Unicode.MIN_LOW_SURROGATE) + Unicode.MIN_SUPPLEMENTARY_CODE_POINT << 3 | 2;
+    return c1 << 3 | 1;
+  }
+  index(re2, pos) {
+    pos += this.start;
+    const i6 = this.charSequence.indexOf(re2.prefix, pos);
+    if (i6 < 0 || i6 > this.end - re2.prefix.length) return -1;
+    return i6 - pos;
+  }
+  context(pos) {
+    pos += this.start;
+    const r1 = pos > this.start && pos <= this.end ? this.charSequence.charCodeAt(pos - 1) : -1;
+    const r22 = pos < this.end ? this.charSequence.charCodeAt(pos) : -1;
+    return Utils.emptyOpContext(r1, r22);
+  }
+  prefixLength(re2) {
+    return re2.prefix.length;
+  }
+};
+var MachineInput = class {
+  static fromUTF8(bytes, start = 0, end = bytes.length) {
+    return new MachineUTF8Input(bytes, start, end);
+  }
+  static fromUTF16(charSequence, start = 0, end = void 0) {
+    Utils.checkInput(charSequence);
+    return new MachineUTF16Input(charSequence, start, end ?? charSequence.length);
+  }
+};
+var Matcher = class Matcher2 {
+  /**
+  * V8 and WebKit have historical hard limits on the number of arguments
+  * that can be passed to a function. We cap replacer arguments to prevent
+  * Call Stack Overflow (DoS) vulnerabilities on massive ASTs.
+  */
+  static MAX_REPLACER_ARGS = 65535;
+  /**
+  * Quotes '\' and '$' in {@code s}, so that the returned string could be used in
+  * {@link #appendReplacement} as a literal replacement of {@code s}.
+  *
+  * @param {string} str the string to be quoted
+  * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
+  * @returns {string} the quoted string
+  */
+  static quoteReplacement(str, javaMode = false) {
+    if (javaMode) {
+      if (str.indexOf("\\") < 0 && str.indexOf("$") < 0) return str;
+      return str.split("").map((s3) => {
+        const c6 = s3.codePointAt(0);
+        if (c6 === Codepoint.CODES["\\"] || c6 === Codepoint.CODES["$"]) return `\\${s3}`;
+        return s3;
+      }).join("");
+    }
+    if (str.indexOf("$") < 0) return str;
+    return str.split("").map((s3) => {
+      if (s3.codePointAt(0) === Codepoint.CODES["$"]) return "$$";
+      return s3;
+    }).join("");
+  }
+  /**
+  *
+  * @param {import('./index.js').RE2JS} pattern
+  * @param {string|number[]|Uint8Array|MatcherInputBase} input
+  */
+  constructor(pattern, input) {
+    if (pattern === null) throw new Error("pattern is null");
+    this.patternInput = pattern;
+    const re2 = this.patternInput.re2();
+    this.patternGroupCount = re2.numberOfCapturingGroups();
+    this.groups = [];
+    this.namedGroups = re2.namedGroups;
+    this.hasNamedGroups = Object.keys(this.namedGroups).length > 0;
+    this.numberOfInstructions = re2.numberOfInstructions();
+    this.lookbehindState = null;
+    if (input instanceof MatcherInputBase) this.resetMatcherInput(input);
+    else if (Utils.isByteArray(input)) this.resetMatcherInput(MatcherInput.utf8(input));
+    else this.resetMatcherInput(MatcherInput.utf16(input));
+  }
+  /**
+  * Returns the {@code RE2JS} associated with this {@code Matcher}.
+  * @returns {import('./index.js').RE2JS}
+  */
+  pattern() {
+    return this.patternInput;
+  }
+  /**
+  * Resets the {@code Matcher}, rewinding input and discarding any match information.
+  *
+  * @returns {Matcher} the {@code Matcher} itself, for chained method calls
+  */
+  reset() {
+    this.matcherInputLength = this.matcherInput.length();
+    this.appendPos = 0;
+    this.hasMatch = false;
+    this.hasGroups = false;
+    this.anchorFlag = 0;
+    return this;
+  }
+  /**
+  * Resets the {@code Matcher} and changes the input.
+  * @param {string|number[]|Uint8Array|MatcherInputBase} input
+  * @returns {Matcher} the {@code Matcher} itself, for chained method calls
+  */
+  resetMatcherInput(input) {
+    if (input === null) throw new Error("input is null");
+    if (!(input instanceof MatcherInputBase)) {
+      if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+      else input = MatcherInput.utf16(input);
+    }
+    this.matcherInput = input;
+    if (this.lookbehindState !== null) this.lookbehindState.reset();
+    else this.lookbehindState = this.patternInput.re2().createLookbehindState();
+    this.reset();
+    return this;
+  }
+  /**
+  * Returns the start of the named group of the most recent match, or -1 if the group was not
+  * matched.
+  * @param {string|number} [group=0]
+  * @returns {number}
+  */
+  start(group4 = 0) {
+    if (typeof group4 === "string") {
+      const groupInt = this.namedGroups[group4];
+      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group4}' not found`);
+      group4 = groupInt;
+    }
+    this.loadGroup(group4);
+    return this.groups[2 * group4];
+  }
+  /**
+  * Returns the end of the named group of the most recent match, or -1 if the group was not
+  * matched.
+  * @param {string|number} [group=0]
+  * @returns {number}
+  */
+  end(group4 = 0) {
+    if (typeof group4 === "string") {
+      const groupInt = this.namedGroups[group4];
+      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group4}' not found`);
+      group4 = groupInt;
+    }
+    this.loadGroup(group4);
+    return this.groups[2 * group4 + 1];
+  }
+  /**
+  * Returns the program size of this pattern.
+  *
+  * <p>
+  * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
+  * "cost". Larger numbers are more expensive than smaller numbers.
+  * </p>
+  *
+  * @returns {number} the program size of this pattern
+  */
+  programSize() {
+    return this.numberOfInstructions;
+  }
+  /**
+  * Returns the named group of the most recent match, or {@code null} if the group was not matched.
+  * @param {string|number} [group=0]
+  * @returns {string|null}
+  */
+  group(group4 = 0) {
+    if (typeof group4 === "string") {
+      const groupInt = this.namedGroups[group4];
+      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group4}' not found`);
+      group4 = groupInt;
+    }
+    const start = this.start(group4);
+    const end = this.end(group4);
+    if (start < 0 && end < 0) return null;
+    return this.substring(start, end);
+  }
+  /**
+  * Returns a dictionary map of all named capturing groups and their matched values.
+  * If a group was not matched, its value will be `null`.
+  * @returns {Record<string, string|null>}
+  */
+  getNamedGroups() {
+    if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
+    const result = /* @__PURE__ */ Object.create(null);
+    for (const name of Object.keys(this.namedGroups)) result[name] = this.group(name);
+    return result;
+  }
+  /**
+  * Returns the number of subgroups in this pattern.
+  *
+  * @returns {number} the number of subgroups; the overall match (group 0) does not count
+  */
+  groupCount() {
+    return this.patternGroupCount;
+  }
+  /**
+  * Helper: finds subgroup information if needed for group.
+  * @param {number} group
+  * @private
+  */
+  loadGroup(group4) {
+    if (!Number.isInteger(group4) || group4 < 0 || group4 > this.patternGroupCount) throw new RE2JSGroupException(`Group index out of bounds: ${group4}`);
+    if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
+    if (group4 === 0 || this.hasGroups) return;
+    const end = this.matcherInputLength;
+    const res = this.patternInput.re2().matchMachineInput(this.matcherInput, this.groups[0], end, this.anchorFlag, 1 + this.patternGroupCount, this.lookbehindState);
+    if (!res[0]) throw new RE2JSGroupException("inconsistency in matching group data");
+    this.groups = res[1];
+    this.hasGroups = true;
+  }
+  /**
+  * Matches the entire input against the pattern (anchored start and end). If there is a match,
+  * {@code matches} sets the match state to describe it.
+  *
+  * @returns {boolean} true if the entire input matches the pattern
+  */
+  matches() {
+    return this.genMatch(0, RE2Flags.ANCHOR_BOTH);
+  }
+  /**
+  * Matches the beginning of input against the pattern (anchored start). If there is a match,
+  * {@code lookingAt} sets the match state to describe it.
+  *
+  * @returns {boolean} true if the beginning of the input matches the pattern
+  */
+  lookingAt() {
+    return this.genMatch(0, RE2Flags.ANCHOR_START);
+  }
+  /**
+  * Matches the input against the pattern (unanchored), starting at a specified position. If there
+  * is a match, {@code find} sets the match state to describe it.
+  *
+  * @param {number|null} [start=null] the input position where the search begins
+  * @returns {boolean} if it finds a match
+  * @throws IndexOutOfBoundsException if start is not a valid input position
+  */
+  find(start = null) {
+    if (start !== null) {
+      if (!Number.isInteger(start) || start < 0 || start > this.matcherInputLength) throw new RE2JSGroupException(`start index out of bounds: ${start}`);
+      this.reset();
+      return this.genMatch(start, 0);
+    }
+    start = 0;
+    if (this.hasMatch) {
+      start = this.groups[1];
+      if (this.groups[0] === this.groups[1]) {
+        const r6 = (this.matcherInput.isUTF16Encoding() ? MachineInput.fromUTF16(this.matcherInput.asCharSequence(), 0, this.matcherInputLength) : MachineInput.fromUTF8(this.matcherInput.asBytes(), 0, this.matcherInputLength)).step(start);
+        if (r6 < 0) start++;
+        else start += r6 & 7;
+      }
+    }
+    return this.genMatch(start, RE2Flags.UNANCHORED);
+  }
+  /**
+  * Helper: does match starting at start, with RE2 anchor flag.
+  * @param {number} startByte
+  * @param {number} anchor
+  * @returns {boolean}
+  * @private
+  */
+  genMatch(startByte, anchor) {
+    const res = this.patternInput.re2().matchMachineInput(this.matcherInput, startByte, this.matcherInputLength, anchor, 1, this.lookbehindState);
+    if (!res[0]) {
+      this.hasMatch = false;
+      return false;
+    }
+    this.groups = res[1];
+    this.hasMatch = true;
+    this.hasGroups = this.patternGroupCount === 0;
+    this.anchorFlag = anchor;
+    return true;
+  }
+  /**
+  * Helper: return substring for [start, end).
+  * @param {number} start
+  * @param {number} end
+  * @returns {string}
+  */
+  substring(start, end) {
+    if (this.matcherInput.isUTF8Encoding()) return Utils.utf8ByteArrayToString(this.matcherInput.asBytes().slice(start, end));
+    return this.matcherInput.asCharSequence().substring(start, end).toString();
+  }
+  /**
+  * Helper for Pattern: return input length.
+  * @returns {number}
+  */
+  inputLength() {
+    return this.matcherInputLength;
+  }
+  /**
+  * Appends to result two strings: the text from the append position up to the beginning of the
+  * most recent match, and then the replacement with submatch groups substituted for references to
+  * them. It advances the append position to where the most recent match ended.
+  *
+  * By default the replacement is expanded as by String.prototype.replace (see
+  * appendReplacementInternalJs). In Java mode it follows re2j / java.util.regex: $n takes as
+  * many digits as still form a valid group number, ${name} is a named group, and a backslash
+  * escapes the next character (so "\\$" in a JS string literal inserts a literal $).
+  *
+  * @param {string} replacement the replacement string
+  * @param {boolean} [javaMode=false] activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string}
+  * @throws IllegalStateException if there was no most recent match
+  * @throws IndexOutOfBoundsException in Java mode, if replacement refers to an invalid group
+  * @private
+  */
+  appendReplacement(replacement, javaMode = false) {
+    let res = "";
+    const s3 = this.start();
+    const e6 = this.end();
+    if (this.appendPos < s3) res += this.substring(this.appendPos, s3);
+    this.appendPos = e6;
+    res += javaMode ? this.appendReplacementInternalJava(replacement) : this.appendReplacementInternalJs(replacement);
+    return res;
+  }
+  /**
+  * @param {string} replacement - the replacement string
+  * @returns {string}
+  * @private
+  */
+  appendReplacementInternalJava(replacement) {
+    let res = "";
+    let last = 0;
+    const m4 = replacement.length;
+    let i6 = 0;
+    while (i6 < m4) {
+      const cCode = replacement.codePointAt(i6);
+      if (cCode === Codepoint.CODES["\\"]) {
+        if (last < i6) res += replacement.substring(last, i6);
+        i6++;
+        if (i6 >= m4) throw new RE2JSGroupException("character to be escaped is missing");
+        last = i6;
+        i6++;
+        continue;
+      }
+      if (cCode === Codepoint.CODES["$"]) {
+        if (last < i6) res += replacement.substring(last, i6);
+        if (i6 + 1 >= m4) throw new RE2JSGroupException("Illegal group reference: group index is missing");
+        const nextCode = replacement.codePointAt(i6 + 1);
+        if (Codepoint.CODES["0"] <= nextCode && nextCode <= Codepoint.CODES["9"]) {
+          let n4 = nextCode - Codepoint.CODES["0"];
+          let j6 = i6 + 2;
+          for (; j6 < m4; j6++) {
+            const digit = replacement.codePointAt(j6);
+            if (digit < Codepoint.CODES["0"] || digit > Codepoint.CODES["9"] || n4 * 10 + digit - Codepoint.CODES["0"] > this.patternGroupCount) break;
+            n4 = n4 * 10 + digit - Codepoint.CODES["0"];
+          }
+          if (n4 > this.patternGroupCount) throw new RE2JSGroupException(`n > number of groups: ${n4}`);
+          const group4 = this.group(n4);
+          if (group4 !== null) res += group4;
+          i6 = j6;
+          last = i6;
+        } else if (nextCode === Codepoint.CODES["{"]) {
+          let j6 = i6 + 2;
+          while (j6 < m4 && replacement.codePointAt(j6) !== Codepoint.CODES["}"]) j6++;
+          if (j6 >= m4) throw new RE2JSGroupException("named capture group is missing trailing '}'");
+          const groupName = replacement.substring(i6 + 2, j6);
+          const groupVal = this.group(groupName);
+          if (groupVal !== null) res += groupVal;
+          i6 = j6 + 1;
+          last = i6;
+        } else throw new RE2JSGroupException("Illegal group reference");
+        continue;
+      }
+      i6++;
+    }
+    if (last < m4) res += replacement.substring(last, m4);
+    return res;
+  }
+  /**
+  * Expands |replacement| for the current match by the rules of String.prototype.replace
+  * (ECMAScript GetSubstitution): $$ is "$", $& the match, $` the text before it, $' the text
+  * after it, $n and $nn a group (two digits only when they form a valid group number, so with
+  * one group "$10" is group 1 then "0"; an unmatched group is empty), and $<name> a named group
+  * (empty when no such group), only when the pattern has named groups. Anything else, such as
+  * "$0" or "$<" without a closing ">", is kept as is.
+  * @param {string} replacement - the replacement string
+  * @returns {string}
+  * @private
+  */
+  appendReplacementInternalJs(replacement) {
+    const isDigit2 = (c6) => c6 >= 48 && c6 <= 57;
+    const groupCount = this.patternGroupCount;
+    let res = "";
+    let i6 = 0;
+    while (i6 < replacement.length) {
+      const dollar = replacement.indexOf("$", i6);
+      if (dollar < 0) break;
+      res += replacement.substring(i6, dollar);
+      i6 = dollar;
+      const c6 = replacement.charCodeAt(i6 + 1);
+      if (c6 === Codepoint.CODES["$"]) {
+        res += "$";
+        i6 += 2;
+      } else if (c6 === Codepoint.CODES["&"]) {
+        res += this.group(0);
+        i6 += 2;
+      } else if (c6 === Codepoint.CODES["`"]) {
+        res += this.substring(0, this.start(0));
+        i6 += 2;
+      } else if (c6 === Codepoint.CODES["'"]) {
+        res += this.substring(this.end(0), this.matcherInputLength);
+        i6 += 2;
+      } else if (isDigit2(c6)) {
+        let digits = 1;
+        let index = c6 - 48;
+        const c22 = replacement.charCodeAt(i6 + 2);
+        if (isDigit2(c22) && index * 10 + c22 - 48 <= groupCount) {
+          digits = 2;
+          index = index * 10 + c22 - 48;
+        }
+        if (index >= 1 && index <= groupCount) {
+          const group4 = this.group(index);
+          if (group4 !== null) res += group4;
+        } else res += replacement.substring(i6, i6 + 1 + digits);
+        i6 += 1 + digits;
+      } else if (c6 === Codepoint.CODES["<"] && this.hasNamedGroups) {
+        const gt = replacement.indexOf(">", i6 + 2);
+        if (gt < 0) {
+          res += "$<";
+          i6 += 2;
+        } else {
+          const name = replacement.substring(i6 + 2, gt);
+          if (Object.hasOwn(this.namedGroups, name)) {
+            const group4 = this.group(name);
+            if (group4 !== null) res += group4;
+          }
+          i6 = gt + 1;
+        }
+      } else {
+        res += "$";
+        i6 += 1;
+      }
+    }
+    return res + replacement.substring(i6);
+  }
+  /**
+  * Return the substring of the input from the append position to the end of the
+  * input.
+  * @returns {string}
+  */
+  appendTail() {
+    return this.substring(this.appendPos, this.matcherInputLength);
+  }
+  /**
+  * Returns the input with all matches replaced by {@code replacement}, interpreted as for
+  * {@code appendReplacement}.
+  *
+  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string} the input string with the matches replaced
+  * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
+  */
+  replaceAll(replacement, javaMode = false) {
+    return this.replace(replacement, true, javaMode);
+  }
+  /**
+  * Returns the input with the first match replaced by {@code replacement}, interpreted as for
+  * {@code appendReplacement}.
+  *
+  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string} the input string with the first match replaced
+  * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
+  */
+  replaceFirst(replacement, javaMode = false) {
+    return this.replace(replacement, false, javaMode);
+  }
+  /**
+  * Helper: replaceAll/replaceFirst hybrid.
+  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+  * @param {boolean} [all=true] - replace all matches
+  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string}
+  * @private
+  */
+  replace(replacement, all = true, javaMode = false) {
+    let res = "";
+    this.reset();
+    const isFunc = typeof replacement === "function";
+    let originalInput = null;
+    if (isFunc) {
+      if (this.groupCount() >= Matcher2.MAX_REPLACER_ARGS) throw new RE2JSGroupException("Too many capture groups to safely invoke replacer function");
+      originalInput = this.matcherInput.isUTF8Encoding() ? this.matcherInput.asBytes() : this.matcherInput.asCharSequence();
+    }
+    while (this.find()) {
+      res += isFunc ? this.appendReplacementFunc(replacement, originalInput) : this.appendReplacement(replacement, javaMode);
+      if (!all) break;
+    }
+    res += this.appendTail();
+    return res;
+  }
+  /**
+  * Evaluates a replacer function for the current match and appends the result,
+  * along with any un-matched preceding text, advancing the append position.
+  * @param {Function} replacer - the replacer function
+  * @param {string|Uint8Array|number[]} originalInput - the cached original input reference
+  * @returns {string} the evaluated string to append
+  * @private
+  */
+  appendReplacementFunc(replacer, originalInput) {
+    let res = "";
+    const s3 = this.start();
+    const e6 = this.end();
+    if (this.appendPos < s3) res += this.substring(this.appendPos, s3);
+    this.appendPos = e6;
+    const args = this.matchArray();
+    args.push(s3, originalInput);
+    if (this.hasNamedGroups) args.push(this.namedGroupsObject());
+    res += String(replacer(...args));
+    return res;
+  }
+  /**
+  * The match and its groups, as the elements of a JS RegExpExecArray: undefined for a group that
+  * did not take part in the match. Used by exec(), matchAll() and replacer functions.
+  * @returns {Array<string|undefined>}
+  * @private
+  */
+  matchArray() {
+    const result = [this.group(0)];
+    for (let i6 = 1; i6 <= this.patternGroupCount; i6++) {
+      const group4 = this.group(i6);
+      result.push(group4 === null ? void 0 : group4);
+    }
+    return result;
+  }
+  /**
+  * The named groups, as the groups property of a JS RegExpExecArray: an object without a
+  * prototype mapping each name to its group (undefined when it did not take part in the match),
+  * or undefined when the pattern has no named groups.
+  * @returns {Record<string, string|undefined>|undefined}
+  * @private
+  */
+  namedGroupsObject() {
+    if (!this.hasNamedGroups) return;
+    const result = this.getNamedGroups();
+    for (const name in result) if (result[name] === null) result[name] = void 0;
+    return result;
+  }
+};
+var Inst = class Inst2 {
+  static ALT = 1;
+  static ALT_MATCH = 2;
+  static CAPTURE = 3;
+  static EMPTY_WIDTH = 4;
+  static FAIL = 5;
+  static MATCH = 6;
+  static NOP = 7;
+  static RUNE = 8;
+  static RUNE1 = 9;
+  static RUNE_ANY = 10;
+  static RUNE_ANY_NOT_NL = 11;
+  static LB_WRITE = 12;
+  static LB_CHECK = 13;
+  static isRuneOp(op) {
+    return Inst2.RUNE <= op && op <= Inst2.RUNE_ANY_NOT_NL;
+  }
+  static escapeRunes(runes) {
+    let out = '"';
+    for (let rune of runes) out += Utils.escapeRune(rune);
+    out += '"';
+    return out;
+  }
+  constructor(op) {
+    this.op = op;
+    this.out = 0;
+    this.arg = 0;
+    this.runes = /* @__PURE__ */ new Int32Array(0);
+    this.next = null;
+  }
+  matchRune(r6) {
+    if (this.runes.length === 1) {
+      const r0 = this.runes[0];
+      if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r6);
+      return r6 === r0;
+    }
+    const len = this.runes.length;
+    if (len === 0) return false;
+    if (len === 2 || len === 4 || len === 6 || len === 8) {
+      for (let j6 = 0; j6 < len; j6 += 2) {
+        if (r6 < this.runes[j6]) return false;
+        if (r6 <= this.runes[j6 + 1]) return true;
+      }
+      return false;
+    }
+    let base = 0;
+    let n4 = len >> 1;
+    while (n4 > 1) {
+      const half = n4 >> 1;
+      base += this.runes[base + half << 1] <= r6 ? half : 0;
+      n4 -= half;
+    }
+    base += this.runes[base << 1] <= r6 ? 1 : 0;
+    const m4 = base - 1;
+    return m4 >= 0 && r6 <= this.runes[m4 << 1 | 1];
+  }
+  matchRunePos(r6) {
+    if (this.runes.length === 1) {
+      const r0 = this.runes[0];
+      if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r6) ? 0 : -1;
+      return r6 === r0 ? 0 : -1;
+    }
+    const len = this.runes.length;
+    if (len === 0) return -1;
+    if (len === 2 || len === 4 || len === 6 || len === 8) {
+      for (let j6 = 0; j6 < len; j6 += 2) {
+        if (r6 < this.runes[j6]) return -1;
+        if (r6 <= this.runes[j6 + 1]) return Math.floor(j6 / 2);
+      }
+      return -1;
+    }
+    let base = 0;
+    let n4 = len >> 1;
+    while (n4 > 1) {
+      const half = n4 >> 1;
+      base += this.runes[base + half << 1] <= r6 ? half : 0;
+      n4 -= half;
+    }
+    base += this.runes[base << 1] <= r6 ? 1 : 0;
+    const m4 = base - 1;
+    return m4 >= 0 && r6 <= this.runes[m4 << 1 | 1] ? m4 : -1;
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  toString() {
+    switch (this.op) {
+      case Inst2.ALT:
+        return `alt -> ${this.out}, ${this.arg}`;
+      case Inst2.ALT_MATCH:
+        return `altmatch -> ${this.out}, ${this.arg}`;
+      case Inst2.CAPTURE:
+        return `cap ${this.arg} -> ${this.out}`;
+      case Inst2.EMPTY_WIDTH:
+        return `empty ${this.arg} -> ${this.out}`;
+      case Inst2.MATCH:
+        return `match${this.arg !== 0 ? ` ${this.arg}` : ""}`;
+      case Inst2.FAIL:
+        return "fail";
+      case Inst2.NOP:
+        return `nop -> ${this.out}`;
+      case Inst2.LB_WRITE:
+        return `lbwrite ${this.arg} -> ${this.out}`;
+      case Inst2.LB_CHECK:
+        return `lbcheck ${this.arg} -> ${this.out}`;
+      case Inst2.RUNE:
+        if (this.runes === null) return "rune <null>";
+        return [
+          "rune ",
+          Inst2.escapeRunes(this.runes),
+          (this.arg & RE2Flags.FOLD_CASE) !== 0 ? "/i" : "",
+          " -> ",
+          this.out
+        ].join("");
+      case Inst2.RUNE1:
+        return `rune1 ${Inst2.escapeRunes(this.runes)} -> ${this.out}`;
+      case Inst2.RUNE_ANY:
+        return `any -> ${this.out}`;
+      case Inst2.RUNE_ANY_NOT_NL:
+        return `anynotnl -> ${this.out}`;
+      default:
+        throw new Error("unhandled case in Inst.toString");
+    }
+  }
+};
+var Queue = class Queue2 {
+  constructor(numInst) {
+    this.sparse = new Int32Array(numInst);
+    this.densePcs = new Int32Array(numInst);
+    this.denseCaps = null;
+    this.size = 0;
+    this.ncap = 0;
+    this.mainThreads = 0;
+  }
+  static INITIAL_THREADS = 32;
+  init(ncap) {
+    this.ncap = ncap;
+    const needed = Math.min(this.densePcs.length, Queue2.INITIAL_THREADS) * ncap;
+    if (!this.denseCaps || this.denseCaps.length < needed) this.denseCaps = new Int32Array(needed);
+  }
+  growCaps(needed) {
+    const limit = this.densePcs.length * this.ncap;
+    const grown = new Int32Array(Math.min(limit, Math.max(needed, 2 * this.denseCaps.length)));
+    grown.set(this.denseCaps);
+    this.denseCaps = grown;
+  }
+  contains(pc) {
+    const j6 = this.sparse[pc];
+    return j6 < this.size && this.densePcs[j6] === pc;
+  }
+  isEmpty() {
+    return this.size === 0;
+  }
+  add(pc) {
+    const j6 = this.size++;
+    this.sparse[pc] = j6;
+    this.densePcs[j6] = pc;
+    return j6;
+  }
+  clear() {
+    this.size = 0;
+    this.mainThreads = 0;
+  }
+  toString() {
+    let out = "{";
+    for (let i6 = 0; i6 < this.size; i6++) {
+      if (i6 !== 0) out += ", ";
+      out += this.densePcs[i6];
+    }
+    out += "}";
+    return out;
+  }
+};
+var LookbehindState = class {
+  constructor(prog) {
+    this.pos = -1;
+    this.pcs = new Int32Array(prog.numInst());
+    this.size = 0;
+    this.lbTable = new Int32Array(prog.numLb + 1);
+  }
+  reset() {
+    this.pos = -1;
+    this.size = 0;
+  }
+};
+var Machine = class Machine2 {
+  static fromRE2(re2) {
+    const m4 = new Machine2();
+    m4.prog = re2.prog;
+    m4.re2 = re2;
+    m4.q0 = new Queue(m4.prog.numInst());
+    m4.q1 = new Queue(m4.prog.numInst());
+    m4.addStack = new Int32Array(2 * (m4.prog.numInst() + 1));
+    m4.matched = false;
+    m4.matchcap = new Int32Array(m4.prog.numCap < 2 ? 2 : m4.prog.numCap);
+    m4.ncap = 0;
+    return m4;
+  }
+  constructor() {
+    this.prog = null;
+    this.re2 = null;
+    this.q0 = null;
+    this.q1 = null;
+    this.addStack = null;
+    this.matched = false;
+    this.matchcap = null;
+    this.ncap = 0;
+    this.lbTable = null;
+  }
+  init(ncap) {
+    this.ncap = ncap;
+    if (ncap > this.matchcap.length) this.matchcap = new Int32Array(ncap).fill(-1);
+    else this.matchcap.fill(-1);
+    this.q0.init(ncap);
+    this.q1.init(ncap);
+    if (this.prog.numLb > 0) {
+      if (!this.lbTable || this.lbTable.length < this.prog.numLb + 1) this.lbTable = new Int32Array(this.prog.numLb + 1);
+      this.lbTable.fill(-1);
+    }
+  }
+  submatches() {
+    if (this.ncap === 0) return Utils.emptyInts();
+    return Utils.toArray(this.matchcap.subarray(0, this.ncap));
+  }
+  match(input, pos, anchor, lbState = null) {
+    const startCond = this.re2.cond;
+    if (startCond === Utils.EMPTY_ALL) return false;
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
+    this.matched = false;
+    this.matchcap.fill(-1);
+    const hasLookbehinds = this.prog.numLb > 0;
+    const matchStartPos = pos;
+    let currentPos = pos;
+    let resumeLookbehinds = false;
+    if (hasLookbehinds) {
+      if (lbState !== null && lbState.pos >= 0 && lbState.pos <= pos) {
+        currentPos = lbState.pos;
+        resumeLookbehinds = true;
+      } else currentPos = 0;
+    }
+    let saveLookbehinds = hasLookbehinds && lbState !== null;
+    let runq = this.q0;
+    let nextq = this.q1;
+    let r6 = input.step(currentPos);
+    let rune = r6 >> 3;
+    let width2 = r6 & 7;
+    let rune1 = -1;
+    let width1 = 0;
+    if (r6 !== MachineInputBase.EOF()) {
+      r6 = input.step(currentPos + width2);
+      rune1 = r6 >> 3;
+      width1 = r6 & 7;
+    }
+    let flag2;
+    if (currentPos === 0) flag2 = Utils.emptyOpContext(-1, rune);
+    else flag2 = input.context(currentPos);
+    if (hasLookbehinds) {
+      if (resumeLookbehinds) this.restoreLookbehinds(lbState, runq, flag2);
+      else this.spawnLookbehinds(runq, currentPos, flag2);
+    }
+    while (true) {
+      if (runq.mainThreads === 0) {
+        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
+        if (this.matched) break;
+        if (this.prog.numLb === 0 && runq.isEmpty() && !(this.re2.prefix.length === 0) && rune1 !== this.re2.prefixRune && input.canCheckPrefix()) {
+          const advance = input.index(this.re2, currentPos);
+          if (advance < 0) break;
+          currentPos += advance;
+          r6 = input.step(currentPos);
+          rune = r6 >> 3;
+          width2 = r6 & 7;
+          r6 = input.step(currentPos + width2);
+          rune1 = r6 >> 3;
+          width1 = r6 & 7;
+          flag2 = input.context(currentPos);
+        }
+      }
+      if (currentPos >= matchStartPos) {
+        if (saveLookbehinds) {
+          this.saveLookbehinds(lbState, runq, currentPos);
+          saveLookbehinds = false;
+        }
+        if (!this.matched && (currentPos === 0 || anchor === RE2Flags.UNANCHORED)) {
+          if (this.ncap > 0) this.matchcap[0] = currentPos;
+          this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag2);
+        }
+      }
+      const nextPos = currentPos + width2;
+      flag2 = input.context(nextPos);
+      this.step(runq, nextq, currentPos, nextPos, rune, flag2, anchor, currentPos === input.endPos());
+      if (width2 === 0) break;
+      if (this.ncap === 0 && this.matched) break;
+      currentPos += width2;
+      rune = rune1;
+      width2 = width1;
+      if (rune !== -1) {
+        r6 = input.step(currentPos + width2);
+        rune1 = r6 >> 3;
+        width1 = r6 & 7;
+      }
+      const tmpq = runq;
+      runq = nextq;
+      nextq = tmpq;
+    }
+    runq.clear();
+    nextq.clear();
+    return this.matched;
+  }
+  matchSet(input, pos, anchor) {
+    const startCond = this.re2.cond;
+    if (startCond === Utils.EMPTY_ALL) return [];
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
+    let currentPos = this.prog.numLb > 0 ? 0 : pos;
+    let matchStartPos = pos;
+    let runq = this.q0;
+    let nextq = this.q1;
+    let r6 = input.step(currentPos);
+    let rune = r6 >> 3;
+    let width2 = r6 & 7;
+    let rune1 = -1;
+    let width1 = 0;
+    if (r6 !== MachineInputBase.EOF()) {
+      r6 = input.step(currentPos + width2);
+      rune1 = r6 >> 3;
+      width1 = r6 & 7;
+    }
+    let flag2 = currentPos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(currentPos);
+    const matches = /* @__PURE__ */ new Set();
+    if (this.prog.numLb > 0) this.spawnLookbehinds(runq, currentPos, flag2);
+    while (true) {
+      if (runq.mainThreads === 0) {
+        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
+      }
+      if (currentPos === 0 || anchor === RE2Flags.UNANCHORED) {
+        if (currentPos >= matchStartPos) this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag2);
+      }
+      const nextPos = currentPos + width2;
+      flag2 = input.context(nextPos);
+      for (let j6 = 0; j6 < runq.size; j6++) {
+        const pc = runq.densePcs[j6];
+        const i6 = this.prog.inst[pc];
+        const capOffset = j6 * this.ncap;
+        let add = false;
+        switch (i6.op) {
+          case Inst.MATCH:
+            if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== input.endPos()) break;
+            matches.add(i6.arg);
+            break;
+          case Inst.RUNE:
+            add = i6.matchRune(rune);
+            break;
+          case Inst.RUNE1:
+            add = rune === i6.runes[0];
+            break;
+          case Inst.RUNE_ANY:
+            add = true;
+            break;
+          case Inst.RUNE_ANY_NOT_NL:
+            add = rune !== 10;
+            break;
+          default:
+            continue;
+        }
+        if (add) this.add(nextq, i6.out, nextPos, runq.denseCaps, capOffset, flag2);
+      }
+      runq.clear();
+      if (width2 === 0) break;
+      currentPos += width2;
+      rune = rune1;
+      width2 = width1;
+      if (rune !== -1) {
+        r6 = input.step(currentPos + width2);
+        rune1 = r6 >> 3;
+        width1 = r6 & 7;
+      }
+      const tmpq = runq;
+      runq = nextq;
+      nextq = tmpq;
+    }
+    nextq.clear();
+    return Array.from(matches).sort((a6, b6) => a6 - b6);
+  }
+  step(runq, nextq, pos, nextPos, c6, nextCond, anchor, atEnd) {
+    const longest = this.re2.longest;
+    for (let j6 = 0; j6 < runq.size; j6++) {
+      const pc = runq.densePcs[j6];
+      const capOffset = j6 * this.ncap;
+      if (longest && this.matched && this.ncap > 0 && this.matchcap[0] < runq.denseCaps[capOffset]) continue;
+      const i6 = this.prog.inst[pc];
+      let add = false;
+      switch (i6.op) {
+        case Inst.MATCH:
+          if (anchor === RE2Flags.ANCHOR_BOTH && !atEnd) break;
+          if (this.ncap > 0 && (!longest || !this.matched || this.matchcap[1] < pos)) {
+            runq.denseCaps[capOffset + 1] = pos;
+            for (let k6 = 0; k6 < this.ncap; k6++) this.matchcap[k6] = runq.denseCaps[capOffset + k6];
+          }
+          if (!longest) runq.size = 0;
+          this.matched = true;
+          break;
+        case Inst.RUNE:
+          add = i6.matchRune(c6);
+          break;
+        case Inst.RUNE1:
+          add = c6 === i6.runes[0];
+          break;
+        case Inst.RUNE_ANY:
+          add = true;
+          break;
+        case Inst.RUNE_ANY_NOT_NL:
+          add = c6 !== 10;
+          break;
+        default:
+          continue;
+      }
+      if (add) this.add(nextq, i6.out, nextPos, runq.denseCaps, capOffset, nextCond);
+    }
+    runq.clear();
+  }
+  spawnLookbehinds(q4, pos, flag2) {
+    for (let i6 = 0; i6 < this.prog.lbStarts.length; i6++) this.add(q4, this.prog.lbStarts[i6], pos, this.matchcap, 0, flag2);
+  }
+  restoreLookbehinds(lbState, q4, flag2) {
+    this.lbTable.set(lbState.lbTable);
+    for (let j6 = 0; j6 < lbState.size; j6++) this.add(q4, lbState.pcs[j6], lbState.pos, this.matchcap, 0, flag2);
+  }
+  saveLookbehinds(lbState, q4, pos) {
+    let size = 0;
+    for (let j6 = 0; j6 < q4.size; j6++) {
+      const pc = q4.densePcs[j6];
+      if (this.prog.lbInst[pc] === 1 && Inst.isRuneOp(this.prog.inst[pc].op)) lbState.pcs[size++] = pc;
+    }
+    lbState.size = size;
+    lbState.pos = pos;
+    lbState.lbTable.set(this.lbTable);
+  }
+  add(q4, pc, pos, capArray, capOffset, cond) {
+    const stk = this.addStack;
+    let nstk = 0;
+    for (; ; ) {
+      while (pc !== 0 && !q4.contains(pc)) {
+        const d6 = q4.add(pc);
+        const inst = this.prog.inst[pc];
+        switch (inst.op) {
+          case Inst.FAIL:
+            pc = 0;
+            break;
+          case Inst.ALT:
+          case Inst.ALT_MATCH:
+            stk[nstk++] = inst.arg;
+            stk[nstk++] = 0;
+            pc = inst.out;
+            break;
+          case Inst.EMPTY_WIDTH:
+            pc = (inst.arg & ~cond) === 0 ? inst.out : 0;
+            break;
+          case Inst.NOP:
+            pc = inst.out;
+            break;
+          case Inst.CAPTURE:
+            if (inst.arg < this.ncap) {
+              stk[nstk++] = -inst.arg - 1;
+              stk[nstk++] = capArray[capOffset + inst.arg];
+              capArray[capOffset + inst.arg] = pos;
+            }
+            pc = inst.out;
+            break;
+          case Inst.LB_WRITE:
+            this.lbTable[Math.abs(inst.arg)] = pos;
+            pc = inst.out;
+            break;
+          case Inst.LB_CHECK:
+            if (inst.arg > 0) pc = this.lbTable[inst.arg] === pos ? inst.out : 0;
+            else pc = this.lbTable[-inst.arg] !== pos ? inst.out : 0;
+            break;
+          case Inst.MATCH:
+          case Inst.RUNE:
+          case Inst.RUNE1:
+          case Inst.RUNE_ANY:
+          case Inst.RUNE_ANY_NOT_NL:
+            if (this.prog.lbInst[pc] === 0) q4.mainThreads++;
+            if (this.ncap > 0) {
+              const destOffset = d6 * this.ncap;
+              if (destOffset + this.ncap > q4.denseCaps.length) q4.growCaps(destOffset + this.ncap);
+              for (let c6 = 0; c6 < this.ncap; c6++) q4.denseCaps[destOffset + c6] = capArray[capOffset + c6];
+            }
+            pc = 0;
+            break;
+          default:
+            throw new RE2JSInternalException("unhandled");
+        }
+      }
+      if (nstk === 0) return;
+      nstk -= 2;
+      const entry = stk[nstk];
+      if (entry < 0) {
+        capArray[capOffset - entry - 1] = stk[nstk + 1];
+        pc = 0;
+      } else pc = entry;
+    }
+  }
+};
+var hashState = (pcs, flag2, ids) => {
+  let h6 = -2128831035;
+  for (let i6 = 0; i6 < pcs.length; i6++) {
+    h6 ^= pcs[i6];
+    h6 = Math.imul(h6, 16777619);
+  }
+  h6 ^= flag2;
+  h6 = Math.imul(h6, 16777619);
+  for (let i6 = 0; i6 < ids.length; i6++) {
+    h6 ^= ids[i6];
+    h6 = Math.imul(h6, 16777619);
+  }
+  return h6;
+};
+var arraysEqual = (a6, b6) => {
+  if (a6.length !== b6.length) return false;
+  for (let i6 = 0; i6 < a6.length; i6++) if (a6[i6] !== b6[i6]) return false;
+  return true;
+};
+var isState = (state2, pcs, flag2, ids) => state2.flag === flag2 && arraysEqual(state2.nfaStates, pcs) && arraysEqual(state2.matchIDs, ids);
+var NO_IDS = [];
+var END_TEXT = -1;
+var DFAState = class {
+  constructor(nfaStates, flag2, matchIDs) {
+    this.nfaStates = nfaStates;
+    this.flag = flag2;
+    this.isMatch = (flag2 & DFA.FLAG_MATCH) !== 0;
+    this.matchIDs = matchIDs;
+    this.next = null;
+    this.nextAnchored = null;
+  }
+};
+var DFA = class DFA2 {
+  static FLAG_EMPTY_MASK = 255;
+  static FLAG_MATCH = 256;
+  static FLAG_LAST_WORD = 512;
+  static FLAG_NEED_SHIFT = 16;
+  static STATE_OVERHEAD = 150;
+  static ARRAY_OVERHEAD = 40;
+  static ELEMENT_SIZE = 8;
+  static TABLE_OVERHEAD = 48;
+  static PROGRESS_PER_STATE = 10;
+  constructor(prog, maxMem = 8388608) {
+    this.prog = prog;
+    this.maxMem = maxMem;
+    this.stateCache = /* @__PURE__ */ new Map();
+    this.stateCount = 0;
+    this.startStates = /* @__PURE__ */ new Map();
+    this.failed = false;
+    for (let pc = 0; pc < prog.numInst(); pc++) {
+      const op = prog.getInst(pc).op;
+      if (op === Inst.LB_WRITE || op === Inst.LB_CHECK) {
+        this.failed = true;
+        break;
+      }
+    }
+    this.computeRuneClasses();
+    this.stateBudget = maxMem;
+    this.memBudget = maxMem;
+  }
+  computeRuneClasses() {
+    const bounds = /* @__PURE__ */ new Set();
+    const addRange = (lo, hi) => {
+      bounds.add(lo);
+      bounds.add(hi + 1);
+    };
+    for (let pc = 0; pc < this.prog.numInst(); pc++) {
+      const inst = this.prog.getInst(pc);
+      switch (inst.op) {
+        case Inst.RUNE:
+        case Inst.RUNE1:
+          if (inst.runes.length === 1) {
+            addRange(inst.runes[0], inst.runes[0]);
+            if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) for (let f6 = Unicode.simpleFold(inst.runes[0]); f6 !== inst.runes[0]; f6 = Unicode.simpleFold(f6)) addRange(f6, f6);
+          } else for (let j6 = 0; j6 < inst.runes.length; j6 += 2) addRange(inst.runes[j6], inst.runes[j6 + 1]);
+          break;
+        case Inst.RUNE_ANY_NOT_NL:
+          addRange(10, 10);
+          break;
+        case Inst.EMPTY_WIDTH:
+          if ((inst.arg & (Utils.EMPTY_BEGIN_LINE | Utils.EMPTY_END_LINE)) !== 0) addRange(10, 10);
+          if ((inst.arg & (Utils.EMPTY_WORD_BOUNDARY | Utils.EMPTY_NO_WORD_BOUNDARY)) !== 0) {
+            addRange(48, 57);
+            addRange(65, 90);
+            addRange(95, 95);
+            addRange(97, 122);
+          }
+      }
+    }
+    bounds.delete(0);
+    this.classBounds = Int32Array.from(bounds).sort();
+    this.numClasses = this.classBounds.length + 1;
+    const latin1Class = new Int32Array(Unicode.MAX_LATIN1 + 1);
+    for (let r6 = 0; r6 <= Unicode.MAX_LATIN1; r6++) latin1Class[r6] = this.searchClass(r6);
+    this.latin1Class = latin1Class;
+  }
+  runeClass(r6) {
+    if (r6 <= Unicode.MAX_LATIN1) return this.latin1Class[r6];
+    return this.searchClass(r6);
+  }
+  searchClass(r6) {
+    const bounds = this.classBounds;
+    let lo = 0;
+    let hi = bounds.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (bounds[mid] <= r6) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  closure(pcs, flag2) {
+    const closure = /* @__PURE__ */ new Set();
+    const stack = Array.from(pcs);
+    let needflags = 0;
+    while (stack.length > 0) {
+      const pc = stack.pop();
+      if (pc === 0 || closure.has(pc)) continue;
+      closure.add(pc);
+      const inst = this.prog.getInst(pc);
+      switch (inst.op) {
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          stack.push(inst.out);
+          stack.push(inst.arg);
+          break;
+        case Inst.NOP:
+        case Inst.CAPTURE:
+          stack.push(inst.out);
+          break;
+        case Inst.EMPTY_WIDTH:
+          needflags |= inst.arg;
+          if ((inst.arg & ~flag2) === 0) stack.push(inst.out);
+      }
+    }
+    return {
+      pcs: Array.from(closure).sort((a6, b6) => a6 - b6),
+      needflags
+    };
+  }
+  getState(pcs, flag2, ids) {
+    const hash = hashState(pcs, flag2, ids);
+    const cached2 = this.stateCache.get(hash);
+    if (cached2 instanceof DFAState) {
+      if (isState(cached2, pcs, flag2, ids)) return cached2;
+    } else if (cached2 !== void 0) {
+      for (let i6 = 0; i6 < cached2.length; i6++) if (isState(cached2[i6], pcs, flag2, ids)) return cached2[i6];
+    }
+    const cost = DFA2.stateCost(pcs, ids);
+    if (this.memBudget < cost) return null;
+    this.memBudget -= cost;
+    const state2 = new DFAState(pcs, flag2, ids);
+    if (cached2 === void 0) this.stateCache.set(hash, state2);
+    else if (cached2 instanceof DFAState) this.stateCache.set(hash, [cached2, state2]);
+    else cached2.push(state2);
+    this.stateCount++;
+    return state2;
+  }
+  static stateCost(pcs, ids) {
+    const idsCost = ids.length === 0 ? 0 : DFA2.ARRAY_OVERHEAD + DFA2.ELEMENT_SIZE * ids.length;
+    return DFA2.STATE_OVERHEAD + DFA2.ELEMENT_SIZE * pcs.length + idsCost;
+  }
+  *cachedStates() {
+    for (const cached2 of this.stateCache.values()) if (cached2 instanceof DFAState) yield cached2;
+    else yield* cached2;
+  }
+  makeState(pcs, flag2, ids) {
+    const closure = this.closure(pcs, flag2 & DFA2.FLAG_EMPTY_MASK);
+    let stateFlag = flag2;
+    if (closure.needflags === 0) stateFlag &= DFA2.FLAG_MATCH;
+    stateFlag |= closure.needflags << DFA2.FLAG_NEED_SHIFT;
+    return this.getState(closure.pcs, stateFlag, ids);
+  }
+  allocTable(state2, anchor) {
+    const size = this.numClasses + 1;
+    const cost = DFA2.TABLE_OVERHEAD + DFA2.ELEMENT_SIZE * size;
+    if (this.memBudget < cost) return null;
+    this.memBudget -= cost;
+    const table = new Array(size).fill(null);
+    if (anchor === RE2Flags.UNANCHORED) state2.next = table;
+    else state2.nextAnchored = table;
+    return table;
+  }
+  clearCache() {
+    this.stateCache.clear();
+    this.stateCount = 0;
+    this.startStates.clear();
+    this.memBudget = this.stateBudget;
+  }
+  resetCache(current) {
+    this.clearCache();
+    return this.getState(current.nfaStates, current.flag, current.matchIDs);
+  }
+  step(state2, cls, rune, anchor) {
+    let table = anchor === RE2Flags.UNANCHORED ? state2.next : state2.nextAnchored;
+    if (table !== null) {
+      const cached2 = table[cls];
+      if (cached2 !== null) return cached2;
+    } else {
+      table = this.allocTable(state2, anchor);
+      if (table === null) return null;
+    }
+    const needflag = state2.flag >>> DFA2.FLAG_NEED_SHIFT;
+    const oldbeforeflag = state2.flag & DFA2.FLAG_EMPTY_MASK;
+    let beforeflag = oldbeforeflag;
+    let afterflag = 0;
+    if (rune === 10) {
+      beforeflag |= Utils.EMPTY_END_LINE;
+      afterflag |= Utils.EMPTY_BEGIN_LINE;
+    }
+    if (rune === END_TEXT) beforeflag |= Utils.EMPTY_END_LINE | Utils.EMPTY_END_TEXT;
+    const islastword = (state2.flag & DFA2.FLAG_LAST_WORD) !== 0;
+    const isword = rune !== END_TEXT && Utils.isWordRune(rune);
+    beforeflag |= isword === islastword ? Utils.EMPTY_NO_WORD_BOUNDARY : Utils.EMPTY_WORD_BOUNDARY;
+    let pcs = state2.nfaStates;
+    if ((beforeflag & ~oldbeforeflag & needflag) !== 0) pcs = this.closure(pcs, beforeflag).pcs;
+    const nextPCs = [];
+    let ismatch = false;
+    let ids = NO_IDS;
+    for (let i6 = 0; i6 < pcs.length; i6++) {
+      const inst = this.prog.getInst(pcs[i6]);
+      if (inst.op === Inst.MATCH) {
+        if (!ismatch) {
+          ismatch = true;
+          ids = [];
+        }
+        ids.push(inst.arg);
+      } else if (rune !== END_TEXT && Inst.isRuneOp(inst.op) && inst.matchRune(rune)) nextPCs.push(inst.out);
+    }
+    if (ids.length > 1) ids.sort((a6, b6) => a6 - b6);
+    if (anchor === RE2Flags.UNANCHORED && rune !== END_TEXT) nextPCs.push(this.prog.start);
+    let flag2 = afterflag;
+    if (ismatch) flag2 |= DFA2.FLAG_MATCH;
+    if (isword) flag2 |= DFA2.FLAG_LAST_WORD;
+    const nextState = this.makeState(nextPCs, flag2, ids);
+    if (nextState === null) return null;
+    table[cls] = nextState;
+    return nextState;
+  }
+  start(input, pos) {
+    const context = input.context(pos);
+    let flags;
+    if ((context & Utils.EMPTY_BEGIN_TEXT) !== 0) flags = Utils.EMPTY_BEGIN_TEXT | Utils.EMPTY_BEGIN_LINE;
+    else if ((context & Utils.EMPTY_BEGIN_LINE) !== 0) flags = Utils.EMPTY_BEGIN_LINE;
+    else {
+      const r6 = input.step(pos);
+      const nextIsWord = r6 >= 0 && Utils.isWordRune(r6 >> 3);
+      flags = (context & Utils.EMPTY_WORD_BOUNDARY) !== 0 !== nextIsWord ? DFA2.FLAG_LAST_WORD : 0;
+    }
+    let state2 = this.startStates.get(flags);
+    if (state2 === void 0) {
+      state2 = this.makeState([this.prog.start], flags, NO_IDS);
+      if (state2 === null) {
+        this.clearCache();
+        state2 = this.makeState([this.prog.start], flags, NO_IDS);
+        if (state2 === null) return null;
+      }
+      this.startStates.set(flags, state2);
+    }
+    return state2;
+  }
+  stepOrReset(state2, cls, rune, anchor, pos, search) {
+    let next = this.step(state2, cls, rune, anchor);
+    if (next !== null) return next;
+    if (search.resetPos >= 0 && pos - search.resetPos < DFA2.PROGRESS_PER_STATE * this.stateCount) return null;
+    search.resetPos = pos;
+    const restored = this.resetCache(state2);
+    if (restored === null) return null;
+    next = this.step(restored, cls, rune, anchor);
+    return next;
+  }
+  run(input, pos, anchor, state2, onMatch) {
+    const endPos = input.endPos();
+    const latin1Class = this.latin1Class;
+    const unanchored = anchor === RE2Flags.UNANCHORED;
+    const search = { resetPos: -1 };
+    let i6 = pos;
+    while (i6 < endPos) {
+      const r6 = input.step(i6);
+      const rune = r6 >> 3;
+      const width2 = r6 & 7;
+      if (width2 === 0) break;
+      const cls = rune <= Unicode.MAX_LATIN1 ? latin1Class[rune] : this.runeClass(rune);
+      let next = unanchored && state2.next !== null ? state2.next[cls] : null;
+      if (next === null) {
+        next = this.stepOrReset(state2, cls, rune, anchor, i6, search);
+        if (next === null) return null;
+      }
+      state2 = next;
+      if (state2.isMatch && onMatch(state2, false)) return true;
+      if (!unanchored && state2.nfaStates.length === 0) return false;
+      i6 += width2;
+    }
+    state2 = this.stepOrReset(state2, this.numClasses, END_TEXT, anchor, i6, search);
+    if (state2 === null) return null;
+    return state2.isMatch && onMatch(state2, true);
+  }
+  match(input, pos, anchor) {
+    if (this.failed) return null;
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
+    const startState = this.start(input, pos);
+    if (startState === null) return null;
+    return this.run(input, pos, anchor, startState, (state2, atEnd) => anchor !== RE2Flags.ANCHOR_BOTH || atEnd);
+  }
+  matchSet(input, pos, anchor) {
+    if (this.failed) return null;
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
+    const startState = this.start(input, pos);
+    if (startState === null) return null;
+    const matches = /* @__PURE__ */ new Set();
+    const collect = (state2, atEnd) => {
+      if (anchor !== RE2Flags.ANCHOR_BOTH || atEnd) for (let k6 = 0; k6 < state2.matchIDs.length; k6++) matches.add(state2.matchIDs[k6]);
+      return false;
+    };
+    if (this.run(input, pos, anchor, startState, collect) === null) return null;
+    return Array.from(matches).sort((a6, b6) => a6 - b6);
+  }
+};
+var VISITED_BITS = 32;
+var MAX_BACKTRACK_PROG = 500;
+var INITIAL_JOB_CAPACITY = 256;
+var MAX_BACKTRACK_VECTOR = 262144;
+var BitState = class {
+  constructor() {
+    this.end = 0;
+    this.cap = /* @__PURE__ */ new Int32Array(0);
+    this.matchcap = /* @__PURE__ */ new Int32Array(0);
+    this.ncap = 0;
+    this.jobPc = new Int32Array(INITIAL_JOB_CAPACITY);
+    this.jobArg = new Uint8Array(INITIAL_JOB_CAPACITY);
+    this.jobPos = new Int32Array(INITIAL_JOB_CAPACITY);
+    this.jobLen = 0;
+    this.visited = /* @__PURE__ */ new Uint32Array(0);
+  }
+  reset(prog, end, ncap) {
+    this.end = end;
+    this.jobLen = 0;
+    this.ncap = ncap;
+    const visitedSize = prog.numInst() * (end + 1) + VISITED_BITS - 1 >>> 5;
+    if (this.visited.length < visitedSize) this.visited = new Uint32Array(visitedSize);
+    else this.visited.fill(0, 0, visitedSize);
+    if (this.cap.length < ncap) this.cap = new Int32Array(ncap).fill(-1);
+    else this.cap.fill(-1, 0, ncap);
+    if (this.matchcap.length < ncap) this.matchcap = new Int32Array(ncap).fill(-1);
+    else this.matchcap.fill(-1, 0, ncap);
+  }
+  shouldVisit(pc, pos) {
+    const n4 = pc * (this.end + 1) + pos;
+    const idx = n4 >>> 5;
+    const mask = 1 << (n4 & 31);
+    if ((this.visited[idx] & mask) !== 0) return false;
+    this.visited[idx] |= mask;
+    return true;
+  }
+  push(re2, pc, pos, arg) {
+    if (re2.prog.getInst(pc).op !== Inst.FAIL && (arg || this.shouldVisit(pc, pos))) {
+      if (this.jobLen >= this.jobPc.length) {
+        const newSize = this.jobPc.length * 2;
+        const newPc = new Int32Array(newSize);
+        newPc.set(this.jobPc);
+        this.jobPc = newPc;
+        const newArg = new Uint8Array(newSize);
+        newArg.set(this.jobArg);
+        this.jobArg = newArg;
+        const newPos = new Int32Array(newSize);
+        newPos.set(this.jobPos);
+        this.jobPos = newPos;
+      }
+      this.jobPc[this.jobLen] = pc;
+      this.jobArg[this.jobLen] = arg ? 1 : 0;
+      this.jobPos[this.jobLen] = pos;
+      this.jobLen++;
+    }
+  }
+  tryBacktrack(re2, input, pc, pos, anchor) {
+    const longest = re2.longest;
+    this.push(re2, pc, pos, false);
+    while (this.jobLen > 0) {
+      this.jobLen--;
+      let currentPc = this.jobPc[this.jobLen];
+      let arg = this.jobArg[this.jobLen] === 1;
+      let currentPos = this.jobPos[this.jobLen];
+      let skipShouldVisit = true;
+      while (true) {
+        if (!skipShouldVisit) {
+          if (!this.shouldVisit(currentPc, currentPos)) break;
+        }
+        skipShouldVisit = false;
+        const inst = re2.prog.getInst(currentPc);
+        switch (inst.op) {
+          case Inst.FAIL:
+            break;
+          case Inst.ALT:
+            if (arg) {
+              arg = false;
+              currentPc = inst.arg;
+              continue;
+            } else {
+              this.push(re2, currentPc, currentPos, true);
+              currentPc = inst.out;
+              continue;
+            }
+          case Inst.ALT_MATCH: {
+            const outInst = re2.prog.getInst(inst.out);
+            if (Inst.isRuneOp(outInst.op)) {
+              this.push(re2, inst.arg, currentPos, false);
+              currentPc = inst.arg;
+              currentPos = this.end;
+              continue;
+            }
+            this.push(re2, inst.out, this.end, false);
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.RUNE: {
+            const r6 = input.step(currentPos);
+            if (r6 === MachineInputBase.EOF()) break;
+            if (!inst.matchRune(r6 >> 3)) break;
+            currentPos += r6 & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.RUNE1: {
+            const r6 = input.step(currentPos);
+            if (r6 === MachineInputBase.EOF()) break;
+            if (r6 >> 3 !== inst.runes[0]) break;
+            currentPos += r6 & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.RUNE_ANY_NOT_NL: {
+            const r6 = input.step(currentPos);
+            if (r6 === MachineInputBase.EOF()) break;
+            if (r6 >> 3 === 10) break;
+            currentPos += r6 & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.RUNE_ANY: {
+            const r6 = input.step(currentPos);
+            if (r6 === MachineInputBase.EOF()) break;
+            currentPos += r6 & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.CAPTURE:
+            if (arg) {
+              this.cap[inst.arg] = currentPos;
+              break;
+            } else {
+              if (inst.arg < this.ncap) {
+                this.push(re2, currentPc, this.cap[inst.arg], true);
+                this.cap[inst.arg] = currentPos;
+              }
+              currentPc = inst.out;
+              continue;
+            }
+          case Inst.EMPTY_WIDTH: {
+            const flag2 = input.context(currentPos);
+            if ((inst.arg & ~flag2) !== 0) break;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.NOP:
+            currentPc = inst.out;
+            continue;
+          case Inst.MATCH: {
+            if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== this.end) break;
+            if (this.ncap === 0) return true;
+            if (this.ncap > 1) this.cap[1] = currentPos;
+            const old = this.matchcap[1];
+            if (old === -1 || longest && currentPos > 0 && currentPos > old) this.matchcap.set(this.cap);
+            if (!longest) return true;
+            if (currentPos === this.end) return true;
+            break;
+          }
+          case Inst.LB_WRITE:
+          case Inst.LB_CHECK:
+            throw new RE2JSInternalException("Backtracker cannot evaluate Lookbehind instructions");
+          default:
+            throw new RE2JSInternalException("bad inst");
+        }
+        break;
+      }
+    }
+    return longest && this.matchcap.length > 1 && this.matchcap[1] >= 0;
+  }
+};
+var bitStatePool = [];
+var Backtracker = class Backtracker2 {
+  static shouldBacktrack(prog) {
+    return prog.numInst() <= MAX_BACKTRACK_PROG;
+  }
+  static maxBitStateLen(prog) {
+    if (!Backtracker2.shouldBacktrack(prog)) return 0;
+    return Math.floor(MAX_BACKTRACK_VECTOR / prog.numInst());
+  }
+  static execute(re2, input, pos, anchor, ncap) {
+    const startCond = re2.cond;
+    if (startCond === Utils.EMPTY_ALL) return null;
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
+    if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && pos !== 0) return null;
+    const b6 = bitStatePool.length > 0 ? bitStatePool.pop() : new BitState();
+    const end = input.endPos();
+    b6.reset(re2.prog, end, ncap);
+    let matched = false;
+    if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 || anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) {
+      if (b6.ncap > 0) b6.cap[0] = pos;
+      if (b6.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) matched = true;
+    } else {
+      let width2 = -1;
+      for (; pos <= end && width2 !== 0; pos += width2) {
+        if (re2.prefix.length > 0) {
+          const advance = input.index(re2, pos);
+          if (advance < 0) break;
+          pos += advance;
+        }
+        if (b6.ncap > 0) b6.cap[0] = pos;
+        if (b6.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) {
+          matched = true;
+          break;
+        }
+        const r6 = input.step(pos);
+        width2 = r6 === MachineInputBase.EOF() ? 0 : r6 & 7;
+      }
+    }
+    if (!matched) {
+      bitStatePool.push(b6);
+      return null;
+    }
+    const result = ncap === 0 ? [] : Utils.toArray(b6.matchcap.subarray(0, ncap));
+    bitStatePool.push(b6);
+    return result;
+  }
+};
+var QueueOnePass = class {
+  constructor(size) {
+    this.sparse = new Uint32Array(size);
+    this.dense = new Uint32Array(size);
+    this.size = 0;
+    this.nextIndex = 0;
+  }
+  empty() {
+    return this.nextIndex >= this.size;
+  }
+  next() {
+    return this.dense[this.nextIndex++];
+  }
+  clear() {
+    this.size = 0;
+    this.nextIndex = 0;
+  }
+  contains(u2) {
+    return u2 < this.sparse.length && this.sparse[u2] < this.size && this.dense[this.sparse[u2]] === u2;
+  }
+  insert(u2) {
+    if (!this.contains(u2)) this.insertNew(u2);
+  }
+  insertNew(u2) {
+    if (u2 >= this.sparse.length) return;
+    this.sparse[u2] = this.size;
+    this.dense[this.size] = u2;
+    this.size++;
+  }
+};
+var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
+  const leftLen = leftRunes.length;
+  const rightLen = rightRunes.length;
+  let lx = 0, rx = 0;
+  const merged = [];
+  const next = [];
+  let ok = true;
+  let ix = -1;
+  const extend = (isLeft) => {
+    const newArray = isLeft ? leftRunes : rightRunes;
+    const low = isLeft ? lx : rx;
+    const pc = isLeft ? leftPC : rightPC;
+    if (ix > 0 && newArray[low] <= merged[ix]) return false;
+    merged.push(newArray[low], newArray[low + 1]);
+    if (isLeft) lx += 2;
+    else rx += 2;
+    ix += 2;
+    next.push(pc);
+    return true;
+  };
+  while (lx < leftLen || rx < rightLen) {
+    if (rx >= rightLen) ok = extend(true);
+    else if (lx >= leftLen) ok = extend(false);
+    else if (rightRunes[rx] < leftRunes[lx]) ok = extend(false);
+    else ok = extend(true);
+    if (!ok) return null;
+  }
+  return {
+    merged,
+    next
+  };
+};
+var OnePassProg = class {
+  constructor(prog) {
+    this.start = prog.start;
+    this.numCap = prog.numCap;
+    this.inst = new Array(prog.inst.length);
+    for (let i6 = 0; i6 < prog.inst.length; i6++) {
+      const orig = prog.inst[i6];
+      const inst = new Inst(orig.op);
+      inst.out = orig.out;
+      inst.arg = orig.arg;
+      inst.runes = orig.runes ? new Int32Array(orig.runes) : /* @__PURE__ */ new Int32Array(0);
+      inst.next = null;
+      this.inst[i6] = inst;
+    }
+  }
+};
+var onePassCopy = (prog) => {
+  const p4 = new OnePassProg(prog);
+  for (let pc = 0; pc < p4.inst.length; pc++) {
+    const inst = p4.inst[pc];
+    if (inst.op !== Inst.ALT && inst.op !== Inst.ALT_MATCH) continue;
+    let pAOther = "out";
+    let pAAlt = "arg";
+    let instAlt = p4.inst[inst[pAAlt]];
+    if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) {
+      pAOther = "arg";
+      pAAlt = "out";
+      instAlt = p4.inst[inst[pAAlt]];
+      if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) continue;
+    }
+    const instOther = p4.inst[inst[pAOther]];
+    if (instOther.op === Inst.ALT || instOther.op === Inst.ALT_MATCH) continue;
+    let pBAlt = "out";
+    let pBOther = "arg";
+    let patch = false;
+    if (instAlt.out === pc) patch = true;
+    else if (instAlt.arg === pc) {
+      patch = true;
+      pBAlt = "arg";
+      pBOther = "out";
+    }
+    if (patch) instAlt[pBAlt] = inst[pAOther];
+    if (inst[pAOther] === instAlt[pBAlt]) inst[pAAlt] = instAlt[pBOther];
+  }
+  return p4;
+};
+var makeOnePass = (p4) => {
+  if (p4.inst.length >= 1e3) return null;
+  const instQueue = new QueueOnePass(p4.inst.length);
+  const visitQueue = new QueueOnePass(p4.inst.length);
+  const onePassRunes = new Array(p4.inst.length);
+  const m4 = new Array(p4.inst.length).fill(false);
+  const check = (pc) => {
+    let ok = true;
+    const inst = p4.inst[pc];
+    if (visitQueue.contains(pc)) return true;
+    visitQueue.insert(pc);
+    switch (inst.op) {
+      case Inst.ALT:
+      case Inst.ALT_MATCH: {
+        ok = check(inst.out) && check(inst.arg);
+        let matchOut = m4[inst.out];
+        let matchArg = m4[inst.arg];
+        if (matchOut && matchArg) return false;
+        if (matchArg) {
+          const tempOut = inst.out;
+          inst.out = inst.arg;
+          inst.arg = tempOut;
+          const tempMatch = matchOut;
+          matchOut = matchArg;
+          matchArg = tempMatch;
+        }
+        if (matchOut) {
+          m4[pc] = true;
+          inst.op = Inst.ALT_MATCH;
+        }
+        const leftRunes = onePassRunes[inst.out] || [];
+        const rightRunes = onePassRunes[inst.arg] || [];
+        const mergeRes = mergeRuneSets(leftRunes, rightRunes, inst.out, inst.arg);
+        if (!mergeRes) return false;
+        onePassRunes[pc] = new Int32Array(mergeRes.merged);
+        inst.next = new Uint32Array(mergeRes.next);
+        break;
+      }
+      case Inst.CAPTURE:
+      case Inst.EMPTY_WIDTH:
+      case Inst.NOP:
+        ok = check(inst.out);
+        m4[pc] = m4[inst.out];
+        onePassRunes[pc] = onePassRunes[inst.out] ? new Int32Array(onePassRunes[inst.out]) : /* @__PURE__ */ new Int32Array(0);
+        inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
+        break;
+      case Inst.MATCH:
+      case Inst.FAIL:
+        m4[pc] = inst.op === Inst.MATCH;
+        break;
+      case Inst.RUNE: {
+        m4[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        if (!inst.runes || inst.runes.length === 0) {
+          onePassRunes[pc] = /* @__PURE__ */ new Int32Array(0);
+          inst.next = new Uint32Array([inst.out]);
+          break;
+        }
+        let runes = [];
+        if (inst.runes.length === 1 && (inst.arg & RE2Flags.FOLD_CASE) !== 0) {
+          const r0 = inst.runes[0];
+          runes.push(r0, r0);
+          for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
+          runes.sort((a6, b6) => a6 - b6);
+        } else for (let j6 = 0; j6 < inst.runes.length; j6++) runes.push(inst.runes[j6]);
+        onePassRunes[pc] = new Int32Array(runes);
+        inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
+        inst.op = Inst.RUNE;
+        break;
+      }
+      case Inst.RUNE1: {
+        m4[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        let runes = [];
+        if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) {
+          const r0 = inst.runes[0];
+          runes.push(r0, r0);
+          for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
+          runes.sort((a6, b6) => a6 - b6);
+        } else runes.push(inst.runes[0], inst.runes[0]);
+        onePassRunes[pc] = new Int32Array(runes);
+        inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
+        inst.op = Inst.RUNE;
+        break;
+      }
+      case Inst.RUNE_ANY:
+        m4[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        onePassRunes[pc] = new Int32Array([0, Unicode.MAX_RUNE]);
+        inst.next = new Uint32Array([inst.out]);
+        break;
+      case Inst.RUNE_ANY_NOT_NL:
+        m4[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        onePassRunes[pc] = new Int32Array([
+          0,
+          9,
+          11,
+          Unicode.MAX_RUNE
+        ]);
+        inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
+    }
+    return ok;
+  };
+  instQueue.clear();
+  instQueue.insert(p4.start);
+  while (!instQueue.empty()) {
+    visitQueue.clear();
+    if (!check(instQueue.next())) return null;
+  }
+  for (let i6 = 0; i6 < p4.inst.length; i6++) if (onePassRunes[i6]) p4.inst[i6].runes = onePassRunes[i6];
+  return p4;
+};
+var cleanupOnePass = (p4, original) => {
+  for (let ix = 0; ix < original.inst.length; ix++) {
+    const instOriginal = original.inst[ix];
+    switch (instOriginal.op) {
+      case Inst.ALT:
+      case Inst.ALT_MATCH:
+      case Inst.RUNE:
+        break;
+      case Inst.CAPTURE:
+      case Inst.EMPTY_WIDTH:
+      case Inst.NOP:
+      case Inst.MATCH:
+      case Inst.FAIL:
+        p4.inst[ix].next = null;
+        break;
+      case Inst.RUNE1:
+      case Inst.RUNE_ANY:
+      case Inst.RUNE_ANY_NOT_NL:
+        p4.inst[ix].next = null;
+        p4.inst[ix].op = instOriginal.op;
+        p4.inst[ix].runes = instOriginal.runes ? new Int32Array(instOriginal.runes) : /* @__PURE__ */ new Int32Array(0);
+    }
+  }
+};
+var OnePass = class OnePass2 {
+  static compile(prog) {
+    if (prog.start === 0) return null;
+    if (prog.numLb > 0) return null;
+    const startInst = prog.inst[prog.start];
+    if (startInst.op !== Inst.EMPTY_WIDTH || (startInst.arg & Utils.EMPTY_BEGIN_TEXT) === 0) return null;
+    let hasAlt = false;
+    for (let i6 = 0; i6 < prog.inst.length; i6++) if (prog.inst[i6].op === Inst.ALT || prog.inst[i6].op === Inst.ALT_MATCH) {
+      hasAlt = true;
+      break;
+    }
+    for (let i6 = 0; i6 < prog.inst.length; i6++) {
+      const inst = prog.inst[i6];
+      const opOut = prog.inst[inst.out].op;
+      switch (inst.op) {
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          if (opOut === Inst.MATCH || prog.inst[inst.arg].op === Inst.MATCH) return null;
+          break;
+        case Inst.EMPTY_WIDTH:
+          if (opOut === Inst.MATCH) {
+            if ((inst.arg & Utils.EMPTY_END_TEXT) === Utils.EMPTY_END_TEXT) continue;
+            return null;
+          }
+          break;
+        default:
+          if (opOut === Inst.MATCH && hasAlt) return null;
+      }
+    }
+    let p4 = onePassCopy(prog);
+    p4 = makeOnePass(p4);
+    if (p4 !== null) cleanupOnePass(p4, prog);
+    return p4;
+  }
+  static next(inst, r6) {
+    const nextIdx = inst.matchRunePos(r6);
+    if (nextIdx >= 0) return inst.next[nextIdx];
+    if (inst.op === Inst.ALT_MATCH) return inst.out;
+    return 0;
+  }
+  static execute(re2, input, pos, anchor, ncap) {
+    const onepass = re2.onepass;
+    if (!onepass) return null;
+    const matchcap = new Int32Array(ncap).fill(-1);
+    let matched = false;
+    let r6 = input.step(pos);
+    let rune = r6 >> 3;
+    let width2 = r6 & 7;
+    let r1 = MachineInputBase.EOF();
+    let rune1 = -1;
+    let width1 = 0;
+    if (r6 !== MachineInputBase.EOF()) {
+      r1 = input.step(pos + width2);
+      if (r1 !== MachineInputBase.EOF()) {
+        rune1 = r1 >> 3;
+        width1 = r1 & 7;
+      }
+    }
+    let flag2 = pos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(pos);
+    let pc = onepass.start;
+    let inst;
+    while (true) {
+      inst = onepass.inst[pc];
+      pc = inst.out;
+      switch (inst.op) {
+        case Inst.MATCH:
+          if (anchor === RE2Flags.ANCHOR_BOTH && pos !== input.endPos()) return null;
+          matched = true;
+          if (matchcap.length > 0) {
+            matchcap[0] = 0;
+            matchcap[1] = pos;
+          }
+          return ncap === 0 ? [] : Utils.toArray(matchcap);
+        case Inst.RUNE:
+          if (!inst.matchRune(rune)) return null;
+          break;
+        case Inst.RUNE1:
+          if (rune !== inst.runes[0]) return null;
+          break;
+        case Inst.RUNE_ANY:
+          break;
+        case Inst.RUNE_ANY_NOT_NL:
+          if (rune === 10) return null;
+          break;
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          pc = OnePass2.next(inst, rune);
+          continue;
+        case Inst.FAIL:
+          return null;
+        case Inst.NOP:
+          continue;
+        case Inst.EMPTY_WIDTH:
+          if ((inst.arg & ~flag2) !== 0) return null;
+          continue;
+        case Inst.CAPTURE:
+          if (inst.arg < matchcap.length) matchcap[inst.arg] = pos;
+          continue;
+        default:
+          throw new RE2JSInternalException("bad inst");
+      }
+      if (width2 === 0) break;
+      flag2 = Utils.emptyOpContext(rune, rune1);
+      pos += width2;
+      rune = rune1;
+      width2 = width1;
+      if (rune !== -1) {
+        r1 = input.step(pos + width2);
+        if (r1 !== MachineInputBase.EOF()) {
+          rune1 = r1 >> 3;
+          width1 = r1 & 7;
+        } else {
+          rune1 = -1;
+          width1 = 0;
+        }
+      }
+    }
+    if (!matched) return null;
+    return ncap === 0 ? [] : Utils.toArray(matchcap);
+  }
+};
+var Regexp = class Regexp2 {
+  static Op = createEnum([
+    "NO_MATCH",
+    "EMPTY_MATCH",
+    "LITERAL",
+    "CHAR_CLASS",
+    "ANY_CHAR_NOT_NL",
+    "ANY_CHAR",
+    "BEGIN_LINE",
+    "END_LINE",
+    "BEGIN_TEXT",
+    "END_TEXT",
+    "WORD_BOUNDARY",
+    "NO_WORD_BOUNDARY",
+    "CAPTURE",
+    "STAR",
+    "PLUS",
+    "QUEST",
+    "REPEAT",
+    "CONCAT",
+    "ALTERNATE",
+    "PLB",
+    "NLB",
+    "LEFT_PAREN",
+    "VERTICAL_BAR"
+  ]);
+  static isPseudoOp(op) {
+    return op >= Regexp2.Op.LEFT_PAREN;
+  }
+  static emptySubs() {
+    return [];
+  }
+  static quoteIfHyphen(rune) {
+    if (rune === Codepoint.CODES["-"]) return "\\";
+    return "";
+  }
+  static fromRegexp(re) {
+    const regex2 = new Regexp2(re.op);
+    regex2.flags = re.flags;
+    regex2.subs = re.subs;
+    regex2.runes = re.runes;
+    regex2.cap = re.cap;
+    regex2.min = re.min;
+    regex2.max = re.max;
+    regex2.name = re.name;
+    regex2.namedGroups = re.namedGroups;
+    regex2.lb = re.lb;
+    return regex2;
+  }
+  constructor(op) {
+    this.op = op;
+    this.flags = 0;
+    this.subs = Regexp2.emptySubs();
+    this.runes = /* @__PURE__ */ new Int32Array(0);
+    this.min = 0;
+    this.max = 0;
+    this.cap = 0;
+    this.name = null;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.lb = 0;
+  }
+  reinit() {
+    this.flags = 0;
+    this.subs = Regexp2.emptySubs();
+    this.runes = /* @__PURE__ */ new Int32Array(0);
+    this.cap = 0;
+    this.min = 0;
+    this.max = 0;
+    this.name = null;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.lb = 0;
+  }
+  toString() {
+    return this.appendTo();
+  }
+  appendTo() {
+    let out = "";
+    switch (this.op) {
+      case Regexp2.Op.NO_MATCH:
+        out += "[^\\x00-\\x{10FFFF}]";
+        break;
+      case Regexp2.Op.EMPTY_MATCH:
+        out += "(?:)";
+        break;
+      case Regexp2.Op.STAR:
+      case Regexp2.Op.PLUS:
+      case Regexp2.Op.QUEST:
+      case Regexp2.Op.REPEAT: {
+        const sub = this.subs[0];
+        if (sub.op > Regexp2.Op.CAPTURE || sub.op === Regexp2.Op.LITERAL && sub.runes.length > 1) out += `(?:${sub.appendTo()})`;
+        else out += sub.appendTo();
+        switch (this.op) {
+          case Regexp2.Op.STAR:
+            out += "*";
+            break;
+          case Regexp2.Op.PLUS:
+            out += "+";
+            break;
+          case Regexp2.Op.QUEST:
+            out += "?";
+            break;
+          case Regexp2.Op.REPEAT:
+            out += `{${this.min}`;
+            if (this.min !== this.max) {
+              out += ",";
+              if (this.max >= 0) out += this.max;
+            }
+            out += "}";
+        }
+        if ((this.flags & RE2Flags.NON_GREEDY) !== 0) out += "?";
+        break;
+      }
+      case Regexp2.Op.CONCAT:
+        for (let sub of this.subs) if (sub.op === Regexp2.Op.ALTERNATE) out += `(?:${sub.appendTo()})`;
+        else out += sub.appendTo();
+        break;
+      case Regexp2.Op.ALTERNATE: {
+        let sep4 = "";
+        for (let sub of this.subs) {
+          out += sep4;
+          sep4 = "|";
+          out += sub.appendTo();
+        }
+        break;
+      }
+      case Regexp2.Op.LITERAL:
+        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += "(?i:";
+        for (let rune of this.runes) out += Utils.escapeRune(rune);
+        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += ")";
+        break;
+      case Regexp2.Op.ANY_CHAR_NOT_NL:
+        out += "(?-s:.)";
+        break;
+      case Regexp2.Op.ANY_CHAR:
+        out += "(?s:.)";
+        break;
+      case Regexp2.Op.PLB:
+        out += `(?<=${this.subs[0].appendTo()})`;
+        break;
+      case Regexp2.Op.NLB:
+        out += `(?<!${this.subs[0].appendTo()})`;
+        break;
+      case Regexp2.Op.CAPTURE:
+        if (this.name === null || this.name.length === 0) out += "(";
+        else out += `(?P<${this.name}>`;
+        if (this.subs[0].op !== Regexp2.Op.EMPTY_MATCH) out += this.subs[0].appendTo();
+        out += ")";
+        break;
+      case Regexp2.Op.BEGIN_TEXT:
+        out += "\\A";
+        break;
+      case Regexp2.Op.END_TEXT:
+        if ((this.flags & RE2Flags.WAS_DOLLAR) !== 0) out += "(?-m:$)";
+        else out += "\\z";
+        break;
+      case Regexp2.Op.BEGIN_LINE:
+        out += "^";
+        break;
+      case Regexp2.Op.END_LINE:
+        out += "$";
+        break;
+      case Regexp2.Op.WORD_BOUNDARY:
+        out += "\\b";
+        break;
+      case Regexp2.Op.NO_WORD_BOUNDARY:
+        out += "\\B";
+        break;
+      case Regexp2.Op.CHAR_CLASS:
+        if (this.runes.length % 2 !== 0) {
+          out += "[invalid char class]";
+          break;
+        }
+        out += "[";
+        if (this.runes.length === 0) out += "^\\x00-\\x{10FFFF}";
+        else if (this.runes[0] === 0 && this.runes[this.runes.length - 1] === Unicode.MAX_RUNE) {
+          out += "^";
+          for (let i6 = 1; i6 < this.runes.length - 1; i6 += 2) {
+            const lo = this.runes[i6] + 1;
+            const hi = this.runes[i6 + 1] - 1;
+            out += Regexp2.quoteIfHyphen(lo);
+            out += Utils.escapeRune(lo);
+            if (lo !== hi) {
+              out += "-";
+              out += Regexp2.quoteIfHyphen(hi);
+              out += Utils.escapeRune(hi);
+            }
+          }
+        } else for (let i6 = 0; i6 < this.runes.length; i6 += 2) {
+          const lo = this.runes[i6];
+          const hi = this.runes[i6 + 1];
+          out += Regexp2.quoteIfHyphen(lo);
+          out += Utils.escapeRune(lo);
+          if (lo !== hi) {
+            out += "-";
+            out += Regexp2.quoteIfHyphen(hi);
+            out += Utils.escapeRune(hi);
+          }
+        }
+        out += "]";
+        break;
+      default:
+        out += this.op;
+    }
+    return out;
+  }
+  maxCap() {
+    let m4 = 0;
+    if (this.op === Regexp2.Op.CAPTURE) m4 = this.cap;
+    if (this.subs !== null) for (let sub of this.subs) {
+      const n4 = sub.maxCap();
+      if (m4 < n4) m4 = n4;
+    }
+    return m4;
+  }
+  equals(that) {
+    if (!(that !== null && that instanceof Regexp2)) return false;
+    if (this.op !== that.op) return false;
+    switch (this.op) {
+      case Regexp2.Op.END_TEXT:
+        if ((this.flags & RE2Flags.WAS_DOLLAR) !== (that.flags & RE2Flags.WAS_DOLLAR)) return false;
+        break;
+      case Regexp2.Op.LITERAL:
+      case Regexp2.Op.CHAR_CLASS:
+        if ((this.flags & RE2Flags.FOLD_CASE) !== (that.flags & RE2Flags.FOLD_CASE)) return false;
+        if (this.runes === null && that.runes === null) break;
+        if (this.runes === null || that.runes === null) return false;
+        if (this.runes.length !== that.runes.length) return false;
+        for (let i6 = 0; i6 < this.runes.length; i6++) if (this.runes[i6] !== that.runes[i6]) return false;
+        break;
+      case Regexp2.Op.ALTERNATE:
+      case Regexp2.Op.CONCAT:
+        if (this.subs.length !== that.subs.length) return false;
+        for (let i6 = 0; i6 < this.subs.length; ++i6) if (!this.subs[i6].equals(that.subs[i6])) return false;
+        break;
+      case Regexp2.Op.STAR:
+      case Regexp2.Op.PLUS:
+      case Regexp2.Op.QUEST:
+        if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || !this.subs[0].equals(that.subs[0])) return false;
+        break;
+      case Regexp2.Op.REPEAT:
+        if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || this.min !== that.min || this.max !== that.max || !this.subs[0].equals(that.subs[0])) return false;
+        break;
+      case Regexp2.Op.CAPTURE:
+        if (this.cap !== that.cap || (this.name === null ? that.name !== null : this.name !== that.name) || !this.subs[0].equals(that.subs[0])) return false;
+        break;
+      case Regexp2.Op.PLB:
+      case Regexp2.Op.NLB:
+        if (this.lb !== that.lb || !this.subs[0].equals(that.subs[0])) return false;
+    }
+    return true;
+  }
+};
+var RegexpWalker = class {
+  static walk(root6, handler2) {
+    const stack = [];
+    let re = root6;
+    let result;
+    for (; ; ) {
+      if (re.subs.length === 0) result = handler2.leaf(re);
+      else {
+        const state2 = handler2.enter(re);
+        if (state2.result === void 0) {
+          stack.push({
+            re,
+            state: state2,
+            i: 0
+          });
+          re = re.subs[0];
+          continue;
+        }
+        result = state2.result;
+      }
+      for (; ; ) {
+        if (stack.length === 0) return result;
+        const frame = stack[stack.length - 1];
+        handler2.child(frame.re, frame.state, result, frame.i);
+        frame.i++;
+        if (frame.state.result === void 0 && frame.i < frame.re.subs.length) {
+          re = frame.re.subs[frame.i];
+          break;
+        }
+        stack.pop();
+        result = frame.state.result !== void 0 ? frame.state.result : handler2.leave(frame.re, frame.state);
+      }
+    }
+  }
+};
+var AhoCorasick = class {
+  constructor(words, alphabetSize) {
+    const edges = /* @__PURE__ */ new Map();
+    const parent = [0];
+    const unit = [0];
+    const depth = [0];
+    const terminal = [0];
+    for (const word of words) {
+      let node = 0;
+      for (let i6 = 0; i6 < word.length; i6++) {
+        const key = node * alphabetSize + word[i6];
+        let child = edges.get(key);
+        if (child === void 0) {
+          child = parent.length;
+          edges.set(key, child);
+          parent.push(node);
+          unit.push(word[i6]);
+          depth.push(depth[node] + 1);
+          terminal.push(0);
+        }
+        node = child;
+      }
+      terminal[node] = 1;
+    }
+    const numNodes = parent.length;
+    const children = new Int32Array(numNodes - 1);
+    for (let c6 = 1; c6 < numNodes; c6++) children[c6 - 1] = c6;
+    children.sort((a6, b6) => parent[a6] - parent[b6] || unit[a6] - unit[b6]);
+    const childStart = new Int32Array(numNodes + 1);
+    for (let c6 = 1; c6 < numNodes; c6++) childStart[parent[c6] + 1]++;
+    for (let n4 = 0; n4 < numNodes; n4++) childStart[n4 + 1] += childStart[n4];
+    const childUnit = new Int32Array(numNodes - 1);
+    for (let k6 = 0; k6 < children.length; k6++) childUnit[k6] = unit[children[k6]];
+    this.childStart = childStart;
+    this.childUnit = childUnit;
+    this.childNode = children;
+    const byDepth = new Int32Array(numNodes);
+    for (let n4 = 0; n4 < numNodes; n4++) byDepth[n4] = n4;
+    byDepth.sort((a6, b6) => depth[a6] - depth[b6]);
+    const fail2 = new Int32Array(numNodes);
+    const match = Uint8Array.from(terminal);
+    for (let k6 = 1; k6 < numNodes; k6++) {
+      const c6 = byDepth[k6];
+      const p4 = parent[c6];
+      if (p4 !== 0) {
+        let f6 = fail2[p4];
+        let next = this.next(f6, unit[c6]);
+        while (next < 0 && f6 !== 0) {
+          f6 = fail2[f6];
+          next = this.next(f6, unit[c6]);
+        }
+        fail2[c6] = next >= 0 ? next : 0;
+      }
+      match[c6] |= match[fail2[c6]];
+    }
+    this.fail = fail2;
+    this.match = match;
+  }
+  next(node, u2) {
+    let lo = this.childStart[node];
+    let hi = this.childStart[node + 1];
+    const units = this.childUnit;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      const m4 = units[mid];
+      if (m4 === u2) return this.childNode[mid];
+      if (m4 < u2) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
+  }
+  advance(node, u2) {
+    for (; ; ) {
+      const next = this.next(node, u2);
+      if (next >= 0) return next;
+      if (node === 0) return 0;
+      node = this.fail[node];
+    }
+  }
+  searchUTF16(charSeq, start, end) {
+    let node = 0;
+    for (let i6 = start; i6 < end; i6++) {
+      node = this.advance(node, charSeq.charCodeAt(i6));
+      if (this.match[node] === 1) return true;
+    }
+    return false;
+  }
+  searchUTF8(bytes, start, end) {
+    let node = 0;
+    for (let i6 = start; i6 < end; i6++) {
+      node = this.advance(node, bytes[i6]);
+      if (this.match[node] === 1) return true;
+    }
+    return false;
+  }
+};
+var Prefilter = class Prefilter2 {
+  static Type = {
+    NONE: 0,
+    EXACT: 1,
+    AND: 2,
+    OR: 3
+  };
+  static MAX_SCANS = 32;
+  static MAX_AC_UNITS = 1 << 18;
+  constructor(type) {
+    this.type = type;
+    this.subs = [];
+    this.str = "";
+    this.bytes = null;
+    this.cost = type === Prefilter2.Type.EXACT ? 1 : 0;
+    this.allExact = false;
+    this.ac16 = null;
+    this.ac8 = null;
+  }
+  automaton16() {
+    if (this.ac16 === null) {
+      const words = this.subs.map((s3) => {
+        const arr = new Array(s3.str.length);
+        for (let i6 = 0; i6 < s3.str.length; i6++) arr[i6] = s3.str.charCodeAt(i6);
+        return arr;
+      });
+      this.ac16 = new AhoCorasick(words, 65536);
+    }
+    return this.ac16;
+  }
+  automaton8() {
+    if (this.ac8 === null) this.ac8 = new AhoCorasick(this.subs.map((s3) => s3.bytes), 256);
+    return this.ac8;
+  }
+  eval(input, pos) {
+    switch (this.type) {
+      case Prefilter2.Type.NONE:
+        return true;
+      case Prefilter2.Type.EXACT:
+        return input.hasString(this, pos);
+      case Prefilter2.Type.AND:
+        for (let i6 = 0; i6 < this.subs.length; i6++) if (!this.subs[i6].eval(input, pos)) return false;
+        return true;
+      case Prefilter2.Type.OR:
+        if (this.allExact) return input.hasAnyString(this, pos);
+        for (let i6 = 0; i6 < this.subs.length; i6++) if (this.subs[i6].eval(input, pos)) return true;
+        return false;
+      default:
+        return true;
+    }
+  }
+};
+var PrefilterTree = class PrefilterTree2 {
+  static build(re) {
+    if (!re) return new Prefilter(Prefilter.Type.NONE);
+    return RegexpWalker.walk(re, PrefilterTree2.WALKER);
+  }
+  static WALKER = {
+    leaf: (re) => PrefilterTree2.leaf(re),
+    enter: (re) => PrefilterTree2.enter(re),
+    child: (re, state2, result) => PrefilterTree2.child(re, state2, result),
+    leave: (re, state2) => PrefilterTree2.leave(re, state2)
+  };
+  static leaf(re) {
+    if (re.op !== Regexp.Op.LITERAL) return new Prefilter(Prefilter.Type.NONE);
+    if (re.runes.length === 0 || (re.flags & RE2Flags.FOLD_CASE) !== 0) return new Prefilter(Prefilter.Type.NONE);
+    let str = "";
+    for (let i6 = 0; i6 < re.runes.length; i6++) {
+      if (Unicode.isUnsearchable(re.runes[i6])) return new Prefilter(Prefilter.Type.NONE);
+      str += String.fromCodePoint(re.runes[i6]);
+    }
+    const pf = new Prefilter(Prefilter.Type.EXACT);
+    pf.str = str;
+    pf.bytes = Utils.stringToUtf8ByteArray(pf.str);
+    return pf;
+  }
+  static enter(re) {
+    switch (re.op) {
+      case Regexp.Op.CAPTURE:
+      case Regexp.Op.PLUS:
+        return { sub: null };
+      case Regexp.Op.REPEAT:
+        if (re.min >= 1) return { sub: null };
+        return { result: new Prefilter(Prefilter.Type.NONE) };
+      case Regexp.Op.CONCAT:
+        return {
+          pf: new Prefilter(Prefilter.Type.AND),
+          subs: []
+        };
+      case Regexp.Op.ALTERNATE:
+        return {
+          pf: new Prefilter(Prefilter.Type.OR),
+          subs: []
+        };
+      default:
+        return { result: new Prefilter(Prefilter.Type.NONE) };
+    }
+  }
+  static child(re, state2, s3) {
+    if (state2.subs === void 0) {
+      state2.sub = s3;
+      return;
+    }
+    if (state2.pf.type === Prefilter.Type.AND) {
+      if (s3.type === Prefilter.Type.NONE) return;
+      if (s3.type === Prefilter.Type.AND) {
+        for (let j6 = 0; j6 < s3.subs.length; j6++) state2.subs.push(s3.subs[j6]);
+        return;
+      }
+      state2.subs.push(s3);
+      return;
+    }
+    if (s3.type === Prefilter.Type.NONE) {
+      state2.result = new Prefilter(Prefilter.Type.NONE);
+      return;
+    }
+    if (s3.type === Prefilter.Type.OR) {
+      for (let j6 = 0; j6 < s3.subs.length; j6++) state2.subs.push(s3.subs[j6]);
+      return;
+    }
+    state2.subs.push(s3);
+  }
+  static leave(re, state2) {
+    if (state2.subs === void 0) return state2.sub;
+    const pf = state2.pf;
+    const seen = /* @__PURE__ */ new Set();
+    const subs = [];
+    for (const sub of state2.subs) {
+      if (sub.type === Prefilter.Type.EXACT) {
+        if (seen.has(sub.str)) continue;
+        seen.add(sub.str);
+      }
+      subs.push(sub);
+    }
+    if (pf.type === Prefilter.Type.AND) {
+      const kept = [];
+      let cost2 = 0;
+      for (const sub of subs) {
+        if (cost2 + sub.cost > Prefilter.MAX_SCANS) continue;
+        kept.push(sub);
+        cost2 += sub.cost;
+      }
+      if (kept.length === 0) return new Prefilter(Prefilter.Type.NONE);
+      if (kept.length === 1) return kept[0];
+      pf.subs = kept;
+      pf.cost = cost2;
+      return pf;
+    }
+    if (subs.length === 0) return new Prefilter(Prefilter.Type.NONE);
+    if (subs.length === 1) return subs[0];
+    pf.subs = subs;
+    let allExact = true;
+    let cost = 0;
+    let units = 0;
+    for (const sub of subs) {
+      if (sub.type !== Prefilter.Type.EXACT) allExact = false;
+      else units += sub.bytes.length;
+      cost += sub.cost;
+    }
+    if (allExact) {
+      if (units > Prefilter.MAX_AC_UNITS) return new Prefilter(Prefilter.Type.NONE);
+      pf.allExact = true;
+      pf.cost = 1;
+      return pf;
+    }
+    if (cost > Prefilter.MAX_SCANS) return new Prefilter(Prefilter.Type.NONE);
+    pf.cost = cost;
+    return pf;
+  }
+};
+var PatchList = class {
+  /**
+  * @param {number} head - Encoded pointer to the start of the patch list.
+  * @param {number} tail - Encoded pointer to the end of the patch list.
+  */
+  constructor(head = 0, tail = 0) {
+    this.head = head;
+    this.tail = tail;
+  }
+};
+var Prog = class {
+  constructor() {
+    this.inst = [];
+    this.start = 0;
+    this.numCap = 2;
+    this.lbStarts = [];
+    this.numLb = 0;
+    this.lbInst = null;
+  }
+  getInst(pc) {
+    return this.inst[pc];
+  }
+  numInst() {
+    return this.inst.length;
+  }
+  addInst(op) {
+    this.inst.push(new Inst(op));
+  }
+  markLookbehindInsts() {
+    const lbInst = new Uint8Array(this.inst.length);
+    const pending = this.lbStarts.slice();
+    while (pending.length > 0) {
+      const pc = pending.pop();
+      if (pc === 0 || lbInst[pc] === 1) continue;
+      lbInst[pc] = 1;
+      const i6 = this.inst[pc];
+      switch (i6.op) {
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          pending.push(i6.out, i6.arg);
+          break;
+        case Inst.MATCH:
+        case Inst.FAIL:
+          break;
+        default:
+          pending.push(i6.out);
+      }
+    }
+    this.lbInst = lbInst;
+  }
+  skipNop(pc) {
+    let i6 = this.inst[pc];
+    while (i6.op === Inst.NOP || i6.op === Inst.CAPTURE) {
+      i6 = this.inst[pc];
+      pc = i6.out;
+    }
+    return i6;
+  }
+  /** @returns {[boolean, string]} */
+  prefix() {
+    let prefix = "";
+    let i6 = this.skipNop(this.start);
+    if (!Inst.isRuneOp(i6.op) || i6.runes.length !== 1) return [i6.op === Inst.MATCH, prefix];
+    while (Inst.isRuneOp(i6.op) && i6.runes.length === 1 && (i6.arg & RE2Flags.FOLD_CASE) === 0 && !Unicode.isUnsearchable(i6.runes[0])) {
+      prefix += String.fromCodePoint(i6.runes[0]);
+      i6 = this.skipNop(i6.out);
+    }
+    return [i6.op === Inst.MATCH, prefix];
+  }
+  startCond() {
+    let flag2 = 0;
+    let pc = this.start;
+    loop: for (; ; ) {
+      const i6 = this.inst[pc];
+      switch (i6.op) {
+        case Inst.EMPTY_WIDTH:
+          flag2 |= i6.arg;
+          break;
+        case Inst.FAIL:
+          return -1;
+        case Inst.CAPTURE:
+        case Inst.NOP:
+          break;
+        default:
+          break loop;
+      }
+      pc = i6.out;
+    }
+    return flag2;
+  }
+  patch(l4, val) {
+    let head = l4.head;
+    while (head !== 0) {
+      const i6 = this.inst[head >> 1];
+      if ((head & 1) === 0) {
+        head = i6.out;
+        i6.out = val;
+      } else {
+        head = i6.arg;
+        i6.arg = val;
+      }
+    }
+  }
+  append(l1, l22) {
+    if (l1.head === 0) return l22;
+    if (l22.head === 0) return l1;
+    const i6 = this.inst[l1.tail >> 1];
+    if ((l1.tail & 1) === 0) i6.out = l22.head;
+    else i6.arg = l22.head;
+    return new PatchList(l1.head, l22.tail);
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  toString() {
+    let out = "";
+    for (let pc = 0; pc < this.inst.length; pc++) {
+      const len = out.length;
+      out += pc;
+      if (pc === this.start) out += "*";
+      out += "        ".substring(out.length - len);
+      out += this.inst[pc];
+      out += "\n";
+    }
+    return out;
+  }
+};
+var ANY_RUNE_NOT_NL = new Int32Array([
+  0,
+  Codepoint.CODES["\n"] - 1,
+  Codepoint.CODES["\n"] + 1,
+  Unicode.MAX_RUNE
+]);
+var ANY_RUNE = new Int32Array([0, Unicode.MAX_RUNE]);
+var Frag = class {
+  constructor(i6 = 0, out = new PatchList(), nullable = false) {
+    this.i = i6;
+    this.out = out;
+    this.nullable = nullable;
+  }
+};
+var Compiler = class Compiler2 {
+  static compileRegexp(re) {
+    const c6 = new Compiler2();
+    const f6 = c6.compile(re);
+    c6.prog.patch(f6.out, c6.newInst(Inst.MATCH).i);
+    c6.prog.start = f6.i;
+    c6.prog.markLookbehindInsts();
+    return c6.prog;
+  }
+  static compileSet(regexps) {
+    const c6 = new Compiler2();
+    if (regexps.length === 0) {
+      c6.prog.start = c6.newInst(Inst.FAIL).i;
+      c6.prog.markLookbehindInsts();
+      return c6.prog;
+    }
+    let starts = [];
+    for (let i6 = 0; i6 < regexps.length; i6++) {
+      c6.lbOffset = c6.prog.numLb;
+      const f6 = c6.compile(regexps[i6]);
+      const m4 = c6.newInst(Inst.MATCH);
+      c6.prog.getInst(m4.i).arg = i6;
+      c6.prog.patch(f6.out, m4.i);
+      starts.push(f6.i);
+    }
+    let start = starts[0];
+    for (let i6 = 1; i6 < starts.length; i6++) {
+      const f6 = c6.newInst(Inst.ALT);
+      const inst = c6.prog.getInst(f6.i);
+      inst.out = start;
+      inst.arg = starts[i6];
+      start = f6.i;
+    }
+    c6.prog.start = start;
+    c6.prog.markLookbehindInsts();
+    return c6.prog;
+  }
+  constructor() {
+    this.prog = new Prog();
+    this.newInst(Inst.FAIL);
+    this.lbOffset = 0;
+    this.runeCache = /* @__PURE__ */ new Map();
+    this.walker = {
+      leaf: (re) => this.leaf(re),
+      enter: (re) => this.enter(re),
+      child: (re, state2, result) => this.child(re, state2, result),
+      leave: (re, state2) => this.leave(re, state2)
+    };
+  }
+  newInst(op) {
+    this.prog.addInst(op);
+    return new Frag(this.prog.numInst() - 1, new PatchList(), true);
+  }
+  nop() {
+    const f6 = this.newInst(Inst.NOP);
+    f6.out = new PatchList(f6.i << 1, f6.i << 1);
+    return f6;
+  }
+  fail() {
+    return new Frag();
+  }
+  cap(arg) {
+    const f6 = this.newInst(Inst.CAPTURE);
+    f6.out = new PatchList(f6.i << 1, f6.i << 1);
+    this.prog.getInst(f6.i).arg = arg;
+    if (this.prog.numCap < arg + 1) this.prog.numCap = arg + 1;
+    return f6;
+  }
+  cat(f1, f22) {
+    if (f1.i === 0 || f22.i === 0) {
+      this.prog.patch(f1.out, 0);
+      this.prog.patch(f22.out, 0);
+      return this.fail();
+    }
+    this.prog.patch(f1.out, f22.i);
+    return new Frag(f1.i, f22.out, f1.nullable && f22.nullable);
+  }
+  alt(f1, f22) {
+    if (f1.i === 0) return f22;
+    if (f22.i === 0) return f1;
+    const f6 = this.newInst(Inst.ALT);
+    const i6 = this.prog.getInst(f6.i);
+    i6.out = f1.i;
+    i6.arg = f22.i;
+    f6.out = this.prog.append(f1.out, f22.out);
+    f6.nullable = f1.nullable || f22.nullable;
+    return f6;
+  }
+  loop(f1, nongreedy) {
+    const f6 = this.newInst(Inst.ALT);
+    const i6 = this.prog.getInst(f6.i);
+    if (nongreedy) {
+      i6.arg = f1.i;
+      f6.out = new PatchList(f6.i << 1, f6.i << 1);
+    } else {
+      i6.out = f1.i;
+      f6.out = new PatchList(f6.i << 1 | 1, f6.i << 1 | 1);
+    }
+    this.prog.patch(f1.out, f6.i);
+    return f6;
+  }
+  quest(f1, nongreedy) {
+    if (f1.i === 0) return this.nop();
+    const f6 = this.newInst(Inst.ALT);
+    const i6 = this.prog.getInst(f6.i);
+    if (nongreedy) {
+      i6.arg = f1.i;
+      f6.out = new PatchList(f6.i << 1, f6.i << 1);
+    } else {
+      i6.out = f1.i;
+      f6.out = new PatchList(f6.i << 1 | 1, f6.i << 1 | 1);
+    }
+    f6.out = this.prog.append(f6.out, f1.out);
+    return f6;
+  }
+  star(f1, nongreedy) {
+    if (f1.i === 0) return this.nop();
+    if (f1.nullable) return this.quest(this.plus(f1, nongreedy), nongreedy);
+    return this.loop(f1, nongreedy);
+  }
+  plus(f1, nongreedy) {
+    if (f1.i === 0) return this.fail();
+    return new Frag(f1.i, this.loop(f1, nongreedy).out, f1.nullable);
+  }
+  empty(op) {
+    const f6 = this.newInst(Inst.EMPTY_WIDTH);
+    this.prog.getInst(f6.i).arg = op;
+    f6.out = new PatchList(f6.i << 1, f6.i << 1);
+    return f6;
+  }
+  rune(runes, flags) {
+    const f6 = this.newInst(Inst.RUNE);
+    f6.nullable = false;
+    const i6 = this.prog.getInst(f6.i);
+    i6.runes = runes;
+    flags &= RE2Flags.FOLD_CASE;
+    if (runes.length !== 1 || Unicode.simpleFold(runes[0]) === runes[0]) flags &= ~RE2Flags.FOLD_CASE;
+    i6.arg = flags;
+    f6.out = new PatchList(f6.i << 1, f6.i << 1);
+    if ((flags & RE2Flags.FOLD_CASE) === 0 && runes.length === 1 || runes.length === 2 && runes[0] === runes[1]) i6.op = Inst.RUNE1;
+    else if (runes.length === 2 && runes[0] === 0 && runes[1] === Unicode.MAX_RUNE) i6.op = Inst.RUNE_ANY;
+    else if (runes.length === 4 && runes[0] === 0 && runes[1] === Codepoint.CODES["\n"] - 1 && runes[2] === Codepoint.CODES["\n"] + 1 && runes[3] === Unicode.MAX_RUNE) i6.op = Inst.RUNE_ANY_NOT_NL;
+    return f6;
+  }
+  lookBehind(a6, parsedLb) {
+    const lb = Math.sign(parsedLb) * (Math.abs(parsedLb) + this.lbOffset);
+    const id = this.newInst(Inst.LB_WRITE);
+    this.prog.getInst(id.i).arg = lb;
+    const any = this.rune(ANY_RUNE, 0);
+    const dotStar = this.star(any, true);
+    const lbAutomaton = this.cat(dotStar, a6);
+    this.prog.patch(lbAutomaton.out, id.i);
+    const checkId = this.newInst(Inst.LB_CHECK);
+    this.prog.getInst(checkId.i).arg = lb;
+    this.prog.lbStarts.push(lbAutomaton.i);
+    if (Math.abs(lb) > this.prog.numLb) this.prog.numLb = Math.abs(lb);
+    checkId.out = new PatchList(checkId.i << 1, checkId.i << 1);
+    return checkId;
+  }
+  compile(re) {
+    return RegexpWalker.walk(re, this.walker);
+  }
+  leaf(re) {
+    switch (re.op) {
+      case Regexp.Op.NO_MATCH:
+        return this.fail();
+      case Regexp.Op.EMPTY_MATCH:
+        return this.nop();
+      case Regexp.Op.LITERAL: {
+        if (re.runes.length === 0) return this.nop();
+        let f6 = null;
+        for (let r6 of re.runes) {
+          let singleRune = this.runeCache.get(r6);
+          if (singleRune === void 0) {
+            singleRune = new Int32Array([r6]);
+            this.runeCache.set(r6, singleRune);
+          }
+          const f1 = this.rune(singleRune, re.flags);
+          f6 = f6 === null ? f1 : this.cat(f6, f1);
+        }
+        return f6;
+      }
+      case Regexp.Op.CHAR_CLASS:
+        return this.rune(re.runes, re.flags);
+      case Regexp.Op.ANY_CHAR_NOT_NL:
+        return this.rune(ANY_RUNE_NOT_NL, 0);
+      case Regexp.Op.ANY_CHAR:
+        return this.rune(ANY_RUNE, 0);
+      case Regexp.Op.BEGIN_LINE:
+        return this.empty(Utils.EMPTY_BEGIN_LINE);
+      case Regexp.Op.END_LINE:
+        return this.empty(Utils.EMPTY_END_LINE);
+      case Regexp.Op.BEGIN_TEXT:
+        return this.empty(Utils.EMPTY_BEGIN_TEXT);
+      case Regexp.Op.END_TEXT:
+        return this.empty(Utils.EMPTY_END_TEXT);
+      case Regexp.Op.WORD_BOUNDARY:
+        return this.empty(Utils.EMPTY_WORD_BOUNDARY);
+      case Regexp.Op.NO_WORD_BOUNDARY:
+        return this.empty(Utils.EMPTY_NO_WORD_BOUNDARY);
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        return this.nop();
+      default:
+        throw new RE2JSCompileException("regexp: unhandled case in compile");
+    }
+  }
+  enter(re) {
+    switch (re.op) {
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+      case Regexp.Op.STAR:
+      case Regexp.Op.PLUS:
+      case Regexp.Op.QUEST:
+        return { sub: null };
+      case Regexp.Op.CAPTURE:
+        return {
+          bra: this.cap(re.cap << 1),
+          sub: null
+        };
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        return { f: null };
+      default:
+        throw new RE2JSCompileException("regexp: unhandled case in compile");
+    }
+  }
+  child(re, state2, f1) {
+    if (re.op === Regexp.Op.CONCAT) state2.f = state2.f === null ? f1 : this.cat(state2.f, f1);
+    else if (re.op === Regexp.Op.ALTERNATE) state2.f = state2.f === null ? f1 : this.alt(state2.f, f1);
+    else state2.sub = f1;
+  }
+  leave(re, state2) {
+    switch (re.op) {
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+        return this.lookBehind(state2.sub, re.lb);
+      case Regexp.Op.CAPTURE: {
+        const ket = this.cap(re.cap << 1 | 1);
+        return this.cat(this.cat(state2.bra, state2.sub), ket);
+      }
+      case Regexp.Op.STAR:
+        return this.star(state2.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+      case Regexp.Op.PLUS:
+        return this.plus(state2.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+      case Regexp.Op.QUEST:
+        return this.quest(state2.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        return state2.f;
+      default:
+        throw new RE2JSCompileException("regexp: unhandled case in compile");
+    }
+  }
+};
+var Simplify = class Simplify2 {
+  static simplify(re) {
+    if (re === null) return null;
+    return RegexpWalker.walk(re, Simplify2.WALKER);
+  }
+  static WALKER = {
+    leaf: (re) => Simplify2.leaf(re),
+    enter: (re) => Simplify2.enter(re),
+    child: (re, state2, result, i6) => Simplify2.child(re, state2, result, i6),
+    leave: (re, state2) => Simplify2.leave(re, state2)
+  };
+  static leaf(re) {
+    if (re.op === Regexp.Op.CHAR_CLASS) {
+      if (re.runes === null) return re;
+      if (re.runes.length === 0) return new Regexp(Regexp.Op.NO_MATCH);
+      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR);
+      if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR_NOT_NL);
+    }
+    return re;
+  }
+  static enter(re) {
+    switch (re.op) {
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+      case Regexp.Op.CAPTURE:
+      case Regexp.Op.STAR:
+      case Regexp.Op.PLUS:
+      case Regexp.Op.QUEST:
+        return { sub: null };
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        return {
+          subs: [],
+          changed: false
+        };
+      case Regexp.Op.REPEAT:
+        if (re.min === 0 && re.max === 0) return { result: new Regexp(Regexp.Op.EMPTY_MATCH) };
+        return { sub: null };
+      default:
+        return { result: re };
+    }
+  }
+  static child(re, state2, nsub, i6) {
+    if (state2.subs === void 0) {
+      state2.sub = nsub;
+      return;
+    }
+    if (nsub !== re.subs[i6]) state2.changed = true;
+    if (re.op === Regexp.Op.CONCAT) {
+      if (nsub.op === Regexp.Op.NO_MATCH) {
+        state2.result = new Regexp(Regexp.Op.NO_MATCH);
+        return;
+      }
+      if (nsub.op === Regexp.Op.EMPTY_MATCH) {
+        state2.changed = true;
+        return;
+      }
+      if (nsub.op === Regexp.Op.CONCAT) {
+        state2.changed = true;
+        for (let j6 = 0; j6 < nsub.subs.length; j6++) state2.subs.push(nsub.subs[j6]);
+        return;
+      }
+    } else {
+      if (nsub.op === Regexp.Op.NO_MATCH) {
+        state2.changed = true;
+        return;
+      }
+      if (nsub.op === Regexp.Op.ALTERNATE) {
+        state2.changed = true;
+        for (let j6 = 0; j6 < nsub.subs.length; j6++) state2.subs.push(nsub.subs[j6]);
+        return;
+      }
+    }
+    state2.subs.push(nsub);
+  }
+  static leave(re, state2) {
+    switch (re.op) {
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+      case Regexp.Op.CAPTURE: {
+        const sub = state2.sub;
+        if (sub !== re.subs[0]) {
+          const nre = Regexp.fromRegexp(re);
+          nre.runes = /* @__PURE__ */ new Int32Array(0);
+          nre.subs = [sub];
+          return nre;
+        }
+        return re;
+      }
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        if (state2.changed) {
+          const newSubs = state2.subs;
+          if (newSubs.length === 0) return new Regexp(re.op === Regexp.Op.CONCAT ? Regexp.Op.EMPTY_MATCH : Regexp.Op.NO_MATCH);
+          if (newSubs.length === 1) return newSubs[0];
+          const nre = Regexp.fromRegexp(re);
+          nre.runes = /* @__PURE__ */ new Int32Array(0);
+          nre.subs = newSubs;
+          return nre;
+        }
+        return re;
+      case Regexp.Op.STAR:
+      case Regexp.Op.PLUS:
+      case Regexp.Op.QUEST:
+        return Simplify2.simplify1(re.op, re.flags, state2.sub, re);
+      case Regexp.Op.REPEAT:
+        return Simplify2.simplifyRepeat(re, state2.sub);
+      default:
+        return re;
+    }
+  }
+  static simplifyRepeat(re, sub) {
+    if (re.max === -1) {
+      if (re.min === 0) return Simplify2.simplify1(Regexp.Op.STAR, re.flags, sub, null);
+      if (re.min === 1) return Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null);
+      const subs = [];
+      for (let i6 = 0; i6 < re.min - 1; i6++) subs.push(sub);
+      subs.push(Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null));
+      return Simplify2.concat(subs);
+    }
+    if (re.min === 1 && re.max === 1) return sub;
+    let prefixSubs = null;
+    if (re.min > 0) {
+      prefixSubs = [];
+      for (let i6 = 0; i6 < re.min; i6++) prefixSubs.push(sub);
+    }
+    if (re.max > re.min) {
+      let suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, sub, null);
+      for (let i6 = re.min + 1; i6 < re.max; i6++) suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, Simplify2.concat([sub, suffix]), null);
+      if (prefixSubs === null) return suffix;
+      prefixSubs.push(suffix);
+    }
+    if (prefixSubs !== null) return Simplify2.concat(prefixSubs);
+    return new Regexp(Regexp.Op.NO_MATCH);
+  }
+  static concat(subs) {
+    const newSubs = [];
+    for (let i6 = 0; i6 < subs.length; i6++) {
+      const sub = subs[i6];
+      if (sub.op === Regexp.Op.NO_MATCH) return new Regexp(Regexp.Op.NO_MATCH);
+      if (sub.op === Regexp.Op.EMPTY_MATCH) continue;
+      if (sub.op === Regexp.Op.CONCAT) {
+        for (let j6 = 0; j6 < sub.subs.length; j6++) newSubs.push(sub.subs[j6]);
+        continue;
+      }
+      newSubs.push(sub);
+    }
+    if (newSubs.length === 0) return new Regexp(Regexp.Op.EMPTY_MATCH);
+    if (newSubs.length === 1) return newSubs[0];
+    const nre = new Regexp(Regexp.Op.CONCAT);
+    nre.subs = newSubs;
+    return nre;
+  }
+  static simplify1(op, flags, sub, re) {
+    if (sub.op === Regexp.Op.EMPTY_MATCH) return sub;
+    if (sub.op === Regexp.Op.NO_MATCH) {
+      if (op === Regexp.Op.PLUS) return sub;
+      return new Regexp(Regexp.Op.EMPTY_MATCH);
+    }
+    if (op === sub.op && (flags & RE2Flags.NON_GREEDY) === (sub.flags & RE2Flags.NON_GREEDY)) return sub;
+    if (re !== null && re.op === op && (re.flags & RE2Flags.NON_GREEDY) === (flags & RE2Flags.NON_GREEDY) && sub === re.subs[0]) return re;
+    const nre = new Regexp(op);
+    nre.flags = flags;
+    nre.subs = [sub];
+    return nre;
+  }
+};
+var CharGroup = class {
+  constructor(sign2, cls) {
+    this.sign = sign2;
+    this.cls = cls;
+  }
+};
+var code1 = [48, 57];
+var code2 = [
+  9,
+  10,
+  12,
+  13,
+  32,
+  32
+];
+var code3 = [
+  48,
+  57,
+  65,
+  90,
+  95,
+  95,
+  97,
+  122
+];
+var PERL_GROUPS = /* @__PURE__ */ new Map([
+  ["\\d", new CharGroup(1, code1)],
+  ["\\D", new CharGroup(-1, code1)],
+  ["\\s", new CharGroup(1, code2)],
+  ["\\S", new CharGroup(-1, code2)],
+  ["\\w", new CharGroup(1, code3)],
+  ["\\W", new CharGroup(-1, code3)]
+]);
+var code4 = [
+  48,
+  57,
+  65,
+  90,
+  97,
+  122
+];
+var code5 = [
+  65,
+  90,
+  97,
+  122
+];
+var code6 = [0, 127];
+var code7 = [
+  9,
+  9,
+  32,
+  32
+];
+var code8 = [
+  0,
+  31,
+  127,
+  127
+];
+var code9 = [48, 57];
+var code10 = [33, 126];
+var code11 = [97, 122];
+var code12 = [32, 126];
+var code13 = [
+  33,
+  47,
+  58,
+  64,
+  91,
+  96,
+  123,
+  126
+];
+var code14 = [
+  9,
+  13,
+  32,
+  32
+];
+var code15 = [65, 90];
+var code16 = [
+  48,
+  57,
+  65,
+  90,
+  95,
+  95,
+  97,
+  122
+];
+var code17 = [
+  48,
+  57,
+  65,
+  70,
+  97,
+  102
+];
+var POSIX_GROUPS = /* @__PURE__ */ new Map([
+  ["[:alnum:]", new CharGroup(1, code4)],
+  ["[:^alnum:]", new CharGroup(-1, code4)],
+  ["[:alpha:]", new CharGroup(1, code5)],
+  ["[:^alpha:]", new CharGroup(-1, code5)],
+  ["[:ascii:]", new CharGroup(1, code6)],
+  ["[:^ascii:]", new CharGroup(-1, code6)],
+  ["[:blank:]", new CharGroup(1, code7)],
+  ["[:^blank:]", new CharGroup(-1, code7)],
+  ["[:cntrl:]", new CharGroup(1, code8)],
+  ["[:^cntrl:]", new CharGroup(-1, code8)],
+  ["[:digit:]", new CharGroup(1, code9)],
+  ["[:^digit:]", new CharGroup(-1, code9)],
+  ["[:graph:]", new CharGroup(1, code10)],
+  ["[:^graph:]", new CharGroup(-1, code10)],
+  ["[:lower:]", new CharGroup(1, code11)],
+  ["[:^lower:]", new CharGroup(-1, code11)],
+  ["[:print:]", new CharGroup(1, code12)],
+  ["[:^print:]", new CharGroup(-1, code12)],
+  ["[:punct:]", new CharGroup(1, code13)],
+  ["[:^punct:]", new CharGroup(-1, code13)],
+  ["[:space:]", new CharGroup(1, code14)],
+  ["[:^space:]", new CharGroup(-1, code14)],
+  ["[:upper:]", new CharGroup(1, code15)],
+  ["[:^upper:]", new CharGroup(-1, code15)],
+  ["[:word:]", new CharGroup(1, code16)],
+  ["[:^word:]", new CharGroup(-1, code16)],
+  ["[:xdigit:]", new CharGroup(1, code17)],
+  ["[:^xdigit:]", new CharGroup(-1, code17)]
+]);
+var CharClass = class CharClass2 {
+  static charClassToString(r6, len) {
+    let result = "[";
+    for (let i6 = 0; i6 < len; i6 += 2) {
+      if (i6 > 0) result += " ";
+      const lo = r6[i6];
+      const hi = r6[i6 + 1];
+      if (lo === hi) result += `0x${lo.toString(16)}`;
+      else result += `0x${lo.toString(16)}-0x${hi.toString(16)}`;
+    }
+    result += "]";
+    return result;
+  }
+  static sortRanges(array, len) {
+    const n4 = len >> 1;
+    const order = new Array(n4);
+    for (let i6 = 0; i6 < n4; i6++) order[i6] = i6;
+    order.sort((a6, b6) => array[2 * a6] - array[2 * b6] || array[2 * b6 + 1] - array[2 * a6 + 1]);
+    const sorted = array.slice(0, len);
+    for (let i6 = 0; i6 < n4; i6++) {
+      array[2 * i6] = sorted[2 * order[i6]];
+      array[2 * i6 + 1] = sorted[2 * order[i6] + 1];
+    }
+  }
+  /**
+  * @param {number[]|Int32Array} [r]
+  */
+  constructor(r6 = Utils.emptyInts()) {
+    this.r = r6;
+    this.len = r6.length;
+  }
+  toArray() {
+    if (this.r instanceof Int32Array) return this.len === this.r.length ? this.r : this.r.subarray(0, this.len);
+    return new Int32Array(this.len === this.r.length ? this.r : this.r.slice(0, this.len));
+  }
+  toGrowableArray() {
+    if (Array.isArray(this.r)) {
+      this.r.length = this.len;
+      return this.r;
+    }
+    return Array.from(this.r.subarray(0, this.len));
+  }
+  cleanClass() {
+    if (this.len < 4) return this;
+    CharClass2.sortRanges(this.r, this.len);
+    let w2 = 2;
+    for (let i6 = 2; i6 < this.len; i6 += 2) {
+      const lo = this.r[i6];
+      const hi = this.r[i6 + 1];
+      if (lo <= this.r[w2 - 1] + 1) {
+        if (hi > this.r[w2 - 1]) this.r[w2 - 1] = hi;
+        continue;
+      }
+      this.r[w2] = lo;
+      this.r[w2 + 1] = hi;
+      w2 += 2;
+    }
+    this.len = w2;
+    return this;
+  }
+  appendLiteral(x2, flags) {
+    return (flags & RE2Flags.FOLD_CASE) !== 0 ? this.appendFoldedRange(x2, x2) : this.appendRange(x2, x2);
+  }
+  appendRange(lo, hi) {
+    if (this.len > 0) {
+      for (let i6 = 2; i6 <= 4; i6 += 2) if (this.len >= i6) {
+        const rlo = this.r[this.len - i6];
+        const rhi = this.r[this.len - i6 + 1];
+        if (lo <= rhi + 1 && rlo <= hi + 1) {
+          if (lo < rlo) this.r[this.len - i6] = lo;
+          if (hi > rhi) this.r[this.len - i6 + 1] = hi;
+          return this;
+        }
+      }
+    }
+    this.r[this.len++] = lo;
+    this.r[this.len++] = hi;
+    return this;
+  }
+  appendFoldedRange(lo, hi) {
+    if (lo <= Unicode.MIN_FOLD && hi >= Unicode.MAX_FOLD) return this.appendRange(lo, hi);
+    if (hi < Unicode.MIN_FOLD || lo > Unicode.MAX_FOLD) return this.appendRange(lo, hi);
+    if (lo < Unicode.MIN_FOLD) {
+      this.appendRange(lo, Unicode.MIN_FOLD - 1);
+      lo = Unicode.MIN_FOLD;
+    }
+    if (hi > Unicode.MAX_FOLD) {
+      this.appendRange(Unicode.MAX_FOLD + 1, hi);
+      hi = Unicode.MAX_FOLD;
+    }
+    for (let c6 = lo; c6 <= hi; c6++) {
+      this.appendRange(c6, c6);
+      for (let f6 = Unicode.simpleFold(c6); f6 !== c6; f6 = Unicode.simpleFold(f6)) this.appendRange(f6, f6);
+    }
+    return this;
+  }
+  appendClass(x2) {
+    for (let i6 = 0; i6 < x2.length; i6 += 2) this.appendRange(x2[i6], x2[i6 + 1]);
+    return this;
+  }
+  appendFoldedClass(x2) {
+    for (let i6 = 0; i6 < x2.length; i6 += 2) this.appendFoldedRange(x2[i6], x2[i6 + 1]);
+    return this;
+  }
+  appendNegatedClass(x2) {
+    let nextLo = 0;
+    for (let i6 = 0; i6 < x2.length; i6 += 2) {
+      const lo = x2[i6];
+      const hi = x2[i6 + 1];
+      if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
+      nextLo = hi + 1;
+    }
+    if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
+    return this;
+  }
+  appendTable(table) {
+    for (let i6 = 0; i6 < table.length; ++i6) {
+      const lo = table.getLo(i6);
+      const hi = table.getHi(i6);
+      const stride = table.getStride(i6);
+      if (stride === 1) {
+        this.appendRange(lo, hi);
+        continue;
+      }
+      for (let c6 = lo; c6 <= hi; c6 += stride) this.appendRange(c6, c6);
+    }
+    return this;
+  }
+  appendNegatedTable(table) {
+    let nextLo = 0;
+    for (let i6 = 0; i6 < table.length; ++i6) {
+      const lo = table.getLo(i6);
+      const hi = table.getHi(i6);
+      const stride = table.getStride(i6);
+      if (stride === 1) {
+        if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
+        nextLo = hi + 1;
+        continue;
+      }
+      for (let c6 = lo; c6 <= hi; c6 += stride) {
+        if (nextLo <= c6 - 1) this.appendRange(nextLo, c6 - 1);
+        nextLo = c6 + 1;
+      }
+    }
+    if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
+    return this;
+  }
+  appendTableWithSign(table, sign2) {
+    return sign2 < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
+  }
+  negateClass() {
+    let nextLo = 0;
+    let w2 = 0;
+    for (let i6 = 0; i6 < this.len; i6 += 2) {
+      const lo = this.r[i6];
+      const hi = this.r[i6 + 1];
+      if (nextLo <= lo - 1) {
+        this.r[w2] = nextLo;
+        this.r[w2 + 1] = lo - 1;
+        w2 += 2;
+      }
+      nextLo = hi + 1;
+    }
+    this.len = w2;
+    if (nextLo <= Unicode.MAX_RUNE) {
+      this.r[this.len++] = nextLo;
+      this.r[this.len++] = Unicode.MAX_RUNE;
+    }
+    return this;
+  }
+  appendClassWithSign(x2, sign2) {
+    return sign2 < 0 ? this.appendNegatedClass(x2) : this.appendClass(x2);
+  }
+  appendGroup(g6, foldCase) {
+    let cls = g6.cls;
+    if (foldCase) cls = new CharClass2().appendFoldedClass(cls).cleanClass().toArray();
+    return this.appendClassWithSign(cls, g6.sign);
+  }
+  toString() {
+    return CharClass2.charClassToString(this.r, this.len);
+  }
+};
+var StringIterator = class {
+  constructor(str) {
+    this.str = str;
+    this.position = 0;
+  }
+  pos() {
+    return this.position;
+  }
+  rewindTo(pos) {
+    this.position = pos;
+  }
+  more() {
+    return this.position < this.str.length;
+  }
+  peek() {
+    return this.str.codePointAt(this.position);
+  }
+  skip(n4) {
+    this.position += n4;
+  }
+  skipString(s3) {
+    this.position += s3.length;
+  }
+  pop() {
+    const r6 = this.str.codePointAt(this.position);
+    this.position += Utils.charCount(r6);
+    return r6;
+  }
+  lookingAt(s3) {
+    return this.str.startsWith(s3, this.position);
+  }
+  rest() {
+    return this.str.substring(this.position);
+  }
+  from(beforePos) {
+    return this.str.substring(beforePos, this.position);
+  }
+  toString() {
+    return this.rest();
+  }
+};
+var Parser = class Parser2 {
+  static ERR_INTERNAL_ERROR = "regexp/syntax: internal error";
+  static ERR_INVALID_CHAR_RANGE = "invalid character class range";
+  static ERR_INVALID_ESCAPE = "invalid escape sequence";
+  static ERR_INVALID_NAMED_CAPTURE = "invalid named capture";
+  static ERR_INVALID_PERL_OP = "invalid or unsupported Perl syntax";
+  static ERR_INVALID_REPEAT_OP = "invalid nested repetition operator";
+  static ERR_INVALID_REPEAT_SIZE = "invalid repeat count";
+  static ERR_MISSING_BRACKET = "missing closing ]";
+  static ERR_MISSING_PAREN = "missing closing )";
+  static ERR_MISSING_REPEAT_ARGUMENT = "missing argument to repetition operator";
+  static ERR_TRAILING_BACKSLASH = "trailing backslash at end of expression";
+  static ERR_DUPLICATE_NAMED_CAPTURE = "duplicate capture group name";
+  static ERR_UNEXPECTED_PAREN = "unexpected )";
+  static ERR_NESTING_DEPTH = "expression nests too deeply";
+  static ERR_LARGE = "expression too large";
+  static ERR_INVALID_CAPTURE_IN_LOOKBEHIND = "invalid capture in lookbehind";
+  static MAX_HEIGHT = 1e3;
+  static MAX_SIZE = 1398101;
+  static MAX_RUNES = 33554432;
+  static ANY_TABLE = new UnicodeRangeTable(new Uint32Array([
+    0,
+    Unicode.MAX_RUNE,
+    1
+  ]));
+  static ASCII_TABLE = new UnicodeRangeTable(new Uint32Array([
+    0,
+    127,
+    1
+  ]));
+  static ASCII_FOLD_TABLE = new UnicodeRangeTable(new Uint32Array([
+    0,
+    127,
+    1,
+    383,
+    383,
+    1,
+    8490,
+    8490,
+    1
+  ]));
+  static unicodeTable(name) {
+    if (name === "Any") return {
+      tab: Parser2.ANY_TABLE,
+      fold: Parser2.ANY_TABLE,
+      sign: 1
+    };
+    if (name === "Ascii") return {
+      tab: Parser2.ASCII_TABLE,
+      fold: Parser2.ASCII_FOLD_TABLE,
+      sign: 1
+    };
+    if (name === "Assigned") return {
+      tab: UnicodeTables.CATEGORIES.get("Cn"),
+      fold: UnicodeTables.CATEGORIES.get("Cn"),
+      sign: -1
+    };
+    if (name === "Lc") return {
+      tab: UnicodeTables.CATEGORIES.get("LC"),
+      fold: UnicodeTables.FOLD_CATEGORIES.get("LC"),
+      sign: 1
+    };
+    if (UnicodeTables.CATEGORIES.has(name)) return {
+      tab: UnicodeTables.CATEGORIES.get(name),
+      fold: UnicodeTables.FOLD_CATEGORIES.get(name),
+      sign: 1
+    };
+    if (UnicodeTables.SCRIPTS.has(name)) return {
+      tab: UnicodeTables.SCRIPTS.get(name),
+      fold: UnicodeTables.FOLD_SCRIPT.get(name),
+      sign: 1
+    };
+    return null;
+  }
+  static minFoldRune(r6) {
+    if (r6 < Unicode.MIN_FOLD || r6 > Unicode.MAX_FOLD) return r6;
+    let min = r6;
+    const r0 = r6;
+    for (r6 = Unicode.simpleFold(r6); r6 !== r0; r6 = Unicode.simpleFold(r6)) if (min > r6) min = r6;
+    return min;
+  }
+  static leadingRegexp(re) {
+    if (re.op === Regexp.Op.EMPTY_MATCH) return null;
+    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+      const sub = re.subs[0];
+      if (sub.op === Regexp.Op.EMPTY_MATCH) return null;
+      return sub;
+    }
+    return re;
+  }
+  static literalRegexp(s3, flags) {
+    const re = new Regexp(Regexp.Op.LITERAL);
+    re.flags = flags;
+    re.runes = Utils.stringToRunes(s3);
+    return re;
+  }
+  /**
+  * Parse regular expression pattern {@code pattern} with mode flags {@code flags}.
+  * @param {string} pattern
+  * @param {number} flags
+  */
+  static parse(pattern, flags) {
+    return new Parser2(pattern, flags).parseInternal();
+  }
+  static parseRepeat(t8) {
+    const start = t8.pos();
+    if (!t8.more() || !t8.lookingAt("{")) return -1;
+    t8.skip(1);
+    const min = Parser2.parseInt(t8);
+    if (min === -1) return -1;
+    if (!t8.more()) return -1;
+    let max;
+    if (!t8.lookingAt(",")) max = min;
+    else {
+      t8.skip(1);
+      if (!t8.more()) return -1;
+      if (t8.lookingAt("}")) max = -1;
+      else if ((max = Parser2.parseInt(t8)) === -1) return -1;
+    }
+    if (!t8.more() || !t8.lookingAt("}")) return -1;
+    t8.skip(1);
+    if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_SIZE, t8.from(start));
+    return min << 16 | max & Unicode.MAX_BMP;
+  }
+  static isValidCaptureName(name) {
+    if (name.length === 0) return false;
+    for (let i6 = 0; i6 < name.length; i6++) {
+      const c6 = name.codePointAt(i6);
+      if (c6 !== Codepoint.CODES["_"] && !Utils.isalnum(c6)) return false;
+    }
+    return true;
+  }
+  static parseInt(t8) {
+    const start = t8.pos();
+    while (t8.more() && t8.peek() >= Codepoint.CODES["0"] && t8.peek() <= Codepoint.CODES["9"]) t8.skip(1);
+    const n4 = t8.from(start);
+    if (n4.length === 0 || n4.length > 1 && n4.codePointAt(0) === Codepoint.CODES["0"]) return -1;
+    if (n4.length > 8) return -2;
+    return parseInt(n4, 10);
+  }
+  static isCharClass(re) {
+    return re.op === Regexp.Op.LITERAL && re.runes.length === 1 || re.op === Regexp.Op.CHAR_CLASS || re.op === Regexp.Op.ANY_CHAR_NOT_NL || re.op === Regexp.Op.ANY_CHAR;
+  }
+  static matchRune(re, r6) {
+    switch (re.op) {
+      case Regexp.Op.LITERAL:
+        return re.runes.length === 1 && re.runes[0] === r6;
+      case Regexp.Op.CHAR_CLASS:
+        for (let i6 = 0; i6 < re.runes.length; i6 += 2) if (re.runes[i6] <= r6 && r6 <= re.runes[i6 + 1]) return true;
+        return false;
+      case Regexp.Op.ANY_CHAR_NOT_NL:
+        return r6 !== Codepoint.CODES["\n"];
+      case Regexp.Op.ANY_CHAR:
+        return true;
+    }
+    return false;
+  }
+  static mergeCharClass(dst, src) {
+    switch (dst.op) {
+      case Regexp.Op.ANY_CHAR:
+        break;
+      case Regexp.Op.ANY_CHAR_NOT_NL:
+        if (Parser2.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp.Op.ANY_CHAR;
+        break;
+      case Regexp.Op.CHAR_CLASS: {
+        const cc = new CharClass(Array.isArray(dst.runes) ? dst.runes : Array.from(dst.runes));
+        if (src.op === Regexp.Op.LITERAL) cc.appendLiteral(src.runes[0], src.flags);
+        else cc.appendClass(src.runes);
+        dst.runes = cc.toGrowableArray();
+        break;
+      }
+      case Regexp.Op.LITERAL:
+        if (src.runes[0] === dst.runes[0] && src.flags === dst.flags) break;
+        dst.op = Regexp.Op.CHAR_CLASS;
+        dst.runes = new CharClass().appendLiteral(dst.runes[0], dst.flags).appendLiteral(src.runes[0], src.flags).toGrowableArray();
+    }
+  }
+  static parseEscape(t8) {
+    const startPos = t8.pos();
+    t8.skip(1);
+    if (!t8.more()) throw new RE2JSSyntaxException(Parser2.ERR_TRAILING_BACKSLASH);
+    let c6 = t8.pop();
+    bigswitch: switch (c6) {
+      case Codepoint.CODES["1"]:
+      case Codepoint.CODES["2"]:
+      case Codepoint.CODES["3"]:
+      case Codepoint.CODES["4"]:
+      case Codepoint.CODES["5"]:
+      case Codepoint.CODES["6"]:
+      case Codepoint.CODES["7"]:
+        if (!t8.more() || t8.peek() < Codepoint.CODES["0"] || t8.peek() > Codepoint.CODES["7"]) break;
+      case Codepoint.CODES["0"]: {
+        let r6 = c6 - Codepoint.CODES["0"];
+        for (let i6 = 1; i6 < 3; i6++) {
+          if (!t8.more() || t8.peek() < Codepoint.CODES["0"] || t8.peek() > Codepoint.CODES["7"]) break;
+          r6 = r6 * 8 + t8.peek() - Codepoint.CODES["0"];
+          t8.skip(1);
+        }
+        return r6;
+      }
+      case Codepoint.CODES["x"]: {
+        if (!t8.more()) break;
+        c6 = t8.pop();
+        if (c6 === Codepoint.CODES["{"]) {
+          let nhex = 0;
+          let r6 = 0;
+          while (true) {
+            if (!t8.more()) break bigswitch;
+            c6 = t8.pop();
+            if (c6 === Codepoint.CODES["}"]) break;
+            const v2 = Utils.unhex(c6);
+            if (v2 < 0) break bigswitch;
+            r6 = r6 * 16 + v2;
+            if (r6 > Unicode.MAX_RUNE) break bigswitch;
+            nhex++;
+          }
+          if (nhex === 0) break bigswitch;
+          return r6;
+        }
+        const x2 = Utils.unhex(c6);
+        if (!t8.more()) break;
+        c6 = t8.pop();
+        const y2 = Utils.unhex(c6);
+        if (x2 < 0 || y2 < 0) break;
+        return x2 * 16 + y2;
+      }
+      case Codepoint.CODES["a"]:
+        return Codepoint.CODES["\x07"];
+      case Codepoint.CODES["f"]:
+        return Codepoint.CODES["\f"];
+      case Codepoint.CODES["n"]:
+        return Codepoint.CODES["\n"];
+      case Codepoint.CODES["r"]:
+        return Codepoint.CODES["\r"];
+      case Codepoint.CODES["t"]:
+        return Codepoint.CODES["	"];
+      case Codepoint.CODES["v"]:
+        return Codepoint.CODES["\v"];
+      default:
+        if (c6 <= Unicode.MAX_ASCII && !Utils.isalnum(c6)) return c6;
+    }
+    throw new RE2JSSyntaxException(Parser2.ERR_INVALID_ESCAPE, t8.from(startPos));
+  }
+  static parseClassChar(t8, wholeClassPos) {
+    if (!t8.more()) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_BRACKET, t8.from(wholeClassPos));
+    if (t8.lookingAt("\\")) return Parser2.parseEscape(t8);
+    return t8.pop();
+  }
+  static hasCapture(re) {
+    if (re === null) return false;
+    if (re.op === Regexp.Op.CAPTURE) return true;
+    if (re.subs) {
+      for (let sub of re.subs) if (Parser2.hasCapture(sub)) return true;
+    }
+    return false;
+  }
+  constructor(wholeRegexp, flags = 0) {
+    this.wholeRegexp = wholeRegexp;
+    this.flags = flags;
+    this.numCap = 0;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.stack = [];
+    this.free = null;
+    this.numRegexp = 0;
+    this.numRunes = 0;
+    this.repeats = 0;
+    this.height = null;
+    this.size = null;
+    this.nlb = 0;
+  }
+  newRegexp(op) {
+    let re = this.free;
+    if (re !== null && re.subs !== null && re.subs.length > 0) {
+      this.free = re.subs[0];
+      re.reinit();
+      re.op = op;
+    } else {
+      re = new Regexp(op);
+      this.numRegexp += 1;
+    }
+    return re;
+  }
+  reuse(re) {
+    if (this.height !== null && this.height.has(re)) this.height.delete(re);
+    if (re.subs !== null && re.subs.length > 0) re.subs[0] = this.free;
+    this.free = re;
+  }
+  checkLimits(re) {
+    if (this.numRunes > Parser2.MAX_RUNES) throw new RE2JSSyntaxException(Parser2.ERR_LARGE);
+    this.checkSize(re);
+    this.checkHeight(re);
+  }
+  checkSize(re) {
+    if (this.size === null) {
+      if (this.repeats === 0) this.repeats = 1;
+      if (re.op === Regexp.Op.REPEAT) {
+        let n4 = re.max;
+        if (n4 === -1) n4 = re.min;
+        if (n4 <= 0) n4 = 1;
+        if (n4 > Math.floor(Parser2.MAX_SIZE / this.repeats)) this.repeats = Parser2.MAX_SIZE;
+        else this.repeats *= n4;
+      }
+      if (this.numRegexp < Math.floor(Parser2.MAX_SIZE / this.repeats)) return;
+      this.size = /* @__PURE__ */ new Map();
+      for (let reEx of this.stack) this.checkSize(reEx);
+    }
+    if (this.calcSize(re, true) > Parser2.MAX_SIZE) throw new RE2JSSyntaxException(Parser2.ERR_LARGE);
+  }
+  calcSize(re, force = false) {
+    if (!force && this.size !== null) {
+      if (this.size.has(re)) return this.size.get(re);
+    }
+    let size = 0;
+    switch (re.op) {
+      case Regexp.Op.LITERAL:
+        size = re.runes.length;
+        break;
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+      case Regexp.Op.CAPTURE:
+      case Regexp.Op.STAR:
+        size = 2 + this.calcSize(re.subs[0]);
+        break;
+      case Regexp.Op.PLUS:
+      case Regexp.Op.QUEST:
+        size = 1 + this.calcSize(re.subs[0]);
+        break;
+      case Regexp.Op.CONCAT:
+        for (let sub of re.subs) size = size + this.calcSize(sub);
+        break;
+      case Regexp.Op.ALTERNATE:
+        for (let sub of re.subs) size = size + this.calcSize(sub);
+        if (re.subs.length > 1) size = size + re.subs.length - 1;
+        break;
+      case Regexp.Op.REPEAT: {
+        let sub = this.calcSize(re.subs[0]);
+        if (re.max === -1) {
+          if (re.min === 0) size = 2 + sub;
+          else size = 1 + re.min * sub;
+          break;
+        }
+        size = re.max * sub + (re.max - re.min);
+        break;
+      }
+    }
+    size = Math.max(1, size);
+    if (this.size === null) this.size = /* @__PURE__ */ new Map();
+    this.size.set(re, size);
+    return size;
+  }
+  checkHeight(re) {
+    if (this.numRegexp < Parser2.MAX_HEIGHT) return;
+    if (this.height === null) {
+      this.height = /* @__PURE__ */ new Map();
+      for (let reEx of this.stack) this.checkHeight(reEx);
+    }
+    if (this.calcHeight(re, true) > Parser2.MAX_HEIGHT) throw new RE2JSSyntaxException(Parser2.ERR_NESTING_DEPTH);
+  }
+  calcHeight(re, force = false) {
+    if (!force && this.height !== null) {
+      if (this.height.has(re)) return this.height.get(re);
+    }
+    let h6 = 1;
+    for (let sub of re.subs) {
+      const hsub = this.calcHeight(sub);
+      if (h6 < 1 + hsub) h6 = 1 + hsub;
+    }
+    if (this.height === null) this.height = /* @__PURE__ */ new Map();
+    this.height.set(re, h6);
+    return h6;
+  }
+  pop() {
+    return this.stack.pop();
+  }
+  popToPseudo() {
+    const n4 = this.stack.length;
+    let i6 = n4;
+    while (i6 > 0 && !Regexp.isPseudoOp(this.stack[i6 - 1].op)) i6--;
+    return this.stack.splice(i6, n4 - i6);
+  }
+  push(re) {
+    this.numRunes += re.runes.length;
+    if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] === re.runes[1]) {
+      if (this.maybeConcat(re.runes[0], this.flags & ~RE2Flags.FOLD_CASE)) return null;
+      re.op = Regexp.Op.LITERAL;
+      re.runes = [re.runes[0]];
+      re.flags = this.flags & ~RE2Flags.FOLD_CASE;
+    } else if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 4 && re.runes[0] === re.runes[1] && re.runes[2] === re.runes[3] && Unicode.simpleFold(re.runes[0]) === re.runes[2] && Unicode.simpleFold(re.runes[2]) === re.runes[0] || re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] + 1 === re.runes[1] && Unicode.simpleFold(re.runes[0]) === re.runes[1] && Unicode.simpleFold(re.runes[1]) === re.runes[0]) {
+      if (this.maybeConcat(re.runes[0], this.flags | RE2Flags.FOLD_CASE)) return null;
+      re.op = Regexp.Op.LITERAL;
+      re.runes = [re.runes[0]];
+      re.flags = this.flags | RE2Flags.FOLD_CASE;
+    } else this.maybeConcat(-1, 0);
+    this.stack.push(re);
+    this.checkLimits(re);
+    return re;
+  }
+  maybeConcat(r6, flags) {
+    const n4 = this.stack.length;
+    if (n4 < 2) return false;
+    const re1 = this.stack[n4 - 1];
+    const re2 = this.stack[n4 - 2];
+    if (re1.op !== Regexp.Op.LITERAL || re2.op !== Regexp.Op.LITERAL || (re1.flags & RE2Flags.FOLD_CASE) !== (re2.flags & RE2Flags.FOLD_CASE)) return false;
+    if (!Array.isArray(re2.runes)) re2.runes = Array.from(re2.runes);
+    for (let i6 = 0; i6 < re1.runes.length; i6++) re2.runes.push(re1.runes[i6]);
+    if (r6 >= 0) {
+      re1.runes = [r6];
+      re1.flags = flags;
+      return true;
+    }
+    this.pop();
+    this.reuse(re1);
+    return false;
+  }
+  newLiteral(r6, flags) {
+    const re = this.newRegexp(Regexp.Op.LITERAL);
+    re.flags = flags;
+    if ((flags & RE2Flags.FOLD_CASE) !== 0) r6 = Parser2.minFoldRune(r6);
+    re.runes = [r6];
+    return re;
+  }
+  literal(r6) {
+    this.push(this.newLiteral(r6, this.flags));
+  }
+  op(op) {
+    const re = this.newRegexp(op);
+    re.flags = this.flags;
+    return this.push(re);
+  }
+  repeat(op, min, max, beforePos, t8, lastRepeatPos) {
+    let flags = this.flags;
+    if ((flags & RE2Flags.PERL_X) !== 0) {
+      if (t8.more() && t8.lookingAt("?")) {
+        t8.skip(1);
+        flags ^= RE2Flags.NON_GREEDY;
+      }
+      if (lastRepeatPos !== -1) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_OP, t8.from(lastRepeatPos));
+    }
+    const n4 = this.stack.length;
+    if (n4 === 0) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_REPEAT_ARGUMENT, t8.from(beforePos));
+    const sub = this.stack[n4 - 1];
+    if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_REPEAT_ARGUMENT, t8.from(beforePos));
+    const re = this.newRegexp(op);
+    re.min = min;
+    re.max = max;
+    re.flags = flags;
+    re.subs = [sub];
+    this.stack[n4 - 1] = re;
+    this.checkLimits(re);
+    if (op === Regexp.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re, 1e3)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_SIZE, t8.from(beforePos));
+  }
+  repeatIsValid(re, n4) {
+    if (re.op === Regexp.Op.REPEAT) {
+      let m4 = re.max;
+      if (m4 === 0) return true;
+      if (m4 < 0) m4 = re.min;
+      if (m4 > n4) return false;
+      if (m4 > 0) n4 = Math.trunc(n4 / m4);
+    }
+    for (let sub of re.subs) if (!this.repeatIsValid(sub, n4)) return false;
+    return true;
+  }
+  concat() {
+    this.maybeConcat(-1, 0);
+    const subs = this.popToPseudo();
+    if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.EMPTY_MATCH));
+    return this.push(this.collapse(subs, Regexp.Op.CONCAT));
+  }
+  alternate() {
+    const subs = this.popToPseudo();
+    if (subs.length > 0) this.cleanAlt(subs[subs.length - 1]);
+    if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.NO_MATCH));
+    return this.push(this.collapse(subs, Regexp.Op.ALTERNATE));
+  }
+  cleanAlt(re) {
+    if (re.op === Regexp.Op.CHAR_CLASS) {
+      re.runes = new CharClass(Array.from(re.runes)).cleanClass().toArray();
+      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) {
+        re.runes = /* @__PURE__ */ new Int32Array(0);
+        re.op = Regexp.Op.ANY_CHAR;
+      } else if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) {
+        re.runes = /* @__PURE__ */ new Int32Array(0);
+        re.op = Regexp.Op.ANY_CHAR_NOT_NL;
+      }
+    }
+  }
+  collapse(subs, op) {
+    if (subs.length === 1) return subs[0];
+    let len = 0;
+    for (let sub of subs) len += sub.op === op ? sub.subs.length : 1;
+    let newsubs = new Array(len).fill(null);
+    let i6 = 0;
+    for (let sub of subs) if (sub.op === op) {
+      for (let j6 = 0; j6 < sub.subs.length; j6++) newsubs[i6++] = sub.subs[j6];
+      this.reuse(sub);
+    } else newsubs[i6++] = sub;
+    let re = this.newRegexp(op);
+    re.subs = newsubs;
+    if (op === Regexp.Op.ALTERNATE) {
+      re.subs = this.factor(re.subs);
+      if (re.subs.length === 1) {
+        const old = re;
+        re = re.subs[0];
+        this.reuse(old);
+      }
+    }
+    return re;
+  }
+  factor(array) {
+    if (array.length < 2) return array;
+    let s3 = 0;
+    let lensub = array.length;
+    let lenout = 0;
+    let str = null;
+    let strlen = 0;
+    let strflags = 0;
+    let start = 0;
+    for (let i6 = 0; i6 <= lensub; i6++) {
+      let istr = null;
+      let istrlen = 0;
+      let iflags = 0;
+      if (i6 < lensub) {
+        let re = array[s3 + i6];
+        if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) re = re.subs[0];
+        if (re.op === Regexp.Op.LITERAL) {
+          istr = re.runes;
+          istrlen = re.runes.length;
+          iflags = re.flags & RE2Flags.FOLD_CASE;
+        }
+        if (iflags === strflags) {
+          let same = 0;
+          while (same < strlen && same < istrlen && str[same] === istr[same]) same++;
+          if (same > 0) {
+            strlen = same;
+            continue;
+          }
+        }
+      }
+      if (i6 === start) {
+      } else if (i6 === start + 1) array[lenout++] = array[s3 + start];
+      else {
+        const prefix = this.newRegexp(Regexp.Op.LITERAL);
+        prefix.flags = strflags;
+        prefix.runes = str.slice(0, strlen);
+        for (let j6 = start; j6 < i6; j6++) {
+          array[s3 + j6] = this.removeLeadingString(array[s3 + j6], strlen);
+          this.checkLimits(array[s3 + j6]);
+        }
+        const suffix = this.collapse(array.slice(s3 + start, s3 + i6), Regexp.Op.ALTERNATE);
+        const re = this.newRegexp(Regexp.Op.CONCAT);
+        re.subs = [prefix, suffix];
+        array[lenout++] = re;
+      }
+      start = i6;
+      str = istr;
+      strlen = istrlen;
+      strflags = iflags;
+    }
+    lensub = lenout;
+    s3 = 0;
+    start = 0;
+    lenout = 0;
+    let first = null;
+    for (let i6 = 0; i6 <= lensub; i6++) {
+      let ifirst = null;
+      if (i6 < lensub) {
+        ifirst = Parser2.leadingRegexp(array[s3 + i6]);
+        if (first !== null && first.equals(ifirst) && (Parser2.isCharClass(first) || first.op === Regexp.Op.REPEAT && first.min === first.max && Parser2.isCharClass(first.subs[0]))) continue;
+      }
+      if (i6 === start) {
+      } else if (i6 === start + 1) array[lenout++] = array[s3 + start];
+      else {
+        const prefix = first;
+        for (let j6 = start; j6 < i6; j6++) {
+          const reuse = j6 !== start;
+          array[s3 + j6] = this.removeLeadingRegexp(array[s3 + j6], reuse);
+          this.checkLimits(array[s3 + j6]);
+        }
+        const suffix = this.collapse(array.slice(s3 + start, s3 + i6), Regexp.Op.ALTERNATE);
+        const re = this.newRegexp(Regexp.Op.CONCAT);
+        re.subs = [prefix, suffix];
+        array[lenout++] = re;
+      }
+      start = i6;
+      first = ifirst;
+    }
+    lensub = lenout;
+    s3 = 0;
+    start = 0;
+    lenout = 0;
+    for (let i6 = 0; i6 <= lensub; i6++) {
+      if (i6 < lensub && Parser2.isCharClass(array[s3 + i6])) continue;
+      if (i6 === start) {
+      } else if (i6 === start + 1) array[lenout++] = array[s3 + start];
+      else {
+        let max = start;
+        for (let j6 = start + 1; j6 < i6; j6++) {
+          const subMax = array[s3 + max];
+          const subJ = array[s3 + j6];
+          if (subMax.op < subJ.op || subMax.op === subJ.op && (subMax.runes !== null ? subMax.runes.length : 0) < (subJ.runes !== null ? subJ.runes.length : 0)) max = j6;
+        }
+        const tmp = array[s3 + start];
+        array[s3 + start] = array[s3 + max];
+        array[s3 + max] = tmp;
+        for (let j6 = start + 1; j6 < i6; j6++) {
+          Parser2.mergeCharClass(array[s3 + start], array[s3 + j6]);
+          this.reuse(array[s3 + j6]);
+        }
+        this.cleanAlt(array[s3 + start]);
+        array[lenout++] = array[s3 + start];
+      }
+      if (i6 < lensub) array[lenout++] = array[s3 + i6];
+      start = i6 + 1;
+    }
+    lensub = lenout;
+    s3 = 0;
+    start = 0;
+    lenout = 0;
+    for (let i6 = 0; i6 < lensub; ++i6) {
+      if (i6 + 1 < lensub && array[s3 + i6].op === Regexp.Op.EMPTY_MATCH && array[s3 + i6 + 1].op === Regexp.Op.EMPTY_MATCH) continue;
+      array[lenout++] = array[s3 + i6];
+    }
+    lensub = lenout;
+    s3 = 0;
+    return array.slice(s3, lensub);
+  }
+  removeLeadingString(re, n4) {
+    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+      const sub = this.removeLeadingString(re.subs[0], n4);
+      re.subs[0] = sub;
+      if (sub.op === Regexp.Op.EMPTY_MATCH) {
+        this.reuse(sub);
+        switch (re.subs.length) {
+          case 0:
+          case 1:
+            re.op = Regexp.Op.EMPTY_MATCH;
+            re.subs = Regexp.emptySubs();
+            break;
+          case 2: {
+            const old = re;
+            re = re.subs[1];
+            this.reuse(old);
+            break;
+          }
+          default:
+            re.subs = re.subs.slice(1, re.subs.length);
+        }
+      }
+      return re;
+    }
+    if (re.op === Regexp.Op.LITERAL) {
+      re.runes = re.runes.slice(n4, re.runes.length);
+      if (re.runes.length === 0) re.op = Regexp.Op.EMPTY_MATCH;
+    }
+    return re;
+  }
+  removeLeadingRegexp(re, reuse) {
+    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+      if (reuse) this.reuse(re.subs[0]);
+      re.subs = re.subs.slice(1, re.subs.length);
+      switch (re.subs.length) {
+        case 0:
+          re.op = Regexp.Op.EMPTY_MATCH;
+          re.subs = Regexp.emptySubs();
+          break;
+        case 1: {
+          const old = re;
+          re = re.subs[0];
+          this.reuse(old);
+          break;
+        }
+      }
+      return re;
+    }
+    if (reuse) this.reuse(re);
+    return this.newRegexp(Regexp.Op.EMPTY_MATCH);
+  }
+  parseInternal() {
+    if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser2.literalRegexp(this.wholeRegexp, this.flags);
+    let lastRepeatPos = -1;
+    let min = -1;
+    let max = -1;
+    const t8 = new StringIterator(this.wholeRegexp);
+    while (t8.more()) {
+      let repeatPos = -1;
+      bigswitch: switch (t8.peek()) {
+        case Codepoint.CODES["("]:
+          if ((this.flags & RE2Flags.LOOKBEHIND) !== 0) {
+            if (t8.lookingAt("(?<=")) {
+              this.parsePosLookBehind();
+              t8.skip(4);
+              break;
+            }
+            if (t8.lookingAt("(?<!")) {
+              this.parseNegLookBehind();
+              t8.skip(4);
+              break;
+            }
+          }
+          if ((this.flags & RE2Flags.PERL_X) !== 0 && t8.lookingAt("(?")) {
+            this.parsePerlFlags(t8);
+            break;
+          }
+          this.op(Regexp.Op.LEFT_PAREN).cap = ++this.numCap;
+          t8.skip(1);
+          break;
+        case Codepoint.CODES["|"]:
+          this.parseVerticalBar();
+          t8.skip(1);
+          break;
+        case Codepoint.CODES[")"]:
+          this.parseRightParen();
+          t8.skip(1);
+          break;
+        case Codepoint.CODES["^"]:
+          if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.BEGIN_TEXT);
+          else this.op(Regexp.Op.BEGIN_LINE);
+          t8.skip(1);
+          break;
+        case Codepoint.CODES["$"]:
+          if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.END_TEXT).flags |= RE2Flags.WAS_DOLLAR;
+          else this.op(Regexp.Op.END_LINE);
+          t8.skip(1);
+          break;
+        case Codepoint.CODES["."]:
+          if ((this.flags & RE2Flags.DOT_NL) !== 0) this.op(Regexp.Op.ANY_CHAR);
+          else this.op(Regexp.Op.ANY_CHAR_NOT_NL);
+          t8.skip(1);
+          break;
+        case Codepoint.CODES["["]:
+          this.parseClass(t8);
+          break;
+        case Codepoint.CODES["*"]:
+        case Codepoint.CODES["+"]:
+        case Codepoint.CODES["?"]: {
+          repeatPos = t8.pos();
+          let op = null;
+          switch (t8.pop()) {
+            case Codepoint.CODES["*"]:
+              op = Regexp.Op.STAR;
+              break;
+            case Codepoint.CODES["+"]:
+              op = Regexp.Op.PLUS;
+              break;
+            case Codepoint.CODES["?"]:
+              op = Regexp.Op.QUEST;
+          }
+          this.repeat(op, min, max, repeatPos, t8, lastRepeatPos);
+          break;
+        }
+        case Codepoint.CODES["{"]: {
+          const before = t8.pos();
+          const minMax = Parser2.parseRepeat(t8);
+          if (minMax < 0) {
+            t8.rewindTo(before);
+            this.literal(t8.pop());
+            break;
+          }
+          repeatPos = before;
+          min = minMax >> 16;
+          max = (minMax & Unicode.MAX_BMP) << 16 >> 16;
+          this.repeat(Regexp.Op.REPEAT, min, max, repeatPos, t8, lastRepeatPos);
+          break;
+        }
+        case Codepoint.CODES["\\"]: {
+          const savedPos = t8.pos();
+          t8.skip(1);
+          if ((this.flags & RE2Flags.PERL_X) !== 0 && t8.more()) switch (t8.pop()) {
+            case Codepoint.CODES["A"]:
+              this.op(Regexp.Op.BEGIN_TEXT);
+              break bigswitch;
+            case Codepoint.CODES["b"]:
+              this.op(Regexp.Op.WORD_BOUNDARY);
+              break bigswitch;
+            case Codepoint.CODES["B"]:
+              this.op(Regexp.Op.NO_WORD_BOUNDARY);
+              break bigswitch;
+            case Codepoint.CODES["C"]:
+              throw new RE2JSSyntaxException(Parser2.ERR_INVALID_ESCAPE, "\\C");
+            case Codepoint.CODES["Q"]: {
+              let lit = t8.rest();
+              const i6 = lit.indexOf("\\E");
+              if (i6 >= 0) {
+                lit = lit.substring(0, i6);
+                t8.skipString(lit);
+                t8.skipString("\\E");
+              } else t8.skipString(lit);
+              let j6 = 0;
+              while (j6 < lit.length) {
+                const codepoint = lit.codePointAt(j6);
+                this.literal(codepoint);
+                j6 += Utils.charCount(codepoint);
+              }
+              break bigswitch;
+            }
+            case Codepoint.CODES["z"]:
+              this.op(Regexp.Op.END_TEXT);
+              break bigswitch;
+            default:
+              t8.rewindTo(savedPos);
+          }
+          else t8.rewindTo(savedPos);
+          const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
+          re.flags = this.flags;
+          if (t8.lookingAt("\\p") || t8.lookingAt("\\P")) {
+            const cc2 = new CharClass();
+            if (this.parseUnicodeClass(t8, cc2)) {
+              re.runes = cc2.toArray();
+              this.push(re);
+              break bigswitch;
+            }
+          }
+          const cc = new CharClass();
+          if (this.parsePerlClassEscape(t8, cc)) {
+            re.runes = cc.toArray();
+            this.push(re);
+            break bigswitch;
+          }
+          t8.rewindTo(savedPos);
+          this.reuse(re);
+          this.literal(Parser2.parseEscape(t8));
+          break;
+        }
+        default:
+          this.literal(t8.pop());
+      }
+      lastRepeatPos = repeatPos;
+    }
+    this.concat();
+    if (this.swapVerticalBar()) this.pop();
+    this.alternate();
+    if (this.stack.length !== 1) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_PAREN, this.wholeRegexp);
+    this.stack[0].namedGroups = this.namedGroups;
+    return this.stack[0];
+  }
+  parsePerlFlags(t8) {
+    const startPos = t8.pos();
+    const s3 = t8.rest();
+    if (s3.startsWith("(?P<") || s3.startsWith("(?<")) {
+      const begin = s3.charAt(2) === "P" ? 4 : 3;
+      const end = s3.indexOf(">");
+      if (end < 0) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_NAMED_CAPTURE, s3);
+      const name = s3.substring(begin, end);
+      t8.skipString(name);
+      t8.skip(begin + 1);
+      if (!Parser2.isValidCaptureName(name)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_NAMED_CAPTURE, s3.substring(0, end + 1));
+      const re = this.op(Regexp.Op.LEFT_PAREN);
+      re.cap = ++this.numCap;
+      if (this.namedGroups[name]) throw new RE2JSSyntaxException(Parser2.ERR_DUPLICATE_NAMED_CAPTURE, name);
+      this.namedGroups[name] = this.numCap;
+      re.name = name;
+      return;
+    }
+    t8.skip(2);
+    let flags = this.flags;
+    let sign2 = 1;
+    let sawFlag = false;
+    loop: while (t8.more()) {
+      const c6 = t8.pop();
+      switch (c6) {
+        case Codepoint.CODES["i"]:
+          flags |= RE2Flags.FOLD_CASE;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["m"]:
+          flags &= ~RE2Flags.ONE_LINE;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["s"]:
+          flags |= RE2Flags.DOT_NL;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["U"]:
+          flags |= RE2Flags.NON_GREEDY;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["-"]:
+          if (sign2 < 0) break loop;
+          sign2 = -1;
+          flags = ~flags;
+          sawFlag = false;
+          break;
+        case Codepoint.CODES[":"]:
+        case Codepoint.CODES[")"]:
+          if (sign2 < 0) {
+            if (!sawFlag) break loop;
+            flags = ~flags;
+          }
+          if (c6 === Codepoint.CODES[":"]) this.op(Regexp.Op.LEFT_PAREN);
+          this.flags = flags;
+          return;
+        default:
+          break loop;
+      }
+    }
+    throw new RE2JSSyntaxException(Parser2.ERR_INVALID_PERL_OP, t8.from(startPos));
+  }
+  parsePosLookBehind() {
+    const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
+    re.flags = this.flags;
+    re.lb = ++this.nlb;
+    return this.push(re);
+  }
+  parseNegLookBehind() {
+    const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
+    re.flags = this.flags;
+    re.lb = -++this.nlb;
+    return this.push(re);
+  }
+  parseVerticalBar() {
+    this.concat();
+    if (!this.swapVerticalBar()) this.op(Regexp.Op.VERTICAL_BAR);
+  }
+  swapVerticalBar() {
+    const n4 = this.stack.length;
+    if (n4 >= 3 && this.stack[n4 - 2].op === Regexp.Op.VERTICAL_BAR && Parser2.isCharClass(this.stack[n4 - 1]) && Parser2.isCharClass(this.stack[n4 - 3])) {
+      let re1 = this.stack[n4 - 1];
+      let re3 = this.stack[n4 - 3];
+      if (re1.op > re3.op) {
+        const tmp = re3;
+        re3 = re1;
+        re1 = tmp;
+        this.stack[n4 - 3] = re3;
+      }
+      Parser2.mergeCharClass(re3, re1);
+      this.reuse(re1);
+      this.pop();
+      return true;
+    }
+    if (n4 >= 2) {
+      const re1 = this.stack[n4 - 1];
+      const re2 = this.stack[n4 - 2];
+      if (re2.op === Regexp.Op.VERTICAL_BAR) {
+        if (n4 >= 3) this.cleanAlt(this.stack[n4 - 3]);
+        this.stack[n4 - 2] = re1;
+        this.stack[n4 - 1] = re2;
+        return true;
+      }
+    }
+    return false;
+  }
+  parseRightParen() {
+    this.concat();
+    if (this.swapVerticalBar()) this.pop();
+    this.alternate();
+    if (this.stack.length < 2) throw new RE2JSSyntaxException(Parser2.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+    const re1 = this.pop();
+    const re2 = this.pop();
+    if (re2.op !== Regexp.Op.LEFT_PAREN) throw new RE2JSSyntaxException(Parser2.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+    this.flags = re2.flags;
+    if (re2.lb !== 0) {
+      if (Parser2.hasCapture(re1)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
+      if (re2.lb > 0) re2.op = Regexp.Op.PLB;
+      else re2.op = Regexp.Op.NLB;
+      re2.subs = [re1];
+      this.push(re2);
+      return;
+    }
+    if (re2.cap === 0) this.push(re1);
+    else {
+      re2.op = Regexp.Op.CAPTURE;
+      re2.subs = [re1];
+      this.push(re2);
+    }
+  }
+  parsePerlClassEscape(t8, cc) {
+    const beforePos = t8.pos();
+    if ((this.flags & RE2Flags.PERL_X) === 0 || !t8.more() || t8.pop() !== Codepoint.CODES["\\"] || !t8.more()) return false;
+    t8.pop();
+    const p4 = t8.from(beforePos);
+    const g6 = PERL_GROUPS.has(p4) ? PERL_GROUPS.get(p4) : null;
+    if (g6 === null) return false;
+    cc.appendGroup(g6, (this.flags & RE2Flags.FOLD_CASE) !== 0);
+    return true;
+  }
+  parseNamedClass(t8, cc) {
+    const cls = t8.rest();
+    const i6 = cls.indexOf(":]");
+    if (i6 < 0) return false;
+    const name = cls.substring(0, i6 + 2);
+    t8.skipString(name);
+    const g6 = POSIX_GROUPS.has(name) ? POSIX_GROUPS.get(name) : null;
+    if (g6 === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, name);
+    cc.appendGroup(g6, (this.flags & RE2Flags.FOLD_CASE) !== 0);
+    return true;
+  }
+  parseUnicodeClass(t8, cc) {
+    const startPos = t8.pos();
+    if ((this.flags & RE2Flags.UNICODE_GROUPS) === 0 || !t8.lookingAt("\\p") && !t8.lookingAt("\\P")) return false;
+    t8.skip(1);
+    let sign2 = 1;
+    let c6 = t8.pop();
+    if (c6 === Codepoint.CODES["P"]) sign2 = -1;
+    if (!t8.more()) {
+      t8.rewindTo(startPos);
+      throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t8.rest());
+    }
+    c6 = t8.pop();
+    let name;
+    if (c6 !== Codepoint.CODES["{"]) name = Utils.runeToString(c6);
+    else {
+      const rest = t8.rest();
+      const end = rest.indexOf("}");
+      if (end < 0) {
+        t8.rewindTo(startPos);
+        throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t8.rest());
+      }
+      name = rest.substring(0, end);
+      t8.skipString(name);
+      t8.skip(1);
+    }
+    if (!(name.length === 0) && name.codePointAt(0) === Codepoint.CODES["^"]) {
+      sign2 = 0 - sign2;
+      name = name.substring(1);
+    }
+    const pair = Parser2.unicodeTable(name);
+    if (pair === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t8.from(startPos));
+    if (pair.sign < 0) sign2 = 0 - sign2;
+    const tab = pair.tab;
+    const fold = pair.fold;
+    if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold === null) cc.appendTableWithSign(tab, sign2);
+    else {
+      const tmp = new CharClass().appendTable(tab).appendTable(fold).cleanClass().toArray();
+      cc.appendClassWithSign(Array.from(tmp), sign2);
+    }
+    return true;
+  }
+  parseClass(t8) {
+    const startPos = t8.pos();
+    t8.skip(1);
+    const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
+    re.flags = this.flags;
+    const cc = new CharClass();
+    let sign2 = 1;
+    if (t8.more() && t8.lookingAt("^")) {
+      sign2 = -1;
+      t8.skip(1);
+      if ((this.flags & RE2Flags.CLASS_NL) === 0) cc.appendRange(Codepoint.CODES["\n"], Codepoint.CODES["\n"]);
+    }
+    let first = true;
+    while (!t8.more() || t8.peek() !== Codepoint.CODES["]"] || first) {
+      if (t8.more() && t8.lookingAt("-") && (this.flags & RE2Flags.PERL_X) === 0 && !first) {
+        const s3 = t8.rest();
+        if (s3 === "-" || !s3.startsWith("-]")) {
+          t8.rewindTo(startPos);
+          throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t8.rest());
+        }
+      }
+      first = false;
+      const beforePos = t8.pos();
+      if (t8.lookingAt("[:")) {
+        if (this.parseNamedClass(t8, cc)) continue;
+        t8.rewindTo(beforePos);
+      }
+      if (this.parseUnicodeClass(t8, cc)) continue;
+      if (this.parsePerlClassEscape(t8, cc)) continue;
+      t8.rewindTo(beforePos);
+      const lo = Parser2.parseClassChar(t8, startPos);
+      let hi = lo;
+      if (t8.more() && t8.lookingAt("-")) {
+        t8.skip(1);
+        if (t8.more() && t8.lookingAt("]")) t8.skip(-1);
+        else {
+          hi = Parser2.parseClassChar(t8, startPos);
+          if (hi < lo) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t8.from(beforePos));
+        }
+      }
+      if ((this.flags & RE2Flags.FOLD_CASE) === 0) cc.appendRange(lo, hi);
+      else cc.appendFoldedRange(lo, hi);
+    }
+    t8.skip(1);
+    cc.cleanClass();
+    if (sign2 < 0) cc.negateClass();
+    re.runes = cc.toArray();
+    this.push(re);
+  }
+};
+var RE2 = class RE22 {
+  static initTest(expr) {
+    const re2 = RE22.compile(expr);
+    const res = new RE22(re2.expr, re2.prog, re2.numSubexp, re2.longest);
+    res.cond = re2.cond;
+    res.prefix = re2.prefix;
+    res.prefixUTF8 = re2.prefixUTF8;
+    res.prefixComplete = re2.prefixComplete;
+    res.prefixRune = re2.prefixRune;
+    res.prefilter = re2.prefilter;
+    res.namedGroups = re2.namedGroups;
+    return res;
+  }
+  /**
+  * Parses a regular expression and returns, if successful, an {@code RE2} instance that can be
+  * used to match against text.
+  *
+  * When matching against text, the regexp returns a match that begins as early as possible in the
+  * input (leftmost), and among those it chooses the one that a backtracking search would have
+  * found first. This so-called leftmost-first matching is the same semantics that Perl, Python,
+  * and other implementations use, although this package implements it without the expense of
+  * backtracking. For POSIX leftmost-longest matching, see {@link #compilePOSIX}.
+  */
+  static compile(expr) {
+    return RE22.compileImpl(expr, RE2Flags.PERL, false);
+  }
+  /**
+  * {@code compilePOSIX} is like {@link #compile} but restricts the regular expression to POSIX ERE
+  * (egrep) syntax and changes the match semantics to leftmost-longest.
+  *
+  * That is, when matching against text, the regexp returns a match that begins as early as
+  * possible in the input (leftmost), and among those it chooses a match that is as long as
+  * possible. This so-called leftmost-longest matching is the same semantics that early regular
+  * expression implementations used and that POSIX specifies.
+  *
+  * However, there can be multiple leftmost-longest matches, with different submatch choices, and
+  * here this package diverges from POSIX. Among the possible leftmost-longest matches, this
+  * package chooses the one that a backtracking search would have found first, while POSIX
+  * specifies that the match be chosen to maximize the length of the first subexpression, then the
+  * second, and so on from left to right. The POSIX rule is computationally prohibitive and not
+  * even well-defined. See http://swtch.com/~rsc/regexp/regexp2.html#posix
+  */
+  static compilePOSIX(expr) {
+    return RE22.compileImpl(expr, RE2Flags.POSIX, true);
+  }
+  static compileImpl(expr, mode, longest) {
+    let re = Parser.parse(expr, mode);
+    const maxCap = re.maxCap();
+    const namedGroups = re.namedGroups;
+    re = Simplify.simplify(re);
+    const prefilter = PrefilterTree.build(re);
+    const prog = Compiler.compileRegexp(re);
+    const re2 = new RE22(expr, prog, maxCap, longest);
+    re2.prefilter = prefilter.type === Prefilter.Type.NONE ? null : prefilter;
+    const [prefixCompl, prefixStr] = prog.prefix();
+    re2.prefixComplete = prefixCompl;
+    re2.prefix = prefixStr;
+    re2.prefixUTF8 = Utils.stringToUtf8ByteArray(re2.prefix);
+    if (re2.prefix.length > 0) re2.prefixRune = re2.prefix.codePointAt(0);
+    re2.namedGroups = namedGroups;
+    return re2;
+  }
+  /**
+  * Returns true iff textual regular expression {@code pattern} matches string {@code s}.
+  *
+  * More complicated queries need to use {@link #compile} and the full {@code RE2} interface.
+  */
+  static match(pattern, s3) {
+    return RE22.compile(pattern).match(s3);
+  }
+  constructor(expr, prog, numSubexp = 0, longest = 0) {
+    this.expr = expr;
+    this.prog = prog;
+    this.numSubexp = numSubexp;
+    this.longest = longest;
+    this.cond = prog.startCond();
+    this.prefix = null;
+    this.prefixUTF8 = null;
+    this.prefixComplete = false;
+    this.prefixRune = 0;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.machinePool = [];
+    this.lazyDFA = null;
+    this.onepass = OnePass.compile(this.prog);
+    this.prefilter = null;
+  }
+  get dfa() {
+    if (this.lazyDFA === null) this.lazyDFA = new DFA(this.prog);
+    return this.lazyDFA;
+  }
+  matchPrefixComplete(input, pos, anchor, ncap) {
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
+    let matchStart = -1;
+    let matchEnd = -1;
+    const pLen = input.prefixLength(this);
+    if (anchor === RE2Flags.UNANCHORED) {
+      const idx = input.index(this, pos);
+      if (idx < 0) return null;
+      matchStart = pos + idx;
+      matchEnd = matchStart + pLen;
+    } else if (anchor === RE2Flags.ANCHOR_BOTH) {
+      if (input.endPos() !== pLen) return null;
+      if (input.index(this, 0) !== 0) return null;
+      matchStart = 0;
+      matchEnd = pLen;
+    } else if (anchor === RE2Flags.ANCHOR_START) {
+      if (input.index(this, 0) !== 0) return null;
+      matchStart = 0;
+      matchEnd = pLen;
+    }
+    if (matchStart < 0) return null;
+    if (ncap > 0) {
+      const matchcap = new Int32Array(ncap).fill(-1);
+      matchcap[0] = matchStart;
+      matchcap[1] = matchEnd;
+      return Array.from(matchcap);
+    }
+    return [];
+  }
+  createLookbehindState() {
+    return this.prog.numLb > 0 ? new LookbehindState(this.prog) : null;
+  }
+  executeEngine(input, pos, anchor, ncap, lbState = null) {
+    if (this.prefixComplete && (ncap === 0 || this.numSubexp === 0)) return this.matchPrefixComplete(input, pos, anchor, ncap);
+    if (this.prefilter !== null && anchor === RE2Flags.UNANCHORED) {
+      if (!this.prefilter.eval(input, pos)) return null;
+    }
+    if (this.onepass !== null) return OnePass.execute(this, input, pos, anchor, ncap);
+    if (ncap > 0) {
+      if (this.prog.numLb === 0 && input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
+      return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
+    }
+    if (this.prog.numLb === 0) {
+      const dfaResult = this.dfa.match(input, pos, anchor);
+      if (dfaResult !== null) return dfaResult ? [] : null;
+      if (input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
+    }
+    return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
+  }
+  /**
+  * Returns the number of parenthesized subexpressions in this regular expression.
+  */
+  numberOfCapturingGroups() {
+    return this.numSubexp;
+  }
+  /**
+  * Returns the number of instructions in this compiled regular expression program.
+  */
+  numberOfInstructions() {
+    return this.prog.numInst();
+  }
+  get() {
+    return this.machinePool.length > 0 ? this.machinePool.pop() : null;
+  }
+  reset() {
+    this.machinePool.length = 0;
+  }
+  put(m4) {
+    this.machinePool.push(m4);
+  }
+  toString() {
+    return this.expr;
+  }
+  doExecuteNFA(input, pos, anchor, ncap, lbState = null) {
+    let m4 = this.get();
+    if (!m4) m4 = Machine.fromRE2(this);
+    m4.init(ncap);
+    const cap = m4.match(input, pos, anchor, lbState) ? m4.submatches() : null;
+    this.put(m4);
+    return cap;
+  }
+  match(s3) {
+    return this.executeEngine(MachineInput.fromUTF16(s3), 0, RE2Flags.UNANCHORED, 0) !== null;
+  }
+  /**
+  * Matches the regular expression against input starting at position start and ending at position
+  * end, with the given anchoring. Records the submatch boundaries in group, which is [start, end)
+  * pairs of byte offsets. The number of boundaries needed is inferred from the size of the group
+  * array. It is most efficient not to ask for submatch boundaries.
+  *
+  * @param input the input byte array
+  * @param start the beginning position in the input
+  * @param end the end position in the input
+  * @param anchor the anchoring flag (UNANCHORED, ANCHOR_START, ANCHOR_BOTH)
+  * @param group the array to fill with submatch positions
+  * @param ngroup the number of array pairs to fill in
+  * @param lbState optional state carried between successive matches over the same input (see
+  *   createLookbehindState); omit it to evaluate lookbehinds from the beginning of the input
+  * @returns true if a match was found
+  */
+  matchWithGroup(input, start, end, anchor, ngroup, lbState = null) {
+    if (!(input instanceof MatcherInputBase)) {
+      if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+      else input = MatcherInput.utf16(input);
+    }
+    return this.matchMachineInput(input, start, end, anchor, ngroup, lbState);
+  }
+  matchMachineInput(input, start, end, anchor, ngroup, lbState = null) {
+    if (start > end) return [false, null];
+    const machineInput = input.isUTF16Encoding() ? MachineInput.fromUTF16(input.asCharSequence(), 0, end) : MachineInput.fromUTF8(input.asBytes(), 0, end);
+    const groupMatch = this.executeEngine(machineInput, start, anchor, 2 * ngroup, lbState);
+    if (groupMatch === null) return [false, null];
+    return [true, groupMatch];
+  }
+  /**
+  * Returns true iff this regexp matches the UTF-8 byte array {@code b}.
+  */
+  matchUTF8(b6) {
+    return this.executeEngine(MachineInput.fromUTF8(b6), 0, RE2Flags.UNANCHORED, 0) !== null;
+  }
+  /**
+  * Returns a copy of {@code src} in which all matches for this regexp have been replaced by
+  * {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+  * replacement string.
+  */
+  replaceAll(src, repl) {
+    return this.replaceAllFunc(src, () => repl, 2 * src.length + 1);
+  }
+  /**
+  * Returns a copy of {@code src} in which only the first match for this regexp has been replaced
+  * by {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+  * replacement string.
+  */
+  replaceFirst(src, repl) {
+    return this.replaceAllFunc(src, () => repl, 1);
+  }
+  /**
+  * Returns a copy of {@code src} in which at most {@code maxReplaces} matches for this regexp have
+  * been replaced by the return value of of function {@code repl} (whose first argument is the
+  * matched string). No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+  * replacement string.
+  */
+  replaceAllFunc(src, replFunc, maxReplaces) {
+    let lastMatchEnd = 0;
+    let searchPos = 0;
+    let out = "";
+    const input = MachineInput.fromUTF16(src);
+    const lbState = this.createLookbehindState();
+    let numReplaces = 0;
+    while (searchPos <= src.length) {
+      const a6 = this.executeEngine(input, searchPos, RE2Flags.UNANCHORED, 2, lbState);
+      if (a6 === null || a6.length === 0) break;
+      out += src.substring(lastMatchEnd, a6[0]);
+      if (a6[1] > lastMatchEnd || a6[0] === 0) {
+        out += replFunc(src.substring(a6[0], a6[1]));
+        numReplaces++;
+      }
+      lastMatchEnd = a6[1];
+      const width2 = input.step(searchPos) & 7;
+      if (searchPos + width2 > a6[1]) searchPos += width2;
+      else if (searchPos + 1 > a6[1]) searchPos++;
+      else searchPos = a6[1];
+      if (numReplaces >= maxReplaces) break;
+    }
+    out += src.substring(lastMatchEnd);
+    return out;
+  }
+  pad(a6) {
+    if (a6 === null) return null;
+    let n4 = (1 + this.numSubexp) * 2;
+    if (a6.length < n4) {
+      let a22 = new Array(n4).fill(-1);
+      for (let i6 = 0; i6 < a6.length; i6++) a22[i6] = a6[i6];
+      a6 = a22;
+    }
+    return a6;
+  }
+  allMatches(input, n4, deliverFun = (v2) => v2) {
+    let result = [];
+    const end = input.endPos();
+    if (n4 < 0) n4 = end + 1;
+    let pos = 0;
+    let i6 = 0;
+    let prevMatchEnd = -1;
+    const lbState = this.createLookbehindState();
+    while (i6 < n4 && pos <= end) {
+      const matches = this.executeEngine(input, pos, RE2Flags.UNANCHORED, this.prog.numCap, lbState);
+      if (matches === null || matches.length === 0) break;
+      let accept = true;
+      if (matches[1] === pos) {
+        if (matches[0] === prevMatchEnd) accept = false;
+        const r6 = input.step(pos);
+        if (r6 < 0) pos = end + 1;
+        else pos += r6 & 7;
+      } else pos = matches[1];
+      prevMatchEnd = matches[1];
+      if (accept) {
+        result.push(deliverFun(this.pad(matches)));
+        i6++;
+      }
+    }
+    return result;
+  }
+  /**
+  * Returns an array holding the text of the leftmost match in {@code b} of this regular
+  * expression.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8(b6) {
+    const a6 = this.executeEngine(MachineInput.fromUTF8(b6), 0, RE2Flags.UNANCHORED, 2);
+    if (a6 === null) return null;
+    return b6.slice(a6[0], a6[1]);
+  }
+  /**
+  * Returns a two-element array of integers defining the location of the leftmost match in
+  * {@code b} of this regular expression. The match itself is at {@code b[loc[0]...loc[1]]}.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8Index(b6) {
+    const a6 = this.executeEngine(MachineInput.fromUTF8(b6), 0, RE2Flags.UNANCHORED, 2);
+    if (a6 === null) return null;
+    return a6.slice(0, 2);
+  }
+  /**
+  * Returns a string holding the text of the leftmost match in {@code s} of this regular
+  * expression.
+  *
+  * If there is no match, the return value is an empty string, but it will also be empty if the
+  * regular expression successfully matches an empty string. Use {@link #findIndex} or
+  * {@link #findSubmatch} if it is necessary to distinguish these cases.
+  */
+  find(s3) {
+    const a6 = this.executeEngine(MachineInput.fromUTF16(s3), 0, RE2Flags.UNANCHORED, 2);
+    if (a6 === null) return "";
+    return s3.substring(a6[0], a6[1]);
+  }
+  /**
+  * Returns a two-element array of integers defining the location of the leftmost match in
+  * {@code s} of this regular expression. The match itself is at
+  * {@code s.substring(loc[0], loc[1])}.
+  *
+  * A return value of null indicates no match.
+  */
+  findIndex(s3) {
+    return this.executeEngine(MachineInput.fromUTF16(s3), 0, RE2Flags.UNANCHORED, 2);
+  }
+  /**
+  * Returns an array of arrays the text of the leftmost match of the regular expression in
+  * {@code b} and the matches, if any, of its subexpressions, as defined by the <a
+  * href='#submatch'>Submatch</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8Submatch(b6) {
+    const a6 = this.executeEngine(MachineInput.fromUTF8(b6), 0, RE2Flags.UNANCHORED, this.prog.numCap);
+    if (a6 === null) return null;
+    const ret = new Array(1 + this.numSubexp).fill(null);
+    for (let i6 = 0; i6 < ret.length; i6++) if (2 * i6 < a6.length && a6[2 * i6] >= 0) ret[i6] = b6.slice(a6[2 * i6], a6[2 * i6 + 1]);
+    return ret;
+  }
+  /**
+  * Returns an array holding the index pairs identifying the leftmost match of this regular
+  * expression in {@code b} and the matches, if any, of its subexpressions, as defined by the the
+  * <a href='#submatch'>Submatch</a> and <a href='#index'>Index</a> descriptions above.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8SubmatchIndex(b6) {
+    return this.pad(this.executeEngine(MachineInput.fromUTF8(b6), 0, RE2Flags.UNANCHORED, this.prog.numCap));
+  }
+  /**
+  * Returns an array of strings holding the text of the leftmost match of the regular expression in
+  * {@code s} and the matches, if any, of its subexpressions, as defined by the <a
+  * href='#submatch'>Submatch</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findSubmatch(s3) {
+    const a6 = this.executeEngine(MachineInput.fromUTF16(s3), 0, RE2Flags.UNANCHORED, this.prog.numCap);
+    if (a6 === null) return null;
+    const ret = new Array(1 + this.numSubexp).fill(null);
+    for (let i6 = 0; i6 < ret.length; i6++) if (2 * i6 < a6.length && a6[2 * i6] >= 0) ret[i6] = s3.substring(a6[2 * i6], a6[2 * i6 + 1]);
+    return ret;
+  }
+  /**
+  * Returns an array holding the index pairs identifying the leftmost match of this regular
+  * expression in {@code s} and the matches, if any, of its subexpressions, as defined by the <a
+  * href='#submatch'>Submatch</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findSubmatchIndex(s3) {
+    return this.pad(this.executeEngine(MachineInput.fromUTF16(s3), 0, RE2Flags.UNANCHORED, this.prog.numCap));
+  }
+  /**
+  * {@code findAllUTF8()} is the <a href='#all'>All</a> version of {@link #findUTF8}; it returns a
+  * list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  *
+  * TODO(adonovan): think about defining a byte slice view class, like a read-only Go slice backed
+  * by |b|.
+  */
+  findAllUTF8(b6, n4) {
+    const result = this.allMatches(MachineInput.fromUTF8(b6), n4, (match) => b6.slice(match[0], match[1]));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllUTF8Index} is the <a href='#all'>All</a> version of {@link #findUTF8Index}; it
+  * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllUTF8Index(b6, n4) {
+    const result = this.allMatches(MachineInput.fromUTF8(b6), n4, (match) => match.slice(0, 2));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAll} is the <a href='#all'>All</a> version of {@link #find}; it returns a list of up
+  * to {@code n} successive matches of the expression, as defined by the <a href='#all'>All</a>
+  * description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAll(s3, n4) {
+    const result = this.allMatches(MachineInput.fromUTF16(s3), n4, (match) => s3.substring(match[0], match[1]));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllIndex} is the <a href='#all'>All</a> version of {@link #findIndex}; it returns a
+  * list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllIndex(s3, n4) {
+    const result = this.allMatches(MachineInput.fromUTF16(s3), n4, (match) => match.slice(0, 2));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllUTF8Submatch} is the <a href='#all'>All</a> version of {@link #findUTF8Submatch};
+  * it returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllUTF8Submatch(b6, n4) {
+    const result = this.allMatches(MachineInput.fromUTF8(b6), n4, (match) => {
+      let slice = new Array(match.length / 2 | 0).fill(null);
+      for (let j6 = 0; j6 < slice.length; j6++) if (match[2 * j6] >= 0) slice[j6] = b6.slice(match[2 * j6], match[2 * j6 + 1]);
+      return slice;
+    });
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllUTF8SubmatchIndex} is the <a href='#all'>All</a> version of
+  * {@link #findUTF8SubmatchIndex}; it returns a list of up to {@code n} successive matches of the
+  * expression, as defined by the <a href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllUTF8SubmatchIndex(b6, n4) {
+    const result = this.allMatches(MachineInput.fromUTF8(b6), n4);
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllSubmatch} is the <a href='#all'>All</a> version of {@link #findSubmatch}; it
+  * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllSubmatch(s3, n4) {
+    const result = this.allMatches(MachineInput.fromUTF16(s3), n4, (match) => {
+      let slice = new Array(match.length / 2 | 0).fill(null);
+      for (let j6 = 0; j6 < slice.length; j6++) if (match[2 * j6] >= 0) slice[j6] = s3.substring(match[2 * j6], match[2 * j6 + 1]);
+      return slice;
+    });
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllSubmatchIndex} is the <a href='#all'>All</a> version of
+  * {@link #findSubmatchIndex}; it returns a list of up to {@code n} successive matches of the
+  * expression, as defined by the <a href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllSubmatchIndex(s3, n4) {
+    const result = this.allMatches(MachineInput.fromUTF16(s3), n4);
+    if (result.length === 0) return null;
+    return result;
+  }
+};
+var RE2Set = class RE2Set2 {
+  /** @type {number} */
+  static UNANCHORED = RE2Flags.UNANCHORED;
+  /** @type {number} */
+  static ANCHOR_START = RE2Flags.ANCHOR_START;
+  /** @type {number} */
+  static ANCHOR_BOTH = RE2Flags.ANCHOR_BOTH;
+  /**
+  * Constructs a new RE2Set with the specified anchor mode and flags.
+  * @param {number} [anchor=RE2Set.UNANCHORED] - The anchoring mode (e.g., RE2Set.UNANCHORED).
+  * @param {number} [flags=0] - The public flags to apply to all patterns in the set.
+  * @param {number} [maxMem=8388608] - The maximum memory in bytes to use for the DFA (default 8MB).
+  */
+  constructor(anchor = RE2Set2.UNANCHORED, flags = 0, maxMem = 8388608) {
+    if (![
+      RE2Set2.UNANCHORED,
+      RE2Set2.ANCHOR_START,
+      RE2Set2.ANCHOR_BOTH
+    ].includes(anchor)) throw new RE2JSFlagsException("The anchor should be RE2Set.UNANCHORED, RE2Set.ANCHOR_START or RE2Set.ANCHOR_BOTH");
+    Utils.checkFlags(flags);
+    this.anchor = anchor;
+    this.jsFlags = flags;
+    this.maxMem = maxMem;
+    let re2Flags = RE2Flags.PERL;
+    if ((flags & PublicFlags.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
+    if ((flags & PublicFlags.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
+    this.re2Flags = re2Flags;
+    this.regexps = [];
+    this.prog = null;
+    this.dfa = null;
+    this.dummyRe2 = null;
+  }
+  /**
+  * Adds a new regular expression pattern to the set.
+  * Patterns cannot be added after the set has been compiled.
+  * @param {string} pattern - The regular expression pattern to add.
+  * @returns {number} The integer index assigned to the added pattern.
+  * @throws {RE2JSCompileException} If patterns are added after compilation.
+  */
+  add(pattern) {
+    if (this.prog) throw new RE2JSCompileException("Cannot add patterns after compile");
+    Utils.checkPattern(pattern);
+    let fregex = pattern;
+    if ((this.jsFlags & PublicFlags.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
+    if ((this.jsFlags & PublicFlags.DOTALL) !== 0) fregex = `(?s)${fregex}`;
+    if ((this.jsFlags & PublicFlags.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
+    const re = Parser.parse(fregex, this.re2Flags);
+    this.regexps.push(Simplify.simplify(re));
+    return this.regexps.length - 1;
+  }
+  /**
+  * Compiles the added patterns into a single state machine.
+  * This is automatically called on the first match if not called explicitly.
+  * @returns {void}
+  */
+  compile() {
+    if (this.prog) return;
+    const prog = Compiler.compileSet(this.regexps);
+    if (prog.numInst() > Parser.MAX_SIZE) throw new RE2JSCompileException(`${Parser.ERR_LARGE}: the set compiles to ${prog.numInst()} instructions, more than ${Parser.MAX_SIZE}`);
+    this.prog = prog;
+    this.dfa = new DFA(this.prog, this.maxMem);
+    this.dummyRe2 = {
+      prog: this.prog,
+      cond: this.prog.startCond(),
+      prefix: "",
+      prefixRune: 0,
+      longest: false
+    };
+  }
+  /**
+  * Matches the input against the compiled set of regular expressions.
+  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to match against.
+  * @returns {number[]} An array of indices representing the patterns that successfully matched the input.
+  */
+  match(input) {
+    if (!this.prog) this.compile();
+    const machineInput = Utils.isByteArray(input) ? MachineInput.fromUTF8(input) : MachineInput.fromUTF16(input);
+    let internalAnchor = RE2Flags.UNANCHORED;
+    if (this.anchor === RE2Set2.ANCHOR_START) internalAnchor = RE2Flags.ANCHOR_START;
+    else if (this.anchor === RE2Set2.ANCHOR_BOTH) internalAnchor = RE2Flags.ANCHOR_BOTH;
+    const dfaResult = this.dfa.matchSet(machineInput, 0, internalAnchor);
+    if (dfaResult !== null) return dfaResult;
+    const machine = Machine.fromRE2(this.dummyRe2);
+    machine.init(0);
+    return machine.matchSet(machineInput, 0, internalAnchor);
+  }
+};
+var TranslateRegExpString = class TranslateRegExpString2 {
+  static isHexadecimal(ch) {
+    return "0" <= ch && ch <= "9" || "A" <= ch && ch <= "F" || "a" <= ch && ch <= "f";
+  }
+  static translate(data) {
+    let prefixFlags = "";
+    if (Object.prototype.toString.call(data) === "[object RegExp]") {
+      if (data.ignoreCase) prefixFlags += "i";
+      if (data.multiline) prefixFlags += "m";
+      if (data.dotAll) prefixFlags += "s";
+      data = data.source;
+    }
+    if (typeof data !== "string") return data;
+    let result = "";
+    let changed = false;
+    let size = data.length;
+    if (size === 0) {
+      result = "(?:)";
+      changed = true;
+    }
+    let inCharClass = false;
+    let i6 = 0;
+    while (i6 < size) {
+      let ch = data[i6];
+      if (ch === "\\") {
+        if (i6 + 1 < size) {
+          ch = data[i6 + 1];
+          switch (ch) {
+            case "\\":
+              result += "\\\\";
+              i6 += 2;
+              continue;
+            case "c":
+              if (i6 + 2 < size) {
+                let code = data[i6 + 2].charCodeAt(0);
+                if (code >= 65 && code <= 90 || code >= 97 && code <= 122) {
+                  let val = code % 32;
+                  result += "\\x";
+                  result += (val >> 4).toString(16).toUpperCase();
+                  result += (val & 15).toString(16).toUpperCase();
+                  i6 += 3;
+                  changed = true;
+                  continue;
+                }
+              }
+              result += "c";
+              i6 += 2;
+              changed = true;
+              continue;
+            case "u":
+              if (i6 + 2 < size) {
+                if (data[i6 + 2] === "{") {
+                  let j6 = i6 + 3;
+                  let hasHex = false;
+                  let closed = false;
+                  while (j6 < size) {
+                    const hexChar = data[j6];
+                    if (hexChar === "}") {
+                      closed = true;
+                      break;
+                    }
+                    if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
+                    hasHex = true;
+                    j6++;
+                  }
+                  if (closed && hasHex) {
+                    result += "\\x";
+                    i6 += 2;
+                    changed = true;
+                    continue;
+                  }
+                } else if (i6 + 5 < size) {
+                  let isHex4 = true;
+                  for (let j6 = 0; j6 < 4; j6++) if (!TranslateRegExpString2.isHexadecimal(data[i6 + 2 + j6])) {
+                    isHex4 = false;
+                    break;
+                  }
+                  if (isHex4) {
+                    result += "\\x{" + data.substring(i6 + 2, i6 + 6) + "}";
+                    i6 += 6;
+                    changed = true;
+                    continue;
+                  }
+                }
+              }
+              result += "u";
+              i6 += 2;
+              changed = true;
+              continue;
+            case "x": {
+              let isValidHex = false;
+              if (i6 + 2 < size && data[i6 + 2] === "{") {
+                let j6 = i6 + 3;
+                let hasHex = false;
+                let closed = false;
+                while (j6 < size) {
+                  const hexChar = data[j6];
+                  if (hexChar === "}") {
+                    closed = true;
+                    break;
+                  }
+                  if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
+                  hasHex = true;
+                  j6++;
+                }
+                if (closed && hasHex) isValidHex = true;
+              } else if (i6 + 3 < size && TranslateRegExpString2.isHexadecimal(data[i6 + 2]) && TranslateRegExpString2.isHexadecimal(data[i6 + 3])) isValidHex = true;
+              if (isValidHex) {
+                result += "\\x";
+                i6 += 2;
+              } else {
+                result += "x";
+                i6 += 2;
+                changed = true;
+              }
+              continue;
+            }
+            case "n":
+            case "r":
+            case "t":
+            case "a":
+            case "f":
+            case "v":
+            case "d":
+            case "D":
+            case "s":
+            case "S":
+            case "w":
+            case "W":
+            case "b":
+            case "B":
+            case "p":
+            case "P":
+            case "A":
+            case "z":
+            case "Q":
+            case "E":
+            case "0":
+            case "1":
+            case "2":
+            case "3":
+            case "4":
+            case "5":
+            case "6":
+            case "7":
+              result += "\\" + ch;
+              i6 += 2;
+              continue;
+            default: {
+              let cp2 = data.codePointAt(i6 + 1);
+              if (cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122) {
+                let symSize2 = Utils.charCount(cp2);
+                result += data.substring(i6 + 1, i6 + 1 + symSize2);
+                i6 += symSize2 + 1;
+                changed = true;
+              } else {
+                result += "\\";
+                let symSize2 = Utils.charCount(cp2);
+                result += data.substring(i6 + 1, i6 + 1 + symSize2);
+                i6 += symSize2 + 1;
+              }
+              continue;
+            }
+          }
+        }
+      } else if (ch === "/") {
+        result += "\\/";
+        i6 += 1;
+        changed = true;
+        continue;
+      } else if (ch === "[") {
+        if (!inCharClass && data[i6 + 1] === "]") {
+          result += "[^\\x00-\\x{10FFFF}]";
+          i6 += 2;
+          changed = true;
+          continue;
+        }
+        if (!inCharClass && data[i6 + 1] === "^" && data[i6 + 2] === "]") {
+          result += "[\\x00-\\x{10FFFF}]";
+          i6 += 3;
+          changed = true;
+          continue;
+        }
+        inCharClass = true;
+      } else if (ch === "]") inCharClass = false;
+      else if (!inCharClass && ch === "(" && i6 + 2 < size && data[i6 + 1] === "?" && data[i6 + 2] === "<") {
+        if (i6 + 3 < size && !"=!>)".includes(data[i6 + 3])) {
+          result += "(?P<";
+          i6 += 3;
+          changed = true;
+          continue;
+        }
+      }
+      let cp = data.codePointAt(i6);
+      let symSize = Utils.charCount(cp);
+      result += data.substring(i6, i6 + symSize);
+      i6 += symSize;
+    }
+    const finalResult = changed ? result : data;
+    if (prefixFlags.length > 0) return `(?${prefixFlags})${finalResult}`;
+    return finalResult;
+  }
+};
+var execResult = (m4, input) => {
+  const result = m4.matchArray();
+  result.index = m4.start(0);
+  result.input = input;
+  result.groups = m4.namedGroupsObject();
+  return result;
+};
+var RE2JS = class RE2JS2 {
+  /**
+  * Flag: case insensitive matching.
+  */
+  static CASE_INSENSITIVE = PublicFlags.CASE_INSENSITIVE;
+  /**
+  * Flag: dot ({@code .}) matches all characters, including newline.
+  */
+  static DOTALL = PublicFlags.DOTALL;
+  /**
+  * Flag: multiline matching: {@code ^} and {@code $} match at beginning and end of line, not just
+  * beginning and end of input.
+  */
+  static MULTILINE = PublicFlags.MULTILINE;
+  /**
+  * Flag: Unicode groups (e.g. {@code \p\ Greek\} ) will be syntax errors.
+  */
+  static DISABLE_UNICODE_GROUPS = PublicFlags.DISABLE_UNICODE_GROUPS;
+  /**
+  * Flag: matches longest possible string.
+  */
+  static LONGEST_MATCH = PublicFlags.LONGEST_MATCH;
+  /**
+  * Flag: enable linear-time captureless lookbehinds.
+  */
+  static LOOKBEHINDS = PublicFlags.LOOKBEHINDS;
+  /**
+  * Returns a literal pattern string for the specified string.
+  *
+  * This method produces a string that can be used to create a <code>RE2JS</code> that would
+  * match the string <code>s</code> as if it were a literal pattern.
+  *
+  * Metacharacters or escape sequences in the input sequence will be given no special meaning.
+  *
+  * @param {string} str The string to be literalized
+  * @returns {string} A literal string replacement
+  */
+  static quote(str) {
+    return Utils.quoteMeta(str);
+  }
+  /**
+  * Quotes '\' and '$' in {@code str}, so that the returned string could be used in
+  * replacement methods as a literal replacement of {@code str}.
+  *
+  * This is a convenience delegation to {@link Matcher.quoteReplacement}.
+  *
+  * @param {string} str the string to be quoted
+  * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
+  * @returns {string} the quoted string
+  */
+  static quoteReplacement(str, javaMode = false) {
+    return Matcher.quoteReplacement(str, javaMode);
+  }
+  /**
+  * Translates a given regular expression string to ensure compatibility with RE2JS.
+  *
+  * This function preprocesses the input regex string by applying necessary transformations,
+  * such as escaping special characters (e.g., `/`), converting named capture groups to
+  * RE2JS-compatible syntax, and handling Unicode sequences properly. It ensures that the
+  * resulting regex is safe and properly formatted before compilation.
+  *
+  * @param {string|RegExp} expr - The regular expression string to be translated.
+  * @returns {string} - The transformed regular expression string, ready for compilation.
+  */
+  static translateRegExp(expr) {
+    return TranslateRegExpString.translate(expr);
+  }
+  /**
+  * Helper: create new RE2JS with given regex and flags. Flregex is the regex with flags applied.
+  * @param {string} regex
+  * @param {number} [flags=0]
+  * @returns {RE2JS}
+  */
+  static compile(regex2, flags = 0) {
+    Utils.checkPattern(regex2);
+    Utils.checkFlags(flags);
+    let fregex = regex2;
+    if ((flags & RE2JS2.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
+    if ((flags & RE2JS2.DOTALL) !== 0) fregex = `(?s)${fregex}`;
+    if ((flags & RE2JS2.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
+    let re2Flags = RE2Flags.PERL;
+    if ((flags & RE2JS2.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
+    if ((flags & RE2JS2.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
+    const p4 = new RE2JS2(regex2, flags);
+    p4.re2Input = RE2.compileImpl(fregex, re2Flags, (flags & RE2JS2.LONGEST_MATCH) !== 0);
+    return p4;
+  }
+  /**
+  * Matches a string against a regular expression.
+  *
+  * @param {string} regex the regular expression
+  * @param {string|number[]|Uint8Array} input the input
+  * @returns {boolean} true if the regular expression matches the entire input
+  * @throws RE2JSSyntaxException if the regular expression is malformed
+  */
+  static matches(regex2, input) {
+    return RE2JS2.compile(regex2).testExact(input);
+  }
+  /**
+  * This is visible for testing.
+  * @private
+  */
+  static initTest(pattern, flags, re2) {
+    if (pattern == null) throw new Error("pattern is null");
+    if (re2 == null) throw new Error("re2 is null");
+    const p4 = new RE2JS2(pattern, flags);
+    p4.re2Input = re2;
+    return p4;
+  }
+  /**
+  *
+  * @param {string} pattern
+  * @param {number} flags
+  */
+  constructor(pattern, flags) {
+    this.patternInput = pattern;
+    this.flagsInput = flags;
+    this.re2Input = null;
+  }
+  /**
+  * Releases memory used by internal caches associated with this pattern. Does not change the
+  * observable behaviour. Useful for tests that detect memory leaks via allocation tracking.
+  */
+  reset() {
+    this.re2Input.reset();
+  }
+  /**
+  * Returns the flags used in the constructor.
+  * @returns {number}
+  */
+  flags() {
+    return this.flagsInput;
+  }
+  /**
+  * Returns the pattern used in the constructor.
+  * @returns {string}
+  */
+  pattern() {
+    return this.patternInput;
+  }
+  re2() {
+    return this.re2Input;
+  }
+  /**
+  * Matches a string against a regular expression.
+  *
+  * @param {string|number[]|Uint8Array} input the input
+  * @returns {boolean} true if the regular expression matches the entire input
+  */
+  matches(input) {
+    return this.testExact(input);
+  }
+  /**
+  * Creates a new {@code Matcher} matching the pattern against the input.
+  *
+  * @param {string|number[]|Uint8Array|MatcherInputBase} input the input string
+  * @returns {Matcher}
+  */
+  matcher(input) {
+    if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+    return new Matcher(this, input);
+  }
+  /**
+  * Tests whether the regular expression matches any part of the input string.
+  * Performance Note: This method is highly optimized. Because it only returns
+  * a boolean and does not extract capture groups, it bypasses the `Matcher` overhead
+  * and guarantees execution on the high-speed DFA engine whenever possible.
+  *
+  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
+  * @returns {boolean} `true` if the pattern is found anywhere in the input, `false` otherwise.
+  */
+  test(input) {
+    if (Utils.isByteArray(input)) return this.re2Input.matchUTF8(input);
+    return this.re2Input.match(input);
+  }
+  /**
+  * Tests whether the regular expression matches the ENTIRE input string.
+  * * **Performance Note:** This operates identically to `.matches()`, but is significantly
+  * faster because it does not request capture group data. By requesting 0 capture groups,
+  * it securely routes execution through the DFA fast-path.
+  *
+  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
+  * @returns {boolean} `true` if the exact input string fully matches the pattern, `false` otherwise.
+  */
+  testExact(input) {
+    const machineInput = Utils.isByteArray(input) ? MachineInput.fromUTF8(input) : MachineInput.fromUTF16(input);
+    return this.re2Input.executeEngine(machineInput, 0, RE2Flags.ANCHOR_BOTH, 0) !== null;
+  }
+  /**
+  * Executes a search for a match in a specified string.
+  * Returns a result array, or null if no match is found.
+  * The returned array perfectly mirrors standard JavaScript `RegExpExecArray`,
+  * including `.index`, `.input`, and `.groups` properties.
+  *
+  * @param {string|number[]|Uint8Array} input the input string or byte array
+  * @returns {Array|null} the match array with index, input, and groups properties, or null
+  */
+  exec(input) {
+    const m4 = this.matcher(input);
+    return m4.find() ? execResult(m4, input) : null;
+  }
+  /**
+  * Splits input around instances of the regular expression. It returns an array giving the strings
+  * that occur before, between, and after instances of the regular expression.
+  *
+  * If {@code limit <= 0}, there is no limit on the size of the returned array. If
+  * {@code limit == 0}, empty strings that would occur at the end of the array are omitted. If
+  * {@code limit > 0}, at most limit strings are returned. The final string contains the remainder
+  * of the input, possibly including additional matches of the pattern.
+  *
+  * @param {string} input the input string to be split
+  * @param {number} [limit=0] the limit
+  * @returns {string[]} the split strings
+  */
+  split(input, limit = 0) {
+    const m4 = this.matcher(input);
+    const result = [];
+    let emptiesSkipped = 0;
+    let last = 0;
+    while (m4.find()) {
+      if (last === 0 && m4.end() === 0) {
+        last = m4.end();
+        continue;
+      }
+      if (limit > 0 && result.length === limit - 1) break;
+      if (last === m4.start()) {
+        if (limit === 0) {
+          emptiesSkipped += 1;
+          last = m4.end();
+          continue;
+        }
+      } else while (emptiesSkipped > 0) {
+        result.push("");
+        emptiesSkipped -= 1;
+      }
+      result.push(m4.substring(last, m4.start()));
+      last = m4.end();
+    }
+    if (limit === 0 && last !== m4.inputLength()) {
+      while (emptiesSkipped > 0) {
+        result.push("");
+        emptiesSkipped -= 1;
+      }
+      result.push(m4.substring(last, m4.inputLength()));
+    }
+    if (limit !== 0 || result.length === 0 && !(last === m4.inputLength() && last > 0)) result.push(m4.substring(last, m4.inputLength()));
+    return result;
+  }
+  /**
+  * Returns an iterator of all results matching a string against the regular expression,
+  * including capturing groups.
+  *
+  * @param {string|number[]|Uint8Array} input the input string or byte array
+  * @returns {IterableIterator<RegExpMatchArray>}
+  */
+  *matchAll(input) {
+    const m4 = this.matcher(input);
+    while (m4.find()) yield execResult(m4, input);
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  toString() {
+    return this.patternInput;
+  }
+  /**
+  * Returns the program size of this pattern.
+  *
+  * <p>
+  * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
+  * "cost". Larger numbers are more expensive than smaller numbers.
+  * </p>
+  *
+  * @returns {number} the program size of this pattern
+  */
+  programSize() {
+    return this.re2Input.numberOfInstructions();
+  }
+  /**
+  * Returns the number of capturing groups in this matcher's pattern. Group zero denotes the entire
+  * pattern and is excluded from this count.
+  *
+  * @returns {number} the number of capturing groups in this pattern
+  */
+  groupCount() {
+    return this.re2Input.numberOfCapturingGroups();
+  }
+  /**
+  * Return a map of the capturing groups in this matcher's pattern, where key is the name and value
+  * is the index of the group in the pattern.
+  * @returns {Record<string, number>}
+  */
+  namedGroups() {
+    return this.re2Input.namedGroups;
+  }
+  /**
+  *
+  * @param {*} other
+  * @returns {boolean}
+  */
+  equals(other) {
+    if (this === other) return true;
+    if (other === null || this.constructor !== other.constructor) return false;
+    return this.flagsInput === other.flagsInput && this.patternInput === other.patternInput;
+  }
+};
+
+// src/validate/pattern.ts
+var PatternError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "PatternError";
+  }
+};
+function compilePattern(pattern) {
+  const source2 = translate(pattern);
+  compile(source2);
+  const re = compile(`(?:${source2})`);
+  return { test: (cell2) => re.matches(cell2) };
+}
+function patternProblem(pattern) {
+  try {
+    compilePattern(pattern);
+    return void 0;
+  } catch (e6) {
+    if (e6 instanceof PatternError) return e6.message;
+    throw e6;
+  }
+}
+var linearRegExp = Object.assign(
+  (pattern) => {
+    const re = compile(translate(pattern));
+    return { test: (s3) => re.test(s3), toString: () => `/${pattern}/` };
+  },
+  { code: "linearRegExp" }
+);
+var WHITE_SPACE = "\\t\\n\\x0B\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}";
+var HINT = "Table Schema patterns are XML Schema regular expressions, matched against the whole value";
+function compile(source2) {
+  try {
+    return RE2JS.compile(source2);
+  } catch (e6) {
+    const detail = shown(e6.message.replace(/^error parsing regexp: /, ""));
+    if (/invalid repeat count/.test(detail)) {
+      throw new PatternError(`constraint "pattern" has a repeat count above 1000 (${detail}); use a count of at most 1000, or * or +`);
+    }
+    throw new PatternError(`constraint "pattern" is not a valid regular expression (${detail}); fix the pattern (${HINT})`);
+  }
+}
+function translate(pattern) {
+  let out = "";
+  let inClass = false;
+  const n4 = pattern.length;
+  for (let i6 = 0; i6 < n4; i6++) {
+    const c6 = pattern[i6];
+    if (c6 === "\\") {
+      const d6 = pattern[i6 + 1];
+      if (d6 === void 0) break;
+      if (d6 >= "1" && d6 <= "9" && !inClass) backreference(`\\${d6}`);
+      if (d6 === "k" && pattern[i6 + 2] === "<") backreference("\\k<…>");
+      if (d6 === "s") {
+        out += inClass ? WHITE_SPACE : `[${WHITE_SPACE}]`;
+        i6++;
+        continue;
+      }
+      if (d6 === "S" && !inClass) {
+        out += `[^${WHITE_SPACE}]`;
+        i6++;
+        continue;
+      }
+      if (d6 === "u") {
+        const m4 = /^u(?:([0-9a-fA-F]{4})|\{([0-9a-fA-F]{1,6})\})/.exec(pattern.slice(i6 + 1, i6 + 10));
+        if (m4) {
+          out += `\\x{${m4[1] ?? m4[2]}}`;
+          i6 += m4[0].length;
+          continue;
+        }
+      }
+      out += c6 + d6;
+      i6++;
+      continue;
+    }
+    if (inClass) {
+      if (c6 === "[" && pattern[i6 + 1] === ":") {
+        const end = pattern.indexOf(":]", i6 + 2);
+        if (end !== -1) {
+          out += pattern.slice(i6, end + 2);
+          i6 = end + 1;
+          continue;
+        }
+      }
+      if (c6 === "]") inClass = false;
+      out += c6;
+      continue;
+    }
+    if (c6 === "[") {
+      inClass = true;
+      out += c6;
+      if (pattern[i6 + 1] === "^") out += pattern[++i6];
+      if (pattern[i6 + 1] === "]") out += pattern[++i6];
+      continue;
+    }
+    if (c6 === "(" && pattern[i6 + 1] === "?") {
+      const rest = pattern.slice(i6 + 2, i6 + 5);
+      if (rest.startsWith("=") || rest.startsWith("!") || rest.startsWith("<=") || rest.startsWith("<!")) {
+        throw new PatternError(
+          `constraint "pattern" uses a lookahead or lookbehind ("(?${rest.startsWith("<") ? rest.slice(0, 2) : rest[0]}…)"), which is not supported; rewrite it without (${HINT}, which have no lookaround)`
+        );
+      }
+      if (rest.startsWith("P=")) backreference("(?P=…)");
+    }
+    out += c6;
+  }
+  return out;
+}
+function backreference(form) {
+  throw new PatternError(
+    `constraint "pattern" uses a backreference ("${form}"), which is not supported; rewrite it without, e.g. spell out the repeated part (${HINT}, which have no backreferences)`
+  );
+}
+
 // src/validate/table/cast.ts
 var INVALID = /* @__PURE__ */ Symbol("INVALID");
 var SchemaCompileError = class extends Error {
@@ -67560,7 +75912,6 @@ function lowerCode(c6) {
   if (c6 < 128) return c6;
   return String.fromCharCode(c6).toLowerCase().charCodeAt(0);
 }
-var quote = (v2) => JSON.stringify(v2) ?? String(v2);
 var PAD2 = Array.from({ length: 100 }, (_, i6) => i6 < 10 ? `0${i6}` : String(i6));
 var POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6];
 function pad2(n4) {
@@ -67587,7 +75938,7 @@ function stableJson(v2) {
 function isPlainObject3(v2) {
   return typeof v2 === "object" && v2 !== null && !Array.isArray(v2);
 }
-function parseJson(s3, open3) {
+function parseJson(s3, open4) {
   let i6 = 0;
   const n4 = s3.length;
   while (i6 < n4) {
@@ -67595,7 +75946,7 @@ function parseJson(s3, open3) {
     if (c6 !== 32 && c6 !== 9 && c6 !== 10 && c6 !== 13) break;
     i6++;
   }
-  if (i6 >= n4 || open3 >= 0 && s3.charCodeAt(i6) !== open3) return INVALID;
+  if (i6 >= n4 || open4 >= 0 && s3.charCodeAt(i6) !== open4) return INVALID;
   try {
     return JSON.parse(s3);
   } catch {
@@ -67753,41 +76104,41 @@ function numberCodec(o4) {
     const dec = o4.dec.charCodeAt(0);
     const grp = o4.grp.length === 1 ? o4.grp.charCodeAt(0) : -1;
     return {
-      read(cell) {
+      read(cell2) {
         let start = 0;
-        let end = cell.length;
+        let end = cell2.length;
         if (!bare) {
-          stripNonNumeric(cell);
+          stripNonNumeric(cell2);
           start = bareStart;
           end = bareEnd;
         }
-        const kind = scanNumber(cell, start, end, dec, grp);
+        const kind = scanNumber(cell2, start, end, dec, grp);
         if (kind === NUM_FINITE) {
-          if (scanNormalize) return Number(normalizedNumber(cell, start, end, dec, grp));
-          return Number(start === 0 && end === cell.length ? cell : cell.slice(start, end));
+          if (scanNormalize) return Number(normalizedNumber(cell2, start, end, dec, grp));
+          return Number(start === 0 && end === cell2.length ? cell2 : cell2.slice(start, end));
         }
         if (kind === NUM_INF) return scanNeg ? -Infinity : Infinity;
         if (kind === NUM_NAN) return NaN;
         return INVALID;
       },
-      decimal(cell) {
+      decimal(cell2) {
         let start = 0;
-        let end = cell.length;
+        let end = cell2.length;
         if (!bare) {
-          stripNonNumeric(cell);
+          stripNonNumeric(cell2);
           start = bareStart;
           end = bareEnd;
         }
-        if (scanNumber(cell, start, end, dec, grp) !== NUM_FINITE) return null;
-        return toPlainDecimal(scanNormalize ? normalizedNumber(cell, start, end, dec, grp) : cell.slice(start, end));
+        if (scanNumber(cell2, start, end, dec, grp) !== NUM_FINITE) return null;
+        return toPlainDecimal(scanNormalize ? normalizedNumber(cell2, start, end, dec, grp) : cell2.slice(start, end));
       }
     };
   }
-  const prepare = (cell) => {
-    let t8 = cell;
+  const prepare = (cell2) => {
+    let t8 = cell2;
     if (!bare) {
-      stripNonNumeric(cell);
-      t8 = cell.slice(bareStart, bareEnd);
+      stripNonNumeric(cell2);
+      t8 = cell2.slice(bareStart, bareEnd);
     }
     if (o4.grp !== "") t8 = t8.split(o4.grp).join("");
     if (o4.dec !== ".") {
@@ -67797,8 +76148,8 @@ function numberCodec(o4) {
     return t8;
   };
   return {
-    read(cell) {
-      const t8 = prepare(cell);
+    read(cell2) {
+      const t8 = prepare(cell2);
       if (t8 === null) return INVALID;
       const kind = scanNumber(t8, 0, t8.length, 46, -1);
       if (kind === NUM_FINITE) return Number(t8);
@@ -67806,8 +76157,8 @@ function numberCodec(o4) {
       if (kind === NUM_NAN) return NaN;
       return INVALID;
     },
-    decimal(cell) {
-      const t8 = prepare(cell);
+    decimal(cell2) {
+      const t8 = prepare(cell2);
       if (t8 === null || scanNumber(t8, 0, t8.length, 46, -1) !== NUM_FINITE) return null;
       return toPlainDecimal(t8);
     }
@@ -67838,26 +76189,26 @@ function parseInteger(s3, start, end) {
 }
 function integerCodec(bare) {
   return {
-    read(cell) {
-      if (bare) return parseInteger(cell, 0, cell.length);
-      stripNonNumeric(cell);
-      return parseInteger(cell, bareStart, bareEnd);
+    read(cell2) {
+      if (bare) return parseInteger(cell2, 0, cell2.length);
+      stripNonNumeric(cell2);
+      return parseInteger(cell2, bareStart, bareEnd);
     },
-    decimal(cell) {
+    decimal(cell2) {
       let start = 0;
-      let end = cell.length;
+      let end = cell2.length;
       if (!bare) {
-        stripNonNumeric(cell);
+        stripNonNumeric(cell2);
         start = bareStart;
         end = bareEnd;
       }
-      if (parseInteger(cell, start, end) === INVALID) return null;
+      if (parseInteger(cell2, start, end) === INVALID) return null;
       let i6 = start;
-      const c0 = cell.charCodeAt(i6);
+      const c0 = cell2.charCodeAt(i6);
       const neg = c0 === 45;
       if (neg || c0 === 43) i6++;
-      while (i6 < end - 1 && cell.charCodeAt(i6) === 48) i6++;
-      const digits = cell.slice(i6, end);
+      while (i6 < end - 1 && cell2.charCodeAt(i6) === 48) i6++;
+      const digits = cell2.slice(i6, end);
       return neg && digits !== "0" ? `-${digits}` : digits;
     }
   };
@@ -68127,14 +76478,14 @@ function compileStrptime(pattern) {
     if (c6 === 37) {
       const ch = pattern[i6 + 1];
       i6++;
-      if (ch === void 0) fail("format", `format "${pattern}" ends with a lone "%"`);
+      if (ch === void 0) fail("format", `format ${quoted(pattern)} ends with a lone "%"`);
       if (ch === "%") {
         lit += "%";
         continue;
       }
       const spec = DIRECTIVES[ch];
-      if (spec === void 0) fail("format", `format "${pattern}" uses "%${ch}", which is not supported`);
-      if (groups2.has(spec.group)) fail("format", `format "${pattern}" repeats "%${ch}"`);
+      if (spec === void 0) fail("format", `format ${quoted(pattern)} uses "%${ch}", which is not supported`);
+      if (groups2.has(spec.group)) fail("format", `format ${quoted(pattern)} repeats "%${ch}"`);
       groups2.add(spec.group);
       flushLit();
       const t8 = spec.make();
@@ -68153,7 +76504,7 @@ function compileStrptime(pattern) {
     }
   }
   flushLit();
-  if (groups2.size === 0) fail("format", `format "${pattern}" has no strptime directive (e.g. %Y, %m, %d)`);
+  if (groups2.size === 0) fail("format", `format ${quoted(pattern)} has no strptime directive (e.g. %Y, %m, %d)`);
   return { pattern, toks, yearFrom, hourFrom, has };
 }
 function matchToks(toks, ti, s3, pos) {
@@ -68417,19 +76768,19 @@ function parseAny(s3, mode) {
   }
   return false;
 }
-function readDateDefault(cell) {
-  if (cell.length === 10 && parseIsoDate10(cell)) return cell;
-  return runStrptime(DEFAULT_DATE_STRPTIME, cell) ? fmtDate() : INVALID;
+function readDateDefault(cell2) {
+  if (cell2.length === 10 && parseIsoDate10(cell2)) return cell2;
+  return runStrptime(DEFAULT_DATE_STRPTIME, cell2) ? fmtDate() : INVALID;
 }
-function readTimeDefault(cell) {
-  if (cell.length < 8 || cell.charCodeAt(5) !== 58 || !parseIsoTime(cell, 0)) return INVALID;
-  if (cell.length === 8 && !h24) return cell;
+function readTimeDefault(cell2) {
+  if (cell2.length < 8 || cell2.charCodeAt(5) !== 58 || !parseIsoTime(cell2, 0)) return INVALID;
+  if (cell2.length === 8 && !h24) return cell2;
   return fmtTime();
 }
-function readDateTimeDefault(cell) {
-  if (cell.length < 19 || cell.charCodeAt(16) !== 58) return INVALID;
-  if (!parseIsoDate10(cell) || !parseIsoTime(cell, 11)) return INVALID;
-  if (cell.length === 19 && cell.charCodeAt(10) === 84 && !h24) return cell;
+function readDateTimeDefault(cell2) {
+  if (cell2.length < 19 || cell2.charCodeAt(16) !== 58) return INVALID;
+  if (!parseIsoDate10(cell2) || !parseIsoTime(cell2, 11)) return INVALID;
+  if (cell2.length === 19 && cell2.charCodeAt(10) === 84 && !h24) return cell2;
   return fmtDateTime();
 }
 function patternOf(format3) {
@@ -68451,25 +76802,25 @@ function temporalFormat(type, format3) {
   if (format3 === "any") {
     const forms = mode === MODE_TIME ? "e.g. 14:30, 14:30:05, 2:30 pm" : "e.g. 2020-12-31, 31/12/2020, 12/31/2020, 31 Dec 2020, Dec 31, 2020";
     return {
-      read: (cell) => parseAny(cell, mode) ? out() : INVALID,
+      read: (cell2) => parseAny(cell2, mode) ? out() : INVALID,
       expected: `${article2} in a common format (${forms}${mode === MODE_DATETIME ? ", followed by a time" : ""})`
     };
   }
   const pattern = patternOf(format3);
-  if (pattern === null) fail("format", `format "${format3}" is not valid for type "${type}": use "default", "any" or a strptime pattern such as "%d/%m/%Y"`);
+  if (pattern === null) fail("format", `format ${quoted(format3)} is not valid for type ${quoted(type)}: use "default", "any" or a strptime pattern such as "%d/%m/%Y"`);
   const p4 = compileStrptime(pattern);
   return {
-    read: (cell) => runStrptime(p4, cell) ? out() : INVALID,
-    expected: `${article2} in format ${pattern}`
+    read: (cell2) => runStrptime(p4, cell2) ? out() : INVALID,
+    expected: `${article2} in format ${shown(pattern)}`
   };
 }
-function readYear(cell) {
-  if (cell.length !== 4) return INVALID;
-  const c0 = cell.charCodeAt(0);
+function readYear(cell2) {
+  if (cell2.length !== 4) return INVALID;
+  const c0 = cell2.charCodeAt(0);
   let v2 = c0 === 43 ? 0 : c0 - 48;
   if (c0 !== 43 && (v2 < 0 || v2 > 9)) return INVALID;
   for (let i6 = 1; i6 < 4; i6++) {
-    const d6 = cell.charCodeAt(i6) - 48;
+    const d6 = cell2.charCodeAt(i6) - 48;
     if (d6 < 0 || d6 > 9) return INVALID;
     v2 = v2 * 10 + d6;
   }
@@ -68487,18 +76838,18 @@ function plainUnsigned(s3, start, end, maxDigits) {
   }
   return v2;
 }
-function readYearMonth(cell) {
-  const dash = cell.indexOf("-");
-  if (dash < 0 || cell.indexOf("-", dash + 1) >= 0) return INVALID;
-  const y2 = plainUnsigned(cell, 0, dash, 4);
-  const m4 = plainUnsigned(cell, dash + 1, cell.length, 2);
+function readYearMonth(cell2) {
+  const dash = cell2.indexOf("-");
+  if (dash < 0 || cell2.indexOf("-", dash + 1) >= 0) return INVALID;
+  const y2 = plainUnsigned(cell2, 0, dash, 4);
+  const m4 = plainUnsigned(cell2, dash + 1, cell2.length, 2);
   if (y2 < 0 || m4 < 1 || m4 > 12) return INVALID;
-  if (cell.length === 7 && dash === 4 && cell.charCodeAt(0) !== 43 && cell.charCodeAt(5) !== 43) return cell;
+  if (cell2.length === 7 && dash === 4 && cell2.charCodeAt(0) !== 43 && cell2.charCodeAt(5) !== 43) return cell2;
   return `${pad4(y2)}-${pad2(m4)}`;
 }
 var DURATION_RE = /^([+-])?P(?!\b)(?:(\d+(?:[,.]\d+)?)Y)?(?:(\d+(?:[,.]\d+)?)M)?(?:(\d+(?:[,.]\d+)?)W)?(?:(\d+(?:[,.]\d+)?)D)?(?:T(?:(\d+(?:[,.]\d+)?)H)?(?:(\d+(?:[,.]\d+)?)M)?(?:(\d+(?:[,.]\d+)?)S)?)?$/;
-function readDuration(cell) {
-  return DURATION_RE.test(cell) ? cell : INVALID;
+function readDuration(cell2) {
+  return DURATION_RE.test(cell2) ? cell2 : INVALID;
 }
 function durationKey(v2) {
   const m4 = DURATION_RE.exec(String(v2));
@@ -68506,8 +76857,8 @@ function durationKey(v2) {
   const n4 = (i6) => m4[i6] === void 0 ? 0 : Number((m4[i6] ?? "0").replace(",", "."));
   const sign2 = m4[1] === "-" ? -1 : 1;
   const months2 = sign2 * (n4(2) * 12 + n4(3));
-  const seconds = sign2 * (n4(4) * 604800 + n4(5) * 86400 + n4(6) * 3600 + n4(7) * 60 + n4(8));
-  return `du:${numberKey(months2 + 0)}:${numberKey(seconds + 0)}`;
+  const seconds2 = sign2 * (n4(4) * 604800 + n4(5) * 86400 + n4(6) * 3600 + n4(7) * 60 + n4(8));
+  return `du:${numberKey(months2 + 0)}:${numberKey(seconds2 + 0)}`;
 }
 function coordinate(v2) {
   if (typeof v2 === "number") return v2;
@@ -68531,10 +76882,10 @@ function geopointFromObject(v2) {
   if (!isPlainObject3(v2) || Object.keys(v2).length !== 2 || !("lon" in v2) || !("lat" in v2)) return INVALID;
   return geopointOf(coordinate(v2.lon), coordinate(v2.lat));
 }
-function readGeopointDefault(cell) {
-  const comma = cell.indexOf(",");
-  if (comma < 0 || cell.indexOf(",", comma + 1) >= 0) return INVALID;
-  return geopointOf(coordinate(cell.slice(0, comma)), coordinate(cell.slice(comma + 1)));
+function readGeopointDefault(cell2) {
+  const comma = cell2.indexOf(",");
+  if (comma < 0 || cell2.indexOf(",", comma + 1) >= 0) return INVALID;
+  return geopointOf(coordinate(cell2.slice(0, comma)), coordinate(cell2.slice(comma + 1)));
 }
 function geopointKey(v2) {
   const [lon, lat] = v2;
@@ -68607,18 +76958,18 @@ function isTopoJson(v2) {
   return true;
 }
 var EMAIL_RE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
-function readEmail(cell) {
-  const at2 = cell.indexOf("@");
-  if (at2 < 1 || at2 > 64 || cell.length > 320) return INVALID;
-  return EMAIL_RE.test(cell) ? cell : INVALID;
+function readEmail(cell2) {
+  const at2 = cell2.indexOf("@");
+  if (at2 < 1 || at2 > 64 || cell2.length > 320) return INVALID;
+  return EMAIL_RE.test(cell2) ? cell2 : INVALID;
 }
-function readUri(cell) {
-  const n4 = cell.length;
-  const c0 = cell.charCodeAt(0) | 32;
+function readUri(cell2) {
+  const n4 = cell2.length;
+  const c0 = cell2.charCodeAt(0) | 32;
   if (n4 < 2 || c0 < 97 || c0 > 122) return INVALID;
   for (let i6 = 1; i6 < n4; i6++) {
-    const c6 = cell.charCodeAt(i6);
-    if (c6 === 58) return cell;
+    const c6 = cell2.charCodeAt(i6);
+    if (c6 === 58) return cell2;
     const l4 = c6 | 32;
     if (!(l4 >= 97 && l4 <= 122 || c6 >= 48 && c6 <= 57 || c6 === 43 || c6 === 45 || c6 === 46)) return INVALID;
   }
@@ -68628,27 +76979,27 @@ function isHex(c6) {
   const l4 = c6 | 32;
   return c6 >= 48 && c6 <= 57 || l4 >= 97 && l4 <= 102;
 }
-function readUuid(cell) {
-  if (cell.length !== 36) return INVALID;
+function readUuid(cell2) {
+  if (cell2.length !== 36) return INVALID;
   for (let i6 = 0; i6 < 36; i6++) {
-    const c6 = cell.charCodeAt(i6);
+    const c6 = cell2.charCodeAt(i6);
     if (i6 === 8 || i6 === 13 || i6 === 18 || i6 === 23) {
       if (c6 !== 45) return INVALID;
     } else if (!isHex(c6)) return INVALID;
   }
-  return cell;
+  return cell2;
 }
 function isBase64Char(c6) {
   const l4 = c6 | 32;
   return l4 >= 97 && l4 <= 122 || c6 >= 48 && c6 <= 57 || c6 === 43 || c6 === 47;
 }
-function readBinary(cell) {
-  const n4 = cell.length;
+function readBinary(cell2) {
+  const n4 = cell2.length;
   if (n4 % 4 !== 0) return INVALID;
   let pad = 0;
-  if (n4 > 0 && cell.charCodeAt(n4 - 1) === 61) pad = cell.charCodeAt(n4 - 2) === 61 ? 2 : 1;
-  for (let i6 = 0; i6 < n4 - pad; i6++) if (!isBase64Char(cell.charCodeAt(i6))) return INVALID;
-  return cell;
+  if (n4 > 0 && cell2.charCodeAt(n4 - 1) === 61) pad = cell2.charCodeAt(n4 - 2) === 61 ? 2 : 1;
+  for (let i6 = 0; i6 < n4 - pad; i6++) if (!isBase64Char(cell2.charCodeAt(i6))) return INVALID;
+  return cell2;
 }
 var VALUE_CONSTRAINTS = ["minimum", "maximum", "enum"];
 var COLLECTION_CONSTRAINTS = ["minLength", "maxLength", "enum"];
@@ -68674,7 +77025,7 @@ function collectionSize(v2) {
 }
 function stringArray(v2, property) {
   if (v2 === void 0) return void 0;
-  if (!Array.isArray(v2) || !v2.every((x2) => typeof x2 === "string")) fail(property, `"${property}" must be an array of strings`);
+  if (!Array.isArray(v2) || !v2.every((x2) => typeof x2 === "string")) fail(property, `${quoted(property)} must be an array of strings`);
   return v2;
 }
 function numberOptions(field3, format3) {
@@ -68687,13 +77038,13 @@ function numberOptions(field3, format3) {
   return { dec, grp, bare: bareNumber && format3 !== "currency" };
 }
 function typeImpl(type, format3, field3) {
-  const badFormat = () => fail("format", `format "${format3}" is not valid for type "${type}"`);
+  const badFormat = () => fail("format", `format ${quoted(format3)} is not valid for type ${quoted(type)}`);
   const onlyDefault = () => {
     if (format3 !== "default") badFormat();
   };
   switch (type) {
     case "string": {
-      const read = format3 === "default" ? (cell) => cell : format3 === "email" ? readEmail : format3 === "uri" ? readUri : format3 === "binary" ? readBinary : format3 === "uuid" ? readUuid : badFormat();
+      const read = format3 === "default" ? (cell2) => cell2 : format3 === "email" ? readEmail : format3 === "uri" ? readUri : format3 === "binary" ? readBinary : format3 === "uuid" ? readUuid : badFormat();
       const expected = {
         default: "a string",
         email: "an email address",
@@ -68733,8 +77084,8 @@ function typeImpl(type, format3, field3) {
       const options = numberOptions(field3, format3);
       const codec = stripped(numberCodec(options));
       const parts = [];
-      if (options.dec !== ".") parts.push(`decimal "${options.dec}"`);
-      if (options.grp !== "") parts.push(`group "${options.grp}"`);
+      if (options.dec !== ".") parts.push(`decimal ${quoted(options.dec)}`);
+      if (options.grp !== "") parts.push(`group ${quoted(options.grp)}`);
       let expected = parts.length > 0 ? `a number with ${parts.join(" and ")}` : "a number";
       if (!options.bare) expected += " (currency symbols and units around it are ignored)";
       return {
@@ -68754,10 +77105,10 @@ function typeImpl(type, format3, field3) {
       const falseValues = stringArray(field3.falseValues, "falseValues") ?? DEFAULT_FALSE_VALUES;
       const trues = new Set(trueValues);
       const falses = new Set(falseValues);
-      const read = (cell) => trues.has(cell) ? true : falses.has(cell) ? false : INVALID;
+      const read = (cell2) => trues.has(cell2) ? true : falses.has(cell2) ? false : INVALID;
       return {
         read,
-        expected: `a boolean (${trueValues.map(quote).join(", ")} or ${falseValues.map(quote).join(", ")})`,
+        expected: `a boolean (${quotedList(trueValues)} or ${quotedList(falseValues)})`,
         // Python: True == 1 and False == 0
         key: (v2) => v2 ? "n:1" : "n:0",
         iso: read,
@@ -68823,11 +77174,11 @@ function typeImpl(type, format3, field3) {
     case "array": {
       onlyDefault();
       const isObject7 = type === "object";
-      const read = isObject7 ? (cell) => {
-        const v2 = parseJson(cell, 123);
+      const read = isObject7 ? (cell2) => {
+        const v2 = parseJson(cell2, 123);
         return isPlainObject3(v2) ? v2 : INVALID;
-      } : (cell) => {
-        const v2 = parseJson(cell, 91);
+      } : (cell2) => {
+        const v2 = parseJson(cell2, 91);
         return Array.isArray(v2) ? v2 : INVALID;
       };
       return {
@@ -68849,10 +77200,10 @@ function typeImpl(type, format3, field3) {
         read = readGeopointDefault;
         expected = 'a geopoint "lon, lat"';
       } else if (format3 === "array") {
-        read = (cell) => geopointFromArray(parseJson(cell, 91));
+        read = (cell2) => geopointFromArray(parseJson(cell2, 91));
         expected = "a geopoint [lon, lat]";
       } else if (format3 === "object") {
-        read = (cell) => geopointFromObject(parseJson(cell, 123));
+        read = (cell2) => geopointFromObject(parseJson(cell2, 123));
         expected = 'a geopoint {"lon": …, "lat": …}';
       } else {
         return badFormat();
@@ -68871,8 +77222,8 @@ function typeImpl(type, format3, field3) {
     case "geojson": {
       if (format3 !== "default" && format3 !== "topojson") badFormat();
       const valid = format3 === "topojson" ? isTopoJson : isGeoJson;
-      const read = (cell) => {
-        const v2 = parseJson(cell, 123);
+      const read = (cell2) => {
+        const v2 = parseJson(cell2, 123);
         return valid(v2) ? v2 : INVALID;
       };
       return {
@@ -68888,7 +77239,7 @@ function typeImpl(type, format3, field3) {
     }
     case "any": {
       onlyDefault();
-      const read = (cell) => cell;
+      const read = (cell2) => cell2;
       return {
         read,
         expected: "any value",
@@ -68901,7 +77252,7 @@ function typeImpl(type, format3, field3) {
       };
     }
     default:
-      return fail("type", `unknown type "${type}" (expected one of ${FIELD_TYPES.join(", ")})`);
+      return fail("type", `unknown type ${quoted(type)} (expected one of ${FIELD_TYPES.join(", ")})`);
   }
 }
 function descriptorValue(impl, v2) {
@@ -68911,33 +77262,25 @@ function descriptorValue(impl, v2) {
   }
   return impl.fromJson(v2);
 }
-function compilePattern(pattern) {
-  const source2 = `^(?:${pattern.replace(/\(\?P</g, "(?<").replace(/\(\?P=(\w+)\)/g, "\\k<$1>")})$`;
+function patternConstraint(pattern) {
   try {
-    return new RegExp(source2, "u");
-  } catch {
-    try {
-      return new RegExp(source2);
-    } catch (e6) {
-      return fail("constraints/pattern", `constraint "pattern" is not a valid regular expression: ${e6.message}`);
-    }
+    return compilePattern(pattern);
+  } catch (e6) {
+    if (e6 instanceof PatternError) fail("constraints/pattern", e6.message);
+    throw e6;
   }
 }
 var NO_PROBLEM = () => void 0;
-function enumText(values) {
-  const shown = values.slice(0, 10).map(quote).join(", ");
-  return values.length > 10 ? `${shown}, … (${values.length} values)` : shown;
-}
 function lengthConstraint(c6, name) {
   const v2 = c6[name];
   if (v2 === void 0) return name === "minLength" ? 0 : Infinity;
-  if (typeof v2 !== "number" || !Number.isInteger(v2) || v2 < 0) fail(`constraints/${name}`, `constraint "${name}" must be a non-negative integer`);
+  if (typeof v2 !== "number" || !Number.isInteger(v2) || v2 < 0) fail(`constraints/${name}`, `constraint ${quoted(name)} must be a non-negative integer`);
   return v2;
 }
 function buildCheck(type, impl, c6) {
   for (const name of Object.keys(c6)) {
     if (name === "required" || name === "unique") continue;
-    if (!impl.constraints.includes(name)) fail(`constraints/${name}`, `constraint "${name}" is not supported by type "${type}"`);
+    if (!impl.constraints.includes(name)) fail(`constraints/${name}`, `constraint ${quoted(name)} is not supported by type ${quoted(type)}`);
   }
   const hasLength = c6.minLength !== void 0 || c6.maxLength !== void 0;
   const minLength = lengthConstraint(c6, "minLength");
@@ -68946,13 +77289,13 @@ function buildCheck(type, impl, c6) {
   let re = null;
   if (c6.pattern !== void 0) {
     if (typeof c6.pattern !== "string") fail("constraints/pattern", 'constraint "pattern" must be a string');
-    re = compilePattern(c6.pattern);
+    re = patternConstraint(c6.pattern);
   }
   const bound = (name) => {
     const raw = c6[name];
     if (raw === void 0) return void 0;
     const v2 = descriptorValue(impl, raw);
-    if (v2 === INVALID) fail(`constraints/${name}`, `constraint "${name}" ${quote(raw)} is not ${impl.expected}`);
+    if (v2 === INVALID) fail(`constraints/${name}`, `constraint ${quoted(name)} ${quoted(raw)} is not ${impl.expected}`);
     return v2;
   };
   const min = bound("minimum");
@@ -68964,30 +77307,30 @@ function buildCheck(type, impl, c6) {
     enumSet = /* @__PURE__ */ new Set();
     for (const raw of values) {
       const v2 = descriptorValue(impl, raw);
-      if (v2 === INVALID) fail("constraints/enum", `constraint "enum" value ${quote(raw)} is not ${impl.expected}`);
+      if (v2 === INVALID) fail("constraints/enum", `constraint "enum" value ${quoted(raw)} is not ${impl.expected}`);
       enumSet.add(impl.enumByKey ? impl.key(v2) : v2);
     }
   }
   if (!hasLength && re === null && min === void 0 && max === void 0 && enumSet === null) return NO_PROBLEM;
   const msgMinLength = `is shorter than the minimum length ${minLength}`;
   const msgMaxLength = `is longer than the maximum length ${maxLength}`;
-  const msgPattern = `does not match pattern ${String(c6.pattern)}`;
-  const msgMin = `is below the minimum ${String(c6.minimum)}`;
-  const msgMax = `is above the maximum ${String(c6.maximum)}`;
-  const msgEnum = `is not one of ${enumText(c6.enum ?? [])}`;
+  const msgPattern = `does not match pattern ${shown(String(c6.pattern))}`;
+  const msgMin = `is below the minimum ${shown(String(c6.minimum))}`;
+  const msgMax = `is above the maximum ${shown(String(c6.maximum))}`;
+  const msgEnum = `is not one of ${quotedList(c6.enum ?? [])}`;
   const hasMin = min !== void 0;
   const hasMax = max !== void 0;
   const byKey = impl.enumByKey;
   const key = impl.key;
   const lo = min;
   const hi = max;
-  return (value, cell) => {
+  return (value, cell2) => {
     if (hasLength && size !== void 0) {
       const n4 = size(value);
       if (n4 < minLength) return msgMinLength;
       if (n4 > maxLength) return msgMaxLength;
     }
-    if (re !== null && !re.test(cell)) return msgPattern;
+    if (re !== null && !re.test(cell2)) return msgPattern;
     if (hasMin && !(value >= lo)) return msgMin;
     if (hasMax && !(value <= hi)) return msgMax;
     if (enumSet !== null && !enumSet.has(byKey ? key(value) : value)) return msgEnum;
@@ -68998,17 +77341,17 @@ function withMissing(fn, missing) {
   if (missing.length === 0) return fn;
   if (missing.length === 1) {
     const m4 = missing[0];
-    return (cell) => cell === m4 ? null : fn(cell);
+    return (cell2) => cell2 === m4 ? null : fn(cell2);
   }
   const set = new Set(missing);
-  return (cell) => set.has(cell) ? null : fn(cell);
+  return (cell2) => set.has(cell2) ? null : fn(cell2);
 }
 var NO_DECIMAL = () => null;
 function stripped(codec) {
   const edge = (c6) => c6 <= 32 || c6 === 160 || c6 === 5760 || c6 >= 8192 && c6 <= 12288 || c6 === 65279;
-  const padded = (cell) => cell.length > 0 && (edge(cell.charCodeAt(0)) || edge(cell.charCodeAt(cell.length - 1)));
+  const padded = (cell2) => cell2.length > 0 && (edge(cell2.charCodeAt(0)) || edge(cell2.charCodeAt(cell2.length - 1)));
   const { read, decimal } = codec;
-  return { ...codec, read: (cell) => read(padded(cell) ? cell.trim() : cell), decimal: (cell) => decimal(padded(cell) ? cell.trim() : cell) };
+  return { ...codec, read: (cell2) => read(padded(cell2) ? cell2.trim() : cell2), decimal: (cell2) => decimal(padded(cell2) ? cell2.trim() : cell2) };
 }
 function compileField(field3, schemaMissingValues) {
   const rawType = field3.type ?? "string";
@@ -69071,7 +77414,7 @@ function _Big_() {
         }
         n4 = n4 === 0 && 1 / n4 < 0 ? "-0" : String(n4);
       }
-      parse4(x2, n4);
+      parse5(x2, n4);
     }
     x2.constructor = Big2;
   }
@@ -69087,7 +77430,7 @@ function _Big_() {
   Big2.roundUp = 3;
   return Big2;
 }
-function parse4(x2, n4) {
+function parse5(x2, n4) {
   var e6, i6, nl;
   if (!NUMERIC.test(n4)) {
     throw Error(INVALID2 + "number");
@@ -69667,13 +78010,13 @@ function own(s3) {
   return (" " + s3).slice(1);
 }
 var PERIOD_CACHE = 1e5;
-function textOf(field3, value, cell) {
-  if (value === null || value === void 0 || cell === void 0) return null;
+function textOf(field3, value, cell2) {
+  if (value === null || value === void 0 || cell2 === void 0) return null;
   let s3;
-  if (value === INVALID) s3 = cell;
+  if (value === INVALID) s3 = cell2;
   else if (typeof value === "string") s3 = value;
-  else if (typeof value === "number" || typeof value === "bigint") s3 = field3?.decimal(cell) ?? String(value);
-  else s3 = cell;
+  else if (typeof value === "number" || typeof value === "bigint") s3 = field3?.decimal(cell2) ?? String(value);
+  else s3 = cell2;
   return s3 === "" ? null : s3;
 }
 var YEAR_MONTH = /^(\d{4})(?:-(0[1-9]|1[0-2])(?:-\d{2}(?:[T ][^]*)?)?)?$/;
@@ -69744,8 +78087,8 @@ function createAggregator(plan) {
         });
       },
       row(values, cells) {
-        const cell = amountIdx < 0 ? void 0 : cells[amountIdx];
-        const dec = cell === void 0 || amountField === void 0 ? null : amountField.decimal(cell);
+        const cell2 = amountIdx < 0 ? void 0 : cells[amountIdx];
+        const dec = cell2 === void 0 || amountField === void 0 ? null : amountField.decimal(cell2);
         const amount = dec === null ? null : parseAmount(dec);
         if (amount === null) {
           skipped++;
@@ -69985,26 +78328,6 @@ function aggregateFiles(result) {
 
 // src/package/mapping.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
-
-// src/validate/problem.ts
-var CELL_LIMIT = 120;
-function truncateCell(value) {
-  return value.length > CELL_LIMIT ? `${value.slice(0, CELL_LIMIT)}…` : value;
-}
-function problem(code, message, extra = {}) {
-  const p4 = { code, severity: extra.severity ?? "error", message, ...extra };
-  p4.severity = extra.severity ?? "error";
-  if (p4.cell !== void 0) p4.cell = truncateCell(p4.cell);
-  return p4;
-}
-function pointerToken(token) {
-  return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
-}
-function pointerOf(...tokens) {
-  return tokens.map((t8) => `/${pointerToken(t8)}`).join("");
-}
-
-// src/package/mapping.ts
 function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -70039,24 +78362,24 @@ function foreignKeysOf(res) {
   }
   return out;
 }
-var quoteList = (names) => names.length ? names.map((n4) => `"${n4}"`).join(", ") : "(none)";
+var quoteList = (names) => quotedList(names);
 function splitReference(ref) {
   const slash = ref.indexOf("/");
   return slash < 0 ? { field: ref } : { glob: ref.slice(0, slash), field: ref.slice(slash + 1) };
 }
 function globMatcher(glob) {
   if (glob.includes("..")) {
-    return `the resource part "${glob}" contains ".."; it is matched against resource names, not paths: use a name or a glob such as "budget-*"`;
+    return `the resource part ${quoted(glob)} contains ".."; it is matched against resource names, not paths: use a name or a glob such as "budget-*"`;
   }
   if (/^[a-zA-Z]:/.test(glob) || glob.startsWith("\\")) {
-    return `the resource part "${glob}" looks like an absolute path; it is matched against resource names: use a name or a glob such as "budget-*"`;
+    return `the resource part ${quoted(glob)} looks like an absolute path; it is matched against resource names: use a name or a glob such as "budget-*"`;
   }
   if (glob.length > 256) return `the resource part is ${glob.length} characters long; resource names and globs are at most 256`;
   try {
     const isMatch = (0, import_picomatch.default)(glob, { dot: true, nonegate: true, noextglob: true });
     return (name) => isMatch(name);
   } catch (e6) {
-    return `the resource part "${glob}" is not a valid glob (${e6 instanceof Error ? e6.message : String(e6)})`;
+    return `the resource part ${quoted(glob)} is not a valid glob (${e6 instanceof Error ? e6.message : String(e6)})`;
   }
 }
 function resolveMappingReference(ref, pkg, mappedResources) {
@@ -70068,26 +78391,26 @@ function resolveMappingReference(ref, pkg, mappedResources) {
   const { glob, field: field3 } = splitReference(ref);
   if (glob !== void 0) {
     if (glob === "") {
-      return { refs: [], error: `"${ref}" starts with "/"; write "{resource}/{field}" with a resource name (or glob) first` };
+      return { refs: [], error: `${quoted(ref)} starts with "/"; write "{resource}/{field}" with a resource name (or glob) first` };
     }
-    if (field3 === "") return { refs: [], error: `"${ref}" has no field after "/"; write "{resource}/{field}"` };
+    if (field3 === "") return { refs: [], error: `${quoted(ref)} has no field after "/"; write "{resource}/{field}"` };
     const matcher = globMatcher(glob);
     if (typeof matcher === "string") return { refs: [], error: matcher };
     const matched = resources.filter((r6) => matcher(r6.name));
     if (matched.length === 0) {
       return {
         refs: [],
-        error: `no resource matches "${glob}"; the resources are ${quoteList(resources.map((r6) => r6.name))}`
+        error: `no resource matches ${quoted(glob)}; the resources are ${quoteList(resources.map((r6) => r6.name))}`
       };
     }
     const refs2 = matched.filter((r6) => fieldNamesOf(r6.res).includes(field3)).map((r6) => ({ resource: r6.name, field: field3 }));
     if (refs2.length === 0) {
       if (matched.length === 1) {
         const only = matched[0];
-        return { refs: [], error: `resource "${only.name}" has no field "${field3}"; its fields are ${quoteList(fieldNamesOf(only.res))}` };
+        return { refs: [], error: `resource ${quoted(only.name)} has no field ${quoted(field3)}; its fields are ${quoteList(fieldNamesOf(only.res))}` };
       }
-      const listing = matched.map((r6) => `"${r6.name}" has ${quoteList(fieldNamesOf(r6.res))}`).join("; ");
-      return { refs: [], error: `none of the resources matching "${glob}" has a field "${field3}": ${listing}` };
+      const listing = matched.map((r6) => `${quoted(r6.name)} has ${quoteList(fieldNamesOf(r6.res))}`).join("; ");
+      return { refs: [], error: `none of the resources matching ${quoted(glob)} has a field ${quoted(field3)}: ${listing}` };
     }
     return { refs: refs2 };
   }
@@ -70104,32 +78427,32 @@ function resolveMappingReference(ref, pkg, mappedResources) {
       const targetRes = byName.get(target);
       const fields = targetRes ? fieldNamesOf(targetRes) : void 0;
       const entry = targets.get(target) ?? { via: [], fields };
-      entry.via.push(`"${mapped}".${fk.fields.length === 1 ? fk.fields[0] : `(${fk.fields.join(", ")})`}`);
+      entry.via.push(`${quoted(mapped)}.${fk.fields.length === 1 ? fk.fields[0] : `(${fk.fields.join(", ")})`}`);
       targets.set(target, entry);
       if (fields?.includes(field3)) refs.push({ resource: target, field: field3, via: { resource: mapped, fields: fk.fields } });
     }
   }
   if (refs.length > 0) return { refs };
   const reachable = [...targets].map(
-    ([target, { via, fields }]) => fields === void 0 ? `"${target}" (from ${via.join(", ")}) is not in this package` : `"${target}" (from ${via.join(", ")}) has ${quoteList(fields)}`
+    ([target, { via, fields }]) => fields === void 0 ? `${quoted(target)} (from ${via.join(", ")}) is not in this package` : `${quoted(target)} (from ${via.join(", ")}) has ${quoteList(fields)}`
   );
   const holders = resources.filter((r6) => fieldNamesOf(r6.res).includes(field3)).map((r6) => r6.name);
-  const hint = holders.length ? ` ${holders.map((h6) => `"${h6}/${field3}"`).join(" or ")} would name it directly${holders.some((h6) => !mappedResources.includes(h6)) ? " (or add a foreign key to that resource)" : ""}.` : "";
+  const hint = holders.length ? ` ${holders.map((h6) => quoted(`${h6}/${field3}`)).join(" or ")} would name it directly${holders.some((h6) => !mappedResources.includes(h6)) ? " (or add a foreign key to that resource)" : ""}.` : "";
   if (mappedResources.length === 0) {
     return {
       refs: [],
-      error: `the bare field "${field3}" can only be reached through a foreign key of a resource the mapping names as "{resource}/{field}", and the mapping names none; write "{resource}/${field3}".${hint}`
+      error: `the bare field ${quoted(field3)} can only be reached through a foreign key of a resource the mapping names as "{resource}/{field}", and the mapping names none; write "{resource}/${field3}".${hint}`
     };
   }
   if (targets.size === 0) {
     return {
       refs: [],
-      error: `the bare field "${field3}" must be reached through a foreign key, but the mapped resources (${quoteList(mappedResources)}) have no foreign key to a resource of this package; write "{resource}/${field3}".${hint}`
+      error: `the bare field ${quoted(field3)} must be reached through a foreign key, but the mapped resources (${quoteList(mappedResources)}) have no foreign key to a resource of this package; write "{resource}/${field3}".${hint}`
     };
   }
   return {
     refs: [],
-    error: `the bare field "${field3}" is not in any resource reached through a foreign key of the mapped resources: ${reachable.join("; ")}.${hint}`
+    error: `the bare field ${quoted(field3)} is not in any resource reached through a foreign key of the mapped resources: ${reachable.join("; ")}.${hint}`
   };
 }
 function mappingReferences(mapping) {
@@ -70305,7 +78628,7 @@ function isRefList(value) {
 }
 var json = (value) => {
   try {
-    return JSON.stringify(value) ?? String(value);
+    return quoted(value);
   } catch {
     return String(value);
   }
@@ -70368,7 +78691,7 @@ function normalizeForeignKeys(d6, problems, moves) {
         delete res.foreignKeys;
         problems.push(
           drift(
-            `resource "${name}" has "foreignKeys" on the resource, as in the OSEP-04 examples; Table Schema puts them in the schema: move them to resources[${i6}].schema.foreignKeys. Read as if they were there.`,
+            `resource ${quoted(name)} has "foreignKeys" on the resource, as in the OSEP-04 examples; Table Schema puts them in the schema: move them to resources[${i6}].schema.foreignKeys. Read as if they were there.`,
             where,
             { resource: name }
           )
@@ -70376,7 +78699,7 @@ function normalizeForeignKeys(d6, problems, moves) {
       } else {
         problems.push(
           drift(
-            `resource "${name}" has "foreignKeys" on the resource, but Table Schema puts them in resources[${i6}].schema.foreignKeys and this resource has no inline schema (object) with a foreignKeys array to move them into: they are ignored. Move them into the schema.`,
+            `resource ${quoted(name)} has "foreignKeys" on the resource, but Table Schema puts them in resources[${i6}].schema.foreignKeys and this resource has no inline schema (object) with a foreignKeys array to move them into: they are ignored. Move them into the schema.`,
             where,
             { resource: name }
           )
@@ -70399,7 +78722,7 @@ function normalizeForeignKeys(d6, problems, moves) {
 function checkPackageReference(t8, resource, ownName, problems) {
   if (!isObject4(t8.fk) || !isObject4(t8.fk.reference)) return true;
   const ref = t8.fk.reference;
-  const target = typeof ref.resource === "string" ? `resource "${ref.resource}"` : "a resource";
+  const target = typeof ref.resource === "string" ? `resource ${quoted(ref.resource)}` : "a resource";
   for (const key of ["datapackage", "package"]) {
     if (!(key in ref)) continue;
     const value = ref[key];
@@ -70408,19 +78731,19 @@ function checkPackageReference(t8, resource, ownName, problems) {
       delete ref[key];
       problems.push(
         drift(
-          `foreign key of resource "${resource}" names this package itself in reference.${key} (${json(value)}); a reference inside the package needs no "${key}": remove it. Read as a reference to ${target} of this package.`,
+          `foreign key of resource ${quoted(resource)} names this package itself in reference.${key} (${json(value)}); a reference inside the package needs no ${quoted(key)}: remove it. Read as a reference to ${target} of this package.`,
           pointer,
           { resource }
         )
       );
       continue;
     }
-    const why = ownName === void 0 ? ` (this package has no "name", so it cannot be a reference to itself; if it is, add "name": ${json(value)})` : ` (this package is "${ownName}")`;
+    const why = ownName === void 0 ? ` (this package has no "name", so it cannot be a reference to itself; if it is, add "name": ${json(value)})` : ` (this package is ${quoted(ownName)})`;
     if (key === "datapackage") {
       problems.push(
         problem(
           "descriptor-error",
-          `foreign key of resource "${resource}" references ${target} of another package ${json(value)} (reference.datapackage)${why}; cross-package foreign keys are not supported. Copy the referenced resource into this package and remove "datapackage", or remove the foreign key. It is not checked.`,
+          `foreign key of resource ${quoted(resource)} references ${target} of another package ${json(value)} (reference.datapackage)${why}; cross-package foreign keys are not supported. Copy the referenced resource into this package and remove "datapackage", or remove the foreign key. It is not checked.`,
           { pointer, resource }
         )
       );
@@ -70428,7 +78751,7 @@ function checkPackageReference(t8, resource, ownName, problems) {
       problems.push(
         problem(
           "descriptor-error",
-          `foreign key of resource "${resource}" references ${target} of another package ${json(value)} (reference.package)${why}; os-datastore does not fetch other packages, so this foreign key is not checked. To have it checked, copy the referenced resource into this package and remove "package".`,
+          `foreign key of resource ${quoted(resource)} references ${target} of another package ${json(value)} (reference.package)${why}; os-datastore does not fetch other packages, so this foreign key is not checked. To have it checked, copy the referenced resource into this package and remove "package".`,
           { pointer, resource, severity: "warning" }
         )
       );
@@ -70466,7 +78789,7 @@ function normalizeFlatModel(mapping, model, problems, moves) {
       problems.push(
         problem(
           "mapping-error",
-          `mapping.${model} gives "${k6}" both inside "attributes" and outside it; the canonical place is mapping.${model}.attributes.${k6}: remove the one outside. The one outside is ignored.`,
+          `mapping.${model} gives ${quoted(k6)} both inside "attributes" and outside it; the canonical place is mapping.${model}.attributes.${shown(k6)}: remove the one outside. The one outside is ignored.`,
           { pointer: from }
         )
       );
@@ -70479,7 +78802,7 @@ function normalizeFlatModel(mapping, model, problems, moves) {
   if (moved.length > 0) {
     problems.push(
       drift(
-        `mapping.${model} has ${moved.map((k6) => `"${k6}"`).join(", ")} without the "attributes" wrapper; the canonical form is mapping.${model}.attributes = { ${moved.map((k6) => `"${k6}": [...]`).join(", ")} }. Read as that; wrap them in "attributes".`,
+        `mapping.${model} has ${quotedList(moved)} without the "attributes" wrapper; the canonical form is mapping.${model}.attributes = { ${moved.map((k6) => `${quoted(k6)}: [...]`).join(", ")} }. Read as that; wrap them in "attributes".`,
         pointerOf("mapping", model)
       )
     );
@@ -70503,7 +78826,7 @@ function normalizeGroupedModel(mapping, model, problems, moves) {
   if (moved.length > 0) {
     problems.push(
       drift(
-        `mapping.${model} has ${moved.map((k6) => `"${k6}"`).join(", ")} without the "attributes" wrapper, as in the OSEP-04 examples; the canonical form is mapping.${model}.attributes = { ${moved.map((k6) => `"${k6}": {...}`).join(", ")} }. Read as that; wrap them in "attributes".`,
+        `mapping.${model} has ${quotedList(moved)} without the "attributes" wrapper, as in the OSEP-04 examples; the canonical form is mapping.${model}.attributes = { ${moved.map((k6) => `${quoted(k6)}: {...}`).join(", ")} }. Read as that; wrap them in "attributes".`,
         pointerOf("mapping", model)
       )
     );
@@ -70526,7 +78849,7 @@ function normalizeGroupedModel(mapping, model, problems, moves) {
       problems.push(
         problem(
           "mapping-error",
-          `mapping.${model} gives "${kind}" more than once (first at ${first}, again here${g6.kind !== kind ? ` as "${g6.kind}"` : ""}); keep one mapping.${model}.attributes.${kind}. This one is ignored.`,
+          `mapping.${model} gives ${quoted(kind)} more than once (first at ${shown(first)}, again here${g6.kind !== kind ? ` as ${quoted(g6.kind)}` : ""}); keep one mapping.${model}.attributes.${shown(kind)}. This one is ignored.`,
           { pointer: g6.from }
         )
       );
@@ -70565,1359 +78888,6 @@ function normalizeDrift(raw) {
   } catch {
   }
   return { descriptor: d6, problems, moves };
-}
-
-// node_modules/jsonc-parser/lib/esm/impl/scanner.js
-function createScanner(text, ignoreTrivia = false) {
-  const len = text.length;
-  let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
-  function scanHexDigits(count, exact) {
-    let digits = 0;
-    let value2 = 0;
-    while (digits < count || !exact) {
-      let ch = text.charCodeAt(pos);
-      if (ch >= 48 && ch <= 57) {
-        value2 = value2 * 16 + ch - 48;
-      } else if (ch >= 65 && ch <= 70) {
-        value2 = value2 * 16 + ch - 65 + 10;
-      } else if (ch >= 97 && ch <= 102) {
-        value2 = value2 * 16 + ch - 97 + 10;
-      } else {
-        break;
-      }
-      pos++;
-      digits++;
-    }
-    if (digits < count) {
-      value2 = -1;
-    }
-    return value2;
-  }
-  function setPosition(newPosition) {
-    pos = newPosition;
-    value = "";
-    tokenOffset = 0;
-    token = 16;
-    scanError = 0;
-  }
-  function scanNumber2() {
-    let start = pos;
-    if (text.charCodeAt(pos) === 48) {
-      pos++;
-    } else {
-      pos++;
-      while (pos < text.length && isDigit(text.charCodeAt(pos))) {
-        pos++;
-      }
-    }
-    if (pos < text.length && text.charCodeAt(pos) === 46) {
-      pos++;
-      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
-        pos++;
-        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
-          pos++;
-        }
-      } else {
-        scanError = 3;
-        return text.substring(start, pos);
-      }
-    }
-    let end = pos;
-    if (pos < text.length && (text.charCodeAt(pos) === 69 || text.charCodeAt(pos) === 101)) {
-      pos++;
-      if (pos < text.length && text.charCodeAt(pos) === 43 || text.charCodeAt(pos) === 45) {
-        pos++;
-      }
-      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
-        pos++;
-        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
-          pos++;
-        }
-        end = pos;
-      } else {
-        scanError = 3;
-      }
-    }
-    return text.substring(start, end);
-  }
-  function scanString() {
-    let result = "", start = pos;
-    while (true) {
-      if (pos >= len) {
-        result += text.substring(start, pos);
-        scanError = 2;
-        break;
-      }
-      const ch = text.charCodeAt(pos);
-      if (ch === 34) {
-        result += text.substring(start, pos);
-        pos++;
-        break;
-      }
-      if (ch === 92) {
-        result += text.substring(start, pos);
-        pos++;
-        if (pos >= len) {
-          scanError = 2;
-          break;
-        }
-        const ch2 = text.charCodeAt(pos++);
-        switch (ch2) {
-          case 34:
-            result += '"';
-            break;
-          case 92:
-            result += "\\";
-            break;
-          case 47:
-            result += "/";
-            break;
-          case 98:
-            result += "\b";
-            break;
-          case 102:
-            result += "\f";
-            break;
-          case 110:
-            result += "\n";
-            break;
-          case 114:
-            result += "\r";
-            break;
-          case 116:
-            result += "	";
-            break;
-          case 117:
-            const ch3 = scanHexDigits(4, true);
-            if (ch3 >= 0) {
-              result += String.fromCharCode(ch3);
-            } else {
-              scanError = 4;
-            }
-            break;
-          default:
-            scanError = 5;
-        }
-        start = pos;
-        continue;
-      }
-      if (ch >= 0 && ch <= 31) {
-        if (isLineBreak(ch)) {
-          result += text.substring(start, pos);
-          scanError = 2;
-          break;
-        } else {
-          scanError = 6;
-        }
-      }
-      pos++;
-    }
-    return result;
-  }
-  function scanNext() {
-    value = "";
-    scanError = 0;
-    tokenOffset = pos;
-    lineStartOffset = lineNumber;
-    prevTokenLineStartOffset = tokenLineStartOffset;
-    if (pos >= len) {
-      tokenOffset = len;
-      return token = 17;
-    }
-    let code = text.charCodeAt(pos);
-    if (isWhiteSpace(code)) {
-      do {
-        pos++;
-        value += String.fromCharCode(code);
-        code = text.charCodeAt(pos);
-      } while (isWhiteSpace(code));
-      return token = 15;
-    }
-    if (isLineBreak(code)) {
-      pos++;
-      value += String.fromCharCode(code);
-      if (code === 13 && text.charCodeAt(pos) === 10) {
-        pos++;
-        value += "\n";
-      }
-      lineNumber++;
-      tokenLineStartOffset = pos;
-      return token = 14;
-    }
-    switch (code) {
-      // tokens: []{}:,
-      case 123:
-        pos++;
-        return token = 1;
-      case 125:
-        pos++;
-        return token = 2;
-      case 91:
-        pos++;
-        return token = 3;
-      case 93:
-        pos++;
-        return token = 4;
-      case 58:
-        pos++;
-        return token = 6;
-      case 44:
-        pos++;
-        return token = 5;
-      // strings
-      case 34:
-        pos++;
-        value = scanString();
-        return token = 10;
-      // comments
-      case 47:
-        const start = pos - 1;
-        if (text.charCodeAt(pos + 1) === 47) {
-          pos += 2;
-          while (pos < len) {
-            if (isLineBreak(text.charCodeAt(pos))) {
-              break;
-            }
-            pos++;
-          }
-          value = text.substring(start, pos);
-          return token = 12;
-        }
-        if (text.charCodeAt(pos + 1) === 42) {
-          pos += 2;
-          const safeLength = len - 1;
-          let commentClosed = false;
-          while (pos < safeLength) {
-            const ch = text.charCodeAt(pos);
-            if (ch === 42 && text.charCodeAt(pos + 1) === 47) {
-              pos += 2;
-              commentClosed = true;
-              break;
-            }
-            pos++;
-            if (isLineBreak(ch)) {
-              if (ch === 13 && text.charCodeAt(pos) === 10) {
-                pos++;
-              }
-              lineNumber++;
-              tokenLineStartOffset = pos;
-            }
-          }
-          if (!commentClosed) {
-            pos++;
-            scanError = 1;
-          }
-          value = text.substring(start, pos);
-          return token = 13;
-        }
-        value += String.fromCharCode(code);
-        pos++;
-        return token = 16;
-      // numbers
-      case 45:
-        value += String.fromCharCode(code);
-        pos++;
-        if (pos === len || !isDigit(text.charCodeAt(pos))) {
-          return token = 16;
-        }
-      // found a minus, followed by a number so
-      // we fall through to proceed with scanning
-      // numbers
-      case 48:
-      case 49:
-      case 50:
-      case 51:
-      case 52:
-      case 53:
-      case 54:
-      case 55:
-      case 56:
-      case 57:
-        value += scanNumber2();
-        return token = 11;
-      // literals and unknown symbols
-      default:
-        while (pos < len && isUnknownContentCharacter(code)) {
-          pos++;
-          code = text.charCodeAt(pos);
-        }
-        if (tokenOffset !== pos) {
-          value = text.substring(tokenOffset, pos);
-          switch (value) {
-            case "true":
-              return token = 8;
-            case "false":
-              return token = 9;
-            case "null":
-              return token = 7;
-          }
-          return token = 16;
-        }
-        value += String.fromCharCode(code);
-        pos++;
-        return token = 16;
-    }
-  }
-  function isUnknownContentCharacter(code) {
-    if (isWhiteSpace(code) || isLineBreak(code)) {
-      return false;
-    }
-    switch (code) {
-      case 125:
-      case 93:
-      case 123:
-      case 91:
-      case 34:
-      case 58:
-      case 44:
-      case 47:
-        return false;
-    }
-    return true;
-  }
-  function scanNextNonTrivia() {
-    let result;
-    do {
-      result = scanNext();
-    } while (result >= 12 && result <= 15);
-    return result;
-  }
-  return {
-    setPosition,
-    getPosition: () => pos,
-    scan: ignoreTrivia ? scanNextNonTrivia : scanNext,
-    getToken: () => token,
-    getTokenValue: () => value,
-    getTokenOffset: () => tokenOffset,
-    getTokenLength: () => pos - tokenOffset,
-    getTokenStartLine: () => lineStartOffset,
-    getTokenStartCharacter: () => tokenOffset - prevTokenLineStartOffset,
-    getTokenError: () => scanError
-  };
-}
-function isWhiteSpace(ch) {
-  return ch === 32 || ch === 9;
-}
-function isLineBreak(ch) {
-  return ch === 10 || ch === 13;
-}
-function isDigit(ch) {
-  return ch >= 48 && ch <= 57;
-}
-var CharacterCodes;
-(function(CharacterCodes2) {
-  CharacterCodes2[CharacterCodes2["lineFeed"] = 10] = "lineFeed";
-  CharacterCodes2[CharacterCodes2["carriageReturn"] = 13] = "carriageReturn";
-  CharacterCodes2[CharacterCodes2["space"] = 32] = "space";
-  CharacterCodes2[CharacterCodes2["_0"] = 48] = "_0";
-  CharacterCodes2[CharacterCodes2["_1"] = 49] = "_1";
-  CharacterCodes2[CharacterCodes2["_2"] = 50] = "_2";
-  CharacterCodes2[CharacterCodes2["_3"] = 51] = "_3";
-  CharacterCodes2[CharacterCodes2["_4"] = 52] = "_4";
-  CharacterCodes2[CharacterCodes2["_5"] = 53] = "_5";
-  CharacterCodes2[CharacterCodes2["_6"] = 54] = "_6";
-  CharacterCodes2[CharacterCodes2["_7"] = 55] = "_7";
-  CharacterCodes2[CharacterCodes2["_8"] = 56] = "_8";
-  CharacterCodes2[CharacterCodes2["_9"] = 57] = "_9";
-  CharacterCodes2[CharacterCodes2["a"] = 97] = "a";
-  CharacterCodes2[CharacterCodes2["b"] = 98] = "b";
-  CharacterCodes2[CharacterCodes2["c"] = 99] = "c";
-  CharacterCodes2[CharacterCodes2["d"] = 100] = "d";
-  CharacterCodes2[CharacterCodes2["e"] = 101] = "e";
-  CharacterCodes2[CharacterCodes2["f"] = 102] = "f";
-  CharacterCodes2[CharacterCodes2["g"] = 103] = "g";
-  CharacterCodes2[CharacterCodes2["h"] = 104] = "h";
-  CharacterCodes2[CharacterCodes2["i"] = 105] = "i";
-  CharacterCodes2[CharacterCodes2["j"] = 106] = "j";
-  CharacterCodes2[CharacterCodes2["k"] = 107] = "k";
-  CharacterCodes2[CharacterCodes2["l"] = 108] = "l";
-  CharacterCodes2[CharacterCodes2["m"] = 109] = "m";
-  CharacterCodes2[CharacterCodes2["n"] = 110] = "n";
-  CharacterCodes2[CharacterCodes2["o"] = 111] = "o";
-  CharacterCodes2[CharacterCodes2["p"] = 112] = "p";
-  CharacterCodes2[CharacterCodes2["q"] = 113] = "q";
-  CharacterCodes2[CharacterCodes2["r"] = 114] = "r";
-  CharacterCodes2[CharacterCodes2["s"] = 115] = "s";
-  CharacterCodes2[CharacterCodes2["t"] = 116] = "t";
-  CharacterCodes2[CharacterCodes2["u"] = 117] = "u";
-  CharacterCodes2[CharacterCodes2["v"] = 118] = "v";
-  CharacterCodes2[CharacterCodes2["w"] = 119] = "w";
-  CharacterCodes2[CharacterCodes2["x"] = 120] = "x";
-  CharacterCodes2[CharacterCodes2["y"] = 121] = "y";
-  CharacterCodes2[CharacterCodes2["z"] = 122] = "z";
-  CharacterCodes2[CharacterCodes2["A"] = 65] = "A";
-  CharacterCodes2[CharacterCodes2["B"] = 66] = "B";
-  CharacterCodes2[CharacterCodes2["C"] = 67] = "C";
-  CharacterCodes2[CharacterCodes2["D"] = 68] = "D";
-  CharacterCodes2[CharacterCodes2["E"] = 69] = "E";
-  CharacterCodes2[CharacterCodes2["F"] = 70] = "F";
-  CharacterCodes2[CharacterCodes2["G"] = 71] = "G";
-  CharacterCodes2[CharacterCodes2["H"] = 72] = "H";
-  CharacterCodes2[CharacterCodes2["I"] = 73] = "I";
-  CharacterCodes2[CharacterCodes2["J"] = 74] = "J";
-  CharacterCodes2[CharacterCodes2["K"] = 75] = "K";
-  CharacterCodes2[CharacterCodes2["L"] = 76] = "L";
-  CharacterCodes2[CharacterCodes2["M"] = 77] = "M";
-  CharacterCodes2[CharacterCodes2["N"] = 78] = "N";
-  CharacterCodes2[CharacterCodes2["O"] = 79] = "O";
-  CharacterCodes2[CharacterCodes2["P"] = 80] = "P";
-  CharacterCodes2[CharacterCodes2["Q"] = 81] = "Q";
-  CharacterCodes2[CharacterCodes2["R"] = 82] = "R";
-  CharacterCodes2[CharacterCodes2["S"] = 83] = "S";
-  CharacterCodes2[CharacterCodes2["T"] = 84] = "T";
-  CharacterCodes2[CharacterCodes2["U"] = 85] = "U";
-  CharacterCodes2[CharacterCodes2["V"] = 86] = "V";
-  CharacterCodes2[CharacterCodes2["W"] = 87] = "W";
-  CharacterCodes2[CharacterCodes2["X"] = 88] = "X";
-  CharacterCodes2[CharacterCodes2["Y"] = 89] = "Y";
-  CharacterCodes2[CharacterCodes2["Z"] = 90] = "Z";
-  CharacterCodes2[CharacterCodes2["asterisk"] = 42] = "asterisk";
-  CharacterCodes2[CharacterCodes2["backslash"] = 92] = "backslash";
-  CharacterCodes2[CharacterCodes2["closeBrace"] = 125] = "closeBrace";
-  CharacterCodes2[CharacterCodes2["closeBracket"] = 93] = "closeBracket";
-  CharacterCodes2[CharacterCodes2["colon"] = 58] = "colon";
-  CharacterCodes2[CharacterCodes2["comma"] = 44] = "comma";
-  CharacterCodes2[CharacterCodes2["dot"] = 46] = "dot";
-  CharacterCodes2[CharacterCodes2["doubleQuote"] = 34] = "doubleQuote";
-  CharacterCodes2[CharacterCodes2["minus"] = 45] = "minus";
-  CharacterCodes2[CharacterCodes2["openBrace"] = 123] = "openBrace";
-  CharacterCodes2[CharacterCodes2["openBracket"] = 91] = "openBracket";
-  CharacterCodes2[CharacterCodes2["plus"] = 43] = "plus";
-  CharacterCodes2[CharacterCodes2["slash"] = 47] = "slash";
-  CharacterCodes2[CharacterCodes2["formFeed"] = 12] = "formFeed";
-  CharacterCodes2[CharacterCodes2["tab"] = 9] = "tab";
-})(CharacterCodes || (CharacterCodes = {}));
-
-// node_modules/jsonc-parser/lib/esm/impl/string-intern.js
-var cachedSpaces = new Array(20).fill(0).map((_, index) => {
-  return " ".repeat(index);
-});
-var maxCachedValues = 200;
-var cachedBreakLinesWithSpaces = {
-  " ": {
-    "\n": new Array(maxCachedValues).fill(0).map((_, index) => {
-      return "\n" + " ".repeat(index);
-    }),
-    "\r": new Array(maxCachedValues).fill(0).map((_, index) => {
-      return "\r" + " ".repeat(index);
-    }),
-    "\r\n": new Array(maxCachedValues).fill(0).map((_, index) => {
-      return "\r\n" + " ".repeat(index);
-    })
-  },
-  "	": {
-    "\n": new Array(maxCachedValues).fill(0).map((_, index) => {
-      return "\n" + "	".repeat(index);
-    }),
-    "\r": new Array(maxCachedValues).fill(0).map((_, index) => {
-      return "\r" + "	".repeat(index);
-    }),
-    "\r\n": new Array(maxCachedValues).fill(0).map((_, index) => {
-      return "\r\n" + "	".repeat(index);
-    })
-  }
-};
-
-// node_modules/jsonc-parser/lib/esm/impl/parser.js
-var ParseOptions;
-(function(ParseOptions2) {
-  ParseOptions2.DEFAULT = {
-    allowTrailingComma: false
-  };
-})(ParseOptions || (ParseOptions = {}));
-function parseTree(text, errors = [], options = ParseOptions.DEFAULT) {
-  let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
-  function ensurePropertyComplete(endOffset) {
-    if (currentParent.type === "property") {
-      currentParent.length = endOffset - currentParent.offset;
-      currentParent = currentParent.parent;
-    }
-  }
-  function onValue(valueNode) {
-    currentParent.children.push(valueNode);
-    return valueNode;
-  }
-  const visitor = {
-    onObjectBegin: (offset) => {
-      currentParent = onValue({ type: "object", offset, length: -1, parent: currentParent, children: [] });
-    },
-    onObjectProperty: (name, offset, length) => {
-      currentParent = onValue({ type: "property", offset, length: -1, parent: currentParent, children: [] });
-      currentParent.children.push({ type: "string", value: name, offset, length, parent: currentParent });
-    },
-    onObjectEnd: (offset, length) => {
-      ensurePropertyComplete(offset + length);
-      currentParent.length = offset + length - currentParent.offset;
-      currentParent = currentParent.parent;
-      ensurePropertyComplete(offset + length);
-    },
-    onArrayBegin: (offset, length) => {
-      currentParent = onValue({ type: "array", offset, length: -1, parent: currentParent, children: [] });
-    },
-    onArrayEnd: (offset, length) => {
-      currentParent.length = offset + length - currentParent.offset;
-      currentParent = currentParent.parent;
-      ensurePropertyComplete(offset + length);
-    },
-    onLiteralValue: (value, offset, length) => {
-      onValue({ type: getNodeType(value), offset, length, parent: currentParent, value });
-      ensurePropertyComplete(offset + length);
-    },
-    onSeparator: (sep4, offset, length) => {
-      if (currentParent.type === "property") {
-        if (sep4 === ":") {
-          currentParent.colonOffset = offset;
-        } else if (sep4 === ",") {
-          ensurePropertyComplete(offset);
-        }
-      }
-    },
-    onError: (error2, offset, length) => {
-      errors.push({ error: error2, offset, length });
-    }
-  };
-  visit(text, visitor, options);
-  const result = currentParent.children[0];
-  if (result) {
-    delete result.parent;
-  }
-  return result;
-}
-function visit(text, visitor, options = ParseOptions.DEFAULT) {
-  const _scanner = createScanner(text, false);
-  const _jsonPath = [];
-  let suppressedCallbacks = 0;
-  function toNoArgVisit(visitFunction) {
-    return visitFunction ? () => suppressedCallbacks === 0 && visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
-  }
-  function toOneArgVisit(visitFunction) {
-    return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
-  }
-  function toOneArgVisitWithPath(visitFunction) {
-    return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice()) : () => true;
-  }
-  function toBeginVisit(visitFunction) {
-    return visitFunction ? () => {
-      if (suppressedCallbacks > 0) {
-        suppressedCallbacks++;
-      } else {
-        let cbReturn = visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice());
-        if (cbReturn === false) {
-          suppressedCallbacks = 1;
-        }
-      }
-    } : () => true;
-  }
-  function toEndVisit(visitFunction) {
-    return visitFunction ? () => {
-      if (suppressedCallbacks > 0) {
-        suppressedCallbacks--;
-      }
-      if (suppressedCallbacks === 0) {
-        visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter());
-      }
-    } : () => true;
-  }
-  const onObjectBegin = toBeginVisit(visitor.onObjectBegin), onObjectProperty = toOneArgVisitWithPath(visitor.onObjectProperty), onObjectEnd = toEndVisit(visitor.onObjectEnd), onArrayBegin = toBeginVisit(visitor.onArrayBegin), onArrayEnd = toEndVisit(visitor.onArrayEnd), onLiteralValue = toOneArgVisitWithPath(visitor.onLiteralValue), onSeparator = toOneArgVisit(visitor.onSeparator), onComment = toNoArgVisit(visitor.onComment), onError = toOneArgVisit(visitor.onError);
-  const disallowComments = options && options.disallowComments;
-  const allowTrailingComma = options && options.allowTrailingComma;
-  function scanNext() {
-    while (true) {
-      const token = _scanner.scan();
-      switch (_scanner.getTokenError()) {
-        case 4:
-          handleError(
-            14
-            /* ParseErrorCode.InvalidUnicode */
-          );
-          break;
-        case 5:
-          handleError(
-            15
-            /* ParseErrorCode.InvalidEscapeCharacter */
-          );
-          break;
-        case 3:
-          handleError(
-            13
-            /* ParseErrorCode.UnexpectedEndOfNumber */
-          );
-          break;
-        case 1:
-          if (!disallowComments) {
-            handleError(
-              11
-              /* ParseErrorCode.UnexpectedEndOfComment */
-            );
-          }
-          break;
-        case 2:
-          handleError(
-            12
-            /* ParseErrorCode.UnexpectedEndOfString */
-          );
-          break;
-        case 6:
-          handleError(
-            16
-            /* ParseErrorCode.InvalidCharacter */
-          );
-          break;
-      }
-      switch (token) {
-        case 12:
-        case 13:
-          if (disallowComments) {
-            handleError(
-              10
-              /* ParseErrorCode.InvalidCommentToken */
-            );
-          } else {
-            onComment();
-          }
-          break;
-        case 16:
-          handleError(
-            1
-            /* ParseErrorCode.InvalidSymbol */
-          );
-          break;
-        case 15:
-        case 14:
-          break;
-        default:
-          return token;
-      }
-    }
-  }
-  function handleError(error2, skipUntilAfter = [], skipUntil = []) {
-    onError(error2);
-    if (skipUntilAfter.length + skipUntil.length > 0) {
-      let token = _scanner.getToken();
-      while (token !== 17) {
-        if (skipUntilAfter.indexOf(token) !== -1) {
-          scanNext();
-          break;
-        } else if (skipUntil.indexOf(token) !== -1) {
-          break;
-        }
-        token = scanNext();
-      }
-    }
-  }
-  function parseString(isValue) {
-    const value = _scanner.getTokenValue();
-    if (isValue) {
-      onLiteralValue(value);
-    } else {
-      onObjectProperty(value);
-      _jsonPath.push(value);
-    }
-    scanNext();
-    return true;
-  }
-  function parseLiteral() {
-    switch (_scanner.getToken()) {
-      case 11:
-        const tokenValue = _scanner.getTokenValue();
-        let value = Number(tokenValue);
-        if (isNaN(value)) {
-          handleError(
-            2
-            /* ParseErrorCode.InvalidNumberFormat */
-          );
-          value = 0;
-        }
-        onLiteralValue(value);
-        break;
-      case 7:
-        onLiteralValue(null);
-        break;
-      case 8:
-        onLiteralValue(true);
-        break;
-      case 9:
-        onLiteralValue(false);
-        break;
-      default:
-        return false;
-    }
-    scanNext();
-    return true;
-  }
-  function parseProperty() {
-    if (_scanner.getToken() !== 10) {
-      handleError(3, [], [
-        2,
-        5
-        /* SyntaxKind.CommaToken */
-      ]);
-      return false;
-    }
-    parseString(false);
-    if (_scanner.getToken() === 6) {
-      onSeparator(":");
-      scanNext();
-      if (!parseValue()) {
-        handleError(4, [], [
-          2,
-          5
-          /* SyntaxKind.CommaToken */
-        ]);
-      }
-    } else {
-      handleError(5, [], [
-        2,
-        5
-        /* SyntaxKind.CommaToken */
-      ]);
-    }
-    _jsonPath.pop();
-    return true;
-  }
-  function parseObject() {
-    onObjectBegin();
-    scanNext();
-    let needsComma = false;
-    while (_scanner.getToken() !== 2 && _scanner.getToken() !== 17) {
-      if (_scanner.getToken() === 5) {
-        if (!needsComma) {
-          handleError(4, [], []);
-        }
-        onSeparator(",");
-        scanNext();
-        if (_scanner.getToken() === 2 && allowTrailingComma) {
-          break;
-        }
-      } else if (needsComma) {
-        handleError(6, [], []);
-      }
-      if (!parseProperty()) {
-        handleError(4, [], [
-          2,
-          5
-          /* SyntaxKind.CommaToken */
-        ]);
-      }
-      needsComma = true;
-    }
-    onObjectEnd();
-    if (_scanner.getToken() !== 2) {
-      handleError(7, [
-        2
-        /* SyntaxKind.CloseBraceToken */
-      ], []);
-    } else {
-      scanNext();
-    }
-    return true;
-  }
-  function parseArray() {
-    onArrayBegin();
-    scanNext();
-    let isFirstElement = true;
-    let needsComma = false;
-    while (_scanner.getToken() !== 4 && _scanner.getToken() !== 17) {
-      if (_scanner.getToken() === 5) {
-        if (!needsComma) {
-          handleError(4, [], []);
-        }
-        onSeparator(",");
-        scanNext();
-        if (_scanner.getToken() === 4 && allowTrailingComma) {
-          break;
-        }
-      } else if (needsComma) {
-        handleError(6, [], []);
-      }
-      if (isFirstElement) {
-        _jsonPath.push(0);
-        isFirstElement = false;
-      } else {
-        _jsonPath[_jsonPath.length - 1]++;
-      }
-      if (!parseValue()) {
-        handleError(4, [], [
-          4,
-          5
-          /* SyntaxKind.CommaToken */
-        ]);
-      }
-      needsComma = true;
-    }
-    onArrayEnd();
-    if (!isFirstElement) {
-      _jsonPath.pop();
-    }
-    if (_scanner.getToken() !== 4) {
-      handleError(8, [
-        4
-        /* SyntaxKind.CloseBracketToken */
-      ], []);
-    } else {
-      scanNext();
-    }
-    return true;
-  }
-  function parseValue() {
-    switch (_scanner.getToken()) {
-      case 3:
-        return parseArray();
-      case 1:
-        return parseObject();
-      case 10:
-        return parseString(true);
-      default:
-        return parseLiteral();
-    }
-  }
-  scanNext();
-  if (_scanner.getToken() === 17) {
-    if (options.allowEmptyContent) {
-      return true;
-    }
-    handleError(4, [], []);
-    return false;
-  }
-  if (!parseValue()) {
-    handleError(4, [], []);
-    return false;
-  }
-  if (_scanner.getToken() !== 17) {
-    handleError(9, [], []);
-  }
-  return true;
-}
-function getNodeType(value) {
-  switch (typeof value) {
-    case "boolean":
-      return "boolean";
-    case "number":
-      return "number";
-    case "string":
-      return "string";
-    case "object": {
-      if (!value) {
-        return "null";
-      } else if (Array.isArray(value)) {
-        return "array";
-      }
-      return "object";
-    }
-    default:
-      return "null";
-  }
-}
-
-// node_modules/jsonc-parser/lib/esm/main.js
-var ScanError;
-(function(ScanError2) {
-  ScanError2[ScanError2["None"] = 0] = "None";
-  ScanError2[ScanError2["UnexpectedEndOfComment"] = 1] = "UnexpectedEndOfComment";
-  ScanError2[ScanError2["UnexpectedEndOfString"] = 2] = "UnexpectedEndOfString";
-  ScanError2[ScanError2["UnexpectedEndOfNumber"] = 3] = "UnexpectedEndOfNumber";
-  ScanError2[ScanError2["InvalidUnicode"] = 4] = "InvalidUnicode";
-  ScanError2[ScanError2["InvalidEscapeCharacter"] = 5] = "InvalidEscapeCharacter";
-  ScanError2[ScanError2["InvalidCharacter"] = 6] = "InvalidCharacter";
-})(ScanError || (ScanError = {}));
-var SyntaxKind;
-(function(SyntaxKind2) {
-  SyntaxKind2[SyntaxKind2["OpenBraceToken"] = 1] = "OpenBraceToken";
-  SyntaxKind2[SyntaxKind2["CloseBraceToken"] = 2] = "CloseBraceToken";
-  SyntaxKind2[SyntaxKind2["OpenBracketToken"] = 3] = "OpenBracketToken";
-  SyntaxKind2[SyntaxKind2["CloseBracketToken"] = 4] = "CloseBracketToken";
-  SyntaxKind2[SyntaxKind2["CommaToken"] = 5] = "CommaToken";
-  SyntaxKind2[SyntaxKind2["ColonToken"] = 6] = "ColonToken";
-  SyntaxKind2[SyntaxKind2["NullKeyword"] = 7] = "NullKeyword";
-  SyntaxKind2[SyntaxKind2["TrueKeyword"] = 8] = "TrueKeyword";
-  SyntaxKind2[SyntaxKind2["FalseKeyword"] = 9] = "FalseKeyword";
-  SyntaxKind2[SyntaxKind2["StringLiteral"] = 10] = "StringLiteral";
-  SyntaxKind2[SyntaxKind2["NumericLiteral"] = 11] = "NumericLiteral";
-  SyntaxKind2[SyntaxKind2["LineCommentTrivia"] = 12] = "LineCommentTrivia";
-  SyntaxKind2[SyntaxKind2["BlockCommentTrivia"] = 13] = "BlockCommentTrivia";
-  SyntaxKind2[SyntaxKind2["LineBreakTrivia"] = 14] = "LineBreakTrivia";
-  SyntaxKind2[SyntaxKind2["Trivia"] = 15] = "Trivia";
-  SyntaxKind2[SyntaxKind2["Unknown"] = 16] = "Unknown";
-  SyntaxKind2[SyntaxKind2["EOF"] = 17] = "EOF";
-})(SyntaxKind || (SyntaxKind = {}));
-var parseTree2 = parseTree;
-var ParseErrorCode;
-(function(ParseErrorCode2) {
-  ParseErrorCode2[ParseErrorCode2["InvalidSymbol"] = 1] = "InvalidSymbol";
-  ParseErrorCode2[ParseErrorCode2["InvalidNumberFormat"] = 2] = "InvalidNumberFormat";
-  ParseErrorCode2[ParseErrorCode2["PropertyNameExpected"] = 3] = "PropertyNameExpected";
-  ParseErrorCode2[ParseErrorCode2["ValueExpected"] = 4] = "ValueExpected";
-  ParseErrorCode2[ParseErrorCode2["ColonExpected"] = 5] = "ColonExpected";
-  ParseErrorCode2[ParseErrorCode2["CommaExpected"] = 6] = "CommaExpected";
-  ParseErrorCode2[ParseErrorCode2["CloseBraceExpected"] = 7] = "CloseBraceExpected";
-  ParseErrorCode2[ParseErrorCode2["CloseBracketExpected"] = 8] = "CloseBracketExpected";
-  ParseErrorCode2[ParseErrorCode2["EndOfFileExpected"] = 9] = "EndOfFileExpected";
-  ParseErrorCode2[ParseErrorCode2["InvalidCommentToken"] = 10] = "InvalidCommentToken";
-  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfComment"] = 11] = "UnexpectedEndOfComment";
-  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfString"] = 12] = "UnexpectedEndOfString";
-  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfNumber"] = 13] = "UnexpectedEndOfNumber";
-  ParseErrorCode2[ParseErrorCode2["InvalidUnicode"] = 14] = "InvalidUnicode";
-  ParseErrorCode2[ParseErrorCode2["InvalidEscapeCharacter"] = 15] = "InvalidEscapeCharacter";
-  ParseErrorCode2[ParseErrorCode2["InvalidCharacter"] = 16] = "InvalidCharacter";
-})(ParseErrorCode || (ParseErrorCode = {}));
-function printParseErrorCode(code) {
-  switch (code) {
-    case 1:
-      return "InvalidSymbol";
-    case 2:
-      return "InvalidNumberFormat";
-    case 3:
-      return "PropertyNameExpected";
-    case 4:
-      return "ValueExpected";
-    case 5:
-      return "ColonExpected";
-    case 6:
-      return "CommaExpected";
-    case 7:
-      return "CloseBraceExpected";
-    case 8:
-      return "CloseBracketExpected";
-    case 9:
-      return "EndOfFileExpected";
-    case 10:
-      return "InvalidCommentToken";
-    case 11:
-      return "UnexpectedEndOfComment";
-    case 12:
-      return "UnexpectedEndOfString";
-    case 13:
-      return "UnexpectedEndOfNumber";
-    case 14:
-      return "InvalidUnicode";
-    case 15:
-      return "InvalidEscapeCharacter";
-    case 16:
-      return "InvalidCharacter";
-  }
-  return "<unknown ParseErrorCode>";
-}
-
-// src/package/json.ts
-var DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
-var DEFAULT_MAX_DEPTH = 64;
-var FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
-function parseJsonDocument(input, options) {
-  const { path } = options;
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-  const problems = [];
-  const size = typeof input === "string" ? Buffer.byteLength(input, "utf8") : input.byteLength;
-  if (size > maxBytes) {
-    problems.push(
-      problem(
-        "descriptor-error",
-        `${path} is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} limit for a descriptor; move inline data out of the descriptor into CSV resources`,
-        { path, lineNumber: 1, columnNumber: 1 }
-      )
-    );
-    return { value: void 0, locate: () => ({ line: 1, column: 1 }), problems };
-  }
-  let text;
-  let utf8Problem;
-  if (typeof input === "string") {
-    text = input;
-  } else {
-    const decoded = decodeUtf8(input);
-    text = decoded.text;
-    utf8Problem = decoded.invalid;
-  }
-  if (text.charCodeAt(0) === 65279) {
-    text = text.slice(1);
-    if (utf8Problem) utf8Problem.offset -= 1;
-  }
-  const lines = new LineIndex(text);
-  if (utf8Problem) {
-    const at2 = lines.locationOf(utf8Problem.offset);
-    const more = utf8Problem.count > 1 ? ` (${utf8Problem.count} invalid sequences in all)` : "";
-    problems.push(
-      problem(
-        "descriptor-error",
-        `${path} is not valid UTF-8: byte 0x${utf8Problem.byte.toString(16).padStart(2, "0").toUpperCase()} does not start a valid character${more}; save the file as UTF-8`,
-        { path, lineNumber: at2.line, columnNumber: at2.column }
-      )
-    );
-  }
-  const tooDeep = findTooDeep(text, maxDepth);
-  if (tooDeep !== void 0) {
-    const at2 = lines.locationOf(tooDeep);
-    problems.push(
-      problem(
-        "descriptor-error",
-        `${path} nests objects and arrays more than ${maxDepth} levels deep; flatten the structure (a descriptor never needs this depth)`,
-        { path, lineNumber: at2.line, columnNumber: at2.column }
-      )
-    );
-    return { value: void 0, locate: () => ({ line: 1, column: 1 }), problems };
-  }
-  const errors = [];
-  let root6;
-  try {
-    root6 = parseTree2(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  } catch (e6) {
-    if (!(e6 instanceof RangeError)) throw e6;
-    problems.push(
-      problem("descriptor-error", `${path} is not valid JSON and nests too deeply to analyse; fix its brackets and braces`, {
-        path,
-        lineNumber: 1,
-        columnNumber: 1
-      })
-    );
-    return { value: void 0, locate: () => ({ line: 1, column: 1 }), problems };
-  }
-  const locate = (pointer) => lines.locationOf(offsetOfPointer(root6, pointer));
-  const first = errors[0];
-  if (first !== void 0) {
-    const { offset, message } = describeSyntaxError(text, first);
-    const at2 = lines.locationOf(offset);
-    problems.push(
-      problem("descriptor-error", `${path} is not valid JSON: ${message}`, {
-        path,
-        lineNumber: at2.line,
-        columnNumber: at2.column
-      })
-    );
-    return { value: void 0, locate, problems };
-  }
-  let value;
-  try {
-    value = JSON.parse(text);
-  } catch (e6) {
-    const reason = e6 instanceof Error ? e6.message : String(e6);
-    const position = /position (\d+)/.exec(reason);
-    const at2 = lines.locationOf(position?.[1] !== void 0 ? Number(position[1]) : 0);
-    problems.push(
-      problem("descriptor-error", `${path} is not valid JSON: ${reason}; fix the syntax`, {
-        path,
-        lineNumber: at2.line,
-        columnNumber: at2.column
-      })
-    );
-    return { value: void 0, locate, problems };
-  }
-  if (root6 !== void 0) {
-    const forbidden = checkKeys(root6, path, lines, problems);
-    if (forbidden) removeForbiddenKeys(value);
-  }
-  return { value, locate, problems };
-}
-var LineIndex = class {
-  constructor(text) {
-    this.text = text;
-    for (let i6 = 0; i6 < text.length; i6++) {
-      const c6 = text.charCodeAt(i6);
-      if (c6 === 10) this.starts.push(i6 + 1);
-      else if (c6 === 13) {
-        if (text.charCodeAt(i6 + 1) === 10) i6++;
-        this.starts.push(i6 + 1);
-      }
-    }
-  }
-  text;
-  /** Offsets at which each line starts; a line ends at \n, \r\n or a lone \r. */
-  starts = [0];
-  locationOf(offset) {
-    const o4 = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if ((this.starts[mid] ?? 0) <= o4) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: o4 - (this.starts[lo] ?? 0) + 1 };
-  }
-};
-function decodeUtf8(bytes) {
-  try {
-    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
-  } catch {
-    const lenient = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
-    const text = lenient.decode(bytes);
-    const { first, count } = scanInvalidUtf8(bytes);
-    const offset = lenient.decode(bytes.subarray(0, first)).length;
-    return { text, invalid: { offset, byte: bytes[first] ?? 0, count } };
-  }
-}
-function scanInvalidUtf8(bytes) {
-  let first = -1;
-  let count = 0;
-  let i6 = 0;
-  while (i6 < bytes.length) {
-    const b6 = bytes[i6] ?? 0;
-    let need = 0;
-    let lower = 128;
-    let upper = 191;
-    if (b6 < 128) {
-      i6++;
-      continue;
-    } else if (b6 >= 194 && b6 <= 223) need = 1;
-    else if (b6 >= 224 && b6 <= 239) {
-      need = 2;
-      if (b6 === 224) lower = 160;
-      if (b6 === 237) upper = 159;
-    } else if (b6 >= 240 && b6 <= 244) {
-      need = 3;
-      if (b6 === 240) lower = 144;
-      if (b6 === 244) upper = 143;
-    }
-    let ok = need > 0;
-    let j6 = 1;
-    for (; ok && j6 <= need; j6++) {
-      const c6 = bytes[i6 + j6];
-      if (c6 === void 0 || c6 < lower || c6 > upper) ok = false;
-      lower = 128;
-      upper = 191;
-    }
-    if (ok) {
-      i6 += need + 1;
-    } else {
-      if (first < 0) first = i6;
-      count++;
-      i6 += Math.max(1, j6 - 1);
-    }
-  }
-  return { first: Math.max(first, 0), count };
-}
-function findTooDeep(text, maxDepth) {
-  const open3 = [];
-  const n4 = text.length;
-  let i6 = 0;
-  while (i6 < n4) {
-    const c6 = text.charCodeAt(i6);
-    if (c6 === 34) {
-      i6++;
-      while (i6 < n4) {
-        const d6 = text.charCodeAt(i6);
-        if (d6 === 34) break;
-        if (d6 === 10 || d6 === 13) break;
-        i6 += d6 === 92 ? 2 : 1;
-      }
-      i6++;
-    } else if (c6 === 47 && text.charCodeAt(i6 + 1) === 47) {
-      while (i6 < n4 && text.charCodeAt(i6) !== 10 && text.charCodeAt(i6) !== 13) i6++;
-    } else if (c6 === 47 && text.charCodeAt(i6 + 1) === 42) {
-      const end = text.indexOf("*/", i6 + 2);
-      i6 = end < 0 ? n4 : end + 2;
-    } else {
-      if (c6 === 91 || c6 === 123) {
-        open3.push(c6);
-        if (open3.length > maxDepth) return i6;
-      } else if (c6 === 93 && open3.at(-1) === 91 || c6 === 125 && open3.at(-1) === 123) {
-        open3.pop();
-      }
-      i6++;
-    }
-  }
-  return void 0;
-}
-function describeSyntaxError(text, error2) {
-  const { offset, length } = error2;
-  const found2 = text.slice(offset, offset + Math.max(length, 1));
-  const shown = found2 === "" ? "the end of the file" : found2.startsWith('"') ? truncateCell(found2) : JSON.stringify(truncateCell(found2));
-  const atEnd = offset >= text.length;
-  const prev = previousNonSpace(text, offset);
-  const code = printParseErrorCode(error2.error);
-  if ((code === "PropertyNameExpected" || code === "ValueExpected") && (found2 === "}" || found2 === "]") && prev !== void 0 && text[prev] === ",") {
-    return {
-      offset: prev,
-      message: `trailing comma before "${found2}"; JSON allows no comma after the last item, remove it`
-    };
-  }
-  switch (code) {
-    case "InvalidCommentToken":
-    case "UnexpectedEndOfComment":
-      return { offset, message: "comments are not allowed in JSON; remove the comment" };
-    case "InvalidSymbol":
-      if (found2.startsWith("'")) {
-        return { offset, message: `found ${shown}: JSON strings use double quotes, replace the single quotes` };
-      }
-      if (prev !== void 0 && (text[prev] === "{" || text[prev] === ",") && /^[A-Za-z_$]/.test(found2)) {
-        return {
-          offset,
-          message: `found ${shown} where a property name or value belongs: property names and strings must be double-quoted, e.g. "${truncateCell(found2)}"`
-        };
-      }
-      return {
-        offset,
-        message: `unexpected ${shown}; a JSON value is a double-quoted string, a number, true, false, null, an object or an array`
-      };
-    case "InvalidNumberFormat":
-    case "UnexpectedEndOfNumber":
-      return { offset, message: `invalid number ${shown}; write numbers like 12, -3.5 or 1e6 (no trailing dot, no leading zeros)` };
-    case "PropertyNameExpected":
-      return { offset, message: `expected a double-quoted property name, found ${shown}; write the name in double quotes` };
-    case "ValueExpected":
-      if (text.trim() === "") return { offset, message: "the file is empty; a descriptor is a JSON object" };
-      return atEnd ? { offset, message: "the file ends where a value is expected; it is truncated or a value is missing" } : {
-        offset,
-        message: `expected a value, found ${shown}; write a double-quoted string, a number, true, false, null, an object or an array`
-      };
-    case "ColonExpected":
-      return { offset, message: `expected ":" after the property name, found ${shown}; add the missing colon` };
-    case "CommaExpected": {
-      const number = prev !== void 0 ? numberEndingAt(text, prev) : void 0;
-      if (number !== void 0 && /^-?0$/.test(number) && /^[0-9]/.test(found2)) {
-        return { offset, message: `numbers must not have leading zeros (found ${number}${found2}); remove the zero or quote the value` };
-      }
-      return { offset, message: `expected "," between items, found ${shown}; add the missing comma` };
-    }
-    case "CloseBraceExpected":
-      return atEnd ? { offset, message: 'the file ends inside an object; add the missing "}" (the file may be truncated)' } : { offset, message: `expected "," or "}" in an object, found ${shown}; add the missing comma or brace` };
-    case "CloseBracketExpected":
-      return atEnd ? { offset, message: 'the file ends inside an array; add the missing "]" (the file may be truncated)' } : { offset, message: `expected "," or "]" in an array, found ${shown}; add the missing comma or bracket` };
-    case "EndOfFileExpected":
-      return { offset, message: `unexpected ${shown} after the end of the JSON value; a descriptor holds exactly one JSON object, remove the extra text` };
-    case "UnexpectedEndOfString":
-      return { offset, message: "a string is not closed; add the closing double quote" };
-    case "InvalidUnicode":
-      return { offset, message: `invalid \\u escape in ${shown}; use exactly four hex digits, e.g. \\u00e9` };
-    case "InvalidEscapeCharacter": {
-      const bad = /\\(?:[^"\\/bfnrtu]|$)/.exec(found2.slice(1));
-      const at2 = bad ? offset + 1 + bad.index : offset;
-      return {
-        offset: at2,
-        message: `invalid escape ${text.slice(at2, at2 + 2)} in a string; the valid escapes are \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX (write a backslash as \\\\)`
-      };
-    }
-    case "InvalidCharacter": {
-      for (let i6 = offset; i6 < offset + length; i6++) {
-        const c6 = text.charCodeAt(i6);
-        if (c6 < 32) {
-          const hex = c6.toString(16).padStart(4, "0");
-          return { offset: i6, message: `control character U+${hex.toUpperCase()} inside a string; escape it (e.g. \\n, \\t or \\u${hex})` };
-        }
-      }
-      return { offset, message: `invalid character in ${shown}` };
-    }
-    default:
-      return { offset, message: `unexpected ${shown}` };
-  }
-}
-function previousNonSpace(text, offset) {
-  for (let i6 = offset - 1; i6 >= 0; i6--) {
-    if (!/\s/.test(text[i6] ?? "")) return i6;
-  }
-  return void 0;
-}
-function numberEndingAt(text, end) {
-  let start = end;
-  while (start >= 0 && /[-0-9.eE+]/.test(text[start] ?? "")) start--;
-  return start === end ? void 0 : text.slice(start + 1, end + 1);
-}
-function tokensOf(entry) {
-  const tokens = [];
-  for (let e6 = entry; e6?.token !== void 0; e6 = e6.parent) tokens.push(e6.token);
-  return tokens.reverse();
-}
-function checkKeys(root6, path, lines, out) {
-  let forbidden = false;
-  const problems = [];
-  const stack = [{ node: root6 }];
-  while (stack.length > 0) {
-    const entry = stack.pop();
-    const { node } = entry;
-    if (node.type === "array") {
-      (node.children ?? []).forEach((child, index) => stack.push({ node: child, parent: entry, token: index }));
-      continue;
-    }
-    if (node.type !== "object") continue;
-    const seen = /* @__PURE__ */ new Map();
-    for (const member2 of node.children ?? []) {
-      const keyNode = member2.children?.[0];
-      if (keyNode === void 0) continue;
-      const key = String(keyNode.value);
-      const valueNode = member2.children?.[1];
-      if (valueNode !== void 0) stack.push({ node: valueNode, parent: entry, token: key });
-      const earlier = seen.get(key);
-      seen.set(key, keyNode);
-      const isForbidden = FORBIDDEN_KEYS.has(key);
-      if (!isForbidden && earlier === void 0) continue;
-      const at2 = lines.locationOf(keyNode.offset);
-      const parentTokens = tokensOf(entry);
-      const extra = { path, pointer: pointerOf(...parentTokens, key), lineNumber: at2.line, columnNumber: at2.column };
-      const where = parentTokens.length === 0 ? "the top-level object" : parentTokens.map(String).join("/");
-      if (isForbidden) {
-        forbidden = true;
-        problems.push(
-          problem(
-            "descriptor-error",
-            `key "${key}" in ${where} is refused (it can corrupt objects in the tools that read descriptors) and was dropped; rename or remove it`,
-            extra
-          )
-        );
-      }
-      if (earlier !== void 0) {
-        const before = lines.locationOf(earlier.offset);
-        problems.push(
-          problem(
-            "descriptor-error",
-            `duplicate key "${truncateCell(key)}" in ${where} (first at line ${before.line}, column ${before.column}); JSON.parse keeps only the last one, so the earlier value is silently lost; remove one of them`,
-            extra
-          )
-        );
-      }
-    }
-  }
-  problems.sort((a6, b6) => (a6.lineNumber ?? 0) - (b6.lineNumber ?? 0) || (a6.columnNumber ?? 0) - (b6.columnNumber ?? 0));
-  out.push(...problems);
-  return forbidden;
-}
-function removeForbiddenKeys(value) {
-  const stack = [value];
-  while (stack.length > 0) {
-    const v2 = stack.pop();
-    if (Array.isArray(v2)) {
-      for (const item of v2) stack.push(item);
-    } else if (v2 !== null && typeof v2 === "object") {
-      const object = v2;
-      for (const key of Object.keys(object)) {
-        if (FORBIDDEN_KEYS.has(key)) delete object[key];
-        else stack.push(object[key]);
-      }
-    }
-  }
-}
-function parsePointer(pointer) {
-  if (pointer === "") return [];
-  if (!pointer.startsWith("/")) return void 0;
-  return pointer.slice(1).split("/").map((t8) => t8.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
-function offsetOfPointer(root6, pointer) {
-  if (root6 === void 0) return 0;
-  const tokens = parsePointer(pointer) ?? [];
-  let node = root6;
-  let offset = root6.offset;
-  for (const token of tokens) {
-    if (node.type === "object") {
-      let member2;
-      for (const m4 of node.children ?? []) if (m4.children?.[0]?.value === token) member2 = m4;
-      const valueNode = member2?.children?.[1];
-      if (member2 === void 0) break;
-      offset = member2.offset;
-      if (valueNode === void 0) break;
-      node = valueNode;
-    } else if (node.type === "array") {
-      if (!/^(0|[1-9][0-9]*)$/.test(token)) break;
-      const item = node.children?.[Number(token)];
-      if (item === void 0) break;
-      offset = item.offset;
-      node = item;
-    } else {
-      break;
-    }
-  }
-  return offset;
-}
-function formatBytes(n4) {
-  if (n4 >= 1024 * 1024) return `${(n4 / (1024 * 1024)).toFixed(n4 % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
-  if (n4 >= 1024) return `${(n4 / 1024).toFixed(n4 % 1024 === 0 ? 0 : 1)} KiB`;
-  return `${n4} bytes`;
 }
 
 // src/validate/descriptor/schema.ts
@@ -72342,17 +79312,10 @@ function checkDescriptorSchema(descriptor, profiles) {
 var cached;
 function validators() {
   if (cached) return cached;
-  const ajv = new import_ajv.Ajv({ allErrors: true, strict: false, verbose: true, allowUnionTypes: true });
+  const ajv = new import_ajv.Ajv({ allErrors: true, strict: false, verbose: true, allowUnionTypes: true, code: { regExp: linearRegExp } });
   const addFormats = import_ajv_formats.default.default ?? import_ajv_formats.default;
   addFormats(ajv, ["uri", "date-time", "email"]);
-  ajv.addFormat("regex", (s3) => {
-    try {
-      new RegExp(s3);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  ajv.addFormat("regex", (s3) => patternProblem(s3) === void 0);
   cached = {
     dataPackage: ajv.compile(dataPackageSchema),
     tableSchema: ajv.compile(tableSchemaSchema),
@@ -72396,13 +79359,13 @@ function toProblem(error2, base, code) {
   const hint = parent.hint;
   const data = error2.data;
   const instance = base + error2.instancePath;
-  const where = describePointer(instance);
+  const where = shown(describePointer(instance));
   const params = error2.params;
-  const cell = isScalar(data) ? String(data) : void 0;
+  const cell2 = isScalar(data) ? String(data) : void 0;
   const profileNote = code === "profile-error" ? " (OpenSpending profile, OSEP-04)" : "";
   const make = (message, pointer = instance, withCell = true) => problem(code, `${message}${profileNote}`, {
     pointer,
-    ...withCell && cell !== void 0 ? { cell } : {}
+    ...withCell && cell2 !== void 0 ? { cell: cell2 } : {}
   });
   const fix = (fallback) => hint ?? fallback;
   switch (error2.keyword) {
@@ -72410,7 +79373,7 @@ function toProblem(error2, base, code) {
       const property = String(params.missingProperty);
       const about = parent.properties?.[property]?.description ?? parent.additionalProperties?.description;
       return make(
-        `${where} must have "${property}"${about ? ` (${about})` : ""}; add it`,
+        `${where} must have ${quoted(property)}${about ? ` (${about})` : ""}; add it`,
         `${instance}/${escapeToken(property)}`,
         false
       );
@@ -72423,7 +79386,7 @@ function toProblem(error2, base, code) {
       const allowed = params.allowedValues ?? [];
       const suggestion = closest(data, allowed);
       const list = allowed.map((a6) => typeof a6 === "string" ? a6 : JSON.stringify(a6)).join(", ");
-      const mean = suggestion !== void 0 ? `; did you mean "${suggestion}"?` : "";
+      const mean = suggestion !== void 0 ? `; did you mean ${quoted(suggestion)}?` : "";
       return make(`${where} must be one of ${list} (found ${found(data)}${mean}); ${fix("use one of these values")}`);
     }
     case "pattern":
@@ -72479,9 +79442,9 @@ function alternativesProblem(error2, parent, where, make) {
   if (names.length !== branches.length || names.length === 0) {
     return make(`${where} does not match any of the allowed forms; fix its structure`, void 0, false);
   }
-  const quoted = names.map((n4) => `"${n4}"`);
-  const list = `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1] ?? ""}`;
-  const explain = parent.alternatives ? ` (${names.map((n4) => `"${n4}": ${parent.alternatives?.[n4] ?? n4}`).join("; ")})` : "";
+  const shownNames = names.map(quoted);
+  const list = `${shownNames.slice(0, -1).join(", ")} or ${shownNames[shownNames.length - 1] ?? ""}`;
+  const explain = parent.alternatives ? ` (${names.map((n4) => `${quoted(n4)}: ${parent.alternatives?.[n4] ?? n4}`).join("; ")})` : "";
   const passing = error2.params.passingSchemas;
   if (Array.isArray(passing) && passing.length > 1) {
     return make(`${where} must have only one of ${list}, not several${explain}; keep one`, void 0, false);
@@ -72527,7 +79490,7 @@ function article(type) {
   }
 }
 function found(data) {
-  if (typeof data === "string") return JSON.stringify(truncateCell(data));
+  if (typeof data === "string") return quoted(data);
   if (Array.isArray(data)) return data.length === 0 ? "an empty array" : `an array of ${data.length} item${data.length === 1 ? "" : "s"}`;
   if (data === null) return "null";
   if (typeof data === "object") return "an object";
@@ -73009,12 +79972,12 @@ function isObject6(value) {
 }
 var json2 = (value) => {
   try {
-    return JSON.stringify(value) ?? String(value);
+    return quoted(value);
   } catch {
     return String(value);
   }
 };
-var quoteList2 = (names) => names.length ? names.map((n4) => `"${n4}"`).join(", ") : "(none)";
+var quoteList2 = (names) => quotedList(names);
 var SLUG = /^[a-z0-9._-]+$/;
 function slugify(name) {
   const s3 = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "");
@@ -73036,7 +79999,7 @@ function checkResources(resources, profile, problems) {
       problems.push(
         problem(
           "descriptor-error",
-          `resource name "${name}" is not a slug: use only lowercase letters, digits, ".", "_" and "-" (for example "${slugify(name)}"), and update the mapping references that use it.`,
+          `resource name ${quoted(name)} is not a slug: use only lowercase letters, digits, ".", "_" and "-" (for example ${quoted(slugify(name))}), and update the mapping references that use it.`,
           { pointer, resource: name }
         )
       );
@@ -73046,7 +80009,7 @@ function checkResources(resources, profile, problems) {
       problems.push(
         problem(
           "descriptor-error",
-          `resource name "${name}" is used again (first by resources[${first}]); resource names must be unique in a package: rename one of them.`,
+          `resource name ${quoted(name)} is used again (first by resources[${first}]); resource names must be unique in a package: rename one of them.`,
           { pointer, resource: name }
         )
       );
@@ -73080,7 +80043,7 @@ function checkPaths(r6, i6, name, profile, problems) {
       problems.push(
         problem(
           "path-error",
-          `path "${path}" of resource "${name}" ${reason}; a resource path must be relative to datapackage.json and stay inside the dataset, with "/" separators (e.g. "data/${name}.csv"). A remote file needs an http(s) URL.`,
+          `path ${quoted(path)} of resource ${quoted(name)} ${reason}; a resource path must be relative to datapackage.json and stay inside the dataset, with "/" separators (e.g. ${quoted(`data/${name}.csv`)}). A remote file needs an http(s) URL.`,
           { pointer, resource: name, path, severity: "error" }
         )
       );
@@ -73091,7 +80054,7 @@ function checkPaths(r6, i6, name, profile, problems) {
       problems.push(
         problem(
           "path-error",
-          `path "${path}" of resource "${name}" is not a CSV file; OSEP-04: data must be CSV. Convert the data to CSV and point "path" at a ".csv" file (or declare "format": "csv" if it is CSV under another name).`,
+          `path ${quoted(path)} of resource ${quoted(name)} is not a CSV file; OSEP-04: data must be CSV. Convert the data to CSV and point "path" at a ".csv" file (or declare "format": "csv" if it is CSV under another name).`,
           { pointer, resource: name, path }
         )
       );
@@ -73099,7 +80062,7 @@ function checkPaths(r6, i6, name, profile, problems) {
       problems.push(
         problem(
           "path-error",
-          `path "${path}" of resource "${name}" does not end in ".csv" and the resource declares no "format": "csv"; tabular resources are read as CSV. Rename the file to ".csv" or declare "format": "csv" if it is CSV.`,
+          `path ${quoted(path)} of resource ${quoted(name)} does not end in ".csv" and the resource declares no "format": "csv"; tabular resources are read as CSV. Rename the file to ".csv" or declare "format": "csv" if it is CSV.`,
           { pointer, resource: name, path, severity: "warning" }
         )
       );
@@ -73118,7 +80081,7 @@ function checkSchema(schema, i6, name, byName, problems) {
         problems.push(
           problem(
             "descriptor-error",
-            `field "${f6.name}" is declared twice in the schema of resource "${name}" (first as fields[${first}], again as fields[${j6}]); field names must be unique: rename or remove one.`,
+            `field ${quoted(f6.name)} is declared twice in the schema of resource ${quoted(name)} (first as fields[${first}], again as fields[${j6}]); field names must be unique: rename or remove one.`,
             { pointer: pointerOf(...base, "fields", j6, "name"), resource: name, fieldName: f6.name, fieldNumber: j6 + 1 }
           )
         );
@@ -73134,7 +80097,7 @@ function checkSchema(schema, i6, name, byName, problems) {
     problems.push(
       problem(
         "descriptor-error",
-        `primaryKey field "${key}" is not a field of resource "${name}"; its fields are ${quoteList2(fields)}: name one of them, or add the field.`,
+        `primaryKey field ${quoted(key)} is not a field of resource ${quoted(name)}; its fields are ${quoteList2(fields)}: name one of them, or add the field.`,
         { pointer, resource: name, fieldName: key }
       )
     );
@@ -73150,7 +80113,7 @@ function checkSchema(schema, i6, name, byName, problems) {
       problems.push(
         problem(
           "descriptor-error",
-          `foreign key field "${f6}" is not a field of resource "${name}"; its fields are ${quoteList2(fields)}: fix the name in foreignKeys[${k6}].fields, or add the field.`,
+          `foreign key field ${quoted(f6)} is not a field of resource ${quoted(name)}; its fields are ${quoteList2(fields)}: fix the name in foreignKeys[${k6}].fields, or add the field.`,
           { pointer, resource: name, fieldName: f6 }
         )
       );
@@ -73164,7 +80127,7 @@ function checkSchema(schema, i6, name, byName, problems) {
       problems.push(
         problem(
           "descriptor-error",
-          `foreign key of resource "${name}" references resource "${ref.resource}", which is not in this package (resources: ${quoteList2([...byName.keys()])}); add that resource or fix reference.resource ("" references this resource itself).`,
+          `foreign key of resource ${quoted(name)} references resource ${quoted(ref.resource)}, which is not in this package (resources: ${quoteList2([...byName.keys()])}); add that resource or fix reference.resource ("" references this resource itself).`,
           { pointer: pointerOf(...fkBase, "reference", "resource"), resource: name }
         )
       );
@@ -73176,7 +80139,7 @@ function checkSchema(schema, i6, name, byName, problems) {
         problems.push(
           problem(
             "descriptor-error",
-            `foreign key of resource "${name}" references field "${f6}" of resource "${targetName}", which has no such field (its fields are ${quoteList2(targetFields)}); fix reference.fields.`,
+            `foreign key of resource ${quoted(name)} references field ${quoted(f6)} of resource ${quoted(targetName)}, which has no such field (its fields are ${quoteList2(targetFields)}); fix reference.fields.`,
             { pointer, resource: name, fieldName: f6 }
           )
         );
@@ -73186,7 +80149,7 @@ function checkSchema(schema, i6, name, byName, problems) {
       problems.push(
         problem(
           "descriptor-error",
-          `foreign key of resource "${name}" has ${own2.length} field(s) but its reference has ${refKeys.length}; fields and reference.fields pair up by position, so give both the same number of fields.`,
+          `foreign key of resource ${quoted(name)} has ${own2.length} field(s) but its reference has ${refKeys.length}; fields and reference.fields pair up by position, so give both the same number of fields.`,
           { pointer: pointerOf(...fkBase), resource: name }
         )
       );
@@ -73209,7 +80172,7 @@ function requireAttributes(attrs, pointer, where, must, should, problems) {
     problems.push(
       problem(
         "mapping-error",
-        `${where} has no "${key}"; OSEP-04 requires it: add "${key}": ["{resource}/{field}"] naming the field that holds it.`,
+        `${where} has no ${quoted(key)}; OSEP-04 requires it: add ${quoted(key)}: ["{resource}/{field}"] naming the field that holds it.`,
         { pointer }
       )
     );
@@ -73219,7 +80182,7 @@ function requireAttributes(attrs, pointer, where, must, should, problems) {
     problems.push(
       problem(
         "mapping-error",
-        `${where} has no "${key}"; OSEP-04 says it SHOULD: add "${key}": ["{resource}/{field}"] if the data has one.`,
+        `${where} has no ${quoted(key)}; OSEP-04 says it SHOULD: add ${quoted(key)}: ["{resource}/{field}"] if the data has one.`,
         { pointer, severity: "warning" }
       )
     );
@@ -73254,7 +80217,7 @@ function checkCurrency(transaction, problems) {
       problems.push(
         problem(
           "profile-error",
-          `currency "${currency}" is a withdrawn ISO 4217 code; fine for historical data, but check it is meant (a current code is expected otherwise).`,
+          `currency ${quoted(currency)} is a withdrawn ISO 4217 code; fine for historical data, but check it is meant (a current code is expected otherwise).`,
           { pointer, severity: "warning", cell: currency }
         )
       );
@@ -73262,7 +80225,7 @@ function checkCurrency(transaction, problems) {
       problems.push(
         problem(
           "profile-error",
-          `currency "${currency}" is not an ISO 4217 code as written: codes are uppercase; write "${upper}".`,
+          `currency ${quoted(currency)} is not an ISO 4217 code as written: codes are uppercase; write ${quoted(upper)}.`,
           { pointer, cell: currency }
         )
       );
@@ -73270,7 +80233,7 @@ function checkCurrency(transaction, problems) {
       problems.push(
         problem(
           "profile-error",
-          `currency "${currency}" is not an ISO 4217 currency code; use the three-letter code, e.g. "USD", "EUR", "GBP".`,
+          `currency ${quoted(currency)} is not an ISO 4217 currency code; use the three-letter code, e.g. "USD", "EUR", "GBP".`,
           { pointer, cell: currency }
         )
       );
@@ -73336,7 +80299,7 @@ function checkModels(mapping, problems) {
       problems.push(
         problem(
           "mapping-error",
-          `taxonomy "${k6}" is not one of OSEP-04's classification types (${quoteList2(TAXONOMY_KINDS)}); it is not used: rename it to the type it is, or remove it.`,
+          `taxonomy ${quoted(k6)} is not one of OSEP-04's classification types (${quoteList2(TAXONOMY_KINDS)}); it is not used: rename it to the type it is, or remove it.`,
           { pointer: pointerOf("mapping", "taxonomy", "attributes", k6), severity: "warning" }
         )
       );
@@ -73354,7 +80317,7 @@ function checkModels(mapping, problems) {
       const kind = attrs?.[k6];
       const pointer = pointerOf("mapping", "taxonomy", "attributes", k6);
       if (!isObject6(kind)) continue;
-      requireAttributes(kind, pointer, `taxonomy "${k6}"`, ["id"], k6 === "functional" ? ["title", "cofog"] : ["title"], problems);
+      requireAttributes(kind, pointer, `taxonomy ${quoted(k6)}`, ["id"], k6 === "functional" ? ["title", "cofog"] : ["title"], problems);
     }
   }
   const entity = mapping.entity;
@@ -73367,7 +80330,7 @@ function checkModels(mapping, problems) {
       problems.push(
         problem(
           "mapping-error",
-          `entity "${k6}" is not an OSEP-04 entity; the entities are "payer" (who pays) and "payee" (who is paid): rename it to one of them, or remove it.`,
+          `entity ${quoted(k6)} is not an OSEP-04 entity; the entities are "payer" (who pays) and "payee" (who is paid): rename it to one of them, or remove it.`,
           { pointer: pointerOf("mapping", "entity", "attributes", k6) }
         )
       );
@@ -73384,7 +80347,7 @@ function checkModels(mapping, problems) {
     for (const k6 of ENTITY_KINDS) {
       const kind = attrs?.[k6];
       if (!isObject6(kind)) continue;
-      requireAttributes(kind, pointerOf("mapping", "entity", "attributes", k6), `entity "${k6}"`, ["id"], ["title"], problems);
+      requireAttributes(kind, pointerOf("mapping", "entity", "attributes", k6), `entity ${quoted(k6)}`, ["id"], ["title"], problems);
     }
   }
   const project = mapping.project;
@@ -73420,9 +80383,9 @@ function checkMappingReferences(d6, problems) {
     const bare = splitReference(r6.ref).glob === void 0;
     let hint = "";
     if (bare && r6.attribute.endsWith(".cofog") && cofogCanonical(r6.ref) !== void 0) {
-      hint = ` "${r6.ref}" looks like a COFOG code itself; "cofog" maps the field that holds the COFOG code of each classification, e.g. ["classification/cofog_code"].`;
+      hint = ` ${quoted(r6.ref)} looks like a COFOG code itself; "cofog" maps the field that holds the COFOG code of each classification, e.g. ["classification/cofog_code"].`;
     }
-    const describe = `mapping ${r6.model} "${r6.attribute}" reference "${r6.ref}"`;
+    const describe = `mapping ${r6.model} ${quoted(r6.attribute)} reference ${quoted(r6.ref)}`;
     problems.push(problem("mapping-error", `${describe} does not resolve: ${r6.error}${bare ? "" : "."}${hint}`, { pointer: r6.pointer }));
   }
 }
@@ -73449,7 +80412,7 @@ function checkLocation(d6, problems) {
     problems.push(
       problem(
         "profile-error",
-        `location "${code}" is not an ISO 3166-1 alpha-2 or alpha-3 country code` + (suggestion ? `; write "${suggestion}".` : `; use e.g. "GB" or "GBR".`),
+        `location ${quoted(code)} is not an ISO 3166-1 alpha-2 or alpha-3 country code` + (suggestion ? `; write ${quoted(suggestion)}.` : `; use e.g. "GB" or "GBR".`),
         { pointer, severity: "warning", cell: code }
       )
     );
@@ -73477,7 +80440,7 @@ function checkOwner(d6, ctx, problems) {
     problems.push(
       problem(
         "owner-mismatch",
-        `owner "${owner}" is not the owner of the repository ("${ctx.repositoryOwner}"); a package can only be published by its owner: set "owner": "${ctx.repositoryOwner}", or publish it from ${owner}'s repository.`,
+        `owner ${quoted(owner)} is not the owner of the repository (${quoted(ctx.repositoryOwner)}); a package can only be published by its owner: set "owner": ${quoted(ctx.repositoryOwner)}, or publish it from the repository of ${quoted(owner)}.`,
         { pointer: pointerOf("owner"), cell: owner }
       )
     );
@@ -73537,15 +80500,15 @@ function cofogObserver(resource, field3, sink) {
       index = fields.findIndex((f6) => f6.name === field3);
     },
     row(_values, cells, rowNumber, lineNumber) {
-      const cell = cells[index];
-      if (index < 0 || cell === void 0 || cell.trim() === "") return;
-      const code = cofogCanonical(cell);
-      if (code === cell) return;
-      const at2 = { resource: resource.name, path, rowNumber, lineNumber, fieldName: field3, fieldNumber: index + 1, cell };
+      const cell2 = cells[index];
+      if (index < 0 || cell2 === void 0 || cell2.trim() === "") return;
+      const code = cofogCanonical(cell2);
+      if (code === cell2) return;
+      const at2 = { resource: resource.name, path, rowNumber, lineNumber, fieldName: field3, fieldNumber: index + 1, cell: cell2 };
       if (code === void 0) {
-        sink.add(problem("mapping-error", `row ${rowNumber} (line ${lineNumber}), field "${field3}": "${cell}" is not a COFOG code, and the functional taxonomy maps this field as COFOG; use a code such as "05.1" (division.group.class)`, at2));
+        sink.add(problem("mapping-error", `row ${rowNumber} (line ${lineNumber}), field ${quoted(field3)}: ${quoted(cell2)} is not a COFOG code, and the functional taxonomy maps this field as COFOG; use a code such as "05.1" (division.group.class)`, at2));
       } else {
-        sink.add(problem("mapping-error", `row ${rowNumber} (line ${lineNumber}), field "${field3}": COFOG "${cell}" is read as "${code}"; write it so`, { ...at2, severity: "warning" }));
+        sink.add(problem("mapping-error", `row ${rowNumber} (line ${lineNumber}), field ${quoted(field3)}: COFOG ${quoted(cell2)} is read as ${quoted(code)}; write it so`, { ...at2, severity: "warning" }));
       }
     }
   };
@@ -73672,25 +80635,38 @@ var CsvParser = class {
   cells = [];
   /** The current cell's text accumulated from previous chunks. */
   partial = "";
+  /** Chars of the cells of the current record already split off (bounded with `partial` by maxRecordChars). */
+  recordChars = 0;
   /** Whether the current record has any content yet (cells, or chars of the first cell). */
   recordStarted = false;
   line = 1;
   recordLine = 1;
+  /** The line the current quoted cell opened on (for the error when it is never closed). */
+  quoteLine = 1;
   afterCrInCell = false;
   high = false;
   /** The physical line the parser is on (1-based). */
   get currentLine() {
     return this.line;
   }
+  /**
+   * Chars of the current record held by the parser (not yet passed on). Never more than
+   * maxRecordChars plus the length of the chunk last pushed: past that, push throws
+   * RecordTooLongError instead of growing.
+   */
+  get bufferedChars() {
+    return this.partial.length + this.recordChars;
+  }
   /** Feed the next chunk of decoded text. */
   push(text) {
     const n4 = text.length;
     const delim = this.delim;
-    const quote2 = this.quote;
+    const quote = this.quote;
     const escape2 = this.escape;
     const onRecord = this.onRecord;
     let state2 = this.state;
     let cells = this.cells;
+    let recordChars = this.recordChars;
     let partial = this.partial;
     let started = this.recordStarted;
     let line = this.line;
@@ -73714,14 +80690,14 @@ var CsvParser = class {
           }
         }
         let j6 = i6;
-        let cell;
-        if (c6 === quote2) {
+        let cell2;
+        if (c6 === quote) {
           j6 = i6 + 1;
           let lines = 0;
           let cr = false;
           for (; j6 < n4; j6++) {
             c6 = text.charCodeAt(j6);
-            if (c6 === quote2 || c6 === escape2) break;
+            if (c6 === quote || c6 === escape2) break;
             if (c6 === LF) {
               if (!cr) lines++;
               cr = false;
@@ -73733,8 +80709,9 @@ var CsvParser = class {
               if (c6 > 127) high = true;
             }
           }
-          if (j6 + 1 >= n4 || c6 === escape2 || text.charCodeAt(j6 + 1) === quote2) {
+          if (j6 + 1 >= n4 || c6 === escape2 || text.charCodeAt(j6 + 1) === quote) {
             high = false;
+            this.quoteLine = line;
             state2 = 2 /* Quoted */;
             started = true;
             i6++;
@@ -73744,13 +80721,14 @@ var CsvParser = class {
           c6 = text.charCodeAt(j6 + 1);
           if (c6 !== delim && c6 !== LF && c6 !== CR) {
             high = false;
+            this.quoteLine = line;
             state2 = 2 /* Quoted */;
             started = true;
             i6++;
             start = i6;
             continue;
           }
-          cell = text.slice(i6 + 1, j6);
+          cell2 = text.slice(i6 + 1, j6);
           line += lines;
           j6++;
         } else {
@@ -73766,21 +80744,23 @@ var CsvParser = class {
             start = i6;
             continue;
           }
-          cell = text.slice(i6, j6);
+          cell2 = text.slice(i6, j6);
         }
         if (high) {
-          if (latin1) cell = utf8Of(cell);
+          if (latin1) cell2 = utf8Of(cell2);
           high = false;
         }
-        cells.push(cell);
+        cells.push(cell2);
+        recordChars += cell2.length;
         i6 = j6 + 1;
         if (c6 === delim) {
           started = true;
-          if (cells.length > MAX_CELLS) throw new RecordTooLongError(recordLine, this.maxRecordChars);
+          if (cells.length > MAX_CELLS || recordChars > this.maxRecordChars) throw new RecordTooLongError(recordLine, this.maxRecordChars);
           continue;
         }
         const record = cells;
         cells = [];
+        recordChars = 0;
         started = false;
         if (c6 === LF) line++;
         else state2 = 6 /* AfterCr */;
@@ -73798,8 +80778,9 @@ var CsvParser = class {
               continue;
             }
           }
-          if (c6 === quote2) {
+          if (c6 === quote) {
             started = true;
+            this.quoteLine = line;
             state2 = 2 /* Quoted */;
             i6++;
             start = i6;
@@ -73825,7 +80806,7 @@ var CsvParser = class {
           if (j6 > i6) started = true;
           if (j6 === n4) {
             partial += text.slice(start, n4);
-            if (partial.length > this.maxRecordChars) throw new RecordTooLongError(recordLine, this.maxRecordChars);
+            if (partial.length + recordChars > this.maxRecordChars) throw new RecordTooLongError(recordLine, this.maxRecordChars);
             i6 = n4;
             break;
           }
@@ -73836,24 +80817,26 @@ var CsvParser = class {
             start = i6;
             continue;
           }
-          let cell = partial === "" ? text.slice(start, j6) : partial + text.slice(start, j6);
+          let cell2 = partial === "" ? text.slice(start, j6) : partial + text.slice(start, j6);
           partial = "";
           if (high) {
-            if (latin1) cell = utf8Of(cell);
+            if (latin1) cell2 = utf8Of(cell2);
             high = false;
           }
           i6 = j6 + 1;
           start = i6;
           if (d6 === delim) {
             started = true;
-            cells.push(cell);
-            if (cells.length > MAX_CELLS) throw new RecordTooLongError(recordLine, this.maxRecordChars);
+            cells.push(cell2);
+            recordChars += cell2.length;
+            if (cells.length > MAX_CELLS || recordChars > this.maxRecordChars) throw new RecordTooLongError(recordLine, this.maxRecordChars);
             state2 = 0 /* CellStart */;
             continue;
           }
-          cells.push(cell);
+          cells.push(cell2);
           const record = cells;
           cells = [];
+          recordChars = 0;
           started = false;
           if (d6 === LF) {
             line++;
@@ -73866,7 +80849,7 @@ var CsvParser = class {
           let j6 = i6;
           while (j6 < n4) {
             const d6 = text.charCodeAt(j6);
-            if (d6 === quote2 || d6 === escape2) break;
+            if (d6 === quote || d6 === escape2) break;
             if (d6 === LF) {
               if (!afterCrInCell) line++;
               afterCrInCell = false;
@@ -73880,19 +80863,19 @@ var CsvParser = class {
             j6++;
           }
           partial += text.slice(start, j6);
-          if (partial.length > this.maxRecordChars) throw new RecordTooLongError(recordLine, this.maxRecordChars);
+          if (partial.length + recordChars > this.maxRecordChars) throw new RecordTooLongError(recordLine, this.maxRecordChars);
           if (j6 === n4) {
             i6 = n4;
             break;
           }
           afterCrInCell = false;
-          state2 = text.charCodeAt(j6) === quote2 && escape2 !== quote2 ? 3 /* QuoteInQuoted */ : 4 /* EscapeInQuoted */;
+          state2 = text.charCodeAt(j6) === quote && escape2 !== quote ? 3 /* QuoteInQuoted */ : 4 /* EscapeInQuoted */;
           i6 = j6 + 1;
           start = i6;
           continue;
         }
         case 3 /* QuoteInQuoted */: {
-          if (text.charCodeAt(i6) === quote2 && this.doubleQuote) {
+          if (text.charCodeAt(i6) === quote && this.doubleQuote) {
             partial += text[i6];
             state2 = 2 /* Quoted */;
             i6++;
@@ -73909,6 +80892,7 @@ var CsvParser = class {
           if (c6 === LF) line++;
           else if (c6 > 127) high = true;
           partial += text[i6];
+          if (partial.length + recordChars > this.maxRecordChars) throw new RecordTooLongError(recordLine, this.maxRecordChars);
           state2 = state2 === 4 /* EscapeInQuoted */ ? 2 /* Quoted */ : 1 /* Unquoted */;
           i6++;
           start = i6;
@@ -73939,6 +80923,7 @@ var CsvParser = class {
     }
     this.state = state2;
     this.cells = cells;
+    this.recordChars = recordChars;
     this.partial = partial;
     this.recordStarted = started;
     this.line = line;
@@ -73946,9 +80931,19 @@ var CsvParser = class {
     this.afterCrInCell = afterCrInCell;
     this.high = high;
   }
-  /** Flush the last record (a file need not end with a line break). */
+  /**
+   * Flush the last record (a file need not end with a line break). Throws UnclosedQuoteError
+   * when the file ends inside a quoted cell: that record is not passed on (Python's csv, hence
+   * frictionless, keeps it and swallows the rest of the file into one cell without an error).
+   */
   end() {
     switch (this.state) {
+      case 2 /* Quoted */:
+      case 4 /* EscapeInQuoted */: {
+        const line = this.quoteLine;
+        this.reset();
+        throw new UnclosedQuoteError(line);
+      }
       case 6 /* AfterCr */:
         this.line++;
         break;
@@ -73960,7 +80955,14 @@ var CsvParser = class {
       default:
         this.endRecord(this.partial);
     }
+    this.reset();
+  }
+  reset() {
+    this.cells = [];
+    this.recordChars = 0;
     this.partial = "";
+    this.recordStarted = false;
+    this.high = false;
     this.state = 0 /* CellStart */;
   }
   endRecord(lastCell) {
@@ -73968,6 +80970,7 @@ var CsvParser = class {
     cells.push(this.high && this.bytesAsLatin1 ? utf8Of(lastCell) : lastCell);
     this.high = false;
     this.cells = [];
+    this.recordChars = 0;
     this.partial = "";
     this.recordStarted = false;
     this.onRecord(cells, this.recordLine);
@@ -73984,16 +80987,29 @@ function nextLineBreak(text, from) {
   }
   return n4;
 }
-var RecordTooLongError = class extends Error {
-  constructor(line, limit) {
-    super(
-      `the record starting on line ${line} is longer than ${Math.round(limit / (1024 * 1024))} MiB or has more than ${MAX_CELLS} cells; look for a quote that is never closed`
-    );
+var CLOSE_QUOTE = "close it or escape quotes by doubling them";
+var CsvSyntaxError = class extends Error {
+  constructor(line, message) {
+    super(message);
     this.line = line;
-    this.limit = limit;
+    this.name = new.target.name;
   }
   line;
+};
+var RecordTooLongError = class extends CsvSyntaxError {
+  constructor(line, limit) {
+    super(
+      line,
+      `the record starting on line ${line} is longer than ${Math.round(limit / (1024 * 1024))} MiB or has more than ${MAX_CELLS} cells; if a quote opened there is never closed, ${CLOSE_QUOTE}`
+    );
+    this.limit = limit;
+  }
   limit;
+};
+var UnclosedQuoteError = class extends CsvSyntaxError {
+  constructor(line) {
+    super(line, `the quote opened on line ${line} is never closed; ${CLOSE_QUOTE}`);
+  }
 };
 
 // src/validate/table/decode.ts
@@ -74193,7 +81209,7 @@ var TableRun = class {
         this.hashExpected = m4[2].toLowerCase();
         this.hash = createHash12(this.hashAlgo);
       } else {
-        this.report("hash-count", `declared hash "${r6.hash}" is not "<algorithm>:<hex>" (md5, sha1, sha256 or sha512); fix resources/${task.index}/hash`, {
+        this.report("hash-count", `declared hash ${quoted(r6.hash)} is not "<algorithm>:<hex>" (md5, sha1, sha256 or sha512); fix resources/${task.index}/hash`, {
           pointer: pointerOf("resources", task.index, "hash")
         });
       }
@@ -74231,7 +81247,7 @@ var TableRun = class {
       } catch (e6) {
         if (!(e6 instanceof SchemaCompileError)) throw e6;
         failed = true;
-        this.report("descriptor-error", `field "${f6.name}": ${e6.message}`, {
+        this.report("descriptor-error", `field ${quoted(f6.name)}: ${e6.message}`, {
           pointer: pointerOf("resources", this.task.index, "schema", "fields", i6, ...e6.property.split("/")),
           fieldName: f6.name,
           fieldNumber: i6 + 1
@@ -74268,7 +81284,7 @@ var TableRun = class {
     this.path = part.path;
     const decoder = createDecoder(this.task.resource.encoding);
     if (!decoder) {
-      this.report("encoding-error", `unknown encoding "${this.task.resource.encoding}"; use "utf-8" (or a WHATWG encoding label) in resources/${this.task.index}/encoding`, {
+      this.report("encoding-error", `unknown encoding ${quoted(this.task.resource.encoding)}; use "utf-8" (or a WHATWG encoding label) in resources/${this.task.index}/encoding`, {
         pointer: pointerOf("resources", this.task.index, "encoding")
       });
       return false;
@@ -74285,7 +81301,7 @@ var TableRun = class {
         if (!sniffed) {
           sniffed = true;
           if (chunk.length < 1024 && Buffer.from(chunk.subarray(0, LFS_SIGNATURE.length)).toString("latin1") === LFS_SIGNATURE) {
-            this.report("lfs-error", `${part.path} is a git-LFS pointer, not the data: fetch the object (git lfs pull, or lfs: true on actions/checkout) and validate again`, { lineNumber: 1 });
+            this.report("lfs-error", `${shown(part.path)} is a git-LFS pointer, not the data: fetch the object (git lfs pull, or lfs: true on actions/checkout) and validate again`, { lineNumber: 1 });
             return false;
           }
         }
@@ -74299,14 +81315,18 @@ var TableRun = class {
       if (!this.stopped) {
         parser.push(text);
         parser.end();
+        if (first && this.dialect.header && !this.headerSeen) {
+          this.report("source-error", `${part.path}: the source is empty; a table needs at least its header row (the column labels) on line 1`, { lineNumber: 1 });
+          return false;
+        }
       }
     } catch (e6) {
-      if (e6 instanceof RecordTooLongError) {
-        this.report("source-error", `${part.path}: ${e6.message}`, { lineNumber: e6.line });
+      if (e6 instanceof CsvSyntaxError) {
+        this.report("source-error", `${shown(part.path)}: ${e6.message}`, { lineNumber: e6.line });
         return false;
       }
       if (e6 instanceof SourceError) {
-        this.report(e6.code, `${part.path}: ${e6.message}`);
+        this.report(e6.code, `${shown(part.path)}: ${e6.message}`);
         this.stopped = true;
         return false;
       }
@@ -74326,7 +81346,7 @@ var TableRun = class {
       n4++;
       const what = b6.nul ? "a NUL byte" : `the byte 0x${b6.byte.toString(16).padStart(2, "0")}, which is not valid UTF-8`;
       const fix = b6.nul ? "remove it" : `save the file as UTF-8 or declare its encoding (resources/${this.task.index}/encoding)`;
-      this.report("encoding-error", `${this.path} line ${line} contains ${what}; ${fix}`, { lineNumber: line });
+      this.report("encoding-error", `${shown(this.path)} line ${line} contains ${what}; ${fix}`, { lineNumber: line });
     }
     return n4;
   }
@@ -74358,26 +81378,26 @@ var TableRun = class {
       const field3 = fields[i6];
       const at2 = { lineNumber: line, fieldNumber: i6 + 1, fieldName: field3?.name ?? label };
       if (label === void 0) {
-        this.report("missing-label", `the header has no label for field ${i6 + 1} "${field3.name}"; add the column or remove the field from the schema`, at2);
+        this.report("missing-label", `the header has no label for field ${i6 + 1} ${quoted(field3.name)}; add the column or remove the field from the schema`, at2);
         continue;
       }
       if (label.trim() === "") {
-        this.report("blank-label", `the label of column ${i6 + 1} is blank; name the column${field3 ? ` "${field3.name}" as in the schema` : ""}`, at2);
+        this.report("blank-label", `the label of column ${i6 + 1} is blank; name the column${field3 ? ` ${quoted(field3.name)} as in the schema` : ""}`, at2);
         continue;
       }
       const prev = seen.get(label);
       if (prev !== void 0) {
-        this.report("duplicate-label", `label "${label}" of column ${i6 + 1} repeats column ${prev}; give each column its own name`, { ...at2, cell: label });
+        this.report("duplicate-label", `label ${quoted(label)} of column ${i6 + 1} repeats column ${prev}; give each column its own name`, { ...at2, cell: label });
         continue;
       }
       seen.set(label, i6 + 1);
       if (!field3) {
-        this.report("extra-label", `column ${i6 + 1} "${label}" has no field in the schema; add a field for it or remove the column`, { ...at2, cell: label });
+        this.report("extra-label", `column ${i6 + 1} ${quoted(label)} has no field in the schema; add a field for it or remove the column`, { ...at2, cell: label });
         continue;
       }
       const same = caseSensitive ? label === field3.name : label.toLowerCase() === field3.name.toLowerCase();
       if (!same && this.fieldDescriptors) {
-        this.report("incorrect-label", `column ${i6 + 1} is labelled "${label}" but the schema's field ${i6 + 1} is "${field3.name}"; rename one so they match (fields are matched by position)`, { ...at2, cell: label });
+        this.report("incorrect-label", `column ${i6 + 1} is labelled ${quoted(label)} but the schema's field ${i6 + 1} is ${quoted(field3.name)}; rename one so they match (fields are matched by position)`, { ...at2, cell: label });
       }
     }
   }
@@ -74402,31 +81422,31 @@ var TableRun = class {
         const f6 = fields[i6];
         if (i6 >= nc) {
           values[i6] = null;
-          this.cellProblem("missing-cell", `row ${rowNumber} (line ${line}) has no cell for field "${f6.name}" (column ${i6 + 1}); add the missing value, even if empty`, rowNumber, line, i6, "");
+          this.cellProblem("missing-cell", `row ${rowNumber} (line ${line}) has no cell for field ${quoted(f6.name)} (column ${i6 + 1}); add the missing value, even if empty`, rowNumber, line, i6, "");
           continue;
         }
-        const cell = cells[i6];
-        const v2 = f6.cast(cell);
+        const cell2 = cells[i6];
+        const v2 = f6.cast(cell2);
         values[i6] = v2;
         if (v2 === INVALID) {
-          this.cellProblem("type-error", `row ${rowNumber} (line ${line}), field "${f6.name}": "${cell}" is not ${f6.expected}; fix the value, or the field's type/format`, rowNumber, line, i6, cell);
+          this.cellProblem("type-error", `row ${rowNumber} (line ${line}), field ${quoted(f6.name)}: ${quoted(cell2)} is not ${f6.expected}; fix the value, or the field's type/format`, rowNumber, line, i6, cell2);
           continue;
         }
         if (v2 === null) {
-          if (f6.required) this.cellProblem("constraint-error", `row ${rowNumber} (line ${line}), field "${f6.name}" is required but empty; fill it in`, rowNumber, line, i6, cell);
+          if (f6.required) this.cellProblem("constraint-error", `row ${rowNumber} (line ${line}), field ${quoted(f6.name)} is required but empty; fill it in`, rowNumber, line, i6, cell2);
           continue;
         }
         if (f6.constrained) {
-          const broken = f6.check(v2, cell);
-          if (broken !== void 0) this.cellProblem("constraint-error", `row ${rowNumber} (line ${line}), field "${f6.name}": "${cell}" ${broken}`, rowNumber, line, i6, cell);
+          const broken = f6.check(v2, cell2);
+          if (broken !== void 0) this.cellProblem("constraint-error", `row ${rowNumber} (line ${line}), field ${quoted(f6.name)}: ${quoted(cell2)} ${broken}`, rowNumber, line, i6, cell2);
         }
         const u2 = this.uniques[i6];
         if (u2) {
-          if (!u2.add(setKey(f6, v2))) this.cellProblem("unique-error", `row ${rowNumber} (line ${line}), field "${f6.name}": "${cell}" repeats an earlier row; values of this field must be unique`, rowNumber, line, i6, cell);
+          if (!u2.add(setKey(f6, v2))) this.cellProblem("unique-error", `row ${rowNumber} (line ${line}), field ${quoted(f6.name)}: ${quoted(cell2)} repeats an earlier row; values of this field must be unique`, rowNumber, line, i6, cell2);
         }
       }
       for (let i6 = nf; i6 < nc; i6++) {
-        this.cellProblem("extra-cell", `row ${rowNumber} (line ${line}) has an extra cell ${i6 + 1} ("${cells[i6]}") beyond the ${nf} fields; remove it or add a field`, rowNumber, line, i6, cells[i6]);
+        this.cellProblem("extra-cell", `row ${rowNumber} (line ${line}) has an extra cell ${i6 + 1} (${quoted(cells[i6])}) beyond the ${nf} fields; remove it or add a field`, rowNumber, line, i6, cells[i6]);
       }
     }
     if (this.pk.length) this.primaryKey(values, rowNumber, line);
@@ -74438,8 +81458,8 @@ var TableRun = class {
     const observers = this.task.observers;
     if (observers) for (const o4 of observers) o4.row(values, cells, rowNumber, line);
   }
-  cellProblem(code, message, rowNumber, lineNumber, i6, cell) {
-    this.report(code, message, { rowNumber, lineNumber, fieldNumber: i6 + 1, fieldName: this.fields[i6]?.name, cell });
+  cellProblem(code, message, rowNumber, lineNumber, i6, cell2) {
+    this.report(code, message, { rowNumber, lineNumber, fieldNumber: i6 + 1, fieldName: this.fields[i6]?.name, cell: cell2 });
   }
   /** Composite key of typed values, or null when every part is null (or any is unreadable). */
   compositeKey(idx, values) {
@@ -74477,16 +81497,16 @@ var TableRun = class {
       return;
     }
     if (!this.pkKeys.add(k6)) {
-      const shown = pk.map((i6) => String(values[i6])).join(", ");
-      this.report("primary-key", `row ${rowNumber} (line ${lineNumber}) repeats the primary key (${this.pkNames()}) = (${shown}) of an earlier row; keys must be unique`, {
+      const key = pk.map((i6) => String(values[i6])).join(", ");
+      this.report("primary-key", `row ${rowNumber} (line ${lineNumber}) repeats the primary key (${this.pkNames()}) = (${shown(key)}) of an earlier row; keys must be unique`, {
         rowNumber,
         lineNumber,
-        cell: shown
+        cell: key
       });
     }
   }
   pkNames() {
-    return this.pk.map((i6) => this.fields[i6].name).join(", ");
+    return quotedList(this.pk.map((i6) => this.fields[i6].name));
   }
   foreignKey(c6, values, cells, rowNumber, lineNumber) {
     const idx = this.fkIdx[c6];
@@ -74494,13 +81514,13 @@ var TableRun = class {
     if (k6 === null) return;
     const fk = this.task.foreignKeys[c6];
     if (fk.keys !== null && fk.keys.has(k6)) return;
-    const cell = idx.map((i6) => cells[i6] ?? "").join(", ");
-    if (fk.keys === null) this.deferred.push({ fk: c6, key: k6, path: this.path, fieldNumber: idx[0] + 1, rowNumber, lineNumber, cell });
-    else this.foreignKeyProblem(fk, rowNumber, lineNumber, cell);
+    const cell2 = idx.map((i6) => cells[i6] ?? "").join(", ");
+    if (fk.keys === null) this.deferred.push({ fk: c6, key: k6, path: this.path, fieldNumber: idx[0] + 1, rowNumber, lineNumber, cell: cell2 });
+    else this.foreignKeyProblem(fk, rowNumber, lineNumber, cell2);
   }
-  foreignKeyProblem(fk, rowNumber, lineNumber, cell) {
+  foreignKeyProblem(fk, rowNumber, lineNumber, cell2) {
     const fieldNumber = this.fields.findIndex((f6) => f6.name === fk.fields[0]) + 1 || void 0;
-    this.task.sink.add(foreignKeyProblem(this.name, this.path, fk, { rowNumber, lineNumber, cell, fieldNumber }));
+    this.task.sink.add(foreignKeyProblem(this.name, this.path, fk, { rowNumber, lineNumber, cell: cell2, fieldNumber }));
   }
   finish() {
     const r6 = this.task.resource;
@@ -74533,10 +81553,10 @@ var TableRun = class {
   }
 };
 function foreignKeyProblem(resource, path, fk, at2) {
-  const target = `${fk.reference.resource || resource}.${fk.reference.fields.join("+")}`;
+  const target = shown(`${fk.reference.resource || resource}.${fk.reference.fields.join("+")}`);
   return problem(
     "foreign-key",
-    `row ${at2.rowNumber} (line ${at2.lineNumber}): ${fk.fields.join(", ")} = "${at2.cell}" is not in ${target}; add it there or fix the reference`,
+    `row ${at2.rowNumber} (line ${at2.lineNumber}): ${shown(fk.fields.join(", "))} = ${quoted(at2.cell)} is not in ${target}; add it there or fix the reference`,
     { resource, path: path || void 0, fieldName: fk.fields[0], ...at2 }
   );
 }
@@ -74548,11 +81568,19 @@ var inThread = {
     return { outcome: await validateTable(job.parts, { resource: job.resource, index: job.index, sink, collect: job.collect, foreignKeys: job.foreignKeys, observers }) };
   }
 };
+async function readDocument(source2) {
+  try {
+    return parseJsonDocument(await source2.readDescriptor(), { path: source2.descriptorPath });
+  } catch (e6) {
+    if (e6 instanceof DescriptorTooLargeError) return tooLargeDocument(source2.descriptorPath, e6.size, e6.maxBytes);
+    throw e6;
+  }
+}
 async function validatePackageDetailed(source2, options = {}) {
   const started = performance2.now();
   const sink = new ProblemSink(options.maxErrors ?? 1e3, options.strict ?? false);
   const descPath = source2.descriptorPath;
-  const doc = parseJsonDocument(await source2.readDescriptor(), { path: descPath });
+  const doc = await readDocument(source2);
   sink.addAll(doc.problems);
   let moves = [];
   const locate = (p4) => {
@@ -74710,7 +81738,7 @@ async function validateOneResource(source2, task, sink, options, runTable) {
     sink.add(problem(code, msg, { resource: resource.name, pointer: pointerOf("resources", index, prop), severity }));
     return null;
   };
-  if (!readableSchema(resource)) return at2(`resource "${resource.name}": the schema cannot be read (see the descriptor errors); its rows were not checked`, "descriptor-error", "schema", "warning");
+  if (!readableSchema(resource)) return at2(`resource ${quoted(resource.name)}: the schema cannot be read (see the descriptor errors); its rows were not checked`, "descriptor-error", "schema", "warning");
   if (resource.data !== void 0 && resource.path === void 0) return runTable([]);
   const paths = asList2(resource.path);
   if (paths.length === 0) return null;
@@ -74718,7 +81746,7 @@ async function validateOneResource(source2, task, sink, options, runTable) {
   const parts = [];
   for (const path of paths) {
     if (isRemote(path) && !options.allowRemote) {
-      return at2(`resource "${resource.name}": ${path} is remote and was not fetched, so its rows were not checked; keep the data in the repository, or allow remote data (--allow-remote)`, "scheme-error", "path", "warning");
+      return at2(`resource ${quoted(resource.name)}: ${shown(path)} is remote and was not fetched, so its rows were not checked; keep the data in the repository, or check it with "os-datastore validate --allow-remote" (publishing and the Action never fetch remote data)`, "scheme-error", "path", "warning");
     }
     if (!isRemote(path) && !/\.(csv|tsv|txt)$/i.test(path) && format3 !== "csv" && format3 !== "tsv") {
       return null;
@@ -74727,7 +81755,7 @@ async function validateOneResource(source2, task, sink, options, runTable) {
       parts.push({ path, file: await source2.open(path) });
     } catch (e6) {
       if (!(e6 instanceof SourceError)) throw e6;
-      sink.add(problem(e6.code, `resource "${resource.name}": ${e6.message}`, { resource: resource.name, path, pointer: pointerOf("resources", index, "path") }));
+      sink.add(problem(e6.code, `resource ${quoted(resource.name)}: ${e6.message}`, { resource: resource.name, path, pointer: pointerOf("resources", index, "path") }));
       return null;
     }
   }
@@ -75332,11 +82360,11 @@ function resolveOwner(github, given, declaredValue) {
     return { error: `--owner ${given} differs from the repository owner ${github.owner}; a GitHub dataset is published under its repository owner` };
   }
   if (claimed && declared && declared.toLowerCase() !== claimed.toLowerCase()) {
-    return { error: `the descriptor's owner "${declared}" is not the repository owner "${claimed}"; nobody publishes under someone else's name: set "owner" to "${claimed}"` };
+    return { error: `the descriptor's owner ${quoted(declared)} is not the repository owner ${quoted(claimed)}; nobody publishes under someone else's name: set "owner" to ${quoted(claimed)}` };
   }
   const owner = (claimed ?? declared)?.toLowerCase();
   if (!owner) return { error: 'no owner: the source is not a GitHub repository and the descriptor has no "owner"; add "owner" or pass --owner' };
-  if (!isKeySegment(owner)) return { error: `owner "${owner}" is not a valid GitHub owner name` };
+  if (!isKeySegment(owner)) return { error: `owner ${quoted(owner)} is not a valid GitHub owner name` };
   return { owner };
 }
 async function quickLayout(snapshot, options) {
@@ -75432,56 +82460,87 @@ var KIND_TITLES = {
   "data-package": "Data Package"
 };
 
+// src/validate/render/annotations.ts
+var ANNOTATION_MESSAGE_BYTES = 64 * 1024;
+var ANNOTATION_TITLE_CHARS = 255;
+var annotationMessage = (p4) => cutBytes(visibleLines(p4.message), ANNOTATION_MESSAGE_BYTES);
+function annotationFile(report, p4) {
+  return visible(problemFile(report, p4) ?? (report.root === "." ? report.descriptor : `${report.root}/${report.descriptor}`));
+}
+var annotationTitle = (p4) => p4.code.slice(0, ANNOTATION_TITLE_CHARS);
+
 // src/validate/render/summary.ts
-var cellText = (s3) => s3.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+var SUMMARY_MAX_BYTES = 1e6;
+var CHECK_SUMMARY_MAX_BYTES = 65535;
+var SUMMARY_NAME_LIMIT = 256;
+var TAIL_BYTES = 8192;
+var cell = (s3) => markdownText(shorten(s3, SUMMARY_NAME_LIMIT));
+var link = (url) => url.length <= 2048 ? markdownUrl(url) : cell(url);
 function renderSummary(report, options = {}) {
-  const max = options.maxProblems ?? 50;
+  const maxProblems = options.maxProblems ?? 1e3;
+  const budget = Math.max(0, (options.maxBytes ?? SUMMARY_MAX_BYTES) - TAIL_BYTES);
   const s3 = report.stats;
   const kind = report.kind ? KIND_TITLES[report.kind] : "package";
   const out = [];
-  out.push(`## ${report.valid ? "✅" : "❌"} ${report.root === "." ? report.descriptor : `${report.root}/${report.descriptor}`} — ${kind} ${report.valid ? "valid" : "invalid"}`);
-  out.push("", `${s3.resources} resources · ${s3.rows} rows · ${s3.errors} errors · ${s3.warnings} warnings · ${s3.seconds.toFixed(2)} s`);
-  if (options.reportUrl) out.push("", `Full report: ${options.reportUrl}`);
+  let used = 0;
+  const add = (...lines) => {
+    const size = lines.reduce((n4, l4) => n4 + byteLength(l4) + 1, 0);
+    if (used + size > budget) return false;
+    out.push(...lines);
+    used += size;
+    return true;
+  };
+  const descriptor = report.root === "." ? report.descriptor : `${report.root}/${report.descriptor}`;
+  add(`## ${report.valid ? "✅" : "❌"} ${cell(descriptor)} — ${kind} ${report.valid ? "valid" : "invalid"}`);
+  add("", `${s3.resources} resources · ${s3.rows} rows · ${s3.errors} errors · ${s3.warnings} warnings · ${s3.seconds.toFixed(2)} s`);
+  if (options.reportUrl) add("", `Full report: ${link(options.reportUrl)}`);
   const listed = [...report.errors, ...report.warnings];
-  if (listed.length) {
-    out.push("", "| code | count |", "| --- | ---: |");
-    for (const [code, n4] of countByCode(listed)) out.push(`| \`${code}\` | ${n4} |`);
+  if (listed.length && add("", "| code | count |", "| --- | ---: |")) {
+    for (const [code, n4] of countByCode(listed)) if (!add(`| \`${code}\` | ${n4} |`)) break;
   }
-  if (report.resources.length) {
-    out.push("", "| resource | path | rows | errors | warnings |", "| --- | --- | ---: | ---: | ---: |");
-    for (const r6 of report.resources) out.push(`| ${cellText(r6.name)} | ${cellText(r6.path ?? "")} | ${r6.rows} | ${r6.errors} | ${r6.warnings} |`);
-  }
-  if (listed.length) {
-    out.push("", "| | location | code | message |", "| --- | --- | --- | --- |");
-    for (const p4 of listed.slice(0, max)) {
-      out.push(`| ${p4.severity === "error" ? "❌" : "⚠️"} | \`${cellText(problemLocation(report, p4))}\` | \`${p4.code}\` | ${cellText(p4.message)} |`);
+  const tail = [];
+  if (report.resources.length && add("", "| resource | path | rows | errors | warnings |", "| --- | --- | ---: | ---: | ---: |")) {
+    let shown2 = 0;
+    for (const r6 of report.resources) {
+      if (!add(`| ${cell(r6.name)} | ${cell(r6.path ?? "")} | ${r6.rows} | ${r6.errors} | ${r6.warnings} |`)) break;
+      shown2++;
     }
-    const more = s3.errors + s3.warnings - Math.min(max, listed.length);
-    if (more > 0) out.push("", `… and ${more} more (see the JSON report).`);
+    const left = report.resources.length - shown2;
+    if (left > 0) add("", `… and ${left} more resources (see the JSON report)`);
   }
-  return out.join("\n") + "\n";
+  let shownProblems = 0;
+  if (listed.length && add("", "| | location | code | message |", "| --- | --- | --- | --- |")) {
+    for (const p4 of listed.slice(0, maxProblems)) {
+      const row = `| ${p4.severity === "error" ? "❌" : "⚠️"} | ${markdownCode(shorten(problemLocation(report, p4), SUMMARY_NAME_LIMIT))} | \`${p4.code}\` | ${markdownText(p4.message)} |`;
+      if (!add(row)) break;
+      shownProblems++;
+    }
+  }
+  const more = s3.errors + s3.warnings - shownProblems;
+  if (more > 0) tail.push("", `… and ${more} more problem${more === 1 ? "" : "s"} (see the JSON report)`);
+  if (options.published) tail.push("", `Published ${cell(options.published.prefix)} → ${link(options.published.url)}`);
+  return [...out, ...tail].join("\n") + "\n";
 }
 
 // src/action/check-run.ts
 var CHECK_NAME = "os-datastore";
 var BATCH = 50;
-var MAX_TEXT = 65535;
+var CHECK_TEXT_MAX = 65535;
 function checkAnnotations(report) {
-  const descriptor = report.root === "." ? report.descriptor : `${report.root}/${report.descriptor}`;
   return [...report.errors, ...report.warnings].map((p4) => {
     const line = p4.lineNumber ?? 1;
     return {
-      path: problemFile(report, p4) ?? descriptor,
+      path: annotationFile(report, p4),
       start_line: line,
       end_line: line,
       ...p4.columnNumber !== void 0 ? { start_column: p4.columnNumber, end_column: p4.columnNumber } : {},
       annotation_level: p4.severity === "error" ? "failure" : "warning",
-      message: p4.message,
-      title: p4.code
+      message: annotationMessage(p4),
+      title: annotationTitle(p4)
     };
   });
 }
-var clip = (s3) => s3.length > MAX_TEXT ? s3.slice(0, MAX_TEXT - 20) + "\n\n… (truncated)" : s3;
+var clip = (s3) => cutBytes(s3, CHECK_TEXT_MAX, "\n\n… (truncated)");
 async function publishCheckRun(octokit, at2, report, summaryMarkdown, conclusion) {
   const annotations = checkAnnotations(report);
   const title2 = report.valid ? `valid (${report.stats.warnings} warnings)` : `${report.stats.errors} errors, ${report.stats.warnings} warnings`;
@@ -75621,28 +82680,47 @@ function decide(inputs, ctx) {
   if (ctx.isDefaultBranchPush) return { publish: true, reason: `a push to the default branch (${ctx.defaultBranch})` };
   return { publish: false, reason: ctx.isPullRequest ? "a pull request" : `a ${ctx.eventName || "manual"} event that is not a push to the default branch` };
 }
-async function snapshotOf(dir, inputs) {
+async function datasetFolder(workspace, path) {
+  const segments = segmentsOf(path);
+  const walk = await walkWithoutLinks(workspace, segments);
+  if (walk.kind === "link") {
+    throw new InputError(
+      `input "path" is "${path}", and "${walk.at}" in the workspace is a symlink; the dataset is read from real folders only: commit the folder itself, or set "path" to the real folder`
+    );
+  }
+  if (walk.kind === "missing" || !walk.stat.isDirectory()) {
+    throw new InputError(`input "path" is "${path}", which is not a folder of the workspace (${walk.kind === "missing" ? `"${walk.at || workspace}" does not exist` : "a file"}); check out the repository first (actions/checkout) and give the dataset's folder`);
+  }
+  const dir = join11(workspace, ...segments);
+  const [realWorkspace, realDir] = await Promise.all([realpath(workspace), realpath(dir)]);
+  const rel = relative(realWorkspace, realDir);
+  if (rel === ".." || rel.startsWith(`..${sep3}`) || isAbsolute2(rel)) throw new InputError(`input "path" is "${path}", which resolves outside the workspace; give a folder of the repository`);
+  return dir;
+}
+async function inGitCheckout(workspace, dir) {
+  for (let at2 = dir; ; at2 = dirname4(at2)) {
+    if (await lstat5(join11(at2, ".git")).then(() => true, () => false)) return true;
+    if (relative(workspace, at2) === "" || dirname4(at2) === at2) return false;
+  }
+}
+async function snapshotOf(workspace, dir, inputs) {
   const lfs = {
     allowPrivateEndpoints: inputs.allowPrivateLfs,
     // The workflow token reads LFS objects of this repository when the checkout lacks them.
     ...inputs.token ? { auth: { username: "x-access-token", password: inputs.token } } : {}
   };
-  try {
-    return await openGitDataset(dir, { lfs });
-  } catch (e6) {
-    if (e6 instanceof SourceUnavailableError && /not a git/i.test(e6.message)) return fsSnapshot(dir);
-    throw e6;
-  }
+  if (await inGitCheckout(workspace, dir)) return openGitDataset(dir, { lfs });
+  info(`${inputs.path} is not in a git checkout: read as a plain folder`);
+  return fsSnapshot(dir);
 }
 function annotate(report, max) {
-  const descriptor = report.root === "." ? report.descriptor : `${report.root}/${report.descriptor}`;
   const problems = [...report.errors, ...report.warnings];
   for (const p4 of problems.slice(0, max)) {
-    const props = { file: problemFile(report, p4) ?? descriptor, title: p4.code };
+    const props = { file: annotationFile(report, p4), title: annotationTitle(p4) };
     if (p4.lineNumber !== void 0) props.startLine = p4.lineNumber;
     if (p4.columnNumber !== void 0) props.startColumn = p4.columnNumber;
-    if (p4.severity === "error") error(p4.message, props);
-    else warning(p4.message, props);
+    if (p4.severity === "error") error(annotationMessage(p4), props);
+    else warning(annotationMessage(p4), props);
   }
   if (problems.length > max) info(`… ${problems.length - max} more problems: see the job summary, the check run and the JSON report`);
 }
@@ -75668,11 +82746,11 @@ async function runAction(env2 = process.env) {
   } catch (error2) {
     throw new InputError(error2.message);
   }
-  const onWarning = (message) => warning(message);
+  const onWarning = (message) => warning(visible(message));
   const { publish, reason } = decide(inputs, ctx);
   info(`os-datastore: ${publish ? "validate and publish" : "validate"} ${inputs.path} (${reason})`);
-  const dir = join10(ctx.workspace, inputs.path);
-  const snapshot = { ...await group("Read the dataset", () => snapshotOf(dir, inputs)), github: { owner: ctx.owner, repo: ctx.repo } };
+  const dir = await datasetFolder(ctx.workspace, inputs.path);
+  const snapshot = { ...await group("Read the dataset", () => snapshotOf(ctx.workspace, dir, inputs)), github: { owner: ctx.owner, repo: ctx.repo } };
   let report;
   let published = null;
   if (publish) {
@@ -75692,18 +82770,18 @@ async function runAction(env2 = process.env) {
     const result = await group("Validate", () => aggregatePackage(snapshot.source, { strict: inputs.strict, repositoryOwner: ctx.owner, threads, onWarning }));
     report = result.validation.report;
     if (inputs.aggregates && result.aggregates && report.valid) {
-      const out = join10(ctx.runnerTemp, "os-datastore", "aggregates");
+      const out = join11(ctx.runnerTemp, "os-datastore", "aggregates");
       await mkdir2(out, { recursive: true });
       for (const f6 of aggregateFiles(result.aggregates)) {
-        const path = join10(out, f6.path.replace(/^aggregates\//, ""));
-        await mkdir2(join10(path, ".."), { recursive: true });
+        const path = join11(out, f6.path.replace(/^aggregates\//, ""));
+        await mkdir2(join11(path, ".."), { recursive: true });
         await writeFile3(path, f6.content);
       }
       info(`aggregates written to ${out}`);
     }
   }
-  const reportPath = join10(ctx.runnerTemp, "os-datastore", "report.json");
-  await mkdir2(join10(reportPath, ".."), { recursive: true });
+  const reportPath = join11(ctx.runnerTemp, "os-datastore", "report.json");
+  await mkdir2(join11(reportPath, ".."), { recursive: true });
   if (report) await writeFile3(reportPath, JSON.stringify(report, null, 2) + "\n");
   const valid = report ? report.valid : true;
   setOutput("valid", String(valid));
@@ -75713,24 +82791,22 @@ async function runAction(env2 = process.env) {
   setOutput("published-version", published && published.status !== "invalid" ? published.commit : "");
   setOutput("url", published?.url ?? "");
   if (published?.status === "unchanged") {
-    await writeSummary(env2, `## ✅ ${published.owner}/${published.name} @ ${published.commit.slice(0, 12)} is already published
+    await writeSummary(env2, `## ✅ ${markdownText(`${published.owner}/${published.name}`)} @ ${published.commit.slice(0, 12)} is already published
 
-${published.url}
+${published.url ? markdownUrl(published.url) : ""}
 `);
     return;
   }
   if (!report) return;
   annotate(report, inputs.maxAnnotations);
   const reportUrl = published?.status === "published" && published.prefix ? published.url?.replace(/datapackage\.json$/, `reports/${published.commit}.json`) : void 0;
-  const markdown = renderSummary(report, { reportUrl }) + (published?.status === "published" ? `
-Published ${published.prefix} → ${published.url}
-` : "");
-  await writeSummary(env2, markdown);
+  const summaryOptions = { reportUrl, ...published?.status === "published" ? { published: { prefix: published.prefix ?? "", url: published.url ?? "" } } : {} };
+  await writeSummary(env2, renderSummary(report, { ...summaryOptions, maxBytes: SUMMARY_MAX_BYTES }));
   const failing = report.stats.errors > 0 || inputs.failOn === "warning" && report.stats.warnings > 0;
   if (inputs.token && ctx.sha) {
     try {
       const octokit = createGitHubClient({ token: inputs.token, baseUrl: ctx.apiUrl, log: info });
-      const id = await publishCheckRun(octokit, { owner: ctx.owner, repo: ctx.repo, sha: ctx.sha }, report, markdown, failing ? "failure" : "success");
+      const id = await publishCheckRun(octokit, { owner: ctx.owner, repo: ctx.repo, sha: ctx.sha }, report, renderSummary(report, { ...summaryOptions, maxBytes: CHECK_SUMMARY_MAX_BYTES }), failing ? "failure" : "success");
       info(`check run ${id} created with every annotation`);
     } catch (e6) {
       const status = e6.status;

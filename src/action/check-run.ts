@@ -7,12 +7,16 @@
 import type { GitHubClient } from '../adapters/github/octokit.ts';
 import type { Problem } from '../validate/problem.ts';
 import type { Report } from '../validate/report.ts';
-import { problemFile } from '../validate/render/location.ts';
+import { cutBytes } from '../escape.ts';
+import { annotationFile, annotationMessage, annotationTitle } from '../validate/render/annotations.ts';
 
 export const CHECK_NAME = 'os-datastore';
 const BATCH = 50;
-/** GitHub's limit on a check run's summary and text. */
-const MAX_TEXT = 65535;
+/**
+ * GitHub's limit on a check run's `output.summary` and `output.text`: 65535 characters, counted
+ * here in UTF-8 bytes (never fewer than characters), so any text stays under it.
+ */
+export const CHECK_TEXT_MAX = 65535;
 
 export interface CheckAnnotation {
   path: string;
@@ -26,22 +30,22 @@ export interface CheckAnnotation {
 }
 
 export function checkAnnotations(report: Report): CheckAnnotation[] {
-  const descriptor = report.root === '.' ? report.descriptor : `${report.root}/${report.descriptor}`;
   return [...report.errors, ...report.warnings].map((p: Problem) => {
     const line = p.lineNumber ?? 1;
     return {
-      path: problemFile(report, p) ?? descriptor,
+      path: annotationFile(report, p),
       start_line: line,
       end_line: line,
       ...(p.columnNumber !== undefined ? { start_column: p.columnNumber, end_column: p.columnNumber } : {}),
       annotation_level: p.severity === 'error' ? 'failure' : 'warning',
-      message: p.message,
-      title: p.code,
+      message: annotationMessage(p),
+      title: annotationTitle(p),
     };
   });
 }
 
-const clip = (s: string): string => (s.length > MAX_TEXT ? s.slice(0, MAX_TEXT - 20) + '\n\n… (truncated)' : s);
+/** The net under an already budgeted summary (renderSummary with CHECK_SUMMARY_MAX_BYTES). */
+const clip = (s: string): string => cutBytes(s, CHECK_TEXT_MAX, '\n\n… (truncated)');
 
 /** Create the check run with all annotations; returns its id. */
 export async function publishCheckRun(

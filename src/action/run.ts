@@ -5,8 +5,9 @@
  */
 
 import * as core from '@actions/core';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, mkdir, realpath, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { segmentsOf, walkWithoutLinks } from '../adapters/fs/links.ts';
 import { fsSnapshot } from '../adapters/fs/snapshot.ts';
 import { SourceUnavailableError } from '../adapters/fs/source.ts';
 import { openGitDataset } from '../adapters/git/dataset.ts';
@@ -18,8 +19,9 @@ import { threadsFromEnv } from '../pass/parallel.ts';
 import { StoreError } from '../mirror/object-store.ts';
 import { publishDataset, type DatasetSnapshot, type PublishResult } from '../mirror/publish.ts';
 import type { Report } from '../validate/report.ts';
-import { renderSummary } from '../validate/render/summary.ts';
-import { problemFile } from '../validate/render/location.ts';
+import { markdownText, markdownUrl, visible } from '../escape.ts';
+import { annotationFile, annotationMessage, annotationTitle } from '../validate/render/annotations.ts';
+import { CHECK_SUMMARY_MAX_BYTES, renderSummary, SUMMARY_MAX_BYTES } from '../validate/render/summary.ts';
 import { publishCheckRun } from './check-run.ts';
 import { readContext, type ActionContext } from './context.ts';
 import { InputError, readInputs, type ActionInputs } from './inputs.ts';
@@ -35,29 +37,62 @@ export function decide(inputs: ActionInputs, ctx: ActionContext): { publish: boo
   return { publish: false, reason: ctx.isPullRequest ? 'a pull request' : `a ${ctx.eventName || 'manual'} event that is not a push to the default branch` };
 }
 
-async function snapshotOf(dir: string, inputs: ActionInputs): Promise<DatasetSnapshot> {
+/**
+ * The dataset folder the "path" input names: a real folder of the workspace. Every component from
+ * the workspace down, the folder itself included, must not be a symlink (a committed link could
+ * point anywhere on the runner), and the folder must be inside the workspace once every link is
+ * resolved.
+ */
+async function datasetFolder(workspace: string, path: string): Promise<string> {
+  const segments = segmentsOf(path);
+  const walk = await walkWithoutLinks(workspace, segments);
+  if (walk.kind === 'link') {
+    throw new InputError(
+      `input "path" is "${path}", and "${walk.at}" in the workspace is a symlink; the dataset is read from real folders only: commit the folder itself, or set "path" to the real folder`,
+    );
+  }
+  if (walk.kind === 'missing' || !walk.stat.isDirectory()) {
+    throw new InputError(`input "path" is "${path}", which is not a folder of the workspace (${walk.kind === 'missing' ? `"${walk.at || workspace}" does not exist` : 'a file'}); check out the repository first (actions/checkout) and give the dataset's folder`);
+  }
+  const dir = join(workspace, ...segments);
+  const [realWorkspace, realDir] = await Promise.all([realpath(workspace), realpath(dir)]);
+  const rel = relative(realWorkspace, realDir);
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new InputError(`input "path" is "${path}", which resolves outside the workspace; give a folder of the repository`);
+  return dir;
+}
+
+/** Whether `dir` is in a git checkout of the workspace: a `.git` in it or in a folder above it, up to the workspace. */
+async function inGitCheckout(workspace: string, dir: string): Promise<boolean> {
+  for (let at = dir; ; at = dirname(at)) {
+    if (await lstat(join(at, '.git')).then(() => true, () => false)) return true;
+    if (relative(workspace, at) === '' || dirname(at) === at) return false;
+  }
+}
+
+/**
+ * The dataset as published: in a git checkout, its commit — and nothing else (when git cannot
+ * read it, the step fails: the files on disk are never published in its place); a workspace that
+ * is not a git checkout at all is read as a plain folder.
+ */
+async function snapshotOf(workspace: string, dir: string, inputs: ActionInputs): Promise<DatasetSnapshot> {
   const lfs = {
     allowPrivateEndpoints: inputs.allowPrivateLfs,
     // The workflow token reads LFS objects of this repository when the checkout lacks them.
     ...(inputs.token ? { auth: { username: 'x-access-token', password: inputs.token } } : {}),
   };
-  try {
-    return await openGitDataset(dir, { lfs });
-  } catch (e) {
-    if (e instanceof SourceUnavailableError && /not a git/i.test(e.message)) return fsSnapshot(dir);
-    throw e;
-  }
+  if (await inGitCheckout(workspace, dir)) return openGitDataset(dir, { lfs });
+  core.info(`${inputs.path} is not in a git checkout: read as a plain folder`);
+  return fsSnapshot(dir);
 }
 
 function annotate(report: Report, max: number): void {
-  const descriptor = report.root === '.' ? report.descriptor : `${report.root}/${report.descriptor}`;
   const problems = [...report.errors, ...report.warnings];
   for (const p of problems.slice(0, max)) {
-    const props: core.AnnotationProperties = { file: problemFile(report, p) ?? descriptor, title: p.code };
+    const props: core.AnnotationProperties = { file: annotationFile(report, p), title: annotationTitle(p) };
     if (p.lineNumber !== undefined) props.startLine = p.lineNumber;
     if (p.columnNumber !== undefined) props.startColumn = p.columnNumber;
-    if (p.severity === 'error') core.error(p.message, props);
-    else core.warning(p.message, props);
+    if (p.severity === 'error') core.error(annotationMessage(p), props);
+    else core.warning(annotationMessage(p), props);
   }
   if (problems.length > max) core.info(`… ${problems.length - max} more problems: see the job summary, the check run and the JSON report`);
 }
@@ -87,14 +122,14 @@ export async function runAction(env: Env = process.env): Promise<void> {
   } catch (error) {
     throw new InputError((error as Error).message);
   }
-  const onWarning = (message: string): void => core.warning(message);
+  const onWarning = (message: string): void => core.warning(visible(message));
   const { publish, reason } = decide(inputs, ctx);
   core.info(`os-datastore: ${publish ? 'validate and publish' : 'validate'} ${inputs.path} (${reason})`);
 
-  const dir = join(ctx.workspace, inputs.path);
+  const dir = await datasetFolder(ctx.workspace, inputs.path);
   // The repository the workflow runs in is the dataset's owner (for pull requests: the base
   // repository), whatever the checkout's remote says.
-  const snapshot: DatasetSnapshot = { ...(await core.group('Read the dataset', () => snapshotOf(dir, inputs))), github: { owner: ctx.owner, repo: ctx.repo } };
+  const snapshot: DatasetSnapshot = { ...(await core.group('Read the dataset', () => snapshotOf(ctx.workspace, dir, inputs))), github: { owner: ctx.owner, repo: ctx.repo } };
 
   let report: Report | null;
   let published: PublishResult | null = null;
@@ -138,20 +173,20 @@ export async function runAction(env: Env = process.env): Promise<void> {
   core.setOutput('url', published?.url ?? '');
 
   if (published?.status === 'unchanged') {
-    await writeSummary(env, `## ✅ ${published.owner}/${published.name} @ ${published.commit.slice(0, 12)} is already published\n\n${published.url}\n`);
+    await writeSummary(env, `## ✅ ${markdownText(`${published.owner}/${published.name}`)} @ ${published.commit.slice(0, 12)} is already published\n\n${published.url ? markdownUrl(published.url) : ''}\n`);
     return;
   }
   if (!report) return;
   annotate(report, inputs.maxAnnotations);
   const reportUrl = published?.status === 'published' && published.prefix ? published.url?.replace(/datapackage\.json$/, `reports/${published.commit}.json`) : undefined;
-  const markdown = renderSummary(report, { reportUrl }) + (published?.status === 'published' ? `\nPublished ${published.prefix} → ${published.url}\n` : '');
-  await writeSummary(env, markdown);
+  const summaryOptions = { reportUrl, ...(published?.status === 'published' ? { published: { prefix: published.prefix ?? '', url: published.url ?? '' } } : {}) };
+  await writeSummary(env, renderSummary(report, { ...summaryOptions, maxBytes: SUMMARY_MAX_BYTES }));
 
   const failing = report.stats.errors > 0 || (inputs.failOn === 'warning' && report.stats.warnings > 0);
   if (inputs.token && ctx.sha) {
     try {
       const octokit = createGitHubClient({ token: inputs.token, baseUrl: ctx.apiUrl, log: core.info });
-      const id = await publishCheckRun(octokit, { owner: ctx.owner, repo: ctx.repo, sha: ctx.sha }, report, markdown, failing ? 'failure' : 'success');
+      const id = await publishCheckRun(octokit, { owner: ctx.owner, repo: ctx.repo, sha: ctx.sha }, report, renderSummary(report, { ...summaryOptions, maxBytes: CHECK_SUMMARY_MAX_BYTES }), failing ? 'failure' : 'success');
       core.info(`check run ${id} created with every annotation`);
     } catch (e) {
       const status = (e as { status?: number }).status;

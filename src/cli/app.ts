@@ -4,6 +4,7 @@
  * comes from the environment (app/config.ts); a bad variable is one sentence and exit 2.
  */
 
+import { visible } from '../escape.ts';
 import { readAppConfig } from '../../app/config.ts';
 import { createApp, openRegistry } from '../../app/index.ts';
 import { createJsonLogger } from '../../app/log.ts';
@@ -86,7 +87,7 @@ export async function runReconcile(flags: { json?: boolean }, io: Io): Promise<n
   }
   io.stdout(`${name}: ${result.changes.length} change(s) from ${result.observed} repositories observed${result.commit ? `, commit ${result.commit}` : ''}\n`);
   const width = Math.max(...result.changes.map((c) => c.event.length));
-  for (const c of result.changes) io.stdout(`  ${c.event.padEnd(width)}  ${c.dataset}${c.note ? `  (${c.note})` : ''}\n`);
+  for (const c of result.changes) io.stdout(`  ${c.event.padEnd(width)}  ${visible(`${c.dataset}${c.note ? `  (${c.note})` : ''}`)}\n`);
   return 0;
 }
 

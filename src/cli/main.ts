@@ -5,6 +5,7 @@
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SourceUnavailableError } from '../adapters/fs/source.ts';
+import { visible, visibleLines } from '../escape.ts';
 import { ConfigError } from '../adapters/s3/config.ts';
 import { StoreError } from '../mirror/object-store.ts';
 import { GITHUB_LOGIN_FORM, isGitHubLogin, prefixProblem } from '../package/names.ts';
@@ -124,7 +125,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--strict', 'treat warnings as errors')
     .addOption(new Option('--max-errors <n>', 'problems listed per resource (all are counted)').argParser(positiveInt).default(1000))
     .addOption(new Option('--owner <owner>', 'the GitHub owner the descriptor must name').argParser(githubOwner))
-    .option('--allow-remote', 'fetch and validate http(s) resources (skipped with a warning otherwise)')
+    .option('--allow-remote', 'fetch and validate http(s) resources, from public addresses, within size and time limits (skipped with a warning otherwise)')
+    .option('--allow-private-remote', 'with --allow-remote: also fetch from loopback, private and link-local addresses')
     .option('--aggregates <dir>', 'also compute the aggregates of OpenSpending packages in the same pass and write them under <dir>')
     .addOption(threadsOption())
     .action(async (targets: string[], opts: ValidateFlags) => {
@@ -221,10 +223,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof UsageError || e instanceof SourceUnavailableError || e instanceof StoreError || e instanceof ConfigError) {
-      io.stderr(`os-datastore: ${e.message}\n`);
+      io.stderr(`os-datastore: ${visible(e.message)}\n`);
       return 2;
     }
-    io.stderr(`os-datastore: internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    io.stderr(`os-datastore: internal error (please report it): ${visibleLines(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
     return 2;
   }
 }

@@ -15,6 +15,7 @@ import { storageConfig, type StorageConfig, type StorageOverrides } from '../ada
 import { createS3Store, type S3Store } from '../adapters/s3/store.ts';
 import type { ApplyProgress } from '../mirror/apply.ts';
 import { publishDataset, type DatasetSnapshot, type PublishResult } from '../mirror/publish.ts';
+import { visible, visibleLines } from '../escape.ts';
 import { renderText, formatBytes } from '../validate/render/text.ts';
 import { prefixProblem } from '../package/names.ts';
 import { threadsOf, UsageError, type Io } from './main.ts';
@@ -121,7 +122,7 @@ export async function runPublish(targets: string[], flags: PublishFlags, io: Io)
     const threads = threadsOf(flags.threads, io);
     for (const target of packages) {
       const snapshot = await snapshotOf(target, flags, cleanup);
-      const result = await publishDataset(snapshot, store, { owner: flags.owner, strict: flags.strict, maxErrors: flags.maxErrors, threads, onWarning: (message) => io.stderr(`warning: ${message}\n`), onProgress: progressLine(io) });
+      const result = await publishDataset(snapshot, store, { owner: flags.owner, strict: flags.strict, maxErrors: flags.maxErrors, threads, onWarning: (message) => io.stderr(`warning: ${visible(message)}\n`), onProgress: progressLine(io) });
       results.push(result);
       if (!flags.json) io.stdout(describe(result, target, io));
     }
@@ -142,10 +143,15 @@ export async function runPublish(targets: string[], flags: PublishFlags, io: Io)
 }
 
 function describe(r: PublishResult, target: string, io: Io): string {
-  const short = r.commit.slice(0, 12);
   if (r.status === 'invalid') {
-    return renderText(r.report!, { color: io.isTTY && !io.env.NO_COLOR }) + `not published: ${target} is invalid (nothing was written)\n\n`;
+    return renderText(r.report!, { color: io.isTTY && !io.env.NO_COLOR }) + `not published: ${visible(target)} is invalid (nothing was written)\n\n`;
   }
+  return visibleLines(describePublished(r));
+}
+
+/** What was published, unchanged or new (owner, name, prefix and URLs come from the dataset: shown through `visible`). */
+function describePublished(r: PublishResult): string {
+  const short = r.commit.slice(0, 12);
   const where = `${r.owner}/${r.name} @ ${short}`;
   if (r.status === 'unchanged') return `unchanged: ${where} is already published\n  ${r.url}\n`;
   const s = r.stats;

@@ -6,6 +6,7 @@ import type { PackageSource } from '../package/source.ts';
 import { createParallelRunner } from '../pass/parallel.ts';
 import { validatePackage } from '../validate/package.ts';
 import type { Report } from '../validate/report.ts';
+import { visible } from '../escape.ts';
 import { renderText } from '../validate/render/text.ts';
 import { threadsOf, UsageError, type Io } from './main.ts';
 
@@ -15,6 +16,8 @@ export interface ValidateFlags {
   maxErrors: number;
   owner?: string;
   allowRemote?: boolean;
+  /** Remote resources may be on loopback, private and link-local addresses too. */
+  allowPrivateRemote?: boolean;
   /** Write the aggregates of each OpenSpending package under this directory. */
   aggregates?: string;
   /** Worker threads for the table pass (default: the cores, up to 4). */
@@ -29,9 +32,9 @@ export async function runValidate(targets: string[], flags: ValidateFlags, io: I
   const outDirs = new Set<string>();
   if (flags.aggregates !== undefined) await makeDir(flags.aggregates);
   const threads = threadsOf(flags.threads, io);
-  const onWarning = (message: string): void => io.stderr(`warning: ${message}\n`);
+  const onWarning = (message: string): void => io.stderr(`warning: ${visible(message)}\n`);
   for (const p of packages) {
-    const source = await createFsSource(p);
+    const source = await createFsSource(p, { remote: { allowPrivate: Boolean(flags.allowPrivateRemote) } });
     const options = { strict: flags.strict, maxErrors: flags.maxErrors, repositoryOwner: flags.owner, allowRemote: flags.allowRemote };
     let report: Report;
     if (flags.aggregates === undefined) {
@@ -76,11 +79,11 @@ async function makeDir(dir: string): Promise<void> {
 async function writeAggregates(source: PackageSource, result: AggregatedValidation, outDir: string, taken: Set<string> | null, io: Io): Promise<void> {
   const where = join(source.root, source.descriptorPath);
   if (!result.aggregates) {
-    io.stderr(`os-datastore: ${where}: no aggregates: ${result.reason ?? 'there is no transaction mapping'}\n`);
+    io.stderr(`os-datastore: ${visible(`${where}: no aggregates: ${result.reason ?? 'there is no transaction mapping'}`)}\n`);
     return;
   }
   if (!result.validation.report.valid) {
-    io.stderr(`os-datastore: ${where}: aggregates not written: the package is invalid; fix it and validate again\n`);
+    io.stderr(`os-datastore: ${visible(where)}: aggregates not written: the package is invalid; fix it and validate again\n`);
     return;
   }
   let dir = outDir;
@@ -103,7 +106,7 @@ async function writeAggregates(source: PackageSource, result: AggregatedValidati
   }
   const { skipped } = result.aggregates;
   const note = skipped ? `; ${skipped} row${skipped === 1 ? '' : 's'} without a readable amount not summed` : '';
-  io.stderr(`os-datastore: ${where}: aggregates written to ${dir} (${files.length} files)${note}\n`);
+  io.stderr(`os-datastore: ${visible(`${where}: aggregates written to ${dir} (${files.length} files)${note}`)}\n`);
 }
 
 /** A package name as one safe directory name. */
@@ -127,7 +130,8 @@ export async function findPackages(target: string): Promise<string[]> {
   const found: string[] = [];
   const walk = async (dir: string, depth: number): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true });
-    if (entries.some((e) => e.isFile() && e.name === 'datapackage.json')) {
+    // A linked descriptor counts as found, so that the source refuses it by name.
+    if (entries.some((e) => (e.isFile() || e.isSymbolicLink()) && e.name === 'datapackage.json')) {
       found.push(dir);
       return;
     }

@@ -7,12 +7,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { aggregateFiles, aggregatePackage, type AggregateOptions, type AggregateResult } from '../aggregate/index.ts';
 import type { FileHandle, PackageSource } from '../package/source.ts';
-import { problem } from '../validate/problem.ts';
+import { problem, quoted } from '../validate/problem.ts';
 import type { Report } from '../validate/report.ts';
 import { applyMirror, type ApplyProgress, type ApplyStats } from './apply.ts';
 import { badgeSvg } from './badge.ts';
 import { CACHE_IMMUTABLE, CACHE_LATEST, DatasetLayout, isKeySegment, RESERVED_TOP } from './layout.ts';
-import { byteLength, GITHUB_LOGIN_FORM, isDatasetName, isGitHubLogin, MAX_PATH_BYTES, shownValue } from '../package/names.ts';
+import { byteLength, GITHUB_LOGIN_FORM, isDatasetName, isGitHubLogin, MAX_PATH_BYTES } from '../package/names.ts';
 import type { ObjectStore } from './object-store.ts';
 import { readStoredJson } from './stored.ts';
 import { jsonObject, planMirror, sha256Hex, type DatasetState, type FileEntry, type GeneratedObject, type PendingPublish } from './plan.ts';
@@ -106,10 +106,10 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
   const resolved = resolveOwner(github, options.owner, descriptor.owner);
   if ('error' in resolved) return refuse(resolved.error);
   const owner = resolved.owner;
-  if (!isGitHubLogin(owner)) return refuse(`owner ${shownValue(owner)} is not a GitHub login: ${GITHUB_LOGIN_FORM}`);
+  if (!isGitHubLogin(owner)) return refuse(`owner ${quoted(owner)} is not a GitHub login: ${GITHUB_LOGIN_FORM}`);
   const name = descriptor.name;
   if (typeof name !== 'string' || !isDatasetName(name)) {
-    report.errors.push(problem('descriptor-error', `the package "name" must be a lowercase slug to be published (found ${JSON.stringify(name)})`, { path: report.descriptor, pointer: '/name' }));
+    report.errors.push(problem('descriptor-error', `the package "name" must be a lowercase slug to be published (found ${quoted(name)})`, { path: report.descriptor, pointer: '/name' }));
     report.valid = false;
     return result('invalid', null, null, null);
   }
@@ -118,7 +118,7 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
   const long = snapshot.files.find((f) => isPublishedPath(f.path, f.mode) && byteLength(f.path) > MAX_PATH_BYTES);
   if (long) {
     const message =
-      `the path ${shownValue(long.path)} is ${byteLength(long.path)} bytes long; a file published from a dataset has a path of at most ` +
+      `the path ${quoted(long.path)} is ${byteLength(long.path)} bytes long; a file published from a dataset has a path of at most ` +
       `${MAX_PATH_BYTES} bytes (UTF-8), so that its storage key fits the store's 1,024: shorten the path or move the file (nothing was published)`;
     report.errors.push(problem('path-error', message, { path: long.path }));
     report.stats.errors++;
@@ -184,11 +184,11 @@ function resolveOwner(github: DatasetSnapshot['github'], given: string | undefin
     return { error: `--owner ${given} differs from the repository owner ${github.owner}; a GitHub dataset is published under its repository owner` };
   }
   if (claimed && declared && declared.toLowerCase() !== claimed.toLowerCase()) {
-    return { error: `the descriptor's owner "${declared}" is not the repository owner "${claimed}"; nobody publishes under someone else's name: set "owner" to "${claimed}"` };
+    return { error: `the descriptor's owner ${quoted(declared)} is not the repository owner ${quoted(claimed)}; nobody publishes under someone else's name: set "owner" to ${quoted(claimed)}` };
   }
   const owner = (claimed ?? declared)?.toLowerCase();
   if (!owner) return { error: 'no owner: the source is not a GitHub repository and the descriptor has no "owner"; add "owner" or pass --owner' };
-  if (!isKeySegment(owner)) return { error: `owner "${owner}" is not a valid GitHub owner name` };
+  if (!isKeySegment(owner)) return { error: `owner ${quoted(owner)} is not a valid GitHub owner name` };
   return { owner };
 }
 

@@ -46,8 +46,10 @@ export async function dispatchPublish(
 /** Is `line` a step that uses the Action (`uses: os-team/datastore@v1`, `.../actions/publish@main`, quoted or not)? */
 export function usesTheAction(workflowText: string, action: string = ACTION_REPOSITORY): boolean {
   const escaped = action.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(`^[\\s-]*uses\\s*:\\s*["']?${escaped}(?:/[^@\\s"']*)?@`, 'im');
-  return workflowText.split('\n').some((line) => !/^\s*#/.test(line) && re.test(line));
+  // One line at a time and anchored at its start only (no 'm' flag): with 'm', `^[\s-]*` tried
+  // every position of a line of carriage returns, quadratic in its length.
+  const re = new RegExp(`^[\\s-]*uses\\s*:\\s*["']?${escaped}(?:/[^@\\s"']*)?@`, 'i');
+  return workflowText.split(/\r\n|\r|\n/).some((line) => !/^\s*#/.test(line) && re.test(line));
 }
 
 /**

@@ -4,7 +4,7 @@
  * warning that names the canonical form. We never guess silently.
  */
 
-import { pointerOf, problem } from '../validate/problem.ts';
+import { pointerOf, problem, quoted, quotedList, shown } from '../validate/problem.ts';
 import type { Problem } from '../validate/problem.ts';
 
 type Obj = Record<string, unknown>;
@@ -34,9 +34,10 @@ function isRefList(value: unknown): value is string | string[] {
   return typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'));
 }
 
+/** A descriptor value in a message, as JSON, cut (see `quoted`). */
 const json = (value: unknown): string => {
   try {
-    return JSON.stringify(value) ?? String(value);
+    return quoted(value);
   } catch {
     return String(value);
   }
@@ -112,7 +113,7 @@ function normalizeForeignKeys(d: Obj, problems: Problem[], moves: PointerMove[])
         delete res.foreignKeys;
         problems.push(
           drift(
-            `resource "${name}" has "foreignKeys" on the resource, as in the OSEP-04 examples; Table Schema puts ` +
+            `resource ${quoted(name)} has "foreignKeys" on the resource, as in the OSEP-04 examples; Table Schema puts ` +
               `them in the schema: move them to resources[${i}].schema.foreignKeys. Read as if they were there.`,
             where,
             { resource: name },
@@ -121,7 +122,7 @@ function normalizeForeignKeys(d: Obj, problems: Problem[], moves: PointerMove[])
       } else {
         problems.push(
           drift(
-            `resource "${name}" has "foreignKeys" on the resource, but Table Schema puts them in ` +
+            `resource ${quoted(name)} has "foreignKeys" on the resource, but Table Schema puts them in ` +
               `resources[${i}].schema.foreignKeys and this resource has no inline schema (object) with a ` +
               `foreignKeys array to move them into: they are ignored. Move them into the schema.`,
             where,
@@ -154,7 +155,7 @@ function normalizeForeignKeys(d: Obj, problems: Problem[], moves: PointerMove[])
 function checkPackageReference(t: TrackedKey, resource: string, ownName: string | undefined, problems: Problem[]): boolean {
   if (!isObject(t.fk) || !isObject(t.fk.reference)) return true;
   const ref = t.fk.reference;
-  const target = typeof ref.resource === 'string' ? `resource "${ref.resource}"` : 'a resource';
+  const target = typeof ref.resource === 'string' ? `resource ${quoted(ref.resource)}` : 'a resource';
   for (const key of ['datapackage', 'package'] as const) {
     if (!(key in ref)) continue;
     const value = ref[key];
@@ -163,8 +164,8 @@ function checkPackageReference(t: TrackedKey, resource: string, ownName: string 
       delete ref[key];
       problems.push(
         drift(
-          `foreign key of resource "${resource}" names this package itself in reference.${key} (${json(value)}); ` +
-            `a reference inside the package needs no "${key}": remove it. Read as a reference to ${target} of ` +
+          `foreign key of resource ${quoted(resource)} names this package itself in reference.${key} (${json(value)}); ` +
+            `a reference inside the package needs no ${quoted(key)}: remove it. Read as a reference to ${target} of ` +
             `this package.`,
           pointer,
           { resource },
@@ -175,12 +176,12 @@ function checkPackageReference(t: TrackedKey, resource: string, ownName: string 
     const why =
       ownName === undefined
         ? ` (this package has no "name", so it cannot be a reference to itself; if it is, add "name": ${json(value)})`
-        : ` (this package is "${ownName}")`;
+        : ` (this package is ${quoted(ownName)})`;
     if (key === 'datapackage') {
       problems.push(
         problem(
           'descriptor-error',
-          `foreign key of resource "${resource}" references ${target} of another package ${json(value)} ` +
+          `foreign key of resource ${quoted(resource)} references ${target} of another package ${json(value)} ` +
             `(reference.datapackage)${why}; cross-package foreign keys are not supported. Copy the referenced ` +
             `resource into this package and remove "datapackage", or remove the foreign key. It is not checked.`,
           { pointer, resource },
@@ -190,7 +191,7 @@ function checkPackageReference(t: TrackedKey, resource: string, ownName: string 
       problems.push(
         problem(
           'descriptor-error',
-          `foreign key of resource "${resource}" references ${target} of another package ${json(value)} ` +
+          `foreign key of resource ${quoted(resource)} references ${target} of another package ${json(value)} ` +
             `(reference.package)${why}; os-datastore does not fetch other packages, so this foreign key is not ` +
             `checked. To have it checked, copy the referenced resource into this package and remove "package".`,
           { pointer, resource, severity: 'warning' },
@@ -234,8 +235,8 @@ function normalizeFlatModel(mapping: Obj, model: 'transaction' | 'project', prob
       problems.push(
         problem(
           'mapping-error',
-          `mapping.${model} gives "${k}" both inside "attributes" and outside it; the canonical place is ` +
-            `mapping.${model}.attributes.${k}: remove the one outside. The one outside is ignored.`,
+          `mapping.${model} gives ${quoted(k)} both inside "attributes" and outside it; the canonical place is ` +
+            `mapping.${model}.attributes.${shown(k)}: remove the one outside. The one outside is ignored.`,
           { pointer: from },
         ),
       );
@@ -248,8 +249,8 @@ function normalizeFlatModel(mapping: Obj, model: 'transaction' | 'project', prob
   if (moved.length > 0) {
     problems.push(
       drift(
-        `mapping.${model} has ${moved.map((k) => `"${k}"`).join(', ')} without the "attributes" wrapper; the ` +
-          `canonical form is mapping.${model}.attributes = { ${moved.map((k) => `"${k}": [...]`).join(', ')} }. ` +
+        `mapping.${model} has ${quotedList(moved)} without the "attributes" wrapper; the ` +
+          `canonical form is mapping.${model}.attributes = { ${moved.map((k) => `${quoted(k)}: [...]`).join(', ')} }. ` +
           `Read as that; wrap them in "attributes".`,
         pointerOf('mapping', model),
       ),
@@ -276,9 +277,9 @@ function normalizeGroupedModel(mapping: Obj, model: 'entity' | 'taxonomy', probl
   if (moved.length > 0) {
     problems.push(
       drift(
-        `mapping.${model} has ${moved.map((k) => `"${k}"`).join(', ')} without the "attributes" wrapper, as in ` +
+        `mapping.${model} has ${quotedList(moved)} without the "attributes" wrapper, as in ` +
           `the OSEP-04 examples; the canonical form is mapping.${model}.attributes = { ` +
-          `${moved.map((k) => `"${k}": {...}`).join(', ')} }. Read as that; wrap them in "attributes".`,
+          `${moved.map((k) => `${quoted(k)}: {...}`).join(', ')} }. Read as that; wrap them in "attributes".`,
         pointerOf('mapping', model),
       ),
     );
@@ -302,8 +303,8 @@ function normalizeGroupedModel(mapping: Obj, model: 'entity' | 'taxonomy', probl
       problems.push(
         problem(
           'mapping-error',
-          `mapping.${model} gives "${kind}" more than once (first at ${first}, again here${g.kind !== kind ? ` as "${g.kind}"` : ''}); ` +
-            `keep one mapping.${model}.attributes.${kind}. This one is ignored.`,
+          `mapping.${model} gives ${quoted(kind)} more than once (first at ${shown(first)}, again here${g.kind !== kind ? ` as ${quoted(g.kind)}` : ''}); ` +
+            `keep one mapping.${model}.attributes.${shown(kind)}. This one is ignored.`,
           { pointer: g.from },
         ),
       );

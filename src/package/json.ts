@@ -6,7 +6,7 @@
 
 import { parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Node, ParseError } from 'jsonc-parser';
-import { pointerOf, problem, truncateCell } from '../validate/problem.ts';
+import { pointerOf, problem, quoted, shown as bare } from '../validate/problem.ts';
 import type { Problem } from '../validate/problem.ts';
 
 /** A position in the text, both 1-based; columns count UTF-16 code units after a stripped BOM. */
@@ -36,6 +36,20 @@ export interface ParseJsonOptions {
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 64;
 
+/**
+ * The document of a descriptor over the size limit: one descriptor-error naming the file, its
+ * size (null when only known to be larger: the source stopped reading there) and the limit.
+ * Sources check the size before reading (see PackageSource.readDescriptor), so a huge file never
+ * reaches memory; this is the one message for it, wherever it is found.
+ */
+export function tooLargeDocument(path: string, size: number | null, maxBytes: number = DEFAULT_MAX_BYTES): JsonDocument {
+  const what = size === null ? `larger than the ${formatBytes(maxBytes)} limit` : `${formatBytes(size)}, more than the ${formatBytes(maxBytes)} limit`;
+  const problems = [
+    problem('descriptor-error', `${path} is ${what} for a descriptor; move inline data out of the descriptor into CSV resources`, { path, lineNumber: 1, columnNumber: 1 }),
+  ];
+  return { value: undefined, locate: () => ({ line: 1, column: 1 }), problems };
+}
+
 /** Keys that are refused: harmless to JSON.parse, dangerous to any code that later merges objects. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -50,17 +64,7 @@ export function parseJsonDocument(input: string | Uint8Array, options: ParseJson
   const problems: Problem[] = [];
 
   const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
-  if (size > maxBytes) {
-    problems.push(
-      problem(
-        'descriptor-error',
-        `${path} is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} limit for a descriptor; ` +
-          'move inline data out of the descriptor into CSV resources',
-        { path, lineNumber: 1, columnNumber: 1 },
-      ),
-    );
-    return { value: undefined, locate: () => ({ line: 1, column: 1 }), problems };
-  }
+  if (size > maxBytes) return tooLargeDocument(path, size, maxBytes);
 
   let text: string;
   let utf8Problem: { offset: number; byte: number; count: number } | undefined;
@@ -303,7 +307,7 @@ function describeSyntaxError(text: string, error: ParseError): { offset: number;
   const { offset, length } = error;
   const found = text.slice(offset, offset + Math.max(length, 1));
   // A string token is shown as written (it has its quotes); anything else is quoted.
-  const shown = found === '' ? 'the end of the file' : found.startsWith('"') ? truncateCell(found) : JSON.stringify(truncateCell(found));
+  const shown = found === '' ? 'the end of the file' : found.startsWith('"') ? bare(found) : quoted(found);
   const atEnd = offset >= text.length;
   const prev = previousNonSpace(text, offset);
   const code = printParseErrorCode(error.error);
@@ -311,7 +315,7 @@ function describeSyntaxError(text: string, error: ParseError): { offset: number;
   if ((code === 'PropertyNameExpected' || code === 'ValueExpected') && (found === '}' || found === ']') && prev !== undefined && text[prev] === ',') {
     return {
       offset: prev,
-      message: `trailing comma before "${found}"; JSON allows no comma after the last item, remove it`,
+      message: `trailing comma before ${quoted(found)}; JSON allows no comma after the last item, remove it`,
     };
   }
   switch (code) {
@@ -325,7 +329,7 @@ function describeSyntaxError(text: string, error: ParseError): { offset: number;
       if (prev !== undefined && (text[prev] === '{' || text[prev] === ',') && /^[A-Za-z_$]/.test(found)) {
         return {
           offset,
-          message: `found ${shown} where a property name or value belongs: property names and strings must be double-quoted, e.g. "${truncateCell(found)}"`,
+          message: `found ${shown} where a property name or value belongs: property names and strings must be double-quoted, e.g. ${quoted(found)}`,
         };
       }
       return {
@@ -448,13 +452,13 @@ function checkKeys(root: Node, path: string, lines: LineIndex, out: Problem[]): 
       const at = lines.locationOf(keyNode.offset);
       const parentTokens = tokensOf(entry);
       const extra = { path, pointer: pointerOf(...parentTokens, key), lineNumber: at.line, columnNumber: at.column };
-      const where = parentTokens.length === 0 ? 'the top-level object' : parentTokens.map(String).join('/');
+      const where = parentTokens.length === 0 ? 'the top-level object' : bare(parentTokens.map(String).join('/'));
       if (isForbidden) {
         forbidden = true;
         problems.push(
           problem(
             'descriptor-error',
-            `key "${key}" in ${where} is refused (it can corrupt objects in the tools that read descriptors) ` +
+            `key ${quoted(key)} in ${where} is refused (it can corrupt objects in the tools that read descriptors) ` +
               'and was dropped; rename or remove it',
             extra,
           ),
@@ -465,7 +469,7 @@ function checkKeys(root: Node, path: string, lines: LineIndex, out: Problem[]): 
         problems.push(
           problem(
             'descriptor-error',
-            `duplicate key "${truncateCell(key)}" in ${where} (first at line ${before.line}, column ${before.column}); ` +
+            `duplicate key ${quoted(key)} in ${where} (first at line ${before.line}, column ${before.column}); ` +
               'JSON.parse keeps only the last one, so the earlier value is silently lost; remove one of them',
             extra,
           ),
@@ -535,7 +539,9 @@ function offsetOfPointer(root: Node | undefined, pointer: string): number {
   return offset;
 }
 
-function formatBytes(n: number): string {
+/** A byte count for messages: "3 GiB", "10 MiB", "1.5 KiB", "12 bytes". */
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 * 1024) return `${(n / (1024 * 1024 * 1024)).toFixed(n % (1024 * 1024 * 1024) === 0 ? 0 : 1)} GiB`;
   if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
   if (n >= 1024) return `${(n / 1024).toFixed(n % 1024 === 0 ? 0 : 1)} KiB`;
   return `${n} bytes`;

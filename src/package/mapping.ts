@@ -4,7 +4,7 @@
  */
 
 import picomatch from 'picomatch';
-import { pointerOf } from '../validate/problem.ts';
+import { pointerOf, quoted, quotedList } from '../validate/problem.ts';
 import type { MappingDescriptor, PackageDescriptor, ResourceDescriptor } from './descriptor.ts';
 
 export interface ResolvedRef {
@@ -57,7 +57,7 @@ export function foreignKeysOf(res: ResourceDescriptor | undefined): Array<{ fiel
   return out;
 }
 
-const quoteList = (names: string[]): string => (names.length ? names.map((n) => `"${n}"`).join(', ') : '(none)');
+const quoteList = (names: string[]): string => quotedList(names);
 
 /** Split "{resource-glob}/{field}" at the first '/': resource names are slugs, field names may contain '/'. */
 export function splitReference(ref: string): { glob?: string; field: string } {
@@ -67,10 +67,10 @@ export function splitReference(ref: string): { glob?: string; field: string } {
 
 function globMatcher(glob: string): ((name: string) => boolean) | string {
   if (glob.includes('..')) {
-    return `the resource part "${glob}" contains ".."; it is matched against resource names, not paths: use a name or a glob such as "budget-*"`;
+    return `the resource part ${quoted(glob)} contains ".."; it is matched against resource names, not paths: use a name or a glob such as "budget-*"`;
   }
   if (/^[a-zA-Z]:/.test(glob) || glob.startsWith('\\')) {
-    return `the resource part "${glob}" looks like an absolute path; it is matched against resource names: use a name or a glob such as "budget-*"`;
+    return `the resource part ${quoted(glob)} looks like an absolute path; it is matched against resource names: use a name or a glob such as "budget-*"`;
   }
   if (glob.length > 256) return `the resource part is ${glob.length} characters long; resource names and globs are at most 256`;
   try {
@@ -79,7 +79,7 @@ function globMatcher(glob: string): ((name: string) => boolean) | string {
     const isMatch = picomatch(glob, { dot: true, nonegate: true, noextglob: true });
     return (name: string) => isMatch(name);
   } catch (e) {
-    return `the resource part "${glob}" is not a valid glob (${e instanceof Error ? e.message : String(e)})`;
+    return `the resource part ${quoted(glob)} is not a valid glob (${e instanceof Error ? e.message : String(e)})`;
   }
 }
 
@@ -104,26 +104,26 @@ export function resolveMappingReference(
 
   if (glob !== undefined) {
     if (glob === '') {
-      return { refs: [], error: `"${ref}" starts with "/"; write "{resource}/{field}" with a resource name (or glob) first` };
+      return { refs: [], error: `${quoted(ref)} starts with "/"; write "{resource}/{field}" with a resource name (or glob) first` };
     }
-    if (field === '') return { refs: [], error: `"${ref}" has no field after "/"; write "{resource}/{field}"` };
+    if (field === '') return { refs: [], error: `${quoted(ref)} has no field after "/"; write "{resource}/{field}"` };
     const matcher = globMatcher(glob);
     if (typeof matcher === 'string') return { refs: [], error: matcher };
     const matched = resources.filter((r) => matcher(r.name));
     if (matched.length === 0) {
       return {
         refs: [],
-        error: `no resource matches "${glob}"; the resources are ${quoteList(resources.map((r) => r.name))}`,
+        error: `no resource matches ${quoted(glob)}; the resources are ${quoteList(resources.map((r) => r.name))}`,
       };
     }
     const refs = matched.filter((r) => fieldNamesOf(r.res).includes(field)).map((r) => ({ resource: r.name, field }));
     if (refs.length === 0) {
       if (matched.length === 1) {
         const only = matched[0] as { name: string; res: ResourceDescriptor };
-        return { refs: [], error: `resource "${only.name}" has no field "${field}"; its fields are ${quoteList(fieldNamesOf(only.res))}` };
+        return { refs: [], error: `resource ${quoted(only.name)} has no field ${quoted(field)}; its fields are ${quoteList(fieldNamesOf(only.res))}` };
       }
-      const listing = matched.map((r) => `"${r.name}" has ${quoteList(fieldNamesOf(r.res))}`).join('; ');
-      return { refs: [], error: `none of the resources matching "${glob}" has a field "${field}": ${listing}` };
+      const listing = matched.map((r) => `${quoted(r.name)} has ${quoteList(fieldNamesOf(r.res))}`).join('; ');
+      return { refs: [], error: `none of the resources matching ${quoted(glob)} has a field ${quoted(field)}: ${listing}` };
     }
     return { refs };
   }
@@ -142,7 +142,7 @@ export function resolveMappingReference(
       const targetRes = byName.get(target);
       const fields = targetRes ? fieldNamesOf(targetRes) : undefined;
       const entry = targets.get(target) ?? { via: [], fields };
-      entry.via.push(`"${mapped}".${fk.fields.length === 1 ? fk.fields[0] : `(${fk.fields.join(', ')})`}`);
+      entry.via.push(`${quoted(mapped)}.${fk.fields.length === 1 ? fk.fields[0] : `(${fk.fields.join(', ')})`}`);
       targets.set(target, entry);
       if (fields?.includes(field)) refs.push({ resource: target, field, via: { resource: mapped, fields: fk.fields } });
     }
@@ -150,31 +150,31 @@ export function resolveMappingReference(
   if (refs.length > 0) return { refs };
   const reachable = [...targets].map(([target, { via, fields }]) =>
     fields === undefined
-      ? `"${target}" (from ${via.join(', ')}) is not in this package`
-      : `"${target}" (from ${via.join(', ')}) has ${quoteList(fields)}`,
+      ? `${quoted(target)} (from ${via.join(', ')}) is not in this package`
+      : `${quoted(target)} (from ${via.join(', ')}) has ${quoteList(fields)}`,
   );
 
   const holders = resources.filter((r) => fieldNamesOf(r.res).includes(field)).map((r) => r.name);
   const hint = holders.length
-    ? ` ${holders.map((h) => `"${h}/${field}"`).join(' or ')} would name it directly${
+    ? ` ${holders.map((h) => quoted(`${h}/${field}`)).join(' or ')} would name it directly${
         holders.some((h) => !mappedResources.includes(h)) ? ' (or add a foreign key to that resource)' : ''
       }.`
     : '';
   if (mappedResources.length === 0) {
     return {
       refs: [],
-      error: `the bare field "${field}" can only be reached through a foreign key of a resource the mapping names as "{resource}/{field}", and the mapping names none; write "{resource}/${field}".${hint}`,
+      error: `the bare field ${quoted(field)} can only be reached through a foreign key of a resource the mapping names as "{resource}/{field}", and the mapping names none; write "{resource}/${field}".${hint}`,
     };
   }
   if (targets.size === 0) {
     return {
       refs: [],
-      error: `the bare field "${field}" must be reached through a foreign key, but the mapped resources (${quoteList(mappedResources)}) have no foreign key to a resource of this package; write "{resource}/${field}".${hint}`,
+      error: `the bare field ${quoted(field)} must be reached through a foreign key, but the mapped resources (${quoteList(mappedResources)}) have no foreign key to a resource of this package; write "{resource}/${field}".${hint}`,
     };
   }
   return {
     refs: [],
-    error: `the bare field "${field}" is not in any resource reached through a foreign key of the mapped resources: ${reachable.join('; ')}.${hint}`,
+    error: `the bare field ${quoted(field)} is not in any resource reached through a foreign key of the mapped resources: ${reachable.join('; ')}.${hint}`,
   };
 }
 

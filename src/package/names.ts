@@ -15,6 +15,10 @@
  * never a publish that fails at the store after its retries.
  */
 
+import { byteLength } from '../escape.ts';
+
+export { byteLength };
+
 /** S3's bound on an object key, in bytes of UTF-8. */
 export const MAX_KEY_BYTES = 1024;
 /** A GitHub login (user or organization) has 1 to 39 characters. */
@@ -42,7 +46,6 @@ export function isKeySegment(s: string): boolean {
 export const isDatasetName = (s: string): boolean => s.length <= MAX_NAME_LENGTH && isKeySegment(s);
 export const DATASET_NAME_FORM = `1 to ${MAX_NAME_LENGTH} lowercase letters, digits, ".", "_" and "-", starting with a letter or a digit, without ".." (e.g. city-budget-2024)`;
 
-export const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 /** Safe characters of an S3 key (AWS's "safe characters"), for a prefix given by configuration. */
 const PREFIX = /^[A-Za-z0-9!_.*'()-]+(?:\/[A-Za-z0-9!_.*'()-]+)*$/;
@@ -58,6 +61,3 @@ export function prefixProblem(prefix: string): string | null {
   if (!PREFIX.test(prefix) || prefix.split('/').some((s) => s === '.' || s === '..')) return `must be ${form}`;
   return null;
 }
-
-/** A value for a message: JSON-quoted (control characters escaped), cut to 60 characters. */
-export const shownValue = (s: string): string => (s.length > 60 ? `${JSON.stringify(s.slice(0, 60))}… (${s.length} characters)` : JSON.stringify(s));

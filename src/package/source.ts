@@ -3,6 +3,9 @@
  * it; the validator never touches the filesystem or the network itself.
  */
 
+import { quoted } from '../validate/problem.ts';
+import { DEFAULT_MAX_BYTES } from './json.ts';
+
 /** One file of the package, opened. */
 export interface FileHandle {
   /** Size in bytes, when known before reading. */
@@ -16,6 +19,10 @@ export interface PackageSource {
   readonly root: string;
   /** The descriptor's path relative to `root` (normally `datapackage.json`). */
   readonly descriptorPath: string;
+  /**
+   * The descriptor's bytes. Throws DescriptorTooLargeError past DESCRIPTOR_MAX_BYTES: before
+   * reading when the size is known, as soon as more has arrived otherwise (use readAtMost).
+   */
   readDescriptor(): Promise<Uint8Array>;
   /**
    * Open a file by its package-relative POSIX path. Throws SourceError when the path is unsafe
@@ -37,6 +44,37 @@ export class SourceError extends Error {
   }
 }
 
+/** The largest descriptor a source hands out (the loader's limit, src/package/json.ts). */
+export const DESCRIPTOR_MAX_BYTES = DEFAULT_MAX_BYTES;
+
+/** A descriptor over the size limit, refused without reading it all; `size` is null when only known to be larger. */
+export class DescriptorTooLargeError extends Error {
+  constructor(
+    readonly size: number | null,
+    readonly maxBytes: number,
+  ) {
+    super(`the descriptor is ${size === null ? 'larger than' : `${size} bytes, more than`} the ${maxBytes}-byte limit`);
+    this.name = 'DescriptorTooLargeError';
+  }
+}
+
+/**
+ * The bytes of a file of `size` (null: unknown) that may be at most `max` bytes long: refused
+ * before reading when the size says so, and reading stops as soon as more than `max` arrived (the
+ * file may be larger than announced, or have grown since).
+ */
+export async function readAtMost(size: number | null, chunks: () => AsyncIterable<Uint8Array>, max: number = DESCRIPTOR_MAX_BYTES): Promise<Uint8Array> {
+  if (size !== null && size > max) throw new DescriptorTooLargeError(size, max);
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  for await (const chunk of chunks()) {
+    n += chunk.byteLength;
+    if (n > max) throw new DescriptorTooLargeError(null, max);
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts);
+}
+
 /**
  * Lexical safety of a package-relative path: why it is refused (a phrase to follow the path, e.g.
  * `"../x.csv" has a ".." segment ...`), or undefined when it may be opened. http(s) URLs are
@@ -49,7 +87,7 @@ export function unsafePathReason(path: string): string | undefined {
   if (path.includes('\\')) return 'contains a backslash; use "/" as the separator';
   if (/^[a-zA-Z]:/.test(path)) return 'is an absolute Windows path (drive letter)';
   if (path.startsWith('/')) return 'is absolute; give it relative to datapackage.json';
-  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(path)) return `has a URL scheme ("${path.slice(0, path.indexOf(':') + 1)}") other than http(s)`;
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(path)) return `has a URL scheme (${quoted(path.slice(0, path.indexOf(':') + 1))}) other than http(s)`;
   if (path.split('/').includes('..')) return 'has a ".." segment and so can leave the dataset';
   return undefined;
 }

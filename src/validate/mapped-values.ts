@@ -6,7 +6,7 @@
 import { cofogCanonical } from '../package/codes/cofog.ts';
 import type { PackageDescriptor, ResourceDescriptor } from '../package/descriptor.ts';
 import { resolveMapping } from '../package/mapping.ts';
-import { problem } from './problem.ts';
+import { problem, quoted } from './problem.ts';
 import type { ProblemSink } from './report.ts';
 import type { RowObserver } from './table/table.ts';
 
@@ -41,9 +41,9 @@ function cofogObserver(resource: ResourceDescriptor, field: string, sink: Proble
       if (code === cell) return;
       const at = { resource: resource.name, path, rowNumber, lineNumber, fieldName: field, fieldNumber: index + 1, cell };
       if (code === undefined) {
-        sink.add(problem('mapping-error', `row ${rowNumber} (line ${lineNumber}), field "${field}": "${cell}" is not a COFOG code, and the functional taxonomy maps this field as COFOG; use a code such as "05.1" (division.group.class)`, at));
+        sink.add(problem('mapping-error', `row ${rowNumber} (line ${lineNumber}), field ${quoted(field)}: ${quoted(cell)} is not a COFOG code, and the functional taxonomy maps this field as COFOG; use a code such as "05.1" (division.group.class)`, at));
       } else {
-        sink.add(problem('mapping-error', `row ${rowNumber} (line ${lineNumber}), field "${field}": COFOG "${cell}" is read as "${code}"; write it so`, { ...at, severity: 'warning' }));
+        sink.add(problem('mapping-error', `row ${rowNumber} (line ${lineNumber}), field ${quoted(field)}: COFOG ${quoted(cell)} is read as ${quoted(code)}; write it so`, { ...at, severity: 'warning' }));
       }
     },
   };

@@ -7,13 +7,13 @@ import { performance } from 'node:perf_hooks';
 import { limiter } from '../concurrency.ts';
 import type { PackageDescriptor, PackageKind, ResourceDescriptor } from '../package/descriptor.ts';
 import { normalizeDrift, originalPointer } from '../package/drift.ts';
-import { parseJsonDocument } from '../package/json.ts';
+import { parseJsonDocument, tooLargeDocument, type JsonDocument } from '../package/json.ts';
 import { detectProfile, type ProfileInfo } from '../package/profiles.ts';
-import { isRemote, SourceError, type PackageSource } from '../package/source.ts';
+import { DescriptorTooLargeError, isRemote, SourceError, type PackageSource } from '../package/source.ts';
 import { checkDescriptorSchema } from './descriptor/schema.ts';
 import { checkSemantics } from './descriptor/semantic.ts';
 import { mappedValueObservers } from './mapped-values.ts';
-import { pointerOf, problem, type Problem } from './problem.ts';
+import { pointerOf, problem, quoted, shown, type Problem } from './problem.ts';
 import { ProblemSink, type Report, type ResourceReport } from './report.ts';
 import {
   foreignKeyProblem,
@@ -82,6 +82,16 @@ export interface Validation {
   profile: ProfileInfo | null;
 }
 
+/** The descriptor, parsed; one that is too large is refused by the source before it is read. */
+async function readDocument(source: PackageSource): Promise<JsonDocument> {
+  try {
+    return parseJsonDocument(await source.readDescriptor(), { path: source.descriptorPath });
+  } catch (e) {
+    if (e instanceof DescriptorTooLargeError) return tooLargeDocument(source.descriptorPath, e.size, e.maxBytes);
+    throw e;
+  }
+}
+
 /** Validate a package; the report says everything found. */
 export async function validatePackage(source: PackageSource, options: ValidateOptions = {}): Promise<Report> {
   return (await validatePackageDetailed(source, options)).report;
@@ -91,7 +101,7 @@ export async function validatePackageDetailed(source: PackageSource, options: Va
   const started = performance.now();
   const sink = new ProblemSink(options.maxErrors ?? 1000, options.strict ?? false);
   const descPath = source.descriptorPath;
-  const doc = parseJsonDocument(await source.readDescriptor(), { path: descPath });
+  const doc = await readDocument(source);
   sink.addAll(doc.problems);
 
   // Problems with a JSON pointer and no line yet are fixed in the descriptor: point there.
@@ -296,7 +306,7 @@ async function validateOneResource(
     sink.add(problem(code, msg, { resource: resource.name, pointer: pointerOf('resources', index, prop), severity }));
     return null;
   };
-  if (!readableSchema(resource)) return at(`resource "${resource.name}": the schema cannot be read (see the descriptor errors); its rows were not checked`, 'descriptor-error', 'schema', 'warning');
+  if (!readableSchema(resource)) return at(`resource ${quoted(resource.name)}: the schema cannot be read (see the descriptor errors); its rows were not checked`, 'descriptor-error', 'schema', 'warning');
   // Inline data goes through the runner too (no parts), so its results settle in order as well.
   if (resource.data !== undefined && resource.path === undefined) return runTable([]);
   const paths = asList(resource.path);
@@ -305,7 +315,7 @@ async function validateOneResource(
   const parts: TablePart[] = [];
   for (const path of paths) {
     if (isRemote(path) && !options.allowRemote) {
-      return at(`resource "${resource.name}": ${path} is remote and was not fetched, so its rows were not checked; keep the data in the repository, or allow remote data (--allow-remote)`, 'scheme-error', 'path', 'warning');
+      return at(`resource ${quoted(resource.name)}: ${shown(path)} is remote and was not fetched, so its rows were not checked; keep the data in the repository, or check it with "os-datastore validate --allow-remote" (publishing and the Action never fetch remote data)`, 'scheme-error', 'path', 'warning');
     }
     if (!isRemote(path) && !/\.(csv|tsv|txt)$/i.test(path) && format !== 'csv' && format !== 'tsv') {
       return null; // not tabular text: the semantic checks report the path
@@ -314,7 +324,7 @@ async function validateOneResource(
       parts.push({ path, file: await source.open(path) });
     } catch (e) {
       if (!(e instanceof SourceError)) throw e;
-      sink.add(problem(e.code, `resource "${resource.name}": ${e.message}`, { resource: resource.name, path, pointer: pointerOf('resources', index, 'path') }));
+      sink.add(problem(e.code, `resource ${quoted(resource.name)}: ${e.message}`, { resource: resource.name, path, pointer: pointerOf('resources', index, 'path') }));
       return null;
     }
   }

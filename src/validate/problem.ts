@@ -1,3 +1,5 @@
+import { shorten } from '../escape.ts';
+
 /**
  * Problems: the one shape every check reports. Codes follow frictionless-py's names where
  * frictionless has one (so its users recognise them) and add ours for the rest.
@@ -68,23 +70,65 @@ export interface Problem {
   cell?: string;
 }
 
-const CELL_LIMIT = 120;
+/** Characters of an offending value kept in `cell`. */
+export const CELL_LIMIT = 120;
+/** Characters of a value quoted in a message (after escaping), before it is cut with "…". */
+export const QUOTE_LIMIT = 120;
+/** Values listed by `quotedList` before "… (N values)". */
+export const LIST_LIMIT = 10;
+/**
+ * Characters of a message. Messages quote values through `quoted`, so they stay well under it;
+ * `problem()` cuts any longer one, whatever it interpolated.
+ */
+export const MESSAGE_LIMIT = 2000;
 
 /** Truncate an offending value for display in a report. */
 export function truncateCell(value: string): string {
   return value.length > CELL_LIMIT ? `${value.slice(0, CELL_LIMIT)}…` : value;
 }
 
-/** Build a problem; `cell` is truncated. */
+/**
+ * An untrusted value as a message shows it: a string JSON-style in double quotes (`\` and `"`
+ * escaped, control and bidi characters shown as `\x1b`, `\n`, `U+202E`), cut to QUOTE_LIMIT
+ * characters with "…"; any other value as its JSON, cut alike. Every value from a dataset (cell,
+ * label, name, path, pattern, ...) goes into a message through this (or `shown`, `quotedList`).
+ */
+export function quoted(value: unknown): string {
+  if (typeof value === 'string') return `"${shorten(value, QUOTE_LIMIT, true)}"`;
+  return shorten(JSON.stringify(value) ?? String(value), QUOTE_LIMIT);
+}
+
+/** An untrusted value shown bare in a message (a path, a pointer): as `quoted` without the quotes. */
+export function shown(value: string): string {
+  return shorten(value, QUOTE_LIMIT);
+}
+
+/** Values quoted and joined with ", ": the first LIST_LIMIT, then "… (N values)"; "(none)" when empty. */
+export function quotedList(values: readonly unknown[], empty = '(none)'): string {
+  if (values.length === 0) return empty;
+  const listed = values.slice(0, LIST_LIMIT).map(quoted).join(', ');
+  return values.length > LIST_LIMIT ? `${listed}, … (${values.length} values)` : listed;
+}
+
+/** Build a problem; `cell` is truncated, and the message cut to MESSAGE_LIMIT. */
 export function problem(
   code: ProblemCode,
   message: string,
   extra: Omit<Problem, 'code' | 'message' | 'severity'> & { severity?: Severity } = {},
 ): Problem {
-  const p: Problem = { code, severity: extra.severity ?? 'error', message, ...extra };
+  const p: Problem = { code, severity: extra.severity ?? 'error', message: capMessage(message), ...extra };
   p.severity = extra.severity ?? 'error';
   if (p.cell !== undefined) p.cell = truncateCell(p.cell);
   return p;
+}
+
+/** A message cut to MESSAGE_LIMIT characters (on a whole character) with "…". */
+export function capMessage(message: string): string {
+  if (message.length <= MESSAGE_LIMIT) return message;
+  let end = MESSAGE_LIMIT - 1;
+  const c = message.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--; // do not split a surrogate pair
+  return `${message.slice(0, end)}…`;
 }
 
 /** Escape one JSON pointer token (RFC 6901). */

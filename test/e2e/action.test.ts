@@ -2,11 +2,14 @@
  * The built Action (dist/index.js) run as the runner runs it, on real git repositories, with real
  * event payloads (@octokit/webhooks-examples, via ../shared/fixtures/real), storage at s3rver.
  */
-import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { readFile, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clone, commitFiles, gitdir, hasGitLfs, needsLfs, bareRemote, push } from '../support/git.ts';
-import { examplePayload, runBundle } from '../support/action.ts';
+import { examplePayload, runBundle, type ActionRun } from '../support/action.ts';
 import { startS3 } from '../support/s3.ts';
+import { testdir } from '../support/tmp.ts';
 
 const REPO = 'Codertocat/Hello-World'; // the repository of the example payloads
 
@@ -48,7 +51,7 @@ describe('the Action on pull requests', () => {
     const report = JSON.parse(await readFile(run.outputs.report!, 'utf8'));
     expect(report.errors[0]).toMatchObject({ code: 'type-error', rowNumber: 4, lineNumber: 5, fieldName: 'amount' });
     expect(run.summary).toContain('| `type-error` | 1 |');
-    expect(run.summary).toContain('`data/spending.csv:5`');
+    expect(run.summary).toContain('<code>data/spending.csv\\:5</code>');
   });
 
   it('synchronize (every new commit): a valid package passes and publishes nothing', async () => {
@@ -293,5 +296,78 @@ describe('the Action and the check run', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('no check run: the token may not write checks');
     expect(github.checkRuns('Codertocat/Hello-World')).toHaveLength(0);
+  });
+});
+
+describe('the Action never reads outside the dataset', () => {
+  /** A valid dataset outside the checkout whose one row holds a unique marker. */
+  async function outside(): Promise<{ dir: string; marker: string }> {
+    const marker = `MARKER-${randomUUID()}`;
+    const dir = await testdir({ 'ds/datapackage.json': descriptor(), 'ds/data/spending.csv': `id,note,amount\n1,${marker},1\n` });
+    return { dir, marker };
+  }
+  /** Everything the step left for anyone to see: logs, annotations, summary, outputs and the report file. */
+  async function shown(run: ActionRun): Promise<string> {
+    const report = run.outputs.report ? await readFile(run.outputs.report, 'utf8').catch(() => '') : '';
+    return [run.stdout, run.stderr, run.summary, JSON.stringify(run.annotations), JSON.stringify(run.outputs), report].join('\n');
+  }
+  const pr = async () => ({ event: 'pull_request', payload: await examplePayload('pull_request.opened.0.json'), repository: REPO });
+  const push = async () => ({ event: 'push', payload: await examplePayload('push.noaction.4.json'), repository: REPO });
+
+  it.each([
+    ['validate mode on a pull request', 'validate', pr],
+    ['a push to the default branch (publish)', 'auto', push],
+  ])('path: ds, a committed symlink to a folder outside the checkout — %s: refused, nothing read or written', async (_case, mode, event) => {
+    const s3 = await startS3();
+    const away = await outside();
+    const workspace = await gitdir({ 'README.md': 'hello\n', ds: { symlink: join(away.dir, 'ds') } });
+    const run = await runBundle({ workspace, ...(await event()), inputs: { path: 'ds', mode }, env: storageEnv(s3) });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('::error::input "path" is "ds", and "ds" in the workspace is a symlink; the dataset is read from real folders only: commit the folder itself, or set "path" to the real folder');
+    expect(run.stdout).not.toMatch(/\n\s+at /);
+    expect(run.annotations).toEqual([]);
+    expect(await shown(run)).not.toContain(away.marker);
+    expect((await s3.objects()).size).toBe(0);
+  });
+
+  it('a symlink in a folder above the dataset (path: data/ds, data a link) is refused by name', async () => {
+    const s3 = await startS3();
+    const away = await outside();
+    const workspace = await gitdir({ 'README.md': 'hello\n', data: { symlink: away.dir } });
+    const run = await runBundle({ workspace, ...(await push()), inputs: { path: 'data/ds' }, env: storageEnv(s3) });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('::error::input "path" is "data/ds", and "data" in the workspace is a symlink');
+    expect(await shown(run)).not.toContain(away.marker);
+    expect((await s3.objects()).size).toBe(0);
+  });
+
+  it('a git checkout that git cannot read fails the step: the files on disk are not published instead', async () => {
+    const s3 = await startS3();
+    const marker = `MARKER-${randomUUID()}`;
+    // A checkout whose .git points at a git directory that is gone: git says "not a git repository".
+    const workspace = await testdir({ '.git': 'gitdir: /nonexistent/osds-gone.git\n', 'datapackage.json': descriptor(), 'data/spending.csv': `id,note,amount\n1,${marker},1\n` });
+    const run = await runBundle({ workspace, ...(await push()), env: storageEnv(s3) });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::.* is not in a git working tree \(fatal: not a git repository: .*\); give a folder of a git checkout/);
+    expect(run.summary).toBe('');
+    expect(await shown(run)).not.toContain(marker);
+    expect((await s3.objects()).size).toBe(0);
+  });
+
+  it('a workspace reached through a symlink (the runner\'s own) is fine: links are refused from the workspace down', async () => {
+    const checkout = await dataset(VALID);
+    const links = await testdir();
+    await symlink(checkout, join(links, 'workspace'));
+    const run = await runBundle({ workspace: join(links, 'workspace'), ...(await pr()) });
+    expect(run.code).toBe(0);
+    expect(run.outputs.valid).toBe('true');
+  });
+
+  it('a workspace that is not a git checkout at all is read as a plain folder', async () => {
+    const workspace = await testdir({ 'datapackage.json': descriptor(), 'data/spending.csv': VALID });
+    const run = await runBundle({ workspace, ...(await pr()) });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('. is not in a git checkout: read as a plain folder');
+    expect(run.outputs.valid).toBe('true');
   });
 });

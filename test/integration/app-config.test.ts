@@ -204,4 +204,11 @@ describe('usesTheAction', () => {
   ])('%s → %s', (line, expected) => {
     expect(usesTheAction(`jobs:\n  a:\n    steps:\n${line}\n`)).toBe(expected);
   });
+
+  it('reads CR-only and CRLF line breaks, and a line of 1,000,000 carriage returns or spaces finishes', () => {
+    expect(usesTheAction('jobs:\r  a:\r    steps:\r      - uses: os-team/datastore@v1\r')).toBe(true);
+    expect(usesTheAction('jobs:\r\n    steps:\r\n      - uses: os-team/datastore@v1\r\n')).toBe(true);
+    expect(usesTheAction(`${'\r'.repeat(1_000_000)}x`)).toBe(false);
+    expect(usesTheAction(`${' -'.repeat(500_000)}x`)).toBe(false);
+  });
 });

@@ -1,4 +1,4 @@
-/** Remote resources: skipped with a warning unless allowed; fetched from a real HTTP server on loopback when allowed. */
+/** Remote resources: skipped with a warning unless allowed; fetched from a real HTTP server on loopback when allowed (loopback needs allowPrivate: see hostile.test.ts). */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -35,14 +35,14 @@ describe('remote resources', () => {
 
   it('are fetched and validated when allowed', async () => {
     const base = await serve({ '/data.csv': 'id\n1\nx\n' });
-    const r = await validateDir(await testdir({ 'datapackage.json': pkg(`${base}/data.csv`) }), { allowRemote: true });
+    const r = await validateDir(await testdir({ 'datapackage.json': pkg(`${base}/data.csv`) }), { allowRemote: true }, { remote: { allowPrivate: true } });
     expect(flatten(r.errors, ['code', 'rowNumber', 'cell'])).toEqual([['type-error', 3, 'x']]);
     expect(r.stats.rows).toBe(2);
   });
 
   it('an HTTP error is a source-error naming the URL', async () => {
     const base = await serve({});
-    const r = await validateDir(await testdir({ 'datapackage.json': pkg(`${base}/gone.csv`) }), { allowRemote: true });
+    const r = await validateDir(await testdir({ 'datapackage.json': pkg(`${base}/gone.csv`) }), { allowRemote: true }, { remote: { allowPrivate: true } });
     expect(flatten(r.errors, ['code'])).toEqual([['source-error']]);
     expect(r.errors[0]?.message).toContain('HTTP 404');
   });

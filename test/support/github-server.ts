@@ -1434,6 +1434,11 @@ export class FakeGitHub {
     const columns = a.start_column !== undefined || a.end_column !== undefined;
     if (columns && a.start_line !== a.end_line) this.invalid(call, [{ resource: 'CheckRun', field: 'annotations', code: 'invalid', message: 'start_column and end_column may only be given when start_line equals end_line' }]);
     if ((a.end_line as number) < (a.start_line as number)) this.invalid(call, [{ resource: 'CheckRun', field: 'annotations', code: 'invalid', message: 'end_line must not be before start_line' }]);
+    // GitHub's documented limits: message and raw_details at most 64 KB, title at most 255 characters.
+    for (const field of ['message', 'raw_details'] as const) {
+      if (typeof a[field] === 'string' && Buffer.byteLength(a[field], 'utf8') > 64 * 1024) this.invalid(call, [{ resource: 'CheckRun', field: `annotations.${field}`, code: 'too_long', message: `${field} is too long (maximum is 64 KB)` }]);
+    }
+    if (typeof a.title === 'string' && a.title.length > 255) this.invalid(call, [{ resource: 'CheckRun', field: 'annotations.title', code: 'too_long', message: 'title is too long (maximum is 255 characters)' }]);
     return { ...(a as unknown as Annotation) };
   }
 

@@ -1,11 +1,11 @@
-import { createFsSource } from '../../src/adapters/fs/source.ts';
+import { createFsSource, type FsSourceOptions } from '../../src/adapters/fs/source.ts';
 import { validatePackage, type ValidateOptions } from '../../src/validate/package.ts';
 import type { Problem } from '../../src/validate/problem.ts';
 import type { Report } from '../../src/validate/report.ts';
 
 /** Validate a package directory (or descriptor) on disk. */
-export async function validateDir(target: string, options: ValidateOptions = {}): Promise<Report> {
-  return validatePackage(await createFsSource(target), options);
+export async function validateDir(target: string, options: ValidateOptions = {}, source: FsSourceOptions = {}): Promise<Report> {
+  return validatePackage(await createFsSource(target, source), options);
 }
 
 /** Problems as tuples of the named properties (frictionless's `report.flatten`), null where absent. */

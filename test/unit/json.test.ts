@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseJsonDocument, parsePointer } from '../../src/package/json.ts';
 
@@ -247,3 +248,81 @@ describe('parseJsonDocument', () => {
     expect(parsePointer('x')).toBeUndefined();
   });
 });
+
+describe('parseJsonDocument properties (fast-check prints the seed of a failure)', () => {
+  const lineCount = (text: string): number => text.split(/\r\n|\r|\n/).length;
+
+  it('parses any JSON value within the depth cap exactly as JSON.parse does, with no problem', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), fc.boolean(), (v, pretty) => {
+        const text = JSON.stringify(v, null, pretty ? 2 : undefined);
+        fc.pre(!/"(__proto__|constructor|prototype)":/.test(text));
+        const doc = parse(text);
+        expect(doc.problems).toEqual([]);
+        expect(doc.value).toEqual(JSON.parse(text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never throws on random bytes: only located descriptor-errors, and no value without a problem', () => {
+    const piece = fc.oneof(
+      fc.constantFrom('{', '}', '[', ']', '"', ':', ',', '\\', '\\u', '1', '-', '.', 'e', 'true', 'null', ' ', '\n', '\r', '/*', '//', '\ufeff', '"__proto__"', '"a"'),
+      fc.uint8Array({ maxLength: 4 }).map((b) => Buffer.from(b).toString('latin1')),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), fc.boolean(), (parts, asBytes) => {
+        const text = parts.join('');
+        const input = asBytes ? Buffer.from(text, 'latin1') : text;
+        const doc = parse(input);
+        for (const p of doc.problems) {
+          expect(p.code).toBe('descriptor-error');
+          expect(p.path).toBe(path);
+          expect(p.lineNumber).toBeGreaterThanOrEqual(1);
+          expect(p.lineNumber).toBeLessThanOrEqual(lineCount(text));
+          expect(p.columnNumber).toBeGreaterThanOrEqual(1);
+        }
+        if (doc.value === undefined) expect(doc.problems.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('refuses nesting past maxDepth, whatever the mix of arrays and objects, and accepts it up to there', () => {
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { minLength: 1, maxLength: 300 }), fc.integer({ min: 1, max: 100 }), (arrays, maxDepth) => {
+        const open = arrays.map((a) => (a ? '[' : '{"k":')).join('');
+        const close = [...arrays].reverse().map((a) => (a ? ']' : '}')).join('');
+        const doc = parse(`${open}1${close}`, { maxDepth });
+        if (arrays.length > maxDepth) {
+          expect(doc.value).toBeUndefined();
+          expect(doc.problems).toHaveLength(1);
+          expect(doc.problems[0]?.message).toMatch(new RegExp(`more than ${maxDepth} levels`));
+        } else {
+          expect(doc.problems).toEqual([]);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('huge repetition past maxBytes is refused by its size alone, before any parsing', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('[', '{"a":', '"', '\\', 'é', '[1,'), fc.integer({ min: 1, max: 200_000 }), fc.integer({ min: 16, max: 4096 }), (unit, n, maxBytes) => {
+        const text = unit.repeat(n);
+        const doc = parse(text, { maxBytes });
+        if (Buffer.byteLength(text) > maxBytes) {
+          expect(doc.value).toBeUndefined();
+          expect(flat(doc)).toEqual([['descriptor-error', 1, 1, null]]);
+          expect(doc.problems[0]?.message).toMatch(/more than the .* limit for a descriptor/);
+        } else {
+          // under the cap it is parsed: a value, or a located problem
+          expect(doc.value !== undefined || doc.problems.length > 0).toBe(true);
+          expect(doc.problems.every((p) => p.code === 'descriptor-error' && p.lineNumber !== undefined)).toBe(true);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { problem } from '../../src/validate/problem.ts';
 import type { Report } from '../../src/validate/report.ts';
-import { annotation, renderAnnotations } from '../../src/validate/render/annotations.ts';
-import { renderSummary } from '../../src/validate/render/summary.ts';
+import { micromark } from 'micromark';
+import { gfm, gfmHtml } from 'micromark-extension-gfm';
+import { byteLength } from '../../src/escape.ts';
+import { ANNOTATION_MESSAGE_BYTES, annotation, annotationMessage, renderAnnotations } from '../../src/validate/render/annotations.ts';
+import { CHECK_SUMMARY_MAX_BYTES, renderSummary, SUMMARY_MAX_BYTES } from '../../src/validate/render/summary.ts';
 import { renderText } from '../../src/validate/render/text.ts';
 
 const report = (over: Partial<Report> = {}): Report => ({
@@ -56,10 +59,10 @@ describe('Markdown summary', () => {
     expect(md).toContain('## ❌ datasets/budget/datapackage.json — OpenSpending Data Package invalid');
     expect(md).toContain('| `type-error` | 1 |');
     expect(md).toContain('| spending | data/spending.csv | 10 | 6 | 0 |');
-    expect(md).toContain('`datasets/budget/data/spending.csv:5`');
+    expect(md).toContain('<code>datasets/budget/data/spending.csv\\:5</code>');
     expect(md).not.toContain('second line'); // only the first problem is listed
-    expect(md).toContain('… and 7 more');
-    expect(md).toContain('Full report: https://example.test/r.json');
+    expect(md).toContain('… and 7 more problems (see the JSON report)');
+    expect(md).toContain('Full report: <https://example.test/r.json>');
   });
 
   it('escapes pipes and newlines inside table cells', () => {
@@ -77,5 +80,78 @@ describe('text report', () => {
     expect(text).toContain('more not listed');
     expect(text).not.toContain('\u001b[');
     expect(renderText(report(), { color: true })).toContain('\u001b[31m');
+  });
+});
+
+/** GitHub-flavoured Markdown to HTML with raw HTML let through, as GitHub reads it before sanitizing. */
+const render = (md: string): string => micromark(md, { allowDangerousHtml: true, extensions: [gfm()], htmlExtensions: [gfmHtml()] });
+
+const XSS = '<img src=x onerror=alert(1)>';
+const CONTROLS = 'a\u001b[2Jb\u0007c\u0000d\u202Ee';
+
+/** A report whose every untrusted piece (names, paths, messages) carries markup and controls. */
+const hostile = (problems = 3, over: Partial<Report> = {}): Report => {
+  const name = `res${XSS}${CONTROLS}`;
+  const path = `data/${XSS}${CONTROLS}.csv`;
+  const errors = Array.from({ length: problems }, (_, i) =>
+    problem('type-error', `row ${i + 2}: ${XSS} ${CONTROLS} [x](javascript:alert(1))`, { resource: name, path, rowNumber: i + 2, lineNumber: i + 2, pointer: `/x${CONTROLS}` }),
+  );
+  return report({
+    root: `ds${XSS}`,
+    errors,
+    warnings: [],
+    stats: { resources: 1, rows: problems, bytes: 1, errors: problems, warnings: 0, seconds: 0.1 },
+    resources: [{ name, path, valid: false, rows: problems, bytes: 1, errors: problems, warnings: 0, truncated: false }],
+    ...over,
+  });
+};
+
+describe('hostile text in the renderers', () => {
+  it('the Markdown summary renders no HTML element from the data and shows it as text', () => {
+    const html = render(renderSummary(hostile()));
+    expect(html).not.toMatch(/<img|<a /);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toMatch(/[\u0000-\u0008\u001b\u202e]/);
+    expect(html).toContain('\\x1b[2Jb\\x07c\\x00dU+202Ee');
+  });
+
+  it('the text report shows control and bidi characters escaped, with colour or without', () => {
+    for (const color of [false, true]) {
+      const text = renderText(hostile(), { color });
+      const ours = text.replace(/\u001b\[\d+m/g, ''); // the colours we paint
+      expect(ours).not.toMatch(/[\u0000\u0007\u001b\u202e]/);
+      expect(ours).toContain('a\\x1b[2Jb\\x07c\\x00dU+202Ee');
+      expect(ours).toContain('data/<img src=x onerror=alert(1)>a\\x1b[2Jb\\x07c\\x00dU+202Ee.csv');
+    }
+  });
+
+  it('annotations show controls escaped and are cut to 64 KB', () => {
+    const r = hostile();
+    expect(annotation(r, r.errors[0]!)).not.toMatch(/[\u0000\u0007\u001b\u202e]/);
+    const long = problem('type-error', 'x'.repeat(10));
+    long.message = '\u001b'.repeat(100_000); // a message that never went through problem()
+    expect(byteLength(annotationMessage(long))).toBeLessThanOrEqual(ANNOTATION_MESSAGE_BYTES);
+  });
+});
+
+describe('summary size', () => {
+  it('lists problems until the byte budget, then says how many more there are', () => {
+    const many = hostile(5000);
+    for (const maxBytes of [SUMMARY_MAX_BYTES, CHECK_SUMMARY_MAX_BYTES, 20_000]) {
+      const md = renderSummary(many, { maxBytes, maxProblems: Infinity, published: { prefix: 'datasets/o/n/', url: 'https://example.test/datasets/o/n/datapackage.json' } });
+      expect(byteLength(md)).toBeLessThanOrEqual(maxBytes);
+      const listed = md.split('\n').filter((l) => l.startsWith('| ❌')).length;
+      expect(listed).toBeGreaterThan(0);
+      expect(listed).toBeLessThan(5000);
+      expect(md).toContain(`… and ${5000 - listed} more problems (see the JSON report)`);
+      expect(md.trimEnd().endsWith('→ <https://example.test/datasets/o/n/datapackage.json>')).toBe(true);
+    }
+  });
+
+  it('cuts a huge resource table too', () => {
+    const resources = Array.from({ length: 20_000 }, (_, i) => ({ name: `r${i}-${'n'.repeat(200)}`, path: `data/${'p'.repeat(200)}${i}.csv`, valid: true, rows: 1, bytes: 1, errors: 0, warnings: 0, truncated: false }));
+    const md = renderSummary(report({ resources, errors: [], warnings: [], stats: { resources: 20_000, rows: 1, bytes: 1, errors: 0, warnings: 0, seconds: 1 } }), { maxBytes: CHECK_SUMMARY_MAX_BYTES });
+    expect(byteLength(md)).toBeLessThanOrEqual(CHECK_SUMMARY_MAX_BYTES);
+    expect(md).toMatch(/… and \d+ more resources \(see the JSON report\)/);
   });
 });

@@ -5,7 +5,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import { SourceError } from '../../package/source.ts';
-import { BlockedAddressError, readBody, send } from './http.ts';
+import { BlockedAddressError, readBody, send } from '../http/request.ts';
 import type { LfsPointer } from './pointer.ts';
 
 const LFS_JSON = 'application/vnd.git-lfs+json';

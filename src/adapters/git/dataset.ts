@@ -7,10 +7,11 @@
  */
 
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import { SourceUnavailableError } from '../fs/source.ts';
-import { isRemote, SourceError, unsafePathReason, type FileHandle, type PackageSource } from '../../package/source.ts';
-import { openRemote } from '../http/remote-file.ts';
+import { DESCRIPTOR_MAX_BYTES, DescriptorTooLargeError, isRemote, readAtMost, SourceError, unsafePathReason, type FileHandle, type PackageSource } from '../../package/source.ts';
+import { openRemote, type RemotePolicy } from '../http/remote-file.ts';
 import { BlobReadError, createBlobReader, type BlobReader } from './cat-file.ts';
 import { GitCommandError, readBlobs, runGit } from './exec.ts';
 import { createWorkTree } from './worktree.ts';
@@ -68,6 +69,8 @@ export interface GitDatasetOptions {
    * ids as they stream) rather than from git's objects; default true.
    */
   workingTree?: boolean;
+  /** How remote (http/https) resources are fetched, when the validator asks for them. */
+  remote?: RemotePolicy;
 }
 
 const SYMLINK = '120000';
@@ -110,6 +113,7 @@ export async function openGitDataset(dir: string, options: GitDatasetOptions = {
   } catch (e) {
     throw new SourceUnavailableError(`${dir} is not in a git working tree (${gitMessage(e)}); give a folder of a git checkout`);
   }
+  await refuseLinkedFolder(dir, datasetPath);
 
   const rev = options.commit ?? 'HEAD';
   const resolved = await runGit(repoDir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { allow: [1, 128] });
@@ -206,7 +210,7 @@ export async function openGitDataset(dir: string, options: GitDatasetOptions = {
   };
 
   const open = async (path: string): Promise<FileHandle> => {
-    if (isRemote(path)) return openRemote(path);
+    if (isRemote(path)) return openRemote(path, options.remote);
     const { entry, name } = lookup(path);
     if (entry.pointer) return lfs.open(name, entry.pointer);
     return { size: entry.blobSize, stream: () => content(entry, name) };
@@ -216,9 +220,11 @@ export async function openGitDataset(dir: string, options: GitDatasetOptions = {
     root,
     descriptorPath: DESCRIPTOR,
     async readDescriptor() {
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of (await open(DESCRIPTOR)).stream()) chunks.push(chunk);
-      return Buffer.concat(chunks);
+      // The size is known before anything is read: the blob's, or the LFS pointer's.
+      const size = descriptor.pointer?.size ?? descriptor.blobSize;
+      if (size > DESCRIPTOR_MAX_BYTES) throw new DescriptorTooLargeError(size, DESCRIPTOR_MAX_BYTES);
+      const handle = await open(DESCRIPTOR);
+      return readAtMost(handle.size, () => handle.stream());
     },
     open,
   };
@@ -254,6 +260,32 @@ export async function openGitDataset(dir: string, options: GitDatasetOptions = {
       return blobs.close();
     },
   };
+}
+
+/**
+ * Refuse a dataset folder reached through a symlink that could lead into another repository: no
+ * component from the repository's top down to `dir` may be a link (git resolves links before it
+ * says which repository a folder is in), and a link above the top is accepted only when it does
+ * not itself live inside a git working tree (a link to the repository, made by whoever runs us).
+ */
+async function refuseLinkedFolder(dir: string, datasetPath: string): Promise<void> {
+  const refuse = (link: string): never => {
+    throw new SourceUnavailableError(`${dir}: "${link}" is a symlink; a dataset folder is never read through a link inside a repository: give the real folder`);
+  };
+  let here = resolve(dir);
+  const segments = datasetPath === '' ? [] : datasetPath.split('/');
+  for (const segment of segments.reverse()) {
+    if ((await lstat(here)).isSymbolicLink() || basename(here) !== segment) refuse(here);
+    here = dirname(here);
+  }
+  // `here` names the repository's top; links from there up are fine unless one sits in a repository.
+  for (let at = here; ; at = dirname(at)) {
+    if ((await lstat(at)).isSymbolicLink()) {
+      const inside = await runGit(dirname(at), ['rev-parse', '--show-toplevel'], { allow: [128] }).catch(() => null);
+      if (inside && inside.exitCode === 0) refuse(at);
+    }
+    if (dirname(at) === at) break;
+  }
 }
 
 /** `git ls-tree -r -l -z` records: `<mode> SP <type> SP <oid> SP+ <size> TAB <path> NUL`. */

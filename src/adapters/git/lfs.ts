@@ -16,7 +16,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SourceError, type FileHandle } from '../../package/source.ts';
 import { requestDownload, startDownload, type DownloadAction, type LfsEndpoint } from './batch.ts';
-import { blockedHostReason } from './http.ts';
+import { blockedHostReason } from '../http/request.ts';
 import type { LfsPointer } from './pointer.ts';
 import { lfsEndpointFromRemote, type RemoteUrl } from './remote.ts';
 

@@ -9,7 +9,8 @@ import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import type { FormatsPlugin } from 'ajv-formats';
-import { pointerOf, problem, truncateCell } from '../problem.ts';
+import { linearRegExp, patternProblem } from '../pattern.ts';
+import { pointerOf, problem, quoted, shown } from '../problem.ts';
 import type { Problem, ProblemCode } from '../problem.ts';
 import { csvDialectSchema } from './schemas/csv-dialect.ts';
 import { dataPackageSchema } from './schemas/data-package.ts';
@@ -57,20 +58,14 @@ let cached: Validators | undefined;
 
 function validators(): Validators {
   if (cached) return cached;
-  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, allowUnionTypes: true });
+  // The schemas' `pattern` keywords run on dataset strings: match them in linear time too.
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, allowUnionTypes: true, code: { regExp: linearRegExp } });
   // ajv-formats is CommonJS: depending on the loader its default import is the plugin or the module.
   const addFormats = ((addFormatsImport as unknown as { default?: FormatsPlugin }).default ??
     addFormatsImport) as FormatsPlugin;
   addFormats(ajv, ['uri', 'date-time', 'email']);
-  // Table Schema patterns are applied with JavaScript's RegExp (no 'u' flag), so check with that.
-  ajv.addFormat('regex', (s: string) => {
-    try {
-      new RegExp(s);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  // Table Schema patterns are matched by the same engine as the cells are (../pattern.ts).
+  ajv.addFormat('regex', (s: string) => patternProblem(s) === undefined);
   cached = {
     dataPackage: ajv.compile(dataPackageSchema),
     tableSchema: ajv.compile(tableSchemaSchema),
@@ -151,7 +146,7 @@ function toProblem(error: ErrorObject, base: string, code: ProblemCode): Problem
   const hint = parent.hint;
   const data: unknown = error.data;
   const instance = base + error.instancePath;
-  const where = describePointer(instance);
+  const where = shown(describePointer(instance));
   const params = error.params as Record<string, unknown>;
   const cell = isScalar(data) ? String(data) : undefined;
   const profileNote = code === 'profile-error' ? ' (OpenSpending profile, OSEP-04)' : '';
@@ -167,7 +162,7 @@ function toProblem(error: ErrorObject, base: string, code: ProblemCode): Problem
       const property = String(params.missingProperty);
       const about = parent.properties?.[property]?.description ?? parent.additionalProperties?.description;
       return make(
-        `${where} must have "${property}"${about ? ` (${about})` : ''}; add it`,
+        `${where} must have ${quoted(property)}${about ? ` (${about})` : ''}; add it`,
         `${instance}/${escapeToken(property)}`,
         false,
       );
@@ -180,7 +175,7 @@ function toProblem(error: ErrorObject, base: string, code: ProblemCode): Problem
       const allowed = (params.allowedValues as unknown[]) ?? [];
       const suggestion = closest(data, allowed);
       const list = allowed.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(', ');
-      const mean = suggestion !== undefined ? `; did you mean "${suggestion}"?` : '';
+      const mean = suggestion !== undefined ? `; did you mean ${quoted(suggestion)}?` : '';
       return make(`${where} must be one of ${list} (found ${found(data)}${mean}); ${fix('use one of these values')}`);
     }
     case 'pattern':
@@ -245,10 +240,10 @@ function alternativesProblem(
   if (names.length !== branches.length || names.length === 0) {
     return make(`${where} does not match any of the allowed forms; fix its structure`, undefined, false);
   }
-  const quoted = names.map((n) => `"${n}"`);
-  const list = `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1] ?? ''}`;
+  const shownNames = names.map(quoted);
+  const list = `${shownNames.slice(0, -1).join(', ')} or ${shownNames[shownNames.length - 1] ?? ''}`;
   const explain = parent.alternatives
-    ? ` (${names.map((n) => `"${n}": ${parent.alternatives?.[n] ?? n}`).join('; ')})`
+    ? ` (${names.map((n) => `${quoted(n)}: ${parent.alternatives?.[n] ?? n}`).join('; ')})`
     : '';
   const passing = (error.params as { passingSchemas?: unknown }).passingSchemas;
   if (Array.isArray(passing) && passing.length > 1) {
@@ -310,7 +305,7 @@ function article(type: string): string {
 
 /** What was found, for a message: a quoted truncated string, a literal, or the kind of container. */
 function found(data: unknown): string {
-  if (typeof data === 'string') return JSON.stringify(truncateCell(data));
+  if (typeof data === 'string') return quoted(data);
   if (Array.isArray(data)) return data.length === 0 ? 'an empty array' : `an array of ${data.length} item${data.length === 1 ? '' : 's'}`;
   if (data === null) return 'null';
   if (typeof data === 'object') return 'an object';

@@ -12,7 +12,7 @@ import { checkStorageNames } from './storage-names.ts';
 import { fieldNamesOf, resolveMapping, splitReference } from '../../package/mapping.ts';
 import type { ProfileInfo } from '../../package/profiles.ts';
 import { isRemote, unsafePathReason } from '../../package/source.ts';
-import { pointerOf, problem } from '../problem.ts';
+import { pointerOf, problem, quoted, quotedList } from '../problem.ts';
 import type { Problem } from '../problem.ts';
 
 export interface SemanticContext {
@@ -27,15 +27,16 @@ function isObject(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A descriptor value in a message, as JSON, cut (see `quoted`). */
 const json = (value: unknown): string => {
   try {
-    return JSON.stringify(value) ?? String(value);
+    return quoted(value);
   } catch {
     return String(value);
   }
 };
 
-const quoteList = (names: readonly string[]): string => (names.length ? names.map((n) => `"${n}"`).join(', ') : '(none)');
+const quoteList = (names: readonly string[]): string => quotedList(names);
 
 const SLUG = /^[a-z0-9._-]+$/;
 
@@ -73,8 +74,8 @@ function checkResources(resources: unknown[], profile: ProfileInfo, problems: Pr
       problems.push(
         problem(
           'descriptor-error',
-          `resource name "${name}" is not a slug: use only lowercase letters, digits, ".", "_" and "-" ` +
-            `(for example "${slugify(name)}"), and update the mapping references that use it.`,
+          `resource name ${quoted(name)} is not a slug: use only lowercase letters, digits, ".", "_" and "-" ` +
+            `(for example ${quoted(slugify(name))}), and update the mapping references that use it.`,
           { pointer, resource: name },
         ),
       );
@@ -84,7 +85,7 @@ function checkResources(resources: unknown[], profile: ProfileInfo, problems: Pr
       problems.push(
         problem(
           'descriptor-error',
-          `resource name "${name}" is used again (first by resources[${first}]); resource names must be unique ` +
+          `resource name ${quoted(name)} is used again (first by resources[${first}]); resource names must be unique ` +
             `in a package: rename one of them.`,
           { pointer, resource: name },
         ),
@@ -121,8 +122,8 @@ function checkPaths(r: Obj, i: number, name: string, profile: ProfileInfo, probl
       problems.push(
         problem(
           'path-error',
-          `path "${path}" of resource "${name}" ${reason}; a resource path must be relative to datapackage.json ` +
-            `and stay inside the dataset, with "/" separators (e.g. "data/${name}.csv"). A remote file needs an ` +
+          `path ${quoted(path)} of resource ${quoted(name)} ${reason}; a resource path must be relative to datapackage.json ` +
+            `and stay inside the dataset, with "/" separators (e.g. ${quoted(`data/${name}.csv`)}). A remote file needs an ` +
             `http(s) URL.`,
           { pointer, resource: name, path, severity: 'error' },
         ),
@@ -134,7 +135,7 @@ function checkPaths(r: Obj, i: number, name: string, profile: ProfileInfo, probl
       problems.push(
         problem(
           'path-error',
-          `path "${path}" of resource "${name}" is not a CSV file; OSEP-04: data must be CSV. Convert the data ` +
+          `path ${quoted(path)} of resource ${quoted(name)} is not a CSV file; OSEP-04: data must be CSV. Convert the data ` +
             `to CSV and point "path" at a ".csv" file (or declare "format": "csv" if it is CSV under another name).`,
           { pointer, resource: name, path },
         ),
@@ -143,7 +144,7 @@ function checkPaths(r: Obj, i: number, name: string, profile: ProfileInfo, probl
       problems.push(
         problem(
           'path-error',
-          `path "${path}" of resource "${name}" does not end in ".csv" and the resource declares no ` +
+          `path ${quoted(path)} of resource ${quoted(name)} does not end in ".csv" and the resource declares no ` +
             `"format": "csv"; tabular resources are read as CSV. Rename the file to ".csv" or declare ` +
             `"format": "csv" if it is CSV.`,
           { pointer, resource: name, path, severity: 'warning' },
@@ -165,7 +166,7 @@ function checkSchema(schema: Obj, i: number, name: string, byName: Map<string, O
         problems.push(
           problem(
             'descriptor-error',
-            `field "${f.name}" is declared twice in the schema of resource "${name}" (first as fields[${first}], ` +
+            `field ${quoted(f.name)} is declared twice in the schema of resource ${quoted(name)} (first as fields[${first}], ` +
               `again as fields[${j}]); field names must be unique: rename or remove one.`,
             { pointer: pointerOf(...base, 'fields', j, 'name'), resource: name, fieldName: f.name, fieldNumber: j + 1 },
           ),
@@ -183,7 +184,7 @@ function checkSchema(schema: Obj, i: number, name: string, byName: Map<string, O
     problems.push(
       problem(
         'descriptor-error',
-        `primaryKey field "${key}" is not a field of resource "${name}"; its fields are ${quoteList(fields)}: ` +
+        `primaryKey field ${quoted(key)} is not a field of resource ${quoted(name)}; its fields are ${quoteList(fields)}: ` +
           `name one of them, or add the field.`,
         { pointer, resource: name, fieldName: key },
       ),
@@ -201,7 +202,7 @@ function checkSchema(schema: Obj, i: number, name: string, byName: Map<string, O
       problems.push(
         problem(
           'descriptor-error',
-          `foreign key field "${f}" is not a field of resource "${name}"; its fields are ${quoteList(fields)}: ` +
+          `foreign key field ${quoted(f)} is not a field of resource ${quoted(name)}; its fields are ${quoteList(fields)}: ` +
             `fix the name in foreignKeys[${k}].fields, or add the field.`,
           { pointer, resource: name, fieldName: f },
         ),
@@ -216,7 +217,7 @@ function checkSchema(schema: Obj, i: number, name: string, byName: Map<string, O
       problems.push(
         problem(
           'descriptor-error',
-          `foreign key of resource "${name}" references resource "${ref.resource}", which is not in this package ` +
+          `foreign key of resource ${quoted(name)} references resource ${quoted(ref.resource)}, which is not in this package ` +
             `(resources: ${quoteList([...byName.keys()])}); add that resource or fix reference.resource ` +
             `("" references this resource itself).`,
           { pointer: pointerOf(...fkBase, 'reference', 'resource'), resource: name },
@@ -231,7 +232,7 @@ function checkSchema(schema: Obj, i: number, name: string, byName: Map<string, O
         problems.push(
           problem(
             'descriptor-error',
-            `foreign key of resource "${name}" references field "${f}" of resource "${targetName}", which has no such ` +
+            `foreign key of resource ${quoted(name)} references field ${quoted(f)} of resource ${quoted(targetName)}, which has no such ` +
               `field (its fields are ${quoteList(targetFields)}); fix reference.fields.`,
             { pointer, resource: name, fieldName: f },
           ),
@@ -242,7 +243,7 @@ function checkSchema(schema: Obj, i: number, name: string, byName: Map<string, O
       problems.push(
         problem(
           'descriptor-error',
-          `foreign key of resource "${name}" has ${own.length} field(s) but its reference has ${refKeys.length}; ` +
+          `foreign key of resource ${quoted(name)} has ${own.length} field(s) but its reference has ${refKeys.length}; ` +
             `fields and reference.fields pair up by position, so give both the same number of fields.`,
           { pointer: pointerOf(...fkBase), resource: name },
         ),
@@ -283,7 +284,7 @@ function requireAttributes(
     problems.push(
       problem(
         'mapping-error',
-        `${where} has no "${key}"; OSEP-04 requires it: add "${key}": ["{resource}/{field}"] naming the field ` +
+        `${where} has no ${quoted(key)}; OSEP-04 requires it: add ${quoted(key)}: ["{resource}/{field}"] naming the field ` +
           `that holds it.`,
         { pointer },
       ),
@@ -294,7 +295,7 @@ function requireAttributes(
     problems.push(
       problem(
         'mapping-error',
-        `${where} has no "${key}"; OSEP-04 says it SHOULD: add "${key}": ["{resource}/{field}"] if the data has one.`,
+        `${where} has no ${quoted(key)}; OSEP-04 says it SHOULD: add ${quoted(key)}: ["{resource}/{field}"] if the data has one.`,
         { pointer, severity: 'warning' },
       ),
     );
@@ -331,7 +332,7 @@ function checkCurrency(transaction: Obj, problems: Problem[]): void {
       problems.push(
         problem(
           'profile-error',
-          `currency "${currency}" is a withdrawn ISO 4217 code; fine for historical data, but check it is meant ` +
+          `currency ${quoted(currency)} is a withdrawn ISO 4217 code; fine for historical data, but check it is meant ` +
             `(a current code is expected otherwise).`,
           { pointer, severity: 'warning', cell: currency },
         ),
@@ -340,7 +341,7 @@ function checkCurrency(transaction: Obj, problems: Problem[]): void {
       problems.push(
         problem(
           'profile-error',
-          `currency "${currency}" is not an ISO 4217 code as written: codes are uppercase; write "${upper}".`,
+          `currency ${quoted(currency)} is not an ISO 4217 code as written: codes are uppercase; write ${quoted(upper)}.`,
           { pointer, cell: currency },
         ),
       );
@@ -348,7 +349,7 @@ function checkCurrency(transaction: Obj, problems: Problem[]): void {
       problems.push(
         problem(
           'profile-error',
-          `currency "${currency}" is not an ISO 4217 currency code; use the three-letter code, e.g. "USD", "EUR", "GBP".`,
+          `currency ${quoted(currency)} is not an ISO 4217 currency code; use the three-letter code, e.g. "USD", "EUR", "GBP".`,
           { pointer, cell: currency },
         ),
       );
@@ -425,7 +426,7 @@ function checkModels(mapping: Obj, problems: Problem[]): void {
       problems.push(
         problem(
           'mapping-error',
-          `taxonomy "${k}" is not one of OSEP-04's classification types (${quoteList(TAXONOMY_KINDS)}); it is not ` +
+          `taxonomy ${quoted(k)} is not one of OSEP-04's classification types (${quoteList(TAXONOMY_KINDS)}); it is not ` +
             `used: rename it to the type it is, or remove it.`,
           { pointer: pointerOf('mapping', 'taxonomy', 'attributes', k), severity: 'warning' },
         ),
@@ -445,7 +446,7 @@ function checkModels(mapping: Obj, problems: Problem[]): void {
       const kind = attrs?.[k];
       const pointer = pointerOf('mapping', 'taxonomy', 'attributes', k);
       if (!isObject(kind)) continue;
-      requireAttributes(kind, pointer, `taxonomy "${k}"`, ['id'], k === 'functional' ? ['title', 'cofog'] : ['title'], problems);
+      requireAttributes(kind, pointer, `taxonomy ${quoted(k)}`, ['id'], k === 'functional' ? ['title', 'cofog'] : ['title'], problems);
     }
   }
 
@@ -460,7 +461,7 @@ function checkModels(mapping: Obj, problems: Problem[]): void {
       problems.push(
         problem(
           'mapping-error',
-          `entity "${k}" is not an OSEP-04 entity; the entities are "payer" (who pays) and "payee" (who is paid): ` +
+          `entity ${quoted(k)} is not an OSEP-04 entity; the entities are "payer" (who pays) and "payee" (who is paid): ` +
             `rename it to one of them, or remove it.`,
           { pointer: pointerOf('mapping', 'entity', 'attributes', k) },
         ),
@@ -479,7 +480,7 @@ function checkModels(mapping: Obj, problems: Problem[]): void {
     for (const k of ENTITY_KINDS) {
       const kind = attrs?.[k];
       if (!isObject(kind)) continue;
-      requireAttributes(kind, pointerOf('mapping', 'entity', 'attributes', k), `entity "${k}"`, ['id'], ['title'], problems);
+      requireAttributes(kind, pointerOf('mapping', 'entity', 'attributes', k), `entity ${quoted(k)}`, ['id'], ['title'], problems);
     }
   }
 
@@ -527,10 +528,10 @@ function checkMappingReferences(d: PackageDescriptor, problems: Problem[]): void
     let hint = '';
     if (bare && r.attribute.endsWith('.cofog') && cofogCanonical(r.ref) !== undefined) {
       hint =
-        ` "${r.ref}" looks like a COFOG code itself; "cofog" maps the field that holds the COFOG code of each ` +
+        ` ${quoted(r.ref)} looks like a COFOG code itself; "cofog" maps the field that holds the COFOG code of each ` +
         `classification, e.g. ["classification/cofog_code"].`;
     }
-    const describe = `mapping ${r.model} "${r.attribute}" reference "${r.ref}"`;
+    const describe = `mapping ${r.model} ${quoted(r.attribute)} reference ${quoted(r.ref)}`;
     problems.push(problem('mapping-error', `${describe} does not resolve: ${r.error}${bare ? '' : '.'}${hint}`, { pointer: r.pointer }));
   }
 }
@@ -560,8 +561,8 @@ function checkLocation(d: PackageDescriptor, problems: Problem[]): void {
     problems.push(
       problem(
         'profile-error',
-        `location "${code}" is not an ISO 3166-1 alpha-2 or alpha-3 country code` +
-          (suggestion ? `; write "${suggestion}".` : `; use e.g. "GB" or "GBR".`),
+        `location ${quoted(code)} is not an ISO 3166-1 alpha-2 or alpha-3 country code` +
+          (suggestion ? `; write ${quoted(suggestion)}.` : `; use e.g. "GB" or "GBR".`),
         { pointer, severity: 'warning', cell: code },
       ),
     );
@@ -593,8 +594,8 @@ function checkOwner(d: PackageDescriptor, ctx: SemanticContext, problems: Proble
     problems.push(
       problem(
         'owner-mismatch',
-        `owner "${owner}" is not the owner of the repository ("${ctx.repositoryOwner}"); a package can only be ` +
-          `published by its owner: set "owner": "${ctx.repositoryOwner}", or publish it from ${owner}'s repository.`,
+        `owner ${quoted(owner)} is not the owner of the repository (${quoted(ctx.repositoryOwner)}); a package can only be ` +
+          `published by its owner: set "owner": ${quoted(ctx.repositoryOwner)}, or publish it from the repository of ${quoted(owner)}.`,
         { pointer: pointerOf('owner'), cell: owner },
       ),
     );

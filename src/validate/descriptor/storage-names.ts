@@ -14,10 +14,9 @@ import {
   isGitHubLogin,
   MAX_NAME_LENGTH,
   MAX_PATH_BYTES,
-  shownValue,
 } from '../../package/names.ts';
 import { isRemote } from '../../package/source.ts';
-import { pointerOf, problem, type Problem } from '../problem.ts';
+import { pointerOf, problem, quoted, type Problem } from '../problem.ts';
 
 /** What the Data Package schema allows in a name (its pattern reports the rest). */
 const SCHEMA_NAME = /^[-a-z0-9._/]+$/;
@@ -42,7 +41,7 @@ export function checkStorageNames(d: PackageDescriptor, problems: Problem[]): bo
     problems.push(
       problem(
         'descriptor-error',
-        `the package name ${shownValue(name)} cannot be a storage key (datasets/{owner}/{name}/...): a name is ${DATASET_NAME_FORM}.`,
+        `the package name ${quoted(name)} cannot be a storage key (datasets/{owner}/{name}/...): a name is ${DATASET_NAME_FORM}.`,
         { pointer: pointerOf('name') },
       ),
     );
@@ -57,7 +56,7 @@ export function checkStorageNames(d: PackageDescriptor, problems: Problem[]): bo
       problems.push(
         problem(
           'path-error',
-          `the path ${shownValue(p)} is ${byteLength(p)} bytes long; a path in a dataset has at most ${MAX_PATH_BYTES} bytes ` +
+          `the path ${quoted(p)} is ${byteLength(p)} bytes long; a path in a dataset has at most ${MAX_PATH_BYTES} bytes ` +
             `(UTF-8), so that its storage key fits the store's 1,024: shorten it, or move the file.`,
           { pointer: pointerOf(...at), ...(typeof resource === 'string' ? { resource } : {}) },
         ),
@@ -68,7 +67,7 @@ export function checkStorageNames(d: PackageDescriptor, problems: Problem[]): bo
   const owner: unknown = d.owner;
   if (typeof owner === 'string' && !isGitHubLogin(owner)) {
     problems.push(
-      problem('descriptor-error', `owner ${shownValue(owner)} is not a GitHub login: an owner is ${GITHUB_LOGIN_FORM}; set it to the repository's owner.`, {
+      problem('descriptor-error', `owner ${quoted(owner)} is not a GitHub login: an owner is ${GITHUB_LOGIN_FORM}; set it to the repository's owner.`, {
         pointer: pointerOf('owner'),
       }),
     );

@@ -1,6 +1,7 @@
 /** The human report: problems grouped per resource, with file:line locations. */
 
-import type { Problem } from '../problem.ts';
+import { shorten, visible } from '../../escape.ts';
+import { quoted, type Problem } from '../problem.ts';
 import type { Report } from '../report.ts';
 import { KIND_TITLES, problemLocation } from './location.ts';
 
@@ -9,6 +10,14 @@ export interface TextOptions {
 }
 
 const paint = (on: boolean, code: number) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+
+/** Characters of a name, path, location or pointer shown, before "…". */
+export const TEXT_NAME_LIMIT = 256;
+/**
+ * Untrusted text for the terminal: control and bidi characters shown escaped (`\x1b`, `U+202E`),
+ * never sent raw, and names cut. Only the colours painted here are escape sequences.
+ */
+const safe = (s: string): string => shorten(s, TEXT_NAME_LIMIT);
 
 export function renderText(report: Report, options: TextOptions): string {
   const red = paint(options.color, 31);
@@ -20,12 +29,12 @@ export function renderText(report: Report, options: TextOptions): string {
   const kind = report.kind ? KIND_TITLES[report.kind] : 'package';
   const descriptorFile = report.root === '.' ? report.descriptor : `${report.root}/${report.descriptor}`;
   const verdict = report.valid ? green('valid') : red('INVALID');
-  out.push(`${bold(descriptorFile)} (${kind}): ${verdict}`);
+  out.push(`${bold(safe(descriptorFile))} (${kind}): ${verdict}`);
 
   const line = (p: Problem): string => {
     const sev = p.severity === 'error' ? red('error  ') : yellow('warning');
-    const where = p.rowNumber !== undefined ? ` row ${p.rowNumber}` : p.pointer ? ` ${p.pointer || '/'}` : '';
-    return `  ${dim(problemLocation(report, p))}${dim(where)}  ${sev} ${bold(p.code)}  ${p.message}`;
+    const where = p.rowNumber !== undefined ? ` row ${p.rowNumber}` : p.pointer ? ` ${safe(p.pointer)}` : '';
+    return `  ${dim(safe(problemLocation(report, p)))}${dim(where)}  ${sev} ${bold(p.code)}  ${visible(p.message)}`;
   };
   const all = [...report.errors, ...report.warnings];
   const descriptorProblems = all.filter((p) => p.resource === undefined);
@@ -37,7 +46,7 @@ export function renderText(report: Report, options: TextOptions): string {
     const ps = all.filter((p) => p.resource === r.name);
     const counts = [plural(r.rows, 'row'), r.errors ? red(plural(r.errors, 'error')) : '', r.warnings ? yellow(plural(r.warnings, 'warning')) : ''].filter(Boolean).join(', ');
     if (ps.length) out.push('');
-    out.push(`${bold(`resource "${r.name}"`)}${r.path ? ` ${dim(r.path)}` : ''}: ${counts}`);
+    out.push(`${bold(`resource ${quoted(r.name)}`)}${r.path ? ` ${dim(safe(r.path))}` : ''}: ${counts}`);
     for (const p of ps) out.push(line(p));
     if (r.truncated) out.push(`  ${dim(`… ${r.errors + r.warnings - ps.length} more not listed (raise --max-errors to see them)`)}`);
   }

@@ -34,7 +34,8 @@
  *   schema errors, as frictionless reports them; enum/minimum/maximum values that cannot be
  *   read as the field's type are schema errors (frictionless silently makes them None).
  * - `pattern` is wrapped as `^(?:…)$`, so alternations are anchored as a whole (frictionless's
- *   `^a|b$` is not). Python's `(?P<n>…)` and `(?P=n)` are translated.
+ *   `^a|b$` is not). It is matched in linear time by RE2 (../pattern.ts): Python's `(?P<n>…)`
+ *   works, backreferences and lookaround (which XML Schema regexes do not have) are schema errors.
  * - string/uuid accepts the 8-4-4-4-12 hex form; string/binary is strict base64 (padding
  *   required, no whitespace); string/uri requires an RFC 3986 scheme (`x:`) and checks nothing
  *   else, as frictionless's rfc3986 validator does; string/email uses a pragmatic address check.
@@ -44,6 +45,8 @@
  */
 
 import { FIELD_TYPES, type FieldDescriptor, type JsonValue } from '../../package/descriptor.ts';
+import { compilePattern, PatternError, type Pattern } from '../pattern.ts';
+import { quoted, quotedList, shown } from '../problem.ts';
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 // Public API
@@ -120,8 +123,6 @@ function lowerCode(c: number): number {
   if (c < 128) return c;
   return String.fromCharCode(c).toLowerCase().charCodeAt(0);
 }
-
-const quote = (v: unknown): string => JSON.stringify(v) ?? String(v);
 
 const PAD2: readonly string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
 const POW10: readonly number[] = [1, 10, 100, 1000, 10000, 100000, 1000000];
@@ -791,14 +792,14 @@ export function compileStrptime(pattern: string): Strptime {
     if (c === 37) {
       const ch = pattern[i + 1];
       i++;
-      if (ch === undefined) fail('format', `format "${pattern}" ends with a lone "%"`);
+      if (ch === undefined) fail('format', `format ${quoted(pattern)} ends with a lone "%"`);
       if (ch === '%') {
         lit += '%';
         continue;
       }
       const spec = DIRECTIVES[ch];
-      if (spec === undefined) fail('format', `format "${pattern}" uses "%${ch}", which is not supported`);
-      if (groups.has(spec.group)) fail('format', `format "${pattern}" repeats "%${ch}"`);
+      if (spec === undefined) fail('format', `format ${quoted(pattern)} uses "%${ch}", which is not supported`);
+      if (groups.has(spec.group)) fail('format', `format ${quoted(pattern)} repeats "%${ch}"`);
       groups.add(spec.group);
       flushLit();
       const t = spec.make();
@@ -817,7 +818,7 @@ export function compileStrptime(pattern: string): Strptime {
     }
   }
   flushLit();
-  if (groups.size === 0) fail('format', `format "${pattern}" has no strptime directive (e.g. %Y, %m, %d)`);
+  if (groups.size === 0) fail('format', `format ${quoted(pattern)} has no strptime directive (e.g. %Y, %m, %d)`);
   return { pattern, toks, yearFrom, hourFrom, has };
 }
 
@@ -1165,11 +1166,11 @@ function temporalFormat(type: 'date' | 'time' | 'datetime', format: string): Tem
     };
   }
   const pattern = patternOf(format);
-  if (pattern === null) fail('format', `format "${format}" is not valid for type "${type}": use "default", "any" or a strptime pattern such as "%d/%m/%Y"`);
+  if (pattern === null) fail('format', `format ${quoted(format)} is not valid for type ${quoted(type)}: use "default", "any" or a strptime pattern such as "%d/%m/%Y"`);
   const p = compileStrptime(pattern);
   return {
     read: (cell) => (runStrptime(p, cell) ? out() : INVALID),
-    expected: `${article} in format ${pattern}`,
+    expected: `${article} in format ${shown(pattern)}`,
   };
 }
 
@@ -1466,7 +1467,7 @@ function collectionSize(v: unknown): number {
 
 function stringArray(v: unknown, property: string): string[] | undefined {
   if (v === undefined) return undefined;
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) fail(property, `"${property}" must be an array of strings`);
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) fail(property, `${quoted(property)} must be an array of strings`);
   return v as string[];
 }
 
@@ -1481,7 +1482,7 @@ function numberOptions(field: FieldDescriptor, format: string): NumberOptions {
 }
 
 function typeImpl(type: string, format: string, field: FieldDescriptor): TypeImpl {
-  const badFormat = (): never => fail('format', `format "${format}" is not valid for type "${type}"`);
+  const badFormat = (): never => fail('format', `format ${quoted(format)} is not valid for type ${quoted(type)}`);
   const onlyDefault = (): void => {
     if (format !== 'default') badFormat();
   };
@@ -1539,8 +1540,8 @@ function typeImpl(type: string, format: string, field: FieldDescriptor): TypeImp
       const options = numberOptions(field, format);
       const codec = stripped(numberCodec(options));
       const parts: string[] = [];
-      if (options.dec !== '.') parts.push(`decimal "${options.dec}"`);
-      if (options.grp !== '') parts.push(`group "${options.grp}"`);
+      if (options.dec !== '.') parts.push(`decimal ${quoted(options.dec)}`);
+      if (options.grp !== '') parts.push(`group ${quoted(options.grp)}`);
       let expected = parts.length > 0 ? `a number with ${parts.join(' and ')}` : 'a number';
       if (!options.bare) expected += ' (currency symbols and units around it are ignored)';
       return {
@@ -1563,7 +1564,7 @@ function typeImpl(type: string, format: string, field: FieldDescriptor): TypeImp
       const read = (cell: string): unknown => (trues.has(cell) ? true : falses.has(cell) ? false : INVALID);
       return {
         read,
-        expected: `a boolean (${trueValues.map(quote).join(', ')} or ${falseValues.map(quote).join(', ')})`,
+        expected: `a boolean (${quotedList(trueValues)} or ${quotedList(falseValues)})`,
         // Python: True == 1 and False == 0
         key: (v) => (v ? 'n:1' : 'n:0'),
         iso: read,
@@ -1709,7 +1710,7 @@ function typeImpl(type: string, format: string, field: FieldDescriptor): TypeImp
       };
     }
     default:
-      return fail('type', `unknown type "${type}" (expected one of ${FIELD_TYPES.join(', ')})`);
+      return fail('type', `unknown type ${quoted(type)} (expected one of ${FIELD_TYPES.join(', ')})`);
   }
 }
 
@@ -1726,55 +1727,46 @@ function descriptorValue(impl: TypeImpl, v: JsonValue): unknown {
   return impl.fromJson(v);
 }
 
-/** Translate Python-only regex syntax and compile anchored; SchemaCompileError when invalid. */
-export function compilePattern(pattern: string): RegExp {
-  const source = `^(?:${pattern.replace(/\(\?P</g, '(?<').replace(/\(\?P=(\w+)\)/g, '\\k<$1>')})$`;
+/** A `pattern` constraint, matched in linear time (see ../pattern.ts); SchemaCompileError when it cannot be. */
+function patternConstraint(pattern: string): Pattern {
   try {
-    return new RegExp(source, 'u');
-  } catch {
-    try {
-      return new RegExp(source);
-    } catch (e) {
-      return fail('constraints/pattern', `constraint "pattern" is not a valid regular expression: ${(e as Error).message}`);
-    }
+    return compilePattern(pattern);
+  } catch (e) {
+    if (e instanceof PatternError) fail('constraints/pattern', e.message);
+    throw e;
   }
 }
 
 const NO_PROBLEM = (): undefined => undefined;
 
-function enumText(values: readonly JsonValue[]): string {
-  const shown = values.slice(0, 10).map(quote).join(', ');
-  return values.length > 10 ? `${shown}, … (${values.length} values)` : shown;
-}
-
 function lengthConstraint(c: Record<string, unknown>, name: 'minLength' | 'maxLength'): number {
   const v = c[name];
   if (v === undefined) return name === 'minLength' ? 0 : Infinity;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail(`constraints/${name}`, `constraint "${name}" must be a non-negative integer`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail(`constraints/${name}`, `constraint ${quoted(name)} must be a non-negative integer`);
   return v;
 }
 
 function buildCheck(type: string, impl: TypeImpl, c: Record<string, unknown>): (value: unknown, cell: string) => string | undefined {
   for (const name of Object.keys(c)) {
     if (name === 'required' || name === 'unique') continue;
-    if (!impl.constraints.includes(name)) fail(`constraints/${name}`, `constraint "${name}" is not supported by type "${type}"`);
+    if (!impl.constraints.includes(name)) fail(`constraints/${name}`, `constraint ${quoted(name)} is not supported by type ${quoted(type)}`);
   }
   const hasLength = c.minLength !== undefined || c.maxLength !== undefined;
   const minLength = lengthConstraint(c, 'minLength');
   const maxLength = lengthConstraint(c, 'maxLength');
   const size = impl.size;
 
-  let re: RegExp | null = null;
+  let re: Pattern | null = null;
   if (c.pattern !== undefined) {
     if (typeof c.pattern !== 'string') fail('constraints/pattern', 'constraint "pattern" must be a string');
-    re = compilePattern(c.pattern);
+    re = patternConstraint(c.pattern);
   }
 
   const bound = (name: 'minimum' | 'maximum'): unknown => {
     const raw = c[name];
     if (raw === undefined) return undefined;
     const v = descriptorValue(impl, raw as JsonValue);
-    if (v === INVALID) fail(`constraints/${name}`, `constraint "${name}" ${quote(raw)} is not ${impl.expected}`);
+    if (v === INVALID) fail(`constraints/${name}`, `constraint ${quoted(name)} ${quoted(raw)} is not ${impl.expected}`);
     return v;
   };
   const min = bound('minimum');
@@ -1787,7 +1779,7 @@ function buildCheck(type: string, impl: TypeImpl, c: Record<string, unknown>): (
     enumSet = new Set();
     for (const raw of values as JsonValue[]) {
       const v = descriptorValue(impl, raw);
-      if (v === INVALID) fail('constraints/enum', `constraint "enum" value ${quote(raw)} is not ${impl.expected}`);
+      if (v === INVALID) fail('constraints/enum', `constraint "enum" value ${quoted(raw)} is not ${impl.expected}`);
       enumSet.add(impl.enumByKey ? impl.key(v) : v);
     }
   }
@@ -1796,10 +1788,10 @@ function buildCheck(type: string, impl: TypeImpl, c: Record<string, unknown>): (
 
   const msgMinLength = `is shorter than the minimum length ${minLength}`;
   const msgMaxLength = `is longer than the maximum length ${maxLength}`;
-  const msgPattern = `does not match pattern ${String(c.pattern)}`;
-  const msgMin = `is below the minimum ${String(c.minimum)}`;
-  const msgMax = `is above the maximum ${String(c.maximum)}`;
-  const msgEnum = `is not one of ${enumText((c.enum ?? []) as JsonValue[])}`;
+  const msgPattern = `does not match pattern ${shown(String(c.pattern))}`;
+  const msgMin = `is below the minimum ${shown(String(c.minimum))}`;
+  const msgMax = `is above the maximum ${shown(String(c.maximum))}`;
+  const msgEnum = `is not one of ${quotedList((c.enum ?? []) as JsonValue[])}`;
   const hasMin = min !== undefined;
   const hasMax = max !== undefined;
   const byKey = impl.enumByKey;

@@ -74,17 +74,21 @@ export class CsvParser {
   private cells: string[] = [];
   /** The current cell's text accumulated from previous chunks. */
   private partial = '';
+  /** Chars of the cells of the current record already split off (bounded with `partial` by maxRecordChars). */
+  private recordChars = 0;
   /** Whether the current record has any content yet (cells, or chars of the first cell). */
   private recordStarted = false;
   private line = 1;
   private recordLine = 1;
+  /** The line the current quoted cell opened on (for the error when it is never closed). */
+  private quoteLine = 1;
   private afterCrInCell = false;
   private high = false;
 
   constructor(
     dialect: CsvDialect,
     private readonly onRecord: RecordHandler,
-    /** Records longer than this many chars are refused (hostile input); see RecordTooLongError. */
+    /** Records longer than this many chars (once a chunk ends, or at a delimiter) are refused (hostile input); see RecordTooLongError. */
     private readonly maxRecordChars = 64 * 1024 * 1024,
     /** The text is UTF-8 bytes one char per byte (see ChunkDecoder.bytesAsLatin1): decode cells that need it. */
     private readonly bytesAsLatin1 = false,
@@ -102,6 +106,15 @@ export class CsvParser {
     return this.line;
   }
 
+  /**
+   * Chars of the current record held by the parser (not yet passed on). Never more than
+   * maxRecordChars plus the length of the chunk last pushed: past that, push throws
+   * RecordTooLongError instead of growing.
+   */
+  get bufferedChars(): number {
+    return this.partial.length + this.recordChars;
+  }
+
   /** Feed the next chunk of decoded text. */
   push(text: string): void {
     // The hot loop works on locals (V8 keeps them in registers) and writes state back at the end.
@@ -112,6 +125,7 @@ export class CsvParser {
     const onRecord = this.onRecord;
     let state = this.state;
     let cells = this.cells;
+    let recordChars = this.recordChars; // chars of the cells already in `cells`
     let partial = this.partial;
     let started = this.recordStarted;
     let line = this.line;
@@ -160,6 +174,7 @@ export class CsvParser {
           // quote: let the state machine redo this cell.
           if (j + 1 >= n || c === escape || text.charCodeAt(j + 1) === quote) {
             high = false;
+            this.quoteLine = line;
             state = State.Quoted;
             started = true;
             i++;
@@ -169,6 +184,7 @@ export class CsvParser {
           c = text.charCodeAt(j + 1);
           if (c !== delim && c !== LF && c !== CR) {
             high = false;
+            this.quoteLine = line;
             state = State.Quoted;
             started = true;
             i++;
@@ -199,14 +215,16 @@ export class CsvParser {
           high = false;
         }
         cells.push(cell);
+        recordChars += cell.length;
         i = j + 1;
         if (c === delim) {
           started = true;
-          if (cells.length > MAX_CELLS) throw new RecordTooLongError(recordLine, this.maxRecordChars);
+          if (cells.length > MAX_CELLS || recordChars > this.maxRecordChars) throw new RecordTooLongError(recordLine, this.maxRecordChars);
           continue;
         }
         const record = cells;
         cells = [];
+        recordChars = 0;
         started = false;
         if (c === LF) line++;
         else state = State.AfterCr;
@@ -226,6 +244,7 @@ export class CsvParser {
           }
           if (c === quote) {
             started = true;
+            this.quoteLine = line;
             state = State.Quoted;
             i++;
             start = i;
@@ -252,7 +271,7 @@ export class CsvParser {
           if (j > i) started = true;
           if (j === n) {
             partial += text.slice(start, n);
-            if (partial.length > this.maxRecordChars) throw new RecordTooLongError(recordLine, this.maxRecordChars);
+            if (partial.length + recordChars > this.maxRecordChars) throw new RecordTooLongError(recordLine, this.maxRecordChars);
             i = n;
             break;
           }
@@ -274,7 +293,8 @@ export class CsvParser {
           if (d === delim) {
             started = true;
             cells.push(cell);
-            if (cells.length > MAX_CELLS) throw new RecordTooLongError(recordLine, this.maxRecordChars);
+            recordChars += cell.length;
+            if (cells.length > MAX_CELLS || recordChars > this.maxRecordChars) throw new RecordTooLongError(recordLine, this.maxRecordChars);
             state = State.CellStart;
             continue;
           }
@@ -282,6 +302,7 @@ export class CsvParser {
           cells.push(cell);
           const record = cells;
           cells = [];
+          recordChars = 0;
           started = false;
           if (d === LF) {
             line++;
@@ -309,7 +330,7 @@ export class CsvParser {
             j++;
           }
           partial += text.slice(start, j);
-          if (partial.length > this.maxRecordChars) throw new RecordTooLongError(recordLine, this.maxRecordChars);
+          if (partial.length + recordChars > this.maxRecordChars) throw new RecordTooLongError(recordLine, this.maxRecordChars);
           if (j === n) {
             i = n;
             break;
@@ -340,6 +361,8 @@ export class CsvParser {
           if (c === LF) line++;
           else if (c > 0x7f) high = true;
           partial += text[i];
+          // checked here too: a chunk may end right after every escaped char
+          if (partial.length + recordChars > this.maxRecordChars) throw new RecordTooLongError(recordLine, this.maxRecordChars);
           state = state === State.EscapeInQuoted ? State.Quoted : State.Unquoted;
           i++;
           start = i;
@@ -370,6 +393,7 @@ export class CsvParser {
     }
     this.state = state;
     this.cells = cells;
+    this.recordChars = recordChars;
     this.partial = partial;
     this.recordStarted = started;
     this.line = line;
@@ -378,9 +402,19 @@ export class CsvParser {
     this.high = high;
   }
 
-  /** Flush the last record (a file need not end with a line break). */
+  /**
+   * Flush the last record (a file need not end with a line break). Throws UnclosedQuoteError
+   * when the file ends inside a quoted cell: that record is not passed on (Python's csv, hence
+   * frictionless, keeps it and swallows the rest of the file into one cell without an error).
+   */
   end(): void {
     switch (this.state) {
+      case State.Quoted:
+      case State.EscapeInQuoted: {
+        const line = this.quoteLine;
+        this.reset();
+        throw new UnclosedQuoteError(line);
+      }
       case State.AfterCr:
         this.line++;
         break;
@@ -390,10 +424,18 @@ export class CsvParser {
         if (this.recordStarted || this.cells.length > 0) this.endRecord('');
         break;
       default:
-        // An unterminated quoted cell keeps what was read, as Python's csv does at EOF.
+        // The last cell is unquoted, or its quote was closed (`"a"` or `"a"b` at EOF).
         this.endRecord(this.partial);
     }
+    this.reset();
+  }
+
+  private reset(): void {
+    this.cells = [];
+    this.recordChars = 0;
     this.partial = '';
+    this.recordStarted = false;
+    this.high = false;
     this.state = State.CellStart;
   }
 
@@ -402,6 +444,7 @@ export class CsvParser {
     cells.push(this.high && this.bytesAsLatin1 ? utf8Of(lastCell) : lastCell);
     this.high = false;
     this.cells = [];
+    this.recordChars = 0;
     this.partial = '';
     this.recordStarted = false;
     this.onRecord(cells, this.recordLine);
@@ -422,15 +465,37 @@ function nextLineBreak(text: string, from: number): number {
   return n;
 }
 
-/** A record over the parser's size or cell-count limit (hostile input, or a runaway unclosed quote). */
-export class RecordTooLongError extends Error {
+/** What to do about a quote that is never closed (one wording for both errors below). */
+const CLOSE_QUOTE = 'close it or escape quotes by doubling them';
+
+/** The text is not CSV the parser can go on reading: the table stops at `line`. */
+export class CsvSyntaxError extends Error {
   constructor(
     readonly line: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A record over the parser's size or cell-count limit (hostile input, or a runaway unclosed quote). */
+export class RecordTooLongError extends CsvSyntaxError {
+  constructor(
+    line: number,
     readonly limit: number,
   ) {
     super(
+      line,
       `the record starting on line ${line} is longer than ${Math.round(limit / (1024 * 1024))} MiB ` +
-        `or has more than ${MAX_CELLS} cells; look for a quote that is never closed`,
+        `or has more than ${MAX_CELLS} cells; if a quote opened there is never closed, ${CLOSE_QUOTE}`,
     );
+  }
+}
+
+/** The file ends inside a quoted cell. */
+export class UnclosedQuoteError extends CsvSyntaxError {
+  constructor(line: number) {
+    super(line, `the quote opened on line ${line} is never closed; ${CLOSE_QUOTE}`);
   }
 }

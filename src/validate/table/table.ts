@@ -7,10 +7,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { FieldDescriptor, ResourceDescriptor } from '../../package/descriptor.ts';
 import { SourceError, type FileHandle } from '../../package/source.ts';
-import { pointerOf, problem, type Problem, type ProblemCode } from '../problem.ts';
+import { pointerOf, problem, quoted, quotedList, shown, type Problem, type ProblemCode } from '../problem.ts';
 import type { ProblemSink } from '../report.ts';
 import { compileField, INVALID, SchemaCompileError, type CompiledField } from './cast.ts';
-import { CsvParser, dialectOf, RecordTooLongError, type CsvDialect } from './csv.ts';
+import { CsvParser, CsvSyntaxError, dialectOf, type CsvDialect } from './csv.ts';
 import { createDecoder } from './decode.ts';
 import { KeySet } from './key-set.ts';
 
@@ -163,7 +163,7 @@ class TableRun {
         this.hashExpected = m[2]!.toLowerCase();
         this.hash = createHash(this.hashAlgo);
       } else {
-        this.report('hash-count', `declared hash "${r.hash}" is not "<algorithm>:<hex>" (md5, sha1, sha256 or sha512); fix resources/${task.index}/hash`, {
+        this.report('hash-count', `declared hash ${quoted(r.hash)} is not "<algorithm>:<hex>" (md5, sha1, sha256 or sha512); fix resources/${task.index}/hash`, {
           pointer: pointerOf('resources', task.index, 'hash'),
         });
       }
@@ -179,7 +179,7 @@ class TableRun {
       } catch (e) {
         if (!(e instanceof SchemaCompileError)) throw e;
         failed = true;
-        this.report('descriptor-error', `field "${f.name}": ${e.message}`, {
+        this.report('descriptor-error', `field ${quoted(f.name)}: ${e.message}`, {
           pointer: pointerOf('resources', this.task.index, 'schema', 'fields', i, ...e.property.split('/')),
           fieldName: f.name,
           fieldNumber: i + 1,
@@ -219,7 +219,7 @@ class TableRun {
     this.path = part.path;
     const decoder = createDecoder(this.task.resource.encoding);
     if (!decoder) {
-      this.report('encoding-error', `unknown encoding "${this.task.resource.encoding}"; use "utf-8" (or a WHATWG encoding label) in resources/${this.task.index}/encoding`, {
+      this.report('encoding-error', `unknown encoding ${quoted(this.task.resource.encoding)}; use "utf-8" (or a WHATWG encoding label) in resources/${this.task.index}/encoding`, {
         pointer: pointerOf('resources', this.task.index, 'encoding'),
       });
       return false;
@@ -236,7 +236,7 @@ class TableRun {
         if (!sniffed) {
           sniffed = true;
           if (chunk.length < 1024 && Buffer.from(chunk.subarray(0, LFS_SIGNATURE.length)).toString('latin1') === LFS_SIGNATURE) {
-            this.report('lfs-error', `${part.path} is a git-LFS pointer, not the data: fetch the object (git lfs pull, or lfs: true on actions/checkout) and validate again`, { lineNumber: 1 });
+            this.report('lfs-error', `${shown(part.path)} is a git-LFS pointer, not the data: fetch the object (git lfs pull, or lfs: true on actions/checkout) and validate again`, { lineNumber: 1 });
             return false;
           }
         }
@@ -250,16 +250,21 @@ class TableRun {
       if (!this.stopped) {
         parser.push(text);
         parser.end();
+        if (first && this.dialect.header && !this.headerSeen) {
+          // As frictionless: no header where one is expected (0 bytes, a BOM alone, comments only).
+          this.report('source-error', `${part.path}: the source is empty; a table needs at least its header row (the column labels) on line 1`, { lineNumber: 1 });
+          return false;
+        }
       }
     } catch (e) {
-      if (e instanceof RecordTooLongError) {
-        this.report('source-error', `${part.path}: ${e.message}`, { lineNumber: e.line });
+      if (e instanceof CsvSyntaxError) {
+        this.report('source-error', `${shown(part.path)}: ${e.message}`, { lineNumber: e.line });
         return false;
       }
       // A source may fail while streaming (LFS content that does not match its pointer, a
       // dropped connection): a problem of this resource, not a crash.
       if (e instanceof SourceError) {
-        this.report(e.code, `${part.path}: ${e.message}`);
+        this.report(e.code, `${shown(part.path)}: ${e.message}`);
         this.stopped = true;
         return false;
       }
@@ -281,7 +286,7 @@ class TableRun {
       n++;
       const what = b.nul ? 'a NUL byte' : `the byte 0x${b.byte.toString(16).padStart(2, '0')}, which is not valid UTF-8`;
       const fix = b.nul ? 'remove it' : `save the file as UTF-8 or declare its encoding (resources/${this.task.index}/encoding)`;
-      this.report('encoding-error', `${this.path} line ${line} contains ${what}; ${fix}`, { lineNumber: line });
+      this.report('encoding-error', `${shown(this.path)} line ${line} contains ${what}; ${fix}`, { lineNumber: line });
     }
     return n;
   }
@@ -315,26 +320,26 @@ class TableRun {
       const field = fields[i];
       const at = { lineNumber: line, fieldNumber: i + 1, fieldName: field?.name ?? label };
       if (label === undefined) {
-        this.report('missing-label', `the header has no label for field ${i + 1} "${field!.name}"; add the column or remove the field from the schema`, at);
+        this.report('missing-label', `the header has no label for field ${i + 1} ${quoted(field!.name)}; add the column or remove the field from the schema`, at);
         continue;
       }
       if (label.trim() === '') {
-        this.report('blank-label', `the label of column ${i + 1} is blank; name the column${field ? ` "${field.name}" as in the schema` : ''}`, at);
+        this.report('blank-label', `the label of column ${i + 1} is blank; name the column${field ? ` ${quoted(field.name)} as in the schema` : ''}`, at);
         continue;
       }
       const prev = seen.get(label);
       if (prev !== undefined) {
-        this.report('duplicate-label', `label "${label}" of column ${i + 1} repeats column ${prev}; give each column its own name`, { ...at, cell: label });
+        this.report('duplicate-label', `label ${quoted(label)} of column ${i + 1} repeats column ${prev}; give each column its own name`, { ...at, cell: label });
         continue;
       }
       seen.set(label, i + 1);
       if (!field) {
-        this.report('extra-label', `column ${i + 1} "${label}" has no field in the schema; add a field for it or remove the column`, { ...at, cell: label });
+        this.report('extra-label', `column ${i + 1} ${quoted(label)} has no field in the schema; add a field for it or remove the column`, { ...at, cell: label });
         continue;
       }
       const same = caseSensitive ? label === field.name : label.toLowerCase() === field.name.toLowerCase();
       if (!same && this.fieldDescriptors) {
-        this.report('incorrect-label', `column ${i + 1} is labelled "${label}" but the schema's field ${i + 1} is "${field.name}"; rename one so they match (fields are matched by position)`, { ...at, cell: label });
+        this.report('incorrect-label', `column ${i + 1} is labelled ${quoted(label)} but the schema's field ${i + 1} is ${quoted(field.name)}; rename one so they match (fields are matched by position)`, { ...at, cell: label });
       }
     }
   }
@@ -363,31 +368,31 @@ class TableRun {
         const f = fields[i]!;
         if (i >= nc) {
           values[i] = null;
-          this.cellProblem('missing-cell', `row ${rowNumber} (line ${line}) has no cell for field "${f.name}" (column ${i + 1}); add the missing value, even if empty`, rowNumber, line, i, '');
+          this.cellProblem('missing-cell', `row ${rowNumber} (line ${line}) has no cell for field ${quoted(f.name)} (column ${i + 1}); add the missing value, even if empty`, rowNumber, line, i, '');
           continue;
         }
         const cell = cells[i]!;
         const v = f.cast(cell);
         values[i] = v;
         if (v === INVALID) {
-          this.cellProblem('type-error', `row ${rowNumber} (line ${line}), field "${f.name}": "${cell}" is not ${f.expected}; fix the value, or the field's type/format`, rowNumber, line, i, cell);
+          this.cellProblem('type-error', `row ${rowNumber} (line ${line}), field ${quoted(f.name)}: ${quoted(cell)} is not ${f.expected}; fix the value, or the field's type/format`, rowNumber, line, i, cell);
           continue;
         }
         if (v === null) {
-          if (f.required) this.cellProblem('constraint-error', `row ${rowNumber} (line ${line}), field "${f.name}" is required but empty; fill it in`, rowNumber, line, i, cell);
+          if (f.required) this.cellProblem('constraint-error', `row ${rowNumber} (line ${line}), field ${quoted(f.name)} is required but empty; fill it in`, rowNumber, line, i, cell);
           continue;
         }
         if (f.constrained) {
           const broken = f.check(v, cell);
-          if (broken !== undefined) this.cellProblem('constraint-error', `row ${rowNumber} (line ${line}), field "${f.name}": "${cell}" ${broken}`, rowNumber, line, i, cell);
+          if (broken !== undefined) this.cellProblem('constraint-error', `row ${rowNumber} (line ${line}), field ${quoted(f.name)}: ${quoted(cell)} ${broken}`, rowNumber, line, i, cell);
         }
         const u = this.uniques[i];
         if (u) {
-          if (!u.add(setKey(f, v))) this.cellProblem('unique-error', `row ${rowNumber} (line ${line}), field "${f.name}": "${cell}" repeats an earlier row; values of this field must be unique`, rowNumber, line, i, cell);
+          if (!u.add(setKey(f, v))) this.cellProblem('unique-error', `row ${rowNumber} (line ${line}), field ${quoted(f.name)}: ${quoted(cell)} repeats an earlier row; values of this field must be unique`, rowNumber, line, i, cell);
         }
       }
       for (let i = nf; i < nc; i++) {
-        this.cellProblem('extra-cell', `row ${rowNumber} (line ${line}) has an extra cell ${i + 1} ("${cells[i]}") beyond the ${nf} fields; remove it or add a field`, rowNumber, line, i, cells[i]!);
+        this.cellProblem('extra-cell', `row ${rowNumber} (line ${line}) has an extra cell ${i + 1} (${quoted(cells[i])}) beyond the ${nf} fields; remove it or add a field`, rowNumber, line, i, cells[i]!);
       }
     }
 
@@ -442,17 +447,17 @@ class TableRun {
       return;
     }
     if (!this.pkKeys.add(k)) {
-      const shown = pk.map((i) => String(values[i])).join(', ');
-      this.report('primary-key', `row ${rowNumber} (line ${lineNumber}) repeats the primary key (${this.pkNames()}) = (${shown}) of an earlier row; keys must be unique`, {
+      const key = pk.map((i) => String(values[i])).join(', ');
+      this.report('primary-key', `row ${rowNumber} (line ${lineNumber}) repeats the primary key (${this.pkNames()}) = (${shown(key)}) of an earlier row; keys must be unique`, {
         rowNumber,
         lineNumber,
-        cell: shown,
+        cell: key,
       });
     }
   }
 
   private pkNames(): string {
-    return this.pk.map((i) => this.fields[i]!.name).join(', ');
+    return quotedList(this.pk.map((i) => this.fields[i]!.name));
   }
 
   private foreignKey(c: number, values: readonly unknown[], cells: readonly string[], rowNumber: number, lineNumber: number): void {
@@ -511,10 +516,10 @@ export function foreignKeyProblem(
   fk: ForeignKeyCheck,
   at: { rowNumber: number; lineNumber: number; cell: string; fieldNumber?: number },
 ): Problem {
-  const target = `${fk.reference.resource || resource}.${fk.reference.fields.join('+')}`;
+  const target = shown(`${fk.reference.resource || resource}.${fk.reference.fields.join('+')}`);
   return problem(
     'foreign-key',
-    `row ${at.rowNumber} (line ${at.lineNumber}): ${fk.fields.join(', ')} = "${at.cell}" is not in ${target}; add it there or fix the reference`,
+    `row ${at.rowNumber} (line ${at.lineNumber}): ${shown(fk.fields.join(', '))} = ${quoted(at.cell)} is not in ${target}; add it there or fix the reference`,
     { resource, path: path || undefined, fieldName: fk.fields[0], ...at },
   );
 }

@@ -1,6 +1,6 @@
 /**
- * Minimal HTTP(S) requests for the LFS client, on node:http so that the address actually
- * connected to can be checked (a DNS name that resolves to a private address, a redirect to one,
+ * Minimal HTTP(S) requests to addresses taken from repository content (the LFS client, remote
+ * resources), on node:http so that the address actually connected to can be checked (a DNS name that resolves to a private address, a redirect to one,
  * or DNS rebinding between a check and the connection cannot get round the check).
  */
 
@@ -31,6 +31,8 @@ export interface SendOptions {
   idleTimeoutMs?: number;
   /** Redirects followed at most (default 5). */
   maxRedirects?: number;
+  /** Aborts the request (and the body of its response) when it fires: a limit on the total time. */
+  signal?: AbortSignal;
 }
 
 export interface Sent {
@@ -80,8 +82,9 @@ function once(url: URL, method: string, headers: Record<string, string>, body: s
       method,
       headers: outgoing,
       ...(options.publicOnly ? { lookup: publicLookup } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
-    req.setTimeout(options.idleTimeoutMs ?? 120_000, () => req.destroy(new Error(`no answer from ${url.host} for ${Math.round((options.idleTimeoutMs ?? 120_000) / 1000)} s`)));
+    req.setTimeout(options.idleTimeoutMs ?? 120_000, () => req.destroy(new Error(`no answer from ${url.host} for ${Math.round((options.idleTimeoutMs ?? 120_000) / 100) / 10} s`)));
     req.once('response', resolve);
     req.once('error', reject);
     req.end(body);

@@ -1,6 +1,6 @@
 /** The LFS client's address check happens where the connection is made, so names and redirects cannot get round it. */
 import { describe, expect, it } from 'vitest';
-import { BlockedAddressError, blockedHostReason, send } from '../../src/adapters/git/http.ts';
+import { BlockedAddressError, blockedHostReason, send } from '../../src/adapters/http/request.ts';
 
 describe('connections to repository-controlled endpoints', () => {
   it('a host name that resolves to a loopback address is refused when connecting', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockedAddressReason } from '../../src/adapters/git/address.ts';
+import { blockedAddressReason } from '../../src/adapters/http/address.ts';
 
 describe('blockedAddressReason (SSRF: where a committed .lfsconfig may not lead)', () => {
   it.each([

@@ -1,6 +1,7 @@
 /**
  * Which IP addresses an endpoint taken from repository content may not reach (SSRF): a committed
- * `.lfsconfig` must not make the validator talk to the machine it runs on or its private network.
+ * `.lfsconfig` or a remote resource's URL must not make the validator talk to the machine it runs
+ * on or its private network.
  */
 
 import { isIP } from 'node:net';
