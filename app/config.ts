@@ -8,6 +8,7 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError, storageConfig, type StorageConfig } from '../src/adapters/s3/config.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './server.ts';
 
 /** A bad or missing variable. Extends the storage ConfigError so every entry point maps it to exit 2. */
 export class AppConfigError extends ConfigError {
@@ -56,6 +57,8 @@ export interface AppConfig {
   /** Where the feed and the registry's read copy go; null: no storage configured (feed off). */
   storage: StorageConfig | null;
   logLevel: LogLevel;
+  /** Bounds on each HTTP connection of `serve` (timeouts, connections at once). */
+  http: HttpLimits;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -142,6 +145,21 @@ export function readAppConfig(env: Env, options: ReadAppConfigOptions = {}): App
     fail('RECONCILE_INTERVAL', `must be whole minutes between scheduled reconcile runs, 0 to turn them off, at most 10080 (a week), like 60 (got ${JSON.stringify(intervalRaw)}).`);
   }
 
+  const seconds = (name: string, fallbackMs: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallbackMs;
+    const value = /^\d{1,3}(\.\d{1,3})?$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!(value >= 0.1 && value <= 300)) fail(name, `must be seconds from 0.1 to 300, like ${fallbackMs / 1000} (got ${JSON.stringify(raw)}).`);
+    return Math.round(value * 1000);
+  };
+  const headersTimeoutMs = seconds('HTTP_HEADERS_TIMEOUT', DEFAULT_HTTP_LIMITS.headersTimeoutMs);
+  const requestTimeoutMs = seconds('HTTP_REQUEST_TIMEOUT', Math.max(DEFAULT_HTTP_LIMITS.requestTimeoutMs, headersTimeoutMs));
+  if (requestTimeoutMs < headersTimeoutMs) fail('HTTP_REQUEST_TIMEOUT', `must be at least HTTP_HEADERS_TIMEOUT (${headersTimeoutMs / 1000} s): the headers are part of the request.`);
+  const keepAliveTimeoutMs = seconds('HTTP_KEEP_ALIVE_TIMEOUT', DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs);
+  const connectionsRaw = read('HTTP_MAX_CONNECTIONS');
+  const maxConnections = connectionsRaw === undefined ? DEFAULT_HTTP_LIMITS.maxConnections : /^\d{1,6}$/.test(connectionsRaw) ? Number(connectionsRaw) : 0;
+  if (maxConnections < 1) fail('HTTP_MAX_CONNECTIONS', `must be a whole number of connections of 1 or more, like ${DEFAULT_HTTP_LIMITS.maxConnections} (got ${JSON.stringify(connectionsRaw)}).`);
+
   const logLevel = (read('LOG_LEVEL') ?? DEFAULTS.logLevel) as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) fail('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(read('LOG_LEVEL'))}).`);
 
@@ -162,6 +180,7 @@ export function readAppConfig(env: Env, options: ReadAppConfigOptions = {}): App
     reconcileIntervalMinutes,
     storage: storageConfig(env),
     logLevel,
+    http: { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections },
   };
 }
 

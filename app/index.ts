@@ -160,6 +160,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     queue,
     log: log.child({ component: 'http' }),
     health: () => ({ registry: `${registry.owner}/${registry.repo}`, mode: config.registryMode }),
+    limits: config.http,
     ...(options.drainTimeoutMs !== undefined ? { drainTimeoutMs: options.drainTimeoutMs } : {}),
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
     onClose: async () => {

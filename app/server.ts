@@ -24,6 +24,23 @@ export const DEFAULT_WEBHOOK_PATH = '/api/github/webhooks';
 /** GitHub caps webhook payloads at 25 MB; a bigger body is not from GitHub. */
 export const DEFAULT_MAX_BODY_BYTES = 25 * 1024 * 1024;
 
+/**
+ * Bounds on each connection, so that a slow or idle client cannot hold the server: GitHub sends a
+ * delivery at once and gives up after 10 s, so a request still arriving after that is not one.
+ */
+export interface HttpLimits {
+  /** All the request's headers must have arrived within this (408, then the connection is closed). */
+  headersTimeoutMs: number;
+  /** The whole request, body included, within this (408). At least headersTimeoutMs. */
+  requestTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Connections open at once; one more is closed as soon as it is accepted. */
+  maxConnections: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = { headersTimeoutMs: 5000, requestTimeoutMs: 10_000, keepAliveTimeoutMs: 5000, maxConnections: 256 };
+
 export interface AppServerDeps {
   /** The webhook secret (the App's settings). */
   secret: string;
@@ -37,6 +54,8 @@ export interface AppServerDeps {
   drainTimeoutMs?: number;
   /** Runs after the queue drained at close (e.g. notifications under way). */
   onClose?: () => Promise<void>;
+  /** Connection bounds (default DEFAULT_HTTP_LIMITS). */
+  limits?: HttpLimits;
 }
 
 export interface AppServer {
@@ -154,25 +173,39 @@ export function createAppServer(deps: AppServerDeps): AppServer {
     log.info(duplicate ? 'delivery already queued' : 'delivery queued', { ...fields, repositories: routing.repos.map((r) => r.repositoryId), sweeps: routing.sweeps.length || undefined, reconcile: routing.reconcile || undefined, ms: ms() });
   }
 
-  const server = createServer((req, res) => {
-    const t0 = process.hrtime.bigint();
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const method = req.method ?? 'GET';
-    if (closing) return send(res, 503, { error: 'shutting down' }, { connection: 'close' });
-    if (url.pathname === '/healthz') {
-      if (method !== 'GET' && method !== 'HEAD') return send(res, 405, { error: 'use GET' }, { allow: 'GET, HEAD' });
-      return send(res, 200, { status: 'ok', uptimeSeconds: Math.round((Date.now() - started) / 1000), queue: deps.queue.stats(), lastCommit: deps.queue.stats().lastCommit, ...deps.health?.() });
-    }
-    if (url.pathname !== path) return send(res, 404, { error: `not found; deliveries go to POST ${path}` });
-    if (method !== 'POST') return send(res, 405, { error: 'use POST' }, { allow: 'POST' });
-    onDelivery(req, res, t0).catch((e: unknown) => {
-      log.error('delivery failed', { deliveryId: header(req, 'x-github-delivery'), event: header(req, 'x-github-event'), err: e });
-      if (!res.headersSent) send(res, 500, { error: 'internal error' });
-      else res.destroy();
-    });
+  const limits = deps.limits ?? DEFAULT_HTTP_LIMITS;
+  let refused = 0;
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // How often the timeouts above are checked (Node's default, 30 s, would let a dripping client stay that long).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+    (req, res) => {
+      const t0 = process.hrtime.bigint();
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const method = req.method ?? 'GET';
+      if (closing) return send(res, 503, { error: 'shutting down' }, { connection: 'close' });
+      if (url.pathname === '/healthz') {
+        if (method !== 'GET' && method !== 'HEAD') return send(res, 405, { error: 'use GET' }, { allow: 'GET, HEAD' });
+        return send(res, 200, { status: 'ok', uptimeSeconds: Math.round((Date.now() - started) / 1000), queue: deps.queue.stats(), lastCommit: deps.queue.stats().lastCommit, connections: { max: limits.maxConnections, refused }, ...deps.health?.() });
+      }
+      if (url.pathname !== path) return send(res, 404, { error: `not found; deliveries go to POST ${path}` });
+      if (method !== 'POST') return send(res, 405, { error: 'use POST' }, { allow: 'POST' });
+      onDelivery(req, res, t0).catch((e: unknown) => {
+        log.error('delivery failed', { deliveryId: header(req, 'x-github-delivery'), event: header(req, 'x-github-event'), err: e });
+        if (!res.headersSent) send(res, 500, { error: 'internal error' });
+        else res.destroy();
+      });
+    },
+  );
+  server.maxConnections = limits.maxConnections;
+  // Node closes a connection over maxConnections itself; say so (once per 100, a flood must not flood the log).
+  server.on('drop', () => {
+    if (refused++ % 100 === 0) log.warn('connection refused: too many open', { maxConnections: limits.maxConnections, refused });
   });
-  // Keep-alive sockets must not hold close() up for long (GitHub's connections, load balancers).
-  server.keepAliveTimeout = 5000;
 
   return {
     server,

@@ -8,7 +8,8 @@ import { SourceUnavailableError } from '../adapters/fs/source.ts';
 import { visible, visibleLines } from '../escape.ts';
 import { ConfigError } from '../adapters/s3/config.ts';
 import { StoreError } from '../mirror/object-store.ts';
-import { threadsFromEnv } from '../pass/parallel.ts';
+import { GITHUB_LOGIN_FORM, isGitHubLogin, prefixProblem } from '../package/names.ts';
+import { capThreads, threadsFromEnv } from '../pass/parallel.ts';
 import { EMBEDDED_SERVE_PORT, runPublish, type PublishFlags, type StorageFlags } from './publish.ts';
 import { runBucketInit, runPrune, runStorageServe } from './storage.ts';
 import { runAppManifest, runReconcile, runServe, type ManifestFlags } from './app.ts';
@@ -24,9 +25,26 @@ export interface Io {
   env: NodeJS.ProcessEnv;
 }
 
+/**
+ * A writer to a standard stream that outlives its reader: when the reader goes away (EPIPE, as in
+ * `validate . | head -c 1`) or the stream fails otherwise, the rest of the output is dropped
+ * quietly and the command carries on to its end and its own exit code (an unhandled stream error
+ * would end the process with a stack instead). Unix tools die of SIGPIPE there; Node ignores
+ * SIGPIPE, and a publish cut short between writes is not what `| head` asked for.
+ */
+function outliveReader(stream: NodeJS.WritableStream): (s: string) => void {
+  let gone = false;
+  stream.on('error', () => {
+    gone = true;
+  });
+  return (s) => {
+    if (!gone) stream.write(s);
+  };
+}
+
 const defaultIo = (): Io => ({
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
+  stdout: outliveReader(process.stdout),
+  stderr: outliveReader(process.stderr),
   isTTY: Boolean(process.stdout.isTTY),
   env: process.env,
 });
@@ -43,16 +61,48 @@ function positiveInt(value: string): number {
   return n;
 }
 
-/** `--threads`: worker threads for the table pass (OS_DATASTORE_THREADS when not given: see threadsOf). */
-function threadsOption(): Option {
-  return new Option('--threads <n>', 'worker threads validating resources at once (default: OS_DATASTORE_THREADS, else the cores up to 4; 1: none)').argParser(positiveInt);
+/** `--port`: a TCP port. */
+function port(value: string): number {
+  const n = Number(value);
+  if (!/^\d{1,5}$/.test(value) || n < 1 || n > 65535) throw new InvalidArgumentError('expected a port number from 1 to 65535.');
+  return n;
 }
 
-/** The --threads flag, else OS_DATASTORE_THREADS, else undefined (the default). */
-export function threadsOf(flag: number | undefined, env: Io['env']): number | undefined {
-  if (flag !== undefined) return flag;
+/** `--owner`: a GitHub login (it becomes a storage key segment and is compared with the descriptor's). */
+function githubOwner(value: string): string {
+  if (!isGitHubLogin(value)) throw new InvalidArgumentError(`expected a GitHub owner: ${GITHUB_LOGIN_FORM}.`);
+  return value;
+}
+
+/** `--prefix`: a key prefix the store can use (see prefixProblem); leading and trailing "/" are dropped later. */
+function storagePrefix(value: string): string {
+  const why = prefixProblem(value.replace(/^\/+|\/+$/g, ''));
+  if (why) throw new InvalidArgumentError(`the prefix ${why}.`);
+  return value;
+}
+
+/** `--commit`: a commit-ish as git spells one (sha, branch, tag, HEAD~2, main@{1}), never an option or a control character. */
+function commitIsh(value: string): string {
+  if (value.length > 256 || !/^[A-Za-z0-9_][A-Za-z0-9._/@{}~^+-]*$/.test(value) || value.includes('..')) {
+    throw new InvalidArgumentError('expected a commit sha, branch or tag (letters, digits and . _ / @ { } ~ ^ + -, not starting with "-" or ".", without "..", at most 256 characters).');
+  }
+  return value;
+}
+
+/** `--threads`: worker threads for the table pass (OS_DATASTORE_THREADS when not given: see threadsOf). */
+function threadsOption(): Option {
+  return new Option('--threads <n>', 'worker threads validating resources at once (default: OS_DATASTORE_THREADS, else the cores up to 4; at most the cores; 1: none)').argParser(positiveInt);
+}
+
+/**
+ * The --threads flag, else OS_DATASTORE_THREADS, else undefined (the default); lowered to the
+ * cores, saying so once on stderr (call it once per command).
+ */
+export function threadsOf(flag: number | undefined, io: Io): number | undefined {
+  const lowered = (message: string): void => io.stderr(`os-datastore: ${message}\n`);
+  if (flag !== undefined) return capThreads(flag, '--threads ', lowered);
   try {
-    return threadsFromEnv(env);
+    return threadsFromEnv(io.env, lowered);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -74,7 +124,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--json', 'print one JSON report on stdout')
     .option('--strict', 'treat warnings as errors')
     .addOption(new Option('--max-errors <n>', 'problems listed per resource (all are counted)').argParser(positiveInt).default(1000))
-    .option('--owner <owner>', 'the GitHub owner the descriptor must name')
+    .addOption(new Option('--owner <owner>', 'the GitHub owner the descriptor must name').argParser(githubOwner))
     .option('--allow-remote', 'fetch and validate http(s) resources, from public addresses, within size and time limits (skipped with a warning otherwise)')
     .option('--allow-private-remote', 'with --allow-remote: also fetch from loopback, private and link-local addresses')
     .option('--aggregates <dir>', 'also compute the aggregates of OpenSpending packages in the same pass and write them under <dir>')
@@ -88,7 +138,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       .option('--bucket <name>', 'bucket (default: OS_STORAGE_BUCKET_NAME; none: the embedded store under .os-datastore/)')
       .option('--endpoint <url>', 'S3-compatible endpoint (default: OS_STORAGE_ENDPOINT; none: AWS)')
       .option('--region <region>', 'region (default: OS_STORAGE_REGION or us-east-1)')
-      .option('--prefix <prefix>', 'key prefix in the bucket (default: OS_STORAGE_PREFIX)')
+      .addOption(new Option('--prefix <prefix>', 'key prefix in the bucket (default: OS_STORAGE_PREFIX)').argParser(storagePrefix))
       .addOption(new Option('--path-style <bool>', 'path-style addressing (default: on when an endpoint is set)').argParser(strictBoolean));
 
   storageOptions(
@@ -99,8 +149,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       .option('--json', 'print one JSON document on stdout')
       .option('--strict', 'treat warnings as errors')
       .addOption(new Option('--max-errors <n>', 'problems listed per resource (all are counted)').argParser(positiveInt).default(1000))
-      .option('--owner <owner>', 'the owner when the dataset is not a GitHub repository (default: the descriptor\'s owner)')
-      .option('--commit <commit-ish>', 'publish this commit instead of HEAD')
+      .addOption(new Option('--owner <owner>', 'the owner when the dataset is not a GitHub repository (default: the descriptor\'s owner)').argParser(githubOwner))
+      .addOption(new Option('--commit <commit-ish>', 'publish this commit instead of HEAD').argParser(commitIsh))
       .option('--allow-private-lfs', 'allow an .lfsconfig LFS endpoint on a loopback or private address')
       .addOption(threadsOption()),
   ).action(async (targets: string[], opts: PublishFlags) => {
@@ -133,7 +183,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   storage
     .command('serve')
     .description('keep the embedded S3-compatible store (.os-datastore/) up for browsing: public GET, CORS')
-    .addOption(new Option('--port <n>', 'port on 127.0.0.1').argParser(positiveInt).default(EMBEDDED_SERVE_PORT))
+    .addOption(new Option('--port <n>', 'port on 127.0.0.1').argParser(port).default(EMBEDDED_SERVE_PORT))
     .action(async (opts: { port: number }) => {
       code = await runStorageServe(opts, io);
     });

@@ -17,7 +17,8 @@ import type { ApplyProgress } from '../mirror/apply.ts';
 import { publishDataset, type DatasetSnapshot, type PublishResult } from '../mirror/publish.ts';
 import { visible, visibleLines } from '../escape.ts';
 import { renderText, formatBytes } from '../validate/render/text.ts';
-import { threadsOf, type Io } from './main.ts';
+import { prefixProblem } from '../package/names.ts';
+import { threadsOf, UsageError, type Io } from './main.ts';
 import { findPackages } from './validate.ts';
 
 const run = promisify(execFile);
@@ -57,6 +58,9 @@ export function storageOverrides(flags: StorageFlags): StorageOverrides {
 /** The configured store, or the embedded one (started here, closed by `close`). */
 export async function openStore(flags: StorageFlags, io: Io): Promise<{ store: S3Store; config: StorageConfig; embedded: EmbeddedStore | null; close(): Promise<void> }> {
   const config = storageConfig(io.env, storageOverrides(flags));
+  // --prefix is checked as it is parsed; the variable here. Bounded so that every key fits (src/package/names.ts).
+  const badPrefix = config ? prefixProblem(config.prefix) : null;
+  if (badPrefix) throw new UsageError(`OS_STORAGE_PREFIX ${badPrefix}`);
   if (config) {
     const store = createS3Store(config);
     return { store, config, embedded: null, close: async () => store.destroy() };
@@ -115,9 +119,10 @@ export async function runPublish(targets: string[], flags: PublishFlags, io: Io)
   try {
     const packages: string[] = [];
     for (const t of targets) packages.push(...(isUrl(t) ? [t] : await findPackages(t)));
+    const threads = threadsOf(flags.threads, io);
     for (const target of packages) {
       const snapshot = await snapshotOf(target, flags, cleanup);
-      const result = await publishDataset(snapshot, store, { owner: flags.owner, strict: flags.strict, maxErrors: flags.maxErrors, threads: threadsOf(flags.threads, io.env), onWarning: (message) => io.stderr(`warning: ${visible(message)}\n`), onProgress: progressLine(io) });
+      const result = await publishDataset(snapshot, store, { owner: flags.owner, strict: flags.strict, maxErrors: flags.maxErrors, threads, onWarning: (message) => io.stderr(`warning: ${visible(message)}\n`), onProgress: progressLine(io) });
       results.push(result);
       if (!flags.json) io.stdout(describe(result, target, io));
     }

@@ -4,6 +4,8 @@ import { initBucket } from '../adapters/s3/bucket-init.ts';
 import { startEmbeddedStore } from '../adapters/s3/embedded.ts';
 import { DatasetLayout } from '../mirror/layout.ts';
 import { pruneDataset } from '../mirror/prune.ts';
+import { DATASET_NAME_FORM, GITHUB_LOGIN_FORM, isDatasetName, isGitHubLogin } from '../package/names.ts';
+import { quoted } from '../validate/problem.ts';
 import { UsageError, type Io } from './main.ts';
 import { openStore, type StorageFlags } from './publish.ts';
 
@@ -52,13 +54,10 @@ function interrupted(): Promise<void> {
 /** `os-datastore prune OWNER/NAME --keep N [--dry-run]`. */
 export async function runPrune(dataset: string, flags: StorageFlags & { keep: number; dryRun?: boolean; json?: boolean }, io: Io): Promise<number> {
   const m = /^([^/]+)\/([^/]+)$/.exec(dataset);
-  if (!m) throw new UsageError(`"${dataset}" is not OWNER/NAME (e.g. os-data/city-budget-2024)`);
-  let layout: DatasetLayout;
-  try {
-    layout = new DatasetLayout(m[1]!.toLowerCase(), m[2]!);
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
+  if (!m) throw new UsageError(`prune: ${quoted(dataset)} is not OWNER/NAME (e.g. os-data/city-budget-2024)`);
+  if (!isGitHubLogin(m[1]!)) throw new UsageError(`prune: the owner in ${quoted(dataset)} is not a GitHub owner: ${GITHUB_LOGIN_FORM}`);
+  if (!isDatasetName(m[2]!)) throw new UsageError(`prune: the name in ${quoted(dataset)} is not a dataset name: ${DATASET_NAME_FORM}`);
+  const layout = new DatasetLayout(m[1]!.toLowerCase(), m[2]!);
   const { store, close } = await openStore(flags, io);
   try {
     const result = await pruneDataset(store, layout, { keep: flags.keep, dryRun: flags.dryRun });

@@ -31,7 +31,7 @@ export async function runValidate(targets: string[], flags: ValidateFlags, io: I
   const reports: Report[] = [];
   const outDirs = new Set<string>();
   if (flags.aggregates !== undefined) await makeDir(flags.aggregates);
-  const threads = threadsOf(flags.threads, io.env);
+  const threads = threadsOf(flags.threads, io);
   const onWarning = (message: string): void => io.stderr(`warning: ${visible(message)}\n`);
   for (const p of packages) {
     const source = await createFsSource(p, { remote: { allowPrivate: Boolean(flags.allowPrivateRemote) } });

@@ -9,15 +9,17 @@
  *   datasets/{owner}/{name}/blobs/sha256/{hash}       content-addressed copies
  *   datasets/{owner}/{name}/.datastore/pending.json   what a run in progress may change
  *   datasets/{owner}/{name}/.datastore/state.json     the commit point, written last
+ *
+ * Every key fits S3's 1,024 bytes: owner, name, paths and prefix are bounded in
+ * src/package/names.ts (validated before anything is written).
  */
+
+import { isDatasetName, isGitHubLogin } from '../package/names.ts';
 
 /** First path segments the datastore writes itself; a dataset's own files there are not mirrored. */
 export const RESERVED_TOP = new Set(['aggregates', 'reports', 'versions', 'blobs', '.datastore']);
 
-/** A slug safe to use as a key segment (GitHub owners, package names). */
-export function isKeySegment(s: string): boolean {
-  return /^[a-z0-9][a-z0-9._-]*$/.test(s) && !s.includes('..');
-}
+export { isKeySegment } from '../package/names.ts';
 
 export class DatasetLayout {
   /** e.g. `datasets/os-data/city-budget-2024/` */
@@ -27,8 +29,8 @@ export class DatasetLayout {
     readonly owner: string,
     readonly name: string,
   ) {
-    if (!isKeySegment(owner)) throw new Error(`owner "${owner}" cannot be used in a storage key`);
-    if (!isKeySegment(name)) throw new Error(`name "${name}" cannot be used in a storage key`);
+    if (!isGitHubLogin(owner) || owner !== owner.toLowerCase()) throw new Error(`owner "${owner}" cannot be used in a storage key`);
+    if (!isDatasetName(name)) throw new Error(`name "${name}" cannot be used in a storage key`);
     this.root = `datasets/${owner}/${name}/`;
   }
 

@@ -12,6 +12,7 @@ import type { Report } from '../validate/report.ts';
 import { applyMirror, type ApplyProgress, type ApplyStats } from './apply.ts';
 import { badgeSvg } from './badge.ts';
 import { CACHE_IMMUTABLE, CACHE_LATEST, DatasetLayout, isKeySegment, RESERVED_TOP } from './layout.ts';
+import { byteLength, GITHUB_LOGIN_FORM, isDatasetName, isGitHubLogin, MAX_PATH_BYTES } from '../package/names.ts';
 import type { ObjectStore } from './object-store.ts';
 import { readStoredJson } from './stored.ts';
 import { jsonObject, planMirror, sha256Hex, type DatasetState, type FileEntry, type GeneratedObject, type PendingPublish } from './plan.ts';
@@ -105,13 +106,25 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
   const resolved = resolveOwner(github, options.owner, descriptor.owner);
   if ('error' in resolved) return refuse(resolved.error);
   const owner = resolved.owner;
+  if (!isGitHubLogin(owner)) return refuse(`owner ${quoted(owner)} is not a GitHub login: ${GITHUB_LOGIN_FORM}`);
   const name = descriptor.name;
-  if (typeof name !== 'string' || !isKeySegment(name)) {
-    report.errors.push(problem('descriptor-error', `the package "name" must be a lowercase slug to be published (found ${JSON.stringify(name)})`, { path: report.descriptor, pointer: '/name' }));
+  if (typeof name !== 'string' || !isDatasetName(name)) {
+    report.errors.push(problem('descriptor-error', `the package "name" must be a lowercase slug to be published (found ${quoted(name)})`, { path: report.descriptor, pointer: '/name' }));
     report.valid = false;
     return result('invalid', null, null, null);
   }
   const layout = new DatasetLayout(owner, name);
+  // Every key must fit the store's 1,024 bytes (src/package/names.ts): refused here, before any write.
+  const long = snapshot.files.find((f) => isPublishedPath(f.path, f.mode) && byteLength(f.path) > MAX_PATH_BYTES);
+  if (long) {
+    const message =
+      `the path ${quoted(long.path)} is ${byteLength(long.path)} bytes long; a file published from a dataset has a path of at most ` +
+      `${MAX_PATH_BYTES} bytes (UTF-8), so that its storage key fits the store's 1,024: shorten the path or move the file (nothing was published)`;
+    report.errors.push(problem('path-error', message, { path: long.path }));
+    report.stats.errors++;
+    report.valid = false;
+    return result('invalid', null, null, null);
+  }
 
   // The last complete publish, and what a run killed since then may have changed.
   const { previous, dirty } = stored && quick?.root === layout.root ? stored : await readStored(store, layout);
@@ -184,7 +197,7 @@ async function quickLayout(snapshot: DatasetSnapshot, options: PublishOptions): 
   try {
     const value = JSON.parse(Buffer.from(await snapshot.source.readDescriptor()).toString('utf8').replace(/^\uFEFF/, '')) as { name?: unknown; owner?: unknown };
     const resolved = resolveOwner(snapshot.github, options.owner, value?.owner);
-    return 'owner' in resolved && typeof value.name === 'string' && isKeySegment(value.name) ? new DatasetLayout(resolved.owner, value.name) : null;
+    return 'owner' in resolved && isGitHubLogin(resolved.owner) && typeof value.name === 'string' && isDatasetName(value.name) ? new DatasetLayout(resolved.owner, value.name) : null;
   } catch {
     return null;
   }

@@ -13,6 +13,7 @@
 
 import type { GitHubClient } from '../adapters/github/octokit.ts';
 import type { ObjectStore } from '../mirror/object-store.ts';
+import { cleanChange } from '../registry/clean.ts';
 import type { ChangelogEntry } from '../registry/model.ts';
 import { repositoryDispatch, type RepoName } from './dispatch.ts';
 import { copyRegistryFiles, updateFeed, type RegistryFile } from './feed.ts';
@@ -144,7 +145,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
 
   return {
     notify(update) {
-      const event: RegistryUpdatedEvent = { event: REGISTRY_UPDATED, commit: update.commit, changes: update.changes, registry, time: now() };
+      const event: RegistryUpdatedEvent = { event: REGISTRY_UPDATED, commit: update.commit, changes: update.changes.map(cleanChange), registry, time: now() };
       return track(
         (async (): Promise<NotifyReport> => {
           const [subscribers, feed, dispatches] = await Promise.all([toSubscribers(event), toStore(event), toRepositories(event)]);

@@ -24,7 +24,7 @@ import { planOf, runJob, type JobResult, type JobSpec, type PassContext } from '
 import { WINDOW, type FromWorker, type ToWorker, type WorkerInit } from './protocol.ts';
 
 export interface ParallelOptions {
-  /** Worker threads at most (default: the cores, up to 4). 1 or less: every job in this thread. */
+  /** Worker threads at most (default: the cores, up to 4; never more than the cores). 1 or less: every job in this thread. */
   threads?: number;
   /** Sum transaction rows: each aggregating resource's sums go to `merge`, in resource order. */
   merge?: (state: AggregatorState) => void;
@@ -45,18 +45,40 @@ export interface ParallelRunner extends TableRunner {
 
 /**
  * OS_DATASTORE_THREADS from an environment: a whole number of 1 or more, or undefined when
- * unset or empty. Throws RangeError (a sentence naming the variable) otherwise.
+ * unset or empty, lowered to the cores (see capThreads; `lowered` is told the sentence). Throws
+ * RangeError (a sentence naming the variable) otherwise.
  */
-export function threadsFromEnv(env: Record<string, string | undefined>): number | undefined {
+export function threadsFromEnv(env: Record<string, string | undefined>, lowered?: (message: string) => void): number | undefined {
   const raw = env['OS_DATASTORE_THREADS']?.trim();
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new RangeError(`OS_DATASTORE_THREADS must be a whole number of 1 or more (got ${JSON.stringify(raw)})`);
-  return Number(raw);
+  return capThreads(Number(raw), 'OS_DATASTORE_THREADS=', lowered);
 }
 
 /** Worker threads by default: one per core, at most 4 (the table pass is CPU-bound). */
 export function defaultThreads(): number {
   return Math.min(4, availableParallelism());
+}
+
+/**
+ * Worker threads at most: the cores (os.availableParallelism()). The table pass is CPU-bound, so
+ * more workers than cores only add their start-ups and their heaps (each holds a resource's key
+ * sets and its chunks in flight): `--threads 100000` started one worker per resource.
+ */
+export function maxThreads(): number {
+  return availableParallelism();
+}
+
+/**
+ * A requested number of threads, lowered to maxThreads(). When it is lowered, `lowered` is told
+ * a sentence naming where the number came from (`from`, e.g. `--threads ` or
+ * `OS_DATASTORE_THREADS=`): not an error, the work is the same.
+ */
+export function capThreads(requested: number, from: string, lowered?: (message: string) => void): number {
+  const cores = maxThreads();
+  if (requested <= cores) return requested;
+  lowered?.(`${from}${requested} is more than the ${cores} core${cores === 1 ? '' : 's'} here: using ${cores} worker thread${cores === 1 ? '' : 's'}`);
+  return cores;
 }
 
 interface Running {
@@ -90,7 +112,7 @@ interface Slot {
 }
 
 export function createParallelRunner(options: ParallelOptions = {}): ParallelRunner {
-  const threads = Math.max(1, Math.floor(options.threads ?? defaultThreads()));
+  const threads = Math.max(1, Math.min(maxThreads(), Math.floor(options.threads ?? defaultThreads())));
   const minWorkerBytes = options.minWorkerBytes ?? 1024 * 1024;
   let context: PassContext | null = null;
   const cache: { plan?: AggregatePlan | null } = {};

@@ -28,6 +28,7 @@
  */
 
 import { isKeySegment } from '../mirror/layout.ts';
+import { cleanText, FIELD_LIMITS } from './clean.ts';
 import { sortDatasets } from './csv.ts';
 import type { ChangeContext, ChangelogEntry, DatasetEntry, DatasetStatus, RegistryState, RepositoryObservation } from './model.ts';
 
@@ -174,7 +175,7 @@ const label = (e: DatasetEntry): string => `${e.owner}/${e.name || e.repo}`;
 function eventsFor(before: DatasetEntry | undefined, after: DatasetEntry, detail: string, ctx: ChangeContext): ChangelogEntry[] {
   const out: ChangelogEntry[] = [];
   const add = (event: string, note: string): void => {
-    out.push({ time: ctx.now, event, dataset: label(after), repositoryId: after.repositoryId, commit: after.lastCommit, delivery: ctx.delivery, note });
+    out.push({ time: ctx.now, event, dataset: cleanText(label(after), FIELD_LIMITS.dataset), repositoryId: after.repositoryId, commit: after.lastCommit, delivery: cleanText(ctx.delivery, FIELD_LIMITS.delivery), note: cleanText(note, FIELD_LIMITS.note) });
   };
   const statusNote = (): string => detail || after.reason;
 

@@ -7,6 +7,7 @@
 import type { GitHubClient } from '../adapters/github/octokit.ts';
 import { SourceError, type PackageSource } from '../package/source.ts';
 import { validatePackageDetailed } from '../validate/package.ts';
+import { cleanOptional, cleanText, FIELD_LIMITS } from './clean.ts';
 import type { RepositoryObservation } from './model.ts';
 
 export interface ObserveOptions {
@@ -77,29 +78,32 @@ export async function observeRepository(octokit: GitHubClient, repositoryId: num
     descriptor: null,
   };
   if (base.private) return base;
+  // The branch name is the repository's to choose (git allows bidi controls, a leading "="): cleaned for the registry; GitHub is asked with the real one.
+  const clean: RepositoryObservation = { ...base, defaultBranch: cleanText(base.defaultBranch, FIELD_LIMITS.branch) };
 
   const at = { owner: base.owner, repo: base.repo };
   // 404: no such branch; 409: the repository is empty.
   const ref = await unless([404, 409], () => octokit.rest.git.getRef({ ...at, ref: `heads/${base.defaultBranch}` }));
-  if (!ref || ref.data.object.type !== 'commit') return base;
+  if (!ref || ref.data.object.type !== 'commit') return clean;
   const headCommit = ref.data.object.sha;
 
   const path = options.descriptorPath ?? 'datapackage.json';
   const content = await unless([404], () => octokit.rest.repos.getContent({ ...at, path, ref: headCommit, mediaType: { format: 'raw' } }));
   const bytes = content ? bytesOf(content.data) : undefined;
-  if (!bytes) return { ...base, headCommit };
+  if (!bytes) return { ...clean, headCommit };
 
   const { report, descriptor } = await validatePackageDetailed(descriptorSource(`${base.owner}/${base.repo}`, path, bytes), { descriptorOnly: true, repositoryOwner: base.owner });
   const d = (descriptor ?? {}) as { name?: unknown; title?: unknown; owner?: unknown };
+  // What the repository wrote is capped and cleaned here, before the registry, the feed or a notification sees it.
   return {
-    ...base,
+    ...clean,
     headCommit,
     descriptor: {
-      name: textOf(d.name),
-      title: textOf(d.title),
-      owner: textOf(d.owner),
+      name: cleanOptional(textOf(d.name), FIELD_LIMITS.name),
+      title: cleanOptional(textOf(d.title), FIELD_LIMITS.title),
+      owner: cleanOptional(textOf(d.owner), FIELD_LIMITS.owner),
       valid: report.valid,
-      problems: report.errors.slice(0, options.maxProblems ?? 5).map((p) => p.message),
+      problems: report.errors.slice(0, options.maxProblems ?? 5).map((p) => cleanText(p.message, FIELD_LIMITS.problem)),
     },
   };
 }

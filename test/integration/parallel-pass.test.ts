@@ -6,6 +6,7 @@
  * timing.
  */
 import { cp, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFsSource } from '../../src/adapters/fs/source.ts';
@@ -146,6 +147,18 @@ describe('the table pass on worker threads', () => {
       expect(alone.workers).toBe(0);
     } finally {
       await alone.close();
+    }
+  });
+
+  it('never starts more workers than the cores, whatever it is asked for', async () => {
+    const source = await createFsSource(await bigBudget());
+    const resources = (await validatePackage(source)).stats.resources;
+    const runner = createParallelRunner({ threads: 100_000, minWorkerBytes: 0 });
+    try {
+      await validatePackage(source, { tables: runner });
+      expect(runner.workers).toBe(Math.min(availableParallelism(), resources));
+    } finally {
+      await runner.close();
     }
   });
 

@@ -16,6 +16,7 @@ import { onTestFinished } from 'vitest';
 import type { AppConfig } from '../../app/config.ts';
 import { createApp, type App, type AppOptions } from '../../app/index.ts';
 import { createJsonLogger, type LogLevel } from '../../app/log.ts';
+import { DEFAULT_HTTP_LIMITS } from '../../app/server.ts';
 import { startFakeGitHub, type FakeGitHub, type RepoRef } from './github-server.ts';
 
 export interface DeliverOptions {
@@ -291,6 +292,7 @@ export async function startAppWorld(options: AppWorldOptions = {}): Promise<AppW
     reconcileIntervalMinutes: 0,
     storage: null,
     logLevel: 'debug',
+    http: DEFAULT_HTTP_LIMITS,
     ...options.config,
   };
   const app = await createApp(config, { log, writeIntervalMs: 0, queue: { debounceMs: 50, retry: { baseMs: 50, maxMs: 500 } }, notifyRetry: { baseMs: 20, timeoutMs: 5000 }, ...options.app });

@@ -8,6 +8,7 @@ import { cofogCanonical } from '../../package/codes/cofog.ts';
 import { COUNTRY_SUGGESTIONS, isCountryCode } from '../../package/codes/countries.ts';
 import { CURRENCIES, HISTORIC_CURRENCIES } from '../../package/codes/currencies.ts';
 import type { PackageDescriptor, ResourceDescriptor } from '../../package/descriptor.ts';
+import { checkStorageNames } from './storage-names.ts';
 import { fieldNamesOf, resolveMapping, splitReference } from '../../package/mapping.ts';
 import type { ProfileInfo } from '../../package/profiles.ts';
 import { isRemote, unsafePathReason } from '../../package/source.ts';
@@ -631,7 +632,7 @@ export function checkSemantics(descriptor: PackageDescriptor, ctx: SemanticConte
       );
     }
     if (ctx.profile.openspending) checkOpenSpending(pkg, problems);
-    checkOwner(pkg, ctx, problems);
+    if (checkStorageNames(pkg, problems)) checkOwner(pkg, ctx, problems);
   } catch (e) {
     problems.push(
       problem('descriptor-error', `the descriptor has a shape the semantic checks could not read (${e instanceof Error ? e.message : String(e)}).`, {
