@@ -79966,6 +79966,66 @@ var HISTORIC_CURRENCIES = /* @__PURE__ */ new Set([
   "ZWR"
 ]);
 
+// src/package/names.ts
+var MAX_NAME_LENGTH = 100;
+var MAX_PATH_BYTES = 512;
+var GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+var GITHUB_LOGIN_FORM = "1 to 39 letters, digits and single hyphens, not starting or ending with a hyphen (e.g. os-data)";
+var isGitHubLogin = (s3) => GITHUB_LOGIN.test(s3);
+function isKeySegment(s3) {
+  return /^[a-z0-9][a-z0-9._-]*$/.test(s3) && !s3.includes("..");
+}
+var isDatasetName = (s3) => s3.length <= MAX_NAME_LENGTH && isKeySegment(s3);
+var DATASET_NAME_FORM = `1 to ${MAX_NAME_LENGTH} lowercase letters, digits, ".", "_" and "-", starting with a letter or a digit, without ".." (e.g. city-budget-2024)`;
+
+// src/validate/descriptor/storage-names.ts
+var SCHEMA_NAME = /^[-a-z0-9._/]+$/;
+function checkStorageNames(d6, problems) {
+  const name = d6.name;
+  if (typeof name === "string" && name.length > MAX_NAME_LENGTH) {
+    problems.push(
+      problem(
+        "descriptor-error",
+        `the package name is ${name.length} characters long; a name has at most ${MAX_NAME_LENGTH}, so that the dataset's storage keys (datasets/{owner}/{name}/...) fit the store's 1,024 bytes: shorten it.`,
+        { pointer: pointerOf("name") }
+      )
+    );
+  } else if (typeof name === "string" && SCHEMA_NAME.test(name) && !isDatasetName(name)) {
+    problems.push(
+      problem(
+        "descriptor-error",
+        `the package name ${quoted(name)} cannot be a storage key (datasets/{owner}/{name}/...): a name is ${DATASET_NAME_FORM}.`,
+        { pointer: pointerOf("name") }
+      )
+    );
+  }
+  const resources = d6.resources;
+  for (const [i6, r6] of (Array.isArray(resources) ? resources : []).entries()) {
+    const { path, name: resource } = typeof r6 === "object" && r6 !== null ? r6 : {};
+    const paths = Array.isArray(path) ? path.map((p4, j6) => [p4, ["resources", i6, "path", j6]]) : [[path, ["resources", i6, "path"]]];
+    for (const [p4, at2] of paths) {
+      if (typeof p4 !== "string" || isRemote(p4) || byteLength(p4) <= MAX_PATH_BYTES) continue;
+      problems.push(
+        problem(
+          "path-error",
+          `the path ${quoted(p4)} is ${byteLength(p4)} bytes long; a path in a dataset has at most ${MAX_PATH_BYTES} bytes (UTF-8), so that its storage key fits the store's 1,024: shorten it, or move the file.`,
+          { pointer: pointerOf(...at2), ...typeof resource === "string" ? { resource } : {} }
+        )
+      );
+    }
+  }
+  const owner = d6.owner;
+  if (typeof owner === "string" && !isGitHubLogin(owner)) {
+    problems.push(
+      problem("descriptor-error", `owner ${quoted(owner)} is not a GitHub login: an owner is ${GITHUB_LOGIN_FORM}; set it to the repository's owner.`, {
+        pointer: pointerOf("owner")
+      })
+    );
+    return false;
+  }
+  return true;
+}
+
 // src/validate/descriptor/semantic.ts
 function isObject6(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -80465,7 +80525,7 @@ function checkSemantics(descriptor, ctx) {
       );
     }
     if (ctx.profile.openspending) checkOpenSpending(pkg, problems);
-    checkOwner(pkg, ctx, problems);
+    if (checkStorageNames(pkg, problems)) checkOwner(pkg, ctx, problems);
   } catch (e6) {
     problems.push(
       problem("descriptor-error", `the descriptor has a shape the semantic checks could not read (${e6 instanceof Error ? e6.message : String(e6)}).`, {
@@ -81825,17 +81885,26 @@ async function runJob(context, plan, job, parts) {
 var WINDOW = 8;
 
 // src/pass/parallel.ts
-function threadsFromEnv(env2) {
+function threadsFromEnv(env2, lowered) {
   const raw = env2["OS_DATASTORE_THREADS"]?.trim();
   if (raw === void 0 || raw === "") return void 0;
   if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new RangeError(`OS_DATASTORE_THREADS must be a whole number of 1 or more (got ${JSON.stringify(raw)})`);
-  return Number(raw);
+  return capThreads(Number(raw), "OS_DATASTORE_THREADS=", lowered);
 }
 function defaultThreads() {
   return Math.min(4, availableParallelism());
 }
+function maxThreads() {
+  return availableParallelism();
+}
+function capThreads(requested, from, lowered) {
+  const cores = maxThreads();
+  if (requested <= cores) return requested;
+  lowered?.(`${from}${requested} is more than the ${cores} core${cores === 1 ? "" : "s"} here: using ${cores} worker thread${cores === 1 ? "" : "s"}`);
+  return cores;
+}
 function createParallelRunner(options = {}) {
-  const threads = Math.max(1, Math.floor(options.threads ?? defaultThreads()));
+  const threads = Math.max(1, Math.min(maxThreads(), Math.floor(options.threads ?? defaultThreads())));
   const minWorkerBytes = options.minWorkerBytes ?? 1024 * 1024;
   let context = null;
   const cache6 = {};
@@ -82074,15 +82143,12 @@ import { createHash as createHash14, randomUUID as randomUUID2 } from "node:cryp
 
 // src/mirror/layout.ts
 var RESERVED_TOP = /* @__PURE__ */ new Set(["aggregates", "reports", "versions", "blobs", ".datastore"]);
-function isKeySegment(s3) {
-  return /^[a-z0-9][a-z0-9._-]*$/.test(s3) && !s3.includes("..");
-}
 var DatasetLayout = class {
   constructor(owner, name) {
     this.owner = owner;
     this.name = name;
-    if (!isKeySegment(owner)) throw new Error(`owner "${owner}" cannot be used in a storage key`);
-    if (!isKeySegment(name)) throw new Error(`name "${name}" cannot be used in a storage key`);
+    if (!isGitHubLogin(owner) || owner !== owner.toLowerCase()) throw new Error(`owner "${owner}" cannot be used in a storage key`);
+    if (!isDatasetName(name)) throw new Error(`name "${name}" cannot be used in a storage key`);
     this.root = `datasets/${owner}/${name}/`;
   }
   owner;
@@ -82315,13 +82381,22 @@ async function publishDataset(snapshot, store, options = {}) {
   const resolved = resolveOwner(github, options.owner, descriptor.owner);
   if ("error" in resolved) return refuse(resolved.error);
   const owner = resolved.owner;
+  if (!isGitHubLogin(owner)) return refuse(`owner ${quoted(owner)} is not a GitHub login: ${GITHUB_LOGIN_FORM}`);
   const name = descriptor.name;
-  if (typeof name !== "string" || !isKeySegment(name)) {
-    report.errors.push(problem("descriptor-error", `the package "name" must be a lowercase slug to be published (found ${JSON.stringify(name)})`, { path: report.descriptor, pointer: "/name" }));
+  if (typeof name !== "string" || !isDatasetName(name)) {
+    report.errors.push(problem("descriptor-error", `the package "name" must be a lowercase slug to be published (found ${quoted(name)})`, { path: report.descriptor, pointer: "/name" }));
     report.valid = false;
     return result("invalid", null, null, null);
   }
   const layout = new DatasetLayout(owner, name);
+  const long = snapshot.files.find((f6) => isPublishedPath(f6.path, f6.mode) && byteLength(f6.path) > MAX_PATH_BYTES);
+  if (long) {
+    const message = `the path ${quoted(long.path)} is ${byteLength(long.path)} bytes long; a file published from a dataset has a path of at most ${MAX_PATH_BYTES} bytes (UTF-8), so that its storage key fits the store's 1,024: shorten the path or move the file (nothing was published)`;
+    report.errors.push(problem("path-error", message, { path: long.path }));
+    report.stats.errors++;
+    report.valid = false;
+    return result("invalid", null, null, null);
+  }
   const { previous, dirty } = stored && quick?.root === layout.root ? stored : await readStored(store, layout);
   if (previous?.commit === snapshot.commit && dirty.length === 0) return result("unchanged", owner, layout, previous.manifest);
   const files = await fileEntries(snapshot, previous, hashes);
@@ -82371,7 +82446,7 @@ async function quickLayout(snapshot, options) {
   try {
     const value = JSON.parse(Buffer.from(await snapshot.source.readDescriptor()).toString("utf8").replace(/^\uFEFF/, ""));
     const resolved = resolveOwner(snapshot.github, options.owner, value?.owner);
-    return "owner" in resolved && typeof value.name === "string" && isKeySegment(value.name) ? new DatasetLayout(resolved.owner, value.name) : null;
+    return "owner" in resolved && isGitHubLogin(resolved.owner) && typeof value.name === "string" && isDatasetName(value.name) ? new DatasetLayout(resolved.owner, value.name) : null;
   } catch {
     return null;
   }
