@@ -8,7 +8,11 @@
 /** Control and direction characters a reader must see, not obey. */
 // C0 controls and DEL, C1 controls, Arabic letter mark, LRM/RLM, line/paragraph separators,
 // bidi embeddings/overrides (U+202A–U+202E) and isolates (U+2066–U+2069).
-const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+/** C0 controls, DEL and C1 controls, as the inside of a regular-expression character class. */
+export const CONTROL_CHARS = '\\u0000-\\u001f\\u007f-\\u009f';
+/** Bidirectional controls (ALM, LRM/RLM, embeddings and overrides, isolates), as the inside of a character class. */
+export const BIDI_CHARS = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+const HIDDEN = new RegExp(`[${CONTROL_CHARS}${BIDI_CHARS}\\u2028\\u2029]`);
 const HIDDEN_ALL = new RegExp(HIDDEN.source, 'g');
 
 const SHORT: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };

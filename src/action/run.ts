@@ -118,7 +118,7 @@ export async function runAction(env: Env = process.env): Promise<void> {
   }
   let threads: number | undefined;
   try {
-    threads = threadsFromEnv(env);
+    threads = threadsFromEnv(env, (message) => core.info(`os-datastore: ${message}`));
   } catch (error) {
     throw new InputError((error as Error).message);
   }

@@ -17,8 +17,7 @@ import type { ApplyProgress } from '../mirror/apply.ts';
 import { publishDataset, type DatasetSnapshot, type PublishResult } from '../mirror/publish.ts';
 import { visible, visibleLines } from '../escape.ts';
 import { renderText, formatBytes } from '../validate/render/text.ts';
-import { prefixProblem } from '../package/names.ts';
-import { threadsOf, UsageError, type Io } from './main.ts';
+import { threadsOf, type Io } from './main.ts';
 import { findPackages } from './validate.ts';
 
 const run = promisify(execFile);
@@ -58,9 +57,6 @@ export function storageOverrides(flags: StorageFlags): StorageOverrides {
 /** The configured store, or the embedded one (started here, closed by `close`). */
 export async function openStore(flags: StorageFlags, io: Io): Promise<{ store: S3Store; config: StorageConfig; embedded: EmbeddedStore | null; close(): Promise<void> }> {
   const config = storageConfig(io.env, storageOverrides(flags));
-  // --prefix is checked as it is parsed; the variable here. Bounded so that every key fits (src/package/names.ts).
-  const badPrefix = config ? prefixProblem(config.prefix) : null;
-  if (badPrefix) throw new UsageError(`OS_STORAGE_PREFIX ${badPrefix}`);
   if (config) {
     const store = createS3Store(config);
     return { store, config, embedded: null, close: async () => store.destroy() };

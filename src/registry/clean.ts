@@ -20,6 +20,7 @@
  * compare equal to what a new observation gives, and nothing changes twice.
  */
 
+import { BIDI_CHARS, CONTROL_CHARS } from '../escape.ts';
 import type { ChangelogEntry } from './model.ts';
 
 /** The most each registry field keeps, in UTF-16 code units. */
@@ -43,8 +44,8 @@ export const FIELD_LIMITS = {
 } as const;
 
 const LINE_BREAKS = /\r\n|[\t\n\v\f\r\u0085\u2028\u2029]/g;
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
-const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROLS = new RegExp(`[${CONTROL_CHARS}]`, 'g');
+const BIDI = new RegExp(`[${BIDI_CHARS}]`, 'g');
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const FORMULA = /^[=+\-@]/;
 

@@ -119,7 +119,7 @@ describe('a malformed flag value is bad usage (exit 2) naming the flag and the a
     // A bucket that is never reached: the prefix is refused first.
     const env = { OS_STORAGE_BUCKET_NAME: 'bucket', OS_STORAGE_ENDPOINT: 'http://127.0.0.1:9', OS_ACCESS_KEY_ID: 'k', OS_SECRET_ACCESS_KEY: 's', OS_STORAGE_PREFIX: 'p'.repeat(300) };
     const fromEnv = await runCli(['publish', examples], { cwd, env });
-    expect([fromEnv.code, fromEnv.stderr]).toEqual([2, 'os-datastore: OS_STORAGE_PREFIX is 300 bytes long; a prefix is segments of letters, digits and ! _ . * \' ( ) - separated by "/", none "." or "..", at most 256 bytes (e.g. staging/v1)\n']);
+    expect([fromEnv.code, fromEnv.stderr]).toEqual([2, `os-datastore: OS_STORAGE_PREFIX is 300 bytes long; a prefix is segments of letters, digits and ! _ . * ' ( ) - separated by "/", none "." or "..", at most 256 bytes (e.g. staging/v1) (got "${'p'.repeat(60)}…").\n`]);
     const commit = await runCli(['publish', examples, '--commit', '--upload-pack=touch x'], { cwd });
     expect(commit.code).toBe(2);
     expect(commit.stderr).toMatch(/option '--commit <commit-ish>' argument '--upload-pack=touch x' is invalid\. expected a commit sha, branch or tag/);

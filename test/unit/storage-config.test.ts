@@ -70,8 +70,10 @@ describe('storageConfig', () => {
 
   it('keeps a nested prefix and strips its slashes', () => {
     expect(storageConfig({ OS_STORAGE_BUCKET_NAME: 'os-data', OS_STORAGE_PREFIX: 'env/prod/' })?.prefix).toBe('env/prod');
-    expect(error(() => storageConfig({ OS_STORAGE_BUCKET_NAME: 'os-data', OS_STORAGE_PREFIX: 'a//b' }))).toMatch(/^OS_STORAGE_PREFIX must be empty or a key path/);
+    expect(error(() => storageConfig({ OS_STORAGE_BUCKET_NAME: 'os-data', OS_STORAGE_PREFIX: 'a//b' }))).toMatch(/^OS_STORAGE_PREFIX must be segments of .* \(got "a\/\/b"\)\.$/);
     expect(error(() => storageConfig({ OS_STORAGE_BUCKET_NAME: 'os-data', OS_STORAGE_PREFIX: '../up' }))).toMatch(/^OS_STORAGE_PREFIX/);
+    // an override (the Action's "prefix" input) is bounded alike, so every key fits S3's 1,024 bytes
+    expect(error(() => storageConfig({ OS_STORAGE_BUCKET_NAME: 'os-data' }, { prefix: 'p'.repeat(300) }))).toMatch(/^The storage setting "prefix" is 300 bytes long; .* at most 256 bytes/);
   });
 
   it('reads OS_STORAGE_MULTIPART_THRESHOLD in bytes or with a unit, from 5 MiB to 5 GiB', () => {

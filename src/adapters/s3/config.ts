@@ -3,6 +3,9 @@
  * the edge from the environment plus explicit overrides (CLI flags, Action inputs).
  */
 
+import { shorten } from '../../escape.ts';
+import { prefixProblem } from '../../package/names.ts';
+
 export type ChecksumMode = 'WHEN_REQUIRED' | 'WHEN_SUPPORTED';
 
 export interface StorageCredentials {
@@ -202,9 +205,9 @@ function parseUrl(value: string, name: string, expected: string): string {
 
 function parsePrefix(value: string, name: string): string {
   const prefix = value.replace(/^\/+|\/+$/g, '');
-  if (prefix !== '' && prefix.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) {
-    throw new ConfigError(`${name} must be empty or a key path like "staging" or "env/prod" (got ${JSON.stringify(value)}).`);
-  }
+  // Bounded so that every key of the layout fits S3's 1,024 bytes (src/package/names.ts).
+  const why = prefixProblem(prefix);
+  if (why) throw new ConfigError(`${name} ${why} (got "${shorten(value, 60, true)}").`);
   return prefix;
 }
 
