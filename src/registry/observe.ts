@@ -5,7 +5,7 @@
  */
 
 import type { GitHubClient } from '../adapters/github/octokit.ts';
-import { SourceError, type PackageSource } from '../package/source.ts';
+import { DESCRIPTOR_MAX_BYTES, DescriptorTooLargeError, SourceError, type PackageSource } from '../package/source.ts';
 import { validatePackageDetailed } from '../validate/package.ts';
 import { cleanOptional, cleanText, FIELD_LIMITS } from './clean.ts';
 import type { RepositoryObservation } from './model.ts';
@@ -32,11 +32,11 @@ async function unless<T>(statuses: number[], f: () => Promise<T>): Promise<T | u
 }
 
 /** A package source that has only the descriptor (descriptor-only validation never opens files). */
-function descriptorSource(root: string, descriptorPath: string, bytes: Uint8Array): PackageSource {
+function descriptorSource(root: string, descriptorPath: string, read: () => Promise<Uint8Array>): PackageSource {
   return {
     root,
     descriptorPath,
-    readDescriptor: () => Promise.resolve(bytes),
+    readDescriptor: read,
     open: (path: string) => Promise.reject(new SourceError('source-error', `"${path}" is not read when only the descriptor is checked`)),
   };
 }
@@ -88,11 +88,25 @@ export async function observeRepository(octokit: GitHubClient, repositoryId: num
   const headCommit = ref.data.object.sha;
 
   const path = options.descriptorPath ?? 'datapackage.json';
-  const content = await unless([404], () => octokit.rest.repos.getContent({ ...at, path, ref: headCommit, mediaType: { format: 'raw' } }));
-  const bytes = content ? bytesOf(content.data) : undefined;
-  if (!bytes) return { ...clean, headCommit };
+  // The entry first (its size, and its content when GitHub includes it: files up to 1 MB), so a
+  // descriptor over the limit is refused without being downloaded; the raw media type only for
+  // a file GitHub leaves out of that answer. A folder, a symlink or a submodule is no descriptor
+  // (the git adapter never follows a committed link either).
+  const entry = await unless([404], () => octokit.rest.repos.getContent({ ...at, path, ref: headCommit }));
+  const file = entry?.data as { type?: unknown; size?: unknown; content?: unknown; encoding?: unknown } | undefined;
+  if (!file || Array.isArray(file) || file.type !== 'file') return { ...clean, headCommit };
+  const size = typeof file.size === 'number' ? file.size : null;
+  const read = async (): Promise<Uint8Array> => {
+    if (size !== null && size > DESCRIPTOR_MAX_BYTES) throw new DescriptorTooLargeError(size, DESCRIPTOR_MAX_BYTES);
+    if (file.encoding === 'base64' && typeof file.content === 'string') return Buffer.from(file.content, 'base64');
+    const raw = await octokit.rest.repos.getContent({ ...at, path, ref: headCommit, mediaType: { format: 'raw' } });
+    const bytes = bytesOf(raw.data) ?? new Uint8Array();
+    // the commit is immutable, so the size said above holds; checked again all the same
+    if (bytes.byteLength > DESCRIPTOR_MAX_BYTES) throw new DescriptorTooLargeError(bytes.byteLength, DESCRIPTOR_MAX_BYTES);
+    return bytes;
+  };
 
-  const { report, descriptor } = await validatePackageDetailed(descriptorSource(`${base.owner}/${base.repo}`, path, bytes), { descriptorOnly: true, repositoryOwner: base.owner });
+  const { report, descriptor } = await validatePackageDetailed(descriptorSource(`${base.owner}/${base.repo}`, path, read), { descriptorOnly: true, repositoryOwner: base.owner });
   const d = (descriptor ?? {}) as { name?: unknown; title?: unknown; owner?: unknown };
   // What the repository wrote is capped and cleaned here, before the registry, the feed or a notification sees it.
   return {

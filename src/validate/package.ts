@@ -13,7 +13,7 @@ import { DescriptorTooLargeError, isRemote, SourceError, type PackageSource } fr
 import { checkDescriptorSchema } from './descriptor/schema.ts';
 import { checkSemantics } from './descriptor/semantic.ts';
 import { mappedValueObservers } from './mapped-values.ts';
-import { pointerOf, problem, quoted, shown, type Problem } from './problem.ts';
+import { pointerOf, problem, quoted, reportedName, shown, type Problem } from './problem.ts';
 import { ProblemSink, type Report, type ResourceReport } from './report.ts';
 import {
   foreignKeyProblem,
@@ -261,11 +261,12 @@ async function validateResources(
 
   return plans.map((plan) => {
     const out = outcomes.get(plan) ?? null;
-    const counts = sink.countsOf(plan.resource.name);
+    const name = reportedName(plan.resource.name);
+    const counts = sink.countsOf(name);
     const path = Array.isArray(plan.resource.path) ? (plan.resource.path[0] ?? null) : (plan.resource.path ?? null);
     return {
-      name: plan.resource.name,
-      path: typeof path === 'string' ? path : null,
+      name,
+      path: typeof path === 'string' ? reportedName(path) : null,
       valid: counts.errors === 0,
       rows: out?.rows ?? 0,
       bytes: out?.bytes ?? 0,

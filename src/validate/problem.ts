@@ -82,6 +82,23 @@ export const LIST_LIMIT = 10;
  */
 export const MESSAGE_LIMIT = 2000;
 
+/**
+ * Characters of a name or location a problem carries (`resource`, `fieldName`, `path`,
+ * `pointer`) and a resource report's `name` and `path`: kept exact up to here, then cut with "…",
+ * so that a report lists at most --max-errors problems of bounded size whatever the descriptor
+ * names. Real names are far shorter (a storable resource path has at most 512 bytes).
+ */
+export const NAME_LIMIT = 1024;
+
+/** A name or location as a report carries it: exact, or cut to NAME_LIMIT characters with "…" (the same cut everywhere, so problems still match their resource). */
+export function reportedName(value: string): string {
+  if (value.length <= NAME_LIMIT) return value;
+  let end = NAME_LIMIT;
+  const c = value.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--; // do not split a surrogate pair
+  return `${value.slice(0, end)}…`;
+}
+
 /** Truncate an offending value for display in a report. */
 export function truncateCell(value: string): string {
   return value.length > CELL_LIMIT ? `${value.slice(0, CELL_LIMIT)}…` : value;
@@ -119,6 +136,10 @@ export function problem(
   const p: Problem = { code, severity: extra.severity ?? 'error', message: capMessage(message), ...extra };
   p.severity = extra.severity ?? 'error';
   if (p.cell !== undefined) p.cell = truncateCell(p.cell);
+  if (p.resource !== undefined) p.resource = reportedName(p.resource);
+  if (p.fieldName !== undefined) p.fieldName = reportedName(p.fieldName);
+  if (p.path !== undefined) p.path = reportedName(p.path);
+  if (p.pointer !== undefined) p.pointer = reportedName(p.pointer);
   return p;
 }
 

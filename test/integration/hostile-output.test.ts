@@ -78,4 +78,28 @@ describe('output stays bounded', () => {
     const json = await runCli(['validate', '--json', dir]);
     expect(Buffer.byteLength(json.stdout + json.stderr)).toBeLessThan(ONE_LINE_OUTPUT_BOUND);
   });
+
+  it('names of any length (a 200,000-character resource name and field name) give a JSON report of bounded size, problems still under their resource', async () => {
+    const name = `r${'n'.repeat(200_000)}`;
+    const field = `f${'x'.repeat(200_000)}`;
+    const rows = Array.from({ length: 3000 }, (_, i) => `bad${i}`).join('\n');
+    const dir = await testdir({
+      'datapackage.json': { name: 'names', resources: [{ name, path: 'data.csv', schema: { fields: [{ name: field, type: 'integer' }] } }] },
+      'data.csv': `${field}\n${rows}\n`,
+    });
+    const json = await runCli(['validate', '--json', dir]);
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout) as { stats: { errors: number }; errors: Array<{ resource: string; fieldName: string }>; resources: Array<{ name: string; errors: number }> };
+    expect(report.stats.errors).toBe(3000);
+    // listed: --max-errors (1000) problems, each naming its resource and field cut at 1,024 characters
+    expect(report.errors).toHaveLength(1000);
+    expect(new Set(report.errors.map((e) => e.resource))).toEqual(new Set([`${name.slice(0, 1024)}…`]));
+    expect(new Set(report.errors.map((e) => e.fieldName))).toEqual(new Set([`${field.slice(0, 1024)}…`]));
+    expect(report.resources).toMatchObject([{ name: `${name.slice(0, 1024)}…`, errors: 3000 }]);
+    // uncut, the names alone would be 1000 × 400,000 characters
+    expect(Buffer.byteLength(json.stdout)).toBeLessThan(4 * 1024 * 1024);
+    const text = await runCli(['validate', dir]);
+    expect(text.stdout).toMatch(/3000 errors/);
+    expect(text.stdout.split('\n').filter((l) => /type-error/.test(l))).toHaveLength(1000);
+  });
 });

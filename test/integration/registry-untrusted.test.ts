@@ -96,4 +96,25 @@ describe('untrusted fields are capped and cleaned before the registry, the feed 
     expect(byRepo.get('fine')).toMatchObject({ status: 'published', s3Prefix: 'datasets/os-data/fine/' });
     expect(serializeRegistry(state)['data/catalog.csv']).toBe('url,name,owner\nhttps://github.com/os-data/fine,fine,os-data\n');
   });
+
+  it('a descriptor over 10 MiB is refused from its size, never downloaded; one between 1 MB and 10 MiB is read raw; a symlinked one is no descriptor', async () => {
+    const fake = await startFakeGitHub();
+    const huge = fake.addRepo({ owner: 'os-data', name: 'huge' });
+    const big = fake.addRepo({ owner: 'os-data', name: 'big' });
+    const linked = fake.addRepo({ owner: 'os-data', name: 'linked' });
+    // valid JSON of 11 MiB (a long description) and of 2 MiB
+    fake.commit(huge, 'main', { 'datapackage.json': descriptor({ name: 'huge', description: 'x'.repeat(11 * 1024 * 1024) }), 'data/rows.csv': 'year\n2024\n' }, 'init');
+    fake.commit(big, 'main', { 'datapackage.json': descriptor({ name: 'big', description: 'x'.repeat(2 * 1024 * 1024) }), 'data/rows.csv': 'year\n2024\n' }, 'init');
+    fake.commit(linked, 'main', { 'real.json': descriptor({ name: 'linked' }), 'datapackage.json': { symlink: 'real.json' }, 'data/rows.csv': 'year\n2024\n' }, 'init');
+    const gh = client(fake, fake.installationToken(fake.addInstallation({ account: 'os-data' })));
+
+    const [ofHuge, ofBig, ofLinked] = await Promise.all([huge, big, linked].map((id) => observeRepository(gh, id)));
+    expect(ofHuge!.descriptor).toMatchObject({ valid: false });
+    expect(ofHuge!.descriptor!.problems.join('\n')).toMatch(/datapackage\.json is 11\.0 MiB, more than the 10 MiB limit/);
+    expect(ofBig!.descriptor).toMatchObject({ name: 'big', valid: true });
+    expect(ofLinked!.descriptor).toBeNull();
+    const raw = fake.requests.filter((r) => r.path.endsWith('/contents/datapackage.json') && /raw/.test(String(r.headers.accept)));
+    expect(raw.map((r) => r.path)).toEqual(['/repos/os-data/big/contents/datapackage.json']);
+    expect(fake.violations).toEqual([]);
+  });
 });

@@ -435,12 +435,17 @@ export class FakeGitHub {
    * Commits `files` (path → content; null deletes) on top of `branch` — or, for a new branch, on
    * top of the default branch — and moves the branch. Returns the commit's sha.
    */
-  commit(ref: RepoRef, branch: string, files: Record<string, string | Buffer | null>, message: string, opts: { author?: { name: string; email: string }; date?: Date } = {}): Sha {
+  /** Commit `files` on `branch` (null deletes a file; `{ symlink }` commits a symbolic link to that target, mode 120000). */
+  commit(ref: RepoRef, branch: string, files: Record<string, string | Buffer | null | { symlink: string }>, message: string, opts: { author?: { name: string; email: string }; date?: Date } = {}): Sha {
     const r = this.repoOf(ref);
     const git = r.git;
     const parent = git.refs.get(`refs/heads/${branch}`) ?? git.refs.get(`refs/heads/${r.defaultBranch}`);
     const changes: TreeChange[] = Object.entries(files).map(([path, content]) =>
-      content === null ? { path, mode: '100644', type: 'blob', sha: null } : { path, mode: '100644', type: 'blob', sha: git.putBlob(Buffer.from(content)) },
+      content === null
+        ? { path, mode: '100644', type: 'blob', sha: null }
+        : typeof content === 'object' && !Buffer.isBuffer(content)
+          ? { path, mode: '120000', type: 'blob', sha: git.putBlob(Buffer.from(content.symlink)) }
+          : { path, mode: '100644', type: 'blob', sha: git.putBlob(Buffer.from(content)) },
     );
     const tree = git.edit(parent ? git.commit(parent)!.tree : null, changes);
     const when = { time: Math.floor((opts.date?.getTime() ?? this.now()) / 1000), tz: '+0000' };
