@@ -4,9 +4,9 @@
  */
 
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { fsSnapshot } from '../adapters/fs/snapshot.ts';
 import { openGitDataset } from '../adapters/git/dataset.ts';
@@ -87,11 +87,13 @@ async function snapshotOf(target: string, flags: PublishFlags, cleanup: Array<()
     await run('git', ['clone', '--quiet', '--no-tags', target, dir], { env: { ...process.env, GIT_LFS_SKIP_SMUDGE: '1', GIT_TERMINAL_PROMPT: '0' } });
     return openGitDataset(dir, { commit: flags.commit, lfs });
   }
-  const inGit = await run('git', ['-C', target, 'rev-parse', '--is-inside-work-tree'], { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }).then(
+  // A dataset's datapackage.json names its folder: in a git repository, that folder's commit is published, as for the folder.
+  const folder = basename(target) === 'datapackage.json' && !(await stat(target)).isDirectory() ? dirname(target) : target;
+  const inGit = await run('git', ['-C', folder, 'rev-parse', '--is-inside-work-tree'], { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }).then(
     () => true,
     () => false,
   );
-  return inGit ? openGitDataset(target, { commit: flags.commit, lfs }) : fsSnapshot(target);
+  return inGit ? openGitDataset(folder, { commit: flags.commit, lfs }) : fsSnapshot(target);
 }
 
 function progressLine(io: Io): ((p: ApplyProgress) => void) | undefined {

@@ -1,5 +1,6 @@
 /** publish, prune and bucket init as users run them: the CLI in a child process, storage from the environment. */
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
@@ -38,6 +39,17 @@ describe('os-datastore publish', () => {
     const again = await cli(['publish', dir], envFor(s3));
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/^unchanged: someone\/population @ [0-9a-f]{12} is already published/);
+  });
+
+  it('a dataset given by its datapackage.json in a git repository is published at its commit, like its folder (uncommitted changes never read)', async () => {
+    const s3 = await startS3();
+    const dir = await dataset();
+    await writeFile(join(dir, 'p.csv'), 'region,n\nNorth,10\nSouth,20\nUncommitted,30\n');
+    const r = await cli(['publish', join(dir, 'datapackage.json'), '--json'], envFor(s3));
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { commit: string };
+    expect(doc.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect((await s3.objects()).get('datasets/someone/population/p.csv')?.toString()).toBe('region,n\nNorth,10\nSouth,20\n');
   });
 
   it('an unreachable store is one clear sentence and exit 2, with nothing half-done', async () => {
