@@ -50838,7 +50838,9 @@ import { open as open2, stat as stat3 } from "node:fs/promises";
 import { basename, dirname, join as join2 } from "node:path";
 
 // src/escape.ts
-var HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+var CONTROL_CHARS = "\\u0000-\\u001f\\u007f-\\u009f";
+var BIDI_CHARS = "\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069";
+var HIDDEN = new RegExp(`[${CONTROL_CHARS}${BIDI_CHARS}\\u2028\\u2029]`);
 var HIDDEN_ALL = new RegExp(HIDDEN.source, "g");
 var SHORT = { "	": "\\t", "\n": "\\n", "\r": "\\r" };
 function shownChar(ch) {
@@ -50890,6 +50892,14 @@ var CELL_LIMIT = 120;
 var QUOTE_LIMIT = 120;
 var LIST_LIMIT = 10;
 var MESSAGE_LIMIT = 2e3;
+var NAME_LIMIT = 1024;
+function reportedName(value) {
+  if (value.length <= NAME_LIMIT) return value;
+  let end = NAME_LIMIT;
+  const c6 = value.charCodeAt(end - 1);
+  if (c6 >= 55296 && c6 <= 56319) end--;
+  return `${value.slice(0, end)}…`;
+}
 function truncateCell(value) {
   return value.length > CELL_LIMIT ? `${value.slice(0, CELL_LIMIT)}…` : value;
 }
@@ -50909,6 +50919,10 @@ function problem(code, message, extra = {}) {
   const p4 = { code, severity: extra.severity ?? "error", message: capMessage(message), ...extra };
   p4.severity = extra.severity ?? "error";
   if (p4.cell !== void 0) p4.cell = truncateCell(p4.cell);
+  if (p4.resource !== void 0) p4.resource = reportedName(p4.resource);
+  if (p4.fieldName !== void 0) p4.fieldName = reportedName(p4.fieldName);
+  if (p4.path !== void 0) p4.path = reportedName(p4.path);
+  if (p4.pointer !== void 0) p4.pointer = reportedName(p4.pointer);
   return p4;
 }
 function capMessage(message) {
@@ -58046,6 +58060,27 @@ function createGitHubClient(options) {
   });
 }
 
+// src/package/names.ts
+var MAX_NAME_LENGTH = 100;
+var MAX_PATH_BYTES = 512;
+var MAX_PREFIX_BYTES = 256;
+var GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+var GITHUB_LOGIN_FORM = "1 to 39 letters, digits and single hyphens, not starting or ending with a hyphen (e.g. os-data)";
+var isGitHubLogin = (s3) => GITHUB_LOGIN.test(s3);
+function isKeySegment(s3) {
+  return /^[a-z0-9][a-z0-9._-]*$/.test(s3) && !s3.includes("..");
+}
+var isDatasetName = (s3) => s3.length <= MAX_NAME_LENGTH && isKeySegment(s3);
+var DATASET_NAME_FORM = `1 to ${MAX_NAME_LENGTH} lowercase letters, digits, ".", "_" and "-", starting with a letter or a digit, without ".." (e.g. city-budget-2024)`;
+var PREFIX = /^[A-Za-z0-9!_.*'()-]+(?:\/[A-Za-z0-9!_.*'()-]+)*$/;
+function prefixProblem(prefix) {
+  if (prefix === "") return null;
+  const form = `segments of letters, digits and ! _ . * ' ( ) - separated by "/", none "." or "..", at most ${MAX_PREFIX_BYTES} bytes (e.g. staging/v1)`;
+  if (byteLength(prefix) > MAX_PREFIX_BYTES) return `is ${byteLength(prefix)} bytes long; a prefix is ${form}`;
+  if (!PREFIX.test(prefix) || prefix.split("/").some((s3) => s3 === "." || s3 === "..")) return `must be ${form}`;
+  return null;
+}
+
 // src/adapters/s3/config.ts
 var ConfigError = class extends Error {
   constructor(message) {
@@ -58154,9 +58189,8 @@ function parseUrl2(value, name, expected) {
 }
 function parsePrefix(value, name) {
   const prefix = value.replace(/^\/+|\/+$/g, "");
-  if (prefix !== "" && prefix.split("/").some((segment) => segment === "" || segment === "." || segment === "..")) {
-    throw new ConfigError(`${name} must be empty or a key path like "staging" or "env/prod" (got ${JSON.stringify(value)}).`);
-  }
+  const why = prefixProblem(prefix);
+  if (why) throw new ConfigError(`${name} ${why} (got "${shorten(value, 60, true)}").`);
   return prefix;
 }
 function parseBoolean(value, name) {
@@ -79966,18 +80000,6 @@ var HISTORIC_CURRENCIES = /* @__PURE__ */ new Set([
   "ZWR"
 ]);
 
-// src/package/names.ts
-var MAX_NAME_LENGTH = 100;
-var MAX_PATH_BYTES = 512;
-var GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-var GITHUB_LOGIN_FORM = "1 to 39 letters, digits and single hyphens, not starting or ending with a hyphen (e.g. os-data)";
-var isGitHubLogin = (s3) => GITHUB_LOGIN.test(s3);
-function isKeySegment(s3) {
-  return /^[a-z0-9][a-z0-9._-]*$/.test(s3) && !s3.includes("..");
-}
-var isDatasetName = (s3) => s3.length <= MAX_NAME_LENGTH && isKeySegment(s3);
-var DATASET_NAME_FORM = `1 to ${MAX_NAME_LENGTH} lowercase letters, digits, ".", "_" and "-", starting with a letter or a digit, without ".." (e.g. city-budget-2024)`;
-
 // src/validate/descriptor/storage-names.ts
 var SCHEMA_NAME = /^[-a-z0-9._/]+$/;
 function checkStorageNames(d6, problems) {
@@ -81762,11 +81784,12 @@ async function validateResources(source2, resources, sink, options, observersFor
   }
   return plans.map((plan) => {
     const out = outcomes.get(plan) ?? null;
-    const counts = sink.countsOf(plan.resource.name);
+    const name = reportedName(plan.resource.name);
+    const counts = sink.countsOf(name);
     const path = Array.isArray(plan.resource.path) ? plan.resource.path[0] ?? null : plan.resource.path ?? null;
     return {
-      name: plan.resource.name,
-      path: typeof path === "string" ? path : null,
+      name,
+      path: typeof path === "string" ? reportedName(path) : null,
       valid: counts.errors === 0,
       rows: out?.rows ?? 0,
       bytes: out?.bytes ?? 0,
@@ -82817,7 +82840,7 @@ async function runAction(env2 = process.env) {
   }
   let threads;
   try {
-    threads = threadsFromEnv(env2);
+    threads = threadsFromEnv(env2, (message) => info(`os-datastore: ${message}`));
   } catch (error2) {
     throw new InputError(error2.message);
   }

@@ -1809,7 +1809,9 @@ var require_picomatch2 = __commonJS({
 import { parentPort, workerData } from "node:worker_threads";
 
 // src/escape.ts
-var HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+var CONTROL_CHARS = "\\u0000-\\u001f\\u007f-\\u009f";
+var BIDI_CHARS = "\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069";
+var HIDDEN = new RegExp(`[${CONTROL_CHARS}${BIDI_CHARS}\\u2028\\u2029]`);
 var HIDDEN_ALL = new RegExp(HIDDEN.source, "g");
 var SHORT = { "	": "\\t", "\n": "\\n", "\r": "\\r" };
 function shownChar(ch) {
@@ -1835,6 +1837,14 @@ var CELL_LIMIT = 120;
 var QUOTE_LIMIT = 120;
 var LIST_LIMIT = 10;
 var MESSAGE_LIMIT = 2e3;
+var NAME_LIMIT = 1024;
+function reportedName(value) {
+  if (value.length <= NAME_LIMIT) return value;
+  let end = NAME_LIMIT;
+  const c = value.charCodeAt(end - 1);
+  if (c >= 55296 && c <= 56319) end--;
+  return `${value.slice(0, end)}…`;
+}
 function truncateCell(value) {
   return value.length > CELL_LIMIT ? `${value.slice(0, CELL_LIMIT)}…` : value;
 }
@@ -1854,6 +1864,10 @@ function problem(code, message, extra = {}) {
   const p = { code, severity: extra.severity ?? "error", message: capMessage(message), ...extra };
   p.severity = extra.severity ?? "error";
   if (p.cell !== void 0) p.cell = truncateCell(p.cell);
+  if (p.resource !== void 0) p.resource = reportedName(p.resource);
+  if (p.fieldName !== void 0) p.fieldName = reportedName(p.fieldName);
+  if (p.path !== void 0) p.path = reportedName(p.path);
+  if (p.pointer !== void 0) p.pointer = reportedName(p.pointer);
   return p;
 }
 function capMessage(message) {
