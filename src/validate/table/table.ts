@@ -15,6 +15,7 @@ import { createDecoder, type ChunkDecoder } from './decode.ts';
 import { ENCODING_SAMPLE_BYTES } from './encodings.ts';
 import { sniffSample } from './sniff.ts';
 import { KeySet } from './key-set.ts';
+import { fallbackField } from './lenient-field.ts';
 
 /** A foreign key as the table pass sees it. */
 export interface ForeignKeyCheck {
@@ -174,22 +175,21 @@ class TableRun {
 
   private compileFields(descs: FieldDescriptor[]): void {
     const schemaMissing = this.task.resource.schema?.missingValues;
-    let failed = false;
     this.fields = descs.map((f, i) => {
       try {
         return compileField(f, schemaMissing);
       } catch (e) {
         if (!(e instanceof SchemaCompileError)) throw e;
-        failed = true;
-        this.report('descriptor-error', `field ${quoted(f.name)}: ${e.message}`, {
+        // A field-level problem never stops the rows from being read (lenient-field.ts).
+        const { field, how } = fallbackField(f, e, schemaMissing);
+        this.report('descriptor-error', `field ${quoted(f.name)}: ${e.message}; ${how}`, {
           pointer: pointerOf('resources', this.task.index, 'schema', 'fields', i, ...e.property.split('/')),
           fieldName: f.name,
           fieldNumber: i + 1,
         });
-        return compileField({ name: f.name, type: 'any' });
+        return field;
       }
     });
-    if (failed) this.stopped = true;
     this.values = new Array<unknown>(this.fields.length).fill(null);
     this.setupKeys();
   }
