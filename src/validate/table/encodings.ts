@@ -32,7 +32,14 @@ const PYTHON_NAMES: Record<string, string> = {
   'iso8859': 'iso-8859-1',
   'l1': 'iso-8859-1',
   'latin-9': 'iso-8859-15',
+  latin9: 'iso-8859-15',
   'l9': 'iso-8859-15',
+  latin7: 'iso-8859-13',
+  'latin-7': 'iso-8859-13',
+  latin8: 'iso-8859-14',
+  'latin-8': 'iso-8859-14',
+  latin10: 'iso-8859-16',
+  'latin-10': 'iso-8859-16',
   'mac-roman': 'macintosh',
   macroman: 'macintosh',
   'mac-cyrillic': 'x-mac-cyrillic',
@@ -100,7 +107,9 @@ export function isUtf8Encoding(name: string | undefined): boolean {
 export function detectEncoding(sample: Uint8Array, complete: boolean): string | null {
   if (isUtf8(sample)) return null;
   if (!complete && isUtf8(sample.subarray(0, utf8Prefix(sample)))) return null;
-  const found = chardet.detect(sample);
+  // The encodings of today's files (UTF-8/16, Windows-125x, ISO-8859-x, ...): with every era,
+  // DOS and Mac code pages win on short Western samples (cp862 for a Windows-1252 budget).
+  const found = chardet.detect(sample, { encodingEra: chardet.EncodingEra.MODERN_WEB });
   if (!found.encoding) return null;
   const resolved = resolveEncoding(found.encoding);
   if (resolved === null || resolved === 'utf-8') return null;

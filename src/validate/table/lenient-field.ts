@@ -14,7 +14,7 @@
  */
 
 import type { FieldDescriptor } from '../../package/descriptor.ts';
-import { shown } from '../problem.ts';
+import { quoted, shown } from '../problem.ts';
 import { compileField, INVALID, SchemaCompileError, type CompiledField } from './cast.ts';
 
 const TEMPORAL = new Set(['date', 'time', 'datetime']);
@@ -46,14 +46,14 @@ export function fallbackField(field: FieldDescriptor, error: SchemaCompileError,
         how: 'no cell can be read with it, as in frictionless',
       };
     }
-    if (base) return { field: base, how: type === 'string' ? 'its cells are read as plain strings, as frictionless does' : `the format is ignored for type ${shown(type)}, as frictionless does` };
+    if (base) return { field: base, how: type === 'string' ? 'its cells are read as plain strings, as frictionless does' : `the format is ignored for type ${quoted(type)}, as frictionless does` };
   }
   if (error.property === 'constraints' || error.property.startsWith('constraints/')) {
     const loose = attempt({ ...field, constraints: undefined }, schemaMissing);
     if (loose) return { field: loose, how: 'its cells are read without its constraints' };
   }
   const plain = attempt({ name: field.name, type: TEMPORAL.has(type) || type === 'any' ? type : 'any' }, schemaMissing) ?? compileField({ name: field.name, type: 'any' });
-  return { field: plain, how: plain.type === 'any' ? 'its cells are read as any value' : `its cells are read as ${shown(type)} in the default format` };
+  return { field: plain, how: plain.type === 'any' ? 'its cells are read as any value' : `its cells are read as ${quoted(type)} in the default format` };
 }
 
 function attempt(field: FieldDescriptor, schemaMissing?: string[]): CompiledField | null {
