@@ -1,6 +1,10 @@
 /**
  * Measurement child: full validation of a package directory, as the CLI does it.
- * Usage: node --import tsx bench/child-validate.ts PACKAGE_DIR
+ * Usage: node --import tsx bench/child-validate.ts PACKAGE_DIR [--threads N|default]
+ *
+ * With --threads, the table pass runs on the CLI's runner (createParallelRunner, as
+ * `os-datastore validate` uses it): `default` leaves the thread count to the CLI's default, a
+ * number is `--threads N`. Without it, validatePackage runs alone (one thread, no runner).
  *
  * The validator is loaded with a dynamic import so that, while it is not written yet (or does
  * not load), the child reports "unavailable" with the reason instead of crashing.
@@ -24,7 +28,7 @@ async function load(): Promise<{ validatePackage: ValidatePackage; createFsSourc
   }
 }
 
-async function main(dir: string | undefined): Promise<void> {
+async function main(dir: string | undefined, threadsArg: string | undefined): Promise<void> {
   if (!dir) {
     emit({ ok: false, unavailable: false, reason: 'usage: child-validate.ts PACKAGE_DIR' });
     process.exitCode = 2;
@@ -36,10 +40,22 @@ async function main(dir: string | undefined): Promise<void> {
     return;
   }
   const { validatePackage, createFsSource } = loaded;
+  const details: Record<string, unknown> = {};
   try {
     const t0 = performance.now();
     const source = await createFsSource(dir);
-    const report = await validatePackage(source);
+    let report: Awaited<ReturnType<ValidatePackage>>;
+    if (threadsArg === undefined) report = await validatePackage(source);
+    else {
+      const { createParallelRunner } = await import('../src/pass/parallel.ts');
+      const tables = createParallelRunner({ threads: threadsArg === 'default' ? undefined : Number(threadsArg) });
+      try {
+        report = await validatePackage(source, { tables });
+        details.workers = tables.workers; // before close(), which stops (and forgets) them
+      } finally {
+        await tables.close();
+      }
+    }
     const seconds = (performance.now() - t0) / 1000;
     emit({
       ok: true,
@@ -48,6 +64,7 @@ async function main(dir: string | undefined): Promise<void> {
       rows: report.stats.rows,
       bytes: report.stats.bytes,
       details: {
+        ...details,
         valid: report.valid,
         errors: report.stats.errors,
         warnings: report.stats.warnings,
@@ -68,4 +85,5 @@ async function main(dir: string | undefined): Promise<void> {
   }
 }
 
-await main(process.argv[2]);
+const threadsAt = process.argv.indexOf('--threads');
+await main(process.argv[2], threadsAt > 0 ? process.argv[threadsAt + 1] : undefined);

@@ -122,8 +122,54 @@ const validateSection: Section = {
   },
 };
 
+/**
+ * The CLI's table pass with its default threads beside `--threads 1`, on the shared package (one
+ * large CSV and a small code list: the usual fiscal shape). The default must cost nothing there:
+ * no more time and no more memory than one thread (issue 10).
+ */
+const threadsSection: Section = {
+  name: 'threads',
+  title: 'CLI validation with the default threads vs --threads 1 (time and peak RSS) vs parse-only baseline',
+  async run(ctx) {
+    const { baseline: base, outcomes } = await ctx.againstBaseline([
+      { name: 'validate (default threads)', script: 'child-validate.ts', args: [ctx.dataset.dir, '--threads', 'default'] },
+      { name: 'validate --threads 1', script: 'child-validate.ts', args: [ctx.dataset.dir, '--threads', '1'] },
+      { name: 'hand baseline (split)', script: 'child-hand-baseline.ts', args: ctx.csvFiles },
+    ]);
+    const hand = outcomes.pop();
+    const failed = outcomes.find((o) => !o.ok);
+    if (failed && !failed.ok) {
+      console.log(formatTable([base], base));
+      console.log(`threads: ${failed.unavailable ? 'not available yet' : 'FAIL'} (${failed.reason})`);
+      return failed.unavailable;
+    }
+    const [def, one] = outcomes.map((o) => (o as { ok: true; measurement: Measurement }).measurement) as [Measurement, Measurement];
+    console.log(formatTable([base, def, one], base));
+    console.log(`  runs (s): baseline ${base.runs.map(fmt.seconds).join(', ')}; default ${def.runs.map(fmt.seconds).join(', ')}; --threads 1 ${one.runs.map(fmt.seconds).join(', ')}`);
+    console.log(`  workers started by default: ${String(def.result.details?.['workers'] ?? '?')}`);
+    console.log();
+    let ok = true;
+    const timeRatio = def.seconds / one.seconds;
+    // Medians of a few runs on a shared machine: 5 % is noise, more is a cost.
+    ok = verdict(`default time ${fmt.seconds(def.seconds)} s vs --threads 1 ${fmt.seconds(one.seconds)} s (${fmt.ratio(timeRatio)}; goal <= 1x, within 5 % noise)`, timeRatio <= 1.05) && ok;
+    const rssDef = fmt.mib(def.maxRssBytes);
+    const rssOne = fmt.mib(one.maxRssBytes);
+    ok = verdict(`default peak RSS ${rssDef} MB vs --threads 1 ${rssOne} MB (goal: default <= --threads 1 + 5 %, and <= ${GOALS.validatePeakRssMiB} MB)`, rssDef <= rssOne * 1.05 && rssDef <= GOALS.validatePeakRssMiB) && ok;
+    const ratio = throughput(def).mbPerSecond / throughput(base).mbPerSecond;
+    ok = verdict(`default-threads throughput ${fmt.ratio(ratio)} baseline (goal >= ${GOALS.validateThroughputRatio}x)`, ratio >= GOALS.validateThroughputRatio) && ok;
+    if (hand?.ok) {
+      const h = hand.measurement;
+      console.log(formatTable([h, def], h));
+      const handRatio = throughput(def).mbPerSecond / throughput(h).mbPerSecond;
+      ok = verdict(`default-threads throughput ${fmt.ratio(handRatio)} the hand baseline (shared/bench/parse-baseline.mjs hand; goal >= ${GOALS.validateThroughputRatio}x)`, handRatio >= GOALS.validateThroughputRatio) && ok;
+    } else console.log(`  hand baseline: not measured (${hand && !hand.ok ? hand.reason : 'no result'})`);
+    ok = verdict('both reports valid', def.result.details?.['valid'] === true && one.result.details?.['valid'] === true) && ok;
+    return ok;
+  },
+};
+
 /** Sections, in order. */
-export const SECTIONS: Section[] = [validateSection, publishSection, appSection];
+export const SECTIONS: Section[] = [validateSection, threadsSection, publishSection, appSection];
 
 function intEnv(name: string, fallback: number): number {
   const raw = process.env[name];

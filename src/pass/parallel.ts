@@ -6,9 +6,13 @@
  * results are merged into the package's at the end, in the order a sequential pass reads the
  * resources, so the report and the aggregates are those of a sequential pass.
  *
- * Jobs whose files are small run in this thread (a worker costs a start-up and a heap), and so
- * does the only resource of a package of one: no worker starts for a package of small files or
- * of one file. If a worker cannot start, its jobs run here instead.
+ * Workers start only when at least two resources are big enough to pay for one (MIN_WORKER_BYTES
+ * each): a worker costs a start-up, a heap, and this thread's time copying every chunk to it. So
+ * jobs whose files are small run in this thread, and so does the first big job: a package with
+ * one large CSV and small code lists (the usual fiscal shape) is read exactly as with
+ * `--threads 1`, never slower nor heavier. A second big job that comes while the first is still
+ * running here goes to a worker, and so does every later one, with at most `threads - 1`
+ * workers (this thread is one of the `threads`). If a worker cannot start, its jobs run here.
  */
 
 import { availableParallelism } from 'node:os';
@@ -30,7 +34,7 @@ export interface ParallelOptions {
   merge?: (state: AggregatorState) => void;
   strict?: boolean;
   maxErrors?: number;
-  /** Jobs whose files add up to fewer bytes run in this thread. Default 1 MiB. */
+  /** Jobs whose files add up to fewer bytes run in this thread (and the first big one too). Default MIN_WORKER_BYTES. */
   minWorkerBytes?: number;
   /** Told once if workers cannot start (the jobs then run in this thread). */
   warn?: (message: string) => void;
@@ -54,6 +58,13 @@ export function threadsFromEnv(env: Record<string, string | undefined>, lowered?
   if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new RangeError(`OS_DATASTORE_THREADS must be a whole number of 1 or more (got ${JSON.stringify(raw)})`);
   return capThreads(Number(raw), 'OS_DATASTORE_THREADS=', lowered);
 }
+
+/**
+ * Bytes of a resource's files from which a worker pays for itself: at the validator's ~40 MB/s
+ * that is ~0.4 s of work, against a worker's start-up (~0.1 s) and this thread's copying of the
+ * chunks to it.
+ */
+export const MIN_WORKER_BYTES = 16 * 1024 * 1024;
 
 /** Worker threads by default: one per core, at most 4 (the table pass is CPU-bound). */
 export function defaultThreads(): number {
@@ -113,7 +124,9 @@ interface Slot {
 
 export function createParallelRunner(options: ParallelOptions = {}): ParallelRunner {
   const threads = Math.max(1, Math.min(maxThreads(), Math.floor(options.threads ?? defaultThreads())));
-  const minWorkerBytes = options.minWorkerBytes ?? 1024 * 1024;
+  const minWorkerBytes = options.minWorkerBytes ?? MIN_WORKER_BYTES;
+  /** Big jobs running in this thread (the first big job runs here; see the module comment). */
+  let bigHere = 0;
   let context: PassContext | null = null;
   const cache: { plan?: AggregatePlan | null } = {};
   const slots: Slot[] = [];
@@ -177,10 +190,25 @@ export function createParallelRunner(options: ParallelOptions = {}): ParallelRun
     }
   }
 
+  /** A big job in this thread; once done, this thread takes the largest job still waiting for a worker. */
+  async function runBigHere(w: Waiting): Promise<void> {
+    bigHere++;
+    try {
+      await runHere(w);
+    } finally {
+      bigHere--;
+    }
+    if (bigHere === 0 && queue.length > 0 && !broken) {
+      let pick = 0;
+      for (let i = 1; i < queue.length; i++) if (queue[i]!.bytes > queue[pick]!.bytes) pick = i;
+      void runBigHere(queue.splice(pick, 1)[0]!);
+    }
+  }
+
   function dispatch(): void {
     while (queue.length > 0 && !broken) {
       let slot = slots.find((s) => s.job === null) ?? null;
-      if (!slot && slots.length < threads) slot = start();
+      if (!slot && slots.length < threads - 1) slot = start();
       if (!slot) return;
       // The largest job first: a big file started last would keep one core busy alone at the end.
       let pick = 0;
@@ -277,7 +305,10 @@ export function createParallelRunner(options: ParallelOptions = {}): ParallelRun
     return new Promise<JobResult>((done, fail) => {
       const waiting = { job: spec, parts: job.parts, done, fail, bytes };
       if (threads <= 1 || alone || broken || closed || bytes < minWorkerBytes) void runHere(waiting);
-      else {
+      else if (bigHere === 0) {
+        // The first big job: here, as with one thread; a worker only pays beside it.
+        void runBigHere(waiting);
+      } else {
         queue.push(waiting);
         dispatch();
       }

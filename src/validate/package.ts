@@ -273,6 +273,7 @@ async function validateResources(
       errors: counts.errors,
       warnings: counts.warnings,
       truncated: counts.truncated,
+      ...(counts.truncated ? { unlisted: { ...counts.unlisted } } : {}),
     };
   });
 }
@@ -356,6 +357,7 @@ function buildReport(source: PackageSource, sink: ProblemSink, kind: PackageKind
       errors: sink.errorCount,
       warnings: sink.warningCount,
       seconds: Math.round(ms) / 1000,
+      unlisted: sink.unlisted,
     },
     resources,
   };

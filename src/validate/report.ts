@@ -12,6 +12,8 @@ export interface ResourceReport {
   warnings: number;
   /** True when some problems of this resource were left out of the lists (`maxErrors`). */
   truncated: boolean;
+  /** When truncated: how many problems of each code were left out of the lists. */
+  unlisted?: Record<string, number>;
 }
 
 /** The validation report: the JSON document `validate --json` prints. */
@@ -25,7 +27,16 @@ export interface Report {
   descriptor: string;
   errors: Problem[];
   warnings: Problem[];
-  stats: { resources: number; rows: number; bytes: number; errors: number; warnings: number; seconds: number };
+  stats: {
+    resources: number;
+    rows: number;
+    bytes: number;
+    errors: number;
+    warnings: number;
+    seconds: number;
+    /** How many problems of each code were left out of the lists (`maxErrors`), all resources and the descriptor together; {} when none. */
+    unlisted?: Record<string, number>;
+  };
   resources: ResourceReport[];
 }
 
@@ -33,8 +44,24 @@ export interface Report {
 export interface SinkSnapshot {
   errors: Problem[];
   warnings: Problem[];
-  counts: Array<[string, { errors: number; warnings: number; truncated: boolean }]>;
+  counts: Array<[string, SinkCounts]>;
 }
+
+/** One resource's (or the descriptor's) counts in a sink. */
+export interface SinkCounts {
+  errors: number;
+  warnings: number;
+  truncated: boolean;
+  /** Problems left out of the lists, by code. */
+  unlisted: Record<string, number>;
+}
+
+/**
+ * Codes listed whatever the cap: resource-level and end-of-stream problems, the ones that matter
+ * most and come last (a wrong `bytes` after 10,000 bad rows). Each happens at most a few times per
+ * file (encoding errors: 20 per file, table.ts), so the lists stay bounded.
+ */
+export const ALWAYS_LISTED: ReadonlySet<string> = new Set(['byte-count', 'hash-count', 'source-error', 'encoding-error', 'scheme-error', 'lfs-error']);
 
 /**
  * Collects problems, capping the listed ones per resource (and for the descriptor) while
@@ -44,7 +71,7 @@ export class ProblemSink {
   readonly errors: Problem[] = [];
   readonly warnings: Problem[] = [];
   private readonly listed = new Map<string, number>();
-  private readonly counted = new Map<string, { errors: number; warnings: number; truncated: boolean }>();
+  private readonly counted = new Map<string, SinkCounts>();
 
   constructor(
     private readonly maxPerResource: number,
@@ -59,8 +86,9 @@ export class ProblemSink {
     if (p.severity === 'error') count.errors++;
     else count.warnings++;
     const listed = this.listed.get(key) ?? 0;
-    if (listed >= this.maxPerResource) {
+    if (listed >= this.maxPerResource && !ALWAYS_LISTED.has(p.code)) {
       count.truncated = true;
+      count.unlisted[p.code] = (count.unlisted[p.code] ?? 0) + 1;
       return;
     }
     this.listed.set(key, listed + 1);
@@ -72,10 +100,10 @@ export class ProblemSink {
   }
 
   /** Counts for one resource ('' for the descriptor). */
-  countsOf(resource: string): { errors: number; warnings: number; truncated: boolean } {
+  countsOf(resource: string): SinkCounts {
     let c = this.counted.get(resource);
     if (!c) {
-      c = { errors: 0, warnings: 0, truncated: false };
+      c = { errors: 0, warnings: 0, truncated: false, unlisted: {} };
       this.counted.set(resource, c);
     }
     return c;
@@ -83,7 +111,7 @@ export class ProblemSink {
 
   /** What this sink holds, as plain data (to hand to another thread's sink with absorb). */
   snapshot(): SinkSnapshot {
-    return { errors: [...this.errors], warnings: [...this.warnings], counts: [...this.counted].map(([key, c]) => [key, { ...c }]) };
+    return { errors: [...this.errors], warnings: [...this.warnings], counts: [...this.counted].map(([key, c]) => [key, { ...c, unlisted: { ...c.unlisted } }]) };
   }
 
   /**
@@ -106,7 +134,15 @@ export class ProblemSink {
       mine.errors += c.errors - l.errors;
       mine.warnings += c.warnings - l.warnings;
       if (c.truncated) mine.truncated = true;
+      for (const [code, n] of Object.entries(c.unlisted)) mine.unlisted[code] = (mine.unlisted[code] ?? 0) + n;
     }
+  }
+
+  /** Problems left out of the lists, by code, over every resource and the descriptor. */
+  get unlisted(): Record<string, number> {
+    const all: Record<string, number> = {};
+    for (const c of this.counted.values()) for (const [code, n] of Object.entries(c.unlisted)) all[code] = (all[code] ?? 0) + n;
+    return all;
   }
 
   get errorCount(): number {

@@ -89,9 +89,9 @@ describe('file content', () => {
     expect(r.stats.rows).toBe(0);
   });
 
-  it('invalid UTF-8 and NUL bytes are encoding-errors at their lines', async () => {
+  it('invalid UTF-8 and NUL bytes are encoding-errors at their lines (UTF-8 declared: no detection)', async () => {
     const bytes = Buffer.concat([Buffer.from('id,name\n1,ok\n2,caf'), Buffer.from([0xe9]), Buffer.from('\n3,a\0b\n')]);
-    const dir = await testdir({ 'datapackage.json': pkg([res('data.csv')]), 'data.csv': bytes });
+    const dir = await testdir({ 'datapackage.json': pkg([{ ...res('data.csv'), encoding: 'utf-8' }]), 'data.csv': bytes });
     const r = await validateDir(dir);
     expect(flatten(r.errors, ['code', 'lineNumber'])).toEqual([
       ['encoding-error', 3],

@@ -119,17 +119,17 @@ describe('the table pass on worker threads', () => {
     }
   });
 
-  it('runs the jobs on worker threads (not in this thread) when the files are large enough, and in this thread when small or alone', async () => {
+  it('runs the jobs on worker threads (this thread being one of the threads) when the files are large enough, and in this thread when small or alone', async () => {
     const source = await createFsSource(await bigBudget());
     const runner = createParallelRunner({ threads: 2, minWorkerBytes: 0 });
     try {
       const report = await validatePackage(source, { tables: runner });
-      expect(runner.workers).toBe(2);
+      expect(runner.workers).toBe(1); // 2 threads: this one (the first big job) and one worker
       expect(timeless(report)).toEqual(timeless(await validatePackage(source)));
     } finally {
       await runner.close();
     }
-    const small = createParallelRunner({ threads: 2 }); // default: jobs under 1 MiB stay here
+    const small = createParallelRunner({ threads: 2 }); // default: jobs under MIN_WORKER_BYTES (16 MiB) stay here
     try {
       await validatePackage(source, { tables: small });
       expect(small.workers).toBe(0);
@@ -150,13 +150,48 @@ describe('the table pass on worker threads', () => {
     }
   });
 
+  it('starts no worker for one big resource beside small ones (the usual fiscal shape), one when two are big (issue 10)', async () => {
+    const fields = { fields: [{ name: 'n', type: 'integer' }] };
+    const dir = await testdir({
+      'datapackage.json': {
+        name: 'shapes',
+        resources: [
+          { name: 'big', path: 'big.csv', schema: fields },
+          { name: 'codes', path: 'codes.csv', schema: fields },
+          { name: 'more', path: 'more.csv', schema: fields },
+        ],
+      },
+      'big.csv': 'n\n' + '1234567\n'.repeat(50_000),
+      'codes.csv': 'n\n1\n2\n',
+      'more.csv': 'n\n7\n',
+    });
+    const sequential = await validatePackage(await createFsSource(dir));
+    // 400 kB is "big" here: the threshold is lowered so that the test stays small.
+    const one = createParallelRunner({ threads: 2, minWorkerBytes: 100_000 });
+    try {
+      expect(timeless(await validatePackage(await createFsSource(dir), { tables: one }))).toEqual(timeless(sequential));
+      expect(one.workers).toBe(0);
+    } finally {
+      await one.close();
+    }
+    await writeFile(join(dir, 'more.csv'), 'n\n' + '7654321\n'.repeat(50_000));
+    const two = createParallelRunner({ threads: 2, minWorkerBytes: 100_000 });
+    try {
+      expect((await validatePackage(await createFsSource(dir), { tables: two })).stats.rows).toBe(100_002);
+      expect(two.workers).toBe(1);
+    } finally {
+      await two.close();
+    }
+  });
+
   it('never starts more workers than the cores, whatever it is asked for', async () => {
     const source = await createFsSource(await bigBudget());
     const resources = (await validatePackage(source)).stats.resources;
     const runner = createParallelRunner({ threads: 100_000, minWorkerBytes: 0 });
     try {
       await validatePackage(source, { tables: runner });
-      expect(runner.workers).toBe(Math.min(availableParallelism(), resources));
+      // This thread runs the first big job: it is one of the threads.
+      expect(runner.workers).toBe(Math.min(availableParallelism(), resources) - 1);
     } finally {
       await runner.close();
     }

@@ -204,7 +204,11 @@ castTable('date: default and any', [
   [{ ...D, format: 'any' }, '2020-01-31T23:00:00-05:00', '2020-01-31'],
   [{ ...D, format: 'any' }, '31/04/2020', INVALID],
   [{ ...D, format: 'any' }, '13/13/2020', INVALID],
-  [{ ...D, format: 'any' }, 'Jan 2020', INVALID],
+  // Partial dates dateutil's parse completes (frictionless fields/date.py, format "any"): the 1st here.
+  [{ ...D, format: 'any' }, 'Jan 2020', '2020-01-01'],
+  [{ ...D, format: 'any' }, '1958-03', '1958-03-01'],
+  [{ ...D, format: 'any' }, '1958', '1958-01-01'],
+  [{ ...D, format: 'any' }, '1958-13', INVALID],
   [{ ...D, format: 'any' }, '01/02/20', INVALID],
   [{ ...D, format: 'any' }, 'invalid', INVALID],
 ]);

@@ -146,10 +146,12 @@ describe('checkDescriptorSchema: valid descriptors pass', () => {
     expect(checkDescriptorSchema(real(relative), TDP)).toEqual([]);
   });
 
-  it('a real fixture with a real defect is caught (au-budget: "homepage": "")', () => {
+  // frictionless-py package/package.py Package.metadata_profile: homepage is `type: string` only.
+  it('a real fixture with a v1-only defect is a warning, as frictionless accepts it (au-budget: "homepage": "")', () => {
     expect(flat(real('fiscal-data-package-demos/au-budget/datapackage.json'), TDP)).toEqual([
-      ['/homepage', 'descriptor-error'],
+      ['/homepage', 'lenient-metadata'],
     ]);
+    expect(checkDescriptorSchema(real('fiscal-data-package-demos/au-budget/datapackage.json'), TDP)[0]?.severity).toBe('warning');
   });
 });
 
@@ -172,8 +174,9 @@ describe('checkDescriptorSchema: Data Package rules', () => {
     expect(missing.map((p) => [p.pointer, p.code])).toEqual([['/resources', 'descriptor-error']]);
     expect(missing[0]?.message).toMatch(/^the descriptor must have "resources" \(an array of data resources\); add it$/);
     expect(flat({ resources: {} }, DP)).toEqual([['/resources', 'descriptor-error']]);
+    // frictionless accepts `resources: []` (no minItems in Package.metadata_profile): a v1 warning.
     const empty = checkDescriptorSchema({ resources: [] }, DP);
-    expect(empty.map((p) => [p.pointer, p.code])).toEqual([['/resources', 'descriptor-error']]);
+    expect(empty.map((p) => [p.pointer, p.code, p.severity])).toEqual([['/resources', 'lenient-metadata', 'warning']]);
     expect(empty[0]?.message).toMatch(/at least 1 item \(found an empty array\)/);
   });
 
@@ -215,28 +218,28 @@ describe('checkDescriptorSchema: Data Package rules', () => {
   });
 
   it('licenses: non-empty, each with a name or a path, names are identifiers', () => {
-    expect(flat({ ...minimalDp(), licenses: [] }, DP)).toEqual([['/licenses', 'descriptor-error']]);
+    expect(flat({ ...minimalDp(), licenses: [] }, DP)).toEqual([['/licenses', 'lenient-metadata']]);
     const neither = checkDescriptorSchema({ ...minimalDp(), licenses: [{ title: 'Open' }] }, DP);
     expect(neither.map((p) => [p.pointer, p.code])).toEqual([['/licenses/0', 'descriptor-error']]);
     expect(neither[0]?.message).toMatch(/^licenses\/0 must have "name" or "path" \(found neither\)/);
     expect(flat({ ...minimalDp(), licenses: [{ name: 'CC BY 4.0' }] }, DP)).toEqual([
-      ['/licenses/0/name', 'descriptor-error'],
+      ['/licenses/0/name', 'lenient-metadata'],
     ]);
     expect(flat({ ...minimalDp(), licenses: 'CC-BY-4.0' }, DP)).toEqual([['/licenses', 'descriptor-error']]);
   });
 
   it('contributors and sources need a title; roles are the v1 ones', () => {
     expect(flat({ ...minimalDp(), contributors: [{ email: 'a@b.org' }] }, DP)).toEqual([
-      ['/contributors/0/title', 'descriptor-error'],
+      ['/contributors/0/title', 'lenient-metadata'],
     ]);
     const role = checkDescriptorSchema({ ...minimalDp(), contributors: [{ title: 'A', role: 'autor' }] }, DP);
-    expect(role.map((p) => [p.pointer, p.code])).toEqual([['/contributors/0/role', 'descriptor-error']]);
+    expect(role.map((p) => [p.pointer, p.code])).toEqual([['/contributors/0/role', 'lenient-metadata']]);
     expect(role[0]?.message).toMatch(/did you mean "author"\?/);
     expect(flat({ ...minimalDp(), contributors: [{ title: 'A', email: 'nope' }] }, DP)).toEqual([
       ['/contributors/0/email', 'descriptor-error'],
     ]);
     expect(flat({ ...minimalDp(), sources: [{ path: 'https://example.org' }] }, DP)).toEqual([
-      ['/sources/0/title', 'descriptor-error'],
+      ['/sources/0/title', 'lenient-metadata'],
     ]);
   });
 
@@ -244,22 +247,22 @@ describe('checkDescriptorSchema: Data Package rules', () => {
     const d = { ...minimalDp(), homepage: 'example.org', created: '31/01/2024', keywords: [], title: 3, version: 1 };
     expect(flat(d, DP)).toEqual([
       ['/title', 'descriptor-error'],
-      ['/homepage', 'descriptor-error'],
+      ['/homepage', 'lenient-metadata'],
       ['/version', 'descriptor-error'],
       ['/created', 'descriptor-error'],
-      ['/keywords', 'descriptor-error'],
+      ['/keywords', 'lenient-metadata'],
     ]);
     const messages = checkDescriptorSchema(d, DP).map((p) => p.message);
     expect(messages).toContain('title must be a string (found 3); change it to a string');
     expect(messages).toContain(
-      'homepage must be a full URL (found "example.org"); give a full URL such as "https://example.org/budget"',
+      'homepage must be a full URL (found "example.org"): accepted, as frictionless v5 accepts it, but Data Package v1 wants a full URL here (e.g. "https://example.org/budget"), or the property left out (an error with --strict)',
     );
   });
 
   it('resource bytes, hash and mediatype', () => {
     const r = { name: 'a', path: 'a.csv', bytes: 1.5, hash: 'sha256:xyz', mediatype: 'csv' };
     expect(flat({ resources: [r] }, DP)).toEqual([
-      ['/resources/0/mediatype', 'descriptor-error'],
+      ['/resources/0/mediatype', 'lenient-metadata'],
       ['/resources/0/bytes', 'descriptor-error'],
       ['/resources/0/hash', 'descriptor-error'],
     ]);
@@ -455,7 +458,7 @@ describe('checkDescriptorSchema: OpenSpending profile (OSEP-04)', () => {
   it('does not repeat what the Data Package schema reports', () => {
     expect(flat(os((x) => (x.name = 'Not A Slug')), OS)).toEqual([['/name', 'descriptor-error']]);
     expect(flat(os((x) => (x.title = 1)), OS)).toEqual([['/title', 'descriptor-error']]);
-    expect(flat(os((x) => (x.resources = [])), OS)).toEqual([['/resources', 'descriptor-error']]);
+    expect(flat(os((x) => (x.resources = [])), OS)).toEqual([['/resources', 'lenient-metadata']]);
   });
 
   it('every resource has a schema', () => {

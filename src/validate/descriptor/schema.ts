@@ -10,6 +10,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import type { FormatsPlugin } from 'ajv-formats';
 import { linearRegExp, patternProblem } from '../pattern.ts';
+import { lenientForm, lenientProblem, packageLevelSchemaProblems } from './lenient.ts';
 import { pointerOf, problem, quoted, shown } from '../problem.ts';
 import type { Problem, ProblemCode } from '../problem.ts';
 import { csvDialectSchema } from './schemas/csv-dialect.ts';
@@ -28,9 +29,10 @@ export function checkDescriptorSchema(descriptor: unknown, profiles: SchemaProfi
   const problems: Problem[] = [];
   const context = { descriptor, problems };
 
-  run(v.dataPackage, descriptor, '', 'descriptor-error', context);
+  run(v.dataPackage, descriptor, '', 'descriptor-error', context, true);
   // Nothing more can be said about a descriptor that is not even an object.
   if (!isObject(descriptor)) return problems;
+  problems.push(...packageLevelSchemaProblems(descriptor));
 
   if (profiles.tabular && Array.isArray(descriptor.resources)) {
     descriptor.resources.forEach((resource: unknown, i) => {
@@ -109,11 +111,15 @@ function checkPart(
   // Any other type was already reported by the Data Package schema.
 }
 
-function run(validate: ValidateFunction, data: unknown, base: string, code: ProblemCode, context: Context): void {
+/** `lenient`: metadata errors frictionless v5 does not make are warnings (lenient.ts). */
+function run(validate: ValidateFunction, data: unknown, base: string, code: ProblemCode, context: Context, lenient = false): void {
   if (validate(data)) return;
   for (const error of collapse(validate.errors ?? [])) {
-    const p = toProblem(error, base, code);
-    if (p !== undefined) context.problems.push(withPlace(p, context.descriptor));
+    let p = toProblem(error, base, code);
+    if (p === undefined) continue;
+    const form = lenient ? lenientForm(error, base + error.instancePath) : undefined;
+    if (form !== undefined) p = lenientProblem(p, form);
+    context.problems.push(withPlace(p, context.descriptor));
   }
 }
 

@@ -60,8 +60,14 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
   add('', `${s.resources} resources · ${s.rows} rows · ${s.errors} errors · ${s.warnings} warnings · ${s.seconds.toFixed(2)} s`);
   if (options.reportUrl) add('', `Full report: ${link(options.reportUrl)}`);
   const listed = [...report.errors, ...report.warnings];
-  if (listed.length && add('', '| code | count |', '| --- | ---: |')) {
-    for (const [code, n] of countByCode(listed)) if (!add(`| \`${code}\` | ${n} |`)) break;
+  // Every problem counted by code: the listed ones, and those --max-errors left out of the lists.
+  const unlisted = s.unlisted ?? {};
+  const counted = new Map(countByCode(listed));
+  for (const [code, n] of Object.entries(unlisted)) counted.set(code, (counted.get(code) ?? 0) + n);
+  const codes = [...counted].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const anyUnlisted = Object.keys(unlisted).length > 0;
+  if (codes.length && add('', anyUnlisted ? '| code | count | not listed |' : '| code | count |', anyUnlisted ? '| --- | ---: | ---: |' : '| --- | ---: |')) {
+    for (const [code, n] of codes) if (!add(anyUnlisted ? `| \`${code}\` | ${n} | ${unlisted[code] ?? 0} |` : `| \`${code}\` | ${n} |`)) break;
   }
   const tail: string[] = [];
   if (report.resources.length && add('', '| resource | path | rows | errors | warnings |', '| --- | --- | ---: | ---: | ---: |')) {

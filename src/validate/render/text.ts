@@ -41,6 +41,8 @@ export function renderText(report: Report, options: TextOptions): string {
   if (descriptorProblems.length) {
     out.push('', bold('descriptor'));
     for (const p of descriptorProblems) out.push(line(p));
+    const unlistedHere = descriptorUnlisted(report);
+    if (unlistedHere) out.push(`  ${dim(`… more not listed${byCode(unlistedHere)} (raise --max-errors to see them)`)}`);
   }
   for (const r of report.resources) {
     const ps = all.filter((p) => p.resource === r.name);
@@ -48,7 +50,7 @@ export function renderText(report: Report, options: TextOptions): string {
     if (ps.length) out.push('');
     out.push(`${bold(`resource ${quoted(r.name)}`)}${r.path ? ` ${dim(safe(r.path))}` : ''}: ${counts}`);
     for (const p of ps) out.push(line(p));
-    if (r.truncated) out.push(`  ${dim(`… ${r.errors + r.warnings - ps.length} more not listed (raise --max-errors to see them)`)}`);
+    if (r.truncated) out.push(`  ${dim(`… ${r.errors + r.warnings - ps.length} more not listed${byCode(r.unlisted)} (raise --max-errors to see them)`)}`);
   }
   const s = report.stats;
   if (all.length) out.push('');
@@ -60,6 +62,20 @@ export function renderText(report: Report, options: TextOptions): string {
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** ": 9,995 type-error, 3 missing-cell" — the problems not listed, by code, most first ('' when unknown). */
+export function byCode(unlisted: Record<string, number> | undefined): string {
+  const entries = Object.entries(unlisted ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return entries.length ? `: ${entries.map(([code, n]) => `${n.toLocaleString('en-US')} ${code}`).join(', ')}` : '';
+}
+
+/** The descriptor's unlisted problems: the report's total less its resources' (undefined when none). */
+function descriptorUnlisted(report: Report): Record<string, number> | undefined {
+  const left: Record<string, number> = { ...(report.stats.unlisted ?? {}) };
+  for (const r of report.resources) for (const [code, n] of Object.entries(r.unlisted ?? {})) left[code] = (left[code] ?? 0) - n;
+  const out = Object.fromEntries(Object.entries(left).filter(([, n]) => n > 0));
+  return Object.keys(out).length ? out : undefined;
+}
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;

@@ -28,8 +28,10 @@
  *   `ANY_DATE_FORMS` / `TIME_SRC`): ISO Y-m-d, Y/m/d, Y.m.d, YYYYMMDD, a/b/YYYY (month first
  *   unless the first number is above 12, as dateutil), 'D Mon YYYY', 'Mon D, YYYY',
  *   'YYYY Mon D' (with optional weekday and 1st/2nd/…), then optionally a time
- *   'H:MM[:SS[.f]]', '9 am', with am/pm and Z/UTC/GMT/±HH[:MM]. It refuses what dateutil
- *   fills from today's date (a time alone for datetime, 'Jan 2020') and two-digit years.
+ *   'H:MM[:SS[.f]]', '9 am', with am/pm and Z/UTC/GMT/±HH[:MM]. Partial dates dateutil
+ *   completes from today's date ('1958-03', 'Mar 1958', '1958') are read as the 1st (of
+ *   January): the value differs from frictionless's, the verdict does not. It refuses a time
+ *   alone for datetime and two-digit years.
  * - Unsupported constraints for a type (e.g. `pattern` on integer, `minimum` on duration) are
  *   schema errors, as frictionless reports them; enum/minimum/maximum values that cannot be
  *   read as the field's type are schema errors (frictionless silently makes them None).
@@ -974,6 +976,10 @@ const F_AMBIGUOUS = 1;
 const F_DMY_NAME = 2;
 const F_MDY_NAME = 3;
 const F_YMD_NAME = 4;
+/** Year and month, or a year alone: dateutil fills the rest from today; we fill the 1st (January). */
+const F_YM = 5;
+const F_MY_NAME = 6;
+const F_Y = 7;
 
 /** Date forms of format "any", tried in order (sticky: they must match at the start). */
 const ANY_DATE_FORMS: ReadonlyArray<{ re: RegExp; form: number }> = [
@@ -992,6 +998,10 @@ const ANY_DATE_FORMS: ReadonlyArray<{ re: RegExp; form: number }> = [
     re: new RegExp(`(\\d{4})${NAME_SEP_SRC}(${MONTH_NAME_SRC})\\.?${NAME_SEP_SRC}(\\d{1,2})${ORDINAL_SRC}`, 'iy'),
     form: F_YMD_NAME,
   },
+  // Partial dates dateutil's parse accepts (issue 10: `1958-03` with format "any").
+  { re: /(\d{4})([-/.])(\d{1,2})/y, form: F_YM },
+  { re: new RegExp(`(${MONTH_NAME_SRC})\\.?${NAME_SEP_SRC}(\\d{4})`, 'iy'), form: F_MY_NAME },
+  { re: /(\d{4})/y, form: F_Y },
 ];
 const ANY_TIME_ONLY = new RegExp(`${TIME_SRC}$`, 'iy');
 const ANY_TIME_AFTER_DATE = new RegExp(`(?:\\s*t\\s*|\\s*,\\s*|\\s+)${TIME_SRC}$`, 'iy');
@@ -1024,6 +1034,18 @@ function setAnyDate(m: RegExpExecArray, form: number): boolean {
     d = Number(m[1]);
     mo = monthFromName(m[2] ?? '');
     y = Number(m[3]);
+  } else if (form === F_YM) {
+    y = Number(m[1]);
+    mo = Number(m[3]);
+    d = 1;
+  } else if (form === F_MY_NAME) {
+    mo = monthFromName(m[1] ?? '');
+    y = Number(m[2]);
+    d = 1;
+  } else if (form === F_Y) {
+    y = Number(m[1]);
+    mo = 1;
+    d = 1;
   } else if (form === F_MDY_NAME) {
     mo = monthFromName(m[1] ?? '');
     d = Number(m[2]);

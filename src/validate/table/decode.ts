@@ -5,6 +5,7 @@
 
 import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
+import { isUtf8Encoding, resolveEncoding } from './encodings.ts';
 
 export interface DecodedChunk {
   text: string;
@@ -12,10 +13,9 @@ export interface DecodedChunk {
   bad: Array<{ index: number; byte: number; nul: boolean }>;
 }
 
-const UTF8_LABELS = new Set(['utf-8', 'utf8', 'unicode-1-1-utf-8']);
-
+/** Whether a declared encoding (undefined: none) is UTF-8, under any of its names (encodings.ts). */
 export function isUtf8Label(encoding: string | undefined): boolean {
-  return encoding === undefined || UTF8_LABELS.has(encoding.toLowerCase());
+  return isUtf8Encoding(encoding);
 }
 
 /** A streaming decoder for one file. */
@@ -34,17 +34,15 @@ export interface ChunkDecoder {
 }
 
 /**
- * Create a decoder for `encoding` (UTF-8 by default; a leading BOM is dropped). Returns null for
- * an encoding this runtime does not know.
+ * Create a decoder for `encoding` (UTF-8 by default; a leading BOM is dropped), under any name
+ * encodings.ts resolves (`utf-8-sig`, `latin-1`, `cp1252`, ...). Returns null for an encoding
+ * this runtime does not know.
  */
 export function createDecoder(encoding: string | undefined): ChunkDecoder | null {
   if (isUtf8Label(encoding)) return new StrictUtf8Decoder();
-  let td: TextDecoder;
-  try {
-    td = new TextDecoder(encoding);
-  } catch {
-    return null;
-  }
+  const resolved = encoding === undefined ? null : resolveEncoding(encoding);
+  if (resolved === null) return null;
+  const td = new TextDecoder(resolved);
   return {
     bytesAsLatin1: false,
     decode: (chunk) => withNuls(td.decode(chunk, { stream: true })),

@@ -11,8 +11,11 @@ import { pointerOf, problem, quoted, quotedList, shown, type Problem, type Probl
 import type { ProblemSink } from '../report.ts';
 import { compileField, INVALID, SchemaCompileError, type CompiledField } from './cast.ts';
 import { CsvParser, CsvSyntaxError, dialectOf, type CsvDialect } from './csv.ts';
-import { createDecoder } from './decode.ts';
+import { createDecoder, type ChunkDecoder } from './decode.ts';
+import { ENCODING_SAMPLE_BYTES } from './encodings.ts';
+import { sniffSample } from './sniff.ts';
 import { KeySet } from './key-set.ts';
+import { fallbackField } from './lenient-field.ts';
 
 /** A foreign key as the table pass sees it. */
 export interface ForeignKeyCheck {
@@ -172,22 +175,21 @@ class TableRun {
 
   private compileFields(descs: FieldDescriptor[]): void {
     const schemaMissing = this.task.resource.schema?.missingValues;
-    let failed = false;
     this.fields = descs.map((f, i) => {
       try {
         return compileField(f, schemaMissing);
       } catch (e) {
         if (!(e instanceof SchemaCompileError)) throw e;
-        failed = true;
-        this.report('descriptor-error', `field ${quoted(f.name)}: ${e.message}`, {
+        // A field-level problem never stops the rows from being read (lenient-field.ts).
+        const { field, how } = fallbackField(f, e, schemaMissing);
+        this.report('descriptor-error', `field ${quoted(f.name)}: ${e.message}; ${how}`, {
           pointer: pointerOf('resources', this.task.index, 'schema', 'fields', i, ...e.property.split('/')),
           fieldName: f.name,
           fieldNumber: i + 1,
         });
-        return compileField({ name: f.name, type: 'any' });
+        return field;
       }
     });
-    if (failed) this.stopped = true;
     this.values = new Array<unknown>(this.fields.length).fill(null);
     this.setupKeys();
   }
@@ -217,18 +219,33 @@ class TableRun {
   /** Read one file of the resource. Returns false when reading must stop (fatal problem). */
   async readPart(part: TablePart, first: boolean): Promise<boolean> {
     this.path = part.path;
-    const decoder = createDecoder(this.task.resource.encoding);
-    if (!decoder) {
-      this.report('encoding-error', `unknown encoding ${quoted(this.task.resource.encoding)}; use "utf-8" (or a WHATWG encoding label) in resources/${this.task.index}/encoding`, {
+    if (!createDecoder(this.task.resource.encoding)) {
+      this.report('encoding-error', `unknown encoding ${quoted(this.task.resource.encoding)}; use "utf-8" (or another encoding name such as "latin-1", "cp1252", "utf-8-sig") in resources/${this.task.index}/encoding`, {
         pointer: pointerOf('resources', this.task.index, 'encoding'),
       });
       return false;
     }
-    const dialect = first ? this.dialect : { ...this.dialect, header: false };
     if (!first) this.headerSeen = true;
-    const parser = new CsvParser(dialect, (cells, line) => this.record(cells, line), undefined, decoder.bytesAsLatin1);
+    let decoder: ChunkDecoder | null = null;
+    let parser: CsvParser | null = null;
+    // The first bytes are held back until there are enough to sniff the encoding and the
+    // delimiter the descriptor does not declare (sniff.ts), then read like the rest.
+    const held: Uint8Array[] = [];
+    let heldBytes = 0;
     let sniffed = false;
     let encodingErrors = 0;
+    const feed = (chunk: Uint8Array): void => {
+      const { text, bad } = decoder!.decode(chunk);
+      if (bad.length) encodingErrors += this.reportBad(text, bad, parser!.currentLine, encodingErrors);
+      parser!.push(text);
+    };
+    const begin = (complete: boolean): void => {
+      if (first) this.sniff(held, complete, part.path);
+      decoder = createDecoder(this.readEncoding ?? this.task.resource.encoding)!;
+      const dialect = first ? this.readDialect() : { ...this.readDialect(), header: false };
+      parser = new CsvParser(dialect, (cells, line) => this.record(cells, line), undefined, decoder.bytesAsLatin1);
+      for (const chunk of held.splice(0)) if (!this.stopped) feed(chunk);
+    };
     try {
       for await (const chunk of part.file.stream()) {
         this.bytes += chunk.length;
@@ -241,15 +258,22 @@ class TableRun {
           }
         }
         if (this.stopped) continue; // keep counting bytes and hashing
-        const { text, bad } = decoder.decode(chunk);
-        if (bad.length) encodingErrors += this.reportBad(text, bad, parser.currentLine, encodingErrors);
-        parser.push(text);
+        if (parser === null) {
+          held.push(chunk);
+          heldBytes += chunk.length;
+          if (heldBytes < ENCODING_SAMPLE_BYTES) continue;
+          begin(false);
+          continue;
+        }
+        feed(chunk);
       }
-      const { text, bad } = decoder.end();
-      if (bad.length) encodingErrors += this.reportBad(text, bad, parser.currentLine, encodingErrors);
+      if (parser === null && !this.stopped) begin(true);
+      if (decoder === null || parser === null) return !this.stopped;
+      const { text, bad } = (decoder as ChunkDecoder).end();
+      if (bad.length) encodingErrors += this.reportBad(text, bad, (parser as CsvParser).currentLine, encodingErrors);
       if (!this.stopped) {
-        parser.push(text);
-        parser.end();
+        (parser as CsvParser).push(text);
+        (parser as CsvParser).end();
         if (first && this.dialect.header && !this.headerSeen) {
           // As frictionless: no header where one is expected (0 bytes, a BOM alone, comments only).
           this.report('source-error', `${part.path}: the source is empty; a table needs at least its header row (the column labels) on line 1`, { lineNumber: 1 });
@@ -271,6 +295,41 @@ class TableRun {
       throw e;
     }
     return !this.stopped;
+  }
+
+  /** The encoding detected for the resource (sniff), when it declares none and is not UTF-8. */
+  private readEncoding: string | undefined;
+  /** The delimiter sniffed for the resource, when it declares none and it is not ",". */
+  private readDelimiter: string | undefined;
+
+  private readDialect(): CsvDialect {
+    return this.readDelimiter === undefined ? this.dialect : { ...this.dialect, delimiter: this.readDelimiter };
+  }
+
+  /** Sniff the first file's encoding and delimiter where the descriptor is silent, and say what was found (sniff.ts). */
+  private sniff(held: Uint8Array[], complete: boolean, path: string): void {
+    const found = sniffSample(Buffer.concat(held), complete, this.task.resource, path);
+    const i = this.task.index;
+    const warn = (code: ProblemCode, message: string, extra: Omit<Problem, 'code' | 'message' | 'severity' | 'resource'>): void =>
+      this.task.sink.add(problem(code, message, { resource: this.name, path: this.path || undefined, ...extra, severity: 'warning' }));
+    if (found.encoding !== undefined) {
+      this.readEncoding = found.encoding;
+      warn(
+        'encoding-detected',
+        `${shown(path)} is not UTF-8 and resources/${i} declares no encoding: read as ${quoted(found.encoding)} (detected from its first bytes, as frictionless does); ` +
+          `add "encoding": ${JSON.stringify(found.encoding)} to resources/${i}, or save the file as UTF-8`,
+        { pointer: pointerOf('resources', i) },
+      );
+    }
+    if (found.delimiter !== undefined) {
+      this.readDelimiter = found.delimiter;
+      warn(
+        'dialect-sniffed',
+        `${shown(path)} is delimited by ${quoted(found.delimiter)}, not ",", and resources/${i} declares no dialect: read with ${quoted(found.delimiter)} (sniffed from its first lines, as frictionless does); ` +
+          `add "dialect": {"delimiter": ${JSON.stringify(found.delimiter)}} to resources/${i}`,
+        { pointer: pointerOf('resources', i) },
+      );
+    }
   }
 
   private reportBad(text: string, bad: Array<{ index: number; byte: number; nul: boolean }>, line: number, before: number): number {
