@@ -10,6 +10,7 @@ import { normalizeDrift, originalPointer } from '../package/drift.ts';
 import { parseJsonDocument, tooLargeDocument, type JsonDocument } from '../package/json.ts';
 import { detectProfile, type ProfileInfo } from '../package/profiles.ts';
 import { DescriptorTooLargeError, isRemote, SourceError, type PackageSource } from '../package/source.ts';
+import { resolveExternalParts } from './descriptor/external.ts';
 import { checkDescriptorSchema } from './descriptor/schema.ts';
 import { checkSemantics } from './descriptor/semantic.ts';
 import { mappedValueObservers } from './mapped-values.ts';
@@ -129,6 +130,8 @@ export async function validatePackageDetailed(source: PackageSource, options: Va
   moves = drift.moves;
   const located = (ps: Problem[]): Problem[] => ps.map((p) => ({ path: descPath, ...p }));
   sink.addAll(located(drift.problems));
+  // A schema or dialect given as a path: its file's content stands in for it (problems in that file carry its own path).
+  sink.addAll((await resolveExternalParts(descriptor, source)).map((p) => (p.path === undefined ? { path: descPath, ...p } : p)));
   sink.addAll(located(checkDescriptorSchema(descriptor, { tabular: profile.tabular, openspending: profile.openspending })));
   sink.addAll(located(checkSemantics(descriptor, { profile, repositoryOwner: options.repositoryOwner })));
 
