@@ -31,12 +31,8 @@ const stringList = {
 /** v1: strings; v2 also `{"value": ..., "label": ...}` objects. */
 const missingValues = {
   type: 'array',
-  items: {
-    anyOf: [
-      { type: 'string' },
-      { type: 'object', required: ['value'], properties: { value: { type: 'string' }, label: { type: 'string' } } },
-    ],
-  },
+  // (`required` and `properties` apply to objects only: a string item passes them)
+  items: { type: ['string', 'object'], required: ['value'], properties: { value: { type: 'string' }, label: { type: 'string' } } },
   hint: 'give an array of strings, or (Table Schema v2) of {"value": ..., "label": ...} objects',
 };
 
@@ -79,7 +75,7 @@ const field = {
     categories: {
       type: 'array',
       minItems: 1,
-      items: { anyOf: [{ type: ['string', 'number'] }, { type: 'object', required: ['value'], properties: { value: { type: ['string', 'number'] }, label: { type: 'string' } } }] },
+      items: { type: ['string', 'number', 'object'], required: ['value'], properties: { value: { type: ['string', 'number'] }, label: { type: 'string' } } },
       hint: 'list the categories: values, or {"value": ..., "label": ...} objects',
     },
     categoriesOrdered: { type: 'boolean', hint: 'use true or false (not a string)' },
