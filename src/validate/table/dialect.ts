@@ -33,6 +33,9 @@ export interface TableLayout {
   headerAfter(row: number): TableLayout | null;
 }
 
+/** At most this many header rows are read (the descriptor check refuses more). */
+const MAX_HEADER_ROWS = 100;
+
 const positiveIntegers = (v: unknown): number[] | null =>
   Array.isArray(v) && v.every((n) => Number.isInteger(n) && (n as number) >= 1) ? (v as number[]) : null;
 
@@ -40,7 +43,7 @@ const positiveIntegers = (v: unknown): number[] | null =>
 export function layoutOf(d: DialectDescriptor | undefined, floating?: number): TableLayout {
   const declaredRows = positiveIntegers(d?.headerRows);
   const header = d?.header !== false;
-  const headerRows = header ? [...new Set(declaredRows ?? [floating ?? 1])].sort((a, b) => a - b) : [];
+  const headerRows = header ? [...new Set(declaredRows ?? [floating ?? 1])].sort((a, b) => a - b).slice(0, MAX_HEADER_ROWS) : [];
   const headerJoin = typeof d?.headerJoin === 'string' ? d.headerJoin : ' ';
   // v2 `headerCase` wins; else v1 `caseSensitiveHeader` (kept for v1 packages); default true.
   const headerCase = typeof d?.headerCase === 'boolean' ? d.headerCase : typeof d?.caseSensitiveHeader === 'boolean' ? d.caseSensitiveHeader : true;

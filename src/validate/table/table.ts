@@ -494,8 +494,8 @@ class TableRun {
       }
     }
 
-    if (this.pk.length) this.primaryKey(values, rowNumber, line);
     if (this.uniqueKeys.length) this.uniqueKeyCheck(values, cells, rowNumber, line);
+    if (this.pk.length) this.primaryKey(values, rowNumber, line);
     for (let c = 0; c < this.collectIdx.length; c++) {
       const k = this.compositeKey(this.collectIdx[c]!, values);
       if (k !== null) this.collected[c]!.add(k);

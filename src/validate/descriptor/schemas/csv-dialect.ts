@@ -33,7 +33,8 @@ export const csvDialectSchema: SchemaObject = {
     commentChar: { type: 'string', minLength: 1, hint: 'give the comment prefix as a string, e.g. "#"' },
     caseSensitiveHeader: flag,
     // Table Dialect v2
-    headerRows: { type: 'array', items: { type: 'integer', minimum: 1 }, hint: 'give the header row numbers, e.g. [1] or [2, 3]' },
+    // (a header of more than 100 rows is not a table's: the bound keeps the joined labels small)
+    headerRows: { type: 'array', maxItems: 100, items: { type: 'integer', minimum: 1 }, hint: 'give the header row numbers, e.g. [1] or [2, 3] (at most 100)' },
     headerJoin: { type: 'string', hint: 'give the string that joins the header rows, e.g. " "' },
     headerCase: flag,
     commentRows: { type: 'array', items: { type: 'integer', minimum: 1 }, hint: 'give the comment row numbers, e.g. [2]' },

@@ -91,11 +91,12 @@ const foreignKey = {
     fields: fieldNames,
     reference: {
       type: 'object',
-      required: ['resource', 'fields'],
+      // v2: `resource` may be left out (the same resource), as frictionless reads it
+      required: ['fields'],
       properties: {
         resource: {
           type: 'string',
-          description: 'the name of the referenced resource ("" for the same resource)',
+          description: 'the name of the referenced resource ("" or left out for the same resource)',
         },
         fields: fieldNames,
       },
