@@ -13,7 +13,7 @@ import { DescriptorTooLargeError, isRemote, SourceError, type PackageSource } fr
 import { resolveExternalParts } from './descriptor/external.ts';
 import { checkDescriptorSchema } from './descriptor/schema.ts';
 import { checkSemantics } from './descriptor/semantic.ts';
-import { unsupportedV2Properties } from './descriptor/unsupported.ts';
+import { checkV2 } from './descriptor/v2.ts';
 import { mappedValueObservers } from './mapped-values.ts';
 import { pointerOf, problem, quoted, reportedName, shown, type Problem } from './problem.ts';
 import { ProblemSink, type Report, type ResourceReport } from './report.ts';
@@ -135,7 +135,7 @@ export async function validatePackageDetailed(source: PackageSource, options: Va
   sink.addAll((await resolveExternalParts(descriptor, source)).map((p) => (p.path === undefined ? { path: descPath, ...p } : p)));
   sink.addAll(located(checkDescriptorSchema(descriptor, { tabular: profile.tabular, openspending: profile.openspending })));
   sink.addAll(located(checkSemantics(descriptor, { profile, repositoryOwner: options.repositoryOwner })));
-  sink.addAll(located(unsupportedV2Properties(descriptor)));
+  sink.addAll(located(checkV2(descriptor)));
 
   const resources = Array.isArray(descriptor.resources) ? descriptor.resources : [];
   const mapped = profile.openspending ? mappedValueObservers(descriptor, sink) : null;

@@ -155,3 +155,17 @@ describe('v1 forms are unchanged', () => {
     expect(rowFieldCode(await validateDir(dir))).toEqual([]);
   });
 });
+
+describe('v2 descriptor checks', () => {
+  it('a uniqueKeys field that is not in the schema is a descriptor error at its place', async () => {
+    const dir = await testdir({ 'data.csv': TABLE, 'datapackage.json': pkg({ schema: { ...SCHEMA, uniqueKeys: [['id', 'nme']] } }) });
+    const r = await validateDir(dir);
+    expect(r.errors.map((e) => [e.code, e.pointer])).toEqual([['descriptor-error', '/resources/0/schema/uniqueKeys/0/1']]);
+    expect(r.errors[0]!.message).toContain('"nme"');
+  });
+
+  it('with header: false, fields are read by position whatever fieldsMatch says', async () => {
+    const dir = await testdir({ 'data.csv': '1,a\nx,b\n', 'datapackage.json': pkg({ dialect: { header: false }, schema: { ...SCHEMA, fieldsMatch: 'subset' } }) });
+    expect(rowFieldCode(await validateDir(dir))).toEqual([[2, 1, 'type-error']]);
+  });
+});

@@ -1,7 +1,8 @@
 /**
- * Data Package v2 properties the table pass does not act on: each one present gets a warning
- * that names it and says what is done instead, so that no v2 property is ignored silently.
- * (Everything else v2 says about a table is implemented: see README, "Data Package v2".)
+ * Descriptor checks of Data Package v2 properties that no JSON Schema expresses: `uniqueKeys`
+ * name fields of the schema; and the v2 properties the table pass does not act on, each named in
+ * a warning that says what is done instead, so that no v2 property is ignored silently.
+ * (Everything else v2 says about a table is implemented: see README, "Data Package v2 tables".)
  */
 
 import type { PackageDescriptor } from '../../package/descriptor.ts';
@@ -20,13 +21,29 @@ const DIALECT: Record<string, string> = {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Warnings (pointer set) for the v2 properties a descriptor declares and the validator does not act on. */
-export function unsupportedV2Properties(descriptor: PackageDescriptor): Problem[] {
+/** Problems (pointer set): uniqueKeys naming no field (errors), v2 properties not acted on (warnings). */
+export function checkV2(descriptor: PackageDescriptor): Problem[] {
   const problems: Problem[] = [];
   if (!Array.isArray(descriptor.resources)) return problems;
   descriptor.resources.forEach((r: unknown, i) => {
     if (!isObject(r)) return;
     const name = typeof r.name === 'string' ? r.name : undefined;
+    const schema = r.schema;
+    if (isObject(schema) && Array.isArray(schema.uniqueKeys) && Array.isArray(schema.fields)) {
+      const fields = schema.fields.map((f) => (isObject(f) ? f.name : undefined));
+      schema.uniqueKeys.forEach((key: unknown, k) => {
+        if (!Array.isArray(key)) return;
+        key.forEach((f: unknown, j) => {
+          if (typeof f !== 'string' || fields.includes(f)) return;
+          problems.push(
+            problem('descriptor-error', `uniqueKeys field ${quoted(f)} is not a field of resource ${quoted(name ?? i)}; fix the name in uniqueKeys[${k}], or add the field`, {
+              pointer: pointerOf('resources', i, 'schema', 'uniqueKeys', k, j),
+              ...(name !== undefined ? { resource: name } : {}),
+            }),
+          );
+        });
+      });
+    }
     if (!isObject(r.dialect)) return;
     for (const [key, what] of Object.entries(DIALECT)) {
       if (r.dialect[key] === undefined) continue;
