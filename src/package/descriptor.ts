@@ -7,7 +7,7 @@
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-/** The field types of Table Schema v1. */
+/** The field types of Table Schema v1, and v2's `list`. */
 export const FIELD_TYPES: readonly string[] = [
   'string',
   'number',
@@ -24,6 +24,8 @@ export const FIELD_TYPES: readonly string[] = [
   'geopoint',
   'geojson',
   'any',
+  // Table Schema v2
+  'list',
 ];
 
 export interface Constraints {
@@ -44,7 +46,7 @@ export interface FieldDescriptor {
   title?: string;
   description?: string;
   constraints?: Constraints;
-  missingValues?: string[];
+  missingValues?: MissingValue[];
   // number / integer
   decimalChar?: string;
   groupChar?: string;
@@ -60,11 +62,19 @@ export interface ForeignKeyDescriptor {
   reference: { resource: string; fields: string | string[]; datapackage?: string };
 }
 
+/** A missing value: a string, or (Table Schema v2) an object naming it. */
+export type MissingValue = string | { value: string; label?: string };
+
 export interface TableSchemaDescriptor {
   fields: FieldDescriptor[];
   primaryKey?: string | string[];
   foreignKeys?: ForeignKeyDescriptor[];
-  missingValues?: string[];
+  missingValues?: MissingValue[];
+  /** v2: how labels match fields (exact, equal, subset, superset, partial). */
+  fieldsMatch?: string;
+  /** v2: field lists whose values must be unique together. */
+  uniqueKeys?: string[][];
+  [key: string]: unknown;
 }
 
 /** CSV Dialect (frictionless csvddf 1.2). */
@@ -79,6 +89,12 @@ export interface DialectDescriptor {
   header?: boolean;
   commentChar?: string;
   caseSensitiveHeader?: boolean;
+  // Table Dialect v2
+  headerRows?: number[];
+  headerJoin?: string;
+  headerCase?: boolean;
+  commentRows?: number[];
+  [key: string]: unknown;
 }
 
 export interface ResourceDescriptor {

@@ -10,8 +10,10 @@ import { normalizeDrift, originalPointer } from '../package/drift.ts';
 import { parseJsonDocument, tooLargeDocument, type JsonDocument } from '../package/json.ts';
 import { detectProfile, type ProfileInfo } from '../package/profiles.ts';
 import { DescriptorTooLargeError, isRemote, SourceError, type PackageSource } from '../package/source.ts';
+import { resolveExternalParts } from './descriptor/external.ts';
 import { checkDescriptorSchema } from './descriptor/schema.ts';
 import { checkSemantics } from './descriptor/semantic.ts';
+import { checkV2 } from './descriptor/v2.ts';
 import { mappedValueObservers } from './mapped-values.ts';
 import { pointerOf, problem, quoted, reportedName, shown, type Problem } from './problem.ts';
 import { ProblemSink, type Report, type ResourceReport } from './report.ts';
@@ -129,8 +131,11 @@ export async function validatePackageDetailed(source: PackageSource, options: Va
   moves = drift.moves;
   const located = (ps: Problem[]): Problem[] => ps.map((p) => ({ path: descPath, ...p }));
   sink.addAll(located(drift.problems));
+  // A schema or dialect given as a path: its file's content stands in for it (problems in that file carry its own path).
+  sink.addAll((await resolveExternalParts(descriptor, source)).map((p) => (p.path === undefined ? { path: descPath, ...p } : p)));
   sink.addAll(located(checkDescriptorSchema(descriptor, { tabular: profile.tabular, openspending: profile.openspending })));
   sink.addAll(located(checkSemantics(descriptor, { profile, repositoryOwner: options.repositoryOwner })));
+  sink.addAll(located(checkV2(descriptor)));
 
   const resources = Array.isArray(descriptor.resources) ? descriptor.resources : [];
   const mapped = profile.openspending ? mappedValueObservers(descriptor, sink) : null;

@@ -29,6 +29,7 @@ export const PROBLEM_CATALOGUE = {
   'incorrect-label': 'A header label differs from the schema field name at its position.',
   'missing-label': 'The header has fewer labels than the schema has fields.',
   'extra-label': 'The header has more labels than the schema has fields.',
+  'unmatched-header': 'No header label matches a schema field (schema fieldsMatch "partial").',
   'blank-row': 'A row has no values at all.',
   'missing-cell': 'A row has fewer cells than the header.',
   'extra-cell': 'A row has more cells than the header.',

@@ -295,7 +295,7 @@ describe('checkDescriptorSchema: Table Schema rules (tabular)', () => {
     });
     expect(problems[0]?.message).toBe(
       'resources/0/schema/fields/1/type must be one of string, number, integer, boolean, object, array, date, time, ' +
-        'datetime, year, yearmonth, duration, geopoint, geojson, any (found "strng"; did you mean "string"?); fix the field type',
+        'datetime, year, yearmonth, duration, geopoint, geojson, any, list (found "strng"; did you mean "string"?); fix the field type',
     );
   });
 
@@ -393,9 +393,13 @@ describe('checkDescriptorSchema: Table Schema rules (tabular)', () => {
     expect(flat(withSchema((s) => (s.foreignKeys = {})), TDP)).toEqual([['/resources/0/schema/foreignKeys', 'descriptor-error']]);
   });
 
-  it('missingValues is an array of strings', () => {
+  it('missingValues is an array of strings or (v2) {value, label} objects', () => {
     expect(flat(withSchema((s) => (s.missingValues = ['', 0])), TDP)).toEqual([
       ['/resources/0/schema/missingValues/1', 'descriptor-error'],
+    ]);
+    expect(flat(withSchema((s) => (s.missingValues = ['', { value: '-', label: 'none' }])), TDP)).toEqual([]);
+    expect(flat(withSchema((s) => (s.missingValues = [{ label: 'none' }])), TDP)).toEqual([
+      ['/resources/0/schema/missingValues/0/value', 'descriptor-error'],
     ]);
     expect(flat(withSchema((s) => (s.missingValues = '')), TDP)).toEqual([
       ['/resources/0/schema/missingValues', 'descriptor-error'],

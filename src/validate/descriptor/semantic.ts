@@ -208,7 +208,8 @@ function checkSchema(schema: Obj, i: number, name: string, byName: Map<string, O
         ),
       );
     }
-    const ref = fk.reference;
+    // v2: a reference without `resource` is to the same resource, as "" is.
+    const ref = isObject(fk.reference) && fk.reference.resource === undefined ? { ...fk.reference, resource: '' } : fk.reference;
     if (!isObject(ref) || typeof ref.resource !== 'string') return;
     const targetName = ref.resource === '' ? name : ref.resource;
     const target = ref.resource === '' ? byName.get(name) : byName.get(ref.resource);

@@ -16,11 +16,12 @@
 import type { FieldDescriptor } from '../../package/descriptor.ts';
 import { quoted, shown } from '../problem.ts';
 import { compileField, INVALID, SchemaCompileError, type CompiledField } from './cast.ts';
+import { compileTableField } from './field.ts';
 
 const TEMPORAL = new Set(['date', 'time', 'datetime']);
 
 /** The field as its rows are read after `error`, and how (for the problem's message). */
-export function fallbackField(field: FieldDescriptor, error: SchemaCompileError, schemaMissing?: string[]): { field: CompiledField; how: string } {
+export function fallbackField(field: FieldDescriptor, error: SchemaCompileError, schemaMissing?: unknown): { field: CompiledField; how: string } {
   const type = typeof field.type === 'string' ? field.type : 'string';
   if (error.property === 'format') {
     const format = typeof field.format === 'string' ? field.format : '';
@@ -56,9 +57,9 @@ export function fallbackField(field: FieldDescriptor, error: SchemaCompileError,
   return { field: plain, how: plain.type === 'any' ? 'its cells are read as any value' : `its cells are read as ${quoted(type)} in the default format` };
 }
 
-function attempt(field: FieldDescriptor, schemaMissing?: string[]): CompiledField | null {
+function attempt(field: FieldDescriptor, schemaMissing?: unknown): CompiledField | null {
   try {
-    return compileField(field, schemaMissing);
+    return compileTableField(field, schemaMissing);
   } catch (e) {
     if (e instanceof SchemaCompileError) return null;
     throw e;

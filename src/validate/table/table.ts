@@ -12,7 +12,10 @@ import type { ProblemSink } from '../report.ts';
 import { compileField, INVALID, SchemaCompileError, type CompiledField } from './cast.ts';
 import { CsvParser, CsvSyntaxError, dialectOf, type CsvDialect } from './csv.ts';
 import { createDecoder, type ChunkDecoder } from './decode.ts';
+import { joinHeaderRows, layoutOf, type TableLayout } from './dialect.ts';
 import { ENCODING_SAMPLE_BYTES } from './encodings.ts';
+import { compileTableField, fieldMissingValues, missingValueStrings } from './field.ts';
+import { fieldsMatchOf, matchHeader, type HeaderMatch } from './header.ts';
 import { sniffSample } from './sniff.ts';
 import { KeySet } from './key-set.ts';
 import { fallbackField } from './lenient-field.ts';
@@ -135,6 +138,13 @@ class TableRun {
   private fields: CompiledField[] = [];
   private readonly missing: Set<string>;
   private readonly dialect: CsvDialect;
+  private layout: TableLayout;
+  /** Header records read so far (several with `headerRows`). */
+  private readonly headerRecords: string[][] = [];
+  /** Per field: its missing values (blank-row test). */
+  private fieldMissing: Array<ReadonlySet<string>> = [];
+  /** Per uniqueKeys entry (v2): field positions and the keys seen. */
+  private readonly uniqueKeys: Array<{ idx: number[]; names: string[]; keys: KeySet }> = [];
   private rowNumber = 0;
   private rows = 0;
   private bytes = 0;
@@ -155,9 +165,11 @@ class TableRun {
   constructor(private readonly task: TableTask) {
     const r = task.resource;
     this.name = r.name;
-    this.dialect = dialectOf(r.dialect);
+    // Comments are told by the first parsed cell, as frictionless does (dialect.ts), not by the parser.
+    this.dialect = { ...dialectOf(r.dialect), commentChar: null };
+    this.layout = layoutOf(r.dialect);
     this.fieldDescriptors = r.schema?.fields ?? null;
-    this.missing = new Set(r.schema?.missingValues ?? ['']);
+    this.missing = new Set(missingValueStrings(r.schema?.missingValues) ?? ['']);
     if (this.fieldDescriptors) this.compileFields(this.fieldDescriptors);
     if (typeof r.hash === 'string' && r.hash !== '') {
       const m = /^(?:(md5|sha1|sha256|sha512):)?([0-9a-fA-F]+)$/.exec(r.hash);
@@ -177,7 +189,7 @@ class TableRun {
     const schemaMissing = this.task.resource.schema?.missingValues;
     this.fields = descs.map((f, i) => {
       try {
-        return compileField(f, schemaMissing);
+        return compileTableField(f, schemaMissing);
       } catch (e) {
         if (!(e instanceof SchemaCompileError)) throw e;
         // A field-level problem never stops the rows from being read (lenient-field.ts).
@@ -190,6 +202,7 @@ class TableRun {
         return field;
       }
     });
+    this.fieldMissing = descs.map((f) => (f.missingValues === undefined ? this.missing : new Set(fieldMissingValues(f, schemaMissing))));
     this.values = new Array<unknown>(this.fields.length).fill(null);
     this.setupKeys();
   }
@@ -209,6 +222,16 @@ class TableRun {
     }
     this.fkIdx.length = 0;
     for (const fk of this.task.foreignKeys) this.fkIdx.push(idx(fk.fields));
+    this.uniqueKeys.length = 0;
+    const uk: unknown = this.task.resource.schema?.uniqueKeys;
+    if (Array.isArray(uk)) {
+      for (const k of uk) {
+        const names = typeof k === 'string' ? [k] : Array.isArray(k) ? k.filter((n): n is string => typeof n === 'string') : [];
+        const at = idx(names);
+        // A key with a field the header lacks (name matching) cannot be checked: the header says so.
+        if (names.length && at.every((i) => i >= 0)) this.uniqueKeys.push({ idx: at, names, keys: new KeySet() });
+      }
+    }
     for (const o of this.task.observers ?? []) o.start?.(this.fields);
   }
 
@@ -274,7 +297,7 @@ class TableRun {
       if (!this.stopped) {
         (parser as CsvParser).push(text);
         (parser as CsvParser).end();
-        if (first && this.dialect.header && !this.headerSeen) {
+        if (first && this.layout.headerRows.length > 0 && !this.headerSeen) {
           // As frictionless: no header where one is expected (0 bytes, a BOM alone, comments only).
           this.report('source-error', `${part.path}: the source is empty; a table needs at least its header row (the column labels) on line 1`, { lineNumber: 1 });
           return false;
@@ -352,12 +375,27 @@ class TableRun {
 
   /** One parsed record (the header included). */
   record(cells: string[], line: number): void {
-    this.rowNumber++;
-    if (!this.headerSeen && this.dialect.header) {
-      this.headerSeen = true;
-      this.labels(cells, line);
+    const rowNumber = ++this.rowNumber;
+    if (this.stopped) return;
+    let layout = this.layout;
+    if (rowNumber < layout.firstContentRow && !this.headerSeen) {
+      // The header (dialect.ts): its rows are collected, the rows before and between skipped.
+      const comment = layout.comments && layout.isComment(rowNumber, cells);
+      if (comment && layout.headerRows[0] === rowNumber) {
+        const below = layout.headerAfter(rowNumber);
+        if (below) {
+          this.layout = layout = below;
+          return;
+        }
+      }
+      if (layout.headerRows.includes(rowNumber) && !comment) this.headerRecords.push(cells);
+      if (rowNumber === layout.firstContentRow - 1) {
+        this.headerSeen = true;
+        this.labels(joinHeaderRows(this.headerRecords, layout.headerJoin), line);
+      }
       return;
     }
+    if (layout.comments && layout.isComment(rowNumber, cells)) return;
     if (!this.headerSeen) {
       this.headerSeen = true;
       if (!this.fieldDescriptors) this.compileFields(cells.map((_, i) => ({ name: `field${i + 1}`, type: 'any' })));
@@ -370,36 +408,93 @@ class TableRun {
     if (!this.fieldDescriptors) {
       this.compileFields(labels.map((l, i) => ({ name: l === '' ? `field${i + 1}` : l, type: 'any' })));
     }
+    const schema = this.task.resource.schema;
+    const mode = fieldsMatchOf(schema?.fieldsMatch);
+    const pk = schema?.primaryKey;
+    const pkNames = typeof pk === 'string' ? [pk] : Array.isArray(pk) ? pk : [];
     const fields = this.fields;
-    const seen = new Map<string, number>();
-    const n = Math.max(labels.length, fields.length);
-    const caseSensitive = this.task.resource.dialect?.caseSensitiveHeader ?? true;
-    for (let i = 0; i < n; i++) {
-      const label = labels[i];
-      const field = fields[i];
-      const at = { lineNumber: line, fieldNumber: i + 1, fieldName: field?.name ?? label };
-      if (label === undefined) {
-        this.report('missing-label', `the header has no label for field ${i + 1} ${quoted(field!.name)}; add the column or remove the field from the schema`, at);
-        continue;
-      }
-      if (label.trim() === '') {
-        this.report('blank-label', `the label of column ${i + 1} is blank; name the column${field ? ` ${quoted(field.name)} as in the schema` : ''}`, at);
-        continue;
-      }
-      const prev = seen.get(label);
-      if (prev !== undefined) {
-        this.report('duplicate-label', `label ${quoted(label)} of column ${i + 1} repeats column ${prev}; give each column its own name`, { ...at, cell: label });
-        continue;
-      }
-      seen.set(label, i + 1);
-      if (!field) {
-        this.report('extra-label', `column ${i + 1} ${quoted(label)} has no field in the schema; add a field for it or remove the column`, { ...at, cell: label });
-        continue;
-      }
-      const same = caseSensitive ? label === field.name : label.toLowerCase() === field.name.toLowerCase();
-      if (!same && this.fieldDescriptors) {
-        this.report('incorrect-label', `column ${i + 1} is labelled ${quoted(label)} but the schema's field ${i + 1} is ${quoted(field.name)}; rename one so they match (fields are matched by position)`, { ...at, cell: label });
-      }
+    const match = matchHeader(
+      labels,
+      fields.map((f) => ({ name: f.name, required: f.required || pkNames.includes(f.name) })),
+      this.fieldDescriptors ? mode : 'exact',
+      this.layout.headerCase,
+      this.fieldDescriptors !== null,
+    );
+    if (match.refused) {
+      this.refuseHeader(match, mode, line);
+      return;
+    }
+    for (const p of match.problems) this.headerProblem(p, labels, line, mode);
+    if (match.columns) this.byName(match.columns, labels);
+  }
+
+  /** Name matching: the fields in column order, an `any` field for a column the schema lacks. */
+  private byName(columns: number[], labels: string[]): void {
+    const schemaFields = this.fields;
+    const missing = this.fieldMissing;
+    this.fields = columns.map((c, i) => (c >= 0 ? schemaFields[c]! : compileField({ name: labels[i]!, type: 'any' })));
+    this.fieldMissing = columns.map((c) => (c >= 0 ? missing[c]! : this.missing));
+    this.values = new Array<unknown>(this.fields.length).fill(null);
+    this.setupKeys();
+    const names = new Set(this.fields.map((f) => f.name));
+    const pk = this.task.resource.schema?.primaryKey;
+    const pkNames = typeof pk === 'string' ? [pk] : Array.isArray(pk) ? pk : [];
+    // frictionless skips the primary key of a table whose header lacks one of its fields (the header reports it).
+    if (pkNames.some((n) => !names.has(n))) this.pk = [];
+  }
+
+  private refuseHeader(match: HeaderMatch, mode: string, line: number): void {
+    const r = match.refused!;
+    const why =
+      r.reason === 'ambiguous-fields'
+        ? `fields ${quotedList(r.fields)} differ only by case, which the dialect's headerCase: false ignores; rename one of them, or set headerCase to true`
+        : `the header repeats ${quotedList(r.labels)}${this.layout.headerCase ? '' : ' (compared ignoring case)'}; give each column its own name`;
+    this.report('descriptor-error', `columns cannot be matched to fields by name (fieldsMatch ${quoted(mode)}): ${why}; the rows were not checked`, {
+      pointer: pointerOf('resources', this.task.index, 'schema', r.reason === 'ambiguous-fields' ? 'fields' : 'fieldsMatch'),
+      lineNumber: r.reason === 'duplicate-labels' ? line : undefined,
+    });
+    this.stopped = true;
+  }
+
+  private headerProblem(p: HeaderMatch['problems'][number], labels: string[], line: number, mode: string): void {
+    const at = { lineNumber: line, fieldNumber: p.fieldNumber, fieldName: p.fieldName ?? p.label, ...(p.label !== undefined ? { cell: p.label } : {}) };
+    const i = p.fieldNumber ?? 0;
+    const byName = mode !== 'exact' && this.fieldDescriptors !== null;
+    switch (p.code) {
+      case 'missing-label':
+        this.report(
+          'missing-label',
+          byName
+            ? `the header has no column ${quoted(p.fieldName)} (fieldsMatch ${quoted(mode)}); add the column, or remove the field from the schema`
+            : `the header has no label for field ${i} ${quoted(p.fieldName)}; add the column or remove the field from the schema`,
+          at,
+        );
+        return;
+      case 'extra-label':
+        this.report(
+          'extra-label',
+          byName
+            ? `column ${i} ${quoted(p.label)} matches no field of the schema (fieldsMatch ${quoted(mode)}); add a field for it, remove the column, or use fieldsMatch "subset"`
+            : `column ${i} ${quoted(p.label)} has no field in the schema; add a field for it or remove the column`,
+          at,
+        );
+        return;
+      case 'blank-label':
+        this.report('blank-label', `the label of column ${i} is blank; name the column${p.fieldName !== undefined && this.fieldDescriptors ? ` ${quoted(p.fieldName)} as in the schema` : ''}`, at);
+        return;
+      case 'duplicate-label':
+        this.report('duplicate-label', `label ${quoted(p.label)} of column ${i} repeats column ${p.earlier!.join(', ')}; give each column its own name`, at);
+        return;
+      case 'incorrect-label':
+        this.report(
+          'incorrect-label',
+          `column ${i} is labelled ${quoted(p.label)} but the schema's field ${i} is ${quoted(p.fieldName)}; rename one so they match (fields are matched by position${this.layout.headerCase ? '' : ', ignoring case'})`,
+          at,
+        );
+        return;
+      case 'unmatched-header':
+        this.report('unmatched-header', `no column of the header (${quotedList(labels)}) matches a field of the schema (fieldsMatch "partial" needs at least one); check the header row (dialect headerRows) or the field names`, { lineNumber: line });
+        return;
     }
   }
 
@@ -413,8 +508,9 @@ class TableRun {
     // Blank row: every cell missing. Only that is reported for the row (as frictionless does),
     // and the primary key below.
     let blank = true;
+    const fieldMissing = this.fieldMissing;
     for (let i = 0; i < nc; i++) {
-      if (!this.missing.has(cells[i]!)) {
+      if (!(i < nf ? fieldMissing[i]! : this.missing).has(cells[i]!)) {
         blank = false;
         break;
       }
@@ -427,6 +523,8 @@ class TableRun {
         const f = fields[i]!;
         if (i >= nc) {
           values[i] = null;
+          // As frictionless: an absent cell is null, so a required field says so too.
+          if (f.required) this.cellProblem('constraint-error', `row ${rowNumber} (line ${line}), field ${quoted(f.name)} is required but the row has no cell for it; fill it in`, rowNumber, line, i, '');
           this.cellProblem('missing-cell', `row ${rowNumber} (line ${line}) has no cell for field ${quoted(f.name)} (column ${i + 1}); add the missing value, even if empty`, rowNumber, line, i, '');
           continue;
         }
@@ -455,6 +553,7 @@ class TableRun {
       }
     }
 
+    if (this.uniqueKeys.length) this.uniqueKeyCheck(values, cells, rowNumber, line);
     if (this.pk.length) this.primaryKey(values, rowNumber, line);
     for (let c = 0; c < this.collectIdx.length; c++) {
       const k = this.compositeKey(this.collectIdx[c]!, values);
@@ -512,6 +611,24 @@ class TableRun {
         lineNumber,
         cell: key,
       });
+    }
+  }
+
+  /** v2 uniqueKeys: a row whose key has a null (or unreadable) part is not checked, as in SQL. */
+  private uniqueKeyCheck(values: readonly unknown[], cells: readonly string[], rowNumber: number, lineNumber: number): void {
+    for (const u of this.uniqueKeys) {
+      let k: unknown;
+      if (u.idx.length === 1) {
+        const v = values[u.idx[0]!];
+        if (v === null || v === undefined || v === INVALID) continue;
+        k = setKey(this.fields[u.idx[0]!]!, v);
+      } else {
+        if (u.idx.some((i) => values[i] === null || values[i] === undefined || values[i] === INVALID)) continue;
+        k = this.compositeKey(u.idx, values);
+      }
+      if (u.keys.add(k)) continue;
+      const cell = u.idx.map((i) => cells[i] ?? '').join(', ');
+      this.cellProblem('unique-error', `row ${rowNumber} (line ${lineNumber}) repeats the unique key (${quotedList(u.names)}) = (${shown(cell)}) of an earlier row; values of uniqueKeys must be unique together`, rowNumber, lineNumber, u.idx[0]!, cell);
     }
   }
 

@@ -17,7 +17,7 @@ const flag = { type: 'boolean', hint: 'use true or false (not a string)' };
 export const csvDialectSchema: SchemaObject = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://os-datastore.invalid/schemas/csv-dialect.json',
-  title: 'CSV Dialect (v1)',
+  title: 'CSV Dialect (v1) / Table Dialect (v2)',
   type: 'object',
   properties: {
     csvddfVersion: { type: ['number', 'string'] },
@@ -29,7 +29,14 @@ export const csvDialectSchema: SchemaObject = {
     escapeChar: oneChar('escape character'),
     skipInitialSpace: flag,
     header: flag,
-    commentChar: oneChar('comment character'),
+    // v2 allows a comment prefix of several characters
+    commentChar: { type: 'string', minLength: 1, hint: 'give the comment prefix as a string, e.g. "#"' },
     caseSensitiveHeader: flag,
+    // Table Dialect v2
+    // (a header of more than 100 rows is not a table's: the bound keeps the joined labels small)
+    headerRows: { type: 'array', maxItems: 100, items: { type: 'integer', minimum: 1 }, hint: 'give the header row numbers, e.g. [1] or [2, 3] (at most 100)' },
+    headerJoin: { type: 'string', hint: 'give the string that joins the header rows, e.g. " "' },
+    headerCase: flag,
+    commentRows: { type: 'array', items: { type: 'integer', minimum: 1 }, hint: 'give the comment row numbers, e.g. [2]' },
   },
 };

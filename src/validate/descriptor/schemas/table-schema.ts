@@ -28,6 +28,14 @@ const stringList = {
   hint: 'give an array of strings',
 };
 
+/** v1: strings; v2 also `{"value": ..., "label": ...}` objects. */
+const missingValues = {
+  type: 'array',
+  // (`required` and `properties` apply to objects only: a string item passes them)
+  items: { type: ['string', 'object'], required: ['value'], properties: { value: { type: 'string' }, label: { type: 'string' } } },
+  hint: 'give an array of strings, or (Table Schema v2) of {"value": ..., "label": ...} objects',
+};
+
 const constraints = {
   type: 'object',
   properties: {
@@ -39,6 +47,10 @@ const constraints = {
     maximum: { type: ['string', 'number'], hint: 'give a number, or a string in the field type' },
     pattern: { type: 'string', format: 'regex', hint: 'give a valid regular expression' },
     enum: { type: 'array', minItems: 1, hint: 'list the allowed values' },
+    // Table Schema v2
+    exclusiveMinimum: { type: ['string', 'number'], hint: 'give a number, or a string in the field type' },
+    exclusiveMaximum: { type: ['string', 'number'], hint: 'give a number, or a string in the field type' },
+    jsonSchema: { type: ['object', 'boolean'], hint: 'give a JSON Schema object' },
   },
 };
 
@@ -53,12 +65,22 @@ const field = {
     format: { type: 'string', hint: 'give the format as a string, e.g. "default" or "%d/%m/%Y"' },
     rdfType: { type: 'string' },
     constraints,
-    missingValues: stringList,
+    missingValues,
     decimalChar: { type: 'string', minLength: 1, hint: 'give the decimal separator, e.g. ","' },
     groupChar: { type: 'string', hint: 'give the thousands separator, e.g. " "' },
     bareNumber: { type: 'boolean', hint: 'use true or false (not a string)' },
     trueValues: { ...stringList, minItems: 1 },
     falseValues: { ...stringList, minItems: 1 },
+    // Table Schema v2
+    categories: {
+      type: 'array',
+      minItems: 1,
+      items: { type: ['string', 'number', 'object'], required: ['value'], properties: { value: { type: ['string', 'number'] }, label: { type: 'string' } } },
+      hint: 'list the categories: values, or {"value": ..., "label": ...} objects',
+    },
+    categoriesOrdered: { type: 'boolean', hint: 'use true or false (not a string)' },
+    delimiter: { type: 'string', minLength: 1, hint: 'give the list delimiter, e.g. ","' },
+    itemType: { enum: ['string', 'integer', 'number', 'boolean', 'date', 'time', 'datetime'], hint: 'fix the list item type' },
   },
 };
 
@@ -69,11 +91,12 @@ const foreignKey = {
     fields: fieldNames,
     reference: {
       type: 'object',
-      required: ['resource', 'fields'],
+      // v2: `resource` may be left out (the same resource), as frictionless reads it
+      required: ['fields'],
       properties: {
         resource: {
           type: 'string',
-          description: 'the name of the referenced resource ("" for the same resource)',
+          description: 'the name of the referenced resource ("" or left out for the same resource)',
         },
         fields: fieldNames,
       },
@@ -84,7 +107,7 @@ const foreignKey = {
 export const tableSchemaSchema: SchemaObject = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://os-datastore.invalid/schemas/table-schema.json',
-  title: 'Table Schema (v1)',
+  title: 'Table Schema (v1, with the v2 additions)',
   type: 'object',
   required: ['fields'],
   properties: {
@@ -102,6 +125,14 @@ export const tableSchemaSchema: SchemaObject = {
       items: foreignKey,
       hint: 'list foreign keys as {"fields": ..., "reference": {"resource": ..., "fields": ...}}',
     },
-    missingValues: stringList,
+    missingValues,
+    // Table Schema v2
+    fieldsMatch: { enum: ['exact', 'equal', 'subset', 'superset', 'partial'], hint: 'use one of "exact", "equal", "subset", "superset", "partial"' },
+    uniqueKeys: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'array', minItems: 1, items: { type: 'string' } },
+      hint: 'list unique keys as arrays of field names, e.g. [["a", "b"]]',
+    },
   },
 };

@@ -1,0 +1,91 @@
+/**
+ * Table Dialect v2 (https://datapackage.org/standard/table-dialect/): which records of a file
+ * are its header and which are comments, read as frictionless-py 5 reads them
+ * (`dialect/dialect.py`: `read_labels`, `create_comment_filter`, `create_first_content_row`).
+ *
+ * Rows are counted in file records from 1, comment rows included (frictionless's row numbers).
+ * `header: false` (or `headerRows: []`) means no header; otherwise the header is made of the
+ * records in `headerRows` (default [1]), joined cell by cell with `headerJoin` (default " "),
+ * and content starts after the last of them. A record is a comment when its number is in
+ * `commentRows`, or when its first cell starts with `commentChar` (any length, as frictionless:
+ * the test is on the parsed first cell, not on the raw line).
+ */
+
+import type { DialectDescriptor } from '../../package/descriptor.ts';
+
+export interface TableLayout {
+  /** Records (1-based) making up the header, ascending; empty: no header. */
+  readonly headerRows: readonly number[];
+  readonly headerJoin: string;
+  /** First record of content: after the last header row (1 when there is no header). */
+  readonly firstContentRow: number;
+  /** Labels are compared with field names case-sensitively (v2 `headerCase`, v1 `caseSensitiveHeader`). */
+  readonly headerCase: boolean;
+  /** Whether any record can be a comment (so the per-record test can be skipped). */
+  readonly comments: boolean;
+  /** Whether record `row` (1-based) with these cells is a comment. */
+  isComment(row: number, cells: readonly string[]): boolean;
+  /**
+   * With no headerRows declared, the header is the first record that is not a comment (frictionless
+   * finds it by detection, which skips leading comment rows): the layout for a header one record
+   * further down, or null when the header rows were declared.
+   */
+  headerAfter(row: number): TableLayout | null;
+}
+
+/** At most this many header rows are read (the descriptor check refuses more). */
+const MAX_HEADER_ROWS = 100;
+
+const positiveIntegers = (v: unknown): number[] | null =>
+  Array.isArray(v) && v.every((n) => Number.isInteger(n) && (n as number) >= 1) ? (v as number[]) : null;
+
+/** The layout a resource's dialect declares (values the descriptor check refuses fall back to defaults). */
+export function layoutOf(d: DialectDescriptor | undefined, floating?: number): TableLayout {
+  const declaredRows = positiveIntegers(d?.headerRows);
+  const header = d?.header !== false;
+  const headerRows = header ? [...new Set(declaredRows ?? [floating ?? 1])].sort((a, b) => a - b).slice(0, MAX_HEADER_ROWS) : [];
+  const headerJoin = typeof d?.headerJoin === 'string' ? d.headerJoin : ' ';
+  // v2 `headerCase` wins; else v1 `caseSensitiveHeader` (kept for v1 packages); default true.
+  const headerCase = typeof d?.headerCase === 'boolean' ? d.headerCase : typeof d?.caseSensitiveHeader === 'boolean' ? d.caseSensitiveHeader : true;
+  const commentChar = typeof d?.commentChar === 'string' && d.commentChar !== '' ? d.commentChar : null;
+  const commentRows = new Set(positiveIntegers(d?.commentRows) ?? []);
+  const comments = commentChar !== null || commentRows.size > 0;
+  return {
+    headerRows,
+    headerJoin,
+    firstContentRow: headerRows.length ? headerRows[headerRows.length - 1]! + 1 : 1,
+    headerCase,
+    comments,
+    headerAfter(row) {
+      return declaredRows === null && header ? layoutOf(d, row + 1) : null;
+    },
+    isComment(row, cells) {
+      if (commentChar !== null && cells.length > 0 && cells[0]!.startsWith(commentChar)) return true;
+      return commentRows.has(row);
+    },
+  };
+}
+
+/**
+ * The labels of a header spread over several records, as frictionless joins them: each record's
+ * cells are stripped; a cell equal to the one above it (a merged heading repeated) is not joined
+ * again; missing cells are skipped.
+ */
+export function joinHeaderRows(rows: readonly (readonly string[])[], join: string): string[] {
+  const labels: string[] = [];
+  const previous = new Map<number, string>();
+  for (const row of rows) {
+    row.forEach((raw, i) => {
+      const cell = raw.trim();
+      if (previous.get(i) === cell) return;
+      previous.set(i, cell);
+      if (labels.length <= i) {
+        // frictionless appends, so a row longer than the ones above fills the next position
+        labels.push(cell);
+        return;
+      }
+      labels[i] = labels[i] + join + cell;
+    });
+  }
+  return labels;
+}
