@@ -130,8 +130,8 @@ export function exportSlug(s: string): string {
     .replace(/^_+|_+$/g, '');
 }
 
-/** Every column a model reads from an original source (attribute name → column per dimension). */
-function modelColumns(model: LegacyModel): string[] {
+/** Every column a model reads from an original source. */
+export function modelColumns(model: LegacyModel): string[] {
   const out: string[] = [];
   for (const d of model.dimensions) {
     if (d.kind === 'compound') for (const a of d.attributes ?? []) if (a.column !== null && a.datatype !== 'constant') out.push(a.column);
