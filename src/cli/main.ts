@@ -14,6 +14,7 @@ import { EMBEDDED_SERVE_PORT, runPublish, type PublishFlags, type StorageFlags }
 import { runBucketInit, runPrune, runStorageServe } from './storage.ts';
 import { runAppManifest, runReconcile, runServe, type ManifestFlags } from './app.ts';
 import { runValidate, type ValidateFlags } from './validate.ts';
+import { registerMigrate } from './migrate.ts';
 
 /** A mistake in how the command was called: message only, exit 2. */
 export class UsageError extends Error {}
@@ -168,6 +169,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   ).action(async (dataset: string, opts: StorageFlags & { keep: number; dryRun?: boolean; json?: boolean }) => {
     code = await runPrune(dataset, opts, io);
   });
+
+  registerMigrate(program, io, (c) => (code = c), storageOptions, githubOwner);
 
   const bucket = program.command('bucket').description('set up the bucket');
   storageOptions(

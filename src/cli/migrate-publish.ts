@@ -1,0 +1,54 @@
+/**
+ * `migrate DUMP --publish [--registry DIR]`: each converted package goes through the same
+ * pipeline as `publish` (validated again, mirrored under `datasets/{owner}/{name}/` with its
+ * aggregates; the embedded store when nothing is configured), then is listed in a local registry
+ * folder made from `registry-template/`.
+ */
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fsSnapshot } from '../adapters/fs/snapshot.ts';
+import { publishDataset } from '../mirror/publish.ts';
+import type { BatchReport, DatasetOutcome } from '../migrate/batch.ts';
+import { ensureLocalRegistry, migratedObservation, registerLocal } from '../migrate/registry.ts';
+import type { Io } from './main.ts';
+import { UsageError } from './main.ts';
+import { coreOrgOf, type MigrateFlags } from './migrate.ts';
+import { openStore } from './publish.ts';
+
+export const REGISTRY_TEMPLATE = fileURLToPath(new URL('../../registry-template/', import.meta.url));
+
+export interface Publishing {
+  afterConvert(outcome: DatasetOutcome, dir: string): Promise<void>;
+  close(): Promise<void>;
+  finish(report: BatchReport): Promise<void>;
+}
+
+export async function openPublishing(flags: MigrateFlags, io: Io): Promise<Publishing> {
+  if (flags.createRepos) throw new UsageError('--create-repos is not available in this version: publish with --publish and list with --registry DIR, then push each OUT/<name>/ folder to a repository');
+  const { store, close } = await openStore(flags, io);
+  if (flags.registry) await ensureLocalRegistry(flags.registry, REGISTRY_TEMPLATE);
+  return {
+    async afterConvert(outcome, dir) {
+      const snapshot = await fsSnapshot(dir);
+      const result = await publishDataset(snapshot, store, { owner: outcome.owner, maxErrors: 50 });
+      outcome.publish = { status: result.status, url: result.url, prefix: result.prefix, version: result.commit };
+      if (result.status === 'invalid') {
+        outcome.publish.status = 'failed';
+        outcome.publish.error = 'the package was refused by publish validation';
+        return;
+      }
+      if (flags.registry) {
+        const descriptor = JSON.parse(await readFile(join(dir, 'datapackage.json'), 'utf8')) as { title?: unknown };
+        const owner = result.owner ?? outcome.owner ?? '';
+        const name = result.name ?? outcome.name;
+        const changes = await registerLocal(flags.registry, [migratedObservation({ owner, name, title: typeof descriptor.title === 'string' ? descriptor.title : name })], { now: new Date().toISOString(), delivery: 'migrate', coreOrg: coreOrgOf(io) });
+        outcome.publish.registry = changes.length ? changes.map((c) => c.event).join(', ') : 'listed (unchanged)';
+      }
+    },
+    close,
+    async finish() {},
+  };
+}
+
