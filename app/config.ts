@@ -75,7 +75,7 @@ export const DEFAULTS = {
   publishWorkflow: 'publish.yml',
   reconcileIntervalMinutes: 60,
   logLevel: 'info',
-  followUpRecordIntervalSeconds: 10,
+  followUpRecordIntervalSeconds: 30,
 } as const;
 
 // GitHub's rules: owner 1-39 alphanumerics or single hyphens; repository names of [A-Za-z0-9._-].

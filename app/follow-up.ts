@@ -57,7 +57,7 @@ export interface FollowUpOptions {
   concurrency?: number;
   /** Of those, tasks that write to GitHub (dispatches; default 2). */
   writeConcurrency?: number;
-  /** Least time between two progress records while work is done (default 10 000 ms; 0: after each task). */
+  /** Least time between two progress records while work is done (default 30 000 ms; 0: after each task). */
   recordIntervalMs?: number;
   now?: () => number;
   random?: () => number;
@@ -105,8 +105,12 @@ export interface FollowUpQueue {
   recover(): Promise<{ walked: Promise<void> }>;
   /** Resolves when nothing is pending (or after timeoutMs). */
   drain(options?: { timeoutMs?: number }): Promise<{ drained: boolean }>;
-  /** Stops running tasks (those running finish), records progress, stops timers. */
-  close(): Promise<void>;
+  /**
+   * Starts nothing more, waits up to `waitMs` (default 5000) for the tasks running, records
+   * progress, stops timers. A task still running then is not recorded as done: the next start
+   * sends it again (it may have reached its target: at least once, never lost).
+   */
+  close(options?: { waitMs?: number }): Promise<void>;
   stats(): FollowUpStats;
 }
 
@@ -143,7 +147,7 @@ export function createFollowUpQueue(options: FollowUpOptions): FollowUpQueue {
   const maxAttempts = Math.max(1, options.retry?.maxAttempts ?? 8);
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const writeConcurrency = Math.max(1, Math.min(concurrency, options.writeConcurrency ?? 2));
-  const recordIntervalMs = Math.max(0, options.recordIntervalMs ?? 10_000);
+  const recordIntervalMs = Math.max(0, options.recordIntervalMs ?? 30_000);
 
   const tracks: Track[] = [];
   const items: Item[] = [];
@@ -151,6 +155,8 @@ export function createFollowUpQueue(options: FollowUpOptions): FollowUpQueue {
   let runningWrites = 0;
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
+  /** close() has made its last record: nothing is recorded after it. */
+  let shutDown = false;
   const idleWaiters: Array<() => void> = [];
   const stats = { done: 0, failed: 0, lastFailures: [] as FollowUpFailure[] };
 
@@ -283,6 +289,11 @@ export function createFollowUpQueue(options: FollowUpOptions): FollowUpQueue {
     running--;
     if (write) runningWrites--;
     item.running = false;
+    if (shutDown) {
+      // It ended after the last record: the next start sends it again.
+      log.warn('follow-up ended after shutdown; the next start sends it again', { ...fieldsOf(item), ok: outcome.ok });
+      return;
+    }
     if (outcome.ok) {
       stats.done++;
       log.info('follow-up done', { ...fieldsOf(item), ...(outcome.note ? { note: outcome.note } : {}) });
@@ -430,15 +441,17 @@ export function createFollowUpQueue(options: FollowUpOptions): FollowUpQueue {
       if (recording) await recording;
       return { drained: result };
     },
-    async close() {
+    async close({ waitMs = 5000 } = {}) {
       if (closed) return;
       closed = true;
       if (timer) clearTimeout(timer);
       if (recordTimer) clearTimeout(recordTimer);
       timer = recordTimer = null;
-      while (running > 0) await new Promise((r) => setTimeout(r, 10));
+      const until = now() + waitMs;
+      while (running > 0 && now() < until) await new Promise((r) => setTimeout(r, 10));
       if (recording) await recording;
       await record();
+      shutDown = true;
       const owed = items.length;
       if (owed > 0) log.warn('follow-up owed at shutdown is left for the next start', { tasks: owed, commits: tracks.filter((t) => !t.barrier).length, through });
     },
