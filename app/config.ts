@@ -59,6 +59,8 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** Bounds on each HTTP connection of `serve` (timeouts, connections at once). */
   http: HttpLimits;
+  /** Least time between two records of the follow-up queue's progress while work is done (0: after each task). */
+  followUpRecordIntervalMs: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -73,6 +75,7 @@ export const DEFAULTS = {
   publishWorkflow: 'publish.yml',
   reconcileIntervalMinutes: 60,
   logLevel: 'info',
+  followUpRecordIntervalSeconds: 30,
 } as const;
 
 // GitHub's rules: owner 1-39 alphanumerics or single hyphens; repository names of [A-Za-z0-9._-].
@@ -160,6 +163,12 @@ export function readAppConfig(env: Env, options: ReadAppConfigOptions = {}): App
   const maxConnections = connectionsRaw === undefined ? DEFAULT_HTTP_LIMITS.maxConnections : /^\d{1,6}$/.test(connectionsRaw) ? Number(connectionsRaw) : 0;
   if (maxConnections < 1) fail('HTTP_MAX_CONNECTIONS', `must be a whole number of connections of 1 or more, like ${DEFAULT_HTTP_LIMITS.maxConnections} (got ${JSON.stringify(connectionsRaw)}).`);
 
+  const recordRaw = read('FOLLOW_UP_RECORD_INTERVAL');
+  const recordSeconds = recordRaw === undefined ? DEFAULTS.followUpRecordIntervalSeconds : /^\d{1,3}(\.\d{1,3})?$/.test(recordRaw) ? Number(recordRaw) : Number.NaN;
+  if (!(recordSeconds >= 0 && recordSeconds <= 300)) {
+    fail('FOLLOW_UP_RECORD_INTERVAL', `must be seconds from 0 to 300 between two records of the follow-up progress (0: after each notification or dispatch), like ${DEFAULTS.followUpRecordIntervalSeconds} (got ${JSON.stringify(recordRaw)}).`);
+  }
+
   const logLevel = (read('LOG_LEVEL') ?? DEFAULTS.logLevel) as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) fail('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(read('LOG_LEVEL'))}).`);
 
@@ -181,6 +190,7 @@ export function readAppConfig(env: Env, options: ReadAppConfigOptions = {}): App
     storage: storageConfig(env),
     logLevel,
     http: { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections },
+    followUpRecordIntervalMs: Math.round(recordSeconds * 1000),
   };
 }
 

@@ -8,6 +8,7 @@
 import { createAppAuth } from '@octokit/auth-app';
 import { GitHubClient } from '../src/adapters/github/octokit.ts';
 import type { Logger } from './log.ts';
+import { createWriteScheduler, FOLLOW_UP_LANE_PREFIX, type WriteScheduler } from './write-scheduler.ts';
 
 export interface InstallationRef {
   id: number;
@@ -19,8 +20,14 @@ export interface InstallationRef {
 export interface AppGitHub {
   /** Authenticated as the App (JWT): `/app`, `/app/installations`, `/repos/{o}/{r}/installation`. */
   appOctokit: GitHubClient;
-  /** Authenticated as an installation (cached per id). */
-  installationOctokit(installationId: number): Promise<GitHubClient>;
+  /**
+   * Authenticated as an installation (cached per id and lane). Lane `follow-up` (notifications,
+   * dispatches) shares the installation's write spacing with the registry's commits and yields
+   * to them (app/write-scheduler.ts).
+   */
+  installationOctokit(installationId: number, lane?: 'registry' | 'follow-up'): Promise<GitHubClient>;
+  /** The write scheduler (health, bench). */
+  writes: WriteScheduler;
   /**
    * The installation that has the repository now, by id (renames and transfers do not matter),
    * or null when none has it or it does not exist. Asks `/repositories/{id}/installation` (the
@@ -43,38 +50,17 @@ export interface AppGitHubOptions {
   /**
    * Spacing of content-creating requests (POST, PATCH, PUT, DELETE) per installation. Default
    * 1000 ms: GitHub's guidance against secondary rate limits ("wait at least one second between
-   * each request"), which @octokit/plugin-throttling applies. Tests and benchmarks lower it.
+   * each request"). Tests and benchmarks lower it.
    */
   writeIntervalMs?: number;
+  /** Content-creating requests in any 60 s, the whole process (default 80, GitHub's secondary limit). */
+  writesPerMinute?: number;
   /** Retries of a request on 5xx and network errors (@octokit/plugin-retry; default 3). */
   retries?: number;
 }
 
-/** The shape @octokit/plugin-throttling uses for its `write` limiter: `group.key(id).schedule(options, fn, ...args)`. */
-interface LimiterGroup {
-  key(id: string): { schedule<T>(options: object, fn: (...args: never[]) => Promise<T>, ...args: unknown[]): Promise<T> };
-}
-
-/** One start per `ms` per key, one at a time (what the plugin's Bottleneck group does, with our interval). */
-export function spacingLimiter(ms: number): LimiterGroup {
-  const tails = new Map<string, Promise<unknown>>();
-  return {
-    key(id) {
-      return {
-        schedule(_options, fn, ...args) {
-          const prev = tails.get(id) ?? Promise.resolve();
-          const run = prev.then(() => (fn as (...a: unknown[]) => Promise<unknown>)(...args));
-          const next = run.catch(() => undefined).then(() => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : undefined));
-          tails.set(id, next);
-          void next.then(() => {
-            if (tails.get(id) === next) tails.delete(id);
-          });
-          return run as Promise<never>;
-        },
-      };
-    },
-  };
-}
+/** Octokit's line for a failed request answered 304, 404, 409 or 422: answers callers expect and handle. */
+const EXPECTED_ANSWER = / - (?:304|404|409|422) with id /;
 
 export function createAppGitHub(options: AppGitHubOptions): AppGitHub {
   const baseUrl = options.baseUrl.replace(/\/$/, '');
@@ -82,7 +68,9 @@ export function createAppGitHub(options: AppGitHubOptions): AppGitHub {
   const common = {
     baseUrl,
     userAgent: options.userAgent ?? 'os-datastore-app',
-    log: { debug: (m: string) => log.debug(m), info: (m: string) => log.debug(m), warn: (m: string) => log.warn(m), error: (m: string) => log.error(m) },
+    // Octokit logs every failed request as an error; the caller decides what a failure means (a 404
+    // for a missing workflow folder is the normal answer) and logs what an operator must act on.
+    log: { debug: (m: string) => log.debug(m), info: (m: string) => log.debug(m), warn: (m: string) => log.warn(m), error: (m: string) => (EXPECTED_ANSWER.test(m) ? log.debug(m) : log.warn(m)) },
     throttle: {
       onRateLimit: (retryAfter: number, request: { method: string; url: string }, _o: unknown, retryCount: number) => {
         log.warn('GitHub rate limit; retrying', { method: request.method, url: request.url, retryAfter, retryCount });
@@ -95,14 +83,17 @@ export function createAppGitHub(options: AppGitHubOptions): AppGitHub {
     },
     retry: { doNotRetry: [400, 401, 403, 404, 409, 422], ...(options.retries !== undefined ? { retries: options.retries } : {}) },
   };
-  const write = options.writeIntervalMs === undefined ? undefined : spacingLimiter(options.writeIntervalMs);
-  // The plugin keys its limiters by `throttle.id`: one write queue per installation, not one per process.
+  const writes = createWriteScheduler({
+    ...(options.writeIntervalMs !== undefined ? { intervalMs: options.writeIntervalMs } : {}),
+    ...(options.writesPerMinute !== undefined ? { perMinute: options.writesPerMinute } : {}),
+  });
+  // The plugin keys its limiters by `throttle.id`: one write lane per installation, not one per process.
   // (The plugin types `write` as a Bottleneck.Group; it only calls key(id).schedule(...).)
-  const throttle = (id: string): typeof common.throttle & { id: string } => ({ ...common.throttle, id, ...(write ? { write: write as never } : {}) });
+  const throttle = (id: string): typeof common.throttle & { id: string; write: never } => ({ ...common.throttle, id, write: writes as never });
   const appOctokit = new GitHubClient({ ...common, throttle: throttle(`app-${options.appId}`), authStrategy: createAppAuth, auth: { appId: options.appId, privateKey: options.privateKey } });
   // For App-authenticated routes @octokit/auth-app does not know (it would send an installation token).
   const bare = new GitHubClient(common);
-  const clients = new Map<number, GitHubClient>();
+  const clients = new Map<string, GitHubClient>();
 
   const toRef = (data: { id: number; suspended_at?: string | null; account?: { login?: string } | null }): InstallationRef => ({
     id: data.id,
@@ -125,11 +116,13 @@ export function createAppGitHub(options: AppGitHubOptions): AppGitHub {
 
   return {
     appOctokit,
-    async installationOctokit(installationId) {
-      let client = clients.get(installationId);
+    writes,
+    async installationOctokit(installationId, lane = 'registry') {
+      const id = `${lane === 'follow-up' ? FOLLOW_UP_LANE_PREFIX : ''}installation-${installationId}`;
+      let client = clients.get(id);
       if (!client) {
-        client = new GitHubClient({ ...common, throttle: throttle(`installation-${installationId}`), authStrategy: createAppAuth, auth: { appId: options.appId, privateKey: options.privateKey, installationId } });
-        clients.set(installationId, client);
+        client = new GitHubClient({ ...common, throttle: throttle(id), authStrategy: createAppAuth, auth: { appId: options.appId, privateKey: options.privateKey, installationId } });
+        clients.set(id, client);
       }
       return client;
     },

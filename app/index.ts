@@ -9,9 +9,11 @@ import { createS3Store, type S3Store } from '../src/adapters/s3/store.ts';
 import { ConfigError } from '../src/adapters/s3/config.ts';
 import type { GitHubClient } from '../src/adapters/github/octokit.ts';
 import type { ObjectStore } from '../src/mirror/object-store.ts';
-import { createNotifier, readRegistryFiles, type Notifier, type RetryPolicy } from '../src/notify/index.ts';
+import { createNotifier, publishesOwed, publishTask, readRegistryFiles, type FollowUpTask, type Notifier, type RetryPolicy } from '../src/notify/index.ts';
 import { createRegistryWriter, observeRepository, reconcile } from '../src/registry/index.ts';
 import type { AppConfig } from './config.ts';
+import { createFollowUpQueue, type CommitWork, type FollowUpQueue, type FollowUpRetry } from './follow-up.ts';
+import { registrySource } from './follow-up-progress.ts';
 import { createAppGitHub, type AppGitHub } from './github.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { createBatchProcessor, type ReconcileResult, type RegistryTarget, type RegistryWriter } from './process-batch.ts';
@@ -42,6 +44,8 @@ export interface RegistryContextOptions {
   writeIntervalMs?: number;
   /** Retries of a GitHub request on 5xx and network errors (default 3; see app/github.ts). */
   githubRetries?: number;
+  /** Content-creating requests to GitHub in any 60 s (default 80; see app/write-scheduler.ts). */
+  writesPerMinute?: number;
 }
 
 /** GitHub clients, the registry repository (found through the App's installation on it) and its writer. */
@@ -54,6 +58,7 @@ export async function openRegistry(config: AppConfig, options: RegistryContextOp
     log,
     ...(options.writeIntervalMs !== undefined ? { writeIntervalMs: options.writeIntervalMs } : {}),
     ...(options.githubRetries !== undefined ? { retries: options.githubRetries } : {}),
+    ...(options.writesPerMinute !== undefined ? { writesPerMinute: options.writesPerMinute } : {}),
   });
   const name = `${config.registry.owner}/${config.registry.repo}`;
   let installation;
@@ -95,7 +100,12 @@ export interface AppOptions extends RegistryContextOptions {
   /** For subscriber deliveries (tests). */
   fetch?: typeof fetch;
   queue?: Pick<QueueOptions, 'debounceMs' | 'maxBatch' | 'retry'>;
+  /** Subscriber deliveries: only `timeoutMs` (per try) applies in the App; the follow-up queue retries. */
   notifyRetry?: RetryPolicy;
+  /** The follow-up queue (app/follow-up.ts): retries, tasks at once, progress record spacing (default config.followUpRecordIntervalMs). */
+  followUp?: { retry?: FollowUpRetry; concurrency?: number; writeConcurrency?: number; recordIntervalMs?: number };
+  /** How long shutdown waits for follow-up work before leaving it to the next start (default 10 000 ms). */
+  followUpDrainTimeoutMs?: number;
   /** The feed's store; default: from config.storage (none: no feed). */
   store?: ObjectStore | null;
   drainTimeoutMs?: number;
@@ -107,6 +117,10 @@ export interface App extends RegistryContext {
   server: AppServer;
   queue: RegistryQueue;
   notifier: Notifier;
+  /** Post-commit work: notifications and dispatches (app/follow-up.ts). */
+  followUp: FollowUpQueue;
+  /** Re-deriving the follow-up owed from before this start (resolves when it is queued). */
+  recovered: Promise<void>;
   /** Listens on config.port (or `port`) and resolves to the base URL. */
   listen(port?: number): Promise<string>;
   /** A reconcile run between batches. */
@@ -118,20 +132,22 @@ export interface App extends RegistryContext {
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? silentLogger;
   const context = await openRegistry(config, options);
-  const { github, registry, registryClient, writer } = context;
+  const { github, registry, writer } = context;
 
   let ownStore: S3Store | null = null;
   const store = options.store !== undefined ? options.store : config.storage ? (ownStore = createS3Store(config.storage)) : null;
+  // Follow-up work writes through the follow-up lane of each installation: registry commits go first.
+  const followUpClient = await github.installationOctokit(registry.installationId, 'follow-up');
   const notifier = createNotifier({
     registry,
     subscribers: config.subscribers,
     store,
-    readRegistryFiles: (commit) => readRegistryFiles(registryClient, registry, commit),
+    readRegistryFiles: (commit) => readRegistryFiles(followUpClient, registry, commit),
     dispatch: {
       targets: config.dispatchRepos,
       client: async (t) => {
         const i = await github.installationOfRepo(t.owner, t.repo);
-        return i && !i.suspended ? github.installationOctokit(i.id) : null;
+        return i && !i.suspended ? github.installationOctokit(i.id, 'follow-up') : null;
       },
     },
     ...(options.notifyRetry ? { retry: options.notifyRetry } : {}),
@@ -140,14 +156,56 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     ...(options.now ? { now: options.now } : {}),
   });
 
+  const source = registrySource(followUpClient, registry, { warn: (msg, fields) => log.warn(msg, { component: 'follow-up', ...fields }) });
+  const publishDeps = config.publishWorkflow
+    ? {
+        registryClient: followUpClient,
+        registry,
+        workflow: config.publishWorkflow,
+        ref: registry.branch,
+        async readerOf(repositoryId: number) {
+          const i = await github.installationOfRepository(repositoryId, [followUpClient]);
+          return i && !i.suspended ? github.installationOctokit(i.id, 'follow-up') : null;
+        },
+      }
+    : null;
+  type Work = CommitWork & { only?: 'notify' | 'publish' };
+  const followUp = createFollowUpQueue({
+    async tasksOf(work: Work): Promise<FollowUpTask[]> {
+      const tasks = work.only === 'publish' ? [] : notifier.tasks(work);
+      if (publishDeps && work.only !== 'notify' && work.changes.length > 0) {
+        const state = work.state ?? (await source.stateAt(work.commit));
+        for (const owed of publishesOwed(state, work.changes.length)) tasks.push(publishTask(publishDeps, owed));
+      }
+      return tasks;
+    },
+    // Pull-request mode: the registry branch is not where the App commits; nothing is recorded.
+    progress: config.registryMode === 'commit' ? source.progress : null,
+    owedSince: (through) => source.owedSince(through),
+    log: log.child({ component: 'follow-up' }),
+    recordIntervalMs: options.followUp?.recordIntervalMs ?? config.followUpRecordIntervalMs,
+    ...(options.followUp?.retry ? { retry: options.followUp.retry } : {}),
+    ...(options.followUp?.concurrency !== undefined ? { concurrency: options.followUp.concurrency } : {}),
+    ...(options.followUp?.writeConcurrency !== undefined ? { writeConcurrency: options.followUp.writeConcurrency } : {}),
+  });
+  let recovered: Promise<void> = Promise.resolve();
+  try {
+    recovered = (await followUp.recover()).walked;
+  } catch (e) {
+    log.error('the follow-up record cannot be read; follow-up owed from before this start is not sent', { component: 'follow-up', ref: 'refs/os-datastore/follow-up', err: e });
+  }
+
   const process = createBatchProcessor({
     github,
     writer,
     registry,
     coreOrg: config.coreOrg,
     mode: config.registryMode,
-    notifier,
-    publishWorkflow: config.publishWorkflow,
+    followUp: {
+      commit: (work) => followUp.add(work),
+      publishOnly: (work) => followUp.addUntracked({ ...work, only: 'publish' } as Work),
+      notifyOnly: (work) => followUp.addUntracked({ ...work, only: 'notify' } as Work),
+    },
     observe: observeRepository,
     reconcile: context.reconcile,
     log: log.child({ component: 'queue' }),
@@ -159,11 +217,14 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     path: config.webhookPath,
     queue,
     log: log.child({ component: 'http' }),
-    health: () => ({ registry: `${registry.owner}/${registry.repo}`, mode: config.registryMode }),
+    health: () => ({ registry: `${registry.owner}/${registry.repo}`, mode: config.registryMode, followUp: followUp.stats(), githubWrites: github.writes.stats() }),
     limits: config.http,
     ...(options.drainTimeoutMs !== undefined ? { drainTimeoutMs: options.drainTimeoutMs } : {}),
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
     onClose: async () => {
+      // What is not done by then stays owed: recorded as such, sent by the next start.
+      await followUp.drain({ timeoutMs: options.followUpDrainTimeoutMs ?? 10_000 });
+      await followUp.close();
       await notifier.drain();
       ownStore?.destroy();
     },
@@ -180,6 +241,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     server,
     queue,
     notifier,
+    followUp,
+    recovered,
     listen: (port) => server.listen(port ?? config.port, config.host),
     reconcileNow: () => queue.exclusive(context.reconcile),
     async close() {

@@ -6,22 +6,34 @@
  *    that installation's token (`observeRepository`; uninstalled ones with the registry's
  *    installation, which can still see public repositories) — never trusting the payload;
  * 3. ONE `writer.update(observations, ctx)` for the whole batch (one registry commit);
- * 4. after a commit: notify (in the background: subscribers, feed, repository_dispatch);
- * 5. pushes to datasets that do not run the Action: dispatch the registry's publish workflow;
- * 6. a reconcile run when one was asked for.
+ * 4. a reconcile run when one was asked for.
  *
- * Whatever fails is handed back to the queue to retry with backoff.
+ * After each registry commit its follow-up (subscribers, feed, repository_dispatch, publish
+ * dispatches) is handed to the follow-up queue (app/follow-up.ts), which runs it outside the
+ * batch: the next batch never waits for it. Whatever fails here is handed back to the queue
+ * to retry with backoff.
  */
 
 import type { GitHubClient } from '../src/adapters/github/octokit.ts';
 import { mapLimit } from '../src/concurrency.ts';
-import { dispatchPublish, runsTheAction, type Notifier } from '../src/notify/index.ts';
 import type { createRegistryWriter, reconcile as reconcileRegistry } from '../src/registry/index.ts';
-import type { ChangeContext, ChangelogEntry, RepositoryObservation } from '../src/registry/model.ts';
+import type { ChangeContext, RepositoryObservation } from '../src/registry/model.ts';
+import type { CommitWork } from './follow-up.ts';
 import type { AppGitHub } from './github.ts';
 import type { RepoTrigger } from './handlers.ts';
 import type { Logger } from './log.ts';
 import type { PendingRepo, Work, WorkOutcome } from './queue.ts';
+
+/**
+ * Where a commit's follow-up goes. Commit mode: `commit` (notifications and publishes, recorded).
+ * Pull-request mode: `publishOnly` for a commit on the pull request's branch, `notifyOnly` when
+ * the registry branch moved (the pull request was merged).
+ */
+export interface FollowUpSink {
+  commit(work: CommitWork): void;
+  publishOnly(work: CommitWork): void;
+  notifyOnly(work: CommitWork): void;
+}
 
 export type RegistryWriter = ReturnType<typeof createRegistryWriter>;
 export type ReconcileResult = Awaited<ReturnType<typeof reconcileRegistry>>;
@@ -42,9 +54,8 @@ export interface ProcessorDeps {
   registry: RegistryTarget;
   coreOrg: string;
   mode: 'commit' | 'pull-request';
-  notifier: Notifier;
-  /** The registry repo's workflow dispatched for datasets that do not run the Action; null: off. */
-  publishWorkflow: string | null;
+  /** Takes each registry commit's follow-up (app/follow-up.ts). */
+  followUp: FollowUpSink;
   /** observeRepository from src/registry (injected so the composition root owns the imports). */
   observe: (octokit: GitHubClient, repositoryId: number, options: { installed?: boolean }) => Promise<RepositoryObservation>;
   /** One reconcile run. */
@@ -75,8 +86,9 @@ export function createBatchProcessor(deps: ProcessorDeps): (work: Work) => Promi
     const outcome: WorkOutcome & { retryRepos: number[]; retrySweeps: number[]; more: { repos: RepoTrigger[] } } = { retryRepos: [], retrySweeps: [], more: { repos: [] }, commit: null };
     let reconcileNeeded = work.reconcile;
     const registryClient = await deps.github.installationOctokit(deps.registry.installationId);
-    const notifyInBackground = (commit: string, changes: ChangelogEntry[]): void => {
-      deps.notifier.notify({ commit, changes }).catch((e: unknown) => log.error('notification failed', { commit, err: e }));
+    const followUp = (work: CommitWork): void => {
+      if (deps.mode === 'commit') deps.followUp.commit(work);
+      else deps.followUp.publishOnly(work);
     };
 
     // 1. Installation sweeps.
@@ -110,7 +122,7 @@ export function createBatchProcessor(deps: ProcessorDeps): (work: Work) => Promi
       else if (deps.mode === 'pull-request' && r.pushes.length > 0) {
         const commit = r.pushes[r.pushes.length - 1]!;
         log.info('registry branch moved (pull request merged); notifying', { commit });
-        notifyInBackground(commit, []);
+        deps.followUp.notifyOnly({ commit, changes: [] });
       }
     }
 
@@ -125,7 +137,7 @@ export function createBatchProcessor(deps: ProcessorDeps): (work: Work) => Promi
         const client = installed ? await deps.github.installationOctokit(installation.id) : registryClient;
         const observation = await deps.observe(client, item.repositoryId, { installed });
         log.debug('repository observed', { ...fields, installationId: installation?.id, installed, exists: observation.exists, private: observation.private, descriptor: observation.descriptor ? observation.descriptor.valid : null });
-        return { item, observation, client };
+        return { item, observation };
       } catch (e) {
         log.error('repository could not be read; retrying later', { ...fields, err: e });
         outcome.retryRepos.push(item.repositoryId);
@@ -153,37 +165,16 @@ export function createBatchProcessor(deps: ProcessorDeps): (work: Work) => Promi
         if (result.commit) {
           outcome.commit = result.commit;
           deps.onCommit?.({ commit: result.commit, changes: result.changes.length, batch: work.batch });
-          if (deps.mode === 'commit') notifyInBackground(result.commit, result.changes);
+          followUp({ commit: result.commit, changes: result.changes, state: result.state ?? null });
         }
       } catch (e) {
         log.error('registry write failed; the batch is retried', { repositories: ok.length, err: e, registry: registryName });
         outcome.retryRepos.push(...ok.map((o) => o.item.repositoryId));
         return { ...outcome, retryReconcile: reconcileNeeded };
       }
-
-      // 5. Server-side publishing for datasets that do not run the Action.
-      if (deps.publishWorkflow) {
-        for (const { item, observation, client } of ok) {
-          if (item.pushes.length === 0) continue;
-          const o = observation;
-          if (!o.exists || !o.installed || o.private || o.archived || !o.descriptor?.valid || !o.headCommit) continue;
-          const repository = `${o.owner}/${o.repo}`;
-          const fields = { repositoryId: o.repositoryId, repository, commit: o.headCommit, deliveryId: item.deliveries[0] };
-          try {
-            if (await runsTheAction(client, { owner: o.owner, repo: o.repo }, o.headCommit)) {
-              log.debug('runs the Action: no publish dispatch', fields);
-              continue;
-            }
-            await dispatchPublish(registryClient, deps.registry, { workflow: deps.publishWorkflow, ref: deps.registry.branch, repository, commit: o.headCommit });
-            log.info('publish workflow dispatched', { ...fields, workflow: deps.publishWorkflow });
-          } catch (e) {
-            log.error('publish workflow dispatch failed', { ...fields, workflow: deps.publishWorkflow, err: e });
-          }
-        }
-      }
     }
 
-    // 6. Reconcile.
+    // 5. Reconcile.
     if (reconcileNeeded) {
       try {
         const result = await deps.reconcile();
@@ -191,7 +182,7 @@ export function createBatchProcessor(deps: ProcessorDeps): (work: Work) => Promi
         if (result.commit) {
           outcome.commit = result.commit;
           deps.onCommit?.({ commit: result.commit, changes: result.changes.length, batch: work.batch });
-          if (deps.mode === 'commit') notifyInBackground(result.commit, result.changes);
+          followUp({ commit: result.commit, changes: result.changes });
         }
       } catch (e) {
         log.error('reconcile failed; retrying later', { err: e });

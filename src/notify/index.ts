@@ -7,16 +7,24 @@
  * 3. `repository_dispatch` (event_type `registry-updated`) to DISPATCH_REPOS (src/notify/dispatch.ts).
  *
  * Each channel fails on its own: a failure is logged and reported, never thrown, so a dead
- * subscriber cannot hold up the registry. `notify` runs in the background of the App's queue;
- * `drain()` waits for the notifications under way (shutdown).
+ * subscriber cannot hold up the registry. `notify` sends everything at once with its own
+ * retries (the CLI's `reconcile`); `drain()` waits for the notifications under way. The App
+ * instead takes `tasks(update)` — one try of each channel and target, for its follow-up queue
+ * (app/follow-up.ts) to run, retry and record.
+ *
+ * What is sent for a commit depends only on the commit (its changelog rows and time), never on
+ * when it is sent: a notification sent again after a restart is the same body, signed the same,
+ * with the same delivery id, so a subscriber can drop it as a duplicate.
  */
 
 import type { GitHubClient } from '../adapters/github/octokit.ts';
 import type { ObjectStore } from '../mirror/object-store.ts';
 import { cleanChange } from '../registry/clean.ts';
 import type { ChangelogEntry } from '../registry/model.ts';
+import { createHash } from 'node:crypto';
 import { repositoryDispatch, type RepoName } from './dispatch.ts';
 import { copyRegistryFiles, updateFeed, type RegistryFile } from './feed.ts';
+import { failureOf, type FollowUpTask, type TaskOutcome } from './task.ts';
 import { deliverToSubscriber, type DeliveryResult, type RetryPolicy, type SubscriberTarget } from './subscribers.ts';
 
 export { signBody, verifyBody, SIGNATURE_HEADER } from './sign.ts';
@@ -24,6 +32,8 @@ export { DELIVERY_HEADER, EVENT_HEADER, type DeliveryResult, type RetryPolicy, t
 export { FEED_KEY, REGISTRY_PREFIX, readFeed, type Feed, type FeedItem, type RegistryFile } from './feed.ts';
 export { ACTION_REPOSITORY, DISPATCH_EVENT_TYPE, dispatchPublish, runsTheAction, usesTheAction } from './dispatch.ts';
 export { readRegistryFiles } from './registry-files.ts';
+export { publishesOwed, publishTask, type PublishOwed } from './publish.ts';
+export { failureOf, type FollowUpTask, type TaskOutcome } from './task.ts';
 
 export const REGISTRY_UPDATED = 'registry.updated';
 
@@ -68,10 +78,31 @@ export interface NotifyReport {
   dispatches: Array<{ repository: string; ok: boolean; error?: string }>;
 }
 
+/** A delivery id that is the same every time this commit is sent to this subscriber (a UUID's shape). */
+export function deliveryIdOf(commit: string, url: string): string {
+  const h = createHash('sha256').update(`${commit}\n${url}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** A short stable name for a subscriber URL (its query may hold a secret; the key is stored). */
+const urlKey = (url: string): string => createHash('sha256').update(url).digest('hex').slice(0, 16);
+
 export interface Notifier {
   notify(update: { commit: string; changes: ChangelogEntry[] }): Promise<NotifyReport>;
+  /**
+   * The follow-up tasks of a registry commit: one per subscriber, the feed (when a store is
+   * configured), one per repository_dispatch target. `time` is the commit's time (default: the
+   * changes' time).
+   */
+  tasks(update: { commit: string; changes: ChangelogEntry[]; time?: string }): FollowUpTask[];
   /** Resolves when the notifications under way are done. */
   drain(): Promise<void>;
+}
+
+/** repository_dispatch's client_payload (at most 10 top-level keys, GitHub's limit). */
+function dispatchPayload(event: RegistryUpdatedEvent): Record<string, unknown> {
+  const datasets = [...new Set(event.changes.map((c) => c.dataset))];
+  return { registry: event.registry, commit: event.commit, time: event.time, changes: event.changes.length, datasets: datasets.slice(0, 100) };
 }
 
 const quiet: NotifyLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -124,8 +155,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   async function toRepositories(event: RegistryUpdatedEvent): Promise<NotifyReport['dispatches']> {
     const d = options.dispatch;
     if (!d) return [];
-    const datasets = [...new Set(event.changes.map((c) => c.dataset))];
-    const payload = { registry, commit: event.commit, time: event.time, changes: event.changes.length, datasets: datasets.slice(0, 100) };
+    const payload = dispatchPayload(event);
     return Promise.all(
       d.targets.map(async (t) => {
         const repository = `${t.owner}/${t.repo}`;
@@ -143,7 +173,70 @@ export function createNotifier(options: NotifierOptions): Notifier {
     );
   }
 
+  function eventOf(update: { commit: string; changes: ChangelogEntry[]; time?: string }): RegistryUpdatedEvent {
+    return { event: REGISTRY_UPDATED, commit: update.commit, changes: update.changes.map(cleanChange), registry, time: update.time ?? update.changes[0]?.time ?? now() };
+  }
+
+  function tasks(update: { commit: string; changes: ChangelogEntry[]; time?: string }): FollowUpTask[] {
+    const event = eventOf(update);
+    const body = JSON.stringify(event);
+    const out: FollowUpTask[] = options.subscribers.map((s) => ({
+      key: `subscriber:${urlKey(s.url)}`,
+      kind: 'subscriber',
+      target: new URL(s.url).origin,
+      async run(): Promise<TaskOutcome> {
+        const r = await deliverToSubscriber(s, body, {
+          event: REGISTRY_UPDATED,
+          retry: { attempts: 1, ...(options.retry?.timeoutMs !== undefined ? { timeoutMs: options.retry.timeoutMs } : {}) },
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+          uuid: () => deliveryIdOf(update.commit, s.url),
+        });
+        if (r.ok) return { ok: true, note: `HTTP ${r.status}, delivery ${r.delivery}` };
+        // A 4xx is the subscriber's answer: asking again will not change it (as GitHub does not retry).
+        return { ok: false, retry: r.status === 0 || r.status >= 500 || r.status === 408 || r.status === 429, error: r.error ?? `HTTP ${r.status}`, status: r.status };
+      },
+    }));
+    const store = options.store;
+    if (store) {
+      out.push({
+        key: 'feed',
+        kind: 'feed',
+        target: store.description,
+        async run(): Promise<TaskOutcome> {
+          try {
+            if (options.readRegistryFiles) await copyRegistryFiles(store, await options.readRegistryFiles(event.commit));
+            await updateFeed(store, registry, { commit: event.commit, time: event.time, count: event.changes.length, changes: event.changes });
+            return { ok: true };
+          } catch (e) {
+            return failureOf(e);
+          }
+        },
+      });
+    }
+    const d = options.dispatch;
+    for (const t of d?.targets ?? []) {
+      const repository = `${t.owner}/${t.repo}`;
+      out.push({
+        key: `repository_dispatch:${repository}`,
+        kind: 'repository_dispatch',
+        target: repository,
+        async run(): Promise<TaskOutcome> {
+          try {
+            const client = await d!.client(t);
+            if (!client) return { ok: false, retry: false, error: `the App is not installed on ${repository}: install it there or remove it from DISPATCH_REPOS` };
+            await repositoryDispatch(client, t, dispatchPayload(event));
+            return { ok: true };
+          } catch (e) {
+            return failureOf(e);
+          }
+        },
+      });
+    }
+    return out;
+  }
+
   return {
+    tasks,
     notify(update) {
       const event: RegistryUpdatedEvent = { event: REGISTRY_UPDATED, commit: update.commit, changes: update.changes.map(cleanChange), registry, time: now() };
       return track(

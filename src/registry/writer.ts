@@ -51,6 +51,8 @@ export interface UpdateResult {
   attempts: number;
   /** Pull-request mode: the open pull request holding the change. */
   pullRequest?: number;
+  /** The registry as the commit holds it (every coalesced call applied); absent when nothing was written. */
+  state?: RegistryState;
 }
 
 export interface RegistrySnapshot {
@@ -301,7 +303,8 @@ export function createRegistryWriter(octokit: GitHubClient, options: RegistryWri
         continue;
       }
       const pullRequest = options.mode === 'pull-request' ? await ensurePull(start, changes) : undefined;
-      batch.forEach((p, i) => p.resolve({ commit: commit.sha, changes: perCall[i]!, attempts: attempt, ...(pullRequest !== undefined ? { pullRequest } : {}) }));
+      const written = state;
+      batch.forEach((p, i) => p.resolve({ commit: commit.sha, changes: perCall[i]!, attempts: attempt, state: written, ...(pullRequest !== undefined ? { pullRequest } : {}) }));
       return;
     }
     throw new RegistryConflictError(maxAttempts, options.mode === 'commit' ? (branch ?? '') : prBranch);

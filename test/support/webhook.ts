@@ -230,7 +230,7 @@ export interface AppWorld {
   /** Delivers a push of the default branch's tip. */
   push(repo: RepoRef, installationId?: number, options?: { branch?: string; deliveryId?: string }): Promise<DeliveryResponse>;
   send(event: string, payload: unknown, options?: DeliverOptions): Promise<DeliveryResponse>;
-  /** Waits until the queue is idle and the notifications are sent. */
+  /** Waits until the queue is idle and the follow-up (notifications, dispatches) is done. */
   settle(): Promise<void>;
   /** catalog.csv rows (without the header) on the registry's main branch. */
   catalog(): string[];
@@ -293,9 +293,10 @@ export async function startAppWorld(options: AppWorldOptions = {}): Promise<AppW
     storage: null,
     logLevel: 'debug',
     http: DEFAULT_HTTP_LIMITS,
+    followUpRecordIntervalMs: 0,
     ...options.config,
   };
-  const app = await createApp(config, { log, writeIntervalMs: 0, queue: { debounceMs: 50, retry: { baseMs: 50, maxMs: 500 } }, notifyRetry: { baseMs: 20, timeoutMs: 5000 }, ...options.app });
+  const app = await createApp(config, { log, writeIntervalMs: 0, writesPerMinute: Infinity, queue: { debounceMs: 50, retry: { baseMs: 50, maxMs: 500 } }, notifyRetry: { baseMs: 20, timeoutMs: 5000 }, followUp: { retry: { baseMs: 20, maxMs: 200 } }, ...options.app });
   const url = await app.listen(0);
   const close = (): Promise<void> => app.close();
   if (!options.keepOpen) onTestFinished(close);
@@ -322,8 +323,10 @@ export async function startAppWorld(options: AppWorldOptions = {}): Promise<AppW
       send('push', pushPayload(fake, repo, installationId, o.branch ? { branch: o.branch } : {}), o.deliveryId ? { deliveryId: o.deliveryId } : {}),
     send,
     async settle() {
+      // The registry first; its follow-up may be queued by the last batch, then the follow-up.
+      await app.recovered;
       await app.queue.drain();
-      await app.notifier.drain();
+      await app.followUp.drain();
     },
     catalog: () => rows('data/catalog.csv'),
     datasets() {
