@@ -14,7 +14,7 @@ import { EMBEDDED_SERVE_PORT, runPublish, type PublishFlags, type StorageFlags }
 import { runBucketInit, runPrune, runStorageServe } from './storage.ts';
 import { runAppManifest, runReconcile, runServe, type ManifestFlags } from './app.ts';
 import { runValidate, type ValidateFlags } from './validate.ts';
-import { runGet, runRestore, runVersions, type ReadFlags } from './read.ts';
+import { runGet, runRestore, runSite, runVersions, type ReadFlags } from './read.ts';
 
 /** A mistake in how the command was called: message only, exit 2. */
 export class UsageError extends Error {}
@@ -204,6 +204,15 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       .option('--json', 'print one JSON document on stdout'),
   ).action(async (dataset: string, opts: ReadFlags & { into: string; json?: boolean }) => {
     code = await runRestore(dataset, opts, io);
+  });
+
+  storageOptions(
+    program
+      .command('site')
+      .description('write the catalog (index.html at the root of the prefix) and every dataset\'s page from what the store holds')
+      .option('--json', 'print one JSON document on stdout'),
+  ).action(async (opts: StorageFlags & { json?: boolean }) => {
+    code = await runSite(opts, io);
   });
 
   const bucket = program.command('bucket').description('set up the bucket');

@@ -1,10 +1,12 @@
-/** The read side: `get`, `versions`, `restore` — through anonymous GETs (--url) or the storage configuration of `publish`. */
+/** The read side: `get`, `versions`, `restore` — through anonymous GETs (--url) or the storage configuration of `publish` — and `site`. */
 
 import { resolve } from 'node:path';
 import { checkFreshDestination, intoFreshFolder, DestinationError } from '../adapters/fs/fresh-folder.ts';
 import { restoreRepository } from '../adapters/git/restore.ts';
 import { publicStoreReader } from '../adapters/http/public-store.ts';
 import { s3StoreReader } from '../adapters/s3/reader.ts';
+import { listPublishedDatasets } from '../adapters/s3/datasets.ts';
+import { buildSite } from '../site/build.ts';
 import { visible, visibleLines } from '../escape.ts';
 import { listVersions, openDataset, parseDatasetRef, type DatasetRef } from '../read/dataset.ts';
 import { downloadVersion } from '../read/download.ts';
@@ -127,4 +129,26 @@ export async function runRestore(dataset: string, flags: ReadFlags & { into: str
 /** A path as one shell word (quoted when it needs to be). */
 function shellWord(s: string): string {
   return /^[\w./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `os-datastore site`: the catalog and every dataset's page, written to the configured (or embedded) store. */
+export async function runSite(flags: StorageFlags & { json?: boolean }, io: Io): Promise<number> {
+  const { store, embedded, close } = await openStore(flags, io);
+  try {
+    const result = await buildSite({ reader: s3StoreReader(store), store, listDatasets: () => listPublishedDatasets(store) });
+    if (flags.json) {
+      io.stdout(JSON.stringify(result, null, 2) + '\n');
+      return 0;
+    }
+    for (const s of result.skipped) io.stderr(`warning: no page for ${visible(s.dataset)}: ${visible(s.reason)}\n`);
+    io.stdout(
+      visibleLines(
+        `site: ${result.datasets} datasets in the catalog (from ${result.source === 'registry' ? "the registry's read copy" : 'the datasets in the store'}), ${result.pages} dataset pages written\n` +
+          `  catalog: ${result.url}\n`,
+      ) + (embedded ? 'Browse it while the embedded store runs: npm run cli -- storage serve\n' : ''),
+    );
+    return 0;
+  } finally {
+    await close();
+  }
 }
