@@ -15,6 +15,7 @@ import { runBucketInit, runPrune, runStorageServe } from './storage.ts';
 import { runAppManifest, runReconcile, runServe, type ManifestFlags } from './app.ts';
 import { runValidate, type ValidateFlags } from './validate.ts';
 import { registerMigrate } from './migrate.ts';
+import { runGet, runRestore, runSite, runVersions, type ReadFlags } from './read.ts';
 
 /** A mistake in how the command was called: message only, exit 2. */
 export class UsageError extends Error {}
@@ -171,6 +172,50 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   });
 
   registerMigrate(program, io, (c) => (code = c), storageOptions, githubOwner);
+  const readOptions = (cmd: Command): Command =>
+    storageOptions(cmd.option('--url <base>', 'read anonymously (HTTP GET) under this public base URL, prefix included (default: the storage settings of publish)'));
+
+  readOptions(
+    program
+      .command('get')
+      .description('write a published version of a dataset to a new folder, every file verified against its manifest (sha256, size)')
+      .argument('<owner/name[@commit]>', 'the dataset, e.g. os-data/city-budget-2024, at a version (a commit or a unique prefix of one; default: the latest)')
+      .requiredOption('--out <dir>', 'the folder to create (absent or empty); written in a temporary folder renamed at the end')
+      .option('--aggregates', 'also fetch the aggregates (the latest version only) under aggregates/')
+      .option('--json', 'print one JSON document on stdout'),
+  ).action(async (dataset: string, opts: ReadFlags & { out: string; aggregates?: boolean; json?: boolean }) => {
+    code = await runGet(dataset, opts, io);
+  });
+
+  readOptions(
+    program
+      .command('versions')
+      .description('list the published versions of a dataset, newest first')
+      .argument('<owner/name>', 'the dataset, e.g. os-data/city-budget-2024')
+      .option('--json', 'print one JSON document on stdout'),
+  ).action(async (dataset: string, opts: ReadFlags & { json?: boolean }) => {
+    code = await runVersions(dataset, opts, io);
+  });
+
+  readOptions(
+    program
+      .command('restore')
+      .description('recreate a git repository (branch main, LFS files tracked by LFS) from a published version alone')
+      .argument('<owner/name[@commit]>', 'the dataset and version (default: the latest)')
+      .requiredOption('--into <dir>', 'the folder of the new repository (absent or empty)')
+      .option('--json', 'print one JSON document on stdout'),
+  ).action(async (dataset: string, opts: ReadFlags & { into: string; json?: boolean }) => {
+    code = await runRestore(dataset, opts, io);
+  });
+
+  storageOptions(
+    program
+      .command('site')
+      .description('write the catalog (index.html at the root of the prefix) and every dataset\'s page from what the store holds')
+      .option('--json', 'print one JSON document on stdout'),
+  ).action(async (opts: StorageFlags & { json?: boolean }) => {
+    code = await runSite(opts, io);
+  });
 
   const bucket = program.command('bucket').description('set up the bucket');
   storageOptions(

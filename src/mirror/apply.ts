@@ -1,8 +1,8 @@
 /**
  * applyMirror: carry out a plan through the object-store port, in the order that makes a publish
  * crash-safe: blobs, then `pending.json` (the keys this run is about to change), then latest
- * paths (server-side copies), generated objects and removals, then the version manifest, and
- * `state.json` last as the commit point. A run killed anywhere leaves the previous version's
+ * paths (server-side copies), generated objects and removals, then the version manifest and the
+ * versions index, and `state.json` last as the commit point. A run killed anywhere leaves the previous version's
  * blobs and manifest intact; the next run — of this commit or another — sees the previous state
  * and the killed run's pending keys, and rewrites or removes every one of them.
  */
@@ -70,7 +70,7 @@ export async function applyMirror(store: ObjectStore, plan: MirrorPlan, options:
     stats.deleted = plan.deletes.length;
     report('delete', 1, 1);
   }
-  for (const o of [plan.manifest, plan.state]) {
+  for (const o of [plan.manifest, ...plan.indexes, plan.state]) {
     await putObject(store, o);
     stats.written++;
   }

@@ -6,6 +6,8 @@
  *   datasets/{owner}/{name}/aggregates/...            computed aggregates
  *   datasets/{owner}/{name}/reports/{commit}.json     validation report (+ reports/badge.svg)
  *   datasets/{owner}/{name}/versions/{commit}.json    version manifest
+ *   datasets/{owner}/{name}/versions/index.json       every published version, newest first
+ *   datasets/{owner}/{name}/index.html                the dataset's page (for people)
  *   datasets/{owner}/{name}/blobs/sha256/{hash}       content-addressed copies
  *   datasets/{owner}/{name}/.datastore/pending.json   what a run in progress may change
  *   datasets/{owner}/{name}/.datastore/state.json     the commit point, written last
@@ -17,7 +19,7 @@
 import { isDatasetName, isGitHubLogin } from '../package/names.ts';
 
 /** First path segments the datastore writes itself; a dataset's own files there are not mirrored. */
-export const RESERVED_TOP = new Set(['aggregates', 'reports', 'versions', 'blobs', '.datastore']);
+export const RESERVED_TOP = new Set(['aggregates', 'reports', 'versions', 'blobs', '.datastore', 'index.html']);
 
 export { isKeySegment } from '../package/names.ts';
 
@@ -42,6 +44,14 @@ export class DatasetLayout {
   }
   version(commit: string): string {
     return `${this.root}versions/${commit}.json`;
+  }
+  /** Every published version, newest first (read anonymously by `versions`, `get`, the page). */
+  get versionIndex(): string {
+    return `${this.root}versions/index.json`;
+  }
+  /** The dataset's web page. */
+  get page(): string {
+    return `${this.root}index.html`;
   }
   report(commit: string): string {
     return `${this.root}reports/${commit}.json`;

@@ -81,6 +81,8 @@ export interface MirrorPlan {
   /** The intent record, written after the uploads and before any latest path changes. */
   pending: GeneratedObject;
   manifest: GeneratedObject;
+  /** Written after the manifest, before the state: the versions index (so it names stored manifests only). */
+  indexes: GeneratedObject[];
   state: GeneratedObject;
 }
 
@@ -110,6 +112,8 @@ export interface PlanInput {
   run: string;
   /** Keys an interrupted earlier run may have changed (its pending.json): rewritten or removed. */
   dirty?: readonly string[];
+  /** Objects written after the manifest and before the state (the versions index). */
+  indexes?: GeneratedObject[];
 }
 
 export function planMirror(input: PlanInput): MirrorPlan {
@@ -146,7 +150,7 @@ export function planMirror(input: PlanInput): MirrorPlan {
   const pendingOf = (touched: string[]): GeneratedObject =>
     jsonObject(layout.pending, { version: 1, run: input.run, commit: input.commit, touched } satisfies PendingPublish, CACHE_STATE);
   if (prev && prev.commit === input.commit && dirty.size === 0) {
-    return { unchanged: true, uploads: [], copies: [], writes: [], deletes: [], pending: pendingOf([]), manifest: manifestObject, state: stateObject };
+    return { unchanged: true, uploads: [], copies: [], writes: [], deletes: [], pending: pendingOf([]), manifest: manifestObject, indexes: [], state: stateObject };
   }
 
   const stored = new Set<string>(input.existingBlobs ?? []);
@@ -168,5 +172,5 @@ export function planMirror(input: PlanInput): MirrorPlan {
     ...new Set([...Object.keys(prev?.files ?? {}).map((p) => layout.latest(p)), ...Object.keys(prev?.generated ?? {}), ...dirty]),
   ].filter((k) => !next.has(k));
   const touched = [...new Set([...copies.map((c) => c.to), ...writes.map((w) => w.key), ...deletes])];
-  return { unchanged: false, uploads, copies, writes, deletes, pending: pendingOf(touched), manifest: manifestObject, state: stateObject };
+  return { unchanged: false, uploads, copies, writes, deletes, pending: pendingOf(touched), manifest: manifestObject, indexes: input.indexes ?? [], state: stateObject };
 }

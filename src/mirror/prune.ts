@@ -1,13 +1,15 @@
 /**
  * Explicit retention: keep the newest N versions of a dataset (and always the published one),
- * remove older version manifests and reports, then the blobs no kept version uses. Manifests go
+ * remove older version manifests and reports (the versions index rewritten first), then the blobs no kept version uses. Manifests go
  * before blobs, so a prune stopped halfway never leaves a manifest pointing at a missing blob.
  */
 
 import type { DatasetLayout } from './layout.ts';
 import type { ObjectStore } from './object-store.ts';
 import { readStoredJson } from './stored.ts';
-import type { DatasetState, VersionManifest } from './plan.ts';
+import { jsonObject, type DatasetState, type VersionManifest } from './plan.ts';
+import { CACHE_LATEST } from './layout.ts';
+import { withoutVersions, type VersionIndex } from './versions.ts';
 
 export interface PruneResult {
   kept: string[];
@@ -21,6 +23,7 @@ export async function pruneDataset(store: ObjectStore, layout: DatasetLayout, op
   const state = await readStoredJson<DatasetState>(store, layout.state);
   const manifests: Array<{ key: string; manifest: VersionManifest }> = [];
   for await (const o of store.list(`${layout.root}versions/`)) {
+    if (o.key === layout.versionIndex) continue;
     const manifest = await readStoredJson<VersionManifest>(store, o.key);
     if (manifest) manifests.push({ key: o.key, manifest });
   }
@@ -36,7 +39,15 @@ export async function pruneDataset(store: ObjectStore, layout: DatasetLayout, op
 
   if (!options.dryRun) {
     const versionKeys = removed.flatMap((m) => [m.key, m.manifest.report].filter((k): k is string => typeof k === 'string'));
-    if (versionKeys.length) await store.delete(versionKeys);
+    if (versionKeys.length) {
+      // The index first: it never names a version whose manifest is gone.
+      const stored = await readStoredJson<VersionIndex>(store, layout.versionIndex);
+      if (stored) {
+        const o = jsonObject(layout.versionIndex, withoutVersions(layout, stored, new Set(removed.map((m) => m.manifest.commit)), state?.commit ?? null), CACHE_LATEST);
+        await store.put(o.key, o.content, { contentType: o.contentType, cacheControl: o.cacheControl, sha256: o.sha256, size: o.content.length });
+      }
+      await store.delete(versionKeys);
+    }
     if (unusedBlobs.length) await store.delete(unusedBlobs);
   }
   return { kept: kept.map((m) => m.manifest.commit), removedVersions: removed.map((m) => m.manifest.commit), removedBlobs: unusedBlobs, dryRun: Boolean(options.dryRun) };

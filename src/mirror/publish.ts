@@ -15,6 +15,8 @@ import { CACHE_IMMUTABLE, CACHE_LATEST, DatasetLayout, isKeySegment, RESERVED_TO
 import { byteLength, GITHUB_LOGIN_FORM, isDatasetName, isGitHubLogin, MAX_PATH_BYTES } from '../package/names.ts';
 import type { ObjectStore } from './object-store.ts';
 import { readStoredJson } from './stored.ts';
+import { nextVersionIndex, type VersionEntry, type VersionIndex } from './versions.ts';
+import { aggregateTexts, datasetPageObject } from '../site/page-object.ts';
 import { jsonObject, planMirror, sha256Hex, type DatasetState, type FileEntry, type GeneratedObject, type PendingPublish } from './plan.ts';
 
 /** What publishing needs from a dataset source (the git adapter's GitDataset provides it). */
@@ -145,7 +147,22 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
     for (const [h, size] of candidates) if ((await store.head(layout.blob(h)))?.size === size) existing.add(h);
   }
 
-  const plan = planMirror({ layout, previous, commit: snapshot.commit, publishedAt, files, generated, report: reportObject, existingBlobs: existing, run: randomUUID(), dirty });
+  const { index, versions } = await versionIndexObject(store, layout, previous, {
+    commit: snapshot.commit,
+    publishedAt,
+    files: files.length,
+    bytes: files.reduce((n, f) => n + f.size, 0),
+    valid: report.valid,
+    errors: report.stats.errors,
+    warnings: report.stats.warnings,
+    manifest: layout.version(snapshot.commit),
+    report: reportObject.key,
+  });
+  // The dataset's page: a latest object like the aggregates (src/site).
+  const sizes = Object.fromEntries(files.map((f) => [f.path, f.size]));
+  const pageData = { commit: snapshot.commit, publishedAt, descriptor: descriptor as unknown as Record<string, unknown>, report, files: sizes, versions, aggregates: aggregateTexts(layout, generated) };
+  generated.push(datasetPageObject(layout, pageData));
+  const plan = planMirror({ layout, previous, commit: snapshot.commit, publishedAt, files, generated, report: reportObject, existingBlobs: existing, run: randomUUID(), dirty, indexes: [index] });
   const byPath = new Map(snapshot.files.map((f) => [f.path, f]));
   const stats = await applyMirror(store, plan, {
     concurrency: options.concurrency,
@@ -157,6 +174,13 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
     },
   });
   return result('published', owner, layout, plan.manifest.key, stats);
+}
+
+/** `versions/index.json` with this version added (one GET of the stored index). */
+async function versionIndexObject(store: ObjectStore, layout: DatasetLayout, previous: DatasetState | null, entry: VersionEntry): Promise<{ index: GeneratedObject; versions: VersionEntry[] }> {
+  const stored = await readStoredJson<VersionIndex>(store, layout.versionIndex);
+  const value = nextVersionIndex(layout, stored, previous, entry);
+  return { index: jsonObject(layout.versionIndex, value, CACHE_LATEST), versions: value.versions };
 }
 
 interface Stored {

@@ -117,7 +117,9 @@ const V2 = {
 // Fields that legitimately differ between two runs of the same publish. They are removed before
 // two buckets are compared; everything else must be byte-identical.
 //
-//  - state.json `publishedAt` and versions/{commit}.json `publishedAt`: the wall-clock time of
+//  - state.json `publishedAt`, versions/{commit}.json `publishedAt` and each version's
+//    `publishedAt` in versions/index.json, and those times on the dataset page (index.html, and
+//    so its sha256 in state.json's `generated`): the wall-clock time of
 //    the run (new Date() in publishDataset).
 //  - reports/{commit}.json `stats.seconds`: how long validation took (performance.now()).
 //  - state.json `run`: the random id of the run that wrote it.
@@ -130,6 +132,7 @@ const V2 = {
 // Each field is asserted to be present, so a renamed or new time field fails here, loudly.
 
 type Normalized = Record<string, string | Record<string, unknown>>;
+const ISO_TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/;
 
 function normalize(objects: Map<string, Buffer>): Normalized {
   const out: Normalized = {};
@@ -140,6 +143,17 @@ function normalize(objects: Map<string, Buffer>): Normalized {
       expect(typeof doc.run, `${key}: run`).toBe('string');
       expect(Array.isArray(doc.touched), `${key}: touched`).toBe(true);
       out[key] = 'pending';
+    } else if (key.endsWith('/index.html')) {
+      // The dataset page shows the publish times (ISO 8601): the rest byte for byte.
+      expect(text, `${key}: a publish time`).toMatch(ISO_TIME);
+      out[key] = text.replace(new RegExp(ISO_TIME.source, 'g'), 'TIME');
+    } else if (key.endsWith('/versions/index.json')) {
+      const doc = JSON.parse(text) as { versions: Array<Record<string, unknown>> };
+      for (const v of doc.versions) {
+        expect(typeof v.publishedAt, `${key}: publishedAt`).toBe('string');
+        delete v.publishedAt;
+      }
+      out[key] = doc;
     } else if (key === STATE || /\/versions\/[0-9a-f]{40}\.json$/.test(key)) {
       const doc = JSON.parse(text) as Record<string, unknown>;
       expect(typeof doc.publishedAt, `${key}: publishedAt`).toBe('string');
@@ -147,6 +161,10 @@ function normalize(objects: Map<string, Buffer>): Normalized {
       if (key === STATE) {
         expect(typeof doc.run, `${key}: run`).toBe('string');
         delete doc.run;
+        // The page's sha256 follows the publish times it shows.
+        const generated = doc.generated as Record<string, unknown>;
+        expect(typeof generated[`${ROOT}index.html`], `${key}: the page's sha256`).toBe('string');
+        delete generated[`${ROOT}index.html`];
       }
       out[key] = doc;
     } else if (/\/reports\/[0-9a-f]{40}\.json$/.test(key)) {
@@ -222,7 +240,7 @@ async function settled(proxy: CountingProxy): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Phases of a publish, told from the writes the proxy saw.
 
-const PHASES = ['blob', 'pending', 'copy', 'generated', 'delete', 'manifest', 'state'] as const;
+const PHASES = ['blob', 'pending', 'copy', 'generated', 'delete', 'manifest', 'index', 'state'] as const;
 type Phase = (typeof PHASES)[number];
 const isWrite = (r: ProxiedRequest): boolean => r.method === 'PUT' || r.method === 'POST' || r.method === 'DELETE';
 
@@ -233,10 +251,11 @@ function phaseOf(r: ProxiedRequest): Phase {
   if (r.operation === 'CopyObject') return 'copy';
   if (r.operation !== 'PutObject') throw new Error(`unexpected write ${r.operation} ${r.url}`);
   if (key.startsWith(`${ROOT}blobs/sha256/`)) return 'blob';
+  if (key === `${ROOT}versions/index.json`) return 'index';
   if (key.startsWith(`${ROOT}versions/`)) return 'manifest';
   if (key === STATE) return 'state';
   if (key === `${ROOT}.datastore/pending.json`) return 'pending';
-  if (key.startsWith(`${ROOT}aggregates/`) || key.startsWith(`${ROOT}reports/`)) return 'generated';
+  if (key.startsWith(`${ROOT}aggregates/`) || key.startsWith(`${ROOT}reports/`) || key === `${ROOT}index.html`) return 'generated';
   throw new Error(`unexpected PutObject ${key}`);
 }
 
@@ -260,8 +279,8 @@ function killPoints(phases: Phase[]): Array<{ n: number; label: string }> {
     points.set(first, points.has(first) ? `${points.get(first)}, first ${phase}` : `first ${phase}`);
     if (last !== first) points.set(last, `last ${phase}`);
   }
-  const n = phases.length - 1; // the manifest: nothing but state.json left to write
-  points.set(n, `${points.get(n) ?? 'manifest'} (just before state.json)`);
+  const n = phases.length - 1; // the versions index: nothing but state.json left to write
+  points.set(n, `${points.get(n) ?? 'index'} (just before state.json)`);
   return [...points].sort(([a], [b]) => a - b).map(([n, label]) => ({ n, label }));
 }
 
@@ -407,9 +426,9 @@ describe.skipIf(!hasGitLfs)(needsLfs('publish: SIGKILL at any point, then a re-r
   });
 
   // The kill points come from the reference run's write log (beforeAll), but vitest collects the
-  // tests before beforeAll runs: one test per point, by index. This dataset gives 9 points (the
-  // first and last write of each phase, 16 writes in all); the count is asserted in each test.
-  const V2_POINTS = 9;
+  // tests before beforeAll runs: one test per point, by index. This dataset gives 10 points (the
+  // first and last write of each phase, 18 writes in all); the count is asserted in each test.
+  const V2_POINTS = 10;
   for (let i = 0; i < V2_POINTS; i++) {
     it(`v1 published, the v2 publish killed at kill point #${i + 1}: v1 stays intact, a re-run gives the reference bucket`, async () => {
       const points = killPoints(v2Phases);

@@ -250,5 +250,44 @@ describe('publish', () => {
     expect(objects.has(L.blob(sha('note\nfirst\n')))).toBe(false);
     expect(objects.get(L.blob(sha('note\nv2\n')))?.toString()).toBe('note\nv2\n');
     expect(objects.get(L.latest('data/notes.csv'))?.toString()).toBe('note\nv2\n');
+    const index = JSON.parse(objects.get(L.versionIndex)!.toString());
+    expect(index.versions.map((v: { commit: string }) => v.commit)).toEqual([commits[2]]);
+  });
+
+  it('publish keeps versions/index.json: every version newest first, each naming a stored manifest', async () => {
+    const s3 = await startS3();
+    const dir = await repo();
+    const commits: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      if (i) await commitFiles(dir, { 'data/notes.csv': `note\nv${i}\n` });
+      commits.push(await git(dir, ['rev-parse', 'HEAD']));
+      await publishDataset(await openGitDataset(dir), s3.store, { now: () => new Date(Date.UTC(2026, 0, 1 + i)) });
+    }
+    // Publishing an older commit again (a revert) moves it to the top, once.
+    await git(dir, ['reset', '-q', '--hard', commits[0]!]);
+    await publishDataset(await openGitDataset(dir), s3.store, { now: () => new Date(Date.UTC(2026, 0, 9)) });
+    const objects = await s3.objects();
+    const index = JSON.parse(objects.get(L.versionIndex)!.toString());
+    expect(index).toMatchObject({ version: 1, owner: 'alice', name: 'budget', latest: commits[0] });
+    expect(index.versions.map((v: { commit: string }) => v.commit)).toEqual([commits[0], commits[2], commits[1]]);
+    const top = index.versions[0];
+    const manifest = JSON.parse(objects.get(top.manifest)!.toString());
+    const sizes = Object.values(manifest.files as Record<string, { size: number }>).map((f) => f.size);
+    expect(top).toMatchObject({ publishedAt: '2026-01-09T00:00:00.000Z', valid: true, errors: 0, files: sizes.length, bytes: sizes.reduce((a, b) => a + b, 0), report: L.report(commits[0]!) });
+    for (const v of index.versions) expect(objects.has(v.manifest)).toBe(true);
+    // Prune does not mistake the index for a version manifest.
+    const pruned = await pruneDataset(s3.store, L, { keep: 2 });
+    expect(pruned.kept.sort()).toEqual([commits[0], commits[2]].sort());
+    expect((await s3.objects()).has(L.versionIndex)).toBe(true);
+  });
+
+  it.skipIf(!hasGitLfs)(needsLfs('the version manifest records which files were in git-LFS'), async () => {
+    const s3 = await startS3();
+    const dir = await repo({}, ['data/spending.csv']);
+    await publish(dir, s3);
+    const commit = await git(dir, ['rev-parse', 'HEAD']);
+    const manifest = JSON.parse((await s3.objects()).get(L.version(commit))!.toString());
+    expect(manifest.files['data/spending.csv'].lfs).toBe(true);
+    expect(manifest.files['data/notes.csv'].lfs).toBeUndefined();
   });
 });

@@ -326,7 +326,7 @@ export function publicBase(config: StorageConfig): string {
 }
 
 /** Percent-encode a key for a URL path, keeping its slashes. */
-function encodeKey(key: string): string {
+export function encodeKey(key: string): string {
   return key
     .split('/')
     .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))

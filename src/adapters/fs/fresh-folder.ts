@@ -1,0 +1,53 @@
+/**
+ * Build a folder somewhere temporary and move it into place at the end: a failed or interrupted
+ * build leaves nothing at the destination. The temporary folder is a hidden sibling of the
+ * destination (same filesystem, so the final rename is atomic); it is removed on failure and on
+ * SIGINT/SIGTERM.
+ */
+
+import { mkdir, mkdtemp, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/** The destination cannot be used (not empty, not a folder): bad usage. */
+export class DestinationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DestinationError';
+  }
+}
+
+/** Fail unless `dir` is absent or an empty folder. */
+export async function checkFreshDestination(dir: string, flag: string): Promise<void> {
+  const info = await stat(dir).catch(() => null);
+  if (!info) return;
+  if (!info.isDirectory()) throw new DestinationError(`${flag} ${dir} exists and is not a folder: give a new folder`);
+  if ((await readdir(dir)).length > 0) throw new DestinationError(`${flag} ${dir} is not empty: give a new or empty folder (nothing is ever written over)`);
+}
+
+export async function intoFreshFolder<T>(destination: string, flag: string, build: (dir: string) => Promise<T>): Promise<T> {
+  const target = resolve(destination);
+  await checkFreshDestination(target, flag);
+  await mkdir(dirname(target), { recursive: true });
+  const temp = await mkdtemp(join(dirname(target), `.${basename(target)}.partial-`));
+  const cleanup = (): void => rmSync(temp, { recursive: true, force: true });
+  const onSignal = (signal: NodeJS.Signals): void => {
+    cleanup();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const result = await build(temp);
+    await checkFreshDestination(target, flag); // nothing appeared there meanwhile
+    await rmdir(target).catch(() => undefined); // an empty folder the user made
+    await rename(temp, target);
+    return result;
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}

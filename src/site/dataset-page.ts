@@ -1,0 +1,246 @@
+/**
+ * `datasets/{owner}/{name}/index.html`: a dataset for people. Built from what the store holds
+ * (descriptor, report, aggregates files, versions index), so `publish` and `site` make the same
+ * page. Pure: data in, HTML out; every value from the dataset escaped; links relative, so the page
+ * works under any bucket, prefix or mirror.
+ */
+
+import Big from 'big.js';
+import { parse } from 'csv-parse/sync';
+import type { VersionEntry } from '../mirror/versions.ts';
+import type { Problem } from '../validate/problem.ts';
+import type { Report } from '../validate/report.ts';
+import { formatBytes } from '../validate/render/text.ts';
+import { barChart, type Bar } from './chart.ts';
+import { attr, href, htmlDocument, safeUrl, table, text } from './html.ts';
+
+export interface DatasetPageData {
+  owner: string;
+  name: string;
+  commit: string;
+  publishedAt: string;
+  /** The dataset's key prefix (`datasets/{owner}/{name}/`): version keys are made relative to it. */
+  root: string;
+  descriptor: Record<string, unknown>;
+  report: Pick<Report, 'valid' | 'errors' | 'warnings' | 'stats' | 'resources'> | null;
+  /** Published files: path → size. */
+  files: Record<string, number>;
+  versions: VersionEntry[];
+  /** The aggregates files (path under the dataset, e.g. `aggregates/by-year.csv` → content), or null. */
+  aggregates: Record<string, string> | null;
+}
+
+/** Problems listed per code on the page (all are in the report). */
+const PER_CODE = 20;
+const TOP = 10;
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
+
+export function datasetPage(d: DatasetPageData): string {
+  const title = str(d.descriptor.title) ?? d.name;
+  const rel = (key: string): string => (key.startsWith(d.root) ? key.slice(d.root.length) : key);
+  const parts: string[] = [];
+
+  parts.push(`<h1>${text(title)}</h1>`);
+  const description = str(d.descriptor.description);
+  if (description) parts.push(...description.split(/\n\s*\n/).map((p) => `<p>${text(p)}</p>`));
+  const status = d.report ? (d.report.valid ? 'valid' : 'invalid') : 'unknown';
+  parts.push(`<p><img src="reports/badge.svg" alt="${attr(`validation: ${status}`)}" height="20"></p>`);
+
+  const facts: Array<[string, string]> = [
+    ['Owner', `<a href="https://github.com/${attr(encodeURIComponent(d.owner))}">${text(d.owner)}</a>`],
+    ['Name', `<code>${text(d.name)}</code>`],
+    ['License', licenses(d.descriptor.licenses)],
+    ['Location', text(locationOf(d.descriptor)) || '<span class="muted">not given</span>'],
+    ['Version', `<code title="${attr(d.commit)}">${text(d.commit.slice(0, 12))}</code>, published <time datetime="${attr(d.publishedAt)}">${text(d.publishedAt)}</time>`],
+    ['Files', `${Object.keys(d.files).length} files, ${text(formatBytes(Object.values(d.files).reduce((a, b) => a + b, 0)))}`],
+    ['Download', `<a href="datapackage.json">datapackage.json</a> (the descriptor; every file below is linked)`],
+  ];
+  parts.push(`<dl class="facts">${facts.map(([k, v]) => `<dt>${text(k)}</dt><dd>${v}</dd>`).join('')}</dl>`);
+
+  parts.push(validation(d, status));
+  parts.push(resources(d));
+  if (d.aggregates) parts.push(aggregates(d.aggregates));
+  parts.push(versions(d, rel));
+
+  return htmlDocument({ title: `${title} — ${d.owner}/${d.name}`, body: parts.join('\n'), home: '../../../index.html' });
+}
+
+function locationOf(descriptor: Record<string, unknown>): string {
+  const loc = descriptor.location ?? descriptor.countryCode;
+  if (typeof loc === 'string') return loc;
+  if (Array.isArray(loc)) return loc.filter((x) => typeof x === 'string').join(', ');
+  return '';
+}
+
+function licenses(value: unknown): string {
+  if (!Array.isArray(value) || value.length === 0) return '<span class="muted">not given</span>';
+  return value
+    .map((l: unknown) => {
+      const o = (l && typeof l === 'object' ? l : {}) as Record<string, unknown>;
+      const label = str(o.title) ?? str(o.name) ?? str(o.path) ?? 'license';
+      const url = safeUrl(o.path);
+      return url ? `<a href="${attr(url)}" rel="noopener noreferrer">${text(label)}</a>` : text(label);
+    })
+    .join(', ');
+}
+
+function validation(d: DatasetPageData, status: string): string {
+  const out = ['<h2 id="validation">Validation</h2>'];
+  const reportLink = `<a href="${attr(href(`reports/${d.commit}.json`))}">the full report (JSON)</a>`;
+  if (!d.report) return out.concat(`<p>No report is available for this version.</p>`).join('\n');
+  const r = d.report;
+  out.push(
+    `<p><span class="status ${status === 'valid' ? 'ok' : 'bad'}">${status === 'valid' ? 'Valid' : 'Invalid'}</span>: ` +
+      `${r.stats.errors} errors, ${r.stats.warnings} warnings in ${r.stats.resources} resources, ${r.stats.rows} rows; ${reportLink}.</p>`,
+  );
+  const problems = [...r.errors, ...r.warnings];
+  if (problems.length === 0) return out.join('\n');
+  const byCode = new Map<string, Problem[]>();
+  for (const p of problems) byCode.set(p.code, [...(byCode.get(p.code) ?? []), p]);
+  for (const [code, list] of [...byCode].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const severity = list.some((p) => p.severity === 'error') ? 'errors' : 'warnings';
+    out.push(`<h3><code>${text(code)}</code> (${list.length} ${severity})</h3><ul class="problems">`);
+    for (const p of list.slice(0, PER_CODE)) {
+      const where = p.path ? `${p.path}${p.lineNumber ? `:${p.lineNumber}` : ''}` : p.pointer ? `datapackage.json ${p.pointer}` : '';
+      out.push(`<li>${where ? `<code>${text(where)}</code>: ` : ''}${text(p.message)}</li>`);
+    }
+    out.push('</ul>');
+    if (list.length > PER_CODE) out.push(`<p class="muted">… and ${list.length - PER_CODE} more in ${reportLink}.</p>`);
+  }
+  return out.join('\n');
+}
+
+function resources(d: DatasetPageData): string {
+  const out = ['<h2 id="resources">Resources</h2>'];
+  const list = Array.isArray(d.descriptor.resources) ? (d.descriptor.resources as unknown[]) : [];
+  const stats = new Map((d.report?.resources ?? []).map((r) => [r.name, r]));
+  if (list.length === 0) out.push('<p>No resources.</p>');
+  list.forEach((value, i) => {
+    const r = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+    const name = str(r.name) ?? `resource ${i + 1}`;
+    const s = stats.get(name);
+    const paths = (Array.isArray(r.path) ? r.path : [r.path]).filter((p): p is string => typeof p === 'string');
+    const links = paths.map((p) => {
+      const url = safeUrl(p);
+      if (url) return `<a href="${attr(url)}" rel="noopener noreferrer">${text(p)}</a> (remote)`;
+      return p in d.files ? `<a href="${attr(href(p))}" download>${text(p)}</a>` : text(p);
+    });
+    const size = paths.reduce((n, p) => n + (d.files[p] ?? 0), 0);
+    out.push(`<h3 id="${attr(`resource-${i + 1}`)}">${text(name)}</h3>`);
+    if (str(r.title) || str(r.description)) out.push(`<p>${text(str(r.title) ?? '')}${str(r.title) && str(r.description) ? ': ' : ''}${text(str(r.description) ?? '')}</p>`);
+    const facts: Array<[string, string]> = [
+      ['File', links.join(', ') || '<span class="muted">inline data</span>'],
+      ['Rows', s ? String(s.rows) : '<span class="muted">unknown</span>'],
+      ['Size', text(formatBytes(s?.bytes || size))],
+    ];
+    out.push(`<dl class="facts">${facts.map(([k, v]) => `<dt>${text(k)}</dt><dd>${v}</dd>`).join('')}</dl>`);
+    const schema = r.schema;
+    const fields = schema && typeof schema === 'object' && Array.isArray((schema as { fields?: unknown }).fields) ? ((schema as { fields: unknown[] }).fields as unknown[]) : null;
+    if (fields) {
+      const rows = fields.map((f) => {
+        const o = (f && typeof f === 'object' ? f : {}) as Record<string, unknown>;
+        return [`<code>${text(o.name)}</code>`, text(str(o.type) ?? 'string'), text(str(o.format) ?? ''), text(str(o.title) ?? str(o.description) ?? '')];
+      });
+      out.push(table(`Fields of ${name}`, [{ label: 'Field' }, { label: 'Type' }, { label: 'Format' }, { label: 'Description' }], rows));
+    } else if (typeof schema === 'string') {
+      out.push(`<p>Schema: <code>${text(schema)}</code></p>`);
+    }
+  });
+  return out.join('\n');
+}
+
+interface Row {
+  [column: string]: string;
+}
+
+function csvRows(content: string | undefined): Row[] {
+  if (!content) return [];
+  try {
+    return parse(content, { columns: true, skip_empty_lines: true }) as Row[];
+  } catch {
+    return [];
+  }
+}
+
+const big = (s: string | undefined): Big | null => {
+  try {
+    return new Big(s ?? '');
+  } catch {
+    return null;
+  }
+};
+
+function aggregates(files: Record<string, string>): string {
+  const out = ['<h2 id="aggregates">Aggregates</h2>'];
+  let summary: Record<string, unknown> = {};
+  try {
+    summary = JSON.parse(files['aggregates/summary.json'] ?? '{}') as Record<string, unknown>;
+  } catch {
+    // shown without the summary line
+  }
+  const currency = str(summary.currency) ?? '';
+  const money = (v: string): string => (currency ? `${v} ${currency}` : v);
+  if (typeof summary.total === 'string') {
+    out.push(`<p>Total <strong>${text(money(summary.total))}</strong> over ${text(summary.count)} rows (exact sums of amount × factor).</p>`);
+  }
+  out.push(`<p class="muted">As data: <a href="aggregates/datapackage.json">the aggregates package</a>, <a href="aggregates/summary.json">summary.json</a>.</p>`);
+
+  const years = csvRows(files['aggregates/by-year.csv']);
+  if (years.length) {
+    out.push('<h3>Totals by year</h3>');
+    const bars: Bar[] = years.map((y) => ({ label: y.year ?? '', value: y.total ?? '0' }));
+    const chart = barChart('chart-years', `Totals by year${currency ? ` (${currency})` : ''}`, `A bar chart of ${years.length} yearly totals; the table beside it gives the exact values.`, bars);
+    const tbl = table(
+      `Totals by year${currency ? ` in ${currency}` : ''}`,
+      [{ label: 'Year' }, { label: `Total${currency ? ` (${currency})` : ''}`, num: true }, { label: 'Rows', num: true }],
+      years.map((y) => [text(y.year), text(y.total), text(y.count)]),
+    );
+    out.push(`<div class="chart-pair">${chart}${tbl}</div>`);
+    out.push(`<p class="muted"><a href="aggregates/by-year.csv">by-year.csv</a>, <a href="aggregates/by-month.csv">by-month.csv</a></p>`);
+  }
+
+  const dimensions = Array.isArray(summary.dimensions)
+    ? (summary.dimensions as unknown[]).filter((x): x is string => typeof x === 'string')
+    : Object.keys(files)
+        .map((p) => /^aggregates\/by-(.+)\.csv$/.exec(p)?.[1])
+        .filter((x): x is string => !!x && x !== 'year' && x !== 'month');
+  for (const dim of dimensions) {
+    const path = `aggregates/by-${dim}.csv`;
+    const rows = csvRows(files[path]);
+    if (!rows.length) continue;
+    const top = [...rows].sort((a, b) => {
+      const x = big(a.total);
+      const y = big(b.total);
+      return x && y ? y.cmp(x) : x ? -1 : y ? 1 : 0;
+    }).slice(0, TOP);
+    const label = (r: Row): string => (r.title && r.title !== r.id ? `${r.title} (${r.id})` : (r.id ?? ''));
+    out.push(`<h3>Top ${top.length} ${text(dim)} by total</h3>`);
+    const chart = barChart(`chart-${dim}`, `Top ${top.length} ${dim} by total${currency ? ` (${currency})` : ''}`, `A bar chart of the ${top.length} largest totals of ${rows.length} ${dim} entries; the table beside it gives the exact values.`, top.map((r) => ({ label: label(r), value: r.total ?? '0' })));
+    const tbl = table(
+      `Top ${top.length} of ${rows.length} ${dim} entries by total${currency ? ` in ${currency}` : ''}`,
+      [{ label: 'Id' }, { label: 'Title' }, { label: `Total${currency ? ` (${currency})` : ''}`, num: true }, { label: 'Rows', num: true }],
+      top.map((r) => [`<code>${text(r.id)}</code>`, text(r.title), text(r.total), text(r.count)]),
+    );
+    out.push(`<div class="chart-pair">${chart}${tbl}</div>`);
+    out.push(`<p class="muted">All ${rows.length}: <a href="${attr(href(path))}">${text(`by-${dim}.csv`)}</a></p>`);
+  }
+  return out.join('\n');
+}
+
+function versions(d: DatasetPageData, rel: (key: string) => string): string {
+  const rows = d.versions.map((v) => [
+    `<code title="${attr(v.commit)}">${text(v.commit.slice(0, 12))}</code>${v.commit === d.commit ? ' <strong>(latest)</strong>' : ''}`,
+    `<time datetime="${attr(v.publishedAt)}">${text(v.publishedAt)}</time>`,
+    text(v.files),
+    text(formatBytes(v.bytes)),
+    `<span class="status ${v.valid ? 'ok' : 'bad'}">${v.valid ? 'valid' : 'invalid'}</span>${v.warnings ? ` (${v.warnings} warnings)` : ''}`,
+    `<a href="${attr(href(rel(v.report)))}">report</a>`,
+    `<a href="${attr(href(rel(v.manifest)))}">manifest</a>`,
+  ]);
+  return (
+    '<h2 id="versions">Versions</h2>\n' +
+    `<p>Every published version, newest first; each can be restored byte for byte from its manifest (<code>os-datastore get ${text(d.owner)}/${text(d.name)}@COMMIT</code>). As data: <a href="versions/index.json">versions/index.json</a>.</p>\n` +
+    table('Published versions', [{ label: 'Commit' }, { label: 'Published' }, { label: 'Files', num: true }, { label: 'Size', num: true }, { label: 'Status' }, { label: 'Report' }, { label: 'Manifest' }], rows)
+  );
+}
