@@ -376,12 +376,13 @@ describe('checkDescriptorSchema: Table Schema rules (tabular)', () => {
     expect(checkDescriptorSchema(withSchema((s) => (s.primaryKey = ['id', 'date'])), TDP)).toEqual([]);
   });
 
-  it('foreignKeys have fields and a reference with resource and fields', () => {
+  it('foreignKeys have fields and a reference with fields (and, v1, resource; v2 lets it out: the same resource)', () => {
     const base = '/resources/0/schema/foreignKeys/0';
     expect(flat(withSchema((s) => (s.foreignKeys = [{ fields: 'id' }])), TDP)).toEqual([
       [`${base}/reference`, 'descriptor-error'],
     ]);
-    expect(flat(withSchema((s) => (s.foreignKeys = [{ fields: 'id', reference: { fields: 'id' } }])), TDP)).toEqual([
+    expect(flat(withSchema((s) => (s.foreignKeys = [{ fields: 'id', reference: { fields: 'id' } }])), TDP)).toEqual([]);
+    expect(flat(withSchema((s) => (s.foreignKeys = [{ fields: 'id', reference: { resource: 1, fields: 'id' } }])), TDP)).toEqual([
       [`${base}/reference/resource`, 'descriptor-error'],
     ]);
     expect(

@@ -44,6 +44,14 @@ export function checkV2(descriptor: PackageDescriptor): Problem[] {
         });
       });
     }
+    if (isObject(schema)) {
+      missingValueObjects(schema.missingValues, ['resources', i, 'schema', 'missingValues'], name, problems);
+      if (Array.isArray(schema.fields)) {
+        schema.fields.forEach((f: unknown, j) => {
+          if (isObject(f)) missingValueObjects(f.missingValues, ['resources', i, 'schema', 'fields', j, 'missingValues'], name, problems);
+        });
+      }
+    }
     if (!isObject(r.dialect)) return;
     for (const [key, what] of Object.entries(DIALECT)) {
       if (r.dialect[key] === undefined) continue;
@@ -57,4 +65,32 @@ export function checkV2(descriptor: PackageDescriptor): Problem[] {
     }
   });
   return problems;
+}
+
+/**
+ * v2 missing values as objects: each value and each label given at most once (frictionless
+ * `schema/missing_values.py:validation_notes`); plain strings keep v1's leniency.
+ */
+function missingValueObjects(list: unknown, at: Array<string | number>, resource: string | undefined, problems: Problem[]): void {
+  if (!Array.isArray(list) || !list.some(isObject)) return;
+  const seen = { value: new Set<unknown>(), label: new Set<unknown>() };
+  list.forEach((m: unknown, k) => {
+    const value = isObject(m) ? m.value : m;
+    const label = isObject(m) ? m.label : undefined;
+    for (const [what, v] of [
+      ['value', value],
+      ['label', label],
+    ] as const) {
+      if (v === undefined) continue;
+      if (seen[what].has(v)) {
+        problems.push(
+          problem('descriptor-error', `missing value ${what === 'label' ? 'label ' : ''}${quoted(v)} is given twice; give each missing value${what === 'label' ? ' label' : ''} once`, {
+            pointer: pointerOf(...at, k, ...(isObject(m) ? [what] : [])),
+            ...(resource !== undefined ? { resource } : {}),
+          }),
+        );
+      }
+      seen[what].add(v);
+    }
+  });
 }
