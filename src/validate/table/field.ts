@@ -112,8 +112,6 @@ export function compileTableField(field: FieldDescriptor, schemaMissingValues: u
   return { ...base, cast: base.cast, key: base.key, decimal: base.decimal, constrained: true, check };
 }
 
-let dataAjv: Ajv | undefined;
-
 function depth(v: unknown, limit: number): number {
   if (v === null || typeof v !== 'object') return 0;
   if (limit <= 0) return 1;
@@ -122,15 +120,18 @@ function depth(v: unknown, limit: number): number {
   return d + 1;
 }
 
-/** A dataset's JSON Schema, compiled with the same linear-time patterns as the descriptor's; never fetches a `$ref`. */
+/**
+ * A dataset's JSON Schema, compiled with the same linear-time patterns as the descriptor's; never
+ * fetches a `$ref`; `format` is not checked. One ajv per schema: ajv keeps every schema it
+ * compiled (and refuses a second one with the same `$id`), which a long-running App must not.
+ */
 function compileJsonSchema(schema: unknown): ValidateFunction {
   const property = 'constraints/jsonSchema';
   if (typeof schema !== 'boolean' && (schema === null || typeof schema !== 'object' || Array.isArray(schema))) fail(property, 'constraint "jsonSchema" must be a JSON Schema (an object)');
   if (depth(schema, JSON_SCHEMA_MAX_DEPTH + 1) > JSON_SCHEMA_MAX_DEPTH) fail(property, `constraint "jsonSchema" is nested more than ${JSON_SCHEMA_MAX_DEPTH} levels deep; simplify it`);
-  dataAjv ??= new Ajv({ strict: false, allErrors: false, allowUnionTypes: true, code: { regExp: linearRegExp } });
+  const ajv = new Ajv({ strict: false, allErrors: false, allowUnionTypes: true, logger: false, validateFormats: false, code: { regExp: linearRegExp } });
   try {
-    // A schema object compiled once is cached by ajv by identity: each field's is its own.
-    return dataAjv.compile(schema as object);
+    return ajv.compile(schema as object);
   } catch (e) {
     return fail(property, `constraint "jsonSchema" is not a JSON Schema this validator can use (${shown(e instanceof Error ? e.message : String(e))}); fix it (remote $ref are not fetched)`);
   }
