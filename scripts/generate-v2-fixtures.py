@@ -72,6 +72,7 @@ case('v2-unique-keys','a,b\n1,x\n1,y\n1,x\n,x\n,x\n',{"fields":[{"name":"a","typ
 case('v2-exclusive-bounds','id,score\n1,0\n2,1\n3,10\n4,9\n',{"fields":[{"name":"id","type":"integer"},{"name":"score","type":"integer","constraints":{"exclusiveMinimum":0,"exclusiveMaximum":10}}]},beyond=True,ref='Table Schema v2 exclusiveMinimum/exclusiveMaximum',errors=[[2,2,'constraint-error'],[4,2,'constraint-error']])
 case('v2-json-schema','id,meta\n1,"{""a"": 1}"\n2,"{""a"": ""x""}"\n',{"fields":[{"name":"id","type":"integer"},{"name":"meta","type":"object","constraints":{"jsonSchema":{"type":"object","properties":{"a":{"type":"integer"}},"required":["a"]}}}]},beyond=True,ref='Table Schema v2 jsonSchema on an object field',errors=[[3,2,'constraint-error']])
 case('v2-list','id,tags,scores\n1,"a,b",1;2\n2,c,1;x\n3,,\n',{"fields":[{"name":"id","type":"integer"},{"name":"tags","type":"list"},{"name":"scores","type":"list","delimiter":";","itemType":"integer","constraints":{"minLength":2}}]},beyond=True,ref='Table Schema v2 list type with delimiter and itemType',errors=[[3,3,'type-error']])
+case('v2-integer-group-char','id,amount\n1,"1,000"\n2,"12,5"\n3,1.5\n',{"fields":[{"name":"id","type":"integer"},{"name":"amount","type":"integer","groupChar":","}]},beyond=True,ref='Table Schema v2 groupChar on integer fields',errors=[[4,2,'type-error']])
 os.makedirs(ROOT, exist_ok=True)
 for c in cases:
     d=os.path.join(ROOT,c['name'])

@@ -155,8 +155,21 @@ describe('v2 field additions (field.ts)', () => {
     expect(f.check({}, '')).toMatch(/jsonSchema/);
     expect(() => compileTableField({ name: 'o', type: 'object', constraints: { jsonSchema: { $ref: 'https://example.org/s.json' } } }, undefined)).toThrow(SchemaCompileError);
     expect(() => compileTableField({ name: 's', type: 'string', constraints: { jsonSchema: {} } }, undefined)).toThrow(/object and array/);
-    let deep: object = {};
+    let deep: Record<string, unknown> = {};
     for (let i = 0; i < 40; i++) deep = { not: deep };
-    expect(() => compileTableField({ name: 'o', type: 'object', constraints: { jsonSchema: deep } }, undefined)).toThrow(/nested more than 32/);
+    expect(() => compileTableField({ name: 'o', type: 'object', constraints: { jsonSchema: deep as never } }, undefined)).toThrow(/nested more than 32/);
+  });
+});
+
+describe('v2 integer groupChar (field.ts)', () => {
+  it('reads "1,000" as 1000 on an integer with groupChar ","; missing values are untouched', () => {
+    const f = compileTableField({ name: 'n', type: 'integer', groupChar: ',', missingValues: [',', ''] }, undefined);
+    expect(f.cast('1,000')).toBe(1000);
+    expect(f.cast('1000')).toBe(1000);
+    expect(f.cast(',')).toBeNull();
+    expect(f.cast('1.5')).toBe(INVALID);
+    expect(f.decimal('1,234')).toBe('1234');
+    expect(f.expected).toContain('group ","');
+    expect(compileTableField({ name: 'n', type: 'integer' }, undefined).cast('1,000')).toBe(INVALID);
   });
 });

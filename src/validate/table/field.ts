@@ -10,7 +10,8 @@
  * - `constraints.exclusiveMinimum` / `exclusiveMaximum`: on every type that has `minimum`;
  * - `constraints.jsonSchema` on object and array fields: the value must match that JSON Schema;
  * - the `list` type: a cell is a list of `itemType` values (string, integer, number, boolean,
- *   date, time, datetime; default string) separated by `delimiter` (default ",").
+ *   date, time, datetime; default string) separated by `delimiter` (default ",");
+ * - `groupChar` on integer fields (v1 had it on numbers only).
  */
 
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -47,7 +48,12 @@ export function compileTableField(field: FieldDescriptor, schemaMissingValues: u
   const missingValues = fieldMissingValues(field, schemaMissingValues);
   if (field.type === 'list') return compileList(field, missingValues);
 
-  const { categories, categoriesOrdered: _ordered, ...rest } = field;
+  const { categories, categoriesOrdered: _ordered, ...fieldRest } = field;
+  // v2 integer groupChar: cast.ts reads it on numbers only; here the group characters are removed first.
+  const integerGroup = field.type === 'integer' && field.groupChar !== undefined ? field.groupChar : undefined;
+  if (integerGroup !== undefined && typeof integerGroup !== 'string') fail('groupChar', '"groupChar" must be a string');
+  const { groupChar: _group, ...withoutGroup } = fieldRest;
+  const rest = integerGroup === undefined ? fieldRest : withoutGroup;
   const raw: unknown = field.constraints;
   const all = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
   const { exclusiveMinimum, exclusiveMaximum, jsonSchema, ...constraints } = all ?? {};
@@ -99,7 +105,8 @@ export function compileTableField(field: FieldDescriptor, schemaMissingValues: u
       return `does not match the field's jsonSchema${e ? ` (${e.instancePath || '/'} ${e.message ?? ''})` : ''}`;
     });
   }
-  if (extra.length === 0) return base;
+  const grouped = integerGroup ? withGroupChar(base, integerGroup, new Set(missingValues)) : base;
+  if (extra.length === 0) return grouped;
   const check = (v: unknown, cell: string): string | undefined => {
     const broken = base.constrained ? base.check(v, cell) : undefined;
     if (broken !== undefined) return broken;
@@ -109,7 +116,14 @@ export function compileTableField(field: FieldDescriptor, schemaMissingValues: u
     }
     return undefined;
   };
-  return { ...base, cast: base.cast, key: base.key, decimal: base.decimal, constrained: true, check };
+  return { ...grouped, constrained: true, check };
+}
+
+/** An integer field reading `groupChar` (e.g. "1,000" with ","): the cell without the group characters. */
+function withGroupChar(f: CompiledField, group: string, missing: ReadonlySet<string>): CompiledField {
+  const { cast, decimal } = f;
+  const ungroup = (cell: string): string => (group !== '' && !missing.has(cell) && cell.includes(group) ? cell.split(group).join('') : cell);
+  return { ...f, cast: (cell) => cast(ungroup(cell)), decimal: (cell) => decimal(ungroup(cell)), expected: group === '' ? f.expected : `${f.expected} (group ${quoted(group)})` };
 }
 
 function depth(v: unknown, limit: number): number {
