@@ -32,7 +32,7 @@ export function fieldMissingValues(field: FieldDescriptor, schemaMissingValues: 
 }
 
 const LIST_ITEM_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'time', 'datetime'];
-const MINIMUM_TYPES = ['integer', 'number', 'date', 'time', 'datetime', 'year', 'yearmonth', 'duration'];
+const MINIMUM_TYPES = ['integer', 'number', 'date', 'time', 'datetime', 'year', 'yearmonth'];
 /** Nesting allowed in a field's `jsonSchema` (deeper schemas are refused before ajv compiles them). */
 const JSON_SCHEMA_MAX_DEPTH = 32;
 
