@@ -59,6 +59,7 @@ case('missing-values-duplicate-value','id,amount\n1,-99\n','DUMMY',ref='schema/_
 case('missing-values-duplicate-label','id,amount\n1,-99\n','DUMMY',ref='schema/__spec__/test_missing_values.py::test_schema_missing_values_duplicate_label_is_invalid',errors='ERROR')
 case('missing-values-empty','id,amount\n1,\n2,3\n',{"missingValues":[],"fields":[{"name":"id","type":"integer"},{"name":"amount","type":"integer"}]},ref='schema/__spec__/test_missing_values.py (empty: no value is missing)',errors=[[2,2,'type-error']])
 case('v2-json-schema-array','id,pair\n1,"[1, 2]"\n2,"[1]"\n3,"[1, ""x""]"\n',{"fields":[{"name":"id","type":"integer"},{"name":"pair","type":"array","constraints":{"jsonSchema":{"type":"array","items":{"type":"integer"},"minItems":2}}}]},beyond=True,ref='Table Schema v2 jsonSchema on an array field',errors=[[3,2,'constraint-error'],[4,2,'constraint-error']])
+case('header-empty-line','\nid,name\n1,a\n',{"fields":[{"name":"id","type":"integer"},{"name":"name"}]},ref='an empty header line gives no labels (Python csv reads it as no cell), so no label errors; the next line is data',errors=[[2,1,'type-error']])
 # ---- labels
 case('label-newline-normalised','id,"the\nname"\n1,english\n',{"fields":[{"name":"id","type":"integer"},{"name":"the name"}]},ref='table/header.py: labels are stripped and newlines read as spaces before comparing',errors=[])
 case('label-spaces-stripped',' id , name \n1,english\n',{"fields":[{"name":"id","type":"integer"},{"name":"name"}]},ref='helpers/general.py stringify_label',errors=[])

@@ -84,7 +84,8 @@ export class HeaderJoiner {
 
   /** Add a header record; false when the labels would grow past MAX_HEADER_CHARS (nothing added then). */
   add(row: readonly string[]): boolean {
-    const cells = row.map((c) => c.trim());
+    // An empty line is one empty cell here and no cell in Python's csv: no labels, as there.
+    const cells = row.length === 1 && row[0] === '' ? [] : row.map((c) => c.trim());
     let grow = 0;
     cells.forEach((cell, i) => {
       if (this.previous.get(i) !== cell) grow += cell.length + (i < this.labels.length ? this.join.length : 0);
