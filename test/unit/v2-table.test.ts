@@ -158,6 +158,8 @@ describe('v2 field additions (field.ts)', () => {
     let deep: Record<string, unknown> = {};
     for (let i = 0; i < 40; i++) deep = { not: deep };
     expect(() => compileTableField({ name: 'o', type: 'object', constraints: { jsonSchema: deep as never } }, undefined)).toThrow(/nested more than 32/);
+    const wide = { enum: Array.from({ length: 20000 }, (_, i) => `value-${i}`) };
+    expect(() => compileTableField({ name: 'o', type: 'object', constraints: { jsonSchema: wide } }, undefined)).toThrow(/longer than 65536 characters/);
   });
 });
 

@@ -35,6 +35,8 @@ const LIST_ITEM_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'time
 const MINIMUM_TYPES = ['integer', 'number', 'date', 'time', 'datetime', 'year', 'yearmonth'];
 /** Nesting allowed in a field's `jsonSchema` (deeper schemas are refused before ajv compiles them). */
 const JSON_SCHEMA_MAX_DEPTH = 32;
+/** Size of a field's `jsonSchema`, as JSON (ajv's compile time grows with it). */
+const JSON_SCHEMA_MAX_CHARS = 64 * 1024;
 
 const fail = (property: string, message: string): never => {
   throw new SchemaCompileError(message, property);
@@ -143,6 +145,7 @@ function compileJsonSchema(schema: unknown): ValidateFunction {
   const property = 'constraints/jsonSchema';
   if (typeof schema !== 'boolean' && (schema === null || typeof schema !== 'object' || Array.isArray(schema))) fail(property, 'constraint "jsonSchema" must be a JSON Schema (an object)');
   if (depth(schema, JSON_SCHEMA_MAX_DEPTH + 1) > JSON_SCHEMA_MAX_DEPTH) fail(property, `constraint "jsonSchema" is nested more than ${JSON_SCHEMA_MAX_DEPTH} levels deep; simplify it`);
+  if (JSON.stringify(schema).length > JSON_SCHEMA_MAX_CHARS) fail(property, `constraint "jsonSchema" is longer than ${JSON_SCHEMA_MAX_CHARS} characters as JSON; simplify it`);
   const ajv = new Ajv({ strict: false, allErrors: false, allowUnionTypes: true, logger: false, validateFormats: false, code: { regExp: linearRegExp } });
   try {
     return ajv.compile(schema as object);
