@@ -59,6 +59,7 @@ case('missing-values-duplicate-value','id,amount\n1,-99\n','DUMMY',ref='schema/_
 case('missing-values-duplicate-label','id,amount\n1,-99\n','DUMMY',ref='schema/__spec__/test_missing_values.py::test_schema_missing_values_duplicate_label_is_invalid',errors='ERROR')
 case('missing-values-empty','id,amount\n1,\n2,3\n',{"missingValues":[],"fields":[{"name":"id","type":"integer"},{"name":"amount","type":"integer"}]},ref='schema/__spec__/test_missing_values.py (empty: no value is missing)',errors=[[2,2,'type-error']])
 case('v2-json-schema-array','id,pair\n1,"[1, 2]"\n2,"[1]"\n3,"[1, ""x""]"\n',{"fields":[{"name":"id","type":"integer"},{"name":"pair","type":"array","constraints":{"jsonSchema":{"type":"array","items":{"type":"integer"},"minItems":2}}}]},beyond=True,ref='Table Schema v2 jsonSchema on an array field',errors=[[3,2,'constraint-error'],[4,2,'constraint-error']])
+case('header-empty-line','\nid,name\n1,a\n',{"fields":[{"name":"id","type":"integer"},{"name":"name"}]},ref='an empty header line gives no labels (Python csv reads it as no cell), so no label errors; the next line is data',errors=[[2,1,'type-error']])
 # ---- labels
 case('label-newline-normalised','id,"the\nname"\n1,english\n',{"fields":[{"name":"id","type":"integer"},{"name":"the name"}]},ref='table/header.py: labels are stripped and newlines read as spaces before comparing',errors=[])
 case('label-spaces-stripped',' id , name \n1,english\n',{"fields":[{"name":"id","type":"integer"},{"name":"name"}]},ref='helpers/general.py stringify_label',errors=[])
@@ -72,6 +73,7 @@ case('v2-unique-keys','a,b\n1,x\n1,y\n1,x\n,x\n,x\n',{"fields":[{"name":"a","typ
 case('v2-exclusive-bounds','id,score\n1,0\n2,1\n3,10\n4,9\n',{"fields":[{"name":"id","type":"integer"},{"name":"score","type":"integer","constraints":{"exclusiveMinimum":0,"exclusiveMaximum":10}}]},beyond=True,ref='Table Schema v2 exclusiveMinimum/exclusiveMaximum',errors=[[2,2,'constraint-error'],[4,2,'constraint-error']])
 case('v2-json-schema','id,meta\n1,"{""a"": 1}"\n2,"{""a"": ""x""}"\n',{"fields":[{"name":"id","type":"integer"},{"name":"meta","type":"object","constraints":{"jsonSchema":{"type":"object","properties":{"a":{"type":"integer"}},"required":["a"]}}}]},beyond=True,ref='Table Schema v2 jsonSchema on an object field',errors=[[3,2,'constraint-error']])
 case('v2-list','id,tags,scores\n1,"a,b",1;2\n2,c,1;x\n3,,\n',{"fields":[{"name":"id","type":"integer"},{"name":"tags","type":"list"},{"name":"scores","type":"list","delimiter":";","itemType":"integer","constraints":{"minLength":2}}]},beyond=True,ref='Table Schema v2 list type with delimiter and itemType',errors=[[3,3,'type-error']])
+case('v2-integer-group-char','id,amount\n1,"1,000"\n2,"12,5"\n3,1.5\n',{"fields":[{"name":"id","type":"integer"},{"name":"amount","type":"integer","groupChar":","}]},beyond=True,ref='Table Schema v2 groupChar on integer fields',errors=[[4,2,'type-error']])
 os.makedirs(ROOT, exist_ok=True)
 for c in cases:
     d=os.path.join(ROOT,c['name'])

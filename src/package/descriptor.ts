@@ -37,6 +37,10 @@ export interface Constraints {
   maximum?: string | number;
   pattern?: string;
   enum?: JsonValue[];
+  // Table Schema v2
+  exclusiveMinimum?: string | number;
+  exclusiveMaximum?: string | number;
+  jsonSchema?: JsonValue;
 }
 
 export interface FieldDescriptor {

@@ -132,7 +132,8 @@ export async function validatePackageDetailed(source: PackageSource, options: Va
   const located = (ps: Problem[]): Problem[] => ps.map((p) => ({ path: descPath, ...p }));
   sink.addAll(located(drift.problems));
   // A schema or dialect given as a path: its file's content stands in for it (problems in that file carry its own path).
-  sink.addAll((await resolveExternalParts(descriptor, source)).map((p) => (p.path === undefined ? { path: descPath, ...p } : p)));
+  const external = await resolveExternalParts(descriptor, source, { read: !options.descriptorOnly });
+  sink.addAll(external.map((p) => (p.path === undefined ? { path: descPath, ...p } : p)));
   sink.addAll(located(checkDescriptorSchema(descriptor, { tabular: profile.tabular, openspending: profile.openspending })));
   sink.addAll(located(checkSemantics(descriptor, { profile, repositoryOwner: options.repositoryOwner })));
   sink.addAll(located(checkV2(descriptor)));

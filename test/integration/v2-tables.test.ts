@@ -169,3 +169,13 @@ describe('v2 descriptor checks', () => {
     expect(rowFieldCode(await validateDir(dir))).toEqual([[2, 1, 'type-error']]);
   });
 });
+
+describe('a descriptor-only check (the App) opens no file', () => {
+  it('a schema given as a path is not read, and a warning says so', async () => {
+    const dir = await testdir({ 'data.csv': TABLE, 'schema.json': SCHEMA, 'datapackage.json': pkg({ schema: 'schema.json' }) });
+    const r = await validateDir(dir, { descriptorOnly: true });
+    expect(r.errors).toEqual([]);
+    expect(r.warnings.map((w) => [w.code, w.pointer])).toEqual([['descriptor-error', '/resources/0/schema']]);
+    expect(r.warnings[0]!.message).toContain('does not read');
+  });
+});

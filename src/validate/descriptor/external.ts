@@ -14,8 +14,12 @@ import { pointerOf, problem, quoted, shown, type Problem } from '../problem.ts';
 
 const PARTS = ['schema', 'dialect'] as const;
 
-/** Replace string schemas and dialects by the content of the files they name; problems say what could not be read. */
-export async function resolveExternalParts(descriptor: PackageDescriptor, source: PackageSource): Promise<Problem[]> {
+/**
+ * Replace string schemas and dialects by the content of the files they name; problems say what
+ * could not be read. With `read: false` (a descriptor-only check, which opens no file) each one
+ * is left as it is, with a warning that it was not checked.
+ */
+export async function resolveExternalParts(descriptor: PackageDescriptor, source: PackageSource, options: { read?: boolean } = {}): Promise<Problem[]> {
   const problems: Problem[] = [];
   if (!Array.isArray(descriptor.resources)) return problems;
   for (const [index, resource] of descriptor.resources.entries()) {
@@ -30,6 +34,16 @@ export async function resolveExternalParts(descriptor: PackageDescriptor, source
       };
       if (isRemote(ref)) {
         fail('descriptor-error', `is remote and is not fetched; put the ${part} file in the dataset, or write it inline in datapackage.json`);
+        continue;
+      }
+      if (options.read === false) {
+        problems.push(
+          problem('descriptor-error', `resource ${quoted(name ?? index)}: the ${part} is the file ${shown(ref)}, which a check of the descriptor alone does not read; it is checked with the rows (validate, the Action)`, {
+            severity: 'warning',
+            pointer,
+            ...(name !== undefined ? { resource: name } : {}),
+          }),
+        );
         continue;
       }
       const unsafe = unsafePathReason(ref);

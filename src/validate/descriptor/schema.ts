@@ -37,8 +37,8 @@ export function checkDescriptorSchema(descriptor: unknown, profiles: SchemaProfi
   if (profiles.tabular && Array.isArray(descriptor.resources)) {
     descriptor.resources.forEach((resource: unknown, i) => {
       if (!isObject(resource)) return;
-      checkPart(resource, 'schema', i, 'a Table Schema', v.tableSchema, context);
-      checkPart(resource, 'dialect', i, 'a CSV Dialect', v.csvDialect, context);
+      checkPart(resource, 'schema', i, v.tableSchema, context);
+      checkPart(resource, 'dialect', i, v.csvDialect, context);
     });
   }
 
@@ -82,30 +82,19 @@ interface Context {
   problems: Problem[];
 }
 
-/** Validate `resources/i/<key>` (a Table Schema or a CSV Dialect), which must be inline. */
+/** Validate `resources/i/<key>` (a Table Schema or a CSV Dialect), once it is inline. */
 function checkPart(
   resource: Record<string, unknown>,
   key: 'schema' | 'dialect',
   index: number,
-  what: string,
   validate: ValidateFunction,
   context: Context,
 ): void {
   const value = resource[key];
   const base = pointerOf('resources', index, key);
-  if (typeof value === 'string') {
-    context.problems.push(
-      withPlace(
-        problem(
-          'descriptor-error',
-          `resources/${index}/${key} must be ${what} object written in datapackage.json (found ${found(value)}); ` +
-            `a Tabular Data Package resource has its ${key} inline, so copy it into the descriptor`,
-          { pointer: base, cell: value },
-        ),
-        context.descriptor,
-      ),
-    );
-  } else if (isObject(value)) {
+  // A string is a path to a JSON file: read (or refused) before this check, see external.ts.
+  if (typeof value === 'string') return;
+  if (isObject(value)) {
     run(validate, value, base, 'descriptor-error', context);
   }
   // Any other type was already reported by the Data Package schema.

@@ -66,26 +66,46 @@ export function layoutOf(d: DialectDescriptor | undefined, floating?: number): T
   };
 }
 
+/** Characters the joined labels may hold together: as much as one CSV record (csv.ts's maxRecordChars). */
+export const MAX_HEADER_CHARS = 64 * 1024 * 1024;
+
 /**
- * The labels of a header spread over several records, as frictionless joins them: each record's
- * cells are stripped; a cell equal to the one above it (a merged heading repeated) is not joined
- * again; missing cells are skipped.
+ * The labels of a header spread over several records, as frictionless joins them
+ * (`Dialect.read_labels`): each record's cells are stripped; a cell equal to the one above it (a
+ * merged heading repeated) is not joined again; a record longer than the ones above adds labels.
+ * Joined as the records come, so only the labels are held.
  */
-export function joinHeaderRows(rows: readonly (readonly string[])[], join: string): string[] {
-  const labels: string[] = [];
-  const previous = new Map<number, string>();
-  for (const row of rows) {
-    row.forEach((raw, i) => {
-      const cell = raw.trim();
-      if (previous.get(i) === cell) return;
-      previous.set(i, cell);
-      if (labels.length <= i) {
-        // frictionless appends, so a row longer than the ones above fills the next position
-        labels.push(cell);
-        return;
-      }
-      labels[i] = labels[i] + join + cell;
+export class HeaderJoiner {
+  readonly labels: string[] = [];
+  private readonly previous = new Map<number, string>();
+  private chars = 0;
+
+  constructor(private readonly join: string) {}
+
+  /** Add a header record; false when the labels would grow past MAX_HEADER_CHARS (nothing added then). */
+  add(row: readonly string[]): boolean {
+    // An empty line is one empty cell here and no cell in Python's csv: no labels, as there.
+    const cells = row.length === 1 && row[0] === '' ? [] : row.map((c) => c.trim());
+    let grow = 0;
+    cells.forEach((cell, i) => {
+      if (this.previous.get(i) !== cell) grow += cell.length + (i < this.labels.length ? this.join.length : 0);
     });
+    if (this.chars + grow > MAX_HEADER_CHARS) return false;
+    this.chars += grow;
+    cells.forEach((cell, i) => {
+      if (this.previous.get(i) === cell) return;
+      this.previous.set(i, cell);
+      // frictionless appends, so a record longer than the ones above fills the next positions
+      if (this.labels.length <= i) this.labels.push(cell);
+      else this.labels[i] = this.labels[i] + this.join + cell;
+    });
+    return true;
   }
-  return labels;
+}
+
+/** The labels of these header records joined (see HeaderJoiner). */
+export function joinHeaderRows(rows: readonly (readonly string[])[], join: string): string[] {
+  const joiner = new HeaderJoiner(join);
+  for (const row of rows) joiner.add(row);
+  return joiner.labels;
 }

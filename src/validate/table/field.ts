@@ -10,7 +10,8 @@
  * - `constraints.exclusiveMinimum` / `exclusiveMaximum`: on every type that has `minimum`;
  * - `constraints.jsonSchema` on object and array fields: the value must match that JSON Schema;
  * - the `list` type: a cell is a list of `itemType` values (string, integer, number, boolean,
- *   date, time, datetime; default string) separated by `delimiter` (default ",").
+ *   date, time, datetime; default string) separated by `delimiter` (default ",");
+ * - `groupChar` on integer fields (v1 had it on numbers only).
  */
 
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -31,9 +32,11 @@ export function fieldMissingValues(field: FieldDescriptor, schemaMissingValues: 
 }
 
 const LIST_ITEM_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'time', 'datetime'];
-const MINIMUM_TYPES = ['integer', 'number', 'date', 'time', 'datetime', 'year', 'yearmonth', 'duration'];
+const MINIMUM_TYPES = ['integer', 'number', 'date', 'time', 'datetime', 'year', 'yearmonth'];
 /** Nesting allowed in a field's `jsonSchema` (deeper schemas are refused before ajv compiles them). */
 const JSON_SCHEMA_MAX_DEPTH = 32;
+/** Size of a field's `jsonSchema`, as JSON (ajv's compile time grows with it). */
+const JSON_SCHEMA_MAX_CHARS = 64 * 1024;
 
 const fail = (property: string, message: string): never => {
   throw new SchemaCompileError(message, property);
@@ -47,7 +50,12 @@ export function compileTableField(field: FieldDescriptor, schemaMissingValues: u
   const missingValues = fieldMissingValues(field, schemaMissingValues);
   if (field.type === 'list') return compileList(field, missingValues);
 
-  const { categories, categoriesOrdered: _ordered, ...rest } = field;
+  const { categories, categoriesOrdered: _ordered, ...fieldRest } = field;
+  // v2 integer groupChar: cast.ts reads it on numbers only; here the group characters are removed first.
+  const integerGroup = field.type === 'integer' && field.groupChar !== undefined ? field.groupChar : undefined;
+  if (integerGroup !== undefined && typeof integerGroup !== 'string') fail('groupChar', '"groupChar" must be a string');
+  const { groupChar: _group, ...withoutGroup } = fieldRest;
+  const rest = integerGroup === undefined ? fieldRest : withoutGroup;
   const raw: unknown = field.constraints;
   const all = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
   const { exclusiveMinimum, exclusiveMaximum, jsonSchema, ...constraints } = all ?? {};
@@ -99,7 +107,8 @@ export function compileTableField(field: FieldDescriptor, schemaMissingValues: u
       return `does not match the field's jsonSchema${e ? ` (${e.instancePath || '/'} ${e.message ?? ''})` : ''}`;
     });
   }
-  if (extra.length === 0) return base;
+  const grouped = integerGroup ? withGroupChar(base, integerGroup, new Set(missingValues)) : base;
+  if (extra.length === 0) return grouped;
   const check = (v: unknown, cell: string): string | undefined => {
     const broken = base.constrained ? base.check(v, cell) : undefined;
     if (broken !== undefined) return broken;
@@ -109,10 +118,15 @@ export function compileTableField(field: FieldDescriptor, schemaMissingValues: u
     }
     return undefined;
   };
-  return { ...base, cast: base.cast, key: base.key, decimal: base.decimal, constrained: true, check };
+  return { ...grouped, constrained: true, check };
 }
 
-let dataAjv: Ajv | undefined;
+/** An integer field reading `groupChar` (e.g. "1,000" with ","): the cell without the group characters. */
+function withGroupChar(f: CompiledField, group: string, missing: ReadonlySet<string>): CompiledField {
+  const { cast, decimal } = f;
+  const ungroup = (cell: string): string => (group !== '' && !missing.has(cell) && cell.includes(group) ? cell.split(group).join('') : cell);
+  return { ...f, cast: (cell) => cast(ungroup(cell)), decimal: (cell) => decimal(ungroup(cell)), expected: group === '' ? f.expected : `${f.expected} (group ${quoted(group)})` };
+}
 
 function depth(v: unknown, limit: number): number {
   if (v === null || typeof v !== 'object') return 0;
@@ -122,15 +136,19 @@ function depth(v: unknown, limit: number): number {
   return d + 1;
 }
 
-/** A dataset's JSON Schema, compiled with the same linear-time patterns as the descriptor's; never fetches a `$ref`. */
+/**
+ * A dataset's JSON Schema, compiled with the same linear-time patterns as the descriptor's; never
+ * fetches a `$ref`; `format` is not checked. One ajv per schema: ajv keeps every schema it
+ * compiled (and refuses a second one with the same `$id`), which a long-running App must not.
+ */
 function compileJsonSchema(schema: unknown): ValidateFunction {
   const property = 'constraints/jsonSchema';
   if (typeof schema !== 'boolean' && (schema === null || typeof schema !== 'object' || Array.isArray(schema))) fail(property, 'constraint "jsonSchema" must be a JSON Schema (an object)');
   if (depth(schema, JSON_SCHEMA_MAX_DEPTH + 1) > JSON_SCHEMA_MAX_DEPTH) fail(property, `constraint "jsonSchema" is nested more than ${JSON_SCHEMA_MAX_DEPTH} levels deep; simplify it`);
-  dataAjv ??= new Ajv({ strict: false, allErrors: false, allowUnionTypes: true, code: { regExp: linearRegExp } });
+  if (JSON.stringify(schema).length > JSON_SCHEMA_MAX_CHARS) fail(property, `constraint "jsonSchema" is longer than ${JSON_SCHEMA_MAX_CHARS} characters as JSON; simplify it`);
+  const ajv = new Ajv({ strict: false, allErrors: false, allowUnionTypes: true, logger: false, validateFormats: false, code: { regExp: linearRegExp } });
   try {
-    // A schema object compiled once is cached by ajv by identity: each field's is its own.
-    return dataAjv.compile(schema as object);
+    return ajv.compile(schema as object);
   } catch (e) {
     return fail(property, `constraint "jsonSchema" is not a JSON Schema this validator can use (${shown(e instanceof Error ? e.message : String(e))}); fix it (remote $ref are not fetched)`);
   }

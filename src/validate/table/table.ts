@@ -12,7 +12,7 @@ import type { ProblemSink } from '../report.ts';
 import { compileField, INVALID, SchemaCompileError, type CompiledField } from './cast.ts';
 import { CsvParser, CsvSyntaxError, dialectOf, type CsvDialect } from './csv.ts';
 import { createDecoder, type ChunkDecoder } from './decode.ts';
-import { joinHeaderRows, layoutOf, type TableLayout } from './dialect.ts';
+import { HeaderJoiner, layoutOf, MAX_HEADER_CHARS, type TableLayout } from './dialect.ts';
 import { ENCODING_SAMPLE_BYTES } from './encodings.ts';
 import { compileTableField, fieldMissingValues, missingValueStrings } from './field.ts';
 import { fieldsMatchOf, matchHeader, type HeaderMatch } from './header.ts';
@@ -30,7 +30,7 @@ export interface ForeignKeyCheck {
 
 /** Something that wants every data row (aggregates hook in here, in the same pass). */
 export interface RowObserver {
-  /** Called once with the compiled fields, before the first row. */
+  /** Called with the compiled fields before the first row (again, in column order, when the header matches them by name: fieldsMatch). */
   start?(fields: readonly CompiledField[]): void;
   /** Typed values by field position (null for missing; rows with type errors are passed too, with INVALID values). */
   row(values: readonly unknown[], cells: readonly string[], rowNumber: number, lineNumber: number): void;
@@ -139,8 +139,8 @@ class TableRun {
   private readonly missing: Set<string>;
   private readonly dialect: CsvDialect;
   private layout: TableLayout;
-  /** Header records read so far (several with `headerRows`). */
-  private readonly headerRecords: string[][] = [];
+  /** The header's labels, joined as its records come (several with `headerRows`). */
+  private header: HeaderJoiner | null = null;
   /** Per field: its missing values (blank-row test). */
   private fieldMissing: Array<ReadonlySet<string>> = [];
   /** Per uniqueKeys entry (v2): field positions and the keys seen. */
@@ -299,7 +299,9 @@ class TableRun {
         (parser as CsvParser).end();
         if (first && this.layout.headerRows.length > 0 && !this.headerSeen) {
           // As frictionless: no header where one is expected (0 bytes, a BOM alone, comments only).
-          this.report('source-error', `${part.path}: the source is empty; a table needs at least its header row (the column labels) on line 1`, { lineNumber: 1 });
+          const rows = this.layout.headerRows;
+          const where = rows.length === 1 && rows[0] === 1 ? 'row (the column labels) on line 1' : `rows (dialect headerRows ${rows.join(', ')})`;
+          this.report('source-error', `${part.path}: the source is empty; a table needs at least its header ${where}`, { lineNumber: 1 });
           return false;
         }
       }
@@ -388,10 +390,18 @@ class TableRun {
           return;
         }
       }
-      if (layout.headerRows.includes(rowNumber) && !comment) this.headerRecords.push(cells);
+      if (layout.headerRows.includes(rowNumber) && !comment) {
+        this.header ??= new HeaderJoiner(layout.headerJoin);
+        if (!this.header.add(cells)) {
+          this.headerSeen = true;
+          this.stopped = true;
+          this.report('source-error', `the header rows (dialect headerRows) hold more than ${MAX_HEADER_CHARS} characters of labels by row ${rowNumber}; check headerRows and headerJoin`, { lineNumber: line, rowNumber });
+          return;
+        }
+      }
       if (rowNumber === layout.firstContentRow - 1) {
         this.headerSeen = true;
-        this.labels(joinHeaderRows(this.headerRecords, layout.headerJoin), line);
+        this.labels(this.header?.labels ?? [], line);
       }
       return;
     }
