@@ -103,11 +103,11 @@ export interface Sniffed {
  * Sniff a resource's first file from its first bytes (`sample`; `complete` when that is the
  * whole file): the encoding when none is declared, the delimiter when none is declared.
  */
-export function sniffSample(sample: Uint8Array, complete: boolean, resource: ResourceDescriptor, path: string): Sniffed {
+export async function sniffSample(sample: Uint8Array, complete: boolean, resource: ResourceDescriptor, path: string): Promise<Sniffed> {
   const out: Sniffed = {};
   const declaredEncoding = typeof resource.encoding === 'string' ? resource.encoding : undefined;
   if (declaredEncoding === undefined) {
-    const detected = detectEncoding(sample, complete);
+    const detected = await detectEncoding(sample, complete);
     if (detected !== null) out.encoding = detected;
   }
   if (declaredDelimiter(resource, path) === undefined) {

@@ -239,8 +239,8 @@ class TableRun {
       if (bad.length) encodingErrors += this.reportBad(text, bad, parser!.currentLine, encodingErrors);
       parser!.push(text);
     };
-    const begin = (complete: boolean): void => {
-      if (first) this.sniff(held, complete, part.path);
+    const begin = async (complete: boolean): Promise<void> => {
+      if (first) await this.sniff(held, complete, part.path);
       decoder = createDecoder(this.readEncoding ?? this.task.resource.encoding)!;
       const dialect = first ? this.readDialect() : { ...this.readDialect(), header: false };
       parser = new CsvParser(dialect, (cells, line) => this.record(cells, line), undefined, decoder.bytesAsLatin1);
@@ -262,12 +262,12 @@ class TableRun {
           held.push(chunk);
           heldBytes += chunk.length;
           if (heldBytes < ENCODING_SAMPLE_BYTES) continue;
-          begin(false);
+          await begin(false);
           continue;
         }
         feed(chunk);
       }
-      if (parser === null && !this.stopped) begin(true);
+      if (parser === null && !this.stopped) await begin(true);
       if (decoder === null || parser === null) return !this.stopped;
       const { text, bad } = (decoder as ChunkDecoder).end();
       if (bad.length) encodingErrors += this.reportBad(text, bad, (parser as CsvParser).currentLine, encodingErrors);
@@ -307,8 +307,8 @@ class TableRun {
   }
 
   /** Sniff the first file's encoding and delimiter where the descriptor is silent, and say what was found (sniff.ts). */
-  private sniff(held: Uint8Array[], complete: boolean, path: string): void {
-    const found = sniffSample(Buffer.concat(held), complete, this.task.resource, path);
+  private async sniff(held: Uint8Array[], complete: boolean, path: string): Promise<void> {
+    const found = await sniffSample(Buffer.concat(held), complete, this.task.resource, path);
     const i = this.task.index;
     const warn = (code: ProblemCode, message: string, extra: Omit<Problem, 'code' | 'message' | 'severity' | 'resource'>): void =>
       this.task.sink.add(problem(code, message, { resource: this.name, path: this.path || undefined, ...extra, severity: 'warning' }));
