@@ -165,6 +165,17 @@ describe('dialect sniffing when no dialect declares the delimiter (formats/csv/p
     expect(codes(r.errors)).toContain('missing-label');
   });
 
+  it('a space after each delimiter on line 1 is skipped, as Python\'s Sniffer sets skipinitialspace (and said in the same warning)', async () => {
+    const r = await validateDir(await pkg('id; name; amount\n1; Roads; 10\n2; Parks; 20\n', schema));
+    expect(r.errors).toEqual([]);
+    expect(codes(r.warnings)).toEqual(['dialect-sniffed']);
+    expect(r.warnings[0]?.message).toContain('add "dialect": {"delimiter": ";", "skipInitialSpace": true} to resources/0');
+    // Declared, it is not second-guessed: " name" is then a label that does not match.
+    const declared = await validateDir(await pkg('id; name; amount\n1; Roads; 10\n', { ...schema, dialect: { skipInitialSpace: false } }));
+    expect(codes(declared.errors)).toContain('incorrect-label');
+    expect(declared.warnings[0]?.message).toContain('add "delimiter": ";" to resources/0/dialect');
+  });
+
   it('the sniff applies to every file of a multipart resource (sniffed once, warned once)', async () => {
     const dir = await testdir({
       'a.csv': 'id;name\n1;a\n',

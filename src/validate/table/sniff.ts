@@ -97,6 +97,12 @@ export interface Sniffed {
   encoding?: string;
   /** The delimiter found for a file whose dialect declares none, when it is not `,`. */
   delimiter?: string;
+  /**
+   * True when the dialect does not declare skipInitialSpace and every delimiter on line 1 is
+   * followed by a space (Python's Sniffer `_guess_delimiter`, which frictionless applies when
+   * not declared): `a, b` then reads as `a` and `b`.
+   */
+  skipInitialSpace?: true;
 }
 
 /**
@@ -117,11 +123,16 @@ export async function sniffSample(sample: Uint8Array, complete: boolean, resourc
     const text = encoding ? new TextDecoder(encoding).decode(sample) : Buffer.from(sample.buffer, sample.byteOffset, sample.length).toString('latin1');
     const delimiter = sniffDelimiter(text, complete);
     if (delimiter !== ',') out.delimiter = delimiter;
+    const d = resource.dialect;
+    if (!(d && typeof d === 'object' && d.skipInitialSpace !== undefined) && spaceAfterEachDelimiter(text, delimiter)) out.skipInitialSpace = true;
   }
   return out;
 }
 
-/** How a delimiter is written in a message and in JSON. */
-export function delimiterJson(d: string): string {
-  return JSON.stringify(d);
+/** Line 1 holds the delimiter, each time followed by a space. */
+function spaceAfterEachDelimiter(text: string, d: string): boolean {
+  const lines = sampleLines(text, true);
+  const first = lines[0] ?? '';
+  const all = countOutsideQuotes(first, d);
+  return all > 0 && all === first.split(`${d} `).length - 1;
 }

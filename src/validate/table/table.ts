@@ -299,11 +299,11 @@ class TableRun {
 
   /** The encoding detected for the resource (sniff), when it declares none and is not UTF-8. */
   private readEncoding: string | undefined;
-  /** The delimiter sniffed for the resource, when it declares none and it is not ",". */
-  private readDelimiter: string | undefined;
+  /** What was sniffed of the dialect the resource does not declare (its delimiter when not ",", skipInitialSpace). */
+  private readSniffed: Partial<CsvDialect> = {};
 
   private readDialect(): CsvDialect {
-    return this.readDelimiter === undefined ? this.dialect : { ...this.dialect, delimiter: this.readDelimiter };
+    return { ...this.dialect, ...this.readSniffed };
   }
 
   /** Sniff the first file's encoding and delimiter where the descriptor is silent, and say what was found (sniff.ts). */
@@ -321,12 +321,21 @@ class TableRun {
         { pointer: pointerOf('resources', i) },
       );
     }
-    if (found.delimiter !== undefined) {
-      this.readDelimiter = found.delimiter;
+    const sniffed: Partial<CsvDialect> = {};
+    if (found.delimiter !== undefined) sniffed.delimiter = found.delimiter;
+    if (found.skipInitialSpace) sniffed.skipInitialSpace = true;
+    if (Object.keys(sniffed).length > 0) {
+      this.readSniffed = sniffed;
+      const what = [
+        found.delimiter !== undefined ? `is delimited by ${quoted(found.delimiter)}, not ","` : '',
+        found.skipInitialSpace ? 'has a space after each delimiter on line 1' : '',
+      ].filter(Boolean).join(' and ');
+      const json = JSON.stringify(sniffed).replace(/,"/g, ', "').replace(/":/g, '": ');
+      const declared = typeof this.task.resource.dialect === 'object' && this.task.resource.dialect !== null;
+      const add = declared ? `add ${json.slice(1, -1)} to resources/${i}/dialect` : `add "dialect": ${json} to resources/${i}`;
       warn(
         'dialect-sniffed',
-        `${shown(path)} is delimited by ${quoted(found.delimiter)}, not ",", and resources/${i} declares no dialect: read with ${quoted(found.delimiter)} (sniffed from its first lines, as frictionless does); ` +
-          `add "dialect": {"delimiter": ${JSON.stringify(found.delimiter)}} to resources/${i}`,
+        `${shown(path)} ${what}, and resources/${i} does not declare it: read with ${json} (sniffed from its first lines, as frictionless does); ${add}`,
         { pointer: pointerOf('resources', i) },
       );
     }
