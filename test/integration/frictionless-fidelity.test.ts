@@ -279,6 +279,13 @@ describe('nothing that matters is hidden by truncation (the error limit never hi
     expect(md).toContain('| `byte-count` | 1 | 0 |');
   });
 
+  it('the descriptor\'s own problems cut by --max-errors are counted by code in the text output too', async () => {
+    const r = await validateDir(await pkg('id\n1\n', {}, { homepage: '', keywords: [], contributors: [{ name: 'Jane' }] }), { maxErrors: 1 });
+    expect(r.warnings).toHaveLength(1);
+    expect(r.stats.unlisted).toEqual({ 'lenient-metadata': 2 });
+    expect(renderText(r, { color: false })).toContain('… more not listed: 2 lenient-metadata (raise --max-errors to see them)');
+  });
+
   it('real fixture au-budget with --max-errors 5: byte-count is listed beside the first type errors', async () => {
     const r = await validateDir(join(REAL, 'fiscal-data-package-demos/au-budget'), { maxErrors: 5 });
     expect(r.errors.find((p) => p.code === 'byte-count')?.message).toContain('949585');
