@@ -174,6 +174,10 @@ describe('dialect sniffing when no dialect declares the delimiter (formats/csv/p
     const declared = await validateDir(await pkg('id; name; amount\n1; Roads; 10\n', { ...schema, dialect: { skipInitialSpace: false } }));
     expect(codes(declared.errors)).toContain('incorrect-label');
     expect(declared.warnings[0]?.message).toContain('add "delimiter": ";" to resources/0/dialect');
+    // With the delimiter declared, the space is still sniffed (frictionless restricts the sniff to it).
+    const delimited = await validateDir(await pkg('id; name; amount\n1; Roads; 10\n', { ...schema, dialect: { delimiter: ';' } }));
+    expect(delimited.errors).toEqual([]);
+    expect(delimited.warnings[0]?.message).toContain('add "skipInitialSpace": true to resources/0/dialect');
   });
 
   it('the sniff applies to every file of a multipart resource (sniffed once, warned once)', async () => {

@@ -116,15 +116,18 @@ export async function sniffSample(sample: Uint8Array, complete: boolean, resourc
     const detected = await detectEncoding(sample, complete);
     if (detected !== null) out.encoding = detected;
   }
-  if (declaredDelimiter(resource, path) === undefined) {
+  const declaredDelim = declaredDelimiter(resource, path);
+  const d = resource.dialect;
+  const declaredSkip = Boolean(d && typeof d === 'object' && d.skipInitialSpace !== undefined);
+  if (declaredDelim === undefined || !declaredSkip) {
     const declared = declaredEncoding === undefined ? null : resolveEncoding(declaredEncoding);
     const encoding = out.encoding ?? (declared !== null && declared !== 'utf-8' ? declared : null);
     // UTF-8 is looked at byte by byte: a delimiter is ASCII, and no byte of a multi-byte sequence is.
     const text = encoding ? new TextDecoder(encoding).decode(sample) : Buffer.from(sample.buffer, sample.byteOffset, sample.length).toString('latin1');
-    const delimiter = sniffDelimiter(text, complete);
-    if (delimiter !== ',') out.delimiter = delimiter;
-    const d = resource.dialect;
-    if (!(d && typeof d === 'object' && d.skipInitialSpace !== undefined) && spaceAfterEachDelimiter(text, delimiter)) out.skipInitialSpace = true;
+    // A declared delimiter restricts the sniff to itself (frictionless), which still sets skipInitialSpace.
+    const delimiter = declaredDelim ?? sniffDelimiter(text, complete);
+    if (declaredDelim === undefined && delimiter !== ',') out.delimiter = delimiter;
+    if (!declaredSkip && spaceAfterEachDelimiter(text, delimiter)) out.skipInitialSpace = true;
   }
   return out;
 }
