@@ -27,7 +27,7 @@ export interface AggregateOptions extends ValidateOptions {
   threads?: number;
   /** Told if worker threads cannot start (the pass then runs in this thread). */
   onWarning?: (message: string) => void;
-  /** Resources with fewer bytes are read in this thread (default 1 MiB; see createParallelRunner). */
+  /** Resources with fewer bytes are read in this thread (default MIN_WORKER_BYTES, 16 MiB; see createParallelRunner). */
   minWorkerBytes?: number;
 }
 

@@ -3,8 +3,11 @@
  * 10; ../shared/FRICTIONLESS.md). Each test cites the frictionless-py file and function whose
  * behaviour it follows. Inputs: real fixtures from ../shared/fixtures/real and packages made here.
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import type { RowObserver } from '../../src/validate/table/table.ts';
 import { renderSummary } from '../../src/validate/render/summary.ts';
 import { renderText } from '../../src/validate/render/text.ts';
 import type { Report } from '../../src/validate/report.ts';
@@ -162,6 +165,21 @@ describe('dialect sniffing when no dialect declares the delimiter (formats/csv/p
     expect(codes(r.errors)).toContain('missing-label');
   });
 
+  it('a space after each delimiter on line 1 is skipped, as Python\'s Sniffer sets skipinitialspace (and said in the same warning)', async () => {
+    const r = await validateDir(await pkg('id; name; amount\n1; Roads; 10\n2; Parks; 20\n', schema));
+    expect(r.errors).toEqual([]);
+    expect(codes(r.warnings)).toEqual(['dialect-sniffed']);
+    expect(r.warnings[0]?.message).toContain('add "dialect": {"delimiter": ";", "skipInitialSpace": true} to resources/0');
+    // Declared, it is not second-guessed: " name" is then a label that does not match.
+    const declared = await validateDir(await pkg('id; name; amount\n1; Roads; 10\n', { ...schema, dialect: { skipInitialSpace: false } }));
+    expect(codes(declared.errors)).toContain('incorrect-label');
+    expect(declared.warnings[0]?.message).toContain('add "delimiter": ";" to resources/0/dialect');
+    // With the delimiter declared, the space is still sniffed (frictionless restricts the sniff to it).
+    const delimited = await validateDir(await pkg('id; name; amount\n1; Roads; 10\n', { ...schema, dialect: { delimiter: ';' } }));
+    expect(delimited.errors).toEqual([]);
+    expect(delimited.warnings[0]?.message).toContain('add "skipInitialSpace": true to resources/0/dialect');
+  });
+
   it('the sniff applies to every file of a multipart resource (sniffed once, warned once)', async () => {
     const dir = await testdir({
       'a.csv': 'id;name\n1;a\n',
@@ -265,10 +283,57 @@ describe('nothing that matters is hidden by truncation (the error limit never hi
     expect(md).toContain('| `byte-count` | 1 | 0 |');
   });
 
+  it('the descriptor\'s own problems cut by --max-errors are counted by code in the text output too', async () => {
+    const r = await validateDir(await pkg('id\n1\n', {}, { homepage: '', keywords: [], contributors: [{ name: 'Jane' }] }), { maxErrors: 1 });
+    expect(r.warnings).toHaveLength(1);
+    expect(r.stats.unlisted).toEqual({ 'lenient-metadata': 2 });
+    expect(renderText(r, { color: false })).toContain('… more not listed: 2 lenient-metadata (raise --max-errors to see them)');
+  });
+
   it('real fixture au-budget with --max-errors 5: byte-count is listed beside the first type errors', async () => {
     const r = await validateDir(join(REAL, 'fiscal-data-package-demos/au-budget'), { maxErrors: 5 });
     expect(r.errors.find((p) => p.code === 'byte-count')?.message).toContain('949585');
     expect(r.stats.unlisted?.['type-error']).toBeGreaterThan(0);
   });
 
+});
+
+describe('real packages in the forms other publishers\' tools write them', () => {
+  /** The cells of one column of every resource named `resource`, as the validator read them. */
+  const collect = (resource: string, column: number, into: string[]) => ({
+    observers: (r: { name: string }): RowObserver[] | undefined => (r.name === resource ? [{ row: (_v: readonly unknown[], cells: readonly string[]) => void into.push(cells[column] ?? '') }] : undefined),
+  });
+
+  it('tekjur-rikissjods (Icelandic, quoted commas) saved as Latin-1 with no encoding: detected, warned, every cell as in the UTF-8 original (detector/detector.py Detector.detect_encoding)', async () => {
+    const base = join(REAL, 'openspending-migrate/tekjur-rikissjods');
+    const utf8 = await readFile(join(base, 'dataset.csv'), 'utf8');
+    const dir = await testdir({ 'datapackage.json': await readFile(join(base, 'datapackage.json')), 'dataset.csv': Buffer.from(utf8, 'latin1') });
+    const original: string[] = [];
+    const reencoded: string[] = [];
+    const before = await validateDir(base, collect('dataset', 3, original));
+    const after = await validateDir(dir, collect('dataset', 3, reencoded));
+    expect(after.errors).toEqual(before.errors);
+    expect(after.stats.rows).toBe(480);
+    expect(codes(after.warnings.filter((w) => w.resource === 'dataset'))).toEqual(['encoding-detected']);
+    expect(reencoded).toEqual(original);
+    expect(original).toContain('Skattar á tekjur og hagnað');
+  });
+
+  it('datasets-gdp with gdp.csv written with ";" (quoted "Bahamas, The" kept) and no dialect: sniffed, valid, every row read (formats/csv/parser.py CsvParser.read_cell_stream_create)', async () => {
+    const base = join(REAL, 'datasets-gdp');
+    const rows = parse(await readFile(join(base, 'data/gdp.csv'), 'utf8')) as string[][];
+    const cell = (c: string) => (/[;",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
+    const semicolons = rows.map((r) => r.map(cell).join(';')).join('\n') + '\n';
+    const dir = await testdir({
+      'datapackage.json': await readFile(join(base, 'datapackage.json')),
+      'data/gdp.csv': semicolons,
+      'data/top-economies.csv': await readFile(join(base, 'data/top-economies.csv')),
+    });
+    const names: string[] = [];
+    const r = await validateDir(dir, collect('gdp', 0, names));
+    expect(r.errors).toEqual([]);
+    expect(r.resources.find((x) => x.name === 'gdp')?.rows).toBe(rows.length - 1);
+    expect(flatten(r.warnings, ['code', 'resource'])).toEqual([['dialect-sniffed', 'gdp']]);
+    expect(names).toContain('Bahamas, The');
+  });
 });

@@ -16,7 +16,6 @@
  */
 
 import { isUtf8 } from 'node:buffer';
-import { chardet } from 'jschardet';
 
 /** Bytes of a file looked at to detect its encoding (frictionless 5.19: DEFAULT_BUFFER_SIZE). */
 export const ENCODING_SAMPLE_BYTES = 100_000;
@@ -104,11 +103,13 @@ export function isUtf8Encoding(name: string | undefined): boolean {
  * when nothing decodable was detected (the file is then read as UTF-8 and its bad bytes reported).
  * `complete` says whether the sample is the whole file (else a sequence cut at its end is fine).
  */
-export function detectEncoding(sample: Uint8Array, complete: boolean): string | null {
+export async function detectEncoding(sample: Uint8Array, complete: boolean): Promise<string | null> {
   if (isUtf8(sample)) return null;
   if (!complete && isUtf8(sample.subarray(0, utf8Prefix(sample)))) return null;
   // The encodings of today's files (UTF-8/16, Windows-125x, ISO-8859-x, ...): with every era,
   // DOS and Mac code pages win on short Western samples (cp862 for a Windows-1252 budget).
+  // Loaded only for a file that needs it: most files are UTF-8, and the detector's models are large.
+  const { chardet } = await import('jschardet');
   const found = chardet.detect(sample, { encodingEra: chardet.EncodingEra.MODERN_WEB });
   if (!found.encoding) return null;
   const resolved = resolveEncoding(found.encoding);

@@ -97,31 +97,45 @@ export interface Sniffed {
   encoding?: string;
   /** The delimiter found for a file whose dialect declares none, when it is not `,`. */
   delimiter?: string;
+  /**
+   * True when the dialect does not declare skipInitialSpace and every delimiter on line 1 is
+   * followed by a space (Python's Sniffer `_guess_delimiter`, which frictionless applies when
+   * not declared): `a, b` then reads as `a` and `b`.
+   */
+  skipInitialSpace?: true;
 }
 
 /**
  * Sniff a resource's first file from its first bytes (`sample`; `complete` when that is the
  * whole file): the encoding when none is declared, the delimiter when none is declared.
  */
-export function sniffSample(sample: Uint8Array, complete: boolean, resource: ResourceDescriptor, path: string): Sniffed {
+export async function sniffSample(sample: Uint8Array, complete: boolean, resource: ResourceDescriptor, path: string): Promise<Sniffed> {
   const out: Sniffed = {};
   const declaredEncoding = typeof resource.encoding === 'string' ? resource.encoding : undefined;
   if (declaredEncoding === undefined) {
-    const detected = detectEncoding(sample, complete);
+    const detected = await detectEncoding(sample, complete);
     if (detected !== null) out.encoding = detected;
   }
-  if (declaredDelimiter(resource, path) === undefined) {
+  const declaredDelim = declaredDelimiter(resource, path);
+  const d = resource.dialect;
+  const declaredSkip = Boolean(d && typeof d === 'object' && d.skipInitialSpace !== undefined);
+  if (declaredDelim === undefined || !declaredSkip) {
     const declared = declaredEncoding === undefined ? null : resolveEncoding(declaredEncoding);
     const encoding = out.encoding ?? (declared !== null && declared !== 'utf-8' ? declared : null);
     // UTF-8 is looked at byte by byte: a delimiter is ASCII, and no byte of a multi-byte sequence is.
     const text = encoding ? new TextDecoder(encoding).decode(sample) : Buffer.from(sample.buffer, sample.byteOffset, sample.length).toString('latin1');
-    const delimiter = sniffDelimiter(text, complete);
-    if (delimiter !== ',') out.delimiter = delimiter;
+    // A declared delimiter restricts the sniff to itself (frictionless), which still sets skipInitialSpace.
+    const delimiter = declaredDelim ?? sniffDelimiter(text, complete);
+    if (declaredDelim === undefined && delimiter !== ',') out.delimiter = delimiter;
+    if (!declaredSkip && spaceAfterEachDelimiter(text, delimiter)) out.skipInitialSpace = true;
   }
   return out;
 }
 
-/** How a delimiter is written in a message and in JSON. */
-export function delimiterJson(d: string): string {
-  return JSON.stringify(d);
+/** Line 1 holds the delimiter, each time followed by a space. */
+function spaceAfterEachDelimiter(text: string, d: string): boolean {
+  const lines = sampleLines(text, true);
+  const first = lines[0] ?? '';
+  const all = countOutsideQuotes(first, d);
+  return all > 0 && all === first.split(`${d} `).length - 1;
 }

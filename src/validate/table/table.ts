@@ -262,8 +262,8 @@ class TableRun {
       if (bad.length) encodingErrors += this.reportBad(text, bad, parser!.currentLine, encodingErrors);
       parser!.push(text);
     };
-    const begin = (complete: boolean): void => {
-      if (first) this.sniff(held, complete, part.path);
+    const begin = async (complete: boolean): Promise<void> => {
+      if (first) await this.sniff(held, complete, part.path);
       decoder = createDecoder(this.readEncoding ?? this.task.resource.encoding)!;
       const dialect = first ? this.readDialect() : { ...this.readDialect(), header: false };
       parser = new CsvParser(dialect, (cells, line) => this.record(cells, line), undefined, decoder.bytesAsLatin1);
@@ -285,12 +285,12 @@ class TableRun {
           held.push(chunk);
           heldBytes += chunk.length;
           if (heldBytes < ENCODING_SAMPLE_BYTES) continue;
-          begin(false);
+          await begin(false);
           continue;
         }
         feed(chunk);
       }
-      if (parser === null && !this.stopped) begin(true);
+      if (parser === null && !this.stopped) await begin(true);
       if (decoder === null || parser === null) return !this.stopped;
       const { text, bad } = (decoder as ChunkDecoder).end();
       if (bad.length) encodingErrors += this.reportBad(text, bad, (parser as CsvParser).currentLine, encodingErrors);
@@ -324,16 +324,16 @@ class TableRun {
 
   /** The encoding detected for the resource (sniff), when it declares none and is not UTF-8. */
   private readEncoding: string | undefined;
-  /** The delimiter sniffed for the resource, when it declares none and it is not ",". */
-  private readDelimiter: string | undefined;
+  /** What was sniffed of the dialect the resource does not declare (its delimiter when not ",", skipInitialSpace). */
+  private readSniffed: Partial<CsvDialect> = {};
 
   private readDialect(): CsvDialect {
-    return this.readDelimiter === undefined ? this.dialect : { ...this.dialect, delimiter: this.readDelimiter };
+    return { ...this.dialect, ...this.readSniffed };
   }
 
   /** Sniff the first file's encoding and delimiter where the descriptor is silent, and say what was found (sniff.ts). */
-  private sniff(held: Uint8Array[], complete: boolean, path: string): void {
-    const found = sniffSample(Buffer.concat(held), complete, this.task.resource, path);
+  private async sniff(held: Uint8Array[], complete: boolean, path: string): Promise<void> {
+    const found = await sniffSample(Buffer.concat(held), complete, this.task.resource, path);
     const i = this.task.index;
     const warn = (code: ProblemCode, message: string, extra: Omit<Problem, 'code' | 'message' | 'severity' | 'resource'>): void =>
       this.task.sink.add(problem(code, message, { resource: this.name, path: this.path || undefined, ...extra, severity: 'warning' }));
@@ -346,12 +346,21 @@ class TableRun {
         { pointer: pointerOf('resources', i) },
       );
     }
-    if (found.delimiter !== undefined) {
-      this.readDelimiter = found.delimiter;
+    const sniffed: Partial<CsvDialect> = {};
+    if (found.delimiter !== undefined) sniffed.delimiter = found.delimiter;
+    if (found.skipInitialSpace) sniffed.skipInitialSpace = true;
+    if (Object.keys(sniffed).length > 0) {
+      this.readSniffed = sniffed;
+      const what = [
+        found.delimiter !== undefined ? `is delimited by ${quoted(found.delimiter)}, not ","` : '',
+        found.skipInitialSpace ? 'has a space after each delimiter on line 1' : '',
+      ].filter(Boolean).join(' and ');
+      const json = JSON.stringify(sniffed).replace(/,"/g, ', "').replace(/":/g, '": ');
+      const declared = typeof this.task.resource.dialect === 'object' && this.task.resource.dialect !== null;
+      const add = declared ? `add ${json.slice(1, -1)} to resources/${i}/dialect` : `add "dialect": ${json} to resources/${i}`;
       warn(
         'dialect-sniffed',
-        `${shown(path)} is delimited by ${quoted(found.delimiter)}, not ",", and resources/${i} declares no dialect: read with ${quoted(found.delimiter)} (sniffed from its first lines, as frictionless does); ` +
-          `add "dialect": {"delimiter": ${JSON.stringify(found.delimiter)}} to resources/${i}`,
+        `${shown(path)} ${what}, and resources/${i} does not declare it: read with ${json} (sniffed from its first lines, as frictionless does); ${add}`,
         { pointer: pointerOf('resources', i) },
       );
     }
