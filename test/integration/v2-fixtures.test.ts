@@ -39,7 +39,9 @@ describe('v2 fixtures get the errors frictionless (or the v2 text) gives them', 
     }
     expect(rowFieldCode(report)).toEqual(expected.errors);
     expect(report.valid).toBe(expected.errors.length === 0);
-    // Every v2 property these fixtures use is implemented: nothing is reported as ignored.
-    expect(report.warnings.map((w) => w.message)).toEqual([]);
+    // Every v2 property these fixtures use is implemented: nothing is reported as ignored. (What the
+    // sniffer found where the descriptor is silent, e.g. the space after each "," of
+    // label-spaces-stripped's header, is said as dialect-sniffed: a reading, not an ignored property.)
+    expect(report.warnings.filter((w) => w.code !== 'dialect-sniffed').map((w) => w.message)).toEqual([]);
   });
 });
