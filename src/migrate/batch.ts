@@ -243,7 +243,8 @@ async function migrateOne(d: DumpDataset, options: BatchOptions): Promise<Datase
     });
   } catch (e) {
     if (e instanceof MigrationError || e instanceof InputError) return { ...base, status: 'failed', reason: e instanceof MigrationError ? e.rule : e.code, detail: e.message, sources: sourcesSummary };
-    throw e;
+    // Anything else (a file that cannot be read or written, a disk full) fails this dataset only: the report accounts for it.
+    return { ...base, status: 'failed', reason: 'error', detail: `${(e as NodeJS.ErrnoException).code ? `${(e as NodeJS.ErrnoException).code}: ` : ''}${(e as Error).message}`, sources: sourcesSummary };
   }
   if (result.status === 'invalid') {
     const first = result.validation.errors.slice(0, 3).map((e) => e.message).join('; ');
