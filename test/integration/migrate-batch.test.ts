@@ -3,7 +3,8 @@
  * `migrate DUMP_DIR --out DIR`: a dump made in the test with every OSEP-8 edge case; both dump
  * layouts; --dry-run; --owner-map; --include-private; a run killed with SIGKILL and resumed.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -173,5 +174,24 @@ describe('bad usage', () => {
     const r3 = await runCli(['migrate', join(dir, 'x'), '--out', join(dir, 'out'), '--owner', 'someone']);
     expect(r3.code).toBe(2);
     expect(r3.stderr).toMatch(/--owner is for one model.json.*--owner-map/);
+  });
+});
+
+describe('progress', () => {
+  const hasScript = existsSync('/usr/bin/script');
+  it.skipIf(!hasScript)(`${hasScript ? '' : 'SKIPPED: util-linux /usr/bin/script is not installed — '}a progress bar on a terminal (a pseudo-terminal made by util-linux script), plain status lines otherwise`, async () => {
+    const dir = await testdir();
+    const dump = join(dir, 'dump');
+    await edgeCaseDump(dump);
+    const command = [process.execPath, BIN, 'migrate', dump, '--out', join(dir, 'out')].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const tty = await new Promise<string>((resolve) => {
+      execFile('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 16 * 1024 * 1024 }, (_err, stdout) => resolve(stdout));
+    });
+    expect(tty).toMatch(/migrate [\u2591\u2588]+ \d\/9 /);
+    expect(tty).toMatch(/converted 5 \(valid 5/);
+    const plain = await runCli(['migrate', dump, '--out', join(dir, 'out2')]);
+    expect(plain.stderr).not.toMatch(/[\u2591\u2588]/);
+    expect(plain.stderr).toMatch(/^converted: tekjur-rikissjods$/m);
+    expect(plain.stderr).toMatch(/^skipped: bosnian_test \(private\)$/m);
   });
 });
