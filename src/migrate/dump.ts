@@ -177,8 +177,9 @@ async function readExportDataset(dir: string, root: string): Promise<DumpDataset
   const sources: DumpSource[] = [];
   for (const s of Array.isArray(rec.sources) ? rec.sources.filter(isObject) : []) {
     const id = String(s.id);
+    // An id is a number in the old database; anything else never names a file (no path from the dump leaves its folder).
     const f = join(dir, 'archive', `${id}.csv`);
-    const have = await isFile(f);
+    const have = /^[A-Za-z0-9_-]+$/.test(id) && (await isFile(f));
     const src: DumpSource = { id, url: typeof s.url === 'string' ? s.url : '', creator: null, loaded: null, download: have ? 'ok' : 'missing', file: have ? f : null };
     if (typeof s.created_at === 'string') src.createdAt = s.created_at;
     sources.push(src);

@@ -115,6 +115,25 @@ describe('a dump with every edge case', () => {
   });
 });
 
+describe('safety', () => {
+  it('a source id that is a path never reads a file outside the dataset folder', async () => {
+    const dir = await testdir({ 'secret.csv': 'Tekjuflokkur,Undirflokkur,Upphæð,Dagsetning\nsecret,s,1,2012-01-01\n' });
+    await cp(join(REAL, 'openspending-migrate/tekjur-rikissjods'), join(dir, 'exports/tekjur-rikissjods'), { recursive: true });
+    const rec = JSON.parse(await readFile(join(dir, 'exports/tekjur-rikissjods/dataset.json'), 'utf8'));
+    rec.sources = [{ ...rec.sources[0], id: '../../../secret' }];
+    await writeFile(join(dir, 'exports/tekjur-rikissjods/dataset.json'), JSON.stringify(rec));
+    const r = await runCli(['migrate', join(dir, 'exports'), '--out', join(dir, 'out'), '--json']);
+    const d = JSON.parse(r.stdout).datasets[0];
+    // The source is "not in the dump": the cube export is used, and the secret is nowhere in the package.
+    expect(d).toMatchObject({ status: 'converted', cases: ['source-unused', 'sources-gone'] });
+    const files = await readdir(join(dir, 'out/tekjur-rikissjods'), { recursive: true });
+    for (const f of files) {
+      const p = join(dir, 'out/tekjur-rikissjods', String(f));
+      if ((await stat(p)).isFile()) expect(await readFile(p, 'utf8')).not.toContain('secret,s,1');
+    }
+  });
+});
+
 describe('resumable', () => {
   it('a run killed with SIGKILL leaves no half package; the next run finishes and skips what was done', async () => {
     const dir = await testdir();

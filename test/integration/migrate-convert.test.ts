@@ -83,6 +83,18 @@ describe('every legacy fixture converts to a valid package', () => {
     expect(await readFile(join(out, 'data/cra.csv'), 'utf8')).toBe(await readFile(join(LEGACY, 'cra/cra.csv'), 'utf8'));
   });
 
+  it('--classify places a classifier no rule places', async () => {
+    const { code, out, result } = await migrate(join(LEGACY, 'cra/model.json'), [join(LEGACY, 'cra/cra.csv')], ['--classify', 'pog=economic', '--classify', 'region=administrative']);
+    expect(code, JSON.stringify(result)).toBe(0);
+    const d = await descriptorOf(out);
+    expect(refs(d, 'taxonomy.attributes.economic')).toEqual({ id: ['data/pog.name'], title: ['data/pog.label'] });
+    expect(refs(d, 'taxonomy.attributes.administrative')).toEqual({ id: ['data/region'], title: ['data/region'] });
+    expect(d.openspending.dimensions.pog.mappedTo).toEqual(['taxonomy.economic.id', 'taxonomy.economic.title']);
+    const bad = await migrate(join(LEGACY, 'cra/model.json'), [join(LEGACY, 'cra/cra.csv')], ['--classify', 'pog=banana']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--classify pog=banana: expected DIMENSION=KIND/);
+  });
+
   it('simple: the key dimensions are combined into the id, unique in the data, so a primary key', async () => {
     const { code, out, result } = await migrate(join(LEGACY, 'simple/model.json'), [join(LEGACY, 'simple/simple.csv')], ['--currency', 'EUR']);
     expect(code, JSON.stringify(result)).toBe(0);
