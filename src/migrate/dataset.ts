@@ -109,7 +109,8 @@ export async function convertDataset(input: ConvertInput): Promise<ConvertResult
       const info = infos[k]!;
       const rel = paths[k]!;
       const archiveRel = `archive/${slugOf(input.sources[k]!.id !== undefined ? String(input.sources[k]!.id) : basename(info.file, extname(info.file)))}${extname(info.file) || '.csv'}`;
-      const rows = await copySource(info, join(tmp, rel), join(tmp, archiveRel), (h) => profiler.header(h), (cells) => profiler.row(cells), same && k > 0);
+      const { rows, blankLines } = await copySource(info, join(tmp, rel), join(tmp, archiveRel), (h) => profiler.header(h), (cells) => profiler.row(cells), same && k > 0);
+      if (blankLines) plan.findings.push({ code: 'blank-lines', message: `${labelOf(k)}: ${blankLines} empty line${blankLines === 1 ? '' : 's'} left out (the old loader skipped them; the original is under archive/)` });
       const table = same ? 'data' : `data-${k + 1}`;
       const prev = resources.find((r) => r.name === table);
       if (prev) {

@@ -200,6 +200,18 @@ describe('every legacy fixture converts to a valid package', () => {
   });
 });
 
+describe('sources as the old loader read them', () => {
+  it('empty lines are left out of the copy (the old csv reader skipped them), with a warning; the original is archived', async () => {
+    const csv = 'year,amount,field,to_name,to_label,func_name,func_label\n2010,200,foo,bcorp,Big Corp,food,Food\n\n2009,10,bar,acorp,A,food,Food\n\n';
+    const dir = await testdir({ 'blank.csv': csv });
+    const { code, out, result } = await migrate(join(LEGACY, 'simple/model.json'), [join(dir, 'blank.csv')], ['--currency', 'EUR']);
+    expect(code, JSON.stringify(result)).toBe(0);
+    expect(await readFile(join(out, 'data/blank.csv'), 'utf8')).toBe('year,amount,field,to_name,to_label,func_name,func_label\n2010,200,foo,bcorp,Big Corp,food,Food\n2009,10,bar,acorp,A,food,Food\n');
+    expect(await readFile(join(out, 'archive/blank.csv'), 'utf8')).toBe(csv);
+    expect((result.report.warnings as Obj[]).find((w) => w.code === 'blank-lines')?.message).toMatch(/2 empty lines left out/);
+  });
+});
+
 describe('impossible models are a clear error naming the rule; nothing is written', () => {
   const base = async (): Promise<Obj> => JSON.parse(await readFile(join(LEGACY, 'osvalidate-default/model.json'), 'utf8'));
   const csv = 'AMOUNT,COFIN,YEAR,TX,FUNCTION_ID,FUNCTION,FUNCTION_DESC,SUPPLIER_ID,SUPPLIER\n1,1,2011,t,f,F,,s,S\n';

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { blankLineFilter } from '../../src/migrate/files.ts';
 import { chooseOwner, parseOwnerMap } from '../../src/migrate/owner.ts';
 import { parseShard, shardOf } from '../../src/migrate/shard.ts';
 
@@ -63,4 +64,23 @@ describe('examples/workflows/migrate.yml', () => {
     expect(wf.jobs.register.needs).toBe('migrate');
     expect(wf.jobs.register.steps.map((s: { run?: string }) => s.run ?? '').join('\n')).toMatch(/migrate dump --out out --registry registry/);
   });
+});
+
+describe('blank lines left out of a copied source', () => {
+  const cases: Array<[string, string, number]> = [
+    ['a,b\n1,2\n\n', 'a,b\n1,2\n', 1],
+    ['a,b\r\n1,2\r\n\r\n3,4\r\n', 'a,b\r\n1,2\r\n3,4\r\n', 1],
+    ['a,b\n"x\n\ny",2\n\n\n', 'a,b\n"x\n\ny",2\n', 2], // empty lines inside a quoted cell are data
+    ['a\r\rb\r', 'a\rb\r', 1],
+    ['a,b\n1,2', 'a,b\n1,2', 0],
+  ];
+  for (const [input, output, dropped] of cases) {
+    it(`${JSON.stringify(input)} in chunks split anywhere`, () => {
+      for (let k = 0; k <= input.length; k++) {
+        const f = blankLineFilter();
+        expect(f.push(input.slice(0, k)) + f.push(input.slice(k))).toBe(output);
+        expect(f.dropped).toBe(dropped);
+      }
+    });
+  }
 });
