@@ -562,6 +562,19 @@ export function buildPackage(plan: ConversionPlan, profile: ProfileResult, meta:
     if (['sources', 'team', 'export_query', 'id'].includes(k) && model.dialect === 'dataset-record') continue;
     unmapped.push({ what: `dataset.${k}`, reason: 'no OSEP-04 property; kept verbatim', keptAt: '/openspending/model' });
   }
+  // What OSEP-04 has no place for even in a mapped dimension: listed too, so the report accounts for all of the model.
+  for (const d of model.dimensions) {
+    const kept: string[] = [];
+    if (d.label !== undefined) kept.push('label');
+    if (d.description !== undefined) kept.push('description');
+    if (d.key) kept.push('key');
+    if (d.facet) kept.push('facet');
+    if (d.kind === 'compound' && d.taxonomy !== undefined) kept.push('taxonomy');
+    if (d.kind !== 'compound' && d.datatype !== undefined) kept.push('datatype');
+    if (d.format) kept.push('format');
+    if (d.defaultValue !== undefined || (d.attributes ?? []).some((a) => a.defaultValue !== undefined)) kept.push('default values');
+    if (kept.length && (mappedBy.get(d.name) ?? []).length) unmapped.push({ what: `${d.name} (${kept.join(', ')})`, reason: 'no OSEP-04 property for these; the dimension itself is mapped', keptAt: `/openspending/dimensions/${d.name}` });
+  }
   descriptor.openspending = ext;
 
   const report: ConversionReport = {

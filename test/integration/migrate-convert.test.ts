@@ -331,6 +331,8 @@ describe('the real before/after pair (openspending-migrate, tekjur-rikissjods)',
     // What theirs lost and ours keeps: labels, key/facet flags, default values.
     expect(d.openspending.dimensions.category).toMatchObject({ label: 'Tekjuflokkur', key: true, facet: true, description: 'Revenue category' });
     expect(d.openspending.dimensions.amount.default_value).toBe('0');
+    // ...and the report lists them, mapped dimension by mapped dimension.
+    expect((result.report.unmapped as Obj[]).map((u) => u.what)).toEqual(expect.arrayContaining(['category (label, description, key, facet, taxonomy, default values)', 'subcategory', 'dataset.category']));
     expect(d.title).toBe(theirs.title);
     expect(d.description).toBe(theirs.description);
     expect(d.owner).toBe('tryggvib');
