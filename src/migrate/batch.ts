@@ -129,6 +129,10 @@ async function migrateOne(d: DumpDataset, options: BatchOptions): Promise<Datase
     cases.push('private');
     if (!options.includePrivate) return { ...base, status: 'skipped', reason: 'private', detail: 'a private dataset: give --include-private to convert it' };
   }
+  if (d.layout === 'os-legacy-dump/1' && d.dumpStatus !== undefined && !['complete', 'partial', 'kept'].includes(d.dumpStatus) && !d.modelFile) {
+    cases.push('not-exported');
+    return { ...base, status: 'skipped', reason: 'not-exported', detail: `the export did not finish it (${d.dumpStatus}); run \`migrate export\` again${d.dumpStatus === 'private-skipped' ? ' with a manager\'s --api-key' : ''}` };
+  }
   if (!d.modelFile || d.modelState === 'no-mapping' || d.modelState === 'empty-mapping') {
     cases.push('no-model');
     return { ...base, status: 'skipped', reason: 'no-model', detail: d.modelFile ? `the model's mapping is ${d.modelState === 'empty-mapping' ? 'empty' : 'missing'}: never modelled in the old site` : 'the dump has no model.json for it' };

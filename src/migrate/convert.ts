@@ -509,8 +509,16 @@ export function buildPackage(plan: ConversionPlan, profile: ProfileResult, meta:
   if (goodTerritories.length) descriptor.location = goodTerritories.length === 1 ? goodTerritories[0] : goodTerritories;
   if (Array.isArray(ds.languages) && ds.languages.length) descriptor.languages = ds.languages;
   if (options.contributors?.length) descriptor.contributors = options.contributors.map((login) => ({ title: login, role: 'contributor', path: `https://openspending.org/account/${encodeURIComponent(login)}` }));
-  const sources = (meta.sources ?? model.sources ?? []).filter((s) => /^https?:\/\//.test(s.url));
-  if (sources.length) descriptor.sources = sources.map((s) => ({ title: `OpenSpending source ${String(s.id)}`, path: s.url }));
+  // Legacy URLs as URLs (spaces and other raw characters percent-encoded); anything else stays in the extension only.
+  const sources = (meta.sources ?? model.sources ?? []).flatMap((s) => {
+    try {
+      const u = new URL(s.url);
+      return u.protocol === 'http:' || u.protocol === 'https:' ? [{ title: `OpenSpending source ${String(s.id)}`, path: u.href }] : [];
+    } catch {
+      return [];
+    }
+  });
+  if (sources.length) descriptor.sources = sources;
   descriptor.mapping = mapping;
   descriptor.resources = resources;
 

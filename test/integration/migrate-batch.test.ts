@@ -115,6 +115,24 @@ describe('a dump with every edge case', () => {
   });
 });
 
+describe('datasets the export could not finish', () => {
+  it('are in the report, skipped as not exported (or private)', async () => {
+    const dir = await testdir();
+    const dump = join(dir, 'dump');
+    await writeDump(dump, [{ name: 'tekjur-rikissjods', model: await tekjurModel(), sources: [{ id: 1, content: await readFile(join(TEKJUR, 'archive/2156.csv')), loaded: true }] }]);
+    const meta = JSON.parse(await readFile(join(dump, 'dump.json'), 'utf8'));
+    meta.datasets.push({ name: 'half-done', status: 'failed', private: false }, { name: 'secret-one', status: 'private-skipped', private: true });
+    await writeFile(join(dump, 'dump.json'), JSON.stringify(meta));
+    const r = await runCli(['migrate', dump, '--out', join(dir, 'out'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const d = byName(JSON.parse(r.stdout));
+    expect(d['half-done']).toMatchObject({ status: 'skipped', reason: 'not-exported', cases: ['not-exported'] });
+    expect(d['half-done'].detail).toMatch(/the export did not finish it \(failed\); run `migrate export` again/);
+    expect(d['secret-one']).toMatchObject({ status: 'skipped', reason: 'private' });
+    expect(d['tekjur-rikissjods'].status).toBe('converted');
+  });
+});
+
 describe('safety', () => {
   it('a source id that is a path never reads a file outside the dataset folder', async () => {
     const dir = await testdir({ 'secret.csv': 'Tekjuflokkur,Undirflokkur,Upphæð,Dagsetning\nsecret,s,1,2012-01-01\n' });
