@@ -23,12 +23,11 @@ export async function runBatch(dump: string, flags: MigrateFlags, io: Io): Promi
   for (const f of ['owner', 'name', 'currency', 'force'] as const) {
     if (flags[f]) throw new UsageError(`--${f} is for one model.json; for a dump use --owner-map FILE${f === 'force' ? ' (finished datasets are kept; remove a folder to convert it again)' : ''}`);
   }
-  if (flags.registry && !flags.publish) throw new UsageError('--registry lists published packages: give --publish too');
   if (flags.createRepos && !flags.publish) throw new UsageError('--create-repos pushes published packages: give --publish too');
   const ownerMap = await readOwnerMap(flags.ownerMap);
   const classify = parseClassify(flags.classify);
 
-  const publishing = flags.publish && !flags.dryRun ? await import('./migrate-publish.ts').then((m) => m.openPublishing(flags, io)) : null;
+  const publishing = (flags.publish || flags.registry) && !flags.dryRun ? await import('./migrate-publish.ts').then((m) => m.openPublishing(flags, io)) : null;
   const showBar = io.isTTY && Boolean(process.stderr.isTTY) && flags.progress !== false && !flags.json;
   const bar = showBar ? new cliProgress.SingleBar({ format: 'migrate {bar} {value}/{total} {dataset}', stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
   let report: BatchReport;
@@ -44,6 +43,8 @@ export async function runBatch(dump: string, flags: MigrateFlags, io: Io): Promi
       shard,
       strict: flags.strict,
       classify,
+      // --registry alone lists what earlier runs (the shards of a matrix) converted and published.
+      convert: !(flags.registry && !flags.publish),
       onPlan: (total, names) => bar?.start(total, 0, { dataset: names[0] ?? '' }),
       onDataset: (o) => {
         if (bar) bar.increment(1, { dataset: visible(o.name).slice(0, 40) });

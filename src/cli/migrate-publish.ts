@@ -27,27 +27,32 @@ export interface Publishing {
 
 export async function openPublishing(flags: MigrateFlags, io: Io): Promise<Publishing> {
   if (flags.createRepos) throw new UsageError('--create-repos is not available in this version: publish with --publish and list with --registry DIR, then push each OUT/<name>/ folder to a repository');
-  const { store, close } = await openStore(flags, io);
+  // Without --publish, --registry lists the packages already converted (and published by an
+  // earlier run or by the shards of a matrix): the registry job of examples/workflows/migrate.yml.
+  const opened = flags.publish ? await openStore(flags, io) : null;
   if (flags.registry) await ensureLocalRegistry(flags.registry, REGISTRY_TEMPLATE);
   return {
     async afterConvert(outcome, dir) {
-      const snapshot = await fsSnapshot(dir);
-      const result = await publishDataset(snapshot, store, { owner: outcome.owner, maxErrors: 50 });
-      outcome.publish = { status: result.status, url: result.url, prefix: result.prefix, version: result.commit };
-      if (result.status === 'invalid') {
-        outcome.publish.status = 'failed';
-        outcome.publish.error = 'the package was refused by publish validation';
-        return;
-      }
+      const descriptor = JSON.parse(await readFile(join(dir, 'datapackage.json'), 'utf8')) as { title?: unknown; name?: unknown; owner?: unknown };
+      if (opened) {
+        const snapshot = await fsSnapshot(dir);
+        const result = await publishDataset(snapshot, opened.store, { owner: outcome.owner, maxErrors: 50 });
+        outcome.publish = { status: result.status, url: result.url, prefix: result.prefix, version: result.commit };
+        if (result.status === 'invalid') {
+          outcome.publish.status = 'failed';
+          outcome.publish.error = 'the package was refused by publish validation';
+          return;
+        }
+      } else outcome.publish = { status: 'not published here' };
       if (flags.registry) {
-        const descriptor = JSON.parse(await readFile(join(dir, 'datapackage.json'), 'utf8')) as { title?: unknown };
-        const owner = result.owner ?? outcome.owner ?? '';
-        const name = result.name ?? outcome.name;
+        // The descriptor's spelling (the store's keys are lowercase).
+        const owner = typeof descriptor.owner === 'string' ? descriptor.owner : (outcome.owner ?? '');
+        const name = typeof descriptor.name === 'string' ? descriptor.name : outcome.name;
         const changes = await registerLocal(flags.registry, [migratedObservation({ owner, name, title: typeof descriptor.title === 'string' ? descriptor.title : name })], { now: new Date().toISOString(), delivery: 'migrate', coreOrg: coreOrgOf(io) });
         outcome.publish.registry = changes.length ? changes.map((c) => c.event).join(', ') : 'listed (unchanged)';
       }
     },
-    close,
+    close: async () => opened?.close(),
     async finish() {},
   };
 }

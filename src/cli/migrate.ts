@@ -160,13 +160,15 @@ export function describeConversion(r: ConvertResult): string {
 /** Register `migrate` (and `migrate export`) on the program; `storageOptions` adds the store's flags. */
 export function registerMigrate(program: Command, io: Io, setCode: (c: number) => void, storageOptions: (cmd: Command) => Command, githubOwner: (v: string) => string): void {
   const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+  // migrate's own options (e.g. --out) must not swallow `migrate export`'s.
+  program.enablePositionalOptions();
   const migrate = storageOptions(
     program
       .command('migrate')
       .description('convert old openspending.org datasets (a model.json with its sources, or a dump folder) into validated OpenSpending Data Packages')
       .argument('<target>', 'a legacy model.json (with --source), or a dump folder (os-legacy-dump/1 or openspending-migrate exports)')
       .option('--source <file>', 'a CSV source of the model (repeat for several)', collect)
-      .requiredOption('--out <dir>', 'the package folder (one model) or the folder of packages (a dump)')
+      .option('--out <dir>', 'the package folder (one model) or the folder of packages (a dump); required')
       .addOption(new Option('--owner <login>', 'the owner (a GitHub login) of the one dataset converted').argParser(githubOwner))
       .option('--owner-map <file>', 'JSON: {"datasets": {"<name>": "<login>"}, "accounts": {"<old login>": "<GitHub login>"}}')
       .option('--name <name>', 'the package name (default: the legacy dataset name)')
@@ -182,9 +184,12 @@ export function registerMigrate(program: Command, io: Io, setCode: (c: number) =
       .option('--publish', 'dump: publish each valid package (as `publish` does; the embedded store when none is configured)')
       .option('--registry <dir>', 'dump: list the published packages in a local registry folder (made from registry-template/ when absent)')
       .option('--create-repos <org>', 'dump: create one GitHub repository per dataset in ORG and push the package (GITHUB_TOKEN, GITHUB_API_URL)'),
-  ).action(async (target: string, opts: MigrateFlags) => {
-    setCode(await runMigrate(target, opts, io));
-  });
+  )
+    .enablePositionalOptions()
+    .action(async (target: string, opts: MigrateFlags) => {
+      if (!opts.out) throw new UsageError("required option '--out <dir>' not specified");
+      setCode(await runMigrate(target, opts, io));
+    });
   migrate
     .command('export')
     .description('write an os-legacy-dump/1 dump from a server speaking the old openspending.org API (resumable)')

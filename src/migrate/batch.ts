@@ -20,7 +20,7 @@
  */
 
 import { lstat, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { modelColumns, type Classification } from './convert.ts';
 import { convertDataset, type ConvertResult } from './dataset.ts';
 import { readDump, type DumpDataset, type DumpLayout } from './dump.ts';
@@ -60,6 +60,8 @@ export interface BatchOptions {
   shard?: Shard;
   strict?: boolean;
   classify?: Record<string, Classification>;
+  /** false: convert nothing, only take up the datasets a previous run converted (listing them). */
+  convert?: boolean;
   /** Called once the datasets to handle are known. */
   onPlan?(total: number, names: string[]): void;
   onDataset?(outcome: DatasetOutcome): void;
@@ -127,6 +129,10 @@ async function migrateOne(d: DumpDataset, options: BatchOptions): Promise<Datase
     cases.push('private');
     if (!options.includePrivate) return { ...base, status: 'skipped', reason: 'private', detail: 'a private dataset: give --include-private to convert it' };
   }
+  if (d.layout === 'os-legacy-dump/1' && d.dumpStatus !== undefined && !['complete', 'partial', 'kept'].includes(d.dumpStatus) && !d.modelFile) {
+    cases.push('not-exported');
+    return { ...base, status: 'skipped', reason: 'not-exported', detail: `the export did not finish it (${d.dumpStatus}); run \`migrate export\` again${d.dumpStatus === 'private-skipped' ? ' with a manager\'s --api-key' : ''}` };
+  }
   if (!d.modelFile || d.modelState === 'no-mapping' || d.modelState === 'empty-mapping') {
     cases.push('no-model');
     return { ...base, status: 'skipped', reason: 'no-model', detail: d.modelFile ? `the model's mapping is ${d.modelState === 'empty-mapping' ? 'empty' : 'missing'}: never modelled in the old site` : 'the dump has no model.json for it' };
@@ -143,6 +149,8 @@ async function migrateOne(d: DumpDataset, options: BatchOptions): Promise<Datase
     const warnings = Array.isArray(rep.warnings) ? rep.warnings.length : 0;
     return { ...base, status: options.dryRun ? 'planned' : 'converted', reason: 'resumed', detail: 'already converted (a previous run); its folder is kept', valid: true, warnings, owner: typeof rep.owner === 'string' ? rep.owner : undefined, out };
   }
+
+  if (options.convert === false) return { ...base, status: 'skipped', reason: 'not-converted', detail: 'not converted by an earlier run (this run only lists converted packages): convert it with --publish first' };
 
   // The model.
   let model: LegacyModel;
@@ -191,7 +199,8 @@ async function migrateOne(d: DumpDataset, options: BatchOptions): Promise<Datase
       if (s.file) archiveOnly.push({ file: s.file, as: `source-${s.id.replace(/[^A-Za-z0-9._-]+/g, '-')}.unused` });
     }
   }
-  let files: Array<{ file: string; id?: string; url?: string }> = used.map((s) => ({ file: s.file!, id: s.id, url: s.url }));
+  const rel = (f: string): string => relative(options.dump, f).split(sep).join('/');
+  let files: Array<{ file: string; id?: string; url?: string; label?: string }> = used.map((s) => ({ file: s.file!, id: s.id, url: s.url, label: rel(s.file!) }));
   let entries = false;
   if (files.length === 0) {
     if (d.entriesFile) {
@@ -199,7 +208,7 @@ async function migrateOne(d: DumpDataset, options: BatchOptions): Promise<Datase
       const c = d.sources.length ? 'sources-gone' : 'no-sources';
       cases.push(c);
       findings.push({ code: c, message: d.sources.length ? `none of the ${d.sources.length} sources can be used: built from the cube export (${d.layout === 'os-legacy-dump/1' ? 'entries.csv' : 'dataset.csv'}), as OSEP-8 says` : `the dataset had no sources: built from the cube export (${d.layout === 'os-legacy-dump/1' ? 'entries.csv' : 'dataset.csv'})` });
-      files = [{ file: d.entriesFile, id: 'entries' }];
+      files = [{ file: d.entriesFile, id: 'entries', label: rel(d.entriesFile) }];
     } else {
       cases.push('no-data');
       return { ...base, status: 'failed', reason: 'no-data', detail: d.sources.length ? `none of the ${d.sources.length} sources can be used (${findings.map((f) => f.message).join('; ')}) and the dump has no cube export` : 'no sources and no cube export' };
@@ -234,11 +243,12 @@ async function migrateOne(d: DumpDataset, options: BatchOptions): Promise<Datase
       findings,
       archiveOnly,
       legacySources: d.sources.map((s) => ({ id: s.id, url: s.url })),
-      provenance: { layout: d.layout, folder: d.dir.slice(options.dump.length).replace(/^[\\/]+/, '') },
+      provenance: { layout: d.layout, folder: rel(d.dir) },
     });
   } catch (e) {
     if (e instanceof MigrationError || e instanceof InputError) return { ...base, status: 'failed', reason: e instanceof MigrationError ? e.rule : e.code, detail: e.message, sources: sourcesSummary };
-    throw e;
+    // Anything else (a file that cannot be read or written, a disk full) fails this dataset only: the report accounts for it.
+    return { ...base, status: 'failed', reason: 'error', detail: `${(e as NodeJS.ErrnoException).code ? `${(e as NodeJS.ErrnoException).code}: ` : ''}${(e as Error).message}`, sources: sourcesSummary };
   }
   if (result.status === 'invalid') {
     const first = result.validation.errors.slice(0, 3).map((e) => e.message).join('; ');

@@ -509,8 +509,16 @@ export function buildPackage(plan: ConversionPlan, profile: ProfileResult, meta:
   if (goodTerritories.length) descriptor.location = goodTerritories.length === 1 ? goodTerritories[0] : goodTerritories;
   if (Array.isArray(ds.languages) && ds.languages.length) descriptor.languages = ds.languages;
   if (options.contributors?.length) descriptor.contributors = options.contributors.map((login) => ({ title: login, role: 'contributor', path: `https://openspending.org/account/${encodeURIComponent(login)}` }));
-  const sources = (meta.sources ?? model.sources ?? []).filter((s) => /^https?:\/\//.test(s.url));
-  if (sources.length) descriptor.sources = sources.map((s) => ({ title: `OpenSpending source ${String(s.id)}`, path: s.url }));
+  // Legacy URLs as URLs (spaces and other raw characters percent-encoded); anything else stays in the extension only.
+  const sources = (meta.sources ?? model.sources ?? []).flatMap((s) => {
+    try {
+      const u = new URL(s.url);
+      return u.protocol === 'http:' || u.protocol === 'https:' ? [{ title: `OpenSpending source ${String(s.id)}`, path: u.href }] : [];
+    } catch {
+      return [];
+    }
+  });
+  if (sources.length) descriptor.sources = sources;
   descriptor.mapping = mapping;
   descriptor.resources = resources;
 
@@ -561,6 +569,19 @@ export function buildPackage(plan: ConversionPlan, profile: ProfileResult, meta:
     if (ds[k] === null || ds[k] === '' || (Array.isArray(ds[k]) && (ds[k] as unknown[]).length === 0)) continue;
     if (['sources', 'team', 'export_query', 'id'].includes(k) && model.dialect === 'dataset-record') continue;
     unmapped.push({ what: `dataset.${k}`, reason: 'no OSEP-04 property; kept verbatim', keptAt: '/openspending/model' });
+  }
+  // What OSEP-04 has no place for even in a mapped dimension: listed too, so the report accounts for all of the model.
+  for (const d of model.dimensions) {
+    const kept: string[] = [];
+    if (d.label !== undefined) kept.push('label');
+    if (d.description !== undefined) kept.push('description');
+    if (d.key) kept.push('key');
+    if (d.facet) kept.push('facet');
+    if (d.kind === 'compound' && d.taxonomy !== undefined) kept.push('taxonomy');
+    if (d.kind !== 'compound' && d.datatype !== undefined) kept.push('datatype');
+    if (d.format) kept.push('format');
+    if (d.defaultValue !== undefined || (d.attributes ?? []).some((a) => a.defaultValue !== undefined)) kept.push('default values');
+    if (kept.length && (mappedBy.get(d.name) ?? []).length) unmapped.push({ what: `${d.name} (${kept.join(', ')})`, reason: 'no OSEP-04 property for these; the dimension itself is mapped', keptAt: `/openspending/dimensions/${d.name}` });
   }
   descriptor.openspending = ext;
 

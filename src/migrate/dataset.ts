@@ -21,6 +21,8 @@ export interface SourceFile {
   /** The legacy source id (dump), used for archive names and `sources`. */
   id?: string | number;
   url?: string;
+  /** How messages name it (default: the path given); the batch names sources relative to the dump. */
+  label?: string;
 }
 
 export interface ConvertInput {
@@ -68,9 +70,12 @@ export async function convertDataset(input: ConvertInput): Promise<ConvertResult
   const model = isLegacyModel(input.model) ? input.model : readLegacyModel(input.model);
   const infos: SourceInfo[] = [];
   for (const s of input.sources) infos.push(await inspectSource(s.file));
+  const labelOf = (k: number): string => input.sources[k]!.label ?? input.sources[k]!.file;
   const findings: Finding[] = [...(input.findings ?? [])];
-  for (const i of infos) if (i.encoding === 'windows-1252') findings.push({ code: 'encoding', message: `${i.file} is not UTF-8; read as Windows-1252 (Latin-1) and copied in as UTF-8 (the original bytes are under archive/)` });
-  for (const i of infos) if (i.encoding === 'utf-8-bom') findings.push({ code: 'encoding', message: `${i.file} starts with a byte order mark; copied in without it` });
+  infos.forEach((i, k) => {
+    if (i.encoding === 'windows-1252') findings.push({ code: 'encoding', message: `${labelOf(k)} is not UTF-8; read as Windows-1252 (Latin-1) and copied in as UTF-8 (the original bytes are under archive/)` });
+    if (i.encoding === 'utf-8-bom') findings.push({ code: 'encoding', message: `${labelOf(k)} starts with a byte order mark; copied in without it` });
+  });
 
   // One multi-file resource when the columns agree, else one resource each.
   const same = infos.every((i) => JSON.stringify(i.headers) === JSON.stringify(infos[0]!.headers));
@@ -84,8 +89,8 @@ export async function convertDataset(input: ConvertInput): Promise<ConvertResult
   };
   const paths = input.sources.map(pathFor);
   const tables: TableInput[] = same
-    ? [{ resource: 'data', label: infos[0]!.file, headers: infos[0]!.headers }]
-    : infos.map((i, k) => ({ resource: `data-${k + 1}`, label: i.file, headers: i.headers }));
+    ? [{ resource: 'data', label: labelOf(0), headers: infos[0]!.headers }]
+    : infos.map((i, k) => ({ resource: `data-${k + 1}`, label: labelOf(k), headers: i.headers }));
   if (infos.length > 1) findings.push({ code: 'several-sources', message: same ? `${infos.length} sources with the same columns: one resource of ${infos.length} files` : `${infos.length} sources whose columns differ: one resource each (the mapping refers to them as "data*")` });
 
   const name = input.name ?? model.name;
@@ -104,7 +109,8 @@ export async function convertDataset(input: ConvertInput): Promise<ConvertResult
       const info = infos[k]!;
       const rel = paths[k]!;
       const archiveRel = `archive/${slugOf(input.sources[k]!.id !== undefined ? String(input.sources[k]!.id) : basename(info.file, extname(info.file)))}${extname(info.file) || '.csv'}`;
-      const rows = await copySource(info, join(tmp, rel), join(tmp, archiveRel), (h) => profiler.header(h), (cells) => profiler.row(cells), same && k > 0);
+      const { rows, blankLines } = await copySource(info, join(tmp, rel), join(tmp, archiveRel), (h) => profiler.header(h), (cells) => profiler.row(cells), same && k > 0);
+      if (blankLines) plan.findings.push({ code: 'blank-lines', message: `${labelOf(k)}: ${blankLines} empty line${blankLines === 1 ? '' : 's'} left out (the old loader skipped them; the original is under archive/)` });
       const table = same ? 'data' : `data-${k + 1}`;
       const prev = resources.find((r) => r.name === table);
       if (prev) {

@@ -85,6 +85,15 @@ export async function readDump(dir: string): Promise<{ layout: DumpLayout; datas
     const names = (await isDir(root)) ? (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.includes('.partial')).map((e) => e.name) : [];
     const datasets: DumpDataset[] = [];
     for (const n of names.sort()) datasets.push(await readDump1Dataset(join(root, n), n));
+    // Datasets the export listed but could not finish (failed, private without a key): accounted for too.
+    const have = new Set(names);
+    for (const e of Array.isArray(meta.datasets) ? meta.datasets.filter(isObject) : []) {
+      const n = typeof e.name === 'string' ? e.name : '';
+      if (!n || have.has(n)) continue;
+      have.add(n);
+      datasets.push({ name: n, dir: join(root, n), layout: 'os-legacy-dump/1', private: e.private === true, modelFile: null, modelState: null, entries: null, sources: [], entriesFile: null, managers: [], dumpStatus: typeof e.status === 'string' ? e.status : 'missing', problems: [] });
+    }
+    datasets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return { layout: 'os-legacy-dump/1', datasets, meta };
   }
   const found: string[] = [];
@@ -177,8 +186,9 @@ async function readExportDataset(dir: string, root: string): Promise<DumpDataset
   const sources: DumpSource[] = [];
   for (const s of Array.isArray(rec.sources) ? rec.sources.filter(isObject) : []) {
     const id = String(s.id);
+    // An id is a number in the old database; anything else never names a file (no path from the dump leaves its folder).
     const f = join(dir, 'archive', `${id}.csv`);
-    const have = await isFile(f);
+    const have = /^[A-Za-z0-9_-]+$/.test(id) && (await isFile(f));
     const src: DumpSource = { id, url: typeof s.url === 'string' ? s.url : '', creator: null, loaded: null, download: have ? 'ok' : 'missing', file: have ? f : null };
     if (typeof s.created_at === 'string') src.createdAt = s.created_at;
     sources.push(src);

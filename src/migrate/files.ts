@@ -150,7 +150,8 @@ export async function inspectSource(file: string): Promise<SourceInfo> {
  * Copy a source into the package as UTF-8 (no BOM), handing every data row to `onRow`, and keep
  * its original bytes under `archive/`. Returns the rows read.
  */
-export async function copySource(info: SourceInfo, target: string, archiveTarget: string | null, onHeader: (h: string[]) => void, onRow: (cells: string[]) => void, dropHeader = false): Promise<number> {
+export async function copySource(info: SourceInfo, target: string, archiveTarget: string | null, onHeader: (h: string[]) => void, onRow: (cells: string[]) => void, dropHeader = false): Promise<{ rows: number; blankLines: number }> {
+  const blanks = blankLineFilter();
   await mkdir(dirname(target), { recursive: true });
   const out = createWriteStream(target, { flags: 'wx' });
   let rows = -1;
@@ -185,6 +186,7 @@ export async function copySource(info: SourceInfo, target: string, archiveTarget
         written = text.slice(Math.min(k, text.length));
         if (done || k < text.length) headerState = null;
       }
+      written = blanks.push(written);
       if (written && !out.write(written)) await once(out, 'drain');
       if (syntax === null) {
         try {
@@ -211,7 +213,69 @@ export async function copySource(info: SourceInfo, target: string, archiveTarget
     await mkdir(dirname(archiveTarget), { recursive: true });
     await copyFile(info.file, archiveTarget);
   }
-  return Math.max(rows, 0);
+  return { rows: Math.max(rows, 0), blankLines: blanks.dropped };
+}
+
+/**
+ * A streaming filter that drops empty lines outside quoted cells (the old loader's csv reader
+ * skipped them; a Table Schema validator calls them blank rows). CRLF, LF and CR line breaks;
+ * `dropped` counts the lines removed.
+ */
+export function blankLineFilter(): { push(text: string): string; readonly dropped: number } {
+  let inQuote = false;
+  let lineStart = true;
+  let afterCr = false;
+  let crDropped = false;
+  let dropped = 0;
+  return {
+    get dropped() {
+      return dropped;
+    },
+    push(text: string): string {
+      let out = '';
+      let from = 0;
+      const drop = (i: number): void => {
+        out += text.slice(from, i);
+        from = i + 1;
+      };
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (inQuote) {
+          if (c === 34) inQuote = false;
+          afterCr = false;
+          continue;
+        }
+        if (c === 10) {
+          if (afterCr) {
+            afterCr = false;
+            if (crDropped) drop(i);
+            continue;
+          }
+          if (lineStart) {
+            drop(i);
+            dropped++;
+          } else lineStart = true;
+          continue;
+        }
+        if (c === 13) {
+          afterCr = true;
+          if (lineStart) {
+            drop(i);
+            dropped++;
+            crDropped = true;
+          } else {
+            lineStart = true;
+            crDropped = false;
+          }
+          continue;
+        }
+        afterCr = false;
+        lineStart = false;
+        if (c === 34) inQuote = true;
+      }
+      return out + text.slice(from);
+    },
+  };
 }
 
 /** A temporary folder beside `out` (same filesystem, so the final rename is atomic). */

@@ -3,7 +3,8 @@
  * `migrate DUMP_DIR --out DIR`: a dump made in the test with every OSEP-8 edge case; both dump
  * layouts; --dry-run; --owner-map; --include-private; a run killed with SIGKILL and resumed.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -114,6 +115,43 @@ describe('a dump with every edge case', () => {
   });
 });
 
+describe('datasets the export could not finish', () => {
+  it('are in the report, skipped as not exported (or private)', async () => {
+    const dir = await testdir();
+    const dump = join(dir, 'dump');
+    await writeDump(dump, [{ name: 'tekjur-rikissjods', model: await tekjurModel(), sources: [{ id: 1, content: await readFile(join(TEKJUR, 'archive/2156.csv')), loaded: true }] }]);
+    const meta = JSON.parse(await readFile(join(dump, 'dump.json'), 'utf8'));
+    meta.datasets.push({ name: 'half-done', status: 'failed', private: false }, { name: 'secret-one', status: 'private-skipped', private: true });
+    await writeFile(join(dump, 'dump.json'), JSON.stringify(meta));
+    const r = await runCli(['migrate', dump, '--out', join(dir, 'out'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const d = byName(JSON.parse(r.stdout));
+    expect(d['half-done']).toMatchObject({ status: 'skipped', reason: 'not-exported', cases: ['not-exported'] });
+    expect(d['half-done'].detail).toMatch(/the export did not finish it \(failed\); run `migrate export` again/);
+    expect(d['secret-one']).toMatchObject({ status: 'skipped', reason: 'private' });
+    expect(d['tekjur-rikissjods'].status).toBe('converted');
+  });
+});
+
+describe('safety', () => {
+  it('a source id that is a path never reads a file outside the dataset folder', async () => {
+    const dir = await testdir({ 'secret.csv': 'Tekjuflokkur,Undirflokkur,Upphæð,Dagsetning\nsecret,s,1,2012-01-01\n' });
+    await cp(join(REAL, 'openspending-migrate/tekjur-rikissjods'), join(dir, 'exports/tekjur-rikissjods'), { recursive: true });
+    const rec = JSON.parse(await readFile(join(dir, 'exports/tekjur-rikissjods/dataset.json'), 'utf8'));
+    rec.sources = [{ ...rec.sources[0], id: '../../../secret' }];
+    await writeFile(join(dir, 'exports/tekjur-rikissjods/dataset.json'), JSON.stringify(rec));
+    const r = await runCli(['migrate', join(dir, 'exports'), '--out', join(dir, 'out'), '--json']);
+    const d = JSON.parse(r.stdout).datasets[0];
+    // The source is "not in the dump": the cube export is used, and the secret is nowhere in the package.
+    expect(d).toMatchObject({ status: 'converted', cases: ['source-unused', 'sources-gone'] });
+    const files = await readdir(join(dir, 'out/tekjur-rikissjods'), { recursive: true });
+    for (const f of files) {
+      const p = join(dir, 'out/tekjur-rikissjods', String(f));
+      if ((await stat(p)).isFile()) expect(await readFile(p, 'utf8')).not.toContain('secret,s,1');
+    }
+  });
+});
+
 describe('resumable', () => {
   it('a run killed with SIGKILL leaves no half package; the next run finishes and skips what was done', async () => {
     const dir = await testdir();
@@ -173,5 +211,24 @@ describe('bad usage', () => {
     const r3 = await runCli(['migrate', join(dir, 'x'), '--out', join(dir, 'out'), '--owner', 'someone']);
     expect(r3.code).toBe(2);
     expect(r3.stderr).toMatch(/--owner is for one model.json.*--owner-map/);
+  });
+});
+
+describe('progress', () => {
+  const hasScript = existsSync('/usr/bin/script');
+  it.skipIf(!hasScript)(`${hasScript ? '' : 'SKIPPED: util-linux /usr/bin/script is not installed — '}a progress bar on a terminal (a pseudo-terminal made by util-linux script), plain status lines otherwise`, async () => {
+    const dir = await testdir();
+    const dump = join(dir, 'dump');
+    await edgeCaseDump(dump);
+    const command = [process.execPath, BIN, 'migrate', dump, '--out', join(dir, 'out')].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const tty = await new Promise<string>((resolve) => {
+      execFile('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 16 * 1024 * 1024 }, (_err, stdout) => resolve(stdout));
+    });
+    expect(tty).toMatch(/migrate [\u2591\u2588]+ \d\/9 /);
+    expect(tty).toMatch(/converted 5 \(valid 5/);
+    const plain = await runCli(['migrate', dump, '--out', join(dir, 'out2')]);
+    expect(plain.stderr).not.toMatch(/[\u2591\u2588]/);
+    expect(plain.stderr).toMatch(/^converted: tekjur-rikissjods$/m);
+    expect(plain.stderr).toMatch(/^skipped: bosnian_test \(private\)$/m);
   });
 });

@@ -83,6 +83,18 @@ describe('every legacy fixture converts to a valid package', () => {
     expect(await readFile(join(out, 'data/cra.csv'), 'utf8')).toBe(await readFile(join(LEGACY, 'cra/cra.csv'), 'utf8'));
   });
 
+  it('--classify places a classifier no rule places', async () => {
+    const { code, out, result } = await migrate(join(LEGACY, 'cra/model.json'), [join(LEGACY, 'cra/cra.csv')], ['--classify', 'pog=economic', '--classify', 'region=administrative']);
+    expect(code, JSON.stringify(result)).toBe(0);
+    const d = await descriptorOf(out);
+    expect(refs(d, 'taxonomy.attributes.economic')).toEqual({ id: ['data/pog.name'], title: ['data/pog.label'] });
+    expect(refs(d, 'taxonomy.attributes.administrative')).toEqual({ id: ['data/region'], title: ['data/region'] });
+    expect(d.openspending.dimensions.pog.mappedTo).toEqual(['taxonomy.economic.id', 'taxonomy.economic.title']);
+    const bad = await migrate(join(LEGACY, 'cra/model.json'), [join(LEGACY, 'cra/cra.csv')], ['--classify', 'pog=banana']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--classify pog=banana: expected DIMENSION=KIND/);
+  });
+
   it('simple: the key dimensions are combined into the id, unique in the data, so a primary key', async () => {
     const { code, out, result } = await migrate(join(LEGACY, 'simple/model.json'), [join(LEGACY, 'simple/simple.csv')], ['--currency', 'EUR']);
     expect(code, JSON.stringify(result)).toBe(0);
@@ -185,6 +197,18 @@ describe('every legacy fixture converts to a valid package', () => {
     expect(await readFile(join(out, 'data/data.csv'), 'utf8')).toContain('Société Générale');
     expect(await readFile(join(out, 'archive/data.csv'))).toEqual(latin1);
     expect(result.report.resources[0].encoding).toBe('windows-1252');
+  });
+});
+
+describe('sources as the old loader read them', () => {
+  it('empty lines are left out of the copy (the old csv reader skipped them), with a warning; the original is archived', async () => {
+    const csv = 'year,amount,field,to_name,to_label,func_name,func_label\n2010,200,foo,bcorp,Big Corp,food,Food\n\n2009,10,bar,acorp,A,food,Food\n\n';
+    const dir = await testdir({ 'blank.csv': csv });
+    const { code, out, result } = await migrate(join(LEGACY, 'simple/model.json'), [join(dir, 'blank.csv')], ['--currency', 'EUR']);
+    expect(code, JSON.stringify(result)).toBe(0);
+    expect(await readFile(join(out, 'data/blank.csv'), 'utf8')).toBe('year,amount,field,to_name,to_label,func_name,func_label\n2010,200,foo,bcorp,Big Corp,food,Food\n2009,10,bar,acorp,A,food,Food\n');
+    expect(await readFile(join(out, 'archive/blank.csv'), 'utf8')).toBe(csv);
+    expect((result.report.warnings as Obj[]).find((w) => w.code === 'blank-lines')?.message).toMatch(/2 empty lines left out/);
   });
 });
 
@@ -307,6 +331,8 @@ describe('the real before/after pair (openspending-migrate, tekjur-rikissjods)',
     // What theirs lost and ours keeps: labels, key/facet flags, default values.
     expect(d.openspending.dimensions.category).toMatchObject({ label: 'Tekjuflokkur', key: true, facet: true, description: 'Revenue category' });
     expect(d.openspending.dimensions.amount.default_value).toBe('0');
+    // ...and the report lists them, mapped dimension by mapped dimension.
+    expect((result.report.unmapped as Obj[]).map((u) => u.what)).toEqual(expect.arrayContaining(['category (label, description, key, facet, taxonomy, default values)', 'subcategory', 'dataset.category']));
     expect(d.title).toBe(theirs.title);
     expect(d.description).toBe(theirs.description);
     expect(d.owner).toBe('tryggvib');
