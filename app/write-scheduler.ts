@@ -81,11 +81,13 @@ export function createWriteScheduler(options: WriteSchedulerOptions = {}): Write
   function pump(name: string, lane: Lane): void {
     lane.timer = null;
     for (;;) {
+      const t = now();
       if (lane.high.length + lane.low.length === 0) {
-        lanes.delete(name);
+        // Kept while its spacing runs: the next request must still wait its turn.
+        if (lane.nextAt <= t) lanes.delete(name);
+        else lane.timer = setTimeout(() => pump(name, lane), lane.nextAt - t);
         return;
       }
-      const t = now();
       prune(t);
       let at = lane.nextAt;
       if (Number.isFinite(perMinute) && starts.length >= perMinute) at = Math.max(at, starts[starts.length - perMinute]! + 60_000);
