@@ -145,6 +145,7 @@ export function createBatchProcessor(deps: ProcessorDeps): (work: Work) => Promi
       }
     });
     const ok = observed.filter((o): o is NonNullable<typeof o> => o !== null);
+    outcome.observed = ok.map((o) => ({ repositoryId: o.observation.repositoryId, headCommit: o.observation.exists ? o.observation.headCommit : null }));
 
     // 4. One registry write for the batch.
     if (ok.length > 0) {

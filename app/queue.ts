@@ -10,7 +10,8 @@
  * sweep lists are bulk work: a batch takes the repositories named by deliveries first, so an
  * ordinary push is in the next batch whatever the sweep queued; and a listed repository already
  * re-read since the sweep's delivery arrived (its own push delivery usually came with it) is not
- * re-read again.
+ * re-read again; nor is one whose push delivery, arriving while it was being re-read, named the
+ * very commit the re-read found.
  */
 
 import type { InstallationSweep, RepoTrigger } from './handlers.ts';
@@ -59,6 +60,8 @@ export interface WorkOutcome {
   commit?: string | null;
   /** Extra work found while processing (an installation sweep's repositories). */
   more?: { repos: RepoTrigger[] };
+  /** The default branch head each repository re-read had (a push of that commit arriving meanwhile needs no re-read). */
+  observed?: Array<{ repositoryId: number; headCommit: string | null }>;
 }
 
 export interface QueueOptions {
@@ -313,6 +316,14 @@ export function createRegistryQueue(options: QueueOptions): RegistryQueue {
             observedAt.set(r.repositoryId, started);
           }
           while (observedAt.size > OBSERVED_KEPT) observedAt.delete(observedAt.keys().next().value!);
+          for (const o of outcome.observed ?? []) {
+            const slot = repos.get(o.repositoryId);
+            const p = slot?.item;
+            if (!p || o.headCommit === null || p.pushes.length === 0 || !p.events.every((e) => e === 'push') || !p.pushes.every((c) => c === o.headCommit)) continue;
+            repos.delete(o.repositoryId);
+            for (const id of p.deliveries) waitingDeliveries.delete(id);
+            log.debug('push already read', { repositoryId: o.repositoryId, commit: o.headCommit, deliveries: p.deliveries });
+          }
           for (const t of outcome.more?.repos ?? []) {
             // Re-read since the sweep's delivery arrived: GitHub's state then is already in the registry.
             if ((observedAt.get(t.repositoryId) ?? -Infinity) >= since) continue;

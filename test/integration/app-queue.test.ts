@@ -162,4 +162,16 @@ describe('createRegistryQueue', () => {
     q.close();
     q2.close();
   });
+
+  it('a push arriving while its repository is re-read is not re-read again when the re-read found its commit', async () => {
+    const r = recording((w) => ({ observed: w.repos.map((x) => ({ repositoryId: x.repositoryId, headCommit: 'c1' })) }));
+    const q = createRegistryQueue({ process: r.process, debounceMs: 5 });
+    q.enqueue({ repos: [trigger(1, 'a', { push: { commit: 'c1' } }), trigger(2, 'b', { push: { commit: 'c1' } })] });
+    await sleep(12); // under way
+    q.enqueue({ repos: [trigger(1, 'a2', { push: { commit: 'c1' } }), trigger(2, 'b2', { push: { commit: 'c2' } })] });
+    await q.drain();
+    // Repository 1's push named the commit already read; repository 2's a newer one.
+    expect(r.batches.map((b) => b.repos.map((x) => x.repositoryId))).toEqual([[1, 2], [2]]);
+    q.close();
+  });
 });
