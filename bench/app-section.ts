@@ -136,7 +136,7 @@ async function burstThenOnePush(size: number, watchSeconds: number, idleCommitMs
     fakeOptions: { writesPerMinute: GOALS.writesPerMinute },
     config: { publishWorkflow: 'publish.yml', followUpRecordIntervalMs: 30_000 },
     // Production: 1 s write spacing, 80 writes a minute, 200 ms batch window.
-    app: { writeIntervalMs: undefined, writesPerMinute: undefined, queue: { debounceMs: 200 } },
+    app: { writeIntervalMs: undefined, writesPerMinute: undefined, writesPerHour: undefined, queue: { debounceMs: 200 } },
   });
   try {
     const ids = Array.from({ length: size }, (_, i) => w.addDataset('burst-org', `set-${String(i).padStart(4, '0')}`));
@@ -218,7 +218,7 @@ export const appSection: Section = {
     const sub = await startSubscriber({ keepOpen: true });
     const subscribers = [{ url: sub.url, secret: sub.secret }];
     // Production settings: 200 ms batch window, GitHub's 1 s write spacing.
-    const prod = await startAppWorld({ keepOpen: true, logLevel: 'info', config: { subscribers }, app: { writeIntervalMs: undefined, writesPerMinute: undefined, queue: { debounceMs: 200 } } });
+    const prod = await startAppWorld({ keepOpen: true, logLevel: 'info', config: { subscribers }, app: { writeIntervalMs: undefined, writesPerMinute: undefined, writesPerHour: undefined, queue: { debounceMs: 200 } } });
     const fast = await startAppWorld({ keepOpen: true, logLevel: 'info', config: { subscribers }, app: { writeIntervalMs: 0, queue: { debounceMs: 200 } } });
     try {
       const ids = Array.from({ length: 50 }, (_, i) => prod.addDataset('os-data', `ack-${i}`));

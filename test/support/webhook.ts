@@ -298,7 +298,7 @@ export async function startAppWorld(options: AppWorldOptions = {}): Promise<AppW
     followUpRecordIntervalMs: 0,
     ...options.config,
   };
-  const app = await createApp(config, { log, writeIntervalMs: 0, writesPerMinute: Infinity, queue: { debounceMs: 50, retry: { baseMs: 50, maxMs: 500 } }, notifyRetry: { baseMs: 20, timeoutMs: 5000 }, followUp: { retry: { baseMs: 20, maxMs: 200 } }, ...options.app });
+  const app = await createApp(config, { log, writeIntervalMs: 0, writesPerMinute: Infinity, writesPerHour: Infinity, queue: { debounceMs: 50, retry: { baseMs: 50, maxMs: 500 } }, notifyRetry: { baseMs: 20, timeoutMs: 5000 }, followUp: { retry: { baseMs: 20, maxMs: 200 } }, ...options.app });
   const url = await app.listen(0);
   const close = (): Promise<void> => app.close();
   if (!options.keepOpen) onTestFinished(close);
