@@ -330,7 +330,7 @@ export function createRegistryQueue(options: QueueOptions): RegistryQueue {
             addRepo(t, now() - debounceMs, true);
           }
         } catch (e) {
-          log.error('batch failed; its work is re-queued with backoff', { batch: work.batch, repositories: work.repos.length, err: e });
+          log.warn('batch failed; its work is re-queued with backoff', { batch: work.batch, repositories: work.repos.length, err: e });
         }
         requeue(work, outcome, reconcileAttempts);
       });
