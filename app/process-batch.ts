@@ -11,7 +11,7 @@
  * After each registry commit its follow-up (subscribers, feed, repository_dispatch, publish
  * dispatches) is handed to the follow-up queue (app/follow-up.ts), which runs it outside the
  * batch: the next batch never waits for it. Whatever fails here is handed back to the queue
- * to retry with backoff.
+ * to retry with backoff (a `warn` line; the queue logs an `error` when it gives up).
  */
 
 import type { GitHubClient } from '../src/adapters/github/octokit.ts';
