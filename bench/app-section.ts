@@ -218,8 +218,8 @@ export const appSection: Section = {
     const sub = await startSubscriber({ keepOpen: true });
     const subscribers = [{ url: sub.url, secret: sub.secret }];
     // Production settings: 200 ms batch window, GitHub's 1 s write spacing.
-    const prod = await startAppWorld({ keepOpen: true, logLevel: 'info', config: { subscribers }, app: { writeIntervalMs: undefined, writesPerMinute: undefined, writesPerHour: undefined, queue: { debounceMs: 200 } } });
-    const fast = await startAppWorld({ keepOpen: true, logLevel: 'info', config: { subscribers }, app: { writeIntervalMs: 0, queue: { debounceMs: 200 } } });
+    const prod = await startAppWorld({ keepOpen: true, logLevel: 'info', config: { subscribers, followUpRecordIntervalMs: 30_000 }, app: { writeIntervalMs: undefined, writesPerMinute: undefined, writesPerHour: undefined, queue: { debounceMs: 200 } } });
+    const fast = await startAppWorld({ keepOpen: true, logLevel: 'info', config: { subscribers, followUpRecordIntervalMs: 30_000 }, app: { writeIntervalMs: 0, queue: { debounceMs: 200 } } });
     try {
       const ids = Array.from({ length: 50 }, (_, i) => prod.addDataset('os-data', `ack-${i}`));
       await acknowledgements(prod, ids, 50, 4); // warm-up
