@@ -12,7 +12,7 @@
  * task keys name no secret (a subscriber is a hash of its URL).
  *
  * What is owed: the commits on the registry branch after `through` (first parents, newest first
- * until `through`, at most MAX_WALK), each with the changelog rows it added (its changelog minus
+ * until `through`, at most MAX_WALK; none when `through` is not found there), each with the changelog rows it added (its changelog minus
  * its parent's: the changelog is append-only) and the registry as it holds it.
  */
 
@@ -132,7 +132,10 @@ export function registrySource(client: GitHubClient, registry: { owner: string; 
         sha = c.parents[0];
       }
       if (sha !== through) {
-        options.warn?.('the recorded follow-up commit is not among the registry branch\'s last commits; follow-up owed before them is not re-sent', { through, walked: chain.length, max: MAX_WALK });
+        // History rewritten, or a record older than the walk: re-sending everything walked would
+        // flood subscribers and runners with work long done; nothing is re-sent.
+        options.warn?.('the recorded follow-up commit is not among the registry branch\'s last commits; follow-up owed before this start is not re-sent', { through, walked: chain.length, max: MAX_WALK });
+        return { head, commits: [] };
       }
       chain.reverse();
       const commits: CommitWork[] = [];

@@ -94,7 +94,7 @@ export interface FollowUpStats {
 }
 
 export interface FollowUpQueue {
-  /** Queues a registry commit's follow-up (call in commit order). */
+  /** Queues a registry commit's follow-up (call in commit order; after close, left to the next start). */
   add(work: CommitWork): void;
   /** Work not tied to a recorded commit (pull-request mode: a merged registry pull request). */
   addUntracked(work: CommitWork): void;
@@ -356,7 +356,11 @@ export function createFollowUpQueue(options: FollowUpOptions): FollowUpQueue {
   }
 
   function add(work: CommitWork, untracked: boolean): void {
-    if (closed) throw new Error('the follow-up queue is closed');
+    if (closed) {
+      // A batch that outlived the shutdown's drain: the commit is after the record, so the next start owes it.
+      log.warn('follow-up of a commit made during shutdown is left for the next start', { commit: work.commit });
+      return;
+    }
     const track: Track = { commit: work.commit, ready: false, pending: new Set(), done: [], untracked };
     tracks.push(track);
     // No record yet (the first start): make one now, so that this commit's work is owed in it.

@@ -55,6 +55,8 @@ export interface AppGitHubOptions {
   writeIntervalMs?: number;
   /** Content-creating requests in any 60 s, the whole process (default 80, GitHub's secondary limit). */
   writesPerMinute?: number;
+  /** Content-creating requests in any hour, the whole process (default 500, GitHub's secondary limit). */
+  writesPerHour?: number;
   /** Retries of a request on 5xx and network errors (@octokit/plugin-retry; default 3). */
   retries?: number;
 }
@@ -86,6 +88,7 @@ export function createAppGitHub(options: AppGitHubOptions): AppGitHub {
   const writes = createWriteScheduler({
     ...(options.writeIntervalMs !== undefined ? { intervalMs: options.writeIntervalMs } : {}),
     ...(options.writesPerMinute !== undefined ? { perMinute: options.writesPerMinute } : {}),
+    ...(options.writesPerHour !== undefined ? { perHour: options.writesPerHour } : {}),
   });
   // The plugin keys its limiters by `throttle.id`: one write lane per installation, not one per process.
   // (The plugin types `write` as a Bottleneck.Group; it only calls key(id).schedule(...).)

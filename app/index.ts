@@ -46,6 +46,8 @@ export interface RegistryContextOptions {
   githubRetries?: number;
   /** Content-creating requests to GitHub in any 60 s (default 80; see app/write-scheduler.ts). */
   writesPerMinute?: number;
+  /** Content-creating requests to GitHub in any hour (default 500; see app/write-scheduler.ts). */
+  writesPerHour?: number;
 }
 
 /** GitHub clients, the registry repository (found through the App's installation on it) and its writer. */
@@ -59,6 +61,7 @@ export async function openRegistry(config: AppConfig, options: RegistryContextOp
     ...(options.writeIntervalMs !== undefined ? { writeIntervalMs: options.writeIntervalMs } : {}),
     ...(options.githubRetries !== undefined ? { retries: options.githubRetries } : {}),
     ...(options.writesPerMinute !== undefined ? { writesPerMinute: options.writesPerMinute } : {}),
+    ...(options.writesPerHour !== undefined ? { writesPerHour: options.writesPerHour } : {}),
   });
   const name = `${config.registry.owner}/${config.registry.repo}`;
   let installation;

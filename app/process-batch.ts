@@ -11,7 +11,7 @@
  * After each registry commit its follow-up (subscribers, feed, repository_dispatch, publish
  * dispatches) is handed to the follow-up queue (app/follow-up.ts), which runs it outside the
  * batch: the next batch never waits for it. Whatever fails here is handed back to the queue
- * to retry with backoff.
+ * to retry with backoff (a `warn` line; the queue logs an `error` when it gives up).
  */
 
 import type { GitHubClient } from '../src/adapters/github/octokit.ts';
@@ -108,7 +108,7 @@ export function createBatchProcessor(deps: ProcessorDeps): (work: Work) => Promi
           log.warn('installation cannot be listed; running a reconcile instead', { ...fields, status: s });
           reconcileNeeded = true;
         } else {
-          log.error('installation sweep failed; retrying later', { ...fields, err: e });
+          log.warn('installation sweep failed; retrying later', { ...fields, err: e });
           outcome.retrySweeps.push(sweep.installationId);
         }
       }
@@ -139,12 +139,13 @@ export function createBatchProcessor(deps: ProcessorDeps): (work: Work) => Promi
         log.debug('repository observed', { ...fields, installationId: installation?.id, installed, exists: observation.exists, private: observation.private, descriptor: observation.descriptor ? observation.descriptor.valid : null });
         return { item, observation };
       } catch (e) {
-        log.error('repository could not be read; retrying later', { ...fields, err: e });
+        log.warn('repository could not be read; retrying later', { ...fields, err: e });
         outcome.retryRepos.push(item.repositoryId);
         return null;
       }
     });
     const ok = observed.filter((o): o is NonNullable<typeof o> => o !== null);
+    outcome.observed = ok.map((o) => ({ repositoryId: o.observation.repositoryId, headCommit: o.observation.exists ? o.observation.headCommit : null }));
 
     // 4. One registry write for the batch.
     if (ok.length > 0) {
@@ -168,7 +169,7 @@ export function createBatchProcessor(deps: ProcessorDeps): (work: Work) => Promi
           followUp({ commit: result.commit, changes: result.changes, state: result.state ?? null });
         }
       } catch (e) {
-        log.error('registry write failed; the batch is retried', { repositories: ok.length, err: e, registry: registryName });
+        log.warn('registry write failed; the batch is retried', { repositories: ok.length, err: e, registry: registryName });
         outcome.retryRepos.push(...ok.map((o) => o.item.repositoryId));
         return { ...outcome, retryReconcile: reconcileNeeded };
       }
@@ -185,7 +186,7 @@ export function createBatchProcessor(deps: ProcessorDeps): (work: Work) => Promi
           followUp({ commit: result.commit, changes: result.changes });
         }
       } catch (e) {
-        log.error('reconcile failed; retrying later', { err: e });
+        log.warn('reconcile failed; retrying later', { err: e });
         return { ...outcome, retryReconcile: true };
       }
     }

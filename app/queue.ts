@@ -5,6 +5,13 @@
  * write per batch. One batch at a time per process. Whatever a batch could not do is re-queued
  * with exponential backoff, a bounded number of times; after that it is dropped with an error
  * in the log, and the next reconcile run repairs it. `drain()` empties the queue for shutdown.
+ *
+ * Under a burst (an installation on hundreds of repositories), the repositories an installation
+ * sweep lists are bulk work: a batch takes the repositories named by deliveries first, so an
+ * ordinary push is in the next batch whatever the sweep queued; and a listed repository already
+ * re-read since the sweep's delivery arrived (its own push delivery usually came with it) is not
+ * re-read again; nor is one whose push delivery, arriving while it was being re-read, named the
+ * very commit the re-read found.
  */
 
 import type { InstallationSweep, RepoTrigger } from './handlers.ts';
@@ -53,6 +60,8 @@ export interface WorkOutcome {
   commit?: string | null;
   /** Extra work found while processing (an installation sweep's repositories). */
   more?: { repos: RepoTrigger[] };
+  /** The default branch head each repository re-read had (a push of that commit arriving meanwhile needs no re-read). */
+  observed?: Array<{ repositoryId: number; headCommit: string | null }>;
 }
 
 export interface QueueOptions {
@@ -102,7 +111,12 @@ interface Slot<T> {
   since: number;
   /** Not before this time (backoff). */
   notBefore: number;
+  /** Only an installation sweep asked for it (no delivery named it): after the others. */
+  bulk?: boolean;
 }
+
+/** Re-read times kept (repository id → when the batch that re-read it started), for sweeps. */
+const OBSERVED_KEPT = 100_000;
 
 const pushUnique = <T>(xs: T[], ys: readonly T[]): void => {
   for (const y of ys) if (!xs.includes(y)) xs.push(y);
@@ -133,18 +147,23 @@ export function createRegistryQueue(options: QueueOptions): RegistryQueue {
   let exclusiveChain: Promise<unknown> = Promise.resolve();
   const idleWaiters: Array<() => void> = [];
   const stats = { batches: 0, lastCommit: null as string | null, lastBatchAt: null as string | null, dropped: 0 };
+  /** Repository id → when the batch that last re-read it started. */
+  const observedAt = new Map<number, number>();
+  /** The earliest arrival of the sweeps in the batch being taken. */
+  let sweepSince = Infinity;
 
   const backoff = (attempts: number): number => Math.round(Math.min(maxMs, baseMs * 2 ** (attempts - 1)) * (0.5 + random() / 2));
 
   const waiting = (): boolean => repos.size > 0 || sweeps.size > 0 || reconcile !== null;
 
-  function addRepo(t: RepoTrigger, at: number): void {
+  function addRepo(t: RepoTrigger, at: number, bulk = false): void {
     waitingDeliveries.add(t.deliveryId);
     const slot = repos.get(t.repositoryId);
     if (!slot) {
       repos.set(t.repositoryId, {
         since: at,
         notBefore: 0,
+        ...(bulk ? { bulk } : {}),
         item: {
           repositoryId: t.repositoryId,
           installationIds: t.installationId === null ? [] : [t.installationId],
@@ -165,6 +184,7 @@ export function createRegistryQueue(options: QueueOptions): RegistryQueue {
     if (t.push) pushUnique(p.pushes, [t.push.commit]);
     // A fresh trigger is news: re-read without waiting out a failure's backoff.
     slot.notBefore = 0;
+    if (!bulk) delete slot.bulk;
   }
 
   function addSweep(s: InstallationSweep, at: number): void {
@@ -217,7 +237,9 @@ export function createRegistryQueue(options: QueueOptions): RegistryQueue {
 
   function take(): Work | null {
     const t = now();
-    const readyRepos = [...repos.values()].filter((s) => s.notBefore <= t).slice(0, maxBatch);
+    const ready = [...repos.values()].filter((s) => s.notBefore <= t);
+    const readyRepos = [...ready.filter((s) => !s.bulk), ...ready.filter((s) => s.bulk)].slice(0, maxBatch);
+    sweepSince = Math.min(Infinity, ...[...sweeps.values()].filter((s) => s.notBefore <= t).map((s) => s.since));
     const readySweeps = [...sweeps.values()].filter((s) => s.notBefore <= t);
     const doReconcile = reconcile !== null && reconcile.notBefore <= t;
     if (readyRepos.length + readySweeps.length === 0 && !doReconcile) return null;
@@ -275,6 +297,7 @@ export function createRegistryQueue(options: QueueOptions): RegistryQueue {
     const reconcileAttempts = reconcile?.item.attempts ?? 0;
     const work = take();
     if (!work) return;
+    const since = sweepSince;
     const ids = [...work.repos.flatMap((r) => r.deliveries), ...work.sweeps.flatMap((s) => s.deliveries)];
     for (const id of ids) inFlight.add(id);
     const started = now();
@@ -286,9 +309,28 @@ export function createRegistryQueue(options: QueueOptions): RegistryQueue {
           stats.batches++;
           stats.lastBatchAt = new Date(now()).toISOString();
           if (outcome.commit) stats.lastCommit = outcome.commit;
-          for (const t of outcome.more?.repos ?? []) addRepo(t, now() - debounceMs);
+          const retried = new Set(outcome.retryRepos ?? []);
+          for (const r of work.repos) {
+            if (retried.has(r.repositoryId)) continue;
+            observedAt.delete(r.repositoryId);
+            observedAt.set(r.repositoryId, started);
+          }
+          while (observedAt.size > OBSERVED_KEPT) observedAt.delete(observedAt.keys().next().value!);
+          for (const o of outcome.observed ?? []) {
+            const slot = repos.get(o.repositoryId);
+            const p = slot?.item;
+            if (!p || o.headCommit === null || p.pushes.length === 0 || !p.events.every((e) => e === 'push') || !p.pushes.every((c) => c === o.headCommit)) continue;
+            repos.delete(o.repositoryId);
+            for (const id of p.deliveries) waitingDeliveries.delete(id);
+            log.debug('push already read', { repositoryId: o.repositoryId, commit: o.headCommit, deliveries: p.deliveries });
+          }
+          for (const t of outcome.more?.repos ?? []) {
+            // Re-read since the sweep's delivery arrived: GitHub's state then is already in the registry.
+            if ((observedAt.get(t.repositoryId) ?? -Infinity) >= since) continue;
+            addRepo(t, now() - debounceMs, true);
+          }
         } catch (e) {
-          log.error('batch failed; its work is re-queued with backoff', { batch: work.batch, repositories: work.repos.length, err: e });
+          log.warn('batch failed; its work is re-queued with backoff', { batch: work.batch, repositories: work.repos.length, err: e });
         }
         requeue(work, outcome, reconcileAttempts);
       });

@@ -5,8 +5,10 @@
  * - per lane (one installation, or the App itself): one request starts every `intervalMs`
  *   (default 1000 ms: GitHub's guidance against secondary rate limits, "wait at least one second
  *   between each request");
- * - for the whole process: at most `perMinute` starts in any 60 s (default 80: GitHub's
- *   secondary limit on content-creating requests);
+ * - for the whole process: at most `perMinute` starts in any 60 s and `perHour` in any hour
+ *   (default 80 and 500: GitHub's secondary limits on content-creating requests), of which
+ *   follow-up work may take at most `followUpShare` (default 0.8), so registry commits always
+ *   find room;
  * - within a lane, registry work goes before follow-up work; a follow-up request that has waited
  *   `maxLowWaitMs` (default 30 s) goes next all the same, so follow-up is slowed by a stream of
  *   registry commits, never starved by it.
@@ -24,6 +26,10 @@ export interface WriteSchedulerOptions {
   intervalMs?: number;
   /** Starts in any 60 s, all lanes together (default 80; Infinity: no cap). */
   perMinute?: number;
+  /** Starts in any hour, all lanes together (default 500; Infinity: no cap). */
+  perHour?: number;
+  /** The part of perMinute and perHour follow-up work may take (default 0.8). */
+  followUpShare?: number;
   /** A follow-up request waiting this long goes before registry work (default 30 000 ms). */
   maxLowWaitMs?: number;
   now?: () => number;
@@ -60,42 +66,68 @@ interface Lane {
 export function createWriteScheduler(options: WriteSchedulerOptions = {}): WriteScheduler {
   const intervalMs = Math.max(0, options.intervalMs ?? 1000);
   const perMinute = options.perMinute ?? 80;
+  const perHour = options.perHour ?? 500;
+  const share = Math.min(1, Math.max(0, options.followUpShare ?? 0.8));
   const maxLowWaitMs = options.maxLowWaitMs ?? 30_000;
   const now = options.now ?? Date.now;
   const lanes = new Map<string, Lane>();
-  /** Start times within the last minute (for the process-wide cap and the peak). */
+  /** Start times within the last hour (for the process-wide caps and the peak). */
   const starts: number[] = [];
   const started = { registry: 0, followUp: 0 };
   let peakPerMinute = 0;
 
   const prune = (t: number): void => {
-    while (starts.length > 0 && starts[0]! <= t - 60_000) starts.shift();
+    while (starts.length > 0 && starts[0]! <= t - 3_600_000) starts.shift();
   };
+  /** Starts in the last `windowMs`. */
+  const within = (t: number, windowMs: number): number => {
+    let n = 0;
+    for (let i = starts.length - 1; i >= 0 && starts[i]! > t - windowMs; i--) n++;
+    return n;
+  };
+  /** When a start of this priority fits both caps (t: now). */
+  function roomAt(t: number, low: boolean): number {
+    let at = t;
+    for (const [cap, windowMs] of [
+      [perMinute, 60_000],
+      [perHour, 3_600_000],
+    ] as const) {
+      if (!Number.isFinite(cap)) continue;
+      const limit = Math.max(1, Math.floor(low ? cap * share : cap));
+      const recent = starts.filter((x) => x > t - windowMs);
+      if (recent.length >= limit) at = Math.max(at, recent[recent.length - limit]! + windowMs);
+    }
+    return at;
+  }
 
   function pick(lane: Lane, t: number): Job | undefined {
     const oldLow = lane.low[0];
-    if (oldLow && t - oldLow.at >= maxLowWaitMs) return lane.low.shift();
-    return lane.high.shift() ?? lane.low.shift();
+    const lowFits = oldLow !== undefined && roomAt(t, true) <= t;
+    if (oldLow && lowFits && t - oldLow.at >= maxLowWaitMs) return lane.low.shift();
+    if (lane.high.length > 0) return lane.high.shift();
+    return lowFits ? lane.low.shift() : undefined;
   }
 
   function pump(name: string, lane: Lane): void {
     lane.timer = null;
     for (;;) {
-      if (lane.high.length + lane.low.length === 0) {
-        lanes.delete(name);
-        return;
-      }
       const t = now();
-      prune(t);
-      let at = lane.nextAt;
-      if (Number.isFinite(perMinute) && starts.length >= perMinute) at = Math.max(at, starts[starts.length - perMinute]! + 60_000);
-      if (at > t) {
-        lane.timer = setTimeout(() => pump(name, lane), at - t);
+      if (lane.high.length + lane.low.length === 0) {
+        // Kept while its spacing runs: the next request must still wait its turn.
+        if (lane.nextAt <= t) lanes.delete(name);
+        else lane.timer = setTimeout(() => pump(name, lane), lane.nextAt - t);
         return;
       }
-      const job = pick(lane, t)!;
+      prune(t);
+      // The earliest any waiting job of this lane may start: spacing, then the caps.
+      const at = Math.max(lane.nextAt, lane.high.length > 0 ? roomAt(t, false) : roomAt(t, true));
+      const job = at <= t ? pick(lane, t) : undefined;
+      if (!job) {
+        lane.timer = setTimeout(() => pump(name, lane), Math.max(1, at - t));
+        return;
+      }
       starts.push(t);
-      peakPerMinute = Math.max(peakPerMinute, starts.length);
+      peakPerMinute = Math.max(peakPerMinute, within(t, 60_000));
       if (job.low) started.followUp++;
       else started.registry++;
       lane.nextAt = t + intervalMs;

@@ -128,7 +128,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
           event: REGISTRY_UPDATED,
           ...(options.retry ? { retry: options.retry } : {}),
           ...(options.fetch ? { fetch: options.fetch } : {}),
-          ...(options.uuid ? { uuid: options.uuid } : {}),
+          uuid: options.uuid ?? (() => deliveryIdOf(event.commit, s.url)),
         });
         const fields = { subscriber: new URL(s.url).origin, delivery: r.delivery, status: r.status, attempts: r.attempts, commit: event.commit };
         if (r.ok) log.info('subscriber notified', fields);
@@ -238,7 +238,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   return {
     tasks,
     notify(update) {
-      const event: RegistryUpdatedEvent = { event: REGISTRY_UPDATED, commit: update.commit, changes: update.changes.map(cleanChange), registry, time: now() };
+      const event = eventOf(update);
       return track(
         (async (): Promise<NotifyReport> => {
           const [subscribers, feed, dispatches] = await Promise.all([toSubscribers(event), toStore(event), toRepositories(event)]);

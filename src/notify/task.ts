@@ -1,6 +1,6 @@
 /** Follow-up work as tasks: one try of one channel and target, for a queue that retries and records (app/follow-up.ts). */
 
-/** One try of one piece of follow-up work (a channel and a target), for a queue that retries. */
+/** One try of one piece of follow-up work (a channel and a target). */
 export interface FollowUpTask {
   /** Unique among the tasks of one registry commit; no secrets (it is stored in the progress record). */
   key: string;
@@ -20,6 +20,5 @@ export function failureOf(e: unknown): TaskOutcome & { ok: false } {
   const retry = status === undefined || status >= 500 || status === 408 || status === 429 || (status === 403 && /rate limit/i.test(error));
   return { ok: false, retry, error, ...(status !== undefined ? { status } : {}) };
 }
-
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));

@@ -43,6 +43,7 @@ describe('readAppConfig', () => {
       reconcileIntervalMinutes: 60,
       storage: null,
       logLevel: 'info',
+      followUpRecordIntervalMs: 30_000,
     });
   });
 
@@ -63,6 +64,7 @@ describe('readAppConfig', () => {
       RECONCILE_INTERVAL: '0',
       LOG_LEVEL: 'debug',
       OS_STORAGE_BUCKET_NAME: 'openspending-data',
+      FOLLOW_UP_RECORD_INTERVAL: '2.5',
     });
     expect(c).toMatchObject({
       port: 8080,
@@ -83,6 +85,7 @@ describe('readAppConfig', () => {
       reconcileIntervalMinutes: 0,
       logLevel: 'debug',
       storage: { bucket: 'openspending-data' },
+      followUpRecordIntervalMs: 2500,
     });
   });
 
@@ -113,6 +116,8 @@ describe('readAppConfig', () => {
     [{ DISPATCH_REPOS: 'site' }, 'DISPATCH_REPOS', /^DISPATCH_REPOS must be OWNER\/REPO/],
     [{ PUBLISH_WORKFLOW: 'publish' }, 'PUBLISH_WORKFLOW', /^PUBLISH_WORKFLOW must be a workflow file name/],
     [{ RECONCILE_INTERVAL: '1.5' }, 'RECONCILE_INTERVAL', /^RECONCILE_INTERVAL must be whole minutes/],
+    [{ FOLLOW_UP_RECORD_INTERVAL: '301' }, 'FOLLOW_UP_RECORD_INTERVAL', /^FOLLOW_UP_RECORD_INTERVAL must be seconds from 0 to 300 .* \(got "301"\)/],
+    [{ FOLLOW_UP_RECORD_INTERVAL: '-1' }, 'FOLLOW_UP_RECORD_INTERVAL', /^FOLLOW_UP_RECORD_INTERVAL must be seconds from 0 to 300/],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL', /^LOG_LEVEL must be one of debug, info, warn, error/],
   ] as Array<[Record<string, string | undefined>, string, RegExp]>)('%o → names %s', (env, variable, message) => {
     const e = errorOf(() => readAppConfig({ ...base, ...env }));

@@ -142,4 +142,36 @@ describe('createRegistryQueue', () => {
     expect(await q.drain({ timeoutMs: 200 })).toEqual({ drained: false });
     q.close();
   });
+
+  it('an installation sweep\'s repositories are bulk: a later push goes first, and one re-read since the sweep is not re-read', async () => {
+    // The sweep (batch 1) lists repositories 1-6; repository 1 came with the sweep's own batch.
+    const r = recording((w) => (w.sweeps.length > 0 ? { more: { repos: [1, 2, 3, 4, 5, 6].map((id) => trigger(id, 'sweep')) } } : {}));
+    const q = createRegistryQueue({ process: r.process, debounceMs: 5, maxBatch: 3 });
+    q.enqueue({ repos: [trigger(1, 'push-1')], sweeps: [{ installationId: 9, deliveryId: 'sweep', event: 'installation.created' }] });
+    await q.drain();
+    expect(r.batches.map((b) => b.repos.map((x) => x.repositoryId))).toEqual([[1], [2, 3, 4], [5, 6]]);
+
+    const r2 = recording((w) => (w.sweeps.length > 0 ? { more: { repos: [1, 2, 3, 4, 5, 6].map((id) => trigger(id, 'sweep')) } } : {}));
+    const q2 = createRegistryQueue({ process: r2.process, debounceMs: 5, maxBatch: 3 });
+    q2.enqueue({ sweeps: [{ installationId: 9, deliveryId: 'sweep', event: 'installation.created' }] });
+    await sleep(10); // the sweep's batch is under way
+    q2.enqueue({ repos: [trigger(6, 'push-6'), trigger(50, 'push-50')] });
+    await q2.drain();
+    // The pushes (50, and 6 which the sweep also listed) go before the sweep's other repositories.
+    expect(r2.batches.map((b) => b.repos.map((x) => x.repositoryId))).toEqual([[], [6, 50, 1], [2, 3, 4], [5]]);
+    q.close();
+    q2.close();
+  });
+
+  it('a push arriving while its repository is re-read is not re-read again when the re-read found its commit', async () => {
+    const r = recording((w) => ({ observed: w.repos.map((x) => ({ repositoryId: x.repositoryId, headCommit: 'c1' })) }));
+    const q = createRegistryQueue({ process: r.process, debounceMs: 5 });
+    q.enqueue({ repos: [trigger(1, 'a', { push: { commit: 'c1' } }), trigger(2, 'b', { push: { commit: 'c1' } })] });
+    await sleep(12); // under way
+    q.enqueue({ repos: [trigger(1, 'a2', { push: { commit: 'c1' } }), trigger(2, 'b2', { push: { commit: 'c2' } })] });
+    await q.drain();
+    // Repository 1's push named the commit already read; repository 2's a newer one.
+    expect(r.batches.map((b) => b.repos.map((x) => x.repositoryId))).toEqual([[1, 2], [2]]);
+    q.close();
+  });
 });

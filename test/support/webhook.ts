@@ -17,7 +17,7 @@ import type { AppConfig } from '../../app/config.ts';
 import { createApp, type App, type AppOptions } from '../../app/index.ts';
 import { createJsonLogger, type LogLevel } from '../../app/log.ts';
 import { DEFAULT_HTTP_LIMITS } from '../../app/server.ts';
-import { startFakeGitHub, type FakeGitHub, type RepoRef } from './github-server.ts';
+import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions, type RepoRef } from './github-server.ts';
 
 export interface DeliverOptions {
   deliveryId?: string;
@@ -249,6 +249,8 @@ export interface AppWorldOptions {
   fake?: FakeGitHub;
   /** Lines below this level are not kept in `logs` (default debug). */
   logLevel?: LogLevel;
+  /** Options of the fake GitHub started here (e.g. GitHub's secondary limit, `writesPerMinute`). */
+  fakeOptions?: Omit<FakeGitHubOptions, 'keepOpen'>;
 }
 
 const CORE = 'os-data';
@@ -259,7 +261,7 @@ const CORE = 'os-data';
  * 127.0.0.1:0, configured as `serve` would configure it. Closed when the test finishes.
  */
 export async function startAppWorld(options: AppWorldOptions = {}): Promise<AppWorld & { close(): Promise<void> }> {
-  const fake = options.fake ?? (await startFakeGitHub(options.keepOpen ? { keepOpen: true } : {}));
+  const fake = options.fake ?? (await startFakeGitHub({ ...options.fakeOptions, ...(options.keepOpen ? { keepOpen: true } : {}) }));
   const registry = 'os-team/registry';
   let registryInstallation: number;
   let coreInstallation: number;
@@ -296,7 +298,7 @@ export async function startAppWorld(options: AppWorldOptions = {}): Promise<AppW
     followUpRecordIntervalMs: 0,
     ...options.config,
   };
-  const app = await createApp(config, { log, writeIntervalMs: 0, writesPerMinute: Infinity, queue: { debounceMs: 50, retry: { baseMs: 50, maxMs: 500 } }, notifyRetry: { baseMs: 20, timeoutMs: 5000 }, followUp: { retry: { baseMs: 20, maxMs: 200 } }, ...options.app });
+  const app = await createApp(config, { log, writeIntervalMs: 0, writesPerMinute: Infinity, writesPerHour: Infinity, queue: { debounceMs: 50, retry: { baseMs: 50, maxMs: 500 } }, notifyRetry: { baseMs: 20, timeoutMs: 5000 }, followUp: { retry: { baseMs: 20, maxMs: 200 } }, ...options.app });
   const url = await app.listen(0);
   const close = (): Promise<void> => app.close();
   if (!options.keepOpen) onTestFinished(close);

@@ -43,10 +43,31 @@ describe('the write scheduler', () => {
     }
   });
 
+  it('leaves registry work its share: follow-up takes at most followUpShare of the caps', async () => {
+    vi.useFakeTimers();
+    try {
+      const s = createWriteScheduler({ intervalMs: 0, perMinute: Infinity, perHour: 10, followUpShare: 0.5 });
+      const order: string[] = [];
+      const lows = Array.from({ length: 8 }, (_, i) => s.key(`follow-up:installation-${i}`).schedule({}, async () => void order.push('dispatch')));
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(order).toHaveLength(5); // half of the hour's 10
+      const high = s.key('installation-1').schedule({}, async () => void order.push('registry'));
+      await vi.advanceTimersByTimeAsync(1000);
+      await high;
+      expect(order.filter((o) => o === 'registry')).toHaveLength(1);
+      expect(order.filter((o) => o === 'dispatch')).toHaveLength(5);
+      await vi.advanceTimersByTimeAsync(3_600_000);
+      await Promise.all(lows);
+      expect(order.filter((o) => o === 'dispatch')).toHaveLength(8);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('starts at most perMinute writes in any 60 s, all lanes together', async () => {
     vi.useFakeTimers();
     try {
-      const s = createWriteScheduler({ intervalMs: 0, perMinute: 3 });
+      const s = createWriteScheduler({ intervalMs: 0, perMinute: 3, perHour: Infinity });
       const started: number[] = [];
       const jobs = [1, 2, 3, 4].map((i) => s.key(`installation-${i}`).schedule({}, async () => void started.push(i)));
       await vi.advanceTimersByTimeAsync(59_000);
