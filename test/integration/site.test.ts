@@ -154,6 +154,19 @@ describe.skipIf(!hasChromium)(needsChromium('the website in headless Chromium'),
     for (const url of local) expect((await fetch(url)).status, url).toBe(200);
     await page.screenshot({ path: join(dir, 'dataset.png'), fullPage: true });
 
+    // The first version's own page: its figures and its content-addressed files, no version list.
+    await versions.nth(1).locator('a', { hasText: 'page' }).click();
+    await page.waitForURL(/\/versions\/[0-9a-f]{40}\.html$/);
+    expect(await page.locator('main').textContent()).toContain('This page never changes');
+    expect(await page.locator('#chart-years rect.bar').count()).toBe(YEARS.length);
+    expect(await page.locator('h2', { hasText: 'Versions' }).count()).toBe(0);
+    const spendingLink = await page.locator('a', { hasText: 'data/spending.csv' }).evaluate((a) => (a as unknown as { href: string }).href);
+    expect(spendingLink).toMatch(/\/datasets\/alice\/budget\/blobs\/sha256\/[0-9a-f]{64}$/);
+    expect(await (await fetch(spendingLink)).text()).toBe(spending());
+    const versionLinks = await page.locator('main a[href]').evaluateAll((as) => as.map((a) => (a as unknown as { href: string }).href));
+    for (const url of new Set(versionLinks.filter((h) => h.startsWith(base)))) expect((await fetch(url)).status, url).toBe(200);
+    await page.screenshot({ path: join(dir, 'version.png'), fullPage: true });
+
     expect(errors).toEqual([]);
     expect([...origins]).toEqual([s3.endpoint]);
   });

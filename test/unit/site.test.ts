@@ -48,7 +48,7 @@ describe('dataset page', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;');
     expect(html).not.toMatch(/href="javascript:/);
     expect(html).not.toMatch(/<script/); // a dataset page needs no script
-    expect(html).toContain(`<a href="data/a%20b%23%3F.csv" download>`);
+    expect(html).toContain(`<a href="data/a%20b%23%3F.csv" download="a b#?.csv">`);
     expect(html).toContain('<code>data/a b#?.csv:7</code>');
     expect(html).toContain(`href="reports/${'a'.repeat(40)}.json"`);
     expect(html).toContain(`href="versions/${'a'.repeat(40)}.json"`);
@@ -68,6 +68,19 @@ describe('dataset page', () => {
     // Sorted by exact decimal total: 130 first, 40 last of the ten.
     expect(many.indexOf('>D13<')).toBeLessThan(many.indexOf('>D4<'));
     expect(many).not.toContain('>D3<');
+  });
+
+  it("a version's page links its content-addressed copies, shows no version list or badge, and says it never changes", () => {
+    const sha = 'b'.repeat(64);
+    const html = datasetPage(data({ hashes: { 'datapackage.json': 'c'.repeat(64), 'data/a b#?.csv': sha } }), { version: true });
+    expect(html).toContain(`<a href="../blobs/sha256/${sha}" download="a b#?.csv">`);
+    expect(html).toContain(`href="../blobs/sha256/${'c'.repeat(64)}">datapackage.json</a>`);
+    expect(html).toContain(`href="../reports/${'a'.repeat(40)}.json"`);
+    expect(html).toContain('This page never changes');
+    expect(html).toContain('href="../../../../index.html"');
+    expect(html).not.toContain('id="versions"');
+    expect(html).not.toContain('badge.svg');
+    expect(html).not.toContain('href="aggregates/');
   });
 
   it('copes with a descriptor without title, resources or report', () => {
