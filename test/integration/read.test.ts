@@ -121,6 +121,25 @@ describe('get and versions', () => {
     }
   });
 
+  it('a store with a key prefix: --url includes it, the S3 client takes it from OS_STORAGE_PREFIX', async () => {
+    const s3 = await startS3({ prefix: 'staging/v1' });
+    const dir = await repo(false);
+    await publishDataset(await openGitDataset(dir), s3.store);
+    expect([...(await s3.objects()).keys()].every((k) => k.startsWith('staging/v1/datasets/alice/budget/'))).toBe(true);
+    const files = await committedFiles(dir);
+    const viaUrl = join(await testdir(), 'a');
+    expect((await cli(['get', 'alice/budget', '--out', viaUrl, '--url', `${publicUrl(s3)}/staging/v1`])).code).toBe(0);
+    expect(await folderFiles(viaUrl)).toEqual(files);
+    const viaEnv = join(await testdir(), 'b');
+    const r = await cli(['get', 'alice/budget', '--out', viaEnv], { ...envFor(s3), OS_STORAGE_PREFIX: 'staging/v1' });
+    expect(r.stderr).toBe('');
+    expect(await folderFiles(viaEnv)).toEqual(files);
+    // Without the prefix there is nothing there, and the message says where it looked.
+    const none = await cli(['versions', 'alice/budget', '--url', publicUrl(s3)]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(`alice/budget is not published in ${publicUrl(s3)}`);
+  });
+
   it('get --aggregates also writes the aggregates, verified against state.json; for an old version it says they are not kept', async () => {
     const s3 = await startS3();
     const dir = await repo(false);
