@@ -156,6 +156,6 @@ function describePublished(r: PublishResult): string {
   return (
     `published: ${where} → ${r.prefix}\n` +
     `  ${s.uploaded} new file contents (${formatBytes(s.uploadedBytes)}), ${s.copied} latest paths updated, ${s.deleted} removed, ${s.written} small writes\n` +
-    `  descriptor: ${r.url}\n  version:    ${r.manifest}\n`
+    `  descriptor: ${r.url}\n  page:       ${r.url?.replace(/datapackage\.json$/, 'index.html')}\n  version:    ${r.manifest}\n`
   );
 }

@@ -22,7 +22,9 @@ export interface ReadFlags extends StorageFlags {
 /** The reader the flags ask for: anonymous GETs under --url, else the configured (or embedded) store. */
 export async function openReader(flags: ReadFlags, io: Io): Promise<{ reader: StoreReader; close(): Promise<void> }> {
   if (flags.url !== undefined) {
-    if (flags.bucket || flags.endpoint) throw new UsageError('--url reads anonymously from a public URL; --bucket and --endpoint configure the S3 client instead: give one or the other');
+    if (flags.bucket || flags.endpoint || flags.prefix !== undefined) {
+      throw new UsageError('--url reads anonymously from a public URL (its path includes any prefix); --bucket, --endpoint and --prefix configure the S3 client instead: give one or the other');
+    }
     try {
       return { reader: publicStoreReader(flags.url), close: async () => {} };
     } catch (error) {

@@ -36,6 +36,7 @@ export async function runStorageServe(flags: { port: number }, io: Io, until: Pr
   io.stdout(
     `The embedded store is up (public GET, CORS) with its data in .os-datastore/s3:\n` +
       `  catalog: ${base}/index.html (written by npm start, or os-datastore site)\n` +
+      `  public base (get/versions/restore --url): ${base}\n` +
       `  ${base}/datasets/{owner}/{name}/datapackage.json\n` +
       `  endpoint for S3 clients: ${embedded.endpoint} (bucket "${embedded.config.bucket}", path style)\n` +
       'Press Ctrl+C to stop.\n',

@@ -7,6 +7,7 @@
  *   datasets/{owner}/{name}/reports/{commit}.json     validation report (+ reports/badge.svg)
  *   datasets/{owner}/{name}/versions/{commit}.json    version manifest
  *   datasets/{owner}/{name}/versions/index.json       every published version, newest first
+ *   datasets/{owner}/{name}/versions/{commit}.html    that version's page (immutable)
  *   datasets/{owner}/{name}/index.html                the dataset's page (for people)
  *   datasets/{owner}/{name}/blobs/sha256/{hash}       content-addressed copies
  *   datasets/{owner}/{name}/.datastore/pending.json   what a run in progress may change
@@ -48,6 +49,10 @@ export class DatasetLayout {
   /** Every published version, newest first (read anonymously by `versions`, `get`, the page). */
   get versionIndex(): string {
     return `${this.root}versions/index.json`;
+  }
+  /** A version's web page (never changes). */
+  versionPage(commit: string): string {
+    return `${this.root}versions/${commit}.html`;
   }
   /** The dataset's web page. */
   get page(): string {

@@ -81,7 +81,7 @@ export interface MirrorPlan {
   /** The intent record, written after the uploads and before any latest path changes. */
   pending: GeneratedObject;
   manifest: GeneratedObject;
-  /** Written after the manifest, before the state: the versions index (so it names stored manifests only). */
+  /** Written after the manifest, before the state: the version's page and the versions index (so it names stored manifests only). */
   indexes: GeneratedObject[];
   state: GeneratedObject;
 }
@@ -112,7 +112,7 @@ export interface PlanInput {
   run: string;
   /** Keys an interrupted earlier run may have changed (its pending.json): rewritten or removed. */
   dirty?: readonly string[];
-  /** Objects written after the manifest and before the state (the versions index). */
+  /** Objects written after the manifest and before the state (the version's page, the versions index). */
   indexes?: GeneratedObject[];
 }
 

@@ -1,6 +1,6 @@
 /**
  * Explicit retention: keep the newest N versions of a dataset (and always the published one),
- * remove older version manifests and reports (the versions index rewritten first), then the blobs no kept version uses. Manifests go
+ * remove older version manifests, reports and pages (the versions index rewritten first), then the blobs no kept version uses. Manifests go
  * before blobs, so a prune stopped halfway never leaves a manifest pointing at a missing blob.
  */
 
@@ -38,7 +38,7 @@ export async function pruneDataset(store: ObjectStore, layout: DatasetLayout, op
   for await (const o of store.list(`${layout.root}blobs/sha256/`)) if (!used.has(o.key)) unusedBlobs.push(o.key);
 
   if (!options.dryRun) {
-    const versionKeys = removed.flatMap((m) => [m.key, m.manifest.report].filter((k): k is string => typeof k === 'string'));
+    const versionKeys = removed.flatMap((m) => [m.key, m.manifest.report, layout.versionPage(m.manifest.commit)].filter((k): k is string => typeof k === 'string'));
     if (versionKeys.length) {
       // The index first: it never names a version whose manifest is gone.
       const stored = await readStoredJson<VersionIndex>(store, layout.versionIndex);

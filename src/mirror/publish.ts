@@ -16,7 +16,7 @@ import { byteLength, GITHUB_LOGIN_FORM, isDatasetName, isGitHubLogin, MAX_PATH_B
 import type { ObjectStore } from './object-store.ts';
 import { readStoredJson } from './stored.ts';
 import { nextVersionIndex, type VersionEntry, type VersionIndex } from './versions.ts';
-import { aggregateTexts, datasetPageObject } from '../site/page-object.ts';
+import { aggregateTexts, datasetPageObject, versionPageObject } from '../site/page-object.ts';
 import { jsonObject, planMirror, sha256Hex, type DatasetState, type FileEntry, type GeneratedObject, type PendingPublish } from './plan.ts';
 
 /** What publishing needs from a dataset source (the git adapter's GitDataset provides it). */
@@ -160,9 +160,11 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
   });
   // The dataset's page: a latest object like the aggregates (src/site).
   const sizes = Object.fromEntries(files.map((f) => [f.path, f.size]));
-  const pageData = { commit: snapshot.commit, publishedAt, descriptor: descriptor as unknown as Record<string, unknown>, report, files: sizes, versions, aggregates: aggregateTexts(layout, generated) };
+  const contentIds = Object.fromEntries(files.map((f) => [f.path, f.sha256]));
+  const pageData = { commit: snapshot.commit, publishedAt, descriptor: descriptor as unknown as Record<string, unknown>, report, files: sizes, hashes: contentIds, versions, aggregates: aggregateTexts(layout, generated) };
   generated.push(datasetPageObject(layout, pageData));
-  const plan = planMirror({ layout, previous, commit: snapshot.commit, publishedAt, files, generated, report: reportObject, existingBlobs: existing, run: randomUUID(), dirty, indexes: [index] });
+  const versionPage = versionPageObject(layout, snapshot.commit, pageData);
+  const plan = planMirror({ layout, previous, commit: snapshot.commit, publishedAt, files, generated, report: reportObject, existingBlobs: existing, run: randomUUID(), dirty, indexes: [versionPage, index] });
   const byPath = new Map(snapshot.files.map((f) => [f.path, f]));
   const stats = await applyMirror(store, plan, {
     concurrency: options.concurrency,

@@ -91,6 +91,7 @@ export function catalogPage(entries: CatalogEntry[], source: string): string {
     '<div class="search" id="search" hidden><label for="search-box">Search by name, owner or title </label><input id="search-box" type="search" autocomplete="off"> <span id="count" class="muted" aria-live="polite"></span></div>\n' +
     '<div class="table-wrap"><table id="datasets"><caption class="muted">Datasets (core first, then by name)</caption>' +
     '<thead><tr><th scope="col" data-sort="name">Name</th><th scope="col" data-sort="owner">Owner</th><th scope="col" data-sort="updated">Last update</th><th scope="col" class="num" data-sort="size">Size</th></tr></thead>' +
-    `<tbody>\n${rows.join('\n')}\n</tbody></table></div>`;
+    `<tbody>\n${rows.join('\n')}\n</tbody></table></div>` +
+    (sorted.length ? '' : '\n<p>No datasets yet: publish one with <code>os-datastore publish</code>, then run <code>os-datastore site</code>.</p>');
   return htmlDocument({ title: 'OpenSpending datastore: datasets', body, script: SCRIPT });
 }

@@ -25,6 +25,8 @@ export interface DatasetPageData {
   report: Pick<Report, 'valid' | 'errors' | 'warnings' | 'stats' | 'resources'> | null;
   /** Published files: path → size. */
   files: Record<string, number>;
+  /** Published files: path → sha256 (a version's page links the content-addressed copies). */
+  hashes?: Record<string, string>;
   versions: VersionEntry[];
   /** The aggregates files (path under the dataset, e.g. `aggregates/by-year.csv` → content), or null. */
   aggregates: Record<string, string> | null;
@@ -36,16 +38,46 @@ const TOP = 10;
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
 
-export function datasetPage(d: DatasetPageData): string {
+/**
+ * Where a page links: the latest page (`index.html`) links the latest files; a version's page
+ * (`versions/{commit}.html`, immutable) links that version's content-addressed copies and shows
+ * no list of versions (which grows) and no badge (which moves).
+ */
+interface Links {
+  version: boolean;
+  /** A path under the dataset's root, as a relative link from the page. */
+  to(path: string): string;
+  /** A published file's link: its latest path, or its blob on a version's page. */
+  file(path: string): string | null;
+}
+
+export function datasetPage(d: DatasetPageData, options: { version?: boolean } = {}): string {
   const title = str(d.descriptor.title) ?? d.name;
   const rel = (key: string): string => (key.startsWith(d.root) ? key.slice(d.root.length) : key);
+  const base = options.version ? '../' : '';
+  const links: Links = {
+    version: Boolean(options.version),
+    to: (path) => base + href(path),
+    file: (path) => {
+      if (!(path in d.files)) return null;
+      if (!options.version) return href(path);
+      const sha = d.hashes?.[path];
+      return sha ? `${base}blobs/sha256/${sha}` : null;
+    },
+  };
   const parts: string[] = [];
 
   parts.push(`<h1>${text(title)}</h1>`);
+  if (options.version) {
+    parts.push(
+      `<p><strong>Version <code>${text(d.commit.slice(0, 12))}</code>, as published on <time datetime="${attr(d.publishedAt)}">${text(d.publishedAt)}</time>.</strong> ` +
+        `This page never changes; its links are the version's own content-addressed copies. <a href="../index.html">The latest version</a>.</p>`,
+    );
+  }
   const description = str(d.descriptor.description);
   if (description) parts.push(...description.split(/\n\s*\n/).map((p) => `<p>${text(p)}</p>`));
   const status = d.report ? (d.report.valid ? 'valid' : 'invalid') : 'unknown';
-  parts.push(`<p><img src="reports/badge.svg" alt="${attr(`validation: ${status}`)}" height="20"></p>`);
+  if (!options.version) parts.push(`<p><img src="reports/badge.svg" alt="${attr(`validation: ${status}`)}" height="20"></p>`);
 
   const facts: Array<[string, string]> = [
     ['Owner', `<a href="https://github.com/${attr(encodeURIComponent(d.owner))}">${text(d.owner)}</a>`],
@@ -54,16 +86,17 @@ export function datasetPage(d: DatasetPageData): string {
     ['Location', text(locationOf(d.descriptor)) || '<span class="muted">not given</span>'],
     ['Version', `<code title="${attr(d.commit)}">${text(d.commit.slice(0, 12))}</code>, published <time datetime="${attr(d.publishedAt)}">${text(d.publishedAt)}</time>`],
     ['Files', `${Object.keys(d.files).length} files, ${text(formatBytes(Object.values(d.files).reduce((a, b) => a + b, 0)))}`],
-    ['Download', `<a href="datapackage.json">datapackage.json</a> (the descriptor; every file below is linked)`],
+    ['Download', links.file('datapackage.json') ? `<a href="${attr(links.file('datapackage.json')!)}">datapackage.json</a> (the descriptor; every file below is linked)` : '<span class="muted">no descriptor</span>'],
   ];
   parts.push(`<dl class="facts">${facts.map(([k, v]) => `<dt>${text(k)}</dt><dd>${v}</dd>`).join('')}</dl>`);
 
-  parts.push(validation(d, status));
-  parts.push(resources(d));
-  if (d.aggregates) parts.push(aggregates(d.aggregates));
-  parts.push(versions(d, rel));
+  parts.push(validation(d, status, links));
+  parts.push(resources(d, links));
+  if (d.aggregates) parts.push(aggregates(d.aggregates, links));
+  if (!options.version) parts.push(versions(d, rel));
 
-  return htmlDocument({ title: `${title} — ${d.owner}/${d.name}`, body: parts.join('\n'), home: '../../../index.html' });
+  const name = `${title} — ${d.owner}/${d.name}${options.version ? ` @ ${d.commit.slice(0, 12)}` : ''}`;
+  return htmlDocument({ title: name, body: parts.join('\n'), home: `${base}../../../index.html` });
 }
 
 function locationOf(descriptor: Record<string, unknown>): string {
@@ -85,9 +118,9 @@ function licenses(value: unknown): string {
     .join(', ');
 }
 
-function validation(d: DatasetPageData, status: string): string {
+function validation(d: DatasetPageData, status: string, links: Links): string {
   const out = ['<h2 id="validation">Validation</h2>'];
-  const reportLink = `<a href="${attr(href(`reports/${d.commit}.json`))}">the full report (JSON)</a>`;
+  const reportLink = `<a href="${attr(links.to(`reports/${d.commit}.json`))}">the full report (JSON)</a>`;
   if (!d.report) return out.concat(`<p>No report is available for this version.</p>`).join('\n');
   const r = d.report;
   out.push(
@@ -111,7 +144,7 @@ function validation(d: DatasetPageData, status: string): string {
   return out.join('\n');
 }
 
-function resources(d: DatasetPageData): string {
+function resources(d: DatasetPageData, links: Links): string {
   const out = ['<h2 id="resources">Resources</h2>'];
   const list = Array.isArray(d.descriptor.resources) ? (d.descriptor.resources as unknown[]) : [];
   const stats = new Map((d.report?.resources ?? []).map((r) => [r.name, r]));
@@ -121,16 +154,17 @@ function resources(d: DatasetPageData): string {
     const name = str(r.name) ?? `resource ${i + 1}`;
     const s = stats.get(name);
     const paths = (Array.isArray(r.path) ? r.path : [r.path]).filter((p): p is string => typeof p === 'string');
-    const links = paths.map((p) => {
+    const fileLinks = paths.map((p) => {
       const url = safeUrl(p);
       if (url) return `<a href="${attr(url)}" rel="noopener noreferrer">${text(p)}</a> (remote)`;
-      return p in d.files ? `<a href="${attr(href(p))}" download>${text(p)}</a>` : text(p);
+      const link = links.file(p);
+      return link ? `<a href="${attr(link)}" download="${attr(p.split('/').pop()!)}">${text(p)}</a>` : text(p);
     });
     const size = paths.reduce((n, p) => n + (d.files[p] ?? 0), 0);
     out.push(`<h3 id="${attr(`resource-${i + 1}`)}">${text(name)}</h3>`);
     if (str(r.title) || str(r.description)) out.push(`<p>${text(str(r.title) ?? '')}${str(r.title) && str(r.description) ? ': ' : ''}${text(str(r.description) ?? '')}</p>`);
     const facts: Array<[string, string]> = [
-      ['File', links.join(', ') || '<span class="muted">inline data</span>'],
+      ['File', fileLinks.join(', ') || '<span class="muted">inline data</span>'],
       ['Rows', s ? String(s.rows) : '<span class="muted">unknown</span>'],
       ['Size', text(formatBytes(s?.bytes || size))],
     ];
@@ -171,7 +205,7 @@ const big = (s: string | undefined): Big | null => {
   }
 };
 
-function aggregates(files: Record<string, string>): string {
+function aggregates(files: Record<string, string>, links: Links): string {
   const out = ['<h2 id="aggregates">Aggregates</h2>'];
   let summary: Record<string, unknown> = {};
   try {
@@ -184,7 +218,8 @@ function aggregates(files: Record<string, string>): string {
   if (typeof summary.total === 'string') {
     out.push(`<p>Total <strong>${text(money(summary.total))}</strong> over ${text(summary.count)} rows (exact sums of amount × factor).</p>`);
   }
-  out.push(`<p class="muted">As data: <a href="aggregates/datapackage.json">the aggregates package</a>, <a href="aggregates/summary.json">summary.json</a>.</p>`);
+  // The aggregates files are the latest version's: a version's page shows its own figures, unlinked.
+  if (!links.version) out.push(`<p class="muted">As data: <a href="aggregates/datapackage.json">the aggregates package</a>, <a href="aggregates/summary.json">summary.json</a>.</p>`);
 
   const years = csvRows(files['aggregates/by-year.csv']);
   if (years.length) {
@@ -197,7 +232,7 @@ function aggregates(files: Record<string, string>): string {
       years.map((y) => [text(y.year), text(y.total), text(y.count)]),
     );
     out.push(`<div class="chart-pair">${chart}${tbl}</div>`);
-    out.push(`<p class="muted"><a href="aggregates/by-year.csv">by-year.csv</a>, <a href="aggregates/by-month.csv">by-month.csv</a></p>`);
+    if (!links.version) out.push(`<p class="muted"><a href="aggregates/by-year.csv">by-year.csv</a>, <a href="aggregates/by-month.csv">by-month.csv</a></p>`);
   }
 
   const dimensions = Array.isArray(summary.dimensions)
@@ -223,7 +258,7 @@ function aggregates(files: Record<string, string>): string {
       top.map((r) => [`<code>${text(r.id)}</code>`, text(r.title), text(r.total), text(r.count)]),
     );
     out.push(`<div class="chart-pair">${chart}${tbl}</div>`);
-    out.push(`<p class="muted">All ${rows.length}: <a href="${attr(href(path))}">${text(`by-${dim}.csv`)}</a></p>`);
+    if (!links.version) out.push(`<p class="muted">All ${rows.length}: <a href="${attr(href(path))}">${text(`by-${dim}.csv`)}</a></p>`);
   }
   return out.join('\n');
 }
@@ -235,12 +270,12 @@ function versions(d: DatasetPageData, rel: (key: string) => string): string {
     text(v.files),
     text(formatBytes(v.bytes)),
     `<span class="status ${v.valid ? 'ok' : 'bad'}">${v.valid ? 'valid' : 'invalid'}</span>${v.warnings ? ` (${v.warnings} warnings)` : ''}`,
-    `<a href="${attr(href(rel(v.report)))}">report</a>`,
+    `<a href="${attr(href(`versions/${v.commit}.html`))}">page</a>, <a href="${attr(href(rel(v.report)))}">report</a>`,
     `<a href="${attr(href(rel(v.manifest)))}">manifest</a>`,
   ]);
   return (
     '<h2 id="versions">Versions</h2>\n' +
     `<p>Every published version, newest first; each can be restored byte for byte from its manifest (<code>os-datastore get ${text(d.owner)}/${text(d.name)}@COMMIT</code>). As data: <a href="versions/index.json">versions/index.json</a>.</p>\n` +
-    table('Published versions', [{ label: 'Commit' }, { label: 'Published' }, { label: 'Files', num: true }, { label: 'Size', num: true }, { label: 'Status' }, { label: 'Report' }, { label: 'Manifest' }], rows)
+    table('Published versions', [{ label: 'Commit' }, { label: 'Published' }, { label: 'Files', num: true }, { label: 'Size', num: true }, { label: 'Status' }, { label: 'Page and report' }, { label: 'Manifest' }], rows)
   );
 }

@@ -1,6 +1,6 @@
-/** The dataset page as the object `publish` writes (a latest object: short cache, rewritten when it changes). */
+/** The dataset's pages as `publish` writes them: the latest page (short cache, rewritten when it changes) and the version's (immutable). */
 
-import { CACHE_LATEST, type DatasetLayout } from '../mirror/layout.ts';
+import { CACHE_IMMUTABLE, CACHE_LATEST, type DatasetLayout } from '../mirror/layout.ts';
 import { sha256Hex, type GeneratedObject } from '../mirror/plan.ts';
 import { datasetPage, type DatasetPageData } from './dataset-page.ts';
 
@@ -14,4 +14,9 @@ export function aggregateTexts(layout: DatasetLayout, generated: readonly Genera
 export function datasetPageObject(layout: DatasetLayout, data: Omit<DatasetPageData, 'owner' | 'name' | 'root'>): GeneratedObject {
   const content = new TextEncoder().encode(datasetPage({ ...data, owner: layout.owner, name: layout.name, root: layout.root }));
   return { key: layout.page, content, contentType: 'text/html; charset=utf-8', cacheControl: CACHE_LATEST, sha256: sha256Hex(content) };
+}
+
+export function versionPageObject(layout: DatasetLayout, commit: string, data: Omit<DatasetPageData, 'owner' | 'name' | 'root'>): GeneratedObject {
+  const content = new TextEncoder().encode(datasetPage({ ...data, owner: layout.owner, name: layout.name, root: layout.root }, { version: true }));
+  return { key: layout.versionPage(commit), content, contentType: 'text/html; charset=utf-8', cacheControl: CACHE_IMMUTABLE, sha256: sha256Hex(content) };
 }

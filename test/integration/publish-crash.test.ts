@@ -118,8 +118,8 @@ const V2 = {
 // two buckets are compared; everything else must be byte-identical.
 //
 //  - state.json `publishedAt`, versions/{commit}.json `publishedAt` and each version's
-//    `publishedAt` in versions/index.json, and those times on the dataset page (index.html, and
-//    so its sha256 in state.json's `generated`): the wall-clock time of
+//    `publishedAt` in versions/index.json, and those times on the dataset's pages (index.html, and
+//    so its sha256 in state.json's `generated`, and versions/{commit}.html): the wall-clock time of
 //    the run (new Date() in publishDataset).
 //  - reports/{commit}.json `stats.seconds`: how long validation took (performance.now()).
 //  - state.json `run`: the random id of the run that wrote it.
@@ -143,8 +143,8 @@ function normalize(objects: Map<string, Buffer>): Normalized {
       expect(typeof doc.run, `${key}: run`).toBe('string');
       expect(Array.isArray(doc.touched), `${key}: touched`).toBe(true);
       out[key] = 'pending';
-    } else if (key.endsWith('/index.html')) {
-      // The dataset page shows the publish times (ISO 8601): the rest byte for byte.
+    } else if (key.endsWith('.html')) {
+      // The dataset's pages show the publish times (ISO 8601): the rest byte for byte.
       expect(text, `${key}: a publish time`).toMatch(ISO_TIME);
       out[key] = text.replace(new RegExp(ISO_TIME.source, 'g'), 'TIME');
     } else if (key.endsWith('/versions/index.json')) {
@@ -426,9 +426,9 @@ describe.skipIf(!hasGitLfs)(needsLfs('publish: SIGKILL at any point, then a re-r
   });
 
   // The kill points come from the reference run's write log (beforeAll), but vitest collects the
-  // tests before beforeAll runs: one test per point, by index. This dataset gives 10 points (the
-  // first and last write of each phase, 18 writes in all); the count is asserted in each test.
-  const V2_POINTS = 10;
+  // tests before beforeAll runs: one test per point, by index. This dataset gives 11 points (the
+  // first and last write of each phase, 19 writes in all); the count is asserted in each test.
+  const V2_POINTS = 11;
   for (let i = 0; i < V2_POINTS; i++) {
     it(`v1 published, the v2 publish killed at kill point #${i + 1}: v1 stays intact, a re-run gives the reference bucket`, async () => {
       const points = killPoints(v2Phases);

@@ -252,6 +252,8 @@ describe('publish', () => {
     expect(objects.get(L.latest('data/notes.csv'))?.toString()).toBe('note\nv2\n');
     const index = JSON.parse(objects.get(L.versionIndex)!.toString());
     expect(index.versions.map((v: { commit: string }) => v.commit)).toEqual([commits[2]]);
+    expect(objects.has(L.versionPage(commits[0]!))).toBe(false);
+    expect(objects.get(L.versionPage(commits[2]!))?.toString()).toContain('This page never changes');
   });
 
   it('publish keeps versions/index.json: every version newest first, each naming a stored manifest', async () => {

@@ -3,18 +3,21 @@
  * in a child process), anonymously over plain HTTP GETs (--url) and through the S3 client of the
  * storage settings; every file compared byte for byte with the published git commit.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { openGitDataset } from '../../src/adapters/git/dataset.ts';
 import { publicStoreReader } from '../../src/adapters/http/public-store.ts';
 import { s3StoreReader } from '../../src/adapters/s3/reader.ts';
 import { DatasetLayout } from '../../src/mirror/layout.ts';
 import { publishDataset } from '../../src/mirror/publish.ts';
 import { listVersions, openDataset } from '../../src/read/dataset.ts';
-import { runCli } from '../support/cli.ts';
+import { BIN, runCli } from '../support/cli.ts';
 import { commitFiles, git, gitdir, hasGitLfs } from '../support/git.ts';
 import { startS3, type TestS3 } from '../support/s3.ts';
 import { testdir } from '../support/tmp.ts';
@@ -118,6 +121,25 @@ describe('get and versions', () => {
     }
   });
 
+  it('a store with a key prefix: --url includes it, the S3 client takes it from OS_STORAGE_PREFIX', async () => {
+    const s3 = await startS3({ prefix: 'staging/v1' });
+    const dir = await repo(false);
+    await publishDataset(await openGitDataset(dir), s3.store);
+    expect([...(await s3.objects()).keys()].every((k) => k.startsWith('staging/v1/datasets/alice/budget/'))).toBe(true);
+    const files = await committedFiles(dir);
+    const viaUrl = join(await testdir(), 'a');
+    expect((await cli(['get', 'alice/budget', '--out', viaUrl, '--url', `${publicUrl(s3)}/staging/v1`])).code).toBe(0);
+    expect(await folderFiles(viaUrl)).toEqual(files);
+    const viaEnv = join(await testdir(), 'b');
+    const r = await cli(['get', 'alice/budget', '--out', viaEnv], { ...envFor(s3), OS_STORAGE_PREFIX: 'staging/v1' });
+    expect(r.stderr).toBe('');
+    expect(await folderFiles(viaEnv)).toEqual(files);
+    // Without the prefix there is nothing there, and the message says where it looked.
+    const none = await cli(['versions', 'alice/budget', '--url', publicUrl(s3)]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(`alice/budget is not published in ${publicUrl(s3)}`);
+  });
+
   it('get --aggregates also writes the aggregates, verified against state.json; for an old version it says they are not kept', async () => {
     const s3 = await startS3();
     const dir = await repo(false);
@@ -193,6 +215,35 @@ describe('get and versions', () => {
   });
 });
 
+describe('an interrupted get', () => {
+  it('Ctrl+C while a file downloads leaves nothing: no --out, no temporary folder', async () => {
+    const s3 = await startS3();
+    await publishDataset(await openGitDataset(await repo(false)), s3.store);
+    // A proxy in front of the store that answers blob requests with a few bytes and then nothing.
+    const server = createServer((req, res) => {
+      if (req.url?.includes('/blobs/')) {
+        res.writeHead(200, { 'content-length': '1000' });
+        res.write('id,');
+        return;
+      }
+      fetch(`${s3.endpoint}${req.url}`).then(async (r) => res.writeHead(r.status).end(Buffer.from(await r.arrayBuffer())), () => res.writeHead(502).end());
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    onTestFinished(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+    const parent = await testdir();
+    const child = spawn(process.execPath, [BIN, 'get', 'alice/budget', '--out', join(parent, 'pkg'), '--url', `http://127.0.0.1:${(server.address() as AddressInfo).port}/${s3.bucket}`], { env: clean, stdio: 'ignore' });
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    // Wait for the download to be under way (its temporary folder exists), then interrupt it.
+    while (!(await readdir(parent)).some((n) => n.startsWith('.pkg.partial-'))) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(await readdir(parent)).toEqual([]);
+  });
+});
+
 describe('restore', () => {
   it.skipIf(!hasGitLfs)(
     `${hasGitLfs ? '' : 'SKIPPED: git-lfs not installed (apt-get install git-lfs) — '}a deleted repository is restored from the store alone (LFS files tracked again), re-published, and nothing new is uploaded`,
@@ -217,10 +268,11 @@ describe('restore', () => {
       expect(await git(into, ['cat-file', '-p', 'HEAD:data/spending.csv'])).toMatch(/^version https:\/\/git-lfs/);
       expect(await folderFiles(into)).toEqual(files);
 
-      const republished = await publishDataset(await openGitDataset(into), s3.store);
-      expect(republished.status).toBe('published');
-      expect(republished.stats.uploaded).toBe(0);
-      expect(republished.stats.copied).toBe(0);
+      const republished = await cli(['publish', into, '--json'], envFor(s3));
+      expect(republished.code).toBe(0);
+      const doc = JSON.parse(republished.stdout);
+      expect(doc).toMatchObject({ status: 'published', owner: 'alice', name: 'budget', stats: { uploaded: 0, copied: 0 } });
+      expect(doc.report.valid).toBe(true);
     },
   );
 

@@ -27,7 +27,7 @@ function spending(): string {
   const rows = ['id,date,amount,fn,fn_title'];
   let id = 0;
   for (let f = 0; f < FUNCTIONS; f++) {
-    for (const y of YEARS) rows.push(`${++id},${y}-03-0${(f % 9) + 1},${(f + 1) * 100}.25,F${f},${f === 0 ? `"${HOSTILE.replace(/"/g, '""')}"` : `Function ${f}`}`);
+    for (const y of YEARS) rows.push(`${++id},${y}-03-0${(f % 9) + 1},${(f + 1) * 100}.25,F${f},${f === FUNCTIONS - 1 ? `"${HOSTILE.replace(/"/g, '""')}"` : `Function ${f}`}`);
   }
   return rows.join('\n') + '\n';
 }
@@ -141,7 +141,10 @@ describe.skipIf(!hasChromium)(needsChromium('the website in headless Chromium'),
     const total = (f: number) => `${YEARS.length * (f + 1) * 100}.75`;
     expect(await page.locator('table', { hasText: 'Top 10 of 12 functional' }).textContent()).toContain(total(FUNCTIONS - 1));
     expect(await page.locator('table', { hasText: 'Top 10 of 12 functional' }).locator('th').nth(2).textContent()).toBe('Total (EUR)');
-    // The hostile dimension title (rank 12 of 12) is not in the top ten; the schema's fields and types are.
+    // A CSV cell holding markup (the largest function's title) is shown as text, in the table and the chart.
+    expect(await page.locator('table', { hasText: 'Top 10 of 12 functional' }).locator('tbody tr').first().textContent()).toContain(HOSTILE);
+    expect(await page.locator('#chart-functional rect.bar title').first().textContent()).toBe(`${HOSTILE} (F11): ${total(FUNCTIONS - 1)}`);
+    // The schema's fields and types.
     expect(await page.locator('table', { hasText: 'Fields of spending' }).textContent()).toContain('fn_title');
     // Versions, newest first, each with its report and manifest.
     const versions = page.locator('table', { hasText: 'Published versions' }).locator('tbody tr');
@@ -153,6 +156,19 @@ describe.skipIf(!hasChromium)(needsChromium('the website in headless Chromium'),
     expect(local.length).toBeGreaterThanOrEqual(8);
     for (const url of local) expect((await fetch(url)).status, url).toBe(200);
     await page.screenshot({ path: join(dir, 'dataset.png'), fullPage: true });
+
+    // The first version's own page: its figures and its content-addressed files, no version list.
+    await versions.nth(1).locator('a', { hasText: 'page' }).click();
+    await page.waitForURL(/\/versions\/[0-9a-f]{40}\.html$/);
+    expect(await page.locator('main').textContent()).toContain('This page never changes');
+    expect(await page.locator('#chart-years rect.bar').count()).toBe(YEARS.length);
+    expect(await page.locator('h2', { hasText: 'Versions' }).count()).toBe(0);
+    const spendingLink = await page.locator('a', { hasText: 'data/spending.csv' }).evaluate((a) => (a as unknown as { href: string }).href);
+    expect(spendingLink).toMatch(/\/datasets\/alice\/budget\/blobs\/sha256\/[0-9a-f]{64}$/);
+    expect(await (await fetch(spendingLink)).text()).toBe(spending());
+    const versionLinks = await page.locator('main a[href]').evaluateAll((as) => as.map((a) => (a as unknown as { href: string }).href));
+    for (const url of new Set(versionLinks.filter((h) => h.startsWith(base)))) expect((await fetch(url)).status, url).toBe(200);
+    await page.screenshot({ path: join(dir, 'version.png'), fullPage: true });
 
     expect(errors).toEqual([]);
     expect([...origins]).toEqual([s3.endpoint]);
