@@ -63,19 +63,30 @@ export interface KeyContext {
   version: string;
 }
 
-/** The package-level parts a table pass reads, as text (computed once per descriptor). */
-export function packageParts(descriptor: PackageDescriptor, aggregate: boolean): string {
+/**
+ * The package-level parts a resource's table pass reads, as text: the profile, the mapping (the
+ * COFOG checks resolve it) and, when summing, the part of the aggregate plan that shapes this
+ * resource's sums — the currency, factor, dimensions and title lookups (their positions index
+ * the sums) and its own transaction source, not the other resources' (adding a month of data
+ * leaves the other months' results valid).
+ */
+export function packageParts(descriptor: PackageDescriptor, aggregate: boolean): (resource: string) => string {
   const profile = detectProfile(descriptor);
   const r = aggregate && profile.openspending ? planOrReason(descriptor) : null;
-  // The plan's package name and title do not shape a resource's sums.
-  const plan = r && 'plan' in r ? { ...r.plan, package: undefined, title: undefined } : null;
-  return canonicalJson({ openspending: profile.openspending, mapping: profile.openspending ? (descriptor as { mapping?: unknown }).mapping : undefined, plan });
+  const plan = r && 'plan' in r ? r.plan : null;
+  const mapping = profile.openspending ? (descriptor as { mapping?: unknown }).mapping : undefined;
+  return (resource) =>
+    canonicalJson({
+      openspending: profile.openspending,
+      mapping,
+      plan: plan && { currency: plan.currency, factor: plan.factor, dimensions: plan.dimensions, lookups: plan.lookups, transactions: plan.transactions.filter((t) => t.resource === resource) },
+    });
 }
 
 const pathsOf = (r: ResourceDescriptor | undefined): string[] => (r === undefined ? [] : typeof r.path === 'string' ? [r.path] : Array.isArray(r.path) ? r.path.filter((p): p is string => typeof p === 'string') : []);
 
 /** The key of a job's result (hex sha256). `contentId` names a file's bytes ('missing' when none). */
-export async function resultKey(job: TableJob, context: KeyContext, parts: string, contentId: (path: string) => Promise<string>): Promise<string> {
+export async function resultKey(job: TableJob, context: KeyContext, parts: (resource: string) => string, contentId: (path: string) => Promise<string>): Promise<string> {
   const resources = Array.isArray(job.descriptor.resources) ? job.descriptor.resources : [];
   const byName = (name: string): ResourceDescriptor | undefined => resources.find((r) => typeof r === 'object' && r !== null && r.name === name);
   const contents = async (paths: string[]): Promise<string[]> => Promise.all(paths.map((p) => contentId(p)));
@@ -95,7 +106,7 @@ export async function resultKey(job: TableJob, context: KeyContext, parts: strin
     format: ENTRY_FORMAT,
     validator: context.version,
     options: { strict: context.strict, maxErrors: context.maxErrors, aggregate: context.aggregate },
-    package: parts,
+    package: parts(job.resource.name),
     index: job.index,
     entry: job.resource,
     contents: await contents(job.parts.length ? job.parts.map((p) => p.path) : pathsOf(job.resource)),

@@ -90,7 +90,7 @@ export function createCachingRunner(inner: ParallelRunner, cache: ResultCache, s
   const stats: CacheStats = { hits: 0, misses: 0, written: 0 };
   const contentId = cache.contentId ?? hashingContentId(source);
   const context: KeyContext = { strict: options.strict, maxErrors: options.maxErrors, aggregate: options.merge !== undefined, version: cache.version ?? validatorVersion() };
-  let parts: string | undefined;
+  let parts: ((resource: string) => string) | undefined;
   let warned = false;
   const warn = (message: string): void => {
     if (warned) return;
@@ -133,7 +133,10 @@ export function createCachingRunner(inner: ParallelRunner, cache: ResultCache, s
     async run(job: TableJob, sink: ProblemSink) {
       const remote = job.parts.some((p) => isRemote(p.path));
       parts ??= packageParts(job.descriptor, context.aggregate);
-      const key = remote ? null : await resultKey(job, context, parts, contentId);
+      // With nothing to read from, the key is made after the pass (a source that hashes what it
+      // reads, as publish's does, then names the files without reading them twice).
+      const early = !remote && cache.readers.length > 0;
+      const key = early ? await resultKey(job, context, parts, contentId) : null;
       const hit = key === null ? null : await lookup(key);
       if (hit !== null && typeof hit !== 'string') {
         stats.hits++;
@@ -141,7 +144,10 @@ export function createCachingRunner(inner: ParallelRunner, cache: ResultCache, s
       }
       stats.misses++;
       const result = await inner.job(job);
-      if (key !== null && cache.writer) pending.push({ key, bytes: encodeEntry(key, toCached(result.outcome, result.problems, result.aggregate)) });
+      if (!remote && cache.writer) {
+        const late = key ?? (await resultKey(job, context, parts, contentId));
+        pending.push({ key: late, bytes: encodeEntry(late, toCached(result.outcome, result.problems, result.aggregate)) });
+      }
       return { outcome: result.outcome, settle: settleWith(sink, result.problems, result.aggregate) };
     },
     async flush() {
