@@ -7,6 +7,7 @@ import { detectProfile } from '../package/profiles.ts';
 import type { PackageSource } from '../package/source.ts';
 import { validatePackageDetailed, type ValidateOptions, type Validation } from '../validate/package.ts';
 import { createParallelRunner, defaultThreads } from '../pass/parallel.ts';
+import { createCachingRunner, type CachingRunner, type ResultCache } from '../cache/runner.ts';
 import { createAggregator, type AggregateResult, type Aggregator } from './aggregator.ts';
 import { planOrReason, type AggregatePlan } from './plan.ts';
 
@@ -17,6 +18,8 @@ export interface AggregatedValidation {
   aggregates: AggregateResult | null;
   /** Why there are no aggregates, when there are none. */
   reason?: string;
+  /** With `cache`: what was reused, and `flush` to write the new results (src/cache). */
+  cache?: CachingRunner;
 }
 
 export interface AggregateOptions extends ValidateOptions {
@@ -29,6 +32,8 @@ export interface AggregateOptions extends ValidateOptions {
   onWarning?: (message: string) => void;
   /** Resources with fewer bytes are read in this thread (default MIN_WORKER_BYTES, 16 MiB; see createParallelRunner). */
   minWorkerBytes?: number;
+  /** Reuse cached table results, and keep the new ones for `cache.flush()` (src/cache). Not used with `observers` or `tables`. */
+  cache?: ResultCache;
 }
 
 /**
@@ -50,8 +55,9 @@ export async function aggregatePackage(source: PackageSource, options: Aggregate
   };
 
   // On worker threads, each resource's sums come back as a state merged into this aggregator.
+  const caching = options.cache !== undefined && options.observers === undefined && options.tables === undefined;
   const parallel =
-    options.observers === undefined && options.tables === undefined && (options.threads ?? defaultThreads()) > 1
+    options.observers === undefined && options.tables === undefined && (caching || (options.threads ?? defaultThreads()) > 1)
       ? createParallelRunner({
           threads: options.threads,
           strict: options.strict,
@@ -63,11 +69,12 @@ export async function aggregatePackage(source: PackageSource, options: Aggregate
           },
         })
       : undefined;
+  const cached = caching && parallel ? createCachingRunner(parallel, options.cache!, source, { strict: options.strict ?? false, maxErrors: options.maxErrors ?? 1000, merge: (state) => planned && 'aggregator' in planned && planned.aggregator.merge(state) }) : undefined;
   let validation: Validation;
   try {
     validation = await validatePackageDetailed(source, {
       ...options,
-      ...(parallel && { tables: parallel }),
+      ...(parallel && { tables: cached ?? parallel }),
       observers: (resource, index, descriptor) => {
         const p = planFor(descriptor);
         const all = [...(options.observers?.(resource, index, descriptor) ?? []), ...(p && 'aggregator' in p ? (p.aggregator.observers(resource, index) ?? []) : [])];
@@ -79,6 +86,6 @@ export async function aggregatePackage(source: PackageSource, options: Aggregate
   }
   // No resource was read (none, or none readable): plan from the descriptor all the same.
   const p = planned ?? (validation.descriptor ? planFor(validation.descriptor) : { reason: 'its descriptor could not be read' });
-  if (p && 'aggregator' in p) return { validation, plan: p.plan, aggregates: p.aggregator.result() };
-  return { validation, plan: null, aggregates: null, reason: p?.reason ?? 'its descriptor could not be read' };
+  if (p && 'aggregator' in p) return { validation, plan: p.plan, aggregates: p.aggregator.result(), ...(cached && { cache: cached }) };
+  return { validation, plan: null, aggregates: null, reason: p?.reason ?? 'its descriptor could not be read', ...(cached && { cache: cached }) };
 }

@@ -17,6 +17,8 @@ import type { ObjectStore } from './object-store.ts';
 import { readStoredJson } from './stored.ts';
 import { nextVersionIndex, type VersionEntry, type VersionIndex } from './versions.ts';
 import { aggregateTexts, datasetPageObject, versionPageObject } from '../site/page-object.ts';
+import { storeResultCache } from '../cache/publish.ts';
+import type { CacheStats } from '../cache/runner.ts';
 import { jsonObject, planMirror, sha256Hex, type DatasetState, type FileEntry, type GeneratedObject, type PendingPublish } from './plan.ts';
 
 /** What publishing needs from a dataset source (the git adapter's GitDataset provides it). */
@@ -35,6 +37,8 @@ export interface PublishOptions extends Pick<AggregateOptions, 'strict' | 'maxEr
   now?: () => Date;
   concurrency?: number;
   onProgress?: (p: ApplyProgress) => void;
+  /** Reuse and keep validation results in the store, under `.datastore/cache/` (default true; src/cache). */
+  cache?: boolean;
 }
 
 export type PublishStatus = 'published' | 'unchanged' | 'invalid';
@@ -52,6 +56,8 @@ export interface PublishResult {
   url: string | null;
   manifest: string | null;
   stats: ApplyStats;
+  /** Validation results reused from the store's cache, validated, and written (absent when no cache was used). */
+  cache?: CacheStats;
 }
 
 const NO_STATS: ApplyStats = { uploaded: 0, uploadedBytes: 0, copied: 0, written: 0, deleted: 0 };
@@ -76,7 +82,9 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
 
   // Validation, aggregates and the content hashes of the files read, in one pass over the rows.
   const hashes = new Map<string, { sha256: string; size: number }>();
-  const { validation, aggregates } = await aggregatePackage(hashingSource(snapshot.source, hashes), {
+  const cache = options.cache !== false && quick ? storeResultCache(snapshot, store, quick, stored?.previous ?? null, hashes, options.onWarning) : undefined;
+  const { validation, aggregates, cache: cached } = await aggregatePackage(hashingSource(snapshot.source, hashes), {
+    ...(cache && { cache }),
     strict: options.strict,
     maxErrors: options.maxErrors,
     threads: options.threads,
@@ -100,6 +108,7 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
     url: layout ? store.url(layout.latest('datapackage.json')) : null,
     manifest,
     stats,
+    ...(cached && { cache: cached.stats }),
   });
 
   if (!report.valid || !descriptor) return result('invalid', null, null, null);
@@ -175,6 +184,8 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
       return () => handle.stream();
     },
   });
+  // After the commit point: a cached result is only ever one of a published version.
+  if (quick?.root === layout.root) await cached?.flush();
   return result('published', owner, layout, plan.manifest.key, stats);
 }
 

@@ -45,6 +45,8 @@ export interface ParallelRunner extends TableRunner {
   readonly workers: number;
   /** Stop the workers (call once the validation is over). */
   close(): Promise<void>;
+  /** Run a job and hand back its result as plain data (for a runner that keeps results: src/cache). */
+  job(job: TableJob): Promise<JobResult>;
 }
 
 /**
@@ -335,6 +337,7 @@ export function createParallelRunner(options: ParallelOptions = {}): ParallelRun
         },
       };
     },
+    job: run,
     async close() {
       closed = true;
       const all = slots.splice(0);

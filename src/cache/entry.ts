@@ -1,0 +1,71 @@
+/**
+ * One cached table result as stored: what a resource's table pass hands to the package
+ * validation (its problems, row and byte counts, the key sets other resources check against,
+ * the foreign-key values checked after the pass, its aggregate sums), as JSON. Bigints (the
+ * aggregator's exact sums) are written as `{"$bigint": "digits"}`.
+ *
+ * An entry names the key it was written under: one read under another key (a foreign or
+ * corrupted entry) is refused, never trusted.
+ */
+
+import type { AggregatorState } from '../aggregate/aggregator.ts';
+import type { SinkSnapshot } from '../validate/report.ts';
+import type { DeferredKey, TableOutcome } from '../validate/table/table.ts';
+
+/** Bump when the entry's shape changes (it is also part of every key). */
+export const ENTRY_FORMAT = 'os-datastore-table-result/1';
+
+export interface CachedResult {
+  rows: number;
+  bytes: number;
+  keys: Array<[string, string[]]>;
+  deferred: DeferredKey[];
+  problems: SinkSnapshot;
+  aggregate: AggregatorState | null;
+}
+
+export function toCached(outcome: TableOutcome, problems: SinkSnapshot, aggregate: AggregatorState | null): CachedResult {
+  return { rows: outcome.rows, bytes: outcome.bytes, keys: [...outcome.keys].map(([k, set]) => [k, [...set]]), deferred: outcome.deferred, problems, aggregate };
+}
+
+export function outcomeOf(cached: CachedResult): TableOutcome {
+  return { rows: cached.rows, bytes: cached.bytes, keys: new Map(cached.keys.map(([k, values]) => [k, new Set(values)])), deferred: cached.deferred, fields: [] };
+}
+
+export function encodeEntry(key: string, result: CachedResult): Uint8Array {
+  const text = JSON.stringify({ format: ENTRY_FORMAT, key, result }, (_k, v: unknown) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
+  return new TextEncoder().encode(text);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+/** The entry's result, or why it cannot be used (the caller warns and validates instead). */
+export function decodeEntry(key: string, bytes: Uint8Array): CachedResult | string {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes), (_k, v: unknown) => {
+      if (isObject(v) && typeof v.$bigint === 'string' && Object.keys(v).length === 1) {
+        if (!/^-?\d+$/.test(v.$bigint)) throw new SyntaxError(`"${v.$bigint}" is not a whole number`);
+        return BigInt(v.$bigint);
+      }
+      return v;
+    });
+  } catch (e) {
+    return `it is not JSON (${e instanceof Error ? e.message : String(e)})`;
+  }
+  if (!isObject(doc) || doc.format !== ENTRY_FORMAT) return `it is not an ${ENTRY_FORMAT} entry`;
+  if (doc.key !== key) return 'it was written under another key';
+  const r = doc.result;
+  if (!isObject(r) || !isCount(r.rows) || !isCount(r.bytes)) return 'its row or byte counts are missing';
+  if (!Array.isArray(r.keys) || !r.keys.every((k) => Array.isArray(k) && typeof k[0] === 'string' && Array.isArray(k[1]) && (k[1] as unknown[]).every((x) => typeof x === 'string'))) return 'its key sets are malformed';
+  if (!Array.isArray(r.deferred) || !r.deferred.every((d) => isObject(d) && isCount(d.fk) && typeof d.key === 'string' && typeof d.path === 'string' && isCount(d.rowNumber) && isCount(d.lineNumber) && typeof d.cell === 'string')) return 'its deferred foreign keys are malformed';
+  const p = r.problems;
+  const problemList = (v: unknown): boolean => Array.isArray(v) && v.every((x) => isObject(x) && typeof x.code === 'string' && typeof x.message === 'string' && (x.severity === 'error' || x.severity === 'warning'));
+  if (!isObject(p) || !problemList(p.errors) || !problemList(p.warnings) || !Array.isArray(p.counts)) return 'its problems are malformed';
+  for (const c of p.counts as unknown[]) {
+    if (!Array.isArray(c) || typeof c[0] !== 'string' || !isObject(c[1]) || !isCount(c[1].errors) || !isCount(c[1].warnings) || typeof c[1].truncated !== 'boolean' || !isObject(c[1].unlisted)) return 'its problem counts are malformed';
+  }
+  if (r.aggregate !== null && (!isObject(r.aggregate) || !isObject(r.aggregate.total) || typeof r.aggregate.total.units !== 'bigint')) return 'its aggregate sums are malformed';
+  return r as unknown as CachedResult;
+}

@@ -1,0 +1,167 @@
+/**
+ * A TableRunner that reuses cached table results: a job whose key (key.ts) has an entry in the
+ * cache is answered from it — no byte of its files is read — and the others run on the
+ * job-based runner underneath (src/pass). Results are handed over at `settle`, in the order a
+ * sequential pass reads the resources, exactly as the parallel runner does, so the report and
+ * the aggregates are those of a full validation. New results are kept for `flush`, which the
+ * caller runs when writing is allowed (publish: after the commit point).
+ */
+
+import { createHash } from 'node:crypto';
+import type { AggregatorState } from '../aggregate/aggregator.ts';
+import { isRemote, SourceError, type PackageSource } from '../package/source.ts';
+import type { ParallelRunner } from '../pass/parallel.ts';
+import type { TableJob, TableRunner } from '../validate/package.ts';
+import type { ProblemSink, SinkSnapshot } from '../validate/report.ts';
+import { decodeEntry, encodeEntry, outcomeOf, toCached } from './entry.ts';
+import { packageParts, resultKey, validatorVersion, type KeyContext } from './key.ts';
+
+/** Where cached results are read from (a folder, the store, a public bucket over HTTP). */
+export interface CacheReader {
+  readonly description: string;
+  /** The entry's bytes, or null when there is none. */
+  get(key: string): Promise<Uint8Array | null>;
+}
+
+/** Where new results are written. */
+export interface CacheWriter {
+  readonly description: string;
+  put(key: string, bytes: Uint8Array): Promise<void>;
+}
+
+export interface ResultCache {
+  /** Read in order; the first usable entry wins. */
+  readers: CacheReader[];
+  /** Where `flush` writes the results computed in this run (none: nothing is written). */
+  writer?: CacheWriter;
+  /** The id of a file's bytes (default: the sha256 of its content, read through the source). */
+  contentId?: (path: string) => Promise<string>;
+  /** The validator's version (default validatorVersion()). */
+  version?: string;
+  /** Told once per run when an entry cannot be read or used (it is then ignored). */
+  warn?: (message: string) => void;
+}
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  /** Entries written by flush. */
+  written: number;
+}
+
+export interface CachingRunner extends TableRunner {
+  readonly stats: CacheStats;
+  /** Write the results computed in this run to the cache's writer (failures are warned, never thrown). */
+  flush(): Promise<void>;
+}
+
+export interface CachingRunnerOptions {
+  strict: boolean;
+  maxErrors: number;
+  /** Receives each aggregating resource's sums, in resource order (as the parallel runner's merge). */
+  merge?: (state: AggregatorState) => void;
+}
+
+/** The sha256 of a file's content, read through the source; 'missing' when it cannot be opened. */
+export function hashingContentId(source: PackageSource): (path: string) => Promise<string> {
+  const known = new Map<string, Promise<string>>();
+  return (path) => {
+    let id = known.get(path);
+    if (!id) {
+      id = (async () => {
+        let file;
+        try {
+          file = await source.open(path);
+        } catch (e) {
+          if (e instanceof SourceError) return `missing:${e.code}`;
+          throw e;
+        }
+        const hash = createHash('sha256');
+        for await (const chunk of file.stream()) hash.update(chunk);
+        return hash.digest('hex');
+      })();
+      known.set(path, id);
+    }
+    return id;
+  };
+}
+
+export function createCachingRunner(inner: ParallelRunner, cache: ResultCache, source: PackageSource, options: CachingRunnerOptions): CachingRunner {
+  const stats: CacheStats = { hits: 0, misses: 0, written: 0 };
+  const contentId = cache.contentId ?? hashingContentId(source);
+  const context: KeyContext = { strict: options.strict, maxErrors: options.maxErrors, aggregate: options.merge !== undefined, version: cache.version ?? validatorVersion() };
+  let parts: ((resource: string) => string) | undefined;
+  let warned = false;
+  const warn = (message: string): void => {
+    if (warned) return;
+    warned = true;
+    cache.warn?.(`${message}; it was ignored and the resource validated (further unusable entries are not reported)`);
+  };
+  const pending: Array<{ key: string; bytes: Uint8Array }> = [];
+
+  const settleWith = (sink: ProblemSink, problems: SinkSnapshot, aggregate: AggregatorState | null) => () => {
+    sink.absorb(problems);
+    if (aggregate) options.merge?.(aggregate);
+  };
+
+  async function lookup(key: string): Promise<ReturnType<typeof decodeEntry> | null> {
+    for (const reader of cache.readers) {
+      let bytes: Uint8Array | null;
+      try {
+        bytes = await reader.get(key);
+      } catch (e) {
+        warn(`the cached result ${key} in ${reader.description} cannot be read (${e instanceof Error ? e.message : String(e)})`);
+        continue;
+      }
+      if (bytes === null) continue;
+      const decoded = decodeEntry(key, bytes);
+      if (typeof decoded === 'string') {
+        warn(`the cached result ${key} in ${reader.description} is unusable: ${decoded}`);
+        continue;
+      }
+      return decoded;
+    }
+    return null;
+  }
+
+  return {
+    concurrency: inner.concurrency,
+    stats,
+    expect(jobs) {
+      inner.expect?.(jobs);
+    },
+    async run(job: TableJob, sink: ProblemSink) {
+      const remote = job.parts.some((p) => isRemote(p.path));
+      parts ??= packageParts(job.descriptor, context.aggregate);
+      // With nothing to read from, the key is made after the pass (a source that hashes what it
+      // reads, as publish's does, then names the files without reading them twice).
+      const early = !remote && cache.readers.length > 0;
+      const key = early ? await resultKey(job, context, parts, contentId) : null;
+      const hit = key === null ? null : await lookup(key);
+      if (hit !== null && typeof hit !== 'string') {
+        stats.hits++;
+        return { outcome: outcomeOf(hit), settle: settleWith(sink, hit.problems, hit.aggregate) };
+      }
+      stats.misses++;
+      const result = await inner.job(job);
+      if (!remote && cache.writer) {
+        const late = key ?? (await resultKey(job, context, parts, contentId));
+        pending.push({ key: late, bytes: encodeEntry(late, toCached(result.outcome, result.problems, result.aggregate)) });
+      }
+      return { outcome: result.outcome, settle: settleWith(sink, result.problems, result.aggregate) };
+    },
+    async flush() {
+      const writer = cache.writer;
+      if (!writer) return;
+      for (const { key, bytes } of pending.splice(0)) {
+        try {
+          await writer.put(key, bytes);
+          stats.written++;
+        } catch (e) {
+          cache.warn?.(`the validation result ${key} could not be written to ${writer.description} (${e instanceof Error ? e.message : String(e)}); the next run validates that resource again`);
+          return;
+        }
+      }
+    },
+  };
+}

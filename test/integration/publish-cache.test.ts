@@ -1,0 +1,120 @@
+/**
+ * Publish keeps validation results in the store, under `datasets/{owner}/{name}/.datastore/cache/`
+ * (src/cache), against a real S3-compatible server (s3rver on loopback) and real git
+ * repositories: written only after the commit point of a valid version, reused by the next
+ * publish for what did not change, with the report and aggregates of a full validation; read
+ * anonymously from the public bucket by `validate --cache-from`; a damaged entry is ignored with
+ * one warning.
+ */
+import { describe, expect, it } from 'vitest';
+import { openGitDataset } from '../../src/adapters/git/dataset.ts';
+import { createFsSource } from '../../src/adapters/fs/source.ts';
+import { aggregatePackage } from '../../src/aggregate/index.ts';
+import { publicCache } from '../../src/cache/stores.ts';
+import { DatasetLayout } from '../../src/mirror/layout.ts';
+import { publishDataset, type PublishOptions } from '../../src/mirror/publish.ts';
+import type { Report } from '../../src/validate/report.ts';
+import { commitFiles, gitdir } from '../support/git.ts';
+import { startS3 } from '../support/s3.ts';
+
+const descriptor = {
+  name: 'budget',
+  title: 'Budget',
+  profiles: ['openspending', 'tabular'],
+  owner: 'alice',
+  location: 'GB',
+  mapping: {
+    transaction: {
+      value: { currency: 'EUR', factor: 1 },
+      attributes: { id: ['spending-*/id'], amount: ['spending-*/amount'], date: ['spending-*/date'], title: ['spending-*/title'] },
+    },
+    taxonomy: { attributes: { functional: { id: ['spending-*/fn'], title: ['codes/title'] } } },
+  },
+  resources: ['2024', '2025'].map((year) => ({
+    name: `spending-${year}`,
+    path: `data/${year}.csv`,
+    schema: {
+      fields: [
+        { name: 'id', type: 'integer' },
+        { name: 'date', type: 'date' },
+        { name: 'amount', type: 'number' },
+        { name: 'title', type: 'string' },
+        { name: 'fn', type: 'string' },
+      ],
+      primaryKey: 'id',
+      foreignKeys: [{ fields: 'fn', reference: { resource: 'codes', fields: 'code' } }],
+    },
+  })),
+};
+descriptor.resources.push({ name: 'codes', path: 'data/codes.csv', schema: { fields: [{ name: 'code', type: 'string' }, { name: 'title', type: 'string' }], primaryKey: 'code' } } as never);
+
+const year = (y: string, rows: number, bad = -1): string =>
+  'id,date,amount,title,fn\n' + Array.from({ length: rows }, (_, i) => `${i + 1},${y}-0${(i % 9) + 1}-15,${i === bad ? 'x' : i % 2 ? '0.1' : '0.2'},item ${i},F${i % 3}\n`).join('');
+const codes = 'code,title\nF0,Zero\nF1,One\nF2,Two\n';
+
+const L = new DatasetLayout('alice', 'budget');
+const timeless = (r: Report | null): Report | null => r && { ...r, stats: { ...r.stats, seconds: 0 } };
+
+async function publish(dir: string, s3: Awaited<ReturnType<typeof startS3>>, options: PublishOptions = {}) {
+  return publishDataset(await openGitDataset(dir), s3.store, { threads: 1, ...options });
+}
+
+const cacheKeys = async (s3: Awaited<ReturnType<typeof startS3>>): Promise<string[]> => [...(await s3.objects()).keys()].filter((k) => k.startsWith(`${L.root}.datastore/cache/`));
+
+describe('publish with the validation cache in the store', () => {
+  it('writes results after the commit point and reuses those that did not change', async () => {
+    const s3 = await startS3();
+    const dir = await gitdir({ 'datapackage.json': descriptor, 'data/2024.csv': year('2024', 40), 'data/2025.csv': year('2025', 30), 'data/codes.csv': codes });
+    const first = await publish(dir, s3);
+    expect(first.status).toBe('published');
+    // No version yet: nothing to look up; the three results are written once published.
+    expect(first.cache).toEqual({ hits: 0, misses: 3, written: 3 });
+    expect(await cacheKeys(s3)).toHaveLength(3);
+
+    // A new year: only that file is validated.
+    await commitFiles(dir, { 'data/2026.csv': year('2026', 20), 'datapackage.json': { ...descriptor, resources: [...descriptor.resources, { ...descriptor.resources[0]!, name: 'spending-2026', path: 'data/2026.csv' }] } });
+    const second = await publish(dir, s3);
+    expect(second.status).toBe('published');
+    expect(second.cache).toEqual({ hits: 3, misses: 1, written: 1 });
+    const s3b = await startS3();
+    const full = await publish(dir, s3b, { cache: false });
+    expect(full.cache).toBeUndefined();
+    expect(timeless(second.report)).toEqual(timeless(full.report));
+    const objects = await s3.objects();
+    const fullObjects = await s3b.objects();
+    expect(objects.get(L.latest('aggregates/summary.json'))!.toString()).toBe(fullObjects.get(L.latest('aggregates/summary.json'))!.toString());
+
+    // The code list changes: the years referencing it are checked again.
+    await commitFiles(dir, { 'data/codes.csv': 'code,title\nF0,Zero\nF1,One\n' });
+    const third = await publish(dir, s3);
+    expect(third.status).toBe('invalid');
+    expect(third.cache).toMatchObject({ hits: 0, misses: 4, written: 0 });
+    expect(third.report!.errors.filter((p) => p.code === 'foreign-key').map((p) => p.resource)).toEqual(expect.arrayContaining(['spending-2024', 'spending-2025', 'spending-2026']));
+    // Invalid: nothing a reader sees changed, and no result was written.
+    expect(await cacheKeys(s3)).toHaveLength(4);
+  });
+
+  it('validate --cache-from reads the public bucket anonymously; a damaged entry is ignored with one warning', async () => {
+    const s3 = await startS3();
+    const files = { 'datapackage.json': descriptor, 'data/2024.csv': year('2024', 40), 'data/2025.csv': year('2025', 30), 'data/codes.csv': codes };
+    const dir = await gitdir(files);
+    await publish(dir, s3);
+    const base = `${s3.endpoint}/${s3.bucket}`;
+    const reader = publicCache(base, L);
+    const run = async (warn?: (m: string) => void) => aggregatePackage(await createFsSource(dir), { threads: 1, cache: { readers: [reader], ...(warn && { warn }) } });
+    const reused = await run();
+    expect(reused.cache!.stats).toMatchObject({ hits: 3, misses: 0 });
+    const plain = await aggregatePackage(await createFsSource(dir), { threads: 1 });
+    expect(timeless(reused.validation.report)).toEqual(timeless(plain.validation.report));
+    expect(reused.aggregates).toEqual(plain.aggregates);
+
+    const [key] = await cacheKeys(s3);
+    await s3.store.put(key!.slice(s3.config.prefix?.length ?? 0), '{"format": "something else"}', { contentType: 'application/json' });
+    const warnings: string[] = [];
+    const damaged = await run((m) => warnings.push(m));
+    expect(damaged.cache!.stats).toMatchObject({ hits: 2, misses: 1 });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('is unusable: it is not an os-datastore-table-result/1 entry');
+    expect(timeless(damaged.validation.report)).toEqual(timeless(plain.validation.report));
+  });
+});
