@@ -28,8 +28,14 @@ export async function runExport(flags: ExportFlags, io: Io): Promise<number> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--from ${flags.from}: expected an http(s) URL`);
   const datasets = flags.datasets?.split(',').map((s) => s.trim()).filter(Boolean);
   const apiKey = flags.apiKey ?? io.env.OPENSPENDING_APIKEY;
-  const tries = io.env.OS_MIGRATE_TRIES ? Number(io.env.OS_MIGRATE_TRIES) : undefined;
-  const backoffMs = io.env.OS_MIGRATE_BACKOFF_MS ? Number(io.env.OS_MIGRATE_BACKOFF_MS) : undefined;
+  const whole = (name: string, min: number, max: number): number | undefined => {
+    const v = io.env[name];
+    if (v === undefined || v === '') return undefined;
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UsageError(`${name}=${v}: expected a whole number from ${min} to ${max}`);
+    return Number(v);
+  };
+  const tries = whole('OS_MIGRATE_TRIES', 1, 20);
+  const backoffMs = whole('OS_MIGRATE_BACKOFF_MS', 0, 60_000);
   let report;
   try {
     report = await exportDump({

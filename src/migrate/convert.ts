@@ -463,7 +463,9 @@ export function buildPackage(plan: ConversionPlan, profile: ProfileResult, meta:
 
   // The id: a primary key when the data says it is unique.
   let primaryKey: string[] | null = null;
-  if (profile.duplicateKeys === 0 && profile.emptyKeys === 0) primaryKey = plan.keyColumns;
+  const checkedAll = profile.keysChecked + profile.emptyKeys >= profile.rows;
+  if (!checkedAll) findings.push({ code: 'key-not-checked', message: `the transaction id was checked for repeats in the first ${profile.keysChecked} rows only (a memory bound); no primary key is declared` });
+  else if (profile.duplicateKeys === 0 && profile.emptyKeys === 0) primaryKey = plan.keyColumns;
   else {
     findings.push({
       code: 'key-not-unique',

@@ -132,13 +132,23 @@ export async function exportDump(options: ExportOptions): Promise<ExportReport> 
   }
   const counts: Record<string, number> = {};
   for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  // Earlier runs' entries (other datasets, or the ones kept) stay: the dump lists everything it holds.
+  let previous: Obj[] = [];
+  try {
+    const old: unknown = JSON.parse(await readFile(join(options.out, 'dump.json'), 'utf8'));
+    if (isObject(old) && Array.isArray(old.datasets)) previous = old.datasets.filter(isObject);
+  } catch {
+    /* a first run */
+  }
+  const entries = new Map<string, Obj>(previous.map((e) => [String(e.name), e]));
+  for (const r of results) if (r.status !== 'kept' || !entries.has(r.name)) entries.set(r.name, { name: r.name, status: r.status, private: r.private });
   const dumpJson = {
     format: 'os-legacy-dump/1',
     origin: { kind: 'api', baseUrl: base, authenticated: Boolean(options.apiKey) },
     startedAt,
     finishedAt: new Date().toISOString(),
     options: { includePrivate: Boolean(options.apiKey), entries: 'fallback' },
-    datasets: results.map((r) => ({ name: r.name, status: r.status, private: r.private })),
+    datasets: [...entries.values()].sort((a, b) => (String(a.name) < String(b.name) ? -1 : 1)),
     counts,
   };
   await writeFile(join(options.out, 'dump.json.tmp'), JSON.stringify(dumpJson, null, 2) + '\n');

@@ -23,7 +23,7 @@ export interface ProfileResult {
   keysChecked: number;
 }
 
-/** Row ids kept for the uniqueness check (16 bytes each: 10M ids ≈ 400 MB with the Set's overhead). */
+/** Row ids kept for the uniqueness check (16-byte digests: 10M ids ≈ 600 MB with V8's string and Set overhead). */
 export const KEY_LIMIT = 10_000_000;
 
 interface ColumnState {

@@ -110,6 +110,17 @@ describe('migrate export against the old-API fake', () => {
     expect(JSON.parse(r4.stdout).datasets.map((d: Obj) => [d.name, d.status, d.private])).toEqual([['tryggvis_test_dataset', 'complete', true], ['bosnian_test', 'complete', true]]);
     expect(JSON.parse(await readFile(join(dump, 'datasets/bosnian_test/record.json'), 'utf8')).modelState).toBe('no-mapping');
     expect((await readdir(join(dump, 'datasets'))).filter((n) => n.includes('.partial'))).toEqual([]);
+    // dump.json lists every dataset the runs exported, not only the last run's.
+    const meta = JSON.parse(await readFile(join(dump, 'dump.json'), 'utf8'));
+    expect(meta.datasets.map((e: Obj) => [e.name, e.status, e.private])).toEqual([
+      ['bosnia-herzegovina', 'complete', false],
+      ['bosnian_test', 'complete', true],
+      ['tekjur-rikissjods', 'complete', false],
+      ['tryggvis_test_dataset', 'complete', true],
+      ['tunisia_budget', 'complete', false],
+      ['ukgov-finances-cra', 'complete', false],
+      ['uppgjor-rikissjods', 'complete', false],
+    ]);
 
     // The dump migrates with no network.
     const out = join(dir, 'out');
