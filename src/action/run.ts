@@ -15,6 +15,7 @@ import { createGitHubClient } from '../adapters/github/octokit.ts';
 import { ConfigError, storageConfig } from '../adapters/s3/config.ts';
 import { createS3Store } from '../adapters/s3/store.ts';
 import { aggregateFiles, aggregatePackage } from '../aggregate/index.ts';
+import { baseResultCache } from '../cache/local.ts';
 import { threadsFromEnv } from '../pass/parallel.ts';
 import { StoreError } from '../mirror/object-store.ts';
 import { publishDataset, type DatasetSnapshot, type PublishResult } from '../mirror/publish.ts';
@@ -146,7 +147,16 @@ export async function runAction(env: Env = process.env): Promise<void> {
     }
     report = published.report;
   } else {
-    const result = await core.group('Validate', () => aggregatePackage(snapshot.source, { strict: inputs.strict, repositoryOwner: ctx.owner, threads, onWarning }));
+    // The base's validation results, when it is published to a bucket that is configured: read anonymously.
+    let config = null;
+    try {
+      config = storageConfig(env, inputs.storage);
+    } catch (e) {
+      core.info(`os-datastore: no published validation results read (${e instanceof Error ? e.message : String(e)})`);
+    }
+    const cache = await baseResultCache(snapshot, config, ctx.owner, onWarning);
+    const result = await core.group('Validate', () => aggregatePackage(snapshot.source, { strict: inputs.strict, repositoryOwner: ctx.owner, threads, onWarning, ...(cache && { cache }) }));
+    if (result.cache) core.info(`os-datastore: ${result.cache.stats.hits} of ${result.cache.stats.hits + result.cache.stats.misses} resources' results reused from the published base`);
     report = result.validation.report;
     if (inputs.aggregates && result.aggregates && report.valid) {
       const out = join(ctx.runnerTemp, 'os-datastore', 'aggregates');

@@ -86,6 +86,9 @@ export function hashingContentId(source: PackageSource): (path: string) => Promi
   };
 }
 
+/** Problems of a read that failed, perhaps for a while: a result holding one is not kept. */
+const UNKEPT: ReadonlySet<string> = new Set(['source-error', 'lfs-error', 'scheme-error']);
+
 export function createCachingRunner(inner: ParallelRunner, cache: ResultCache, source: PackageSource, options: CachingRunnerOptions): CachingRunner {
   const stats: CacheStats = { hits: 0, misses: 0, written: 0 };
   const contentId = cache.contentId ?? hashingContentId(source);
@@ -144,7 +147,9 @@ export function createCachingRunner(inner: ParallelRunner, cache: ResultCache, s
       }
       stats.misses++;
       const result = await inner.job(job);
-      if (!remote && cache.writer) {
+      // A file that could not be read (a failing disk, git or LFS read) may read the next time: not kept.
+      const failed = [...result.problems.errors, ...result.problems.warnings].some((p) => UNKEPT.has(p.code));
+      if (!remote && !failed && cache.writer) {
         const late = key ?? (await resultKey(job, context, parts, contentId));
         pending.push({ key: late, bytes: encodeEntry(late, toCached(result.outcome, result.problems, result.aggregate)) });
       }

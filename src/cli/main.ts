@@ -131,6 +131,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--allow-private-remote', 'with --allow-remote: also fetch from loopback, private and link-local addresses')
     .option('--aggregates <dir>', 'also compute the aggregates of OpenSpending packages in the same pass and write them under <dir>')
     .addOption(threadsOption())
+    .option('--no-cache', 'do not reuse nor keep the validation results of unchanged resources (kept under .os-datastore/cache)')
+    .option('--cache-from <url>', 'also reuse the validation results a publish keeps in this public bucket (its public URL, prefix included); read anonymously')
     .action(async (targets: string[], opts: ValidateFlags) => {
       code = await runValidate(targets, opts, io);
     });
@@ -154,7 +156,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       .addOption(new Option('--owner <owner>', 'the owner when the dataset is not a GitHub repository (default: the descriptor\'s owner)').argParser(githubOwner))
       .addOption(new Option('--commit <commit-ish>', 'publish this commit instead of HEAD').argParser(commitIsh))
       .option('--allow-private-lfs', 'allow an .lfsconfig LFS endpoint on a loopback or private address')
-      .addOption(threadsOption()),
+      .addOption(threadsOption())
+      .option('--no-cache', 'validate every resource, neither reusing nor keeping results in the store (.datastore/cache/)'),
   ).action(async (targets: string[], opts: PublishFlags) => {
     code = await runPublish(targets, opts, io);
   });

@@ -41,6 +41,8 @@ export interface PublishFlags extends StorageFlags {
   commit?: string;
   allowPrivateLfs?: boolean;
   threads?: number;
+  /** false (--no-cache): validate every resource, keep no results in the store. */
+  cache?: boolean;
 }
 
 /** The storage overrides the flags give (CLI flags win over the environment). */
@@ -120,7 +122,7 @@ export async function runPublish(targets: string[], flags: PublishFlags, io: Io)
     const threads = threadsOf(flags.threads, io);
     for (const target of packages) {
       const snapshot = await snapshotOf(target, flags, cleanup);
-      const result = await publishDataset(snapshot, store, { owner: flags.owner, strict: flags.strict, maxErrors: flags.maxErrors, threads, onWarning: (message) => io.stderr(`warning: ${visible(message)}\n`), onProgress: progressLine(io) });
+      const result = await publishDataset(snapshot, store, { owner: flags.owner, strict: flags.strict, maxErrors: flags.maxErrors, threads, cache: flags.cache !== false, onWarning: (message) => io.stderr(`warning: ${visible(message)}\n`), onProgress: progressLine(io) });
       results.push(result);
       if (!flags.json) io.stdout(describe(result, target, io));
     }

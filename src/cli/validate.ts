@@ -9,6 +9,8 @@ import type { Report } from '../validate/report.ts';
 import { visible } from '../escape.ts';
 import { renderText } from '../validate/render/text.ts';
 import { threadsOf, UsageError, type Io } from './main.ts';
+import { localResultCache } from '../cache/local.ts';
+import { createCachingRunner } from '../cache/runner.ts';
 
 export interface ValidateFlags {
   json?: boolean;
@@ -22,6 +24,10 @@ export interface ValidateFlags {
   aggregates?: string;
   /** Worker threads for the table pass (default: the cores, up to 4). */
   threads?: number;
+  /** false (--no-cache): no results kept under .os-datastore/cache. */
+  cache?: boolean;
+  /** Read a published dataset's validation results from this public bucket URL (prefix included). */
+  cacheFrom?: string;
 }
 
 /** `os-datastore validate`: 0 all valid, 1 some invalid. */
@@ -32,20 +38,27 @@ export async function runValidate(targets: string[], flags: ValidateFlags, io: I
   const outDirs = new Set<string>();
   if (flags.aggregates !== undefined) await makeDir(flags.aggregates);
   const threads = threadsOf(flags.threads, io);
+  if (flags.cacheFrom !== undefined && !/^https?:\/\/[^/?#]+[^?#]*$/i.test(flags.cacheFrom)) {
+    throw new UsageError(`--cache-from must be the public http(s) URL of a bucket, prefix included, like "https://bucket.s3.amazonaws.com/prefix" (got ${JSON.stringify(flags.cacheFrom)})`);
+  }
   const onWarning = (message: string): void => io.stderr(`warning: ${visible(message)}\n`);
   for (const p of packages) {
     const source = await createFsSource(p, { remote: { allowPrivate: Boolean(flags.allowPrivateRemote) } });
     const options = { strict: flags.strict, maxErrors: flags.maxErrors, repositoryOwner: flags.owner, allowRemote: flags.allowRemote };
     let report: Report;
+    const cache = await localResultCache(source, { local: flags.cache !== false, from: flags.cacheFrom, owner: flags.owner, warn: onWarning });
     if (flags.aggregates === undefined) {
       const tables = createParallelRunner({ threads, strict: flags.strict, maxErrors: flags.maxErrors, warn: onWarning });
+      const cached = cache && createCachingRunner(tables, cache, source, { strict: flags.strict ?? false, maxErrors: flags.maxErrors });
       try {
-        report = await validatePackage(source, { ...options, tables });
+        report = await validatePackage(source, { ...options, tables: cached ?? tables });
       } finally {
         await tables.close();
       }
+      await cached?.flush();
     } else {
-      const result = await aggregatePackage(source, { ...options, threads, onWarning });
+      const result = await aggregatePackage(source, { ...options, threads, onWarning, ...(cache && { cache }) });
+      await result.cache?.flush();
       report = result.validation.report;
       await writeAggregates(source, result, flags.aggregates, packages.length > 1 ? outDirs : null, io);
     }
