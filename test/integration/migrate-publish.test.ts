@@ -101,6 +101,7 @@ describe('--shard K/N', () => {
     const whole = await cli(['migrate', dump, '--out', join(dir, 'one'), '--publish', '--registry', join(dir, 'reg-one'), '--json'], envFor(one));
     const many = await startS3();
     const shards = await Promise.all([1, 2, 3, 4].map((k) => cli(['migrate', dump, '--out', join(dir, 'many'), '--publish', '--registry', join(dir, 'reg-many'), '--shard', `${k}/4`, '--json'], envFor(many))));
+    for (const s of shards) expect(s.stdout.length, s.stderr).toBeGreaterThan(0);
     const reports = shards.map((s) => JSON.parse(s.stdout));
     // Each dataset in exactly one shard, with the same outcome as in the single run.
     const fromShards = reports.flatMap((r) => r.datasets).sort((a: Obj, b: Obj) => (a.name < b.name ? -1 : 1));
