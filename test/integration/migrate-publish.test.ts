@@ -29,13 +29,13 @@ async function datasetsRows(reg: string): Promise<string[]> {
 }
 
 /** Keys of the bucket, and the content of those that do not hold the time of a run. */
-async function bucketView(s3: TestS3): Promise<Map<string, string>> {
-  const view = new Map<string, string>();
+async function bucketView(s3: TestS3): Promise<Record<string, string>> {
+  const view: Record<string, string> = {};
   for (const [k, v] of await s3.objects()) {
     const timed = /\/(versions|reports)\/|\/\.datastore\//.test(k);
-    view.set(k, timed ? '(timed)' : v.toString('utf8'));
+    view[k] = timed ? '(timed)' : v.toString('utf8');
   }
-  return view;
+  return Object.fromEntries(Object.entries(view).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 describe('migrate --publish --registry', () => {
