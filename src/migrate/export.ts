@@ -88,8 +88,10 @@ export async function exportDump(options: ExportOptions): Promise<ExportReport> 
         }
         return res;
       } catch (e) {
-        last = e;
-        await log({ dataset, url, httpStatus: null, error: (e as Error).message });
+        // fetch says "fetch failed"; the cause says why (ECONNREFUSED, ENOTFOUND, a timeout).
+        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+        last = new Error(`${(e as Error).message}${cause ? ` (${cause.code ?? cause.message ?? ''})` : ''}`);
+        await log({ dataset, url, httpStatus: null, error: (last as Error).message });
         if (i < tries - 1) await sleep(backoff * 2 ** i);
       }
     }

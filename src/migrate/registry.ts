@@ -49,26 +49,37 @@ export function migratedObservation(d: MigratedDataset): RepositoryObservation {
 
 const exists = (p: string): Promise<boolean> => lstat(p).then(() => true, () => false);
 
-/** Make DIR a registry from the template when it holds none. */
+/** Make DIR a registry from the template when it holds none (under the lock: shards may start together). */
 export async function ensureLocalRegistry(dir: string, template: string): Promise<void> {
-  if (await exists(join(dir, REGISTRY_FILES.datasets))) return;
   await mkdir(dir, { recursive: true });
-  await cp(template, dir, { recursive: true, errorOnExist: false, force: false });
+  await withLock(dir, async () => {
+    if (await exists(join(dir, REGISTRY_FILES.datasets))) return;
+    await cp(template, dir, { recursive: true, errorOnExist: false, force: false });
+  });
 }
 
-/** Apply observations to a local registry folder under a lock; returns the changelog rows written. */
-export async function registerLocal(dir: string, observations: RepositoryObservation[], ctx: ChangeContext): Promise<ChangelogEntry[]> {
+/** Run `f` holding DIR/.lock (a directory: mkdir is atomic), waiting up to 30 s for another run's. */
+async function withLock<T>(dir: string, f: () => Promise<T>): Promise<T> {
   const lock = join(dir, '.lock');
   for (let i = 0; ; i++) {
     try {
       await mkdir(lock);
       break;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || i > 600) throw new Error(`${lock}: the registry folder is locked by another run (remove the folder if no run is going on)`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || i > 600) throw new Error(`${lock}: the registry folder is locked by another run (remove ${lock} if no run is going on)`);
       await sleep(50);
     }
   }
   try {
+    return await f();
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+/** Apply observations to a local registry folder under a lock; returns the changelog rows written. */
+export async function registerLocal(dir: string, observations: RepositoryObservation[], ctx: ChangeContext): Promise<ChangelogEntry[]> {
+  return withLock(dir, async () => {
     const read = async (f: string): Promise<string | undefined> => readFile(join(dir, f), 'utf8').catch(() => undefined);
     const state = parseRegistryFiles({
       [REGISTRY_FILES.catalog]: await read(REGISTRY_FILES.catalog),
@@ -84,7 +95,5 @@ export async function registerLocal(dir: string, observations: RepositoryObserva
       await rename(`${full}.tmp`, full);
     }
     return changes;
-  } finally {
-    await rm(lock, { recursive: true, force: true });
-  }
+  });
 }

@@ -32,13 +32,13 @@ async function datasetsRows(reg: string): Promise<string[]> {
  * Keys of the bucket, and the content of those that do not hold the time of a run; the dataset
  * pages (index.html) show the time of publishing, which is blanked out.
  */
-async function bucketView(s3: TestS3): Promise<Map<string, string>> {
-  const view = new Map<string, string>();
+async function bucketView(s3: TestS3): Promise<Record<string, string>> {
+  const view: Record<string, string> = {};
   for (const [k, v] of await s3.objects()) {
     const timed = /\/(versions|reports)\/|\/\.datastore\//.test(k);
-    view.set(k, timed ? '(timed)' : v.toString('utf8').replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, '(time)'));
+    view[k] = timed ? '(timed)' : v.toString('utf8').replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, '(time)');
   }
-  return view;
+  return Object.fromEntries(Object.entries(view).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 describe('migrate --publish --registry', () => {
@@ -104,6 +104,7 @@ describe('--shard K/N', () => {
     const whole = await cli(['migrate', dump, '--out', join(dir, 'one'), '--publish', '--registry', join(dir, 'reg-one'), '--json'], envFor(one));
     const many = await startS3();
     const shards = await Promise.all([1, 2, 3, 4].map((k) => cli(['migrate', dump, '--out', join(dir, 'many'), '--publish', '--registry', join(dir, 'reg-many'), '--shard', `${k}/4`, '--json'], envFor(many))));
+    for (const s of shards) expect(s.stdout.length, s.stderr).toBeGreaterThan(0);
     const reports = shards.map((s) => JSON.parse(s.stdout));
     // Each dataset in exactly one shard, with the same outcome as in the single run.
     const fromShards = reports.flatMap((r) => r.datasets).sort((a: Obj, b: Obj) => (a.name < b.name ? -1 : 1));
