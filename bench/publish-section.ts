@@ -185,6 +185,15 @@ export const publishSection: Section = {
     console.log(line(`first publish ${V1_TAG}`, first));
     console.log(line(`no-op re-publish ${V1_TAG}`, noop));
     console.log(line(`one-file change ${V2_TAG} (${ds.changedFile})`, change));
+    const uncached = ((counted.details ?? {})['uncached'] ?? null) as { status: string; seconds: number } | null;
+    if (change.cache) console.log(`  one-file change: ${change.cache.hits} resource results reused from the store's validation cache, ${change.cache.misses} validated`);
+    if (uncached && first.seconds > 0) {
+      console.log(
+        `  one-file change without the cache (publish --no-cache, fresh store): ${uncached.status} in ${fmt.seconds(uncached.seconds)} s; ` +
+          `with it ${fmt.seconds(change.seconds)} s = ${fmt.ratio(uncached.seconds / change.seconds)} faster; ` +
+          `vs the first publish: ${Math.round((change.seconds / first.seconds) * 100)}% with the cache, ${Math.round((uncached.seconds / first.seconds) * 100)}% without`,
+      );
+    }
     console.log();
     ok = verdict(`no-op re-publish: ${noop.total} request(s), status ${noop.status} (goal <= ${GOALS.noopRequests})`, noop.status === 'unchanged' && noop.total <= GOALS.noopRequests) && ok;
     ok = verdict(
