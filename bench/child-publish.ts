@@ -62,7 +62,9 @@ async function load(): Promise<{ openGitDataset: typeof OpenGitDataset; createS3
   }
 }
 
-const [dir, commit = 'bench-v1'] = process.argv.slice(2);
+const [dir, commit = 'bench-v1', mode = ''] = process.argv.slice(2);
+/** `--no-overlap`: no blob is uploaded before the validation is over (its CPU until the first write is then the pass alone). */
+const overlap = mode !== '--no-overlap';
 if (!dir) {
   emit({ ok: false, unavailable: false, reason: 'usage: child-publish.ts DATASET_DIR [COMMIT]' });
   process.exit(2);
@@ -85,10 +87,14 @@ if (typeof loaded === 'string') {
       const s3store = createS3Store(s3.config);
       const calls: Calls = {};
       try {
-        const result = await publishDataset(snapshot, timedStore(s3store, t0, calls, () => {
-          validationCpu = cpuSeconds() - cpu0;
-          firstWrite = performance.now() - t0;
-        }));
+        const result = await publishDataset(
+          snapshot,
+          timedStore(s3store, t0, calls, () => {
+            validationCpu = cpuSeconds() - cpu0;
+            firstWrite = performance.now() - t0;
+          }),
+          { overlap },
+        );
         const end = performance.now() - t0;
         const server1 = processCpuSeconds(s3.pid);
         const cpu = { client: cpuSeconds() - cpu0, server: server0 === null || server1 === null ? null : server1 - server0, validation: validationCpu };

@@ -32,6 +32,23 @@ export function outcomeOf(cached: CachedResult): TableOutcome {
   return { rows: cached.rows, bytes: cached.bytes, keys: new Map(cached.keys.map(([k, values]) => [k, new Set(values)])), deferred: cached.deferred, fields: [] };
 }
 
+/** Entries larger than this (in characters, estimated) are not kept: reading them would cost more than validating. */
+export const MAX_ENTRY_CHARS = 64 * 1024 * 1024;
+
+/** An upper-bound-ish estimate of an entry's JSON size, without building it (names in problems may be very long). */
+export function entrySize(result: CachedResult): number {
+  let n = 0;
+  for (const p of [...result.problems.errors, ...result.problems.warnings]) {
+    for (const v of Object.values(p)) n += typeof v === 'string' ? v.length + 16 : 24;
+    if (n > MAX_ENTRY_CHARS) return n;
+  }
+  for (const [, values] of result.keys) {
+    for (const v of values) n += v.length + 3;
+    if (n > MAX_ENTRY_CHARS) return n;
+  }
+  return n + result.deferred.reduce((m, d) => m + d.key.length + d.cell.length + d.path.length + 96, 0);
+}
+
 export function encodeEntry(key: string, result: CachedResult): Uint8Array {
   const text = JSON.stringify({ format: ENTRY_FORMAT, key, result }, (_k, v: unknown) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
   return new TextEncoder().encode(text);

@@ -7,6 +7,8 @@
  */
 
 import { resolve } from 'node:path';
+import { publicStoreReader } from '../adapters/http/public-store.ts';
+import type { DatasetState } from '../mirror/plan.ts';
 import { encodeKey, publicBase } from '../adapters/s3/store.ts';
 import type { StorageConfig } from '../adapters/s3/config.ts';
 import { DatasetLayout } from '../mirror/layout.ts';
@@ -67,5 +69,15 @@ export async function baseResultCache(snapshot: DatasetSnapshot, config: Storage
   if (!config) return undefined;
   const layout = await publishedLayout(snapshot.source, owner);
   if (!layout) return undefined;
-  return { readers: [publicCache(publicRoot(config), layout)], contentId: snapshotContentId(snapshot, null, new Map()), ...(warn && { warn }) };
+  // The base's state.json names each published file's sha256 by its git oid: files the pull
+  // request did not change are named without reading them.
+  let state: DatasetState | null = null;
+  try {
+    const bytes = await publicStoreReader(publicRoot(config)).get(layout.state);
+    const value = bytes && (JSON.parse(Buffer.from(bytes).toString('utf8')) as DatasetState);
+    if (value && typeof value.files === 'object' && value.files !== null) state = value;
+  } catch {
+    state = null; // unreadable: every file is hashed instead
+  }
+  return { readers: [publicCache(publicRoot(config), layout)], contentId: snapshotContentId(snapshot, state, new Map()), ...(warn && { warn }) };
 }

@@ -13,7 +13,7 @@ import { isRemote, SourceError, type PackageSource } from '../package/source.ts'
 import type { ParallelRunner } from '../pass/parallel.ts';
 import type { TableJob, TableRunner } from '../validate/package.ts';
 import type { ProblemSink, SinkSnapshot } from '../validate/report.ts';
-import { decodeEntry, encodeEntry, outcomeOf, toCached } from './entry.ts';
+import { decodeEntry, encodeEntry, entrySize, MAX_ENTRY_CHARS, outcomeOf, toCached } from './entry.ts';
 import { packageParts, resultKey, validatorVersion, type KeyContext } from './key.ts';
 
 /** Where cached results are read from (a folder, the store, a public bucket over HTTP). */
@@ -150,8 +150,12 @@ export function createCachingRunner(inner: ParallelRunner, cache: ResultCache, s
       // A file that could not be read (a failing disk, git or LFS read) may read the next time: not kept.
       const failed = [...result.problems.errors, ...result.problems.warnings].some((p) => UNKEPT.has(p.code));
       if (!remote && !failed && cache.writer) {
-        const late = key ?? (await resultKey(job, context, parts, contentId));
-        pending.push({ key: late, bytes: encodeEntry(late, toCached(result.outcome, result.problems, result.aggregate)) });
+        const kept = toCached(result.outcome, result.problems, result.aggregate);
+        // Problems naming a 200,000-character resource 1,000 times: not worth keeping.
+        if (entrySize(kept) <= MAX_ENTRY_CHARS) {
+          const late = key ?? (await resultKey(job, context, parts, contentId));
+          pending.push({ key: late, bytes: encodeEntry(late, kept) });
+        }
       }
       return { outcome: result.outcome, settle: settleWith(sink, result.problems, result.aggregate) };
     },

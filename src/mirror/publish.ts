@@ -19,6 +19,7 @@ import { nextVersionIndex, type VersionEntry, type VersionIndex } from './versio
 import { aggregateTexts, datasetPageObject, versionPageObject } from '../site/page-object.ts';
 import { storeResultCache } from '../cache/publish.ts';
 import type { CacheStats } from '../cache/runner.ts';
+import { earlyUploads, type EarlyUploads } from './early-uploads.ts';
 import { jsonObject, planMirror, sha256Hex, type DatasetState, type FileEntry, type GeneratedObject, type PendingPublish } from './plan.ts';
 
 /** What publishing needs from a dataset source (the git adapter's GitDataset provides it). */
@@ -39,6 +40,8 @@ export interface PublishOptions extends Pick<AggregateOptions, 'strict' | 'maxEr
   onProgress?: (p: ApplyProgress) => void;
   /** Reuse and keep validation results in the store, under `.datastore/cache/` (default true; src/cache). */
   cache?: boolean;
+  /** Upload blobs while the rows are still being validated (default true; early-uploads.ts). */
+  overlap?: boolean;
 }
 
 export type PublishStatus = 'published' | 'unchanged' | 'invalid';
@@ -71,6 +74,20 @@ export function isPublishedPath(path: string, mode?: string): boolean {
 }
 
 export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectStore, options: PublishOptions = {}): Promise<PublishResult> {
+  // Blobs uploaded while validating are removed again when the package turns out invalid.
+  const early: { current: EarlyUploads | null } = { current: null };
+  let result: PublishResult;
+  try {
+    result = await publishOnce(snapshot, store, options, early);
+  } catch (e) {
+    await early.current?.discard();
+    throw e;
+  }
+  if (result.status === 'invalid') await early.current?.discard();
+  return result;
+}
+
+async function publishOnce(snapshot: DatasetSnapshot, store: ObjectStore, options: PublishOptions, early: { current: EarlyUploads | null }): Promise<PublishResult> {
   const github = snapshot.github;
   const claimed = github?.owner ?? options.owner;
 
@@ -82,8 +99,12 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
 
   // Validation, aggregates and the content hashes of the files read, in one pass over the rows.
   const hashes = new Map<string, { sha256: string; size: number }>();
+  if (quick && options.overlap !== false) {
+    const published = new Set(snapshot.files.filter((f) => isPublishedPath(f.path, f.mode) && byteLength(f.path) <= MAX_PATH_BYTES).map((f) => f.path));
+    early.current = earlyUploads({ store, layout: quick, previous: stored?.previous ?? null, published, open: (path) => snapshot.source.open(path) });
+  }
   const cache = options.cache !== false && quick ? storeResultCache(snapshot, store, quick, stored?.previous ?? null, hashes, options.onWarning) : undefined;
-  const { validation, aggregates, cache: cached } = await aggregatePackage(hashingSource(snapshot.source, hashes), {
+  const { validation, aggregates, cache: cached } = await aggregatePackage(hashingSource(snapshot.source, hashes, (path, id) => early.current?.offer(path, id)), {
     ...(cache && { cache }),
     strict: options.strict,
     maxErrors: options.maxErrors,
@@ -150,10 +171,14 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
   // new content, only when there is a previous version (a first publish has nothing to find).
   // A blob counts only at its full size (a store that is not atomic may hold a cut-off upload).
   const existing = new Set<string>();
+  // Blobs uploaded while validating (only where the quick layout was this one).
+  if (quick?.root !== layout.root) await early.current?.discard();
+  const uploadedEarly = quick?.root === layout.root ? ((await early.current?.settled()) ?? new Map<string, { size: number }>()) : new Map<string, { size: number }>();
+  for (const h of uploadedEarly.keys()) existing.add(h);
   if (previous) {
     const known = new Set(Object.values(previous.files).map((f) => f.sha256));
     const candidates = new Map(files.filter((f) => !known.has(f.sha256)).map((f) => [f.sha256, f.size]));
-    for (const [h, size] of candidates) if ((await store.head(layout.blob(h)))?.size === size) existing.add(h);
+    for (const [h, size] of candidates) if (!existing.has(h) && (await store.head(layout.blob(h)))?.size === size) existing.add(h);
   }
 
   const { index, versions } = await versionIndexObject(store, layout, previous, {
@@ -184,6 +209,10 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
       return () => handle.stream();
     },
   });
+  for (const { size } of uploadedEarly.values()) {
+    stats.uploaded++;
+    stats.uploadedBytes += size;
+  }
   // After the commit point: a cached result is only ever one of a published version.
   if (quick?.root === layout.root) await cached?.flush();
   return result('published', owner, layout, plan.manifest.key, stats);
@@ -255,7 +284,7 @@ function unchangedResult(snapshot: DatasetSnapshot, store: ObjectStore, layout: 
 }
 
 /** The source, recording the sha256 and size of every file the validator reads to the end. */
-function hashingSource(source: PackageSource, hashes: Map<string, { sha256: string; size: number }>): PackageSource {
+function hashingSource(source: PackageSource, hashes: Map<string, { sha256: string; size: number }>, onHashed?: (path: string, id: { sha256: string; size: number }) => void): PackageSource {
   return {
     root: source.root,
     descriptorPath: source.descriptorPath,
@@ -272,7 +301,9 @@ function hashingSource(source: PackageSource, hashes: Map<string, { sha256: stri
             size += chunk.length;
             yield chunk;
           }
-          hashes.set(path, { sha256: hash.digest('hex'), size });
+          const id = { sha256: hash.digest('hex'), size };
+          hashes.set(path, id);
+          onHashed?.(path, id);
         },
       };
     },

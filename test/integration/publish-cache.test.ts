@@ -11,6 +11,7 @@ import { openGitDataset } from '../../src/adapters/git/dataset.ts';
 import { createFsSource } from '../../src/adapters/fs/source.ts';
 import { aggregatePackage } from '../../src/aggregate/index.ts';
 import { publicCache } from '../../src/cache/stores.ts';
+import { baseResultCache } from '../../src/cache/local.ts';
 import { DatasetLayout } from '../../src/mirror/layout.ts';
 import { publishDataset, type PublishOptions } from '../../src/mirror/publish.ts';
 import type { Report } from '../../src/validate/report.ts';
@@ -116,5 +117,24 @@ describe('publish with the validation cache in the store', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('is unusable: it is not an os-datastore-table-result/1 entry');
     expect(timeless(damaged.validation.report)).toEqual(timeless(plain.validation.report));
+  });
+
+  it("a pull request reads the base's results from the public bucket (no credentials), and validates only what it changed", async () => {
+    const s3 = await startS3();
+    const dir = await gitdir({ 'datapackage.json': descriptor, 'data/2024.csv': year('2024', 40), 'data/2025.csv': year('2025', 30), 'data/codes.csv': codes });
+    await publish(dir, s3);
+    // The pull request: one year gets a bad row.
+    await commitFiles(dir, { 'data/2025.csv': year('2025', 30, 3) });
+    const snapshot = await openGitDataset(dir);
+    const cache = await baseResultCache(snapshot, s3.config, 'alice');
+    expect(cache?.writer).toBeUndefined();
+    const pr = await aggregatePackage(snapshot.source, { threads: 1, repositoryOwner: 'alice', cache: cache! });
+    expect(pr.cache!.stats).toMatchObject({ hits: 2, misses: 1 });
+    expect(pr.validation.report.valid).toBe(false);
+    const plain = await aggregatePackage((await openGitDataset(dir)).source, { threads: 1, repositoryOwner: 'alice' });
+    expect(timeless(pr.validation.report)).toEqual(timeless(plain.validation.report));
+    expect(pr.aggregates).toEqual(plain.aggregates);
+    // No bucket configured: no cache, everything validated.
+    expect(await baseResultCache(snapshot, null, 'alice')).toBeUndefined();
   });
 });
