@@ -68,7 +68,7 @@ function nameTok(slot: number, names: readonly string[], values: readonly number
   );
 }
 
-export const WEEKDAYS_FULL = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+const WEEKDAYS_FULL = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 const WEEKDAYS_ABBR = WEEKDAYS_FULL.map((d) => d.slice(0, 3));
 const ONE_TO_12 = MONTHS_FULL.map((_, i) => i + 1);
 const ZERO_TO_6 = WEEKDAYS_FULL.map((_, i) => i);
@@ -102,7 +102,7 @@ const DIRECTIVES: Record<string, DirectiveSpec> = {
 };
 
 /** A compiled strptime pattern. */
-export interface Strptime {
+interface Strptime {
   readonly pattern: string;
   readonly toks: readonly Tok[];
   /** 0: default 1900, 1: %Y, 2: %y (the later one wins, as in Python). */
