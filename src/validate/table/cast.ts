@@ -14,9 +14,8 @@
  * Semantics follow frictionless-py v5 (`frictionless/fields/*.py`, `schema/field.py`) so that
  * its users get the verdicts they know. Where we differ, it is on purpose:
  *
- * - Whitespace is never trimmed: ' 5' is not an integer, ' 1.5' not a number. (frictionless strips
- *   integers explicitly and Python's `Decimal()` strips numbers.) Python-only syntax is not
- *   accepted either: `1_000`, non-ASCII digits.
+ * - Whitespace around an integer or a number is stripped, as frictionless does (' 5' is 5).
+ *   Python-only syntax is not accepted: `1_000`, non-ASCII digits.
  * - Leading zeros are accepted for integer and number ('007' is 7), as frictionless does.
  * - `format: "currency"` on number/integer acts as `bareNumber: false` (frictionless ignores it).
  * - Integers keep the Table Schema v1 rule: only `bareNumber` applies, no `groupChar`.
