@@ -51,7 +51,7 @@ export function compileTableField(field: FieldDescriptor, schemaMissingValues: u
   if (field.type === 'list') return compileList(field, missingValues);
 
   const { categories, categoriesOrdered: _ordered, ...fieldRest } = field;
-  // v2 integer groupChar: cast.ts reads it on numbers only; here the group characters are removed first.
+  // v2 integer groupChar: cast/numbers.ts reads it on numbers only; here the group characters are removed first.
   const integerGroup = field.type === 'integer' && field.groupChar !== undefined ? field.groupChar : undefined;
   if (integerGroup !== undefined && typeof integerGroup !== 'string') fail('groupChar', '"groupChar" must be a string');
   const { groupChar: _group, ...withoutGroup } = fieldRest;
@@ -86,7 +86,7 @@ export function compileTableField(field: FieldDescriptor, schemaMissingValues: u
     if (bound === undefined) continue;
     const property = `constraints/${name}`;
     if (!MINIMUM_TYPES.includes(type)) fail(property, `constraint ${quoted(name)} is not supported by type ${quoted(type)}`);
-    // v > b is v >= b and not v <= b (and v < b the other way): cast.ts's own comparisons, so
+    // v > b is v >= b and not v <= b (and v < b the other way): cast/constraints.ts's own comparisons, so
     // every type compares as it does for minimum/maximum (NaN breaks both).
     const atLeast = variant({ minimum: bound }, property).check;
     const atMost = variant({ maximum: bound }, property).check;
