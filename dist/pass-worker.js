@@ -14349,6 +14349,62 @@ var FIELD_TYPES = [
   "list"
 ];
 
+// src/validate/table/cast/field-type.ts
+var INVALID = /* @__PURE__ */ Symbol("INVALID");
+var SchemaCompileError = class extends Error {
+  constructor(message, property) {
+    super(message);
+    this.property = property;
+    this.name = "SchemaCompileError";
+  }
+  property;
+};
+function fail(property, message) {
+  throw new SchemaCompileError(message, property);
+}
+function badFormat(type, format2) {
+  return fail("format", `format ${quoted(format2)} is not valid for type ${quoted(type)}`);
+}
+function onlyDefault(type, format2) {
+  if (format2 !== "default") badFormat(type, format2);
+}
+var VALUE_CONSTRAINTS = ["minimum", "maximum", "enum"];
+var COLLECTION_CONSTRAINTS = ["minLength", "maxLength", "enum"];
+var ENUM_ONLY = ["enum"];
+var stringKey = (v) => `s:${String(v)}`;
+var noJson = () => INVALID;
+function isPlainObject(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function stringArray(v, property) {
+  if (v === void 0) return void 0;
+  if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) fail(property, `${quoted(property)} must be an array of strings`);
+  return v;
+}
+
+// src/validate/table/cast/boolean.ts
+var DEFAULT_TRUE_VALUES = ["true", "True", "TRUE", "1"];
+var DEFAULT_FALSE_VALUES = ["false", "False", "FALSE", "0"];
+function booleanType(format2, field) {
+  onlyDefault("boolean", format2);
+  const trueValues = stringArray(field.trueValues, "trueValues") ?? DEFAULT_TRUE_VALUES;
+  const falseValues = stringArray(field.falseValues, "falseValues") ?? DEFAULT_FALSE_VALUES;
+  const trues = new Set(trueValues);
+  const falses = new Set(falseValues);
+  const read = (cell) => trues.has(cell) ? true : falses.has(cell) ? false : INVALID;
+  return {
+    read,
+    expected: `a boolean (${quotedList(trueValues)} or ${quotedList(falseValues)})`,
+    // Python: True == 1 and False == 0
+    key: (v) => v ? "n:1" : "n:0",
+    iso: read,
+    fromJson: (v) => typeof v === "boolean" ? v : INVALID,
+    decimal: null,
+    constraints: ENUM_ONLY,
+    enumByKey: false
+  };
+}
+
 // node_modules/re2js/build/index.js
 var RE2Flags = class RE2Flags2 {
   static FOLD_CASE = 1;
@@ -21117,21 +21173,91 @@ function backreference(form) {
   );
 }
 
-// src/validate/table/cast.ts
-var INVALID = /* @__PURE__ */ Symbol("INVALID");
-var SchemaCompileError = class extends Error {
-  constructor(message, property) {
-    super(message);
-    this.property = property;
-    this.name = "SchemaCompileError";
+// src/validate/table/cast/constraints.ts
+function descriptorValue(impl, v) {
+  if (typeof v === "string") {
+    const r = impl.read(v);
+    return r === INVALID ? impl.iso(v) : r;
   }
-  property;
-};
-var DEFAULT_TRUE_VALUES = ["true", "True", "TRUE", "1"];
-var DEFAULT_FALSE_VALUES = ["false", "False", "FALSE", "0"];
-function fail(property, message) {
-  throw new SchemaCompileError(message, property);
+  return impl.fromJson(v);
 }
+function patternConstraint(pattern) {
+  try {
+    return compilePattern(pattern);
+  } catch (e) {
+    if (e instanceof PatternError) fail("constraints/pattern", e.message);
+    throw e;
+  }
+}
+var NO_PROBLEM = () => void 0;
+function lengthConstraint(c, name) {
+  const v = c[name];
+  if (v === void 0) return name === "minLength" ? 0 : Infinity;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) fail(`constraints/${name}`, `constraint ${quoted(name)} must be a non-negative integer`);
+  return v;
+}
+function buildCheck(type, impl, c) {
+  for (const name of Object.keys(c)) {
+    if (name === "required" || name === "unique") continue;
+    if (!impl.constraints.includes(name)) fail(`constraints/${name}`, `constraint ${quoted(name)} is not supported by type ${quoted(type)}`);
+  }
+  const hasLength = c.minLength !== void 0 || c.maxLength !== void 0;
+  const minLength = lengthConstraint(c, "minLength");
+  const maxLength = lengthConstraint(c, "maxLength");
+  const size = impl.size;
+  let re = null;
+  if (c.pattern !== void 0) {
+    if (typeof c.pattern !== "string") fail("constraints/pattern", 'constraint "pattern" must be a string');
+    re = patternConstraint(c.pattern);
+  }
+  const bound = (name) => {
+    const raw = c[name];
+    if (raw === void 0) return void 0;
+    const v = descriptorValue(impl, raw);
+    if (v === INVALID) fail(`constraints/${name}`, `constraint ${quoted(name)} ${quoted(raw)} is not ${impl.expected}`);
+    return v;
+  };
+  const min = bound("minimum");
+  const max = bound("maximum");
+  let enumSet = null;
+  if (c.enum !== void 0) {
+    const values = c.enum;
+    if (!Array.isArray(values)) fail("constraints/enum", 'constraint "enum" must be an array');
+    enumSet = /* @__PURE__ */ new Set();
+    for (const raw of values) {
+      const v = descriptorValue(impl, raw);
+      if (v === INVALID) fail("constraints/enum", `constraint "enum" value ${quoted(raw)} is not ${impl.expected}`);
+      enumSet.add(impl.enumByKey ? impl.key(v) : v);
+    }
+  }
+  if (!hasLength && re === null && min === void 0 && max === void 0 && enumSet === null) return NO_PROBLEM;
+  const msgMinLength = `is shorter than the minimum length ${minLength}`;
+  const msgMaxLength = `is longer than the maximum length ${maxLength}`;
+  const msgPattern = `does not match pattern ${shown(String(c.pattern))}`;
+  const msgMin = `is below the minimum ${shown(String(c.minimum))}`;
+  const msgMax = `is above the maximum ${shown(String(c.maximum))}`;
+  const msgEnum = `is not one of ${quotedList(c.enum ?? [])}`;
+  const hasMin = min !== void 0;
+  const hasMax = max !== void 0;
+  const byKey = impl.enumByKey;
+  const key = impl.key;
+  const lo = min;
+  const hi = max;
+  return (value, cell) => {
+    if (hasLength && size !== void 0) {
+      const n = size(value);
+      if (n < minLength) return msgMinLength;
+      if (n > maxLength) return msgMaxLength;
+    }
+    if (re !== null && !re.test(cell)) return msgPattern;
+    if (hasMin && !(value >= lo)) return msgMin;
+    if (hasMax && !(value <= hi)) return msgMax;
+    if (enumSet !== null && !enumSet.has(byKey ? key(value) : value)) return msgEnum;
+    return void 0;
+  };
+}
+
+// src/validate/table/cast/chars.ts
 function isSpace(c) {
   if (c <= 32) return c === 32 || c >= 9 && c <= 13 || c >= 28 && c <= 31;
   return c === 133 || c === 160 || c === 5760 || c >= 8192 && c <= 8202 || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288;
@@ -21140,6 +21266,12 @@ function lowerCode(c) {
   if (c >= 65 && c <= 90) return c + 32;
   if (c < 128) return c;
   return String.fromCharCode(c).toLowerCase().charCodeAt(0);
+}
+function d2(s, p) {
+  const a = s.charCodeAt(p) - 48;
+  const b = s.charCodeAt(p + 1) - 48;
+  if (!(a >= 0 && a <= 9 && b >= 0 && b <= 9)) return -1;
+  return a * 10 + b;
 }
 var PAD2 = Array.from({ length: 100 }, (_, i) => i < 10 ? `0${i}` : String(i));
 var POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6];
@@ -21153,308 +21285,42 @@ function pad6(n) {
   const s = String(n);
   return "000000".slice(s.length) + s;
 }
-function numberKey(v) {
-  if (Number.isInteger(v) && Math.abs(v) >= 1e21) return BigInt(v).toString();
-  return String(v);
-}
-function stableJson(v) {
-  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
-  const o = v;
-  const keys = Object.keys(o).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(",")}}`;
-}
-function isPlainObject(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-function parseJson(s, open) {
-  let i = 0;
-  const n = s.length;
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) break;
-    i++;
+
+// src/validate/table/cast/calendar.ts
+var DateTimeParts = class {
+  year = 1900;
+  month = 1;
+  day = 1;
+  hour = 0;
+  minute = 0;
+  second = 0;
+  microsecond = 0;
+  /** The value carried a timezone: `tzMinutes` east of UTC. */
+  tzOn = false;
+  tzMinutes = 0;
+  /** The ISO time was 24:00:00 (dateutil: midnight of the next day). */
+  h24 = false;
+  /** Midnight, no timezone (a date without a time). */
+  clearTime() {
+    this.hour = this.minute = this.second = this.microsecond = this.tzMinutes = 0;
+    this.tzOn = this.h24 = false;
   }
-  if (i >= n || open >= 0 && s.charCodeAt(i) !== open) return INVALID;
-  try {
-    return JSON.parse(s);
-  } catch {
-    return INVALID;
-  }
-}
-var NUM_INVALID = 0;
-var NUM_FINITE = 1;
-var NUM_INF = 2;
-var NUM_NAN = 3;
-var scanNeg = false;
-var scanNormalize = false;
-var bareStart = 0;
-var bareEnd = 0;
-function stripNonNumeric(s) {
-  const n = s.length;
-  let i = 0;
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    if (c === 45 || c >= 48 && c <= 57) break;
-    i++;
-  }
-  let j = n;
-  while (j > i) {
-    const c = s.charCodeAt(j - 1);
-    if (c >= 48 && c <= 57) break;
-    j--;
-  }
-  bareStart = i;
-  bareEnd = j;
-}
-function scanWord(s, i, end) {
-  const c = s.charCodeAt(i) | 32;
-  if (c !== 105 && c !== 110 && c !== 115) return NUM_INVALID;
-  const w = s.slice(i, end).toLowerCase();
-  if (w === "inf" || w === "infinity") return NUM_INF;
-  if (/^s?nan\d*$/.test(w)) return NUM_NAN;
-  return NUM_INVALID;
-}
-function scanNumber(s, start, end, dec, grp) {
-  scanNeg = false;
-  scanNormalize = false;
-  let state = 0;
-  for (let i = start; i < end; i++) {
-    let c = s.charCodeAt(i);
-    if (c === grp) {
-      scanNormalize = true;
-      continue;
-    }
-    if (c === 46) {
-      if (dec !== 46) return NUM_INVALID;
-    } else if (c === dec) {
-      c = 46;
-      scanNormalize = true;
-    }
-    if (c >= 48 && c <= 57) {
-      state = state <= 2 ? 2 : state <= 4 ? 4 : 7;
-      continue;
-    }
-    if (c === 46) {
-      if (state <= 1) state = 3;
-      else if (state === 2) state = 4;
-      else return NUM_INVALID;
-    } else if (c === 43 || c === 45) {
-      if (state === 0) {
-        state = 1;
-        scanNeg = c === 45;
-      } else if (state === 5) state = 6;
-      else return NUM_INVALID;
-    } else if (c === 101 || c === 69) {
-      if (state === 2 || state === 4) state = 5;
-      else return NUM_INVALID;
-    } else if (state <= 1 && !scanNormalize) {
-      return scanWord(s, i, end);
-    } else {
-      return NUM_INVALID;
-    }
-  }
-  return state === 2 || state === 4 || state === 7 ? NUM_FINITE : NUM_INVALID;
-}
-function normalizedNumber(s, start, end, dec, grp) {
-  let out = "";
-  let seg = start;
-  for (let i = start; i < end; i++) {
-    const c = s.charCodeAt(i);
-    if (c === grp) {
-      out += s.slice(seg, i);
-      seg = i + 1;
-    } else if (c === dec && dec !== 46) {
-      out += `${s.slice(seg, i)}.`;
-      seg = i + 1;
-    }
-  }
-  return out + s.slice(seg, end);
-}
-var MAX_PLAIN_EXPONENT = 1e3;
-function toPlainDecimal(t) {
-  let i = 0;
-  let neg = false;
-  const c0 = t.charCodeAt(0);
-  if (c0 === 45) {
-    neg = true;
-    i = 1;
-  } else if (c0 === 43) i = 1;
-  let ePos = t.length;
-  for (let k = i; k < t.length; k++) {
-    const c = t.charCodeAt(k);
-    if (c === 101 || c === 69) {
-      ePos = k;
-      break;
-    }
-  }
-  const mantissa = t.slice(i, ePos);
-  let exp = 0;
-  if (ePos < t.length) {
-    exp = Number(t.slice(ePos + 1));
-    if (!(Math.abs(exp) <= MAX_PLAIN_EXPONENT)) return null;
-  }
-  const dot = mantissa.indexOf(".");
-  let intPart = dot < 0 ? mantissa : mantissa.slice(0, dot);
-  let frac = dot < 0 ? "" : mantissa.slice(dot + 1);
-  if (exp > 0) {
-    if (frac.length >= exp) {
-      intPart += frac.slice(0, exp);
-      frac = frac.slice(exp);
-    } else {
-      intPart += frac + "0".repeat(exp - frac.length);
-      frac = "";
-    }
-  } else if (exp < 0) {
-    const n = -exp;
-    if (intPart.length > n) {
-      frac = intPart.slice(intPart.length - n) + frac;
-      intPart = intPart.slice(0, intPart.length - n);
-    } else {
-      frac = "0".repeat(n - intPart.length) + intPart + frac;
-      intPart = "";
-    }
-  }
-  let z = 0;
-  while (z < intPart.length && intPart.charCodeAt(z) === 48) z++;
-  intPart = z === intPart.length ? "0" : intPart.slice(z);
-  const out = frac.length > 0 ? `${intPart}.${frac}` : intPart;
-  if (neg) {
-    for (let k = 0; k < out.length; k++) {
-      const c = out.charCodeAt(k);
-      if (c >= 49 && c <= 57) return `-${out}`;
-    }
-  }
-  return out;
-}
-function numberCodec(o) {
-  const { bare } = o;
-  if (o.dec.length === 1 && o.grp.length <= 1) {
-    const dec = o.dec.charCodeAt(0);
-    const grp = o.grp.length === 1 ? o.grp.charCodeAt(0) : -1;
-    return {
-      read(cell) {
-        let start = 0;
-        let end = cell.length;
-        if (!bare) {
-          stripNonNumeric(cell);
-          start = bareStart;
-          end = bareEnd;
-        }
-        const kind = scanNumber(cell, start, end, dec, grp);
-        if (kind === NUM_FINITE) {
-          if (scanNormalize) return Number(normalizedNumber(cell, start, end, dec, grp));
-          return Number(start === 0 && end === cell.length ? cell : cell.slice(start, end));
-        }
-        if (kind === NUM_INF) return scanNeg ? -Infinity : Infinity;
-        if (kind === NUM_NAN) return NaN;
-        return INVALID;
-      },
-      decimal(cell) {
-        let start = 0;
-        let end = cell.length;
-        if (!bare) {
-          stripNonNumeric(cell);
-          start = bareStart;
-          end = bareEnd;
-        }
-        if (scanNumber(cell, start, end, dec, grp) !== NUM_FINITE) return null;
-        return toPlainDecimal(scanNormalize ? normalizedNumber(cell, start, end, dec, grp) : cell.slice(start, end));
-      }
-    };
-  }
-  const prepare = (cell) => {
-    let t = cell;
-    if (!bare) {
-      stripNonNumeric(cell);
-      t = cell.slice(bareStart, bareEnd);
-    }
-    if (o.grp !== "") t = t.split(o.grp).join("");
-    if (o.dec !== ".") {
-      if (t.includes(".")) return null;
-      t = t.split(o.dec).join(".");
-    }
-    return t;
-  };
-  return {
-    read(cell) {
-      const t = prepare(cell);
-      if (t === null) return INVALID;
-      const kind = scanNumber(t, 0, t.length, 46, -1);
-      if (kind === NUM_FINITE) return Number(t);
-      if (kind === NUM_INF) return scanNeg ? -Infinity : Infinity;
-      if (kind === NUM_NAN) return NaN;
-      return INVALID;
-    },
-    decimal(cell) {
-      const t = prepare(cell);
-      if (t === null || scanNumber(t, 0, t.length, 46, -1) !== NUM_FINITE) return null;
-      return toPlainDecimal(t);
-    }
-  };
-}
-function parseInteger(s, start, end) {
-  if (start >= end) return INVALID;
-  let i = start;
-  let neg = false;
-  const c0 = s.charCodeAt(i);
-  if (c0 === 45) {
-    neg = true;
-    i++;
-  } else if (c0 === 43) i++;
-  if (i >= end) return INVALID;
-  const digitsStart = i;
-  let v = 0;
-  for (; i < end; i++) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return INVALID;
-    v = v * 10 + d;
-  }
-  if (v > Number.MAX_SAFE_INTEGER) {
-    const big = BigInt(s.slice(digitsStart, end));
-    return neg ? -big : big;
-  }
-  return neg && v !== 0 ? -v : v;
-}
-function integerCodec(bare) {
-  return {
-    read(cell) {
-      if (bare) return parseInteger(cell, 0, cell.length);
-      stripNonNumeric(cell);
-      return parseInteger(cell, bareStart, bareEnd);
-    },
-    decimal(cell) {
-      let start = 0;
-      let end = cell.length;
-      if (!bare) {
-        stripNonNumeric(cell);
-        start = bareStart;
-        end = bareEnd;
-      }
-      if (parseInteger(cell, start, end) === INVALID) return null;
-      let i = start;
-      const c0 = cell.charCodeAt(i);
-      const neg = c0 === 45;
-      if (neg || c0 === 43) i++;
-      while (i < end - 1 && cell.charCodeAt(i) === 48) i++;
-      const digits = cell.slice(i, end);
-      return neg && digits !== "0" ? `-${digits}` : digits;
-    }
-  };
-}
-function integerKey(v) {
-  return typeof v === "bigint" ? `n:${v.toString()}` : `n:${numberKey(v)}`;
-}
-var dY = 1900;
-var dM = 1;
-var dD = 1;
-var tH = 0;
-var tMin = 0;
-var tS = 0;
-var tUs = 0;
-var tzOn = false;
-var tzMin = 0;
-var h24 = false;
+};
+var MONTHS_FULL = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december"
+];
+var MONTHS_ABBR = MONTHS_FULL.map((m) => m.slice(0, 3));
 function isLeap(y) {
   return y % 4 === 0 && y % 100 !== 0 || y % 400 === 0;
 }
@@ -21473,124 +21339,193 @@ function daysFromCivil(y, m, d) {
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
 }
-function civilFromDays(days) {
+function civilFromDays(p, days) {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
   const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
-  dD = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  dM = mp < 10 ? mp + 3 : mp - 9;
-  dY = yoe + era * 400 + (dM <= 2 ? 1 : 0);
+  p.day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  p.month = mp < 10 ? mp + 3 : mp - 9;
+  p.year = yoe + era * 400 + (p.month <= 2 ? 1 : 0);
 }
-function fmtDate() {
-  return `${pad4(dY)}-${pad2(dM)}-${pad2(dD)}`;
+function fmtDate(p) {
+  return `${pad4(p.year)}-${pad2(p.month)}-${pad2(p.day)}`;
 }
-function fmtTime() {
-  if (!tzOn) return `${pad2(tH)}:${pad2(tMin)}:${pad2(tS)}${tUs !== 0 ? `.${pad6(tUs)}` : ""}`;
-  let mins = (tH * 60 + tMin - tzMin) % 1440;
+function fmtTime(p) {
+  if (!p.tzOn) return `${pad2(p.hour)}:${pad2(p.minute)}:${pad2(p.second)}${p.microsecond !== 0 ? `.${pad6(p.microsecond)}` : ""}`;
+  let mins = (p.hour * 60 + p.minute - p.tzMinutes) % 1440;
   if (mins < 0) mins += 1440;
-  return `${pad2(Math.floor(mins / 60))}:${pad2(mins % 60)}:${pad2(tS)}.${pad6(tUs)}Z`;
+  return `${pad2(Math.floor(mins / 60))}:${pad2(mins % 60)}:${pad2(p.second)}.${pad6(p.microsecond)}Z`;
 }
-function fmtDateTime() {
-  if (h24) {
-    civilFromDays(daysFromCivil(dY, dM, dD) + 1);
-    h24 = false;
+function fmtDateTime(p) {
+  if (p.h24) {
+    civilFromDays(p, daysFromCivil(p.year, p.month, p.day) + 1);
+    p.h24 = false;
   }
-  if (!tzOn) {
-    return `${pad4(dY)}-${pad2(dM)}-${pad2(dD)}T${pad2(tH)}:${pad2(tMin)}:${pad2(tS)}${tUs !== 0 ? `.${pad6(tUs)}` : ""}`;
+  if (!p.tzOn) {
+    return `${pad4(p.year)}-${pad2(p.month)}-${pad2(p.day)}T${pad2(p.hour)}:${pad2(p.minute)}:${pad2(p.second)}${p.microsecond !== 0 ? `.${pad6(p.microsecond)}` : ""}`;
   }
-  let mins = tH * 60 + tMin - tzMin;
+  let mins = p.hour * 60 + p.minute - p.tzMinutes;
   if (mins < 0 || mins >= 1440) {
     const shift = Math.floor(mins / 1440);
     mins -= shift * 1440;
-    civilFromDays(daysFromCivil(dY, dM, dD) + shift);
+    civilFromDays(p, daysFromCivil(p.year, p.month, p.day) + shift);
   }
-  return `${pad4(dY)}-${pad2(dM)}-${pad2(dD)}T${pad2(Math.floor(mins / 60))}:${pad2(mins % 60)}:${pad2(tS)}.${pad6(tUs)}Z`;
+  return `${pad4(p.year)}-${pad2(p.month)}-${pad2(p.day)}T${pad2(Math.floor(mins / 60))}:${pad2(mins % 60)}:${pad2(p.second)}.${pad6(p.microsecond)}Z`;
 }
-function d2(s, p) {
-  const a = s.charCodeAt(p) - 48;
-  const b = s.charCodeAt(p + 1) - 48;
-  if (!(a >= 0 && a <= 9 && b >= 0 && b <= 9)) return -1;
-  return a * 10 + b;
+
+// src/validate/table/cast/any-date.ts
+var MONTH_NAME_SRC = "january|february|march|april|may|june|july|august|september|october|november|december|sept|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec";
+var WEEKDAY_SRC = "(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tues|thurs|thur|mon|tue|wed|thu|fri|sat|sun)\\.?,?\\s+)?";
+var ORDINAL_SRC = "(?:st|nd|rd|th)?";
+var NAME_SEP_SRC = "(?:\\s*[-/.,]\\s*|\\s+)";
+var TIME_SRC = "(\\d{1,2})(?::(\\d{2})(?::(\\d{2})(?:[.,](\\d+))?)?)?(?:\\s*([ap])\\.?m\\.?)?(?:\\s*(z|utc|gmt|[+-]\\d{2}(?::?\\d{2})?))?";
+var F_YMD = 0;
+var F_AMBIGUOUS = 1;
+var F_DMY_NAME = 2;
+var F_MDY_NAME = 3;
+var F_YMD_NAME = 4;
+var F_YM = 5;
+var F_MY_NAME = 6;
+var F_Y = 7;
+var ANY_DATE_FORMS = [
+  { re: /(\d{4})([-/.])(\d{1,2})\2(\d{1,2})/y, form: F_YMD },
+  { re: /(\d{4})()(\d{2})(\d{2})/y, form: F_YMD },
+  { re: /(\d{1,2})([-/.])(\d{1,2})\2(\d{4})/y, form: F_AMBIGUOUS },
+  {
+    re: new RegExp(`${WEEKDAY_SRC}(\\d{1,2})${ORDINAL_SRC}${NAME_SEP_SRC}?(${MONTH_NAME_SRC})\\.?${NAME_SEP_SRC}?(\\d{4})`, "iy"),
+    form: F_DMY_NAME
+  },
+  {
+    re: new RegExp(`${WEEKDAY_SRC}(${MONTH_NAME_SRC})\\.?${NAME_SEP_SRC}?(\\d{1,2})${ORDINAL_SRC}${NAME_SEP_SRC}(\\d{4})`, "iy"),
+    form: F_MDY_NAME
+  },
+  {
+    re: new RegExp(`(\\d{4})${NAME_SEP_SRC}(${MONTH_NAME_SRC})\\.?${NAME_SEP_SRC}(\\d{1,2})${ORDINAL_SRC}`, "iy"),
+    form: F_YMD_NAME
+  },
+  // Partial dates dateutil's parse accepts (issue 10: `1958-03` with format "any").
+  { re: /(\d{4})([-/.])(\d{1,2})/y, form: F_YM },
+  { re: new RegExp(`(${MONTH_NAME_SRC})\\.?${NAME_SEP_SRC}(\\d{4})`, "iy"), form: F_MY_NAME },
+  { re: /(\d{4})/y, form: F_Y }
+];
+var ANY_TIME_ONLY = new RegExp(`${TIME_SRC}$`, "iy");
+var ANY_TIME_AFTER_DATE = new RegExp(`(?:\\s*t\\s*|\\s*,\\s*|\\s+)${TIME_SRC}$`, "iy");
+function monthFromName(name) {
+  return MONTHS_ABBR.indexOf(name.slice(0, 3).toLowerCase()) + 1;
 }
-function parseIsoDate10(s) {
-  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
-  const y1 = d2(s, 0);
-  const y2 = d2(s, 2);
-  const m = d2(s, 5);
-  const d = d2(s, 8);
-  if (y1 < 0 || y2 < 0 || m < 0 || d < 0) return false;
-  const y = y1 * 100 + y2;
-  if (!validDate(y, m, d)) return false;
-  dY = y;
-  dM = m;
-  dD = d;
-  return true;
-}
-function parseIsoTime(s, p) {
-  const n = s.length;
-  if (p + 8 > n || s.charCodeAt(p + 2) !== 58 || s.charCodeAt(p + 5) !== 58) return false;
-  const h = d2(s, p);
-  const mi = d2(s, p + 3);
-  const se = d2(s, p + 6);
-  if (h < 0 || mi < 0 || se < 0) return false;
-  p += 8;
-  let us = 0;
-  let c = p < n ? s.charCodeAt(p) : -1;
-  if (c === 46 || c === 44) {
-    let k = p + 1;
-    let digits = 0;
-    while (k < n) {
-      const d = s.charCodeAt(k) - 48;
-      if (d < 0 || d > 9) break;
-      if (digits < 6) us = us * 10 + d;
-      digits++;
-      k++;
-    }
-    if (digits === 0) return false;
-    if (digits < 6) us *= POW10[6 - digits] ?? 1;
-    p = k;
-    c = p < n ? s.charCodeAt(p) : -1;
-  }
-  tzOn = false;
-  tzMin = 0;
-  if (p < n) {
-    if (c === 90 || c === 122) {
-      if (p + 1 !== n) return false;
-      tzOn = true;
-    } else if (c === 43 || c === 45) {
-      const len = n - p;
-      const hh = d2(s, p + 1);
-      let mm = 0;
-      if (hh < 0) return false;
-      if (len === 5) mm = d2(s, p + 3);
-      else if (len === 6) mm = s.charCodeAt(p + 3) === 58 ? d2(s, p + 4) : -1;
-      else if (len !== 3) return false;
-      if (mm < 0 || hh > 23 || mm > 59) return false;
-      tzOn = true;
-      tzMin = (c === 45 ? -1 : 1) * (hh * 60 + mm);
+function setAnyDate(m, form, out) {
+  let y;
+  let mo;
+  let d;
+  if (form === F_YMD) {
+    y = Number(m[1]);
+    mo = Number(m[3]);
+    d = Number(m[4]);
+  } else if (form === F_AMBIGUOUS) {
+    const a = Number(m[1]);
+    const b = Number(m[3]);
+    y = Number(m[4]);
+    if (a > 12) {
+      d = a;
+      mo = b;
     } else {
-      return false;
+      mo = a;
+      d = b;
     }
-  }
-  h24 = false;
-  if (h === 24) {
-    if (mi !== 0 || se !== 0 || us !== 0) return false;
-    h24 = true;
-    tH = 0;
-  } else if (h > 23) {
-    return false;
+  } else if (form === F_DMY_NAME) {
+    d = Number(m[1]);
+    mo = monthFromName(m[2] ?? "");
+    y = Number(m[3]);
+  } else if (form === F_YM) {
+    y = Number(m[1]);
+    mo = Number(m[3]);
+    d = 1;
+  } else if (form === F_MY_NAME) {
+    mo = monthFromName(m[1] ?? "");
+    y = Number(m[2]);
+    d = 1;
+  } else if (form === F_Y) {
+    y = Number(m[1]);
+    mo = 1;
+    d = 1;
+  } else if (form === F_MDY_NAME) {
+    mo = monthFromName(m[1] ?? "");
+    d = Number(m[2]);
+    y = Number(m[3]);
   } else {
-    tH = h;
+    y = Number(m[1]);
+    mo = monthFromName(m[2] ?? "");
+    d = Number(m[3]);
   }
-  if (mi > 59 || se > 59) return false;
-  tMin = mi;
-  tS = se;
-  tUs = us;
+  if (!validDate(y, mo, d)) return false;
+  out.year = y;
+  out.month = mo;
+  out.day = d;
   return true;
 }
+function setAnyTime(m, out) {
+  const h = Number(m[1]);
+  const mi = m[2] === void 0 ? -1 : Number(m[2]);
+  const ampm = m[5];
+  if (mi < 0 && ampm === void 0) return false;
+  const se = m[3] === void 0 ? 0 : Number(m[3]);
+  let hour = h;
+  if (ampm !== void 0) {
+    if (h < 1 || h > 12) return false;
+    hour = h % 12 + ((ampm.charCodeAt(0) | 32) === 112 ? 12 : 0);
+  } else if (h > 23) return false;
+  if (mi > 59 || se > 59) return false;
+  let us = 0;
+  const frac = m[4];
+  if (frac !== void 0) us = Number(frac.slice(0, 6).padEnd(6, "0"));
+  out.tzOn = false;
+  out.tzMinutes = 0;
+  const tz = m[6];
+  if (tz !== void 0) {
+    out.tzOn = true;
+    const c = tz.charCodeAt(0);
+    if (c === 43 || c === 45) {
+      const hh = Number(tz.slice(1, 3));
+      const rest = tz.slice(3).replace(":", "");
+      const mm = rest === "" ? 0 : Number(rest);
+      if (hh > 23 || mm > 59) return false;
+      out.tzMinutes = (c === 45 ? -1 : 1) * (hh * 60 + mm);
+    }
+  }
+  out.hour = hour;
+  out.minute = mi < 0 ? 0 : mi;
+  out.second = se;
+  out.microsecond = us;
+  out.h24 = false;
+  return true;
+}
+function parseAny(s, timeOnly, out) {
+  if (timeOnly) {
+    ANY_TIME_ONLY.lastIndex = 0;
+    const t = ANY_TIME_ONLY.exec(s);
+    if (t !== null && setAnyTime(t, out)) return true;
+  }
+  for (const { re, form } of ANY_DATE_FORMS) {
+    re.lastIndex = 0;
+    const m = re.exec(s);
+    if (m === null || !setAnyDate(m, form, out)) continue;
+    const p = re.lastIndex;
+    if (p === s.length) {
+      if (timeOnly) return false;
+      out.clearTime();
+      return true;
+    }
+    ANY_TIME_AFTER_DATE.lastIndex = p;
+    const t = ANY_TIME_AFTER_DATE.exec(s);
+    if (t !== null && setAnyTime(t, out)) return true;
+  }
+  return false;
+}
+
+// src/validate/table/cast/strptime.ts
 var S_Y4 = 0;
 var S_Y2 = 1;
 var S_MON = 2;
@@ -21605,7 +21540,7 @@ var S_AMPM = 10;
 var S_TZ = 11;
 var S_WDAY = 12;
 var S_TZNAME = 13;
-var SLOTS = new Int32Array(14);
+var SLOT_COUNT = 14;
 var T_LIT = 0;
 var T_WS = 1;
 var T_NUM = 2;
@@ -21651,21 +21586,6 @@ function nameTok(slot, names, values) {
     order.map((i) => values[i] ?? 0)
   );
 }
-var MONTHS_FULL = [
-  "january",
-  "february",
-  "march",
-  "april",
-  "may",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december"
-];
-var MONTHS_ABBR = MONTHS_FULL.map((m) => m.slice(0, 3));
 var WEEKDAYS_FULL = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 var WEEKDAYS_ABBR = WEEKDAYS_FULL.map((d) => d.slice(0, 3));
 var ONE_TO_12 = MONTHS_FULL.map((_, i) => i + 1);
@@ -21734,9 +21654,9 @@ function compileStrptime(pattern) {
   }
   flushLit();
   if (groups.size === 0) fail("format", `format ${quoted(pattern)} has no strptime directive (e.g. %Y, %m, %d)`);
-  return { pattern, toks, yearFrom, hourFrom, has };
+  return { pattern, toks, yearFrom, hourFrom, has, slots: new Int32Array(SLOT_COUNT) };
 }
-function matchToks(toks, ti, s, pos) {
+function matchToks(toks, ti, s, pos, slots) {
   const end = s.length;
   for (; ; ) {
     const t = toks[ti];
@@ -21756,7 +21676,7 @@ function matchToks(toks, ti, s, pos) {
         while (pos + n < end && isSpace(s.charCodeAt(pos + n))) n++;
         if (n === 0) return false;
         if (ti + 1 === toks.length) return pos + n === end;
-        for (let w = n; w >= 1; w--) if (matchToks(toks, ti + 1, s, pos + w)) return true;
+        for (let w = n; w >= 1; w--) if (matchToks(toks, ti + 1, s, pos + w, slots)) return true;
         return false;
       }
       case T_NUM: {
@@ -21770,14 +21690,14 @@ function matchToks(toks, ti, s, pos) {
             v = v * 10 + d;
           }
           if (k < w || v < t.lo || v > t.hi) continue;
-          SLOTS[t.slot] = t.slot === S_US ? v * (POW10[6 - w] ?? 1) : v;
-          if (matchToks(toks, ti + 1, s, pos + w)) return true;
+          slots[t.slot] = t.slot === S_US ? v * (POW10[6 - w] ?? 1) : v;
+          if (matchToks(toks, ti + 1, s, pos + w, slots)) return true;
         }
         if (t.spacePad && pos + 2 <= end && s.charCodeAt(pos) === 32) {
           const d = s.charCodeAt(pos + 1) - 48;
           if (d >= 1 && d <= 9) {
-            SLOTS[t.slot] = d;
-            if (matchToks(toks, ti + 1, s, pos + 2)) return true;
+            slots[t.slot] = d;
+            if (matchToks(toks, ti + 1, s, pos + 2, slots)) return true;
           }
         }
         return false;
@@ -21791,8 +21711,8 @@ function matchToks(toks, ti, s, pos) {
           let k = 0;
           while (k < n && lowerCode(s.charCodeAt(pos + k)) === name.charCodeAt(k)) k++;
           if (k < n) continue;
-          SLOTS[t.slot] = values[a] ?? 0;
-          if (matchToks(toks, ti + 1, s, pos + n)) return true;
+          slots[t.slot] = values[a] ?? 0;
+          if (matchToks(toks, ti + 1, s, pos + n, slots)) return true;
         }
         return false;
       }
@@ -21800,14 +21720,14 @@ function matchToks(toks, ti, s, pos) {
         if (pos >= end) return false;
         const c = s.charCodeAt(pos);
         if (c === 90) {
-          SLOTS[S_TZ] = 0;
+          slots[S_TZ] = 0;
           pos++;
         } else if (c === 43 || c === 45) {
           const hh = d2(s, pos + 1);
           const colon = s.charCodeAt(pos + 3) === 58 ? 1 : 0;
           const mm = d2(s, pos + 3 + colon);
           if (hh < 0 || mm < 0 || mm > 59 || hh > 23 || pos + 5 + colon > end) return false;
-          SLOTS[S_TZ] = (c === 45 ? -1 : 1) * (hh * 60 + mm);
+          slots[S_TZ] = (c === 45 ? -1 : 1) * (hh * 60 + mm);
           pos += 5 + colon;
         } else {
           return false;
@@ -21820,303 +21740,585 @@ function matchToks(toks, ti, s, pos) {
     }
   }
 }
-function runStrptime(p, s) {
-  if (!matchToks(p.toks, 0, s, 0)) return false;
+function runStrptime(p, s, out) {
+  const slots = p.slots;
+  if (!matchToks(p.toks, 0, s, 0, slots)) return false;
   const has = p.has;
   let year = 1900;
-  if (p.yearFrom === 1) year = SLOTS[S_Y4] ?? 0;
+  if (p.yearFrom === 1) year = slots[S_Y4] ?? 0;
   else if (p.yearFrom === 2) {
-    const y = SLOTS[S_Y2] ?? 0;
+    const y = slots[S_Y2] ?? 0;
     year = y <= 68 ? 2e3 + y : 1900 + y;
   }
-  let month = has.has(S_MON) ? SLOTS[S_MON] ?? 1 : 1;
-  let day = has.has(S_DAY) ? SLOTS[S_DAY] ?? 1 : 1;
+  let month = has.has(S_MON) ? slots[S_MON] ?? 1 : 1;
+  let day = has.has(S_DAY) ? slots[S_DAY] ?? 1 : 1;
   if (year < 1) return false;
   if (has.has(S_YDAY)) {
-    civilFromDays(daysFromCivil(year, 1, 1) + (SLOTS[S_YDAY] ?? 1) - 1);
-    year = dY;
-    month = dM;
-    day = dD;
+    civilFromDays(out, daysFromCivil(year, 1, 1) + (slots[S_YDAY] ?? 1) - 1);
+    year = out.year;
+    month = out.month;
+    day = out.day;
     if (year > 9999) return false;
   } else if (day > daysInMonth(year, month)) {
     return false;
   }
   let hour = 0;
-  if (p.hourFrom === 1) hour = SLOTS[S_H24] ?? 0;
+  if (p.hourFrom === 1) hour = slots[S_H24] ?? 0;
   else if (p.hourFrom === 2) {
-    hour = SLOTS[S_H12] ?? 0;
-    const pm = has.has(S_AMPM) && SLOTS[S_AMPM] === 2;
+    hour = slots[S_H12] ?? 0;
+    const pm = has.has(S_AMPM) && slots[S_AMPM] === 2;
     if (!pm) {
       if (hour === 12) hour = 0;
     } else if (hour !== 12) hour += 12;
   }
-  const second = has.has(S_SEC) ? SLOTS[S_SEC] ?? 0 : 0;
+  const second = has.has(S_SEC) ? slots[S_SEC] ?? 0 : 0;
   if (second > 59) return false;
-  dY = year;
-  dM = month;
-  dD = day;
-  tH = hour;
-  tMin = has.has(S_MIN) ? SLOTS[S_MIN] ?? 0 : 0;
-  tS = second;
-  tUs = has.has(S_US) ? SLOTS[S_US] ?? 0 : 0;
-  tzOn = has.has(S_TZ);
-  tzMin = tzOn ? SLOTS[S_TZ] ?? 0 : 0;
-  h24 = false;
+  out.year = year;
+  out.month = month;
+  out.day = day;
+  out.hour = hour;
+  out.minute = has.has(S_MIN) ? slots[S_MIN] ?? 0 : 0;
+  out.second = second;
+  out.microsecond = has.has(S_US) ? slots[S_US] ?? 0 : 0;
+  out.tzOn = has.has(S_TZ);
+  out.tzMinutes = out.tzOn ? slots[S_TZ] ?? 0 : 0;
+  out.h24 = false;
   return true;
 }
-var DEFAULT_DATE_STRPTIME = compileStrptime("%Y-%m-%d");
-var MONTH_NAME_SRC = "january|february|march|april|may|june|july|august|september|october|november|december|sept|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec";
-var WEEKDAY_SRC = "(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tues|thurs|thur|mon|tue|wed|thu|fri|sat|sun)\\.?,?\\s+)?";
-var ORDINAL_SRC = "(?:st|nd|rd|th)?";
-var NAME_SEP_SRC = "(?:\\s*[-/.,]\\s*|\\s+)";
-var TIME_SRC = "(\\d{1,2})(?::(\\d{2})(?::(\\d{2})(?:[.,](\\d+))?)?)?(?:\\s*([ap])\\.?m\\.?)?(?:\\s*(z|utc|gmt|[+-]\\d{2}(?::?\\d{2})?))?";
-var F_YMD = 0;
-var F_AMBIGUOUS = 1;
-var F_DMY_NAME = 2;
-var F_MDY_NAME = 3;
-var F_YMD_NAME = 4;
-var F_YM = 5;
-var F_MY_NAME = 6;
-var F_Y = 7;
-var ANY_DATE_FORMS = [
-  { re: /(\d{4})([-/.])(\d{1,2})\2(\d{1,2})/y, form: F_YMD },
-  { re: /(\d{4})()(\d{2})(\d{2})/y, form: F_YMD },
-  { re: /(\d{1,2})([-/.])(\d{1,2})\2(\d{4})/y, form: F_AMBIGUOUS },
-  {
-    re: new RegExp(`${WEEKDAY_SRC}(\\d{1,2})${ORDINAL_SRC}${NAME_SEP_SRC}?(${MONTH_NAME_SRC})\\.?${NAME_SEP_SRC}?(\\d{4})`, "iy"),
-    form: F_DMY_NAME
-  },
-  {
-    re: new RegExp(`${WEEKDAY_SRC}(${MONTH_NAME_SRC})\\.?${NAME_SEP_SRC}?(\\d{1,2})${ORDINAL_SRC}${NAME_SEP_SRC}(\\d{4})`, "iy"),
-    form: F_MDY_NAME
-  },
-  {
-    re: new RegExp(`(\\d{4})${NAME_SEP_SRC}(${MONTH_NAME_SRC})\\.?${NAME_SEP_SRC}(\\d{1,2})${ORDINAL_SRC}`, "iy"),
-    form: F_YMD_NAME
-  },
-  // Partial dates dateutil's parse accepts (issue 10: `1958-03` with format "any").
-  { re: /(\d{4})([-/.])(\d{1,2})/y, form: F_YM },
-  { re: new RegExp(`(${MONTH_NAME_SRC})\\.?${NAME_SEP_SRC}(\\d{4})`, "iy"), form: F_MY_NAME },
-  { re: /(\d{4})/y, form: F_Y }
-];
-var ANY_TIME_ONLY = new RegExp(`${TIME_SRC}$`, "iy");
-var ANY_TIME_AFTER_DATE = new RegExp(`(?:\\s*t\\s*|\\s*,\\s*|\\s+)${TIME_SRC}$`, "iy");
-function monthFromName(name) {
-  return MONTHS_ABBR.indexOf(name.slice(0, 3).toLowerCase()) + 1;
-}
-function setAnyDate(m, form) {
-  let y;
-  let mo;
-  let d;
-  if (form === F_YMD) {
-    y = Number(m[1]);
-    mo = Number(m[3]);
-    d = Number(m[4]);
-  } else if (form === F_AMBIGUOUS) {
-    const a = Number(m[1]);
-    const b = Number(m[3]);
-    y = Number(m[4]);
-    if (a > 12) {
-      d = a;
-      mo = b;
-    } else {
-      mo = a;
-      d = b;
-    }
-  } else if (form === F_DMY_NAME) {
-    d = Number(m[1]);
-    mo = monthFromName(m[2] ?? "");
-    y = Number(m[3]);
-  } else if (form === F_YM) {
-    y = Number(m[1]);
-    mo = Number(m[3]);
-    d = 1;
-  } else if (form === F_MY_NAME) {
-    mo = monthFromName(m[1] ?? "");
-    y = Number(m[2]);
-    d = 1;
-  } else if (form === F_Y) {
-    y = Number(m[1]);
-    mo = 1;
-    d = 1;
-  } else if (form === F_MDY_NAME) {
-    mo = monthFromName(m[1] ?? "");
-    d = Number(m[2]);
-    y = Number(m[3]);
-  } else {
-    y = Number(m[1]);
-    mo = monthFromName(m[2] ?? "");
-    d = Number(m[3]);
-  }
-  if (!validDate(y, mo, d)) return false;
-  dY = y;
-  dM = mo;
-  dD = d;
+
+// src/validate/table/cast/dates.ts
+function parseIsoDate10(s, out) {
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  const y1 = d2(s, 0);
+  const y2 = d2(s, 2);
+  const m = d2(s, 5);
+  const d = d2(s, 8);
+  if (y1 < 0 || y2 < 0 || m < 0 || d < 0) return false;
+  const y = y1 * 100 + y2;
+  if (!validDate(y, m, d)) return false;
+  out.year = y;
+  out.month = m;
+  out.day = d;
   return true;
 }
-function setAnyTime(m) {
-  const h = Number(m[1]);
-  const mi = m[2] === void 0 ? -1 : Number(m[2]);
-  const ampm = m[5];
-  if (mi < 0 && ampm === void 0) return false;
-  const se = m[3] === void 0 ? 0 : Number(m[3]);
-  let hour = h;
-  if (ampm !== void 0) {
-    if (h < 1 || h > 12) return false;
-    hour = h % 12 + ((ampm.charCodeAt(0) | 32) === 112 ? 12 : 0);
-  } else if (h > 23) return false;
-  if (mi > 59 || se > 59) return false;
+function parseIsoTime(s, p, out) {
+  const n = s.length;
+  if (p + 8 > n || s.charCodeAt(p + 2) !== 58 || s.charCodeAt(p + 5) !== 58) return false;
+  const h = d2(s, p);
+  const mi = d2(s, p + 3);
+  const se = d2(s, p + 6);
+  if (h < 0 || mi < 0 || se < 0) return false;
+  p += 8;
   let us = 0;
-  const frac = m[4];
-  if (frac !== void 0) us = Number(frac.slice(0, 6).padEnd(6, "0"));
-  tzOn = false;
-  tzMin = 0;
-  const tz = m[6];
-  if (tz !== void 0) {
-    tzOn = true;
-    const c = tz.charCodeAt(0);
-    if (c === 43 || c === 45) {
-      const hh = Number(tz.slice(1, 3));
-      const rest = tz.slice(3).replace(":", "");
-      const mm = rest === "" ? 0 : Number(rest);
-      if (hh > 23 || mm > 59) return false;
-      tzMin = (c === 45 ? -1 : 1) * (hh * 60 + mm);
+  let c = p < n ? s.charCodeAt(p) : -1;
+  if (c === 46 || c === 44) {
+    let k = p + 1;
+    let digits = 0;
+    while (k < n) {
+      const d = s.charCodeAt(k) - 48;
+      if (d < 0 || d > 9) break;
+      if (digits < 6) us = us * 10 + d;
+      digits++;
+      k++;
+    }
+    if (digits === 0) return false;
+    if (digits < 6) us *= POW10[6 - digits] ?? 1;
+    p = k;
+    c = p < n ? s.charCodeAt(p) : -1;
+  }
+  out.tzOn = false;
+  out.tzMinutes = 0;
+  if (p < n) {
+    if (c === 90 || c === 122) {
+      if (p + 1 !== n) return false;
+      out.tzOn = true;
+    } else if (c === 43 || c === 45) {
+      const len = n - p;
+      const hh = d2(s, p + 1);
+      let mm = 0;
+      if (hh < 0) return false;
+      if (len === 5) mm = d2(s, p + 3);
+      else if (len === 6) mm = s.charCodeAt(p + 3) === 58 ? d2(s, p + 4) : -1;
+      else if (len !== 3) return false;
+      if (mm < 0 || hh > 23 || mm > 59) return false;
+      out.tzOn = true;
+      out.tzMinutes = (c === 45 ? -1 : 1) * (hh * 60 + mm);
+    } else {
+      return false;
     }
   }
-  tH = hour;
-  tMin = mi < 0 ? 0 : mi;
-  tS = se;
-  tUs = us;
-  h24 = false;
+  out.h24 = false;
+  if (h === 24) {
+    if (mi !== 0 || se !== 0 || us !== 0) return false;
+    out.h24 = true;
+    out.hour = 0;
+  } else if (h > 23) {
+    return false;
+  } else {
+    out.hour = h;
+  }
+  if (mi > 59 || se > 59) return false;
+  out.minute = mi;
+  out.second = se;
+  out.microsecond = us;
   return true;
 }
-var MODE_DATE = 0;
-var MODE_TIME = 1;
-var MODE_DATETIME = 2;
-function parseAny(s, mode) {
-  if (mode === MODE_TIME) {
-    ANY_TIME_ONLY.lastIndex = 0;
-    const t = ANY_TIME_ONLY.exec(s);
-    if (t !== null && setAnyTime(t)) return true;
+function defaultReader(type, parts) {
+  if (type === "date") {
+    const fallback = compileStrptime("%Y-%m-%d");
+    return (cell) => {
+      if (cell.length === 10 && parseIsoDate10(cell, parts)) return cell;
+      return runStrptime(fallback, cell, parts) ? fmtDate(parts) : INVALID;
+    };
   }
-  for (const { re, form } of ANY_DATE_FORMS) {
-    re.lastIndex = 0;
-    const m = re.exec(s);
-    if (m === null || !setAnyDate(m, form)) continue;
-    const p = re.lastIndex;
-    if (p === s.length) {
-      if (mode === MODE_TIME) return false;
-      tH = tMin = tS = tUs = tzMin = 0;
-      tzOn = h24 = false;
-      return true;
-    }
-    ANY_TIME_AFTER_DATE.lastIndex = p;
-    const t = ANY_TIME_AFTER_DATE.exec(s);
-    if (t !== null && setAnyTime(t)) return true;
+  if (type === "time") {
+    return (cell) => {
+      if (cell.length < 8 || cell.charCodeAt(5) !== 58 || !parseIsoTime(cell, 0, parts)) return INVALID;
+      if (cell.length === 8 && !parts.h24) return cell;
+      return fmtTime(parts);
+    };
   }
-  return false;
-}
-function readDateDefault(cell) {
-  if (cell.length === 10 && parseIsoDate10(cell)) return cell;
-  return runStrptime(DEFAULT_DATE_STRPTIME, cell) ? fmtDate() : INVALID;
-}
-function readTimeDefault(cell) {
-  if (cell.length < 8 || cell.charCodeAt(5) !== 58 || !parseIsoTime(cell, 0)) return INVALID;
-  if (cell.length === 8 && !h24) return cell;
-  return fmtTime();
-}
-function readDateTimeDefault(cell) {
-  if (cell.length < 19 || cell.charCodeAt(16) !== 58) return INVALID;
-  if (!parseIsoDate10(cell) || !parseIsoTime(cell, 11)) return INVALID;
-  if (cell.length === 19 && cell.charCodeAt(10) === 84 && !h24) return cell;
-  return fmtDateTime();
+  return (cell) => {
+    if (cell.length < 19 || cell.charCodeAt(16) !== 58) return INVALID;
+    if (!parseIsoDate10(cell, parts) || !parseIsoTime(cell, 11, parts)) return INVALID;
+    if (cell.length === 19 && cell.charCodeAt(10) === 84 && !parts.h24) return cell;
+    return fmtDateTime(parts);
+  };
 }
 function patternOf(format2) {
   if (format2.startsWith("fmt:")) return format2.slice(4);
   return format2.includes("%") ? format2 : null;
 }
-function temporalFormat(type, format2) {
-  const mode = type === "date" ? MODE_DATE : type === "time" ? MODE_TIME : MODE_DATETIME;
+function temporalFormat(type, format2, parts) {
   const article = type === "time" ? "a time" : type === "date" ? "a date" : "a datetime";
   if (format2 === "default") {
-    if (type === "date") return { read: readDateDefault, expected: "a date in format YYYY-MM-DD" };
-    if (type === "time") return { read: readTimeDefault, expected: "a time in format HH:MM:SS" };
-    return {
-      read: readDateTimeDefault,
-      expected: "a datetime in format YYYY-MM-DDTHH:MM:SS (optionally with fraction and Z or ±HH:MM)"
-    };
+    const read = defaultReader(type, parts);
+    if (type === "date") return { read, expected: "a date in format YYYY-MM-DD" };
+    if (type === "time") return { read, expected: "a time in format HH:MM:SS" };
+    return { read, expected: "a datetime in format YYYY-MM-DDTHH:MM:SS (optionally with fraction and Z or ±HH:MM)" };
   }
-  const out = mode === MODE_DATE ? fmtDate : mode === MODE_TIME ? fmtTime : fmtDateTime;
+  const out = type === "date" ? fmtDate : type === "time" ? fmtTime : fmtDateTime;
   if (format2 === "any") {
-    const forms = mode === MODE_TIME ? "e.g. 14:30, 14:30:05, 2:30 pm" : "e.g. 2020-12-31, 31/12/2020, 12/31/2020, 31 Dec 2020, Dec 31, 2020";
+    const timeOnly = type === "time";
+    const forms = timeOnly ? "e.g. 14:30, 14:30:05, 2:30 pm" : "e.g. 2020-12-31, 31/12/2020, 12/31/2020, 31 Dec 2020, Dec 31, 2020";
     return {
-      read: (cell) => parseAny(cell, mode) ? out() : INVALID,
-      expected: `${article} in a common format (${forms}${mode === MODE_DATETIME ? ", followed by a time" : ""})`
+      read: (cell) => parseAny(cell, timeOnly, parts) ? out(parts) : INVALID,
+      expected: `${article} in a common format (${forms}${type === "datetime" ? ", followed by a time" : ""})`
     };
   }
   const pattern = patternOf(format2);
   if (pattern === null) fail("format", `format ${quoted(format2)} is not valid for type ${quoted(type)}: use "default", "any" or a strptime pattern such as "%d/%m/%Y"`);
   const p = compileStrptime(pattern);
   return {
-    read: (cell) => runStrptime(p, cell) ? out() : INVALID,
+    read: (cell) => runStrptime(p, cell, parts) ? out(parts) : INVALID,
     expected: `${article} in format ${shown(pattern)}`
   };
 }
-function readYear(cell) {
-  if (cell.length !== 4) return INVALID;
-  const c0 = cell.charCodeAt(0);
-  let v = c0 === 43 ? 0 : c0 - 48;
-  if (c0 !== 43 && (v < 0 || v > 9)) return INVALID;
-  for (let i = 1; i < 4; i++) {
-    const d = cell.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return INVALID;
-    v = v * 10 + d;
-  }
-  return v;
+function dateTimeType(type, format2) {
+  const parts = new DateTimeParts();
+  const t = temporalFormat(type, format2, parts);
+  const prefix = type === "date" ? "d:" : type === "time" ? "t:" : "dt:";
+  return {
+    read: t.read,
+    expected: t.expected,
+    key: (v) => prefix + String(v),
+    iso: format2 === "default" ? t.read : defaultReader(type, parts),
+    fromJson: noJson,
+    decimal: null,
+    constraints: VALUE_CONSTRAINTS,
+    enumByKey: false
+  };
 }
-function plainUnsigned(s, start, end, maxDigits) {
+
+// src/validate/table/cast/json.ts
+function stableJson(v) {
+  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
+  const o = v;
+  const keys = Object.keys(o).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(",")}}`;
+}
+function parseJson(s, open) {
+  let i = 0;
+  const n = s.length;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) break;
+    i++;
+  }
+  if (i >= n || open >= 0 && s.charCodeAt(i) !== open) return INVALID;
+  try {
+    return JSON.parse(s);
+  } catch {
+    return INVALID;
+  }
+}
+function collectionSize(v) {
+  return Array.isArray(v) ? v.length : Object.keys(v).length;
+}
+function jsonType(type, format2) {
+  onlyDefault(type, format2);
+  const isObject4 = type === "object";
+  const read = isObject4 ? (cell) => {
+    const v = parseJson(cell, 123);
+    return isPlainObject(v) ? v : INVALID;
+  } : (cell) => {
+    const v = parseJson(cell, 91);
+    return Array.isArray(v) ? v : INVALID;
+  };
+  return {
+    read,
+    expected: isObject4 ? "a JSON object" : "a JSON array",
+    key: (v) => `j:${stableJson(v)}`,
+    iso: read,
+    fromJson: (v) => (isObject4 ? isPlainObject(v) : Array.isArray(v)) ? v : INVALID,
+    decimal: null,
+    constraints: COLLECTION_CONSTRAINTS,
+    size: collectionSize,
+    enumByKey: true
+  };
+}
+
+// src/validate/table/cast/numbers.ts
+var NUM_INVALID = 0;
+var NUM_FINITE = 1;
+var NUM_INF = 2;
+var NUM_NAN = 3;
+var NUM_KIND = 3;
+var NUM_NEG = 4;
+var NUM_NORMALIZE = 8;
+function numberKey(v) {
+  if (Number.isInteger(v) && Math.abs(v) >= 1e21) return BigInt(v).toString();
+  return String(v);
+}
+function numericStart(s) {
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c === 45 || c >= 48 && c <= 57) break;
+    i++;
+  }
+  return i;
+}
+function numericEnd(s, start) {
+  let j = s.length;
+  while (j > start) {
+    const c = s.charCodeAt(j - 1);
+    if (c >= 48 && c <= 57) break;
+    j--;
+  }
+  return j;
+}
+function scanWord(s, i, end) {
+  const c = s.charCodeAt(i) | 32;
+  if (c !== 105 && c !== 110 && c !== 115) return NUM_INVALID;
+  const w = s.slice(i, end).toLowerCase();
+  if (w === "inf" || w === "infinity") return NUM_INF;
+  if (/^s?nan\d*$/.test(w)) return NUM_NAN;
+  return NUM_INVALID;
+}
+function scanNumber(s, start, end, dec, grp) {
+  let neg = false;
+  let normalize = false;
+  let state = 0;
+  for (let i = start; i < end; i++) {
+    let c = s.charCodeAt(i);
+    if (c === grp) {
+      normalize = true;
+      continue;
+    }
+    if (c === 46) {
+      if (dec !== 46) return NUM_INVALID;
+    } else if (c === dec) {
+      c = 46;
+      normalize = true;
+    }
+    if (c >= 48 && c <= 57) {
+      state = state <= 2 ? 2 : state <= 4 ? 4 : 7;
+      continue;
+    }
+    if (c === 46) {
+      if (state <= 1) state = 3;
+      else if (state === 2) state = 4;
+      else return NUM_INVALID;
+    } else if (c === 43 || c === 45) {
+      if (state === 0) {
+        state = 1;
+        neg = c === 45;
+      } else if (state === 5) state = 6;
+      else return NUM_INVALID;
+    } else if (c === 101 || c === 69) {
+      if (state === 2 || state === 4) state = 5;
+      else return NUM_INVALID;
+    } else if (state <= 1 && !normalize) {
+      const word = scanWord(s, i, end);
+      return word === NUM_INVALID ? NUM_INVALID : word | (neg ? NUM_NEG : 0);
+    } else {
+      return NUM_INVALID;
+    }
+  }
+  if (state === 2 || state === 4 || state === 7) return NUM_FINITE | (neg ? NUM_NEG : 0) | (normalize ? NUM_NORMALIZE : 0);
+  return NUM_INVALID;
+}
+function normalizedNumber(s, start, end, dec, grp) {
+  let out = "";
+  let seg = start;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c === grp) {
+      out += s.slice(seg, i);
+      seg = i + 1;
+    } else if (c === dec && dec !== 46) {
+      out += `${s.slice(seg, i)}.`;
+      seg = i + 1;
+    }
+  }
+  return out + s.slice(seg, end);
+}
+function plainNumber(s, start, end) {
+  if ((scanNumber(s, start, end, 46, -1) & NUM_KIND) !== NUM_FINITE) return NaN;
+  return Number(s.slice(start, end));
+}
+function special(scan) {
+  if ((scan & NUM_KIND) === NUM_NAN) return NaN;
+  return scan & NUM_NEG ? -Infinity : Infinity;
+}
+var MAX_PLAIN_EXPONENT = 1e3;
+function toPlainDecimal(t) {
+  let i = 0;
+  let neg = false;
+  const c0 = t.charCodeAt(0);
+  if (c0 === 45) {
+    neg = true;
+    i = 1;
+  } else if (c0 === 43) i = 1;
+  let ePos = t.length;
+  for (let k = i; k < t.length; k++) {
+    const c = t.charCodeAt(k);
+    if (c === 101 || c === 69) {
+      ePos = k;
+      break;
+    }
+  }
+  const mantissa = t.slice(i, ePos);
+  let exp = 0;
+  if (ePos < t.length) {
+    exp = Number(t.slice(ePos + 1));
+    if (!(Math.abs(exp) <= MAX_PLAIN_EXPONENT)) return null;
+  }
+  const dot = mantissa.indexOf(".");
+  let intPart = dot < 0 ? mantissa : mantissa.slice(0, dot);
+  let frac = dot < 0 ? "" : mantissa.slice(dot + 1);
+  if (exp > 0) {
+    if (frac.length >= exp) {
+      intPart += frac.slice(0, exp);
+      frac = frac.slice(exp);
+    } else {
+      intPart += frac + "0".repeat(exp - frac.length);
+      frac = "";
+    }
+  } else if (exp < 0) {
+    const n = -exp;
+    if (intPart.length > n) {
+      frac = intPart.slice(intPart.length - n) + frac;
+      intPart = intPart.slice(0, intPart.length - n);
+    } else {
+      frac = "0".repeat(n - intPart.length) + intPart + frac;
+      intPart = "";
+    }
+  }
+  let z = 0;
+  while (z < intPart.length && intPart.charCodeAt(z) === 48) z++;
+  intPart = z === intPart.length ? "0" : intPart.slice(z);
+  const out = frac.length > 0 ? `${intPart}.${frac}` : intPart;
+  if (neg) {
+    for (let k = 0; k < out.length; k++) {
+      const c = out.charCodeAt(k);
+      if (c >= 49 && c <= 57) return `-${out}`;
+    }
+  }
+  return out;
+}
+function numberCodec(o) {
+  const { bare } = o;
+  if (o.dec.length === 1 && o.grp.length <= 1) {
+    const dec = o.dec.charCodeAt(0);
+    const grp = o.grp.length === 1 ? o.grp.charCodeAt(0) : -1;
+    return {
+      read(cell) {
+        let start = 0;
+        let end = cell.length;
+        if (!bare) {
+          start = numericStart(cell);
+          end = numericEnd(cell, start);
+        }
+        const scan = scanNumber(cell, start, end, dec, grp);
+        const kind = scan & NUM_KIND;
+        if (kind === NUM_FINITE) {
+          if (scan & NUM_NORMALIZE) return Number(normalizedNumber(cell, start, end, dec, grp));
+          return Number(start === 0 && end === cell.length ? cell : cell.slice(start, end));
+        }
+        if (kind === NUM_INVALID) return INVALID;
+        return special(scan);
+      },
+      decimal(cell) {
+        let start = 0;
+        let end = cell.length;
+        if (!bare) {
+          start = numericStart(cell);
+          end = numericEnd(cell, start);
+        }
+        const scan = scanNumber(cell, start, end, dec, grp);
+        if ((scan & NUM_KIND) !== NUM_FINITE) return null;
+        return toPlainDecimal(scan & NUM_NORMALIZE ? normalizedNumber(cell, start, end, dec, grp) : cell.slice(start, end));
+      }
+    };
+  }
+  const prepare = (cell) => {
+    let t = cell;
+    if (!bare) {
+      const start = numericStart(cell);
+      t = cell.slice(start, numericEnd(cell, start));
+    }
+    if (o.grp !== "") t = t.split(o.grp).join("");
+    if (o.dec !== ".") {
+      if (t.includes(".")) return null;
+      t = t.split(o.dec).join(".");
+    }
+    return t;
+  };
+  return {
+    read(cell) {
+      const t = prepare(cell);
+      if (t === null) return INVALID;
+      const scan = scanNumber(t, 0, t.length, 46, -1);
+      const kind = scan & NUM_KIND;
+      if (kind === NUM_FINITE) return Number(t);
+      if (kind === NUM_INVALID) return INVALID;
+      return special(scan);
+    },
+    decimal(cell) {
+      const t = prepare(cell);
+      if (t === null || (scanNumber(t, 0, t.length, 46, -1) & NUM_KIND) !== NUM_FINITE) return null;
+      return toPlainDecimal(t);
+    }
+  };
+}
+function parseInteger(s, start, end) {
+  if (start >= end) return INVALID;
   let i = start;
-  if (i < end && s.charCodeAt(i) === 43) i++;
-  if (i >= end || end - i > maxDigits) return -1;
+  let neg = false;
+  const c0 = s.charCodeAt(i);
+  if (c0 === 45) {
+    neg = true;
+    i++;
+  } else if (c0 === 43) i++;
+  if (i >= end) return INVALID;
+  const digitsStart = i;
   let v = 0;
   for (; i < end; i++) {
     const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
+    if (d < 0 || d > 9) return INVALID;
     v = v * 10 + d;
   }
-  return v;
+  if (v > Number.MAX_SAFE_INTEGER) {
+    const big = BigInt(s.slice(digitsStart, end));
+    return neg ? -big : big;
+  }
+  return neg && v !== 0 ? -v : v;
 }
-function readYearMonth(cell) {
-  const dash = cell.indexOf("-");
-  if (dash < 0 || cell.indexOf("-", dash + 1) >= 0) return INVALID;
-  const y = plainUnsigned(cell, 0, dash, 4);
-  const m = plainUnsigned(cell, dash + 1, cell.length, 2);
-  if (y < 0 || m < 1 || m > 12) return INVALID;
-  if (cell.length === 7 && dash === 4 && cell.charCodeAt(0) !== 43 && cell.charCodeAt(5) !== 43) return cell;
-  return `${pad4(y)}-${pad2(m)}`;
+function integerCodec(bare) {
+  return {
+    read(cell) {
+      if (bare) return parseInteger(cell, 0, cell.length);
+      const start = numericStart(cell);
+      return parseInteger(cell, start, numericEnd(cell, start));
+    },
+    decimal(cell) {
+      let start = 0;
+      let end = cell.length;
+      if (!bare) {
+        start = numericStart(cell);
+        end = numericEnd(cell, start);
+      }
+      if (parseInteger(cell, start, end) === INVALID) return null;
+      let i = start;
+      const c0 = cell.charCodeAt(i);
+      const neg = c0 === 45;
+      if (neg || c0 === 43) i++;
+      while (i < end - 1 && cell.charCodeAt(i) === 48) i++;
+      const digits = cell.slice(i, end);
+      return neg && digits !== "0" ? `-${digits}` : digits;
+    }
+  };
 }
-var DURATION_RE = /^([+-])?P(?!\b)(?:(\d+(?:[,.]\d+)?)Y)?(?:(\d+(?:[,.]\d+)?)M)?(?:(\d+(?:[,.]\d+)?)W)?(?:(\d+(?:[,.]\d+)?)D)?(?:T(?:(\d+(?:[,.]\d+)?)H)?(?:(\d+(?:[,.]\d+)?)M)?(?:(\d+(?:[,.]\d+)?)S)?)?$/;
-function readDuration(cell) {
-  return DURATION_RE.test(cell) ? cell : INVALID;
+function integerKey(v) {
+  return typeof v === "bigint" ? `n:${v.toString()}` : `n:${numberKey(v)}`;
 }
-function durationKey(v) {
-  const m = DURATION_RE.exec(String(v));
-  if (m === null) return `du:${String(v)}`;
-  const n = (i) => m[i] === void 0 ? 0 : Number((m[i] ?? "0").replace(",", "."));
-  const sign = m[1] === "-" ? -1 : 1;
-  const months = sign * (n(2) * 12 + n(3));
-  const seconds = sign * (n(4) * 604800 + n(5) * 86400 + n(6) * 3600 + n(7) * 60 + n(8));
-  return `du:${numberKey(months + 0)}:${numberKey(seconds + 0)}`;
+function stripped(codec) {
+  const edge = (c) => c <= 32 || c === 160 || c === 5760 || c >= 8192 && c <= 12288 || c === 65279;
+  const padded = (cell) => cell.length > 0 && (edge(cell.charCodeAt(0)) || edge(cell.charCodeAt(cell.length - 1)));
+  const { read, decimal } = codec;
+  return { ...codec, read: (cell) => read(padded(cell) ? cell.trim() : cell), decimal: (cell) => decimal(padded(cell) ? cell.trim() : cell) };
 }
-function coordinate(v) {
-  if (typeof v === "number") return v;
-  if (typeof v !== "string") return NaN;
+function numberOptions(field, format2) {
+  const dec = field.decimalChar ?? ".";
+  if (typeof dec !== "string" || dec === "") fail("decimalChar", '"decimalChar" must be a non-empty string');
+  const grp = field.groupChar ?? "";
+  if (typeof grp !== "string") fail("groupChar", '"groupChar" must be a string');
+  const bareNumber = field.bareNumber ?? true;
+  if (typeof bareNumber !== "boolean") fail("bareNumber", '"bareNumber" must be true or false');
+  return { dec, grp, bare: bareNumber && format2 !== "currency" };
+}
+function integerType(format2, field) {
+  if (format2 !== "default" && format2 !== "currency") badFormat("integer", format2);
+  const { bare } = numberOptions(field, format2);
+  const codec = stripped(integerCodec(bare));
+  return {
+    read: codec.read,
+    expected: bare ? "an integer" : "an integer (currency symbols and units around it are ignored)",
+    key: integerKey,
+    iso: integerCodec(true).read,
+    fromJson: (v) => typeof v === "number" && Number.isInteger(v) ? Number.isSafeInteger(v) ? v : BigInt(v) : INVALID,
+    decimal: codec.decimal,
+    constraints: VALUE_CONSTRAINTS,
+    enumByKey: false
+  };
+}
+function numberType(format2, field) {
+  if (format2 !== "default" && format2 !== "currency") badFormat("number", format2);
+  const options = numberOptions(field, format2);
+  const codec = stripped(numberCodec(options));
+  const parts = [];
+  if (options.dec !== ".") parts.push(`decimal ${quoted(options.dec)}`);
+  if (options.grp !== "") parts.push(`group ${quoted(options.grp)}`);
+  let expected = parts.length > 0 ? `a number with ${parts.join(" and ")}` : "a number";
+  if (!options.bare) expected += " (currency symbols and units around it are ignored)";
+  return {
+    read: codec.read,
+    expected,
+    key: (v) => `n:${numberKey(v)}`,
+    iso: numberCodec({ dec: ".", grp: "", bare: true }).read,
+    fromJson: (v) => typeof v === "number" ? v : INVALID,
+    decimal: codec.decimal,
+    constraints: VALUE_CONSTRAINTS,
+    enumByKey: false
+  };
+}
+function strippedPlainNumber(v) {
   let a = 0;
   let b = v.length;
   while (a < b && isSpace(v.charCodeAt(a))) a++;
   while (b > a && isSpace(v.charCodeAt(b - 1))) b--;
-  if (scanNumber(v, a, b, 46, -1) !== NUM_FINITE) return NaN;
-  return Number(v.slice(a, b));
+  return plainNumber(v, a, b);
+}
+
+// src/validate/table/cast/geo.ts
+function coordinate(v) {
+  if (typeof v === "number") return v;
+  if (typeof v !== "string") return NaN;
+  return strippedPlainNumber(v);
 }
 function geopointOf(lon, lat) {
   if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90)) return INVALID;
@@ -22205,6 +22407,139 @@ function isTopoJson(v) {
   }
   return true;
 }
+function geopointType(format2) {
+  let read;
+  let expected;
+  if (format2 === "default") {
+    read = readGeopointDefault;
+    expected = 'a geopoint "lon, lat"';
+  } else if (format2 === "array") {
+    read = (cell) => geopointFromArray(parseJson(cell, 91));
+    expected = "a geopoint [lon, lat]";
+  } else if (format2 === "object") {
+    read = (cell) => geopointFromObject(parseJson(cell, 123));
+    expected = 'a geopoint {"lon": …, "lat": …}';
+  } else {
+    return badFormat("geopoint", format2);
+  }
+  return {
+    read,
+    expected: `${expected} (longitude -180..180, latitude -90..90)`,
+    key: geopointKey,
+    iso: read,
+    fromJson: (v) => Array.isArray(v) ? geopointFromArray(v) : geopointFromObject(v),
+    decimal: null,
+    constraints: ENUM_ONLY,
+    enumByKey: true
+  };
+}
+function geojsonType(format2) {
+  if (format2 !== "default" && format2 !== "topojson") badFormat("geojson", format2);
+  const valid = format2 === "topojson" ? isTopoJson : isGeoJson;
+  const read = (cell) => {
+    const v = parseJson(cell, 123);
+    return valid(v) ? v : INVALID;
+  };
+  return {
+    read,
+    expected: format2 === "topojson" ? "a TopoJSON object" : "a GeoJSON object",
+    key: (v) => `j:${stableJson(v)}`,
+    iso: read,
+    fromJson: (v) => valid(v) ? v : INVALID,
+    decimal: null,
+    constraints: ENUM_ONLY,
+    enumByKey: true
+  };
+}
+
+// src/validate/table/cast/periods.ts
+function readYear(cell) {
+  if (cell.length !== 4) return INVALID;
+  const c0 = cell.charCodeAt(0);
+  let v = c0 === 43 ? 0 : c0 - 48;
+  if (c0 !== 43 && (v < 0 || v > 9)) return INVALID;
+  for (let i = 1; i < 4; i++) {
+    const d = cell.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return INVALID;
+    v = v * 10 + d;
+  }
+  return v;
+}
+function plainUnsigned(s, start, end, maxDigits) {
+  let i = start;
+  if (i < end && s.charCodeAt(i) === 43) i++;
+  if (i >= end || end - i > maxDigits) return -1;
+  let v = 0;
+  for (; i < end; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+function readYearMonth(cell) {
+  const dash = cell.indexOf("-");
+  if (dash < 0 || cell.indexOf("-", dash + 1) >= 0) return INVALID;
+  const y = plainUnsigned(cell, 0, dash, 4);
+  const m = plainUnsigned(cell, dash + 1, cell.length, 2);
+  if (y < 0 || m < 1 || m > 12) return INVALID;
+  if (cell.length === 7 && dash === 4 && cell.charCodeAt(0) !== 43 && cell.charCodeAt(5) !== 43) return cell;
+  return `${pad4(y)}-${pad2(m)}`;
+}
+var DURATION_RE = /^([+-])?P(?!\b)(?:(\d+(?:[,.]\d+)?)Y)?(?:(\d+(?:[,.]\d+)?)M)?(?:(\d+(?:[,.]\d+)?)W)?(?:(\d+(?:[,.]\d+)?)D)?(?:T(?:(\d+(?:[,.]\d+)?)H)?(?:(\d+(?:[,.]\d+)?)M)?(?:(\d+(?:[,.]\d+)?)S)?)?$/;
+function readDuration(cell) {
+  return DURATION_RE.test(cell) ? cell : INVALID;
+}
+function durationKey(v) {
+  const m = DURATION_RE.exec(String(v));
+  if (m === null) return `du:${String(v)}`;
+  const n = (i) => m[i] === void 0 ? 0 : Number((m[i] ?? "0").replace(",", "."));
+  const sign = m[1] === "-" ? -1 : 1;
+  const months = sign * (n(2) * 12 + n(3));
+  const seconds = sign * (n(4) * 604800 + n(5) * 86400 + n(6) * 3600 + n(7) * 60 + n(8));
+  return `du:${numberKey(months + 0)}:${numberKey(seconds + 0)}`;
+}
+function yearType(format2) {
+  onlyDefault("year", format2);
+  return {
+    read: readYear,
+    expected: "a year (four digits)",
+    key: (v) => `n:${numberKey(v)}`,
+    iso: readYear,
+    fromJson: (v) => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 9999 ? v : INVALID,
+    decimal: null,
+    constraints: VALUE_CONSTRAINTS,
+    enumByKey: false
+  };
+}
+function yearMonthType(format2) {
+  onlyDefault("yearmonth", format2);
+  return {
+    read: readYearMonth,
+    expected: "a year and month (YYYY-MM)",
+    key: (v) => `ym:${String(v)}`,
+    iso: readYearMonth,
+    fromJson: noJson,
+    decimal: null,
+    constraints: VALUE_CONSTRAINTS,
+    enumByKey: false
+  };
+}
+function durationType(format2) {
+  onlyDefault("duration", format2);
+  return {
+    read: readDuration,
+    expected: "an ISO 8601 duration (e.g. P1Y2M10DT2H30M)",
+    key: durationKey,
+    iso: readDuration,
+    fromJson: noJson,
+    decimal: null,
+    constraints: ENUM_ONLY,
+    enumByKey: false
+  };
+}
+
+// src/validate/table/cast/strings.ts
 var EMAIL_RE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 function readEmail(cell) {
   const at = cell.indexOf("@");
@@ -22249,11 +22584,6 @@ function readBinary(cell) {
   for (let i = 0; i < n - pad; i++) if (!isBase64Char(cell.charCodeAt(i))) return INVALID;
   return cell;
 }
-var VALUE_CONSTRAINTS = ["minimum", "maximum", "enum"];
-var COLLECTION_CONSTRAINTS = ["minLength", "maxLength", "enum"];
-var ENUM_ONLY = ["enum"];
-var stringKey = (v) => `s:${String(v)}`;
-var noJson = () => INVALID;
 function codePointLength(s) {
   let n = s.length;
   for (let i = 0; i < s.length - 1; i++) {
@@ -22268,322 +22598,75 @@ function codePointLength(s) {
   }
   return n;
 }
-function collectionSize(v) {
-  return Array.isArray(v) ? v.length : Object.keys(v).length;
-}
-function stringArray(v, property) {
-  if (v === void 0) return void 0;
-  if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) fail(property, `${quoted(property)} must be an array of strings`);
-  return v;
-}
-function numberOptions(field, format2) {
-  const dec = field.decimalChar ?? ".";
-  if (typeof dec !== "string" || dec === "") fail("decimalChar", '"decimalChar" must be a non-empty string');
-  const grp = field.groupChar ?? "";
-  if (typeof grp !== "string") fail("groupChar", '"groupChar" must be a string');
-  const bareNumber = field.bareNumber ?? true;
-  if (typeof bareNumber !== "boolean") fail("bareNumber", '"bareNumber" must be true or false');
-  return { dec, grp, bare: bareNumber && format2 !== "currency" };
-}
-function typeImpl(type, format2, field) {
-  const badFormat = () => fail("format", `format ${quoted(format2)} is not valid for type ${quoted(type)}`);
-  const onlyDefault = () => {
-    if (format2 !== "default") badFormat();
+var STRING_EXPECTED = {
+  default: "a string",
+  email: "an email address",
+  uri: "a URI with a scheme (e.g. https://example.org)",
+  binary: "base64-encoded data",
+  uuid: "a UUID (8-4-4-4-12 hexadecimal digits)"
+};
+function stringType(format2) {
+  const read = format2 === "default" ? (cell) => cell : format2 === "email" ? readEmail : format2 === "uri" ? readUri : format2 === "binary" ? readBinary : format2 === "uuid" ? readUuid : badFormat("string", format2);
+  return {
+    read,
+    expected: STRING_EXPECTED[format2],
+    key: stringKey,
+    iso: read,
+    fromJson: noJson,
+    decimal: null,
+    constraints: ["minLength", "maxLength", "pattern", "enum"],
+    size: (v) => codePointLength(v),
+    enumByKey: false
   };
+}
+function anyType(format2) {
+  onlyDefault("any", format2);
+  const read = (cell) => cell;
+  return {
+    read,
+    expected: "any value",
+    key: stringKey,
+    iso: read,
+    fromJson: noJson,
+    decimal: null,
+    constraints: ENUM_ONLY,
+    enumByKey: false
+  };
+}
+
+// src/validate/table/cast.ts
+function typeImpl(type, format2, field) {
   switch (type) {
-    case "string": {
-      const read = format2 === "default" ? (cell) => cell : format2 === "email" ? readEmail : format2 === "uri" ? readUri : format2 === "binary" ? readBinary : format2 === "uuid" ? readUuid : badFormat();
-      const expected = {
-        default: "a string",
-        email: "an email address",
-        uri: "a URI with a scheme (e.g. https://example.org)",
-        binary: "base64-encoded data",
-        uuid: "a UUID (8-4-4-4-12 hexadecimal digits)"
-      }[format2];
-      return {
-        read,
-        expected,
-        key: stringKey,
-        iso: read,
-        fromJson: noJson,
-        decimal: null,
-        constraints: ["minLength", "maxLength", "pattern", "enum"],
-        size: (v) => codePointLength(v),
-        enumByKey: false
-      };
-    }
-    case "integer": {
-      if (format2 !== "default" && format2 !== "currency") badFormat();
-      const { bare } = numberOptions(field, format2);
-      const codec = stripped(integerCodec(bare));
-      return {
-        read: codec.read,
-        expected: bare ? "an integer" : "an integer (currency symbols and units around it are ignored)",
-        key: integerKey,
-        iso: integerCodec(true).read,
-        fromJson: (v) => typeof v === "number" && Number.isInteger(v) ? Number.isSafeInteger(v) ? v : BigInt(v) : INVALID,
-        decimal: codec.decimal,
-        constraints: VALUE_CONSTRAINTS,
-        enumByKey: false
-      };
-    }
-    case "number": {
-      if (format2 !== "default" && format2 !== "currency") badFormat();
-      const options = numberOptions(field, format2);
-      const codec = stripped(numberCodec(options));
-      const parts = [];
-      if (options.dec !== ".") parts.push(`decimal ${quoted(options.dec)}`);
-      if (options.grp !== "") parts.push(`group ${quoted(options.grp)}`);
-      let expected = parts.length > 0 ? `a number with ${parts.join(" and ")}` : "a number";
-      if (!options.bare) expected += " (currency symbols and units around it are ignored)";
-      return {
-        read: codec.read,
-        expected,
-        key: (v) => `n:${numberKey(v)}`,
-        iso: numberCodec({ dec: ".", grp: "", bare: true }).read,
-        fromJson: (v) => typeof v === "number" ? v : INVALID,
-        decimal: codec.decimal,
-        constraints: VALUE_CONSTRAINTS,
-        enumByKey: false
-      };
-    }
-    case "boolean": {
-      onlyDefault();
-      const trueValues = stringArray(field.trueValues, "trueValues") ?? DEFAULT_TRUE_VALUES;
-      const falseValues = stringArray(field.falseValues, "falseValues") ?? DEFAULT_FALSE_VALUES;
-      const trues = new Set(trueValues);
-      const falses = new Set(falseValues);
-      const read = (cell) => trues.has(cell) ? true : falses.has(cell) ? false : INVALID;
-      return {
-        read,
-        expected: `a boolean (${quotedList(trueValues)} or ${quotedList(falseValues)})`,
-        // Python: True == 1 and False == 0
-        key: (v) => v ? "n:1" : "n:0",
-        iso: read,
-        fromJson: (v) => typeof v === "boolean" ? v : INVALID,
-        decimal: null,
-        constraints: ENUM_ONLY,
-        enumByKey: false
-      };
-    }
+    case "string":
+      return stringType(format2);
+    case "integer":
+      return integerType(format2, field);
+    case "number":
+      return numberType(format2, field);
+    case "boolean":
+      return booleanType(format2, field);
     case "date":
     case "time":
-    case "datetime": {
-      const t = temporalFormat(type, format2);
-      const prefix = type === "date" ? "d:" : type === "time" ? "t:" : "dt:";
-      return {
-        read: t.read,
-        expected: t.expected,
-        key: (v) => prefix + String(v),
-        iso: type === "date" ? readDateDefault : type === "time" ? readTimeDefault : readDateTimeDefault,
-        fromJson: noJson,
-        decimal: null,
-        constraints: VALUE_CONSTRAINTS,
-        enumByKey: false
-      };
-    }
+    case "datetime":
+      return dateTimeType(type, format2);
     case "year":
-      onlyDefault();
-      return {
-        read: readYear,
-        expected: "a year (four digits)",
-        key: (v) => `n:${numberKey(v)}`,
-        iso: readYear,
-        fromJson: (v) => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 9999 ? v : INVALID,
-        decimal: null,
-        constraints: VALUE_CONSTRAINTS,
-        enumByKey: false
-      };
+      return yearType(format2);
     case "yearmonth":
-      onlyDefault();
-      return {
-        read: readYearMonth,
-        expected: "a year and month (YYYY-MM)",
-        key: (v) => `ym:${String(v)}`,
-        iso: readYearMonth,
-        fromJson: noJson,
-        decimal: null,
-        constraints: VALUE_CONSTRAINTS,
-        enumByKey: false
-      };
+      return yearMonthType(format2);
     case "duration":
-      onlyDefault();
-      return {
-        read: readDuration,
-        expected: "an ISO 8601 duration (e.g. P1Y2M10DT2H30M)",
-        key: durationKey,
-        iso: readDuration,
-        fromJson: noJson,
-        decimal: null,
-        constraints: ENUM_ONLY,
-        enumByKey: false
-      };
+      return durationType(format2);
     case "object":
-    case "array": {
-      onlyDefault();
-      const isObject4 = type === "object";
-      const read = isObject4 ? (cell) => {
-        const v = parseJson(cell, 123);
-        return isPlainObject(v) ? v : INVALID;
-      } : (cell) => {
-        const v = parseJson(cell, 91);
-        return Array.isArray(v) ? v : INVALID;
-      };
-      return {
-        read,
-        expected: isObject4 ? "a JSON object" : "a JSON array",
-        key: (v) => `j:${stableJson(v)}`,
-        iso: read,
-        fromJson: (v) => (isObject4 ? isPlainObject(v) : Array.isArray(v)) ? v : INVALID,
-        decimal: null,
-        constraints: COLLECTION_CONSTRAINTS,
-        size: collectionSize,
-        enumByKey: true
-      };
-    }
-    case "geopoint": {
-      let read;
-      let expected;
-      if (format2 === "default") {
-        read = readGeopointDefault;
-        expected = 'a geopoint "lon, lat"';
-      } else if (format2 === "array") {
-        read = (cell) => geopointFromArray(parseJson(cell, 91));
-        expected = "a geopoint [lon, lat]";
-      } else if (format2 === "object") {
-        read = (cell) => geopointFromObject(parseJson(cell, 123));
-        expected = 'a geopoint {"lon": …, "lat": …}';
-      } else {
-        return badFormat();
-      }
-      return {
-        read,
-        expected: `${expected} (longitude -180..180, latitude -90..90)`,
-        key: geopointKey,
-        iso: read,
-        fromJson: (v) => Array.isArray(v) ? geopointFromArray(v) : geopointFromObject(v),
-        decimal: null,
-        constraints: ENUM_ONLY,
-        enumByKey: true
-      };
-    }
-    case "geojson": {
-      if (format2 !== "default" && format2 !== "topojson") badFormat();
-      const valid = format2 === "topojson" ? isTopoJson : isGeoJson;
-      const read = (cell) => {
-        const v = parseJson(cell, 123);
-        return valid(v) ? v : INVALID;
-      };
-      return {
-        read,
-        expected: format2 === "topojson" ? "a TopoJSON object" : "a GeoJSON object",
-        key: (v) => `j:${stableJson(v)}`,
-        iso: read,
-        fromJson: (v) => valid(v) ? v : INVALID,
-        decimal: null,
-        constraints: ENUM_ONLY,
-        enumByKey: true
-      };
-    }
-    case "any": {
-      onlyDefault();
-      const read = (cell) => cell;
-      return {
-        read,
-        expected: "any value",
-        key: stringKey,
-        iso: read,
-        fromJson: noJson,
-        decimal: null,
-        constraints: ENUM_ONLY,
-        enumByKey: false
-      };
-    }
+    case "array":
+      return jsonType(type, format2);
+    case "geopoint":
+      return geopointType(format2);
+    case "geojson":
+      return geojsonType(format2);
+    case "any":
+      return anyType(format2);
     default:
       return fail("type", `unknown type ${quoted(type)} (expected one of ${FIELD_TYPES.join(", ")})`);
   }
-}
-function descriptorValue(impl, v) {
-  if (typeof v === "string") {
-    const r = impl.read(v);
-    return r === INVALID ? impl.iso(v) : r;
-  }
-  return impl.fromJson(v);
-}
-function patternConstraint(pattern) {
-  try {
-    return compilePattern(pattern);
-  } catch (e) {
-    if (e instanceof PatternError) fail("constraints/pattern", e.message);
-    throw e;
-  }
-}
-var NO_PROBLEM = () => void 0;
-function lengthConstraint(c, name) {
-  const v = c[name];
-  if (v === void 0) return name === "minLength" ? 0 : Infinity;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) fail(`constraints/${name}`, `constraint ${quoted(name)} must be a non-negative integer`);
-  return v;
-}
-function buildCheck(type, impl, c) {
-  for (const name of Object.keys(c)) {
-    if (name === "required" || name === "unique") continue;
-    if (!impl.constraints.includes(name)) fail(`constraints/${name}`, `constraint ${quoted(name)} is not supported by type ${quoted(type)}`);
-  }
-  const hasLength = c.minLength !== void 0 || c.maxLength !== void 0;
-  const minLength = lengthConstraint(c, "minLength");
-  const maxLength = lengthConstraint(c, "maxLength");
-  const size = impl.size;
-  let re = null;
-  if (c.pattern !== void 0) {
-    if (typeof c.pattern !== "string") fail("constraints/pattern", 'constraint "pattern" must be a string');
-    re = patternConstraint(c.pattern);
-  }
-  const bound = (name) => {
-    const raw = c[name];
-    if (raw === void 0) return void 0;
-    const v = descriptorValue(impl, raw);
-    if (v === INVALID) fail(`constraints/${name}`, `constraint ${quoted(name)} ${quoted(raw)} is not ${impl.expected}`);
-    return v;
-  };
-  const min = bound("minimum");
-  const max = bound("maximum");
-  let enumSet = null;
-  if (c.enum !== void 0) {
-    const values = c.enum;
-    if (!Array.isArray(values)) fail("constraints/enum", 'constraint "enum" must be an array');
-    enumSet = /* @__PURE__ */ new Set();
-    for (const raw of values) {
-      const v = descriptorValue(impl, raw);
-      if (v === INVALID) fail("constraints/enum", `constraint "enum" value ${quoted(raw)} is not ${impl.expected}`);
-      enumSet.add(impl.enumByKey ? impl.key(v) : v);
-    }
-  }
-  if (!hasLength && re === null && min === void 0 && max === void 0 && enumSet === null) return NO_PROBLEM;
-  const msgMinLength = `is shorter than the minimum length ${minLength}`;
-  const msgMaxLength = `is longer than the maximum length ${maxLength}`;
-  const msgPattern = `does not match pattern ${shown(String(c.pattern))}`;
-  const msgMin = `is below the minimum ${shown(String(c.minimum))}`;
-  const msgMax = `is above the maximum ${shown(String(c.maximum))}`;
-  const msgEnum = `is not one of ${quotedList(c.enum ?? [])}`;
-  const hasMin = min !== void 0;
-  const hasMax = max !== void 0;
-  const byKey = impl.enumByKey;
-  const key = impl.key;
-  const lo = min;
-  const hi = max;
-  return (value, cell) => {
-    if (hasLength && size !== void 0) {
-      const n = size(value);
-      if (n < minLength) return msgMinLength;
-      if (n > maxLength) return msgMaxLength;
-    }
-    if (re !== null && !re.test(cell)) return msgPattern;
-    if (hasMin && !(value >= lo)) return msgMin;
-    if (hasMax && !(value <= hi)) return msgMax;
-    if (enumSet !== null && !enumSet.has(byKey ? key(value) : value)) return msgEnum;
-    return void 0;
-  };
 }
 function withMissing(fn, missing) {
   if (missing.length === 0) return fn;
@@ -22595,12 +22678,6 @@ function withMissing(fn, missing) {
   return (cell) => set.has(cell) ? null : fn(cell);
 }
 var NO_DECIMAL = () => null;
-function stripped(codec) {
-  const edge = (c) => c <= 32 || c === 160 || c === 5760 || c >= 8192 && c <= 12288 || c === 65279;
-  const padded = (cell) => cell.length > 0 && (edge(cell.charCodeAt(0)) || edge(cell.charCodeAt(cell.length - 1)));
-  const { read, decimal } = codec;
-  return { ...codec, read: (cell) => read(padded(cell) ? cell.trim() : cell), decimal: (cell) => decimal(padded(cell) ? cell.trim() : cell) };
-}
 function compileField(field, schemaMissingValues) {
   const rawType = field.type ?? "string";
   if (typeof rawType !== "string") fail("type", '"type" must be a string');
