@@ -3,7 +3,8 @@
  *
  * 1. a signed `registry.updated` webhook to every subscriber (src/notify/subscribers.ts);
  * 2. when storage is configured, `registry/feed.json` and a read copy of the registry's files
- *    under `registry/` in the store (src/notify/feed.ts);
+ *    under `registry/` in the store, and the catalog page (`index.html`) built from that copy
+ *    (src/notify/feed.ts, src/site/build.ts);
  * 3. `repository_dispatch` (event_type `registry-updated`) to DISPATCH_REPOS (src/notify/dispatch.ts).
  *
  * Each channel fails on its own: a failure is logged and reported, never thrown, so a dead
@@ -23,7 +24,7 @@ import { cleanChange } from '../registry/clean.ts';
 import type { ChangelogEntry } from '../registry/model.ts';
 import { createHash } from 'node:crypto';
 import { repositoryDispatch, type RepoName } from './dispatch.ts';
-import { copyRegistryFiles, updateFeed, type RegistryFile } from './feed.ts';
+import { updateFeed, writeRegistryReadCopy, type RegistryFile } from './feed.ts';
 import { failureOf, type FollowUpTask, type TaskOutcome } from './task.ts';
 import { deliverToSubscriber, type DeliveryResult, type RetryPolicy, type SubscriberTarget } from './subscribers.ts';
 
@@ -142,9 +143,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
     const store = options.store;
     if (!store) return 'skipped';
     try {
-      if (options.readRegistryFiles) await copyRegistryFiles(store, await options.readRegistryFiles(event.commit));
+      const copy = options.readRegistryFiles ? await writeRegistryReadCopy(store, await options.readRegistryFiles(event.commit)) : null;
       await updateFeed(store, registry, { commit: event.commit, time: event.time, count: event.changes.length, changes: event.changes });
-      log.info('feed written', { store: store.description, commit: event.commit });
+      log.info('feed written', { store: store.description, commit: event.commit, ...(copy?.catalog ? { catalog: copy.catalog.key, datasets: copy.catalog.datasets } : {}) });
       return 'written';
     } catch (e) {
       log.error('feed not written', { store: store.description, commit: event.commit, error: message(e) });
@@ -204,9 +205,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
         target: store.description,
         async run(): Promise<TaskOutcome> {
           try {
-            if (options.readRegistryFiles) await copyRegistryFiles(store, await options.readRegistryFiles(event.commit));
+            const copy = options.readRegistryFiles ? await writeRegistryReadCopy(store, await options.readRegistryFiles(event.commit)) : null;
             await updateFeed(store, registry, { commit: event.commit, time: event.time, count: event.changes.length, changes: event.changes });
-            return { ok: true };
+            return copy?.catalog ? { ok: true, note: `catalog written: ${copy.catalog.datasets} datasets` } : { ok: true };
           } catch (e) {
             return failureOf(e);
           }
