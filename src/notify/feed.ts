@@ -4,6 +4,8 @@
  *   registry/feed.json           the last registry commits, newest first, capped
  *   registry/datapackage.json    a read copy of the registry repository's files at the last
  *   registry/data/*.csv          commit (catalog.csv, datasets.csv, changelog.csv)
+ *   index.html                   the catalog page, rebuilt from that copy's datasets.csv
+ *                                (src/site/build.ts) each time the copy is written
  *
  * The registry repository stays the record; these are copies for fast, cached reads (CORS,
  * public GET). The feed is read, merged by commit and written back: two App replicas writing at
@@ -12,6 +14,7 @@
 
 import type { ChangelogEntry } from '../registry/model.ts';
 import type { ObjectStore } from '../mirror/object-store.ts';
+import { writeRegistryCatalog } from '../site/build.ts';
 
 export const FEED_KEY = 'registry/feed.json';
 export const REGISTRY_PREFIX = 'registry/';
@@ -77,4 +80,17 @@ export async function copyRegistryFiles(store: ObjectStore, files: RegistryFile[
     keys.push(key);
   }
   return keys;
+}
+
+/**
+ * The registry's read copy: its files under `registry/`, then the catalog (`index.html`) built
+ * from the `data/datasets.csv` being written (not from a listing of the store), so the catalog
+ * lists exactly the datasets of that registry commit. Both are rewritten whole on every try.
+ */
+export async function writeRegistryReadCopy(store: ObjectStore, files: RegistryFile[]): Promise<{ keys: string[]; catalog: { key: string; datasets: number } | null }> {
+  const keys = await copyRegistryFiles(store, files);
+  const datasets = files.find((f) => f.path === 'data/datasets.csv');
+  if (!datasets) return { keys, catalog: null };
+  const catalog = await writeRegistryCatalog(store, store, Buffer.from(datasets.body).toString('utf8'));
+  return { keys, catalog: { key: catalog.catalog, datasets: catalog.datasets } };
 }

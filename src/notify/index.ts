@@ -3,7 +3,8 @@
  *
  * 1. a signed `registry.updated` webhook to every subscriber (src/notify/subscribers.ts);
  * 2. when storage is configured, `registry/feed.json` and a read copy of the registry's files
- *    under `registry/` in the store (src/notify/feed.ts);
+ *    under `registry/` in the store, and the catalog page (`index.html`) built from that copy
+ *    (src/notify/feed.ts, src/site/build.ts);
  * 3. `repository_dispatch` (event_type `registry-updated`) to DISPATCH_REPOS (src/notify/dispatch.ts).
  *
  * Each channel fails on its own: a failure is logged and reported, never thrown, so a dead
@@ -23,7 +24,7 @@ import { cleanChange } from '../registry/clean.ts';
 import type { ChangelogEntry } from '../registry/model.ts';
 import { createHash } from 'node:crypto';
 import { repositoryDispatch, type RepoName } from './dispatch.ts';
-import { copyRegistryFiles, updateFeed, type RegistryFile } from './feed.ts';
+import { readFeed, updateFeed, writeRegistryReadCopy, type RegistryFile } from './feed.ts';
 import { failureOf, type FollowUpTask, type TaskOutcome } from './task.ts';
 import { deliverToSubscriber, type DeliveryResult, type RetryPolicy, type SubscriberTarget } from './subscribers.ts';
 
@@ -138,13 +139,24 @@ export function createNotifier(options: NotifierOptions): Notifier {
     );
   }
 
+  /**
+   * The feed entry, and the registry's read copy with the catalog built from it. A newer commit's
+   * copy already in the store (this is a late retry of an older commit) is left in place: the
+   * feed gets its entry, the copy and catalog are not set back.
+   */
+  async function writeStore(store: ObjectStore, event: RegistryUpdatedEvent): Promise<{ catalog: { key: string; datasets: number } | null; superseded: string | null }> {
+    const newer = (await readFeed(store))?.items.find((i) => i.time > event.time && i.commit !== event.commit)?.commit ?? null;
+    const copy = options.readRegistryFiles && !newer ? await writeRegistryReadCopy(store, await options.readRegistryFiles(event.commit)) : null;
+    await updateFeed(store, registry, { commit: event.commit, time: event.time, count: event.changes.length, changes: event.changes });
+    return { catalog: copy?.catalog ?? null, superseded: newer };
+  }
+
   async function toStore(event: RegistryUpdatedEvent): Promise<NotifyReport['feed']> {
     const store = options.store;
     if (!store) return 'skipped';
     try {
-      if (options.readRegistryFiles) await copyRegistryFiles(store, await options.readRegistryFiles(event.commit));
-      await updateFeed(store, registry, { commit: event.commit, time: event.time, count: event.changes.length, changes: event.changes });
-      log.info('feed written', { store: store.description, commit: event.commit });
+      const written = await writeStore(store, event);
+      log.info('feed written', { store: store.description, commit: event.commit, ...(written.catalog ? { catalog: written.catalog.key, datasets: written.catalog.datasets } : {}), ...(written.superseded ? { supersededBy: written.superseded } : {}) });
       return 'written';
     } catch (e) {
       log.error('feed not written', { store: store.description, commit: event.commit, error: message(e) });
@@ -204,9 +216,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
         target: store.description,
         async run(): Promise<TaskOutcome> {
           try {
-            if (options.readRegistryFiles) await copyRegistryFiles(store, await options.readRegistryFiles(event.commit));
-            await updateFeed(store, registry, { commit: event.commit, time: event.time, count: event.changes.length, changes: event.changes });
-            return { ok: true };
+            const written = await writeStore(store, event);
+            if (written.superseded) return { ok: true, note: `feed entry written; registry copy and catalog left at the newer ${written.superseded.slice(0, 12)}` };
+            return written.catalog ? { ok: true, note: `catalog written: ${written.catalog.datasets} datasets` } : { ok: true };
           } catch (e) {
             return failureOf(e);
           }

@@ -10,10 +10,18 @@
  *   registry repository and not sent again; what it had not done is sent by the next start;
  * - dispatch failures are retried with backoff, then reported (log, /healthz); a missing
  *   workflow is reported at once;
- * - a clean run logs no error line (a 404 for a missing workflow folder is the normal answer).
+ * - a clean run logs no error line (a 404 for a missing workflow folder is the normal answer);
+ * - with a store (s3rver on loopback), each registry commit's follow-up rewrites the catalog
+ *   (`index.html` at the root) from the registry copy it writes: a newly registered dataset is
+ *   listed (linked when it is published there), a removed one no longer, a dataset only
+ *   published in the store (not registered) never, and a hostile title is shown as text.
  */
 
 import { describe, expect, it } from 'vitest';
+import { openGitDataset } from '../../src/adapters/git/dataset.ts';
+import { publishDataset } from '../../src/mirror/publish.ts';
+import { gitdir } from '../support/git.ts';
+import { startS3 } from '../support/s3.ts';
 import type { Fault } from '../support/github-server.ts';
 import { startSubscriber } from '../support/subscriber.ts';
 import { datasetFiles, installationPayload, pushPayload, repositoryPayload, startAppWorld, type AppWorld } from '../support/webhook.ts';
@@ -162,5 +170,47 @@ describe('the follow-up queue', () => {
     expect(sub.accepted().length).toBeGreaterThanOrEqual(2);
     expect(errors(w)).toEqual([]);
     expect(w.logs.filter((l) => l['level'] === 'warn')).toEqual([]);
+  });
+
+  it('each registry commit rewrites the catalog from the registry copy it writes to the store', async () => {
+    const s3 = await startS3();
+    const w = await startAppWorld({ app: { store: s3.store } });
+    const row = (html: string, name: string): string => html.split('\n').find((l) => l.startsWith('<tr ') && l.includes(`<td data-value="${name}">`)) ?? `no row for ${name}`;
+    const catalog = async (): Promise<string> => Buffer.from((await s3.store.get('index.html')) ?? new Uint8Array()).toString('utf8');
+    // Published in the store by the Action: one that will be registered, one that never is.
+    await publishDataset(await openGitDataset(await gitdir(datasetFiles('roads', 'os-data'))), s3.store);
+    await publishDataset(await openGitDataset(await gitdir(datasetFiles('unlisted', 'os-data'))), s3.store);
+
+    const roads = w.addDataset('os-data', 'roads');
+    const hostile = w.addDataset('os-data', 'hostile', { files: datasetFiles('hostile', 'os-data', { title: '<script>alert(1)</script> & <b>bold</b>' }) });
+    await Promise.all([w.push(roads), w.push(hostile)]);
+    await w.settle();
+    let html = await catalog();
+    expect(html).toContain('<a href="datasets/os-data/roads/index.html">roads</a>');
+    // Registered but not published in the store: listed, not linked, "not published".
+    expect(row(html, 'hostile')).toContain('<td data-value="hostile">hostile <span class="core">(core)</span>');
+    expect(row(html, 'hostile')).toContain('not published');
+    expect(row(html, 'roads')).not.toContain('not published');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;');
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).not.toContain('unlisted');
+    expect(html).toContain('2 datasets');
+
+    // A new dataset is registered, the hostile one is deleted: the next commit's catalog follows.
+    const bridges = w.addDataset('os-data', 'bridges');
+    await w.push(bridges);
+    const deleted = repositoryPayload(w.fake, hostile, 'deleted', w.coreInstallation);
+    w.fake.deleteRepo(hostile);
+    await w.send('repository', deleted);
+    await w.settle();
+    html = await catalog();
+    expect(row(html, 'bridges')).toContain('<td data-value="bridges">bridges ');
+    expect(html).not.toContain('hostile');
+    expect(html).toContain('roads');
+    expect(html).toContain('2 datasets');
+    // Built from the copy written for the registry's last commit, which is in the store too.
+    const registryCsv = Buffer.from((await s3.store.get('registry/data/datasets.csv'))!).toString('utf8');
+    expect(registryCsv).toBe(w.fake.readFile(w.registry, 'main', 'data/datasets.csv'));
+    expect(w.logs.filter((l) => l['level'] === 'error')).toEqual([]);
   });
 });
