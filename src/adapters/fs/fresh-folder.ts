@@ -5,7 +5,8 @@
  * SIGINT/SIGTERM.
  */
 
-import { mkdir, mkdtemp, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -29,15 +30,17 @@ export async function intoFreshFolder<T>(destination: string, flag: string, buil
   const target = resolve(destination);
   await checkFreshDestination(target, flag);
   await mkdir(dirname(target), { recursive: true });
-  const temp = await mkdtemp(join(dirname(target), `.${basename(target)}.partial-`));
-  const cleanup = (): void => rmSync(temp, { recursive: true, force: true });
+  // The temporary folder's name is known, and the signal handlers set, before it is created: an
+  // interrupt that lands while it is being made still removes it.
+  const temp = join(dirname(target), `.${basename(target)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
   const onSignal = (signal: NodeJS.Signals): void => {
-    cleanup();
+    rmSync(temp, { recursive: true, force: true });
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
+    await mkdir(temp);
     const result = await build(temp);
     await checkFreshDestination(target, flag); // nothing appeared there meanwhile
     await rmdir(target).catch(() => undefined); // an empty folder the user made
