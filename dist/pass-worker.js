@@ -1668,7 +1668,7 @@ var require_picomatch = __commonJS({
     var parse3 = require_parse();
     var utils = require_utils();
     var constants = require_constants();
-    var isObject4 = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch2(input, options, returnState));
@@ -1681,7 +1681,7 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState2 = isObject4(glob) && glob.tokens && glob.input;
+      const isState2 = isObject3(glob) && glob.tokens && glob.input;
       if (glob === "" || typeof glob !== "string" && !isState2) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
@@ -14329,6 +14329,9 @@ var SourceError = class extends Error {
 };
 
 // src/package/descriptor.ts
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 var FIELD_TYPES = [
   "string",
   "number",
@@ -21958,8 +21961,8 @@ function collectionSize(v) {
 }
 function jsonType(type, format2) {
   onlyDefault(type, format2);
-  const isObject4 = type === "object";
-  const read = isObject4 ? (cell) => {
+  const isObject3 = type === "object";
+  const read = isObject3 ? (cell) => {
     const v = parseJson(cell, 123);
     return isPlainObject(v) ? v : INVALID;
   } : (cell) => {
@@ -21968,10 +21971,10 @@ function jsonType(type, format2) {
   };
   return {
     read,
-    expected: isObject4 ? "a JSON object" : "a JSON array",
+    expected: isObject3 ? "a JSON object" : "a JSON array",
     key: (v) => `j:${stableJson(v)}`,
     iso: read,
-    fromJson: (v) => (isObject4 ? isPlainObject(v) : Array.isArray(v)) ? v : INVALID,
+    fromJson: (v) => (isObject3 ? isPlainObject(v) : Array.isArray(v)) ? v : INVALID,
     decimal: null,
     constraints: COLLECTION_CONSTRAINTS,
     size: collectionSize,
@@ -23565,7 +23568,7 @@ function createAggregator(plan) {
 
 // src/package/mapping.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
-function isObject(value) {
+function isObject2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function asList(value) {
@@ -23575,26 +23578,26 @@ function asList(value) {
 }
 function resourcesOf(pkg) {
   const out = [];
-  const list = isObject(pkg) ? pkg.resources : void 0;
+  const list = isObject2(pkg) ? pkg.resources : void 0;
   if (!Array.isArray(list)) return out;
   for (const r of list) {
-    if (isObject(r) && typeof r.name === "string") out.push({ name: r.name, res: r });
+    if (isObject2(r) && typeof r.name === "string") out.push({ name: r.name, res: r });
   }
   return out;
 }
 function fieldNamesOf(res) {
   const schema = res?.schema;
-  if (!isObject(schema) || !Array.isArray(schema.fields)) return [];
+  if (!isObject2(schema) || !Array.isArray(schema.fields)) return [];
   const names = [];
-  for (const f of schema.fields) if (isObject(f) && typeof f.name === "string" && !names.includes(f.name)) names.push(f.name);
+  for (const f of schema.fields) if (isObject2(f) && typeof f.name === "string" && !names.includes(f.name)) names.push(f.name);
   return names;
 }
 function foreignKeysOf(res) {
   const schema = res?.schema;
-  if (!isObject(schema) || !Array.isArray(schema.foreignKeys)) return [];
+  if (!isObject2(schema) || !Array.isArray(schema.foreignKeys)) return [];
   const out = [];
   for (const fk of schema.foreignKeys) {
-    if (!isObject(fk) || !isObject(fk.reference) || typeof fk.reference.resource !== "string") continue;
+    if (!isObject2(fk) || !isObject2(fk.reference) || typeof fk.reference.resource !== "string") continue;
     out.push({ fields: asList(fk.fields), resource: fk.reference.resource, refFields: asList(fk.reference.fields) });
   }
   return out;
@@ -23694,9 +23697,9 @@ function resolveMappingReference(ref, pkg, mappedResources) {
 }
 function mappingReferences(mapping) {
   const out = [];
-  if (!isObject(mapping)) return out;
+  if (!isObject2(mapping)) return out;
   const addAttrs = (attrs, model, prefix, namePrefix) => {
-    if (!isObject(attrs)) return;
+    if (!isObject2(attrs)) return;
     for (const [attribute, refs] of Object.entries(attrs)) {
       if (!Array.isArray(refs)) continue;
       refs.forEach((ref, i) => {
@@ -23708,17 +23711,17 @@ function mappingReferences(mapping) {
   };
   for (const model of ["transaction", "project"]) {
     const m = mapping[model];
-    if (isObject(m)) addAttrs(m.attributes, model, ["attributes"], "");
+    if (isObject2(m)) addAttrs(m.attributes, model, ["attributes"], "");
   }
   for (const model of ["entity", "taxonomy"]) {
     const m = mapping[model];
-    if (!isObject(m) || !isObject(m.attributes)) continue;
+    if (!isObject2(m) || !isObject2(m.attributes)) continue;
     for (const [kind, attrs] of Object.entries(m.attributes)) addAttrs(attrs, model, ["attributes", kind], `${kind}.`);
   }
   return out;
 }
 function resolveMapping(pkg) {
-  if (!isObject(pkg.mapping)) return [];
+  if (!isObject2(pkg.mapping)) return [];
   const all = mappingReferences(pkg.mapping);
   const out = /* @__PURE__ */ new Map();
   const mapped = /* @__PURE__ */ new Set();
@@ -23735,21 +23738,20 @@ function resolveMapping(pkg) {
 
 // src/aggregate/plan.ts
 var DIMENSIONS = ["functional", "economic", "administrative", "payer", "payee", "project"];
-var isObject2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 function attributesOf(name) {
   if (name === "project") return ["project", "id", "title"];
   if (name === "payer" || name === "payee") return ["entity", `${name}.id`, `${name}.title`];
   return ["taxonomy", `${name}.id`, `${name}.title`];
 }
 function planOrReason(descriptor) {
-  if (!isObject2(descriptor) || !isObject2(descriptor.mapping)) return { reason: 'it has no "mapping"' };
+  if (!isObject(descriptor) || !isObject(descriptor.mapping)) return { reason: 'it has no "mapping"' };
   const transaction = descriptor.mapping.transaction;
-  if (!isObject2(transaction)) return { reason: 'its mapping has no "transaction"' };
+  if (!isObject(transaction)) return { reason: 'its mapping has no "transaction"' };
   const resolved = resolveMapping(descriptor);
   const refsOf = (model, attribute) => resolved.filter((r) => r.model === model && r.attribute === attribute).flatMap((r) => r.refs);
   const resources = /* @__PURE__ */ new Map();
   if (Array.isArray(descriptor.resources)) {
-    for (const r of descriptor.resources) if (isObject2(r) && typeof r.name === "string" && !resources.has(r.name)) resources.set(r.name, r);
+    for (const r of descriptor.resources) if (isObject(r) && typeof r.name === "string" && !resources.has(r.name)) resources.set(r.name, r);
   }
   const amounts = /* @__PURE__ */ new Map();
   for (const ref of refsOf("transaction", "amount")) {
@@ -23798,7 +23800,7 @@ function planOrReason(descriptor) {
     }
     transactions.push(date === void 0 ? { resource, amount, dimensions } : { resource, amount, date, dimensions });
   }
-  const value = isObject2(transaction.value) ? transaction.value : {};
+  const value = isObject(transaction.value) ? transaction.value : {};
   const plan = {
     package: typeof descriptor.name === "string" ? descriptor.name : "",
     currency: typeof value.currency === "string" ? value.currency : null,
@@ -23812,9 +23814,6 @@ function planOrReason(descriptor) {
 }
 
 // src/package/profiles.ts
-function isObject3(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 function profileShortName(name) {
   let n = name.trim().toLowerCase();
   n = n.replace(/[?#].*$/, "");
@@ -23824,27 +23823,27 @@ function profileShortName(name) {
   return n;
 }
 function declaredProfiles(raw) {
-  if (!isObject3(raw)) return [];
+  if (!isObject(raw)) return [];
   const names = [];
   if (typeof raw.profile === "string") names.push(raw.profile);
   const profiles = raw.profiles;
   if (typeof profiles === "string") names.push(profiles);
   else if (Array.isArray(profiles)) {
     for (const p of profiles) if (typeof p === "string") names.push(p);
-  } else if (isObject3(profiles)) names.push(...Object.keys(profiles));
+  } else if (isObject(profiles)) names.push(...Object.keys(profiles));
   return names.map(profileShortName);
 }
 function hasMeasuresOrDimensions(value) {
-  return isObject3(value) && ("measures" in value || "dimensions" in value);
+  return isObject(value) && ("measures" in value || "dimensions" in value);
 }
 function detectProfile(raw) {
   const declared = new Set(declaredProfiles(raw));
   const openspending = declared.has("openspending");
   let everyResourceHasSchema = false;
   let fiscalShape = false;
-  if (isObject3(raw)) {
+  if (isObject(raw)) {
     const resources = raw.resources;
-    everyResourceHasSchema = Array.isArray(resources) && resources.length > 0 && resources.every((r) => isObject3(r) && (isObject3(r.schema) || typeof r.schema === "string"));
+    everyResourceHasSchema = Array.isArray(resources) && resources.length > 0 && resources.every((r) => isObject(r) && (isObject(r.schema) || typeof r.schema === "string"));
     fiscalShape = hasMeasuresOrDimensions(raw.model) || hasMeasuresOrDimensions(raw.mapping);
   }
   const tabular = declared.has("tabular") || openspending || everyResourceHasSchema;

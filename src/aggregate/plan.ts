@@ -4,6 +4,7 @@
  */
 
 import type { PackageDescriptor, ResourceDescriptor } from '../package/descriptor.ts';
+import { isObject } from '../package/descriptor.ts';
 import { fieldNamesOf, foreignKeysOf, resolveMapping, type MappingResolution, type ResolvedRef } from '../package/mapping.ts';
 import { factorOf } from './decimal.ts';
 
@@ -53,8 +54,6 @@ export interface AggregatePlan {
   lookups: TitleLookup[];
 }
 
-type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Attribute names of the resolved mapping for a dimension: [model, id attribute, title attribute]. */
 function attributesOf(name: DimensionName): [string, string, string] {

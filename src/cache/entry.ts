@@ -11,6 +11,7 @@
 import type { AggregatorState } from '../aggregate/aggregator.ts';
 import type { SinkSnapshot } from '../validate/report.ts';
 import type { DeferredKey, TableOutcome } from '../validate/table/table.ts';
+import { isObject } from '../package/descriptor.ts';
 
 /** Bump when the entry's shape changes (it is also part of every key). */
 export const ENTRY_FORMAT = 'os-datastore-table-result/1';
@@ -54,7 +55,6 @@ export function encodeEntry(key: string, result: CachedResult): Uint8Array {
   return new TextEncoder().encode(text);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
 /** The entry's result, or why it cannot be used (the caller warns and validates instead). */

@@ -12,9 +12,9 @@
 
 import { lstat, readFile, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { isObject } from '../package/descriptor.ts';
 
 type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export type DumpLayout = 'os-legacy-dump/1' | 'openspending-migrate';
 

@@ -15,8 +15,9 @@
  * Pure: no I/O.
  */
 
+import { isObject } from '../package/descriptor.ts';
+
 type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export type Dialect = 'model' | 'bare-mapping' | 'dataset-record' | 'spendb';

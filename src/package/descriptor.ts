@@ -7,6 +7,11 @@
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
+/** A JSON object (not null, not an array): what a parsed descriptor's parts are checked with. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** The field types of Table Schema v1, and v2's `list`. */
 export const FIELD_TYPES: readonly string[] = [
   'string',

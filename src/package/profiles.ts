@@ -4,16 +4,13 @@
  */
 
 import type { PackageKind } from './descriptor.ts';
+import { isObject } from './descriptor.ts';
 
 export interface ProfileInfo {
   kind: PackageKind;
   openspending: boolean;
   tabular: boolean;
   fiscal: boolean;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

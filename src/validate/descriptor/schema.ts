@@ -17,6 +17,7 @@ import { csvDialectSchema } from './schemas/csv-dialect.ts';
 import { dataPackageSchema } from './schemas/data-package.ts';
 import { openSpendingSchema } from './schemas/openspending.ts';
 import { tableSchemaSchema } from './schemas/table-schema.ts';
+import { isObject } from '../../package/descriptor.ts';
 
 export interface SchemaProfiles {
   tabular: boolean;
@@ -349,10 +350,6 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length] ?? 0;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function isScalar(value: unknown): value is string | number | boolean {

@@ -6,6 +6,7 @@
  */
 
 import type { PackageDescriptor } from '../../package/descriptor.ts';
+import { isObject } from '../../package/descriptor.ts';
 import { pointerOf, problem, quoted, type Problem } from '../problem.ts';
 
 /** Table Dialect v2 properties, and what happens to a CSV resource that declares them. */
@@ -19,7 +20,6 @@ const DIALECT: Record<string, string> = {
   table: 'it applies to SQL databases; this resource is read as CSV, and the property is ignored',
 };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Problems (pointer set): uniqueKeys naming no field (errors), v2 properties not acted on (warnings). */
 export function checkV2(descriptor: PackageDescriptor): Problem[] {
