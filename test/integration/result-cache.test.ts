@@ -8,6 +8,7 @@
 import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { mulberry32 as random } from '../../bench/generate.ts';
 import { createFsSource } from '../../src/adapters/fs/source.ts';
 import { aggregatePackage, type AggregatedValidation } from '../../src/aggregate/index.ts';
 import type { ResultCache } from '../../src/cache/runner.ts';
@@ -19,18 +20,6 @@ import { testdir } from '../support/tmp.ts';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test edits descriptors freely
 type Loose = any;
 type Descriptor = { mapping: Record<string, Loose>; resources: Array<Record<string, Loose>> };
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CODES = ['GPS', 'ENV-W', 'EDU', 'HLT', 'TRN'];
 
