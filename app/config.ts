@@ -100,15 +100,17 @@ export function readAppConfig(env: Env, options: ReadAppConfigOptions = {}): App
     throw new AppConfigError(name, `${name} ${message}`);
   };
 
-  const appIdRaw = read('APP_ID') ?? fail('APP_ID', 'is not set: give the GitHub App\'s numeric id (App settings → "App ID"), e.g. APP_ID=123456.');
-  if (!/^\d{1,12}$/.test(appIdRaw) || Number(appIdRaw) < 1) fail('APP_ID', `must be the App's numeric id like 123456 (got ${JSON.stringify(appIdRaw)}).`);
+  const appIdRaw =
+    read('APP_ID') ?? fail('APP_ID', 'is not set: give the GitHub App\'s numeric id (App settings → "App ID"), e.g. APP_ID=123456.');
+  if (!/^\d{1,12}$/.test(appIdRaw) || Number(appIdRaw) < 1)
+    fail('APP_ID', `must be the App's numeric id like 123456 (got ${JSON.stringify(appIdRaw)}).`);
   const appId = Number(appIdRaw);
 
   const privateKey = readPrivateKey(env, options.readFile ?? ((p) => readFileSync(p, 'utf8')));
 
   const webhookSecret = env['WEBHOOK_SECRET'] ?? '';
   if (purpose === 'serve' && webhookSecret === '') {
-    fail('WEBHOOK_SECRET', 'is not set: give the webhook secret entered in the App\'s settings (GitHub signs every delivery with it).');
+    fail('WEBHOOK_SECRET', "is not set: give the webhook secret entered in the App's settings (GitHub signs every delivery with it).");
   }
 
   const portRaw = read('PORT');
@@ -116,20 +118,31 @@ export function readAppConfig(env: Env, options: ReadAppConfigOptions = {}): App
   if (!(port >= 0 && port <= 65535)) fail('PORT', `must be a port number 0-65535 like 3000 (got ${JSON.stringify(portRaw)}).`);
 
   const webhookPath = read('WEBHOOK_PATH') ?? DEFAULTS.webhookPath;
-  if (!/^\/[A-Za-z0-9._~\-/]*$/.test(webhookPath)) fail('WEBHOOK_PATH', `must be a URL path starting with "/" like "${DEFAULTS.webhookPath}" (got ${JSON.stringify(webhookPath)}).`);
+  if (!/^\/[A-Za-z0-9._~\-/]*$/.test(webhookPath))
+    fail('WEBHOOK_PATH', `must be a URL path starting with "/" like "${DEFAULTS.webhookPath}" (got ${JSON.stringify(webhookPath)}).`);
 
-  const githubApiUrl = parseHttpUrl(read('GITHUB_API_URL') ?? DEFAULTS.githubApiUrl, 'GITHUB_API_URL', 'https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server');
+  const githubApiUrl = parseHttpUrl(
+    read('GITHUB_API_URL') ?? DEFAULTS.githubApiUrl,
+    'GITHUB_API_URL',
+    'https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server',
+  );
 
   const registryRaw = read('REGISTRY_REPO') ?? DEFAULTS.registryRepo;
   const registry = parseRepoName(registryRaw, 'REGISTRY_REPO', DEFAULTS.registryRepo);
   const branch = read('REGISTRY_BRANCH');
-  if (branch !== undefined && !/^[A-Za-z0-9._/-]+$/.test(branch)) fail('REGISTRY_BRANCH', `must be a branch name like "main" (got ${JSON.stringify(branch)}).`);
+  if (branch !== undefined && !/^[A-Za-z0-9._/-]+$/.test(branch))
+    fail('REGISTRY_BRANCH', `must be a branch name like "main" (got ${JSON.stringify(branch)}).`);
 
   const coreOrg = read('CORE_ORG') ?? DEFAULTS.coreOrg;
-  if (!OWNER.test(coreOrg)) fail('CORE_ORG', `must be a GitHub organization login like "${DEFAULTS.coreOrg}" (got ${JSON.stringify(coreOrg)}).`);
+  if (!OWNER.test(coreOrg))
+    fail('CORE_ORG', `must be a GitHub organization login like "${DEFAULTS.coreOrg}" (got ${JSON.stringify(coreOrg)}).`);
 
   const mode = read('REGISTRY_MODE') ?? DEFAULTS.registryMode;
-  if (mode !== 'commit' && mode !== 'pull-request') fail('REGISTRY_MODE', `must be "commit" (write the registry's branch) or "pull-request" (open a pull request for review) (got ${JSON.stringify(mode)}).`);
+  if (mode !== 'commit' && mode !== 'pull-request')
+    fail(
+      'REGISTRY_MODE',
+      `must be "commit" (write the registry's branch) or "pull-request" (open a pull request for review) (got ${JSON.stringify(mode)}).`,
+    );
 
   const subscribers = parseSubscribers(read('SUBSCRIBERS'), read('SUBSCRIBER_SECRET'));
 
@@ -140,37 +153,63 @@ export function readAppConfig(env: Env, options: ReadAppConfigOptions = {}): App
 
   const workflowRaw = env['PUBLISH_WORKFLOW'] === undefined ? DEFAULTS.publishWorkflow : env['PUBLISH_WORKFLOW'].trim();
   const publishWorkflow = workflowRaw === '' || workflowRaw === 'off' ? null : workflowRaw;
-  if (publishWorkflow !== null && !WORKFLOW_FILE.test(publishWorkflow)) fail('PUBLISH_WORKFLOW', `must be a workflow file name in the registry repo's .github/workflows like "publish.yml", or "off" (got ${JSON.stringify(workflowRaw)}).`);
+  if (publishWorkflow !== null && !WORKFLOW_FILE.test(publishWorkflow))
+    fail(
+      'PUBLISH_WORKFLOW',
+      `must be a workflow file name in the registry repo's .github/workflows like "publish.yml", or "off" (got ${JSON.stringify(workflowRaw)}).`,
+    );
 
   const intervalRaw = read('RECONCILE_INTERVAL');
   const reconcileIntervalMinutes = intervalRaw === undefined ? DEFAULTS.reconcileIntervalMinutes : Number(intervalRaw);
   if (!Number.isInteger(reconcileIntervalMinutes) || reconcileIntervalMinutes < 0 || reconcileIntervalMinutes > 10_080) {
-    fail('RECONCILE_INTERVAL', `must be whole minutes between scheduled reconcile runs, 0 to turn them off, at most 10080 (a week), like 60 (got ${JSON.stringify(intervalRaw)}).`);
+    fail(
+      'RECONCILE_INTERVAL',
+      `must be whole minutes between scheduled reconcile runs, 0 to turn them off, at most 10080 (a week), like 60 (got ${JSON.stringify(intervalRaw)}).`,
+    );
   }
 
   const seconds = (name: string, fallbackMs: number): number => {
     const raw = read(name);
     if (raw === undefined) return fallbackMs;
     const value = /^\d{1,3}(\.\d{1,3})?$/.test(raw) ? Number(raw) : Number.NaN;
-    if (!(value >= 0.1 && value <= 300)) fail(name, `must be seconds from 0.1 to 300, like ${fallbackMs / 1000} (got ${JSON.stringify(raw)}).`);
+    if (!(value >= 0.1 && value <= 300))
+      fail(name, `must be seconds from 0.1 to 300, like ${fallbackMs / 1000} (got ${JSON.stringify(raw)}).`);
     return Math.round(value * 1000);
   };
   const headersTimeoutMs = seconds('HTTP_HEADERS_TIMEOUT', DEFAULT_HTTP_LIMITS.headersTimeoutMs);
   const requestTimeoutMs = seconds('HTTP_REQUEST_TIMEOUT', Math.max(DEFAULT_HTTP_LIMITS.requestTimeoutMs, headersTimeoutMs));
-  if (requestTimeoutMs < headersTimeoutMs) fail('HTTP_REQUEST_TIMEOUT', `must be at least HTTP_HEADERS_TIMEOUT (${headersTimeoutMs / 1000} s): the headers are part of the request.`);
+  if (requestTimeoutMs < headersTimeoutMs)
+    fail(
+      'HTTP_REQUEST_TIMEOUT',
+      `must be at least HTTP_HEADERS_TIMEOUT (${headersTimeoutMs / 1000} s): the headers are part of the request.`,
+    );
   const keepAliveTimeoutMs = seconds('HTTP_KEEP_ALIVE_TIMEOUT', DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs);
   const connectionsRaw = read('HTTP_MAX_CONNECTIONS');
-  const maxConnections = connectionsRaw === undefined ? DEFAULT_HTTP_LIMITS.maxConnections : /^\d{1,6}$/.test(connectionsRaw) ? Number(connectionsRaw) : 0;
-  if (maxConnections < 1) fail('HTTP_MAX_CONNECTIONS', `must be a whole number of connections of 1 or more, like ${DEFAULT_HTTP_LIMITS.maxConnections} (got ${JSON.stringify(connectionsRaw)}).`);
+  const maxConnections =
+    connectionsRaw === undefined ? DEFAULT_HTTP_LIMITS.maxConnections : /^\d{1,6}$/.test(connectionsRaw) ? Number(connectionsRaw) : 0;
+  if (maxConnections < 1)
+    fail(
+      'HTTP_MAX_CONNECTIONS',
+      `must be a whole number of connections of 1 or more, like ${DEFAULT_HTTP_LIMITS.maxConnections} (got ${JSON.stringify(connectionsRaw)}).`,
+    );
 
   const recordRaw = read('FOLLOW_UP_RECORD_INTERVAL');
-  const recordSeconds = recordRaw === undefined ? DEFAULTS.followUpRecordIntervalSeconds : /^\d{1,3}(\.\d{1,3})?$/.test(recordRaw) ? Number(recordRaw) : Number.NaN;
+  const recordSeconds =
+    recordRaw === undefined
+      ? DEFAULTS.followUpRecordIntervalSeconds
+      : /^\d{1,3}(\.\d{1,3})?$/.test(recordRaw)
+        ? Number(recordRaw)
+        : Number.NaN;
   if (!(recordSeconds >= 0 && recordSeconds <= 300)) {
-    fail('FOLLOW_UP_RECORD_INTERVAL', `must be seconds from 0 to 300 between two records of the follow-up progress (0: after each notification or dispatch), like ${DEFAULTS.followUpRecordIntervalSeconds} (got ${JSON.stringify(recordRaw)}).`);
+    fail(
+      'FOLLOW_UP_RECORD_INTERVAL',
+      `must be seconds from 0 to 300 between two records of the follow-up progress (0: after each notification or dispatch), like ${DEFAULTS.followUpRecordIntervalSeconds} (got ${JSON.stringify(recordRaw)}).`,
+    );
   }
 
   const logLevel = (read('LOG_LEVEL') ?? DEFAULTS.logLevel) as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) fail('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(read('LOG_LEVEL'))}).`);
+  if (!LOG_LEVELS.includes(logLevel))
+    fail('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(read('LOG_LEVEL'))}).`);
 
   return {
     appId,
@@ -208,19 +247,31 @@ function readPrivateKey(env: Env, readFile: (path: string) => string): string {
     try {
       pem = readFile(path);
     } catch (e) {
-      throw new AppConfigError(from, `PRIVATE_KEY_PATH names ${JSON.stringify(path)}, which cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)}): give the path of the .pem file downloaded from the App's settings.`);
+      throw new AppConfigError(
+        from,
+        `PRIVATE_KEY_PATH names ${JSON.stringify(path)}, which cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)}): give the path of the .pem file downloaded from the App's settings.`,
+      );
     }
   } else {
-    throw new AppConfigError('PRIVATE_KEY', 'PRIVATE_KEY is not set: give the App\'s private key (the PEM text, "-----BEGIN RSA PRIVATE KEY-----..."), or PRIVATE_KEY_PATH with the path of the .pem file.');
+    throw new AppConfigError(
+      'PRIVATE_KEY',
+      'PRIVATE_KEY is not set: give the App\'s private key (the PEM text, "-----BEGIN RSA PRIVATE KEY-----..."), or PRIVATE_KEY_PATH with the path of the .pem file.',
+    );
   }
   if (!/-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(pem)) {
-    throw new AppConfigError(from, `${from} must hold a PEM private key starting with "-----BEGIN RSA PRIVATE KEY-----" (the .pem file from the App's settings); got something else.`);
+    throw new AppConfigError(
+      from,
+      `${from} must hold a PEM private key starting with "-----BEGIN RSA PRIVATE KEY-----" (the .pem file from the App's settings); got something else.`,
+    );
   }
   try {
     const key = createPrivateKey(pem);
     if (key.asymmetricKeyType !== 'rsa') throw new Error(`a ${key.asymmetricKeyType} key`);
   } catch (e) {
-    throw new AppConfigError(from, `${from} is not a usable RSA private key (${e instanceof Error ? e.message : String(e)}): download a new key in the App's settings.`);
+    throw new AppConfigError(
+      from,
+      `${from} is not a usable RSA private key (${e instanceof Error ? e.message : String(e)}): download a new key in the App's settings.`,
+    );
   }
   return pem;
 }
@@ -232,7 +283,8 @@ function parseHttpUrl(value: string, name: string, expected: string): string {
   } catch {
     throw new AppConfigError(name, `${name} must be an http(s) URL: ${expected} (got ${JSON.stringify(value)}).`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AppConfigError(name, `${name} must be an http(s) URL: ${expected} (got ${JSON.stringify(value)}).`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new AppConfigError(name, `${name} must be an http(s) URL: ${expected} (got ${JSON.stringify(value)}).`);
   return value.replace(/\/+$/, '');
 }
 
@@ -257,10 +309,16 @@ export function parseSubscribers(raw: string | undefined, sharedSecret: string |
     try {
       parsed = JSON.parse(raw);
     } catch (e) {
-      throw new AppConfigError('SUBSCRIBERS', `SUBSCRIBERS starts with "[" but is not valid JSON (${e instanceof Error ? e.message : String(e)}): use [{"url": "https://example.org/hook", "secret": "..."}] or a comma-separated list of URLs.`);
+      throw new AppConfigError(
+        'SUBSCRIBERS',
+        `SUBSCRIBERS starts with "[" but is not valid JSON (${e instanceof Error ? e.message : String(e)}): use [{"url": "https://example.org/hook", "secret": "..."}] or a comma-separated list of URLs.`,
+      );
     }
     const bad = (): never => {
-      throw new AppConfigError('SUBSCRIBERS', 'SUBSCRIBERS as JSON must be an array of {"url": "https://...", "secret": "..."} objects (secret optional when SUBSCRIBER_SECRET is set).');
+      throw new AppConfigError(
+        'SUBSCRIBERS',
+        'SUBSCRIBERS as JSON must be an array of {"url": "https://...", "secret": "..."} objects (secret optional when SUBSCRIBER_SECRET is set).',
+      );
     };
     if (!Array.isArray(parsed)) bad();
     for (const item of parsed as unknown[]) {
@@ -280,11 +338,17 @@ export function parseSubscribers(raw: string | undefined, sharedSecret: string |
       u = undefined;
     }
     if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) {
-      throw new AppConfigError('SUBSCRIBERS', `SUBSCRIBERS lists ${JSON.stringify(url)}, which is not an http(s) URL like "https://example.org/os-datastore-hook".`);
+      throw new AppConfigError(
+        'SUBSCRIBERS',
+        `SUBSCRIBERS lists ${JSON.stringify(url)}, which is not an http(s) URL like "https://example.org/os-datastore-hook".`,
+      );
     }
     const s = secret ?? sharedSecret;
     if (s === undefined) {
-      throw new AppConfigError('SUBSCRIBER_SECRET', `SUBSCRIBER_SECRET is not set and the subscriber ${u.origin} has no secret of its own: notifications are always signed; set SUBSCRIBER_SECRET (or a "secret" per subscriber in SUBSCRIBERS' JSON form).`);
+      throw new AppConfigError(
+        'SUBSCRIBER_SECRET',
+        `SUBSCRIBER_SECRET is not set and the subscriber ${u.origin} has no secret of its own: notifications are always signed; set SUBSCRIBER_SECRET (or a "secret" per subscriber in SUBSCRIBERS' JSON form).`,
+      );
     }
     return { url: u.toString(), secret: s };
   });

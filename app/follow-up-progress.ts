@@ -47,7 +47,11 @@ export interface RegistrySource {
 }
 
 /** `client` writes the record: give it the registry installation's follow-up lane. */
-export function registrySource(client: GitHubClient, registry: { owner: string; repo: string; branch: string }, options: { warn?: (msg: string, fields: Record<string, unknown>) => void } = {}): RegistrySource {
+export function registrySource(
+  client: GitHubClient,
+  registry: { owner: string; repo: string; branch: string },
+  options: { warn?: (msg: string, fields: Record<string, unknown>) => void } = {},
+): RegistrySource {
   const at = { owner: registry.owner, repo: registry.repo };
   let refExists: boolean | null = null;
   const trees = new Map<string, string>();
@@ -134,7 +138,10 @@ export function registrySource(client: GitHubClient, registry: { owner: string; 
       if (sha !== through) {
         // History rewritten, or a record older than the walk: re-sending everything walked would
         // flood subscribers and runners with work long done; nothing is re-sent.
-        options.warn?.('the recorded follow-up commit is not among the registry branch\'s last commits; follow-up owed before this start is not re-sent', { through, walked: chain.length, max: MAX_WALK });
+        options.warn?.(
+          "the recorded follow-up commit is not among the registry branch's last commits; follow-up owed before this start is not re-sent",
+          { through, walked: chain.length, max: MAX_WALK },
+        );
         return { head, commits: [] };
       }
       chain.reverse();

@@ -171,7 +171,12 @@ export function createFollowUpQueue(options: FollowUpOptions): FollowUpQueue {
   let recovering = false;
 
   const backoff = (attempts: number): number => Math.round(Math.min(maxMs, baseMs * 2 ** (attempts - 1)) * (0.5 + random() / 2));
-  const fieldsOf = (item: Item): Record<string, unknown> => ({ kind: item.task.kind, target: item.task.target, commit: item.track.commit, attempts: item.attempts });
+  const fieldsOf = (item: Item): Record<string, unknown> => ({
+    kind: item.task.kind,
+    target: item.task.target,
+    commit: item.track.commit,
+    attempts: item.attempts,
+  });
   const idle = (): boolean => items.length === 0 && tracks.every((t) => t.ready);
 
   // --- tracks and the watermark ---------------------------------------------------------------
@@ -216,7 +221,9 @@ export function createFollowUpQueue(options: FollowUpOptions): FollowUpQueue {
       })
       .catch((e: unknown) => {
         dirty = true;
-        log.warn('follow-up progress not recorded; trying again later (a restart now would re-send the work done since the last record)', { err: e });
+        log.warn('follow-up progress not recorded; trying again later (a restart now would re-send the work done since the last record)', {
+          err: e,
+        });
       })
       .finally(() => {
         recording = null;
@@ -307,9 +314,21 @@ export function createFollowUpQueue(options: FollowUpOptions): FollowUpQueue {
       log.info('follow-up left for the next start', { ...fieldsOf(item), error: outcome.error });
     } else {
       stats.failed++;
-      const failure: FollowUpFailure = { kind: item.task.kind, target: item.task.target, commit: item.track.commit, attempts: item.attempts, error: outcome.error, at: new Date(now()).toISOString() };
+      const failure: FollowUpFailure = {
+        kind: item.task.kind,
+        target: item.task.target,
+        commit: item.track.commit,
+        attempts: item.attempts,
+        error: outcome.error,
+        at: new Date(now()).toISOString(),
+      };
       stats.lastFailures = [...stats.lastFailures, failure].slice(-FAILURES_KEPT);
-      log.error(outcome.retry ? `follow-up failed after ${item.attempts} attempts; giving up` : 'follow-up failed; not retried (the answer will not change)', { ...fieldsOf(item), error: outcome.error, status: outcome.status });
+      log.error(
+        outcome.retry
+          ? `follow-up failed after ${item.attempts} attempts; giving up`
+          : 'follow-up failed; not retried (the answer will not change)',
+        { ...fieldsOf(item), error: outcome.error, status: outcome.status },
+      );
       finish(item);
     }
     pump();
@@ -345,7 +364,17 @@ export function createFollowUpQueue(options: FollowUpOptions): FollowUpQueue {
         }
         stats.failed++;
         const error = e instanceof Error ? e.message : String(e);
-        stats.lastFailures = [...stats.lastFailures, { kind: 'derive' as const, target: 'the registry commit', commit: work.commit, attempts: attempt, error, at: new Date(now()).toISOString() }].slice(-FAILURES_KEPT);
+        stats.lastFailures = [
+          ...stats.lastFailures,
+          {
+            kind: 'derive' as const,
+            target: 'the registry commit',
+            commit: work.commit,
+            attempts: attempt,
+            error,
+            at: new Date(now()).toISOString(),
+          },
+        ].slice(-FAILURES_KEPT);
         log.error('follow-up work could not be derived; giving up on this commit', { commit: work.commit, attempts: attempt, err: e });
         track.ready = true;
       })
@@ -409,7 +438,13 @@ export function createFollowUpQueue(options: FollowUpOptions): FollowUpQueue {
         try {
           const { commits } = await owedSince(from.through);
           const at = tracks.indexOf(barrier);
-          const recoveredTracks = commits.map((c): Track => ({ commit: c.commit, ready: false, pending: new Set(), done: [], untracked: false }));
+          const recoveredTracks = commits.map((c): Track => ({
+            commit: c.commit,
+            ready: false,
+            pending: new Set(),
+            done: [],
+            untracked: false,
+          }));
           tracks.splice(at + 1, 0, ...recoveredTracks);
           commits.forEach((c, i) => derive(recoveredTracks[i]!, c, new Set(from.done[c.commit] ?? [])));
           if (commits.length > 0) log.info('follow-up owed from before this start', { through: from.through, commits: commits.length });
@@ -457,7 +492,12 @@ export function createFollowUpQueue(options: FollowUpOptions): FollowUpQueue {
       await record();
       shutDown = true;
       const owed = items.length;
-      if (owed > 0) log.warn('follow-up owed at shutdown is left for the next start', { tasks: owed, commits: tracks.filter((t) => !t.barrier).length, through });
+      if (owed > 0)
+        log.warn('follow-up owed at shutdown is left for the next start', {
+          tasks: owed,
+          commits: tracks.filter((t) => !t.barrier).length,
+          through,
+        });
     },
     stats() {
       const t = now();

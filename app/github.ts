@@ -72,7 +72,12 @@ export function createAppGitHub(options: AppGitHubOptions): AppGitHub {
     userAgent: options.userAgent ?? 'os-datastore-app',
     // Octokit logs every failed request as an error; the caller decides what a failure means (a 404
     // for a missing workflow folder is the normal answer) and logs what an operator must act on.
-    log: { debug: (m: string) => log.debug(m), info: (m: string) => log.debug(m), warn: (m: string) => log.warn(m), error: (m: string) => (EXPECTED_ANSWER.test(m) ? log.debug(m) : log.warn(m)) },
+    log: {
+      debug: (m: string) => log.debug(m),
+      info: (m: string) => log.debug(m),
+      warn: (m: string) => log.warn(m),
+      error: (m: string) => (EXPECTED_ANSWER.test(m) ? log.debug(m) : log.warn(m)),
+    },
     throttle: {
       onRateLimit: (retryAfter: number, request: { method: string; url: string }, _o: unknown, retryCount: number) => {
         log.warn('GitHub rate limit; retrying', { method: request.method, url: request.url, retryAfter, retryCount });
@@ -92,8 +97,17 @@ export function createAppGitHub(options: AppGitHubOptions): AppGitHub {
   });
   // The plugin keys its limiters by `throttle.id`: one write lane per installation, not one per process.
   // (The plugin types `write` as a Bottleneck.Group; it only calls key(id).schedule(...).)
-  const throttle = (id: string): typeof common.throttle & { id: string; write: never } => ({ ...common.throttle, id, write: writes as never });
-  const appOctokit = new GitHubClient({ ...common, throttle: throttle(`app-${options.appId}`), authStrategy: createAppAuth, auth: { appId: options.appId, privateKey: options.privateKey } });
+  const throttle = (id: string): typeof common.throttle & { id: string; write: never } => ({
+    ...common.throttle,
+    id,
+    write: writes as never,
+  });
+  const appOctokit = new GitHubClient({
+    ...common,
+    throttle: throttle(`app-${options.appId}`),
+    authStrategy: createAppAuth,
+    auth: { appId: options.appId, privateKey: options.privateKey },
+  });
   // For App-authenticated routes @octokit/auth-app does not know (it would send an installation token).
   const bare = new GitHubClient(common);
   const clients = new Map<string, GitHubClient>();
@@ -124,14 +138,24 @@ export function createAppGitHub(options: AppGitHubOptions): AppGitHub {
       const id = `${lane === 'follow-up' ? FOLLOW_UP_LANE_PREFIX : ''}installation-${installationId}`;
       let client = clients.get(id);
       if (!client) {
-        client = new GitHubClient({ ...common, throttle: throttle(id), authStrategy: createAppAuth, auth: { appId: options.appId, privateKey: options.privateKey, installationId } });
+        client = new GitHubClient({
+          ...common,
+          throttle: throttle(id),
+          authStrategy: createAppAuth,
+          auth: { appId: options.appId, privateKey: options.privateKey, installationId },
+        });
         clients.set(id, client);
       }
       return client;
     },
     async installationOfRepository(repositoryId, readers = []) {
       const { token } = (await appOctokit.auth({ type: 'app' })) as { token: string };
-      const res = await orNull(bare.request('GET /repositories/{repository_id}/installation', { repository_id: repositoryId, headers: { authorization: `bearer ${token}` } }));
+      const res = await orNull(
+        bare.request('GET /repositories/{repository_id}/installation', {
+          repository_id: repositoryId,
+          headers: { authorization: `bearer ${token}` },
+        }),
+      );
       if (res) return toRef(res.data as Parameters<typeof toRef>[0]);
       for (const reader of readers) {
         const repo = await orNull(reader.request('GET /repositories/{repository_id}', { repository_id: repositoryId })).catch(() => null);

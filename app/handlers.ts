@@ -37,8 +37,7 @@ export interface InstallationSweep {
 }
 
 export type Routing =
-  | { kind: 'queue'; repos: RepoTrigger[]; sweeps: InstallationSweep[]; reconcile: boolean }
-  | { kind: 'ignore'; reason: string };
+  { kind: 'queue'; repos: RepoTrigger[]; sweeps: InstallationSweep[]; reconcile: boolean } | { kind: 'ignore'; reason: string };
 
 export const REPOSITORY_ACTIONS: ReadonlySet<string> = new Set([
   'created',
@@ -65,7 +64,9 @@ export function routeEvent(event: string, deliveryId: string, payload: unknown):
   const action = str(payload['action']);
   const installationId = idOf(payload['installation']);
   const queue = (repos: RepoTrigger[], sweeps: InstallationSweep[] = [], reconcile = false): Routing =>
-    repos.length + sweeps.length === 0 && !reconcile ? { kind: 'ignore', reason: 'no repository in the payload' } : { kind: 'queue', repos, sweeps, reconcile };
+    repos.length + sweeps.length === 0 && !reconcile
+      ? { kind: 'ignore', reason: 'no repository in the payload' }
+      : { kind: 'queue', repos, sweeps, reconcile };
   const repoTrigger = (repo: unknown, name: string, extra: Partial<RepoTrigger> = {}): RepoTrigger | null => {
     const id = idOf(repo);
     if (id === null) return null;
@@ -79,20 +80,25 @@ export function routeEvent(event: string, deliveryId: string, payload: unknown):
       const ref = str(payload['ref']);
       if (!isObject(repo) || ref === undefined) return { kind: 'ignore', reason: 'a push without repository or ref' };
       const defaultBranch = str(repo['default_branch']) ?? str(repo['master_branch']);
-      if (defaultBranch === undefined) return { kind: 'ignore', reason: 'a push without the repository\'s default branch' };
-      if (ref !== `refs/heads/${defaultBranch}`) return { kind: 'ignore', reason: `a push to ${ref}, not to the default branch ${defaultBranch}` };
+      if (defaultBranch === undefined) return { kind: 'ignore', reason: "a push without the repository's default branch" };
+      if (ref !== `refs/heads/${defaultBranch}`)
+        return { kind: 'ignore', reason: `a push to ${ref}, not to the default branch ${defaultBranch}` };
       const after = str(payload['after']);
       const push = after !== undefined && /^[0-9a-f]{40}$/.test(after) && !ZERO_SHA.test(after) ? { push: { commit: after } } : {};
       return queue(some([repoTrigger(repo, 'push', push)]));
     }
     case 'repository': {
-      if (action === undefined || !REPOSITORY_ACTIONS.has(action)) return { kind: 'ignore', reason: `repository.${action ?? '?'} does not change the registry` };
+      if (action === undefined || !REPOSITORY_ACTIONS.has(action))
+        return { kind: 'ignore', reason: `repository.${action ?? '?'} does not change the registry` };
       return queue(some([repoTrigger(payload['repository'], `repository.${action}`)]));
     }
     case 'installation': {
-      if (action === undefined || !INSTALLATION_ACTIONS.has(action)) return { kind: 'ignore', reason: `installation.${action ?? '?'} does not change the registry` };
+      if (action === undefined || !INSTALLATION_ACTIONS.has(action))
+        return { kind: 'ignore', reason: `installation.${action ?? '?'} does not change the registry` };
       if (installationId === null) return { kind: 'ignore', reason: 'an installation event without an installation id' };
-      const listed = Array.isArray(payload['repositories']) ? some((payload['repositories'] as unknown[]).map((r) => repoTrigger(r, `installation.${action}`))) : [];
+      const listed = Array.isArray(payload['repositories'])
+        ? some((payload['repositories'] as unknown[]).map((r) => repoTrigger(r, `installation.${action}`)))
+        : [];
       if (action === 'created' || action === 'unsuspend') {
         // The payload's list may be partial; the API's list is the truth.
         return queue(listed, [{ installationId, deliveryId, event: `installation.${action}` }]);
@@ -101,7 +107,8 @@ export function routeEvent(event: string, deliveryId: string, payload: unknown):
       return queue(listed, [], listed.length === 0);
     }
     case 'installation_repositories': {
-      if (action !== 'added' && action !== 'removed') return { kind: 'ignore', reason: `installation_repositories.${action ?? '?'} does not change the registry` };
+      if (action !== 'added' && action !== 'removed')
+        return { kind: 'ignore', reason: `installation_repositories.${action ?? '?'} does not change the registry` };
       const list = (key: string): unknown[] => (Array.isArray(payload[key]) ? (payload[key] as unknown[]) : []);
       return queue(
         some([

@@ -9,7 +9,15 @@ import { createS3Store, type S3Store } from '../src/adapters/s3/store.ts';
 import { ConfigError } from '../src/adapters/s3/config.ts';
 import type { GitHubClient } from '../src/adapters/github/octokit.ts';
 import type { ObjectStore } from '../src/mirror/object-store.ts';
-import { createNotifier, publishesOwed, publishTask, readRegistryFiles, type FollowUpTask, type Notifier, type RetryPolicy } from '../src/notify/index.ts';
+import {
+  createNotifier,
+  publishesOwed,
+  publishTask,
+  readRegistryFiles,
+  type FollowUpTask,
+  type Notifier,
+  type RetryPolicy,
+} from '../src/notify/index.ts';
 import { createRegistryWriter, observeRepository, reconcile } from '../src/registry/index.ts';
 import type { AppConfig } from './config.ts';
 import { createFollowUpQueue, type CommitWork, type FollowUpQueue, type FollowUpRetry } from './follow-up.ts';
@@ -69,20 +77,37 @@ export async function openRegistry(config: AppConfig, options: RegistryContextOp
   try {
     installation = await github.installationOfRepo(config.registry.owner, config.registry.repo);
     if (!installation) {
-      throw new AppSetupError(`The App (APP_ID ${config.appId}) is not installed on the registry repository ${name} (REGISTRY_REPO): install it there — it writes the registry — or set REGISTRY_REPO.`);
+      throw new AppSetupError(
+        `The App (APP_ID ${config.appId}) is not installed on the registry repository ${name} (REGISTRY_REPO): install it there — it writes the registry — or set REGISTRY_REPO.`,
+      );
     }
-    if (installation.suspended) throw new AppSetupError(`The App's installation on ${name} (REGISTRY_REPO) is suspended: unsuspend it in the account's settings.`);
+    if (installation.suspended)
+      throw new AppSetupError(`The App's installation on ${name} (REGISTRY_REPO) is suspended: unsuspend it in the account's settings.`);
     const client = await github.installationOctokit(installation.id);
     repo = (await client.request('GET /repos/{owner}/{repo}', { owner: config.registry.owner, repo: config.registry.repo })).data;
   } catch (e) {
     if (e instanceof AppSetupError) throw e;
     const status = (e as { status?: number }).status;
-    const why = status === 401 ? 'GitHub refused the App\'s credentials: check APP_ID and PRIVATE_KEY (the key must belong to this App)' : `GitHub at ${config.githubApiUrl} (GITHUB_API_URL) answered ${status ?? 'nothing'}: ${e instanceof Error ? e.message : String(e)}`;
+    const why =
+      status === 401
+        ? "GitHub refused the App's credentials: check APP_ID and PRIVATE_KEY (the key must belong to this App)"
+        : `GitHub at ${config.githubApiUrl} (GITHUB_API_URL) answered ${status ?? 'nothing'}: ${e instanceof Error ? e.message : String(e)}`;
     throw new AppSetupError(`Cannot open the registry ${name}: ${why}.`);
   }
   const registryClient = await github.installationOctokit(installation.id);
-  const registry: RegistryTarget = { owner: config.registry.owner, repo: config.registry.repo, id: Number(repo.id), installationId: installation.id, branch: config.registry.branch ?? repo.default_branch };
-  const writer = createRegistryWriter(registryClient, { owner: registry.owner, repo: registry.repo, branch: registry.branch, mode: config.registryMode });
+  const registry: RegistryTarget = {
+    owner: config.registry.owner,
+    repo: config.registry.repo,
+    id: Number(repo.id),
+    installationId: installation.id,
+    branch: config.registry.branch ?? repo.default_branch,
+  };
+  const writer = createRegistryWriter(registryClient, {
+    owner: registry.owner,
+    repo: registry.repo,
+    branch: registry.branch,
+    mode: config.registryMode,
+  });
   return {
     github,
     registry,
@@ -195,7 +220,11 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   try {
     recovered = (await followUp.recover()).walked;
   } catch (e) {
-    log.error('the follow-up record cannot be read; follow-up owed from before this start is not sent', { component: 'follow-up', ref: 'refs/os-datastore/follow-up', err: e });
+    log.error('the follow-up record cannot be read; follow-up owed from before this start is not sent', {
+      component: 'follow-up',
+      ref: 'refs/os-datastore/follow-up',
+      err: e,
+    });
   }
 
   const process = createBatchProcessor({
@@ -220,7 +249,12 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     path: config.webhookPath,
     queue,
     log: log.child({ component: 'http' }),
-    health: () => ({ registry: `${registry.owner}/${registry.repo}`, mode: config.registryMode, followUp: followUp.stats(), githubWrites: github.writes.stats() }),
+    health: () => ({
+      registry: `${registry.owner}/${registry.repo}`,
+      mode: config.registryMode,
+      followUp: followUp.stats(),
+      githubWrites: github.writes.stats(),
+    }),
     limits: config.http,
     ...(options.drainTimeoutMs !== undefined ? { drainTimeoutMs: options.drainTimeoutMs } : {}),
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),

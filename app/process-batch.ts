@@ -83,7 +83,12 @@ export function createBatchProcessor(deps: ProcessorDeps): (work: Work) => Promi
 
   return async function processBatch(work: Work): Promise<WorkOutcome> {
     const log = deps.log.child({ batch: work.batch });
-    const outcome: WorkOutcome & { retryRepos: number[]; retrySweeps: number[]; more: { repos: RepoTrigger[] } } = { retryRepos: [], retrySweeps: [], more: { repos: [] }, commit: null };
+    const outcome: WorkOutcome & { retryRepos: number[]; retrySweeps: number[]; more: { repos: RepoTrigger[] } } = {
+      retryRepos: [],
+      retrySweeps: [],
+      more: { repos: [] },
+      commit: null,
+    };
     let reconcileNeeded = work.reconcile;
     const registryClient = await deps.github.installationOctokit(deps.registry.installationId);
     const followUp = (work: CommitWork): void => {
@@ -98,7 +103,13 @@ export function createBatchProcessor(deps: ProcessorDeps): (work: Work) => Promi
         const client = await deps.github.installationOctokit(sweep.installationId);
         const repos = await client.paginate('GET /installation/repositories', { per_page: 100 });
         for (const r of repos) {
-          outcome.more.repos.push({ repositoryId: r.id, installationId: sweep.installationId, deliveryId: sweep.deliveries[0] ?? '', event: sweep.events[0] ?? 'installation', repository: r.full_name });
+          outcome.more.repos.push({
+            repositoryId: r.id,
+            installationId: sweep.installationId,
+            deliveryId: sweep.deliveries[0] ?? '',
+            event: sweep.events[0] ?? 'installation',
+            repository: r.full_name,
+          });
         }
         log.info('installation swept', { ...fields, repositories: repos.length });
       } catch (e) {
@@ -128,7 +139,12 @@ export function createBatchProcessor(deps: ProcessorDeps): (work: Work) => Promi
 
     // 3. Re-read every repository.
     const observed = await mapLimit(datasets, concurrency, async (item) => {
-      const fields = { repositoryId: item.repositoryId, repository: item.repository, deliveryId: item.deliveries[0], event: item.events.join(',') };
+      const fields = {
+        repositoryId: item.repositoryId,
+        repository: item.repository,
+        deliveryId: item.deliveries[0],
+        event: item.events.join(','),
+      };
       try {
         // Readers to confirm "not installed" with: the installations the deliveries named, then the registry's.
         const readers = [...(await Promise.all(item.installationIds.map((id) => deps.github.installationOctokit(id)))), registryClient];
@@ -136,7 +152,14 @@ export function createBatchProcessor(deps: ProcessorDeps): (work: Work) => Promi
         const installed = installation !== null && !installation.suspended;
         const client = installed ? await deps.github.installationOctokit(installation.id) : registryClient;
         const observation = await deps.observe(client, item.repositoryId, { installed });
-        log.debug('repository observed', { ...fields, installationId: installation?.id, installed, exists: observation.exists, private: observation.private, descriptor: observation.descriptor ? observation.descriptor.valid : null });
+        log.debug('repository observed', {
+          ...fields,
+          installationId: installation?.id,
+          installed,
+          exists: observation.exists,
+          private: observation.private,
+          descriptor: observation.descriptor ? observation.descriptor.valid : null,
+        });
         return { item, observation };
       } catch (e) {
         log.warn('repository could not be read; retrying later', { ...fields, err: e });
@@ -145,7 +168,10 @@ export function createBatchProcessor(deps: ProcessorDeps): (work: Work) => Promi
       }
     });
     const ok = observed.filter((o): o is NonNullable<typeof o> => o !== null);
-    outcome.observed = ok.map((o) => ({ repositoryId: o.observation.repositoryId, headCommit: o.observation.exists ? o.observation.headCommit : null }));
+    outcome.observed = ok.map((o) => ({
+      repositoryId: o.observation.repositoryId,
+      headCommit: o.observation.exists ? o.observation.headCommit : null,
+    }));
 
     // 4. One registry write for the batch.
     if (ok.length > 0) {

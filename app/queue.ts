@@ -190,7 +190,12 @@ export function createRegistryQueue(options: QueueOptions): RegistryQueue {
   function addSweep(s: InstallationSweep, at: number): void {
     waitingDeliveries.add(s.deliveryId);
     const slot = sweeps.get(s.installationId);
-    if (!slot) sweeps.set(s.installationId, { since: at, notBefore: 0, item: { installationId: s.installationId, deliveries: [s.deliveryId], events: [s.event], attempts: 0 } });
+    if (!slot)
+      sweeps.set(s.installationId, {
+        since: at,
+        notBefore: 0,
+        item: { installationId: s.installationId, deliveries: [s.deliveryId], events: [s.event], attempts: 0 },
+      });
     else {
       pushUnique(slot.item.deliveries, [s.deliveryId]);
       pushUnique(slot.item.events, [s.event]);
@@ -225,14 +230,17 @@ export function createRegistryQueue(options: QueueOptions): RegistryQueue {
     if (timer && timerAt <= at) return;
     if (timer) clearTimeout(timer);
     timerAt = at;
-    timer = setTimeout(() => {
-      timer = null;
-      timerAt = Infinity;
-      running = runBatch().finally(() => {
-        running = null;
-        schedule();
-      });
-    }, Math.max(0, at - now()));
+    timer = setTimeout(
+      () => {
+        timer = null;
+        timerAt = Infinity;
+        running = runBatch().finally(() => {
+          running = null;
+          schedule();
+        });
+      },
+      Math.max(0, at - now()),
+    );
   }
 
   function take(): Work | null {
@@ -246,8 +254,14 @@ export function createRegistryQueue(options: QueueOptions): RegistryQueue {
     for (const s of readyRepos) repos.delete(s.item.repositoryId);
     for (const s of readySweeps) sweeps.delete(s.item.installationId);
     // Still in flight (see runBatch): a redelivery meanwhile is a duplicate.
-    for (const id of [...readyRepos.flatMap((s) => s.item.deliveries), ...readySweeps.flatMap((s) => s.item.deliveries)]) waitingDeliveries.delete(id);
-    const work: Work = { batch: ++batchNo, repos: readyRepos.map((s) => s.item), sweeps: readySweeps.map((s) => s.item), reconcile: doReconcile };
+    for (const id of [...readyRepos.flatMap((s) => s.item.deliveries), ...readySweeps.flatMap((s) => s.item.deliveries)])
+      waitingDeliveries.delete(id);
+    const work: Work = {
+      batch: ++batchNo,
+      repos: readyRepos.map((s) => s.item),
+      sweeps: readySweeps.map((s) => s.item),
+      reconcile: doReconcile,
+    };
     if (doReconcile) reconcile = null;
     return work;
   }
@@ -266,7 +280,14 @@ export function createRegistryQueue(options: QueueOptions): RegistryQueue {
     for (const r of work.repos) {
       if (!retryRepos.has(r.repositoryId)) continue;
       const attempts = r.attempts + 1;
-      if (giveUp(`repository ${r.repositoryId}`, attempts, { repositoryId: r.repositoryId, repository: r.repository, deliveries: r.deliveries })) continue;
+      if (
+        giveUp(`repository ${r.repositoryId}`, attempts, {
+          repositoryId: r.repositoryId,
+          repository: r.repository,
+          deliveries: r.deliveries,
+        })
+      )
+        continue;
       for (const id of r.deliveries) waitingDeliveries.add(id);
       const fresh = repos.get(r.repositoryId);
       if (fresh) {
@@ -289,7 +310,8 @@ export function createRegistryQueue(options: QueueOptions): RegistryQueue {
     }
     if (retryReconcile) {
       const attempts = reconcileAttempts + 1;
-      if (!giveUp('a reconcile run', attempts, {}) && !reconcile) reconcile = { item: { attempts }, since: t, notBefore: t + backoff(attempts) };
+      if (!giveUp('a reconcile run', attempts, {}) && !reconcile)
+        reconcile = { item: { attempts }, since: t, notBefore: t + backoff(attempts) };
     }
   }
 
@@ -319,7 +341,14 @@ export function createRegistryQueue(options: QueueOptions): RegistryQueue {
           for (const o of outcome.observed ?? []) {
             const slot = repos.get(o.repositoryId);
             const p = slot?.item;
-            if (!p || o.headCommit === null || p.pushes.length === 0 || !p.events.every((e) => e === 'push') || !p.pushes.every((c) => c === o.headCommit)) continue;
+            if (
+              !p ||
+              o.headCommit === null ||
+              p.pushes.length === 0 ||
+              !p.events.every((e) => e === 'push') ||
+              !p.pushes.every((c) => c === o.headCommit)
+            )
+              continue;
             repos.delete(o.repositoryId);
             for (const id of p.deliveries) waitingDeliveries.delete(id);
             log.debug('push already read', { repositoryId: o.repositoryId, commit: o.headCommit, deliveries: p.deliveries });
@@ -378,7 +407,11 @@ export function createRegistryQueue(options: QueueOptions): RegistryQueue {
         const timeout = new Promise<false>((resolve) => (t = setTimeout(() => resolve(false), timeoutMs)));
         const drained = await Promise.race([idle, timeout]);
         clearTimeout(t);
-        if (!drained) log.warn('drain timed out; waiting work is abandoned (the next reconcile run repairs it)', { pending: repos.size, sweeps: sweeps.size });
+        if (!drained)
+          log.warn('drain timed out; waiting work is abandoned (the next reconcile run repairs it)', {
+            pending: repos.size,
+            sweeps: sweeps.size,
+          });
         return { drained };
       } finally {
         draining--;

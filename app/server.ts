@@ -39,7 +39,12 @@ export interface HttpLimits {
   maxConnections: number;
 }
 
-export const DEFAULT_HTTP_LIMITS: HttpLimits = { headersTimeoutMs: 5000, requestTimeoutMs: 10_000, keepAliveTimeoutMs: 5000, maxConnections: 256 };
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  headersTimeoutMs: 5000,
+  requestTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5000,
+  maxConnections: 256,
+};
 
 export interface AppServerDeps {
   /** The webhook secret (the App's settings). */
@@ -70,7 +75,11 @@ type Json = Record<string, unknown>;
 
 const send = (res: ServerResponse, status: number, body: Json, headers: Record<string, string> = {}): void => {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
   res.end(text);
 };
 
@@ -121,7 +130,10 @@ export function createAppServer(deps: AppServerDeps): AppServer {
 
     const contentType = (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (contentType !== 'application/json') {
-      return reject(415, `content-type must be application/json (got ${JSON.stringify(contentType || 'none')}); set the App's webhook content type to JSON`);
+      return reject(
+        415,
+        `content-type must be application/json (got ${JSON.stringify(contentType || 'none')}); set the App's webhook content type to JSON`,
+      );
     }
     if (!event || !deliveryId) return reject(400, 'x-github-event and x-github-delivery headers are required');
     const declared = Number(header(req, 'content-length') ?? '0');
@@ -144,7 +156,12 @@ export function createAppServer(deps: AppServerDeps): AppServer {
     const verified = signature !== undefined && (await webhooks.verify(body, signature).catch(() => false));
     if (!verified) {
       // GitHub's own words help: a wrong secret is the usual cause.
-      return reject(401, signature === undefined ? 'x-hub-signature-256 is missing' : 'the signature does not match: check that WEBHOOK_SECRET is the secret in the App\'s settings');
+      return reject(
+        401,
+        signature === undefined
+          ? 'x-hub-signature-256 is missing'
+          : "the signature does not match: check that WEBHOOK_SECRET is the secret in the App's settings",
+      );
     }
 
     let payload: unknown;
@@ -170,7 +187,13 @@ export function createAppServer(deps: AppServerDeps): AppServer {
     if (queueClosed) return reject(503, 'shutting down', 'warn', { connection: 'close' });
     const { duplicate } = deps.queue.enqueue(routing);
     send(res, 202, { ok: true, queued: routing.repos.length + routing.sweeps.length + (routing.reconcile ? 1 : 0), duplicate });
-    log.info(duplicate ? 'delivery already queued' : 'delivery queued', { ...fields, repositories: routing.repos.map((r) => r.repositoryId), sweeps: routing.sweeps.length || undefined, reconcile: routing.reconcile || undefined, ms: ms() });
+    log.info(duplicate ? 'delivery already queued' : 'delivery queued', {
+      ...fields,
+      repositories: routing.repos.map((r) => r.repositoryId),
+      sweeps: routing.sweeps.length || undefined,
+      reconcile: routing.reconcile || undefined,
+      ms: ms(),
+    });
   }
 
   const limits = deps.limits ?? DEFAULT_HTTP_LIMITS;
@@ -190,7 +213,14 @@ export function createAppServer(deps: AppServerDeps): AppServer {
       if (closing) return send(res, 503, { error: 'shutting down' }, { connection: 'close' });
       if (url.pathname === '/healthz') {
         if (method !== 'GET' && method !== 'HEAD') return send(res, 405, { error: 'use GET' }, { allow: 'GET, HEAD' });
-        return send(res, 200, { status: 'ok', uptimeSeconds: Math.round((Date.now() - started) / 1000), queue: deps.queue.stats(), lastCommit: deps.queue.stats().lastCommit, connections: { max: limits.maxConnections, refused }, ...deps.health?.() });
+        return send(res, 200, {
+          status: 'ok',
+          uptimeSeconds: Math.round((Date.now() - started) / 1000),
+          queue: deps.queue.stats(),
+          lastCommit: deps.queue.stats().lastCommit,
+          connections: { max: limits.maxConnections, refused },
+          ...deps.health?.(),
+        });
       }
       if (url.pathname !== path) return send(res, 404, { error: `not found; deliveries go to POST ${path}` });
       if (method !== 'POST') return send(res, 405, { error: 'use POST' }, { allow: 'POST' });

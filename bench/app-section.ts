@@ -98,7 +98,8 @@ async function trials(w: AppWorld, sub: TestSubscriber, count: number, label: st
     if (r.status !== 202) throw new Error(`a delivery was answered ${r.status}`);
     let commitMs = NaN;
     for (;;) {
-      if (Number.isNaN(commitMs) && (w.fake.readFile(w.registry, 'main', 'data/catalog.csv') ?? '').includes(url)) commitMs = performance.now() - t0;
+      if (Number.isNaN(commitMs) && (w.fake.readFile(w.registry, 'main', 'data/catalog.csv') ?? '').includes(url))
+        commitMs = performance.now() - t0;
       if (!Number.isNaN(commitMs) && sub.accepted().length > notifiedBefore) break;
       if (performance.now() - t0 > 60_000) throw new Error(`${label}-${i} was not listed and notified within 60 s`);
       await sleep(2);
@@ -108,8 +109,8 @@ async function trials(w: AppWorld, sub: TestSubscriber, count: number, label: st
   return out;
 }
 
-
-const isWrite = (r: RecordedRequest): boolean => r.method !== 'GET' && r.method !== 'HEAD' && !/^\/app\/installations\/\d+\/access_tokens$/.test(r.path);
+const isWrite = (r: RecordedRequest): boolean =>
+  r.method !== 'GET' && r.method !== 'HEAD' && !/^\/app\/installations\/\d+\/access_tokens$/.test(r.path);
 
 /** The most requests in any 60 s window. */
 function peakPerMinute(times: number[]): number {
@@ -146,7 +147,10 @@ async function burstThenOnePush(size: number, watchSeconds: number, idleCommitMs
       const catalog = w.fake.readFile(w.registry, 'main', 'data/catalog.csv') ?? '';
       return urls.filter((u) => catalog.includes(u)).length;
     };
-    const deliveries = [() => w.send('installation', installationPayload(w.fake, org, 'created', ids.slice(0, 100))), ...ids.map((id) => () => w.push(id, org))];
+    const deliveries = [
+      () => w.send('installation', installationPayload(w.fake, org, 'created', ids.slice(0, 100))),
+      ...ids.map((id) => () => w.push(id, org)),
+    ];
     const t0 = performance.now();
     let next = 0;
     await Promise.all(
@@ -182,22 +186,48 @@ async function burstThenOnePush(size: number, watchSeconds: number, idleCommitMs
     const writes = w.fake.requests.filter(isWrite);
     const peak = peakPerMinute(writes.map((r) => r.at));
     const secondary = w.fake.requests.filter((r) => r.status === 403 && isWrite(r)).length;
-    const sentAt = w.fake.requests.filter((r) => r.method === 'POST' && /\/actions\/workflows\/[^/]+\/dispatches$/.test(r.path) && r.status === 204).map((r) => r.at);
+    const sentAt = w.fake.requests
+      .filter((r) => r.method === 'POST' && /\/actions\/workflows\/[^/]+\/dispatches$/.test(r.path) && r.status === 204)
+      .map((r) => r.at);
     const rate = sentAt.length > 1 ? (sentAt.length - 1) / ((Math.max(...sentAt) - Math.min(...sentAt)) / 60_000) : 0;
 
-    console.log(`\na burst of ${size} new repositories (1 installation + ${size} push deliveries, 16 at a time), then one push; production spacing, GitHub's secondary limit enforced:`);
+    console.log(
+      `\na burst of ${size} new repositories (1 installation + ${size} push deliveries, 16 at a time), then one push; production spacing, GitHub's secondary limit enforced:`,
+    );
     console.log(`  deliveries acknowledged        ${ackedSeconds.toFixed(1)} s after the first`);
-    console.log(`  last burst repository listed   ${lastListedSeconds.toFixed(1)} s after the first delivery (${w.app.queue.stats().batches} batches; ${owedAtLast} follow-up tasks owed then)`);
-    console.log(`  the one push listed            ${singleSeconds.toFixed(2)} s after its delivery (idle App: ${(idleCommitMs / 1000).toFixed(2)} s; ratio ${(singleSeconds / (idleCommitMs / 1000)).toFixed(2)}×), ${owedAtSingle} follow-up tasks still owed`);
-    console.log(`  publish dispatches sent        ${atSingle} when the push was listed; ${watched} of ${size + 1} ${watchSeconds} s later (${rate.toFixed(1)} a minute from the first; all of them in ~${((size + 1) / Math.max(rate, 1)).toFixed(1)} min at that rate, before GitHub's 500 an hour)`);
-    console.log(`  follow-up                      pending ${followUp.pending}, retrying ${followUp.retrying}, oldest ${followUp.oldestAgeSeconds} s, failed ${followUp.failed}`);
-    console.log(`  content-creating requests      ${writes.length} in all; peak ${peak} in any 60 s; ${secondary} answered with GitHub's secondary limit (403)`);
+    console.log(
+      `  last burst repository listed   ${lastListedSeconds.toFixed(1)} s after the first delivery (${w.app.queue.stats().batches} batches; ${owedAtLast} follow-up tasks owed then)`,
+    );
+    console.log(
+      `  the one push listed            ${singleSeconds.toFixed(2)} s after its delivery (idle App: ${(idleCommitMs / 1000).toFixed(2)} s; ratio ${(singleSeconds / (idleCommitMs / 1000)).toFixed(2)}×), ${owedAtSingle} follow-up tasks still owed`,
+    );
+    console.log(
+      `  publish dispatches sent        ${atSingle} when the push was listed; ${watched} of ${size + 1} ${watchSeconds} s later (${rate.toFixed(1)} a minute from the first; all of them in ~${((size + 1) / Math.max(rate, 1)).toFixed(1)} min at that rate, before GitHub's 500 an hour)`,
+    );
+    console.log(
+      `  follow-up                      pending ${followUp.pending}, retrying ${followUp.retrying}, oldest ${followUp.oldestAgeSeconds} s, failed ${followUp.failed}`,
+    );
+    console.log(
+      `  content-creating requests      ${writes.length} in all; peak ${peak} in any 60 s; ${secondary} answered with GitHub's secondary limit (403)`,
+    );
     ok = verdict(`every burst repository listed (${listed()} of ${size})`, listed() === size) && ok;
-    ok = verdict(`the push after the burst listed in ${singleSeconds.toFixed(2)} s (goal <= ${GOALS.afterBurstSeconds} s)`, singleSeconds <= GOALS.afterBurstSeconds) && ok;
+    ok =
+      verdict(
+        `the push after the burst listed in ${singleSeconds.toFixed(2)} s (goal <= ${GOALS.afterBurstSeconds} s)`,
+        singleSeconds <= GOALS.afterBurstSeconds,
+      ) && ok;
     ok = verdict(`peak ${peak} content-creating requests a minute (goal <= ${GOALS.writesPerMinute})`, peak <= GOALS.writesPerMinute) && ok;
     ok = verdict(`${secondary} secondary-limit answers (goal 0)`, secondary === 0) && ok;
-    ok = verdict(`the fake GitHub's answers matched GitHub's OpenAPI description (${w.fake.violations.length} violations)`, w.fake.violations.length === 0) && ok;
-    ok = verdict(`no error lines in the App's log (${w.logs.filter((l) => l['level'] === 'error').length})`, w.logs.every((l) => l['level'] !== 'error')) && ok;
+    ok =
+      verdict(
+        `the fake GitHub's answers matched GitHub's OpenAPI description (${w.fake.violations.length} violations)`,
+        w.fake.violations.length === 0,
+      ) && ok;
+    ok =
+      verdict(
+        `no error lines in the App's log (${w.logs.filter((l) => l['level'] === 'error').length})`,
+        w.logs.every((l) => l['level'] !== 'error'),
+      ) && ok;
     return { ok, singleSeconds };
   } finally {
     await w.close();
@@ -218,13 +248,24 @@ export const appSection: Section = {
     const sub = await startSubscriber({ keepOpen: true });
     const subscribers = [{ url: sub.url, secret: sub.secret }];
     // Production settings: 200 ms batch window, GitHub's 1 s write spacing.
-    const prod = await startAppWorld({ keepOpen: true, logLevel: 'info', config: { subscribers, followUpRecordIntervalMs: 30_000 }, app: { writeIntervalMs: undefined, writesPerMinute: undefined, writesPerHour: undefined, queue: { debounceMs: 200 } } });
-    const fast = await startAppWorld({ keepOpen: true, logLevel: 'info', config: { subscribers, followUpRecordIntervalMs: 30_000 }, app: { writeIntervalMs: 0, queue: { debounceMs: 200 } } });
+    const prod = await startAppWorld({
+      keepOpen: true,
+      logLevel: 'info',
+      config: { subscribers, followUpRecordIntervalMs: 30_000 },
+      app: { writeIntervalMs: undefined, writesPerMinute: undefined, writesPerHour: undefined, queue: { debounceMs: 200 } },
+    });
+    const fast = await startAppWorld({
+      keepOpen: true,
+      logLevel: 'info',
+      config: { subscribers, followUpRecordIntervalMs: 30_000 },
+      app: { writeIntervalMs: 0, queue: { debounceMs: 200 } },
+    });
     try {
       const ids = Array.from({ length: 50 }, (_, i) => prod.addDataset('os-data', `ack-${i}`));
       await acknowledgements(prod, ids, 50, 4); // warm-up
       await prod.settle();
-      const handled = (): number[] => prod.logs.filter((l) => l['msg'] === 'delivery queued' || l['msg'] === 'delivery already queued').map((l) => Number(l['ms']));
+      const handled = (): number[] =>
+        prod.logs.filter((l) => l['msg'] === 'delivery queued' || l['msg'] === 'delivery already queued').map((l) => Number(l['ms']));
       const before = handled().length;
       const sequential = await acknowledgements(prod, ids, deliveries, 1);
       const parallel = await acknowledgements(prod, ids, deliveries, 16);
@@ -233,28 +274,63 @@ export const appSection: Section = {
       await prod.settle();
       const settleSeconds = (performance.now() - t0) / 1000;
       console.log(`acknowledgement of ${deliveries} push deliveries (ms, HTTP round trip on loopback; the queue works meanwhile):`);
-      console.log(`  sequential     p50 ${ms(percentile(sequential, 50))}  p99 ${ms(percentile(sequential, 99))}  max ${ms(Math.max(...sequential))}`);
-      console.log(`  16 at a time   p50 ${ms(percentile(parallel, 50))}  p99 ${ms(percentile(parallel, 99))}  max ${ms(Math.max(...parallel))}`);
-      console.log(`  in the server  p50 ${ms(percentile(inServer, 50))}  p99 ${ms(percentile(inServer, 99))}  max ${ms(Math.max(...inServer))}   (request received → answer written, all ${inServer.length})`);
+      console.log(
+        `  sequential     p50 ${ms(percentile(sequential, 50))}  p99 ${ms(percentile(sequential, 99))}  max ${ms(Math.max(...sequential))}`,
+      );
+      console.log(
+        `  16 at a time   p50 ${ms(percentile(parallel, 50))}  p99 ${ms(percentile(parallel, 99))}  max ${ms(Math.max(...parallel))}`,
+      );
+      console.log(
+        `  in the server  p50 ${ms(percentile(inServer, 50))}  p99 ${ms(percentile(inServer, 99))}  max ${ms(Math.max(...inServer))}   (request received → answer written, all ${inServer.length})`,
+      );
       console.log(`  (the fake GitHub, the App's batches and the client share one process and event loop)`);
-      console.log(`  the ${deliveries * 2} deliveries for 50 datasets became ${prod.app.queue.stats().batches} batches; queue empty ${settleSeconds.toFixed(2)} s after the last answer`);
-      ok = verdict(`acknowledgement p99 ${ms(percentile(sequential, 99))} ms (goal <= ${GOALS.ackP99Ms} ms)`, percentile(sequential, 99) <= GOALS.ackP99Ms) && ok;
+      console.log(
+        `  the ${deliveries * 2} deliveries for 50 datasets became ${prod.app.queue.stats().batches} batches; queue empty ${settleSeconds.toFixed(2)} s after the last answer`,
+      );
+      ok =
+        verdict(
+          `acknowledgement p99 ${ms(percentile(sequential, 99))} ms (goal <= ${GOALS.ackP99Ms} ms)`,
+          percentile(sequential, 99) <= GOALS.ackP99Ms,
+        ) && ok;
       ok = verdict(`every dataset listed (${prod.catalog().length} of 50)`, prod.catalog().length === 50) && ok;
 
       const withSpacing = await trials(prod, sub, trialCount, 'prod');
       const without = await trials(fast, sub, trialCount, 'fast');
-      console.log(`\ndelivery → registry commit listing the dataset → subscriber notified (ms; ${trialCount} trials, one dataset at a time):`);
+      console.log(
+        `\ndelivery → registry commit listing the dataset → subscriber notified (ms; ${trialCount} trials, one dataset at a time):`,
+      );
       for (const [label, t] of [
         ['GitHub write spacing 1 s (production)', withSpacing],
         ['no write spacing (App overhead)', without],
       ] as const) {
         const c = t.map((x) => x.commitMs);
         const n = t.map((x) => x.notifiedMs);
-        console.log(`  ${label.padEnd(38)} commit p50 ${ms(percentile(c, 50))} max ${ms(Math.max(...c))};  notified p50 ${ms(percentile(n, 50))} max ${ms(Math.max(...n))}`);
+        console.log(
+          `  ${label.padEnd(38)} commit p50 ${ms(percentile(c, 50))} max ${ms(Math.max(...c))};  notified p50 ${ms(percentile(n, 50))} max ${ms(Math.max(...n))}`,
+        );
       }
-      const p50 = percentile(withSpacing.map((x) => x.notifiedMs), 50) / 1000;
-      ok = verdict(`notified ${p50.toFixed(2)} s after the delivery, median, production settings (goal <= ${GOALS.notifiedP50Seconds} s)`, p50 <= GOALS.notifiedP50Seconds) && ok;
-      if (burstSize > 0) ok = (await burstThenOnePush(burstSize, burstWatch, percentile(withSpacing.map((x) => x.commitMs), 50))).ok && ok;
+      const p50 =
+        percentile(
+          withSpacing.map((x) => x.notifiedMs),
+          50,
+        ) / 1000;
+      ok =
+        verdict(
+          `notified ${p50.toFixed(2)} s after the delivery, median, production settings (goal <= ${GOALS.notifiedP50Seconds} s)`,
+          p50 <= GOALS.notifiedP50Seconds,
+        ) && ok;
+      if (burstSize > 0)
+        ok =
+          (
+            await burstThenOnePush(
+              burstSize,
+              burstWatch,
+              percentile(
+                withSpacing.map((x) => x.commitMs),
+                50,
+              ),
+            )
+          ).ok && ok;
       const violations = prod.fake.violations.length + fast.fake.violations.length;
       ok = verdict(`the fake GitHub's answers matched GitHub's OpenAPI description (${violations} violations)`, violations === 0) && ok;
     } finally {

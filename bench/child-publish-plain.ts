@@ -36,7 +36,13 @@ try {
         const file = join(dir, path);
         const size = (await stat(file)).size;
         await client.send(
-          new PutObjectCommand({ Bucket, Key: `plain/${path}`, Body: createReadStream(file), ContentLength: size, ContentType: contentTypeOf(path) }),
+          new PutObjectCommand({
+            Bucket,
+            Key: `plain/${path}`,
+            Body: createReadStream(file),
+            ContentLength: size,
+            ContentType: contentTypeOf(path),
+          }),
         );
         bytes += size;
         if (size > largest.size) largest = { path, size };

@@ -59,7 +59,17 @@ try {
         const seconds = (performance.now() - started) / 1000;
         const { total, byOperation } = proxy.counts();
         const uploads = dataUploads(proxy);
-        out.push({ commit, status: result.status, seconds, total, byOperation, dataUploads: uploads.length, dataUploadKeys: uploads.length <= 10 ? uploads : [], uploadedBytes: result.stats.uploadedBytes, ...(result.cache && { cache: { hits: result.cache.hits, misses: result.cache.misses } }) });
+        out.push({
+          commit,
+          status: result.status,
+          seconds,
+          total,
+          byOperation,
+          dataUploads: uploads.length,
+          dataUploadKeys: uploads.length <= 10 ? uploads : [],
+          uploadedBytes: result.stats.uploadedBytes,
+          ...(result.cache && { cache: { hits: result.cache.hits, misses: result.cache.misses } }),
+        });
       }
       return out;
     } finally {

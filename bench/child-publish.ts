@@ -51,7 +51,9 @@ function timedStore(store: ObjectStore, t0: number, calls: Calls, onFirstWrite: 
   };
 }
 
-async function load(): Promise<{ openGitDataset: typeof OpenGitDataset; createS3Store: typeof CreateS3Store; publishDataset: typeof PublishDataset } | string> {
+async function load(): Promise<
+  { openGitDataset: typeof OpenGitDataset; createS3Store: typeof CreateS3Store; publishDataset: typeof PublishDataset } | string
+> {
   try {
     const { openGitDataset } = await import('../src/adapters/git/dataset.ts');
     const { createS3Store } = await import('../src/adapters/s3/store.ts');
@@ -97,7 +99,11 @@ if (typeof loaded === 'string') {
         );
         const end = performance.now() - t0;
         const server1 = processCpuSeconds(s3.pid);
-        const cpu = { client: cpuSeconds() - cpu0, server: server0 === null || server1 === null ? null : server1 - server0, validation: validationCpu };
+        const cpu = {
+          client: cpuSeconds() - cpu0,
+          server: server0 === null || server1 === null ? null : server1 - server0,
+          validation: validationCpu,
+        };
         const seconds = end / 1000;
         const ms = (x: number): number => Math.round(x);
         const blob = calls['putBlob'];

@@ -66,7 +66,15 @@ const SMALL_SHARE = 0.15;
 const SPENDING_ROW_BYTES = 207;
 
 const REGIONS = ['North', 'South', 'East', 'West', 'Central', 'Islands'];
-const PAYEES = ['Acme Ltd', 'Northwind plc', 'Contoso LLP', 'Fabrikam Trust', 'Tailspin Group plc', 'Café Müller Ltd', 'Wingtip Services Ltd'];
+const PAYEES = [
+  'Acme Ltd',
+  'Northwind plc',
+  'Contoso LLP',
+  'Fabrikam Trust',
+  'Tailspin Group plc',
+  'Café Müller Ltd',
+  'Wingtip Services Ltd',
+];
 const NOTES = ['', '', 'quarterly', 'framework call-off', 'grant', 'refund', 'invoice 12/2023', 'see "annex, part 2"'];
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -154,10 +162,15 @@ function gitIn(dir: string, args: string[]): Promise<string> {
   });
   const full = args[0] === 'init' ? args : ['--git-dir', join(dir, '.git'), '--work-tree', dir, ...args];
   return new Promise((res, rej) => {
-    execFile('git', ['-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...full], { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) rej(new Error(`git ${args.join(' ')} in ${dir} failed: ${stderr || err.message}`));
-      else res(stdout.trim());
-    });
+    execFile(
+      'git',
+      ['-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...full],
+      { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) rej(new Error(`git ${args.join(' ')} in ${dir} failed: ${stderr || err.message}`));
+        else res(stdout.trim());
+      },
+    );
   });
 }
 
@@ -181,12 +194,20 @@ export async function generatePublishDataset(dir: string, options: GeneratePubli
   let rows = largeRows + codes;
   const extracts: Array<{ name: string; path: string; target: number }> = [];
   for (let i = 1; i <= MEDIUM_FILES; i++) {
-    extracts.push({ name: `medium-${pad(i, 2)}`, path: `data/extracts/medium-${pad(i, 2)}.csv`, target: (target * MEDIUM_SHARE) / MEDIUM_FILES });
+    extracts.push({
+      name: `medium-${pad(i, 2)}`,
+      path: `data/extracts/medium-${pad(i, 2)}.csv`,
+      target: (target * MEDIUM_SHARE) / MEDIUM_FILES,
+    });
   }
   for (let i = 1; i <= SMALL_FILES; i++) {
     // Small files vary in size (0.25x to 1.75x the mean) so they are not all alike.
     const spread = 0.25 + 1.5 * (((i * 37) % SMALL_FILES) / SMALL_FILES);
-    extracts.push({ name: `small-${pad(i, 3)}`, path: `data/extracts/small-${pad(i, 3)}.csv`, target: ((target * SMALL_SHARE) / SMALL_FILES) * spread });
+    extracts.push({
+      name: `small-${pad(i, 3)}`,
+      path: `data/extracts/small-${pad(i, 3)}.csv`,
+      target: ((target * SMALL_SHARE) / SMALL_FILES) * spread,
+    });
   }
   for (const [k, e] of extracts.entries()) {
     const r = await writeExtract(join(dir, e.path), e.target, seed * 100_003 + k + 1, codes);

@@ -105,7 +105,10 @@ export function runChild(script: string, args: string[]): Promise<ChildResult> {
       } catch {
         // fall through
       }
-      const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+      const lines = stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
       const tail = lines.find((l) => /Error\b/.test(l)) ?? lines.slice(-3).join(' | ');
       resolvePromise({
         ok: false,

@@ -11,7 +11,14 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { GENERATOR_VERSION } from './generate.ts';
-import { DEFAULT_PUBLISH_MB, generatePublishDataset, PUBLISH_GENERATOR_VERSION, V1_TAG, V2_TAG, type PublishDataset } from './generate-publish.ts';
+import {
+  DEFAULT_PUBLISH_MB,
+  generatePublishDataset,
+  PUBLISH_GENERATOR_VERSION,
+  V1_TAG,
+  V2_TAG,
+  type PublishDataset,
+} from './generate-publish.ts';
 import { DATA_DIR, fmt, measureAll, runChild, verdict, warmPageCache, type MeasureOutcome, type Measurement } from './harness.ts';
 import type { RequestCount } from './child-publish-requests.ts';
 import type { Section } from './run.ts';
@@ -37,7 +44,10 @@ function mbEnv(): number {
  * The publish dataset for (mb, seed), under bench/.data/, reused when complete (a `.complete`
  * marker, written last and left out of git and of publishing as a hidden file).
  */
-export async function cachedPublishDataset(mb: number, seed: number): Promise<{ dataset: PublishDataset; generatedSeconds: number | null }> {
+export async function cachedPublishDataset(
+  mb: number,
+  seed: number,
+): Promise<{ dataset: PublishDataset; generatedSeconds: number | null }> {
   const dir = join(DATA_DIR, `publish-mb${mb}-s${seed}-v${PUBLISH_GENERATOR_VERSION}.${GENERATOR_VERSION}`);
   const marker = join(dir, '.complete');
   try {
@@ -64,7 +74,8 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 function table(rows: string[][]): string {
   const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
   return [line(rows[0] as string[]), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)].join('\n');
 }
 
@@ -87,7 +98,9 @@ export const publishSection: Section = {
         `git ${V1_TAG} ${ds.commits.v1.slice(0, 12)} — ` +
         (generatedSeconds === null ? `cached in ${ds.dir}` : `generated in ${fmt.seconds(generatedSeconds)} s → ${ds.dir}`),
     );
-    console.log('each run: a fresh s3rver (own temp dir) on 127.0.0.1; the loop streams the working tree, publish reads the commit from git');
+    console.log(
+      'each run: a fresh s3rver (own temp dir) on 127.0.0.1; the loop streams the working tree, publish reads the commit from git',
+    );
     console.log();
     await warmPageCache([...ds.files.map((f) => join(ds.dir, f)), ...(await filesUnder(join(ds.dir, '.git', 'objects')))]);
 
@@ -105,7 +118,9 @@ export const publishSection: Section = {
     const failed = (o: MeasureOutcome | undefined): o is Extract<MeasureOutcome, { ok: false }> | undefined => !o?.ok;
     let pub: Measurement | null = null;
     if (failed(publishOutcome)) {
-      console.log(`first publish: ${publishOutcome?.unavailable ? 'not available yet' : 'FAIL'} (${publishOutcome?.reason ?? 'no result'})`);
+      console.log(
+        `first publish: ${publishOutcome?.unavailable ? 'not available yet' : 'FAIL'} (${publishOutcome?.reason ?? 'no result'})`,
+      );
       if (!publishOutcome?.unavailable) ok = false;
     } else {
       pub = publishOutcome.measurement;
@@ -114,16 +129,27 @@ export const publishSection: Section = {
     const sequential = sequentialOutcome?.ok ? sequentialOutcome.measurement : null;
     const rows = [['name', 'files', 'MB', 'seconds', 'MB/s', 'peak RSS MB', 'vs loop']];
     for (const m of [loop, ...(pub ? [pub] : []), ...(sequential ? [sequential] : [])]) {
-      rows.push([m.name, String(ds.files.length), fmt.mb(ds.bytes), fmt.seconds(m.seconds), (ds.bytes / 1e6 / m.seconds).toFixed(1), String(fmt.mib(m.maxRssBytes)), fmt.ratio(loop.seconds / m.seconds)]);
+      rows.push([
+        m.name,
+        String(ds.files.length),
+        fmt.mb(ds.bytes),
+        fmt.seconds(m.seconds),
+        (ds.bytes / 1e6 / m.seconds).toFixed(1),
+        String(fmt.mib(m.maxRssBytes)),
+        fmt.ratio(loop.seconds / m.seconds),
+      ]);
     }
     console.log(table(rows));
-    console.log(`  runs (s): loop ${loop.runs.map(fmt.seconds).join(', ')}${pub ? `; publish ${pub.runs.map(fmt.seconds).join(', ')}` : ''}`);
+    console.log(
+      `  runs (s): loop ${loop.runs.map(fmt.seconds).join(', ')}${pub ? `; publish ${pub.runs.map(fmt.seconds).join(', ')}` : ''}`,
+    );
 
     const loopDetails = loop.result.details ?? {};
-    ok = verdict(
-      `loop stored every file whole (${String(loopDetails['files'])} files; ${String(loopDetails['largest'])} ${String(loopDetails['largestStored'])} bytes)`,
-      loopDetails['files'] === ds.files.length && loopDetails['largestStored'] === loopDetails['largestSize'],
-    ) && ok;
+    ok =
+      verdict(
+        `loop stored every file whole (${String(loopDetails['files'])} files; ${String(loopDetails['largest'])} ${String(loopDetails['largestStored'])} bytes)`,
+        loopDetails['files'] === ds.files.length && loopDetails['largestStored'] === loopDetails['largestSize'],
+      ) && ok;
 
     if (pub && sequential) {
       // The validation pass alone: CPU until the first write of the run that uploads nothing before validation ends.
@@ -141,7 +167,8 @@ export const publishSection: Section = {
       const d = (sequential ?? pub).result.details ?? {};
       const phases = (d['phases'] ?? {}) as Record<string, number>;
       const total = Object.values(phases).reduce((a, b) => a + b, 0) || 1;
-      const phase = (name: string, label: string): string => `${label} ${fmt.seconds((phases[name] ?? 0) / 1000)} s (${Math.round(((phases[name] ?? 0) / total) * 100)}%)`;
+      const phase = (name: string, label: string): string =>
+        `${label} ${fmt.seconds((phases[name] ?? 0) / 1000)} s (${Math.round(((phases[name] ?? 0) / total) * 100)}%)`;
       console.log(
         `  publish phases (median run, no upload before validation ends): ${phase('open', 'open git')}, ${phase('validate', 'validate+aggregate+sha256')}, ` +
           `${phase('blobUploads', 'blob uploads')}, ${phase('copies', 'latest-path copies')}, ${phase('rest', 'report/manifest/state')}`,
@@ -165,16 +192,22 @@ export const publishSection: Section = {
       console.log(`  publish store calls: ${ops((d['calls'] ?? {}) as Record<string, number>)}`);
       console.log();
       const ratio = loop.seconds / pub.seconds;
-      ok = verdict(
-        `first publish ${fmt.ratio(ratio)} the PutObject loop's speed (loop ${fmt.seconds(loop.seconds)} s / publish ${fmt.seconds(pub.seconds)} s) (goal: no slower, >= ${GOALS.publishVsLoop.toFixed(1)}x)`,
-        ratio >= GOALS.publishVsLoop,
-      ) && ok;
+      ok =
+        verdict(
+          `first publish ${fmt.ratio(ratio)} the PutObject loop's speed (loop ${fmt.seconds(loop.seconds)} s / publish ${fmt.seconds(pub.seconds)} s) (goal: no slower, >= ${GOALS.publishVsLoop.toFixed(1)}x)`,
+          ratio >= GOALS.publishVsLoop,
+        ) && ok;
       console.log(`peak RSS of the publish process: ${fmt.mib(pub.maxRssBytes)} MB (s3rver and git run in their own processes)`);
       const stats = (d['stats'] ?? {}) as { uploaded?: number; uploadedBytes?: number };
-      ok = verdict(
-        `publish ${String(d['status'])}, report valid ${String(d['valid'])}, ${String(d['resources'])} resources, ${fmt.rate(pub.rows)} rows, ${String(stats.uploaded)} blobs / ${fmt.mb(stats.uploadedBytes ?? 0)} MB uploaded`,
-        d['status'] === 'published' && d['valid'] === true && pub.rows === ds.rows && stats.uploaded === ds.files.length && stats.uploadedBytes === ds.bytes,
-      ) && ok;
+      ok =
+        verdict(
+          `publish ${String(d['status'])}, report valid ${String(d['valid'])}, ${String(d['resources'])} resources, ${fmt.rate(pub.rows)} rows, ${String(stats.uploaded)} blobs / ${fmt.mb(stats.uploadedBytes ?? 0)} MB uploaded`,
+          d['status'] === 'published' &&
+            d['valid'] === true &&
+            pub.rows === ds.rows &&
+            stats.uploaded === ds.files.length &&
+            stats.uploadedBytes === ds.bytes,
+        ) && ok;
       if (d['valid'] !== true) for (const p of (d['problems'] as string[] | undefined) ?? []) console.log(`    ${p}`);
     } else {
       console.log();
@@ -200,7 +233,10 @@ export const publishSection: Section = {
     console.log(line(`no-op re-publish ${V1_TAG}`, noop));
     console.log(line(`one-file change ${V2_TAG} (${ds.changedFile})`, change));
     const uncached = ((counted.details ?? {})['uncached'] ?? null) as { status: string; seconds: number } | null;
-    if (change.cache) console.log(`  one-file change: ${change.cache.hits} resource results reused from the store's validation cache, ${change.cache.misses} validated`);
+    if (change.cache)
+      console.log(
+        `  one-file change: ${change.cache.hits} resource results reused from the store's validation cache, ${change.cache.misses} validated`,
+      );
     if (uncached && first.seconds > 0) {
       console.log(
         `  one-file change without the cache (publish --no-cache, fresh store): ${uncached.status} in ${fmt.seconds(uncached.seconds)} s; ` +
@@ -209,11 +245,16 @@ export const publishSection: Section = {
       );
     }
     console.log();
-    ok = verdict(`no-op re-publish: ${noop.total} request(s), status ${noop.status} (goal <= ${GOALS.noopRequests})`, noop.status === 'unchanged' && noop.total <= GOALS.noopRequests) && ok;
-    ok = verdict(
-      `one-file change: ${change.total} requests, ${change.dataUploads} data upload(s) (goal: ${GOALS.oneFileDataUploads} data upload)`,
-      change.status === 'published' && change.dataUploads === GOALS.oneFileDataUploads,
-    ) && ok;
+    ok =
+      verdict(
+        `no-op re-publish: ${noop.total} request(s), status ${noop.status} (goal <= ${GOALS.noopRequests})`,
+        noop.status === 'unchanged' && noop.total <= GOALS.noopRequests,
+      ) && ok;
+    ok =
+      verdict(
+        `one-file change: ${change.total} requests, ${change.dataUploads} data upload(s) (goal: ${GOALS.oneFileDataUploads} data upload)`,
+        change.status === 'published' && change.dataUploads === GOALS.oneFileDataUploads,
+      ) && ok;
     return ok;
   },
 };

@@ -96,10 +96,11 @@ const validateSection: Section = {
 
     let ok = true;
     const ratio = throughput(v).mbPerSecond / throughput(base).mbPerSecond;
-    ok = verdict(
-      `validation throughput ${fmt.ratio(ratio)} baseline (goal >= ${GOALS.validateThroughputRatio}x)`,
-      ratio >= GOALS.validateThroughputRatio,
-    ) && ok;
+    ok =
+      verdict(
+        `validation throughput ${fmt.ratio(ratio)} baseline (goal >= ${GOALS.validateThroughputRatio}x)`,
+        ratio >= GOALS.validateThroughputRatio,
+      ) && ok;
     const rss = fmt.mib(v.maxRssBytes);
     ok = verdict(`peak RSS ${rss} MB (goal <= ${GOALS.validatePeakRssMiB} MB)`, rss <= GOALS.validatePeakRssMiB) && ok;
 
@@ -114,10 +115,11 @@ const validateSection: Section = {
     const resources = (details['resources'] as { name: string; rows: number }[] | undefined) ?? [];
     const spendingRows = resources.find((r) => r.name === 'spending')?.rows;
     const expected = ctx.dataset.rows + ctx.codes;
-    ok = verdict(
-      `report rows: spending ${spendingRows ?? '?'} (expected ${ctx.dataset.rows}), total ${v.rows} (expected ${expected})`,
-      spendingRows === ctx.dataset.rows && v.rows === expected,
-    ) && ok;
+    ok =
+      verdict(
+        `report rows: spending ${spendingRows ?? '?'} (expected ${ctx.dataset.rows}), total ${v.rows} (expected ${expected})`,
+        spendingRows === ctx.dataset.rows && v.rows === expected,
+      ) && ok;
     return ok;
   },
 };
@@ -145,23 +147,41 @@ const threadsSection: Section = {
     }
     const [def, one] = outcomes.map((o) => (o as { ok: true; measurement: Measurement }).measurement) as [Measurement, Measurement];
     console.log(formatTable([base, def, one], base));
-    console.log(`  runs (s): baseline ${base.runs.map(fmt.seconds).join(', ')}; default ${def.runs.map(fmt.seconds).join(', ')}; --threads 1 ${one.runs.map(fmt.seconds).join(', ')}`);
+    console.log(
+      `  runs (s): baseline ${base.runs.map(fmt.seconds).join(', ')}; default ${def.runs.map(fmt.seconds).join(', ')}; --threads 1 ${one.runs.map(fmt.seconds).join(', ')}`,
+    );
     console.log(`  workers started by default: ${String(def.result.details?.['workers'] ?? '?')}`);
     console.log();
     let ok = true;
     const timeRatio = def.seconds / one.seconds;
     // Medians of a few runs on a shared machine: 5 % is noise, more is a cost.
-    ok = verdict(`default time ${fmt.seconds(def.seconds)} s vs --threads 1 ${fmt.seconds(one.seconds)} s (${fmt.ratio(timeRatio)}; goal <= 1x, within 5 % noise)`, timeRatio <= 1.05) && ok;
+    ok =
+      verdict(
+        `default time ${fmt.seconds(def.seconds)} s vs --threads 1 ${fmt.seconds(one.seconds)} s (${fmt.ratio(timeRatio)}; goal <= 1x, within 5 % noise)`,
+        timeRatio <= 1.05,
+      ) && ok;
     const rssDef = fmt.mib(def.maxRssBytes);
     const rssOne = fmt.mib(one.maxRssBytes);
-    ok = verdict(`default peak RSS ${rssDef} MB vs --threads 1 ${rssOne} MB (goal: default <= --threads 1 + 5 %, and <= ${GOALS.validatePeakRssMiB} MB)`, rssDef <= rssOne * 1.05 && rssDef <= GOALS.validatePeakRssMiB) && ok;
+    ok =
+      verdict(
+        `default peak RSS ${rssDef} MB vs --threads 1 ${rssOne} MB (goal: default <= --threads 1 + 5 %, and <= ${GOALS.validatePeakRssMiB} MB)`,
+        rssDef <= rssOne * 1.05 && rssDef <= GOALS.validatePeakRssMiB,
+      ) && ok;
     const ratio = throughput(def).mbPerSecond / throughput(base).mbPerSecond;
-    ok = verdict(`default-threads throughput ${fmt.ratio(ratio)} baseline (goal >= ${GOALS.validateThroughputRatio}x)`, ratio >= GOALS.validateThroughputRatio) && ok;
+    ok =
+      verdict(
+        `default-threads throughput ${fmt.ratio(ratio)} baseline (goal >= ${GOALS.validateThroughputRatio}x)`,
+        ratio >= GOALS.validateThroughputRatio,
+      ) && ok;
     if (hand?.ok) {
       const h = hand.measurement;
       console.log(formatTable([h, def], h));
       const handRatio = throughput(def).mbPerSecond / throughput(h).mbPerSecond;
-      ok = verdict(`default-threads throughput ${fmt.ratio(handRatio)} the hand baseline (shared/bench/parse-baseline.mjs hand; goal >= ${GOALS.validateThroughputRatio}x)`, handRatio >= GOALS.validateThroughputRatio) && ok;
+      ok =
+        verdict(
+          `default-threads throughput ${fmt.ratio(handRatio)} the hand baseline (shared/bench/parse-baseline.mjs hand; goal >= ${GOALS.validateThroughputRatio}x)`,
+          handRatio >= GOALS.validateThroughputRatio,
+        ) && ok;
     } else console.log(`  hand baseline: not measured (${hand && !hand.ok ? hand.reason : 'no result'})`);
     ok = verdict('both reports valid', def.result.details?.['valid'] === true && one.result.details?.['valid'] === true) && ok;
     return ok;

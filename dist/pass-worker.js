@@ -21196,13 +21196,15 @@ var NO_PROBLEM = () => void 0;
 function lengthConstraint(c, name) {
   const v = c[name];
   if (v === void 0) return name === "minLength" ? 0 : Infinity;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) fail(`constraints/${name}`, `constraint ${quoted(name)} must be a non-negative integer`);
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
+    fail(`constraints/${name}`, `constraint ${quoted(name)} must be a non-negative integer`);
   return v;
 }
 function buildCheck(type, impl, c) {
   for (const name of Object.keys(c)) {
     if (name === "required" || name === "unique") continue;
-    if (!impl.constraints.includes(name)) fail(`constraints/${name}`, `constraint ${quoted(name)} is not supported by type ${quoted(type)}`);
+    if (!impl.constraints.includes(name))
+      fail(`constraints/${name}`, `constraint ${quoted(name)} is not supported by type ${quoted(type)}`);
   }
   const hasLength = c.minLength !== void 0 || c.maxLength !== void 0;
   const minLength = lengthConstraint(c, "minLength");
@@ -21910,7 +21912,11 @@ function temporalFormat(type, format2, parts) {
     };
   }
   const pattern = patternOf(format2);
-  if (pattern === null) fail("format", `format ${quoted(format2)} is not valid for type ${quoted(type)}: use "default", "any" or a strptime pattern such as "%d/%m/%Y"`);
+  if (pattern === null)
+    fail(
+      "format",
+      `format ${quoted(format2)} is not valid for type ${quoted(type)}: use "default", "any" or a strptime pattern such as "%d/%m/%Y"`
+    );
   const p = compileStrptime(pattern);
   return {
     read: (cell) => runStrptime(p, cell, parts) ? out(parts) : INVALID,
@@ -22263,7 +22269,11 @@ function stripped(codec) {
   const edge = (c) => c <= 32 || c === 160 || c === 5760 || c >= 8192 && c <= 12288 || c === 65279;
   const padded = (cell) => cell.length > 0 && (edge(cell.charCodeAt(0)) || edge(cell.charCodeAt(cell.length - 1)));
   const { read, decimal } = codec;
-  return { ...codec, read: (cell) => read(padded(cell) ? cell.trim() : cell), decimal: (cell) => decimal(padded(cell) ? cell.trim() : cell) };
+  return {
+    ...codec,
+    read: (cell) => read(padded(cell) ? cell.trim() : cell),
+    decimal: (cell) => decimal(padded(cell) ? cell.trim() : cell)
+  };
 }
 function numberOptions(field, format2) {
   const dec = field.decimalChar ?? ".";
@@ -23324,7 +23334,13 @@ var Bucket = class {
   }
   state() {
     const { units, scale } = this.sum.units();
-    return { units, scale, count: this.count, ...this.title !== void 0 && { title: this.title }, ...this.lookup !== void 0 && { lookup: this.lookup } };
+    return {
+      units,
+      scale,
+      count: this.count,
+      ...this.title !== void 0 && { title: this.title },
+      ...this.lookup !== void 0 && { lookup: this.lookup }
+    };
   }
   /** Another bucket's sums; its title and lookup count only where this one has none (the first wins). */
   merge(s) {
@@ -23647,7 +23663,10 @@ function resolveMappingReference(ref, pkg, mappedResources) {
     if (refs2.length === 0) {
       if (matched.length === 1) {
         const only = matched[0];
-        return { refs: [], error: `resource ${quoted(only.name)} has no field ${quoted(field)}; its fields are ${quoteList(fieldNamesOf(only.res))}` };
+        return {
+          refs: [],
+          error: `resource ${quoted(only.name)} has no field ${quoted(field)}; its fields are ${quoteList(fieldNamesOf(only.res))}`
+        };
       }
       const listing = matched.map((r) => `${quoted(r.name)} has ${quoteList(fieldNamesOf(r.res))}`).join("; ");
       return { refs: [], error: `none of the resources matching ${quoted(glob)} has a field ${quoted(field)}: ${listing}` };
@@ -23773,7 +23792,9 @@ function planOrReason(descriptor) {
   for (const [resource, amount] of amounts) {
     const res = resources.get(resource);
     const fields = fieldNamesOf(res);
-    const fks = foreignKeysOf(res).filter((fk) => fk.fields.length === 1 && fk.refFields.length === 1 && fk.resource !== "" && fk.resource !== resource);
+    const fks = foreignKeysOf(res).filter(
+      (fk) => fk.fields.length === 1 && fk.refFields.length === 1 && fk.resource !== "" && fk.resource !== resource
+    );
     const referenced = (field, target) => fks.find((fk) => fk.fields[0] === field && fk.resource === target)?.refFields[0];
     const date = dateRefs.find((r) => r.resource === resource && r.via === void 0)?.field;
     const dimensions = [];
@@ -24015,16 +24036,35 @@ function cofogObserver(resource, field, sink) {
       if (code === cell) return;
       const at = { resource: resource.name, path, rowNumber, lineNumber, fieldName: field, fieldNumber: index + 1, cell };
       if (code === void 0) {
-        sink.add(problem("mapping-error", `row ${rowNumber} (line ${lineNumber}), field ${quoted(field)}: ${quoted(cell)} is not a COFOG code, and the functional taxonomy maps this field as COFOG; use a code such as "05.1" (division.group.class)`, at));
+        sink.add(
+          problem(
+            "mapping-error",
+            `row ${rowNumber} (line ${lineNumber}), field ${quoted(field)}: ${quoted(cell)} is not a COFOG code, and the functional taxonomy maps this field as COFOG; use a code such as "05.1" (division.group.class)`,
+            at
+          )
+        );
       } else {
-        sink.add(problem("mapping-error", `row ${rowNumber} (line ${lineNumber}), field ${quoted(field)}: COFOG ${quoted(cell)} is read as ${quoted(code)}; write it so`, { ...at, severity: "warning" }));
+        sink.add(
+          problem(
+            "mapping-error",
+            `row ${rowNumber} (line ${lineNumber}), field ${quoted(field)}: COFOG ${quoted(cell)} is read as ${quoted(code)}; write it so`,
+            { ...at, severity: "warning" }
+          )
+        );
       }
     }
   };
 }
 
 // src/validate/report.ts
-var ALWAYS_LISTED = /* @__PURE__ */ new Set(["byte-count", "hash-count", "source-error", "encoding-error", "scheme-error", "lfs-error"]);
+var ALWAYS_LISTED = /* @__PURE__ */ new Set([
+  "byte-count",
+  "hash-count",
+  "source-error",
+  "encoding-error",
+  "scheme-error",
+  "lfs-error"
+]);
 var ProblemSink = class {
   constructor(maxPerResource, strict = false) {
     this.maxPerResource = maxPerResource;
@@ -24066,7 +24106,11 @@ var ProblemSink = class {
   }
   /** What this sink holds, as plain data (to hand to another thread's sink with absorb). */
   snapshot() {
-    return { errors: [...this.errors], warnings: [...this.warnings], counts: [...this.counted].map(([key, c]) => [key, { ...c, unlisted: { ...c.unlisted } }]) };
+    return {
+      errors: [...this.errors],
+      warnings: [...this.warnings],
+      counts: [...this.counted].map(([key, c]) => [key, { ...c, unlisted: { ...c.unlisted } }])
+    };
   }
   /**
    * Take in another sink's problems (its snapshot) as if they had been added here: the listed
@@ -24347,7 +24391,8 @@ var CsvParser = class {
             started = true;
             cells.push(cell);
             recordChars += cell.length;
-            if (cells.length > MAX_CELLS || recordChars > this.maxRecordChars) throw new RecordTooLongError(recordLine, this.maxRecordChars);
+            if (cells.length > MAX_CELLS || recordChars > this.maxRecordChars)
+              throw new RecordTooLongError(recordLine, this.maxRecordChars);
             state = 0 /* CellStart */;
             continue;
           }
@@ -24542,13 +24587,13 @@ var PYTHON_NAMES = {
   u8: "utf-8",
   utf: "utf-8",
   "utf8-sig": "utf-8",
-  "cp65001": "utf-8",
+  cp65001: "utf-8",
   "latin-1": "iso-8859-1",
-  "iso8859": "iso-8859-1",
-  "l1": "iso-8859-1",
+  iso8859: "iso-8859-1",
+  l1: "iso-8859-1",
   "latin-9": "iso-8859-15",
   latin9: "iso-8859-15",
-  "l9": "iso-8859-15",
+  l9: "iso-8859-15",
   latin7: "iso-8859-13",
   "latin-7": "iso-8859-13",
   latin8: "iso-8859-14",
@@ -24777,7 +24822,9 @@ var HeaderJoiner = class {
 var import_ajv = __toESM(require_ajv(), 1);
 function missingValueStrings(list) {
   if (!Array.isArray(list)) return void 0;
-  return list.map((m) => m !== null && typeof m === "object" && !Array.isArray(m) ? m.value : m);
+  return list.map(
+    (m) => m !== null && typeof m === "object" && !Array.isArray(m) ? m.value : m
+  );
 }
 function fieldMissingValues(field, schemaMissingValues) {
   return missingValueStrings(field.missingValues) ?? missingValueStrings(schemaMissingValues) ?? [""];
@@ -24806,15 +24853,20 @@ function compileTableField(field, schemaMissingValues) {
     try {
       return compileField({ ...rest, missingValues, constraints: c });
     } catch (e) {
-      if (e instanceof SchemaCompileError) fail2(property, e.message.replace(/constraint "(minimum|maximum|enum)"/, `"${property.split("/").pop()}"`));
+      if (e instanceof SchemaCompileError)
+        fail2(property, e.message.replace(/constraint "(minimum|maximum|enum)"/, `"${property.split("/").pop()}"`));
       throw e;
     }
   };
   const extra = [];
   if (categories !== void 0) {
-    if (type !== "string" && type !== "integer") fail2("categories", `"categories" applies to string and integer fields, not to type ${quoted(type)}`);
-    if (!Array.isArray(categories) || categories.length === 0) fail2("categories", '"categories" must be a non-empty array of values or {"value": ..., "label": ...} objects');
-    const values = categories.map((c) => c !== null && typeof c === "object" && !Array.isArray(c) ? c.value : c);
+    if (type !== "string" && type !== "integer")
+      fail2("categories", `"categories" applies to string and integer fields, not to type ${quoted(type)}`);
+    if (!Array.isArray(categories) || categories.length === 0)
+      fail2("categories", '"categories" must be a non-empty array of values or {"value": ..., "label": ...} objects');
+    const values = categories.map(
+      (c) => c !== null && typeof c === "object" && !Array.isArray(c) ? c.value : c
+    );
     const inCategories = variant({ enum: values }, "categories").check;
     const message = `is not one of the categories ${quotedList(values)}`;
     extra.push((v, cell) => inCategories(v, cell) === void 0 ? void 0 : message);
@@ -24837,7 +24889,8 @@ function compileTableField(field, schemaMissingValues) {
     });
   }
   if (jsonSchema !== void 0) {
-    if (type !== "object" && type !== "array") fail2("constraints/jsonSchema", `constraint "jsonSchema" applies to object and array fields, not to type ${quoted(type)}`);
+    if (type !== "object" && type !== "array")
+      fail2("constraints/jsonSchema", `constraint "jsonSchema" applies to object and array fields, not to type ${quoted(type)}`);
     const validate = compileJsonSchema(jsonSchema);
     extra.push((v) => {
       if (validate(v)) return void 0;
@@ -24861,7 +24914,12 @@ function compileTableField(field, schemaMissingValues) {
 function withGroupChar(f, group, missing) {
   const { cast, decimal } = f;
   const ungroup = (cell) => group !== "" && !missing.has(cell) && cell.includes(group) ? cell.split(group).join("") : cell;
-  return { ...f, cast: (cell) => cast(ungroup(cell)), decimal: (cell) => decimal(ungroup(cell)), expected: group === "" ? f.expected : `${f.expected} (group ${quoted(group)})` };
+  return {
+    ...f,
+    cast: (cell) => cast(ungroup(cell)),
+    decimal: (cell) => decimal(ungroup(cell)),
+    expected: group === "" ? f.expected : `${f.expected} (group ${quoted(group)})`
+  };
 }
 function depth(v, limit) {
   if (v === null || typeof v !== "object") return 0;
@@ -24872,34 +24930,51 @@ function depth(v, limit) {
 }
 function compileJsonSchema(schema) {
   const property = "constraints/jsonSchema";
-  if (typeof schema !== "boolean" && (schema === null || typeof schema !== "object" || Array.isArray(schema))) fail2(property, 'constraint "jsonSchema" must be a JSON Schema (an object)');
-  if (depth(schema, JSON_SCHEMA_MAX_DEPTH + 1) > JSON_SCHEMA_MAX_DEPTH) fail2(property, `constraint "jsonSchema" is nested more than ${JSON_SCHEMA_MAX_DEPTH} levels deep; simplify it`);
-  if (JSON.stringify(schema).length > JSON_SCHEMA_MAX_CHARS) fail2(property, `constraint "jsonSchema" is longer than ${JSON_SCHEMA_MAX_CHARS} characters as JSON; simplify it`);
-  const ajv = new import_ajv.Ajv({ strict: false, allErrors: false, allowUnionTypes: true, logger: false, validateFormats: false, code: { regExp: linearRegExp } });
+  if (typeof schema !== "boolean" && (schema === null || typeof schema !== "object" || Array.isArray(schema)))
+    fail2(property, 'constraint "jsonSchema" must be a JSON Schema (an object)');
+  if (depth(schema, JSON_SCHEMA_MAX_DEPTH + 1) > JSON_SCHEMA_MAX_DEPTH)
+    fail2(property, `constraint "jsonSchema" is nested more than ${JSON_SCHEMA_MAX_DEPTH} levels deep; simplify it`);
+  if (JSON.stringify(schema).length > JSON_SCHEMA_MAX_CHARS)
+    fail2(property, `constraint "jsonSchema" is longer than ${JSON_SCHEMA_MAX_CHARS} characters as JSON; simplify it`);
+  const ajv = new import_ajv.Ajv({
+    strict: false,
+    allErrors: false,
+    allowUnionTypes: true,
+    logger: false,
+    validateFormats: false,
+    code: { regExp: linearRegExp }
+  });
   try {
     return ajv.compile(schema);
   } catch (e) {
-    return fail2(property, `constraint "jsonSchema" is not a JSON Schema this validator can use (${shown(e instanceof Error ? e.message : String(e))}); fix it (remote $ref are not fetched)`);
+    return fail2(
+      property,
+      `constraint "jsonSchema" is not a JSON Schema this validator can use (${shown(e instanceof Error ? e.message : String(e))}); fix it (remote $ref are not fetched)`
+    );
   }
 }
 function compileList(field, missingValues) {
   const itemType = field.itemType ?? "string";
-  if (typeof itemType !== "string" || !LIST_ITEM_TYPES.includes(itemType)) fail2("itemType", `"itemType" of a list must be one of ${LIST_ITEM_TYPES.join(", ")}`);
+  if (typeof itemType !== "string" || !LIST_ITEM_TYPES.includes(itemType))
+    fail2("itemType", `"itemType" of a list must be one of ${LIST_ITEM_TYPES.join(", ")}`);
   const delimiter = field.delimiter ?? ",";
   if (typeof delimiter !== "string" || delimiter === "") fail2("delimiter", '"delimiter" of a list must be a non-empty string');
   const sep = delimiter;
-  if (field.format !== void 0 && field.format !== "default") fail2("format", `format ${quoted(field.format)} is not valid for type "list"`);
+  if (field.format !== void 0 && field.format !== "default")
+    fail2("format", `format ${quoted(field.format)} is not valid for type "list"`);
   const item = compileField({ name: field.name, type: itemType, missingValues: [] });
   const raw = field.constraints ?? {};
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) fail2("constraints", '"constraints" must be an object');
   const c = raw;
   for (const name of Object.keys(c)) {
-    if (!["required", "unique", "minLength", "maxLength", "enum"].includes(name)) fail2(`constraints/${name}`, `constraint ${quoted(name)} is not supported by type "list"`);
+    if (!["required", "unique", "minLength", "maxLength", "enum"].includes(name))
+      fail2(`constraints/${name}`, `constraint ${quoted(name)} is not supported by type "list"`);
   }
   const length = (name) => {
     const v = c[name];
     if (v === void 0) return void 0;
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) fail2(`constraints/${name}`, `constraint ${quoted(name)} must be a whole number`);
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
+      fail2(`constraints/${name}`, `constraint ${quoted(name)} must be a whole number`);
     return v;
   };
   const minLength = length("minLength");
@@ -24965,7 +25040,8 @@ function matchHeader(labels, fields, mode, headerCase, declared = true) {
   const key = headerCase ? (s) => s : (s) => s.toLowerCase();
   if (mode === "exact" || !declared) {
     for (let i = fields.length; i < labels.length; i++) problems.push({ code: "extra-label", fieldNumber: i + 1, label: labels[i] });
-    for (let i = labels.length; i < fields.length; i++) problems.push({ code: "missing-label", fieldNumber: i + 1, fieldName: fields[i].name });
+    for (let i = labels.length; i < fields.length; i++)
+      problems.push({ code: "missing-label", fieldNumber: i + 1, fieldName: fields[i].name });
     const n = Math.min(labels.length, fields.length);
     const seen = /* @__PURE__ */ new Map();
     for (let i = 0; i < n; i++) {
@@ -24982,7 +25058,8 @@ function matchHeader(labels, fields, mode, headerCase, declared = true) {
         continue;
       }
       seen.set(label, [i + 1]);
-      if (declared && key(normalized(label)) !== key(field.name)) problems.push({ code: "incorrect-label", fieldNumber: i + 1, fieldName: field.name, label });
+      if (declared && key(normalized(label)) !== key(field.name))
+        problems.push({ code: "incorrect-label", fieldNumber: i + 1, fieldName: field.name, label });
     }
     return { problems, columns: null };
   }
@@ -25170,18 +25247,30 @@ function fallbackField(field, error, schemaMissing) {
     }
     if (base && type === "geopoint") {
       return {
-        field: { ...base, format: format2, expected: `a geopoint in format ${shown(format2)}, which reads none`, cast: (cell) => base.cast(cell) === null ? null : INVALID },
+        field: {
+          ...base,
+          format: format2,
+          expected: `a geopoint in format ${shown(format2)}, which reads none`,
+          cast: (cell) => base.cast(cell) === null ? null : INVALID
+        },
         how: "no cell can be read with it, as in frictionless"
       };
     }
-    if (base) return { field: base, how: type === "string" ? "its cells are read as plain strings, as frictionless does" : `the format is ignored for type ${quoted(type)}, as frictionless does` };
+    if (base)
+      return {
+        field: base,
+        how: type === "string" ? "its cells are read as plain strings, as frictionless does" : `the format is ignored for type ${quoted(type)}, as frictionless does`
+      };
   }
   if (error.property === "constraints" || error.property.startsWith("constraints/")) {
     const loose = attempt({ ...field, constraints: void 0 }, schemaMissing);
     if (loose) return { field: loose, how: "its cells are read without its constraints" };
   }
   const plain2 = attempt({ name: field.name, type: TEMPORAL.has(type) || type === "any" ? type : "any" }, schemaMissing) ?? compileField({ name: field.name, type: "any" });
-  return { field: plain2, how: plain2.type === "any" ? "its cells are read as any value" : `its cells are read as ${quoted(type)} in the default format` };
+  return {
+    field: plain2,
+    how: plain2.type === "any" ? "its cells are read as any value" : `its cells are read as ${quoted(type)} in the default format`
+  };
 }
 function attempt(field, schemaMissing) {
   try {
@@ -25245,9 +25334,13 @@ var TableRun = class {
         this.hashExpected = m[2].toLowerCase();
         this.hash = createHash(this.hashAlgo);
       } else {
-        this.report("hash-count", `declared hash ${quoted(r.hash)} is not "<algorithm>:<hex>" (md5, sha1, sha256 or sha512); fix resources/${task.index}/hash`, {
-          pointer: pointerOf("resources", task.index, "hash")
-        });
+        this.report(
+          "hash-count",
+          `declared hash ${quoted(r.hash)} is not "<algorithm>:<hex>" (md5, sha1, sha256 or sha512); fix resources/${task.index}/hash`,
+          {
+            pointer: pointerOf("resources", task.index, "hash")
+          }
+        );
       }
     }
   }
@@ -25334,9 +25427,13 @@ var TableRun = class {
   async readPart(part, first) {
     this.path = part.path;
     if (!createDecoder(this.task.resource.encoding)) {
-      this.report("encoding-error", `unknown encoding ${quoted(this.task.resource.encoding)}; use "utf-8" (or another encoding name such as "latin-1", "cp1252", "utf-8-sig") in resources/${this.task.index}/encoding`, {
-        pointer: pointerOf("resources", this.task.index, "encoding")
-      });
+      this.report(
+        "encoding-error",
+        `unknown encoding ${quoted(this.task.resource.encoding)}; use "utf-8" (or another encoding name such as "latin-1", "cp1252", "utf-8-sig") in resources/${this.task.index}/encoding`,
+        {
+          pointer: pointerOf("resources", this.task.index, "encoding")
+        }
+      );
       return false;
     }
     if (!first) this.headerSeen = true;
@@ -25365,7 +25462,11 @@ var TableRun = class {
         if (!sniffed) {
           sniffed = true;
           if (chunk.length < 1024 && Buffer.from(chunk.subarray(0, LFS_SIGNATURE.length)).toString("latin1") === LFS_SIGNATURE) {
-            this.report("lfs-error", `${shown(part.path)} is a git-LFS pointer, not the data: fetch the object (git lfs pull, or lfs: true on actions/checkout) and validate again`, { lineNumber: 1 });
+            this.report(
+              "lfs-error",
+              `${shown(part.path)} is a git-LFS pointer, not the data: fetch the object (git lfs pull, or lfs: true on actions/checkout) and validate again`,
+              { lineNumber: 1 }
+            );
             return false;
           }
         }
@@ -25481,7 +25582,11 @@ var TableRun = class {
         if (!this.header.add(cells)) {
           this.headerSeen = true;
           this.stopped = true;
-          this.report("source-error", `the header rows (dialect headerRows) hold more than ${MAX_HEADER_CHARS} characters of labels by row ${rowNumber}; check headerRows and headerJoin`, { lineNumber: line, rowNumber });
+          this.report(
+            "source-error",
+            `the header rows (dialect headerRows) hold more than ${MAX_HEADER_CHARS} characters of labels by row ${rowNumber}; check headerRows and headerJoin`,
+            { lineNumber: line, rowNumber }
+          );
           return;
         }
       }
@@ -25538,14 +25643,23 @@ var TableRun = class {
   refuseHeader(match, mode, line) {
     const r = match.refused;
     const why = r.reason === "ambiguous-fields" ? `fields ${quotedList(r.fields)} differ only by case, which the dialect's headerCase: false ignores; rename one of them, or set headerCase to true` : `the header repeats ${quotedList(r.labels)}${this.layout.headerCase ? "" : " (compared ignoring case)"}; give each column its own name`;
-    this.report("descriptor-error", `columns cannot be matched to fields by name (fieldsMatch ${quoted(mode)}): ${why}; the rows were not checked`, {
-      pointer: pointerOf("resources", this.task.index, "schema", r.reason === "ambiguous-fields" ? "fields" : "fieldsMatch"),
-      lineNumber: r.reason === "duplicate-labels" ? line : void 0
-    });
+    this.report(
+      "descriptor-error",
+      `columns cannot be matched to fields by name (fieldsMatch ${quoted(mode)}): ${why}; the rows were not checked`,
+      {
+        pointer: pointerOf("resources", this.task.index, "schema", r.reason === "ambiguous-fields" ? "fields" : "fieldsMatch"),
+        lineNumber: r.reason === "duplicate-labels" ? line : void 0
+      }
+    );
     this.stopped = true;
   }
   headerProblem(p, labels, line, mode) {
-    const at = { lineNumber: line, fieldNumber: p.fieldNumber, fieldName: p.fieldName ?? p.label, ...p.label !== void 0 ? { cell: p.label } : {} };
+    const at = {
+      lineNumber: line,
+      fieldNumber: p.fieldNumber,
+      fieldName: p.fieldName ?? p.label,
+      ...p.label !== void 0 ? { cell: p.label } : {}
+    };
     const i = p.fieldNumber ?? 0;
     const byName = mode !== "exact" && this.fieldDescriptors !== null;
     switch (p.code) {
@@ -25564,10 +25678,18 @@ var TableRun = class {
         );
         return;
       case "blank-label":
-        this.report("blank-label", `the label of column ${i} is blank; name the column${p.fieldName !== void 0 && this.fieldDescriptors ? ` ${quoted(p.fieldName)} as in the schema` : ""}`, at);
+        this.report(
+          "blank-label",
+          `the label of column ${i} is blank; name the column${p.fieldName !== void 0 && this.fieldDescriptors ? ` ${quoted(p.fieldName)} as in the schema` : ""}`,
+          at
+        );
         return;
       case "duplicate-label":
-        this.report("duplicate-label", `label ${quoted(p.label)} of column ${i} repeats column ${p.earlier.join(", ")}; give each column its own name`, at);
+        this.report(
+          "duplicate-label",
+          `label ${quoted(p.label)} of column ${i} repeats column ${p.earlier.join(", ")}; give each column its own name`,
+          at
+        );
         return;
       case "incorrect-label":
         this.report(
@@ -25577,7 +25699,11 @@ var TableRun = class {
         );
         return;
       case "unmatched-header":
-        this.report("unmatched-header", `no column of the header (${quotedList(labels)}) matches a field of the schema (fieldsMatch "partial" needs at least one); check the header row (dialect headerRows) or the field names`, { lineNumber: line });
+        this.report(
+          "unmatched-header",
+          `no column of the header (${quotedList(labels)}) matches a field of the schema (fieldsMatch "partial" needs at least one); check the header row (dialect headerRows) or the field names`,
+          { lineNumber: line }
+        );
         return;
     }
   }
@@ -25603,32 +25729,85 @@ var TableRun = class {
         const f = fields[i];
         if (i >= nc) {
           values[i] = null;
-          if (f.required) this.cellProblem("constraint-error", `row ${rowNumber} (line ${line}), field ${quoted(f.name)} is required but the row has no cell for it; fill it in`, rowNumber, line, i, "");
-          this.cellProblem("missing-cell", `row ${rowNumber} (line ${line}) has no cell for field ${quoted(f.name)} (column ${i + 1}); add the missing value, even if empty`, rowNumber, line, i, "");
+          if (f.required)
+            this.cellProblem(
+              "constraint-error",
+              `row ${rowNumber} (line ${line}), field ${quoted(f.name)} is required but the row has no cell for it; fill it in`,
+              rowNumber,
+              line,
+              i,
+              ""
+            );
+          this.cellProblem(
+            "missing-cell",
+            `row ${rowNumber} (line ${line}) has no cell for field ${quoted(f.name)} (column ${i + 1}); add the missing value, even if empty`,
+            rowNumber,
+            line,
+            i,
+            ""
+          );
           continue;
         }
         const cell = cells[i];
         const v = f.cast(cell);
         values[i] = v;
         if (v === INVALID) {
-          this.cellProblem("type-error", `row ${rowNumber} (line ${line}), field ${quoted(f.name)}: ${quoted(cell)} is not ${f.expected}; fix the value, or the field's type/format`, rowNumber, line, i, cell);
+          this.cellProblem(
+            "type-error",
+            `row ${rowNumber} (line ${line}), field ${quoted(f.name)}: ${quoted(cell)} is not ${f.expected}; fix the value, or the field's type/format`,
+            rowNumber,
+            line,
+            i,
+            cell
+          );
           continue;
         }
         if (v === null) {
-          if (f.required) this.cellProblem("constraint-error", `row ${rowNumber} (line ${line}), field ${quoted(f.name)} is required but empty; fill it in`, rowNumber, line, i, cell);
+          if (f.required)
+            this.cellProblem(
+              "constraint-error",
+              `row ${rowNumber} (line ${line}), field ${quoted(f.name)} is required but empty; fill it in`,
+              rowNumber,
+              line,
+              i,
+              cell
+            );
           continue;
         }
         if (f.constrained) {
           const broken = f.check(v, cell);
-          if (broken !== void 0) this.cellProblem("constraint-error", `row ${rowNumber} (line ${line}), field ${quoted(f.name)}: ${quoted(cell)} ${broken}`, rowNumber, line, i, cell);
+          if (broken !== void 0)
+            this.cellProblem(
+              "constraint-error",
+              `row ${rowNumber} (line ${line}), field ${quoted(f.name)}: ${quoted(cell)} ${broken}`,
+              rowNumber,
+              line,
+              i,
+              cell
+            );
         }
         const u = this.uniques[i];
         if (u) {
-          if (!u.add(setKey(f, v))) this.cellProblem("unique-error", `row ${rowNumber} (line ${line}), field ${quoted(f.name)}: ${quoted(cell)} repeats an earlier row; values of this field must be unique`, rowNumber, line, i, cell);
+          if (!u.add(setKey(f, v)))
+            this.cellProblem(
+              "unique-error",
+              `row ${rowNumber} (line ${line}), field ${quoted(f.name)}: ${quoted(cell)} repeats an earlier row; values of this field must be unique`,
+              rowNumber,
+              line,
+              i,
+              cell
+            );
         }
       }
       for (let i = nf; i < nc; i++) {
-        this.cellProblem("extra-cell", `row ${rowNumber} (line ${line}) has an extra cell ${i + 1} (${quoted(cells[i])}) beyond the ${nf} fields; remove it or add a field`, rowNumber, line, i, cells[i]);
+        this.cellProblem(
+          "extra-cell",
+          `row ${rowNumber} (line ${line}) has an extra cell ${i + 1} (${quoted(cells[i])}) beyond the ${nf} fields; remove it or add a field`,
+          rowNumber,
+          line,
+          i,
+          cells[i]
+        );
       }
     }
     if (this.uniqueKeys.length) this.uniqueKeyCheck(values, cells, rowNumber, line);
@@ -25676,16 +25855,23 @@ var TableRun = class {
       k = this.compositeKey(pk, values);
     }
     if (k === null) {
-      this.report("primary-key", `row ${rowNumber} (line ${lineNumber}) has no value for the primary key (${this.pkNames()}); fill it in`, { rowNumber, lineNumber });
+      this.report("primary-key", `row ${rowNumber} (line ${lineNumber}) has no value for the primary key (${this.pkNames()}); fill it in`, {
+        rowNumber,
+        lineNumber
+      });
       return;
     }
     if (!this.pkKeys.add(k)) {
       const key = pk.map((i) => String(values[i])).join(", ");
-      this.report("primary-key", `row ${rowNumber} (line ${lineNumber}) repeats the primary key (${this.pkNames()}) = (${shown(key)}) of an earlier row; keys must be unique`, {
-        rowNumber,
-        lineNumber,
-        cell: key
-      });
+      this.report(
+        "primary-key",
+        `row ${rowNumber} (line ${lineNumber}) repeats the primary key (${this.pkNames()}) = (${shown(key)}) of an earlier row; keys must be unique`,
+        {
+          rowNumber,
+          lineNumber,
+          cell: key
+        }
+      );
     }
   }
   /** v2 uniqueKeys: a row whose key has a null (or unreadable) part is not checked, as in SQL. */
@@ -25702,7 +25888,14 @@ var TableRun = class {
       }
       if (u.keys.add(k)) continue;
       const cell = u.idx.map((i) => cells[i] ?? "").join(", ");
-      this.cellProblem("unique-error", `row ${rowNumber} (line ${lineNumber}) repeats the unique key (${quotedList(u.names)}) = (${shown(cell)}) of an earlier row; values of uniqueKeys must be unique together`, rowNumber, lineNumber, u.idx[0], cell);
+      this.cellProblem(
+        "unique-error",
+        `row ${rowNumber} (line ${lineNumber}) repeats the unique key (${quotedList(u.names)}) = (${shown(cell)}) of an earlier row; values of uniqueKeys must be unique together`,
+        rowNumber,
+        lineNumber,
+        u.idx[0],
+        cell
+      );
     }
   }
   pkNames() {
@@ -25726,12 +25919,20 @@ var TableRun = class {
     const r = this.task.resource;
     const at = (prop) => pointerOf("resources", this.task.index, prop);
     if (typeof r.bytes === "number" && this.bytes !== r.bytes && !this.stopped) {
-      this.report("byte-count", `the file has ${this.bytes} bytes but the descriptor declares ${r.bytes}; update "bytes" in datapackage.json`, { pointer: at("bytes") });
+      this.report(
+        "byte-count",
+        `the file has ${this.bytes} bytes but the descriptor declares ${r.bytes}; update "bytes" in datapackage.json`,
+        { pointer: at("bytes") }
+      );
     }
     if (this.hash && !this.stopped) {
       const actual = this.hash.digest("hex");
       if (actual !== this.hashExpected) {
-        this.report("hash-count", `the file's ${this.hashAlgo} is ${actual} but the descriptor declares ${this.hashExpected}; update "hash" in datapackage.json`, { pointer: at("hash") });
+        this.report(
+          "hash-count",
+          `the file's ${this.hashAlgo} is ${actual} but the descriptor declares ${this.hashExpected}; update "hash" in datapackage.json`,
+          { pointer: at("hash") }
+        );
       }
     }
     const own2 = /* @__PURE__ */ new Map();
@@ -25839,7 +26040,12 @@ port.on("message", (message) => {
   const files = parts.map((p, k) => ({ path: p.path, file: { size: p.size, stream: () => receive(id, k) } }));
   runJob(context, planOf(context, cache), job, files).then(
     (result) => send({ type: "done", id, result }),
-    (error) => send({ type: "error", id, message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : void 0 })
+    (error) => send({
+      type: "error",
+      id,
+      message: error instanceof Error ? error.message : String(error),
+      stack: error instanceof Error ? error.stack : void 0
+    })
   );
 });
 send({ type: "ready" });

@@ -12,7 +12,8 @@ import { join, resolve } from 'node:path';
 async function subActions(root) {
   const top = await readFile('action.yml', 'utf8');
   const subs = {
-    validate: 'Validate an OpenSpending Data Package (descriptor and every row) with line-precise annotations, a job summary and a check run.',
+    validate:
+      'Validate an OpenSpending Data Package (descriptor and every row) with line-precise annotations, a job summary and a check run.',
     publish: 'Validate an OpenSpending Data Package and publish it to S3 (never for pull requests from forks).',
   };
   for (const [mode, description] of Object.entries(subs)) {
@@ -44,7 +45,9 @@ await build({
   // jsonc-parser's `main` is a UMD build with dynamic requires; its ESM build bundles cleanly.
   mainFields: ['module', 'main'],
   // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-  banner: { js: "import { createRequire as __osdsCreateRequire } from 'node:module'; const require = __osdsCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __osdsCreateRequire } from 'node:module'; const require = __osdsCreateRequire(import.meta.url);",
+  },
   legalComments: 'none',
   charset: 'utf8',
   logLevel: 'warning',

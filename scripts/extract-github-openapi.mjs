@@ -62,14 +62,17 @@ const ERRATA = [
     operation: 'GET /app/installations',
     status: '200',
     reason:
-      "items.account is declared as allOf [simple-user, enterprise], which no account satisfies (a user has no slug, an enterprise no login); GET /app/installations/{installation_id} declares the same object as components/schemas/installation, whose account is anyOf",
+      'items.account is declared as allOf [simple-user, enterprise], which no account satisfies (a user has no slug, an enterprise no login); GET /app/installations/{installation_id} declares the same object as components/schemas/installation, whose account is anyOf',
     schema: { type: 'array', items: { $ref: '#/components/schemas/installation' } },
   },
   {
     operation: 'POST /repos/{owner}/{repo}/git/blobs',
     status: '422',
-    reason: 'oneOf [validation-error, repository-rule-violation-error] fails for every validation error, since the latter requires nothing and matches too: anyOf',
-    schema: { anyOf: [{ $ref: '#/components/schemas/validation-error' }, { $ref: '#/components/schemas/repository-rule-violation-error' }] },
+    reason:
+      'oneOf [validation-error, repository-rule-violation-error] fails for every validation error, since the latter requires nothing and matches too: anyOf',
+    schema: {
+      anyOf: [{ $ref: '#/components/schemas/validation-error' }, { $ref: '#/components/schemas/repository-rule-violation-error' }],
+    },
   },
   {
     operation: 'DELETE /repos/{owner}/{repo}/git/refs/{ref}',
@@ -83,7 +86,20 @@ const ERRATA = [
 const ALWAYS = ['basic-error', 'validation-error', 'validation-error-simple'];
 
 /** Keywords that document rather than constrain, or that ajv would trip on. */
-const DROP = new Set(['description', 'summary', 'title', 'example', 'examples', 'externalDocs', 'deprecated', 'readOnly', 'writeOnly', 'xml', 'discriminator', 'default']);
+const DROP = new Set([
+  'description',
+  'summary',
+  'title',
+  'example',
+  'examples',
+  'externalDocs',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  'xml',
+  'discriminator',
+  'default',
+]);
 /** Keywords whose value is a map of name → schema. */
 const SCHEMA_MAPS = ['properties', 'patternProperties', 'definitions'];
 /** Keywords whose value is a schema. */
@@ -188,7 +204,11 @@ function main() {
     'GET /repos/{owner}/{repo}/git/refs/{ref}': {
       operationId: 'git/get-ref (legacy /git/refs/{ref})',
       aliasOf: 'GET /repos/{owner}/{repo}/git/ref/{ref}',
-      responses: { 200: { oneOf: [ref('git-ref'), { type: 'array', items: ref('git-ref') }] }, 404: ref('basic-error'), 409: ref('basic-error') },
+      responses: {
+        200: { oneOf: [ref('git-ref'), { type: 'array', items: ref('git-ref') }] },
+        404: ref('basic-error'),
+        409: ref('basic-error'),
+      },
     },
   };
   Object.assign(operations, aliases);
@@ -203,7 +223,11 @@ function main() {
     schemas[name] = clean(schema);
     pending.push(...refsOf(schemas[name]));
   }
-  const sorted = Object.fromEntries(Object.keys(schemas).sort().map((name) => [name, schemas[name]]));
+  const sorted = Object.fromEntries(
+    Object.keys(schemas)
+      .sort()
+      .map((name) => [name, schemas[name]]),
+  );
 
   const fixture = {
     source: { package: '@octokit/openapi', version, file: 'generated/api.github.com.json', openapi: spec.openapi, api: spec.info.version },

@@ -56,7 +56,9 @@ export async function publishCheckRun(
   conclusion: 'success' | 'failure' | 'neutral',
 ): Promise<number> {
   const annotations = checkAnnotations(report);
-  const title = report.valid ? `valid (${report.stats.warnings} warnings)` : `${report.stats.errors} errors, ${report.stats.warnings} warnings`;
+  const title = report.valid
+    ? `valid (${report.stats.warnings} warnings)`
+    : `${report.stats.errors} errors, ${report.stats.warnings} warnings`;
   const output = (batch: CheckAnnotation[]) => ({ title, summary: clip(summaryMarkdown), annotations: batch });
   const created = await octokit.rest.checks.create({
     owner: at.owner,

@@ -67,7 +67,8 @@ function repositoryInput(env: Record<string, string | undefined>): string {
 
 export function readInputs(env: Record<string, string | undefined>): ActionInputs {
   const path = inputOf(env, 'path') || '.';
-  if (path.startsWith('/') || path.split('/').includes('..')) throw new InputError(`input "path" must be a folder inside the repository (found "${path}")`);
+  if (path.startsWith('/') || path.split('/').includes('..'))
+    throw new InputError(`input "path" must be a folder inside the repository (found "${path}")`);
   const storage: StorageOverrides = {};
   const bucket = inputOf(env, 'bucket');
   if (bucket) storage.bucket = bucket;
@@ -81,7 +82,10 @@ export function readInputs(env: Record<string, string | undefined>): ActionInput
   const keyId = inputOf(env, 'access-key-id');
   const secret = inputOf(env, 'secret-access-key');
   if (keyId || secret) {
-    if (!keyId || !secret) throw new InputError('inputs "access-key-id" and "secret-access-key" go together: give both, or neither (then OS_ACCESS_KEY_ID / OS_SECRET_ACCESS_KEY or the AWS chain apply)');
+    if (!keyId || !secret)
+      throw new InputError(
+        'inputs "access-key-id" and "secret-access-key" go together: give both, or neither (then OS_ACCESS_KEY_ID / OS_SECRET_ACCESS_KEY or the AWS chain apply)',
+      );
     storage.credentials = { accessKeyId: keyId, secretAccessKey: secret };
   }
   return {

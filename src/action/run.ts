@@ -35,7 +35,10 @@ export function decide(inputs: ActionInputs, ctx: ActionContext): { publish: boo
   if (inputs.mode === 'validate') return { publish: false, reason: 'mode: validate' };
   if (inputs.mode === 'publish') return { publish: true, reason: 'mode: publish' };
   if (ctx.isDefaultBranchPush) return { publish: true, reason: `a push to the default branch (${ctx.defaultBranch})` };
-  return { publish: false, reason: ctx.isPullRequest ? 'a pull request' : `a ${ctx.eventName || 'manual'} event that is not a push to the default branch` };
+  return {
+    publish: false,
+    reason: ctx.isPullRequest ? 'a pull request' : `a ${ctx.eventName || 'manual'} event that is not a push to the default branch`,
+  };
 }
 
 /**
@@ -53,19 +56,28 @@ async function datasetFolder(workspace: string, path: string): Promise<string> {
     );
   }
   if (walk.kind === 'missing' || !walk.stat.isDirectory()) {
-    throw new InputError(`input "path" is "${path}", which is not a folder of the workspace (${walk.kind === 'missing' ? `"${walk.at || workspace}" does not exist` : 'a file'}); check out the repository first (actions/checkout) and give the dataset's folder`);
+    throw new InputError(
+      `input "path" is "${path}", which is not a folder of the workspace (${walk.kind === 'missing' ? `"${walk.at || workspace}" does not exist` : 'a file'}); check out the repository first (actions/checkout) and give the dataset's folder`,
+    );
   }
   const dir = join(workspace, ...segments);
   const [realWorkspace, realDir] = await Promise.all([realpath(workspace), realpath(dir)]);
   const rel = relative(realWorkspace, realDir);
-  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new InputError(`input "path" is "${path}", which resolves outside the workspace; give a folder of the repository`);
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+    throw new InputError(`input "path" is "${path}", which resolves outside the workspace; give a folder of the repository`);
   return dir;
 }
 
 /** Whether `dir` is in a git checkout of the workspace: a `.git` in it or in a folder above it, up to the workspace. */
 async function inGitCheckout(workspace: string, dir: string): Promise<boolean> {
   for (let at = dir; ; at = dirname(at)) {
-    if (await lstat(join(at, '.git')).then(() => true, () => false)) return true;
+    if (
+      await lstat(join(at, '.git')).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
     if (relative(workspace, at) === '' || dirname(at) === at) return false;
   }
 }
@@ -130,7 +142,10 @@ export async function runAction(env: Env = process.env): Promise<void> {
   const dir = await datasetFolder(ctx.workspace, inputs.path);
   // The repository the workflow runs in is the dataset's owner (for pull requests: the base
   // repository), whatever the checkout's remote says.
-  const snapshot: DatasetSnapshot = { ...(await core.group('Read the dataset', () => snapshotOf(ctx.workspace, dir, inputs))), github: { owner: ctx.owner, repo: ctx.repo } };
+  const snapshot: DatasetSnapshot = {
+    ...(await core.group('Read the dataset', () => snapshotOf(ctx.workspace, dir, inputs))),
+    github: { owner: ctx.owner, repo: ctx.repo },
+  };
 
   let report: Report | null;
   let published: PublishResult | null = null;
@@ -155,8 +170,13 @@ export async function runAction(env: Env = process.env): Promise<void> {
       core.info(`os-datastore: no published validation results read (${e instanceof Error ? e.message : String(e)})`);
     }
     const cache = await baseResultCache(snapshot, config, ctx.owner, onWarning);
-    const result = await core.group('Validate', () => aggregatePackage(snapshot.source, { strict: inputs.strict, repositoryOwner: ctx.owner, threads, onWarning, ...(cache && { cache }) }));
-    if (result.cache) core.info(`os-datastore: ${result.cache.stats.hits} of ${result.cache.stats.hits + result.cache.stats.misses} resources' results reused from the published base`);
+    const result = await core.group('Validate', () =>
+      aggregatePackage(snapshot.source, { strict: inputs.strict, repositoryOwner: ctx.owner, threads, onWarning, ...(cache && { cache }) }),
+    );
+    if (result.cache)
+      core.info(
+        `os-datastore: ${result.cache.stats.hits} of ${result.cache.stats.hits + result.cache.stats.misses} resources' results reused from the published base`,
+      );
     report = result.validation.report;
     if (inputs.aggregates && result.aggregates && report.valid) {
       const out = join(ctx.runnerTemp, 'os-datastore', 'aggregates');
@@ -183,25 +203,42 @@ export async function runAction(env: Env = process.env): Promise<void> {
   core.setOutput('url', published?.url ?? '');
 
   if (published?.status === 'unchanged') {
-    await writeSummary(env, `## ✅ ${markdownText(`${published.owner}/${published.name}`)} @ ${published.commit.slice(0, 12)} is already published\n\n${published.url ? markdownUrl(published.url) : ''}\n`);
+    await writeSummary(
+      env,
+      `## ✅ ${markdownText(`${published.owner}/${published.name}`)} @ ${published.commit.slice(0, 12)} is already published\n\n${published.url ? markdownUrl(published.url) : ''}\n`,
+    );
     return;
   }
   if (!report) return;
   annotate(report, inputs.maxAnnotations);
-  const reportUrl = published?.status === 'published' && published.prefix ? published.url?.replace(/datapackage\.json$/, `reports/${published.commit}.json`) : undefined;
-  const summaryOptions = { reportUrl, ...(published?.status === 'published' ? { published: { prefix: published.prefix ?? '', url: published.url ?? '' } } : {}) };
+  const reportUrl =
+    published?.status === 'published' && published.prefix
+      ? published.url?.replace(/datapackage\.json$/, `reports/${published.commit}.json`)
+      : undefined;
+  const summaryOptions = {
+    reportUrl,
+    ...(published?.status === 'published' ? { published: { prefix: published.prefix ?? '', url: published.url ?? '' } } : {}),
+  };
   await writeSummary(env, renderSummary(report, { ...summaryOptions, maxBytes: SUMMARY_MAX_BYTES }));
 
   const failing = report.stats.errors > 0 || (inputs.failOn === 'warning' && report.stats.warnings > 0);
   if (inputs.token && ctx.sha) {
     try {
       const octokit = createGitHubClient({ token: inputs.token, baseUrl: ctx.apiUrl, log: core.info });
-      const id = await publishCheckRun(octokit, { owner: ctx.owner, repo: ctx.repo, sha: ctx.sha }, report, renderSummary(report, { ...summaryOptions, maxBytes: CHECK_SUMMARY_MAX_BYTES }), failing ? 'failure' : 'success');
+      const id = await publishCheckRun(
+        octokit,
+        { owner: ctx.owner, repo: ctx.repo, sha: ctx.sha },
+        report,
+        renderSummary(report, { ...summaryOptions, maxBytes: CHECK_SUMMARY_MAX_BYTES }),
+        failing ? 'failure' : 'success',
+      );
       core.info(`check run ${id} created with every annotation`);
     } catch (e) {
       const status = (e as { status?: number }).status;
       if (status === 403 || status === 404) {
-        core.info('no check run: the token may not write checks (add `checks: write` to the workflow permissions; fork pull requests never can)');
+        core.info(
+          'no check run: the token may not write checks (add `checks: write` to the workflow permissions; fork pull requests never can)',
+        );
       } else core.warning(`the check run could not be created: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
@@ -221,7 +258,8 @@ export async function run(env: Env = process.env): Promise<void> {
   try {
     await runAction(env);
   } catch (e: unknown) {
-    if (e instanceof InputError || e instanceof ConfigError || e instanceof StoreError || e instanceof SourceUnavailableError) core.setFailed(e.message);
+    if (e instanceof InputError || e instanceof ConfigError || e instanceof StoreError || e instanceof SourceUnavailableError)
+      core.setFailed(e.message);
     else core.setFailed(`os-datastore failed unexpectedly (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   }
 }

@@ -113,7 +113,13 @@ class Bucket {
 
   state(): BucketState {
     const { units, scale } = this.sum.units();
-    return { units, scale, count: this.count, ...(this.title !== undefined && { title: this.title }), ...(this.lookup !== undefined && { lookup: this.lookup }) };
+    return {
+      units,
+      scale,
+      count: this.count,
+      ...(this.title !== undefined && { title: this.title }),
+      ...(this.lookup !== undefined && { lookup: this.lookup }),
+    };
   }
 
   /** Another bucket's sums; its title and lookup count only where this one has none (the first wins). */
@@ -216,9 +222,7 @@ export function createAggregator(plan: AggregatePlan): Aggregator {
     let lastDate: unknown = undefined;
     let lastPeriod: Period = null;
     let dimIdx: DimensionSlot[] = [];
-    const unassignedHere = plan.dimensions
-      .filter((d) => !source.dimensions.some((s) => s.name === d))
-      .map((d) => dims.get(d)!.unassigned);
+    const unassignedHere = plan.dimensions.filter((d) => !source.dimensions.some((s) => s.name === d)).map((d) => dims.get(d)!.unassigned);
     return {
       start(fields) {
         const at = (name: string | undefined): number => (name === undefined ? -1 : fields.findIndex((f) => f.name === name));

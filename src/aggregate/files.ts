@@ -64,22 +64,36 @@ export function aggregateFiles(result: AggregateResult): AggregateFile[] {
     {
       name: 'by-year',
       description: 'totals by year of the transaction date (rows without a date: summary.json "undated")',
-      content: csv(['year', 'total', 'count'], result.years.map((y) => row(y.year, y))),
+      content: csv(
+        ['year', 'total', 'count'],
+        result.years.map((y) => row(y.year, y)),
+      ),
       fields: [field('year', 'year', 'year of the transaction date'), totalField, countField],
       key: 'year',
     },
     {
       name: 'by-month',
       description: 'totals by month of the transaction date (rows dated by a year only are in by-year alone)',
-      content: csv(['month', 'total', 'count'], result.months.map((m) => row(m.month, m))),
+      content: csv(
+        ['month', 'total', 'count'],
+        result.months.map((m) => row(m.month, m)),
+      ),
       fields: [field('month', 'yearmonth', 'month of the transaction date'), totalField, countField],
       key: 'month',
     },
     ...result.dimensions.map((d) => ({
       name: `by-${d.name}`,
       description: `totals by ${d.name} id (rows without one: summary.json "unassigned")`,
-      content: csv(['id', 'title', 'total', 'count'], d.rows.map((r) => [r.id, r.title ?? '', r.total, String(r.count)])),
-      fields: [field('id', 'string', `${d.name} id`), field('title', 'string', `${d.name} title, where the mapping gives one`, false), totalField, countField],
+      content: csv(
+        ['id', 'title', 'total', 'count'],
+        d.rows.map((r) => [r.id, r.title ?? '', r.total, String(r.count)]),
+      ),
+      fields: [
+        field('id', 'string', `${d.name} id`),
+        field('title', 'string', `${d.name} title, where the mapping gives one`, false),
+        totalField,
+        countField,
+      ],
       key: 'id',
     })),
   ];

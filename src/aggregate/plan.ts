@@ -54,7 +54,6 @@ export interface AggregatePlan {
   lookups: TitleLookup[];
 }
 
-
 /** Attribute names of the resolved mapping for a dimension: [model, id attribute, title attribute]. */
 function attributesOf(name: DimensionName): [string, string, string] {
   if (name === 'project') return ['project', 'id', 'title'];
@@ -103,7 +102,9 @@ export function planOrReason(descriptor: PackageDescriptor): { plan: AggregatePl
   for (const [resource, amount] of amounts) {
     const res = resources.get(resource);
     const fields = fieldNamesOf(res);
-    const fks = foreignKeysOf(res).filter((fk) => fk.fields.length === 1 && fk.refFields.length === 1 && fk.resource !== '' && fk.resource !== resource);
+    const fks = foreignKeysOf(res).filter(
+      (fk) => fk.fields.length === 1 && fk.refFields.length === 1 && fk.resource !== '' && fk.resource !== resource,
+    );
     // A single-field foreign key of this resource on `field` into `target`: the referenced field.
     const referenced = (field: string, target: string): string | undefined =>
       fks.find((fk) => fk.fields[0] === field && fk.resource === target)?.refFields[0];

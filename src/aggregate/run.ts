@@ -69,7 +69,14 @@ export async function aggregatePackage(source: PackageSource, options: Aggregate
           },
         })
       : undefined;
-  const cached = caching && parallel ? createCachingRunner(parallel, options.cache!, source, { strict: options.strict ?? false, maxErrors: options.maxErrors ?? 1000, merge: (state) => planned && 'aggregator' in planned && planned.aggregator.merge(state) }) : undefined;
+  const cached =
+    caching && parallel
+      ? createCachingRunner(parallel, options.cache!, source, {
+          strict: options.strict ?? false,
+          maxErrors: options.maxErrors ?? 1000,
+          merge: (state) => planned && 'aggregator' in planned && planned.aggregator.merge(state),
+        })
+      : undefined;
   let validation: Validation;
   try {
     validation = await validatePackageDetailed(source, {
@@ -77,7 +84,10 @@ export async function aggregatePackage(source: PackageSource, options: Aggregate
       ...(parallel && { tables: cached ?? parallel }),
       observers: (resource, index, descriptor) => {
         const p = planFor(descriptor);
-        const all = [...(options.observers?.(resource, index, descriptor) ?? []), ...(p && 'aggregator' in p ? (p.aggregator.observers(resource, index) ?? []) : [])];
+        const all = [
+          ...(options.observers?.(resource, index, descriptor) ?? []),
+          ...(p && 'aggregator' in p ? (p.aggregator.observers(resource, index) ?? []) : []),
+        ];
         return all.length ? all : undefined;
       },
     });
@@ -87,5 +97,11 @@ export async function aggregatePackage(source: PackageSource, options: Aggregate
   // No resource was read (none, or none readable): plan from the descriptor all the same.
   const p = planned ?? (validation.descriptor ? planFor(validation.descriptor) : { reason: 'its descriptor could not be read' });
   if (p && 'aggregator' in p) return { validation, plan: p.plan, aggregates: p.aggregator.result(), ...(cached && { cache: cached }) };
-  return { validation, plan: null, aggregates: null, reason: p?.reason ?? 'its descriptor could not be read', ...(cached && { cache: cached }) };
+  return {
+    validation,
+    plan: null,
+    aggregates: null,
+    reason: p?.reason ?? 'its descriptor could not be read',
+    ...(cached && { cache: cached }),
+  };
 }

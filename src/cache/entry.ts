@@ -26,11 +26,24 @@ export interface CachedResult {
 }
 
 export function toCached(outcome: TableOutcome, problems: SinkSnapshot, aggregate: AggregatorState | null): CachedResult {
-  return { rows: outcome.rows, bytes: outcome.bytes, keys: [...outcome.keys].map(([k, set]) => [k, [...set]]), deferred: outcome.deferred, problems, aggregate };
+  return {
+    rows: outcome.rows,
+    bytes: outcome.bytes,
+    keys: [...outcome.keys].map(([k, set]) => [k, [...set]]),
+    deferred: outcome.deferred,
+    problems,
+    aggregate,
+  };
 }
 
 export function outcomeOf(cached: CachedResult): TableOutcome {
-  return { rows: cached.rows, bytes: cached.bytes, keys: new Map(cached.keys.map(([k, values]) => [k, new Set(values)])), deferred: cached.deferred, fields: [] };
+  return {
+    rows: cached.rows,
+    bytes: cached.bytes,
+    keys: new Map(cached.keys.map(([k, values]) => [k, new Set(values)])),
+    deferred: cached.deferred,
+    fields: [],
+  };
 }
 
 /** Entries larger than this (in characters, estimated) are not kept: reading them would cost more than validating. */
@@ -51,7 +64,9 @@ export function entrySize(result: CachedResult): number {
 }
 
 export function encodeEntry(key: string, result: CachedResult): Uint8Array {
-  const text = JSON.stringify({ format: ENTRY_FORMAT, key, result }, (_k, v: unknown) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
+  const text = JSON.stringify({ format: ENTRY_FORMAT, key, result }, (_k, v: unknown) =>
+    typeof v === 'bigint' ? { $bigint: v.toString() } : v,
+  );
   return new TextEncoder().encode(text);
 }
 
@@ -75,14 +90,48 @@ export function decodeEntry(key: string, bytes: Uint8Array): CachedResult | stri
   if (doc.key !== key) return 'it was written under another key';
   const r = doc.result;
   if (!isObject(r) || !isCount(r.rows) || !isCount(r.bytes)) return 'its row or byte counts are missing';
-  if (!Array.isArray(r.keys) || !r.keys.every((k) => Array.isArray(k) && typeof k[0] === 'string' && Array.isArray(k[1]) && (k[1] as unknown[]).every((x) => typeof x === 'string'))) return 'its key sets are malformed';
-  if (!Array.isArray(r.deferred) || !r.deferred.every((d) => isObject(d) && isCount(d.fk) && typeof d.key === 'string' && typeof d.path === 'string' && isCount(d.rowNumber) && isCount(d.lineNumber) && typeof d.cell === 'string')) return 'its deferred foreign keys are malformed';
+  if (
+    !Array.isArray(r.keys) ||
+    !r.keys.every(
+      (k) => Array.isArray(k) && typeof k[0] === 'string' && Array.isArray(k[1]) && (k[1] as unknown[]).every((x) => typeof x === 'string'),
+    )
+  )
+    return 'its key sets are malformed';
+  if (
+    !Array.isArray(r.deferred) ||
+    !r.deferred.every(
+      (d) =>
+        isObject(d) &&
+        isCount(d.fk) &&
+        typeof d.key === 'string' &&
+        typeof d.path === 'string' &&
+        isCount(d.rowNumber) &&
+        isCount(d.lineNumber) &&
+        typeof d.cell === 'string',
+    )
+  )
+    return 'its deferred foreign keys are malformed';
   const p = r.problems;
-  const problemList = (v: unknown): boolean => Array.isArray(v) && v.every((x) => isObject(x) && typeof x.code === 'string' && typeof x.message === 'string' && (x.severity === 'error' || x.severity === 'warning'));
+  const problemList = (v: unknown): boolean =>
+    Array.isArray(v) &&
+    v.every(
+      (x) =>
+        isObject(x) && typeof x.code === 'string' && typeof x.message === 'string' && (x.severity === 'error' || x.severity === 'warning'),
+    );
   if (!isObject(p) || !problemList(p.errors) || !problemList(p.warnings) || !Array.isArray(p.counts)) return 'its problems are malformed';
   for (const c of p.counts as unknown[]) {
-    if (!Array.isArray(c) || typeof c[0] !== 'string' || !isObject(c[1]) || !isCount(c[1].errors) || !isCount(c[1].warnings) || typeof c[1].truncated !== 'boolean' || !isObject(c[1].unlisted)) return 'its problem counts are malformed';
+    if (
+      !Array.isArray(c) ||
+      typeof c[0] !== 'string' ||
+      !isObject(c[1]) ||
+      !isCount(c[1].errors) ||
+      !isCount(c[1].warnings) ||
+      typeof c[1].truncated !== 'boolean' ||
+      !isObject(c[1].unlisted)
+    )
+      return 'its problem counts are malformed';
   }
-  if (r.aggregate !== null && (!isObject(r.aggregate) || !isObject(r.aggregate.total) || typeof r.aggregate.total.units !== 'bigint')) return 'its aggregate sums are malformed';
+  if (r.aggregate !== null && (!isObject(r.aggregate) || !isObject(r.aggregate.total) || typeof r.aggregate.total.units !== 'bigint'))
+    return 'its aggregate sums are malformed';
   return r as unknown as CachedResult;
 }

@@ -22,7 +22,9 @@ export function canonicalJson(value: unknown): string {
   if (value === undefined) return 'null';
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+  const keys = Object.keys(value)
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
@@ -44,7 +46,12 @@ export function validatorVersion(): string {
     } else {
       const src = join(dirname(here), '..');
       const files = (readdirSync(src, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).sort();
-      for (const f of files) hash.update(f).update('\0').update(readFileSync(join(src, f))).update('\0');
+      for (const f of files)
+        hash
+          .update(f)
+          .update('\0')
+          .update(readFileSync(join(src, f)))
+          .update('\0');
       pkgVersion = (JSON.parse(readFileSync(join(src, '..', 'package.json'), 'utf8')) as { version?: string }).version ?? '0';
     }
   } catch {
@@ -79,16 +86,35 @@ export function packageParts(descriptor: PackageDescriptor, aggregate: boolean):
     canonicalJson({
       openspending: profile.openspending,
       mapping,
-      plan: plan && { currency: plan.currency, factor: plan.factor, dimensions: plan.dimensions, lookups: plan.lookups, transactions: plan.transactions.filter((t) => t.resource === resource) },
+      plan: plan && {
+        currency: plan.currency,
+        factor: plan.factor,
+        dimensions: plan.dimensions,
+        lookups: plan.lookups,
+        transactions: plan.transactions.filter((t) => t.resource === resource),
+      },
     });
 }
 
-const pathsOf = (r: ResourceDescriptor | undefined): string[] => (r === undefined ? [] : typeof r.path === 'string' ? [r.path] : Array.isArray(r.path) ? r.path.filter((p): p is string => typeof p === 'string') : []);
+const pathsOf = (r: ResourceDescriptor | undefined): string[] =>
+  r === undefined
+    ? []
+    : typeof r.path === 'string'
+      ? [r.path]
+      : Array.isArray(r.path)
+        ? r.path.filter((p): p is string => typeof p === 'string')
+        : [];
 
 /** The key of a job's result (hex sha256). `contentId` names a file's bytes ('missing' when none). */
-export async function resultKey(job: TableJob, context: KeyContext, parts: (resource: string) => string, contentId: (path: string) => Promise<string>): Promise<string> {
+export async function resultKey(
+  job: TableJob,
+  context: KeyContext,
+  parts: (resource: string) => string,
+  contentId: (path: string) => Promise<string>,
+): Promise<string> {
   const resources = Array.isArray(job.descriptor.resources) ? job.descriptor.resources : [];
-  const byName = (name: string): ResourceDescriptor | undefined => resources.find((r) => typeof r === 'object' && r !== null && r.name === name);
+  const byName = (name: string): ResourceDescriptor | undefined =>
+    resources.find((r) => typeof r === 'object' && r !== null && r.name === name);
   const contents = async (paths: string[]): Promise<string[]> => Promise.all(paths.map((p) => contentId(p)));
   const references = [];
   for (const fk of job.foreignKeys) {

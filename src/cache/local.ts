@@ -22,7 +22,11 @@ import { folderCache, LOCAL_CACHE_DIR, publicCache } from './stores.ts';
 /** Where a package is (or would be) published, from a plain read of its descriptor; null when it cannot tell. */
 export async function publishedLayout(source: PackageSource, owner?: string): Promise<DatasetLayout | null> {
   try {
-    const value = JSON.parse(Buffer.from(await source.readDescriptor()).toString('utf8').replace(/^\uFEFF/, '')) as { name?: unknown; owner?: unknown };
+    const value = JSON.parse(
+      Buffer.from(await source.readDescriptor())
+        .toString('utf8')
+        .replace(/^\uFEFF/, ''),
+    ) as { name?: unknown; owner?: unknown };
     const who = (owner ?? (typeof value.owner === 'string' ? value.owner : '')).toLowerCase();
     return isGitHubLogin(who) && typeof value.name === 'string' && isDatasetName(value.name) ? new DatasetLayout(who, value.name) : null;
   } catch {
@@ -54,7 +58,10 @@ export async function localResultCache(source: PackageSource, options: LocalCach
   if (options.from !== undefined) {
     const layout = await publishedLayout(source, options.owner);
     if (layout) readers.push(publicCache(options.from, layout));
-    else options.warn?.(`${source.root}: the descriptor does not say where the dataset is published (a valid "name", and an "owner" or --owner), so no published validation results were read from ${options.from}`);
+    else
+      options.warn?.(
+        `${source.root}: the descriptor does not say where the dataset is published (a valid "name", and an "owner" or --owner), so no published validation results were read from ${options.from}`,
+      );
   }
   if (readers.length === 0) return undefined;
   return { readers, ...(local && { writer: local }), ...(options.warn && { warn: options.warn }) };
@@ -65,7 +72,12 @@ export async function localResultCache(source: PackageSource, options: LocalCach
  * anonymously (no credentials: the public policy allows GetObject), when a bucket is configured
  * and the descriptor says where the dataset is published. Nothing is written.
  */
-export async function baseResultCache(snapshot: DatasetSnapshot, config: StorageConfig | null, owner: string, warn?: (message: string) => void): Promise<ResultCache | undefined> {
+export async function baseResultCache(
+  snapshot: DatasetSnapshot,
+  config: StorageConfig | null,
+  owner: string,
+  warn?: (message: string) => void,
+): Promise<ResultCache | undefined> {
   if (!config) return undefined;
   const layout = await publishedLayout(snapshot.source, owner);
   if (!layout) return undefined;
@@ -79,5 +91,9 @@ export async function baseResultCache(snapshot: DatasetSnapshot, config: Storage
   } catch {
     state = null; // unreadable: every file is hashed instead
   }
-  return { readers: [publicCache(publicRoot(config), layout)], contentId: snapshotContentId(snapshot, state, new Map()), ...(warn && { warn }) };
+  return {
+    readers: [publicCache(publicRoot(config), layout)],
+    contentId: snapshotContentId(snapshot, state, new Map()),
+    ...(warn && { warn }),
+  };
 }

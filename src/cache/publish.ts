@@ -13,7 +13,11 @@ import { hashingContentId, type ResultCache } from './runner.ts';
 import { storeCache } from './stores.ts';
 
 /** The content id of a snapshot's file: known sha256s first, else its content hashed. */
-export function snapshotContentId(snapshot: DatasetSnapshot, previous: DatasetState | null, read: Map<string, { sha256: string }>): (path: string) => Promise<string> {
+export function snapshotContentId(
+  snapshot: DatasetSnapshot,
+  previous: DatasetState | null,
+  read: Map<string, { sha256: string }>,
+): (path: string) => Promise<string> {
   const files = new Map(snapshot.files.map((f) => [f.path, f]));
   const hashed = hashingContentId(snapshot.source);
   return async (path) => {
@@ -30,7 +34,14 @@ export function snapshotContentId(snapshot: DatasetSnapshot, previous: DatasetSt
  * are written only after a version's commit point, so with no published version there is none
  * to read: then nothing is looked up and files are named after the pass, from `read`.
  */
-export function storeResultCache(snapshot: DatasetSnapshot, store: ObjectStore, layout: DatasetLayout, previous: DatasetState | null, read: Map<string, { sha256: string }>, warn?: (message: string) => void): ResultCache {
+export function storeResultCache(
+  snapshot: DatasetSnapshot,
+  store: ObjectStore,
+  layout: DatasetLayout,
+  previous: DatasetState | null,
+  read: Map<string, { sha256: string }>,
+  warn?: (message: string) => void,
+): ResultCache {
   const cache = storeCache(store, layout);
   return { readers: previous ? [cache] : [], writer: cache, contentId: snapshotContentId(snapshot, previous, read), ...(warn && { warn }) };
 }

@@ -89,10 +89,20 @@ export function hashingContentId(source: PackageSource): (path: string) => Promi
 /** Problems of a read that failed, perhaps for a while: a result holding one is not kept. */
 const UNKEPT: ReadonlySet<string> = new Set(['source-error', 'lfs-error', 'scheme-error']);
 
-export function createCachingRunner(inner: ParallelRunner, cache: ResultCache, source: PackageSource, options: CachingRunnerOptions): CachingRunner {
+export function createCachingRunner(
+  inner: ParallelRunner,
+  cache: ResultCache,
+  source: PackageSource,
+  options: CachingRunnerOptions,
+): CachingRunner {
   const stats: CacheStats = { hits: 0, misses: 0, written: 0 };
   const contentId = cache.contentId ?? hashingContentId(source);
-  const context: KeyContext = { strict: options.strict, maxErrors: options.maxErrors, aggregate: options.merge !== undefined, version: cache.version ?? validatorVersion() };
+  const context: KeyContext = {
+    strict: options.strict,
+    maxErrors: options.maxErrors,
+    aggregate: options.merge !== undefined,
+    version: cache.version ?? validatorVersion(),
+  };
   let parts: ((resource: string) => string) | undefined;
   let warned = false;
   const warn = (message: string): void => {
@@ -167,7 +177,9 @@ export function createCachingRunner(inner: ParallelRunner, cache: ResultCache, s
           await writer.put(key, bytes);
           stats.written++;
         } catch (e) {
-          cache.warn?.(`the validation result ${key} could not be written to ${writer.description} (${e instanceof Error ? e.message : String(e)}); the next run validates that resource again`);
+          cache.warn?.(
+            `the validation result ${key} could not be written to ${writer.description} (${e instanceof Error ? e.message : String(e)}); the next run validates that resource again`,
+          );
           return;
         }
       }

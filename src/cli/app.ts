@@ -32,7 +32,11 @@ export function interrupted(onForce: () => void = () => process.exit(130)): Prom
 /** `os-datastore serve`: the App until SIGTERM/SIGINT, then a graceful shutdown that drains the queue. */
 export async function runServe(io: Io, until: Promise<string> = interrupted()): Promise<number> {
   const config = readAppConfig(io.env, { for: 'serve' });
-  const log = createJsonLogger({ stream: { write: (s: string) => (io.stdout(s), true) }, level: config.logLevel, base: { app: 'os-datastore' } });
+  const log = createJsonLogger({
+    stream: { write: (s: string) => (io.stdout(s), true) },
+    level: config.logLevel,
+    base: { app: 'os-datastore' },
+  });
   const app = await createApp(config, { log });
   let url: string;
   try {
@@ -40,7 +44,8 @@ export async function runServe(io: Io, until: Promise<string> = interrupted()): 
   } catch (e) {
     await app.close();
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES') throw new UsageError(`PORT ${config.port} cannot be used (${code}): set PORT to a free port.`);
+    if (code === 'EADDRINUSE' || code === 'EACCES')
+      throw new UsageError(`PORT ${config.port} cannot be used (${code}): set PORT to a free port.`);
     throw e;
   }
   log.info('listening', {
@@ -61,7 +66,10 @@ export async function runServe(io: Io, until: Promise<string> = interrupted()): 
 /** `os-datastore reconcile`: one run — recompute the registry from GitHub, commit the difference, print it. */
 export async function runReconcile(flags: { json?: boolean }, io: Io): Promise<number> {
   const config = readAppConfig(io.env, { for: 'reconcile' });
-  const log = createJsonLogger({ stream: { write: (s: string) => (io.stderr(s), true) }, level: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const log = createJsonLogger({
+    stream: { write: (s: string) => (io.stderr(s), true) },
+    level: config.logLevel === 'info' ? 'warn' : config.logLevel,
+  });
   const registry = await openRegistry(config, { log });
   const result = await registry.reconcile();
   if (result.commit && config.registryMode === 'commit') {
@@ -85,7 +93,9 @@ export async function runReconcile(flags: { json?: boolean }, io: Io): Promise<n
     io.stdout(`${name} is up to date (${result.observed} repositories observed).\n`);
     return 0;
   }
-  io.stdout(`${name}: ${result.changes.length} change(s) from ${result.observed} repositories observed${result.commit ? `, commit ${result.commit}` : ''}\n`);
+  io.stdout(
+    `${name}: ${result.changes.length} change(s) from ${result.observed} repositories observed${result.commit ? `, commit ${result.commit}` : ''}\n`,
+  );
   const width = Math.max(...result.changes.map((c) => c.event.length));
   for (const c of result.changes) io.stdout(`  ${c.event.padEnd(width)}  ${visible(`${c.dataset}${c.note ? `  (${c.note})` : ''}`)}\n`);
   return 0;
@@ -105,11 +115,15 @@ export interface ManifestFlags {
 /** The GitHub App manifest (https://docs.github.com/apps/sharing-github-apps/registering-a-github-app-from-a-manifest). */
 export function appManifest(flags: ManifestFlags, env: Io['env']): Record<string, unknown> {
   const mode = flags.mode ?? env['REGISTRY_MODE'] ?? 'commit';
-  if (mode !== 'commit' && mode !== 'pull-request') throw new UsageError(`--mode must be commit or pull-request (got ${JSON.stringify(mode)})`);
+  if (mode !== 'commit' && mode !== 'pull-request')
+    throw new UsageError(`--mode must be commit or pull-request (got ${JSON.stringify(mode)})`);
   const publishWorkflow = env['PUBLISH_WORKFLOW']?.trim();
   const publishDispatch = flags.publishDispatch !== false && publishWorkflow !== '' && publishWorkflow !== 'off';
   const base = (flags.url ?? 'https://YOUR-APP-HOST').replace(/\/+$/, '');
-  if (flags.url !== undefined && !/^https?:\/\/[^/\s]+/.test(flags.url)) throw new UsageError(`--url must be the App server's public base URL like https://datastore-app.example.org (got ${JSON.stringify(flags.url)})`);
+  if (flags.url !== undefined && !/^https?:\/\/[^/\s]+/.test(flags.url))
+    throw new UsageError(
+      `--url must be the App server's public base URL like https://datastore-app.example.org (got ${JSON.stringify(flags.url)})`,
+    );
   const path = env['WEBHOOK_PATH']?.trim() || DEFAULT_WEBHOOK_PATH;
   const permissions: Record<string, 'read' | 'write'> = {
     // Required of every App; repository events come with it.
@@ -123,7 +137,8 @@ export function appManifest(flags: ManifestFlags, env: Io['env']): Record<string
   return {
     name: flags.name ?? 'os-datastore',
     url: flags.homepage ?? 'https://github.com/os-team/datastore',
-    description: 'Keeps the OpenSpending registry up to date: lists public datasets (valid datapackage.json, owner matching the GitHub owner) when they are pushed, renamed, transferred or deleted.',
+    description:
+      'Keeps the OpenSpending registry up to date: lists public datasets (valid datapackage.json, owner matching the GitHub owner) when they are pushed, renamed, transferred or deleted.',
     hook_attributes: { url: `${base}${path}`, active: true },
     redirect_url: `${base}/`,
     public: flags.private !== true,

@@ -86,14 +86,19 @@ function storagePrefix(value: string): string {
 /** `--commit`: a commit-ish as git spells one (sha, branch, tag, HEAD~2, main@{1}), never an option or a control character. */
 function commitIsh(value: string): string {
   if (value.length > 256 || !/^[A-Za-z0-9_][A-Za-z0-9._/@{}~^+-]*$/.test(value) || value.includes('..')) {
-    throw new InvalidArgumentError('expected a commit sha, branch or tag (letters, digits and . _ / @ { } ~ ^ + -, not starting with "-" or ".", without "..", at most 256 characters).');
+    throw new InvalidArgumentError(
+      'expected a commit sha, branch or tag (letters, digits and . _ / @ { } ~ ^ + -, not starting with "-" or ".", without "..", at most 256 characters).',
+    );
   }
   return value;
 }
 
 /** `--threads`: worker threads for the table pass (OS_DATASTORE_THREADS when not given: see threadsOf). */
 function threadsOption(): Option {
-  return new Option('--threads <n>', 'worker threads validating resources at once (default: OS_DATASTORE_THREADS, else the cores up to 4; at most the cores; 1: none)').argParser(positiveInt);
+  return new Option(
+    '--threads <n>',
+    'worker threads validating resources at once (default: OS_DATASTORE_THREADS, else the cores up to 4; at most the cores; 1: none)',
+  ).argParser(positiveInt);
 }
 
 /**
@@ -127,12 +132,18 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--strict', 'treat warnings as errors')
     .addOption(new Option('--max-errors <n>', 'problems listed per resource (all are counted)').argParser(positiveInt).default(1000))
     .addOption(new Option('--owner <owner>', 'the GitHub owner the descriptor must name').argParser(githubOwner))
-    .option('--allow-remote', 'fetch and validate http(s) resources, from public addresses, within size and time limits (skipped with a warning otherwise)')
+    .option(
+      '--allow-remote',
+      'fetch and validate http(s) resources, from public addresses, within size and time limits (skipped with a warning otherwise)',
+    )
     .option('--allow-private-remote', 'with --allow-remote: also fetch from loopback, private and link-local addresses')
     .option('--aggregates <dir>', 'also compute the aggregates of OpenSpending packages in the same pass and write them under <dir>')
     .addOption(threadsOption())
     .option('--no-cache', 'do not reuse nor keep the validation results of unchanged resources (kept under .os-datastore/cache)')
-    .option('--cache-from <url>', 'also reuse the validation results a publish keeps in this public bucket (its public URL, prefix included); read anonymously')
+    .option(
+      '--cache-from <url>',
+      'also reuse the validation results a publish keeps in this public bucket (its public URL, prefix included); read anonymously',
+    )
     .action(async (targets: string[], opts: ValidateFlags) => {
       code = await runValidate(targets, opts, io);
     });
@@ -149,11 +160,19 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     program
       .command('publish')
       .description('validate, then publish datasets to the store: blobs, latest paths, aggregates, report, version manifest')
-      .argument('[targets...]', 'a dataset folder (in a git repository: published at its commit), a folder of datasets, or a git URL to clone', ['.'])
+      .argument(
+        '[targets...]',
+        'a dataset folder (in a git repository: published at its commit), a folder of datasets, or a git URL to clone',
+        ['.'],
+      )
       .option('--json', 'print one JSON document on stdout')
       .option('--strict', 'treat warnings as errors')
       .addOption(new Option('--max-errors <n>', 'problems listed per resource (all are counted)').argParser(positiveInt).default(1000))
-      .addOption(new Option('--owner <owner>', 'the owner when the dataset is not a GitHub repository (default: the descriptor\'s owner)').argParser(githubOwner))
+      .addOption(
+        new Option('--owner <owner>', "the owner when the dataset is not a GitHub repository (default: the descriptor's owner)").argParser(
+          githubOwner,
+        ),
+      )
       .addOption(new Option('--commit <commit-ish>', 'publish this commit instead of HEAD').argParser(commitIsh))
       .option('--allow-private-lfs', 'allow an .lfsconfig LFS endpoint on a loopback or private address')
       .addOption(threadsOption())
@@ -176,13 +195,21 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
 
   registerMigrate(program, io, (c) => (code = c), storageOptions, githubOwner);
   const readOptions = (cmd: Command): Command =>
-    storageOptions(cmd.option('--url <base>', 'read anonymously (HTTP GET) under this public base URL, prefix included (default: the storage settings of publish)'));
+    storageOptions(
+      cmd.option(
+        '--url <base>',
+        'read anonymously (HTTP GET) under this public base URL, prefix included (default: the storage settings of publish)',
+      ),
+    );
 
   readOptions(
     program
       .command('get')
       .description('write a published version of a dataset to a new folder, every file verified against its manifest (sha256, size)')
-      .argument('<owner/name[@commit]>', 'the dataset, e.g. os-data/city-budget-2024, at a version (a commit or a unique prefix of one; default: the latest)')
+      .argument(
+        '<owner/name[@commit]>',
+        'the dataset, e.g. os-data/city-budget-2024, at a version (a commit or a unique prefix of one; default: the latest)',
+      )
       .requiredOption('--out <dir>', 'the folder to create (absent or empty); written in a temporary folder renamed at the end')
       .option('--aggregates', 'also fetch the aggregates (the latest version only) under aggregates/')
       .option('--json', 'print one JSON document on stdout'),
@@ -214,7 +241,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   storageOptions(
     program
       .command('site')
-      .description('write the catalog (index.html at the root of the prefix) and every dataset\'s page from what the store holds')
+      .description("write the catalog (index.html at the root of the prefix) and every dataset's page from what the store holds")
       .option('--json', 'print one JSON document on stdout'),
   ).action(async (opts: StorageFlags & { json?: boolean }) => {
     code = await runSite(opts, io);
@@ -241,14 +268,16 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
 
   program
     .command('serve')
-    .description('run the GitHub App: webhook deliveries → registry updates → notifications (configured by the environment; see the README)')
+    .description(
+      'run the GitHub App: webhook deliveries → registry updates → notifications (configured by the environment; see the README)',
+    )
     .action(async () => {
       code = await runServe(io);
     });
 
   program
     .command('reconcile')
-    .description('recompute the registry from every installation\'s repositories, commit the difference and print it')
+    .description("recompute the registry from every installation's repositories, commit the difference and print it")
     .option('--json', 'print one JSON document on stdout')
     .action(async (opts: { json?: boolean }) => {
       code = await runReconcile(opts, io);
@@ -258,9 +287,9 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   appCommand
     .command('manifest')
     .description('print a GitHub App manifest asking for the least the App needs')
-    .option('--url <url>', 'the App server\'s public base URL (webhooks go to <url>/api/github/webhooks)')
-    .option('--name <name>', 'the App\'s name', 'os-datastore')
-    .option('--homepage <url>', 'the App\'s homepage')
+    .option('--url <url>', "the App server's public base URL (webhooks go to <url>/api/github/webhooks)")
+    .option('--name <name>', "the App's name", 'os-datastore')
+    .option('--homepage <url>', "the App's homepage")
     .option('--mode <mode>', 'commit or pull-request (default: REGISTRY_MODE or commit); pull-request adds pull_requests: write')
     .option('--no-publish-dispatch', 'no server-side publishing workflow dispatch (drops actions: write)')
     .option('--private', 'only the owning account may install it')
@@ -277,7 +306,9 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       io.stderr(`os-datastore: ${visible(e.message)}\n`);
       return 2;
     }
-    io.stderr(`os-datastore: internal error (please report it): ${visibleLines(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
+    io.stderr(
+      `os-datastore: internal error (please report it): ${visibleLines(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`,
+    );
     return 2;
   }
 }

@@ -21,15 +21,26 @@ export async function runBatch(dump: string, flags: MigrateFlags, io: Io): Promi
   const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
   if (typeof shard === 'string') throw new UsageError(shard);
   for (const f of ['owner', 'name', 'currency', 'force'] as const) {
-    if (flags[f]) throw new UsageError(`--${f} is for one model.json; for a dump use --owner-map FILE${f === 'force' ? ' (finished datasets are kept; remove a folder to convert it again)' : ''}`);
+    if (flags[f])
+      throw new UsageError(
+        `--${f} is for one model.json; for a dump use --owner-map FILE${f === 'force' ? ' (finished datasets are kept; remove a folder to convert it again)' : ''}`,
+      );
   }
   if (flags.createRepos && !flags.publish) throw new UsageError('--create-repos pushes published packages: give --publish too');
   const ownerMap = await readOwnerMap(flags.ownerMap);
   const classify = parseClassify(flags.classify);
 
-  const publishing = (flags.publish || flags.registry) && !flags.dryRun ? await import('./migrate-publish.ts').then((m) => m.openPublishing(flags, io)) : null;
+  const publishing =
+    (flags.publish || flags.registry) && !flags.dryRun
+      ? await import('./migrate-publish.ts').then((m) => m.openPublishing(flags, io))
+      : null;
   const showBar = io.isTTY && Boolean(process.stderr.isTTY) && flags.progress !== false && !flags.json;
-  const bar = showBar ? new cliProgress.SingleBar({ format: 'migrate {bar} {value}/{total} {dataset}', stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
+  const bar = showBar
+    ? new cliProgress.SingleBar(
+        { format: 'migrate {bar} {value}/{total} {dataset}', stream: process.stderr, hideCursor: true, clearOnComplete: true },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
   let report: BatchReport;
   try {
     if (!flags.dryRun) await mkdir(flags.out, { recursive: true });
@@ -61,7 +72,10 @@ export async function runBatch(dump: string, flags: MigrateFlags, io: Io): Promi
   }
   if (publishing) await publishing.finish(report);
   if (!flags.dryRun) {
-    const file = join(flags.out, report.shard ? `migration-report.shard-${report.shard.replace('/', '-of-')}.json` : 'migration-report.json');
+    const file = join(
+      flags.out,
+      report.shard ? `migration-report.shard-${report.shard.replace('/', '-of-')}.json` : 'migration-report.json',
+    );
     await writeFile(`${file}.tmp`, JSON.stringify(report, null, 2) + '\n');
     await rename(`${file}.tmp`, file);
   }
@@ -79,7 +93,9 @@ export function renderTable(r: BatchReport): string {
   lines.push(`${pad('dataset', w)} ${pad('status', 10)} ${pad('valid', 6)} ${pad('warn', 5)} reason`);
   for (const d of r.datasets) {
     const why = [d.reason, d.detail, publishNote(d)].filter(Boolean).join(': ');
-    lines.push(`${pad(visible(d.name), w)} ${pad(d.status, 10)} ${pad(d.valid === null ? '-' : d.valid ? 'yes' : 'no', 6)} ${pad(String(d.warnings), 5)} ${visible(why).slice(0, 300)}`);
+    lines.push(
+      `${pad(visible(d.name), w)} ${pad(d.status, 10)} ${pad(d.valid === null ? '-' : d.valid ? 'yes' : 'no', 6)} ${pad(String(d.warnings), 5)} ${visible(why).slice(0, 300)}`,
+    );
   }
   const c = r.counts;
   lines.push('');
@@ -89,7 +105,10 @@ export function renderTable(r: BatchReport): string {
   );
   const cases = Object.entries(r.cases);
   if (cases.length) lines.push(`edge cases: ${cases.map(([k, n]) => `${k} ${n}`).join(', ')}`);
-  if (!r.dryRun) lines.push(`report: ${visible(join(r.out, r.shard ? `migration-report.shard-${r.shard.replace('/', '-of-')}.json` : 'migration-report.json'))}`);
+  if (!r.dryRun)
+    lines.push(
+      `report: ${visible(join(r.out, r.shard ? `migration-report.shard-${r.shard.replace('/', '-of-')}.json` : 'migration-report.json'))}`,
+    );
   return lines.join('\n') + '\n';
 }
 

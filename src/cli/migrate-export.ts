@@ -26,12 +26,16 @@ export async function runExport(flags: ExportFlags, io: Io): Promise<number> {
     throw new UsageError(`--from ${flags.from}: not a URL; give the old site's address, e.g. https://openspending.org`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--from ${flags.from}: expected an http(s) URL`);
-  const datasets = flags.datasets?.split(',').map((s) => s.trim()).filter(Boolean);
+  const datasets = flags.datasets
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const apiKey = flags.apiKey ?? io.env.OPENSPENDING_APIKEY;
   const whole = (name: string, min: number, max: number): number | undefined => {
     const v = io.env[name];
     if (v === undefined || v === '') return undefined;
-    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UsageError(`${name}=${v}: expected a whole number from ${min} to ${max}`);
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
+      throw new UsageError(`${name}=${v}: expected a whole number from ${min} to ${max}`);
     return Number(v);
   };
   const tries = whole('OS_MIGRATE_TRIES', 1, 20);
@@ -57,9 +61,15 @@ export async function runExport(flags: ExportFlags, io: Io): Promise<number> {
   if (flags.json) io.stdout(JSON.stringify(report, null, 2) + '\n');
   else {
     for (const d of report.datasets) {
-      io.stdout(`${d.status.padEnd(16)} ${visible(d.name)}${d.problems.length ? `: ${d.problems.map((p) => `${p.code}${p.source ? ` (source ${p.source})` : ''}${p.detail ? ` ${visible(p.detail)}` : ''}`).join('; ')}` : ''}\n`);
+      io.stdout(
+        `${d.status.padEnd(16)} ${visible(d.name)}${d.problems.length ? `: ${d.problems.map((p) => `${p.code}${p.source ? ` (source ${p.source})` : ''}${p.detail ? ` ${visible(p.detail)}` : ''}`).join('; ')}` : ''}\n`,
+      );
     }
-    io.stdout(`\n${Object.entries(report.counts).map(([k, n]) => `${k} ${n}`).join(', ')}; dump in ${visible(flags.out)} (convert it with: os-datastore migrate ${visible(flags.out)} --out DIR)\n`);
+    io.stdout(
+      `\n${Object.entries(report.counts)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}; dump in ${visible(flags.out)} (convert it with: os-datastore migrate ${visible(flags.out)} --out DIR)\n`,
+    );
   }
   return report.datasets.some((d) => d.status === 'failed') ? 1 : 0;
 }

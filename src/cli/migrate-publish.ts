@@ -26,14 +26,21 @@ export interface Publishing {
 }
 
 export async function openPublishing(flags: MigrateFlags, io: Io): Promise<Publishing> {
-  if (flags.createRepos) throw new UsageError('--create-repos is not available in this version: publish with --publish and list with --registry DIR, then push each OUT/<name>/ folder to a repository');
+  if (flags.createRepos)
+    throw new UsageError(
+      '--create-repos is not available in this version: publish with --publish and list with --registry DIR, then push each OUT/<name>/ folder to a repository',
+    );
   // Without --publish, --registry lists the packages already converted (and published by an
   // earlier run or by the shards of a matrix): the registry job of examples/workflows/migrate.yml.
   const opened = flags.publish ? await openStore(flags, io) : null;
   if (flags.registry) await ensureLocalRegistry(flags.registry, REGISTRY_TEMPLATE);
   return {
     async afterConvert(outcome, dir) {
-      const descriptor = JSON.parse(await readFile(join(dir, 'datapackage.json'), 'utf8')) as { title?: unknown; name?: unknown; owner?: unknown };
+      const descriptor = JSON.parse(await readFile(join(dir, 'datapackage.json'), 'utf8')) as {
+        title?: unknown;
+        name?: unknown;
+        owner?: unknown;
+      };
       if (opened) {
         const snapshot = await fsSnapshot(dir);
         const result = await publishDataset(snapshot, opened.store, { owner: outcome.owner, maxErrors: 50 });
@@ -48,7 +55,11 @@ export async function openPublishing(flags: MigrateFlags, io: Io): Promise<Publi
         // The descriptor's spelling (the store's keys are lowercase).
         const owner = typeof descriptor.owner === 'string' ? descriptor.owner : (outcome.owner ?? '');
         const name = typeof descriptor.name === 'string' ? descriptor.name : outcome.name;
-        const changes = await registerLocal(flags.registry, [migratedObservation({ owner, name, title: typeof descriptor.title === 'string' ? descriptor.title : name })], { now: new Date().toISOString(), delivery: 'migrate', coreOrg: coreOrgOf(io) });
+        const changes = await registerLocal(
+          flags.registry,
+          [migratedObservation({ owner, name, title: typeof descriptor.title === 'string' ? descriptor.title : name })],
+          { now: new Date().toISOString(), delivery: 'migrate', coreOrg: coreOrgOf(io) },
+        );
         outcome.publish.registry = changes.length ? changes.map((c) => c.event).join(', ') : 'listed (unchanged)';
       }
     },
@@ -56,4 +67,3 @@ export async function openPublishing(flags: MigrateFlags, io: Io): Promise<Publi
     async finish() {},
   };
 }
-

@@ -46,7 +46,9 @@ export function parseClassify(pairs: string[] | undefined): Record<string, Class
   for (const p of pairs ?? []) {
     const m = /^([^=]+)=([a-z]+)$/.exec(p);
     if (!m || !CLASSIFICATIONS.includes(m[2] as Classification)) {
-      throw new UsageError(`--classify ${p}: expected DIMENSION=KIND with KIND one of ${CLASSIFICATIONS.join(', ')} (e.g. --classify pog=economic)`);
+      throw new UsageError(
+        `--classify ${p}: expected DIMENSION=KIND with KIND one of ${CLASSIFICATIONS.join(', ')} (e.g. --classify pog=economic)`,
+      );
     }
     out[m[1]!] = m[2] as Classification;
   }
@@ -85,11 +87,13 @@ export async function runMigrate(target: string, flags: MigrateFlags, io: Io): P
     throw new UsageError(`${target}: no such file or directory; give a legacy model.json (with --source) or a dump folder`);
   }
   if (st.isDirectory()) {
-    if (flags.source?.length) throw new UsageError(`${target} is a folder (a dump): --source is for one model.json; the dump holds its sources`);
+    if (flags.source?.length)
+      throw new UsageError(`${target} is a folder (a dump): --source is for one model.json; the dump holds its sources`);
     const { runBatch } = await import('./migrate-batch.ts');
     return runBatch(target, flags, io);
   }
-  if (!flags.source?.length) throw new UsageError(`${target}: give the dataset's data with --source DATA.csv (repeat it for several files)`);
+  if (!flags.source?.length)
+    throw new UsageError(`${target}: give the dataset's data with --source DATA.csv (repeat it for several files)`);
   for (const f of ['dryRun', 'includePrivate', 'shard', 'publish', 'registry', 'createRepos'] as const) {
     if (flags[f]) throw new UsageError(`--${f.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is for a dump folder, not one model.json`);
   }
@@ -120,9 +124,15 @@ export async function runMigrate(target: string, flags: MigrateFlags, io: Io): P
     });
   } catch (e) {
     if (e instanceof MigrationError || e instanceof InputError) {
-      if (flags.json) io.stdout(JSON.stringify({ status: 'failed', rule: e instanceof MigrationError ? e.rule : e.code, error: e.message, out: null }, null, 2) + '\n');
+      if (flags.json)
+        io.stdout(
+          JSON.stringify({ status: 'failed', rule: e instanceof MigrationError ? e.rule : e.code, error: e.message, out: null }, null, 2) +
+            '\n',
+        );
       const rule = e instanceof MigrationError && !e.message.includes('[rule ') ? ` [rule ${e.rule}]` : '';
-      io.stderr(`os-datastore: ${visibleLines(e.message.startsWith('/') || e.message.startsWith('.') ? e.message : `${target}: ${e.message}`)}${rule}\nnothing was written\n`);
+      io.stderr(
+        `os-datastore: ${visibleLines(e.message.startsWith('/') || e.message.startsWith('.') ? e.message : `${target}: ${e.message}`)}${rule}\nnothing was written\n`,
+      );
       return e instanceof InputError && e.code === 'input-error' ? 2 : 1;
     }
     throw e;
@@ -136,14 +146,22 @@ export async function runMigrate(target: string, flags: MigrateFlags, io: Io): P
 export function describeConversion(r: ConvertResult): string {
   const rep = r.report;
   const lines: string[] = [];
-  if (r.status === 'converted') lines.push(`converted: ${visible(rep.name)} → ${visible(r.out)} (valid${r.validation.warnings.length ? `, ${r.validation.warnings.length} validation warning${r.validation.warnings.length === 1 ? '' : 's'}` : ''})`);
+  if (r.status === 'converted')
+    lines.push(
+      `converted: ${visible(rep.name)} → ${visible(r.out)} (valid${r.validation.warnings.length ? `, ${r.validation.warnings.length} validation warning${r.validation.warnings.length === 1 ? '' : 's'}` : ''})`,
+    );
   else {
     lines.push(`not converted: ${visible(rep.name)}: the package would be invalid (nothing was written)`);
     for (const e of r.validation.errors.slice(0, 10)) lines.push(`  error ${e.code}: ${visible(e.message)}`);
   }
-  lines.push(`  owner ${visible(rep.owner)} (${rep.ownerRule})${rep.contributors.length ? `; contributors ${rep.contributors.map(visible).join(', ')}` : ''}`);
-  lines.push(`  model: ${rep.dialect}${rep.schemaVersion ? ` ${rep.schemaVersion}` : ''}${rep.upgrades.length ? `, upgraded by ${rep.upgrades.join(', ')}` : ''}; data: ${rep.mode}`);
-  for (const res of rep.resources) lines.push(`  resource ${visible(res.name)}: ${[res.path].flat().map(visible).join(', ')} (${res.rows} rows, from ${res.encoding})`);
+  lines.push(
+    `  owner ${visible(rep.owner)} (${rep.ownerRule})${rep.contributors.length ? `; contributors ${rep.contributors.map(visible).join(', ')}` : ''}`,
+  );
+  lines.push(
+    `  model: ${rep.dialect}${rep.schemaVersion ? ` ${rep.schemaVersion}` : ''}${rep.upgrades.length ? `, upgraded by ${rep.upgrades.join(', ')}` : ''}; data: ${rep.mode}`,
+  );
+  for (const res of rep.resources)
+    lines.push(`  resource ${visible(res.name)}: ${[res.path].flat().map(visible).join(', ')} (${res.rows} rows, from ${res.encoding})`);
   lines.push('  mapped:');
   for (const m of rep.mapped) lines.push(`    ${m.to} ← ${visible(m.fields.join(' + '))}  (${visible(m.from)})`);
   if (rep.unmapped.length) {
@@ -158,14 +176,22 @@ export function describeConversion(r: ConvertResult): string {
 }
 
 /** Register `migrate` (and `migrate export`) on the program; `storageOptions` adds the store's flags. */
-export function registerMigrate(program: Command, io: Io, setCode: (c: number) => void, storageOptions: (cmd: Command) => Command, githubOwner: (v: string) => string): void {
+export function registerMigrate(
+  program: Command,
+  io: Io,
+  setCode: (c: number) => void,
+  storageOptions: (cmd: Command) => Command,
+  githubOwner: (v: string) => string,
+): void {
   const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
   // migrate's own options (e.g. --out) must not swallow `migrate export`'s.
   program.enablePositionalOptions();
   const migrate = storageOptions(
     program
       .command('migrate')
-      .description('convert old openspending.org datasets (a model.json with its sources, or a dump folder) into validated OpenSpending Data Packages')
+      .description(
+        'convert old openspending.org datasets (a model.json with its sources, or a dump folder) into validated OpenSpending Data Packages',
+      )
       .argument('<target>', 'a legacy model.json (with --source), or a dump folder (os-legacy-dump/1 or openspending-migrate exports)')
       .option('--source <file>', 'a CSV source of the model (repeat for several)', collect)
       .option('--out <dir>', 'the package folder (one model) or the folder of packages (a dump); required')
@@ -183,7 +209,10 @@ export function registerMigrate(program: Command, io: Io, setCode: (c: number) =
       .option('--no-progress', 'dump: no progress bar, even on a terminal')
       .option('--publish', 'dump: publish each valid package (as `publish` does; the embedded store when none is configured)')
       .option('--registry <dir>', 'dump: list the published packages in a local registry folder (made from registry-template/ when absent)')
-      .option('--create-repos <org>', 'dump: create one GitHub repository per dataset in ORG and push the package (GITHUB_TOKEN, GITHUB_API_URL)'),
+      .option(
+        '--create-repos <org>',
+        'dump: create one GitHub repository per dataset in ORG and push the package (GITHUB_TOKEN, GITHUB_API_URL)',
+      ),
   )
     .enablePositionalOptions()
     .action(async (target: string, opts: MigrateFlags) => {
@@ -195,7 +224,10 @@ export function registerMigrate(program: Command, io: Io, setCode: (c: number) =
     .description('write an os-legacy-dump/1 dump from a server speaking the old openspending.org API (resumable)')
     .requiredOption('--from <url>', 'the old site, e.g. https://openspending.org')
     .requiredOption('--out <dir>', 'the dump folder')
-    .option('--api-key <key>', 'an API key (Authorization: ApiKey …): private datasets its account manages are exported too (default: OPENSPENDING_APIKEY)')
+    .option(
+      '--api-key <key>',
+      'an API key (Authorization: ApiKey …): private datasets its account manages are exported too (default: OPENSPENDING_APIKEY)',
+    )
     .option('--datasets <names>', 'only these datasets, comma-separated (private ones need the key)')
     .option('--json', 'print one JSON document on stdout')
     .option('--refresh', 'fetch finished datasets again')

@@ -57,7 +57,10 @@ export function storageOverrides(flags: StorageFlags): StorageOverrides {
 }
 
 /** The configured store, or the embedded one (started here, closed by `close`). */
-export async function openStore(flags: StorageFlags, io: Io): Promise<{ store: S3Store; config: StorageConfig; embedded: EmbeddedStore | null; close(): Promise<void> }> {
+export async function openStore(
+  flags: StorageFlags,
+  io: Io,
+): Promise<{ store: S3Store; config: StorageConfig; embedded: EmbeddedStore | null; close(): Promise<void> }> {
   const config = storageConfig(io.env, storageOverrides(flags));
   if (config) {
     const store = createS3Store(config);
@@ -86,12 +89,16 @@ async function snapshotOf(target: string, flags: PublishFlags, cleanup: Array<()
     const dir = await mkdtemp(join(tmpdir(), 'os-datastore-clone-'));
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
     // No smudge: LFS objects are fetched (and verified) by our loader, only for the files read.
-    await run('git', ['clone', '--quiet', '--no-tags', target, dir], { env: { ...process.env, GIT_LFS_SKIP_SMUDGE: '1', GIT_TERMINAL_PROMPT: '0' } });
+    await run('git', ['clone', '--quiet', '--no-tags', target, dir], {
+      env: { ...process.env, GIT_LFS_SKIP_SMUDGE: '1', GIT_TERMINAL_PROMPT: '0' },
+    });
     return openGitDataset(dir, { commit: flags.commit, lfs });
   }
   // A dataset's datapackage.json names its folder: in a git repository, that folder's commit is published, as for the folder.
   const folder = basename(target) === 'datapackage.json' && !(await stat(target)).isDirectory() ? dirname(target) : target;
-  const inGit = await run('git', ['-C', folder, 'rev-parse', '--is-inside-work-tree'], { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }).then(
+  const inGit = await run('git', ['-C', folder, 'rev-parse', '--is-inside-work-tree'], {
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+  }).then(
     () => true,
     () => false,
   );
@@ -122,7 +129,15 @@ export async function runPublish(targets: string[], flags: PublishFlags, io: Io)
     const threads = threadsOf(flags.threads, io);
     for (const target of packages) {
       const snapshot = await snapshotOf(target, flags, cleanup);
-      const result = await publishDataset(snapshot, store, { owner: flags.owner, strict: flags.strict, maxErrors: flags.maxErrors, threads, cache: flags.cache !== false, onWarning: (message) => io.stderr(`warning: ${visible(message)}\n`), onProgress: progressLine(io) });
+      const result = await publishDataset(snapshot, store, {
+        owner: flags.owner,
+        strict: flags.strict,
+        maxErrors: flags.maxErrors,
+        threads,
+        cache: flags.cache !== false,
+        onWarning: (message) => io.stderr(`warning: ${visible(message)}\n`),
+        onProgress: progressLine(io),
+      });
       results.push(result);
       if (!flags.json) io.stdout(describe(result, target, io));
     }
@@ -144,7 +159,10 @@ export async function runPublish(targets: string[], flags: PublishFlags, io: Io)
 
 function describe(r: PublishResult, target: string, io: Io): string {
   if (r.status === 'invalid') {
-    return renderText(r.report!, { color: io.isTTY && !io.env.NO_COLOR }) + `not published: ${visible(target)} is invalid (nothing was written)\n\n`;
+    return (
+      renderText(r.report!, { color: io.isTTY && !io.env.NO_COLOR }) +
+      `not published: ${visible(target)} is invalid (nothing was written)\n\n`
+    );
   }
   return visibleLines(describePublished(r));
 }

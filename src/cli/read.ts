@@ -23,7 +23,9 @@ export interface ReadFlags extends StorageFlags {
 export async function openReader(flags: ReadFlags, io: Io): Promise<{ reader: StoreReader; close(): Promise<void> }> {
   if (flags.url !== undefined) {
     if (flags.bucket || flags.endpoint || flags.prefix !== undefined) {
-      throw new UsageError('--url reads anonymously from a public URL (its path includes any prefix); --bucket, --endpoint and --prefix configure the S3 client instead: give one or the other');
+      throw new UsageError(
+        '--url reads anonymously from a public URL (its path includes any prefix); --bucket, --endpoint and --prefix configure the S3 client instead: give one or the other',
+      );
     }
     try {
       return { reader: publicStoreReader(flags.url), close: async () => {} };
@@ -60,17 +62,37 @@ async function reading(io: Io, flags: ReadFlags, body: (reader: StoreReader) => 
 }
 
 /** `os-datastore get OWNER/NAME[@COMMIT] --out DIR [--aggregates]`. */
-export async function runGet(dataset: string, flags: ReadFlags & { out: string; aggregates?: boolean; json?: boolean }, io: Io): Promise<number> {
+export async function runGet(
+  dataset: string,
+  flags: ReadFlags & { out: string; aggregates?: boolean; json?: boolean },
+  io: Io,
+): Promise<number> {
   const ref = refOf(dataset, 'get', true);
   return reading(io, flags, async (reader) => {
     await checkFreshDestination(resolve(flags.out), '--out'); // before anything is read
     const version = await openDataset(reader, ref);
     if (flags.aggregates && !version.latest) {
-      throw new UsageError(`get --aggregates: the store keeps the aggregates of the published version only (${version.layout.owner}/${version.layout.name}@${(await openDataset(reader, { owner: ref.owner, name: ref.name })).commit.slice(0, 12)}); leave out --aggregates or @COMMIT`);
+      throw new UsageError(
+        `get --aggregates: the store keeps the aggregates of the published version only (${version.layout.owner}/${version.layout.name}@${(await openDataset(reader, { owner: ref.owner, name: ref.name })).commit.slice(0, 12)}); leave out --aggregates or @COMMIT`,
+      );
     }
     const result = await intoFreshFolder(flags.out, '--out', (dir) => downloadVersion(version, dir, { aggregates: flags.aggregates }));
     if (flags.json) {
-      io.stdout(JSON.stringify({ owner: version.owner, name: version.name, commit: version.commit, publishedAt: version.publishedAt, latest: version.latest, out: resolve(flags.out), ...result }, null, 2) + '\n');
+      io.stdout(
+        JSON.stringify(
+          {
+            owner: version.owner,
+            name: version.name,
+            commit: version.commit,
+            publishedAt: version.publishedAt,
+            latest: version.latest,
+            out: resolve(flags.out),
+            ...result,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
     } else {
       const aggregates = flags.aggregates ? `, ${result.aggregates} aggregate files under aggregates/` : '';
       io.stdout(
@@ -93,11 +115,27 @@ export async function runVersions(dataset: string, flags: ReadFlags & { json?: b
       io.stdout(JSON.stringify(versions, null, 2) + '\n');
       return 0;
     }
-    const rows = versions.map((v) => [v.commit.slice(0, 12), v.publishedAt, String(v.files), formatBytes(v.bytes), v.valid ? (v.warnings ? `valid (${v.warnings} warnings)` : 'valid') : 'invalid']);
+    const rows = versions.map((v) => [
+      v.commit.slice(0, 12),
+      v.publishedAt,
+      String(v.files),
+      formatBytes(v.bytes),
+      v.valid ? (v.warnings ? `valid (${v.warnings} warnings)` : 'valid') : 'invalid',
+    ]);
     const head = ['commit', 'published', 'files', 'bytes', 'status'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (cells: string[]): string => cells.map((c, i) => (i === 2 || i === 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd() + '\n';
-    io.stdout(visibleLines(`${ref.owner}/${ref.name}: ${versions.length} published version${versions.length === 1 ? '' : 's'}, newest first\n` + line(head) + rows.map(line).join('')));
+    const line = (cells: string[]): string =>
+      cells
+        .map((c, i) => (i === 2 || i === 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd() + '\n';
+    io.stdout(
+      visibleLines(
+        `${ref.owner}/${ref.name}: ${versions.length} published version${versions.length === 1 ? '' : 's'}, newest first\n` +
+          line(head) +
+          rows.map(line).join(''),
+      ),
+    );
     return 0;
   });
 }
@@ -112,7 +150,23 @@ export async function runRestore(dataset: string, flags: ReadFlags & { into: str
     const remote = `https://github.com/${version.owner}/${version.name}.git`;
     const commands = [`git -C ${shellWord(flags.into)} remote add origin ${remote}`, `git -C ${shellWord(flags.into)} push -u origin main`];
     if (flags.json) {
-      io.stdout(JSON.stringify({ owner: version.owner, name: version.name, original: version.commit, commit: result.commit, into: resolve(flags.into), files: result.files, bytes: result.bytes, lfs: result.lfs, push: commands }, null, 2) + '\n');
+      io.stdout(
+        JSON.stringify(
+          {
+            owner: version.owner,
+            name: version.name,
+            original: version.commit,
+            commit: result.commit,
+            into: resolve(flags.into),
+            files: result.files,
+            bytes: result.bytes,
+            lfs: result.lfs,
+            push: commands,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
       return 0;
     }
     io.stdout(

@@ -21,7 +21,9 @@ export async function runBucketInit(flags: StorageFlags & { json?: boolean }, io
     io.stdout(`bucket ${store.description}\n`);
     for (const s of result.steps) io.stdout(`  ${s.step.padEnd(18)} ${s.status.padEnd(11)} ${s.detail}\n`);
     io.stdout(
-      '\nLeast-privilege IAM policy for the robot user (attach it instead of AmazonS3FullAccess):\n' + JSON.stringify(result.iamPolicy, null, 2) + '\n',
+      '\nLeast-privilege IAM policy for the robot user (attach it instead of AmazonS3FullAccess):\n' +
+        JSON.stringify(result.iamPolicy, null, 2) +
+        '\n',
     );
     return 0;
   } finally {
@@ -54,7 +56,11 @@ function interrupted(): Promise<void> {
 }
 
 /** `os-datastore prune OWNER/NAME --keep N [--dry-run]`. */
-export async function runPrune(dataset: string, flags: StorageFlags & { keep: number; dryRun?: boolean; json?: boolean }, io: Io): Promise<number> {
+export async function runPrune(
+  dataset: string,
+  flags: StorageFlags & { keep: number; dryRun?: boolean; json?: boolean },
+  io: Io,
+): Promise<number> {
   const m = /^([^/]+)\/([^/]+)$/.exec(dataset);
   if (!m) throw new UsageError(`prune: ${quoted(dataset)} is not OWNER/NAME (e.g. os-data/city-budget-2024)`);
   if (!isGitHubLogin(m[1]!)) throw new UsageError(`prune: the owner in ${quoted(dataset)} is not a GitHub owner: ${GITHUB_LOGIN_FORM}`);

@@ -39,14 +39,21 @@ export async function runValidate(targets: string[], flags: ValidateFlags, io: I
   if (flags.aggregates !== undefined) await makeDir(flags.aggregates);
   const threads = threadsOf(flags.threads, io);
   if (flags.cacheFrom !== undefined && !/^https?:\/\/[^/?#]+[^?#]*$/i.test(flags.cacheFrom)) {
-    throw new UsageError(`--cache-from must be the public http(s) URL of a bucket, prefix included, like "https://bucket.s3.amazonaws.com/prefix" (got ${JSON.stringify(flags.cacheFrom)})`);
+    throw new UsageError(
+      `--cache-from must be the public http(s) URL of a bucket, prefix included, like "https://bucket.s3.amazonaws.com/prefix" (got ${JSON.stringify(flags.cacheFrom)})`,
+    );
   }
   const onWarning = (message: string): void => io.stderr(`warning: ${visible(message)}\n`);
   for (const p of packages) {
     const source = await createFsSource(p, { remote: { allowPrivate: Boolean(flags.allowPrivateRemote) } });
     const options = { strict: flags.strict, maxErrors: flags.maxErrors, repositoryOwner: flags.owner, allowRemote: flags.allowRemote };
     let report: Report;
-    const cache = await localResultCache(source, { local: flags.cache !== false, from: flags.cacheFrom, owner: flags.owner, warn: onWarning });
+    const cache = await localResultCache(source, {
+      local: flags.cache !== false,
+      from: flags.cacheFrom,
+      owner: flags.owner,
+      warn: onWarning,
+    });
     if (flags.aggregates === undefined) {
       const tables = createParallelRunner({ threads, strict: flags.strict, maxErrors: flags.maxErrors, warn: onWarning });
       const cached = cache && createCachingRunner(tables, cache, source, { strict: flags.strict ?? false, maxErrors: flags.maxErrors });
@@ -89,7 +96,13 @@ async function makeDir(dir: string): Promise<void> {
  * Files of the same names are replaced; other files there are left alone. Nothing is written
  * for a package without a transaction mapping, or an invalid one: a note on stderr says so.
  */
-async function writeAggregates(source: PackageSource, result: AggregatedValidation, outDir: string, taken: Set<string> | null, io: Io): Promise<void> {
+async function writeAggregates(
+  source: PackageSource,
+  result: AggregatedValidation,
+  outDir: string,
+  taken: Set<string> | null,
+  io: Io,
+): Promise<void> {
   const where = join(source.root, source.descriptorPath);
   if (!result.aggregates) {
     io.stderr(`os-datastore: ${visible(`${where}: no aggregates: ${result.reason ?? 'there is no transaction mapping'}`)}\n`);

@@ -76,21 +76,38 @@ export interface BatchReport {
   out: string;
   dryRun: boolean;
   shard: string | null;
-  counts: { datasets: number; converted: number; valid: number; withWarnings: number; skipped: number; failed: number; planned: number; resumed: number; outsideShard: number };
+  counts: {
+    datasets: number;
+    converted: number;
+    valid: number;
+    withWarnings: number;
+    skipped: number;
+    failed: number;
+    planned: number;
+    resumed: number;
+    outsideShard: number;
+  };
   cases: Record<string, number>;
   datasets: DatasetOutcome[];
 }
 
-const exists = (p: string): Promise<boolean> => lstat(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  lstat(p).then(
+    () => true,
+    () => false,
+  );
 
 export async function runMigration(options: BatchOptions): Promise<BatchReport> {
   const { layout, datasets } = await readDump(options.dump);
   const mine = options.shard ? datasets.filter((d) => inShard(d.name, options.shard!)) : datasets;
-  options.onPlan?.(mine.length, mine.map((d) => d.name));
+  options.onPlan?.(
+    mine.length,
+    mine.map((d) => d.name),
+  );
   const outcomes: DatasetOutcome[] = [];
   for (const d of mine) {
     const o = await migrateOne(d, options);
-    if ((o.status === 'converted') && options.afterConvert && !options.dryRun) {
+    if (o.status === 'converted' && options.afterConvert && !options.dryRun) {
       try {
         await options.afterConvert(o, o.out!);
       } catch (e) {
@@ -113,12 +130,27 @@ export async function runMigration(options: BatchOptions): Promise<BatchReport> 
   };
   const cases: Record<string, number> = {};
   for (const o of outcomes) for (const c of o.cases) cases[c] = (cases[c] ?? 0) + 1;
-  return { format: 'os-datastore-migrate/1', dump: options.dump, layout, out: options.out, dryRun: Boolean(options.dryRun), shard: options.shard ? `${options.shard.k}/${options.shard.n}` : null, counts, cases, datasets: outcomes };
+  return {
+    format: 'os-datastore-migrate/1',
+    dump: options.dump,
+    layout,
+    out: options.out,
+    dryRun: Boolean(options.dryRun),
+    shard: options.shard ? `${options.shard.k}/${options.shard.n}` : null,
+    counts,
+    cases,
+    datasets: outcomes,
+  };
 }
 
 /** A package folder name for a dataset: its name, made safe (the legacy names are `[\w-]+`). */
 function folderOf(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-._]+/, '') || 'dataset';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[-._]+/, '') || 'dataset'
+  );
 }
 
 async function migrateOne(d: DumpDataset, options: BatchOptions): Promise<DatasetOutcome> {
@@ -127,15 +159,33 @@ async function migrateOne(d: DumpDataset, options: BatchOptions): Promise<Datase
   const out = join(options.out, folderOf(d.name));
   if (d.private) {
     cases.push('private');
-    if (!options.includePrivate) return { ...base, status: 'skipped', reason: 'private', detail: 'a private dataset: give --include-private to convert it' };
+    if (!options.includePrivate)
+      return { ...base, status: 'skipped', reason: 'private', detail: 'a private dataset: give --include-private to convert it' };
   }
-  if (d.layout === 'os-legacy-dump/1' && d.dumpStatus !== undefined && !['complete', 'partial', 'kept'].includes(d.dumpStatus) && !d.modelFile) {
+  if (
+    d.layout === 'os-legacy-dump/1' &&
+    d.dumpStatus !== undefined &&
+    !['complete', 'partial', 'kept'].includes(d.dumpStatus) &&
+    !d.modelFile
+  ) {
     cases.push('not-exported');
-    return { ...base, status: 'skipped', reason: 'not-exported', detail: `the export did not finish it (${d.dumpStatus}); run \`migrate export\` again${d.dumpStatus === 'private-skipped' ? ' with a manager\'s --api-key' : ''}` };
+    return {
+      ...base,
+      status: 'skipped',
+      reason: 'not-exported',
+      detail: `the export did not finish it (${d.dumpStatus}); run \`migrate export\` again${d.dumpStatus === 'private-skipped' ? " with a manager's --api-key" : ''}`,
+    };
   }
   if (!d.modelFile || d.modelState === 'no-mapping' || d.modelState === 'empty-mapping') {
     cases.push('no-model');
-    return { ...base, status: 'skipped', reason: 'no-model', detail: d.modelFile ? `the model's mapping is ${d.modelState === 'empty-mapping' ? 'empty' : 'missing'}: never modelled in the old site` : 'the dump has no model.json for it' };
+    return {
+      ...base,
+      status: 'skipped',
+      reason: 'no-model',
+      detail: d.modelFile
+        ? `the model's mapping is ${d.modelState === 'empty-mapping' ? 'empty' : 'missing'}: never modelled in the old site`
+        : 'the dump has no model.json for it',
+    };
   }
   if (d.managers.length > 1) cases.push('several-managers');
   if (!options.dryRun) await clearPartials(out);
@@ -147,10 +197,25 @@ async function migrateOne(d: DumpDataset, options: BatchOptions): Promise<Datase
       /* a finished folder with an unreadable report: counted as converted, without details */
     }
     const warnings = Array.isArray(rep.warnings) ? rep.warnings.length : 0;
-    return { ...base, status: options.dryRun ? 'planned' : 'converted', reason: 'resumed', detail: 'already converted (a previous run); its folder is kept', valid: true, warnings, owner: typeof rep.owner === 'string' ? rep.owner : undefined, out };
+    return {
+      ...base,
+      status: options.dryRun ? 'planned' : 'converted',
+      reason: 'resumed',
+      detail: 'already converted (a previous run); its folder is kept',
+      valid: true,
+      warnings,
+      owner: typeof rep.owner === 'string' ? rep.owner : undefined,
+      out,
+    };
   }
 
-  if (options.convert === false) return { ...base, status: 'skipped', reason: 'not-converted', detail: 'not converted by an earlier run (this run only lists converted packages): convert it with --publish first' };
+  if (options.convert === false)
+    return {
+      ...base,
+      status: 'skipped',
+      reason: 'not-converted',
+      detail: 'not converted by an earlier run (this run only lists converted packages): convert it with --publish first',
+    };
 
   // The model.
   let model: LegacyModel;
@@ -163,11 +228,17 @@ async function migrateOne(d: DumpDataset, options: BatchOptions): Promise<Datase
         cases.push('no-model');
         return { ...base, status: 'skipped', reason: 'no-model', detail: e.message };
       }
-      if (e instanceof MigrationError) throw new MigrationError(e.rule, `${e.pointer !== undefined ? locate(e.pointer === '/' ? '' : e.pointer) : d.modelFile}: ${e.message}`, e.pointer);
+      if (e instanceof MigrationError)
+        throw new MigrationError(
+          e.rule,
+          `${e.pointer !== undefined ? locate(e.pointer === '/' ? '' : e.pointer) : d.modelFile}: ${e.message}`,
+          e.pointer,
+        );
       throw e;
     }
   } catch (e) {
-    if (e instanceof MigrationError || e instanceof InputError) return { ...base, status: 'failed', reason: e instanceof MigrationError ? e.rule : e.code, detail: e.message };
+    if (e instanceof MigrationError || e instanceof InputError)
+      return { ...base, status: 'failed', reason: e instanceof MigrationError ? e.rule : e.code, detail: e.message };
     throw e;
   }
 
@@ -178,7 +249,8 @@ async function migrateOne(d: DumpDataset, options: BatchOptions): Promise<Datase
   const archiveOnly: Array<{ file: string; as: string }> = [];
   for (const s of d.sources) {
     let why: string | null = null;
-    if (s.download !== 'ok' || !s.file) why = s.download === 'missing' ? 'not in the dump' : `download ${s.download}${s.httpStatus ? ` (HTTP ${s.httpStatus})` : ''}`;
+    if (s.download !== 'ok' || !s.file)
+      why = s.download === 'missing' ? 'not in the dump' : `download ${s.download}${s.httpStatus ? ` (HTTP ${s.httpStatus})` : ''}`;
     else if (s.loaded === false) why = 'never loaded in the old site (no complete import run)';
     else {
       try {
@@ -186,7 +258,11 @@ async function migrateOne(d: DumpDataset, options: BatchOptions): Promise<Datase
         const have = new Set(info.headers);
         const titles = model.fieldTitles;
         const missing = wanted.filter((c) => !have.has(c) && !(titles && have.has(titles.get(c) ?? '\u0000')));
-        if (missing.length && s.loaded !== true) why = `its header lacks the model's column${missing.length > 1 ? 's' : ''} ${missing.slice(0, 5).map((c) => JSON.stringify(c)).join(', ')}`;
+        if (missing.length && s.loaded !== true)
+          why = `its header lacks the model's column${missing.length > 1 ? 's' : ''} ${missing
+            .slice(0, 5)
+            .map((c) => JSON.stringify(c))
+            .join(', ')}`;
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         why = e.code === 'not-csv' ? 'not CSV (an HTML page)' : e.message;
@@ -195,23 +271,43 @@ async function migrateOne(d: DumpDataset, options: BatchOptions): Promise<Datase
     if (why === null) used.push(s);
     else {
       if (!cases.includes('source-unused')) cases.push('source-unused');
-      findings.push({ code: 'source-unused', message: `source ${s.id} (${s.url || 'no URL'}) is not used: ${why}${s.file ? '; its file is kept under archive/' : ''}` });
+      findings.push({
+        code: 'source-unused',
+        message: `source ${s.id} (${s.url || 'no URL'}) is not used: ${why}${s.file ? '; its file is kept under archive/' : ''}`,
+      });
       if (s.file) archiveOnly.push({ file: s.file, as: `source-${s.id.replace(/[^A-Za-z0-9._-]+/g, '-')}.unused` });
     }
   }
   const rel = (f: string): string => relative(options.dump, f).split(sep).join('/');
-  let files: Array<{ file: string; id?: string; url?: string; label?: string }> = used.map((s) => ({ file: s.file!, id: s.id, url: s.url, label: rel(s.file!) }));
+  let files: Array<{ file: string; id?: string; url?: string; label?: string }> = used.map((s) => ({
+    file: s.file!,
+    id: s.id,
+    url: s.url,
+    label: rel(s.file!),
+  }));
   let entries = false;
   if (files.length === 0) {
     if (d.entriesFile) {
       entries = true;
       const c = d.sources.length ? 'sources-gone' : 'no-sources';
       cases.push(c);
-      findings.push({ code: c, message: d.sources.length ? `none of the ${d.sources.length} sources can be used: built from the cube export (${d.layout === 'os-legacy-dump/1' ? 'entries.csv' : 'dataset.csv'}), as OSEP-8 says` : `the dataset had no sources: built from the cube export (${d.layout === 'os-legacy-dump/1' ? 'entries.csv' : 'dataset.csv'})` });
+      findings.push({
+        code: c,
+        message: d.sources.length
+          ? `none of the ${d.sources.length} sources can be used: built from the cube export (${d.layout === 'os-legacy-dump/1' ? 'entries.csv' : 'dataset.csv'}), as OSEP-8 says`
+          : `the dataset had no sources: built from the cube export (${d.layout === 'os-legacy-dump/1' ? 'entries.csv' : 'dataset.csv'})`,
+      });
       files = [{ file: d.entriesFile, id: 'entries', label: rel(d.entriesFile) }];
     } else {
       cases.push('no-data');
-      return { ...base, status: 'failed', reason: 'no-data', detail: d.sources.length ? `none of the ${d.sources.length} sources can be used (${findings.map((f) => f.message).join('; ')}) and the dump has no cube export` : 'no sources and no cube export' };
+      return {
+        ...base,
+        status: 'failed',
+        reason: 'no-data',
+        detail: d.sources.length
+          ? `none of the ${d.sources.length} sources can be used (${findings.map((f) => f.message).join('; ')}) and the dump has no cube export`
+          : 'no sources and no cube export',
+      };
     }
   }
   if (files.length > 1) cases.push('several-sources');
@@ -219,10 +315,18 @@ async function migrateOne(d: DumpDataset, options: BatchOptions): Promise<Datase
     cases.push('not-loaded');
     findings.push({ code: 'not-loaded', message: 'modelled but never loaded in the old site (0 entries): converted from the sources' });
   }
-  if (d.managers.length > 1) findings.push({ code: 'several-managers', message: `${d.managers.length} managers: ${d.managers.join(', ')}` });
+  if (d.managers.length > 1)
+    findings.push({ code: 'several-managers', message: `${d.managers.length} managers: ${d.managers.join(', ')}` });
   const sourcesSummary = { used: used.map((s) => s.id), archived: archiveOnly.map((a) => a.as), entries };
   if (options.dryRun) {
-    return { ...base, status: 'planned', reason: '', detail: entries ? 'from the cube export' : `from ${files.length} source${files.length === 1 ? '' : 's'}`, out, sources: sourcesSummary };
+    return {
+      ...base,
+      status: 'planned',
+      reason: '',
+      detail: entries ? 'from the cube export' : `from ${files.length} source${files.length === 1 ? '' : 's'}`,
+      out,
+      sources: sourcesSummary,
+    };
   }
 
   let result: ConvertResult;
@@ -246,13 +350,37 @@ async function migrateOne(d: DumpDataset, options: BatchOptions): Promise<Datase
       provenance: { layout: d.layout, folder: rel(d.dir) },
     });
   } catch (e) {
-    if (e instanceof MigrationError || e instanceof InputError) return { ...base, status: 'failed', reason: e instanceof MigrationError ? e.rule : e.code, detail: e.message, sources: sourcesSummary };
+    if (e instanceof MigrationError || e instanceof InputError)
+      return {
+        ...base,
+        status: 'failed',
+        reason: e instanceof MigrationError ? e.rule : e.code,
+        detail: e.message,
+        sources: sourcesSummary,
+      };
     // Anything else (a file that cannot be read or written, a disk full) fails this dataset only: the report accounts for it.
-    return { ...base, status: 'failed', reason: 'error', detail: `${(e as NodeJS.ErrnoException).code ? `${(e as NodeJS.ErrnoException).code}: ` : ''}${(e as Error).message}`, sources: sourcesSummary };
+    return {
+      ...base,
+      status: 'failed',
+      reason: 'error',
+      detail: `${(e as NodeJS.ErrnoException).code ? `${(e as NodeJS.ErrnoException).code}: ` : ''}${(e as Error).message}`,
+      sources: sourcesSummary,
+    };
   }
   if (result.status === 'invalid') {
-    const first = result.validation.errors.slice(0, 3).map((e) => e.message).join('; ');
-    return { ...base, status: 'failed', reason: 'invalid', detail: `the package would be invalid (${result.validation.errors.length} error${result.validation.errors.length === 1 ? '' : 's'}): ${first}`, valid: false, sources: sourcesSummary, owner: result.report.owner };
+    const first = result.validation.errors
+      .slice(0, 3)
+      .map((e) => e.message)
+      .join('; ');
+    return {
+      ...base,
+      status: 'failed',
+      reason: 'invalid',
+      detail: `the package would be invalid (${result.validation.errors.length} error${result.validation.errors.length === 1 ? '' : 's'}): ${first}`,
+      valid: false,
+      sources: sourcesSummary,
+      owner: result.report.owner,
+    };
   }
   return {
     ...base,

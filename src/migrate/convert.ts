@@ -35,7 +35,11 @@ export const CLASSIFICATIONS: readonly Classification[] = ['functional', 'econom
 export const TAXONOMY_RULES: ReadonlyArray<{ kind: Classification; pattern: RegExp }> = [
   { kind: 'functional', pattern: /^cofog|function|cofog$/i },
   { kind: 'economic', pattern: /econ|gfs|esa95|esa2010|categor|revenue.?type|expenditure.?type|line.?item|^object|account/i },
-  { kind: 'administrative', pattern: /admin|department|^dept|ministr|agency|institution|organi[sz]ation|authority|directorate|^office|^unit$|^vote$|^body$|^level$/i },
+  {
+    kind: 'administrative',
+    pattern:
+      /admin|department|^dept|ministr|agency|institution|organi[sz]ation|authority|directorate|^office|^unit$|^vote$|^body$|^level$/i,
+  },
   { kind: 'project', pattern: /project|programme|^program/i },
 ];
 
@@ -193,13 +197,17 @@ function cofogLevel(dim: LegacyDimension): number {
 }
 
 export function planConversion(model: LegacyModel, tables: TableInput[], options: ConversionOptions): ConversionPlan {
-  if (tables.length === 0) throw new MigrationError('no-data', 'no data was given: the conversion needs at least one CSV source (--source FILE)');
+  if (tables.length === 0)
+    throw new MigrationError('no-data', 'no data was given: the conversion needs at least one CSV source (--source FILE)');
   const first = tables[0]!;
   const mode = tableMode(model, first.headers);
   const headers = new Set(first.headers);
   const findings: Finding[] = [...model.warnings];
   if (mode !== 'source') {
-    findings.push({ code: 'cube-export', message: `${first.label} is a cube export (${mode === 'cube-db' ? 'the database export: <dimension>_<attribute> columns' : 'the API search export: dotted columns'}), not an original source; the model's columns are read under their exported names` });
+    findings.push({
+      code: 'cube-export',
+      message: `${first.label} is a cube export (${mode === 'cube-db' ? 'the database export: <dimension>_<attribute> columns' : 'the API search export: dotted columns'}), not an original source; the model's columns are read under their exported names`,
+    });
   }
   const dimensionColumns: ConversionPlan['dimensionColumns'] = {};
   const col = (dim: LegacyDimension, attr?: string): string | null => {
@@ -223,7 +231,11 @@ export function planConversion(model: LegacyModel, tables: TableInput[], options
     unmapped.push({ what, reason, keptAt: `/openspending/dimensions/${what.split('.')[0]}` });
   };
   const stringCheck: FieldCandidate[] = [{ type: 'string' }];
-  const numberChecks: FieldCandidate[] = [{ type: 'number' }, { type: 'number', groupChar: ',', note: 'commas as thousands separators, as the old loader read them' }, { type: 'string', note: 'not a number in every row; kept as text' }];
+  const numberChecks: FieldCandidate[] = [
+    { type: 'number' },
+    { type: 'number', groupChar: ',', note: 'commas as thousands separators, as the old loader read them' },
+    { type: 'string', note: 'not a number in every row; kept as text' },
+  ];
 
   // Amount.
   const amount = model.dimensions.find((d) => d.name === 'amount' && d.kind === 'measure')!;
@@ -238,7 +250,13 @@ export function planConversion(model: LegacyModel, tables: TableInput[], options
   if (!timeCol) throw missingColumn(first, time.name, time.column ?? null, mode);
   const dateChecks: FieldCandidate[] = [];
   if (time.format && mode === 'source') dateChecks.push({ type: 'date', format: time.format, note: "the model's format" });
-  for (const f of LEGACY_DATE_FORMATS) if (f !== time.format) dateChecks.push(f === '%Y-%m-%d' ? { type: 'date', note: time.format && mode === 'source' ? "the model's format did not hold; ISO dates did" : 'ISO dates' } : { type: 'date', format: f, note: `the old loader's default format ${f}` });
+  for (const f of LEGACY_DATE_FORMATS)
+    if (f !== time.format)
+      dateChecks.push(
+        f === '%Y-%m-%d'
+          ? { type: 'date', note: time.format && mode === 'source' ? "the model's format did not hold; ISO dates did" : 'ISO dates' }
+          : { type: 'date', format: f, note: `the old loader's default format ${f}` },
+      );
   dateChecks.push({ type: 'string', note: 'not a date in any of the formats the old loader tried; kept as text' });
   check(timeCol, time.name, dateChecks);
   slots.push({ path: ['transaction', 'date'], columns: [timeCol], from: time.name });
@@ -252,14 +270,30 @@ export function planConversion(model: LegacyModel, tables: TableInput[], options
     for (const d of keyDims) {
       const c = d.kind === 'compound' ? (col(d, 'name') ?? col(d, d.attributes?.[0]?.name ?? 'name')) : col(d);
       if (c) keyColumns.push(c);
-      else if (d.kind !== 'compound' && d.datatype === 'constant') findings.push({ code: 'key-constant', message: `the key dimension "${d.name}" is a constant with no column; it cannot tell rows apart and is left out of the id` });
+      else if (d.kind !== 'compound' && d.datatype === 'constant')
+        findings.push({
+          code: 'key-constant',
+          message: `the key dimension "${d.name}" is a constant with no column; it cannot tell rows apart and is left out of the id`,
+        });
       else throw missingColumn(first, d.name, d.column ?? d.attributes?.find((a) => a.name === 'name')?.column ?? null, mode);
     }
     keyColumns = [...new Set(keyColumns)];
-    if (keyColumns.length === 0) throw new MigrationError('require_one_key_column', 'no key dimension has a column in the data, so rows have no identity: mark a column dimension with "key": true');
+    if (keyColumns.length === 0)
+      throw new MigrationError(
+        'require_one_key_column',
+        'no key dimension has a column in the data, so rows have no identity: mark a column dimension with "key": true',
+      );
   }
-  slots.push({ path: ['transaction', 'id'], columns: keyColumns, from: mode === 'source' ? keyDims.map((d) => d.name).join('+') : `${keyColumns[0]} (the export's row id)` });
-  if (keyColumns.length > 1) findings.push({ code: 'key-combined', message: `no single id column: the transaction id is the combination of the key columns ${keyColumns.map((c) => `"${c}"`).join(', ')}` });
+  slots.push({
+    path: ['transaction', 'id'],
+    columns: keyColumns,
+    from: mode === 'source' ? keyDims.map((d) => d.name).join('+') : `${keyColumns[0]} (the export's row id)`,
+  });
+  if (keyColumns.length > 1)
+    findings.push({
+      code: 'key-combined',
+      message: `no single id column: the transaction id is the combination of the key columns ${keyColumns.map((c) => `"${c}"`).join(', ')}`,
+    });
 
   // Dimensions.
   const taken = new Set<string>();
@@ -283,13 +317,21 @@ export function planConversion(model: LegacyModel, tables: TableInput[], options
       const c = d.datatype === 'constant' ? null : col(d);
       if (c) check(c, d.name, d.datatype === 'float' ? numberChecks : stringCheck);
       if (!c) {
-        keep(d.name, d.datatype === 'constant' ? `a constant (${JSON.stringify(d.constant ?? null)}) has no column, and OSEP-04 maps columns only` : 'its column is not in the data');
+        keep(
+          d.name,
+          d.datatype === 'constant'
+            ? `a constant (${JSON.stringify(d.constant ?? null)}) has no column, and OSEP-04 maps columns only`
+            : 'its column is not in the data',
+        );
         continue;
       }
       if (kind === 'payer' || kind === 'payee') {
         if (!taken.has(kind)) {
           taken.add(kind);
-          slots.push({ path: ['entity', kind, 'id'], columns: [c], from: d.name }, { path: ['entity', kind, 'title'], columns: [c], from: d.name });
+          slots.push(
+            { path: ['entity', kind, 'id'], columns: [c], from: d.name },
+            { path: ['entity', kind, 'title'], columns: [c], from: d.name },
+          );
           continue;
         }
       }
@@ -309,7 +351,12 @@ export function planConversion(model: LegacyModel, tables: TableInput[], options
         addClassifier(kind, d.name, c, c, undefined);
         continue;
       }
-      keep(d.name, d.key ? `a key dimension: part of the transaction id, and kept as field "${c}"` : `no OSEP-04 slot for this attribute; kept as field "${c}"`);
+      keep(
+        d.name,
+        d.key
+          ? `a key dimension: part of the transaction id, and kept as field "${c}"`
+          : `no OSEP-04 slot for this attribute; kept as field "${c}"`,
+      );
       continue;
     }
     // Compound.
@@ -323,14 +370,26 @@ export function planConversion(model: LegacyModel, tables: TableInput[], options
     const titleCol = attrCols.label ?? attrCols.name ?? null;
     const descriptionCol = attrCols.description ?? null;
     const otherAttrs = Object.keys(attrCols).filter((a) => a !== 'name' && a !== 'label' && a !== 'description');
-    for (const a of otherAttrs) keep(`${d.name}.${a}`, `OSEP-04 has no slot for the attribute "${a}"${attrCols[a] ? `; kept as field "${attrCols[a]}"` : ' (no column)'}`);
-    for (const a of d.attributes ?? []) if (attrCols[a.name] === null && !otherAttrs.includes(a.name)) keep(`${d.name}.${a.name}`, a.datatype === 'constant' ? 'a constant attribute has no column' : 'its column is not in the data');
+    for (const a of otherAttrs)
+      keep(
+        `${d.name}.${a}`,
+        `OSEP-04 has no slot for the attribute "${a}"${attrCols[a] ? `; kept as field "${attrCols[a]}"` : ' (no column)'}`,
+      );
+    for (const a of d.attributes ?? [])
+      if (attrCols[a.name] === null && !otherAttrs.includes(a.name))
+        keep(`${d.name}.${a.name}`, a.datatype === 'constant' ? 'a constant attribute has no column' : 'its column is not in the data');
     if (!idCol) {
       keep(d.name, 'none of its attributes has a column in the data');
       continue;
     }
     if (kind === 'functional' && /cofog/i.test(`${d.taxonomy ?? ''} ${d.name}`)) {
-      cofog.push({ dim: d.name, level: cofogLevel(d), column: idCol, ...(titleCol ? { titleColumn: titleCol } : {}), ...(descriptionCol ? { descriptionColumn: descriptionCol } : {}) });
+      cofog.push({
+        dim: d.name,
+        level: cofogLevel(d),
+        column: idCol,
+        ...(titleCol ? { titleColumn: titleCol } : {}),
+        ...(descriptionCol ? { descriptionColumn: descriptionCol } : {}),
+      });
       continue;
     }
     if ((kind === 'payer' || kind === 'payee') && !taken.has(kind)) {
@@ -343,12 +402,21 @@ export function planConversion(model: LegacyModel, tables: TableInput[], options
       addClassifier(kind, d.name, idCol, titleCol, descriptionCol);
       continue;
     }
-    keep(d.name, kind === 'none' ? `no rule places the classifier "${d.name}"${d.taxonomy ? ` (taxonomy "${d.taxonomy}")` : ''} in an OSEP-04 slot; kept as fields${idCol ? ` ("${idCol}"${titleCol && titleCol !== idCol ? `, "${titleCol}"` : ''})` : ''} (use --classify ${d.name}=functional|economic|administrative|project to place it)` : `the ${kind} slot is taken by an earlier dimension; kept as fields`);
+    keep(
+      d.name,
+      kind === 'none'
+        ? `no rule places the classifier "${d.name}"${d.taxonomy ? ` (taxonomy "${d.taxonomy}")` : ''} in an OSEP-04 slot; kept as fields${idCol ? ` ("${idCol}"${titleCol && titleCol !== idCol ? `, "${titleCol}"` : ''})` : ''} (use --classify ${d.name}=functional|economic|administrative|project to place it)`
+        : `the ${kind} slot is taken by an earlier dimension; kept as fields`,
+    );
   }
   for (const t of tables.slice(1)) {
     const have = new Set(t.headers);
     const missing = [...checks.keys(), ...keyColumns].filter((c) => !have.has(c));
-    if (missing.length) throw new MigrationError('columns-differ', `${t.label} lacks the column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')} that ${first.label} has and the model reads; give sources with the model's columns`);
+    if (missing.length)
+      throw new MigrationError(
+        'columns-differ',
+        `${t.label} lacks the column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')} that ${first.label} has and the model reads; give sources with the model's columns`,
+      );
   }
   return { model, options, mode, tables, checks: [...checks.values()], slots, keyColumns, cofog, unmapped, findings, dimensionColumns };
 
@@ -357,11 +425,20 @@ export function planConversion(model: LegacyModel, tables: TableInput[], options
     if (title) slots.push({ path: [...path, 'title'], columns: [title], from: `${from}.label` });
     if (description) slots.push({ path: [...path, 'description'], columns: [description], from: `${from}.description` });
   }
-  function addClassifier(kind: Classification, from: string, id: string, title: string | null, description: string | null | undefined): void {
+  function addClassifier(
+    kind: Classification,
+    from: string,
+    id: string,
+    title: string | null,
+    description: string | null | undefined,
+  ): void {
     if (kind === 'project') {
       pushDim(['project'], from, id, title, description ?? null);
       // OSEP-04's project MUSTs an amount and a date: the transaction's.
-      slots.push({ path: ['project', 'amount'], columns: [amountCol!], from: 'amount' }, { path: ['project', 'date'], columns: [timeCol!], from: time.name });
+      slots.push(
+        { path: ['project', 'amount'], columns: [amountCol!], from: 'amount' },
+        { path: ['project', 'date'], columns: [timeCol!], from: time.name },
+      );
     } else pushDim(['taxonomy', kind], from, id, title, description ?? null);
   }
 }
@@ -406,22 +483,38 @@ export interface ConversionReport {
 }
 
 /** The descriptor and the report, from the plan and what the data showed. */
-export function buildPackage(plan: ConversionPlan, profile: ProfileResult, meta: PackageMeta): { descriptor: Obj; report: ConversionReport } {
+export function buildPackage(
+  plan: ConversionPlan,
+  profile: ProfileResult,
+  meta: PackageMeta,
+): { descriptor: Obj; report: ConversionReport } {
   const { model, options } = plan;
   const ds = model.dataset;
   const findings = [...plan.findings];
   const unmapped = [...plan.unmapped];
   const name = options.name ?? model.name;
   if (!name) throw new MigrationError('database_name', 'the model has no dataset name (a bare mapping): give --name');
-  if (!/^[a-z0-9][a-z0-9._-]*$/.test(name) || name.length > 100) throw new MigrationError('database_name', `the name "${name}" cannot name a package (${'lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, at most 100'}): give --name`);
+  if (!/^[a-z0-9][a-z0-9._-]*$/.test(name) || name.length > 100)
+    throw new MigrationError(
+      'database_name',
+      `the name "${name}" cannot name a package (${'lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, at most 100'}): give --name`,
+    );
 
   // Currency.
   const legacyCurrency = typeof ds.currency === 'string' ? ds.currency.trim().toUpperCase() : '';
   let currency = options.currency ?? legacyCurrency;
   if (!options.currency && legacyCurrency && !isCurrencyCode(legacyCurrency)) {
-    throw new MigrationError('valid_currency', `dataset.currency "${String(ds.currency)}" is not an ISO 4217 code: give --currency CODE`, '/dataset/currency');
+    throw new MigrationError(
+      'valid_currency',
+      `dataset.currency "${String(ds.currency)}" is not an ISO 4217 code: give --currency CODE`,
+      '/dataset/currency',
+    );
   }
-  if (!currency) throw new MigrationError('valid_currency', 'the dataset has no currency (a bare mapping, or an empty record): give --currency CODE (ISO 4217, e.g. EUR)');
+  if (!currency)
+    throw new MigrationError(
+      'valid_currency',
+      'the dataset has no currency (a bare mapping, or an empty record): give --currency CODE (ISO 4217, e.g. EUR)',
+    );
   currency = currency.toUpperCase();
 
   // Field types: the first candidate that held on every row.
@@ -451,20 +544,33 @@ export function buildPackage(plan: ConversionPlan, profile: ProfileResult, meta:
     const pick = full ?? levels[levels.length - 1]!;
     slots.push({ path: ['taxonomy', 'functional', 'id'], columns: [pick.column], from: `${pick.dim}.name` });
     if (pick.titleColumn) slots.push({ path: ['taxonomy', 'functional', 'title'], columns: [pick.titleColumn], from: `${pick.dim}.label` });
-    if (pick.descriptionColumn) slots.push({ path: ['taxonomy', 'functional', 'description'], columns: [pick.descriptionColumn], from: `${pick.dim}.description` });
+    if (pick.descriptionColumn)
+      slots.push({ path: ['taxonomy', 'functional', 'description'], columns: [pick.descriptionColumn], from: `${pick.dim}.description` });
     const bad = profile.notCofog.get(pick.column) ?? 0;
     if (bad === 0) slots.push({ path: ['taxonomy', 'functional', 'cofog'], columns: [pick.column], from: `${pick.dim}.name` });
-    else findings.push({ code: 'cofog-values', message: `the functional classification "${pick.dim}" has ${bad} value${bad === 1 ? '' : 's'} that ${bad === 1 ? 'is' : 'are'} no COFOG code (e.g. ${JSON.stringify(profile.notCofogExample.get(pick.column) ?? '')}); it is mapped without "cofog"` });
+    else
+      findings.push({
+        code: 'cofog-values',
+        message: `the functional classification "${pick.dim}" has ${bad} value${bad === 1 ? '' : 's'} that ${bad === 1 ? 'is' : 'are'} no COFOG code (e.g. ${JSON.stringify(profile.notCofogExample.get(pick.column) ?? '')}); it is mapped without "cofog"`,
+      });
     for (const l of levels) {
       if (l === pick) continue;
-      unmapped.push({ what: l.dim, reason: `another COFOG level; "${pick.dim}" is the functional classification (${full ? 'the most detailed level filled in every row' : 'no level is filled in every row: the least detailed'}); kept as fields`, keptAt: `/openspending/dimensions/${l.dim}` });
+      unmapped.push({
+        what: l.dim,
+        reason: `another COFOG level; "${pick.dim}" is the functional classification (${full ? 'the most detailed level filled in every row' : 'no level is filled in every row: the least detailed'}); kept as fields`,
+        keptAt: `/openspending/dimensions/${l.dim}`,
+      });
     }
   }
 
   // The id: a primary key when the data says it is unique.
   let primaryKey: string[] | null = null;
   const checkedAll = profile.keysChecked + profile.emptyKeys >= profile.rows;
-  if (!checkedAll) findings.push({ code: 'key-not-checked', message: `the transaction id was checked for repeats in the first ${profile.keysChecked} rows only (a memory bound); no primary key is declared` });
+  if (!checkedAll)
+    findings.push({
+      code: 'key-not-checked',
+      message: `the transaction id was checked for repeats in the first ${profile.keysChecked} rows only (a memory bound); no primary key is declared`,
+    });
   else if (profile.duplicateKeys === 0 && profile.emptyKeys === 0) primaryKey = plan.keyColumns;
   else {
     findings.push({
@@ -484,7 +590,11 @@ export function buildPackage(plan: ConversionPlan, profile: ProfileResult, meta:
     const res: Obj = { name: r.name, path: r.path, format: 'csv', mediatype: 'text/csv', encoding: 'utf-8', schema };
     return res;
   });
-  if (primaryKey && multi) findings.push({ code: 'key-across-resources', message: 'the id is unique across all the sources, but a Table Schema primary key holds within one resource only; none is declared' });
+  if (primaryKey && multi)
+    findings.push({
+      code: 'key-across-resources',
+      message: 'the id is unique across all the sources, but a Table Schema primary key holds within one resource only; none is declared',
+    });
 
   const mapping: Obj = {};
   const set = (path: string[], columns: string[]): void => {
@@ -505,12 +615,25 @@ export function buildPackage(plan: ConversionPlan, profile: ProfileResult, meta:
   if (typeof ds.description === 'string' && ds.description.trim()) descriptor.description = ds.description;
   descriptor.profiles = ['openspending', 'tabular'];
   descriptor.owner = options.owner;
-  const territories = Array.isArray(ds.territories) ? ds.territories.filter((t): t is string => typeof t === 'string').map((t) => t.toUpperCase()) : [];
+  const territories = Array.isArray(ds.territories)
+    ? ds.territories.filter((t): t is string => typeof t === 'string').map((t) => t.toUpperCase())
+    : [];
   const goodTerritories = territories.filter((t) => isCountryCode(t));
-  for (const t of territories) if (!goodTerritories.includes(t)) findings.push({ code: 'legacy-rule', rule: 'valid_territory', message: `territory "${t}" is not an ISO 3166 code; left out of "location" (kept in the extension)` });
+  for (const t of territories)
+    if (!goodTerritories.includes(t))
+      findings.push({
+        code: 'legacy-rule',
+        rule: 'valid_territory',
+        message: `territory "${t}" is not an ISO 3166 code; left out of "location" (kept in the extension)`,
+      });
   if (goodTerritories.length) descriptor.location = goodTerritories.length === 1 ? goodTerritories[0] : goodTerritories;
   if (Array.isArray(ds.languages) && ds.languages.length) descriptor.languages = ds.languages;
-  if (options.contributors?.length) descriptor.contributors = options.contributors.map((login) => ({ title: login, role: 'contributor', path: `https://openspending.org/account/${encodeURIComponent(login)}` }));
+  if (options.contributors?.length)
+    descriptor.contributors = options.contributors.map((login) => ({
+      title: login,
+      role: 'contributor',
+      path: `https://openspending.org/account/${encodeURIComponent(login)}`,
+    }));
   // Legacy URLs as URLs (spaces and other raw characters percent-encoded); anything else stays in the extension only.
   const sources = (meta.sources ?? model.sources ?? []).flatMap((s) => {
     try {
@@ -544,7 +667,17 @@ export function buildPackage(plan: ConversionPlan, profile: ProfileResult, meta:
       if (d.defaultValue !== undefined) e.default_value = d.defaultValue;
       if (d.constant !== undefined) e.constant = d.constant;
     } else {
-      e.attributes = Object.fromEntries((d.attributes ?? []).map((a) => [a.name, { column: a.column, datatype: a.datatype, ...(a.defaultValue !== undefined ? { default_value: a.defaultValue } : {}), ...(a.constant !== undefined ? { constant: a.constant } : {}) }]));
+      e.attributes = Object.fromEntries(
+        (d.attributes ?? []).map((a) => [
+          a.name,
+          {
+            column: a.column,
+            datatype: a.datatype,
+            ...(a.defaultValue !== undefined ? { default_value: a.defaultValue } : {}),
+            ...(a.constant !== undefined ? { constant: a.constant } : {}),
+          },
+        ]),
+      );
     }
     e.fields = plan.dimensionColumns[d.name] ?? {};
     e.mappedTo = mappedBy.get(d.name) ?? [];
@@ -555,7 +688,23 @@ export function buildPackage(plan: ConversionPlan, profile: ProfileResult, meta:
       dialect: model.dialect,
       schemaVersion: model.schemaVersion,
       upgrades: model.upgrades,
-      dataset: pick(ds, ['id', 'name', 'label', 'category', 'currency', 'territories', 'languages', 'default_time', 'created_at', 'updated_at', 'timestamps', 'html_url', 'private', 'serp_title', 'serp_teaser']),
+      dataset: pick(ds, [
+        'id',
+        'name',
+        'label',
+        'category',
+        'currency',
+        'territories',
+        'languages',
+        'default_time',
+        'created_at',
+        'updated_at',
+        'timestamps',
+        'html_url',
+        'private',
+        'serp_title',
+        'serp_teaser',
+      ]),
       table: plan.mode,
     },
     dimensions,
@@ -583,7 +732,12 @@ export function buildPackage(plan: ConversionPlan, profile: ProfileResult, meta:
     if (d.kind !== 'compound' && d.datatype !== undefined) kept.push('datatype');
     if (d.format) kept.push('format');
     if (d.defaultValue !== undefined || (d.attributes ?? []).some((a) => a.defaultValue !== undefined)) kept.push('default values');
-    if (kept.length && (mappedBy.get(d.name) ?? []).length) unmapped.push({ what: `${d.name} (${kept.join(', ')})`, reason: 'no OSEP-04 property for these; the dimension itself is mapped', keptAt: `/openspending/dimensions/${d.name}` });
+    if (kept.length && (mappedBy.get(d.name) ?? []).length)
+      unmapped.push({
+        what: `${d.name} (${kept.join(', ')})`,
+        reason: 'no OSEP-04 property for these; the dimension itself is mapped',
+        keptAt: `/openspending/dimensions/${d.name}`,
+      });
   }
   descriptor.openspending = ext;
 

@@ -73,8 +73,13 @@ export async function convertDataset(input: ConvertInput): Promise<ConvertResult
   const labelOf = (k: number): string => input.sources[k]!.label ?? input.sources[k]!.file;
   const findings: Finding[] = [...(input.findings ?? [])];
   infos.forEach((i, k) => {
-    if (i.encoding === 'windows-1252') findings.push({ code: 'encoding', message: `${labelOf(k)} is not UTF-8; read as Windows-1252 (Latin-1) and copied in as UTF-8 (the original bytes are under archive/)` });
-    if (i.encoding === 'utf-8-bom') findings.push({ code: 'encoding', message: `${labelOf(k)} starts with a byte order mark; copied in without it` });
+    if (i.encoding === 'windows-1252')
+      findings.push({
+        code: 'encoding',
+        message: `${labelOf(k)} is not UTF-8; read as Windows-1252 (Latin-1) and copied in as UTF-8 (the original bytes are under archive/)`,
+      });
+    if (i.encoding === 'utf-8-bom')
+      findings.push({ code: 'encoding', message: `${labelOf(k)} starts with a byte order mark; copied in without it` });
   });
 
   // One multi-file resource when the columns agree, else one resource each.
@@ -91,12 +96,25 @@ export async function convertDataset(input: ConvertInput): Promise<ConvertResult
   const tables: TableInput[] = same
     ? [{ resource: 'data', label: labelOf(0), headers: infos[0]!.headers }]
     : infos.map((i, k) => ({ resource: `data-${k + 1}`, label: labelOf(k), headers: i.headers }));
-  if (infos.length > 1) findings.push({ code: 'several-sources', message: same ? `${infos.length} sources with the same columns: one resource of ${infos.length} files` : `${infos.length} sources whose columns differ: one resource each (the mapping refers to them as "data*")` });
+  if (infos.length > 1)
+    findings.push({
+      code: 'several-sources',
+      message: same
+        ? `${infos.length} sources with the same columns: one resource of ${infos.length} files`
+        : `${infos.length} sources whose columns differ: one resource each (the mapping refers to them as "data*")`,
+    });
 
   const name = input.name ?? model.name;
   const owner = chooseOwner({ ...input.owner, dataset: name, managers: input.owner.managers ?? model.team ?? [] });
   findings.push(...owner.warnings);
-  const plan = planConversion(model, tables, { name: input.name, owner: owner.owner, ownerRule: owner.rule, contributors: owner.contributors, currency: input.currency, classify: input.classify });
+  const plan = planConversion(model, tables, {
+    name: input.name,
+    owner: owner.owner,
+    ownerRule: owner.rule,
+    contributors: owner.contributors,
+    currency: input.currency,
+    classify: input.classify,
+  });
   plan.findings.push(...findings);
 
   const tmp = partialDir(input.out);
@@ -109,8 +127,19 @@ export async function convertDataset(input: ConvertInput): Promise<ConvertResult
       const info = infos[k]!;
       const rel = paths[k]!;
       const archiveRel = `archive/${slugOf(input.sources[k]!.id !== undefined ? String(input.sources[k]!.id) : basename(info.file, extname(info.file)))}${extname(info.file) || '.csv'}`;
-      const { rows, blankLines } = await copySource(info, join(tmp, rel), join(tmp, archiveRel), (h) => profiler.header(h), (cells) => profiler.row(cells), same && k > 0);
-      if (blankLines) plan.findings.push({ code: 'blank-lines', message: `${labelOf(k)}: ${blankLines} empty line${blankLines === 1 ? '' : 's'} left out (the old loader skipped them; the original is under archive/)` });
+      const { rows, blankLines } = await copySource(
+        info,
+        join(tmp, rel),
+        join(tmp, archiveRel),
+        (h) => profiler.header(h),
+        (cells) => profiler.row(cells),
+        same && k > 0,
+      );
+      if (blankLines)
+        plan.findings.push({
+          code: 'blank-lines',
+          message: `${labelOf(k)}: ${blankLines} empty line${blankLines === 1 ? '' : 's'} left out (the old loader skipped them; the original is under archive/)`,
+        });
       const table = same ? 'data' : `data-${k + 1}`;
       const prev = resources.find((r) => r.name === table);
       if (prev) {
@@ -124,8 +153,12 @@ export async function convertDataset(input: ConvertInput): Promise<ConvertResult
       await mkdir(join(tmp, 'archive'), { recursive: true });
       await copyFile(a.file, join(tmp, 'archive', a.as));
     }
-    const { descriptor, report } = buildPackage(plan, profiler.result(), { resources, ...(input.legacySources ? { sources: input.legacySources } : {}) });
-    if (input.provenance) ((descriptor.openspending as Record<string, unknown>).migratedFrom as Record<string, unknown>).dump = input.provenance;
+    const { descriptor, report } = buildPackage(plan, profiler.result(), {
+      resources,
+      ...(input.legacySources ? { sources: input.legacySources } : {}),
+    });
+    if (input.provenance)
+      ((descriptor.openspending as Record<string, unknown>).migratedFrom as Record<string, unknown>).dump = input.provenance;
     await writeFile(join(tmp, 'datapackage.json'), JSON.stringify(descriptor, null, 2) + '\n');
     const validation = await validatePackage(await createFsSource(tmp), { strict: input.strict, maxErrors: 50 });
     const summary = { valid: validation.valid, errors: validation.errors, warnings: validation.warnings, stats: validation.stats };
@@ -133,7 +166,10 @@ export async function convertDataset(input: ConvertInput): Promise<ConvertResult
       await rm(tmp, { recursive: true, force: true });
       return { status: 'invalid', out: input.out, report, validation: summary };
     }
-    await writeFile(join(tmp, 'migration-report.json'), JSON.stringify({ ...report, validation: { valid: true, errors: 0, warnings: validation.warnings.length } }, null, 2) + '\n');
+    await writeFile(
+      join(tmp, 'migration-report.json'),
+      JSON.stringify({ ...report, validation: { valid: true, errors: 0, warnings: validation.warnings.length } }, null, 2) + '\n',
+    );
     await commitDir(tmp, input.out, Boolean(input.replace));
     return { status: 'converted', out: input.out, report, validation: summary };
   } catch (e) {

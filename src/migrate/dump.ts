@@ -80,9 +80,14 @@ export async function readDump(dir: string): Promise<{ layout: DumpLayout; datas
     } catch (e) {
       throw new DumpError(`${join(dir, 'dump.json')}: not valid JSON (${(e as Error).message})`);
     }
-    if (!isObject(meta) || meta.format !== 'os-legacy-dump/1') throw new DumpError(`${join(dir, 'dump.json')}: "format" is ${JSON.stringify(isObject(meta) ? meta.format : meta)}, not "os-legacy-dump/1"`);
+    if (!isObject(meta) || meta.format !== 'os-legacy-dump/1')
+      throw new DumpError(
+        `${join(dir, 'dump.json')}: "format" is ${JSON.stringify(isObject(meta) ? meta.format : meta)}, not "os-legacy-dump/1"`,
+      );
     const root = join(dir, 'datasets');
-    const names = (await isDir(root)) ? (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.includes('.partial')).map((e) => e.name) : [];
+    const names = (await isDir(root))
+      ? (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.includes('.partial')).map((e) => e.name)
+      : [];
     const datasets: DumpDataset[] = [];
     for (const n of names.sort()) datasets.push(await readDump1Dataset(join(root, n), n));
     // Datasets the export listed but could not finish (failed, private without a key): accounted for too.
@@ -91,7 +96,20 @@ export async function readDump(dir: string): Promise<{ layout: DumpLayout; datas
       const n = typeof e.name === 'string' ? e.name : '';
       if (!n || have.has(n)) continue;
       have.add(n);
-      datasets.push({ name: n, dir: join(root, n), layout: 'os-legacy-dump/1', private: e.private === true, modelFile: null, modelState: null, entries: null, sources: [], entriesFile: null, managers: [], dumpStatus: typeof e.status === 'string' ? e.status : 'missing', problems: [] });
+      datasets.push({
+        name: n,
+        dir: join(root, n),
+        layout: 'os-legacy-dump/1',
+        private: e.private === true,
+        modelFile: null,
+        modelState: null,
+        entries: null,
+        sources: [],
+        entriesFile: null,
+        managers: [],
+        dumpStatus: typeof e.status === 'string' ? e.status : 'missing',
+        problems: [],
+      });
     }
     datasets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return { layout: 'os-legacy-dump/1', datasets, meta };
@@ -104,10 +122,14 @@ export async function readDump(dir: string): Promise<{ layout: DumpLayout; datas
       return;
     }
     if (depth === 0) return;
-    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) if (e.isDirectory() && !e.name.startsWith('.')) await walk(join(d, e.name), depth - 1);
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1)))
+      if (e.isDirectory() && !e.name.startsWith('.')) await walk(join(d, e.name), depth - 1);
   };
   await walk(dir, 3);
-  if (found.length === 0) throw new DumpError(`${dir}: no dump here: neither a dump.json (os-legacy-dump/1) nor openspending-migrate exports (<name>/dataset.json); make one with \`os-datastore migrate export\``);
+  if (found.length === 0)
+    throw new DumpError(
+      `${dir}: no dump here: neither a dump.json (os-legacy-dump/1) nor openspending-migrate exports (<name>/dataset.json); make one with \`os-datastore migrate export\``,
+    );
   const datasets: DumpDataset[] = [];
   for (const d of found) datasets.push(await readExportDataset(d, dir));
   datasets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -149,9 +171,16 @@ async function readDump1Dataset(dir: string, name: string): Promise<DumpDataset>
       })
     : [];
   for (const s of sources) if (s.file && !(await isFile(s.file))) s.file = null;
-  const managers = isObject(team) && Array.isArray(team.managers) ? team.managers.filter(isObject).map((m) => String(m.login ?? '')).filter(Boolean) : [];
+  const managers =
+    isObject(team) && Array.isArray(team.managers)
+      ? team.managers
+          .filter(isObject)
+          .map((m) => String(m.login ?? ''))
+          .filter(Boolean)
+      : [];
   const entriesFile = (await isFile(join(dir, 'entries.csv'))) ? join(dir, 'entries.csv') : null;
-  const modelState = rec.modelState === 'modelled' || rec.modelState === 'no-mapping' || rec.modelState === 'empty-mapping' ? rec.modelState : null;
+  const modelState =
+    rec.modelState === 'modelled' || rec.modelState === 'no-mapping' || rec.modelState === 'empty-mapping' ? rec.modelState : null;
   const ds: DumpDataset = {
     name,
     dir,
@@ -163,7 +192,16 @@ async function readDump1Dataset(dir: string, name: string): Promise<DumpDataset>
     sources,
     entriesFile,
     managers,
-    problems: [...problems, ...(Array.isArray(rec.problems) ? rec.problems.filter(isObject).map((p) => ({ code: String(p.code ?? ''), ...(typeof p.detail === 'string' ? { detail: p.detail } : {}), ...(p.source !== undefined ? { source: String(p.source) } : {}) })) : [])],
+    problems: [
+      ...problems,
+      ...(Array.isArray(rec.problems)
+        ? rec.problems.filter(isObject).map((p) => ({
+            code: String(p.code ?? ''),
+            ...(typeof p.detail === 'string' ? { detail: p.detail } : {}),
+            ...(p.source !== undefined ? { source: String(p.source) } : {}),
+          }))
+        : []),
+    ],
   };
   if (typeof rec.status === 'string') ds.dumpStatus = rec.status;
   return ds;
@@ -182,19 +220,35 @@ async function readExportDataset(dir: string, root: string): Promise<DumpDataset
   const name = typeof rec.name === 'string' ? rec.name : basename(dir);
   const data = isObject(rec.data) ? rec.data : {};
   const mapping = data.mapping;
-  const modelState = mapping === undefined || mapping === null ? 'no-mapping' : isObject(mapping) && Object.keys(mapping).length === 0 ? 'empty-mapping' : 'modelled';
+  const modelState =
+    mapping === undefined || mapping === null
+      ? 'no-mapping'
+      : isObject(mapping) && Object.keys(mapping).length === 0
+        ? 'empty-mapping'
+        : 'modelled';
   const sources: DumpSource[] = [];
   for (const s of Array.isArray(rec.sources) ? rec.sources.filter(isObject) : []) {
     const id = String(s.id);
     // An id is a number in the old database; anything else never names a file (no path from the dump leaves its folder).
     const f = join(dir, 'archive', `${id}.csv`);
     const have = /^[A-Za-z0-9_-]+$/.test(id) && (await isFile(f));
-    const src: DumpSource = { id, url: typeof s.url === 'string' ? s.url : '', creator: null, loaded: null, download: have ? 'ok' : 'missing', file: have ? f : null };
+    const src: DumpSource = {
+      id,
+      url: typeof s.url === 'string' ? s.url : '',
+      creator: null,
+      loaded: null,
+      download: have ? 'ok' : 'missing',
+      file: have ? f : null,
+    };
     if (typeof s.created_at === 'string') src.createdAt = s.created_at;
     sources.push(src);
   }
   const rel = dir.slice(root.length).split(/[\\/]/);
-  const entriesFile = (await isFile(join(dir, 'dataset.csv'))) ? join(dir, 'dataset.csv') : (await isFile(join(dir, 'facts.csv'))) ? join(dir, 'facts.csv') : null;
+  const entriesFile = (await isFile(join(dir, 'dataset.csv')))
+    ? join(dir, 'dataset.csv')
+    : (await isFile(join(dir, 'facts.csv')))
+      ? join(dir, 'facts.csv')
+      : null;
   return {
     name,
     dir,

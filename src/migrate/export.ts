@@ -52,7 +52,11 @@ export interface ExportReport {
   counts: Record<string, number>;
 }
 
-const exists = (p: string): Promise<boolean> => lstat(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  lstat(p).then(
+    () => true,
+    () => false,
+  );
 
 class HttpFailure extends Error {
   constructor(
@@ -71,7 +75,10 @@ export async function exportDump(options: ExportOptions): Promise<ExportReport> 
   await mkdir(join(options.out, 'datasets'), { recursive: true });
   const logFile = join(options.out, 'log.ndjson');
   const log = async (entry: Obj): Promise<void> => appendFile(logFile, JSON.stringify({ t: new Date().toISOString(), ...entry }) + '\n');
-  const headers = (): Record<string, string> => ({ accept: 'application/json, text/csv;q=0.9, */*;q=0.1', ...(options.apiKey ? { authorization: `ApiKey ${options.apiKey}` } : {}) });
+  const headers = (): Record<string, string> => ({
+    accept: 'application/json, text/csv;q=0.9, */*;q=0.1',
+    ...(options.apiKey ? { authorization: `ApiKey ${options.apiKey}` } : {}),
+  });
 
   /** One request with retries on 5xx and network errors; 4xx is an answer. */
   const request = async (path: string, dataset: string | null, anonymous = false): Promise<Response> => {
@@ -79,7 +86,11 @@ export async function exportDump(options: ExportOptions): Promise<ExportReport> 
     let last: unknown;
     for (let i = 0; i < tries; i++) {
       try {
-        const res = await fetch(url, { headers: anonymous ? { accept: '*/*' } : headers(), redirect: 'follow', signal: AbortSignal.timeout(timeout) });
+        const res = await fetch(url, {
+          headers: anonymous ? { accept: '*/*' } : headers(),
+          redirect: 'follow',
+          signal: AbortSignal.timeout(timeout),
+        });
         await log({ dataset, url, httpStatus: res.status, error: null });
         if (res.status >= 500 && i < tries - 1) {
           await res.body?.cancel();
@@ -113,7 +124,8 @@ export async function exportDump(options: ExportOptions): Promise<ExportReport> 
 
   const startedAt = new Date().toISOString();
   const list = await getJson('/datasets.json', null);
-  if (list.status !== 200 || !isObject(list.value) || !Array.isArray(list.value.datasets)) throw new HttpFailure(list.status, `${base}/datasets.json answered ${list.status}: is ${base} an old openspending.org site?`);
+  if (list.status !== 200 || !isObject(list.value) || !Array.isArray(list.value.datasets))
+    throw new HttpFailure(list.status, `${base}/datasets.json answered ${list.status}: is ${base} an old openspending.org site?`);
   const publicNames = new Set(list.value.datasets.filter(isObject).map((d) => String(d.name)));
   const names = options.datasets?.length ? options.datasets : [...publicNames].sort();
   const results: ExportedDataset[] = [];
@@ -143,7 +155,8 @@ export async function exportDump(options: ExportOptions): Promise<ExportReport> 
     /* a first run */
   }
   const entries = new Map<string, Obj>(previous.map((e) => [String(e.name), e]));
-  for (const r of results) if (r.status !== 'kept' || !entries.has(r.name)) entries.set(r.name, { name: r.name, status: r.status, private: r.private });
+  for (const r of results)
+    if (r.status !== 'kept' || !entries.has(r.name)) entries.set(r.name, { name: r.name, status: r.status, private: r.private });
   const dumpJson = {
     format: 'os-legacy-dump/1',
     origin: { kind: 'api', baseUrl: base, authenticated: Boolean(options.apiKey) },
@@ -179,21 +192,42 @@ export async function exportDump(options: ExportOptions): Promise<ExportReport> 
       const rec = await cached('record.json', `/${encodeURIComponent(name)}.json`);
       if (rec.status === 403) {
         await rm(dir, { recursive: true, force: true });
-        return { name, status: 'private-skipped', private: true, problems: [{ code: 'private', detail: options.apiKey ? 'the API key does not manage this private dataset (403)' : 'private (403 without an API key): give --api-key of a manager to export it' }] };
+        return {
+          name,
+          status: 'private-skipped',
+          private: true,
+          problems: [
+            {
+              code: 'private',
+              detail: options.apiKey
+                ? 'the API key does not manage this private dataset (403)'
+                : 'private (403 without an API key): give --api-key of a manager to export it',
+            },
+          ],
+        };
       }
       if (rec.status !== 200 || !isObject(rec.value)) {
         await rm(dir, { recursive: true, force: true });
-        return { name, status: 'failed', private: false, problems: [{ code: rec.status === 404 ? 'not-found' : 'http-error', detail: `/${name}.json answered ${rec.status}` }] };
+        return {
+          name,
+          status: 'failed',
+          private: false,
+          problems: [{ code: rec.status === 404 ? 'not-found' : 'http-error', detail: `/${name}.json answered ${rec.status}` }],
+        };
       }
       const isPrivate = !listed;
       const model = await cached('model.json', `/${encodeURIComponent(name)}/model.json`);
       const modelDoc = isObject(model.value) ? model.value : null;
       if (!modelDoc) problems.push({ code: 'http-error', detail: `model.json answered ${model.status}` });
       const mapping = modelDoc?.mapping;
-      const modelState = mapping === undefined ? 'no-mapping' : isObject(mapping) && Object.keys(mapping).length === 0 ? 'empty-mapping' : 'modelled';
+      const modelState =
+        mapping === undefined ? 'no-mapping' : isObject(mapping) && Object.keys(mapping).length === 0 ? 'empty-mapping' : 'modelled';
       const views = await cached('views.json', `/${encodeURIComponent(name)}/views.json`);
       const agg = await cached('aggregate.json', `/api/2/aggregate?dataset=${encodeURIComponent(name)}`);
-      const entries = isObject(agg.value) && isObject(agg.value.summary) && typeof agg.value.summary.num_entries === 'number' ? agg.value.summary.num_entries : null;
+      const entries =
+        isObject(agg.value) && isObject(agg.value.summary) && typeof agg.value.summary.num_entries === 'number'
+          ? agg.value.summary.num_entries
+          : null;
       const team = await teamOf(name, dir);
       const srcList = await cached('sources.json', `/${encodeURIComponent(name)}/sources.json`);
       const sources: Obj[] = [];
@@ -202,8 +236,22 @@ export async function exportDump(options: ExportOptions): Promise<ExportReport> 
         if (!/^[A-Za-z0-9_-]+$/.test(id)) continue;
         const analysis = await cached(`analysis-${id}.json`, `/${encodeURIComponent(name)}/sources/${id}/analysis.json`);
         const download = await downloadSource(name, id, dir);
-        if (download.status !== 'ok') problems.push({ code: `source-${String(download.status)}`, detail: String(download.error ?? download.httpStatus ?? ''), source: id });
-        sources.push({ id: s.id, url: s.url ?? null, createdAt: s.created_at ?? null, creator: null, analysis: analysis.status === 200 ? analysis.value : null, runs: null, loaded: null, download });
+        if (download.status !== 'ok')
+          problems.push({
+            code: `source-${String(download.status)}`,
+            detail: String(download.error ?? download.httpStatus ?? ''),
+            source: id,
+          });
+        sources.push({
+          id: s.id,
+          url: s.url ?? null,
+          createdAt: s.created_at ?? null,
+          creator: null,
+          analysis: analysis.status === 200 ? analysis.value : null,
+          runs: null,
+          loaded: null,
+          download,
+        });
       }
       let hasEntries = false;
       if (!sources.some((s) => isObject(s.download) && s.download.status === 'ok') && modelState === 'modelled') {
@@ -214,7 +262,16 @@ export async function exportDump(options: ExportOptions): Promise<ExportReport> 
       await writeFile(join(dir, 'team.json'), JSON.stringify(team, null, 2) + '\n');
       await writeFile(join(dir, 'sources.json'), JSON.stringify(sources, null, 2) + '\n');
       const status = problems.some((p) => p.code === 'http-error') ? 'partial' : 'complete';
-      const record = { dataset: rec.value, private: isPrivate, privateEvidence: isPrivate ? 'key' : 'listed', modelState, entries, hasEntries, status, problems };
+      const record = {
+        dataset: rec.value,
+        private: isPrivate,
+        privateEvidence: isPrivate ? 'key' : 'listed',
+        modelState,
+        entries,
+        hasEntries,
+        status,
+        problems,
+      };
       await writeFile(join(dir, 'record.json'), JSON.stringify(record, null, 2) + '\n');
       await rm(join(dir, '.cache'), { recursive: true, force: true });
       await rm(final, { recursive: true, force: true });
@@ -222,7 +279,18 @@ export async function exportDump(options: ExportOptions): Promise<ExportReport> 
       return { name, status, private: isPrivate, problems };
     } catch (e) {
       // The partial folder stays: the next run goes on from what it holds.
-      return { name, status: 'failed', private: false, problems: [...problems, { code: e instanceof HttpFailure && e.status ? 'http-error' : 'network-error', detail: `${(e as Error).message}; run the export again to go on from here` }] };
+      return {
+        name,
+        status: 'failed',
+        private: false,
+        problems: [
+          ...problems,
+          {
+            code: e instanceof HttpFailure && e.status ? 'http-error' : 'network-error',
+            detail: `${(e as Error).message}; run the export again to go on from here`,
+          },
+        ],
+      };
     }
   }
 
@@ -242,7 +310,16 @@ export async function exportDump(options: ExportOptions): Promise<ExportReport> 
     const section = /Team<\/h\d>([\s\S]*?)(<h\d|$)/i.exec(html)?.[1] ?? '';
     const managers: Obj[] = [];
     for (const m of section.matchAll(/<a[^>]*href="\/account\/([^"/?#]+)"[^>]*>([^<]*)<\/a>/g)) {
-      managers.push({ login: decodeURIComponent(m[1]!), displayName: m[2]!.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").trim() });
+      managers.push({
+        login: decodeURIComponent(m[1]!),
+        displayName: m[2]!
+          .replace(/&amp;/g, '&')
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&quot;/g, '"')
+          .replace(/&#39;/g, "'")
+          .trim(),
+      });
     }
     return { managers, evidence: managers.length ? 'meta-html' : 'none' };
   }
@@ -258,7 +335,16 @@ export async function exportDump(options: ExportOptions): Promise<ExportReport> 
       const contentType = res.headers.get('content-type') ?? '';
       if (!res.ok || !res.body) {
         await res.body?.cancel();
-        result = { status: 'http-error', httpStatus: res.status, finalUrl: res.url, contentType, bytes: null, sha256: null, file: null, error: `HTTP ${res.status}` };
+        result = {
+          status: 'http-error',
+          httpStatus: res.status,
+          finalUrl: res.url,
+          contentType,
+          bytes: null,
+          sha256: null,
+          file: null,
+          error: `HTTP ${res.status}`,
+        };
       } else {
         const hash = createHash('sha256');
         let bytes = 0;
@@ -273,11 +359,34 @@ export async function exportDump(options: ExportOptions): Promise<ExportReport> 
         });
         await pipeline(Readable.fromWeb(res.body as WebReadableStream), tap, createWriteStream(`${target}.tmp`));
         await rename(`${target}.tmp`, target);
-        const html = /text\/html/i.test(contentType) || head.replace(/^\u00ef\u00bb\u00bf/, '').trimStart().startsWith('<');
-        result = { status: html ? 'not-csv' : 'ok', httpStatus: res.status, finalUrl: res.url, contentType, bytes, sha256: hash.digest('hex'), file, error: html ? 'an HTML page, not CSV' : null };
+        const html =
+          /text\/html/i.test(contentType) ||
+          head
+            .replace(/^\u00ef\u00bb\u00bf/, '')
+            .trimStart()
+            .startsWith('<');
+        result = {
+          status: html ? 'not-csv' : 'ok',
+          httpStatus: res.status,
+          finalUrl: res.url,
+          contentType,
+          bytes,
+          sha256: hash.digest('hex'),
+          file,
+          error: html ? 'an HTML page, not CSV' : null,
+        };
       }
     } catch (e) {
-      result = { status: 'network-error', httpStatus: null, finalUrl: null, contentType: null, bytes: null, sha256: null, file: null, error: (e as Error).message };
+      result = {
+        status: 'network-error',
+        httpStatus: null,
+        finalUrl: null,
+        contentType: null,
+        bytes: null,
+        sha256: null,
+        file: null,
+        error: (e as Error).message,
+      };
     }
     await mkdir(join(dir, '.cache'), { recursive: true });
     await writeFile(meta, JSON.stringify(result));

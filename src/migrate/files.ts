@@ -31,7 +31,9 @@ export async function readJsonFile(file: string): Promise<{ value: unknown; loca
   try {
     bytes = await readFile(file);
   } catch (e) {
-    throw new InputError(`${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give the path of the legacy model.json`);
+    throw new InputError(
+      `${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give the path of the legacy model.json`,
+    );
   }
   const doc = parseJsonDocument(bytes, { path: basename(file), maxBytes: 64 * 1024 * 1024, maxDepth: 256 });
   const bad = doc.problems[0];
@@ -99,7 +101,12 @@ export async function looksLikeHtml(file: string): Promise<boolean> {
   try {
     const buf = Buffer.alloc(1024);
     const { bytesRead } = await fh.read(buf, 0, 1024, 0);
-    const head = buf.subarray(0, bytesRead).toString('latin1').replace(/^\uFEFF|^\u00ef\u00bb\u00bf/, '').trimStart().toLowerCase();
+    const head = buf
+      .subarray(0, bytesRead)
+      .toString('latin1')
+      .replace(/^\uFEFF|^\u00ef\u00bb\u00bf/, '')
+      .trimStart()
+      .toLowerCase();
     return head.startsWith('<');
   } finally {
     await fh.close();
@@ -150,7 +157,14 @@ export async function inspectSource(file: string): Promise<SourceInfo> {
  * Copy a source into the package as UTF-8 (no BOM), handing every data row to `onRow`, and keep
  * its original bytes under `archive/`. Returns the rows read.
  */
-export async function copySource(info: SourceInfo, target: string, archiveTarget: string | null, onHeader: (h: string[]) => void, onRow: (cells: string[]) => void, dropHeader = false): Promise<{ rows: number; blankLines: number }> {
+export async function copySource(
+  info: SourceInfo,
+  target: string,
+  archiveTarget: string | null,
+  onHeader: (h: string[]) => void,
+  onRow: (cells: string[]) => void,
+  dropHeader = false,
+): Promise<{ rows: number; blankLines: number }> {
   const blanks = blankLineFilter();
   await mkdir(dirname(target), { recursive: true });
   const out = createWriteStream(target, { flags: 'wx' });
@@ -182,7 +196,7 @@ export async function copySource(info: SourceInfo, target: string, archiveTarget
             break;
           } else if (!headerState.inQuote && ch === '\r') headerState.cr = true;
         }
-        const done = k < text.length || (k === text.length && (text.endsWith('\n') && !headerState.inQuote));
+        const done = k < text.length || (k === text.length && text.endsWith('\n') && !headerState.inQuote);
         written = text.slice(Math.min(k, text.length));
         if (done || k < text.length) headerState = null;
       }
@@ -294,7 +308,8 @@ export async function clearPartials(out: string): Promise<void> {
   } catch {
     return;
   }
-  for (const e of entries) if (e.startsWith(`${base}.partial-`) || e.startsWith(`${base}.old-`)) await rm(join(parent, e), { recursive: true, force: true });
+  for (const e of entries)
+    if (e.startsWith(`${base}.partial-`) || e.startsWith(`${base}.old-`)) await rm(join(parent, e), { recursive: true, force: true });
 }
 
 /** Move a finished temporary folder to `out`, replacing what was there (the old one moved aside first). */

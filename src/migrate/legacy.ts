@@ -100,28 +100,71 @@ export interface LegacyModel {
 }
 
 /** osvalidate `RESERVED_TERMS` (validation/dataset.py). */
-const RESERVED_TERMS = new Set(['entry', 'entries', 'dataset', 'datasets', 'dimension', 'dimensions', 'editor', 'meta', 'id', 'login', 'logout', 'settings', 'browser', 'explorer', 'member', 'register', 'after_login', 'after_logout', 'locale', 'reporterror', 'getinvolved', 'api', '500', 'error', 'model', 'views']);
+const RESERVED_TERMS = new Set([
+  'entry',
+  'entries',
+  'dataset',
+  'datasets',
+  'dimension',
+  'dimensions',
+  'editor',
+  'meta',
+  'id',
+  'login',
+  'logout',
+  'settings',
+  'browser',
+  'explorer',
+  'member',
+  'register',
+  'after_login',
+  'after_logout',
+  'locale',
+  'reporterror',
+  'getinvolved',
+  'api',
+  '500',
+  'error',
+  'model',
+  'views',
+]);
 
 /** osvalidate `database_name`: `^[\w\-\_]+$` (Python 2 `\w`: ASCII letters, digits and "_"). */
 const DATABASE_NAME = /^[A-Za-z0-9_-]+$/;
 /** A dimension or attribute name the old validator accepted. */
 const PROPERTY_NAME = /^[A-Za-z0-9_-]+$/;
 
-const ptr = (...parts: Array<string | number>): string => '/' + parts.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+const ptr = (...parts: Array<string | number>): string =>
+  '/' + parts.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 
 /** Which dialect a parsed document is written in (or why it is none). */
 export function detectDialect(doc: unknown): Dialect {
-  if (!isObject(doc)) throw new MigrationError('unsupported-dialect', 'the model is not a JSON object; give an old OpenSpending model.json ({"dataset", "mapping", "views"}), a bare mapping, or an exported dataset.json');
+  if (!isObject(doc))
+    throw new MigrationError(
+      'unsupported-dialect',
+      'the model is not a JSON object; give an old OpenSpending model.json ({"dataset", "mapping", "views"}), a bare mapping, or an exported dataset.json',
+    );
   if (isObject(doc.model) && (isObject(doc.model.measures) || isObject(doc.model.dimensions))) return 'spendb';
   if (isObject(doc.data) && ('mapping' in doc.data || typeof doc.name === 'string')) return 'dataset-record';
   if ('mapping' in doc) return 'model';
   if (Array.isArray(doc.resources)) {
-    throw new MigrationError('unsupported-dialect', 'this is already a data package (it has "resources"), not a legacy model; validate it with `os-datastore validate`');
+    throw new MigrationError(
+      'unsupported-dialect',
+      'this is already a data package (it has "resources"), not a legacy model; validate it with `os-datastore validate`',
+    );
   }
-  if (isObject(doc.dataset)) throw new MigrationError('no-model', 'the model has a "dataset" but no "mapping": the dataset was never modelled in the old site, so there is nothing to convert');
+  if (isObject(doc.dataset))
+    throw new MigrationError(
+      'no-model',
+      'the model has a "dataset" but no "mapping": the dataset was never modelled in the old site, so there is nothing to convert',
+    );
   const values = Object.values(doc);
-  if (values.length > 0 && values.every((v) => isObject(v) && ('type' in v || 'column' in v || 'attributes' in v || 'fields' in v))) return 'bare-mapping';
-  throw new MigrationError('unsupported-dialect', `unsupported dialect: an object with the keys ${JSON.stringify(Object.keys(doc).slice(0, 8))} is none of the legacy model forms (model.json, a bare mapping, an exported dataset.json, a spendb export)`);
+  if (values.length > 0 && values.every((v) => isObject(v) && ('type' in v || 'column' in v || 'attributes' in v || 'fields' in v)))
+    return 'bare-mapping';
+  throw new MigrationError(
+    'unsupported-dialect',
+    `unsupported dialect: an object with the keys ${JSON.stringify(Object.keys(doc).slice(0, 8))} is none of the legacy model forms (model.json, a bare mapping, an exported dataset.json, a spendb export)`,
+  );
 }
 
 /** Read, upgrade, normalise and check a legacy model document. */
@@ -143,7 +186,9 @@ export function readLegacyModel(doc: unknown): LegacyModel {
     views = dataObj.views ?? d.views;
     mappingPointer = '/data/mapping';
     if (Array.isArray(d.sources)) {
-      sources = d.sources.filter(isObject).map((s) => ({ id: s.id, url: str(s.url) ?? '', createdAt: str(s.created_at), creator: s.creator_id }));
+      sources = d.sources
+        .filter(isObject)
+        .map((s) => ({ id: s.id, url: str(s.url) ?? '', createdAt: str(s.created_at), creator: s.creator_id }));
     }
     if (Array.isArray(d.team)) team = d.team.filter((t): t is string => typeof t === 'string');
   } else if (dialect === 'model') {
@@ -158,14 +203,29 @@ export function readLegacyModel(doc: unknown): LegacyModel {
     mappingPointer = '';
   }
   if (!isObject(mapping) || Object.keys(mapping).length === 0) {
-    throw new MigrationError('no-model', `the model's mapping is ${mapping === undefined ? 'missing' : isObject(mapping) ? 'empty' : 'not an object'}: the dataset was never modelled in the old site, so there is nothing to convert`, mappingPointer || '/');
+    throw new MigrationError(
+      'no-model',
+      `the model's mapping is ${mapping === undefined ? 'missing' : isObject(mapping) ? 'empty' : 'not an object'}: the dataset was never modelled in the old site, so there is nothing to convert`,
+      mappingPointer || '/',
+    );
   }
   const warnings: Finding[] = [];
   const schemaVersion = str(dataset.schema_version) ?? null;
   const { mapping: upgraded, upgrades } = upgradeMapping(structuredClone(mapping), structuredClone(dataset), schemaVersion);
   const dimensions = normalise(upgraded, mappingPointer, warnings);
   const name = checkDataset(dataset, warnings);
-  const model: LegacyModel = { dialect, dataset, name, schemaVersion, upgrades, dimensions, views, mapping: upgraded, original: doc, warnings };
+  const model: LegacyModel = {
+    dialect,
+    dataset,
+    name,
+    schemaVersion,
+    upgrades,
+    dimensions,
+    views,
+    mapping: upgraded,
+    original: doc,
+    warnings,
+  };
   if (sources) model.sources = sources;
   if (team) model.team = team;
   checkRules(model, mappingPointer);
@@ -264,15 +324,42 @@ function normalise(mapping: Obj, base: string, warnings: Finding[]): LegacyDimen
   for (const [name, raw] of Object.entries(mapping)) {
     const at = `${base}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
     if (!isObject(raw)) {
-      warnings.push({ code: 'legacy-rule', rule: 'mapping_schema', message: `mapping "${name}" is not an object; it is kept in the extension and not mapped`, pointer: at });
+      warnings.push({
+        code: 'legacy-rule',
+        rule: 'mapping_schema',
+        message: `mapping "${name}" is not an object; it is kept in the extension and not mapped`,
+        pointer: at,
+      });
       continue;
     }
     if (!PROPERTY_NAME.test(name)) {
-      throw new MigrationError('valid_name', `the dimension name "${name}" is not a name (letters, digits, "_" and "-" only); the old validator refused it and it cannot name a field: rename it in the model`, at);
+      throw new MigrationError(
+        'valid_name',
+        `the dimension name "${name}" is not a name (letters, digits, "_" and "-" only); the old validator refused it and it cannot name a field: rename it in the model`,
+        at,
+      );
     }
-    if (name.startsWith('entry_')) warnings.push({ code: 'legacy-rule', rule: 'no_entry_namespace_overlap', message: `the dimension "${name}" starts with "entry_", which the old validator refused; converted anyway`, pointer: at });
-    if (names.has(`${name}_id`)) warnings.push({ code: 'legacy-rule', rule: 'no_dimension_id_overlap', message: `the dimensions "${name}" and "${name}_id" overlap, which the old validator refused; converted anyway`, pointer: at });
-    if (!str(raw.label)) warnings.push({ code: 'legacy-rule', rule: 'nonempty_string', message: `the dimension "${name}" has no label; its name is used`, pointer: `${at}/label` });
+    if (name.startsWith('entry_'))
+      warnings.push({
+        code: 'legacy-rule',
+        rule: 'no_entry_namespace_overlap',
+        message: `the dimension "${name}" starts with "entry_", which the old validator refused; converted anyway`,
+        pointer: at,
+      });
+    if (names.has(`${name}_id`))
+      warnings.push({
+        code: 'legacy-rule',
+        rule: 'no_dimension_id_overlap',
+        message: `the dimensions "${name}" and "${name}_id" overlap, which the old validator refused; converted anyway`,
+        pointer: at,
+      });
+    if (!str(raw.label))
+      warnings.push({
+        code: 'legacy-rule',
+        rule: 'nonempty_string',
+        message: `the dimension "${name}" has no label; its name is used`,
+        pointer: `${at}/label`,
+      });
     const kind = kindOf(name, raw);
     const dim: LegacyDimension = { name, kind, key: raw.key === true, facet: raw.facet === true };
     if (str(raw.label)) dim.label = str(raw.label)!;
@@ -290,7 +377,12 @@ function normalise(mapping: Obj, base: string, warnings: Finding[]): LegacyDimen
         });
       const has = (n: string): boolean => dim.attributes!.some((a) => a.name === n);
       if (!has('name') || !has('label')) {
-        warnings.push({ code: 'legacy-rule', rule: 'compound_attributes', message: `the compound dimension "${name}" lacks a "${has('name') ? 'label' : 'name'}" attribute, which the old validator required; ${has('name') || has('label') ? 'the one it has is used for both' : 'its first attribute is used'}`, pointer: `${at}/attributes` });
+        warnings.push({
+          code: 'legacy-rule',
+          rule: 'compound_attributes',
+          message: `the compound dimension "${name}" lacks a "${has('name') ? 'label' : 'name'}" attribute, which the old validator required; ${has('name') || has('label') ? 'the one it has is used for both' : 'its first attribute is used'}`,
+          pointer: `${at}/attributes`,
+        });
       }
     } else {
       dim.column = str(raw.column) ?? null;
@@ -298,13 +390,34 @@ function normalise(mapping: Obj, base: string, warnings: Finding[]): LegacyDimen
       if (kind === 'date') dim.format = str(raw.format) ?? null;
       if ('default_value' in raw) dim.defaultValue = raw.default_value;
       if ('constant' in raw) dim.constant = raw.constant;
-      if (kind === 'measure' && dim.datatype !== 'float') warnings.push({ code: 'legacy-rule', rule: 'measure_datatype', message: `the measure "${name}" has datatype "${dim.datatype}", not "float"; it is checked as a number against the data`, pointer: `${at}/datatype` });
+      if (kind === 'measure' && dim.datatype !== 'float')
+        warnings.push({
+          code: 'legacy-rule',
+          rule: 'measure_datatype',
+          message: `the measure "${name}" has datatype "${dim.datatype}", not "float"; it is checked as a number against the data`,
+          pointer: `${at}/datatype`,
+        });
       if (kind === 'attribute' && !['id', 'string', 'float', 'constant', 'date', 'url'].includes(dim.datatype)) {
-        warnings.push({ code: 'legacy-rule', rule: 'attribute_datatype', message: `the attribute "${name}" has datatype "${dim.datatype}", which the old validator refused; it is kept as a string`, pointer: `${at}/datatype` });
+        warnings.push({
+          code: 'legacy-rule',
+          rule: 'attribute_datatype',
+          message: `the attribute "${name}" has datatype "${dim.datatype}", which the old validator refused; it is kept as a string`,
+          pointer: `${at}/datatype`,
+        });
       }
       if (dim.column === null && dim.datatype !== 'constant') {
-        if (kind === 'measure' || kind === 'date') throw new MigrationError(kind === 'measure' ? 'measure_column' : 'date_column', `the ${kind} "${name}" has no "column": there is nothing in the data to read it from; give it the source column`, `${at}/column`);
-        warnings.push({ code: 'legacy-rule', rule: 'attribute_column', message: `the attribute "${name}" has no column; it is kept in the extension and not mapped`, pointer: at });
+        if (kind === 'measure' || kind === 'date')
+          throw new MigrationError(
+            kind === 'measure' ? 'measure_column' : 'date_column',
+            `the ${kind} "${name}" has no "column": there is nothing in the data to read it from; give it the source column`,
+            `${at}/column`,
+          );
+        warnings.push({
+          code: 'legacy-rule',
+          rule: 'attribute_column',
+          message: `the attribute "${name}" has no column; it is kept in the extension and not mapped`,
+          pointer: at,
+        });
       }
     }
     dims.push(dim);
@@ -316,19 +429,59 @@ function normalise(mapping: Obj, base: string, warnings: Finding[]): LegacyDimen
 function checkDataset(dataset: Obj, warnings: Finding[]): string {
   const raw = dataset.name;
   if (raw === undefined) return '';
-  if (typeof raw !== 'string') throw new MigrationError('database_name', 'dataset.name is not a string; give the dataset a name', '/dataset/name');
+  if (typeof raw !== 'string')
+    throw new MigrationError('database_name', 'dataset.name is not a string; give the dataset a name', '/dataset/name');
   const name = raw.trim().toLowerCase();
   if (!DATABASE_NAME.test(name)) {
-    throw new MigrationError('database_name', `the dataset name "${raw}" is not a name (letters, digits, "_" and "-" only), which the old validator refused and no package can be called: rename it, or give --name`, '/dataset/name');
+    throw new MigrationError(
+      'database_name',
+      `the dataset name "${raw}" is not a name (letters, digits, "_" and "-" only), which the old validator refused and no package can be called: rename it, or give --name`,
+      '/dataset/name',
+    );
   }
-  if (name.length > 30) warnings.push({ code: 'legacy-rule', rule: 'database_name', message: `the dataset name "${name}" is ${name.length} characters long; osvalidate later capped names at 30 (datasets made before that kept theirs)`, pointer: '/dataset/name' });
-  if (RESERVED_TERMS.has(name)) warnings.push({ code: 'legacy-rule', rule: 'reserved_name', message: `the dataset name "${name}" is a reserved word of the old site`, pointer: '/dataset/name' });
-  if (name.includes('__')) warnings.push({ code: 'legacy-rule', rule: 'no_double_underscore', message: `the dataset name "${name}" contains "__", which the old validator refused`, pointer: '/dataset/name' });
-  if (!str(dataset.label)) warnings.push({ code: 'legacy-rule', rule: 'nonempty_string', message: 'dataset.label is empty; the name is used as the title', pointer: '/dataset/label' });
-  if (!str(dataset.description)) warnings.push({ code: 'legacy-rule', rule: 'nonempty_string', message: 'dataset.description is empty', pointer: '/dataset/description' });
+  if (name.length > 30)
+    warnings.push({
+      code: 'legacy-rule',
+      rule: 'database_name',
+      message: `the dataset name "${name}" is ${name.length} characters long; osvalidate later capped names at 30 (datasets made before that kept theirs)`,
+      pointer: '/dataset/name',
+    });
+  if (RESERVED_TERMS.has(name))
+    warnings.push({
+      code: 'legacy-rule',
+      rule: 'reserved_name',
+      message: `the dataset name "${name}" is a reserved word of the old site`,
+      pointer: '/dataset/name',
+    });
+  if (name.includes('__'))
+    warnings.push({
+      code: 'legacy-rule',
+      rule: 'no_double_underscore',
+      message: `the dataset name "${name}" contains "__", which the old validator refused`,
+      pointer: '/dataset/name',
+    });
+  if (!str(dataset.label))
+    warnings.push({
+      code: 'legacy-rule',
+      rule: 'nonempty_string',
+      message: 'dataset.label is empty; the name is used as the title',
+      pointer: '/dataset/label',
+    });
+  if (!str(dataset.description))
+    warnings.push({
+      code: 'legacy-rule',
+      rule: 'nonempty_string',
+      message: 'dataset.description is empty',
+      pointer: '/dataset/description',
+    });
   const category = dataset.category;
   if (category !== undefined && category !== null && !['budget', 'spending', 'other'].includes(String(category))) {
-    warnings.push({ code: 'legacy-rule', rule: 'valid_category', message: `dataset.category "${String(category)}" is not budget, spending or other`, pointer: '/dataset/category' });
+    warnings.push({
+      code: 'legacy-rule',
+      rule: 'valid_category',
+      message: `dataset.category "${String(category)}" is not budget, spending or other`,
+      pointer: '/dataset/category',
+    });
   }
   return name;
 }
@@ -347,15 +500,35 @@ function checkRules(model: LegacyModel, base: string): void {
   }
   const time = timeDimension(model);
   if (!time) {
-    throw new MigrationError('require_time_dimension', 'the model has no "time" dimension with datatype "date": add one naming the column that holds the date (with its "format" when it is not YYYY-MM-DD)', base || '/');
+    throw new MigrationError(
+      'require_time_dimension',
+      'the model has no "time" dimension with datatype "date": add one naming the column that holds the date (with its "format" when it is not YYYY-MM-DD)',
+      base || '/',
+    );
   }
-  if (time.name !== 'time') model.warnings.push({ code: 'legacy-rule', rule: 'require_time_dimension', message: `the model has no "time" dimension; the date dimension "${time.name}" is used`, pointer: `${base}/${time.name}` });
+  if (time.name !== 'time')
+    model.warnings.push({
+      code: 'legacy-rule',
+      rule: 'require_time_dimension',
+      message: `the model has no "time" dimension; the date dimension "${time.name}" is used`,
+      pointer: `${base}/${time.name}`,
+    });
   if (!dims.some((d) => d.key)) {
-    throw new MigrationError('require_one_key_column', 'the model has no dimension with "key": true, so rows have no identity: mark the dimensions whose values together identify a row with "key": true', base || '/');
+    throw new MigrationError(
+      'require_one_key_column',
+      'the model has no dimension with "key": true, so rows have no identity: mark the dimensions whose values together identify a row with "key": true',
+      base || '/',
+    );
   }
   for (const n of ['from', 'to']) {
     const d = dims.find((x) => x.name === n);
-    if (d && d.kind !== 'compound') model.warnings.push({ code: 'legacy-rule', rule: 'must_be_compound_dimension', message: `"${n}" is not a compound dimension; its column is used as the entity's id and title`, pointer: `${base}/${n}` });
+    if (d && d.kind !== 'compound')
+      model.warnings.push({
+        code: 'legacy-rule',
+        rule: 'must_be_compound_dimension',
+        message: `"${n}" is not a compound dimension; its column is used as the entity's id and title`,
+        pointer: `${base}/${n}`,
+      });
   }
 }
 
@@ -370,10 +543,15 @@ function readSpendb(doc: Obj): LegacyModel {
   const dataset = isObject(doc.dataset) ? doc.dataset : {};
   const m = doc.model as Obj;
   const warnings: Finding[] = [
-    { code: 'dialect', message: 'a spendb (2015) model: dimensions have no types, row keys or taxonomies; they are read as MIGRATION.md §5 says (key_attribute → id, label_attribute → title, the facts "_id" as the row id)' },
+    {
+      code: 'dialect',
+      message:
+        'a spendb (2015) model: dimensions have no types, row keys or taxonomies; they are read as MIGRATION.md §5 says (key_attribute → id, label_attribute → title, the facts "_id" as the row id)',
+    },
   ];
   const fieldTitles = new Map<string, string>();
-  if (Array.isArray(doc.fields)) for (const f of doc.fields) if (isObject(f) && typeof f.name === 'string') fieldTitles.set(f.name, str(f.title) ?? f.name);
+  if (Array.isArray(doc.fields))
+    for (const f of doc.fields) if (isObject(f) && typeof f.name === 'string') fieldTitles.set(f.name, str(f.title) ?? f.name);
   const dims: LegacyDimension[] = [];
   const measures = isObject(m.measures) ? m.measures : {};
   for (const [name, raw] of Object.entries(measures)) {
@@ -384,13 +562,22 @@ function readSpendb(doc: Obj): LegacyModel {
     dims.push(dim);
   }
   if (!dims.some((d) => d.name === 'amount') && dims.length > 0) {
-    warnings.push({ code: 'legacy-rule', rule: 'require_amount_dimension', message: `spendb models name measures freely; the first measure "${dims[0]!.name}" is the amount` });
+    warnings.push({
+      code: 'legacy-rule',
+      rule: 'require_amount_dimension',
+      message: `spendb models name measures freely; the first measure "${dims[0]!.name}" is the amount`,
+    });
     dims[0] = { ...dims[0]!, name: 'amount' };
   }
   const dimensions = isObject(m.dimensions) ? m.dimensions : {};
   for (const [name, raw] of Object.entries(dimensions)) {
     if (!isObject(raw)) continue;
-    if (!PROPERTY_NAME.test(name)) throw new MigrationError('valid_name', `the dimension name "${name}" is not a name (letters, digits, "_" and "-" only): rename it in the model`, `/model/dimensions/${name}`);
+    if (!PROPERTY_NAME.test(name))
+      throw new MigrationError(
+        'valid_name',
+        `the dimension name "${name}" is not a name (letters, digits, "_" and "-" only): rename it in the model`,
+        `/model/dimensions/${name}`,
+      );
     const attrs = isObject(raw.attributes) ? raw.attributes : {};
     const entries = Object.entries(attrs).filter((e): e is [string, Obj] => isObject(e[1]));
     const keyAttr = str(raw.key_attribute) ?? entries[0]?.[0] ?? 'name';
@@ -401,7 +588,13 @@ function readSpendb(doc: Obj): LegacyModel {
     if (str(raw.description)) base.description = str(raw.description)!;
     if (name === 'time' || dateAttr) {
       const [an, a] = dateAttr ?? entries.find(([an2]) => an2 === keyAttr) ?? entries[0] ?? ['', {}];
-      dims.push({ ...base, kind: 'date', column: str(a.column) ?? an, datatype: 'date', format: an === 'year' || a.type === 'integer' ? '%Y' : null });
+      dims.push({
+        ...base,
+        kind: 'date',
+        column: str(a.column) ?? an,
+        datatype: 'date',
+        format: an === 'year' || a.type === 'integer' ? '%Y' : null,
+      });
       continue;
     }
     if (entries.length === 1 && entries[0]![0] === keyAttr) {
@@ -414,7 +607,11 @@ function readSpendb(doc: Obj): LegacyModel {
       taxonomy: name,
       keyAttribute: keyAttr,
       labelAttribute: labelAttr,
-      attributes: entries.map(([an, a]) => ({ name: an === keyAttr ? 'name' : an === labelAttr ? 'label' : an, column: str(a.column) ?? an, datatype: 'string' })),
+      attributes: entries.map(([an, a]) => ({
+        name: an === keyAttr ? 'name' : an === labelAttr ? 'label' : an,
+        column: str(a.column) ?? an,
+        datatype: 'string',
+      })),
     });
   }
   // The row id of a spendb fact table.
@@ -433,9 +630,24 @@ function readSpendb(doc: Obj): LegacyModel {
     fieldTitles,
     warnings,
   };
-  if (rawName && !DATABASE_NAME.test(model.name)) throw new MigrationError('database_name', `the dataset name "${rawName}" is not a name (letters, digits, "_" and "-" only): rename it, or give --name`, '/dataset/name');
-  if (!dims.some((d) => d.kind === 'measure')) throw new MigrationError('require_amount_dimension', 'the spendb model has no measure: add the one that holds the money', '/model/measures');
-  if (!timeDimension(model)) throw new MigrationError('require_time_dimension', 'the spendb model has no "time" dimension and no attribute typed "date" or named "year": add one', '/model/dimensions');
+  if (rawName && !DATABASE_NAME.test(model.name))
+    throw new MigrationError(
+      'database_name',
+      `the dataset name "${rawName}" is not a name (letters, digits, "_" and "-" only): rename it, or give --name`,
+      '/dataset/name',
+    );
+  if (!dims.some((d) => d.kind === 'measure'))
+    throw new MigrationError(
+      'require_amount_dimension',
+      'the spendb model has no measure: add the one that holds the money',
+      '/model/measures',
+    );
+  if (!timeDimension(model))
+    throw new MigrationError(
+      'require_time_dimension',
+      'the spendb model has no "time" dimension and no attribute typed "date" or named "year": add one',
+      '/model/dimensions',
+    );
   if (isObject(dataset) && dataset.private === true) warnings.push({ code: 'private', message: 'the spendb dataset is marked private' });
   return model;
 }

@@ -44,14 +44,20 @@ export interface OwnerChoice {
 /** Parse an owner map file's JSON: `{"datasets": {...}, "accounts": {...}}`, or a flat `{dataset: owner}`. */
 export function parseOwnerMap(value: unknown, file: string): OwnerMap {
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isObj(value)) throw new Error(`${file}: an owner map is a JSON object: {"datasets": {"<dataset>": "<GitHub login>"}, "accounts": {"<old login>": "<GitHub login>"}}`);
+  if (!isObj(value))
+    throw new Error(
+      `${file}: an owner map is a JSON object: {"datasets": {"<dataset>": "<GitHub login>"}, "accounts": {"<old login>": "<GitHub login>"}}`,
+    );
   const flat = !('datasets' in value) && !('accounts' in value);
   const section = (key: string): Record<string, string> => {
     const s = flat ? (key === 'datasets' ? value : {}) : (value[key] ?? {});
     if (!isObj(s)) throw new Error(`${file}: "${key}" must be an object of names to GitHub logins`);
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(s)) {
-      if (typeof v !== 'string' || !isGitHubLogin(v)) throw new Error(`${file}: ${flat ? '' : `${key}.`}${k} is ${JSON.stringify(v)}, not a GitHub login (1 to 39 letters, digits and single hyphens)`);
+      if (typeof v !== 'string' || !isGitHubLogin(v))
+        throw new Error(
+          `${file}: ${flat ? '' : `${key}.`}${k} is ${JSON.stringify(v)}, not a GitHub login (1 to 39 letters, digits and single hyphens)`,
+        );
       out[k] = v;
     }
     return out;
@@ -71,10 +77,16 @@ function githubLogin(login: string, map: OwnerMap | undefined, warnings: Finding
     .slice(0, 39)
     .replace(/-+$/, '');
   if (!made || !isGitHubLogin(made)) {
-    warnings.push({ code: 'owner-login', message: `the legacy login ${JSON.stringify(login)} cannot be made a GitHub login; map it in --owner-map "accounts"` });
+    warnings.push({
+      code: 'owner-login',
+      message: `the legacy login ${JSON.stringify(login)} cannot be made a GitHub login; map it in --owner-map "accounts"`,
+    });
     return null;
   }
-  warnings.push({ code: 'owner-login', message: `the legacy login ${JSON.stringify(login)} is no GitHub login; "${made}" is used (map it in --owner-map "accounts" to choose)` });
+  warnings.push({
+    code: 'owner-login',
+    message: `the legacy login ${JSON.stringify(login)} is no GitHub login; "${made}" is used (map it in --owner-map "accounts" to choose)`,
+  });
   return made;
 }
 

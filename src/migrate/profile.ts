@@ -49,7 +49,16 @@ export class TableProfiler {
   constructor(private readonly plan: ConversionPlan) {
     this.columns = plan.checks.map((c) => ({
       column: c.column,
-      compiled: c.candidates.map((cand) => (cand.type === 'string' ? null : compileField({ name: c.column, type: cand.type, ...(cand.format ? { format: cand.format } : {}), ...(cand.groupChar ? { groupChar: cand.groupChar } : {}) }))),
+      compiled: c.candidates.map((cand) =>
+        cand.type === 'string'
+          ? null
+          : compileField({
+              name: c.column,
+              type: cand.type,
+              ...(cand.format ? { format: cand.format } : {}),
+              ...(cand.groupChar ? { groupChar: cand.groupChar } : {}),
+            }),
+      ),
       at: 0,
     }));
     this.cofogColumns = new Set(plan.cofog.map((c) => c.column));

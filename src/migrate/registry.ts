@@ -12,7 +12,15 @@ import { createHash } from 'node:crypto';
 import { cp, lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { applyObservations, parseRegistryFiles, REGISTRY_FILES, serializeRegistry, type ChangeContext, type ChangelogEntry, type RepositoryObservation } from '../registry/index.ts';
+import {
+  applyObservations,
+  parseRegistryFiles,
+  REGISTRY_FILES,
+  serializeRegistry,
+  type ChangeContext,
+  type ChangelogEntry,
+  type RepositoryObservation,
+} from '../registry/index.ts';
 
 const SYNTHETIC_BASE = 2 ** 52;
 
@@ -47,7 +55,11 @@ export function migratedObservation(d: MigratedDataset): RepositoryObservation {
   };
 }
 
-const exists = (p: string): Promise<boolean> => lstat(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  lstat(p).then(
+    () => true,
+    () => false,
+  );
 
 /** Make DIR a registry from the template when it holds none (under the lock: shards may start together). */
 export async function ensureLocalRegistry(dir: string, template: string): Promise<void> {
@@ -66,7 +78,8 @@ async function withLock<T>(dir: string, f: () => Promise<T>): Promise<T> {
       await mkdir(lock);
       break;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || i > 600) throw new Error(`${lock}: the registry folder is locked by another run (remove ${lock} if no run is going on)`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || i > 600)
+        throw new Error(`${lock}: the registry folder is locked by another run (remove ${lock} if no run is going on)`);
       await sleep(50);
     }
   }

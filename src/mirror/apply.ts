@@ -79,5 +79,10 @@ export async function applyMirror(store: ObjectStore, plan: MirrorPlan, options:
 }
 
 function putObject(store: ObjectStore, o: GeneratedObject): Promise<void> {
-  return store.put(o.key, o.content, { contentType: o.contentType, cacheControl: o.cacheControl, sha256: o.sha256, size: o.content.length });
+  return store.put(o.key, o.content, {
+    contentType: o.contentType,
+    cacheControl: o.cacheControl,
+    sha256: o.sha256,
+    size: o.content.length,
+  });
 }

@@ -9,7 +9,11 @@ const width = (s: string): number => Math.round(s.length * 6.5) + 12;
 export function badgeSvg(report: Report): string {
   const label = 'datastore';
   const warnings = report.stats.warnings;
-  const value = report.valid ? (warnings ? `valid, ${warnings} warning${warnings === 1 ? '' : 's'}` : 'valid') : `${report.stats.errors} errors`;
+  const value = report.valid
+    ? warnings
+      ? `valid, ${warnings} warning${warnings === 1 ? '' : 's'}`
+      : 'valid'
+    : `${report.stats.errors} errors`;
   const color = !report.valid ? '#e05d44' : warnings ? '#a4a61d' : '#4c1';
   const lw = width(label);
   const vw = width(value);

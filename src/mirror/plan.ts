@@ -150,7 +150,17 @@ export function planMirror(input: PlanInput): MirrorPlan {
   const pendingOf = (touched: string[]): GeneratedObject =>
     jsonObject(layout.pending, { version: 1, run: input.run, commit: input.commit, touched } satisfies PendingPublish, CACHE_STATE);
   if (prev && prev.commit === input.commit && dirty.size === 0) {
-    return { unchanged: true, uploads: [], copies: [], writes: [], deletes: [], pending: pendingOf([]), manifest: manifestObject, indexes: [], state: stateObject };
+    return {
+      unchanged: true,
+      uploads: [],
+      copies: [],
+      writes: [],
+      deletes: [],
+      pending: pendingOf([]),
+      manifest: manifestObject,
+      indexes: [],
+      state: stateObject,
+    };
   }
 
   const stored = new Set<string>(input.existingBlobs ?? []);
@@ -163,7 +173,12 @@ export function planMirror(input: PlanInput): MirrorPlan {
       uploads.push({ key: layout.blob(f.sha256), path: f.path, sha256: f.sha256, size: f.size });
     }
     if (prev?.files[f.path]?.sha256 !== f.sha256 || dirty.has(layout.latest(f.path))) {
-      copies.push({ from: layout.blob(f.sha256), to: layout.latest(f.path), contentType: contentTypeOf(f.path), cacheControl: CACHE_LATEST });
+      copies.push({
+        from: layout.blob(f.sha256),
+        to: layout.latest(f.path),
+        contentType: contentTypeOf(f.path),
+        cacheControl: CACHE_LATEST,
+      });
     }
   }
   const writes = [...input.generated.filter((g) => prev?.generated[g.key] !== g.sha256 || dirty.has(g.key)), input.report];
@@ -172,5 +187,15 @@ export function planMirror(input: PlanInput): MirrorPlan {
     ...new Set([...Object.keys(prev?.files ?? {}).map((p) => layout.latest(p)), ...Object.keys(prev?.generated ?? {}), ...dirty]),
   ].filter((k) => !next.has(k));
   const touched = [...new Set([...copies.map((c) => c.to), ...writes.map((w) => w.key), ...deletes])];
-  return { unchanged: false, uploads, copies, writes, deletes, pending: pendingOf(touched), manifest: manifestObject, indexes: input.indexes ?? [], state: stateObject };
+  return {
+    unchanged: false,
+    uploads,
+    copies,
+    writes,
+    deletes,
+    pending: pendingOf(touched),
+    manifest: manifestObject,
+    indexes: input.indexes ?? [],
+    state: stateObject,
+  };
 }

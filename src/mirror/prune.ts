@@ -18,7 +18,11 @@ export interface PruneResult {
   dryRun: boolean;
 }
 
-export async function pruneDataset(store: ObjectStore, layout: DatasetLayout, options: { keep: number; dryRun?: boolean }): Promise<PruneResult> {
+export async function pruneDataset(
+  store: ObjectStore,
+  layout: DatasetLayout,
+  options: { keep: number; dryRun?: boolean },
+): Promise<PruneResult> {
   if (!Number.isInteger(options.keep) || options.keep < 1) throw new Error('keep must be a whole number of 1 or more');
   const state = await readStoredJson<DatasetState>(store, layout.state);
   const manifests: Array<{ key: string; manifest: VersionManifest }> = [];
@@ -27,7 +31,9 @@ export async function pruneDataset(store: ObjectStore, layout: DatasetLayout, op
     const manifest = await readStoredJson<VersionManifest>(store, o.key);
     if (manifest) manifests.push({ key: o.key, manifest });
   }
-  manifests.sort((a, b) => (a.manifest.publishedAt < b.manifest.publishedAt ? 1 : a.manifest.publishedAt > b.manifest.publishedAt ? -1 : 0));
+  manifests.sort((a, b) =>
+    a.manifest.publishedAt < b.manifest.publishedAt ? 1 : a.manifest.publishedAt > b.manifest.publishedAt ? -1 : 0,
+  );
   const kept = manifests.filter((m, i) => i < options.keep || m.key === state?.manifest);
   const removed = manifests.filter((m) => !kept.includes(m));
 
@@ -38,17 +44,33 @@ export async function pruneDataset(store: ObjectStore, layout: DatasetLayout, op
   for await (const o of store.list(`${layout.root}blobs/sha256/`)) if (!used.has(o.key)) unusedBlobs.push(o.key);
 
   if (!options.dryRun) {
-    const versionKeys = removed.flatMap((m) => [m.key, m.manifest.report, layout.versionPage(m.manifest.commit)].filter((k): k is string => typeof k === 'string'));
+    const versionKeys = removed.flatMap((m) =>
+      [m.key, m.manifest.report, layout.versionPage(m.manifest.commit)].filter((k): k is string => typeof k === 'string'),
+    );
     if (versionKeys.length) {
       // The index first: it never names a version whose manifest is gone.
       const stored = await readStoredJson<VersionIndex>(store, layout.versionIndex);
       if (stored) {
-        const o = jsonObject(layout.versionIndex, withoutVersions(layout, stored, new Set(removed.map((m) => m.manifest.commit)), state?.commit ?? null), CACHE_LATEST);
-        await store.put(o.key, o.content, { contentType: o.contentType, cacheControl: o.cacheControl, sha256: o.sha256, size: o.content.length });
+        const o = jsonObject(
+          layout.versionIndex,
+          withoutVersions(layout, stored, new Set(removed.map((m) => m.manifest.commit)), state?.commit ?? null),
+          CACHE_LATEST,
+        );
+        await store.put(o.key, o.content, {
+          contentType: o.contentType,
+          cacheControl: o.cacheControl,
+          sha256: o.sha256,
+          size: o.content.length,
+        });
       }
       await store.delete(versionKeys);
     }
     if (unusedBlobs.length) await store.delete(unusedBlobs);
   }
-  return { kept: kept.map((m) => m.manifest.commit), removedVersions: removed.map((m) => m.manifest.commit), removedBlobs: unusedBlobs, dryRun: Boolean(options.dryRun) };
+  return {
+    kept: kept.map((m) => m.manifest.commit),
+    removedVersions: removed.map((m) => m.manifest.commit),
+    removedBlobs: unusedBlobs,
+    dryRun: Boolean(options.dryRun),
+  };
 }

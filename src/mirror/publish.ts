@@ -87,7 +87,12 @@ export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectSto
   return result;
 }
 
-async function publishOnce(snapshot: DatasetSnapshot, store: ObjectStore, options: PublishOptions, early: { current: EarlyUploads | null }): Promise<PublishResult> {
+async function publishOnce(
+  snapshot: DatasetSnapshot,
+  store: ObjectStore,
+  options: PublishOptions,
+  early: { current: EarlyUploads | null },
+): Promise<PublishResult> {
   const github = snapshot.github;
   const claimed = github?.owner ?? options.owner;
 
@@ -100,18 +105,36 @@ async function publishOnce(snapshot: DatasetSnapshot, store: ObjectStore, option
   // Validation, aggregates and the content hashes of the files read, in one pass over the rows.
   const hashes = new Map<string, { sha256: string; size: number }>();
   if (quick && options.overlap !== false) {
-    const published = new Set(snapshot.files.filter((f) => isPublishedPath(f.path, f.mode) && byteLength(f.path) <= MAX_PATH_BYTES).map((f) => f.path));
-    early.current = earlyUploads({ store, layout: quick, previous: stored?.previous ?? null, published, open: (path) => snapshot.source.open(path) });
+    const published = new Set(
+      snapshot.files.filter((f) => isPublishedPath(f.path, f.mode) && byteLength(f.path) <= MAX_PATH_BYTES).map((f) => f.path),
+    );
+    early.current = earlyUploads({
+      store,
+      layout: quick,
+      previous: stored?.previous ?? null,
+      published,
+      open: (path) => snapshot.source.open(path),
+    });
   }
-  const cache = options.cache !== false && quick ? storeResultCache(snapshot, store, quick, stored?.previous ?? null, hashes, options.onWarning) : undefined;
-  const { validation, aggregates, cache: cached } = await aggregatePackage(hashingSource(snapshot.source, hashes, (path, id) => early.current?.offer(path, id)), {
-    ...(cache && { cache }),
-    strict: options.strict,
-    maxErrors: options.maxErrors,
-    threads: options.threads,
-    onWarning: options.onWarning,
-    repositoryOwner: claimed,
-  });
+  const cache =
+    options.cache !== false && quick
+      ? storeResultCache(snapshot, store, quick, stored?.previous ?? null, hashes, options.onWarning)
+      : undefined;
+  const {
+    validation,
+    aggregates,
+    cache: cached,
+  } = await aggregatePackage(
+    hashingSource(snapshot.source, hashes, (path, id) => early.current?.offer(path, id)),
+    {
+      ...(cache && { cache }),
+      strict: options.strict,
+      maxErrors: options.maxErrors,
+      threads: options.threads,
+      onWarning: options.onWarning,
+      repositoryOwner: claimed,
+    },
+  );
   const { report, descriptor } = validation;
   const refuse = (message: string): PublishResult => {
     report.errors.push(problem('owner-mismatch', message, { path: report.descriptor, pointer: '/owner' }));
@@ -119,7 +142,13 @@ async function publishOnce(snapshot: DatasetSnapshot, store: ObjectStore, option
     report.valid = false;
     return result('invalid', null, null, null);
   };
-  const result = (status: PublishStatus, owner: string | null, layout: DatasetLayout | null, manifest: string | null, stats = NO_STATS): PublishResult => ({
+  const result = (
+    status: PublishStatus,
+    owner: string | null,
+    layout: DatasetLayout | null,
+    manifest: string | null,
+    stats = NO_STATS,
+  ): PublishResult => ({
     status,
     report,
     owner,
@@ -141,7 +170,12 @@ async function publishOnce(snapshot: DatasetSnapshot, store: ObjectStore, option
   if (!isGitHubLogin(owner)) return refuse(`owner ${quoted(owner)} is not a GitHub login: ${GITHUB_LOGIN_FORM}`);
   const name = descriptor.name;
   if (typeof name !== 'string' || !isDatasetName(name)) {
-    report.errors.push(problem('descriptor-error', `the package "name" must be a lowercase slug to be published (found ${quoted(name)})`, { path: report.descriptor, pointer: '/name' }));
+    report.errors.push(
+      problem('descriptor-error', `the package "name" must be a lowercase slug to be published (found ${quoted(name)})`, {
+        path: report.descriptor,
+        pointer: '/name',
+      }),
+    );
     report.valid = false;
     return result('invalid', null, null, null);
   }
@@ -173,7 +207,10 @@ async function publishOnce(snapshot: DatasetSnapshot, store: ObjectStore, option
   const existing = new Set<string>();
   // Blobs uploaded while validating (only where the quick layout was this one).
   if (quick?.root !== layout.root) await early.current?.discard();
-  const uploadedEarly = quick?.root === layout.root ? ((await early.current?.settled()) ?? new Map<string, { size: number }>()) : new Map<string, { size: number }>();
+  const uploadedEarly =
+    quick?.root === layout.root
+      ? ((await early.current?.settled()) ?? new Map<string, { size: number }>())
+      : new Map<string, { size: number }>();
   for (const h of uploadedEarly.keys()) existing.add(h);
   if (previous) {
     const known = new Set(Object.values(previous.files).map((f) => f.sha256));
@@ -195,10 +232,31 @@ async function publishOnce(snapshot: DatasetSnapshot, store: ObjectStore, option
   // The dataset's page: a latest object like the aggregates (src/site).
   const sizes = Object.fromEntries(files.map((f) => [f.path, f.size]));
   const contentIds = Object.fromEntries(files.map((f) => [f.path, f.sha256]));
-  const pageData = { commit: snapshot.commit, publishedAt, descriptor: descriptor as unknown as Record<string, unknown>, report, files: sizes, hashes: contentIds, versions, aggregates: aggregateTexts(layout, generated) };
+  const pageData = {
+    commit: snapshot.commit,
+    publishedAt,
+    descriptor: descriptor as unknown as Record<string, unknown>,
+    report,
+    files: sizes,
+    hashes: contentIds,
+    versions,
+    aggregates: aggregateTexts(layout, generated),
+  };
   generated.push(datasetPageObject(layout, pageData));
   const versionPage = versionPageObject(layout, snapshot.commit, pageData);
-  const plan = planMirror({ layout, previous, commit: snapshot.commit, publishedAt, files, generated, report: reportObject, existingBlobs: existing, run: randomUUID(), dirty, indexes: [versionPage, index] });
+  const plan = planMirror({
+    layout,
+    previous,
+    commit: snapshot.commit,
+    publishedAt,
+    files,
+    generated,
+    report: reportObject,
+    existingBlobs: existing,
+    run: randomUUID(),
+    dirty,
+    indexes: [versionPage, index],
+  });
   const byPath = new Map(snapshot.files.map((f) => [f.path, f]));
   const stats = await applyMirror(store, plan, {
     concurrency: options.concurrency,
@@ -219,7 +277,12 @@ async function publishOnce(snapshot: DatasetSnapshot, store: ObjectStore, option
 }
 
 /** `versions/index.json` with this version added (one GET of the stored index). */
-async function versionIndexObject(store: ObjectStore, layout: DatasetLayout, previous: DatasetState | null, entry: VersionEntry): Promise<{ index: GeneratedObject; versions: VersionEntry[] }> {
+async function versionIndexObject(
+  store: ObjectStore,
+  layout: DatasetLayout,
+  previous: DatasetState | null,
+  entry: VersionEntry,
+): Promise<{ index: GeneratedObject; versions: VersionEntry[] }> {
   const stored = await readStoredJson<VersionIndex>(store, layout.versionIndex);
   const value = nextVersionIndex(layout, stored, previous, entry);
   return { index: jsonObject(layout.versionIndex, value, CACHE_LATEST), versions: value.versions };
@@ -233,7 +296,10 @@ interface Stored {
 
 /** The stored state of a dataset and the keys an interrupted run may have left changed. */
 async function readStored(store: ObjectStore, layout: DatasetLayout, commit?: string): Promise<Stored> {
-  const [state, pending] = await Promise.all([readStoredJson<DatasetState>(store, layout.state), readStoredJson<PendingPublish>(store, layout.pending)]);
+  const [state, pending] = await Promise.all([
+    readStoredJson<DatasetState>(store, layout.state),
+    readStoredJson<PendingPublish>(store, layout.pending),
+  ]);
   const previous = state && typeof state.commit === 'string' && state.files && state.generated ? state : null;
   const dirty =
     pending && pending.run !== previous?.run && Array.isArray(pending.touched)
@@ -243,17 +309,26 @@ async function readStored(store: ObjectStore, layout: DatasetLayout, commit?: st
 }
 
 /** The owner a dataset is published under, or why it cannot be published. */
-function resolveOwner(github: DatasetSnapshot['github'], given: string | undefined, declaredValue: unknown): { owner: string } | { error: string } {
+function resolveOwner(
+  github: DatasetSnapshot['github'],
+  given: string | undefined,
+  declaredValue: unknown,
+): { owner: string } | { error: string } {
   const declared = typeof declaredValue === 'string' ? declaredValue : undefined;
   const claimed = github?.owner ?? given;
   if (github && given && given.toLowerCase() !== github.owner.toLowerCase()) {
-    return { error: `--owner ${given} differs from the repository owner ${github.owner}; a GitHub dataset is published under its repository owner` };
+    return {
+      error: `--owner ${given} differs from the repository owner ${github.owner}; a GitHub dataset is published under its repository owner`,
+    };
   }
   if (claimed && declared && declared.toLowerCase() !== claimed.toLowerCase()) {
-    return { error: `the descriptor's owner ${quoted(declared)} is not the repository owner ${quoted(claimed)}; nobody publishes under someone else's name: set "owner" to ${quoted(claimed)}` };
+    return {
+      error: `the descriptor's owner ${quoted(declared)} is not the repository owner ${quoted(claimed)}; nobody publishes under someone else's name: set "owner" to ${quoted(claimed)}`,
+    };
   }
   const owner = (claimed ?? declared)?.toLowerCase();
-  if (!owner) return { error: 'no owner: the source is not a GitHub repository and the descriptor has no "owner"; add "owner" or pass --owner' };
+  if (!owner)
+    return { error: 'no owner: the source is not a GitHub repository and the descriptor has no "owner"; add "owner" or pass --owner' };
   if (!isKeySegment(owner)) return { error: `owner ${quoted(owner)} is not a valid GitHub owner name` };
   return { owner };
 }
@@ -261,9 +336,15 @@ function resolveOwner(github: DatasetSnapshot['github'], given: string | undefin
 /** Where the dataset would be published, from a plain read of the descriptor; null when that needs the full validation to tell. */
 async function quickLayout(snapshot: DatasetSnapshot, options: PublishOptions): Promise<DatasetLayout | null> {
   try {
-    const value = JSON.parse(Buffer.from(await snapshot.source.readDescriptor()).toString('utf8').replace(/^\uFEFF/, '')) as { name?: unknown; owner?: unknown };
+    const value = JSON.parse(
+      Buffer.from(await snapshot.source.readDescriptor())
+        .toString('utf8')
+        .replace(/^\uFEFF/, ''),
+    ) as { name?: unknown; owner?: unknown };
     const resolved = resolveOwner(snapshot.github, options.owner, value?.owner);
-    return 'owner' in resolved && isGitHubLogin(resolved.owner) && typeof value.name === 'string' && isDatasetName(value.name) ? new DatasetLayout(resolved.owner, value.name) : null;
+    return 'owner' in resolved && isGitHubLogin(resolved.owner) && typeof value.name === 'string' && isDatasetName(value.name)
+      ? new DatasetLayout(resolved.owner, value.name)
+      : null;
   } catch {
     return null;
   }
@@ -284,7 +365,11 @@ function unchangedResult(snapshot: DatasetSnapshot, store: ObjectStore, layout: 
 }
 
 /** The source, recording the sha256 and size of every file the validator reads to the end. */
-function hashingSource(source: PackageSource, hashes: Map<string, { sha256: string; size: number }>, onHashed?: (path: string, id: { sha256: string; size: number }) => void): PackageSource {
+function hashingSource(
+  source: PackageSource,
+  hashes: Map<string, { sha256: string; size: number }>,
+  onHashed?: (path: string, id: { sha256: string; size: number }) => void,
+): PackageSource {
   return {
     root: source.root,
     descriptorPath: source.descriptorPath,
@@ -314,7 +399,11 @@ function hashingSource(source: PackageSource, hashes: Map<string, { sha256: stri
  * The commit's published files with content ids: LFS oids and unchanged git blobs need no
  * reading, files the validator read were hashed on the way, the rest are hashed now.
  */
-async function fileEntries(snapshot: DatasetSnapshot, previous: DatasetState | null, hashed: Map<string, { sha256: string; size: number }>): Promise<FileEntry[]> {
+async function fileEntries(
+  snapshot: DatasetSnapshot,
+  previous: DatasetState | null,
+  hashed: Map<string, { sha256: string; size: number }>,
+): Promise<FileEntry[]> {
   const out: FileEntry[] = [];
   for (const f of snapshot.files) {
     if (!isPublishedPath(f.path, f.mode)) continue;

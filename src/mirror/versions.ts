@@ -84,6 +84,8 @@ export function nextVersionIndex(layout: DatasetLayout, stored: unknown, previou
 
 /** The index without the `removed` commits (prune). */
 export function withoutVersions(layout: DatasetLayout, stored: unknown, removed: ReadonlySet<string>, latest: string | null): VersionIndex {
-  const versions = versionEntries(stored).filter((e) => !removed.has(e.commit)).sort(newestFirst);
+  const versions = versionEntries(stored)
+    .filter((e) => !removed.has(e.commit))
+    .sort(newestFirst);
   return { version: 1, owner: layout.owner, name: layout.name, latest: latest ?? versions[0]?.commit ?? '', versions };
 }

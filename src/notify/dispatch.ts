@@ -26,7 +26,11 @@ export interface RepoName {
 
 /** `repository_dispatch` to one repository. `clientPayload` has at most 10 top-level keys (GitHub's limit). */
 export async function repositoryDispatch(octokit: GitHubClient, target: RepoName, clientPayload: Record<string, unknown>): Promise<void> {
-  await octokit.request('POST /repos/{owner}/{repo}/dispatches', { ...target, event_type: DISPATCH_EVENT_TYPE, client_payload: clientPayload });
+  await octokit.request('POST /repos/{owner}/{repo}/dispatches', {
+    ...target,
+    event_type: DISPATCH_EVENT_TYPE,
+    client_payload: clientPayload,
+  });
 }
 
 /** Dispatches the registry repo's publish workflow for one dataset commit. */
@@ -56,7 +60,12 @@ export function usesTheAction(workflowText: string, action: string = ACTION_REPO
  * Whether the repository runs the Action at `ref`: a `.github/workflows/*.yml|yaml` file there
  * uses it. Reads through the contents API (contents: read).
  */
-export async function runsTheAction(octokit: GitHubClient, repo: RepoName, ref: string, action: string = ACTION_REPOSITORY): Promise<boolean> {
+export async function runsTheAction(
+  octokit: GitHubClient,
+  repo: RepoName,
+  ref: string,
+  action: string = ACTION_REPOSITORY,
+): Promise<boolean> {
   let listing: unknown;
   try {
     listing = (await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...repo, path: '.github/workflows', ref })).data;
@@ -65,10 +74,17 @@ export async function runsTheAction(octokit: GitHubClient, repo: RepoName, ref: 
     throw e;
   }
   if (!Array.isArray(listing)) return false;
-  const files = (listing as Array<{ type: string; name: string; path: string }>).filter((f) => f.type === 'file' && /\.ya?ml$/i.test(f.name));
+  const files = (listing as Array<{ type: string; name: string; path: string }>).filter(
+    (f) => f.type === 'file' && /\.ya?ml$/i.test(f.name),
+  );
   if (files.length > MAX_WORKFLOW_FILES) return true;
   for (const f of files) {
-    const res = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...repo, path: f.path, ref, mediaType: { format: 'raw' } });
+    const res = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
+      ...repo,
+      path: f.path,
+      ref,
+      mediaType: { format: 'raw' },
+    });
     const text = typeof res.data === 'string' ? res.data : Buffer.from(res.data as unknown as ArrayBuffer).toString('utf8');
     if (usesTheAction(text, action)) return true;
   }

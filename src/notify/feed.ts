@@ -46,7 +46,12 @@ export interface RegistryFile {
 }
 
 /** Adds `item` to the feed (newest first, one entry per commit, at most `cap`) and writes it. */
-export async function updateFeed(store: ObjectStore, registry: string, item: FeedItem, options: { cap?: number; now?: string } = {}): Promise<Feed> {
+export async function updateFeed(
+  store: ObjectStore,
+  registry: string,
+  item: FeedItem,
+  options: { cap?: number; now?: string } = {},
+): Promise<Feed> {
   const cap = options.cap ?? FEED_CAP;
   const existing = await readFeed(store);
   const entry: FeedItem = { ...item, count: item.count, changes: item.changes.slice(0, FEED_CHANGES_CAP) };
@@ -54,7 +59,10 @@ export async function updateFeed(store: ObjectStore, registry: string, item: Fee
     .sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0))
     .slice(0, cap);
   const feed: Feed = { version: 1, registry, updated: options.now ?? item.time, items };
-  await store.put(FEED_KEY, `${JSON.stringify(feed, null, 2)}\n`, { contentType: 'application/json; charset=utf-8', cacheControl: 'public, max-age=60' });
+  await store.put(FEED_KEY, `${JSON.stringify(feed, null, 2)}\n`, {
+    contentType: 'application/json; charset=utf-8',
+    cacheControl: 'public, max-age=60',
+  });
   return feed;
 }
 
@@ -75,7 +83,11 @@ export async function copyRegistryFiles(store: ObjectStore, files: RegistryFile[
   const keys: string[] = [];
   for (const f of files) {
     const key = `${REGISTRY_PREFIX}${f.path}`;
-    const contentType = f.path.endsWith('.csv') ? 'text/csv; charset=utf-8' : f.path.endsWith('.json') ? 'application/json; charset=utf-8' : 'application/octet-stream';
+    const contentType = f.path.endsWith('.csv')
+      ? 'text/csv; charset=utf-8'
+      : f.path.endsWith('.json')
+        ? 'application/json; charset=utf-8'
+        : 'application/octet-stream';
     await store.put(key, f.body, { contentType, cacheControl: 'public, max-age=60', size: f.body.byteLength });
     keys.push(key);
   }
@@ -87,7 +99,10 @@ export async function copyRegistryFiles(store: ObjectStore, files: RegistryFile[
  * from the `data/datasets.csv` being written (not from a listing of the store), so the catalog
  * lists exactly the datasets of that registry commit. Both are rewritten whole on every try.
  */
-export async function writeRegistryReadCopy(store: ObjectStore, files: RegistryFile[]): Promise<{ keys: string[]; catalog: { key: string; datasets: number } | null }> {
+export async function writeRegistryReadCopy(
+  store: ObjectStore,
+  files: RegistryFile[],
+): Promise<{ keys: string[]; catalog: { key: string; datasets: number } | null }> {
   const keys = await copyRegistryFiles(store, files);
   const datasets = files.find((f) => f.path === 'data/datasets.csv');
   if (!datasets) return { keys, catalog: null };

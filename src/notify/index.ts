@@ -103,7 +103,13 @@ export interface Notifier {
 /** repository_dispatch's client_payload (at most 10 top-level keys, GitHub's limit). */
 function dispatchPayload(event: RegistryUpdatedEvent): Record<string, unknown> {
   const datasets = [...new Set(event.changes.map((c) => c.dataset))];
-  return { registry: event.registry, commit: event.commit, time: event.time, changes: event.changes.length, datasets: datasets.slice(0, 100) };
+  return {
+    registry: event.registry,
+    commit: event.commit,
+    time: event.time,
+    changes: event.changes.length,
+    datasets: datasets.slice(0, 100),
+  };
 }
 
 const quiet: NotifyLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -131,7 +137,13 @@ export function createNotifier(options: NotifierOptions): Notifier {
           ...(options.fetch ? { fetch: options.fetch } : {}),
           uuid: options.uuid ?? (() => deliveryIdOf(event.commit, s.url)),
         });
-        const fields = { subscriber: new URL(s.url).origin, delivery: r.delivery, status: r.status, attempts: r.attempts, commit: event.commit };
+        const fields = {
+          subscriber: new URL(s.url).origin,
+          delivery: r.delivery,
+          status: r.status,
+          attempts: r.attempts,
+          commit: event.commit,
+        };
         if (r.ok) log.info('subscriber notified', fields);
         else log.error('subscriber not notified', { ...fields, error: r.error });
         return r;
@@ -144,9 +156,13 @@ export function createNotifier(options: NotifierOptions): Notifier {
    * copy already in the store (this is a late retry of an older commit) is left in place: the
    * feed gets its entry, the copy and catalog are not set back.
    */
-  async function writeStore(store: ObjectStore, event: RegistryUpdatedEvent): Promise<{ catalog: { key: string; datasets: number } | null; superseded: string | null }> {
+  async function writeStore(
+    store: ObjectStore,
+    event: RegistryUpdatedEvent,
+  ): Promise<{ catalog: { key: string; datasets: number } | null; superseded: string | null }> {
     const newer = (await readFeed(store))?.items.find((i) => i.time > event.time && i.commit !== event.commit)?.commit ?? null;
-    const copy = options.readRegistryFiles && !newer ? await writeRegistryReadCopy(store, await options.readRegistryFiles(event.commit)) : null;
+    const copy =
+      options.readRegistryFiles && !newer ? await writeRegistryReadCopy(store, await options.readRegistryFiles(event.commit)) : null;
     await updateFeed(store, registry, { commit: event.commit, time: event.time, count: event.changes.length, changes: event.changes });
     return { catalog: copy?.catalog ?? null, superseded: newer };
   }
@@ -156,7 +172,12 @@ export function createNotifier(options: NotifierOptions): Notifier {
     if (!store) return 'skipped';
     try {
       const written = await writeStore(store, event);
-      log.info('feed written', { store: store.description, commit: event.commit, ...(written.catalog ? { catalog: written.catalog.key, datasets: written.catalog.datasets } : {}), ...(written.superseded ? { supersededBy: written.superseded } : {}) });
+      log.info('feed written', {
+        store: store.description,
+        commit: event.commit,
+        ...(written.catalog ? { catalog: written.catalog.key, datasets: written.catalog.datasets } : {}),
+        ...(written.superseded ? { supersededBy: written.superseded } : {}),
+      });
       return 'written';
     } catch (e) {
       log.error('feed not written', { store: store.description, commit: event.commit, error: message(e) });
@@ -186,7 +207,13 @@ export function createNotifier(options: NotifierOptions): Notifier {
   }
 
   function eventOf(update: { commit: string; changes: ChangelogEntry[]; time?: string }): RegistryUpdatedEvent {
-    return { event: REGISTRY_UPDATED, commit: update.commit, changes: update.changes.map(cleanChange), registry, time: update.time ?? update.changes[0]?.time ?? now() };
+    return {
+      event: REGISTRY_UPDATED,
+      commit: update.commit,
+      changes: update.changes.map(cleanChange),
+      registry,
+      time: update.time ?? update.changes[0]?.time ?? now(),
+    };
   }
 
   function tasks(update: { commit: string; changes: ChangelogEntry[]; time?: string }): FollowUpTask[] {
@@ -205,7 +232,12 @@ export function createNotifier(options: NotifierOptions): Notifier {
         });
         if (r.ok) return { ok: true, note: `HTTP ${r.status}, delivery ${r.delivery}` };
         // A 4xx is the subscriber's answer: asking again will not change it (as GitHub does not retry).
-        return { ok: false, retry: r.status === 0 || r.status >= 500 || r.status === 408 || r.status === 429, error: r.error ?? `HTTP ${r.status}`, status: r.status };
+        return {
+          ok: false,
+          retry: r.status === 0 || r.status >= 500 || r.status === 408 || r.status === 429,
+          error: r.error ?? `HTTP ${r.status}`,
+          status: r.status,
+        };
       },
     }));
     const store = options.store;
@@ -217,7 +249,11 @@ export function createNotifier(options: NotifierOptions): Notifier {
         async run(): Promise<TaskOutcome> {
           try {
             const written = await writeStore(store, event);
-            if (written.superseded) return { ok: true, note: `feed entry written; registry copy and catalog left at the newer ${written.superseded.slice(0, 12)}` };
+            if (written.superseded)
+              return {
+                ok: true,
+                note: `feed entry written; registry copy and catalog left at the newer ${written.superseded.slice(0, 12)}`,
+              };
             return written.catalog ? { ok: true, note: `catalog written: ${written.catalog.datasets} datasets` } : { ok: true };
           } catch (e) {
             return failureOf(e);
@@ -235,7 +271,12 @@ export function createNotifier(options: NotifierOptions): Notifier {
         async run(): Promise<TaskOutcome> {
           try {
             const client = await d!.client(t);
-            if (!client) return { ok: false, retry: false, error: `the App is not installed on ${repository}: install it there or remove it from DISPATCH_REPOS` };
+            if (!client)
+              return {
+                ok: false,
+                retry: false,
+                error: `the App is not installed on ${repository}: install it there or remove it from DISPATCH_REPOS`,
+              };
             await repositoryDispatch(client, t, dispatchPayload(event));
             return { ok: true };
           } catch (e) {

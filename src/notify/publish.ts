@@ -77,13 +77,23 @@ export function publishTask(deps: PublishTaskDeps, owed: PublishOwed): FollowUpT
       try {
         const reader = await deps.readerOf(owed.repositoryId);
         if (!reader) return { ok: true, note: 'no longer installed: nothing to publish' };
-        if (await runsTheAction(reader, { owner: owed.owner, repo: owed.repo }, owed.commit)) return { ok: true, note: 'runs the Action: no dispatch' };
-        await dispatchPublish(deps.registryClient, deps.registry, { workflow: deps.workflow, ref: deps.ref, repository, commit: owed.commit });
+        if (await runsTheAction(reader, { owner: owed.owner, repo: owed.repo }, owed.commit))
+          return { ok: true, note: 'runs the Action: no dispatch' };
+        await dispatchPublish(deps.registryClient, deps.registry, {
+          workflow: deps.workflow,
+          ref: deps.ref,
+          repository,
+          commit: owed.commit,
+        });
         return { ok: true, note: `${deps.workflow} dispatched` };
       } catch (e) {
         const f = failureOf(e);
         // A missing workflow (404) or one without the inputs (422) is the registry's to fix.
-        if (f.status === 404 || f.status === 422) return { ...f, error: `${deps.registry.owner}/${deps.registry.repo} ${deps.workflow}: ${f.error} (does the registry have .github/workflows/${deps.workflow} with a workflow_dispatch trigger and the inputs repository and commit?)` };
+        if (f.status === 404 || f.status === 422)
+          return {
+            ...f,
+            error: `${deps.registry.owner}/${deps.registry.repo} ${deps.workflow}: ${f.error} (does the registry have .github/workflows/${deps.workflow} with a workflow_dispatch trigger and the inputs repository and commit?)`,
+          };
         return f;
       }
     },

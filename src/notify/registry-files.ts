@@ -8,7 +8,12 @@ import type { RepoName } from './dispatch.ts';
 export async function readRegistryFiles(octokit: GitHubClient, registry: RepoName, commit: string): Promise<RegistryFile[]> {
   const raw = async (path: string): Promise<Uint8Array | null> => {
     try {
-      const res = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...registry, path, ref: commit, mediaType: { format: 'raw' } });
+      const res = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
+        ...registry,
+        path,
+        ref: commit,
+        mediaType: { format: 'raw' },
+      });
       return typeof res.data === 'string' ? Buffer.from(res.data, 'utf8') : new Uint8Array(res.data as unknown as ArrayBuffer);
     } catch (e) {
       if ((e as { status?: number }).status === 404) return null;

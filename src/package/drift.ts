@@ -107,9 +107,7 @@ function normalizeForeignKeys(d: Obj, problems: Problem[], moves: PointerMove[])
       const where = pointerOf('resources', i, 'foreignKeys');
       if (isObject(schema) && (schema.foreignKeys === undefined || Array.isArray(schema.foreignKeys))) {
         const list = Array.isArray(onResource) ? onResource : [onResource];
-        list.forEach((fk: unknown, k: number) =>
-          tracked.push({ fk, from: Array.isArray(onResource) ? `${where}/${k}` : where }),
-        );
+        list.forEach((fk: unknown, k: number) => tracked.push({ fk, from: Array.isArray(onResource) ? `${where}/${k}` : where }));
         delete res.foreignKeys;
         problems.push(
           drift(
@@ -265,7 +263,8 @@ function normalizeGroupedModel(mapping: Obj, model: 'entity' | 'taxonomy', probl
   if (!isObject(m) || (m.attributes !== undefined && !isObject(m.attributes))) return;
   const groups: Array<{ kind: string; value: unknown; from: string }> = [];
   if (isObject(m.attributes)) {
-    for (const [k, v] of Object.entries(m.attributes)) groups.push({ kind: k, value: v, from: pointerOf('mapping', model, 'attributes', k) });
+    for (const [k, v] of Object.entries(m.attributes))
+      groups.push({ kind: k, value: v, from: pointerOf('mapping', model, 'attributes', k) });
   }
   const moved: string[] = [];
   for (const [k, v] of Object.entries(m)) {

@@ -43,9 +43,14 @@ export const DEFAULT_MAX_DEPTH = 64;
  * reaches memory; this is the one message for it, wherever it is found.
  */
 export function tooLargeDocument(path: string, size: number | null, maxBytes: number = DEFAULT_MAX_BYTES): JsonDocument {
-  const what = size === null ? `larger than the ${formatBytes(maxBytes)} limit` : `${formatBytes(size)}, more than the ${formatBytes(maxBytes)} limit`;
+  const what =
+    size === null ? `larger than the ${formatBytes(maxBytes)} limit` : `${formatBytes(size)}, more than the ${formatBytes(maxBytes)} limit`;
   const problems = [
-    problem('descriptor-error', `${path} is ${what} for a descriptor; move inline data out of the descriptor into CSV resources`, { path, lineNumber: 1, columnNumber: 1 }),
+    problem('descriptor-error', `${path} is ${what} for a descriptor; move inline data out of the descriptor into CSV resources`, {
+      path,
+      lineNumber: 1,
+      columnNumber: 1,
+    }),
   ];
   return { value: undefined, locate: () => ({ line: 1, column: 1 }), problems };
 }
@@ -312,7 +317,12 @@ function describeSyntaxError(text: string, error: ParseError): { offset: number;
   const prev = previousNonSpace(text, offset);
   const code = printParseErrorCode(error.error);
 
-  if ((code === 'PropertyNameExpected' || code === 'ValueExpected') && (found === '}' || found === ']') && prev !== undefined && text[prev] === ',') {
+  if (
+    (code === 'PropertyNameExpected' || code === 'ValueExpected') &&
+    (found === '}' || found === ']') &&
+    prev !== undefined &&
+    text[prev] === ','
+  ) {
     return {
       offset: prev,
       message: `trailing comma before ${quoted(found)}; JSON allows no comma after the last item, remove it`,
@@ -367,7 +377,10 @@ function describeSyntaxError(text: string, error: ParseError): { offset: number;
         ? { offset, message: 'the file ends inside an array; add the missing "]" (the file may be truncated)' }
         : { offset, message: `expected "," or "]" in an array, found ${shown}; add the missing comma or bracket` };
     case 'EndOfFileExpected':
-      return { offset, message: `unexpected ${shown} after the end of the JSON value; a descriptor holds exactly one JSON object, remove the extra text` };
+      return {
+        offset,
+        message: `unexpected ${shown} after the end of the JSON value; a descriptor holds exactly one JSON object, remove the extra text`,
+      };
     case 'UnexpectedEndOfString':
       return { offset, message: 'a string is not closed; add the closing double quote' };
     case 'InvalidUnicode':

@@ -120,7 +120,10 @@ export function resolveMappingReference(
     if (refs.length === 0) {
       if (matched.length === 1) {
         const only = matched[0] as { name: string; res: ResourceDescriptor };
-        return { refs: [], error: `resource ${quoted(only.name)} has no field ${quoted(field)}; its fields are ${quoteList(fieldNamesOf(only.res))}` };
+        return {
+          refs: [],
+          error: `resource ${quoted(only.name)} has no field ${quoted(field)}; its fields are ${quoteList(fieldNamesOf(only.res))}`,
+        };
       }
       const listing = matched.map((r) => `${quoted(r.name)} has ${quoteList(fieldNamesOf(r.res))}`).join('; ');
       return { refs: [], error: `none of the resources matching ${quoted(glob)} has a field ${quoted(field)}: ${listing}` };
@@ -179,9 +182,7 @@ export function resolveMappingReference(
 }
 
 /** Every (pointer, model, attribute, ref) of the mapping's attribute references, canonical form. */
-export function mappingReferences(
-  mapping: MappingDescriptor,
-): Array<{ pointer: string; model: string; attribute: string; ref: string }> {
+export function mappingReferences(mapping: MappingDescriptor): Array<{ pointer: string; model: string; attribute: string; ref: string }> {
   const out: Array<{ pointer: string; model: string; attribute: string; ref: string }> = [];
   if (!isObject(mapping)) return out;
   const addAttrs = (attrs: unknown, model: string, prefix: Array<string>, namePrefix: string): void => {

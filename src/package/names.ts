@@ -46,7 +46,6 @@ export function isKeySegment(s: string): boolean {
 export const isDatasetName = (s: string): boolean => s.length <= MAX_NAME_LENGTH && isKeySegment(s);
 export const DATASET_NAME_FORM = `1 to ${MAX_NAME_LENGTH} lowercase letters, digits, ".", "_" and "-", starting with a letter or a digit, without ".." (e.g. city-budget-2024)`;
 
-
 /** Safe characters of an S3 key (AWS's "safe characters"), for a prefix given by configuration. */
 const PREFIX = /^[A-Za-z0-9!_.*'()-]+(?:\/[A-Za-z0-9!_.*'()-]+)*$/;
 

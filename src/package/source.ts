@@ -63,7 +63,11 @@ export class DescriptorTooLargeError extends Error {
  * before reading when the size says so, and reading stops as soon as more than `max` arrived (the
  * file may be larger than announced, or have grown since).
  */
-export async function readAtMost(size: number | null, chunks: () => AsyncIterable<Uint8Array>, max: number = DESCRIPTOR_MAX_BYTES): Promise<Uint8Array> {
+export async function readAtMost(
+  size: number | null,
+  chunks: () => AsyncIterable<Uint8Array>,
+  max: number = DESCRIPTOR_MAX_BYTES,
+): Promise<Uint8Array> {
   if (size !== null && size > max) throw new DescriptorTooLargeError(size, max);
   const parts: Uint8Array[] = [];
   let n = 0;
@@ -87,7 +91,8 @@ export function unsafePathReason(path: string): string | undefined {
   if (path.includes('\\')) return 'contains a backslash; use "/" as the separator';
   if (/^[a-zA-Z]:/.test(path)) return 'is an absolute Windows path (drive letter)';
   if (path.startsWith('/')) return 'is absolute; give it relative to datapackage.json';
-  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(path)) return `has a URL scheme (${quoted(path.slice(0, path.indexOf(':') + 1))}) other than http(s)`;
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(path))
+    return `has a URL scheme (${quoted(path.slice(0, path.indexOf(':') + 1))}) other than http(s)`;
   if (path.split('/').includes('..')) return 'has a ".." segment and so can leave the dataset';
   return undefined;
 }

@@ -57,7 +57,8 @@ export interface ParallelRunner extends TableRunner {
 export function threadsFromEnv(env: Record<string, string | undefined>, lowered?: (message: string) => void): number | undefined {
   const raw = env['OS_DATASTORE_THREADS']?.trim();
   if (raw === undefined || raw === '') return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new RangeError(`OS_DATASTORE_THREADS must be a whole number of 1 or more (got ${JSON.stringify(raw)})`);
+  if (!/^\d+$/.test(raw) || Number(raw) < 1)
+    throw new RangeError(`OS_DATASTORE_THREADS must be a whole number of 1 or more (got ${JSON.stringify(raw)})`);
   return capThreads(Number(raw), 'OS_DATASTORE_THREADS=', lowered);
 }
 
@@ -90,7 +91,9 @@ export function maxThreads(): number {
 export function capThreads(requested: number, from: string, lowered?: (message: string) => void): number {
   const cores = maxThreads();
   if (requested <= cores) return requested;
-  lowered?.(`${from}${requested} is more than the ${cores} core${cores === 1 ? '' : 's'} here: using ${cores} worker thread${cores === 1 ? '' : 's'}`);
+  lowered?.(
+    `${from}${requested} is more than the ${cores} core${cores === 1 ? '' : 's'} here: using ${cores} worker thread${cores === 1 ? '' : 's'}`,
+  );
   return cores;
 }
 
@@ -275,7 +278,12 @@ export function createParallelRunner(options: ParallelOptions = {}): ParallelRun
         } catch (error) {
           sender.over = true;
           const source = error instanceof SourceError ? error.code : null;
-          post(slot, { type: 'fail', id: job.id, part, error: { source, message: error instanceof Error ? error.message : String(error) } });
+          post(slot, {
+            type: 'fail',
+            id: job.id,
+            part,
+            error: { source, message: error instanceof Error ? error.message : String(error) },
+          });
           return;
         }
         if (sender.over) return;
@@ -356,7 +364,11 @@ function spawn(init: WorkerInit): Worker {
   if (!here.endsWith('.ts')) return new Worker(new URL('./pass-worker.js', here), { workerData: init });
   const entry = new URL('./worker.ts', here).href;
   // tsx's ESM API (its CommonJS build cannot register hooks from an eval'd worker script).
-  const tsx = pathToFileURL(createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const tsx = pathToFileURL(
+    createRequire(here)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(bootstrap, { eval: true, workerData: init });
 }

@@ -42,7 +42,9 @@ async function* receive(id: number, part: number): AsyncGenerator<Uint8Array> {
       }
       if (message.type === 'fail') {
         ended = true;
-        throw message.error.source === null ? new Error(message.error.message) : new SourceError(message.error.source, message.error.message);
+        throw message.error.source === null
+          ? new Error(message.error.message)
+          : new SourceError(message.error.source, message.error.message);
       }
       send({ type: 'more', id, part });
       yield message.chunk;
@@ -67,7 +69,13 @@ port.on('message', (message: ToWorker) => {
   const files = parts.map((p, k) => ({ path: p.path, file: { size: p.size, stream: () => receive(id, k) } }));
   runJob(context, planOf(context, cache), job, files).then(
     (result) => send({ type: 'done', id, result }),
-    (error: unknown) => send({ type: 'error', id, message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined }),
+    (error: unknown) =>
+      send({
+        type: 'error',
+        id,
+        message: error instanceof Error ? error.message : String(error),
+        stack: error instanceof Error ? error.stack : undefined,
+      }),
   );
 });
 send({ type: 'ready' });

@@ -28,7 +28,8 @@ export function parseDatasetRef(text: string): DatasetRef | { error: string } {
   const [, owner, name, commit] = m as unknown as [string, string, string, string | undefined];
   if (!isGitHubLogin(owner)) return { error: `the owner in ${quoted(text)} is not a GitHub owner: ${GITHUB_LOGIN_FORM}` };
   if (!isDatasetName(name)) return { error: `the name in ${quoted(text)} is not a dataset name: ${DATASET_NAME_FORM}` };
-  if (commit !== undefined && !/^[0-9a-f]{4,64}$/i.test(commit)) return { error: `the commit in ${quoted(text)} is not 4 to 64 hex digits (a commit id or a unique prefix of one)` };
+  if (commit !== undefined && !/^[0-9a-f]{4,64}$/i.test(commit))
+    return { error: `the commit in ${quoted(text)} is not 4 to 64 hex digits (a commit id or a unique prefix of one)` };
   return { owner: owner.toLowerCase(), name, ...(commit !== undefined ? { commit: commit.toLowerCase() } : {}) };
 }
 
@@ -94,7 +95,8 @@ export async function listVersions(reader: StoreReader, ref: Pick<DatasetRef, 'o
   if (!state) throw notFound(reader, layout);
   const manifestKey = typeof state.manifest === 'string' ? state.manifest : layout.version(String(state.commit));
   const manifest = await json(reader, manifestKey);
-  if (!manifest) throw new ReadError(`${reader.url(manifestKey)} (the published version's manifest) is missing: publish the dataset again`, 'damaged');
+  if (!manifest)
+    throw new ReadError(`${reader.url(manifestKey)} (the published version's manifest) is missing: publish the dataset again`, 'damaged');
   const files = checkedFiles(reader, layout, manifest, manifestKey);
   return [
     {
@@ -130,9 +132,16 @@ export async function openDataset(reader: StoreReader, ref: DatasetRef): Promise
     if (matches.length === 0) {
       // The index may predate the version (or be gone): a full commit id is looked up directly.
       if (ref.commit.length === 40 || ref.commit.length === 64) commit = ref.commit;
-      else throw new ReadError(`${layout.owner}/${layout.name} has no published version ${ref.commit}: run os-datastore versions ${layout.owner}/${layout.name} to see them`, 'not-found');
+      else
+        throw new ReadError(
+          `${layout.owner}/${layout.name} has no published version ${ref.commit}: run os-datastore versions ${layout.owner}/${layout.name} to see them`,
+          'not-found',
+        );
     } else if (matches.length > 1) {
-      throw new ReadError(`${ref.commit} names ${matches.length} versions of ${layout.owner}/${layout.name} (${matches.map((m) => m.commit.slice(0, 12)).join(', ')}): give more digits`, 'not-found');
+      throw new ReadError(
+        `${ref.commit} names ${matches.length} versions of ${layout.owner}/${layout.name} (${matches.map((m) => m.commit.slice(0, 12)).join(', ')}): give more digits`,
+        'not-found',
+      );
     } else commit = matches[0]!.commit;
   }
   const latest = commit === state.commit;
@@ -146,7 +155,11 @@ export async function openDataset(reader: StoreReader, ref: DatasetRef): Promise
       latest ? 'damaged' : 'not-found',
     );
   }
-  if (manifest.commit !== commit) throw new ReadError(`${reader.url(manifestKey)} describes commit ${quoted(String(manifest.commit))}, not ${commit}: the store is damaged there`, 'damaged');
+  if (manifest.commit !== commit)
+    throw new ReadError(
+      `${reader.url(manifestKey)} describes commit ${quoted(String(manifest.commit))}, not ${commit}: the store is damaged there`,
+      'damaged',
+    );
   const files = checkedFiles(reader, layout, manifest as Record<string, unknown>, manifestKey);
   const byPath = new Map(files.map((f) => [f.path, f]));
 
@@ -154,7 +167,8 @@ export async function openDataset(reader: StoreReader, ref: DatasetRef): Promise
   if (latest && state.generated && typeof state.generated === 'object') {
     for (const [key, sha256] of Object.entries(state.generated)) {
       const path = key.slice(layout.root.length);
-      if (key.startsWith(layout.root + 'aggregates/') && typeof sha256 === 'string' && HEX64.test(sha256) && safePath(path)) aggregates.push({ path, key, sha256 });
+      if (key.startsWith(layout.root + 'aggregates/') && typeof sha256 === 'string' && HEX64.test(sha256) && safePath(path))
+        aggregates.push({ path, key, sha256 });
     }
     aggregates.sort((a, b) => (a.path < b.path ? -1 : 1));
   }
@@ -200,13 +214,21 @@ function checkedFiles(reader: StoreReader, layout: DatasetLayout, manifest: Reco
   for (const [path, value] of Object.entries(files as Record<string, unknown>)) {
     const f = value as { sha256?: unknown; size?: unknown; lfs?: unknown } | null;
     // A path that could leave the output folder or hide in it (.git) is refused, whatever the store says.
-    if (!safePath(path) || !isPublishedPath(path)) throw new ReadError(`${reader.url(key)} names the file ${quoted(path)}, which is not a path a dataset can have: the manifest is damaged or hostile; nothing was written`, 'damaged');
+    if (!safePath(path) || !isPublishedPath(path))
+      throw new ReadError(
+        `${reader.url(key)} names the file ${quoted(path)}, which is not a path a dataset can have: the manifest is damaged or hostile; nothing was written`,
+        'damaged',
+      );
     if (!f || typeof f.sha256 !== 'string' || !HEX64.test(f.sha256) || !Number.isSafeInteger(f.size) || (f.size as number) < 0) {
-      throw new ReadError(`${reader.url(key)}: the entry of ${quoted(path)} has no valid sha256 and size: the manifest is damaged`, 'damaged');
+      throw new ReadError(
+        `${reader.url(key)}: the entry of ${quoted(path)} has no valid sha256 and size: the manifest is damaged`,
+        'damaged',
+      );
     }
     out.push({ path, sha256: f.sha256, size: f.size as number, lfs: f.lfs === true, blob: layout.blob(f.sha256) });
   }
-  if (!out.some((f) => f.path === 'datapackage.json')) throw new ReadError(`${reader.url(key)} has no datapackage.json: the manifest is damaged`, 'damaged');
+  if (!out.some((f) => f.path === 'datapackage.json'))
+    throw new ReadError(`${reader.url(key)} has no datapackage.json: the manifest is damaged`, 'damaged');
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -214,9 +236,16 @@ function checkedFiles(reader: StoreReader, layout: DatasetLayout, manifest: Reco
  * The bytes of `key`, passed through while hashed; the last chunk is held back until size and
  * sha256 are checked, so a consumer that writes what it gets never completes a wrong file.
  */
-export async function* verifiedStream(reader: StoreReader, key: string, path: string, sha256: string, size: number | null): AsyncGenerator<Uint8Array> {
+export async function* verifiedStream(
+  reader: StoreReader,
+  key: string,
+  path: string,
+  sha256: string,
+  size: number | null,
+): AsyncGenerator<Uint8Array> {
   const body = await reader.stream(key);
-  if (!body) throw new ReadError(`${path}: its content ${reader.url(key)} is missing from the store (expected sha256 ${sha256})`, 'mismatch');
+  if (!body)
+    throw new ReadError(`${path}: its content ${reader.url(key)} is missing from the store (expected sha256 ${sha256})`, 'mismatch');
   const hash = createHash('sha256');
   let seen = 0;
   let held: Uint8Array | null = null;
@@ -235,7 +264,10 @@ export async function* verifiedStream(reader: StoreReader, key: string, path: st
 
 function mismatch(path: string, sha256: string, size: number | null, actual: string): ReadError {
   const expected = size === null ? `sha256 ${sha256}` : `sha256 ${sha256} (${size} bytes)`;
-  return new ReadError(`${path}: the stored content does not match the manifest: expected ${expected}, got ${actual}; the store was changed or damaged (nothing was written)`, 'mismatch');
+  return new ReadError(
+    `${path}: the stored content does not match the manifest: expected ${expected}, got ${actual}; the store was changed or damaged (nothing was written)`,
+    'mismatch',
+  );
 }
 
 async function collect(stream: AsyncIterable<Uint8Array>): Promise<Uint8Array> {

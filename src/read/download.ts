@@ -18,7 +18,11 @@ export interface DownloadResult {
 }
 
 /** Write every file of `version` (and, with `aggregates`, its aggregates under `aggregates/`) into the existing folder `dir`. */
-export async function downloadVersion(version: PublishedVersion, dir: string, options: { aggregates?: boolean; concurrency?: number } = {}): Promise<DownloadResult> {
+export async function downloadVersion(
+  version: PublishedVersion,
+  dir: string,
+  options: { aggregates?: boolean; concurrency?: number } = {},
+): Promise<DownloadResult> {
   const write = async (path: string, body: AsyncIterable<Uint8Array>): Promise<void> => {
     const file = join(dir, ...path.split('/'));
     await mkdir(dirname(file), { recursive: true });

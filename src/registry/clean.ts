@@ -68,7 +68,12 @@ export function cleanText(value: string, max: number): string {
 
 /** A changelog row with its text fields cleaned (for what leaves in notifications and the feed). */
 export function cleanChange(c: ChangelogEntry): ChangelogEntry {
-  return { ...c, dataset: cleanText(c.dataset, FIELD_LIMITS.dataset), delivery: cleanText(c.delivery, FIELD_LIMITS.delivery), note: cleanText(c.note, FIELD_LIMITS.note) };
+  return {
+    ...c,
+    dataset: cleanText(c.dataset, FIELD_LIMITS.dataset),
+    delivery: cleanText(c.delivery, FIELD_LIMITS.delivery),
+    note: cleanText(c.note, FIELD_LIMITS.note),
+  };
 }
 
 /** cleanText for a value that may be absent. */

@@ -93,7 +93,14 @@ export function catalogOf(datasets: readonly DatasetEntry[]): CatalogEntry[] {
   return datasets
     .filter((d) => d.status === 'published')
     .map((d) => ({ url: d.url, name: d.name, owner: d.owner }))
-    .sort((a, b) => compareFolded(a.owner, b.owner) || compareFolded(a.name, b.name) || compare(a.owner, b.owner) || compare(a.name, b.name) || compare(a.url, b.url));
+    .sort(
+      (a, b) =>
+        compareFolded(a.owner, b.owner) ||
+        compareFolded(a.name, b.name) ||
+        compare(a.owner, b.owner) ||
+        compare(a.name, b.name) ||
+        compare(a.url, b.url),
+    );
 }
 
 /** Datasets in the registry's order: by repository id. */
@@ -165,12 +172,19 @@ function readTable(path: string, text: string, columns: readonly string[]): Reco
   const missing = columns.filter((c) => !index.has(c));
   const extra = header.cells.filter((c) => !columns.includes(c));
   if (missing.length > 0 || extra.length > 0) {
-    const parts = [missing.length > 0 ? `missing ${missing.join(', ')}` : '', extra.length > 0 ? `unexpected ${extra.join(', ')}` : ''].filter(Boolean);
+    const parts = [
+      missing.length > 0 ? `missing ${missing.join(', ')}` : '',
+      extra.length > 0 ? `unexpected ${extra.join(', ')}` : '',
+    ].filter(Boolean);
     throw new RegistryFormatError(path, header.line, `the header must be ${columns.join(',')} (${parts.join('; ')})`);
   }
   return rows.map(({ cells, line }) => {
     if (cells.length !== header.cells.length) {
-      throw new RegistryFormatError(path, line, `${cells.length} cells where the header has ${header.cells.length}; quote cells that hold a comma`);
+      throw new RegistryFormatError(
+        path,
+        line,
+        `${cells.length} cells where the header has ${header.cells.length}; quote cells that hold a comma`,
+      );
     }
     return { line, get: (column: string) => cells[index.get(column)!]! };
   });
@@ -178,19 +192,22 @@ function readTable(path: string, text: string, columns: readonly string[]): Reco
 
 function integerOf(path: string, r: Record_, column: string): number {
   const v = r.get(column);
-  if (!/^[1-9][0-9]*$/.test(v) || !Number.isSafeInteger(Number(v))) throw new RegistryFormatError(path, r.line, `${column} must be a positive integer (found ${JSON.stringify(v)})`);
+  if (!/^[1-9][0-9]*$/.test(v) || !Number.isSafeInteger(Number(v)))
+    throw new RegistryFormatError(path, r.line, `${column} must be a positive integer (found ${JSON.stringify(v)})`);
   return Number(v);
 }
 
 function booleanOf(path: string, r: Record_, column: string): boolean {
   const v = r.get(column);
-  if (v !== 'true' && v !== 'false') throw new RegistryFormatError(path, r.line, `${column} must be true or false (found ${JSON.stringify(v)})`);
+  if (v !== 'true' && v !== 'false')
+    throw new RegistryFormatError(path, r.line, `${column} must be true or false (found ${JSON.stringify(v)})`);
   return v === 'true';
 }
 
 function statusOf(path: string, r: Record_): DatasetStatus {
   const v = r.get('status');
-  if (!(DATASET_STATUSES as readonly string[]).includes(v)) throw new RegistryFormatError(path, r.line, `status must be one of ${DATASET_STATUSES.join(', ')} (found ${JSON.stringify(v)})`);
+  if (!(DATASET_STATUSES as readonly string[]).includes(v))
+    throw new RegistryFormatError(path, r.line, `status must be one of ${DATASET_STATUSES.join(', ')} (found ${JSON.stringify(v)})`);
   return v as DatasetStatus;
 }
 
@@ -207,7 +224,8 @@ export function parseRegistry(files: { catalog?: string; datasets: string; chang
   const datasets: DatasetEntry[] = readTable(dp, files.datasets, DATASET_COLUMNS).map((r) => {
     const repositoryId = integerOf(dp, r, 'repository_id');
     const earlier = seen.get(repositoryId);
-    if (earlier !== undefined) throw new RegistryFormatError(dp, r.line, `repository_id ${repositoryId} repeats line ${earlier}; a repository has one row`);
+    if (earlier !== undefined)
+      throw new RegistryFormatError(dp, r.line, `repository_id ${repositoryId} repeats line ${earlier}; a repository has one row`);
     seen.set(repositoryId, r.line);
     return {
       repositoryId,

@@ -85,7 +85,8 @@ interface Derived {
  * registry should have no row for it. `updated` is left as it was (set later, when the row changes).
  */
 function derive(prev: DatasetEntry | undefined, o: RepositoryObservation, ctx: ChangeContext): Derived | undefined {
-  const keep = (status: DatasetStatus, reason: string, detail: string): Derived | undefined => (prev ? { entry: { ...prev, status, reason }, detail } : undefined);
+  const keep = (status: DatasetStatus, reason: string, detail: string): Derived | undefined =>
+    prev ? { entry: { ...prev, status, reason }, detail } : undefined;
   if (!o.exists) {
     // Read with the repository's own installation, a 404 means deleted; read with another
     // installation's token, it may also be a private repository the App no longer reaches.
@@ -117,10 +118,18 @@ function derive(prev: DatasetEntry | undefined, o: RepositoryObservation, ctx: C
   };
   const fail = (reason: string, detail: string): Derived => ({ entry: { ...entry, reason }, detail });
   if (!d) return fail(REASONS.noDescriptor, `no datapackage.json on ${o.defaultBranch}`);
-  if (d.owner !== null && !same(d.owner, o.owner)) return fail(REASONS.ownerMismatch, `the descriptor's owner "${d.owner}" is not the repository owner "${o.owner}"`);
+  if (d.owner !== null && !same(d.owner, o.owner))
+    return fail(REASONS.ownerMismatch, `the descriptor's owner "${d.owner}" is not the repository owner "${o.owner}"`);
   if (!d.valid) return fail(REASONS.invalid, d.problems.slice(0, 3).join('; ') || 'the descriptor is not valid');
-  if (!d.name || !isKeySegment(d.name)) return fail(REASONS.invalidName, d.name ? `the package name "${d.name}" is not a lowercase slug (a-z, 0-9, ".", "_", "-")` : 'the descriptor has no "name"');
-  return { entry: { ...entry, status: 'published', reason: o.archived ? REASONS.archived : '' }, detail: o.archived ? 'the repository is archived (read-only); it stays listed' : '' };
+  if (!d.name || !isKeySegment(d.name))
+    return fail(
+      REASONS.invalidName,
+      d.name ? `the package name "${d.name}" is not a lowercase slug (a-z, 0-9, ".", "_", "-")` : 'the descriptor has no "name"',
+    );
+  return {
+    entry: { ...entry, status: 'published', reason: o.archived ? REASONS.archived : '' },
+    detail: o.archived ? 'the repository is archived (read-only); it stays listed' : '',
+  };
 }
 
 /** Would this row be listed, were its name free? */
@@ -145,7 +154,10 @@ function settleNames(rows: Map<number, DatasetEntry>, details: Map<number, strin
     rows.set(holder!.repositoryId, { ...holder!, status: 'published', reason: holder!.reason === REASONS.nameTaken ? '' : holder!.reason });
     for (const e of others) {
       rows.set(e.repositoryId, { ...e, status: 'failed', reason: REASONS.nameTaken });
-      details.set(e.repositoryId, `the name ${holder!.owner}/${holder!.name} is taken by repository ${holder!.repositoryId} (${holder!.url})`);
+      details.set(
+        e.repositoryId,
+        `the name ${holder!.owner}/${holder!.name} is taken by repository ${holder!.repositoryId} (${holder!.url})`,
+      );
     }
   }
 }
@@ -175,13 +187,22 @@ const label = (e: DatasetEntry): string => `${e.owner}/${e.name || e.repo}`;
 function eventsFor(before: DatasetEntry | undefined, after: DatasetEntry, detail: string, ctx: ChangeContext): ChangelogEntry[] {
   const out: ChangelogEntry[] = [];
   const add = (event: string, note: string): void => {
-    out.push({ time: ctx.now, event, dataset: cleanText(label(after), FIELD_LIMITS.dataset), repositoryId: after.repositoryId, commit: after.lastCommit, delivery: cleanText(ctx.delivery, FIELD_LIMITS.delivery), note: cleanText(note, FIELD_LIMITS.note) });
+    out.push({
+      time: ctx.now,
+      event,
+      dataset: cleanText(label(after), FIELD_LIMITS.dataset),
+      repositoryId: after.repositoryId,
+      commit: after.lastCommit,
+      delivery: cleanText(ctx.delivery, FIELD_LIMITS.delivery),
+      note: cleanText(note, FIELD_LIMITS.note),
+    });
   };
   const statusNote = (): string => detail || after.reason;
 
   if (before) {
     if (!same(before.owner, after.owner)) add(EVENTS.transferred, `${before.owner}/${before.repo} → ${after.owner}/${after.repo}`);
-    else if (before.repo !== after.repo || before.owner !== after.owner) add(EVENTS.renamed, `${before.owner}/${before.repo} → ${after.owner}/${after.repo}`);
+    else if (before.repo !== after.repo || before.owner !== after.owner)
+      add(EVENTS.renamed, `${before.owner}/${before.repo} → ${after.owner}/${after.repo}`);
   }
   const wasStatus = before?.status;
   if (wasStatus !== after.status) {
@@ -204,8 +225,15 @@ function eventsFor(before: DatasetEntry | undefined, after: DatasetEntry, detail
     return out;
   }
   // Same status: what else changed.
-  if (after.status === 'published' && before!.reason !== after.reason && (before!.reason === REASONS.archived || after.reason === REASONS.archived)) {
-    add(after.reason === REASONS.archived ? EVENTS.archived : EVENTS.unarchived, after.reason === REASONS.archived ? detail : 'the repository is no longer archived');
+  if (
+    after.status === 'published' &&
+    before!.reason !== after.reason &&
+    (before!.reason === REASONS.archived || after.reason === REASONS.archived)
+  ) {
+    add(
+      after.reason === REASONS.archived ? EVENTS.archived : EVENTS.unarchived,
+      after.reason === REASONS.archived ? detail : 'the repository is no longer archived',
+    );
     return out;
   }
   const identityOnly =

@@ -19,7 +19,10 @@ export interface ObserveOptions {
   maxProblems?: number;
 }
 
-const status = (e: unknown): number | undefined => (typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number' ? (e as { status: number }).status : undefined);
+const status = (e: unknown): number | undefined =>
+  typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number'
+    ? (e as { status: number }).status
+    : undefined;
 
 /** Run `f`; undefined when GitHub answers one of `statuses` (e.g. 404), else its result or its error. */
 async function unless<T>(statuses: number[], f: () => Promise<T>): Promise<T | undefined> {
@@ -57,13 +60,37 @@ const textOf = (v: unknown): string | null => (typeof v === 'string' ? v : null)
  * listed); an empty repository or a missing branch gives `headCommit: null` and no descriptor.
  * Other errors (5xx after retries, 401, rate limits) are thrown: the caller retries later.
  */
-export async function observeRepository(octokit: GitHubClient, repositoryId: number, options: ObserveOptions = {}): Promise<RepositoryObservation> {
+export async function observeRepository(
+  octokit: GitHubClient,
+  repositoryId: number,
+  options: ObserveOptions = {},
+): Promise<RepositoryObservation> {
   const installed = options.installed ?? true;
   const repo = await unless([404], () => octokit.request('GET /repositories/{repository_id}', { repository_id: repositoryId }));
   if (!repo) {
-    return { repositoryId, exists: false, installed, private: false, archived: false, owner: '', repo: '', htmlUrl: '', defaultBranch: '', headCommit: null, descriptor: null };
+    return {
+      repositoryId,
+      exists: false,
+      installed,
+      private: false,
+      archived: false,
+      owner: '',
+      repo: '',
+      htmlUrl: '',
+      defaultBranch: '',
+      headCommit: null,
+      descriptor: null,
+    };
   }
-  const r = repo.data as { id: number; name: string; owner: { login: string }; private: boolean; archived?: boolean; html_url: string; default_branch?: string };
+  const r = repo.data as {
+    id: number;
+    name: string;
+    owner: { login: string };
+    private: boolean;
+    archived?: boolean;
+    html_url: string;
+    default_branch?: string;
+  };
   const base: RepositoryObservation = {
     repositoryId: r.id,
     exists: true,
@@ -106,7 +133,10 @@ export async function observeRepository(octokit: GitHubClient, repositoryId: num
     return bytes;
   };
 
-  const { report, descriptor } = await validatePackageDetailed(descriptorSource(`${base.owner}/${base.repo}`, path, read), { descriptorOnly: true, repositoryOwner: base.owner });
+  const { report, descriptor } = await validatePackageDetailed(descriptorSource(`${base.owner}/${base.repo}`, path, read), {
+    descriptorOnly: true,
+    repositoryOwner: base.owner,
+  });
   const d = (descriptor ?? {}) as { name?: unknown; title?: unknown; owner?: unknown };
   // What the repository wrote is capped and cleaned here, before the registry, the feed or a notification sees it.
   return {

@@ -65,7 +65,9 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
   const { state } = await deps.writer.read();
   const orphans = state.datasets.filter((d) => !seen.has(d.repositoryId) && d.status !== 'removed');
 
-  const observations: RepositoryObservation[] = await mapLimit(targets, limit, (t) => observeRepository(t.client, t.id, { installed: true }));
+  const observations: RepositoryObservation[] = await mapLimit(targets, limit, (t) =>
+    observeRepository(t.client, t.id, { installed: true }),
+  );
   const orphanObservations = await mapLimit(orphans, limit, async (d): Promise<RepositoryObservation> => {
     // Any installation token reads public repositories. A 404 means deleted, or private and out
     // of the App's reach: not listable either way. When the owner's installation covers all its
@@ -76,11 +78,29 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
       const o = await observeRepository(client, d.repositoryId, { installed: false });
       return !o.exists && own?.all ? { ...o, installed: true } : o;
     }
-    return { repositoryId: d.repositoryId, exists: true, installed: false, private: false, archived: false, owner: d.owner, repo: d.repo, htmlUrl: d.url, defaultBranch: d.defaultBranch, headCommit: null, descriptor: null };
+    return {
+      repositoryId: d.repositoryId,
+      exists: true,
+      installed: false,
+      private: false,
+      archived: false,
+      owner: d.owner,
+      repo: d.repo,
+      htmlUrl: d.url,
+      defaultBranch: d.defaultBranch,
+      headCommit: null,
+      descriptor: null,
+    };
   });
   observations.push(...orphanObservations);
 
-  const result = await deps.writer.update(observations, { now: deps.now?.() ?? new Date().toISOString(), delivery: '', coreOrg: deps.coreOrg });
-  log(`reconcile: observed ${observations.length} repositories (${installations.length} installations); ${result.changes.length} changes${result.commit ? ` in ${result.commit}` : ''}`);
+  const result = await deps.writer.update(observations, {
+    now: deps.now?.() ?? new Date().toISOString(),
+    delivery: '',
+    coreOrg: deps.coreOrg,
+  });
+  log(
+    `reconcile: observed ${observations.length} repositories (${installations.length} installations); ${result.changes.length} changes${result.commit ? ` in ${result.commit}` : ''}`,
+  );
   return { commit: result.commit, changes: result.changes, observed: observations.length };
 }

@@ -111,7 +111,10 @@ interface Start {
   openPull?: number;
 }
 
-const statusOf = (e: unknown): number | undefined => (typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number' ? (e as { status: number }).status : undefined);
+const statusOf = (e: unknown): number | undefined =>
+  typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number'
+    ? (e as { status: number }).status
+    : undefined;
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** A lost race on the ref: re-read and try again. */
@@ -163,7 +166,10 @@ export function createRegistryWriter(octokit: GitHubClient, options: RegistryWri
       return data.object.sha;
     } catch (e) {
       if (statusOf(e) === 404) return null;
-      if (statusOf(e) === 409) throw new RegistryRepositoryError(`${owner}/${repo} is empty: create it from registry-template/ (it needs data/datasets.csv and data/changelog.csv) before the App writes to it`);
+      if (statusOf(e) === 409)
+        throw new RegistryRepositoryError(
+          `${owner}/${repo} is empty: create it from registry-template/ (it needs data/datasets.csv and data/changelog.csv) before the App writes to it`,
+        );
       throw e;
     }
   }
@@ -189,7 +195,9 @@ export function createRegistryWriter(octokit: GitHubClient, options: RegistryWri
     const wanted = new Set<string>(FILES);
     const entries = t.tree.filter((e) => e.type === 'blob' && e.path !== undefined && wanted.has(e.path) && e.sha !== undefined);
     if (t.truncated && entries.length < FILES.length) {
-      throw new RegistryRepositoryError(`${owner}/${repo}: the tree at ${commit} is too large to list; keep only the registry files in the repository`);
+      throw new RegistryRepositoryError(
+        `${owner}/${repo}: the tree at ${commit} is too large to list; keep only the registry files in the repository`,
+      );
     }
     const files: Partial<RegistryFiles> = {};
     await Promise.all(entries.map(async (e) => void (files[e.path as RegistryFile] = await blobText(e.sha!))));
@@ -287,7 +295,10 @@ export function createRegistryWriter(octokit: GitHubClient, options: RegistryWri
       const { data: newTree } = await octokit.rest.git.createTree({ ...at, base_tree: start.baseTree, tree });
       const { data: commit } = await octokit.rest.git.createCommit({
         ...at,
-        message: commitMessage(changes, batch.map((p) => p.ctx.delivery)),
+        message: commitMessage(
+          changes,
+          batch.map((p) => p.ctx.delivery),
+        ),
         tree: newTree.sha,
         parents: start.parents,
       });
@@ -304,7 +315,15 @@ export function createRegistryWriter(octokit: GitHubClient, options: RegistryWri
       }
       const pullRequest = options.mode === 'pull-request' ? await ensurePull(start, changes) : undefined;
       const written = state;
-      batch.forEach((p, i) => p.resolve({ commit: commit.sha, changes: perCall[i]!, attempts: attempt, state: written, ...(pullRequest !== undefined ? { pullRequest } : {}) }));
+      batch.forEach((p, i) =>
+        p.resolve({
+          commit: commit.sha,
+          changes: perCall[i]!,
+          attempts: attempt,
+          state: written,
+          ...(pullRequest !== undefined ? { pullRequest } : {}),
+        }),
+      );
       return;
     }
     throw new RegistryConflictError(maxAttempts, options.mode === 'commit' ? (branch ?? '') : prBranch);

@@ -51,7 +51,8 @@ async function latestDescriptor(reader: Pick<StoreReader, 'get'>, layout: Datase
   return descriptor && typeof descriptor === 'object' && !Array.isArray(descriptor) ? (descriptor as Record<string, unknown>) : {};
 }
 
-const fileSizes = (state: DatasetState): Record<string, number> => Object.fromEntries(Object.entries(state.files).map(([p, f]) => [p, Number(f?.size) || 0]));
+const fileSizes = (state: DatasetState): Record<string, number> =>
+  Object.fromEntries(Object.entries(state.files).map(([p, f]) => [p, Number(f?.size) || 0]));
 
 /** A dataset page's data, read back from the store; null when the dataset is not published there. */
 export async function pageDataFromStore(reader: StoreReader, layout: DatasetLayout): Promise<DatasetPageData | null> {
@@ -122,7 +123,8 @@ function registryDatasets(datasetsCsv: string): Wanted[] {
 }
 
 /** The dataset's layout in the store, or null when its owner or name cannot be a key there. */
-const layoutOf = (w: Wanted): DatasetLayout | null => (isGitHubLogin(w.owner) && isDatasetName(w.name) ? new DatasetLayout(w.owner, w.name) : null);
+const layoutOf = (w: Wanted): DatasetLayout | null =>
+  isGitHubLogin(w.owner) && isDatasetName(w.name) ? new DatasetLayout(w.owner, w.name) : null;
 
 function entryOf(w: Wanted, published: Published | null): CatalogEntry {
   return {
@@ -144,8 +146,15 @@ const publishedOf = (data: Pick<DatasetPageData, 'publishedAt' | 'files' | 'desc
 });
 
 async function writeCatalog(store: ObjectStore, entries: CatalogEntry[], source: SiteResult['source']): Promise<void> {
-  const html = new TextEncoder().encode(catalogPage(entries, source === 'registry' ? 'the OpenSpending registry' : 'the datasets published in this store'));
-  await store.put(CATALOG_KEY, html, { contentType: 'text/html; charset=utf-8', cacheControl: CACHE_LATEST, sha256: sha256Hex(html), size: html.length });
+  const html = new TextEncoder().encode(
+    catalogPage(entries, source === 'registry' ? 'the OpenSpending registry' : 'the datasets published in this store'),
+  );
+  await store.put(CATALOG_KEY, html, {
+    contentType: 'text/html; charset=utf-8',
+    cacheControl: CACHE_LATEST,
+    sha256: sha256Hex(html),
+    size: html.length,
+  });
 }
 
 /** Datasets whose published state is read at once when refreshing the catalog. */
@@ -157,7 +166,11 @@ const CATALOG_READS = 8;
  * each dataset's last update and size read from its `.datastore/state.json`. The App calls it
  * whenever it writes the registry's read copy; dataset pages are publish's to write.
  */
-export async function writeRegistryCatalog(reader: Pick<StoreReader, 'get'>, store: ObjectStore, datasetsCsv: string): Promise<{ catalog: string; url: string; datasets: number }> {
+export async function writeRegistryCatalog(
+  reader: Pick<StoreReader, 'get'>,
+  store: ObjectStore,
+  datasetsCsv: string,
+): Promise<{ catalog: string; url: string; datasets: number }> {
   const wanted = registryDatasets(datasetsCsv);
   const entries = await mapLimit(wanted, CATALOG_READS, async (w) => {
     const layout = layoutOf(w);
@@ -184,10 +197,19 @@ export async function buildSite(options: BuildSiteOptions): Promise<SiteResult> 
   let pages = 0;
   for (const w of wanted) {
     const layout = layoutOf(w);
-    const data = layout ? await pageDataFromStore(reader, layout).catch((e: unknown) => (skipped.push({ dataset: `${w.owner}/${w.name}`, reason: (e as Error).message }), null)) : null;
+    const data = layout
+      ? await pageDataFromStore(reader, layout).catch(
+          (e: unknown) => (skipped.push({ dataset: `${w.owner}/${w.name}`, reason: (e as Error).message }), null),
+        )
+      : null;
     if (data && layout) {
       const html = new TextEncoder().encode(datasetPage(data));
-      await store.put(layout.page, html, { contentType: 'text/html; charset=utf-8', cacheControl: CACHE_LATEST, sha256: sha256Hex(html), size: html.length });
+      await store.put(layout.page, html, {
+        contentType: 'text/html; charset=utf-8',
+        cacheControl: CACHE_LATEST,
+        sha256: sha256Hex(html),
+        size: html.length,
+      });
       pages++;
     }
     entries.push(entryOf(w, data ? publishedOf(data) : null));

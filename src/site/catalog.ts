@@ -70,7 +70,9 @@ const SCRIPT = `(function () {
 })();`;
 
 export function catalogPage(entries: CatalogEntry[], source: string): string {
-  const sorted = [...entries].sort((a, b) => Number(b.core) - Number(a.core) || (a.name < b.name ? -1 : a.name > b.name ? 1 : a.owner < b.owner ? -1 : 1));
+  const sorted = [...entries].sort(
+    (a, b) => Number(b.core) - Number(a.core) || (a.name < b.name ? -1 : a.name > b.name ? 1 : a.owner < b.owner ? -1 : 1),
+  );
   const rows = sorted.map((e) => {
     const search = `${e.name} ${e.owner} ${e.title}`.toLowerCase();
     const name = e.page ? `<a href="${attr(href(e.page))}">${text(e.name)}</a>` : text(e.name);
@@ -92,6 +94,8 @@ export function catalogPage(entries: CatalogEntry[], source: string): string {
     '<div class="table-wrap"><table id="datasets"><caption class="muted">Datasets (core first, then by name)</caption>' +
     '<thead><tr><th scope="col" data-sort="name">Name</th><th scope="col" data-sort="owner">Owner</th><th scope="col" data-sort="updated">Last update</th><th scope="col" class="num" data-sort="size">Size</th></tr></thead>' +
     `<tbody>\n${rows.join('\n')}\n</tbody></table></div>` +
-    (sorted.length ? '' : '\n<p>No datasets yet: publish one with <code>os-datastore publish</code>, then run <code>os-datastore site</code>.</p>');
+    (sorted.length
+      ? ''
+      : '\n<p>No datasets yet: publish one with <code>os-datastore publish</code>, then run <code>os-datastore site</code>.</p>');
   return htmlDocument({ title: 'OpenSpending datastore: datasets', body, script: SCRIPT });
 }

@@ -84,9 +84,17 @@ export function datasetPage(d: DatasetPageData, options: { version?: boolean } =
     ['Name', `<code>${text(d.name)}</code>`],
     ['License', licenses(d.descriptor.licenses)],
     ['Location', text(locationOf(d.descriptor)) || '<span class="muted">not given</span>'],
-    ['Version', `<code title="${attr(d.commit)}">${text(d.commit.slice(0, 12))}</code>, published <time datetime="${attr(d.publishedAt)}">${text(d.publishedAt)}</time>`],
+    [
+      'Version',
+      `<code title="${attr(d.commit)}">${text(d.commit.slice(0, 12))}</code>, published <time datetime="${attr(d.publishedAt)}">${text(d.publishedAt)}</time>`,
+    ],
     ['Files', `${Object.keys(d.files).length} files, ${text(formatBytes(Object.values(d.files).reduce((a, b) => a + b, 0)))}`],
-    ['Download', links.file('datapackage.json') ? `<a href="${attr(links.file('datapackage.json')!)}">datapackage.json</a> (the descriptor; every file below is linked)` : '<span class="muted">no descriptor</span>'],
+    [
+      'Download',
+      links.file('datapackage.json')
+        ? `<a href="${attr(links.file('datapackage.json')!)}">datapackage.json</a> (the descriptor; every file below is linked)`
+        : '<span class="muted">no descriptor</span>',
+    ],
   ];
   parts.push(`<dl class="facts">${facts.map(([k, v]) => `<dt>${text(k)}</dt><dd>${v}</dd>`).join('')}</dl>`);
 
@@ -162,7 +170,8 @@ function resources(d: DatasetPageData, links: Links): string {
     });
     const size = paths.reduce((n, p) => n + (d.files[p] ?? 0), 0);
     out.push(`<h3 id="${attr(`resource-${i + 1}`)}">${text(name)}</h3>`);
-    if (str(r.title) || str(r.description)) out.push(`<p>${text(str(r.title) ?? '')}${str(r.title) && str(r.description) ? ': ' : ''}${text(str(r.description) ?? '')}</p>`);
+    if (str(r.title) || str(r.description))
+      out.push(`<p>${text(str(r.title) ?? '')}${str(r.title) && str(r.description) ? ': ' : ''}${text(str(r.description) ?? '')}</p>`);
     const facts: Array<[string, string]> = [
       ['File', fileLinks.join(', ') || '<span class="muted">inline data</span>'],
       ['Rows', s ? String(s.rows) : '<span class="muted">unknown</span>'],
@@ -170,11 +179,19 @@ function resources(d: DatasetPageData, links: Links): string {
     ];
     out.push(`<dl class="facts">${facts.map(([k, v]) => `<dt>${text(k)}</dt><dd>${v}</dd>`).join('')}</dl>`);
     const schema = r.schema;
-    const fields = schema && typeof schema === 'object' && Array.isArray((schema as { fields?: unknown }).fields) ? ((schema as { fields: unknown[] }).fields as unknown[]) : null;
+    const fields =
+      schema && typeof schema === 'object' && Array.isArray((schema as { fields?: unknown }).fields)
+        ? ((schema as { fields: unknown[] }).fields as unknown[])
+        : null;
     if (fields) {
       const rows = fields.map((f) => {
         const o = (f && typeof f === 'object' ? f : {}) as Record<string, unknown>;
-        return [`<code>${text(o.name)}</code>`, text(str(o.type) ?? 'string'), text(str(o.format) ?? ''), text(str(o.title) ?? str(o.description) ?? '')];
+        return [
+          `<code>${text(o.name)}</code>`,
+          text(str(o.type) ?? 'string'),
+          text(str(o.format) ?? ''),
+          text(str(o.title) ?? str(o.description) ?? ''),
+        ];
       });
       out.push(table(`Fields of ${name}`, [{ label: 'Field' }, { label: 'Type' }, { label: 'Format' }, { label: 'Description' }], rows));
     } else if (typeof schema === 'string') {
@@ -216,23 +233,34 @@ function aggregates(files: Record<string, string>, links: Links): string {
   const currency = str(summary.currency) ?? '';
   const money = (v: string): string => (currency ? `${v} ${currency}` : v);
   if (typeof summary.total === 'string') {
-    out.push(`<p>Total <strong>${text(money(summary.total))}</strong> over ${text(summary.count)} rows (exact sums of amount × factor).</p>`);
+    out.push(
+      `<p>Total <strong>${text(money(summary.total))}</strong> over ${text(summary.count)} rows (exact sums of amount × factor).</p>`,
+    );
   }
   // The aggregates files are the latest version's: a version's page shows its own figures, unlinked.
-  if (!links.version) out.push(`<p class="muted">As data: <a href="aggregates/datapackage.json">the aggregates package</a>, <a href="aggregates/summary.json">summary.json</a>.</p>`);
+  if (!links.version)
+    out.push(
+      `<p class="muted">As data: <a href="aggregates/datapackage.json">the aggregates package</a>, <a href="aggregates/summary.json">summary.json</a>.</p>`,
+    );
 
   const years = csvRows(files['aggregates/by-year.csv']);
   if (years.length) {
     out.push('<h3>Totals by year</h3>');
     const bars: Bar[] = years.map((y) => ({ label: y.year ?? '', value: y.total ?? '0' }));
-    const chart = barChart('chart-years', `Totals by year${currency ? ` (${currency})` : ''}`, `A bar chart of ${years.length} yearly totals; the table beside it gives the exact values.`, bars);
+    const chart = barChart(
+      'chart-years',
+      `Totals by year${currency ? ` (${currency})` : ''}`,
+      `A bar chart of ${years.length} yearly totals; the table beside it gives the exact values.`,
+      bars,
+    );
     const tbl = table(
       `Totals by year${currency ? ` in ${currency}` : ''}`,
       [{ label: 'Year' }, { label: `Total${currency ? ` (${currency})` : ''}`, num: true }, { label: 'Rows', num: true }],
       years.map((y) => [text(y.year), text(y.total), text(y.count)]),
     );
     out.push(`<div class="chart-pair">${chart}${tbl}</div>`);
-    if (!links.version) out.push(`<p class="muted"><a href="aggregates/by-year.csv">by-year.csv</a>, <a href="aggregates/by-month.csv">by-month.csv</a></p>`);
+    if (!links.version)
+      out.push(`<p class="muted"><a href="aggregates/by-year.csv">by-year.csv</a>, <a href="aggregates/by-month.csv">by-month.csv</a></p>`);
   }
 
   const dimensions = Array.isArray(summary.dimensions)
@@ -244,14 +272,21 @@ function aggregates(files: Record<string, string>, links: Links): string {
     const path = `aggregates/by-${dim}.csv`;
     const rows = csvRows(files[path]);
     if (!rows.length) continue;
-    const top = [...rows].sort((a, b) => {
-      const x = big(a.total);
-      const y = big(b.total);
-      return x && y ? y.cmp(x) : x ? -1 : y ? 1 : 0;
-    }).slice(0, TOP);
+    const top = [...rows]
+      .sort((a, b) => {
+        const x = big(a.total);
+        const y = big(b.total);
+        return x && y ? y.cmp(x) : x ? -1 : y ? 1 : 0;
+      })
+      .slice(0, TOP);
     const label = (r: Row): string => (r.title && r.title !== r.id ? `${r.title} (${r.id})` : (r.id ?? ''));
     out.push(`<h3>Top ${top.length} ${text(dim)} by total</h3>`);
-    const chart = barChart(`chart-${dim}`, `Top ${top.length} ${dim} by total${currency ? ` (${currency})` : ''}`, `A bar chart of the ${top.length} largest totals of ${rows.length} ${dim} entries; the table beside it gives the exact values.`, top.map((r) => ({ label: label(r), value: r.total ?? '0' })));
+    const chart = barChart(
+      `chart-${dim}`,
+      `Top ${top.length} ${dim} by total${currency ? ` (${currency})` : ''}`,
+      `A bar chart of the ${top.length} largest totals of ${rows.length} ${dim} entries; the table beside it gives the exact values.`,
+      top.map((r) => ({ label: label(r), value: r.total ?? '0' })),
+    );
     const tbl = table(
       `Top ${top.length} of ${rows.length} ${dim} entries by total${currency ? ` in ${currency}` : ''}`,
       [{ label: 'Id' }, { label: 'Title' }, { label: `Total${currency ? ` (${currency})` : ''}`, num: true }, { label: 'Rows', num: true }],
@@ -276,6 +311,18 @@ function versions(d: DatasetPageData, rel: (key: string) => string): string {
   return (
     '<h2 id="versions">Versions</h2>\n' +
     `<p>Every published version, newest first; each can be restored byte for byte from its manifest (<code>os-datastore get ${text(d.owner)}/${text(d.name)}@COMMIT</code>). As data: <a href="versions/index.json">versions/index.json</a>.</p>\n` +
-    table('Published versions', [{ label: 'Commit' }, { label: 'Published' }, { label: 'Files', num: true }, { label: 'Size', num: true }, { label: 'Status' }, { label: 'Page and report' }, { label: 'Manifest' }], rows)
+    table(
+      'Published versions',
+      [
+        { label: 'Commit' },
+        { label: 'Published' },
+        { label: 'Files', num: true },
+        { label: 'Size', num: true },
+        { label: 'Status' },
+        { label: 'Page and report' },
+        { label: 'Manifest' },
+      ],
+      rows,
+    )
   );
 }

@@ -93,9 +93,11 @@ export function htmlDocument(input: DocumentInput): string {
     // No favicon request (browsers ask the origin's root for one, which a bucket does not have).
     '<link rel="icon" href="data:,">\n' +
     `<title>${text(input.title)}</title>\n<style>${STYLE}</style>\n</head>\n<body>\n` +
-    (input.home ? `<header><nav aria-label="Site"><a href="${attr(input.home)}">OpenSpending datastore: all datasets</a></nav></header>\n` : '') +
+    (input.home
+      ? `<header><nav aria-label="Site"><a href="${attr(input.home)}">OpenSpending datastore: all datasets</a></nav></header>\n`
+      : '') +
     `<main>\n${input.body}\n</main>\n` +
-    '<footer><p>Published by os-datastore. Every file is also available as content-addressed, verifiable copies (see each version\'s manifest).</p></footer>\n' +
+    "<footer><p>Published by os-datastore. Every file is also available as content-addressed, verifiable copies (see each version's manifest).</p></footer>\n" +
     (input.script ? `<script>${input.script}</script>\n` : '') +
     '</body>\n</html>\n'
   );

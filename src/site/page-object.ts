@@ -7,7 +7,8 @@ import { datasetPage, type DatasetPageData } from './dataset-page.ts';
 /** Generated objects under `aggregates/` as the page reads them (path → text). */
 export function aggregateTexts(layout: DatasetLayout, generated: readonly GeneratedObject[]): Record<string, string> | null {
   const out: Record<string, string> = {};
-  for (const g of generated) if (g.key.startsWith(layout.root + 'aggregates/')) out[g.key.slice(layout.root.length)] = Buffer.from(g.content).toString('utf8');
+  for (const g of generated)
+    if (g.key.startsWith(layout.root + 'aggregates/')) out[g.key.slice(layout.root.length)] = Buffer.from(g.content).toString('utf8');
   return Object.keys(out).length ? out : null;
 }
 
@@ -16,7 +17,19 @@ export function datasetPageObject(layout: DatasetLayout, data: Omit<DatasetPageD
   return { key: layout.page, content, contentType: 'text/html; charset=utf-8', cacheControl: CACHE_LATEST, sha256: sha256Hex(content) };
 }
 
-export function versionPageObject(layout: DatasetLayout, commit: string, data: Omit<DatasetPageData, 'owner' | 'name' | 'root'>): GeneratedObject {
-  const content = new TextEncoder().encode(datasetPage({ ...data, owner: layout.owner, name: layout.name, root: layout.root }, { version: true }));
-  return { key: layout.versionPage(commit), content, contentType: 'text/html; charset=utf-8', cacheControl: CACHE_IMMUTABLE, sha256: sha256Hex(content) };
+export function versionPageObject(
+  layout: DatasetLayout,
+  commit: string,
+  data: Omit<DatasetPageData, 'owner' | 'name' | 'root'>,
+): GeneratedObject {
+  const content = new TextEncoder().encode(
+    datasetPage({ ...data, owner: layout.owner, name: layout.name, root: layout.root }, { version: true }),
+  );
+  return {
+    key: layout.versionPage(commit),
+    content,
+    contentType: 'text/html; charset=utf-8',
+    cacheControl: CACHE_IMMUTABLE,
+    sha256: sha256Hex(content),
+  };
 }

@@ -41,9 +41,21 @@ function cofogObserver(resource: ResourceDescriptor, field: string, sink: Proble
       if (code === cell) return;
       const at = { resource: resource.name, path, rowNumber, lineNumber, fieldName: field, fieldNumber: index + 1, cell };
       if (code === undefined) {
-        sink.add(problem('mapping-error', `row ${rowNumber} (line ${lineNumber}), field ${quoted(field)}: ${quoted(cell)} is not a COFOG code, and the functional taxonomy maps this field as COFOG; use a code such as "05.1" (division.group.class)`, at));
+        sink.add(
+          problem(
+            'mapping-error',
+            `row ${rowNumber} (line ${lineNumber}), field ${quoted(field)}: ${quoted(cell)} is not a COFOG code, and the functional taxonomy maps this field as COFOG; use a code such as "05.1" (division.group.class)`,
+            at,
+          ),
+        );
       } else {
-        sink.add(problem('mapping-error', `row ${rowNumber} (line ${lineNumber}), field ${quoted(field)}: COFOG ${quoted(cell)} is read as ${quoted(code)}; write it so`, { ...at, severity: 'warning' }));
+        sink.add(
+          problem(
+            'mapping-error',
+            `row ${rowNumber} (line ${lineNumber}), field ${quoted(field)}: COFOG ${quoted(cell)} is read as ${quoted(code)}; write it so`,
+            { ...at, severity: 'warning' },
+          ),
+        );
       }
     },
   };

@@ -73,7 +73,16 @@ export interface TableRunner {
 const inThread: TableRunner = {
   concurrency: 1,
   async run(job, sink, observers) {
-    return { outcome: await validateTable(job.parts, { resource: job.resource, index: job.index, sink, collect: job.collect, foreignKeys: job.foreignKeys, observers }) };
+    return {
+      outcome: await validateTable(job.parts, {
+        resource: job.resource,
+        index: job.index,
+        sink,
+        collect: job.collect,
+        foreignKeys: job.foreignKeys,
+        observers,
+      }),
+    };
   },
 };
 
@@ -114,14 +123,25 @@ export async function validatePackageDetailed(source: PackageSource, options: Va
     const at = doc.locate(originalPointer(p.pointer, moves));
     return { ...p, path: descPath, lineNumber: at.line, columnNumber: at.column };
   };
-  const finish = (kind: PackageKind | null, resources: ResourceReport[], descriptor: PackageDescriptor | null, profile: ProfileInfo | null): Validation => {
+  const finish = (
+    kind: PackageKind | null,
+    resources: ResourceReport[],
+    descriptor: PackageDescriptor | null,
+    profile: ProfileInfo | null,
+  ): Validation => {
     const report = buildReport(source, sink, kind, resources, performance.now() - started, locate);
     return { report, descriptor, profile };
   };
 
   if (doc.value === undefined) return finish(null, [], null, null);
   if (typeof doc.value !== 'object' || doc.value === null || Array.isArray(doc.value)) {
-    sink.add(problem('descriptor-error', `${descPath} must hold a JSON object (a Data Package descriptor), not ${Array.isArray(doc.value) ? 'an array' : typeof doc.value}`, { path: descPath, pointer: '', lineNumber: 1, columnNumber: 1 }));
+    sink.add(
+      problem(
+        'descriptor-error',
+        `${descPath} must hold a JSON object (a Data Package descriptor), not ${Array.isArray(doc.value) ? 'an array' : typeof doc.value}`,
+        { path: descPath, pointer: '', lineNumber: 1, columnNumber: 1 },
+      ),
+    );
     return finish(null, [], null, null);
   }
 
@@ -144,7 +164,9 @@ export async function validatePackageDetailed(source: PackageSource, options: Va
     const all = [...(options.observers?.(resource, index, descriptor) ?? []), ...(mapped?.(resource) ?? [])];
     return all.length ? all : undefined;
   };
-  const reports = options.descriptorOnly ? [] : await validateResources(source, resources, sink, options, observers, { descriptor, openspending: profile.openspending });
+  const reports = options.descriptorOnly
+    ? []
+    : await validateResources(source, resources, sink, options, observers, { descriptor, openspending: profile.openspending });
   return finish(profile.kind, reports, descriptor, profile);
 }
 
@@ -155,7 +177,8 @@ interface ResourcePlan {
   collect: string[][];
 }
 
-const asList = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const asList = (v: unknown): string[] =>
+  typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 
 /** Can the table pass read this resource's schema without tripping over its shape? */
 function readableSchema(r: ResourceDescriptor): boolean {
@@ -163,7 +186,9 @@ function readableSchema(r: ResourceDescriptor): boolean {
   const s = r.schema as unknown;
   if (typeof s !== 'object' || s === null || Array.isArray(s)) return false;
   const fields = (s as { fields?: unknown }).fields;
-  return Array.isArray(fields) && fields.every((f) => typeof f === 'object' && f !== null && typeof (f as { name?: unknown }).name === 'string');
+  return (
+    Array.isArray(fields) && fields.every((f) => typeof f === 'object' && f !== null && typeof (f as { name?: unknown }).name === 'string')
+  );
 }
 
 async function validateResources(
@@ -184,7 +209,13 @@ async function validateResources(
       resource,
       foreignKeys: fks
         .filter((fk) => fk && typeof fk === 'object' && fk.reference && typeof fk.reference === 'object')
-        .map((fk) => ({ fields: asList(fk.fields), reference: { resource: typeof fk.reference.resource === 'string' ? fk.reference.resource : '', fields: asList(fk.reference.fields) } })),
+        .map((fk) => ({
+          fields: asList(fk.fields),
+          reference: {
+            resource: typeof fk.reference.resource === 'string' ? fk.reference.resource : '',
+            fields: asList(fk.reference.fields),
+          },
+        })),
       collect: [],
     };
     plans.push(plan);
@@ -227,15 +258,29 @@ async function validateResources(
       const checks: ForeignKeyCheck[] = plan.foreignKeys.map((fk) => ({
         fields: fk.fields,
         reference: fk.reference,
-        keys: fk.reference.resource === '' || fk.reference.resource === resource.name ? null : keysOf(fk.reference.resource, fk.reference.fields),
+        keys:
+          fk.reference.resource === '' || fk.reference.resource === resource.name
+            ? null
+            : keysOf(fk.reference.resource, fk.reference.fields),
       }));
-      const task: TableTask = { resource, index, sink, collect: plan.collect, foreignKeys: checks, observers: observersFor(resource, index) };
+      const task: TableTask = {
+        resource,
+        index,
+        sink,
+        collect: plan.collect,
+        foreignKeys: checks,
+        observers: observersFor(resource, index),
+      };
       tasks.set(plan, task);
       outcomes.set(
         plan,
         await slots(() =>
           validateOneResource(source, task, sink, options, async (parts) => {
-            const ran = await runner.run({ resource, index, collect: plan.collect, foreignKeys: checks, parts, ...pkg }, sink, task.observers);
+            const ran = await runner.run(
+              { resource, index, collect: plan.collect, foreignKeys: checks, parts, ...pkg },
+              sink,
+              task.observers,
+            );
             if (ran.settle) settles.set(plan, ran.settle);
             return ran.outcome;
           }),
@@ -314,7 +359,13 @@ async function validateOneResource(
     sink.add(problem(code, msg, { resource: resource.name, pointer: pointerOf('resources', index, prop), severity }));
     return null;
   };
-  if (!readableSchema(resource)) return at(`resource ${quoted(resource.name)}: the schema cannot be read (see the descriptor errors); its rows were not checked`, 'descriptor-error', 'schema', 'warning');
+  if (!readableSchema(resource))
+    return at(
+      `resource ${quoted(resource.name)}: the schema cannot be read (see the descriptor errors); its rows were not checked`,
+      'descriptor-error',
+      'schema',
+      'warning',
+    );
   // Inline data goes through the runner too (no parts), so its results settle in order as well.
   if (resource.data !== undefined && resource.path === undefined) return runTable([]);
   const paths = asList(resource.path);
@@ -323,7 +374,12 @@ async function validateOneResource(
   const parts: TablePart[] = [];
   for (const path of paths) {
     if (isRemote(path) && !options.allowRemote) {
-      return at(`resource ${quoted(resource.name)}: ${shown(path)} is remote and was not fetched, so its rows were not checked; keep the data in the repository, or check it with "os-datastore validate --allow-remote" (publishing and the Action never fetch remote data)`, 'scheme-error', 'path', 'warning');
+      return at(
+        `resource ${quoted(resource.name)}: ${shown(path)} is remote and was not fetched, so its rows were not checked; keep the data in the repository, or check it with "os-datastore validate --allow-remote" (publishing and the Action never fetch remote data)`,
+        'scheme-error',
+        'path',
+        'warning',
+      );
     }
     if (!isRemote(path) && !/\.(csv|tsv|txt)$/i.test(path) && format !== 'csv' && format !== 'tsv') {
       return null; // not tabular text: the semantic checks report the path
@@ -332,14 +388,27 @@ async function validateOneResource(
       parts.push({ path, file: await source.open(path) });
     } catch (e) {
       if (!(e instanceof SourceError)) throw e;
-      sink.add(problem(e.code, `resource ${quoted(resource.name)}: ${e.message}`, { resource: resource.name, path, pointer: pointerOf('resources', index, 'path') }));
+      sink.add(
+        problem(e.code, `resource ${quoted(resource.name)}: ${e.message}`, {
+          resource: resource.name,
+          path,
+          pointer: pointerOf('resources', index, 'path'),
+        }),
+      );
       return null;
     }
   }
   return runTable(parts);
 }
 
-function buildReport(source: PackageSource, sink: ProblemSink, kind: PackageKind | null, resources: ResourceReport[], ms: number, locate: (p: Problem) => Problem): Report {
+function buildReport(
+  source: PackageSource,
+  sink: ProblemSink,
+  kind: PackageKind | null,
+  resources: ResourceReport[],
+  ms: number,
+  locate: (p: Problem) => Problem,
+): Report {
   const order = new Map(resources.map((r, i) => [r.name, i + 1]));
   const rank = (p: Problem): number => (p.resource === undefined ? 0 : (order.get(p.resource) ?? 0));
   const sorted = (ps: Problem[]): Problem[] =>

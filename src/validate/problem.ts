@@ -19,9 +19,12 @@ export const PROBLEM_CATALOGUE = {
   'source-error': 'A data file could not be read (missing, not a file, remote and not allowed).',
   'scheme-error': 'A resource points at a remote URL and remote fetching is not allowed.',
   'owner-mismatch': 'The descriptor owner is not the repository owner.',
-  'lenient-metadata': 'Package metadata that Data Package v1 forbids but frictionless v5 accepts (it does not change how rows are read); accepted with a warning naming the v1 form (an error with --strict).',
-  'dialect-sniffed': 'A resource declares no delimiter and its file is not comma-separated: read with the delimiter sniffed from its first lines; the warning gives the "dialect" to add.',
-  'encoding-detected': 'A resource declares no encoding and its file is not UTF-8: read with the encoding detected from its first bytes; the warning gives the "encoding" to add.',
+  'lenient-metadata':
+    'Package metadata that Data Package v1 forbids but frictionless v5 accepts (it does not change how rows are read); accepted with a warning naming the v1 form (an error with --strict).',
+  'dialect-sniffed':
+    'A resource declares no delimiter and its file is not comma-separated: read with the delimiter sniffed from its first lines; the warning gives the "dialect" to add.',
+  'encoding-detected':
+    'A resource declares no encoding and its file is not UTF-8: read with the encoding detected from its first bytes; the warning gives the "encoding" to add.',
   // table level (frictionless names)
   'encoding-error': 'The file is not valid in its declared encoding (UTF-8 by default), or contains a NUL byte.',
   'blank-label': 'A header label is empty.',

@@ -61,7 +61,14 @@ export interface SinkCounts {
  * most and come last (a wrong `bytes` after 10,000 bad rows). Each happens at most a few times per
  * file (encoding errors: 20 per file, table.ts), so the lists stay bounded.
  */
-export const ALWAYS_LISTED: ReadonlySet<string> = new Set(['byte-count', 'hash-count', 'source-error', 'encoding-error', 'scheme-error', 'lfs-error']);
+export const ALWAYS_LISTED: ReadonlySet<string> = new Set([
+  'byte-count',
+  'hash-count',
+  'source-error',
+  'encoding-error',
+  'scheme-error',
+  'lfs-error',
+]);
 
 /**
  * Collects problems, capping the listed ones per resource (and for the descriptor) while
@@ -111,7 +118,11 @@ export class ProblemSink {
 
   /** What this sink holds, as plain data (to hand to another thread's sink with absorb). */
   snapshot(): SinkSnapshot {
-    return { errors: [...this.errors], warnings: [...this.warnings], counts: [...this.counted].map(([key, c]) => [key, { ...c, unlisted: { ...c.unlisted } }]) };
+    return {
+      errors: [...this.errors],
+      warnings: [...this.warnings],
+      counts: [...this.counted].map(([key, c]) => [key, { ...c, unlisted: { ...c.unlisted } }]),
+    };
   }
 
   /**

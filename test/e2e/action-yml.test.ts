@@ -14,13 +14,16 @@ interface ActionYml {
 const load = async (path: string): Promise<ActionYml> => parse(await readFile(path, 'utf8'), { strict: true }) as ActionYml;
 
 describe('action.yml', () => {
-  it.each(['action.yml', 'actions/validate/action.yml', 'actions/publish/action.yml'])('%s parses, runs node24 on the bundle, documents everything', async (path) => {
-    const a = await load(path);
-    expect(a.runs.using).toBe('node24');
-    expect(a.runs.main).toMatch(/(^|\/)dist\/index\.js$/);
-    for (const [name, input] of Object.entries(a.inputs)) expect(input.description, `input ${name}`).toMatch(/\w/);
-    for (const [name, output] of Object.entries(a.outputs)) expect(output.description, `output ${name}`).toMatch(/\w/);
-  });
+  it.each(['action.yml', 'actions/validate/action.yml', 'actions/publish/action.yml'])(
+    '%s parses, runs node24 on the bundle, documents everything',
+    async (path) => {
+      const a = await load(path);
+      expect(a.runs.using).toBe('node24');
+      expect(a.runs.main).toMatch(/(^|\/)dist\/index\.js$/);
+      for (const [name, input] of Object.entries(a.inputs)) expect(input.description, `input ${name}`).toMatch(/\w/);
+      for (const [name, output] of Object.entries(a.outputs)) expect(output.description, `output ${name}`).toMatch(/\w/);
+    },
+  );
 
   it('declares every input the code reads and every output it sets', async () => {
     const a = await load('action.yml');

@@ -22,7 +22,14 @@ const descriptor = (owner = 'Codertocat') => ({
     {
       name: 'spending',
       path: 'data/spending.csv',
-      schema: { fields: [{ name: 'id', type: 'integer' }, { name: 'note', type: 'string' }, { name: 'amount', type: 'number' }], primaryKey: 'id' },
+      schema: {
+        fields: [
+          { name: 'id', type: 'integer' },
+          { name: 'note', type: 'string' },
+          { name: 'amount', type: 'number' },
+        ],
+        primaryKey: 'id',
+      },
     },
   ],
 });
@@ -41,7 +48,12 @@ const storageEnv = (s3: Awaited<ReturnType<typeof startS3>>) => ({
 
 describe('the Action on pull requests', () => {
   it('opened: line-precise annotations, failed step, outputs, job summary and JSON report', async () => {
-    const run = await runBundle({ workspace: await dataset(INVALID), event: 'pull_request', payload: await examplePayload('pull_request.opened.0.json'), repository: REPO });
+    const run = await runBundle({
+      workspace: await dataset(INVALID),
+      event: 'pull_request',
+      payload: await examplePayload('pull_request.opened.0.json'),
+      repository: REPO,
+    });
     expect(run.code).toBe(1);
     expect(run.annotations).toHaveLength(1);
     expect(run.annotations[0]).toMatchObject({ level: 'error', props: { file: 'data/spending.csv', line: '5', title: 'type-error' } });
@@ -75,7 +87,14 @@ describe('the Action on pull requests', () => {
     // The example PR comes from a branch of the same repository; make its head a fork.
     const pr = payload.pull_request as { head: { repo: { full_name: string } } };
     pr.head.repo.full_name = 'mallory/Hello-World';
-    const run = await runBundle({ workspace: await dataset(VALID), event: 'pull_request', payload, repository: REPO, inputs: { mode: 'publish' }, env: storageEnv(s3) });
+    const run = await runBundle({
+      workspace: await dataset(VALID),
+      event: 'pull_request',
+      payload,
+      repository: REPO,
+      inputs: { mode: 'publish' },
+      env: storageEnv(s3),
+    });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('a pull request from a fork: validated only, never published');
     expect(run.outputs['published-version']).toBe('');
@@ -83,7 +102,12 @@ describe('the Action on pull requests', () => {
   });
 
   it('an owner that is not the repository owner fails with owner-mismatch at the descriptor line', async () => {
-    const run = await runBundle({ workspace: await dataset(VALID, 'someone-else'), event: 'pull_request', payload: await examplePayload('pull_request.opened.0.json'), repository: REPO });
+    const run = await runBundle({
+      workspace: await dataset(VALID, 'someone-else'),
+      event: 'pull_request',
+      payload: await examplePayload('pull_request.opened.0.json'),
+      repository: REPO,
+    });
     expect(run.code).toBe(1);
     expect(run.annotations.map((a) => a.props)).toContainEqual({ file: 'datapackage.json', line: '4', col: '3', title: 'owner-mismatch' });
   });
@@ -92,7 +116,10 @@ describe('the Action on pull requests', () => {
 describe('the Action on a large file', () => {
   it('validates it on worker threads (dist/pass-worker.js): an error deep in the file is annotated at its line', async () => {
     // ~1.9 MiB: above the size under which a resource is read without workers.
-    const rows = Array.from({ length: 60_000 }, (_, i) => `${i + 1},row ${i + 1} with some padding text,${i === 54_320 ? 'oops' : `${i}.5`}`);
+    const rows = Array.from(
+      { length: 60_000 },
+      (_, i) => `${i + 1},row ${i + 1} with some padding text,${i === 54_320 ? 'oops' : `${i}.5`}`,
+    );
     // Two resources: a package of one is read without workers (they would only add their start-up).
     const workspace = await gitdir({
       'datapackage.json': { ...descriptor(), resources: [...descriptor().resources, { name: 'notes', path: 'data/notes.csv' }] },
@@ -114,7 +141,13 @@ describe('the Action on a large file', () => {
   });
 
   it('a bad OS_DATASTORE_THREADS fails the step with one sentence', async () => {
-    const run = await runBundle({ workspace: await dataset(VALID), event: 'pull_request', payload: await examplePayload('pull_request.opened.0.json'), repository: REPO, env: { OS_DATASTORE_THREADS: 'many' } });
+    const run = await runBundle({
+      workspace: await dataset(VALID),
+      event: 'pull_request',
+      payload: await examplePayload('pull_request.opened.0.json'),
+      repository: REPO,
+      env: { OS_DATASTORE_THREADS: 'many' },
+    });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('::error::OS_DATASTORE_THREADS must be a whole number of 1 or more (got "many")');
   });
@@ -124,7 +157,13 @@ describe('the Action on pushes', () => {
   it('a push to the default branch validates, then publishes; outputs say where', async () => {
     const s3 = await startS3();
     const dir = await dataset(VALID);
-    const run = await runBundle({ workspace: dir, event: 'push', payload: await examplePayload('push.noaction.4.json'), repository: REPO, env: storageEnv(s3) });
+    const run = await runBundle({
+      workspace: dir,
+      event: 'push',
+      payload: await examplePayload('push.noaction.4.json'),
+      repository: REPO,
+      env: storageEnv(s3),
+    });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const { execFileSync } = await import('node:child_process');
@@ -139,7 +178,13 @@ describe('the Action on pushes', () => {
 
   it('an invalid push publishes nothing and fails', async () => {
     const s3 = await startS3();
-    const run = await runBundle({ workspace: await dataset(INVALID), event: 'push', payload: await examplePayload('push.noaction.4.json'), repository: REPO, env: storageEnv(s3) });
+    const run = await runBundle({
+      workspace: await dataset(INVALID),
+      event: 'push',
+      payload: await examplePayload('push.noaction.4.json'),
+      repository: REPO,
+      env: storageEnv(s3),
+    });
     expect(run.code).toBe(1);
     expect(run.annotations[0]?.props).toEqual({ file: 'data/spending.csv', line: '5', title: 'type-error' });
     expect((await s3.objects()).size).toBe(0);
@@ -147,15 +192,24 @@ describe('the Action on pushes', () => {
 
   it('a descriptor naming another owner fails on pushes too, and publishes nothing', async () => {
     const s3 = await startS3();
-    const run = await runBundle({ workspace: await dataset(VALID, 'someone-else'), event: 'push', payload: await examplePayload('push.noaction.4.json'), repository: REPO, env: storageEnv(s3) });
+    const run = await runBundle({
+      workspace: await dataset(VALID, 'someone-else'),
+      event: 'push',
+      payload: await examplePayload('push.noaction.4.json'),
+      repository: REPO,
+      env: storageEnv(s3),
+    });
     expect(run.code).toBe(1);
     expect(run.annotations.map((a) => a.props.title)).toContain('owner-mismatch');
     expect((await s3.objects()).size).toBe(0);
   });
 
-  it('the registry\'s publish workflow publishes another repository under that repository\'s owner', async () => {
+  it("the registry's publish workflow publishes another repository under that repository's owner", async () => {
     const s3 = await startS3();
-    const payload = { ...(await examplePayload('push.noaction.4.json')), repository: { full_name: 'os-team/registry', default_branch: 'master' } };
+    const payload = {
+      ...(await examplePayload('push.noaction.4.json')),
+      repository: { full_name: 'os-team/registry', default_branch: 'master' },
+    };
     const run = await runBundle({
       workspace: await dataset(VALID),
       event: 'workflow_dispatch',
@@ -199,7 +253,13 @@ describe('the Action on pushes', () => {
     await push(origin, remote);
     const checkout = await clone(remote, { smudge: false });
     expect(await readFile(`${checkout}/data/spending.csv`, 'utf8')).toMatch(/^version https:\/\/git-lfs/);
-    const run = await runBundle({ workspace: checkout, event: 'push', payload: await examplePayload('push.noaction.4.json'), repository: REPO, env: storageEnv(s3) });
+    const run = await runBundle({
+      workspace: checkout,
+      event: 'push',
+      payload: await examplePayload('push.noaction.4.json'),
+      repository: REPO,
+      env: storageEnv(s3),
+    });
     expect(run.code).toBe(0);
     expect((await s3.objects()).get('datasets/codertocat/hello-world/data/spending.csv')?.toString()).toBe(VALID);
   });
@@ -214,7 +274,12 @@ describe('the Action without the data', () => {
     // The objects exist nowhere the Action can reach: not in the checkout, not on the remote.
     const { rm } = await import('node:fs/promises');
     await rm(`${remote}/lfs`, { recursive: true, force: true });
-    const run = await runBundle({ workspace: checkout, event: 'pull_request', payload: await examplePayload('pull_request.opened.0.json'), repository: REPO });
+    const run = await runBundle({
+      workspace: checkout,
+      event: 'pull_request',
+      payload: await examplePayload('pull_request.opened.0.json'),
+      repository: REPO,
+    });
     expect(run.code).toBe(1);
     const lfs = run.annotations.find((a) => a.props.title === 'lfs-error');
     expect(lfs?.message).toMatch(/lfs: true/);
@@ -228,14 +293,25 @@ describe('the Action with bad inputs', () => {
     [{ 'max-annotations': 'many' }, 'input "max-annotations" must be a whole number (found "many")'],
     [{ path: '../elsewhere' }, 'input "path" must be a folder inside the repository'],
   ])('%j fails the step with one clear message', async (inputs, message) => {
-    const run = await runBundle({ workspace: await dataset(VALID), event: 'pull_request', payload: await examplePayload('pull_request.opened.0.json'), repository: REPO, inputs });
+    const run = await runBundle({
+      workspace: await dataset(VALID),
+      event: 'pull_request',
+      payload: await examplePayload('pull_request.opened.0.json'),
+      repository: REPO,
+      inputs,
+    });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`::error::${message}`);
     expect(run.stdout).not.toMatch(/\n\s+at /);
   });
 
   it('publishing without a bucket says what to set', async () => {
-    const run = await runBundle({ workspace: await dataset(VALID), event: 'push', payload: await examplePayload('push.noaction.4.json'), repository: REPO });
+    const run = await runBundle({
+      workspace: await dataset(VALID),
+      event: 'push',
+      payload: await examplePayload('push.noaction.4.json'),
+      repository: REPO,
+    });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('publishing needs a bucket');
   });
@@ -243,7 +319,12 @@ describe('the Action with bad inputs', () => {
   it('a later commit on the same checkout is validated at that commit', async () => {
     const dir = await dataset(VALID);
     await commitFiles(dir, { 'data/spending.csv': INVALID });
-    const run = await runBundle({ workspace: dir, event: 'pull_request', payload: await examplePayload('pull_request.synchronize.22.json'), repository: REPO });
+    const run = await runBundle({
+      workspace: dir,
+      event: 'pull_request',
+      payload: await examplePayload('pull_request.synchronize.22.json'),
+      repository: REPO,
+    });
     expect(run.code).toBe(1);
     expect(run.outputs['error-count']).toBe('1');
   });
@@ -274,7 +355,12 @@ describe('the Action and the check run', () => {
     expect(check).toMatchObject({ name: 'os-datastore', status: 'completed', conclusion: 'failure' });
     expect(check!.headSha).toBe((payload.pull_request as { head: { sha: string } }).head.sha);
     expect(check!.annotations).toHaveLength(120);
-    expect(check!.annotations[119]).toMatchObject({ path: 'data/spending.csv', start_line: 121, annotation_level: 'failure', title: 'type-error' });
+    expect(check!.annotations[119]).toMatchObject({
+      path: 'data/spending.csv',
+      start_line: 121,
+      annotation_level: 'failure',
+      title: 'type-error',
+    });
     const checkRequests = github.requests.filter((r) => r.path.includes('/check-runs'));
     expect(checkRequests.map((r) => r.method)).toEqual(['POST', 'PATCH', 'PATCH', 'PATCH']);
     github.assertNoViolations();
@@ -317,18 +403,23 @@ describe('the Action never reads outside the dataset', () => {
   it.each([
     ['validate mode on a pull request', 'validate', pr],
     ['a push to the default branch (publish)', 'auto', push],
-  ])('path: ds, a committed symlink to a folder outside the checkout — %s: refused, nothing read or written', async (_case, mode, event) => {
-    const s3 = await startS3();
-    const away = await outside();
-    const workspace = await gitdir({ 'README.md': 'hello\n', ds: { symlink: join(away.dir, 'ds') } });
-    const run = await runBundle({ workspace, ...(await event()), inputs: { path: 'ds', mode }, env: storageEnv(s3) });
-    expect(run.code).toBe(1);
-    expect(run.stdout).toContain('::error::input "path" is "ds", and "ds" in the workspace is a symlink; the dataset is read from real folders only: commit the folder itself, or set "path" to the real folder');
-    expect(run.stdout).not.toMatch(/\n\s+at /);
-    expect(run.annotations).toEqual([]);
-    expect(await shown(run)).not.toContain(away.marker);
-    expect((await s3.objects()).size).toBe(0);
-  });
+  ])(
+    'path: ds, a committed symlink to a folder outside the checkout — %s: refused, nothing read or written',
+    async (_case, mode, event) => {
+      const s3 = await startS3();
+      const away = await outside();
+      const workspace = await gitdir({ 'README.md': 'hello\n', ds: { symlink: join(away.dir, 'ds') } });
+      const run = await runBundle({ workspace, ...(await event()), inputs: { path: 'ds', mode }, env: storageEnv(s3) });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain(
+        '::error::input "path" is "ds", and "ds" in the workspace is a symlink; the dataset is read from real folders only: commit the folder itself, or set "path" to the real folder',
+      );
+      expect(run.stdout).not.toMatch(/\n\s+at /);
+      expect(run.annotations).toEqual([]);
+      expect(await shown(run)).not.toContain(away.marker);
+      expect((await s3.objects()).size).toBe(0);
+    },
+  );
 
   it('a symlink in a folder above the dataset (path: data/ds, data a link) is refused by name', async () => {
     const s3 = await startS3();
@@ -345,16 +436,22 @@ describe('the Action never reads outside the dataset', () => {
     const s3 = await startS3();
     const marker = `MARKER-${randomUUID()}`;
     // A checkout whose .git points at a git directory that is gone: git says "not a git repository".
-    const workspace = await testdir({ '.git': 'gitdir: /nonexistent/osds-gone.git\n', 'datapackage.json': descriptor(), 'data/spending.csv': `id,note,amount\n1,${marker},1\n` });
+    const workspace = await testdir({
+      '.git': 'gitdir: /nonexistent/osds-gone.git\n',
+      'datapackage.json': descriptor(),
+      'data/spending.csv': `id,note,amount\n1,${marker},1\n`,
+    });
     const run = await runBundle({ workspace, ...(await push()), env: storageEnv(s3) });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/::error::.* is not in a git working tree \(fatal: not a git repository: .*\); give a folder of a git checkout/);
+    expect(run.stdout).toMatch(
+      /::error::.* is not in a git working tree \(fatal: not a git repository: .*\); give a folder of a git checkout/,
+    );
     expect(run.summary).toBe('');
     expect(await shown(run)).not.toContain(marker);
     expect((await s3.objects()).size).toBe(0);
   });
 
-  it('a workspace reached through a symlink (the runner\'s own) is fine: links are refused from the workspace down', async () => {
+  it("a workspace reached through a symlink (the runner's own) is fine: links are refused from the workspace down", async () => {
     const checkout = await dataset(VALID);
     const links = await testdir();
     await symlink(checkout, join(links, 'workspace'));

@@ -49,7 +49,10 @@ interface Run {
 }
 
 function cli(args: string[], env: Record<string, string>): Run {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const run: Run = { child, stdout: [], stderr: '', exit: once(child, 'exit').then(([code]) => code as number | null) };
   let partial = '';
   child.stdout!.setEncoding('utf8').on('data', (s: string) => {
@@ -64,7 +67,11 @@ function cli(args: string[], env: Record<string, string>): Run {
   return run;
 }
 
-async function lineMatching(run: Run, test: (line: Record<string, unknown>) => boolean, timeoutMs = 20_000): Promise<Record<string, unknown>> {
+async function lineMatching(
+  run: Run,
+  test: (line: Record<string, unknown>) => boolean,
+  timeoutMs = 20_000,
+): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const l of run.stdout) {
@@ -82,7 +89,7 @@ async function lineMatching(run: Run, test: (line: Record<string, unknown>) => b
 }
 
 describe('os-datastore serve', () => {
-  it('serves deliveries from the environment\'s configuration and drains its queue on SIGTERM', async () => {
+  it("serves deliveries from the environment's configuration and drains its queue on SIGTERM", async () => {
     const { fake, core, env } = await world();
     const sub = await startSubscriber();
     const ids = ['north', 'south'].map((name) => {
@@ -114,7 +121,12 @@ describe('os-datastore serve', () => {
     for (const l of all) expect(() => JSON.parse(l)).not.toThrow();
     expect(all.join('\n')).not.toContain(env.WEBHOOK_SECRET);
     expect(all.join('\n')).not.toContain('PRIVATE KEY');
-    expect(await lineMatching(run, (l) => l['msg'] === 'delivery queued')).toMatchObject({ deliveryId: first.deliveryId, event: 'push', installationId: core, repository: 'os-data/north' });
+    expect(await lineMatching(run, (l) => l['msg'] === 'delivery queued')).toMatchObject({
+      deliveryId: first.deliveryId,
+      event: 'push',
+      installationId: core,
+      repository: 'os-data/north',
+    });
   });
 
   it('a missing or malformed variable is one sentence naming it, exit 2', async () => {
@@ -136,7 +148,8 @@ describe('os-datastore reconcile', () => {
   // Observed: the three datasets and the registry repository itself (never listed).
   it('commits what the installations hold and prints the changes; a second run finds nothing', async () => {
     const { fake, env } = await world();
-    for (const name of ['lakes', 'rivers']) fake.commit(fake.addRepo({ owner: 'os-data', name }), 'main', datasetFiles(name, 'os-data'), 'data');
+    for (const name of ['lakes', 'rivers'])
+      fake.commit(fake.addRepo({ owner: 'os-data', name }), 'main', datasetFiles(name, 'os-data'), 'data');
     fake.commit(fake.addRepo({ owner: 'os-data', name: 'spoof' }), 'main', datasetFiles('spoof', 'someone-else'), 'data');
     const { WEBHOOK_SECRET: _s, PORT: _p, ...reconcileEnv } = env;
     const first = cli(['reconcile'], reconcileEnv);
@@ -145,7 +158,9 @@ describe('os-datastore reconcile', () => {
     expect(out).toMatch(/^os-team\/registry: 3 change\(s\) from 4 repositories observed, commit [0-9a-f]{40}$/m);
     expect(out).toMatch(/listed\s+os-data\/lakes/);
     expect(out).toMatch(/os-data\/spoof/);
-    expect(fake.readFile(REGISTRY, 'main', 'data/catalog.csv')).toBe('url,name,owner\nhttps://github.com/os-data/lakes,lakes,os-data\nhttps://github.com/os-data/rivers,rivers,os-data\n');
+    expect(fake.readFile(REGISTRY, 'main', 'data/catalog.csv')).toBe(
+      'url,name,owner\nhttps://github.com/os-data/lakes,lakes,os-data\nhttps://github.com/os-data/rivers,rivers,os-data\n',
+    );
     const second = cli(['reconcile', '--json'], reconcileEnv);
     expect(await second.exit).toBe(0);
     expect(JSON.parse(second.stdout.join('\n'))).toMatchObject({ registry: REGISTRY, commit: null, changes: [], observed: 4 });
@@ -169,7 +184,10 @@ describe('os-datastore app manifest', () => {
     expect(manifest['default_permissions']).not.toHaveProperty('checks');
     const pr = cli(['app', 'manifest', '--mode', 'pull-request', '--no-publish-dispatch'], {});
     expect(await pr.exit).toBe(0);
-    expect(JSON.parse(pr.stdout.join('\n'))).toMatchObject({ default_permissions: { metadata: 'read', contents: 'write', pull_requests: 'write' }, hook_attributes: { url: 'https://YOUR-APP-HOST/api/github/webhooks' } });
+    expect(JSON.parse(pr.stdout.join('\n'))).toMatchObject({
+      default_permissions: { metadata: 'read', contents: 'write', pull_requests: 'write' },
+      hook_attributes: { url: 'https://YOUR-APP-HOST/api/github/webhooks' },
+    });
     expect(JSON.parse(pr.stdout.join('\n'))['default_permissions']).not.toHaveProperty('actions');
   });
 });

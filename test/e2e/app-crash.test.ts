@@ -65,20 +65,29 @@ describe('a crash with follow-up owed', () => {
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
     child.stderr.setEncoding('utf8').on('data', (s: string) => (out += s));
-    const lines = (): Array<Record<string, unknown>> => out.split('\n').flatMap((l) => (l.startsWith('{') ? [JSON.parse(l) as Record<string, unknown>] : []));
+    const lines = (): Array<Record<string, unknown>> =>
+      out.split('\n').flatMap((l) => (l.startsWith('{') ? [JSON.parse(l) as Record<string, unknown>] : []));
     await until('the App listens', () => lines().some((l) => l['msg'] === 'listening'));
     const hook = String(lines().find((l) => l['msg'] === 'listening')!['url']);
 
-    for (const id of ids) expect((await deliver(hook, fake.app.webhookSecret, 'push', pushPayload(fake, id, w0.coreInstallation))).status).toBe(202);
-    await until('the three datasets are listed', () => (fake.readFile(w0.registry, 'main', 'data/catalog.csv') ?? '').split('\n').length === 5);
+    for (const id of ids)
+      expect((await deliver(hook, fake.app.webhookSecret, 'push', pushPayload(fake, id, w0.coreInstallation))).status).toBe(202);
+    await until(
+      'the three datasets are listed',
+      () => (fake.readFile(w0.registry, 'main', 'data/catalog.csv') ?? '').split('\n').length === 5,
+    );
     const commit = fake.headSha(w0.registry)!;
 
     // Wait until the record says: the subscriber and two publishes are done for this commit.
     const recordedDone = async (): Promise<string[]> => {
-      const ref = await fetch(`${fake.url}/repos/os-team/registry/git/ref/os-datastore/follow-up`, { headers: { authorization: `token ${fake.token}` } });
+      const ref = await fetch(`${fake.url}/repos/os-team/registry/git/ref/os-datastore/follow-up`, {
+        headers: { authorization: `token ${fake.token}` },
+      });
       if (ref.status !== 200) return [];
       const sha = ((await ref.json()) as { object: { sha: string } }).object.sha;
-      const c = (await (await fetch(`${fake.url}/repos/os-team/registry/git/commits/${sha}`, { headers: { authorization: `token ${fake.token}` } })).json()) as { message: string };
+      const c = (await (
+        await fetch(`${fake.url}/repos/os-team/registry/git/commits/${sha}`, { headers: { authorization: `token ${fake.token}` } })
+      ).json()) as { message: string };
       const i = c.message.indexOf('{');
       return i < 0 ? [] : ((JSON.parse(c.message.slice(i)) as { done: Record<string, string[]> }).done[commit] ?? []);
     };

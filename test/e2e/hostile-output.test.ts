@@ -22,7 +22,19 @@ const render = (md: string): string => micromark(md, { allowDangerousHtml: true,
 const descriptor = (resourceName: string) => ({
   name: 'hello-world',
   owner: 'Codertocat',
-  resources: [{ name: resourceName, path: 'data/spending.csv', schema: { fields: [{ name: 'id', type: 'integer' }, { name: 'note', type: 'string' }, { name: 'amount', type: 'number' }] } }],
+  resources: [
+    {
+      name: resourceName,
+      path: 'data/spending.csv',
+      schema: {
+        fields: [
+          { name: 'id', type: 'integer' },
+          { name: 'note', type: 'string' },
+          { name: 'amount', type: 'number' },
+        ],
+      },
+    },
+  ],
 });
 
 describe('the Action on hostile data', () => {

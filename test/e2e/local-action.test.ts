@@ -23,8 +23,11 @@ describe('@github/local-action', () => {
     );
     await writeFile(join(tmp, 'summary.md'), '');
     const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
-      execFile('npx', ['local-action', '.', 'src/action/run.ts', envFile], { env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) =>
-        resolve({ code: err ? 1 : 0, stdout }),
+      execFile(
+        'npx',
+        ['local-action', '.', 'src/action/run.ts', envFile],
+        { env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 16 * 1024 * 1024 },
+        (err, stdout) => resolve({ code: err ? 1 : 0, stdout }),
       );
     });
     expect(stdout).toContain('::set-output name=valid::true');

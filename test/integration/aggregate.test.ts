@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../support/cli.ts';
 import { testdir } from '../support/tmp.ts';
 
-
 const cli = (args: string[]) => runCli(args);
 
 const read = (dir: string, name: string): Promise<string> => readFile(join(dir, name), 'utf8');
@@ -71,7 +70,10 @@ describe('os-datastore validate --aggregates', () => {
         'S004,"Hale & Sons, Builders",7350.25,1\n' +
         'S005,Riverside Health Clinic,96000.00,1\n',
     );
-    expect(JSON.parse(await read(out, 'datapackage.json'))).toMatchObject({ name: 'city-budget-2024-aggregates', profile: 'tabular-data-package' });
+    expect(JSON.parse(await read(out, 'datapackage.json'))).toMatchObject({
+      name: 'city-budget-2024-aggregates',
+      profile: 'tabular-data-package',
+    });
 
     const again = await cli(['validate', out, '--json']);
     expect(again.code).toBe(0);
@@ -95,7 +97,8 @@ describe('os-datastore validate --aggregates', () => {
     for (const copy of ['a', 'b']) {
       await mkdir(join(root, copy, 'data'), { recursive: true });
       await copyFile(join(ROOT, 'examples/city-budget/datapackage.json'), join(root, copy, 'datapackage.json'));
-      for (const f of ['spending.csv', 'functions.csv', 'suppliers.csv']) await copyFile(join(ROOT, 'examples/city-budget/data', f), join(root, copy, 'data', f));
+      for (const f of ['spending.csv', 'functions.csv', 'suppliers.csv'])
+        await copyFile(join(ROOT, 'examples/city-budget/data', f), join(root, copy, 'data', f));
     }
     const out = await testdir();
     const r = await cli(['validate', root, '--aggregates', out]);

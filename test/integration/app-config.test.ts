@@ -12,7 +12,11 @@ import { routeEvent } from '../../app/handlers.ts';
 import { signBody, usesTheAction, verifyBody } from '../../src/notify/index.ts';
 import { examplePayload } from '../support/webhook.ts';
 
-const pem = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+const pem = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+}).privateKey;
 const base = { APP_ID: '123456', PRIVATE_KEY: pem, WEBHOOK_SECRET: 'hook-secret' };
 
 const errorOf = (f: () => unknown): AppConfigError => {
@@ -90,9 +94,22 @@ describe('readAppConfig', () => {
   });
 
   it('takes the key from PRIVATE_KEY_PATH, or from one line with literal \\n', () => {
-    expect(readAppConfig({ ...base, PRIVATE_KEY: undefined, PRIVATE_KEY_PATH: '/keys/app.pem' }, { readFile: () => pem }).privateKey).toBe(pem);
+    expect(readAppConfig({ ...base, PRIVATE_KEY: undefined, PRIVATE_KEY_PATH: '/keys/app.pem' }, { readFile: () => pem }).privateKey).toBe(
+      pem,
+    );
     expect(readAppConfig({ ...base, PRIVATE_KEY: pem.trim().replaceAll('\n', '\\n') }).privateKey).toBe(pem.trim());
-    expect(errorOf(() => readAppConfig({ ...base, PRIVATE_KEY: undefined, PRIVATE_KEY_PATH: '/nope.pem' }, { readFile: () => { throw Object.assign(new Error('x'), { code: 'ENOENT' }); } })).message).toMatch(/^PRIVATE_KEY_PATH names "\/nope.pem", which cannot be read \(ENOENT\)/);
+    expect(
+      errorOf(() =>
+        readAppConfig(
+          { ...base, PRIVATE_KEY: undefined, PRIVATE_KEY_PATH: '/nope.pem' },
+          {
+            readFile: () => {
+              throw Object.assign(new Error('x'), { code: 'ENOENT' });
+            },
+          },
+        ),
+      ).message,
+    ).toMatch(/^PRIVATE_KEY_PATH names "\/nope.pem", which cannot be read \(ENOENT\)/);
   });
 
   it.each([
@@ -100,7 +117,11 @@ describe('readAppConfig', () => {
     [{ APP_ID: '12ab' }, 'APP_ID', /^APP_ID must be the App's numeric id like 123456 \(got "12ab"\)/],
     [{ PRIVATE_KEY: undefined }, 'PRIVATE_KEY', /^PRIVATE_KEY is not set/],
     [{ PRIVATE_KEY: 'ghp_notakey' }, 'PRIVATE_KEY', /^PRIVATE_KEY must hold a PEM private key/],
-    [{ PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----' }, 'PRIVATE_KEY', /^PRIVATE_KEY is not a usable RSA private key/],
+    [
+      { PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----' },
+      'PRIVATE_KEY',
+      /^PRIVATE_KEY is not a usable RSA private key/,
+    ],
     [{ WEBHOOK_SECRET: '' }, 'WEBHOOK_SECRET', /^WEBHOOK_SECRET is not set/],
     [{ PORT: '70000' }, 'PORT', /^PORT must be a port number/],
     [{ PORT: '3000abc' }, 'PORT', /^PORT must be a port number/],
@@ -109,14 +130,26 @@ describe('readAppConfig', () => {
     [{ REGISTRY_REPO: 'registry' }, 'REGISTRY_REPO', /^REGISTRY_REPO must be OWNER\/REPO like "os-team\/registry" \(got "registry"\)/],
     [{ CORE_ORG: 'os data' }, 'CORE_ORG', /^CORE_ORG must be a GitHub organization login/],
     [{ REGISTRY_MODE: 'pr' }, 'REGISTRY_MODE', /^REGISTRY_MODE must be "commit" .* \(got "pr"\)/],
-    [{ SUBSCRIBERS: 'https://a.example.org/hook' }, 'SUBSCRIBER_SECRET', /^SUBSCRIBER_SECRET is not set and the subscriber https:\/\/a\.example\.org has no secret/],
-    [{ SUBSCRIBERS: 'ftp://a.example.org', SUBSCRIBER_SECRET: 'x' }, 'SUBSCRIBERS', /^SUBSCRIBERS lists "ftp:\/\/a\.example\.org", which is not an http\(s\) URL/],
+    [
+      { SUBSCRIBERS: 'https://a.example.org/hook' },
+      'SUBSCRIBER_SECRET',
+      /^SUBSCRIBER_SECRET is not set and the subscriber https:\/\/a\.example\.org has no secret/,
+    ],
+    [
+      { SUBSCRIBERS: 'ftp://a.example.org', SUBSCRIBER_SECRET: 'x' },
+      'SUBSCRIBERS',
+      /^SUBSCRIBERS lists "ftp:\/\/a\.example\.org", which is not an http\(s\) URL/,
+    ],
     [{ SUBSCRIBERS: '[{"url": 1}]' }, 'SUBSCRIBERS', /^SUBSCRIBERS as JSON must be an array of/],
     [{ SUBSCRIBERS: '[oops' }, 'SUBSCRIBERS', /^SUBSCRIBERS starts with "\[" but is not valid JSON/],
     [{ DISPATCH_REPOS: 'site' }, 'DISPATCH_REPOS', /^DISPATCH_REPOS must be OWNER\/REPO/],
     [{ PUBLISH_WORKFLOW: 'publish' }, 'PUBLISH_WORKFLOW', /^PUBLISH_WORKFLOW must be a workflow file name/],
     [{ RECONCILE_INTERVAL: '1.5' }, 'RECONCILE_INTERVAL', /^RECONCILE_INTERVAL must be whole minutes/],
-    [{ FOLLOW_UP_RECORD_INTERVAL: '301' }, 'FOLLOW_UP_RECORD_INTERVAL', /^FOLLOW_UP_RECORD_INTERVAL must be seconds from 0 to 300 .* \(got "301"\)/],
+    [
+      { FOLLOW_UP_RECORD_INTERVAL: '301' },
+      'FOLLOW_UP_RECORD_INTERVAL',
+      /^FOLLOW_UP_RECORD_INTERVAL must be seconds from 0 to 300 .* \(got "301"\)/,
+    ],
     [{ FOLLOW_UP_RECORD_INTERVAL: '-1' }, 'FOLLOW_UP_RECORD_INTERVAL', /^FOLLOW_UP_RECORD_INTERVAL must be seconds from 0 to 300/],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL', /^LOG_LEVEL must be one of debug, info, warn, error/],
   ] as Array<[Record<string, string | undefined>, string, RegExp]>)('%o → names %s', (env, variable, message) => {
@@ -150,43 +183,72 @@ describe('routeEvent (recorded payloads)', () => {
     const p = push('refs/heads/main');
     const repo = p['repository'] as { id: number; default_branch: string };
     repo.default_branch = 'main';
-    expect(routeEvent('push', 'd1', p)).toMatchObject({ kind: 'queue', repos: [{ repositoryId: repo.id, deliveryId: 'd1', event: 'push', push: { commit: 'a'.repeat(40) } }], sweeps: [], reconcile: false });
+    expect(routeEvent('push', 'd1', p)).toMatchObject({
+      kind: 'queue',
+      repos: [{ repositoryId: repo.id, deliveryId: 'd1', event: 'push', push: { commit: 'a'.repeat(40) } }],
+      sweeps: [],
+      reconcile: false,
+    });
     expect(routeEvent('push', 'd1', { ...push('refs/heads/feature'), repository: repo })).toMatchObject({ kind: 'ignore' });
     expect(routeEvent('push', 'd1', { ...push('refs/tags/v1'), repository: repo })).toMatchObject({ kind: 'ignore' });
   });
 
-  it.each(['created', 'deleted', 'renamed', 'transferred', 'archived', 'unarchived', 'privatized', 'publicized', 'edited'])('repository.%s re-reads the repository', (action) => {
-    const p = { ...examplePayload('repository', 'publicized'), action };
-    expect(routeEvent('repository', 'd', p)).toMatchObject({ kind: 'queue', repos: [{ event: `repository.${action}` }] });
-  });
+  it.each(['created', 'deleted', 'renamed', 'transferred', 'archived', 'unarchived', 'privatized', 'publicized', 'edited'])(
+    'repository.%s re-reads the repository',
+    (action) => {
+      const p = { ...examplePayload('repository', 'publicized'), action };
+      expect(routeEvent('repository', 'd', p)).toMatchObject({ kind: 'queue', repos: [{ event: `repository.${action}` }] });
+    },
+  );
 
   it('installation: created/unsuspend sweep the installation, deleted re-reads the listed repositories, suspend (no list) reconciles', () => {
     const created = examplePayload('installation', 'created');
     const id = (created['installation'] as { id: number }).id;
     expect(routeEvent('installation', 'd', created)).toMatchObject({ kind: 'queue', sweeps: [{ installationId: id }], reconcile: false });
-    expect(routeEvent('installation', 'd', examplePayload('installation', 'deleted'))).toMatchObject({ kind: 'queue', repos: [{ event: 'installation.deleted' }], sweeps: [], reconcile: false });
-    expect(routeEvent('installation', 'd', examplePayload('installation', 'suspend'))).toMatchObject({ kind: 'queue', repos: [], sweeps: [], reconcile: true });
-    expect(routeEvent('installation', 'd', examplePayload('installation', 'unsuspend'))).toMatchObject({ kind: 'queue', sweeps: [{ event: 'installation.unsuspend' }] });
+    expect(routeEvent('installation', 'd', examplePayload('installation', 'deleted'))).toMatchObject({
+      kind: 'queue',
+      repos: [{ event: 'installation.deleted' }],
+      sweeps: [],
+      reconcile: false,
+    });
+    expect(routeEvent('installation', 'd', examplePayload('installation', 'suspend'))).toMatchObject({
+      kind: 'queue',
+      repos: [],
+      sweeps: [],
+      reconcile: true,
+    });
+    expect(routeEvent('installation', 'd', examplePayload('installation', 'unsuspend'))).toMatchObject({
+      kind: 'queue',
+      sweeps: [{ event: 'installation.unsuspend' }],
+    });
     expect(routeEvent('installation', 'd', examplePayload('installation', 'new_permissions_accepted'))).toMatchObject({ kind: 'ignore' });
   });
 
   it('installation_repositories: added and removed', () => {
     const added = examplePayload('installation_repositories', 'added');
     const removed = examplePayload('installation_repositories', 'removed');
-    expect(routeEvent('installation_repositories', 'd', added)).toMatchObject({ kind: 'queue', repos: [{ event: 'installation_repositories.added' }] });
-    expect(routeEvent('installation_repositories', 'd', removed)).toMatchObject({ kind: 'queue', repos: [{ event: 'installation_repositories.removed' }] });
+    expect(routeEvent('installation_repositories', 'd', added)).toMatchObject({
+      kind: 'queue',
+      repos: [{ event: 'installation_repositories.added' }],
+    });
+    expect(routeEvent('installation_repositories', 'd', removed)).toMatchObject({
+      kind: 'queue',
+      repos: [{ event: 'installation_repositories.removed' }],
+    });
   });
 
   it('anything else is ignored, including malformed payloads', () => {
     expect(routeEvent('ping', 'd', examplePayload('ping'))).toMatchObject({ kind: 'ignore' });
     expect(routeEvent('issues', 'd', {})).toMatchObject({ kind: 'ignore' });
     expect(routeEvent('push', 'd', [])).toMatchObject({ kind: 'ignore' });
-    expect(routeEvent('push', 'd', { ref: 'refs/heads/main', repository: { id: 'x', default_branch: 'main' } })).toMatchObject({ kind: 'ignore' });
+    expect(routeEvent('push', 'd', { ref: 'refs/heads/main', repository: { id: 'x', default_branch: 'main' } })).toMatchObject({
+      kind: 'ignore',
+    });
   });
 });
 
 describe('notification signatures', () => {
-  it('are GitHub\'s: @octokit/webhooks-methods verifies them', async () => {
+  it("are GitHub's: @octokit/webhooks-methods verifies them", async () => {
     const body = JSON.stringify({ event: 'registry.updated', commit: 'abc' });
     const sig = signBody('s3cret', body);
     expect(sig).toMatch(/^sha256=[0-9a-f]{64}$/);

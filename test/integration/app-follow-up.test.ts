@@ -44,9 +44,11 @@ async function until(what: string, test: () => boolean, timeoutMs = 20_000): Pro
   }
 }
 
-const published = (w: AppWorld): string[] => w.fake.dispatches.flatMap((d) => (d.type === 'workflow_dispatch' ? [String(d.inputs['repository'])] : []));
+const published = (w: AppWorld): string[] =>
+  w.fake.dispatches.flatMap((d) => (d.type === 'workflow_dispatch' ? [String(d.inputs['repository'])] : []));
 const errors = (w: AppWorld): Array<Record<string, unknown>> => w.logs.filter((l) => l['level'] === 'error');
-const health = async (w: AppWorld): Promise<Record<string, unknown>> => (await (await fetch(w.hook.replace('/api/github/webhooks', '/healthz'))).json()) as Record<string, unknown>;
+const health = async (w: AppWorld): Promise<Record<string, unknown>> =>
+  (await (await fetch(w.hook.replace('/api/github/webhooks', '/healthz'))).json()) as Record<string, unknown>;
 
 describe('the follow-up queue', () => {
   it('a burst of new repositories, then one push: the push is listed while every dispatch is still owed', async () => {
@@ -58,7 +60,10 @@ describe('the follow-up queue', () => {
     // delivery and a push delivery each.
     const burst = Array.from({ length: 40 }, (_, i) => w.addDataset('burst-org', `set-${String(i).padStart(2, '0')}`));
     const org = w.fake.addInstallation({ account: 'burst-org' });
-    const acks = await Promise.all([w.send('installation', installationPayload(w.fake, org, 'created', burst.slice(0, 5))), ...burst.map((id) => w.push(id, org))]);
+    const acks = await Promise.all([
+      w.send('installation', installationPayload(w.fake, org, 'created', burst.slice(0, 5))),
+      ...burst.map((id) => w.push(id, org)),
+    ]);
     expect(acks.map((r) => r.status)).toEqual(acks.map(() => 202));
     await w.app.queue.drain();
     expect(w.catalog()).toHaveLength(40);
@@ -96,7 +101,10 @@ describe('the follow-up queue', () => {
     await Promise.all(ids.map((id) => a.push(id)));
     await a.app.queue.drain();
     const commit = a.fake.headSha(a.registry)!;
-    await until('two dispatches were sent and the third is under way', () => published(a).length === 2 && a.fake.requests.some((r) => r.method === 'POST' && DISPATCH.test(r.path) && r.status === 0));
+    await until(
+      'two dispatches were sent and the third is under way',
+      () => published(a).length === 2 && a.fake.requests.some((r) => r.method === 'POST' && DISPATCH.test(r.path) && r.status === 0),
+    );
     await sub.waitForAccepted(1);
 
     await a.app.close();
@@ -121,7 +129,10 @@ describe('the follow-up queue', () => {
   });
 
   it('a dispatch GitHub keeps failing is retried with backoff, then reported; a missing workflow is reported at once', async () => {
-    const w = await startAppWorld({ config: { publishWorkflow: 'publish.yml' }, app: { githubRetries: 0, followUp: { retry: { baseMs: 20, maxMs: 40, maxAttempts: 3 } } } });
+    const w = await startAppWorld({
+      config: { publishWorkflow: 'publish.yml' },
+      app: { githubRetries: 0, followUp: { retry: { baseMs: 20, maxMs: 40, maxAttempts: 3 } } },
+    });
     const id = w.addDataset('os-data', 'unlucky');
     const failing: Fault = { method: 'POST', path: DISPATCH, times: 3, status: 503 };
     w.fake.inject(failing);
@@ -132,16 +143,34 @@ describe('the follow-up queue', () => {
     expect(w.logs.filter((l) => l['msg'] === 'follow-up failed; retrying')).toHaveLength(2);
     const reported = errors(w);
     expect(reported).toHaveLength(1);
-    expect(reported[0]).toMatchObject({ msg: 'follow-up failed after 3 attempts; giving up', kind: 'publish', target: 'os-data/unlucky', attempts: 3, status: 503 });
+    expect(reported[0]).toMatchObject({
+      msg: 'follow-up failed after 3 attempts; giving up',
+      kind: 'publish',
+      target: 'os-data/unlucky',
+      attempts: 3,
+      status: 503,
+    });
     const h = (await health(w))['followUp'] as Record<string, unknown>;
-    expect(h).toMatchObject({ pending: 0, failed: 1, lastFailures: [expect.objectContaining({ kind: 'publish', target: 'os-data/unlucky', attempts: 3 })] });
+    expect(h).toMatchObject({
+      pending: 0,
+      failed: 1,
+      lastFailures: [expect.objectContaining({ kind: 'publish', target: 'os-data/unlucky', attempts: 3 })],
+    });
 
     // A workflow the registry does not have: GitHub's 404 will not change by asking again.
     const v = await startAppWorld({ config: { publishWorkflow: 'missing.yml' } });
     const other = v.addDataset('os-data', 'orphan');
     await v.push(other);
     await v.settle();
-    expect(errors(v)).toEqual([expect.objectContaining({ msg: 'follow-up failed; not retried (the answer will not change)', kind: 'publish', attempts: 1, status: 404, error: expect.stringContaining('missing.yml') })]);
+    expect(errors(v)).toEqual([
+      expect.objectContaining({
+        msg: 'follow-up failed; not retried (the answer will not change)',
+        kind: 'publish',
+        attempts: 1,
+        status: 404,
+        error: expect.stringContaining('missing.yml'),
+      }),
+    ]);
     expect(v.app.followUp.stats()).toMatchObject({ pending: 0, failed: 1 });
   });
 
@@ -150,7 +179,11 @@ describe('the follow-up queue', () => {
     const w = await startAppWorld({ config: { publishWorkflow: 'publish.yml', subscribers: [{ url: sub.url, secret: sub.secret }] } });
     const plain = w.addDataset('os-data', 'plain');
     const withAction = w.addDataset('os-data', 'with-action', {
-      files: { ...datasetFiles('with-action', 'os-data'), '.github/workflows/datastore.yml': 'on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: os-team/datastore@v1\n' },
+      files: {
+        ...datasetFiles('with-action', 'os-data'),
+        '.github/workflows/datastore.yml':
+          'on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: os-team/datastore@v1\n',
+      },
     });
     const invalid = w.addDataset('os-data', 'invalid', { descriptorOwner: 'someone-else' });
     const renamed = w.addDataset('os-data', 'old-name');
@@ -175,14 +208,17 @@ describe('the follow-up queue', () => {
   it('each registry commit rewrites the catalog from the registry copy it writes to the store', async () => {
     const s3 = await startS3();
     const w = await startAppWorld({ app: { store: s3.store } });
-    const row = (html: string, name: string): string => html.split('\n').find((l) => l.startsWith('<tr ') && l.includes(`<td data-value="${name}">`)) ?? `no row for ${name}`;
+    const row = (html: string, name: string): string =>
+      html.split('\n').find((l) => l.startsWith('<tr ') && l.includes(`<td data-value="${name}">`)) ?? `no row for ${name}`;
     const catalog = async (): Promise<string> => Buffer.from((await s3.store.get('index.html')) ?? new Uint8Array()).toString('utf8');
     // Published in the store by the Action: one that will be registered, one that never is.
     await publishDataset(await openGitDataset(await gitdir(datasetFiles('roads', 'os-data'))), s3.store);
     await publishDataset(await openGitDataset(await gitdir(datasetFiles('unlisted', 'os-data'))), s3.store);
 
     const roads = w.addDataset('os-data', 'roads');
-    const hostile = w.addDataset('os-data', 'hostile', { files: datasetFiles('hostile', 'os-data', { title: '<script>alert(1)</script> & <b>bold</b>' }) });
+    const hostile = w.addDataset('os-data', 'hostile', {
+      files: datasetFiles('hostile', 'os-data', { title: '<script>alert(1)</script> & <b>bold</b>' }),
+    });
     await Promise.all([w.push(roads), w.push(hostile)]);
     await w.settle();
     let html = await catalog();

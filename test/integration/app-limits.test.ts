@@ -62,8 +62,21 @@ describe('the App bounds every connection', () => {
     const { privateKey } = (await startAppWorld()).config;
     const base = { ...env, PRIVATE_KEY: privateKey };
     expect(readAppConfig(base).http).toEqual(DEFAULT_HTTP_LIMITS);
-    expect(DEFAULT_HTTP_LIMITS).toEqual({ headersTimeoutMs: 5000, requestTimeoutMs: 10_000, keepAliveTimeoutMs: 5000, maxConnections: 256 });
-    expect(readAppConfig({ ...base, HTTP_HEADERS_TIMEOUT: '1.5', HTTP_REQUEST_TIMEOUT: '3', HTTP_KEEP_ALIVE_TIMEOUT: '2', HTTP_MAX_CONNECTIONS: '10' }).http).toEqual({
+    expect(DEFAULT_HTTP_LIMITS).toEqual({
+      headersTimeoutMs: 5000,
+      requestTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 5000,
+      maxConnections: 256,
+    });
+    expect(
+      readAppConfig({
+        ...base,
+        HTTP_HEADERS_TIMEOUT: '1.5',
+        HTTP_REQUEST_TIMEOUT: '3',
+        HTTP_KEEP_ALIVE_TIMEOUT: '2',
+        HTTP_MAX_CONNECTIONS: '10',
+      }).http,
+    ).toEqual({
       headersTimeoutMs: 1500,
       requestTimeoutMs: 3000,
       keepAliveTimeoutMs: 2000,
@@ -80,17 +93,25 @@ describe('the App bounds every connection', () => {
       expect(() => readAppConfig({ ...base, [name]: value })).toThrow(AppConfigError);
       expect(() => readAppConfig({ ...base, [name]: value })).toThrow(new RegExp(`^${name} must be`));
     }
-    expect(() => readAppConfig({ ...base, HTTP_HEADERS_TIMEOUT: '5', HTTP_REQUEST_TIMEOUT: '2' })).toThrow(/HTTP_REQUEST_TIMEOUT must be at least HTTP_HEADERS_TIMEOUT/);
+    expect(() => readAppConfig({ ...base, HTTP_HEADERS_TIMEOUT: '5', HTTP_REQUEST_TIMEOUT: '2' })).toThrow(
+      /HTTP_REQUEST_TIMEOUT must be at least HTTP_HEADERS_TIMEOUT/,
+    );
   });
 
   it('a client dripping its headers, or its body, gets 408 and is cut off; a signed delivery still goes through', async () => {
-    const w = await startAppWorld({ config: { http: { headersTimeoutMs: 1000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 1000, maxConnections: 16 } } });
+    const w = await startAppWorld({
+      config: { http: { headersTimeoutMs: 1000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 1000, maxConnections: 16 } },
+    });
     const id = w.addDataset('os-data', 'budget');
     const [headers, body, delivery] = await Promise.all([
       // One header byte every 100 ms, forever: the headers never end.
       drip(w, 'POST /api/github/webhooks HTTP/1.1\r\nHost: app\r\nX-Drip: ', 'a'),
       // Headers at once, then a body of 100,000 bytes one byte every 100 ms.
-      drip(w, 'POST /api/github/webhooks HTTP/1.1\r\nHost: app\r\nContent-Type: application/json\r\nX-GitHub-Event: push\r\nX-GitHub-Delivery: d\r\nContent-Length: 100000\r\n\r\n', '{'),
+      drip(
+        w,
+        'POST /api/github/webhooks HTTP/1.1\r\nHost: app\r\nContent-Type: application/json\r\nX-GitHub-Event: push\r\nX-GitHub-Delivery: d\r\nContent-Length: 100000\r\n\r\n',
+        '{',
+      ),
       w.push(id),
     ]);
     for (const r of [headers, body]) {
@@ -104,7 +125,9 @@ describe('the App bounds every connection', () => {
   });
 
   it('a connection over the limit is closed at once; freed, the slot serves a signed delivery', async () => {
-    const w = await startAppWorld({ config: { http: { ...DEFAULT_HTTP_LIMITS, headersTimeoutMs: 60_000, requestTimeoutMs: 60_000, maxConnections: 3 } } });
+    const w = await startAppWorld({
+      config: { http: { ...DEFAULT_HTTP_LIMITS, headersTimeoutMs: 60_000, requestTimeoutMs: 60_000, maxConnections: 3 } },
+    });
     const id = w.addDataset('os-data', 'budget');
     const held = [await idle(w), await idle(w), await idle(w)];
     const over = await idle(w);

@@ -8,7 +8,14 @@ import { describe, expect, it } from 'vitest';
 import type { RepoTrigger } from '../../app/handlers.ts';
 import { createRegistryQueue, type Work, type WorkOutcome } from '../../app/queue.ts';
 
-const trigger = (repositoryId: number, deliveryId: string, extra: Partial<RepoTrigger> = {}): RepoTrigger => ({ repositoryId, installationId: 1, deliveryId, event: 'push', repository: `o/r${repositoryId}`, ...extra });
+const trigger = (repositoryId: number, deliveryId: string, extra: Partial<RepoTrigger> = {}): RepoTrigger => ({
+  repositoryId,
+  installationId: 1,
+  deliveryId,
+  event: 'push',
+  repository: `o/r${repositoryId}`,
+  ...extra,
+});
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function recording(outcome: (w: Work) => WorkOutcome | Promise<WorkOutcome> = () => ({})) {
@@ -39,7 +46,15 @@ describe('createRegistryQueue', () => {
     await q.drain();
     expect(r.batches).toHaveLength(1);
     expect(r.batches[0]!.repos).toEqual([
-      { repositoryId: 1, installationIds: [1, 2], deliveries: ['a', 'c'], events: ['push'], repository: 'o/r1', pushes: ['c1', 'c2'], attempts: 0 },
+      {
+        repositoryId: 1,
+        installationIds: [1, 2],
+        deliveries: ['a', 'c'],
+        events: ['push'],
+        repository: 'o/r1',
+        pushes: ['c1', 'c2'],
+        attempts: 0,
+      },
       { repositoryId: 2, installationIds: [1], deliveries: ['b'], events: ['push'], repository: 'o/r2', pushes: [], attempts: 0 },
     ]);
     q.close();
@@ -82,7 +97,12 @@ describe('createRegistryQueue', () => {
       calls++;
       return { retryRepos: w.repos.filter((x) => x.repositoryId === 2).map((x) => x.repositoryId) };
     });
-    const q = createRegistryQueue({ process: r.process, debounceMs: 5, retry: { baseMs: 20, maxMs: 40, maxAttempts: 3 }, random: () => 0.999 });
+    const q = createRegistryQueue({
+      process: r.process,
+      debounceMs: 5,
+      retry: { baseMs: 20, maxMs: 40, maxAttempts: 3 },
+      random: () => 0.999,
+    });
     q.enqueue({ repos: [trigger(1, 'a'), trigger(2, 'b')] });
     await q.drain();
     expect(r.batches.map((b) => b.repos.map((x) => [x.repositoryId, x.attempts]))).toEqual([
@@ -108,7 +128,10 @@ describe('createRegistryQueue', () => {
       return {};
     });
     const q = createRegistryQueue({ process: r.process, debounceMs: 5, retry: { baseMs: 10 }, random: () => 0.5 });
-    q.enqueue({ repos: [trigger(1, 'a'), trigger(2, 'b')], sweeps: [{ installationId: 9, deliveryId: 'c', event: 'installation.created' }] });
+    q.enqueue({
+      repos: [trigger(1, 'a'), trigger(2, 'b')],
+      sweeps: [{ installationId: 9, deliveryId: 'c', event: 'installation.created' }],
+    });
     await q.drain();
     expect(r.batches).toHaveLength(2);
     expect(r.batches[1]!.repos.map((x) => x.attempts)).toEqual([1, 1]);
@@ -143,7 +166,7 @@ describe('createRegistryQueue', () => {
     q.close();
   });
 
-  it('an installation sweep\'s repositories are bulk: a later push goes first, and one re-read since the sweep is not re-read', async () => {
+  it("an installation sweep's repositories are bulk: a later push goes first, and one re-read since the sweep is not re-read", async () => {
     // The sweep (batch 1) lists repositories 1-6; repository 1 came with the sweep's own batch.
     const r = recording((w) => (w.sweeps.length > 0 ? { more: { repos: [1, 2, 3, 4, 5, 6].map((id) => trigger(id, 'sweep')) } } : {}));
     const q = createRegistryQueue({ process: r.process, debounceMs: 5, maxBatch: 3 });

@@ -43,7 +43,10 @@ describe('the webhook endpoint', () => {
       await w.send('push', payload, { signature: (await sign(w.secret, body)).replace('sha256=', 'sha1=') }),
       await w.send('push', payload, { signature: null }),
       // Signed, then tampered with: the signature covers the raw bytes.
-      await w.send('push', payload, { rawBody: JSON.stringify({ ...payload, after: 'f'.repeat(40) }), signature: await sign(w.secret, body) }),
+      await w.send('push', payload, {
+        rawBody: JSON.stringify({ ...payload, after: 'f'.repeat(40) }),
+        signature: await sign(w.secret, body),
+      }),
     ];
     expect(responses.map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
     expect(responses[3]!.body).toEqual({ error: 'x-hub-signature-256 is missing' });
@@ -52,7 +55,9 @@ describe('the webhook endpoint', () => {
     await w.settle();
     expect(w.fake.requests.length).toBe(before);
     expect(w.app.queue.stats()).toMatchObject({ pending: 0, batches: 0 });
-    expect(w.logs.filter((l) => l['msg'] === 'delivery refused').map((l) => [l['deliveryId'], l['status']])).toEqual(responses.map((r) => [r.deliveryId, 401]));
+    expect(w.logs.filter((l) => l['msg'] === 'delivery refused').map((l) => [l['deliveryId'], l['status']])).toEqual(
+      responses.map((r) => [r.deliveryId, 401]),
+    );
     // The same delivery, signed right, is processed.
     expect((await w.send('push', payload)).status).toBe(202);
     await w.settle();
@@ -94,7 +99,12 @@ describe('the webhook endpoint', () => {
     // No content-length: the limit applies while reading.
     const streamed = await fetch(w.hook, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-github-event': 'ping', 'x-github-delivery': 'streamed', 'x-hub-signature-256': 'sha256=' + '0'.repeat(64) },
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'ping',
+        'x-github-delivery': 'streamed',
+        'x-hub-signature-256': 'sha256=' + '0'.repeat(64),
+      },
       body: new ReadableStream({
         start(c) {
           for (let i = 0; i < 10; i++) c.enqueue(new TextEncoder().encode('x'.repeat(16 * 1024)));
@@ -110,7 +120,7 @@ describe('the webhook endpoint', () => {
     expect((await w.send('ping', { zen: 'small' })).status).toBe(200);
   });
 
-  it('answers 413 for a body over GitHub\'s 25 MB cap by default', async () => {
+  it("answers 413 for a body over GitHub's 25 MB cap by default", async () => {
     const w = await startAppWorld();
     const res = await w.send('ping', null, { rawBody: `{"zen":"${'x'.repeat(25 * 1024 * 1024)}"}` });
     expect(res.status).toBe(413);
@@ -142,7 +152,13 @@ describe('the webhook endpoint', () => {
     const res = await fetch(w.hook.replace('/api/github/webhooks', '/healthz'));
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ status: 'ok', registry: 'os-team/registry', mode: 'commit', lastCommit: w.fake.headSha(w.registry), queue: { pending: 0, processing: false, batches: 1 } });
+    expect(body).toMatchObject({
+      status: 'ok',
+      registry: 'os-team/registry',
+      mode: 'commit',
+      lastCommit: w.fake.headSha(w.registry),
+      queue: { pending: 0, processing: false, batches: 1 },
+    });
     expect((await fetch(w.hook.replace('/api/github/webhooks', '/nope'))).status).toBe(404);
     expect((await fetch(w.hook)).status).toBe(405);
   });
@@ -152,7 +168,14 @@ describe('the webhook endpoint', () => {
     const id = w.addDataset('os-data', 'logged');
     const r = await w.push(id, w.coreInstallation, { deliveryId: 'delivery-logged' });
     await w.settle();
-    expect(w.logs.find((l) => l['msg'] === 'delivery queued')).toMatchObject({ level: 'info', deliveryId: r.deliveryId, event: 'push', installationId: w.coreInstallation, repository: 'os-data/logged', component: 'http' });
+    expect(w.logs.find((l) => l['msg'] === 'delivery queued')).toMatchObject({
+      level: 'info',
+      deliveryId: r.deliveryId,
+      event: 'push',
+      installationId: w.coreInstallation,
+      repository: 'os-data/logged',
+      component: 'http',
+    });
     expect(w.logs.find((l) => l['msg'] === 'registry updated')).toMatchObject({ changes: 1, commit: w.fake.headSha(w.registry) });
   });
 });
@@ -166,7 +189,13 @@ describe('what triggers a registry update', () => {
     await w.settle();
     expect(w.registryCommits()).toBe(before + 1);
     expect(w.catalog()).toEqual([listing('os-data', 'budget-2024')]);
-    expect(row(w, id)).toMatchObject({ status: 'published', core: 'true', owner: 'os-data', repo: 'budget-2024', last_commit: w.fake.headSha(id) });
+    expect(row(w, id)).toMatchObject({
+      status: 'published',
+      core: 'true',
+      owner: 'os-data',
+      repo: 'budget-2024',
+      last_commit: w.fake.headSha(id),
+    });
     const message = w.fake.log(w.registry)[0]!.message;
     expect(message).toMatch(/budget-2024/);
   });
@@ -211,7 +240,10 @@ describe('what triggers a registry update', () => {
     expect(w.catalog()).toEqual([listing('os-data', 'roads')]);
 
     w.fake.renameRepo(id, 'roads-2024');
-    await w.send('repository', repositoryPayload(w.fake, id, 'renamed', w.coreInstallation, { changes: { repository: { name: { from: 'roads' } } } }));
+    await w.send(
+      'repository',
+      repositoryPayload(w.fake, id, 'renamed', w.coreInstallation, { changes: { repository: { name: { from: 'roads' } } } }),
+    );
     await w.settle();
     expect(w.catalog()).toEqual([`https://github.com/os-data/roads-2024,roads,os-data`]);
     expect(w.datasets()).toHaveLength(1);
@@ -235,7 +267,10 @@ describe('what triggers a registry update', () => {
     // Transferred to a city that runs the App too; its descriptor still names os-data.
     const city = w.fake.addInstallation({ account: 'city-of-x' });
     w.fake.transferRepo(id, 'city-of-x');
-    await w.send('repository', repositoryPayload(w.fake, id, 'transferred', city, { changes: { owner: { from: { user: { login: 'os-data' } } } } }));
+    await w.send(
+      'repository',
+      repositoryPayload(w.fake, id, 'transferred', city, { changes: { owner: { from: { user: { login: 'os-data' } } } } }),
+    );
     await w.settle();
     expect(w.catalog()).toEqual([]);
     expect(w.datasets()).toHaveLength(1);
@@ -395,7 +430,13 @@ describe('what triggers a registry update', () => {
   it('confirms "not installed" through the documented /repos/{owner}/{repo}/installation', async () => {
     const w = await startAppWorld();
     // As if GitHub did not answer the id-based form: every lookup falls back to the name-based one.
-    w.fake.inject({ method: 'GET', path: /^\/repositories\/\d+\/installation$/, status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' }, times: Infinity });
+    w.fake.inject({
+      method: 'GET',
+      path: /^\/repositories\/\d+\/installation$/,
+      status: 404,
+      body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' },
+      times: Infinity,
+    });
     const id = w.addDataset('os-data', 'by-name');
     w.fake.renameRepo(id, 'by-name-renamed');
     await w.push(id);
@@ -420,7 +461,14 @@ describe('notifications', () => {
   it('subscribers receive a signed registry.updated, retried after a 500 with the same delivery id', async () => {
     const sub = await startSubscriber();
     const refuses = await startSubscriber();
-    const w = await startAppWorld({ config: { subscribers: [{ url: sub.url, secret: sub.secret }, { url: refuses.url, secret: refuses.secret }] } });
+    const w = await startAppWorld({
+      config: {
+        subscribers: [
+          { url: sub.url, secret: sub.secret },
+          { url: refuses.url, secret: refuses.secret },
+        ],
+      },
+    });
     sub.failNext(1, 500);
     refuses.failNext(1, 410);
     const id = w.addDataset('os-data', 'notified');
@@ -471,17 +519,27 @@ describe('notifications', () => {
     await w.push(id);
     await w.settle();
     expect(w.fake.dispatches).toEqual([
-      expect.objectContaining({ type: 'repository_dispatch', repo: 'os-team/site', eventType: 'registry-updated', clientPayload: expect.objectContaining({ registry: 'os-team/registry', commit: w.fake.headSha(w.registry), datasets: ['os-data/dispatched'] }) }),
+      expect.objectContaining({
+        type: 'repository_dispatch',
+        repo: 'os-team/site',
+        eventType: 'registry-updated',
+        clientPayload: expect.objectContaining({
+          registry: 'os-team/registry',
+          commit: w.fake.headSha(w.registry),
+          datasets: ['os-data/dispatched'],
+        }),
+      }),
     ]);
   });
 
-  it('dispatches the registry\'s publish.yml for a pushed dataset that does not run the Action, not for one that does', async () => {
+  it("dispatches the registry's publish.yml for a pushed dataset that does not run the Action, not for one that does", async () => {
     const w = await startAppWorld({ config: { publishWorkflow: 'publish.yml' } });
     const plain = w.addDataset('os-data', 'no-action');
     const withAction = w.addDataset('os-data', 'with-action', {
       files: {
         ...datasetFiles('with-action', 'os-data'),
-        '.github/workflows/datastore.yml': 'on:\n  push:\n    branches: [main]\njobs:\n  datastore:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: os-team/datastore@v1\n',
+        '.github/workflows/datastore.yml':
+          'on:\n  push:\n    branches: [main]\njobs:\n  datastore:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: os-team/datastore@v1\n',
       },
     });
     const invalid = w.addDataset('os-data', 'invalid', { descriptorOwner: 'someone-else' });
@@ -491,7 +549,14 @@ describe('notifications', () => {
     await w.settle();
     expect(w.catalog()).toEqual([listing('os-data', 'no-action'), listing('os-data', 'with-action')]);
     expect(w.fake.dispatches).toEqual([
-      { type: 'workflow_dispatch', repo: 'os-team/registry', repoId: w.fake.getRepo(w.registry).id, workflow: 'publish.yml', ref: 'main', inputs: { repository: 'os-data/no-action', commit: w.fake.headSha(plain) } },
+      {
+        type: 'workflow_dispatch',
+        repo: 'os-team/registry',
+        repoId: w.fake.getRepo(w.registry).id,
+        workflow: 'publish.yml',
+        ref: 'main',
+        inputs: { repository: 'os-data/no-action', commit: w.fake.headSha(plain) },
+      },
     ]);
     // A repository event is not a push: nothing to publish.
     await w.send('repository', repositoryPayload(w.fake, plain, 'edited', w.coreInstallation));
@@ -522,7 +587,10 @@ describe('notifications', () => {
 describe('shutdown', () => {
   it('close() stops accepting and drains the queue: every accepted delivery reaches the registry', async () => {
     const sub = await startSubscriber();
-    const w = await startAppWorld({ config: { subscribers: [{ url: sub.url, secret: sub.secret }] }, app: { queue: { debounceMs: 5_000 } } });
+    const w = await startAppWorld({
+      config: { subscribers: [{ url: sub.url, secret: sub.secret }] },
+      app: { queue: { debounceMs: 5_000 } },
+    });
     const ids = ['a', 'b', 'c'].map((n) => w.addDataset('os-data', `drain-${n}`));
     for (const id of ids) expect((await w.push(id)).status).toBe(202);
     expect(w.app.queue.stats().pending).toBe(3);

@@ -9,12 +9,18 @@ import { startS3 } from '../support/s3.ts';
 import { testdir } from '../support/tmp.ts';
 
 /** The environment without the developer's storage settings: each test gives its own. */
-const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OS_STORAGE') && !k.startsWith('OS_ACCESS') && !k.startsWith('OS_SECRET')));
+const clean = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !k.startsWith('OS_STORAGE') && !k.startsWith('OS_ACCESS') && !k.startsWith('OS_SECRET')),
+);
 const cli = (args: string[], env: Record<string, string>, cwd?: string) => runCli(args, { env, base: clean, ...(cwd ? { cwd } : {}) });
 
 const dataset = () =>
   gitdir({
-    'datapackage.json': { name: 'population', owner: 'someone', resources: [{ name: 'p', path: 'p.csv', schema: { fields: [{ name: 'region' }, { name: 'n', type: 'integer' }] } }] },
+    'datapackage.json': {
+      name: 'population',
+      owner: 'someone',
+      resources: [{ name: 'p', path: 'p.csv', schema: { fields: [{ name: 'region' }, { name: 'n', type: 'integer' }] } }],
+    },
     'p.csv': 'region,n\nNorth,10\nSouth,20\n',
   });
 

@@ -7,7 +7,10 @@ const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, {
 
 const broken = () =>
   testdir({
-    'datapackage.json': { name: 'broken', resources: [{ name: 'data', path: 'data.csv', schema: { fields: [{ name: 'id', type: 'integer' }] } }] },
+    'datapackage.json': {
+      name: 'broken',
+      resources: [{ name: 'data', path: 'data.csv', schema: { fields: [{ name: 'id', type: 'integer' }] } }],
+    },
     'data.csv': 'id\n1\nx\n',
   });
 
@@ -42,7 +45,10 @@ describe('os-datastore validate', () => {
 
   it('--max-errors caps the list, never the counts', async () => {
     const dir = await testdir({
-      'datapackage.json': { name: 'many', resources: [{ name: 'data', path: 'data.csv', schema: { fields: [{ name: 'id', type: 'integer' }] } }] },
+      'datapackage.json': {
+        name: 'many',
+        resources: [{ name: 'data', path: 'data.csv', schema: { fields: [{ name: 'id', type: 'integer' }] } }],
+      },
       'data.csv': 'id\n' + 'x\n'.repeat(50),
     });
     const doc = JSON.parse((await cli(['validate', dir, '--json', '--max-errors', '5'])).stdout);
@@ -57,11 +63,22 @@ describe('os-datastore validate', () => {
       'datapackage.json': {
         name: 'big',
         resources: [
-          { name: 'data', path: 'data.csv', schema: { fields: [{ name: 'id', type: 'integer' }, { name: 'note', type: 'string' }], primaryKey: 'id' } },
+          {
+            name: 'data',
+            path: 'data.csv',
+            schema: {
+              fields: [
+                { name: 'id', type: 'integer' },
+                { name: 'note', type: 'string' },
+              ],
+              primaryKey: 'id',
+            },
+          },
           { name: 'more', path: 'more.csv', schema: { fields: [{ name: 'id', type: 'integer' }] } },
         ],
       },
-      'data.csv': 'id,note\n' + Array.from({ length: 60_000 }, (_, i) => `${i % 9_999 === 0 ? 'x' : i},a note of some length`).join('\n') + '\n',
+      'data.csv':
+        'id,note\n' + Array.from({ length: 60_000 }, (_, i) => `${i % 9_999 === 0 ? 'x' : i},a note of some length`).join('\n') + '\n',
       'more.csv': 'id\n1\ntwo\n',
     });
     const one = await cli(['validate', dir, '--json', '--threads', '1']);

@@ -33,7 +33,12 @@ describe('descriptor metadata like frictionless v5 (package/package.py Package.m
     ['homepage ""', {}, { homepage: '' }, '/homepage'],
     ['homepage not a URL', {}, { homepage: 'www.example.org' }, '/homepage'],
     ['resource homepage not a URL', { homepage: 'budget page' }, {}, '/resources/0/homepage'],
-    ['contributor with pre-v1 name/web, no title', {}, { contributors: [{ name: 'Jane', web: 'https://jane.example' }] }, '/contributors/0/title'],
+    [
+      'contributor with pre-v1 name/web, no title',
+      {},
+      { contributors: [{ name: 'Jane', web: 'https://jane.example' }] },
+      '/contributors/0/title',
+    ],
     ['source without title', {}, { sources: [{ name: 'Treasury', web: 'https://treasury.example' }] }, '/sources/0/title'],
     ['license name that is not an identifier', {}, { licenses: [{ name: 'Open Government Licence v3.0' }] }, '/licenses/0/name'],
     ['keywords: []', {}, { keywords: [] }, '/keywords'],
@@ -62,7 +67,9 @@ describe('descriptor metadata like frictionless v5 (package/package.py Package.m
   });
 
   it('a version that is not semver, and a sources[].path that is not a URL, are not even warned about (neither is checked by v1 nor frictionless)', async () => {
-    const r = await validateDir(await pkg(csv, {}, { version: 'FY2024 final', sources: [{ title: 'Treasury', path: 'treasury export.xls' }] }));
+    const r = await validateDir(
+      await pkg(csv, {}, { version: 'FY2024 final', sources: [{ title: 'Treasury', path: 'treasury export.xls' }] }),
+    );
     expect(r.errors).toEqual([]);
     expect(r.warnings).toEqual([]);
   });
@@ -88,26 +95,48 @@ describe('descriptor metadata like frictionless v5 (package/package.py Package.m
     expect(flatten(bad.errors, ['code', 'pointer'])).toContainEqual(['descriptor-error', '/resources/0/name']);
     const dir = await testdir({
       'data.csv': csv,
-      'datapackage.json': { name: 'dup', resources: [{ name: 'data', path: 'data.csv' }, { name: 'data', path: 'data.csv' }] },
+      'datapackage.json': {
+        name: 'dup',
+        resources: [
+          { name: 'data', path: 'data.csv' },
+          { name: 'data', path: 'data.csv' },
+        ],
+      },
     });
     const dup = await validateDir(dir);
     expect(dup.valid).toBe(false);
-    expect(dup.errors.some((p) => p.code === 'descriptor-error' && /data/.test(p.message) && p.pointer?.startsWith('/resources/1'))).toBe(true);
+    expect(dup.errors.some((p) => p.code === 'descriptor-error' && /data/.test(p.message) && p.pointer?.startsWith('/resources/1'))).toBe(
+      true,
+    );
   });
 
   it('real fixture au-budget ("homepage": ""): the homepage is a warning, the row problems and the wrong bytes are the errors', async () => {
     const r = await validateDir(join(REAL, 'fiscal-data-package-demos/au-budget'));
-    expect(flatten(r.warnings.filter((w) => w.code === 'lenient-metadata'), ['pointer'])).toEqual([['/homepage']]);
+    expect(
+      flatten(
+        r.warnings.filter((w) => w.code === 'lenient-metadata'),
+        ['pointer'],
+      ),
+    ).toEqual([['/homepage']]);
     expect(new Set(codes(r.errors))).toEqual(new Set(['type-error', 'byte-count']));
   });
 });
 
 describe('encoding names as publishers write them (detector/detector.py Detector.detect_encoding: codecs.lookup)', () => {
   const utf8 = 'id,name\n1,Société\n';
-  const enumOf = (...values: string[]) => ({ schema: { fields: [{ name: 'id', type: 'integer' }, { name: 'name', type: 'string', constraints: { enum: values } }] } });
+  const enumOf = (...values: string[]) => ({
+    schema: {
+      fields: [
+        { name: 'id', type: 'integer' },
+        { name: 'name', type: 'string', constraints: { enum: values } },
+      ],
+    },
+  });
 
   it('utf-8-sig: UTF-8 with a BOM, the BOM stripped (no incorrect label), the rows read', async () => {
-    const r = await validateDir(await pkg(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(utf8)]), { encoding: 'utf-8-sig', ...enumOf('Société') }));
+    const r = await validateDir(
+      await pkg(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(utf8)]), { encoding: 'utf-8-sig', ...enumOf('Société') }),
+    );
     expect(r.errors).toEqual([]);
     expect(r.warnings).toEqual([]);
     expect(r.stats.rows).toBe(1);
@@ -118,11 +147,14 @@ describe('encoding names as publishers write them (detector/detector.py Detector
     expect(r.errors).toEqual([]);
   });
 
-  it.each(['latin-1', 'latin_1', 'ISO-8859-1', 'iso8859_1', 'cp1252', 'windows-1252', 'iso-8859-15', 'latin9'])('%s reads a Latin-1 file', async (encoding) => {
-    const r = await validateDir(await pkg(Buffer.from(utf8, 'latin1'), { encoding, ...enumOf('Société') }));
-    expect(r.errors).toEqual([]);
-    expect(r.warnings).toEqual([]);
-  });
+  it.each(['latin-1', 'latin_1', 'ISO-8859-1', 'iso8859_1', 'cp1252', 'windows-1252', 'iso-8859-15', 'latin9'])(
+    '%s reads a Latin-1 file',
+    async (encoding) => {
+      const r = await validateDir(await pkg(Buffer.from(utf8, 'latin1'), { encoding, ...enumOf('Société') }));
+      expect(r.errors).toEqual([]);
+      expect(r.warnings).toEqual([]);
+    },
+  );
 
   it('a name no decoder knows is an unknown encoding, with the names to use', async () => {
     const r = await validateDir(await pkg(utf8, { encoding: 'klingon-8' }));
@@ -132,23 +164,42 @@ describe('encoding names as publishers write them (detector/detector.py Detector
 });
 
 describe('dialect sniffing when no dialect declares the delimiter (formats/csv/parser.py CsvParser.read_cell_stream_create)', () => {
-  const table = (d: string) => ['id', 'name', 'amount'].join(d) + '\n' + ['1', '"Roads, bridges"', '10'].join(d) + '\n' + ['2', 'Parks', '20'].join(d) + '\n' + ['', '', ''].join(d) + '\n';
-  const schema = { schema: { fields: [{ name: 'id', type: 'integer' }, { name: 'name', type: 'string' }, { name: 'amount', type: 'integer' }] } };
+  const table = (d: string) =>
+    ['id', 'name', 'amount'].join(d) +
+    '\n' +
+    ['1', '"Roads, bridges"', '10'].join(d) +
+    '\n' +
+    ['2', 'Parks', '20'].join(d) +
+    '\n' +
+    ['', '', ''].join(d) +
+    '\n';
+  const schema = {
+    schema: {
+      fields: [
+        { name: 'id', type: 'integer' },
+        { name: 'name', type: 'string' },
+        { name: 'amount', type: 'integer' },
+      ],
+    },
+  };
 
   it.each([
     ['semicolon', ';', '{"delimiter": ";"}'],
     ['tab', '\t', '{"delimiter": "\\t"}'],
     ['pipe', '|', '{"delimiter": "|"}'],
-  ])('a %s file without dialect: read with the sniffed delimiter, the real problems found, one warning with the line to add', async (_, d, line) => {
-    const r = await validateDir(await pkg(table(d), schema));
-    // frictionless finds the blank row (4) and nothing else; read as one column it would be label and cell errors.
-    expect(flatten(r.errors, ['code', 'rowNumber'])).toEqual([['blank-row', 4]]);
-    expect(r.stats.rows).toBe(3);
-    expect(flatten(r.warnings, ['code', 'resource', 'pointer'])).toEqual([['dialect-sniffed', 'data', '/resources/0']]);
-    expect(r.warnings[0]?.message).toContain(`"dialect": ${line}`);
-    const strict = await validateDir(await pkg(table(d), schema), { strict: true });
-    expect(codes(strict.errors)).toEqual(['dialect-sniffed', 'blank-row']);
-  });
+  ])(
+    'a %s file without dialect: read with the sniffed delimiter, the real problems found, one warning with the line to add',
+    async (_, d, line) => {
+      const r = await validateDir(await pkg(table(d), schema));
+      // frictionless finds the blank row (4) and nothing else; read as one column it would be label and cell errors.
+      expect(flatten(r.errors, ['code', 'rowNumber'])).toEqual([['blank-row', 4]]);
+      expect(r.stats.rows).toBe(3);
+      expect(flatten(r.warnings, ['code', 'resource', 'pointer'])).toEqual([['dialect-sniffed', 'data', '/resources/0']]);
+      expect(r.warnings[0]?.message).toContain(`"dialect": ${line}`);
+      const strict = await validateDir(await pkg(table(d), schema), { strict: true });
+      expect(codes(strict.errors)).toEqual(['dialect-sniffed', 'blank-row']);
+    },
+  );
 
   it('a comma file, and a one-column file, need no sniffing and get no warning', async () => {
     expect((await validateDir(await pkg(table(','), schema))).warnings).toEqual([]);
@@ -165,7 +216,7 @@ describe('dialect sniffing when no dialect declares the delimiter (formats/csv/p
     expect(codes(r.errors)).toContain('missing-label');
   });
 
-  it('a space after each delimiter on line 1 is skipped, as Python\'s Sniffer sets skipinitialspace (and said in the same warning)', async () => {
+  it("a space after each delimiter on line 1 is skipped, as Python's Sniffer sets skipinitialspace (and said in the same warning)", async () => {
     const r = await validateDir(await pkg('id; name; amount\n1; Roads; 10\n2; Parks; 20\n', schema));
     expect(r.errors).toEqual([]);
     expect(codes(r.warnings)).toEqual(['dialect-sniffed']);
@@ -188,7 +239,10 @@ describe('dialect sniffing when no dialect declares the delimiter (formats/csv/p
     const dir = await testdir({
       'a.csv': 'id;name\n1;a\n',
       'b.csv': '2;b\n3;c\n', // parts after the first carry no header here
-      'datapackage.json': { name: 'parts', resources: [{ name: 'data', path: ['a.csv', 'b.csv'], schema: { fields: fields('id', 'name') } }] },
+      'datapackage.json': {
+        name: 'parts',
+        resources: [{ name: 'data', path: ['a.csv', 'b.csv'], schema: { fields: fields('id', 'name') } }],
+      },
     });
     const r = await validateDir(dir);
     expect(r.errors).toEqual([]);
@@ -198,11 +252,26 @@ describe('dialect sniffing when no dialect declares the delimiter (formats/csv/p
 });
 
 describe('encoding detection when none is declared (detector/detector.py Detector.detect_encoding: chardet on the first bytes)', () => {
-  const schema = (values: string[]) => ({ schema: { fields: [{ name: 'id', type: 'integer' }, { name: 'label', type: 'string', constraints: { enum: values } }] } });
-  const cp1252 = (s: string) => Buffer.from([...s].map((c) => ({ '“': 0x93, '”': 0x94, '€': 0x80, '–': 0x96, '’': 0x92 })[c] ?? c.charCodeAt(0)));
+  const schema = (values: string[]) => ({
+    schema: {
+      fields: [
+        { name: 'id', type: 'integer' },
+        { name: 'label', type: 'string', constraints: { enum: values } },
+      ],
+    },
+  });
+  const cp1252 = (s: string) =>
+    Buffer.from([...s].map((c) => ({ '“': 0x93, '”': 0x94, '€': 0x80, '–': 0x96, '’': 0x92 })[c] ?? c.charCodeAt(0)));
 
   it('a Latin-1 file without encoding: detected, every cell decoded, one warning with the line to add', async () => {
-    const labels = ['Société générale des eaux', 'Crédit à la consommation', 'Élève français', 'Dépenses de fonctionnement', 'Recettes réelles', 'Opérations de trésorerie'];
+    const labels = [
+      'Société générale des eaux',
+      'Crédit à la consommation',
+      'Élève français',
+      'Dépenses de fonctionnement',
+      'Recettes réelles',
+      'Opérations de trésorerie',
+    ];
     const csv = 'id,label\n' + labels.map((l, i) => `${i + 1},${l}`).join('\n') + '\n';
     const r = await validateDir(await pkg(Buffer.from(csv, 'latin1'), schema(labels)));
     expect(r.errors).toEqual([]);
@@ -212,7 +281,12 @@ describe('encoding detection when none is declared (detector/detector.py Detecto
   });
 
   it('a Windows-1252 file without encoding (curly quotes, euro, dash): detected and decoded', async () => {
-    const labels = ['“Roads” – council’s budget 5 €', '“Schools” – teachers’ pay 7 €', 'Café – résumé 9 €', '“Parks” – gardeners’ tools 11 €'];
+    const labels = [
+      '“Roads” – council’s budget 5 €',
+      '“Schools” – teachers’ pay 7 €',
+      'Café – résumé 9 €',
+      '“Parks” – gardeners’ tools 11 €',
+    ];
     const r = await validateDir(await pkg(cp1252('id,label\n' + labels.map((l, i) => `${i + 1},${l}`).join('\n') + '\n'), schema(labels)));
     expect(r.errors).toEqual([]);
     expect(codes(r.warnings)).toEqual(['encoding-detected']);
@@ -229,7 +303,9 @@ describe('encoding detection when none is declared (detector/detector.py Detecto
   it('a UTF-8 BOM is stripped and still counted in bytes and the hash', async () => {
     const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('id,label\n1,Société\n')]);
     const { createHash } = await import('node:crypto');
-    const r = await validateDir(await pkg(body, { ...schema(['Société']), bytes: body.length, hash: `sha256:${createHash('sha256').update(body).digest('hex')}` }));
+    const r = await validateDir(
+      await pkg(body, { ...schema(['Société']), bytes: body.length, hash: `sha256:${createHash('sha256').update(body).digest('hex')}` }),
+    );
     expect(r.errors).toEqual([]);
     expect(r.warnings).toEqual([]);
   });
@@ -247,7 +323,16 @@ describe('field-level problems never stop the rows from being read (fields/year.
   });
 
   it('a date format "yyyy-mm-dd" is tried as a pattern (strptime): every date is a type error, and other row problems are found too', async () => {
-    const r = await validateDir(await pkg('id,date\n1,2020-01-31\nx,2020-02-01\n', { schema: { fields: [{ name: 'id', type: 'integer' }, { name: 'date', type: 'date', format: 'yyyy-mm-dd' }] } }));
+    const r = await validateDir(
+      await pkg('id,date\n1,2020-01-31\nx,2020-02-01\n', {
+        schema: {
+          fields: [
+            { name: 'id', type: 'integer' },
+            { name: 'date', type: 'date', format: 'yyyy-mm-dd' },
+          ],
+        },
+      }),
+    );
     expect(flatten(r.errors, ['code', 'rowNumber', 'fieldName'])).toEqual([
       ['descriptor-error', null, 'date'],
       ['type-error', 2, 'date'],
@@ -257,7 +342,9 @@ describe('field-level problems never stop the rows from being read (fields/year.
   });
 
   it('format "any" dates accept what dateutil parses, 1958-03 included', async () => {
-    const r = await validateDir(await pkg('d\n1958-03\n12 March 1958\n1958\n', { schema: { fields: [{ name: 'd', type: 'date', format: 'any' }] } }));
+    const r = await validateDir(
+      await pkg('d\n1958-03\n12 March 1958\n1958\n', { schema: { fields: [{ name: 'd', type: 'date', format: 'any' }] } }),
+    );
     expect(r.errors).toEqual([]);
   });
 });
@@ -265,7 +352,16 @@ describe('field-level problems never stop the rows from being read (fields/year.
 describe('nothing that matters is hidden by truncation (the error limit never hides end-of-stream problems)', () => {
   async function badBudget(): Promise<string> {
     const rows = Array.from({ length: 10_000 }, (_, i) => `${i},x${i}`);
-    return pkg(['id,amount', ...rows].join('\n') + '\n', { bytes: 42, hash: 'md5:00000000000000000000000000000000', schema: { fields: [{ name: 'id', type: 'integer' }, { name: 'amount', type: 'number' }] } });
+    return pkg(['id,amount', ...rows].join('\n') + '\n', {
+      bytes: 42,
+      hash: 'md5:00000000000000000000000000000000',
+      schema: {
+        fields: [
+          { name: 'id', type: 'integer' },
+          { name: 'amount', type: 'number' },
+        ],
+      },
+    });
   }
 
   it('--max-errors 5 on 10,000 bad rows and a wrong bytes still lists byte-count (and hash-count); the JSON says what was not listed, by code', async () => {
@@ -287,8 +383,10 @@ describe('nothing that matters is hidden by truncation (the error limit never hi
     expect(md).toContain('| `byte-count` | 1 | 0 |');
   });
 
-  it('the descriptor\'s own problems cut by --max-errors are counted by code in the text output too', async () => {
-    const r = await validateDir(await pkg('id\n1\n', {}, { homepage: '', keywords: [], contributors: [{ name: 'Jane' }] }), { maxErrors: 1 });
+  it("the descriptor's own problems cut by --max-errors are counted by code in the text output too", async () => {
+    const r = await validateDir(await pkg('id\n1\n', {}, { homepage: '', keywords: [], contributors: [{ name: 'Jane' }] }), {
+      maxErrors: 1,
+    });
     expect(r.warnings).toHaveLength(1);
     expect(r.stats.unlisted).toEqual({ 'lenient-metadata': 2 });
     expect(renderText(r, { color: false })).toContain('… more not listed: 2 lenient-metadata (raise --max-errors to see them)');
@@ -299,19 +397,24 @@ describe('nothing that matters is hidden by truncation (the error limit never hi
     expect(r.errors.find((p) => p.code === 'byte-count')?.message).toContain('949585');
     expect(r.stats.unlisted?.['type-error']).toBeGreaterThan(0);
   });
-
 });
 
-describe('real packages in the forms other publishers\' tools write them', () => {
+describe("real packages in the forms other publishers' tools write them", () => {
   /** The cells of one column of every resource named `resource`, as the validator read them. */
   const collect = (resource: string, column: number, into: string[]) => ({
-    observers: (r: { name: string }): RowObserver[] | undefined => (r.name === resource ? [{ row: (_v: readonly unknown[], cells: readonly string[]) => void into.push(cells[column] ?? '') }] : undefined),
+    observers: (r: { name: string }): RowObserver[] | undefined =>
+      r.name === resource
+        ? [{ row: (_v: readonly unknown[], cells: readonly string[]) => void into.push(cells[column] ?? '') }]
+        : undefined,
   });
 
   it('tekjur-rikissjods (Icelandic, quoted commas) saved as Latin-1 with no encoding: detected, warned, every cell as in the UTF-8 original (detector/detector.py Detector.detect_encoding)', async () => {
     const base = join(REAL, 'openspending-migrate/tekjur-rikissjods');
     const utf8 = await readFile(join(base, 'dataset.csv'), 'utf8');
-    const dir = await testdir({ 'datapackage.json': await readFile(join(base, 'datapackage.json')), 'dataset.csv': Buffer.from(utf8, 'latin1') });
+    const dir = await testdir({
+      'datapackage.json': await readFile(join(base, 'datapackage.json')),
+      'dataset.csv': Buffer.from(utf8, 'latin1'),
+    });
     const original: string[] = [];
     const reencoded: string[] = [];
     const before = await validateDir(base, collect('dataset', 3, original));

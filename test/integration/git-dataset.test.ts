@@ -23,7 +23,12 @@ const schema = (...fields: Array<[string, string]>) => ({ fields: fields.map(([n
 const descriptor = {
   name: 'city-spending',
   resources: [
-    { name: 'spending', path: 'data/spending.csv', format: 'csv', schema: schema(['id', 'integer'], ['region', 'string'], ['amount', 'number']) },
+    {
+      name: 'spending',
+      path: 'data/spending.csv',
+      format: 'csv',
+      schema: schema(['id', 'integer'], ['region', 'string'], ['amount', 'number']),
+    },
     { name: 'regions', path: 'data/regions.csv', format: 'csv', schema: schema(['region', 'string'], ['population', 'integer']) },
   ],
 };
@@ -53,9 +58,21 @@ let fx: Fixture;
 beforeAll(async () => {
   if (!hasGitLfs) return;
   const parent = await scratchDir();
-  const work = await gitdir({ 'datapackage.json': descriptor, 'data/spending.csv': spendingV1, 'data/regions.csv': regionsV1 }, { lfs: ['data/spending.csv', 'nested/budget/lines.csv'], parent });
+  const work = await gitdir(
+    { 'datapackage.json': descriptor, 'data/spending.csv': spendingV1, 'data/regions.csv': regionsV1 },
+    { lfs: ['data/spending.csv', 'nested/budget/lines.csv'], parent },
+  );
   const first = await git(work, ['rev-parse', 'HEAD']);
-  const second = await commitFiles(work, { 'data/spending.csv': spendingV2, 'data/regions.csv': regionsV2, 'nested/budget/datapackage.json': nestedDescriptor, 'nested/budget/lines.csv': lines }, 'more data');
+  const second = await commitFiles(
+    work,
+    {
+      'data/spending.csv': spendingV2,
+      'data/regions.csv': regionsV2,
+      'nested/budget/datapackage.json': nestedDescriptor,
+      'nested/budget/lines.csv': lines,
+    },
+    'more data',
+  );
   const remote = await bareRemote(parent);
   await push(work, remote);
   fx = { work, remote, clone: await clone(fileUrl(remote), { smudge: false, parent }), first, second };
@@ -119,7 +136,14 @@ describe('openGitDataset', () => {
     expect(ds.github).toBeNull();
     expect(ds.source.root).toBe('.');
     const byPath = new Map(ds.files.map((f) => [f.path, f]));
-    expect([...byPath.keys()].sort()).toEqual(['.gitattributes', 'data/regions.csv', 'data/spending.csv', 'datapackage.json', 'nested/budget/datapackage.json', 'nested/budget/lines.csv']);
+    expect([...byPath.keys()].sort()).toEqual([
+      '.gitattributes',
+      'data/regions.csv',
+      'data/spending.csv',
+      'datapackage.json',
+      'nested/budget/datapackage.json',
+      'nested/budget/lines.csv',
+    ]);
     expect(byPath.get('data/spending.csv')).toEqual({
       path: 'data/spending.csv',
       oid: await git(fx.clone, ['rev-parse', 'HEAD:data/spending.csv']),
@@ -127,26 +151,36 @@ describe('openGitDataset', () => {
       size: spendingV2.length,
       lfs: { oid: sha256(spendingV2), size: spendingV2.length },
     });
-    expect(byPath.get('data/regions.csv')).toEqual({ path: 'data/regions.csv', oid: await git(fx.clone, ['rev-parse', 'HEAD:data/regions.csv']), mode: '100644', size: regionsV2.length });
+    expect(byPath.get('data/regions.csv')).toEqual({
+      path: 'data/regions.csv',
+      oid: await git(fx.clone, ['rev-parse', 'HEAD:data/regions.csv']),
+      mode: '100644',
+      size: regionsV2.length,
+    });
   });
 
-  it.skipIf(!hasGitLfs)(needsLfs('contentId: the LFS pointer gives the sha256 without reading the object; other blobs are hashed'), async () => {
-    // no remote and no local objects: the LFS content cannot be read at all
-    const dir = await freshClone();
-    await git(dir, ['remote', 'remove', 'origin']);
-    const ds = await openGitDataset(dir);
-    expect(ds.remoteUrl).toBeNull();
-    expect(await ds.contentId('data/spending.csv')).toEqual({ sha256: sha256(spendingV2), size: spendingV2.length });
-    expect(await ds.contentId('data/regions.csv')).toEqual({ sha256: sha256(regionsV2), size: regionsV2.length });
-    expect(await ds.contentId('./data//regions.csv')).toEqual({ sha256: sha256(regionsV2), size: regionsV2.length });
+  it.skipIf(!hasGitLfs)(
+    needsLfs('contentId: the LFS pointer gives the sha256 without reading the object; other blobs are hashed'),
+    async () => {
+      // no remote and no local objects: the LFS content cannot be read at all
+      const dir = await freshClone();
+      await git(dir, ['remote', 'remove', 'origin']);
+      const ds = await openGitDataset(dir);
+      expect(ds.remoteUrl).toBeNull();
+      expect(await ds.contentId('data/spending.csv')).toEqual({ sha256: sha256(spendingV2), size: spendingV2.length });
+      expect(await ds.contentId('data/regions.csv')).toEqual({ sha256: sha256(regionsV2), size: regionsV2.length });
+      expect(await ds.contentId('./data//regions.csv')).toEqual({ sha256: sha256(regionsV2), size: regionsV2.length });
 
-    const e = await sourceError(ds.source.open('data/spending.csv'));
-    expect(e.code).toBe('lfs-error');
-    expect(e.message).toMatch(/"data\/spending\.csv" is stored in Git LFS .* neither in this clone, and there is no LFS server to ask \(no lfs.url in .lfsconfig, no remote\); .*git lfs pull.*lfs: true on actions\/checkout/);
-    expect((await sourceError(ds.contentId('data/missing.csv'))).code).toBe('source-error');
-  });
+      const e = await sourceError(ds.source.open('data/spending.csv'));
+      expect(e.code).toBe('lfs-error');
+      expect(e.message).toMatch(
+        /"data\/spending\.csv" is stored in Git LFS .* neither in this clone, and there is no LFS server to ask \(no lfs.url in .lfsconfig, no remote\); .*git lfs pull.*lfs: true on actions\/checkout/,
+      );
+      expect((await sourceError(ds.contentId('data/missing.csv'))).code).toBe('source-error');
+    },
+  );
 
-  it.skipIf(!hasGitLfs)(needsLfs('reads LFS content from the file:// remote\'s LFS store, and the package validates'), async () => {
+  it.skipIf(!hasGitLfs)(needsLfs("reads LFS content from the file:// remote's LFS store, and the package validates"), async () => {
     const ds = await openGitDataset(fx.clone);
     const handle = await ds.source.open('data/spending.csv');
     expect(handle.size).toBe(spendingV2.length);
@@ -163,7 +197,7 @@ describe('openGitDataset', () => {
     ]);
   });
 
-  it.skipIf(!hasGitLfs)(needsLfs('reads LFS content from the clone\'s own LFS store first'), async () => {
+  it.skipIf(!hasGitLfs)(needsLfs("reads LFS content from the clone's own LFS store first"), async () => {
     const dir = await freshClone();
     await git(dir, ['remote', 'remove', 'origin']);
     const oid = sha256(spendingV2);
@@ -202,27 +236,38 @@ describe('openGitDataset', () => {
     expect((await validatePackage(ds.source)).valid).toBe(true);
 
     // the folder does not exist at the first commit
-    await expect(openGitDataset(join(fx.clone, 'nested', 'budget'), { commit: fx.first })).rejects.toThrow(/nested\/budget does not exist .* at commit/);
+    await expect(openGitDataset(join(fx.clone, 'nested', 'budget'), { commit: fx.first })).rejects.toThrow(
+      /nested\/budget does not exist .* at commit/,
+    );
   });
 
-  it.skipIf(!hasGitLfs)(needsLfs('reads LFS content from a batch server named by the committed .lfsconfig (private endpoints allowed)'), async () => {
-    const server = await lfsServer({ objects: join(fx.remote, 'lfs/objects') });
-    const dir = await cloneWithLfsconfig(server.endpoint);
-    const ds = await openGitDataset(dir, { lfs: { allowPrivateEndpoints: true, auth: { username: 'x-access-token', password: 'secret' } } });
-    expect(await text(ds.source, 'data/spending.csv')).toBe(spendingV2);
+  it.skipIf(!hasGitLfs)(
+    needsLfs('reads LFS content from a batch server named by the committed .lfsconfig (private endpoints allowed)'),
+    async () => {
+      const server = await lfsServer({ objects: join(fx.remote, 'lfs/objects') });
+      const dir = await cloneWithLfsconfig(server.endpoint);
+      const ds = await openGitDataset(dir, {
+        lfs: { allowPrivateEndpoints: true, auth: { username: 'x-access-token', password: 'secret' } },
+      });
+      expect(await text(ds.source, 'data/spending.csv')).toBe(spendingV2);
 
-    const [batch, download] = server.requests;
-    expect(batch).toMatchObject({
-      method: 'POST',
-      path: '/o/r.git/info/lfs/objects/batch',
-      headers: { accept: 'application/vnd.git-lfs+json', 'content-type': 'application/vnd.git-lfs+json' },
-      body: { operation: 'download', transfers: ['basic'], objects: [{ oid: sha256(spendingV2), size: spendingV2.length }] },
-    });
-    expect(batch?.headers.authorization).toBeUndefined(); // the token is for the remote's host, not for a committed endpoint
-    expect(download).toMatchObject({ method: 'GET', path: `/download/${sha256(spendingV2)}`, headers: { authorization: expect.stringMatching(/^RemoteAuth /) } });
+      const [batch, download] = server.requests;
+      expect(batch).toMatchObject({
+        method: 'POST',
+        path: '/o/r.git/info/lfs/objects/batch',
+        headers: { accept: 'application/vnd.git-lfs+json', 'content-type': 'application/vnd.git-lfs+json' },
+        body: { operation: 'download', transfers: ['basic'], objects: [{ oid: sha256(spendingV2), size: spendingV2.length }] },
+      });
+      expect(batch?.headers.authorization).toBeUndefined(); // the token is for the remote's host, not for a committed endpoint
+      expect(download).toMatchObject({
+        method: 'GET',
+        path: `/download/${sha256(spendingV2)}`,
+        headers: { authorization: expect.stringMatching(/^RemoteAuth /) },
+      });
 
-    expect((await validatePackage(ds.source)).valid).toBe(true);
-  });
+      expect((await validatePackage(ds.source)).valid).toBe(true);
+    },
+  );
 
   it.skipIf(!hasGitLfs)(needsLfs('refuses an .lfsconfig endpoint on a loopback address unless private endpoints are allowed'), async () => {
     const server = await lfsServer({ objects: join(fx.remote, 'lfs/objects') });
@@ -256,7 +301,9 @@ describe('openGitDataset', () => {
     server.fault = 'wrong-length'; // told by Content-Length: refused before any byte is handed out
     expect((await sourceError(text(ds.source, 'data/spending.csv'))).message).toMatch(/is \d+ bytes, but the pointer says \d+/);
     server.fault = 'download-500';
-    expect((await sourceError(text(ds.source, 'data/spending.csv'))).message).toMatch(/the download from 127\.0\.0\.1:\d+ answered HTTP 500/);
+    expect((await sourceError(text(ds.source, 'data/spending.csv'))).message).toMatch(
+      /the download from 127\.0\.0\.1:\d+ answered HTTP 500/,
+    );
     server.fault = 'batch-500'; // the batch request is made when the file is opened
     const e = await sourceError(ds.source.open('data/spending.csv'));
     expect(e.message).toMatch(/answered HTTP 500 \(Internal error \(injected\)\); try again later or check the LFS server/);
@@ -264,7 +311,7 @@ describe('openGitDataset', () => {
     expect(report.errors.map((p) => [p.code, p.resource])).toEqual([['lfs-error', 'spending']]);
   });
 
-  it.skipIf(!hasGitLfs)(needsLfs('a damaged object in the file:// remote\'s LFS store is an lfs-error'), async () => {
+  it.skipIf(!hasGitLfs)(needsLfs("a damaged object in the file:// remote's LFS store is an lfs-error"), async () => {
     const copy = join(await testdir(), 'remote.git');
     await cp(fx.remote, copy, { recursive: true });
     const dir = await freshClone();
@@ -282,7 +329,9 @@ describe('openGitDataset', () => {
     await writeFile(object, 'id\n'); // other size: refused when opened
     const report = await validatePackage(ds.source);
     expect(report.errors.map((p) => p.code)).toEqual(['lfs-error']);
-    expect(report.errors[0]?.message).toMatch(/the copy in the LFS store of the remote .* has 3 bytes: it is damaged; push the object again/);
+    expect(report.errors[0]?.message).toMatch(
+      /the copy in the LFS store of the remote .* has 3 bytes: it is damaged; push the object again/,
+    );
   });
 
   it.skipIf(!hasGitLfs)(needsLfs('the endpoint derived from an http remote, with credentials; server errors in plain words'), async () => {
@@ -307,7 +356,9 @@ describe('openGitDataset', () => {
     const empty = await lfsServer({ objects: await testdir(), auth });
     await git(dir, ['remote', 'set-url', 'origin', `${empty.url}/o/r.git`]);
     const missing = await sourceError((await openGitDataset(dir, { lfs: { auth } })).source.open('data/spending.csv'));
-    expect(missing.message).toMatch(/the server does not have the object \(error 404: Object does not exist .*\); push it \(git lfs push --all origin\)/);
+    expect(missing.message).toMatch(
+      /the server does not have the object \(error 404: Object does not exist .*\); push it \(git lfs push --all origin\)/,
+    );
   });
 });
 
@@ -328,7 +379,10 @@ describe('the git source: paths and symlinks', () => {
     const ds = await openGitDataset(dir);
     expect(ds.files.find((f) => f.path === 'data/linked.csv')?.mode).toBe('120000');
     const e = await sourceError(ds.source.open('data/linked.csv'));
-    expect([e.code, e.message]).toEqual(['path-error', '"data/linked.csv" is a symlink in the repository; symlinks are never followed: commit the file itself instead of a link']);
+    expect([e.code, e.message]).toEqual([
+      'path-error',
+      '"data/linked.csv" is a symlink in the repository; symlinks are never followed: commit the file itself instead of a link',
+    ]);
     expect((await sourceError(ds.source.open('alias/real.csv'))).code).toBe('path-error');
     expect((await sourceError(ds.contentId('data/linked.csv'))).code).toBe('path-error');
 
@@ -343,14 +397,18 @@ describe('the git source: paths and symlinks', () => {
     const dir = await gitdir({ 'datapackage.json': { name: 'p', resources: [] }, 'data/a.csv': 'x\n1\n' });
     const { source } = await openGitDataset(dir);
     expect(await text(source, 'data/a.csv')).toBe('x\n1\n');
-    const cases = await Promise.all(['../outside.csv', '/etc/passwd', 'data/b.csv', 'data'].map(async (p) => [p, (await sourceError(source.open(p))).code]));
+    const cases = await Promise.all(
+      ['../outside.csv', '/etc/passwd', 'data/b.csv', 'data'].map(async (p) => [p, (await sourceError(source.open(p))).code]),
+    );
     expect(cases).toEqual([
       ['../outside.csv', 'path-error'],
       ['/etc/passwd', 'path-error'],
       ['data/b.csv', 'source-error'],
       ['data', 'source-error'],
     ]);
-    expect((await sourceError(source.open('data/b.csv'))).message).toMatch(/"data\/b\.csv" does not exist in \. at commit [0-9a-f]{12}; add the file and commit it, or fix the path/);
+    expect((await sourceError(source.open('data/b.csv'))).message).toMatch(
+      /"data\/b\.csv" does not exist in \. at commit [0-9a-f]{12}; add the file and commit it, or fix the path/,
+    );
   });
 
   it('what cannot be opened at all: not a repository, an unknown commit, no datapackage.json', async () => {

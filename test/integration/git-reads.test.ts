@@ -39,7 +39,19 @@ const BIG = `data/f${SIZES.length - 1}.bin`;
 const table = 'id,amount\n' + Array.from({ length: 20_000 }, (_, i) => `${i + 1},${(i * 7) % 1000}.5`).join('\n') + '\n';
 const descriptor = {
   name: 'reads',
-  resources: [{ name: 'amounts', path: 'table.csv', format: 'csv', schema: { fields: [{ name: 'id', type: 'integer' }, { name: 'amount', type: 'number' }] } }],
+  resources: [
+    {
+      name: 'amounts',
+      path: 'table.csv',
+      format: 'csv',
+      schema: {
+        fields: [
+          { name: 'id', type: 'integer' },
+          { name: 'amount', type: 'number' },
+        ],
+      },
+    },
+  ],
 };
 
 const scratchDir = scratch();
@@ -243,7 +255,10 @@ describe('blob reads through one git cat-file --batch', () => {
       n += (await it.next()).value.length;
       console.log('read', n);
     `;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -326,7 +341,9 @@ describe('blob reads from the working tree', () => {
       await writeFile(join(dir, 'table.csv'), table.replace('\n1,0.5\n', '\n1,9.5\n'));
       const report = await validatePackage(ds.source);
       expect(report.valid).toBe(false);
-      expect(report.errors.map((p) => [p.code, p.message.includes('"table.csv" changed in the working tree')])).toEqual([['source-error', true]]);
+      expect(report.errors.map((p) => [p.code, p.message.includes('"table.csv" changed in the working tree')])).toEqual([
+        ['source-error', true],
+      ]);
     } finally {
       await ds.close();
     }
@@ -335,9 +352,9 @@ describe('blob reads from the working tree', () => {
   it('a file changed while it is read fails at the end of the stream', async () => {
     const dir = await fresh();
     for (const [what, change] of [
-        ['rewritten', (p: string) => writeFile(p, bytes(3 * 1024 * 1024 + 7, 77))],
-        ['grown', (p: string) => appendFile(p, 'x')],
-        ['truncated', (p: string) => writeFile(p, 'x')],
+      ['rewritten', (p: string) => writeFile(p, bytes(3 * 1024 * 1024 + 7, 77))],
+      ['grown', (p: string) => appendFile(p, 'x')],
+      ['truncated', (p: string) => writeFile(p, 'x')],
     ] as const) {
       await writeFile(join(dir, BIG), files[BIG]!); // unchanged again
       const ds = await opened({}, dir);

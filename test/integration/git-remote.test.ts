@@ -62,7 +62,11 @@ describe('the LFS endpoint derived from the remote (as git-lfs derives it)', () 
   });
 
   it('credentials in an https remote are taken apart (fetch refuses them in URLs)', () => {
-    expect(parseRemoteUrl('https://x-access-token:t%40k@github.com/o/r')).toMatchObject({ kind: 'http', host: 'github.com', credentials: { username: 'x-access-token', password: 't@k' } });
+    expect(parseRemoteUrl('https://x-access-token:t%40k@github.com/o/r')).toMatchObject({
+      kind: 'http',
+      host: 'github.com',
+      credentials: { username: 'x-access-token', password: 't@k' },
+    });
   });
 
   it('local remotes have no endpoint: their LFS store is read from disk', () => {

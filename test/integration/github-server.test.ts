@@ -24,7 +24,9 @@ function client(fake: FakeGitHub, auth: string = fake.token): Octokit {
 }
 
 /** A repository with a first commit on main. */
-async function withRepo(options: Parameters<typeof startFakeGitHub>[0] = {}): Promise<{ fake: FakeGitHub; id: number; gh: Octokit; repo: { owner: string; repo: string } }> {
+async function withRepo(
+  options: Parameters<typeof startFakeGitHub>[0] = {},
+): Promise<{ fake: FakeGitHub; id: number; gh: Octokit; repo: { owner: string; repo: string } }> {
   const fake = await startFakeGitHub(options);
   const id = fake.addRepo({ owner: OWNER, name: 'budget' });
   fake.commit(id, 'main', { 'datapackage.json': '{"name": "budget"}\n', 'data/2020.csv': 'year,amount\n2020,1\n' }, 'init');
@@ -53,7 +55,15 @@ describe('repositories', () => {
     const { id, gh, repo } = await withRepo();
     const res = await gh.repos.get(repo);
     expect(res.status).toBe(200);
-    expect(res.data).toMatchObject({ id, name: 'budget', full_name: 'os-data/budget', private: false, archived: false, default_branch: 'main', visibility: 'public' });
+    expect(res.data).toMatchObject({
+      id,
+      name: 'budget',
+      full_name: 'os-data/budget',
+      private: false,
+      archived: false,
+      default_branch: 'main',
+      visibility: 'public',
+    });
     expect(res.data.owner.login).toBe(OWNER);
     expect(res.headers['x-github-request-id']).toMatch(/^[0-9A-F]{4}:[0-9A-F]{5}:[0-9A-F]{7}:[0-9A-F]{7}:[0-9A-F]{8}$/);
     expect(res.headers['x-ratelimit-limit']).toBe('5000');
@@ -69,7 +79,10 @@ describe('repositories', () => {
   it('answers 404 like GitHub for unknown and deleted repositories, and unknown routes', async () => {
     const { fake, id, gh, repo } = await withRepo();
     const missing = await statusOf(gh.repos.get({ owner: OWNER, repo: 'nope' }));
-    expect(missing).toMatchObject({ status: 404, data: { message: 'Not Found', documentation_url: expect.stringMatching(/^https:\/\/docs\.github\.com\/rest/) } });
+    expect(missing).toMatchObject({
+      status: 404,
+      data: { message: 'Not Found', documentation_url: expect.stringMatching(/^https:\/\/docs\.github\.com\/rest/) },
+    });
     fake.deleteRepo(id);
     expect((await statusOf(gh.repos.get(repo))).status).toBe(404);
     expect((await statusOf(gh.request('GET /repositories/{repository_id}', { repository_id: id }))).status).toBe(404);
@@ -121,7 +134,14 @@ describe('git objects', () => {
     const sha = fake.commit(id, 'main', files, 'init\n', { author, date });
     const dir = await testdir(files);
     const when = '2024-05-01T12:00:00+0000';
-    const env = { GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.test', GIT_AUTHOR_DATE: when, GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.test', GIT_COMMITTER_DATE: when };
+    const env = {
+      GIT_AUTHOR_NAME: 'Ada',
+      GIT_AUTHOR_EMAIL: 'ada@example.test',
+      GIT_AUTHOR_DATE: when,
+      GIT_COMMITTER_NAME: 'Ada',
+      GIT_COMMITTER_EMAIL: 'ada@example.test',
+      GIT_COMMITTER_DATE: when,
+    };
     await git(dir, ['init', '-q', '-b', 'main']);
     await git(dir, ['add', '-A']);
     await git(dir, ['-c', 'commit.gpgSign=false', 'commit', '-q', '-m', 'init'], env);
@@ -136,7 +156,11 @@ describe('git objects', () => {
     expect(fake.log(id).map((c) => c.sha)).toEqual([second, sha]);
     expect(fake.readFile(id, 'main', 'data/a.csv')).toBe('x\n1\n2\n');
     expect(fake.readFile(id, sha, 'z.txt')).toBe('last\n');
-    expect(fake.files(id, 'main')).toEqual({ 'datapackage.json': '{"name": "ids"}\n', 'data/a.csv': 'x\n1\n2\n', 'data/sub/b.csv': 'y\n2\n' });
+    expect(fake.files(id, 'main')).toEqual({
+      'datapackage.json': '{"name": "ids"}\n',
+      'data/a.csv': 'x\n1\n2\n',
+      'data/sub/b.csv': 'y\n2\n',
+    });
   });
 });
 
@@ -146,7 +170,13 @@ describe('contents', () => {
     const file = await gh.repos.getContent({ ...repo, path: 'data/2020.csv' });
     if (Array.isArray(file.data) || file.data.type !== 'file') throw new Error('expected a file');
     expect(Buffer.from(file.data.content, 'base64').toString()).toBe('year,amount\n2020,1\n');
-    expect(file.data).toMatchObject({ encoding: 'base64', name: '2020.csv', path: 'data/2020.csv', size: 19, sha: blobSha('year,amount\n2020,1\n') });
+    expect(file.data).toMatchObject({
+      encoding: 'base64',
+      name: '2020.csv',
+      path: 'data/2020.csv',
+      size: 19,
+      sha: blobSha('year,amount\n2020,1\n'),
+    });
 
     const root = await gh.repos.getContent({ ...repo, path: '' });
     expect(Array.isArray(root.data) && root.data.map((e) => [e.name, e.type])).toEqual([
@@ -156,14 +186,25 @@ describe('contents', () => {
     const old = fake.headSha(id)!;
     fake.commit(id, 'main', { 'data/2020.csv': 'year,amount\n2020,2\n' }, 'fix');
     const atOld = await gh.repos.getContent({ ...repo, path: 'data/2020.csv', ref: old });
-    expect(!Array.isArray(atOld.data) && atOld.data.type === 'file' && Buffer.from(atOld.data.content, 'base64').toString()).toBe('year,amount\n2020,1\n');
+    expect(!Array.isArray(atOld.data) && atOld.data.type === 'file' && Buffer.from(atOld.data.content, 'base64').toString()).toBe(
+      'year,amount\n2020,1\n',
+    );
     const raw = await gh.repos.getContent({ ...repo, path: 'data/2020.csv', mediaType: { format: 'raw' } });
     expect(raw.data).toBe('year,amount\n2020,2\n');
 
-    expect(await statusOf(gh.repos.getContent({ ...repo, path: 'missing.csv' }))).toMatchObject({ status: 404, data: { message: 'Not Found' } });
-    expect(await statusOf(gh.repos.getContent({ ...repo, path: 'data', ref: 'no-branch' }))).toMatchObject({ status: 404, data: { message: 'No commit found for the ref no-branch' } });
+    expect(await statusOf(gh.repos.getContent({ ...repo, path: 'missing.csv' }))).toMatchObject({
+      status: 404,
+      data: { message: 'Not Found' },
+    });
+    expect(await statusOf(gh.repos.getContent({ ...repo, path: 'data', ref: 'no-branch' }))).toMatchObject({
+      status: 404,
+      data: { message: 'No commit found for the ref no-branch' },
+    });
     fake.addRepo({ owner: OWNER, name: 'empty' });
-    expect(await statusOf(gh.repos.getContent({ owner: OWNER, repo: 'empty', path: '' }))).toMatchObject({ status: 404, data: { message: 'This repository is empty.' } });
+    expect(await statusOf(gh.repos.getContent({ owner: OWNER, repo: 'empty', path: '' }))).toMatchObject({
+      status: 404,
+      data: { message: 'This repository is empty.' },
+    });
   });
 });
 
@@ -191,7 +232,10 @@ describe('git data API', () => {
     expect((await statusOf(gh.git.getCommit({ ...repo, commit_sha: '0'.repeat(40) }))).status).toBe(404);
     expect((await statusOf(gh.git.getBlob({ ...repo, file_sha: tip }))).status).toBe(404);
     fake.addRepo({ owner: OWNER, name: 'empty' });
-    expect(await statusOf(gh.git.getRef({ owner: OWNER, repo: 'empty', ref: 'heads/main' }))).toMatchObject({ status: 409, data: { message: 'Git Repository is empty.' } });
+    expect(await statusOf(gh.git.getRef({ owner: OWNER, repo: 'empty', ref: 'heads/main' }))).toMatchObject({
+      status: 409,
+      data: { message: 'Git Repository is empty.' },
+    });
   });
 
   it('answers GET /git/refs/{ref} as GitHub does: one ref when exact, the refs it prefixes otherwise', async () => {
@@ -247,16 +291,35 @@ describe('git data API', () => {
     const { fake, id, gh, repo } = await withRepo();
     const tip = fake.headSha(id)!;
     const tree = (await gh.git.getCommit({ ...repo, commit_sha: tip })).data.tree.sha;
-    expect(await statusOf(gh.git.createCommit({ ...repo, message: 'x', tree: '1'.repeat(40) }))).toMatchObject({ status: 422, data: { message: 'Tree SHA does not exist' } });
-    expect(await statusOf(gh.git.createCommit({ ...repo, message: 'x', tree, parents: ['2'.repeat(40)] }))).toMatchObject({ status: 422, data: { message: 'Parent SHA does not exist or is not a commit object' } });
-    expect((await statusOf(gh.request('POST /repos/{owner}/{repo}/git/commits' as string, { ...repo, tree }) /* no message */)).status).toBe(422);
-    expect((await statusOf(gh.git.createTree({ ...repo, tree: [{ path: 'a', mode: '100644', type: 'blob', sha: '3'.repeat(40) }] }))).status).toBe(422);
-    expect((await statusOf(gh.git.createTree({ ...repo, tree: [{ path: 'a', mode: '100644', type: 'blob', sha: blobSha('x'), content: 'x' }] }))).status).toBe(422);
+    expect(await statusOf(gh.git.createCommit({ ...repo, message: 'x', tree: '1'.repeat(40) }))).toMatchObject({
+      status: 422,
+      data: { message: 'Tree SHA does not exist' },
+    });
+    expect(await statusOf(gh.git.createCommit({ ...repo, message: 'x', tree, parents: ['2'.repeat(40)] }))).toMatchObject({
+      status: 422,
+      data: { message: 'Parent SHA does not exist or is not a commit object' },
+    });
+    expect(
+      (await statusOf(gh.request('POST /repos/{owner}/{repo}/git/commits' as string, { ...repo, tree }) /* no message */)).status,
+    ).toBe(422);
+    expect(
+      (await statusOf(gh.git.createTree({ ...repo, tree: [{ path: 'a', mode: '100644', type: 'blob', sha: '3'.repeat(40) }] }))).status,
+    ).toBe(422);
+    expect(
+      (await statusOf(gh.git.createTree({ ...repo, tree: [{ path: 'a', mode: '100644', type: 'blob', sha: blobSha('x'), content: 'x' }] })))
+        .status,
+    ).toBe(422);
     expect((await statusOf(gh.git.createBlob({ ...repo, content: 'x', encoding: 'latin1' }))).status).toBe(422);
-    expect((await statusOf(gh.git.createRef({ ...repo, ref: 'refs/heads/main', sha: tip }))).data).toMatchObject({ message: 'Reference already exists' });
+    expect((await statusOf(gh.git.createRef({ ...repo, ref: 'refs/heads/main', sha: tip }))).data).toMatchObject({
+      message: 'Reference already exists',
+    });
     expect((await statusOf(gh.git.createRef({ ...repo, ref: 'heads/x', sha: tip }))).status).toBe(422);
-    expect((await statusOf(gh.git.createRef({ ...repo, ref: 'refs/heads/x', sha: '4'.repeat(40) }))).data).toMatchObject({ message: 'Object does not exist' });
-    expect((await statusOf(gh.git.updateRef({ ...repo, ref: 'heads/nope', sha: tip }))).data).toMatchObject({ message: 'Reference does not exist' });
+    expect((await statusOf(gh.git.createRef({ ...repo, ref: 'refs/heads/x', sha: '4'.repeat(40) }))).data).toMatchObject({
+      message: 'Object does not exist',
+    });
+    expect((await statusOf(gh.git.updateRef({ ...repo, ref: 'heads/nope', sha: tip }))).data).toMatchObject({
+      message: 'Reference does not exist',
+    });
     const created = await gh.git.createRef({ ...repo, ref: 'refs/heads/x', sha: tip });
     expect(created.status).toBe(201);
     expect(created.headers.location).toBe(`${fake.url}/repos/os-data/budget/git/refs/heads/x`);
@@ -283,14 +346,24 @@ describe('git data API', () => {
 
   it('lets a test move the ref between a client’s read and its write (inject with `before`)', async () => {
     const { fake, id, gh, repo } = await withRepo();
-    fake.inject({ method: 'PATCH', path: '/repos/os-data/budget/git/refs/heads/main', before: () => void fake.commit(id, 'main', { 'other.csv': 'x' }, 'concurrent') });
+    fake.inject({
+      method: 'PATCH',
+      path: '/repos/os-data/budget/git/refs/heads/main',
+      before: () => void fake.commit(id, 'main', { 'other.csv': 'x' }, 'concurrent'),
+    });
     // An optimistic writer: read the tip, commit on it, move the ref; on a refusal, start over.
     const attempt = async (): Promise<number> => {
       const tip = (await gh.git.getRef({ ...repo, ref: 'heads/main' })).data.object.sha;
       const base = (await gh.git.getCommit({ ...repo, commit_sha: tip })).data.tree.sha;
-      const tree = await gh.git.createTree({ ...repo, base_tree: base, tree: [{ path: 'registry.csv', mode: '100644', type: 'blob', content: 'a\n' }] });
+      const tree = await gh.git.createTree({
+        ...repo,
+        base_tree: base,
+        tree: [{ path: 'registry.csv', mode: '100644', type: 'blob', content: 'a\n' }],
+      });
       const commit = await gh.git.createCommit({ ...repo, message: 'registry', tree: tree.data.sha, parents: [tip] });
-      return (await statusOf(gh.git.updateRef({ ...repo, ref: 'heads/main', sha: commit.data.sha }).then(() => Promise.reject({ status: 200 })))).status;
+      return (
+        await statusOf(gh.git.updateRef({ ...repo, ref: 'heads/main', sha: commit.data.sha }).then(() => Promise.reject({ status: 200 })))
+      ).status;
     };
     expect(await attempt()).toBe(422);
     expect(await attempt()).toBe(200);
@@ -308,13 +381,30 @@ describe('pull requests', () => {
       data: { message: 'Validation Failed', errors: [{ code: 'custom', message: 'No commits between main and registry-update' }] },
     });
     fake.commit(id, 'registry-update', { 'data/catalog.csv': 'url,name,owner\nx,y,z\n' }, 'catalog');
-    const pr = await gh.pulls.create({ ...repo, head: 'os-data:registry-update', base: 'main', title: 'Update the registry', body: 'by the App' });
+    const pr = await gh.pulls.create({
+      ...repo,
+      head: 'os-data:registry-update',
+      base: 'main',
+      title: 'Update the registry',
+      body: 'by the App',
+    });
     expect(pr.status).toBe(201);
-    expect(pr.data).toMatchObject({ number: 1, state: 'open', head: { ref: 'registry-update', sha: fake.headSha(id, 'registry-update') }, base: { ref: 'main' }, commits: 1, changed_files: 1, additions: 2, merged: false });
+    expect(pr.data).toMatchObject({
+      number: 1,
+      state: 'open',
+      head: { ref: 'registry-update', sha: fake.headSha(id, 'registry-update') },
+      base: { ref: 'main' },
+      commits: 1,
+      changed_files: 1,
+      additions: 2,
+      merged: false,
+    });
     expect((await statusOf(gh.pulls.create({ ...repo, head: 'registry-update', base: 'main', title: 'again' }))).data).toMatchObject({
       errors: [{ message: 'A pull request already exists for os-data:registry-update.' }],
     });
-    expect((await statusOf(gh.pulls.create({ ...repo, head: 'nope', base: 'main', title: 'x' }))).data).toMatchObject({ errors: [{ field: 'head', code: 'invalid' }] });
+    expect((await statusOf(gh.pulls.create({ ...repo, head: 'nope', base: 'main', title: 'x' }))).data).toMatchObject({
+      errors: [{ field: 'head', code: 'invalid' }],
+    });
 
     const listed = await gh.pulls.list({ ...repo, head: 'os-data:registry-update', state: 'open' });
     expect(listed.data.map((p) => p.number)).toEqual([1]);
@@ -334,25 +424,62 @@ describe('pull requests', () => {
     const merge = fake.mergePull(id, 1);
     expect(fake.readFile(id, 'main', 'data/catalog.csv')).toBe('url,name,owner\nx,y,z\n');
     expect(fake.log(id)[0]).toMatchObject({ sha: merge, parents: [expect.any(String), fake.headSha(id, 'registry-update')] });
-    expect((await gh.pulls.get({ ...repo, pull_number: 1 })).data).toMatchObject({ state: 'closed', merged: true, merge_commit_sha: merge });
+    expect((await gh.pulls.get({ ...repo, pull_number: 1 })).data).toMatchObject({
+      state: 'closed',
+      merged: true,
+      merge_commit_sha: merge,
+    });
     expect(fake.pulls(id)).toHaveLength(1);
   });
 });
 
 describe('check runs', () => {
-  const annotations = (n: number, from = 1): Array<{ path: string; start_line: number; end_line: number; annotation_level: 'failure'; message: string }> =>
-    Array.from({ length: n }, (_, i) => ({ path: 'data/2020.csv', start_line: from + i, end_line: from + i, annotation_level: 'failure', message: `row ${from + i}` }));
+  const annotations = (
+    n: number,
+    from = 1,
+  ): Array<{ path: string; start_line: number; end_line: number; annotation_level: 'failure'; message: string }> =>
+    Array.from({ length: n }, (_, i) => ({
+      path: 'data/2020.csv',
+      start_line: from + i,
+      end_line: from + i,
+      annotation_level: 'failure',
+      message: `row ${from + i}`,
+    }));
 
   it('stores every annotation received, at most 50 a request, and completes with a conclusion', async () => {
     const { fake, id, gh, repo } = await withRepo();
     const head = fake.headSha(id)!;
-    const run = await gh.checks.create({ ...repo, name: 'os-datastore validate', head_sha: head, status: 'in_progress', output: { title: 'Validating', summary: '…', annotations: annotations(50) } });
+    const run = await gh.checks.create({
+      ...repo,
+      name: 'os-datastore validate',
+      head_sha: head,
+      status: 'in_progress',
+      output: { title: 'Validating', summary: '…', annotations: annotations(50) },
+    });
     expect(run.status).toBe(201);
-    expect(run.data).toMatchObject({ name: 'os-datastore validate', head_sha: head, status: 'in_progress', conclusion: null, output: { annotations_count: 50 }, app: { slug: 'github-actions' } });
-    const tooMany = await statusOf(gh.checks.update({ ...repo, check_run_id: run.data.id, output: { title: 't', summary: 's', annotations: annotations(51) } }));
+    expect(run.data).toMatchObject({
+      name: 'os-datastore validate',
+      head_sha: head,
+      status: 'in_progress',
+      conclusion: null,
+      output: { annotations_count: 50 },
+      app: { slug: 'github-actions' },
+    });
+    const tooMany = await statusOf(
+      gh.checks.update({ ...repo, check_run_id: run.data.id, output: { title: 't', summary: 's', annotations: annotations(51) } }),
+    );
     expect(tooMany.status).toBe(422);
-    const done = await gh.checks.update({ ...repo, check_run_id: run.data.id, conclusion: 'failure', output: { title: '100 problems', summary: 'see annotations', annotations: annotations(50, 51) } });
-    expect(done.data).toMatchObject({ status: 'completed', conclusion: 'failure', output: { title: '100 problems', annotations_count: 100 } });
+    const done = await gh.checks.update({
+      ...repo,
+      check_run_id: run.data.id,
+      conclusion: 'failure',
+      output: { title: '100 problems', summary: 'see annotations', annotations: annotations(50, 51) },
+    });
+    expect(done.data).toMatchObject({
+      status: 'completed',
+      conclusion: 'failure',
+      output: { title: '100 problems', annotations_count: 100 },
+    });
     expect(done.data.completed_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     const [stored] = fake.checkRuns(id);
     expect(stored!.annotations.map((a) => a.start_line)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
@@ -364,8 +491,13 @@ describe('check runs', () => {
     const head = fake.headSha(id)!;
     expect((await statusOf(gh.checks.create({ ...repo, name: 'x', head_sha: '5'.repeat(40) }))).status).toBe(422);
     expect((await statusOf(gh.checks.create({ ...repo, name: 'x', head_sha: head, status: 'completed' }))).status).toBe(422);
-    const bad = [{ path: 'a', start_line: 1, end_line: 2, start_column: 1, end_column: 3, annotation_level: 'warning' as const, message: 'm' }];
-    expect((await statusOf(gh.checks.create({ ...repo, name: 'x', head_sha: head, output: { title: 't', summary: 's', annotations: bad } }))).status).toBe(422);
+    const bad = [
+      { path: 'a', start_line: 1, end_line: 2, start_column: 1, end_column: 3, annotation_level: 'warning' as const, message: 'm' },
+    ];
+    expect(
+      (await statusOf(gh.checks.create({ ...repo, name: 'x', head_sha: head, output: { title: 't', summary: 's', annotations: bad } })))
+        .status,
+    ).toBe(422);
     expect((await statusOf(gh.checks.update({ ...repo, check_run_id: 1, status: 'completed' }))).status).toBe(404);
     expect(fake.checkRuns(id)).toEqual([]);
   });
@@ -374,21 +506,41 @@ describe('check runs', () => {
 describe('dispatches', () => {
   it('records repository_dispatch and workflow_dispatch events; 404 for unknown workflows', async () => {
     const { fake, id, gh, repo } = await withRepo();
-    expect((await gh.repos.createDispatchEvent({ ...repo, event_type: 'registry-updated', client_payload: { commit: 'abc' } })).status).toBe(204);
-    expect((await statusOf(gh.request('POST /repos/{owner}/{repo}/dispatches' as string, { ...repo }) /* no event_type */)).status).toBe(422);
+    expect(
+      (await gh.repos.createDispatchEvent({ ...repo, event_type: 'registry-updated', client_payload: { commit: 'abc' } })).status,
+    ).toBe(204);
+    expect((await statusOf(gh.request('POST /repos/{owner}/{repo}/dispatches' as string, { ...repo }) /* no event_type */)).status).toBe(
+      422,
+    );
 
     expect((await statusOf(gh.actions.createWorkflowDispatch({ ...repo, workflow_id: 'publish.yml', ref: 'main' }))).status).toBe(404);
     fake.addWorkflow(id, 'publish.yml', { inputs: { dataset: { required: true } } });
-    expect((await gh.actions.createWorkflowDispatch({ ...repo, workflow_id: 'publish.yml', ref: 'main', inputs: { dataset: 'os-data/budget' } })).status).toBe(204);
-    expect((await statusOf(gh.actions.createWorkflowDispatch({ ...repo, workflow_id: 'publish.yml', ref: 'main', inputs: { other: 'x' } }))).data).toMatchObject({ message: 'Unexpected inputs provided: ["other"]' });
-    expect((await statusOf(gh.actions.createWorkflowDispatch({ ...repo, workflow_id: 'publish.yml', ref: 'nope', inputs: { dataset: 'x' } }))).data).toMatchObject({ message: 'No ref found for: nope' });
+    expect(
+      (await gh.actions.createWorkflowDispatch({ ...repo, workflow_id: 'publish.yml', ref: 'main', inputs: { dataset: 'os-data/budget' } }))
+        .status,
+    ).toBe(204);
+    expect(
+      (await statusOf(gh.actions.createWorkflowDispatch({ ...repo, workflow_id: 'publish.yml', ref: 'main', inputs: { other: 'x' } })))
+        .data,
+    ).toMatchObject({ message: 'Unexpected inputs provided: ["other"]' });
+    expect(
+      (await statusOf(gh.actions.createWorkflowDispatch({ ...repo, workflow_id: 'publish.yml', ref: 'nope', inputs: { dataset: 'x' } })))
+        .data,
+    ).toMatchObject({ message: 'No ref found for: nope' });
     // A workflow file with a workflow_dispatch trigger on the default branch is found too.
     fake.commit(id, 'main', { '.github/workflows/mirror.yml': 'on:\n  workflow_dispatch:\n' }, 'workflow');
     expect((await gh.actions.createWorkflowDispatch({ ...repo, workflow_id: 'mirror.yml', ref: 'main' })).status).toBe(204);
 
     expect(fake.dispatches).toEqual([
       { type: 'repository_dispatch', repo: 'os-data/budget', repoId: id, eventType: 'registry-updated', clientPayload: { commit: 'abc' } },
-      { type: 'workflow_dispatch', repo: 'os-data/budget', repoId: id, workflow: 'publish.yml', ref: 'main', inputs: { dataset: 'os-data/budget' } },
+      {
+        type: 'workflow_dispatch',
+        repo: 'os-data/budget',
+        repoId: id,
+        workflow: 'publish.yml',
+        ref: 'main',
+        inputs: { dataset: 'os-data/budget' },
+      },
       { type: 'workflow_dispatch', repo: 'os-data/budget', repoId: id, workflow: 'mirror.yml', ref: 'main', inputs: {} },
     ]);
   });
@@ -406,12 +558,20 @@ describe('GitHub App authentication', () => {
     const asApp = client(fake, jwt);
 
     expect((await asApp.apps.getAuthenticated()).data).toMatchObject({ id: fake.app.id, slug: 'os-datastore' });
-    expect((await asApp.apps.getInstallation({ installation_id: installation })).data).toMatchObject({ id: installation, account: { login: OWNER }, repository_selection: 'all' });
+    expect((await asApp.apps.getInstallation({ installation_id: installation })).data).toMatchObject({
+      id: installation,
+      account: { login: OWNER },
+      repository_selection: 'all',
+    });
     expect((await asApp.apps.getRepoInstallation({ owner: OWNER, repo: 'a' })).data.id).toBe(installation);
     expect((await statusOf(asApp.apps.getRepoInstallation({ owner: 'elsewhere', repo: 'public' }))).status).toBe(404);
     const minted = await asApp.apps.createInstallationAccessToken({ installation_id: installation });
     expect(minted.status).toBe(201);
-    expect(minted.data).toMatchObject({ token: expect.stringMatching(/^ghs_/), permissions: { contents: 'write', checks: 'write' }, repository_selection: 'all' });
+    expect(minted.data).toMatchObject({
+      token: expect.stringMatching(/^ghs_/),
+      permissions: { contents: 'write', checks: 'write' },
+      repository_selection: 'all',
+    });
     expect(Date.parse(minted.data.expires_at) - Date.now()).toBeGreaterThan(3500_000);
     expect((await statusOf(asApp.apps.createInstallationAccessToken({ installation_id: 1 }))).status).toBe(404);
 
@@ -420,14 +580,18 @@ describe('GitHub App authentication', () => {
     const first = await asInstallation.apps.listReposAccessibleToInstallation({ per_page: 2 });
     expect(first.data.total_count).toBe(5);
     expect(first.data.repositories.map((r) => r.name)).toEqual(['a', 'b']);
-    expect(first.headers.link).toBe(`<${fake.url}/installation/repositories?per_page=2&page=2>; rel="next", <${fake.url}/installation/repositories?per_page=2&page=3>; rel="last"`);
+    expect(first.headers.link).toBe(
+      `<${fake.url}/installation/repositories?per_page=2&page=2>; rel="next", <${fake.url}/installation/repositories?per_page=2&page=3>; rel="last"`,
+    );
     const all = await asInstallation.paginate(asInstallation.apps.listReposAccessibleToInstallation, { per_page: 2 });
     expect(all.map((r) => r.id)).toEqual(ids);
 
     // In the installation: reads and writes. Outside: public reads only; private ones do not exist.
     expect((await asInstallation.repos.get({ owner: OWNER, repo: 'e' })).data.permissions).toMatchObject({ push: true, admin: false });
     expect((await asInstallation.repos.get({ owner: 'elsewhere', repo: 'public' })).status).toBe(200);
-    expect(await statusOf(asInstallation.repos.createDispatchEvent({ owner: 'elsewhere', repo: 'public', event_type: 'x' }))).toMatchObject({ status: 403, data: { message: 'Resource not accessible by integration' } });
+    expect(await statusOf(asInstallation.repos.createDispatchEvent({ owner: 'elsewhere', repo: 'public', event_type: 'x' }))).toMatchObject(
+      { status: 403, data: { message: 'Resource not accessible by integration' } },
+    );
     expect((await statusOf(asInstallation.repos.get({ owner: 'elsewhere', repo: 'secret' }))).status).toBe(404);
     // Each kind of credential only where it belongs.
     expect((await statusOf(asInstallation.apps.getAuthenticated())).status).toBe(401);
@@ -441,10 +605,18 @@ describe('GitHub App authentication', () => {
     fake.addRepo({ owner: OWNER, name: 'a' });
     fake.addRepo({ owner: OWNER, name: 'b', private: true });
     fake.addRepo({ owner: OWNER, name: 'c' });
-    const installation = fake.addInstallation({ account: OWNER, repos: [`${OWNER}/a`, `${OWNER}/b`], permissions: { metadata: 'read', contents: 'write', checks: 'read' } });
+    const installation = fake.addInstallation({
+      account: OWNER,
+      repos: [`${OWNER}/a`, `${OWNER}/b`],
+      permissions: { metadata: 'read', contents: 'write', checks: 'read' },
+    });
     const asApp = client(fake, fake.appJwt());
     expect((await asApp.apps.getInstallation({ installation_id: installation })).data.repository_selection).toBe('selected');
-    const narrowed = await asApp.apps.createInstallationAccessToken({ installation_id: installation, repositories: ['a'], permissions: { contents: 'read' } });
+    const narrowed = await asApp.apps.createInstallationAccessToken({
+      installation_id: installation,
+      repositories: ['a'],
+      permissions: { contents: 'read' },
+    });
     expect(narrowed.data).toMatchObject({ repository_selection: 'selected', permissions: { contents: 'read' } });
     expect(narrowed.data.repositories?.map((r) => r.name)).toEqual(['a']);
     const gh = client(fake, narrowed.data.token);
@@ -453,8 +625,12 @@ describe('GitHub App authentication', () => {
     expect((await statusOf(gh.git.createBlob({ owner: OWNER, repo: 'a', content: 'x' }))).status).toBe(403);
     expect((await gh.apps.listReposAccessibleToInstallation()).data.repositories.map((r) => r.name)).toEqual(['a']);
 
-    expect((await statusOf(asApp.apps.createInstallationAccessToken({ installation_id: installation, repositories: ['c'] }))).status).toBe(422);
-    expect(await statusOf(asApp.apps.createInstallationAccessToken({ installation_id: installation, permissions: { checks: 'write' } }))).toMatchObject({
+    expect((await statusOf(asApp.apps.createInstallationAccessToken({ installation_id: installation, repositories: ['c'] }))).status).toBe(
+      422,
+    );
+    expect(
+      await statusOf(asApp.apps.createInstallationAccessToken({ installation_id: installation, permissions: { checks: 'write' } })),
+    ).toMatchObject({
       status: 422,
       data: { message: 'The permissions requested are not granted to this installation.' },
     });
@@ -469,19 +645,37 @@ describe('GitHub App authentication', () => {
     fake.addRepo({ owner: OWNER, name: 'a' });
     const installation = fake.addInstallation({ account: OWNER });
     const now = Math.floor(Date.now() / 1000);
-    const other = (await import('node:crypto')).generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const other = (await import('node:crypto'))
+      .generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
     const cases: Array<[string, string]> = [
       [jwtFor(other, { iat: now - 30, exp: now + 540, iss: fake.app.id }), 'A JSON web token could not be decoded'],
-      [jwtFor(fake.app.privateKeyPem, { iat: now - 700, exp: now - 100, iss: fake.app.id }), "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires."],
-      [jwtFor(fake.app.privateKeyPem, { iat: now, exp: now + 3600, iss: fake.app.id }), "'Expiration time' claim ('exp') is too far in the future."],
-      [jwtFor(fake.app.privateKeyPem, { iat: now + 600, exp: now + 660, iss: fake.app.id }), "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued."],
+      [
+        jwtFor(fake.app.privateKeyPem, { iat: now - 700, exp: now - 100, iss: fake.app.id }),
+        "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires.",
+      ],
+      [
+        jwtFor(fake.app.privateKeyPem, { iat: now, exp: now + 3600, iss: fake.app.id }),
+        "'Expiration time' claim ('exp') is too far in the future.",
+      ],
+      [
+        jwtFor(fake.app.privateKeyPem, { iat: now + 600, exp: now + 660, iss: fake.app.id }),
+        "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued.",
+      ],
       [jwtFor(fake.app.privateKeyPem, { iat: now - 30, exp: now + 540, iss: 1 }), 'Integration not found'],
     ];
     for (const [jwt, message] of cases) {
       expect(await statusOf(client(fake, jwt).apps.getAuthenticated())).toMatchObject({ status: 401, data: { message } });
     }
-    expect(await statusOf(new Octokit({ baseUrl: fake.url, log: silent }).repos.get({ owner: OWNER, repo: 'a' }))).toMatchObject({ status: 401, data: { message: 'Requires authentication' } });
-    expect(await statusOf(client(fake, 'ghs_not-a-token').repos.get({ owner: OWNER, repo: 'a' }))).toMatchObject({ status: 401, data: { message: 'Bad credentials' } });
+    expect(await statusOf(new Octokit({ baseUrl: fake.url, log: silent }).repos.get({ owner: OWNER, repo: 'a' }))).toMatchObject({
+      status: 401,
+      data: { message: 'Requires authentication' },
+    });
+    expect(await statusOf(client(fake, 'ghs_not-a-token').repos.get({ owner: OWNER, repo: 'a' }))).toMatchObject({
+      status: 401,
+      data: { message: 'Bad credentials' },
+    });
 
     const token = fake.installationToken(installation);
     const anonymous = new Octokit({ baseUrl: fake.url, log: silent });
@@ -532,7 +726,10 @@ describe('faults and rate limits', () => {
       log: silent,
       throttle: {
         retryAfterBaseValue: 20, // ms per second of retry-after, to keep the test fast
-        onSecondaryRateLimit: (retryAfter: number, _o: unknown, _k: unknown, retryCount: number) => (waits.push(retryAfter), retryCount < 2),
+        onSecondaryRateLimit: (retryAfter: number, _o: unknown, _k: unknown, retryCount: number) => (
+          waits.push(retryAfter),
+          retryCount < 2
+        ),
         onRateLimit: () => false,
       },
     });
@@ -598,7 +795,7 @@ describe('checks against the OpenAPI description', () => {
       ['/repos/os-data/budget', 'GET /repos/{owner}/{repo} 200'],
       ['/repos/os-data/budget/git/ref/heads/main', 'GET /repos/{owner}/{repo}/git/ref/{ref} 200'],
     ]);
-    expect(fake.violations[0]!.errors).toContain("/id must be integer");
+    expect(fake.violations[0]!.errors).toContain('/id must be integer');
     expect(fake.violations[1]!.errors).toContain('/object/sha must NOT have fewer than 40 characters');
     expect(() => fake.assertNoViolations()).toThrow(/break GitHub's OpenAPI description/);
     fake.violations.length = 0; // this test wanted them; the others fail on any

@@ -16,7 +16,13 @@ const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]
 
 describe('control characters and markup from the data', () => {
   it('validate shows ESC, BEL, NUL and bidi controls from cells, labels, names and paths escaped', async () => {
-    const schema = { fields: [{ name: 'id', type: 'integer' }, { name: 'note', type: 'string' }, { name: 'amount', type: 'number' }] };
+    const schema = {
+      fields: [
+        { name: 'id', type: 'integer' },
+        { name: 'note', type: 'string' },
+        { name: 'amount', type: 'number' },
+      ],
+    };
     const root = `ds${CONTROLS}`; // the dataset's folder: in every location shown
     const dir = await testdir({
       [`${root}/datapackage.json`]: {
@@ -44,7 +50,10 @@ describe('control characters and markup from the data', () => {
 
   it('the JSON report keeps the exact values', async () => {
     const dir = await testdir({
-      'datapackage.json': { name: 'hostile', resources: [{ name: 'spending', path: 'data/s.csv', schema: { fields: [{ name: 'amount', type: 'number' }] } }] },
+      'datapackage.json': {
+        name: 'hostile',
+        resources: [{ name: 'spending', path: 'data/s.csv', schema: { fields: [{ name: 'amount', type: 'number' }] } }],
+      },
       'data/s.csv': `amount\n1${CONTROLS}\n`,
     });
     const run = await runCli(['validate', '--json', dir]);
@@ -60,7 +69,21 @@ const ONE_LINE_OUTPUT_BOUND = 16 * 1024;
 describe('output stays bounded', () => {
   it('a 64 MB one-line CSV gives a few KiB of output, not the line', async () => {
     const dir = await testdir({
-      'datapackage.json': { name: 'big', resources: [{ name: 'big', path: 'big.csv', schema: { fields: [{ name: 'id', type: 'string' }, { name: 'note', type: 'string' }] } }] },
+      'datapackage.json': {
+        name: 'big',
+        resources: [
+          {
+            name: 'big',
+            path: 'big.csv',
+            schema: {
+              fields: [
+                { name: 'id', type: 'string' },
+                { name: 'note', type: 'string' },
+              ],
+            },
+          },
+        ],
+      },
     });
     const file = await open(join(dir, 'big.csv'), 'w');
     try {
@@ -84,12 +107,19 @@ describe('output stays bounded', () => {
     const field = `f${'x'.repeat(200_000)}`;
     const rows = Array.from({ length: 3000 }, (_, i) => `bad${i}`).join('\n');
     const dir = await testdir({
-      'datapackage.json': { name: 'names', resources: [{ name, path: 'data.csv', schema: { fields: [{ name: field, type: 'integer' }] } }] },
+      'datapackage.json': {
+        name: 'names',
+        resources: [{ name, path: 'data.csv', schema: { fields: [{ name: field, type: 'integer' }] } }],
+      },
       'data.csv': `${field}\n${rows}\n`,
     });
     const json = await runCli(['validate', '--json', dir]);
     expect(json.code).toBe(1);
-    const report = JSON.parse(json.stdout) as { stats: { errors: number }; errors: Array<{ resource: string; fieldName: string }>; resources: Array<{ name: string; errors: number }> };
+    const report = JSON.parse(json.stdout) as {
+      stats: { errors: number };
+      errors: Array<{ resource: string; fieldName: string }>;
+      resources: Array<{ name: string; errors: number }>;
+    };
     expect(report.stats.errors).toBe(3000);
     // listed: --max-errors (1000) problems, each naming its resource and field cut at 1,024 characters
     expect(report.errors).toHaveLength(1000);

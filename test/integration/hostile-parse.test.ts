@@ -12,7 +12,10 @@ const fields = [
   { name: 'id', type: 'integer' },
   { name: 'name', type: 'string' },
 ];
-const pkg = (schema: object = { fields }, more: object = {}) => ({ name: 'hostile', resources: [{ name: 'data', path: 'data.csv', schema, ...more }] });
+const pkg = (schema: object = { fields }, more: object = {}) => ({
+  name: 'hostile',
+  resources: [{ name: 'data', path: 'data.csv', schema, ...more }],
+});
 
 describe('a quote that is never closed', () => {
   it('is a source-error at the line where it opened, and its rows are not counted', async () => {
@@ -75,8 +78,11 @@ describe('an empty source', () => {
 describe('pattern constraints', () => {
   const schema = (pattern: string) => ({ fields: [...fields, { name: 'code', type: 'string', constraints: { pattern } }] });
 
-  it('^(a+)+$ against 5,000 a\'s and a ! finishes with a constraint-error', async () => {
-    const dir = await testdir({ 'datapackage.json': pkg(schema('^(a+)+$')), 'data.csv': `id,name,code\n1,x,${'a'.repeat(5000)}!\n2,y,aaa\n` });
+  it("^(a+)+$ against 5,000 a's and a ! finishes with a constraint-error", async () => {
+    const dir = await testdir({
+      'datapackage.json': pkg(schema('^(a+)+$')),
+      'data.csv': `id,name,code\n1,x,${'a'.repeat(5000)}!\n2,y,aaa\n`,
+    });
     const r = await validateDir(dir);
     expect(flatten(r.errors, ['code', 'rowNumber', 'fieldNumber'])).toEqual([['constraint-error', 2, 3]]);
   });
@@ -99,19 +105,30 @@ describe('random bytes through the whole table pass (property)', () => {
     fc.uint8Array({ maxLength: 8 }).map((b) => Buffer.from(b).toString('latin1')),
   );
   const content = fc.array(piece, { maxLength: 80 }).map((parts) => Buffer.from(parts.join(''), 'latin1'));
-  const dialect = fc.record({ delimiter: fc.constantFrom(',', ';'), header: fc.boolean(), doubleQuote: fc.boolean(), escapeChar: fc.constantFrom(undefined, '\\') });
+  const dialect = fc.record({
+    delimiter: fc.constantFrom(',', ';'),
+    header: fc.boolean(),
+    doubleQuote: fc.boolean(),
+    escapeChar: fc.constantFrom(undefined, '\\'),
+  });
 
   it('never throws; every problem has a known code, and rows never exceed the records in the file', async () => {
     await fc.assert(
       fc.asyncProperty(content, dialect, fc.boolean(), async (bytes, d, withSchema) => {
-        const descriptor = { name: 'hostile', resources: [{ name: 'data', path: 'data.csv', dialect: d, ...(withSchema ? { schema: { fields } } : {}) }] };
+        const descriptor = {
+          name: 'hostile',
+          resources: [{ name: 'data', path: 'data.csv', dialect: d, ...(withSchema ? { schema: { fields } } : {}) }],
+        };
         const dir = await testdir({ 'datapackage.json': descriptor, 'data.csv': bytes });
         const r = await validateDir(dir);
         for (const p of [...r.errors, ...r.warnings]) {
           expect(codes.has(p.code)).toBe(true);
           expect(p.message.length).toBeGreaterThan(0);
         }
-        const lineBreaks = bytes.toString('latin1').replace(/\r\n/g, '\n').replace(/[^\r\n]/g, '').length;
+        const lineBreaks = bytes
+          .toString('latin1')
+          .replace(/\r\n/g, '\n')
+          .replace(/[^\r\n]/g, '').length;
         expect(r.stats.rows).toBeLessThanOrEqual(lineBreaks + 1);
       }),
       { numRuns: 40 },

@@ -20,7 +20,14 @@ import { startS3, type TestS3 } from '../support/s3.ts';
 import { testdir } from '../support/tmp.ts';
 
 const pkg = (resources: object[], extra: object = {}) => ({ name: 'hostile', resources, ...extra });
-const res = (path: string, fields: object[] = [{ name: 'id', type: 'integer' }, { name: 'name', type: 'string' }], more: object = {}) => ({
+const res = (
+  path: string,
+  fields: object[] = [
+    { name: 'id', type: 'integer' },
+    { name: 'name', type: 'string' },
+  ],
+  more: object = {},
+) => ({
   name: path.replace(/\W+/g, '-').replace(/^-|-$/g, '').toLowerCase(),
   path,
   schema: { fields, ...more },
@@ -34,8 +41,12 @@ describe('paths that leave the dataset are never opened', () => {
     await symlink(join(outside, 'secret.csv'), join(dir, 'data.csv'));
     const r = await validateDir(dir);
     // located at the resource's "path" in the descriptor: that is where it is fixed
-    expect(flatten(r.errors, ['code', 'resource', 'path', 'pointer'])).toEqual([['path-error', 'data-csv', 'datapackage.json', '/resources/0/path']]);
-    expect(r.errors[0]?.message).toBe('resource "data-csv": "data.csv" is a symlink; symlinks are never followed: put the file itself in the dataset');
+    expect(flatten(r.errors, ['code', 'resource', 'path', 'pointer'])).toEqual([
+      ['path-error', 'data-csv', 'datapackage.json', '/resources/0/path'],
+    ]);
+    expect(r.errors[0]?.message).toBe(
+      'resource "data-csv": "data.csv" is a symlink; symlinks are never followed: put the file itself in the dataset',
+    );
     expect(r.stats.rows).toBe(0);
     expect(JSON.stringify(r)).not.toContain(marker);
   });
@@ -68,20 +79,24 @@ describe('paths that leave the dataset are never opened', () => {
     expect(r.stats.rows).toBe(0);
   });
 
-  it.each(['../outside.csv', '/etc/passwd', 'data/../../x.csv', 'C:/data.csv', 'data\\x.csv'])('"%s" is a path-error with a pointer', async (path) => {
-    const dir = await testdir({ 'datapackage.json': pkg([{ name: 'data', path, schema: { fields: [{ name: 'id' }] } }]) });
-    const r = await validateDir(dir);
-    const pathErrors = r.errors.filter((e) => e.code === 'path-error');
-    expect(pathErrors.length).toBeGreaterThan(0);
-    expect(pathErrors[0]?.pointer).toBe('/resources/0/path');
-    expect(pathErrors[0]?.lineNumber).toBeGreaterThan(0);
-    expect(r.stats.rows).toBe(0);
-  });
+  it.each(['../outside.csv', '/etc/passwd', 'data/../../x.csv', 'C:/data.csv', 'data\\x.csv'])(
+    '"%s" is a path-error with a pointer',
+    async (path) => {
+      const dir = await testdir({ 'datapackage.json': pkg([{ name: 'data', path, schema: { fields: [{ name: 'id' }] } }]) });
+      const r = await validateDir(dir);
+      const pathErrors = r.errors.filter((e) => e.code === 'path-error');
+      expect(pathErrors.length).toBeGreaterThan(0);
+      expect(pathErrors[0]?.pointer).toBe('/resources/0/path');
+      expect(pathErrors[0]?.lineNumber).toBeGreaterThan(0);
+      expect(r.stats.rows).toBe(0);
+    },
+  );
 });
 
 describe('file content', () => {
   it('a git-LFS pointer is an lfs-error and is not validated as data', async () => {
-    const pointer = 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n';
+    const pointer =
+      'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n';
     const dir = await testdir({ 'datapackage.json': pkg([res('data.csv')]), 'data.csv': pointer });
     const r = await validateDir(dir);
     expect(flatten(r.errors, ['code', 'path'])).toEqual([['lfs-error', 'data.csv']]);
@@ -140,9 +155,19 @@ describe('file content', () => {
     const csv = 'id,name\n1,a\n';
     const md5 = createHash('md5').update(csv).digest('hex');
     const sha = createHash('sha256').update(csv).digest('hex');
-    const ok = await testdir({ 'datapackage.json': pkg([{ ...res('data.csv'), bytes: csv.length, hash: md5 }, { ...res('b.csv'), hash: `sha256:${sha}` }]), 'data.csv': csv, 'b.csv': csv });
+    const ok = await testdir({
+      'datapackage.json': pkg([
+        { ...res('data.csv'), bytes: csv.length, hash: md5 },
+        { ...res('b.csv'), hash: `sha256:${sha}` },
+      ]),
+      'data.csv': csv,
+      'b.csv': csv,
+    });
     expect((await validateDir(ok)).errors).toEqual([]);
-    const bad = await testdir({ 'datapackage.json': pkg([{ ...res('data.csv'), bytes: 3, hash: `sha256:${'0'.repeat(64)}` }]), 'data.csv': csv });
+    const bad = await testdir({
+      'datapackage.json': pkg([{ ...res('data.csv'), bytes: 3, hash: `sha256:${'0'.repeat(64)}` }]),
+      'data.csv': csv,
+    });
     expect(flatten((await validateDir(bad)).errors, ['code', 'pointer'])).toEqual([
       ['byte-count', '/resources/0/bytes'],
       ['hash-count', '/resources/0/hash'],
@@ -150,7 +175,10 @@ describe('file content', () => {
   });
 
   it('labels compare case-insensitively when the dialect says so', async () => {
-    const files = (caseSensitiveHeader: boolean) => ({ 'datapackage.json': pkg([{ ...res('data.csv'), dialect: { caseSensitiveHeader } }]), 'data.csv': 'ID,Name\n1,a\n' });
+    const files = (caseSensitiveHeader: boolean) => ({
+      'datapackage.json': pkg([{ ...res('data.csv'), dialect: { caseSensitiveHeader } }]),
+      'data.csv': 'ID,Name\n1,a\n',
+    });
     expect(flatten((await validateDir(await testdir(files(true)))).errors, ['code', 'fieldNumber'])).toEqual([
       ['incorrect-label', 1],
       ['incorrect-label', 2],
@@ -176,10 +204,14 @@ describe('the descriptor', () => {
   });
 
   it('duplicate keys and __proto__ are reported with their line and column', async () => {
-    const text = '{\n  "name": "a",\n  "name": "b",\n  "__proto__": {"polluted": true},\n  "resources": [{"name": "r", "path": "r.csv"}]\n}\n';
+    const text =
+      '{\n  "name": "a",\n  "name": "b",\n  "__proto__": {"polluted": true},\n  "resources": [{"name": "r", "path": "r.csv"}]\n}\n';
     const dir = await testdir({ 'datapackage.json': text, 'r.csv': 'a\n1\n' });
     const r = await validateDir(dir);
-    const located = flatten(r.errors.filter((e) => e.code === 'descriptor-error'), ['lineNumber', 'columnNumber']);
+    const located = flatten(
+      r.errors.filter((e) => e.code === 'descriptor-error'),
+      ['lineNumber', 'columnNumber'],
+    );
     expect(located).toContainEqual([3, 3]);
     expect(located).toContainEqual([4, 3]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -194,12 +226,19 @@ describe('the descriptor', () => {
 
 describe('keys', () => {
   const spending = (rows: string) => `id,code\n${rows}`;
-  const fields = [{ name: 'id', type: 'integer' }, { name: 'code', type: 'string' }];
+  const fields = [
+    { name: 'id', type: 'integer' },
+    { name: 'code', type: 'string' },
+  ];
 
   it('a dangling foreign key is reported at its row and line', async () => {
     const dir = await testdir({
       'datapackage.json': pkg([
-        { name: 'spending', path: 'spending.csv', schema: { fields, foreignKeys: [{ fields: 'code', reference: { resource: 'codes', fields: 'code' } }] } },
+        {
+          name: 'spending',
+          path: 'spending.csv',
+          schema: { fields, foreignKeys: [{ fields: 'code', reference: { resource: 'codes', fields: 'code' } }] },
+        },
         { name: 'codes', path: 'codes.csv', schema: { fields: [{ name: 'code' }, { name: 'title' }], primaryKey: 'code' } },
       ]),
       'spending.csv': spending('1,A\n2,"B"\n3,Z\n4,\n'),
@@ -224,7 +263,14 @@ describe('keys', () => {
             ],
           },
         },
-        { name: 'b', path: 'b.csv', schema: { fields: [{ name: 'x' }, { name: 'y' }, { name: 'a' }], foreignKeys: [{ fields: 'a', reference: { resource: 'a', fields: 'id' } }] } },
+        {
+          name: 'b',
+          path: 'b.csv',
+          schema: {
+            fields: [{ name: 'x' }, { name: 'y' }, { name: 'a' }],
+            foreignKeys: [{ fields: 'a', reference: { resource: 'a', fields: 'id' } }],
+          },
+        },
       ]),
       'a.csv': 'id,parent,x,y\n1,,p,q\n2,1,p,q\n3,9,p,r\n4,3,,\n',
       'b.csv': 'x,y,a\np,q,1\np,q,7\n',
@@ -239,7 +285,9 @@ describe('keys', () => {
 
   it('a duplicate (composite) primary key', async () => {
     const dir = await testdir({
-      'datapackage.json': pkg([{ name: 'd', path: 'd.csv', schema: { fields: [{ name: 'y', type: 'integer' }, { name: 'r' }], primaryKey: ['y', 'r'] } }]),
+      'datapackage.json': pkg([
+        { name: 'd', path: 'd.csv', schema: { fields: [{ name: 'y', type: 'integer' }, { name: 'r' }], primaryKey: ['y', 'r'] } },
+      ]),
       'd.csv': 'y,r\n2020,N\n2020,S\n2021,N\n02020,S\n',
     });
     const r = await validateDir(dir);
@@ -257,7 +305,12 @@ describe('OpenSpending descriptors', () => {
     mapping,
     resources: [{ name: 'budget', path: 'budget.csv', schema: { fields: fields.map((name) => ({ name })) } }],
   });
-  const tx = (id: string) => ({ transaction: { value: { currency: 'USD', factor: 1 }, attributes: { id: [id], amount: ['budget/budget'], date: ['budget/budget_date'], title: ['budget/pk'] } } });
+  const tx = (id: string) => ({
+    transaction: {
+      value: { currency: 'USD', factor: 1 },
+      attributes: { id: [id], amount: ['budget/budget'], date: ['budget/budget_date'], title: ['budget/pk'] },
+    },
+  });
 
   it('a mapping naming a field that does not exist: mapping-error with pointer and line', async () => {
     const dir = await testdir({ 'datapackage.json': os(tx('budget/nope')), 'budget.csv': 'pk,budget,budget_date\n1,2,3\n' });
@@ -282,7 +335,8 @@ describe('OpenSpending descriptors', () => {
       'datapackage.json': await readFile('examples/city-budget/datapackage.json', 'utf8'),
       'data/spending.csv': await readFile('examples/city-budget/data/spending.csv'),
       'data/suppliers.csv': await readFile('examples/city-budget/data/suppliers.csv'),
-      'data/functions.csv': 'code,title,cofog\nGPS,General,01.1\nENV-W,Waste,5.1\nENV-R,Pollution,13.2\nEDU,Education,09.1\nHLT,Health,07.2\nTRN,Transport,04.5\n',
+      'data/functions.csv':
+        'code,title,cofog\nGPS,General,01.1\nENV-W,Waste,5.1\nENV-R,Pollution,13.2\nEDU,Education,09.1\nHLT,Health,07.2\nTRN,Transport,04.5\n',
     });
     const r = await validateDir(dir);
     expect(flatten([...r.errors, ...r.warnings], ['code', 'severity', 'resource', 'rowNumber', 'cell'])).toEqual([
@@ -315,7 +369,10 @@ describe('the examples that ship with the project', () => {
   it('a broken copy of city-budget reports precisely', async () => {
     const { readFile } = await import('node:fs/promises');
     const dp = await readFile('examples/city-budget/datapackage.json', 'utf8');
-    const csv = (await readFile('examples/city-budget/data/spending.csv', 'utf8')).replace('2024-0007,2024-03-11,7350.25', '2024-0007,2024-03-11,7350,25');
+    const csv = (await readFile('examples/city-budget/data/spending.csv', 'utf8')).replace(
+      '2024-0007,2024-03-11,7350.25',
+      '2024-0007,2024-03-11,7350,25',
+    );
     const dir = await testdir({
       'datapackage.json': dp,
       'data/spending.csv': csv,
@@ -333,24 +390,37 @@ describe('the examples that ship with the project', () => {
 
 /** Storage settings of the developer's environment left out: each publish test gives its own. */
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^OS_(STORAGE|ACCESS|SECRET)/.test(k)));
-const s3Env = (s3: TestS3) => ({ OS_STORAGE_BUCKET_NAME: s3.bucket, OS_STORAGE_ENDPOINT: s3.endpoint, OS_ACCESS_KEY_ID: 'S3RVER', OS_SECRET_ACCESS_KEY: 'S3RVER' });
+const s3Env = (s3: TestS3) => ({
+  OS_STORAGE_BUCKET_NAME: s3.bucket,
+  OS_STORAGE_ENDPOINT: s3.endpoint,
+  OS_ACCESS_KEY_ID: 'S3RVER',
+  OS_SECRET_ACCESS_KEY: 'S3RVER',
+});
 const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { base: cleanEnv, env });
 
 /** A valid dataset outside the one under test, whose only row holds a unique marker. */
 async function outsideDataset(): Promise<{ dir: string; marker: string }> {
   const marker = `MARKER-${randomUUID()}`;
-  const dir = await testdir({ 'datapackage.json': pkg([res('data.csv')], { name: `outside-${marker.toLowerCase()}`, owner: 'mallory' }), 'data.csv': `id,name\n1,${marker}\n` });
+  const dir = await testdir({
+    'datapackage.json': pkg([res('data.csv')], { name: `outside-${marker.toLowerCase()}`, owner: 'mallory' }),
+    'data.csv': `id,name\n1,${marker}\n`,
+  });
   return { dir, marker };
 }
 
 describe('a descriptor reached through a symlink is never read', () => {
-  it.each([['DIR/datapackage.json', true], ['DIR', false]])('validate %s: exit 2 naming the file, nothing of the outside descriptor shown', async (_form, file) => {
+  it.each([
+    ['DIR/datapackage.json', true],
+    ['DIR', false],
+  ])('validate %s: exit 2 naming the file, nothing of the outside descriptor shown', async (_form, file) => {
     const outside = await outsideDataset();
     const dir = await testdir({ 'data.csv': 'id,name\n1,a\n' });
     await symlink(join(outside.dir, 'datapackage.json'), join(dir, 'datapackage.json'));
     const run = await cli(['validate', file ? join(dir, 'datapackage.json') : dir]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(`os-datastore: ${join(dir, 'datapackage.json')} is a symlink; a descriptor is never read through a link: commit or copy the real file there\n`);
+    expect(run.stderr).toBe(
+      `os-datastore: ${join(dir, 'datapackage.json')} is a symlink; a descriptor is never read through a link: commit or copy the real file there\n`,
+    );
     expect(run.stdout + run.stderr).not.toContain(outside.marker);
   });
 
@@ -361,7 +431,9 @@ describe('a descriptor reached through a symlink is never read', () => {
     await symlink(join(outside.dir, 'datapackage.json'), join(dir, 'datapackage.json'));
     const run = await cli(['publish', join(dir, 'datapackage.json')], s3Env(s3));
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`${join(dir, 'datapackage.json')} is a symlink; a descriptor is never read through a link: commit or copy the real file there`);
+    expect(run.stderr).toContain(
+      `${join(dir, 'datapackage.json')} is a symlink; a descriptor is never read through a link: commit or copy the real file there`,
+    );
     expect(run.stdout + run.stderr).not.toContain(outside.marker);
     expect((await s3.objects()).size).toBe(0);
   });
@@ -371,9 +443,16 @@ describe('a dataset folder that is a symlink into another repository', () => {
   it('openGitDataset refuses it, and publish writes nothing', async () => {
     const s3 = await startS3();
     const outside = await outsideDataset();
-    const other = await gitdir({ 'datapackage.json': JSON.parse(await readFile(join(outside.dir, 'datapackage.json'), 'utf8')), 'data.csv': await readFile(join(outside.dir, 'data.csv')) });
+    const other = await gitdir({
+      'datapackage.json': JSON.parse(await readFile(join(outside.dir, 'datapackage.json'), 'utf8')),
+      'data.csv': await readFile(join(outside.dir, 'data.csv')),
+    });
     const repo = await gitdir({ 'README.md': 'a dataset repository\n', ds: { symlink: other } });
-    await expect(openGitDataset(join(repo, 'ds'))).rejects.toThrow(new SourceUnavailableError(`${join(repo, 'ds')}: "${join(repo, 'ds')}" is a symlink; a dataset folder is never read through a link inside a repository: give the real folder`));
+    await expect(openGitDataset(join(repo, 'ds'))).rejects.toThrow(
+      new SourceUnavailableError(
+        `${join(repo, 'ds')}: "${join(repo, 'ds')}" is a symlink; a dataset folder is never read through a link inside a repository: give the real folder`,
+      ),
+    );
     // a folder of the other repository, reached through the link
     await expect(openGitDataset(join(repo, 'ds', '.'))).rejects.toThrow(SourceUnavailableError);
     const run = await cli(['publish', join(repo, 'ds')], s3Env(s3));
@@ -394,7 +473,8 @@ describe('a dataset folder that is a symlink into another repository', () => {
 });
 
 describe('the descriptor size is checked before it is read', () => {
-  const tooLarge = (size: string) => `datapackage.json is ${size}, more than the 10 MiB limit for a descriptor; move inline data out of the descriptor into CSV resources`;
+  const tooLarge = (size: string) =>
+    `datapackage.json is ${size}, more than the 10 MiB limit for a descriptor; move inline data out of the descriptor into CSV resources`;
 
   it('a 3 GiB (sparse) datapackage.json on disk: one descriptor-error, exit 1, no internal error', async () => {
     const dir = await testdir();
@@ -403,14 +483,16 @@ describe('the descriptor size is checked before it is read', () => {
       await truncate(join(dir, 'datapackage.json'), 3 * 1024 ** 3);
     });
     const r = await validateDir(dir);
-    expect(flatten(r.errors, ['code', 'path', 'lineNumber', 'message'])).toEqual([['descriptor-error', 'datapackage.json', 1, tooLarge('3 GiB')]]);
+    expect(flatten(r.errors, ['code', 'path', 'lineNumber', 'message'])).toEqual([
+      ['descriptor-error', 'datapackage.json', 1, tooLarge('3 GiB')],
+    ]);
     const run = await cli(['validate', join(dir, 'datapackage.json'), '--json']);
     expect(run.code).toBe(1);
     expect(run.stderr).not.toContain('internal error');
     expect(JSON.parse(run.stdout).errors.map((e: { message: string }) => e.message)).toEqual([tooLarge('3 GiB')]);
   });
 
-  it('in git: from the blob size (11 MiB) and from an LFS pointer\'s size (3 GiB), before reading', async () => {
+  it("in git: from the blob size (11 MiB) and from an LFS pointer's size (3 GiB), before reading", async () => {
     const big = await gitdir({ 'datapackage.json': `{"name": "x", "resources": []${' '.repeat(11 * 1024 * 1024)}}` });
     const ds = await openGitDataset(big);
     expect(flatten((await validatePackage(ds.source)).errors, ['code', 'message'])).toEqual([['descriptor-error', tooLarge('11.0 MiB')]]);
@@ -432,8 +514,15 @@ describe('the descriptor size is checked before it is read', () => {
     };
     await expect(readAtMost(null, endless)).rejects.toThrow(DescriptorTooLargeError);
     expect(pulled).toBe(11);
-    const r = await validatePackage({ root: '.', descriptorPath: 'datapackage.json', readDescriptor: () => readAtMost(null, endless), open: () => Promise.reject(new Error('not asked')) });
-    expect(r.errors.map((e) => e.message)).toEqual(['datapackage.json is larger than the 10 MiB limit for a descriptor; move inline data out of the descriptor into CSV resources']);
+    const r = await validatePackage({
+      root: '.',
+      descriptorPath: 'datapackage.json',
+      readDescriptor: () => readAtMost(null, endless),
+      open: () => Promise.reject(new Error('not asked')),
+    });
+    expect(r.errors.map((e) => e.message)).toEqual([
+      'datapackage.json is larger than the 10 MiB limit for a descriptor; move inline data out of the descriptor into CSV resources',
+    ]);
   });
 });
 
@@ -458,7 +547,10 @@ describe('remote resources (--allow-remote) are bounded', () => {
     });
     return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => n };
   }
-  const remote = (url: string) => testdir({ 'datapackage.json': pkg([{ name: 'data', path: url, schema: { fields: [{ name: 'id', type: 'integer' }, { name: 'name' }] } }]) });
+  const remote = (url: string) =>
+    testdir({
+      'datapackage.json': pkg([{ name: 'data', path: url, schema: { fields: [{ name: 'id', type: 'integer' }, { name: 'name' }] } }]),
+    });
   const privateOk = (more: RemotePolicy = {}) => ({ remote: { allowPrivate: true, ...more } });
 
   it('a loopback address is refused by default, before any request; --allow-private-remote allows it', async () => {
@@ -512,7 +604,10 @@ describe('remote resources (--allow-remote) are bounded', () => {
     });
     const r = await validateDir(await remote(`${server.base}/huge.csv`), { allowRemote: true }, privateOk());
     expect(flatten(r.errors, ['code', 'message'])).toEqual([
-      ['source-error', `resource "data": ${server.base}/huge.csv is 2 GiB, more than the 1 GiB limit for a remote resource; keep the data in the repository (in Git LFS if it is large)`],
+      [
+        'source-error',
+        `resource "data": ${server.base}/huge.csv is 2 GiB, more than the 1 GiB limit for a remote resource; keep the data in the repository (in Git LFS if it is large)`,
+      ],
     ]);
     expect(r.stats.rows).toBe(0);
   });
@@ -529,7 +624,10 @@ describe('remote resources (--allow-remote) are bounded', () => {
     });
     const r = await validateDir(await remote(`${server.base}/endless.csv`), { allowRemote: true }, privateOk({ maxBytes: 1024 * 1024 }));
     expect(flatten(r.errors, ['code', 'message'])).toEqual([
-      ['source-error', `${server.base}/endless.csv: larger than the 1 MiB limit for a remote resource; keep the data in the repository (in Git LFS if it is large)`],
+      [
+        'source-error',
+        `${server.base}/endless.csv: larger than the 1 MiB limit for a remote resource; keep the data in the repository (in Git LFS if it is large)`,
+      ],
     ]);
   });
 
@@ -542,12 +640,18 @@ describe('remote resources (--allow-remote) are bounded', () => {
     });
     const slow = await validateDir(await remote(`${drip.base}/slow.csv`), { allowRemote: true }, privateOk({ totalTimeoutMs: 1000 }));
     expect(flatten(slow.errors, ['code', 'message'])).toEqual([
-      ['source-error', `${drip.base}/slow.csv: took longer than 1 s in all (the limit for a remote resource); keep the data in the repository, or serve it faster`],
+      [
+        'source-error',
+        `${drip.base}/slow.csv: took longer than 1 s in all (the limit for a remote resource); keep the data in the repository, or serve it faster`,
+      ],
     ]);
     const silent = await serve((_req, res) => res.writeHead(200).write('id,name\n'));
     const idle = await validateDir(await remote(`${silent.base}/idle.csv`), { allowRemote: true }, privateOk({ idleTimeoutMs: 500 }));
     expect(flatten(idle.errors, ['code', 'message'])).toEqual([
-      ['source-error', `${silent.base}/idle.csv: sent nothing for 0.5 s after 8 bytes (the idle limit for a remote resource); try again, or keep the data in the repository`],
+      [
+        'source-error',
+        `${silent.base}/idle.csv: sent nothing for 0.5 s after 8 bytes (the idle limit for a remote resource); try again, or keep the data in the repository`,
+      ],
     ]);
     // and before the headers: the same limit, while connecting and waiting for the answer
     const mute = await serve(() => undefined);

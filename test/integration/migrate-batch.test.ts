@@ -15,7 +15,11 @@ import { edgeCaseDump, tekjurModel, TEKJUR, writeDump } from '../support/legacy-
 import { REAL, testdir } from '../support/tmp.ts';
 
 type Obj = Record<string, any>;
-const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 const byName = (r: Obj): Obj => Object.fromEntries(r.datasets.map((d: Obj) => [d.name, d]));
 
 describe('a dump with every edge case', () => {
@@ -28,7 +32,17 @@ describe('a dump with every edge case', () => {
     expect(r.code, r.stderr).toBe(1); // no_data_at_all fails
     const report = JSON.parse(r.stdout);
     const d = byName(report);
-    expect(Object.keys(d).sort()).toEqual(['bosnia-herzegovina', 'bosnian_test', 'no_data_at_all', 'save_dimensions', 'tekjur-rikissjods', 'tryggvis_test_dataset', 'tunisia_budget', 'ukgov-finances-cra', 'uppgjor-rikissjods']);
+    expect(Object.keys(d).sort()).toEqual([
+      'bosnia-herzegovina',
+      'bosnian_test',
+      'no_data_at_all',
+      'save_dimensions',
+      'tekjur-rikissjods',
+      'tryggvis_test_dataset',
+      'tunisia_budget',
+      'ukgov-finances-cra',
+      'uppgjor-rikissjods',
+    ]);
 
     expect(d['tekjur-rikissjods']).toMatchObject({ status: 'converted', valid: true, owner: 'tryggvib', cases: [] });
     // Several sources with the same columns: one resource of four files.
@@ -42,9 +56,18 @@ describe('a dump with every edge case', () => {
     const bos = JSON.parse(await readFile(join(out, 'bosnia-herzegovina/datapackage.json'), 'utf8'));
     expect(bos.owner).toBe('Sunbless');
     expect(bos.contributors).toEqual([{ title: 'tryggvib', role: 'contributor', path: 'https://openspending.org/account/tryggvib' }]);
-    expect(bos.sources.map((s: Obj) => s.path)).toEqual(['http://old.example/files/4001.csv', 'http://old.example/files/4002.csv', 'http://old.example/files/4003.csv']);
+    expect(bos.sources.map((s: Obj) => s.path)).toEqual([
+      'http://old.example/files/4001.csv',
+      'http://old.example/files/4002.csv',
+      'http://old.example/files/4003.csv',
+    ]);
     const bosReport = JSON.parse(await readFile(join(out, 'bosnia-herzegovina/migration-report.json'), 'utf8'));
-    expect(bosReport.warnings.filter((w: Obj) => w.code === 'source-unused').map((w: Obj) => w.message).join('\n')).toMatch(/4002.*HTTP 404[\s\S]*4003.*lacks the model's columns/);
+    expect(
+      bosReport.warnings
+        .filter((w: Obj) => w.code === 'source-unused')
+        .map((w: Obj) => w.message)
+        .join('\n'),
+    ).toMatch(/4002.*HTTP 404[\s\S]*4003.*lacks the model's columns/);
     // Every source gone: the cube export, with a warning; the dead ones listed.
     expect(d.tunisia_budget).toMatchObject({ status: 'converted', cases: ['source-unused', 'sources-gone'] });
     expect(d.tunisia_budget.sources.entries).toBe(true);
@@ -53,11 +76,20 @@ describe('a dump with every edge case', () => {
     // No sources: the entries.
     expect(d['ukgov-finances-cra']).toMatchObject({ status: 'converted', cases: ['no-sources'], owner: 'os-data' });
     // Private: skipped without --include-private.
-    for (const n of ['tryggvis_test_dataset', 'bosnian_test', 'save_dimensions']) expect(d[n]).toMatchObject({ status: 'skipped', reason: 'private', cases: ['private'] });
+    for (const n of ['tryggvis_test_dataset', 'bosnian_test', 'save_dimensions'])
+      expect(d[n]).toMatchObject({ status: 'skipped', reason: 'private', cases: ['private'] });
     // Neither sources nor entries.
     expect(d.no_data_at_all).toMatchObject({ status: 'failed', reason: 'no-data' });
     expect(report.counts).toMatchObject({ datasets: 9, converted: 5, valid: 5, skipped: 3, failed: 1 });
-    expect(report.cases).toMatchObject({ private: 3, 'several-sources': 1, 'several-managers': 1, 'source-unused': 3, 'sources-gone': 1, 'no-sources': 1, 'no-data': 1 });
+    expect(report.cases).toMatchObject({
+      private: 3,
+      'several-sources': 1,
+      'several-managers': 1,
+      'source-unused': 3,
+      'sources-gone': 1,
+      'no-sources': 1,
+      'no-data': 1,
+    });
     // Every converted package is valid, read back independently.
     for (const n of ['tekjur-rikissjods', 'uppgjor-rikissjods', 'bosnia-herzegovina', 'tunisia_budget', 'ukgov-finances-cra']) {
       const v = await validatePackage(await createFsSource(join(out, n)));
@@ -68,10 +100,19 @@ describe('a dump with every edge case', () => {
   });
 
   it('--include-private converts private datasets; no model and no load are named; --owner-map decides', async () => {
-    const dir = await testdir({ 'owners.json': { datasets: { 'tryggvis_test_dataset': 'os-data' }, accounts: { tryggvib: 'tryggvi-b' } } });
+    const dir = await testdir({ 'owners.json': { datasets: { tryggvis_test_dataset: 'os-data' }, accounts: { tryggvib: 'tryggvi-b' } } });
     const dump = join(dir, 'dump');
     await edgeCaseDump(dump);
-    const r = await runCli(['migrate', dump, '--out', join(dir, 'out'), '--json', '--include-private', '--owner-map', join(dir, 'owners.json')]);
+    const r = await runCli([
+      'migrate',
+      dump,
+      '--out',
+      join(dir, 'out'),
+      '--json',
+      '--include-private',
+      '--owner-map',
+      join(dir, 'owners.json'),
+    ]);
     const d = byName(JSON.parse(r.stdout));
     expect(d.tryggvis_test_dataset).toMatchObject({ status: 'converted', owner: 'os-data', cases: ['private'] });
     expect(d.bosnian_test).toMatchObject({ status: 'skipped', reason: 'no-model', cases: ['private', 'no-model'] });
@@ -109,7 +150,12 @@ describe('a dump with every edge case', () => {
     expect(r.code, r.stderr).toBe(0);
     const rep = JSON.parse(r.stdout);
     expect(rep.layout).toBe('openspending-migrate');
-    expect(rep.datasets[0]).toMatchObject({ name: 'tekjur-rikissjods', status: 'converted', owner: 'tryggvib', sources: { used: ['2156'], entries: false } });
+    expect(rep.datasets[0]).toMatchObject({
+      name: 'tekjur-rikissjods',
+      status: 'converted',
+      owner: 'tryggvib',
+      sources: { used: ['2156'], entries: false },
+    });
     const d = JSON.parse(await readFile(join(dir, 'out/tekjur-rikissjods/datapackage.json'), 'utf8'));
     expect(d.mapping.transaction.attributes.amount).toEqual(['data/Upphæð']);
   });
@@ -119,9 +165,18 @@ describe('datasets the export could not finish', () => {
   it('are in the report, skipped as not exported (or private)', async () => {
     const dir = await testdir();
     const dump = join(dir, 'dump');
-    await writeDump(dump, [{ name: 'tekjur-rikissjods', model: await tekjurModel(), sources: [{ id: 1, content: await readFile(join(TEKJUR, 'archive/2156.csv')), loaded: true }] }]);
+    await writeDump(dump, [
+      {
+        name: 'tekjur-rikissjods',
+        model: await tekjurModel(),
+        sources: [{ id: 1, content: await readFile(join(TEKJUR, 'archive/2156.csv')), loaded: true }],
+      },
+    ]);
     const meta = JSON.parse(await readFile(join(dump, 'dump.json'), 'utf8'));
-    meta.datasets.push({ name: 'half-done', status: 'failed', private: false }, { name: 'secret-one', status: 'private-skipped', private: true });
+    meta.datasets.push(
+      { name: 'half-done', status: 'failed', private: false },
+      { name: 'secret-one', status: 'private-skipped', private: true },
+    );
     await writeFile(join(dump, 'dump.json'), JSON.stringify(meta));
     const r = await runCli(['migrate', dump, '--out', join(dir, 'out'), '--json']);
     expect(r.code, r.stderr).toBe(0);
@@ -194,7 +249,8 @@ describe('resumable', () => {
     // The same as one uninterrupted run.
     const fresh = join(dir, 'fresh');
     expect((await runCli(['migrate', dump, '--out', fresh])).code).toBe(0);
-    for (const n of names) expect(await readFile(join(out, n, 'datapackage.json'), 'utf8')).toBe(await readFile(join(fresh, n, 'datapackage.json'), 'utf8'));
+    for (const n of names)
+      expect(await readFile(join(out, n, 'datapackage.json'), 'utf8')).toBe(await readFile(join(fresh, n, 'datapackage.json'), 'utf8'));
   });
 });
 
@@ -216,19 +272,29 @@ describe('bad usage', () => {
 
 describe('progress', () => {
   const hasScript = existsSync('/usr/bin/script');
-  it.skipIf(!hasScript)(`${hasScript ? '' : 'SKIPPED: util-linux /usr/bin/script is not installed — '}a progress bar on a terminal (a pseudo-terminal made by util-linux script), plain status lines otherwise`, async () => {
-    const dir = await testdir();
-    const dump = join(dir, 'dump');
-    await edgeCaseDump(dump);
-    const command = [process.execPath, BIN, 'migrate', dump, '--out', join(dir, 'out')].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    const tty = await new Promise<string>((resolve) => {
-      execFile('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 16 * 1024 * 1024 }, (_err, stdout) => resolve(stdout));
-    });
-    expect(tty).toMatch(/migrate [\u2591\u2588]+ \d\/9 /);
-    expect(tty).toMatch(/converted 5 \(valid 5/);
-    const plain = await runCli(['migrate', dump, '--out', join(dir, 'out2')]);
-    expect(plain.stderr).not.toMatch(/[\u2591\u2588]/);
-    expect(plain.stderr).toMatch(/^converted: tekjur-rikissjods$/m);
-    expect(plain.stderr).toMatch(/^skipped: bosnian_test \(private\)$/m);
-  });
+  it.skipIf(!hasScript)(
+    `${hasScript ? '' : 'SKIPPED: util-linux /usr/bin/script is not installed — '}a progress bar on a terminal (a pseudo-terminal made by util-linux script), plain status lines otherwise`,
+    async () => {
+      const dir = await testdir();
+      const dump = join(dir, 'dump');
+      await edgeCaseDump(dump);
+      const command = [process.execPath, BIN, 'migrate', dump, '--out', join(dir, 'out')]
+        .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
+        .join(' ');
+      const tty = await new Promise<string>((resolve) => {
+        execFile(
+          'script',
+          ['-qfec', command, '/dev/null'],
+          { env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 16 * 1024 * 1024 },
+          (_err, stdout) => resolve(stdout),
+        );
+      });
+      expect(tty).toMatch(/migrate [\u2591\u2588]+ \d\/9 /);
+      expect(tty).toMatch(/converted 5 \(valid 5/);
+      const plain = await runCli(['migrate', dump, '--out', join(dir, 'out2')]);
+      expect(plain.stderr).not.toMatch(/[\u2591\u2588]/);
+      expect(plain.stderr).toMatch(/^converted: tekjur-rikissjods$/m);
+      expect(plain.stderr).toMatch(/^skipped: bosnian_test \(private\)$/m);
+    },
+  );
 });

@@ -17,7 +17,11 @@ const TEKJUR = join(REAL, 'openspending-migrate/tekjur-rikissjods');
 
 type Obj = Record<string, any>;
 
-async function migrate(model: string, sources: string[], extra: string[] = []): Promise<{ code: number; out: string; result: Obj; stderr: string; stdout: string }> {
+async function migrate(
+  model: string,
+  sources: string[],
+  extra: string[] = [],
+): Promise<{ code: number; out: string; result: Obj; stderr: string; stdout: string }> {
   const dir = await testdir();
   const out = join(dir, 'pkg');
   const r = await runCli(['migrate', model, ...sources.flatMap((s) => ['--source', s]), '--out', out, '--json', ...extra]);
@@ -40,7 +44,11 @@ async function revalidate(out: string): Promise<{ valid: boolean; errors: unknow
   return { valid: report.valid, errors: report.errors };
 }
 
-const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 const refs = (d: Obj, path: string): string[] => path.split('.').reduce((o: any, k) => o?.[k], d.mapping);
 
@@ -59,7 +67,11 @@ describe('every legacy fixture converts to a valid package', () => {
     expect(refs(d, 'transaction.attributes.amount')).toEqual(['data/amount']);
     expect(refs(d, 'transaction.attributes.date')).toEqual(['data/time.from.year']);
     expect(refs(d, 'transaction.attributes.id')).toEqual(['data/name']);
-    expect(refs(d, 'entity.attributes.payer')).toEqual({ id: ['data/from.name'], title: ['data/from.label'], description: ['data/from.description'] });
+    expect(refs(d, 'entity.attributes.payer')).toEqual({
+      id: ['data/from.name'],
+      title: ['data/from.label'],
+      description: ['data/from.description'],
+    });
     expect(refs(d, 'entity.attributes.payee.id')).toEqual(['data/to.name']);
     // cofog1 is filled in every row, cofog2/3 are not: cofog1 is the functional classification.
     expect(refs(d, 'taxonomy.attributes.functional.id')).toEqual(['data/cofog1.name']);
@@ -72,11 +84,18 @@ describe('every legacy fixture converts to a valid package', () => {
     // Nothing dropped silently: views, other measures, classifiers and attributes are in the extension and the report.
     expect(d.openspending.views).toHaveLength(4);
     expect(d.openspending.model.views[0].breakdown).toBe('cofog1');
-    expect(d.openspending.dimensions.pog).toMatchObject({ type: 'compound', taxonomy: 'pog', label: 'Programme Object Group', mappedTo: [] });
+    expect(d.openspending.dimensions.pog).toMatchObject({
+      type: 'compound',
+      taxonomy: 'pog',
+      label: 'Programme Object Group',
+      mappedTo: [],
+    });
     expect(d.openspending.dimensions.region).toMatchObject({ facet: true, label: 'Region' });
     expect(d.openspending.dimensions.cofog1.attributes.name.default_value).toBe('XX');
     const unmapped = (result.report.unmapped as Obj[]).map((u) => u.what);
-    expect(unmapped).toEqual(expect.arrayContaining(['total', 'pog', 'region', 'cap_or_cur', 'population2006', 'cofog2', 'cofog3', 'views', 'cofog1.level']));
+    expect(unmapped).toEqual(
+      expect.arrayContaining(['total', 'pog', 'region', 'cap_or_cur', 'population2006', 'cofog2', 'cofog3', 'views', 'cofog1.level']),
+    );
     expect(result.report.upgrades).toContain('m2011_11_21_normalize_types');
     // The source is copied in, and its original bytes kept.
     expect(await readFile(join(out, 'archive/cra.csv'))).toEqual(await readFile(join(LEGACY, 'cra/cra.csv')));
@@ -84,7 +103,11 @@ describe('every legacy fixture converts to a valid package', () => {
   });
 
   it('--classify places a classifier no rule places', async () => {
-    const { code, out, result } = await migrate(join(LEGACY, 'cra/model.json'), [join(LEGACY, 'cra/cra.csv')], ['--classify', 'pog=economic', '--classify', 'region=administrative']);
+    const { code, out, result } = await migrate(
+      join(LEGACY, 'cra/model.json'),
+      [join(LEGACY, 'cra/cra.csv')],
+      ['--classify', 'pog=economic', '--classify', 'region=administrative'],
+    );
     expect(code, JSON.stringify(result)).toBe(0);
     const d = await descriptorOf(out);
     expect(refs(d, 'taxonomy.attributes.economic')).toEqual({ id: ['data/pog.name'], title: ['data/pog.label'] });
@@ -96,7 +119,11 @@ describe('every legacy fixture converts to a valid package', () => {
   });
 
   it('simple: the key dimensions are combined into the id, unique in the data, so a primary key', async () => {
-    const { code, out, result } = await migrate(join(LEGACY, 'simple/model.json'), [join(LEGACY, 'simple/simple.csv')], ['--currency', 'EUR']);
+    const { code, out, result } = await migrate(
+      join(LEGACY, 'simple/model.json'),
+      [join(LEGACY, 'simple/simple.csv')],
+      ['--currency', 'EUR'],
+    );
     expect(code, JSON.stringify(result)).toBe(0);
     expect(await revalidate(out)).toEqual({ valid: true, errors: [] });
     const d = await descriptorOf(out);
@@ -115,7 +142,11 @@ describe('every legacy fixture converts to a valid package', () => {
   });
 
   it('csv_import-lbhf: a bare mapping (no dataset wrapper) with --name and --currency', async () => {
-    const { code, out, result } = await migrate(join(LEGACY, 'csv_import-lbhf/mapping.json'), [join(LEGACY, 'csv_import-lbhf/data.csv')], ['--name', 'lbhf-spending', '--currency', 'GBP', '--owner', 'lbhf']);
+    const { code, out, result } = await migrate(
+      join(LEGACY, 'csv_import-lbhf/mapping.json'),
+      [join(LEGACY, 'csv_import-lbhf/data.csv')],
+      ['--name', 'lbhf-spending', '--currency', 'GBP', '--owner', 'lbhf'],
+    );
     expect(code, JSON.stringify(result)).toBe(0);
     expect(await revalidate(out)).toEqual({ valid: true, errors: [] });
     const d = await descriptorOf(out);
@@ -130,7 +161,8 @@ describe('every legacy fixture converts to a valid package', () => {
   });
 
   it('osvalidate-default (the 2012 canonical model), with a CSV of its columns', async () => {
-    const csv = 'AMOUNT,COFIN,YEAR,TX,FUNCTION_ID,FUNCTION,FUNCTION_DESC,SUPPLIER_ID,SUPPLIER\n1000.50,10,2011-03-01,t1,f1,Health,,s1,Harry\n"2,500.00",20,2011-04-01,t2,f2,Education,Schools,s2,Sally\n';
+    const csv =
+      'AMOUNT,COFIN,YEAR,TX,FUNCTION_ID,FUNCTION,FUNCTION_DESC,SUPPLIER_ID,SUPPLIER\n1000.50,10,2011-03-01,t1,f1,Health,,s1,Harry\n"2,500.00",20,2011-04-01,t2,f2,Education,Schools,s2,Sally\n';
     const dir = await testdir({ 'data.csv': csv });
     const { code, out, result } = await migrate(join(LEGACY, 'osvalidate-default/model.json'), [join(dir, 'data.csv')]);
     expect(code, JSON.stringify(result)).toBe(0);
@@ -140,24 +172,55 @@ describe('every legacy fixture converts to a valid package', () => {
     expect(d.languages).toEqual(['en']);
     // A thousands separator in the amount: the old loader's comma rule, checked against the data.
     expect(d.resources[0].schema.fields.find((f: Obj) => f.name === 'AMOUNT')).toEqual({ name: 'AMOUNT', type: 'number', groupChar: ',' });
-    expect(refs(d, 'taxonomy.attributes.functional')).toEqual({ id: ['data/FUNCTION_ID'], title: ['data/FUNCTION'], description: ['data/FUNCTION_DESC'] });
-    expect((result.report.unmapped as Obj[]).map((u) => u.what)).toEqual(expect.arrayContaining(['cofinance', 'supplier', 'transaction_id', 'views']));
+    expect(refs(d, 'taxonomy.attributes.functional')).toEqual({
+      id: ['data/FUNCTION_ID'],
+      title: ['data/FUNCTION'],
+      description: ['data/FUNCTION_DESC'],
+    });
+    expect((result.report.unmapped as Obj[]).map((u) => u.what)).toEqual(
+      expect.arrayContaining(['cofinance', 'supplier', 'transaction_id', 'views']),
+    );
   });
 
   it('the 2011 dialect: compound "fields" arrays, type value/classifier, unique_keys — upgraded as osvalidate did', async () => {
     const model = {
-      dataset: { name: 'old-2011', label: 'Old', description: 'd', currency: 'EUR', schema_version: '2011-11-01', unique_keys: ['function.name', 'time'] },
+      dataset: {
+        name: 'old-2011',
+        label: 'Old',
+        description: 'd',
+        currency: 'EUR',
+        schema_version: '2011-11-01',
+        unique_keys: ['function.name', 'time'],
+      },
       mapping: {
         amount: { type: 'value', datatype: 'float', column: 'amount', label: 'Amount' },
         time: { type: 'value', datatype: 'date', column: 'year', label: 'Year' },
-        function: { type: 'classifier', taxonomy: 'cofog', label: 'Function', fields: [{ name: 'label', datatype: 'string', column: 'func' }] },
-        to: { type: 'Entity', label: 'Recipient', fields: [{ name: 'name', datatype: 'id', column: 'to_id' }, { name: 'label', datatype: 'string', column: 'to_label' }] },
+        function: {
+          type: 'classifier',
+          taxonomy: 'cofog',
+          label: 'Function',
+          fields: [{ name: 'label', datatype: 'string', column: 'func' }],
+        },
+        to: {
+          type: 'Entity',
+          label: 'Recipient',
+          fields: [
+            { name: 'name', datatype: 'id', column: 'to_id' },
+            { name: 'label', datatype: 'string', column: 'to_label' },
+          ],
+        },
       },
     };
     const dir = await testdir({ 'model.json': model, 'data.csv': 'amount,year,func,to_id,to_label\n10,2010,01.1,a,A\n20,2011,01.1,b,B\n' });
     const { code, out, result } = await migrate(join(dir, 'model.json'), [join(dir, 'data.csv')]);
     expect(code, JSON.stringify(result)).toBe(0);
-    expect(result.report.upgrades).toEqual(['m2011_11_20_require_name_attribute', 'm2011_11_21_normalize_types', 'm2011_11_22_unique_keys', 'm2011_12_07_attributes_dictionary', 'm2012_05_29_add_category']);
+    expect(result.report.upgrades).toEqual([
+      'm2011_11_20_require_name_attribute',
+      'm2011_11_21_normalize_types',
+      'm2011_11_22_unique_keys',
+      'm2011_12_07_attributes_dictionary',
+      'm2012_05_29_add_category',
+    ]);
     const d = await descriptorOf(out);
     // The name attribute the first migration added reads the label's column; unique_keys made function and time the key.
     expect(refs(d, 'transaction.attributes.id')).toEqual(['data/year', 'data/func']);
@@ -172,13 +235,21 @@ describe('every legacy fixture converts to a valid package', () => {
       model: {
         measures: { amount: { column: 'amount', label: 'Amount', type: 'number' } },
         dimensions: {
-          from: { label: 'Spender', key_attribute: 'name', label_attribute: 'label', attributes: { name: { column: 'paid_by', type: 'string' }, label: { column: 'paid_by_label' } } },
+          from: {
+            label: 'Spender',
+            key_attribute: 'name',
+            label_attribute: 'label',
+            attributes: { name: { column: 'paid_by', type: 'string' }, label: { column: 'paid_by_label' } },
+          },
           time: { label: 'Time', key_attribute: 'year', attributes: { year: { column: 'date', type: 'integer' } } },
         },
       },
       fields: [{ name: 'amount', title: 'Amount', type: 'decimal' }],
     };
-    const dir = await testdir({ 'model.json': model, 'facts.csv': '_id,amount,paid_by,paid_by_label,date\nr1,5,dwp,DWP,2010\nr2,6,hmt,HMT,2011\n' });
+    const dir = await testdir({
+      'model.json': model,
+      'facts.csv': '_id,amount,paid_by,paid_by_label,date\nr1,5,dwp,DWP,2010\nr2,6,hmt,HMT,2011\n',
+    });
     const { code, out, result } = await migrate(join(dir, 'model.json'), [join(dir, 'facts.csv')]);
     expect(code, JSON.stringify(result)).toBe(0);
     expect(result.report.dialect).toBe('spendb');
@@ -190,7 +261,10 @@ describe('every legacy fixture converts to a valid package', () => {
   });
 
   it('a Latin-1 source with a BOM-less header is copied in as UTF-8, the original bytes archived', async () => {
-    const latin1 = Buffer.from('amount,year,to_name,to_label,func_name,func_label,field\n10,2010,a,Société Générale,f,Fonction,x\n', 'latin1');
+    const latin1 = Buffer.from(
+      'amount,year,to_name,to_label,func_name,func_label,field\n10,2010,a,Société Générale,f,Fonction,x\n',
+      'latin1',
+    );
     const dir = await testdir({ 'data.csv': latin1 });
     const { code, out, result } = await migrate(join(LEGACY, 'simple/model.json'), [join(dir, 'data.csv')], ['--currency', 'EUR']);
     expect(code, JSON.stringify(result)).toBe(0);
@@ -202,11 +276,14 @@ describe('every legacy fixture converts to a valid package', () => {
 
 describe('sources as the old loader read them', () => {
   it('empty lines are left out of the copy (the old csv reader skipped them), with a warning; the original is archived', async () => {
-    const csv = 'year,amount,field,to_name,to_label,func_name,func_label\n2010,200,foo,bcorp,Big Corp,food,Food\n\n2009,10,bar,acorp,A,food,Food\n\n';
+    const csv =
+      'year,amount,field,to_name,to_label,func_name,func_label\n2010,200,foo,bcorp,Big Corp,food,Food\n\n2009,10,bar,acorp,A,food,Food\n\n';
     const dir = await testdir({ 'blank.csv': csv });
     const { code, out, result } = await migrate(join(LEGACY, 'simple/model.json'), [join(dir, 'blank.csv')], ['--currency', 'EUR']);
     expect(code, JSON.stringify(result)).toBe(0);
-    expect(await readFile(join(out, 'data/blank.csv'), 'utf8')).toBe('year,amount,field,to_name,to_label,func_name,func_label\n2010,200,foo,bcorp,Big Corp,food,Food\n2009,10,bar,acorp,A,food,Food\n');
+    expect(await readFile(join(out, 'data/blank.csv'), 'utf8')).toBe(
+      'year,amount,field,to_name,to_label,func_name,func_label\n2010,200,foo,bcorp,Big Corp,food,Food\n2009,10,bar,acorp,A,food,Food\n',
+    );
     expect(await readFile(join(out, 'archive/blank.csv'), 'utf8')).toBe(csv);
     expect((result.report.warnings as Obj[]).find((w) => w.code === 'blank-lines')?.message).toMatch(/2 empty lines left out/);
   });
@@ -217,7 +294,11 @@ describe('impossible models are a clear error naming the rule; nothing is writte
   const csv = 'AMOUNT,COFIN,YEAR,TX,FUNCTION_ID,FUNCTION,FUNCTION_DESC,SUPPLIER_ID,SUPPLIER\n1,1,2011,t,f,F,,s,S\n';
   const cases: Array<[string, (m: Obj) => void, RegExp]> = [
     ['no time', (m) => delete m.mapping.time, /require_time_dimension/],
-    ['time not a date', (m) => (m.mapping.time = { type: 'value', datatype: 'string', column: 'YEAR', label: 'T' }), /require_time_dimension/],
+    [
+      'time not a date',
+      (m) => (m.mapping.time = { type: 'value', datatype: 'string', column: 'YEAR', label: 'T' }),
+      /require_time_dimension/,
+    ],
     ['no amount', (m) => delete m.mapping.amount, /require_amount_dimension/],
     ['no key', (m) => delete m.mapping.function.key, /require_one_key_column/],
     ['a name with a space', (m) => (m.mapping['ba nana'] = { type: 'value', datatype: 'string', column: 'TX', label: 'B' }), /valid_name/],
@@ -245,7 +326,11 @@ describe('impossible models are a clear error naming the rule; nothing is writte
     ['a dimension without a label', (m) => delete m.mapping.supplier.label, 'nonempty_string'],
     ['a compound without a name attribute', (m) => delete m.mapping.supplier.attributes.name, 'compound_attributes'],
     ['a name over 30 characters', (m) => (m.dataset.name = 'a-dataset-name-longer-than-thirty-characters'), 'database_name'],
-    ['a dimension and its _id overlap', (m) => (m.mapping.supplier_id = { type: 'value', datatype: 'string', column: 'SUPPLIER_ID', label: 'S' }), 'no_dimension_id_overlap'],
+    [
+      'a dimension and its _id overlap',
+      (m) => (m.mapping.supplier_id = { type: 'value', datatype: 'string', column: 'SUPPLIER_ID', label: 'S' }),
+      'no_dimension_id_overlap',
+    ],
   ];
   for (const [title, change, rule] of warned) {
     it(`${title}: the old rule is only a warning`, async () => {
@@ -265,7 +350,7 @@ describe('impossible models are a clear error naming the rule; nothing is writte
     expect(stderr).toMatch(/unsupported dialect/);
   });
 
-  it('a source without the model\'s columns names the file and the column', async () => {
+  it("a source without the model's columns names the file and the column", async () => {
     const dir = await testdir({ 'data.csv': 'a,b\n1,2\n' });
     const { code, stderr, out } = await migrate(join(LEGACY, 'cra/model.json'), [join(dir, 'data.csv')]);
     expect(code).toBe(1);
@@ -288,7 +373,15 @@ describe('impossible models are a clear error naming the rule; nothing is writte
     const again = await runCli(['migrate', join(LEGACY, 'cra/model.json'), '--source', join(LEGACY, 'cra/cra.csv'), '--out', first.out]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already exists.*--force/);
-    const forced = await runCli(['migrate', join(LEGACY, 'cra/model.json'), '--source', join(LEGACY, 'cra/cra.csv'), '--out', first.out, '--force']);
+    const forced = await runCli([
+      'migrate',
+      join(LEGACY, 'cra/model.json'),
+      '--source',
+      join(LEGACY, 'cra/cra.csv'),
+      '--out',
+      first.out,
+      '--force',
+    ]);
     expect(forced.code).toBe(0);
     expect(forced.stdout).toMatch(/^converted: cra → /);
   });
@@ -300,7 +393,7 @@ describe('the real before/after pair (openspending-migrate, tekjur-rikissjods)',
    * the same file, must point at the same columns for amount, date and classifications, with
    * the same currency and territory.
    */
-  it('from the cube export: the same columns as OpenSpending\'s own output', async () => {
+  it("from the cube export: the same columns as OpenSpending's own output", async () => {
     const theirs = JSON.parse(await readFile(join(TEKJUR, 'datapackage.json'), 'utf8'));
     const { code, out, result } = await migrate(join(TEKJUR, 'dataset.json'), [join(TEKJUR, 'dataset.csv')]);
     expect(code, JSON.stringify(result)).toBe(0);
@@ -324,15 +417,25 @@ describe('the real before/after pair (openspending-migrate, tekjur-rikissjods)',
       id: [`data/${theirs.mapping.dimensions.category.attributes.name.source}`],
       title: [`data/${theirs.mapping.dimensions.category.attributes.label.source}`],
     });
-    expect(d.openspending.dimensions.subcategory.fields).toEqual({ name: theirs.mapping.dimensions.subcategory.attributes.name.source, label: theirs.mapping.dimensions.subcategory.attributes.label.source });
+    expect(d.openspending.dimensions.subcategory.fields).toEqual({
+      name: theirs.mapping.dimensions.subcategory.attributes.name.source,
+      label: theirs.mapping.dimensions.subcategory.attributes.label.source,
+    });
     // the id: the export's openspending_id (the old site's entry id, which cannot be recomputed).
     expect(refs(d, 'transaction.attributes.id')).toEqual(['data/openspending_id']);
     expect(d.resources[0].schema.primaryKey).toBe('openspending_id');
     // What theirs lost and ours keeps: labels, key/facet flags, default values.
-    expect(d.openspending.dimensions.category).toMatchObject({ label: 'Tekjuflokkur', key: true, facet: true, description: 'Revenue category' });
+    expect(d.openspending.dimensions.category).toMatchObject({
+      label: 'Tekjuflokkur',
+      key: true,
+      facet: true,
+      description: 'Revenue category',
+    });
     expect(d.openspending.dimensions.amount.default_value).toBe('0');
     // ...and the report lists them, mapped dimension by mapped dimension.
-    expect((result.report.unmapped as Obj[]).map((u) => u.what)).toEqual(expect.arrayContaining(['category (label, description, key, facet, taxonomy, default values)', 'subcategory', 'dataset.category']));
+    expect((result.report.unmapped as Obj[]).map((u) => u.what)).toEqual(
+      expect.arrayContaining(['category (label, description, key, facet, taxonomy, default values)', 'subcategory', 'dataset.category']),
+    );
     expect(d.title).toBe(theirs.title);
     expect(d.description).toBe(theirs.description);
     expect(d.owner).toBe('tryggvib');
@@ -353,7 +456,11 @@ describe('the real before/after pair (openspending-migrate, tekjur-rikissjods)',
     expect(refs(d, 'transaction.attributes.date')).toEqual([`data/${m.time.column}`]);
     expect(refs(d, 'taxonomy.attributes.economic.id')).toEqual([`data/${m.category.attributes.name.column}`]);
     // No single id column: the key dimensions combined, unique in the data.
-    expect(refs(d, 'transaction.attributes.id')).toEqual([`data/${m.category.attributes.name.column}`, `data/${m.subcategory.attributes.name.column}`, `data/${m.time.column}`]);
+    expect(refs(d, 'transaction.attributes.id')).toEqual([
+      `data/${m.category.attributes.name.column}`,
+      `data/${m.subcategory.attributes.name.column}`,
+      `data/${m.time.column}`,
+    ]);
     expect(d.resources[0].schema.primaryKey).toEqual(['Tekjuflokkur', 'Undirflokkur', 'Dagsetning']);
     expect(d.sources).toEqual([{ title: 'OpenSpending source 2156', path: record.sources[0].url }]);
     expect(d.mapping.transaction.value.currency).toBe('ISK');

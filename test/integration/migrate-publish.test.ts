@@ -16,8 +16,15 @@ import { startS3, type TestS3 } from '../support/s3.ts';
 import { testdir } from '../support/tmp.ts';
 
 type Obj = Record<string, any>;
-const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OS_STORAGE') && !k.startsWith('OS_ACCESS') && !k.startsWith('OS_SECRET')));
-const envFor = (s3: TestS3): Record<string, string> => ({ OS_STORAGE_BUCKET_NAME: s3.bucket, OS_STORAGE_ENDPOINT: s3.endpoint, OS_ACCESS_KEY_ID: 'S3RVER', OS_SECRET_ACCESS_KEY: 'S3RVER' });
+const clean = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !k.startsWith('OS_STORAGE') && !k.startsWith('OS_ACCESS') && !k.startsWith('OS_SECRET')),
+);
+const envFor = (s3: TestS3): Record<string, string> => ({
+  OS_STORAGE_BUCKET_NAME: s3.bucket,
+  OS_STORAGE_ENDPOINT: s3.endpoint,
+  OS_ACCESS_KEY_ID: 'S3RVER',
+  OS_SECRET_ACCESS_KEY: 'S3RVER',
+});
 const cli = (args: string[], env: Record<string, string>) => runCli(args, { env, base: clean });
 const CONVERTED = ['bosnia-herzegovina', 'tekjur-rikissjods', 'tunisia_budget', 'ukgov-finances-cra', 'uppgjor-rikissjods'];
 
@@ -25,7 +32,12 @@ const CONVERTED = ['bosnia-herzegovina', 'tekjur-rikissjods', 'tunisia_budget', 
 async function datasetsRows(reg: string): Promise<string[]> {
   const lines = (await readFile(join(reg, 'data/datasets.csv'), 'utf8')).trimEnd().split('\n');
   const at = lines[0]!.split(',').indexOf('updated');
-  return lines.map((l) => l.split(',').filter((_, i) => i !== at).join(','));
+  return lines.map((l) =>
+    l
+      .split(',')
+      .filter((_, i) => i !== at)
+      .join(','),
+  );
 }
 
 /**
@@ -54,7 +66,15 @@ describe('migrate --publish --registry', () => {
     for (const n of CONVERTED) expect(d[n].publish, n).toMatchObject({ status: 'published', registry: 'listed' });
     expect(d['tekjur-rikissjods'].publish.prefix).toBe('datasets/tryggvib/tekjur-rikissjods/');
     const keys = [...(await s3.objects()).keys()];
-    expect(keys).toEqual(expect.arrayContaining(['datasets/tryggvib/tekjur-rikissjods/datapackage.json', 'datasets/tryggvib/tekjur-rikissjods/data/2156.csv', 'datasets/tryggvib/tekjur-rikissjods/aggregates/summary.json', 'datasets/sunbless/bosnia-herzegovina/datapackage.json', 'datasets/os-data/ukgov-finances-cra/aggregates/by-functional.csv']));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'datasets/tryggvib/tekjur-rikissjods/datapackage.json',
+        'datasets/tryggvib/tekjur-rikissjods/data/2156.csv',
+        'datasets/tryggvib/tekjur-rikissjods/aggregates/summary.json',
+        'datasets/sunbless/bosnia-herzegovina/datapackage.json',
+        'datasets/os-data/ukgov-finances-cra/aggregates/by-functional.csv',
+      ]),
+    );
     const summary = JSON.parse((await s3.objects()).get('datasets/tryggvib/tekjur-rikissjods/aggregates/summary.json')!.toString());
     expect(summary).toMatchObject({ currency: 'ISK', count: 480 });
     // The registry: made from the template, one catalog row per published dataset, and itself a valid package.
@@ -72,11 +92,12 @@ describe('migrate --publish --registry', () => {
 
     const again = await cli(['migrate', dump, '--out', join(dir, 'out'), '--publish', '--registry', reg, '--json'], envFor(s3));
     const d2 = Object.fromEntries(JSON.parse(again.stdout).datasets.map((x: Obj) => [x.name, x]));
-    for (const n of CONVERTED) expect(d2[n]).toMatchObject({ reason: 'resumed', publish: { status: 'unchanged', registry: 'listed (unchanged)' } });
+    for (const n of CONVERTED)
+      expect(d2[n]).toMatchObject({ reason: 'resumed', publish: { status: 'unchanged', registry: 'listed (unchanged)' } });
     expect((await readFile(join(reg, 'data/changelog.csv'), 'utf8')).match(/,listed,/g)).toHaveLength(5);
   });
 
-  it('--registry without --publish lists the packages converted (and published) before, as the matrix workflow\'s last job does', async () => {
+  it("--registry without --publish lists the packages converted (and published) before, as the matrix workflow's last job does", async () => {
     const dir = await testdir();
     await edgeCaseDump(join(dir, 'dump'));
     const out = join(dir, 'out');
@@ -86,7 +107,10 @@ describe('migrate --publish --registry', () => {
     const d = JSON.parse(r.stdout);
     expect(d.counts).toMatchObject({ converted: 5, resumed: 5, failed: 0 });
     expect(d.datasets.find((x: Obj) => x.name === 'no_data_at_all')).toMatchObject({ status: 'skipped', reason: 'not-converted' });
-    expect(d.datasets.find((x: Obj) => x.name === 'tekjur-rikissjods').publish).toEqual({ status: 'not published here', registry: 'listed' });
+    expect(d.datasets.find((x: Obj) => x.name === 'tekjur-rikissjods').publish).toEqual({
+      status: 'not published here',
+      registry: 'listed',
+    });
     expect((await readFile(join(dir, 'reg/data/catalog.csv'), 'utf8')).trimEnd().split('\n')).toHaveLength(6);
   });
 });
@@ -96,19 +120,46 @@ describe('--shard K/N', () => {
     const dir = await testdir();
     const dump = join(dir, 'dump');
     await edgeCaseDump(dump);
-    const names = ['bosnia-herzegovina', 'bosnian_test', 'no_data_at_all', 'save_dimensions', 'tekjur-rikissjods', 'tryggvis_test_dataset', 'tunisia_budget', 'ukgov-finances-cra', 'uppgjor-rikissjods'];
+    const names = [
+      'bosnia-herzegovina',
+      'bosnian_test',
+      'no_data_at_all',
+      'save_dimensions',
+      'tekjur-rikissjods',
+      'tryggvis_test_dataset',
+      'tunisia_budget',
+      'ukgov-finances-cra',
+      'uppgjor-rikissjods',
+    ];
     // The dump spreads over the shards (so the test says something).
     expect(new Set(names.map((n) => shardOf(n, 4))).size).toBe(4);
 
     const one = await startS3();
-    const whole = await cli(['migrate', dump, '--out', join(dir, 'one'), '--publish', '--registry', join(dir, 'reg-one'), '--json'], envFor(one));
+    const whole = await cli(
+      ['migrate', dump, '--out', join(dir, 'one'), '--publish', '--registry', join(dir, 'reg-one'), '--json'],
+      envFor(one),
+    );
     const many = await startS3();
-    const shards = await Promise.all([1, 2, 3, 4].map((k) => cli(['migrate', dump, '--out', join(dir, 'many'), '--publish', '--registry', join(dir, 'reg-many'), '--shard', `${k}/4`, '--json'], envFor(many))));
+    const shards = await Promise.all(
+      [1, 2, 3, 4].map((k) =>
+        cli(
+          ['migrate', dump, '--out', join(dir, 'many'), '--publish', '--registry', join(dir, 'reg-many'), '--shard', `${k}/4`, '--json'],
+          envFor(many),
+        ),
+      ),
+    );
     for (const s of shards) expect(s.stdout.length, s.stderr).toBeGreaterThan(0);
     const reports = shards.map((s) => JSON.parse(s.stdout));
     // Each dataset in exactly one shard, with the same outcome as in the single run.
     const fromShards = reports.flatMap((r) => r.datasets).sort((a: Obj, b: Obj) => (a.name < b.name ? -1 : 1));
-    const strip = (o: Obj): Obj => ({ name: o.name, status: o.status, reason: o.reason, cases: o.cases, owner: o.owner, publish: o.publish?.status });
+    const strip = (o: Obj): Obj => ({
+      name: o.name,
+      status: o.status,
+      reason: o.reason,
+      cases: o.cases,
+      owner: o.owner,
+      publish: o.publish?.status,
+    });
     expect(fromShards.map(strip)).toEqual(JSON.parse(whole.stdout).datasets.map(strip));
     for (const [i, r] of reports.entries()) {
       expect(r.shard).toBe(`${i + 1}/4`);
@@ -118,12 +169,20 @@ describe('--shard K/N', () => {
     const pkgs = (await readdir(join(dir, 'one'))).filter((n) => !n.startsWith('migration-report'));
     expect((await readdir(join(dir, 'many'))).filter((n) => !n.startsWith('migration-report')).sort()).toEqual(pkgs.sort());
     for (const p of pkgs) {
-      for (const f of ['datapackage.json', 'migration-report.json']) expect(await readFile(join(dir, 'many', p, f), 'utf8')).toBe(await readFile(join(dir, 'one', p, f), 'utf8'));
+      for (const f of ['datapackage.json', 'migration-report.json'])
+        expect(await readFile(join(dir, 'many', p, f), 'utf8')).toBe(await readFile(join(dir, 'one', p, f), 'utf8'));
     }
-    expect((await readdir(join(dir, 'many'))).filter((n) => n.startsWith('migration-report')).sort()).toEqual(['migration-report.shard-1-of-4.json', 'migration-report.shard-2-of-4.json', 'migration-report.shard-3-of-4.json', 'migration-report.shard-4-of-4.json']);
+    expect((await readdir(join(dir, 'many'))).filter((n) => n.startsWith('migration-report')).sort()).toEqual([
+      'migration-report.shard-1-of-4.json',
+      'migration-report.shard-2-of-4.json',
+      'migration-report.shard-3-of-4.json',
+      'migration-report.shard-4-of-4.json',
+    ]);
     // The same store and the same registry.
     expect(await bucketView(many)).toEqual(await bucketView(one));
-    expect(await readFile(join(dir, 'reg-many/data/catalog.csv'), 'utf8')).toBe(await readFile(join(dir, 'reg-one/data/catalog.csv'), 'utf8'));
+    expect(await readFile(join(dir, 'reg-many/data/catalog.csv'), 'utf8')).toBe(
+      await readFile(join(dir, 'reg-one/data/catalog.csv'), 'utf8'),
+    );
     expect(await datasetsRows(join(dir, 'reg-many'))).toEqual(await datasetsRows(join(dir, 'reg-one')));
   });
 });

@@ -39,8 +39,16 @@ describe('the feed task', () => {
       [older.commit]: filesOf([entry('roads', older.time)]),
       [newer.commit]: filesOf([entry('roads', older.time), entry('bridges', newer.time)]),
     };
-    const notifier = createNotifier({ registry: { owner: 'os-team', repo: 'registry' }, subscribers: [], store: s3.store, readRegistryFiles: async (c) => registryAt[c]! });
-    const change = (t: { commit: string; time: string }, dataset: string) => ({ ...t, changes: [{ time: t.time, event: 'listed', dataset, repositoryId: 1, commit: 'a'.repeat(40), delivery: '', note: '' }] });
+    const notifier = createNotifier({
+      registry: { owner: 'os-team', repo: 'registry' },
+      subscribers: [],
+      store: s3.store,
+      readRegistryFiles: async (c) => registryAt[c]!,
+    });
+    const change = (t: { commit: string; time: string }, dataset: string) => ({
+      ...t,
+      changes: [{ time: t.time, event: 'listed', dataset, repositoryId: 1, commit: 'a'.repeat(40), delivery: '', note: '' }],
+    });
     const feedTask = (u: ReturnType<typeof change>) => notifier.tasks(u).find((t) => t.kind === 'feed')!;
     const catalog = async (): Promise<string> => Buffer.from((await s3.store.get('index.html'))!).toString('utf8');
     const datasetsCsv = async (): Promise<string> => Buffer.from((await s3.store.get('registry/data/datasets.csv'))!).toString('utf8');
@@ -52,7 +60,9 @@ describe('the feed task', () => {
     expect(late).toMatchObject({ ok: true, note: expect.stringContaining('left at the newer 222222222222') });
     expect(await catalog()).toContain('<td data-value="bridges">bridges ');
     expect(await datasetsCsv()).toContain('os-data,bridges');
-    const feed = JSON.parse(Buffer.from((await s3.store.get('registry/feed.json'))!).toString('utf8')) as { items: Array<{ commit: string }> };
+    const feed = JSON.parse(Buffer.from((await s3.store.get('registry/feed.json'))!).toString('utf8')) as {
+      items: Array<{ commit: string }>;
+    };
     expect(feed.items.map((i) => i.commit)).toEqual([newer.commit, older.commit]);
   });
 });

@@ -41,13 +41,44 @@ async function bigBudget(): Promise<string> {
   await writeFile(join(dir, 'data/spending.csv'), [header, ...rows].join('\n') + '\n');
 
   // Two resources referencing each other (one is checked after the pass), with misses both ways.
-  await writeFile(join(dir, 'data/a.csv'), 'id,b\n' + Array.from({ length: 300 }, (_, i) => `a${i},b${i % 7 === 0 ? 'x' : ''}${i}`).join('\n') + '\n');
-  await writeFile(join(dir, 'data/b.csv'), 'id,a\n' + Array.from({ length: 300 }, (_, i) => `b${i},a${i % 11 === 0 ? 'y' : ''}${i}`).join('\n') + '\n');
+  await writeFile(
+    join(dir, 'data/a.csv'),
+    'id,b\n' + Array.from({ length: 300 }, (_, i) => `a${i},b${i % 7 === 0 ? 'x' : ''}${i}`).join('\n') + '\n',
+  );
+  await writeFile(
+    join(dir, 'data/b.csv'),
+    'id,a\n' + Array.from({ length: 300 }, (_, i) => `b${i},a${i % 11 === 0 ? 'y' : ''}${i}`).join('\n') + '\n',
+  );
   await writeFile(join(dir, 'data/part-1.csv'), 'n\n' + Array.from({ length: 500 }, (_, i) => String(i)).join('\n') + '\n');
-  await writeFile(join(dir, 'data/part-2.csv'), 'n\n' + Array.from({ length: 500 }, (_, i) => (i === 250 ? 'x' : String(500 + i))).join('\n') + '\n');
+  await writeFile(
+    join(dir, 'data/part-2.csv'),
+    'n\n' + Array.from({ length: 500 }, (_, i) => (i === 250 ? 'x' : String(500 + i))).join('\n') + '\n',
+  );
   descriptor.resources.push(
-    { name: 'a', path: 'data/a.csv', schema: { fields: [{ name: 'id', type: 'string' }, { name: 'b', type: 'string' }], primaryKey: 'id', foreignKeys: [{ fields: 'b', reference: { resource: 'b', fields: 'id' } }] } },
-    { name: 'b', path: 'data/b.csv', schema: { fields: [{ name: 'id', type: 'string' }, { name: 'a', type: 'string' }], primaryKey: 'id', foreignKeys: [{ fields: 'a', reference: { resource: 'a', fields: 'id' } }] } },
+    {
+      name: 'a',
+      path: 'data/a.csv',
+      schema: {
+        fields: [
+          { name: 'id', type: 'string' },
+          { name: 'b', type: 'string' },
+        ],
+        primaryKey: 'id',
+        foreignKeys: [{ fields: 'b', reference: { resource: 'b', fields: 'id' } }],
+      },
+    },
+    {
+      name: 'b',
+      path: 'data/b.csv',
+      schema: {
+        fields: [
+          { name: 'id', type: 'string' },
+          { name: 'a', type: 'string' },
+        ],
+        primaryKey: 'id',
+        foreignKeys: [{ fields: 'a', reference: { resource: 'a', fields: 'id' } }],
+      },
+    },
     { name: 'parts', path: ['data/part-1.csv', 'data/part-2.csv'], schema: { fields: [{ name: 'n', type: 'integer' }], primaryKey: 'n' } },
   );
   await writeFile(join(dir, 'datapackage.json'), JSON.stringify(descriptor, null, 2));
@@ -81,7 +112,12 @@ describe('the table pass on worker threads', () => {
   });
 
   it('inline data settles in order too: the first title of an id is the one a sequential pass sees', async () => {
-    const fields = [{ name: 'id', type: 'integer' }, { name: 'amount', type: 'number' }, { name: 'fn', type: 'string' }, { name: 'fn_title', type: 'string' }];
+    const fields = [
+      { name: 'id', type: 'integer' },
+      { name: 'amount', type: 'number' },
+      { name: 'fn', type: 'string' },
+      { name: 'fn_title', type: 'string' },
+    ];
     const dir = await testdir({
       'datapackage.json': {
         name: 'two-sources',
@@ -89,12 +125,22 @@ describe('the table pass on worker threads', () => {
         owner: 'alice',
         location: 'GB',
         mapping: {
-          transaction: { value: { currency: 'EUR', factor: 1 }, attributes: { id: ['file/id', 'inline/id'], amount: ['file/amount', 'inline/amount'] } },
+          transaction: {
+            value: { currency: 'EUR', factor: 1 },
+            attributes: { id: ['file/id', 'inline/id'], amount: ['file/amount', 'inline/amount'] },
+          },
           taxonomy: { attributes: { functional: { id: ['file/fn', 'inline/fn'], title: ['file/fn_title', 'inline/fn_title'] } } },
         },
         resources: [
           { name: 'file', path: 'file.csv', schema: { fields } },
-          { name: 'inline', data: [['id', 'amount', 'fn', 'fn_title'], [1, 2.5, 'A', 'Title from the inline data']], schema: { fields } },
+          {
+            name: 'inline',
+            data: [
+              ['id', 'amount', 'fn', 'fn_title'],
+              [1, 2.5, 'A', 'Title from the inline data'],
+            ],
+            schema: { fields },
+          },
         ],
       },
       'file.csv': 'id,amount,fn,fn_title\n1,10.25,A,Title from the file\n2,1,B,\n',
@@ -138,7 +184,10 @@ describe('the table pass on worker threads', () => {
     }
     // A package of one resource: nothing to read beside it, so no worker, whatever its size.
     const one = await testdir({
-      'datapackage.json': { name: 'one', resources: [{ name: 'data', path: 'data.csv', schema: { fields: [{ name: 'n', type: 'integer' }] } }] },
+      'datapackage.json': {
+        name: 'one',
+        resources: [{ name: 'data', path: 'data.csv', schema: { fields: [{ name: 'n', type: 'integer' }] } }],
+      },
       'data.csv': 'n\n' + '1234567\n'.repeat(200_000),
     });
     const alone = createParallelRunner({ threads: 2, minWorkerBytes: 0 });
@@ -202,7 +251,10 @@ describe('the table pass on worker threads', () => {
     // A header of more cells than any record may have: the pass stops after it, leaving 2 MB unread.
     await writeFile(join(dir, 'data/wide.csv'), ','.repeat(100_001) + '\n' + 'x\n'.repeat(1_000_000));
     const descriptor = JSON.parse(await readFile(join(dir, 'datapackage.json'), 'utf8'));
-    descriptor.resources.push({ name: 'wide', path: 'data/wide.csv' }, { name: 'broken', path: 'data/part-1.csv', schema: { fields: [{ name: 'n', type: 'integer' }] } });
+    descriptor.resources.push(
+      { name: 'wide', path: 'data/wide.csv' },
+      { name: 'broken', path: 'data/part-1.csv', schema: { fields: [{ name: 'n', type: 'integer' }] } },
+    );
     await writeFile(join(dir, 'datapackage.json'), JSON.stringify(descriptor, null, 2));
     const fs = await createFsSource(dir);
     const closed: string[] = [];
@@ -232,8 +284,12 @@ describe('the table pass on worker threads', () => {
       },
     };
     const { sequential, parallel } = await both(source);
-    const problems = sequential.validation.report.errors.filter((p) => p.resource === 'wide' || p.resource === 'broken' || p.resource === 'parts');
-    expect(problems.map((p) => `${p.resource} ${p.code}`)).toEqual(expect.arrayContaining(['wide source-error', 'broken source-error', 'parts source-error']));
+    const problems = sequential.validation.report.errors.filter(
+      (p) => p.resource === 'wide' || p.resource === 'broken' || p.resource === 'parts',
+    );
+    expect(problems.map((p) => `${p.resource} ${p.code}`)).toEqual(
+      expect.arrayContaining(['wide source-error', 'broken source-error', 'parts source-error']),
+    );
     expect(timeless(parallel.validation.report)).toEqual(timeless(sequential.validation.report));
     expect(closed.length).toBe(opened); // every read ended, the abandoned one included
     expect(closed.filter((p) => p === 'data/wide.csv')).toHaveLength(2);

@@ -56,12 +56,16 @@ describe('publicStoreReader', () => {
     const read = async () => {
       for await (const chunk of body) void chunk;
     };
-    const error = await read().then(() => null, (e: unknown) => e);
+    const error = await read().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ReadError);
     expect((error as ReadError).message).toMatch(/no data for 0.3 s/);
   });
 
   it('refuses a base that is not a plain http(s) URL', () => {
-    for (const bad of ['ftp://x/y', 'not a url', 'https://user:pw@x/y', 'https://x/y?q=1']) expect(() => publicStoreReader(bad)).toThrow(/--url must be an http\(s\) URL/);
+    for (const bad of ['ftp://x/y', 'not a url', 'https://user:pw@x/y', 'https://x/y?q=1'])
+      expect(() => publicStoreReader(bad)).toThrow(/--url must be an http\(s\) URL/);
   });
 });

@@ -47,10 +47,24 @@ const descriptor = {
     },
   })),
 };
-descriptor.resources.push({ name: 'codes', path: 'data/codes.csv', schema: { fields: [{ name: 'code', type: 'string' }, { name: 'title', type: 'string' }], primaryKey: 'code' } } as never);
+descriptor.resources.push({
+  name: 'codes',
+  path: 'data/codes.csv',
+  schema: {
+    fields: [
+      { name: 'code', type: 'string' },
+      { name: 'title', type: 'string' },
+    ],
+    primaryKey: 'code',
+  },
+} as never);
 
 const year = (y: string, rows: number, bad = -1): string =>
-  'id,date,amount,title,fn\n' + Array.from({ length: rows }, (_, i) => `${i + 1},${y}-0${(i % 9) + 1}-15,${i === bad ? 'x' : i % 2 ? '0.1' : '0.2'},item ${i},F${i % 3}\n`).join('');
+  'id,date,amount,title,fn\n' +
+  Array.from(
+    { length: rows },
+    (_, i) => `${i + 1},${y}-0${(i % 9) + 1}-15,${i === bad ? 'x' : i % 2 ? '0.1' : '0.2'},item ${i},F${i % 3}\n`,
+  ).join('');
 const codes = 'code,title\nF0,Zero\nF1,One\nF2,Two\n';
 
 const L = new DatasetLayout('alice', 'budget');
@@ -60,12 +74,18 @@ async function publish(dir: string, s3: Awaited<ReturnType<typeof startS3>>, opt
   return publishDataset(await openGitDataset(dir), s3.store, { threads: 1, ...options });
 }
 
-const cacheKeys = async (s3: Awaited<ReturnType<typeof startS3>>): Promise<string[]> => [...(await s3.objects()).keys()].filter((k) => k.startsWith(`${L.root}.datastore/cache/`));
+const cacheKeys = async (s3: Awaited<ReturnType<typeof startS3>>): Promise<string[]> =>
+  [...(await s3.objects()).keys()].filter((k) => k.startsWith(`${L.root}.datastore/cache/`));
 
 describe('publish with the validation cache in the store', () => {
   it('writes results after the commit point and reuses those that did not change', async () => {
     const s3 = await startS3();
-    const dir = await gitdir({ 'datapackage.json': descriptor, 'data/2024.csv': year('2024', 40), 'data/2025.csv': year('2025', 30), 'data/codes.csv': codes });
+    const dir = await gitdir({
+      'datapackage.json': descriptor,
+      'data/2024.csv': year('2024', 40),
+      'data/2025.csv': year('2025', 30),
+      'data/codes.csv': codes,
+    });
     const first = await publish(dir, s3);
     expect(first.status).toBe('published');
     // No version yet: nothing to look up; the three results are written once published.
@@ -73,7 +93,13 @@ describe('publish with the validation cache in the store', () => {
     expect(await cacheKeys(s3)).toHaveLength(3);
 
     // A new year: only that file is validated.
-    await commitFiles(dir, { 'data/2026.csv': year('2026', 20), 'datapackage.json': { ...descriptor, resources: [...descriptor.resources, { ...descriptor.resources[0]!, name: 'spending-2026', path: 'data/2026.csv' }] } });
+    await commitFiles(dir, {
+      'data/2026.csv': year('2026', 20),
+      'datapackage.json': {
+        ...descriptor,
+        resources: [...descriptor.resources, { ...descriptor.resources[0]!, name: 'spending-2026', path: 'data/2026.csv' }],
+      },
+    });
     const second = await publish(dir, s3);
     expect(second.status).toBe('published');
     expect(second.cache).toEqual({ hits: 3, misses: 1, written: 1 });
@@ -83,26 +109,36 @@ describe('publish with the validation cache in the store', () => {
     expect(timeless(second.report)).toEqual(timeless(full.report));
     const objects = await s3.objects();
     const fullObjects = await s3b.objects();
-    expect(objects.get(L.latest('aggregates/summary.json'))!.toString()).toBe(fullObjects.get(L.latest('aggregates/summary.json'))!.toString());
+    expect(objects.get(L.latest('aggregates/summary.json'))!.toString()).toBe(
+      fullObjects.get(L.latest('aggregates/summary.json'))!.toString(),
+    );
 
     // The code list changes: the years referencing it are checked again.
     await commitFiles(dir, { 'data/codes.csv': 'code,title\nF0,Zero\nF1,One\n' });
     const third = await publish(dir, s3);
     expect(third.status).toBe('invalid');
     expect(third.cache).toMatchObject({ hits: 0, misses: 4, written: 0 });
-    expect(third.report!.errors.filter((p) => p.code === 'foreign-key').map((p) => p.resource)).toEqual(expect.arrayContaining(['spending-2024', 'spending-2025', 'spending-2026']));
+    expect(third.report!.errors.filter((p) => p.code === 'foreign-key').map((p) => p.resource)).toEqual(
+      expect.arrayContaining(['spending-2024', 'spending-2025', 'spending-2026']),
+    );
     // Invalid: nothing a reader sees changed, and no result was written.
     expect(await cacheKeys(s3)).toHaveLength(4);
   });
 
   it('validate --cache-from reads the public bucket anonymously; a damaged entry is ignored with one warning', async () => {
     const s3 = await startS3();
-    const files = { 'datapackage.json': descriptor, 'data/2024.csv': year('2024', 40), 'data/2025.csv': year('2025', 30), 'data/codes.csv': codes };
+    const files = {
+      'datapackage.json': descriptor,
+      'data/2024.csv': year('2024', 40),
+      'data/2025.csv': year('2025', 30),
+      'data/codes.csv': codes,
+    };
     const dir = await gitdir(files);
     await publish(dir, s3);
     const base = `${s3.endpoint}/${s3.bucket}`;
     const reader = publicCache(base, L);
-    const run = async (warn?: (m: string) => void) => aggregatePackage(await createFsSource(dir), { threads: 1, cache: { readers: [reader], ...(warn && { warn }) } });
+    const run = async (warn?: (m: string) => void) =>
+      aggregatePackage(await createFsSource(dir), { threads: 1, cache: { readers: [reader], ...(warn && { warn }) } });
     const reused = await run();
     expect(reused.cache!.stats).toMatchObject({ hits: 3, misses: 0 });
     const plain = await aggregatePackage(await createFsSource(dir), { threads: 1 });
@@ -121,7 +157,12 @@ describe('publish with the validation cache in the store', () => {
 
   it("a pull request reads the base's results from the public bucket (no credentials), and validates only what it changed", async () => {
     const s3 = await startS3();
-    const dir = await gitdir({ 'datapackage.json': descriptor, 'data/2024.csv': year('2024', 40), 'data/2025.csv': year('2025', 30), 'data/codes.csv': codes });
+    const dir = await gitdir({
+      'datapackage.json': descriptor,
+      'data/2024.csv': year('2024', 40),
+      'data/2025.csv': year('2025', 30),
+      'data/codes.csv': codes,
+    });
     await publish(dir, s3);
     // The pull request: one year gets a bad row.
     await commitFiles(dir, { 'data/2025.csv': year('2025', 30, 3) });

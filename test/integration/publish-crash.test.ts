@@ -74,17 +74,35 @@ const RESOURCES: Record<string, object> = {
   functions: {
     name: 'functions',
     path: 'data/functions.csv',
-    schema: { fields: [{ name: 'code', type: 'string' }, { name: 'title', type: 'string' }], primaryKey: 'code' },
+    schema: {
+      fields: [
+        { name: 'code', type: 'string' },
+        { name: 'title', type: 'string' },
+      ],
+      primaryKey: 'code',
+    },
   },
   suppliers: {
     name: 'suppliers',
     path: 'data/suppliers.csv',
-    schema: { fields: [{ name: 'id', type: 'string' }, { name: 'title', type: 'string' }], primaryKey: 'id' },
+    schema: {
+      fields: [
+        { name: 'id', type: 'string' },
+        { name: 'title', type: 'string' },
+      ],
+      primaryKey: 'id',
+    },
   },
   regions: {
     name: 'regions',
     path: 'data/regions.csv',
-    schema: { fields: [{ name: 'code', type: 'string' }, { name: 'name', type: 'string' }], primaryKey: 'code' },
+    schema: {
+      fields: [
+        { name: 'code', type: 'string' },
+        { name: 'name', type: 'string' },
+      ],
+      primaryKey: 'code',
+    },
   },
 };
 
@@ -191,8 +209,6 @@ function normalize(objects: Map<string, Buffer>): Normalized {
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
-
-
 // ---------------------------------------------------------------------------------------------
 // The CLI as a child process.
 
@@ -217,7 +233,11 @@ function publish(repo: string, commit: string, endpoint: string, bucket: string,
     OS_STORAGE_REGION: 'us-east-1',
   });
   for (const k of Object.keys(env)) {
-    if ((k.startsWith('OS_') && !['OS_STORAGE_BUCKET_NAME', 'OS_STORAGE_ENDPOINT', 'OS_ACCESS_KEY_ID', 'OS_SECRET_ACCESS_KEY', 'OS_STORAGE_REGION'].includes(k)) || k.startsWith('AWS_')) {
+    if (
+      (k.startsWith('OS_') &&
+        !['OS_STORAGE_BUCKET_NAME', 'OS_STORAGE_ENDPOINT', 'OS_ACCESS_KEY_ID', 'OS_SECRET_ACCESS_KEY', 'OS_STORAGE_REGION'].includes(k)) ||
+      k.startsWith('AWS_')
+    ) {
       delete env[k];
     }
   }
@@ -409,7 +429,10 @@ describe.skipIf(!hasGitLfs)(needsLfs('publish: SIGKILL at any point, then a re-r
     const manifestBytes = objects.get(state.manifest);
     expect(manifestBytes, `${state.manifest} is gone`).toBeDefined();
     expect(manifestBytes!.equals(refV1.get(state.manifest)!), 'the v1 manifest changed').toBe(true);
-    const manifest = JSON.parse(manifestBytes!.toString('utf8')) as { commit: string; files: Record<string, { sha256: string; size: number; blob: string }> };
+    const manifest = JSON.parse(manifestBytes!.toString('utf8')) as {
+      commit: string;
+      files: Record<string, { sha256: string; size: number; blob: string }>;
+    };
     expect(manifest.commit).toBe(v1);
     expect(Object.keys(manifest.files).sort()).toEqual(Object.keys(V1).sort());
     for (const [path, f] of Object.entries(manifest.files)) {
@@ -418,7 +441,11 @@ describe.skipIf(!hasGitLfs)(needsLfs('publish: SIGKILL at any point, then a re-r
       expect(sha256(blob!), `the blob of ${path}`).toBe(f.sha256);
       expect(blob!.length).toBe(f.size);
       // Restorable: the blob is the file as committed in v1 (LFS content, not the pointer).
-      expect(blob!.toString('utf8')).toBe(typeof V1[path as keyof typeof V1] === 'string' ? V1[path as keyof typeof V1] : JSON.stringify(V1[path as keyof typeof V1], null, 2) + '\n');
+      expect(blob!.toString('utf8')).toBe(
+        typeof V1[path as keyof typeof V1] === 'string'
+          ? V1[path as keyof typeof V1]
+          : JSON.stringify(V1[path as keyof typeof V1], null, 2) + '\n',
+      );
     }
   }
 
@@ -491,7 +518,7 @@ describe.skipIf(!hasGitLfs)(needsLfs('publish: SIGKILL at any point, then a re-r
     afterV3 = await b.objects();
   });
 
-  it('... and then the latest paths are v3\'s, as after an uninterrupted v1 → v3 publish', () => {
+  it("... and then the latest paths are v3's, as after an uninterrupted v1 → v3 publish", () => {
     expect(afterV3, 'the scenario above did not run').toBeDefined();
     // The killed run's immutable objects (v2 blobs, its report and manifest) legitimately stay
     // ("nothing is lost"); every other key and byte must be what an uninterrupted v1 → v3 publish gives.

@@ -22,7 +22,14 @@ const descriptor = {
     {
       name: 'spending',
       path: 'data/spending.csv',
-      schema: { fields: [{ name: 'id', type: 'integer' }, { name: 'amount', type: 'number' }, { name: 'code', type: 'string' }], foreignKeys: [{ fields: 'code', reference: { resource: 'codes', fields: 'code' } }] },
+      schema: {
+        fields: [
+          { name: 'id', type: 'integer' },
+          { name: 'amount', type: 'number' },
+          { name: 'code', type: 'string' },
+        ],
+        foreignKeys: [{ fields: 'code', reference: { resource: 'codes', fields: 'code' } }],
+      },
     },
   ],
 };
@@ -35,7 +42,11 @@ const blobKeys = (keys: Iterable<string>): string[] => [...keys].filter((k) => k
 describe('uploads overlapping validation', () => {
   it('a valid package: the blobs read first are uploaded during the pass, the mirror uploads the rest, the bucket is complete', async () => {
     const s3 = await startS3();
-    const dir = await gitdir({ 'datapackage.json': descriptor, 'data/codes.csv': 'code\nC0\nC1\nC2\n', 'data/spending.csv': spending(20000, false) });
+    const dir = await gitdir({
+      'datapackage.json': descriptor,
+      'data/codes.csv': 'code\nC0\nC1\nC2\n',
+      'data/spending.csv': spending(20000, false),
+    });
     const r = await publishDataset(await openGitDataset(dir), s3.store, { threads: 1 });
     expect(r.status).toBe('published');
     expect(r.stats.uploaded).toBe(3); // descriptor, codes, spending: each once
@@ -45,7 +56,11 @@ describe('uploads overlapping validation', () => {
   it('an invalid package (a row fails while uploads are under way) leaves nothing: the run removes the blobs it uploaded', async () => {
     const s3 = await startS3();
     const proxy = await startCountingProxy(s3.endpoint);
-    const dir = await gitdir({ 'datapackage.json': descriptor, 'data/codes.csv': 'code\nC0\nC1\nC2\n', 'data/spending.csv': spending(20000, true) });
+    const dir = await gitdir({
+      'datapackage.json': descriptor,
+      'data/codes.csv': 'code\nC0\nC1\nC2\n',
+      'data/spending.csv': spending(20000, true),
+    });
     const r = await publishDataset(await openGitDataset(dir), s3.storeVia(proxy.endpoint), { threads: 1 });
     expect(r.status).toBe('invalid');
     expect(r.report!.errors.map((e) => e.code)).toEqual(['type-error']);
@@ -57,7 +72,11 @@ describe('uploads overlapping validation', () => {
 
   it('with a version published, an invalid next commit leaves the bucket byte for byte as it was; a blob an older version holds is never removed', async () => {
     const s3 = await startS3();
-    const dir = await gitdir({ 'datapackage.json': descriptor, 'data/codes.csv': 'code\nC0\nC1\nC2\n', 'data/spending.csv': spending(2000, false) });
+    const dir = await gitdir({
+      'datapackage.json': descriptor,
+      'data/codes.csv': 'code\nC0\nC1\nC2\n',
+      'data/spending.csv': spending(2000, false),
+    });
     expect((await publishDataset(await openGitDataset(dir), s3.store, { threads: 1 })).status).toBe('published');
     const before = await s3.objects();
     // New codes (uploaded early, then removed) and a spending file that fails at its last row.

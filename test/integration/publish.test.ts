@@ -51,10 +51,20 @@ const descriptor = (extra: object = {}) => ({
 
 // 0.1 + 0.2 + ... : binary floats get these sums wrong; the aggregates must not.
 const spending = (rows: number): string =>
-  'id,date,amount,title,fn\n' + Array.from({ length: rows }, (_, i) => `${i + 1},202${i % 3}-0${(i % 9) + 1}-15,${i % 2 ? '0.1' : '0.2'},item ${i},F${i % 2}\n`).join('');
+  'id,date,amount,title,fn\n' +
+  Array.from({ length: rows }, (_, i) => `${i + 1},202${i % 3}-0${(i % 9) + 1}-15,${i % 2 ? '0.1' : '0.2'},item ${i},F${i % 2}\n`).join('');
 
 async function repo(files: Record<string, string | object> = {}, lfs?: string[]) {
-  return gitdir({ 'datapackage.json': descriptor(), 'data/spending.csv': spending(30), 'data/notes.csv': 'note\nfirst\n', 'README.md': '# Budget\n', ...files }, lfs ? { lfs } : {});
+  return gitdir(
+    {
+      'datapackage.json': descriptor(),
+      'data/spending.csv': spending(30),
+      'data/notes.csv': 'note\nfirst\n',
+      'README.md': '# Budget\n',
+      ...files,
+    },
+    lfs ? { lfs } : {},
+  );
 }
 
 async function publish(dir: string, s3: Awaited<ReturnType<typeof startS3>>, store = s3.store, owner?: string) {
@@ -201,7 +211,7 @@ describe('publish', () => {
     expect((await s3.objects()).size).toBe(0);
   });
 
-  it('nobody publishes under someone else\'s name: the GitHub owner must be the descriptor\'s', async () => {
+  it("nobody publishes under someone else's name: the GitHub owner must be the descriptor's", async () => {
     const s3 = await startS3();
     const dir = await repo();
     await git(dir, ['remote', 'add', 'origin', 'https://github.com/mallory/budget.git']);
@@ -227,7 +237,10 @@ describe('publish', () => {
     const objects = await s3.objects();
     expect(objects.get(L.latest('data/spending.csv'))?.toString()).toBe(csv);
     const commit = await git(dir, ['rev-parse', 'HEAD']);
-    expect(JSON.parse(objects.get(L.version(commit))!.toString()).files['data/spending.csv']).toMatchObject({ lfs: true, sha256: sha(csv) });
+    expect(JSON.parse(objects.get(L.version(commit))!.toString()).files['data/spending.csv']).toMatchObject({
+      lfs: true,
+      sha256: sha(csv),
+    });
   });
 
   it('prune keeps the newest versions and the blobs they use, and removes the rest', async () => {
@@ -275,7 +288,14 @@ describe('publish', () => {
     const top = index.versions[0];
     const manifest = JSON.parse(objects.get(top.manifest)!.toString());
     const sizes = Object.values(manifest.files as Record<string, { size: number }>).map((f) => f.size);
-    expect(top).toMatchObject({ publishedAt: '2026-01-09T00:00:00.000Z', valid: true, errors: 0, files: sizes.length, bytes: sizes.reduce((a, b) => a + b, 0), report: L.report(commits[0]!) });
+    expect(top).toMatchObject({
+      publishedAt: '2026-01-09T00:00:00.000Z',
+      valid: true,
+      errors: 0,
+      files: sizes.length,
+      bytes: sizes.reduce((a, b) => a + b, 0),
+      report: L.report(commits[0]!),
+    });
     for (const v of index.versions) expect(objects.has(v.manifest)).toBe(true);
     // Prune does not mistake the index for a version manifest.
     const pruned = await pruneDataset(s3.store, L, { keep: 2 });

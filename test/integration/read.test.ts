@@ -22,9 +22,16 @@ import { commitFiles, git, gitdir, hasGitLfs } from '../support/git.ts';
 import { startS3, type TestS3 } from '../support/s3.ts';
 import { testdir } from '../support/tmp.ts';
 
-const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OS_STORAGE') && !k.startsWith('OS_ACCESS') && !k.startsWith('OS_SECRET')));
+const clean = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !k.startsWith('OS_STORAGE') && !k.startsWith('OS_ACCESS') && !k.startsWith('OS_SECRET')),
+);
 const cli = (args: string[], env: Record<string, string> = {}, cwd?: string) => runCli(args, { env, base: clean, ...(cwd ? { cwd } : {}) });
-const envFor = (s3: TestS3) => ({ OS_STORAGE_BUCKET_NAME: s3.bucket, OS_STORAGE_ENDPOINT: s3.endpoint, OS_ACCESS_KEY_ID: 'S3RVER', OS_SECRET_ACCESS_KEY: 'S3RVER' });
+const envFor = (s3: TestS3) => ({
+  OS_STORAGE_BUCKET_NAME: s3.bucket,
+  OS_STORAGE_ENDPOINT: s3.endpoint,
+  OS_ACCESS_KEY_ID: 'S3RVER',
+  OS_SECRET_ACCESS_KEY: 'S3RVER',
+});
 const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
 const descriptor = {
@@ -40,7 +47,18 @@ const descriptor = {
     },
   },
   resources: [
-    { name: 'spending', path: 'data/spending.csv', schema: { fields: [{ name: 'id', type: 'integer' }, { name: 'date', type: 'date' }, { name: 'amount', type: 'number' }], primaryKey: 'id' } },
+    {
+      name: 'spending',
+      path: 'data/spending.csv',
+      schema: {
+        fields: [
+          { name: 'id', type: 'integer' },
+          { name: 'date', type: 'date' },
+          { name: 'amount', type: 'number' },
+        ],
+        primaryKey: 'id',
+      },
+    },
     { name: 'notes', path: 'data/notes.csv', schema: { fields: [{ name: 'note', type: 'string' }] } },
   ],
 };
@@ -50,7 +68,13 @@ const binary = Buffer.from([0, 255, 254, 10, 13, 10, 128]);
 
 async function repo(lfs: boolean) {
   return gitdir(
-    { 'datapackage.json': descriptor, 'data/spending.csv': spending, 'data/notes.csv': 'note\nfirst\n', 'docs/read me.txt': 'spaces in a name\n', 'raw.bin': binary },
+    {
+      'datapackage.json': descriptor,
+      'data/spending.csv': spending,
+      'data/notes.csv': 'note\nfirst\n',
+      'docs/read me.txt': 'spaces in a name\n',
+      'raw.bin': binary,
+    },
     lfs ? { lfs: ['data/spending.csv'] } : {},
   );
 }
@@ -106,10 +130,20 @@ describe('get and versions', () => {
     expect(versions.code).toBe(0);
     const list = JSON.parse(versions.stdout);
     expect(list.map((v: { commit: string }) => v.commit)).toEqual([v2, v1]);
-    expect(list[0]).toMatchObject({ publishedAt: '2026-02-01T00:00:00.000Z', files: 5, valid: true, bytes: [...v2Files.values()].reduce((n, b) => n + b.length, 0) });
+    expect(list[0]).toMatchObject({
+      publishedAt: '2026-02-01T00:00:00.000Z',
+      files: 5,
+      valid: true,
+      bytes: [...v2Files.values()].reduce((n, b) => n + b.length, 0),
+    });
     const text = await cli(['versions', 'alice/budget'], envFor(s3));
     expect(text.code).toBe(0);
-    expect(text.stdout.split('\n').slice(1, 4).map((l) => l.split(/\s+/)[0])).toEqual(['commit', v2.slice(0, 12), v1.slice(0, 12)]);
+    expect(
+      text.stdout
+        .split('\n')
+        .slice(1, 4)
+        .map((l) => l.split(/\s+/)[0]),
+    ).toEqual(['commit', v2.slice(0, 12), v1.slice(0, 12)]);
 
     // The library: the same through either reader.
     for (const reader of [publicStoreReader(publicUrl(s3)), s3StoreReader(s3.store)]) {
@@ -226,7 +260,10 @@ describe('an interrupted get', () => {
         res.write('id,');
         return;
       }
-      fetch(`${s3.endpoint}${req.url}`).then(async (r) => res.writeHead(r.status).end(Buffer.from(await r.arrayBuffer())), () => res.writeHead(502).end());
+      fetch(`${s3.endpoint}${req.url}`).then(
+        async (r) => res.writeHead(r.status).end(Buffer.from(await r.arrayBuffer())),
+        () => res.writeHead(502).end(),
+      );
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     onTestFinished(() => {
@@ -234,7 +271,19 @@ describe('an interrupted get', () => {
       server.close();
     });
     const parent = await testdir();
-    const child = spawn(process.execPath, [BIN, 'get', 'alice/budget', '--out', join(parent, 'pkg'), '--url', `http://127.0.0.1:${(server.address() as AddressInfo).port}/${s3.bucket}`], { env: clean, stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'get',
+        'alice/budget',
+        '--out',
+        join(parent, 'pkg'),
+        '--url',
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}/${s3.bucket}`,
+      ],
+      { env: clean, stdio: 'ignore' },
+    );
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
     // Wait for the download to be under way (its temporary folder exists), then interrupt it.
     while (!(await readdir(parent)).some((n) => n.startsWith('.pkg.partial-'))) await new Promise((r) => setTimeout(r, 50));

@@ -38,8 +38,20 @@ describe('frictionless-py fixtures give frictionless-py results', () => {
 
   it.each([
     ['blank-headers.csv', [[null, 2, 'blank-label']]],
-    ['duplicate-headers.csv', [[null, 3, 'duplicate-label'], [null, 5, 'duplicate-label']]],
-    ['defective-rows.csv', [[2, 3, 'missing-cell'], [3, 4, 'extra-cell']]],
+    [
+      'duplicate-headers.csv',
+      [
+        [null, 3, 'duplicate-label'],
+        [null, 5, 'duplicate-label'],
+      ],
+    ],
+    [
+      'defective-rows.csv',
+      [
+        [2, 3, 'missing-cell'],
+        [3, 4, 'extra-cell'],
+      ],
+    ],
     ['blank-rows.csv', [[4, null, 'blank-row']]],
     ['table.csv', []],
   ])('%s', async (csv, expected) => {

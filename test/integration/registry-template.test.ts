@@ -56,7 +56,11 @@ describe('registry-template', () => {
     expect(fields('datasets').fields.map((f) => f.name)).toEqual([...DATASET_COLUMNS]);
     expect(fields('datasets').primaryKey).toEqual(['repository_id']);
     expect(fields('datasets').fields.find((f) => f.name === 'status')?.constraints?.enum).toEqual([...DATASET_STATUSES]);
-    expect(fields('datasets').fields.filter((f) => f.type === 'boolean').map((f) => f.name)).toEqual(['core', 'valid']);
+    expect(
+      fields('datasets')
+        .fields.filter((f) => f.type === 'boolean')
+        .map((f) => f.name),
+    ).toEqual(['core', 'valid']);
     expect(fields('changelog').fields.map((f) => f.name)).toEqual([...CHANGELOG_COLUMNS]);
   });
 
@@ -68,16 +72,39 @@ describe('registry-template', () => {
         obs(1, { descriptor: { name: 'budget', title: 'Budget, 2024: "final"\nline two', owner: 'os-data', valid: true, problems: [] } }),
         obs(2, { repo: 'budget-copy', descriptor: { name: 'budget', title: 'Copy', owner: 'os-data', valid: true, problems: [] } }),
         obs(3, { owner: 'Alice', descriptor: { name: 'spending', title: 'Ünïcödé — 東京', owner: 'alice', valid: true, problems: [] } }),
-        obs(4, { owner: 'mallory', descriptor: { name: 'budget', title: null, owner: 'os-data', valid: false, problems: ['owner "os-data" is not the owner of the repository ("mallory")'] } }),
-        obs(5, { descriptor: { name: null, title: null, owner: null, valid: false, problems: ['datapackage.json is not valid JSON: found "," where a value belongs'] } }),
+        obs(4, {
+          owner: 'mallory',
+          descriptor: {
+            name: 'budget',
+            title: null,
+            owner: 'os-data',
+            valid: false,
+            problems: ['owner "os-data" is not the owner of the repository ("mallory")'],
+          },
+        }),
+        obs(5, {
+          descriptor: {
+            name: null,
+            title: null,
+            owner: null,
+            valid: false,
+            problems: ['datapackage.json is not valid JSON: found "," where a value belongs'],
+          },
+        }),
         obs(6, { archived: true }),
         obs(7),
         obs(8),
       ],
-      [obs(1, { repo: 'budget-2024', descriptor: { name: 'budget', title: 'Budget', owner: 'os-data', valid: true, problems: [] } }), obs(7, { private: true }), gone(8)],
+      [
+        obs(1, { repo: 'budget-2024', descriptor: { name: 'budget', title: 'Budget', owner: 'os-data', valid: true, problems: [] } }),
+        obs(7, { private: true }),
+        gone(8),
+      ],
       [obs(3, { owner: 'Alice', installed: false }), obs(5, { descriptor: null })],
     ];
-    batches.forEach((b, i) => (state = applyObservations(state, b, ctx(`2024-05-0${i + 1}T12:00:00.${i}00Z`, i === 2 ? '' : `delivery-${i}`)).state));
+    batches.forEach(
+      (b, i) => (state = applyObservations(state, b, ctx(`2024-05-0${i + 1}T12:00:00.${i}00Z`, i === 2 ? '' : `delivery-${i}`)).state),
+    );
     expect(new Set(state.datasets.map((d) => d.status))).toEqual(new Set(['published', 'failed', 'removed', 'private']));
 
     const dir = await testdir(serializeRegistry(state));
@@ -100,7 +127,9 @@ describe('registry-template', () => {
     expect(Object.keys(wf.on)).toContain('pull_request');
     expect(Object.keys(wf.on)).not.toContain('pull_request_target');
     expect(wf.permissions).toEqual({ contents: 'read', checks: 'write' });
-    const step = Object.values(wf.jobs).flatMap((j) => j.steps).find((s) => s.uses?.startsWith('os-team/datastore@'));
+    const step = Object.values(wf.jobs)
+      .flatMap((j) => j.steps)
+      .find((s) => s.uses?.startsWith('os-team/datastore@'));
     expect(step).toMatchObject({ uses: 'os-team/datastore@v1', with: { mode: 'validate' } });
   });
 
@@ -116,9 +145,17 @@ describe('registry-template', () => {
     expect(Object.values(wf.on.workflow_dispatch.inputs).every((i) => i.required && i.type === 'string')).toBe(true);
     expect(wf.permissions).toEqual({ contents: 'read' });
     const steps = Object.values(wf.jobs).flatMap((j) => j.steps);
-    expect(steps.find((s) => s.uses?.startsWith('actions/checkout@'))?.with).toMatchObject({ repository: '${{ inputs.repository }}', ref: '${{ inputs.commit }}', 'persist-credentials': false });
+    expect(steps.find((s) => s.uses?.startsWith('actions/checkout@'))?.with).toMatchObject({
+      repository: '${{ inputs.repository }}',
+      ref: '${{ inputs.commit }}',
+      'persist-credentials': false,
+    });
     const action = steps.find((s) => s.uses?.startsWith('os-team/datastore@'));
-    expect(action?.with).toMatchObject({ mode: 'publish', 'secret-access-key': '${{ secrets.OS_SECRET_ACCESS_KEY }}', 'access-key-id': '${{ secrets.OS_ACCESS_KEY_ID }}' });
+    expect(action?.with).toMatchObject({
+      mode: 'publish',
+      'secret-access-key': '${{ secrets.OS_SECRET_ACCESS_KEY }}',
+      'access-key-id': '${{ secrets.OS_ACCESS_KEY_ID }}',
+    });
     // Inputs reach shell scripts only through the environment (no expression injection).
     for (const s of steps) if (s.run) expect(s.run).not.toMatch(/\$\{\{/);
   });

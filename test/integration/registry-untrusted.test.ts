@@ -17,11 +17,22 @@ import { startSubscriber } from '../support/subscriber.ts';
 
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const client = (fake: FakeGitHub, token: string): GitHubClient =>
-  new GitHubClient({ auth: token, baseUrl: fake.url, log: silent, throttle: { enabled: false }, retry: { doNotRetry: [400, 401, 403, 404, 409, 422] } });
+  new GitHubClient({
+    auth: token,
+    baseUrl: fake.url,
+    log: silent,
+    throttle: { enabled: false },
+    retry: { doNotRetry: [400, 401, 403, 404, 409, 422] },
+  });
 const ctx: ChangeContext = { now: '2024-05-01T12:00:00Z', delivery: 'delivery-1', coreOrg: 'os-data' };
 const empty: RegistryState = { datasets: [], changelog: [] };
 const descriptor = (fields: Record<string, unknown>) =>
-  JSON.stringify({ name: 'budget', owner: 'os-data', resources: [{ name: 'rows', path: 'data/rows.csv', schema: { fields: [{ name: 'year', type: 'integer' }] } }], ...fields });
+  JSON.stringify({
+    name: 'budget',
+    owner: 'os-data',
+    resources: [{ name: 'rows', path: 'data/rows.csv', schema: { fields: [{ name: 'year', type: 'integer' }] } }],
+    ...fields,
+  });
 
 /** Control characters, bidi controls or line breaks anywhere in a text. */
 const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
@@ -32,9 +43,30 @@ describe('untrusted fields are capped and cleaned before the registry, the feed 
     const huge = fake.addRepo({ owner: 'os-data', name: 'huge' });
     const sly = fake.addRepo({ owner: 'os-data', name: 'sly' });
     const formula = fake.addRepo({ owner: 'os-data', name: 'formula' });
-    fake.commit(huge, 'main', { 'datapackage.json': descriptor({ name: 'huge', title: 'Budget '.repeat(750_000) }), 'data/rows.csv': 'year\n2024\n' }, 'init');
-    fake.commit(sly, 'main', { 'datapackage.json': descriptor({ name: 'sly', title: 'City\u001b[31m budget\r\n2024\u202e\u0007 (draft)\u2066' }), 'data/rows.csv': 'year\n2024\n' }, 'init');
-    fake.commit(formula, 'main', { 'datapackage.json': descriptor({ name: 'formula', title: '=HYPERLINK("http://evil.test","click")' }), 'data/rows.csv': 'year\n2024\n' }, 'init');
+    fake.commit(
+      huge,
+      'main',
+      { 'datapackage.json': descriptor({ name: 'huge', title: 'Budget '.repeat(750_000) }), 'data/rows.csv': 'year\n2024\n' },
+      'init',
+    );
+    fake.commit(
+      sly,
+      'main',
+      {
+        'datapackage.json': descriptor({ name: 'sly', title: 'City\u001b[31m budget\r\n2024\u202e\u0007 (draft)\u2066' }),
+        'data/rows.csv': 'year\n2024\n',
+      },
+      'init',
+    );
+    fake.commit(
+      formula,
+      'main',
+      {
+        'datapackage.json': descriptor({ name: 'formula', title: '=HYPERLINK("http://evil.test","click")' }),
+        'data/rows.csv': 'year\n2024\n',
+      },
+      'init',
+    );
     const gh = client(fake, fake.installationToken(fake.addInstallation({ account: 'os-data' })));
 
     const observed = await Promise.all([huge, sly, formula].map((id) => observeRepository(gh, id)));
@@ -52,7 +84,9 @@ describe('untrusted fields are capped and cleaned before the registry, the feed 
     expect(datasets.split('\n').every((line) => !HIDDEN.test(line))).toBe(true);
     // Read back as a spreadsheet would (quotes removed), no cell starts a formula.
     const reread = parseRegistryFiles(files);
-    const cells = [...reread.datasets, ...reread.changelog].flatMap((row) => Object.values(row).filter((v): v is string => typeof v === 'string'));
+    const cells = [...reread.datasets, ...reread.changelog].flatMap((row) =>
+      Object.values(row).filter((v): v is string => typeof v === 'string'),
+    );
     expect(cells.filter((cell) => /^[=+\-@]/.test(cell))).toEqual([]);
     expect(cells).toContain('\'=HYPERLINK("http://evil.test","click")');
     // The registry read back is what was written: applying the same observations again changes nothing.
@@ -60,7 +94,10 @@ describe('untrusted fields are capped and cleaned before the registry, the feed 
 
     // A subscriber receives the same clean rows, even when a row handed to the notifier is not.
     const subscriber = await startSubscriber();
-    const notifier = createNotifier({ registry: { owner: 'os-team', repo: 'registry' }, subscribers: [{ url: subscriber.url, secret: subscriber.secret }] });
+    const notifier = createNotifier({
+      registry: { owner: 'os-team', repo: 'registry' },
+      subscribers: [{ url: subscriber.url, secret: subscriber.secret }],
+    });
     const dirty = { ...changes[0]!, note: `listed\u202e\n${'x'.repeat(5000)}`, dataset: 'os-data/\u0000huge' };
     await notifier.notify({ commit: 'c'.repeat(40), changes: [dirty, ...changes.slice(1)] });
     const [delivery] = await subscriber.waitForAccepted(1);
@@ -78,7 +115,12 @@ describe('untrusted fields are capped and cleaned before the registry, the feed 
     const fine = fake.addRepo({ owner: 'os-data', name: 'fine' });
     fake.commit(long, 'main', { 'datapackage.json': descriptor({ name: 'n'.repeat(2000) }), 'data/rows.csv': 'year\n2024\n' }, 'init');
     fake.commit(slash, 'main', { 'datapackage.json': descriptor({ name: 'a/b' }), 'data/rows.csv': 'year\n2024\n' }, 'init');
-    fake.commit(traversal, 'main', { 'datapackage.json': descriptor({ name: 'ok', owner: '../x' }), 'data/rows.csv': 'year\n2024\n' }, 'init');
+    fake.commit(
+      traversal,
+      'main',
+      { 'datapackage.json': descriptor({ name: 'ok', owner: '../x' }), 'data/rows.csv': 'year\n2024\n' },
+      'init',
+    );
     fake.commit(fine, 'main', { 'datapackage.json': descriptor({ name: 'fine' }), 'data/rows.csv': 'year\n2024\n' }, 'init');
     const gh = client(fake, fake.installationToken(fake.addInstallation({ account: 'os-data' })));
 
@@ -103,9 +145,24 @@ describe('untrusted fields are capped and cleaned before the registry, the feed 
     const big = fake.addRepo({ owner: 'os-data', name: 'big' });
     const linked = fake.addRepo({ owner: 'os-data', name: 'linked' });
     // valid JSON of 11 MiB (a long description) and of 2 MiB
-    fake.commit(huge, 'main', { 'datapackage.json': descriptor({ name: 'huge', description: 'x'.repeat(11 * 1024 * 1024) }), 'data/rows.csv': 'year\n2024\n' }, 'init');
-    fake.commit(big, 'main', { 'datapackage.json': descriptor({ name: 'big', description: 'x'.repeat(2 * 1024 * 1024) }), 'data/rows.csv': 'year\n2024\n' }, 'init');
-    fake.commit(linked, 'main', { 'real.json': descriptor({ name: 'linked' }), 'datapackage.json': { symlink: 'real.json' }, 'data/rows.csv': 'year\n2024\n' }, 'init');
+    fake.commit(
+      huge,
+      'main',
+      { 'datapackage.json': descriptor({ name: 'huge', description: 'x'.repeat(11 * 1024 * 1024) }), 'data/rows.csv': 'year\n2024\n' },
+      'init',
+    );
+    fake.commit(
+      big,
+      'main',
+      { 'datapackage.json': descriptor({ name: 'big', description: 'x'.repeat(2 * 1024 * 1024) }), 'data/rows.csv': 'year\n2024\n' },
+      'init',
+    );
+    fake.commit(
+      linked,
+      'main',
+      { 'real.json': descriptor({ name: 'linked' }), 'datapackage.json': { symlink: 'real.json' }, 'data/rows.csv': 'year\n2024\n' },
+      'init',
+    );
     const gh = client(fake, fake.installationToken(fake.addInstallation({ account: 'os-data' })));
 
     const [ofHuge, ofBig, ofLinked] = await Promise.all([huge, big, linked].map((id) => observeRepository(gh, id)));

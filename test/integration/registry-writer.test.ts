@@ -42,7 +42,13 @@ const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {
  * The first writer test uses createGitHubClient itself.
  */
 const fastClient = (fake: FakeGitHub, token: string): GitHubClient =>
-  new GitHubClient({ auth: token, baseUrl: fake.url, log: silent, throttle: { enabled: false }, retry: { doNotRetry: [400, 401, 403, 404, 409, 422] } });
+  new GitHubClient({
+    auth: token,
+    baseUrl: fake.url,
+    log: silent,
+    throttle: { enabled: false },
+    retry: { doNotRetry: [400, 401, 403, 404, 409, 422] },
+  });
 
 /** A fake GitHub with the registry repository created from registry-template/ and the App installed on it. */
 async function setup(): Promise<{ fake: FakeGitHub; client: () => GitHubClient; initial: string; token: () => string }> {
@@ -54,7 +60,8 @@ async function setup(): Promise<{ fake: FakeGitHub; client: () => GitHubClient; 
   return { fake, initial, token, client: () => fastClient(fake, token()) };
 }
 
-const writerFor = (client: GitHubClient, over: Partial<RegistryWriterOptions> = {}) => createRegistryWriter(client, { owner: REG_OWNER, repo: REG_REPO, mode: 'commit', ...over });
+const writerFor = (client: GitHubClient, over: Partial<RegistryWriterOptions> = {}) =>
+  createRegistryWriter(client, { owner: REG_OWNER, repo: REG_REPO, mode: 'commit', ...over });
 const ctx = (delivery = 'delivery-1', now = '2024-05-01T12:00:00Z'): ChangeContext => ({ now, delivery, coreOrg: 'os-data' });
 const registryAt = (fake: FakeGitHub, at = 'main'): RegistryState => parseRegistryFiles(fake.files(REGISTRY, at));
 const writes = (fake: FakeGitHub, from = 0) => fake.requests.slice(from).filter((r) => r.method !== 'GET');
@@ -63,8 +70,21 @@ const obs = observation;
 
 /** A valid (descriptor-level) Tabular Data Package. */
 const descriptor = (name: string, owner: string | undefined, extra: object = {}): string =>
-  JSON.stringify({ name, title: `The ${name} dataset`, ...(owner ? { owner } : {}), resources: [{ name: 'rows', path: 'data/rows.csv', schema: { fields: [{ name: 'year', type: 'integer' }] } }], ...extra }, null, 2);
-const dataset = (name: string, owner: string | undefined) => ({ 'datapackage.json': descriptor(name, owner), 'data/rows.csv': 'year\n2024\n' });
+  JSON.stringify(
+    {
+      name,
+      title: `The ${name} dataset`,
+      ...(owner ? { owner } : {}),
+      resources: [{ name: 'rows', path: 'data/rows.csv', schema: { fields: [{ name: 'year', type: 'integer' }] } }],
+      ...extra,
+    },
+    null,
+    2,
+  );
+const dataset = (name: string, owner: string | undefined) => ({
+  'datapackage.json': descriptor(name, owner),
+  'data/rows.csv': 'year\n2024\n',
+});
 
 describe('observeRepository', () => {
   async function world() {
@@ -120,41 +140,72 @@ describe('observeRepository', () => {
     expect(await observeRepository(osData, ids.bare)).toMatchObject({ exists: true, headCommit: fake.headSha(ids.bare), descriptor: null });
     expect(await observeRepository(osData, ids.empty)).toMatchObject({ exists: true, headCommit: null, descriptor: null });
     const broken = await observeRepository(osData, ids.broken);
-    expect(broken).toMatchObject({ defaultBranch: 'trunk', headCommit: fake.headSha(ids.broken), descriptor: { name: null, valid: false } });
+    expect(broken).toMatchObject({
+      defaultBranch: 'trunk',
+      headCommit: fake.headSha(ids.broken),
+      descriptor: { name: null, valid: false },
+    });
     expect(broken.descriptor?.problems[0]).toMatch(/not valid JSON/);
   });
 
   it('does not read into a private repository', async () => {
     const { fake, ids, osData } = await world();
     const before = fake.requests.length;
-    expect(await observeRepository(osData, ids.secret)).toMatchObject({ exists: true, private: true, owner: 'os-data', repo: 'secret', headCommit: null, descriptor: null });
+    expect(await observeRepository(osData, ids.secret)).toMatchObject({
+      exists: true,
+      private: true,
+      owner: 'os-data',
+      repo: 'secret',
+      headCommit: null,
+      descriptor: null,
+    });
     expect(fake.requests.slice(before).map((r) => r.path)).toEqual([`/repositories/${ids.secret}`]);
   });
 
   it('says a deleted repository does not exist (404 by id)', async () => {
     const { ids, osData } = await world();
-    expect(await observeRepository(osData, ids.gone)).toMatchObject({ repositoryId: ids.gone, exists: false, installed: true, descriptor: null });
+    expect(await observeRepository(osData, ids.gone)).toMatchObject({
+      repositoryId: ids.gone,
+      exists: false,
+      installed: true,
+      descriptor: null,
+    });
     expect(await observeRepository(osData, ids.gone, { installed: false })).toMatchObject({ exists: false, installed: false });
   });
 
   it('reads a public repository of another account with any installation token, by id across a rename', async () => {
     const { fake, ids, mallory } = await world();
     fake.renameRepo(ids.valid, 'budget-2024');
-    expect(await observeRepository(mallory, ids.valid, { installed: false })).toMatchObject({ installed: false, repo: 'budget-2024', descriptor: { valid: true } });
+    expect(await observeRepository(mallory, ids.valid, { installed: false })).toMatchObject({
+      installed: false,
+      repo: 'budget-2024',
+      descriptor: { valid: true },
+    });
   });
 });
 
 describe('the registry writer (commit mode)', () => {
   it('writes one commit per update, however many observations', async () => {
     const { fake, token, initial } = await setup();
-    const r = await writerFor(createGitHubClient({ token: token(), baseUrl: fake.url })).update([obs(1), obs(2), obs(3, { owner: 'alice' })], ctx('d-1'));
+    const r = await writerFor(createGitHubClient({ token: token(), baseUrl: fake.url })).update(
+      [obs(1), obs(2), obs(3, { owner: 'alice' })],
+      ctx('d-1'),
+    );
     expect(r).toMatchObject({ commit: fake.headSha(REGISTRY), attempts: 1 });
     expect(r.changes.map((c) => `${c.event} ${c.dataset}`)).toEqual(['listed os-data/ds-1', 'listed os-data/ds-2', 'listed alice/ds-3']);
     const log = fake.log(REGISTRY);
     expect(log).toHaveLength(2);
     expect(log[0]!.parents).toEqual([initial]);
     expect(log[0]!.message).toBe(
-      ['registry: listed 3 datasets', '', '- listed os-data/ds-1', '- listed os-data/ds-2', '- listed alice/ds-3', '', 'Delivery: d-1'].join('\n'),
+      [
+        'registry: listed 3 datasets',
+        '',
+        '- listed os-data/ds-1',
+        '- listed os-data/ds-2',
+        '- listed alice/ds-3',
+        '',
+        'Delivery: d-1',
+      ].join('\n'),
     );
     const state = registryAt(fake);
     expect(state.datasets.map((d) => [d.repositoryId, d.status])).toEqual([
@@ -162,7 +213,9 @@ describe('the registry writer (commit mode)', () => {
       [2, 'published'],
       [3, 'published'],
     ]);
-    expect(fake.readFile(REGISTRY, 'main', 'data/catalog.csv')).toBe('url,name,owner\nhttps://github.com/alice/repo-3,ds-3,alice\nhttps://github.com/os-data/repo-1,ds-1,os-data\nhttps://github.com/os-data/repo-2,ds-2,os-data\n');
+    expect(fake.readFile(REGISTRY, 'main', 'data/catalog.csv')).toBe(
+      'url,name,owner\nhttps://github.com/alice/repo-3,ds-3,alice\nhttps://github.com/os-data/repo-1,ds-1,os-data\nhttps://github.com/os-data/repo-2,ds-2,os-data\n',
+    );
     // One tree (holding the three changed files), one commit, one fast-forward ref update; the other files are untouched.
     expect(writes(fake).map((w) => `${w.method} ${w.path.replace(/^\/repos\/os-team\/registry/, '')}`)).toEqual([
       'POST /git/trees',
@@ -217,7 +270,16 @@ describe('the registry writer (commit mode)', () => {
   it('does not list the registry repository itself', async () => {
     const { fake, client } = await setup();
     const self = fake.getRepo(REGISTRY).id;
-    const r = await writerFor(client()).update([obs(self, { owner: REG_OWNER, repo: REG_REPO, descriptor: { name: 'openspending-registry', title: null, owner: null, valid: true, problems: [] } })], ctx());
+    const r = await writerFor(client()).update(
+      [
+        obs(self, {
+          owner: REG_OWNER,
+          repo: REG_REPO,
+          descriptor: { name: 'openspending-registry', title: null, owner: null, valid: true, problems: [] },
+        }),
+      ],
+      ctx(),
+    );
     expect(r.commit).toBeNull();
   });
 
@@ -252,7 +314,10 @@ describe('the registry writer (commit mode)', () => {
 
   it('lands concurrent updates without coalescing, each in its own commit, by retrying', async () => {
     const { fake, client } = await setup();
-    const writers = [writerFor(client(), { coalesce: false, maxAttempts: 30, backoffMs: 5 }), writerFor(client(), { coalesce: false, maxAttempts: 30, backoffMs: 5 })];
+    const writers = [
+      writerFor(client(), { coalesce: false, maxAttempts: 30, backoffMs: 5 }),
+      writerFor(client(), { coalesce: false, maxAttempts: 30, backoffMs: 5 }),
+    ];
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => writers[i % 2]!.update([obs(i + 1)], ctx(`d-${i + 1}`))));
     expect(new Set(results.map((r) => r.commit)).size).toBe(8);
     expect(results.some((r) => r.attempts > 1)).toBe(true);
@@ -262,8 +327,15 @@ describe('the registry writer (commit mode)', () => {
 
   it('gives up after maxAttempts with a clear error, having changed nothing', async () => {
     const { fake, client, initial } = await setup();
-    fake.inject({ method: 'PATCH', path: /\/git\/refs\/heads\/main$/, times: Infinity, before: () => void fake.commit(REGISTRY, 'main', { 'notes.txt': String(Math.random()) }, 'someone else') });
-    await expect(writerFor(client(), { maxAttempts: 3, backoffMs: 1 }).update([obs(1)], ctx())).rejects.toThrow(/moved under every one of 3 tries/);
+    fake.inject({
+      method: 'PATCH',
+      path: /\/git\/refs\/heads\/main$/,
+      times: Infinity,
+      before: () => void fake.commit(REGISTRY, 'main', { 'notes.txt': String(Math.random()) }, 'someone else'),
+    });
+    await expect(writerFor(client(), { maxAttempts: 3, backoffMs: 1 }).update([obs(1)], ctx())).rejects.toThrow(
+      /moved under every one of 3 tries/,
+    );
     expect(registryAt(fake).datasets).toEqual([]);
     expect(fake.log(REGISTRY).at(-1)!.sha).toBe(initial);
   });
@@ -278,7 +350,9 @@ describe('the registry writer (pull-request mode)', () => {
     const r1 = await writer.update([obs(1)], ctx('d-1'));
     expect(fake.headSha(REGISTRY, 'main')).toBe(initial);
     expect(fake.headSha(REGISTRY, 'registry-updates')).toBe(r1.commit);
-    expect(fake.pulls(REGISTRY).map((p) => [p.number, p.state, p.head, p.base])).toEqual([[r1.pullRequest, 'open', 'registry-updates', 'main']]);
+    expect(fake.pulls(REGISTRY).map((p) => [p.number, p.state, p.head, p.base])).toEqual([
+      [r1.pullRequest, 'open', 'registry-updates', 'main'],
+    ]);
 
     const r2 = await writer.update([obs(2)], ctx('d-2'));
     expect(r2.pullRequest).toBe(r1.pullRequest);
@@ -294,7 +368,12 @@ describe('the registry writer (pull-request mode)', () => {
     expect(r3.pullRequest).not.toBe(r1.pullRequest);
     expect(fake.log(REGISTRY, 'registry-updates')[0]!.parents).toEqual([r2.commit, merged]);
     expect(registryAt(fake, 'registry-updates').datasets.map((d) => d.repositoryId)).toEqual([1, 2, 3]);
-    expect(fake.pulls(REGISTRY).filter((p) => p.state === 'open').map((p) => p.number)).toEqual([r3.pullRequest]);
+    expect(
+      fake
+        .pulls(REGISTRY)
+        .filter((p) => p.state === 'open')
+        .map((p) => p.number),
+    ).toEqual([r3.pullRequest]);
     fake.mergePull(REGISTRY, r3.pullRequest!);
     expect(registryAt(fake, 'main').datasets.map((d) => d.repositoryId)).toEqual([1, 2, 3]);
 
@@ -303,10 +382,19 @@ describe('the registry writer (pull-request mode)', () => {
     const r4 = await writer.update([obs(4)], ctx('d-4'));
     expect(fake.log(REGISTRY, 'registry-updates')[0]!.parents).toEqual([fake.headSha(REGISTRY, 'main')]);
     expect(registryAt(fake, 'registry-updates').datasets.map((d) => d.repositoryId)).toEqual([1, 2, 3, 4]);
-    expect(fake.pulls(REGISTRY).filter((p) => p.state === 'open').map((p) => p.number)).toEqual([r4.pullRequest]);
+    expect(
+      fake
+        .pulls(REGISTRY)
+        .filter((p) => p.state === 'open')
+        .map((p) => p.number),
+    ).toEqual([r4.pullRequest]);
 
     // Never a force-push.
-    expect(fake.requests.filter((q) => q.method === 'PATCH' && q.path.includes('/git/refs/')).every((q) => (q.body as { force?: boolean }).force === false)).toBe(true);
+    expect(
+      fake.requests
+        .filter((q) => q.method === 'PATCH' && q.path.includes('/git/refs/'))
+        .every((q) => (q.body as { force?: boolean }).force === false),
+    ).toBe(true);
   });
 
   it('keeps changes committed to the branch when opening the pull request failed', async () => {
@@ -388,7 +476,12 @@ describe('reconcile', () => {
     fake.commit(ids.spoof, 'main', { 'datapackage.json': descriptor('spoof', 'os-data') }, 'fix the owner');
     fake.setPrivate(ids.notes, true);
     const third = await reconcile({ ...deps, now: () => '2024-05-03T00:00:00Z' });
-    expect(third.changes.map((c) => `${c.event} ${c.dataset}`)).toEqual(['renamed os-data/budget', 'removed os-data/old', 'listed os-data/spoof', 'removed alice/spending']);
+    expect(third.changes.map((c) => `${c.event} ${c.dataset}`)).toEqual([
+      'renamed os-data/budget',
+      'removed os-data/old',
+      'listed os-data/spoof',
+      'removed alice/spending',
+    ]);
     state = registryAt(fake);
     expect(state.datasets.map((d) => [d.repo, d.status, d.reason])).toEqual([
       ['budget-2024', 'published', ''],

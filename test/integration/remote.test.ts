@@ -35,14 +35,22 @@ describe('remote resources', () => {
 
   it('are fetched and validated when allowed', async () => {
     const base = await serve({ '/data.csv': 'id\n1\nx\n' });
-    const r = await validateDir(await testdir({ 'datapackage.json': pkg(`${base}/data.csv`) }), { allowRemote: true }, { remote: { allowPrivate: true } });
+    const r = await validateDir(
+      await testdir({ 'datapackage.json': pkg(`${base}/data.csv`) }),
+      { allowRemote: true },
+      { remote: { allowPrivate: true } },
+    );
     expect(flatten(r.errors, ['code', 'rowNumber', 'cell'])).toEqual([['type-error', 3, 'x']]);
     expect(r.stats.rows).toBe(2);
   });
 
   it('an HTTP error is a source-error naming the URL', async () => {
     const base = await serve({});
-    const r = await validateDir(await testdir({ 'datapackage.json': pkg(`${base}/gone.csv`) }), { allowRemote: true }, { remote: { allowPrivate: true } });
+    const r = await validateDir(
+      await testdir({ 'datapackage.json': pkg(`${base}/gone.csv`) }),
+      { allowRemote: true },
+      { remote: { allowPrivate: true } },
+    );
     expect(flatten(r.errors, ['code'])).toEqual([['source-error']]);
     expect(r.errors[0]?.message).toContain('HTTP 404');
   });

@@ -40,7 +40,17 @@ async function monthlyBudget(months: number, rnd: () => number): Promise<string>
   const dir = await testdir();
   await cp(join(ROOT, 'examples/city-budget'), dir, { recursive: true });
   const d = JSON.parse(await readFile(join(dir, 'datapackage.json'), 'utf8')) as Descriptor;
-  await writeFile(join(dir, 'data/functions.csv'), ['code,title,cofog', 'GPS,General public services,01.1', 'ENV-W,Waste management,05.1', 'EDU,Education,09', 'HLT,Health,7.1', 'TRN,Transport,04.5'].join('\n') + '\n');
+  await writeFile(
+    join(dir, 'data/functions.csv'),
+    [
+      'code,title,cofog',
+      'GPS,General public services,01.1',
+      'ENV-W,Waste management,05.1',
+      'EDU,Education,09',
+      'HLT,Health,7.1',
+      'TRN,Transport,04.5',
+    ].join('\n') + '\n',
+  );
   const spending = d.resources[0]!;
   d.resources.splice(0, 1);
   for (let m = 1; m <= months; m++) {
@@ -49,17 +59,43 @@ async function monthlyBudget(months: number, rnd: () => number): Promise<string>
   }
   const mapping = JSON.stringify(d.mapping).replaceAll('"spending/', '"spending-*/');
   d.mapping = JSON.parse(mapping);
-  await writeFile(join(dir, 'data/a.csv'), 'id,b\n' + Array.from({ length: 50 }, (_, i) => `a${i},b${i % 7 === 0 ? 'x' : ''}${i}`).join('\n') + '\n');
+  await writeFile(
+    join(dir, 'data/a.csv'),
+    'id,b\n' + Array.from({ length: 50 }, (_, i) => `a${i},b${i % 7 === 0 ? 'x' : ''}${i}`).join('\n') + '\n',
+  );
   await writeFile(join(dir, 'data/b.csv'), 'id,a\n' + Array.from({ length: 50 }, (_, i) => `b${i},a${i}`).join('\n') + '\n');
   d.resources.push(
-    { name: 'a', path: 'data/a.csv', schema: { fields: [{ name: 'id', type: 'string' }, { name: 'b', type: 'string' }], primaryKey: 'id', foreignKeys: [{ fields: 'b', reference: { resource: 'b', fields: 'id' } }] } },
-    { name: 'b', path: 'data/b.csv', schema: { fields: [{ name: 'id', type: 'string' }, { name: 'a', type: 'string' }], primaryKey: 'id', foreignKeys: [{ fields: 'a', reference: { resource: 'a', fields: 'id' } }] } },
+    {
+      name: 'a',
+      path: 'data/a.csv',
+      schema: {
+        fields: [
+          { name: 'id', type: 'string' },
+          { name: 'b', type: 'string' },
+        ],
+        primaryKey: 'id',
+        foreignKeys: [{ fields: 'b', reference: { resource: 'b', fields: 'id' } }],
+      },
+    },
+    {
+      name: 'b',
+      path: 'data/b.csv',
+      schema: {
+        fields: [
+          { name: 'id', type: 'string' },
+          { name: 'a', type: 'string' },
+        ],
+        primaryKey: 'id',
+        foreignKeys: [{ fields: 'a', reference: { resource: 'a', fields: 'id' } }],
+      },
+    },
   );
   await writeFile(join(dir, 'datapackage.json'), JSON.stringify(d, null, 2));
   return dir;
 }
 
-const readDescriptor = async (dir: string): Promise<Descriptor> => JSON.parse(await readFile(join(dir, 'datapackage.json'), 'utf8')) as Descriptor;
+const readDescriptor = async (dir: string): Promise<Descriptor> =>
+  JSON.parse(await readFile(join(dir, 'datapackage.json'), 'utf8')) as Descriptor;
 const writeDescriptor = (dir: string, d: Descriptor): Promise<void> => writeFile(join(dir, 'datapackage.json'), JSON.stringify(d, null, 2));
 const months = (d: Descriptor): Array<Record<string, Loose>> => d.resources.filter((r) => String(r.name).startsWith('spending-'));
 
@@ -101,7 +137,10 @@ const CHANGES: Record<string, (dir: string, rnd: () => number) => Promise<void>>
     const lines = (await readFile(join(dir, 'data/functions.csv'), 'utf8')).trimEnd().split('\n');
     const code = CODES[Math.floor(rnd() * CODES.length)]!;
     const kept = lines.filter((l) => !l.startsWith(`${code},`));
-    await writeFile(join(dir, 'data/functions.csv'), (kept.length < lines.length ? kept : [...lines, `${code},${code} again,01`]).join('\n') + '\n');
+    await writeFile(
+      join(dir, 'data/functions.csv'),
+      (kept.length < lines.length ? kept : [...lines, `${code},${code} again,01`]).join('\n') + '\n',
+    );
   },
   async changeMapping(dir, rnd) {
     const d = await readDescriptor(dir);
@@ -117,7 +156,12 @@ const CHANGES: Record<string, (dir: string, rnd: () => number) => Promise<void>>
     const semi = r.dialect?.delimiter !== ';';
     const text = await readFile(join(dir, r.path), 'utf8');
     // Quoted cells hold ", " only; swap the delimiters outside them.
-    const swapped = text.split('\n').map((line) => line.split('"').map((part, i) => (i % 2 === 0 ? (semi ? part.replaceAll(',', ';') : part.replaceAll(';', ',')) : part)).join('"'));
+    const swapped = text.split('\n').map((line) =>
+      line
+        .split('"')
+        .map((part, i) => (i % 2 === 0 ? (semi ? part.replaceAll(',', ';') : part.replaceAll(';', ',')) : part))
+        .join('"'),
+    );
     await writeFile(join(dir, r.path), swapped.join('\n'));
     if (semi) r.dialect = { delimiter: ';' };
     else delete r.dialect;
@@ -186,13 +230,17 @@ describe('the validation cache', () => {
     const dir = await monthlyBudget(3, random(9));
     const cacheDir = await testdir();
     const before = await cached(dir, {}, cacheDir);
-    const fkBefore = before.validation.report.errors.filter((p) => p.code === 'foreign-key' && String(p.resource).startsWith('spending-')).length;
+    const fkBefore = before.validation.report.errors.filter(
+      (p) => p.code === 'foreign-key' && String(p.resource).startsWith('spending-'),
+    ).length;
     const lines = (await readFile(join(dir, 'data/functions.csv'), 'utf8')).split('\n');
     await writeFile(join(dir, 'data/functions.csv'), lines.filter((l) => !l.startsWith('EDU,')).join('\n'));
     const after = await cached(dir, {}, cacheDir);
     // The code list and the three months that reference it; a and b, suppliers were reused.
     expect(after.cache!.stats).toMatchObject({ hits: 3, misses: 4 });
-    const fkAfter = after.validation.report.errors.filter((p) => p.code === 'foreign-key' && String(p.resource).startsWith('spending-') && p.cell === 'EDU');
+    const fkAfter = after.validation.report.errors.filter(
+      (p) => p.code === 'foreign-key' && String(p.resource).startsWith('spending-') && p.cell === 'EDU',
+    );
     expect(fkAfter.length).toBeGreaterThan(fkBefore);
     expectSame(after, await full(dir));
   });
@@ -244,7 +292,10 @@ describe('the validation cache', () => {
 
     const failing = { description: 'a failing store', get: () => Promise.reject(new Error('connection reset')) };
     const errs: string[] = [];
-    const result = await aggregatePackage(await createFsSource(dir), { threads: 1, cache: { readers: [failing], warn: (m) => errs.push(m) } });
+    const result = await aggregatePackage(await createFsSource(dir), {
+      threads: 1,
+      cache: { readers: [failing], warn: (m) => errs.push(m) },
+    });
     expect(errs).toEqual([expect.stringMatching(/in a failing store cannot be read \(connection reset\)/)]);
     expect(result.cache!.stats.hits).toBe(0);
     expectSame(result, first);
@@ -255,7 +306,11 @@ describe('the validation cache', () => {
     const cacheDir = await testdir();
     const store = folderCache(cacheDir);
     const run = async (): Promise<AggregatedValidation> => {
-      const r = await aggregatePackage(await createFsSource(dir), { threads: 2, minWorkerBytes: 0, cache: { readers: [store], writer: store } });
+      const r = await aggregatePackage(await createFsSource(dir), {
+        threads: 2,
+        minWorkerBytes: 0,
+        cache: { readers: [store], writer: store },
+      });
       await r.cache!.flush();
       return r;
     };

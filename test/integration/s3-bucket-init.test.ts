@@ -18,7 +18,9 @@ describe('bucket policies', () => {
   it('lets anyone GET only the objects under the prefix (the README policy, scoped)', () => {
     expect(publicReadPolicy(aws(''))).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Sid: 'OpenSpendingPublicRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::os-data/*' }],
+      Statement: [
+        { Sid: 'OpenSpendingPublicRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::os-data/*' },
+      ],
     });
     expect(publicReadPolicy(aws('staging')).Statement[0]?.Resource).toBe('arn:aws:s3:::os-data/staging/*');
     expect(publicReadPolicy(aws('', 'cn-north-1')).Statement[0]?.Resource).toBe('arn:aws-cn:s3:::os-data/*');
@@ -46,7 +48,9 @@ describe('bucket policies', () => {
   });
 
   it('has the README CORS rule', () => {
-    expect(corsRules()).toEqual([{ AllowedOrigins: ['*'], AllowedMethods: ['GET', 'PUT', 'POST'], AllowedHeaders: ['*'], ExposeHeaders: ['Content-Range'] }]);
+    expect(corsRules()).toEqual([
+      { AllowedOrigins: ['*'], AllowedMethods: ['GET', 'PUT', 'POST'], AllowedHeaders: ['*'], ExposeHeaders: ['Content-Range'] },
+    ]);
   });
 });
 
@@ -86,7 +90,11 @@ describe('initBucket against s3rver', () => {
     await s3.store.put('a.csv', 'x\n', { contentType: 'text/csv' });
     const preflight = await fetch(`${s3.endpoint}/fresh-bucket/a.csv`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://app.example.org', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'https://app.example.org',
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(preflight.status).toBe(200);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
@@ -107,9 +115,10 @@ describe('initBucket against s3rver', () => {
 
   it('fails with a StoreError when the bucket is missing or the credentials are wrong', async () => {
     const s3 = await startS3();
-    const missing = await initBucket({ ...s3.config, bucket: 'no-such-bucket' }, s3.storeVia(s3.endpoint, { config: { bucket: 'no-such-bucket' } })).catch(
-      (e: unknown) => e,
-    );
+    const missing = await initBucket(
+      { ...s3.config, bucket: 'no-such-bucket' },
+      s3.storeVia(s3.endpoint, { config: { bucket: 'no-such-bucket' } }),
+    ).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(StoreError);
     expect((missing as StoreError).kind).toBe('no-bucket');
 

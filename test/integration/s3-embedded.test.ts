@@ -15,7 +15,12 @@ describe('startEmbeddedStore', () => {
     const first = await startEmbeddedStore({ directory });
     try {
       expect(first.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect(first.config).toMatchObject({ bucket: 'openspending', endpoint: first.endpoint, forcePathStyle: true, checksums: 'WHEN_REQUIRED' });
+      expect(first.config).toMatchObject({
+        bucket: 'openspending',
+        endpoint: first.endpoint,
+        forcePathStyle: true,
+        checksums: 'WHEN_REQUIRED',
+      });
       const store = createS3Store(first.config);
       await store.put('datasets/o/n/data/a.csv', 'id\n1\n', { contentType: 'text/csv' });
       store.destroy();
@@ -59,16 +64,37 @@ describe('startEmbeddedStore', () => {
   it('copies objects as independent objects: overwriting or deleting the source leaves the copy whole, headers replaced or kept', async () => {
     const s3 = await startS3();
     const Bucket = s3.bucket;
-    await s3.client.send(new PutObjectCommand({ Bucket, Key: 'blob', Body: 'v1 bytes', ContentType: 'text/csv', CacheControl: 'immutable' }));
-    await s3.client.send(new CopyObjectCommand({ Bucket, Key: 'latest', CopySource: `${Bucket}/blob`, MetadataDirective: 'REPLACE', ContentType: 'text/plain', CacheControl: 'max-age=60' }));
+    await s3.client.send(
+      new PutObjectCommand({ Bucket, Key: 'blob', Body: 'v1 bytes', ContentType: 'text/csv', CacheControl: 'immutable' }),
+    );
+    await s3.client.send(
+      new CopyObjectCommand({
+        Bucket,
+        Key: 'latest',
+        CopySource: `${Bucket}/blob`,
+        MetadataDirective: 'REPLACE',
+        ContentType: 'text/plain',
+        CacheControl: 'max-age=60',
+      }),
+    );
     await s3.client.send(new CopyObjectCommand({ Bucket, Key: 'same', CopySource: `${Bucket}/blob` }));
-    const [blob, latest, same] = await Promise.all(['blob', 'latest', 'same'].map((Key) => s3.client.send(new HeadObjectCommand({ Bucket, Key }))));
+    const [blob, latest, same] = await Promise.all(
+      ['blob', 'latest', 'same'].map((Key) => s3.client.send(new HeadObjectCommand({ Bucket, Key }))),
+    );
     expect(latest?.ETag).toBe(blob?.ETag);
     expect([latest?.ContentType, latest?.CacheControl]).toEqual(['text/plain', 'max-age=60']);
     expect([same?.ContentType, same?.CacheControl, same?.ETag]).toEqual(['text/csv', 'immutable', blob?.ETag]);
 
     // Copy onto a key that already holds the same object, then overwrite and delete the source.
-    await s3.client.send(new CopyObjectCommand({ Bucket, Key: 'latest', CopySource: `${Bucket}/same`, MetadataDirective: 'REPLACE', ContentType: 'text/plain' }));
+    await s3.client.send(
+      new CopyObjectCommand({
+        Bucket,
+        Key: 'latest',
+        CopySource: `${Bucket}/same`,
+        MetadataDirective: 'REPLACE',
+        ContentType: 'text/plain',
+      }),
+    );
     await s3.store.put('blob', 'v2', { contentType: 'text/csv' });
     const text = async (key: string): Promise<string> => Buffer.from((await s3.store.get(key)) ?? []).toString();
     expect([await text('blob'), await text('latest'), await text('same')]).toEqual(['v2', 'v1 bytes', 'v1 bytes']);
@@ -94,9 +120,12 @@ describe('startEmbeddedStore', () => {
       },
     });
     await expect(
-      client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: 'data.csv', Body: body, ContentLength: 10 * 1024 * 1024, ContentType: 'text/csv' }), {
-        abortSignal: controller.signal,
-      }),
+      client.send(
+        new PutObjectCommand({ Bucket: s3.bucket, Key: 'data.csv', Body: body, ContentLength: 10 * 1024 * 1024, ContentType: 'text/csv' }),
+        {
+          abortSignal: controller.signal,
+        },
+      ),
     ).rejects.toThrow();
     client.destroy();
     // Give the server a moment to notice the closed connection, then look.

@@ -115,9 +115,17 @@ describe('createS3Store against s3rver', () => {
 
   it('sets content-type and cache-control on put and on copy (read back with HeadObject)', async () => {
     const { store, client, bucket } = await startS3();
-    await store.put('a.csv', 'x,y\n', { contentType: 'text/csv; charset=utf-8', cacheControl: 'public, max-age=300', metadata: { commit: 'abc123' } });
+    await store.put('a.csv', 'x,y\n', {
+      contentType: 'text/csv; charset=utf-8',
+      cacheControl: 'public, max-age=300',
+      metadata: { commit: 'abc123' },
+    });
     const put = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'a.csv' }));
-    expect([put.ContentType, put.CacheControl, put.Metadata]).toEqual(['text/csv; charset=utf-8', 'public, max-age=300', { commit: 'abc123' }]);
+    expect([put.ContentType, put.CacheControl, put.Metadata]).toEqual([
+      'text/csv; charset=utf-8',
+      'public, max-age=300',
+      { commit: 'abc123' },
+    ]);
 
     await store.copy('a.csv', 'latest/a.csv', { contentType: 'text/plain', cacheControl: 'no-cache' });
     const copied = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'latest/a.csv' }));
@@ -140,7 +148,9 @@ describe('createS3Store against s3rver', () => {
     await store.delete(keys);
     // Two batches (1000 + 100). s3rver may answer a batch 500 (it races removing the emptied
     // directory); the SDK's retry completes it, so count first attempts only.
-    const firstAttempts = proxy.requests.filter((r) => r.operation === 'DeleteObjects' && /^attempt=1;/.test(String(r.headers['amz-sdk-request'])));
+    const firstAttempts = proxy.requests.filter(
+      (r) => r.operation === 'DeleteObjects' && /^attempt=1;/.test(String(r.headers['amz-sdk-request'])),
+    );
     expect(firstAttempts).toHaveLength(2);
     expect(await all(store.list('many/'))).toEqual([]);
   });
@@ -229,7 +239,11 @@ describe('createS3Store against s3rver', () => {
 
     // Above the threshold: multipart.
     const above = bigBody(17 * MIB);
-    await store.put('big/parts.bin', above.stream, { contentType: 'application/octet-stream', sha256: sha256(above.bytes), size: above.bytes.length });
+    await store.put('big/parts.bin', above.stream, {
+      contentType: 'application/octet-stream',
+      sha256: sha256(above.bytes),
+      size: above.bytes.length,
+    });
     expect(proxy.count({ operation: 'CompleteMultipartUpload' })).toBe(1);
     expect(Buffer.from((await s3.store.get('big/parts.bin')) ?? []).equals(above.bytes)).toBe(true);
   });
@@ -238,8 +252,12 @@ describe('createS3Store against s3rver', () => {
     const s3 = await startS3();
     const store = s3.storeVia(s3.endpoint, { partSize: 5 * MIB, config: { multipartThreshold: 64 * MIB } });
     const { bytes, stream } = bigBody(9 * MIB);
-    const error = await storeError(store.put('big/wrong.bin', stream, { contentType: 'application/octet-stream', sha256: sha256('other'), size: bytes.length }));
-    expect(error.message).toMatch(/^The body for big\/wrong\.bin has SHA-256 [0-9a-f]{64}, not the [0-9a-f]{64} expected; the upload was aborted\.$/);
+    const error = await storeError(
+      store.put('big/wrong.bin', stream, { contentType: 'application/octet-stream', sha256: sha256('other'), size: bytes.length }),
+    );
+    expect(error.message).toMatch(
+      /^The body for big\/wrong\.bin has SHA-256 [0-9a-f]{64}, not the [0-9a-f]{64} expected; the upload was aborted\.$/,
+    );
     expect([...(await s3.objects()).keys()]).toEqual([]);
   });
 
@@ -300,7 +318,9 @@ describe('createS3Store against s3rver', () => {
     proxy.inject({ match: 'PutObject', fraction: 1, respond: 'ServiceUnavailable' });
     const error = await storeError(s3.storeVia(proxy.endpoint).put('a.txt', 'a', { contentType: 'text/plain' }));
     expect(error.kind).toBe('other');
-    expect(error.message).toBe('PutObject on s3://test-bucket/a.txt failed (ServiceUnavailable, HTTP 503, 5 attempts): Please reduce your request rate.');
+    expect(error.message).toBe(
+      'PutObject on s3://test-bucket/a.txt failed (ServiceUnavailable, HTTP 503, 5 attempts): Please reduce your request rate.',
+    );
     expect(proxy.count({ operation: 'PutObject' })).toBe(5);
   }, 30_000);
 
@@ -366,7 +386,9 @@ describe('createS3Store against s3rver', () => {
       try {
         const error = await storeError(store.head('a.txt'));
         expect(error.kind).toBe('unreachable');
-        expect(error.message).toBe(`Cannot reach the storage endpoint ${endpoint} (ECONNREFUSED); check OS_STORAGE_ENDPOINT and that the server is up.`);
+        expect(error.message).toBe(
+          `Cannot reach the storage endpoint ${endpoint} (ECONNREFUSED); check OS_STORAGE_ENDPOINT and that the server is up.`,
+        );
         expect((await storeError(store.put('a.txt', 'a', { contentType: 'text/plain' }))).kind).toBe('unreachable');
       } finally {
         store.destroy();

@@ -10,11 +10,34 @@ import { runCli } from '../support/cli.ts';
 import { gitdir } from '../support/git.ts';
 import { startS3, type TestS3 } from '../support/s3.ts';
 
-const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OS_STORAGE') && !k.startsWith('OS_ACCESS') && !k.startsWith('OS_SECRET')));
-const envFor = (s3: TestS3) => ({ OS_STORAGE_BUCKET_NAME: s3.bucket, OS_STORAGE_ENDPOINT: s3.endpoint, OS_ACCESS_KEY_ID: 'S3RVER', OS_SECRET_ACCESS_KEY: 'S3RVER' });
+const clean = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !k.startsWith('OS_STORAGE') && !k.startsWith('OS_ACCESS') && !k.startsWith('OS_SECRET')),
+);
+const envFor = (s3: TestS3) => ({
+  OS_STORAGE_BUCKET_NAME: s3.bucket,
+  OS_STORAGE_ENDPOINT: s3.endpoint,
+  OS_ACCESS_KEY_ID: 'S3RVER',
+  OS_SECRET_ACCESS_KEY: 'S3RVER',
+});
 
 const pkg = (owner: string, name: string, title: string) => ({
-  'datapackage.json': { name, owner, title, resources: [{ name: 'p', path: 'p.csv', schema: { fields: [{ name: 'region', type: 'string' }, { name: 'n', type: 'integer' }] } }] },
+  'datapackage.json': {
+    name,
+    owner,
+    title,
+    resources: [
+      {
+        name: 'p',
+        path: 'p.csv',
+        schema: {
+          fields: [
+            { name: 'region', type: 'string' },
+            { name: 'n', type: 'integer' },
+          ],
+        },
+      },
+    ],
+  },
   'p.csv': 'region,n\nNorth,10\nSouth,20\n',
 });
 
@@ -28,18 +51,56 @@ function row(values: Record<string, string>): string {
 }
 
 describe('os-datastore site', () => {
-  it('lists the registry read copy\'s datasets (core marked, removed left out), linking those in the store', async () => {
+  it("lists the registry read copy's datasets (core marked, removed left out), linking those in the store", async () => {
     const s3 = await startS3();
     await publishTwo(s3);
     const common = { default_branch: 'main', last_commit: 'a'.repeat(40), valid: 'true', reason: '', updated: '2026-01-01T00:00:00Z' };
-    const csv = [
-      DATASET_COLUMNS.join(','),
-      row({ ...common, repository_id: '1', owner: 'alice', repo: 'budget', name: 'budget', url: 'https://github.com/alice/budget', core: 'false', title: 'Alice budget', s3_prefix: 'datasets/alice/budget/', status: 'published' }),
-      row({ ...common, repository_id: '2', owner: 'os-data', repo: 'core-set', name: 'core-set', url: 'https://github.com/os-data/core-set', core: 'true', title: 'A core set', s3_prefix: 'datasets/os-data/core-set/', status: 'queued' }),
-      row({ ...common, repository_id: '3', owner: 'bob', repo: 'population', name: 'population', url: 'https://github.com/bob/population', core: 'false', title: 'Bob population', s3_prefix: 'datasets/bob/population/', status: 'removed' }),
-    ].join('\n') + '\n';
+    const csv =
+      [
+        DATASET_COLUMNS.join(','),
+        row({
+          ...common,
+          repository_id: '1',
+          owner: 'alice',
+          repo: 'budget',
+          name: 'budget',
+          url: 'https://github.com/alice/budget',
+          core: 'false',
+          title: 'Alice budget',
+          s3_prefix: 'datasets/alice/budget/',
+          status: 'published',
+        }),
+        row({
+          ...common,
+          repository_id: '2',
+          owner: 'os-data',
+          repo: 'core-set',
+          name: 'core-set',
+          url: 'https://github.com/os-data/core-set',
+          core: 'true',
+          title: 'A core set',
+          s3_prefix: 'datasets/os-data/core-set/',
+          status: 'queued',
+        }),
+        row({
+          ...common,
+          repository_id: '3',
+          owner: 'bob',
+          repo: 'population',
+          name: 'population',
+          url: 'https://github.com/bob/population',
+          core: 'false',
+          title: 'Bob population',
+          s3_prefix: 'datasets/bob/population/',
+          status: 'removed',
+        }),
+      ].join('\n') + '\n';
     await s3.seed({ 'registry/data/datasets.csv': csv });
-    const result = await buildSite({ reader: s3StoreReader(s3.store), store: s3.store, listDatasets: () => listPublishedDatasets(s3.store) });
+    const result = await buildSite({
+      reader: s3StoreReader(s3.store),
+      store: s3.store,
+      listDatasets: () => listPublishedDatasets(s3.store),
+    });
     expect(result).toMatchObject({ source: 'registry', datasets: 2, pages: 1, skipped: [] });
     const html = (await s3.objects()).get('index.html')!.toString();
     expect(html).toContain('<a href="datasets/alice/budget/index.html">budget</a>');

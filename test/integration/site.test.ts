@@ -27,7 +27,10 @@ function spending(): string {
   const rows = ['id,date,amount,fn,fn_title'];
   let id = 0;
   for (let f = 0; f < FUNCTIONS; f++) {
-    for (const y of YEARS) rows.push(`${++id},${y}-03-0${(f % 9) + 1},${(f + 1) * 100}.25,F${f},${f === FUNCTIONS - 1 ? `"${HOSTILE.replace(/"/g, '""')}"` : `Function ${f}`}`);
+    for (const y of YEARS)
+      rows.push(
+        `${++id},${y}-03-0${(f % 9) + 1},${(f + 1) * 100}.25,F${f},${f === FUNCTIONS - 1 ? `"${HOSTILE.replace(/"/g, '""')}"` : `Function ${f}`}`,
+      );
   }
   return rows.join('\n') + '\n';
 }
@@ -41,14 +44,26 @@ const budget = {
   location: 'GB',
   licenses: [{ name: 'ODC-PDDL-1.0', title: 'Open Data Commons PDDL', path: 'javascript:alert(1)' }],
   mapping: {
-    transaction: { value: { currency: 'EUR', factor: 1 }, attributes: { id: ['spending/id'], amount: ['spending/amount'], date: ['spending/date'] } },
+    transaction: {
+      value: { currency: 'EUR', factor: 1 },
+      attributes: { id: ['spending/id'], amount: ['spending/amount'], date: ['spending/date'] },
+    },
     taxonomy: { attributes: { functional: { id: ['spending/fn'], title: ['spending/fn_title'] } } },
   },
   resources: [
     {
       name: 'spending',
       path: 'data/spending.csv',
-      schema: { fields: [{ name: 'id', type: 'integer' }, { name: 'date', type: 'date' }, { name: 'amount', type: 'number' }, { name: 'fn', type: 'string' }, { name: 'fn_title', type: 'string' }], primaryKey: 'id' },
+      schema: {
+        fields: [
+          { name: 'id', type: 'integer' },
+          { name: 'date', type: 'date' },
+          { name: 'amount', type: 'number' },
+          { name: 'fn', type: 'string' },
+          { name: 'fn_title', type: 'string' },
+        ],
+        primaryKey: 'id',
+      },
     },
   ],
 };
@@ -57,7 +72,18 @@ const population = {
   name: 'population',
   title: 'Population by region',
   owner: 'bob',
-  resources: [{ name: 'p', path: 'p.csv', schema: { fields: [{ name: 'region', type: 'string' }, { name: 'n', type: 'integer' }] } }],
+  resources: [
+    {
+      name: 'p',
+      path: 'p.csv',
+      schema: {
+        fields: [
+          { name: 'region', type: 'string' },
+          { name: 'n', type: 'integer' },
+        ],
+      },
+    },
+  ],
 };
 
 async function publishAll(s3: TestS3) {
@@ -65,7 +91,10 @@ async function publishAll(s3: TestS3) {
   await publishDataset(await openGitDataset(dir), s3.store, { now: () => new Date('2026-01-01T00:00:00Z') });
   await commitFiles(dir, { 'README.md': 'notes\n' });
   await publishDataset(await openGitDataset(dir), s3.store, { now: () => new Date('2026-02-01T00:00:00Z') });
-  await publishDataset(await openGitDataset(await gitdir({ 'datapackage.json': population, 'p.csv': 'region,n\nNorth,10\nSouth,20\n' })), s3.store);
+  await publishDataset(
+    await openGitDataset(await gitdir({ 'datapackage.json': population, 'p.csv': 'region,n\nNorth,10\nSouth,20\n' })),
+    s3.store,
+  );
   return buildSite({ reader: s3StoreReader(s3.store), store: s3.store, listDatasets: () => listPublishedDatasets(s3.store) });
 }
 
@@ -129,7 +158,21 @@ describe.skipIf(!hasChromium)(needsChromium('the website in headless Chromium'),
     expect(await page.locator('main').textContent()).toContain('A hostile <b>description</b> & more');
     // A javascript: license path is not a link.
     expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
-    for (const text of ['Owner', 'alice', 'License', 'Open Data Commons PDDL', 'Location', 'GB', 'Valid', 'spending', 'data/spending.csv', `${YEARS.length * FUNCTIONS}`, 'Totals by year', 'Top 10 functional by total', 'Versions']) {
+    for (const text of [
+      'Owner',
+      'alice',
+      'License',
+      'Open Data Commons PDDL',
+      'Location',
+      'GB',
+      'Valid',
+      'spending',
+      'data/spending.csv',
+      `${YEARS.length * FUNCTIONS}`,
+      'Totals by year',
+      'Top 10 functional by total',
+      'Versions',
+    ]) {
       expect(await page.locator('main').textContent(), text).toContain(text);
     }
     // Charts: one bar per year and per top entry, with a text alternative.
@@ -142,7 +185,9 @@ describe.skipIf(!hasChromium)(needsChromium('the website in headless Chromium'),
     expect(await page.locator('table', { hasText: 'Top 10 of 12 functional' }).textContent()).toContain(total(FUNCTIONS - 1));
     expect(await page.locator('table', { hasText: 'Top 10 of 12 functional' }).locator('th').nth(2).textContent()).toBe('Total (EUR)');
     // A CSV cell holding markup (the largest function's title) is shown as text, in the table and the chart.
-    expect(await page.locator('table', { hasText: 'Top 10 of 12 functional' }).locator('tbody tr').first().textContent()).toContain(HOSTILE);
+    expect(await page.locator('table', { hasText: 'Top 10 of 12 functional' }).locator('tbody tr').first().textContent()).toContain(
+      HOSTILE,
+    );
     expect(await page.locator('#chart-functional rect.bar title').first().textContent()).toBe(`${HOSTILE} (F11): ${total(FUNCTIONS - 1)}`);
     // The schema's fields and types.
     expect(await page.locator('table', { hasText: 'Fields of spending' }).textContent()).toContain('fn_title');

@@ -15,13 +15,21 @@ const pkg = (resource: object): object => ({ name: 'p', resources: [{ name: 'dat
 
 describe('a resource schema given as a path', () => {
   it('is read from the dataset and checks the rows', async () => {
-    const dir = await testdir({ 'data.csv': 'id,name\n1,a\nx,b\n', 'meta/schema.json': SCHEMA, 'datapackage.json': pkg({ schema: 'meta/schema.json' }) });
+    const dir = await testdir({
+      'data.csv': 'id,name\n1,a\nx,b\n',
+      'meta/schema.json': SCHEMA,
+      'datapackage.json': pkg({ schema: 'meta/schema.json' }),
+    });
     const r = await validateDir(dir);
     expect(rowFieldCode(r)).toEqual([[3, 1, 'type-error']]);
   });
 
   it('a dialect given as a path is read too', async () => {
-    const dir = await testdir({ 'data.csv': 'title\nid;name\n1;a\n', 'dialect.json': { delimiter: ';', headerRows: [2] }, 'datapackage.json': pkg({ schema: SCHEMA, dialect: 'dialect.json' }) });
+    const dir = await testdir({
+      'data.csv': 'title\nid;name\n1;a\n',
+      'dialect.json': { delimiter: ';', headerRows: [2] },
+      'datapackage.json': pkg({ schema: SCHEMA, dialect: 'dialect.json' }),
+    });
     const r = await validateDir(dir);
     expect(r.errors).toEqual([]);
     expect(r.valid).toBe(true);
@@ -63,7 +71,11 @@ describe('a resource schema given as a path', () => {
   });
 
   it('broken JSON in the schema file is located in that file', async () => {
-    const dir = await testdir({ 'data.csv': TABLE, 'schema.json': '{"fields": [\n  {"name": "id",}\n]}', 'datapackage.json': pkg({ schema: 'schema.json' }) });
+    const dir = await testdir({
+      'data.csv': TABLE,
+      'schema.json': '{"fields": [\n  {"name": "id",}\n]}',
+      'datapackage.json': pkg({ schema: 'schema.json' }),
+    });
     const r = await validateDir(dir);
     expect(r.errors[0]!.code).toBe('descriptor-error');
     expect(r.errors[0]!.path).toBe('schema.json');
@@ -80,7 +92,10 @@ describe('a resource schema given as a path', () => {
 
 describe('v2 properties not implemented are named in a warning', () => {
   it('nullSequence and the JSON/spreadsheet dialect properties', async () => {
-    const dir = await testdir({ 'data.csv': TABLE, 'datapackage.json': pkg({ schema: SCHEMA, dialect: { nullSequence: 'NULL', sheetName: 'x' } }) });
+    const dir = await testdir({
+      'data.csv': TABLE,
+      'datapackage.json': pkg({ schema: SCHEMA, dialect: { nullSequence: 'NULL', sheetName: 'x' } }),
+    });
     const r = await validateDir(dir);
     expect(r.valid).toBe(true);
     expect(r.warnings.map((w) => [w.pointer, w.message.match(/dialect "(\w+)"/)?.[1]])).toEqual([
@@ -95,7 +110,15 @@ describe('v2 schema details', () => {
   it('a foreign key without reference.resource refers to its own resource', async () => {
     const dir = await testdir({
       'data.csv': 'id,parent\n1,\n2,1\n3,7\n',
-      'datapackage.json': pkg({ schema: { fields: [{ name: 'id', type: 'integer' }, { name: 'parent', type: 'integer' }], foreignKeys: [{ fields: ['parent'], reference: { fields: ['id'] } }] } }),
+      'datapackage.json': pkg({
+        schema: {
+          fields: [
+            { name: 'id', type: 'integer' },
+            { name: 'parent', type: 'integer' },
+          ],
+          foreignKeys: [{ fields: ['parent'], reference: { fields: ['id'] } }],
+        },
+      }),
     });
     expect(rowFieldCode(await validateDir(dir))).toEqual([[4, 2, 'foreign-key']]);
   });
@@ -104,7 +127,17 @@ describe('v2 schema details', () => {
     const dir = await testdir({
       'datapackage.json': {
         name: 'p',
-        resources: [{ name: 'data', data: [['name', 'id'], ['a', '1'], ['b', 'x']], schema: { fieldsMatch: 'subset', fields: [{ name: 'id', type: 'integer' }] } }],
+        resources: [
+          {
+            name: 'data',
+            data: [
+              ['name', 'id'],
+              ['a', '1'],
+              ['b', 'x'],
+            ],
+            schema: { fieldsMatch: 'subset', fields: [{ name: 'id', type: 'integer' }] },
+          },
+        ],
       },
     });
     // the cell is in column 2: errors are numbered by column, as frictionless numbers them
@@ -112,15 +145,34 @@ describe('v2 schema details', () => {
   });
 
   it('a constraint v2 adds on a type without it is a descriptor error at its place', async () => {
-    const dir = await testdir({ 'data.csv': TABLE, 'datapackage.json': pkg({ schema: { fields: [{ name: 'id', type: 'integer' }, { name: 'name', constraints: { exclusiveMinimum: 'a' } }] } }) });
+    const dir = await testdir({
+      'data.csv': TABLE,
+      'datapackage.json': pkg({
+        schema: {
+          fields: [
+            { name: 'id', type: 'integer' },
+            { name: 'name', constraints: { exclusiveMinimum: 'a' } },
+          ],
+        },
+      }),
+    });
     const r = await validateDir(dir);
-    expect(r.errors.map((e) => [e.code, e.pointer])).toEqual([['descriptor-error', '/resources/0/schema/fields/1/constraints/exclusiveMinimum']]);
+    expect(r.errors.map((e) => [e.code, e.pointer])).toEqual([
+      ['descriptor-error', '/resources/0/schema/fields/1/constraints/exclusiveMinimum'],
+    ]);
   });
 
   it('uniqueKeys and the primary key under name matching follow the columns, not the schema order', async () => {
     const dir = await testdir({
       'data.csv': 'b,a\nx,1\ny,1\nx,1\n',
-      'datapackage.json': pkg({ schema: { fieldsMatch: 'equal', fields: [{ name: 'a', type: 'integer' }, { name: 'b' }], primaryKey: ['a', 'b'], uniqueKeys: [['b']] } }),
+      'datapackage.json': pkg({
+        schema: {
+          fieldsMatch: 'equal',
+          fields: [{ name: 'a', type: 'integer' }, { name: 'b' }],
+          primaryKey: ['a', 'b'],
+          uniqueKeys: [['b']],
+        },
+      }),
     });
     expect(rowFieldCode(await validateDir(dir))).toEqual([
       [4, 1, 'unique-error'],
@@ -131,12 +183,18 @@ describe('v2 schema details', () => {
 
 describe('v1 forms are unchanged', () => {
   it('caseSensitiveHeader: false still matches labels ignoring case', async () => {
-    const dir = await testdir({ 'data.csv': 'ID,Name\n1,a\n', 'datapackage.json': pkg({ schema: SCHEMA, dialect: { caseSensitiveHeader: false } }) });
+    const dir = await testdir({
+      'data.csv': 'ID,Name\n1,a\n',
+      'datapackage.json': pkg({ schema: SCHEMA, dialect: { caseSensitiveHeader: false } }),
+    });
     expect(rowFieldCode(await validateDir(dir))).toEqual([]);
   });
 
   it('headerCase (v2) wins over caseSensitiveHeader (v1)', async () => {
-    const dir = await testdir({ 'data.csv': 'ID,Name\n1,a\n', 'datapackage.json': pkg({ schema: SCHEMA, dialect: { caseSensitiveHeader: false, headerCase: true } }) });
+    const dir = await testdir({
+      'data.csv': 'ID,Name\n1,a\n',
+      'datapackage.json': pkg({ schema: SCHEMA, dialect: { caseSensitiveHeader: false, headerCase: true } }),
+    });
     expect(rowFieldCode(await validateDir(dir))).toEqual([
       [null, 1, 'incorrect-label'],
       [null, 2, 'incorrect-label'],
@@ -144,7 +202,10 @@ describe('v1 forms are unchanged', () => {
   });
 
   it('a one-character commentChar skips its lines; rows keep their numbers in the file, as frictionless counts them', async () => {
-    const dir = await testdir({ 'data.csv': 'id,name\n# note\n1,a\nx,b\n', 'datapackage.json': pkg({ schema: SCHEMA, dialect: { commentChar: '#' } }) });
+    const dir = await testdir({
+      'data.csv': 'id,name\n# note\n1,a\nx,b\n',
+      'datapackage.json': pkg({ schema: SCHEMA, dialect: { commentChar: '#' } }),
+    });
     const r = await validateDir(dir);
     expect(rowFieldCode(r)).toEqual([[4, 1, 'type-error']]);
     expect(r.resources[0]!.rows).toBe(2);
@@ -165,7 +226,10 @@ describe('v2 descriptor checks', () => {
   });
 
   it('with header: false, fields are read by position whatever fieldsMatch says', async () => {
-    const dir = await testdir({ 'data.csv': '1,a\nx,b\n', 'datapackage.json': pkg({ dialect: { header: false }, schema: { ...SCHEMA, fieldsMatch: 'subset' } }) });
+    const dir = await testdir({
+      'data.csv': '1,a\nx,b\n',
+      'datapackage.json': pkg({ dialect: { header: false }, schema: { ...SCHEMA, fieldsMatch: 'subset' } }),
+    });
     expect(rowFieldCode(await validateDir(dir))).toEqual([[2, 1, 'type-error']]);
   });
 });

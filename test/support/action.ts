@@ -22,15 +22,21 @@ export interface Annotation {
   message: string;
 }
 
-const unescape = (s: string): string => s.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
+const unescape = (s: string): string =>
+  s.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
 
 export function parseAnnotation(line: string): Annotation {
   const m = /^::(error|warning|notice)(?: ([^:]*))?::(.*)$/.exec(line);
   if (!m) throw new Error(`not an annotation: ${line}`);
-  const props = Object.fromEntries((m[2] ?? '').split(',').filter(Boolean).map((kv) => {
-    const i = kv.indexOf('=');
-    return [kv.slice(0, i), unescape(kv.slice(i + 1))];
-  }));
+  const props = Object.fromEntries(
+    (m[2] ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((kv) => {
+        const i = kv.indexOf('=');
+        return [kv.slice(0, i), unescape(kv.slice(i + 1))];
+      }),
+  );
   return { level: m[1] as Annotation['level'], props, message: unescape(m[3]!) };
 }
 

@@ -12,7 +12,10 @@ export interface CliRun {
 }
 
 /** Run the CLI (NO_COLOR set) from `cwd` (default: the project root) with `base` (default: this process's environment) plus `env`. */
-export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; base?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; base?: NodeJS.ProcessEnv } = {},
+): Promise<CliRun> {
   const env = { ...(options.base ?? process.env), NO_COLOR: '1', ...options.env };
   return new Promise((resolve) => {
     execFile(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {

@@ -186,7 +186,10 @@ export async function startCountingProxy(
 
   const drain = (req: IncomingMessage): Promise<void> =>
     new Promise((done) => {
-      req.on('end', done).on('error', () => done()).resume();
+      req
+        .on('end', done)
+        .on('error', () => done())
+        .resume();
     });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -219,9 +222,8 @@ export async function startCountingProxy(
     delete headers.connection;
     const isWrite = WRITE_METHODS.has(method);
     const upstreamResponse = await new Promise<IncomingMessage>((done, fail) => {
-      const forward = httpRequest(
-        { host: upstream.hostname, port: upstream.port, method, path: url, headers },
-        (response) => done(response),
+      const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method, path: url, headers }, (response) =>
+        done(response),
       );
       forward.on('error', fail);
       req.pipe(forward);
@@ -261,7 +263,9 @@ export async function startCountingProxy(
     requests,
     count(filter = {}) {
       return requests.filter(
-        (r) => (filter.method === undefined || r.method === filter.method) && (filter.operation === undefined || r.operation === filter.operation),
+        (r) =>
+          (filter.method === undefined || r.method === filter.method) &&
+          (filter.operation === undefined || r.operation === filter.operation),
       ).length;
     },
     counts() {

@@ -85,10 +85,19 @@ export async function writeFiles(dir: string, files: Record<string, FileSpec>): 
     const full = join(dir, path);
     await mkdir(dirname(full), { recursive: true });
     await rm(full, { force: true });
-    if (typeof content === 'object' && content !== null && !(content instanceof Uint8Array) && 'symlink' in content && typeof content.symlink === 'string') {
+    if (
+      typeof content === 'object' &&
+      content !== null &&
+      !(content instanceof Uint8Array) &&
+      'symlink' in content &&
+      typeof content.symlink === 'string'
+    ) {
       await symlink(content.symlink, full);
     } else {
-      await writeFile(full, typeof content === 'string' || content instanceof Uint8Array ? content : JSON.stringify(content, null, 2) + '\n');
+      await writeFile(
+        full,
+        typeof content === 'string' || content instanceof Uint8Array ? content : JSON.stringify(content, null, 2) + '\n',
+      );
     }
   }
 }

@@ -17,7 +17,18 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { onTestFinished } from 'vitest';
-import { GitStore, MODES, isoOf, parseDate, typeOfMode, type FlatEntry, type Mode, type Sha, type Signature, type TreeChange } from './github/git.ts';
+import {
+  GitStore,
+  MODES,
+  isoOf,
+  parseDate,
+  typeOfMode,
+  type FlatEntry,
+  type Mode,
+  type Sha,
+  type Signature,
+  type TreeChange,
+} from './github/git.ts';
 import { looksLikeJwt, signJwt, verifyAppJwt } from './github/jwt.ts';
 import { responseSchemas } from './github/openapi.ts';
 import {
@@ -157,8 +168,16 @@ const GITHUB_ACTIONS: AppIdentity = {
   events: ['check_run', 'check_suite', 'push', 'pull_request', 'repository_dispatch', 'workflow_dispatch'],
   createdAt: '2018-07-30T09:30:17Z',
 };
-const SECONDARY_RATE_LIMIT = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID';
-const FAULT_MESSAGES: Record<number, string> = { 403: 'Resource not accessible by integration', 409: 'Conflict', 422: 'Validation Failed', 500: 'Server Error', 502: 'Server Error', 503: 'Service Unavailable' };
+const SECONDARY_RATE_LIMIT =
+  'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID';
+const FAULT_MESSAGES: Record<number, string> = {
+  403: 'Resource not accessible by integration',
+  409: 'Conflict',
+  422: 'Validation Failed',
+  500: 'Server Error',
+  502: 'Server Error',
+  503: 'Service Unavailable',
+};
 
 let keyPair: { privateKeyPem: string; publicKeyPem: string } | undefined;
 /** One RSA key pair per process (generating one takes a while). */
@@ -213,10 +232,7 @@ interface TokenState {
   permissions: Permissions;
 }
 
-type Principal =
-  | { kind: 'static' }
-  | { kind: 'installation'; token: TokenState; installation: InstallationState }
-  | { kind: 'app' };
+type Principal = { kind: 'static' } | { kind: 'installation'; token: TokenState; installation: InstallationState } | { kind: 'app' };
 
 type Scope = 'repo' | 'app' | 'app-repo' | 'installation';
 
@@ -301,8 +317,16 @@ export class FakeGitHub {
     this.routes = this.buildRoutes();
     this.server = createServer((req, res) => {
       this.onRequest(req, res).catch((e: unknown) => {
-        this.violations.push({ method: req.method ?? '', path: req.url ?? '', status: 500, against: 'fake GitHub', errors: [`the fake failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`], body: undefined });
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ message: 'Server Error' }));
+        this.violations.push({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          status: 500,
+          against: 'fake GitHub',
+          errors: [`the fake failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`],
+          body: undefined,
+        });
+        if (!res.headersSent)
+          res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ message: 'Server Error' }));
         else res.destroy();
       });
     });
@@ -311,7 +335,14 @@ export class FakeGitHub {
   /** The GitHub App: give `id` and `privateKeyPem` to the App under test. */
   get app(): FakeApp {
     const keys = appKeys();
-    return { id: this.identity.id, slug: this.identity.slug, name: this.identity.name, clientId: this.identity.clientId, webhookSecret: this.webhookSecret, ...keys };
+    return {
+      id: this.identity.id,
+      slug: this.identity.slug,
+      name: this.identity.name,
+      clientId: this.identity.clientId,
+      webhookSecret: this.webhookSecret,
+      ...keys,
+    };
   }
 
   async listen(): Promise<void> {
@@ -328,7 +359,9 @@ export class FakeGitHub {
   assertNoViolations(): void {
     if (this.violations.length === 0) return;
     const lines = this.violations.map((v) => `${v.method} ${v.path} → ${v.status} against ${v.against}:\n    ${v.errors.join('\n    ')}`);
-    throw new Error(`the fake GitHub sent ${this.violations.length} response(s) that break GitHub's OpenAPI description:\n  ${lines.join('\n  ')}`);
+    throw new Error(
+      `the fake GitHub sent ${this.violations.length} response(s) that break GitHub's OpenAPI description:\n  ${lines.join('\n  ')}`,
+    );
   }
 
   // --- test controls -------------------------------------------------------------------------
@@ -359,7 +392,16 @@ export class FakeGitHub {
   }
 
   /** Adds an empty repository (no commits: use `commit`); returns its id. */
-  addRepo(o: { owner: string; name: string; private?: boolean; defaultBranch?: string; archived?: boolean; id?: number; description?: string; ownerType?: Account['type'] }): number {
+  addRepo(o: {
+    owner: string;
+    name: string;
+    private?: boolean;
+    defaultBranch?: string;
+    archived?: boolean;
+    id?: number;
+    description?: string;
+    ownerType?: Account['type'];
+  }): number {
     const id = o.id ?? ++this.ids.repo;
     if (this.repos.has(id)) throw new Error(`repository id ${id} is taken`);
     if (this.findRepo(`${o.owner}/${o.name}`)) throw new Error(`${o.owner}/${o.name} exists`);
@@ -388,7 +430,15 @@ export class FakeGitHub {
 
   getRepo(ref: RepoRef): RepoInfo {
     const r = this.repoOf(ref);
-    return { id: r.id, owner: r.owner.login, name: r.name, fullName: fullName(r), private: r.private, archived: r.archived, defaultBranch: r.defaultBranch };
+    return {
+      id: r.id,
+      owner: r.owner.login,
+      name: r.name,
+      fullName: fullName(r),
+      private: r.private,
+      archived: r.archived,
+      defaultBranch: r.defaultBranch,
+    };
   }
 
   /** Renames a repository; the old name redirects to `/repositories/{id}` as on GitHub. */
@@ -436,7 +486,13 @@ export class FakeGitHub {
    * top of the default branch — and moves the branch. Returns the commit's sha.
    */
   /** Commit `files` on `branch` (null deletes a file; `{ symlink }` commits a symbolic link to that target, mode 120000). */
-  commit(ref: RepoRef, branch: string, files: Record<string, string | Buffer | null | { symlink: string }>, message: string, opts: { author?: { name: string; email: string }; date?: Date } = {}): Sha {
+  commit(
+    ref: RepoRef,
+    branch: string,
+    files: Record<string, string | Buffer | null | { symlink: string }>,
+    message: string,
+    opts: { author?: { name: string; email: string }; date?: Date } = {},
+  ): Sha {
     const r = this.repoOf(ref);
     const git = r.git;
     const parent = git.refs.get(`refs/heads/${branch}`) ?? git.refs.get(`refs/heads/${r.defaultBranch}`);
@@ -506,7 +562,11 @@ export class FakeGitHub {
   /** Declares a workflow with a workflow_dispatch trigger (`file` as in `.github/workflows/<file>`). */
   addWorkflow(ref: RepoRef, file: string, opts: { id?: number; inputs?: Record<string, { required?: boolean }> } = {}): number {
     const r = this.repoOf(ref);
-    const w: Workflow = { id: opts.id ?? ++this.ids.workflow, path: `.github/workflows/${file}`, ...(opts.inputs ? { inputs: opts.inputs } : {}) };
+    const w: Workflow = {
+      id: opts.id ?? ++this.ids.workflow,
+      path: `.github/workflows/${file}`,
+      ...(opts.inputs ? { inputs: opts.inputs } : {}),
+    };
     r.workflows.set(file, w);
     return w.id;
   }
@@ -564,7 +624,14 @@ export class FakeGitHub {
   // --- the App -------------------------------------------------------------------------------
 
   /** Installs the App on an account, for all its repositories or the listed ones; returns the id. */
-  addInstallation(o: { id?: number; account: string; accountType?: Account['type']; repos?: RepoRef[] | 'all'; permissions?: Permissions; events?: string[] }): number {
+  addInstallation(o: {
+    id?: number;
+    account: string;
+    accountType?: Account['type'];
+    repos?: RepoRef[] | 'all';
+    permissions?: Permissions;
+    events?: string[];
+  }): number {
     const id = o.id ?? ++this.ids.installation;
     if (this.installations.has(id)) throw new Error(`installation ${id} exists`);
     const now = this.nowIso();
@@ -600,7 +667,8 @@ export class FakeGitHub {
   /** An installation token, minted without the JWT exchange. */
   installationToken(id: number, opts: { repos?: RepoRef[]; permissions?: Permissions } = {}): string {
     const i = this.installationOf(id);
-    return this.mintToken(i, opts.repos ? new Set(opts.repos.map((r) => this.repoOf(r).id)) : null, opts.permissions ?? i.permissions).token;
+    return this.mintToken(i, opts.repos ? new Set(opts.repos.map((r) => this.repoOf(r).id)) : null, opts.permissions ?? i.permissions)
+      .token;
   }
 
   /** A JWT for the App, valid now by default; claims can be overridden to test refusals. */
@@ -638,7 +706,13 @@ export class FakeGitHub {
   }
 
   private mintToken(i: InstallationState, repoIds: Set<number> | null, permissions: Permissions): TokenState {
-    const t: TokenState = { token: `ghs_${randomBytes(18).toString('hex')}`, installationId: i.id, expiresAt: this.now() + 3600_000, repoIds, permissions };
+    const t: TokenState = {
+      token: `ghs_${randomBytes(18).toString('hex')}`,
+      installationId: i.id,
+      expiresAt: this.now() + 3600_000,
+      repoIds,
+      permissions,
+    };
     this.tokens.set(t.token, t);
     return t;
   }
@@ -677,7 +751,14 @@ export class FakeGitHub {
     let additions = 0;
     let deletions = 0;
     let changedFiles = 0;
-    const lines = (e?: FlatEntry): string[] => (e?.type === 'blob' ? git.blob(e.sha)!.toString('utf8').split('\n').filter((l, i, all) => l !== '' || i < all.length - 1) : []);
+    const lines = (e?: FlatEntry): string[] =>
+      e?.type === 'blob'
+        ? git
+            .blob(e.sha)!
+            .toString('utf8')
+            .split('\n')
+            .filter((l, i, all) => l !== '' || i < all.length - 1)
+        : [];
     for (const path of new Set([...before.keys(), ...after.keys()])) {
       const [a, b] = [before.get(path), after.get(path)];
       if (a?.sha === b?.sha && a?.mode === b?.mode) continue;
@@ -699,7 +780,16 @@ export class FakeGitHub {
     const raw = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
-    const record: RecordedRequest = { method, path: decodePath(url.pathname), query: Object.fromEntries(url.searchParams), body: undefined, headers: req.headers, status: 0, auth: 'none', at };
+    const record: RecordedRequest = {
+      method,
+      path: decodePath(url.pathname),
+      query: Object.fromEntries(url.searchParams),
+      body: undefined,
+      headers: req.headers,
+      status: 0,
+      auth: 'none',
+      at,
+    };
     this.requests.push(record);
     const rateKey = { key: 'anonymous', limit: 60 };
     const send = (reply: Reply, op?: string): void => this.send(res, record, reply, op, rateKey);
@@ -732,7 +822,11 @@ export class FakeGitHub {
       record.auth = 'static';
       Object.assign(rateKey, { key: `static`, limit: this.options.rateLimit ?? 5000 });
     } else if (looksLikeJwt(credential)) {
-      const check = verifyAppJwt(credential, { id: this.identity.id, clientId: this.identity.clientId, publicKeyPem: this.app.publicKeyPem }, Math.floor(this.now() / 1000));
+      const check = verifyAppJwt(
+        credential,
+        { id: this.identity.id, clientId: this.identity.clientId, publicKeyPem: this.app.publicKeyPem },
+        Math.floor(this.now() / 1000),
+      );
       if (!check.ok) {
         record.auth = 'invalid';
         return send({ status: 401, body: { message: check.message, documentation_url: DOCS, status: '401' } });
@@ -756,8 +850,20 @@ export class FakeGitHub {
     // The primary rate limit.
     const bucket = this.bucket(rateKey.key);
     if (bucket.used >= rateKey.limit) {
-      const who = principal.kind === 'installation' ? `installation ID ${principal.installation.id}` : principal.kind === 'app' ? `app ID ${this.identity.id}` : 'this token';
-      return send({ status: 403, body: { message: `API rate limit exceeded for ${who}.`, documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`, status: '403' } });
+      const who =
+        principal.kind === 'installation'
+          ? `installation ID ${principal.installation.id}`
+          : principal.kind === 'app'
+            ? `app ID ${this.identity.id}`
+            : 'this token';
+      return send({
+        status: 403,
+        body: {
+          message: `API rate limit exceeded for ${who}.`,
+          documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`,
+          status: '403',
+        },
+      });
     }
     bucket.used++;
 
@@ -773,7 +879,17 @@ export class FakeGitHub {
     const matched = this.match(method, url.pathname);
     if (!matched) return send({ status: 404, body: { message: 'Not Found', documentation_url: DOCS, status: '404' } });
     const { route, params, repoSelector, rest } = matched;
-    const call: Call = { method, path: url.pathname, query: url.searchParams, body: isObject(body) ? body : {}, headers: req.headers, params, route, principal, repo: undefined as unknown as RepoState };
+    const call: Call = {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      body: isObject(body) ? body : {},
+      headers: req.headers,
+      params,
+      route,
+      principal,
+      repo: undefined as unknown as RepoState,
+    };
     try {
       if (body !== undefined && !isObject(body)) this.fail(call, 400, 'Problems parsing JSON');
       this.authorize(call, repoSelector, rest, url.search);
@@ -786,7 +902,8 @@ export class FakeGitHub {
 
   private bucket(key: string): { used: number; resetAt: number } {
     let b = this.rate.get(key);
-    if (!b || b.resetAt <= this.now()) this.rate.set(key, (b = { used: 0, resetAt: this.now() + (this.options.rateLimitWindowMs ?? 3600_000) }));
+    if (!b || b.resetAt <= this.now())
+      this.rate.set(key, (b = { used: 0, resetAt: this.now() + (this.options.rateLimitWindowMs ?? 3600_000) }));
     return b;
   }
 
@@ -812,12 +929,24 @@ export class FakeGitHub {
       f.body !== undefined
         ? f.body
         : secondary
-          ? { message: `${SECONDARY_RATE_LIMIT} ${id}.`, documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits', status: String(status) }
-          : { message: FAULT_MESSAGES[status] ?? 'Server Error', documentation_url: DOCS, status: String(status), ...(status === 422 ? { errors: [] } : {}) };
+          ? {
+              message: `${SECONDARY_RATE_LIMIT} ${id}.`,
+              documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+              status: String(status),
+            }
+          : {
+              message: FAULT_MESSAGES[status] ?? 'Server Error',
+              documentation_url: DOCS,
+              status: String(status),
+              ...(status === 422 ? { errors: [] } : {}),
+            };
     return { status, body, headers };
   }
 
-  private match(method: string, path: string): { route: Route; params: string[]; repoSelector?: { id: number } | { name: string }; rest: string } | undefined {
+  private match(
+    method: string,
+    path: string,
+  ): { route: Route; params: string[]; repoSelector?: { id: number } | { name: string }; rest: string } | undefined {
     let repoSelector: { id: number } | { name: string } | undefined;
     let rest = path;
     const byName = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
@@ -829,7 +958,12 @@ export class FakeGitHub {
       const m = route.pattern.exec(rest);
       if (!m) continue;
       const op = byId && rest === '' ? 'GET /repositories/{repository_id}' : route.op;
-      return { route: { ...route, op }, params: m.slice(1).map((p) => decodeURIComponent(p ?? '')), ...(repoSelector ? { repoSelector } : {}), rest };
+      return {
+        route: { ...route, op },
+        params: m.slice(1).map((p) => decodeURIComponent(p ?? '')),
+        ...(repoSelector ? { repoSelector } : {}),
+        rest,
+      };
     }
     return undefined;
   }
@@ -838,7 +972,8 @@ export class FakeGitHub {
   private authorize(call: Call, selector: { id: number } | { name: string } | undefined, rest: string, search: string): void {
     const { route, principal } = call;
     if (route.scope === 'app' && principal.kind !== 'app') this.fail(call, 401, 'A JSON web token could not be decoded');
-    if (route.scope === 'installation' && principal.kind !== 'installation') this.fail(call, 403, 'This endpoint requires you to be authenticated as a GitHub App installation.');
+    if (route.scope === 'installation' && principal.kind !== 'installation')
+      this.fail(call, 403, 'This endpoint requires you to be authenticated as a GitHub App installation.');
     if (route.scope === 'repo' && principal.kind === 'app') this.fail(call, 403, 'Resource not accessible by integration');
     if (route.scope === 'app-repo' && principal.kind !== 'app') this.fail(call, 401, 'A JSON web token could not be decoded');
     if (!selector) return;
@@ -862,7 +997,11 @@ export class FakeGitHub {
     }
     if (moved) {
       const location = `${this.url}/repositories/${repo.id}${rest}${search}`;
-      throw new Answer({ status: call.method === 'GET' ? 301 : 307, headers: { location }, body: { message: 'Moved Permanently', url: location, documentation_url: 'https://docs.github.com/v3/#http-redirects' } });
+      throw new Answer({
+        status: call.method === 'GET' ? 301 : 307,
+        headers: { location },
+        body: { message: 'Moved Permanently', url: location, documentation_url: 'https://docs.github.com/v3/#http-redirects' },
+      });
     }
     if (principal.kind === 'installation' && granted && route.permission) {
       const [name, level] = route.permission;
@@ -873,7 +1012,13 @@ export class FakeGitHub {
     call.repo = repo;
   }
 
-  private send(res: ServerResponse, record: RecordedRequest, reply: Reply, op: string | undefined, rate: { key: string; limit: number }): void {
+  private send(
+    res: ServerResponse,
+    record: RecordedRequest,
+    reply: Reply,
+    op: string | undefined,
+    rate: { key: string; limit: number },
+  ): void {
     const bucket = this.bucket(rate.key);
     const headers: Record<string, string> = {
       // The fake's clock (see advanceTime): App libraries correct JWT clock drift from it.
@@ -899,7 +1044,14 @@ export class FakeGitHub {
       this.corrupt = undefined;
     }
     for (const problem of responseSchemas().check(op, reply.status, body)) {
-      this.violations.push({ method: record.method, path: record.path, status: reply.status, against: problem.against, errors: problem.errors, body });
+      this.violations.push({
+        method: record.method,
+        path: record.path,
+        status: reply.status,
+        against: problem.against,
+        errors: problem.errors,
+        body,
+      });
     }
     if (body === undefined) res.writeHead(reply.status, headers).end();
     else res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
@@ -952,14 +1104,25 @@ export class FakeGitHub {
 
   private actor(principal: Principal): { app: AppIdentity; bot: Account } {
     const app = principal.kind === 'installation' ? this.identity : GITHUB_ACTIONS;
-    const bot = principal.kind === 'installation' ? this.account(`${app.slug}[bot]`, 'Bot', app.id + 10_000_000) : this.account('github-actions[bot]', 'Bot', 41898282);
+    const bot =
+      principal.kind === 'installation'
+        ? this.account(`${app.slug}[bot]`, 'Bot', app.id + 10_000_000)
+        : this.account('github-actions[bot]', 'Bot', 41898282);
     return { app, bot };
   }
 
   // --- routes --------------------------------------------------------------------------------
 
   private buildRoutes(): Route[] {
-    const R = (method: string, pattern: RegExp, scope: Scope, op: string, docs: string, permission: [string, Permission] | undefined, handle: (call: Call) => Reply): Route => ({
+    const R = (
+      method: string,
+      pattern: RegExp,
+      scope: Scope,
+      op: string,
+      docs: string,
+      permission: [string, Permission] | undefined,
+      handle: (call: Call) => Reply,
+    ): Route => ({
       method,
       pattern,
       scope,
@@ -971,34 +1134,210 @@ export class FakeGitHub {
     const repo = '/repos/{owner}/{repo}';
     return [
       R('GET', /^$/, 'repo', `GET ${repo}`, 'repos/repos#get-a-repository', ['metadata', 'read'], this.getRepository),
-      R('GET', /^\/contents(?:\/(.*))?$/, 'repo', `GET ${repo}/contents/{path}`, 'repos/contents#get-repository-content', ['contents', 'read'], this.getContent),
+      R(
+        'GET',
+        /^\/contents(?:\/(.*))?$/,
+        'repo',
+        `GET ${repo}/contents/{path}`,
+        'repos/contents#get-repository-content',
+        ['contents', 'read'],
+        this.getContent,
+      ),
       R('GET', /^\/git\/ref\/(.+)$/, 'repo', `GET ${repo}/git/ref/{ref}`, 'git/refs#get-a-reference', ['contents', 'read'], this.getRef),
-      R('GET', /^\/git\/refs(?:\/(.*))?$/, 'repo', `GET ${repo}/git/refs/{ref}`, 'git/refs#get-a-reference', ['contents', 'read'], this.getRefsLegacy),
-      R('GET', /^\/git\/matching-refs\/(.*)$/, 'repo', `GET ${repo}/git/matching-refs/{ref}`, 'git/refs#list-matching-references', ['contents', 'read'], this.listMatchingRefs),
+      R(
+        'GET',
+        /^\/git\/refs(?:\/(.*))?$/,
+        'repo',
+        `GET ${repo}/git/refs/{ref}`,
+        'git/refs#get-a-reference',
+        ['contents', 'read'],
+        this.getRefsLegacy,
+      ),
+      R(
+        'GET',
+        /^\/git\/matching-refs\/(.*)$/,
+        'repo',
+        `GET ${repo}/git/matching-refs/{ref}`,
+        'git/refs#list-matching-references',
+        ['contents', 'read'],
+        this.listMatchingRefs,
+      ),
       R('POST', /^\/git\/refs$/, 'repo', `POST ${repo}/git/refs`, 'git/refs#create-a-reference', ['contents', 'write'], this.createRef),
-      R('PATCH', /^\/git\/refs\/(.+)$/, 'repo', `PATCH ${repo}/git/refs/{ref}`, 'git/refs#update-a-reference', ['contents', 'write'], this.updateRef),
-      R('DELETE', /^\/git\/refs\/(.+)$/, 'repo', `DELETE ${repo}/git/refs/{ref}`, 'git/refs#delete-a-reference', ['contents', 'write'], this.deleteRef),
-      R('GET', /^\/git\/commits\/([^/]+)$/, 'repo', `GET ${repo}/git/commits/{commit_sha}`, 'git/commits#get-a-commit-object', ['contents', 'read'], this.getCommit),
-      R('POST', /^\/git\/commits$/, 'repo', `POST ${repo}/git/commits`, 'git/commits#create-a-commit', ['contents', 'write'], this.createCommit),
-      R('GET', /^\/git\/trees\/([^/]+)$/, 'repo', `GET ${repo}/git/trees/{tree_sha}`, 'git/trees#get-a-tree', ['contents', 'read'], this.getTree),
+      R(
+        'PATCH',
+        /^\/git\/refs\/(.+)$/,
+        'repo',
+        `PATCH ${repo}/git/refs/{ref}`,
+        'git/refs#update-a-reference',
+        ['contents', 'write'],
+        this.updateRef,
+      ),
+      R(
+        'DELETE',
+        /^\/git\/refs\/(.+)$/,
+        'repo',
+        `DELETE ${repo}/git/refs/{ref}`,
+        'git/refs#delete-a-reference',
+        ['contents', 'write'],
+        this.deleteRef,
+      ),
+      R(
+        'GET',
+        /^\/git\/commits\/([^/]+)$/,
+        'repo',
+        `GET ${repo}/git/commits/{commit_sha}`,
+        'git/commits#get-a-commit-object',
+        ['contents', 'read'],
+        this.getCommit,
+      ),
+      R(
+        'POST',
+        /^\/git\/commits$/,
+        'repo',
+        `POST ${repo}/git/commits`,
+        'git/commits#create-a-commit',
+        ['contents', 'write'],
+        this.createCommit,
+      ),
+      R(
+        'GET',
+        /^\/git\/trees\/([^/]+)$/,
+        'repo',
+        `GET ${repo}/git/trees/{tree_sha}`,
+        'git/trees#get-a-tree',
+        ['contents', 'read'],
+        this.getTree,
+      ),
       R('POST', /^\/git\/trees$/, 'repo', `POST ${repo}/git/trees`, 'git/trees#create-a-tree', ['contents', 'write'], this.createTree),
-      R('GET', /^\/git\/blobs\/([^/]+)$/, 'repo', `GET ${repo}/git/blobs/{file_sha}`, 'git/blobs#get-a-blob', ['contents', 'read'], this.getBlob),
+      R(
+        'GET',
+        /^\/git\/blobs\/([^/]+)$/,
+        'repo',
+        `GET ${repo}/git/blobs/{file_sha}`,
+        'git/blobs#get-a-blob',
+        ['contents', 'read'],
+        this.getBlob,
+      ),
       R('POST', /^\/git\/blobs$/, 'repo', `POST ${repo}/git/blobs`, 'git/blobs#create-a-blob', ['contents', 'write'], this.createBlob),
       R('GET', /^\/pulls$/, 'repo', `GET ${repo}/pulls`, 'pulls/pulls#list-pull-requests', ['pull_requests', 'read'], this.listPulls),
-      R('POST', /^\/pulls$/, 'repo', `POST ${repo}/pulls`, 'pulls/pulls#create-a-pull-request', ['pull_requests', 'write'], this.createPull),
-      R('GET', /^\/pulls\/(\d+)$/, 'repo', `GET ${repo}/pulls/{pull_number}`, 'pulls/pulls#get-a-pull-request', ['pull_requests', 'read'], this.getPull),
-      R('PATCH', /^\/pulls\/(\d+)$/, 'repo', `PATCH ${repo}/pulls/{pull_number}`, 'pulls/pulls#update-a-pull-request', ['pull_requests', 'write'], this.updatePull),
-      R('POST', /^\/check-runs$/, 'repo', `POST ${repo}/check-runs`, 'checks/runs#create-a-check-run', ['checks', 'write'], this.createCheckRun),
-      R('GET', /^\/check-runs\/(\d+)$/, 'repo', `GET ${repo}/check-runs/{check_run_id}`, 'checks/runs#get-a-check-run', ['checks', 'read'], this.getCheckRun),
-      R('PATCH', /^\/check-runs\/(\d+)$/, 'repo', `PATCH ${repo}/check-runs/{check_run_id}`, 'checks/runs#update-a-check-run', ['checks', 'write'], this.updateCheckRun),
-      R('POST', /^\/dispatches$/, 'repo', `POST ${repo}/dispatches`, 'repos/repos#create-a-repository-dispatch-event', ['contents', 'write'], this.repositoryDispatch),
-      R('POST', /^\/actions\/workflows\/([^/]+)\/dispatches$/, 'repo', `POST ${repo}/actions/workflows/{workflow_id}/dispatches`, 'actions/workflows#create-a-workflow-dispatch-event', ['actions', 'write'], this.workflowDispatch),
-      R('GET', /^\/installation$/, 'app-repo', `GET ${repo}/installation`, 'apps/apps#get-a-repository-installation-for-the-authenticated-app', undefined, this.getRepoInstallation),
+      R(
+        'POST',
+        /^\/pulls$/,
+        'repo',
+        `POST ${repo}/pulls`,
+        'pulls/pulls#create-a-pull-request',
+        ['pull_requests', 'write'],
+        this.createPull,
+      ),
+      R(
+        'GET',
+        /^\/pulls\/(\d+)$/,
+        'repo',
+        `GET ${repo}/pulls/{pull_number}`,
+        'pulls/pulls#get-a-pull-request',
+        ['pull_requests', 'read'],
+        this.getPull,
+      ),
+      R(
+        'PATCH',
+        /^\/pulls\/(\d+)$/,
+        'repo',
+        `PATCH ${repo}/pulls/{pull_number}`,
+        'pulls/pulls#update-a-pull-request',
+        ['pull_requests', 'write'],
+        this.updatePull,
+      ),
+      R(
+        'POST',
+        /^\/check-runs$/,
+        'repo',
+        `POST ${repo}/check-runs`,
+        'checks/runs#create-a-check-run',
+        ['checks', 'write'],
+        this.createCheckRun,
+      ),
+      R(
+        'GET',
+        /^\/check-runs\/(\d+)$/,
+        'repo',
+        `GET ${repo}/check-runs/{check_run_id}`,
+        'checks/runs#get-a-check-run',
+        ['checks', 'read'],
+        this.getCheckRun,
+      ),
+      R(
+        'PATCH',
+        /^\/check-runs\/(\d+)$/,
+        'repo',
+        `PATCH ${repo}/check-runs/{check_run_id}`,
+        'checks/runs#update-a-check-run',
+        ['checks', 'write'],
+        this.updateCheckRun,
+      ),
+      R(
+        'POST',
+        /^\/dispatches$/,
+        'repo',
+        `POST ${repo}/dispatches`,
+        'repos/repos#create-a-repository-dispatch-event',
+        ['contents', 'write'],
+        this.repositoryDispatch,
+      ),
+      R(
+        'POST',
+        /^\/actions\/workflows\/([^/]+)\/dispatches$/,
+        'repo',
+        `POST ${repo}/actions/workflows/{workflow_id}/dispatches`,
+        'actions/workflows#create-a-workflow-dispatch-event',
+        ['actions', 'write'],
+        this.workflowDispatch,
+      ),
+      R(
+        'GET',
+        /^\/installation$/,
+        'app-repo',
+        `GET ${repo}/installation`,
+        'apps/apps#get-a-repository-installation-for-the-authenticated-app',
+        undefined,
+        this.getRepoInstallation,
+      ),
       R('GET', /^\/app$/, 'app', 'GET /app', 'apps/apps#get-the-authenticated-app', undefined, this.getApp),
-      R('GET', /^\/app\/installations$/, 'app', 'GET /app/installations', 'apps/apps#list-installations-for-the-authenticated-app', undefined, this.listInstallations),
-      R('GET', /^\/app\/installations\/(\d+)$/, 'app', 'GET /app/installations/{installation_id}', 'apps/apps#get-an-installation-for-the-authenticated-app', undefined, this.getInstallation),
-      R('POST', /^\/app\/installations\/(\d+)\/access_tokens$/, 'app', 'POST /app/installations/{installation_id}/access_tokens', 'apps/apps#create-an-installation-access-token-for-an-app', undefined, this.createAccessToken),
-      R('GET', /^\/installation\/repositories$/, 'installation', 'GET /installation/repositories', 'apps/installations#list-repositories-accessible-to-the-app-installation', undefined, this.listInstallationRepos),
+      R(
+        'GET',
+        /^\/app\/installations$/,
+        'app',
+        'GET /app/installations',
+        'apps/apps#list-installations-for-the-authenticated-app',
+        undefined,
+        this.listInstallations,
+      ),
+      R(
+        'GET',
+        /^\/app\/installations\/(\d+)$/,
+        'app',
+        'GET /app/installations/{installation_id}',
+        'apps/apps#get-an-installation-for-the-authenticated-app',
+        undefined,
+        this.getInstallation,
+      ),
+      R(
+        'POST',
+        /^\/app\/installations\/(\d+)\/access_tokens$/,
+        'app',
+        'POST /app/installations/{installation_id}/access_tokens',
+        'apps/apps#create-an-installation-access-token-for-an-app',
+        undefined,
+        this.createAccessToken,
+      ),
+      R(
+        'GET',
+        /^\/installation\/repositories$/,
+        'installation',
+        'GET /installation/repositories',
+        'apps/installations#list-repositories-accessible-to-the-app-installation',
+        undefined,
+        this.listInstallationRepos,
+      ),
     ];
   }
 
@@ -1010,7 +1349,11 @@ export class FakeGitHub {
 
   private getRepository(call: Call): Reply {
     const p = call.principal;
-    const push = p.kind === 'static' || (p.kind === 'installation' && p.token.permissions.contents === 'write' && this.reachable(p.installation, p.token).some((r) => r.id === call.repo.id));
+    const push =
+      p.kind === 'static' ||
+      (p.kind === 'installation' &&
+        p.token.permissions.contents === 'write' &&
+        this.reachable(p.installation, p.token).some((r) => r.id === call.repo.id));
     const admin = p.kind === 'static';
     return { status: 200, body: repoJson(this.url, call.repo, { admin, maintain: admin, push, triage: push, pull: true }) };
   }
@@ -1031,7 +1374,8 @@ export class FakeGitHub {
     const describe = (p: string, e: FlatEntry): Record<string, unknown> => {
       const name = p.split('/').pop() ?? '';
       const self = `${this.api(call)}/contents/${p}?ref=${encodeURIComponent(refName)}`;
-      const gitUrl = e.type === 'tree' ? `${this.api(call)}/git/trees/${e.sha}` : e.type === 'blob' ? `${this.api(call)}/git/blobs/${e.sha}` : null;
+      const gitUrl =
+        e.type === 'tree' ? `${this.api(call)}/git/trees/${e.sha}` : e.type === 'blob' ? `${this.api(call)}/git/blobs/${e.sha}` : null;
       const html = e.type === 'commit' ? null : `https://github.com/${fullName(r)}/${e.type === 'tree' ? 'tree' : 'blob'}/${refName}/${p}`;
       const type = e.type === 'tree' ? 'dir' : e.type === 'commit' ? 'submodule' : e.mode === '120000' ? 'symlink' : 'file';
       return {
@@ -1057,7 +1401,10 @@ export class FakeGitHub {
     if (/vnd\.github(?:\.v3)?\.raw/.test(accept)) return { status: 200, raw: data };
     // GitHub leaves files over 1 MB out of this answer (the raw media type or the blobs API has them).
     const large = data.length > 1024 * 1024;
-    return { status: 200, body: { ...describe(path, entry), content: large ? '' : base64Lines(data), encoding: large ? 'none' : 'base64' } };
+    return {
+      status: 200,
+      body: { ...describe(path, entry), content: large ? '' : base64Lines(data), encoding: large ? 'none' : 'base64' },
+    };
   }
 
   // refs
@@ -1100,7 +1447,8 @@ export class FakeGitHub {
   private createRef(call: Call): Reply {
     const ref = this.requireString(call, 'ref')!;
     const sha = this.requireString(call, 'sha')!;
-    if (!/^refs\/[^/]+\/.+/.test(ref) || ref.endsWith('/') || ref.includes('..')) this.fail(call, 422, `Reference name must start with 'refs/' and have at least two slashes.`);
+    if (!/^refs\/[^/]+\/.+/.test(ref) || ref.endsWith('/') || ref.includes('..'))
+      this.fail(call, 422, `Reference name must start with 'refs/' and have at least two slashes.`);
     if (!call.repo.git.objects.has(sha)) this.fail(call, 422, 'Object does not exist');
     if (ref.startsWith('refs/heads/') && !call.repo.git.commit(sha)) this.fail(call, 422, 'Object is not a commit');
     if (call.repo.git.refs.has(ref)) this.fail(call, 422, 'Reference already exists');
@@ -1113,7 +1461,8 @@ export class FakeGitHub {
     const ref = `refs/${call.params[0]}`;
     const sha = this.requireString(call, 'sha')!;
     const force = call.body.force;
-    if (force !== undefined && typeof force !== 'boolean') this.badInput(call, `For 'properties/force', ${JSON.stringify(force)} is not a boolean.`);
+    if (force !== undefined && typeof force !== 'boolean')
+      this.badInput(call, `For 'properties/force', ${JSON.stringify(force)} is not a boolean.`);
     const git = call.repo.git;
     const current = git.refs.get(ref);
     if (current === undefined) this.fail(call, 422, 'Reference does not exist');
@@ -1145,13 +1494,15 @@ export class FakeGitHub {
     const message = this.requireString(call, 'message')!;
     const tree = this.requireString(call, 'tree')!;
     const parents = call.body.parents ?? [];
-    if (!Array.isArray(parents) || !parents.every((p): p is string => typeof p === 'string')) this.badInput(call, `For 'properties/parents', ${JSON.stringify(parents)} is not an array of strings.`);
+    if (!Array.isArray(parents) || !parents.every((p): p is string => typeof p === 'string'))
+      this.badInput(call, `For 'properties/parents', ${JSON.stringify(parents)} is not an array of strings.`);
     if (!git.tree(tree)) this.fail(call, 422, 'Tree SHA does not exist');
     for (const p of parents) if (!git.commit(p)) this.fail(call, 422, 'Parent SHA does not exist or is not a commit object');
     const signature = (field: 'author' | 'committer', fallback: Signature): Signature => {
       const v = call.body[field];
       if (v === undefined) return fallback;
-      if (!isObject(v) || typeof v.name !== 'string' || typeof v.email !== 'string') this.badInput(call, `For 'properties/${field}', ${JSON.stringify(v)} needs "name" and "email" strings.`);
+      if (!isObject(v) || typeof v.name !== 'string' || typeof v.email !== 'string')
+        this.badInput(call, `For 'properties/${field}', ${JSON.stringify(v)} needs "name" and "email" strings.`);
       let when = { time: Math.floor(this.now() / 1000), tz: '+0000' };
       if (v.date !== undefined) {
         const parsed = typeof v.date === 'string' ? parseDate(v.date) : undefined;
@@ -1161,7 +1512,12 @@ export class FakeGitHub {
       return { name: v.name, email: v.email, ...when };
     };
     const { bot } = this.actor(call.principal);
-    const me: Signature = { name: bot.login, email: `${bot.id}+${bot.login}@users.noreply.github.com`, time: Math.floor(this.now() / 1000), tz: '+0000' };
+    const me: Signature = {
+      name: bot.login,
+      email: `${bot.id}+${bot.login}@users.noreply.github.com`,
+      time: Math.floor(this.now() / 1000),
+      tz: '+0000',
+    };
     const author = signature('author', me);
     const committer = signature('committer', author);
     const sha = git.putCommit({ tree, parents, author, committer, message });
@@ -1201,13 +1557,20 @@ export class FakeGitHub {
     }
     if (!sha) this.fail(call, 404, 'Not Found');
     const recursive = call.query.get('recursive');
-    return { status: 200, body: this.treeJson(call, sha, recursive !== null && recursive !== '' && recursive !== '0' && recursive !== 'false') };
+    return {
+      status: 200,
+      body: this.treeJson(call, sha, recursive !== null && recursive !== '' && recursive !== '0' && recursive !== 'false'),
+    };
   }
 
   private createTree(call: Call): Reply {
     const git = call.repo.git;
     const entries = call.body.tree;
-    if (!Array.isArray(entries)) this.badInput(call, entries === undefined ? `"tree" wasn't supplied.` : `For 'properties/tree', ${JSON.stringify(entries)} is not an array.`);
+    if (!Array.isArray(entries))
+      this.badInput(
+        call,
+        entries === undefined ? `"tree" wasn't supplied.` : `For 'properties/tree', ${JSON.stringify(entries)} is not an array.`,
+      );
     let base: Sha | null = null;
     const baseTree = call.body.base_tree;
     if (baseTree !== undefined && baseTree !== null) {
@@ -1218,21 +1581,28 @@ export class FakeGitHub {
     }
     const changes: TreeChange[] = [];
     for (const [index, e] of entries.entries()) {
-      if (!isObject(e) || typeof e.path !== 'string' || e.path === '') this.badInput(call, `For 'items', ${JSON.stringify(e)} needs a "path".`);
+      if (!isObject(e) || typeof e.path !== 'string' || e.path === '')
+        this.badInput(call, `For 'items', ${JSON.stringify(e)} needs a "path".`);
       const mode = e.mode as Mode;
       if (!MODES.includes(mode)) this.invalid(call, [{ resource: 'Tree', field: 'mode', code: 'invalid', index }]);
       const type = (e.type ?? typeOfMode(mode)) as string;
       if (type !== typeOfMode(mode)) this.invalid(call, [{ resource: 'Tree', field: 'type', code: 'invalid', index }]);
       const hasSha = 'sha' in e;
-      if (hasSha && e.content !== undefined) this.fail(call, 422, 'Must supply either tree.sha or tree.content. Request will be rejected if both are present.');
+      if (hasSha && e.content !== undefined)
+        this.fail(call, 422, 'Must supply either tree.sha or tree.content. Request will be rejected if both are present.');
       if (e.content !== undefined) {
-        if (typeof e.content !== 'string' || type !== 'blob') this.invalid(call, [{ resource: 'Tree', field: 'content', code: 'invalid', index }]);
+        if (typeof e.content !== 'string' || type !== 'blob')
+          this.invalid(call, [{ resource: 'Tree', field: 'content', code: 'invalid', index }]);
         changes.push({ path: e.path, mode, type: 'blob', sha: git.putBlob(Buffer.from(e.content)) });
       } else if (hasSha) {
         const sha = e.sha;
         if (sha === null) changes.push({ path: e.path, mode, type, sha: null });
         else {
-          const ok = typeof sha === 'string' && (type === 'commit' ? /^[0-9a-f]{40}$/.test(sha) : git.objects.get(sha)?.type === type || (type === 'tree' && git.tree(sha) !== undefined));
+          const ok =
+            typeof sha === 'string' &&
+            (type === 'commit'
+              ? /^[0-9a-f]{40}$/.test(sha)
+              : git.objects.get(sha)?.type === type || (type === 'tree' && git.tree(sha) !== undefined));
           if (!ok) this.fail(call, 422, `tree.sha ${String(sha)} is not a valid ${type}`);
           changes.push({ path: e.path, mode, type, sha });
         }
@@ -1250,17 +1620,29 @@ export class FakeGitHub {
     if (/vnd\.github(?:\.v3)?\.raw/.test(String(call.headers.accept ?? ''))) return { status: 200, raw: data };
     return {
       status: 200,
-      body: { sha, node_id: Buffer.from(`0:Blob${sha}`).toString('base64'), size: data.length, url: `${this.api(call)}/git/blobs/${sha}`, content: base64Lines(data), encoding: 'base64' },
+      body: {
+        sha,
+        node_id: Buffer.from(`0:Blob${sha}`).toString('base64'),
+        size: data.length,
+        url: `${this.api(call)}/git/blobs/${sha}`,
+        content: base64Lines(data),
+        encoding: 'base64',
+      },
     };
   }
 
   private createBlob(call: Call): Reply {
     const content = this.requireString(call, 'content')!;
     const encoding = this.requireString(call, 'encoding', { optional: true }) ?? 'utf-8';
-    if (encoding !== 'utf-8' && encoding !== 'utf8' && encoding !== 'base64') this.fail(call, 422, `encoding must be "utf-8" or "base64", not ${JSON.stringify(encoding)}`);
+    if (encoding !== 'utf-8' && encoding !== 'utf8' && encoding !== 'base64')
+      this.fail(call, 422, `encoding must be "utf-8" or "base64", not ${JSON.stringify(encoding)}`);
     if (encoding === 'base64' && !/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(content)) this.fail(call, 422, 'content is not valid Base64');
     const sha = call.repo.git.putBlob(Buffer.from(content, encoding === 'base64' ? 'base64' : 'utf8'));
-    return { status: 201, body: { url: `${this.api(call)}/git/blobs/${sha}`, sha }, headers: { location: `${this.api(call)}/git/blobs/${sha}` } };
+    return {
+      status: 201,
+      body: { url: `${this.api(call)}/git/blobs/${sha}`, sha },
+      headers: { location: `${this.api(call)}/git/blobs/${sha}` },
+    };
   }
 
   // pull requests
@@ -1305,8 +1687,12 @@ export class FakeGitHub {
     if (errors.length > 0) this.invalid(call, errors);
     const headSha = r.git.refs.get(`refs/heads/${head!}`)!;
     const baseSha = r.git.refs.get(`refs/heads/${base}`)!;
-    if (r.git.isAncestor(headSha, baseSha)) this.invalid(call, [{ resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${head!}` }]);
-    if (r.pulls.some((p) => p.state === 'open' && p.head === head && p.base === base)) this.invalid(call, [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${r.owner.login}:${head!}.` }]);
+    if (r.git.isAncestor(headSha, baseSha))
+      this.invalid(call, [{ resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${head!}` }]);
+    if (r.pulls.some((p) => p.state === 'open' && p.head === head && p.base === base))
+      this.invalid(call, [
+        { resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${r.owner.login}:${head!}.` },
+      ]);
     const now = this.nowIso();
     const p: PullState = {
       id: ++this.ids.pull,
@@ -1348,13 +1734,17 @@ export class FakeGitHub {
     const body = this.requireString(call, 'body', { optional: true });
     const state = this.requireString(call, 'state', { optional: true });
     const base = this.requireString(call, 'base', { optional: true });
-    if (state !== undefined && state !== 'open' && state !== 'closed') this.invalid(call, [{ resource: 'PullRequest', field: 'state', code: 'invalid' }]);
-    if (base !== undefined && !r.git.refs.has(`refs/heads/${base}`)) this.invalid(call, [{ resource: 'PullRequest', field: 'base', code: 'invalid' }]);
+    if (state !== undefined && state !== 'open' && state !== 'closed')
+      this.invalid(call, [{ resource: 'PullRequest', field: 'state', code: 'invalid' }]);
+    if (base !== undefined && !r.git.refs.has(`refs/heads/${base}`))
+      this.invalid(call, [{ resource: 'PullRequest', field: 'base', code: 'invalid' }]);
     if (state === 'open' && p.state === 'closed') {
       if (p.mergedAt) this.fail(call, 422, 'Cannot reopen a merged pull request');
       if (!r.git.refs.has(`refs/heads/${p.head}`)) this.invalid(call, [{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
       if (r.pulls.some((x) => x !== p && x.state === 'open' && x.head === p.head && x.base === (base ?? p.base))) {
-        this.invalid(call, [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${r.owner.login}:${p.head}.` }]);
+        this.invalid(call, [
+          { resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${r.owner.login}:${p.head}.` },
+        ]);
       }
     }
     const now = this.nowIso();
@@ -1372,7 +1762,11 @@ export class FakeGitHub {
 
   private checkRunBody(call: Call, c: CheckRunState): Record<string, unknown> {
     const r = call.repo;
-    const side = (ref: string): Record<string, unknown> => ({ ref, sha: r.git.refs.get(`refs/heads/${ref}`) ?? '', repo: { id: r.id, url: `${this.url}/repos/${fullName(r)}`, name: r.name } });
+    const side = (ref: string): Record<string, unknown> => ({
+      ref,
+      sha: r.git.refs.get(`refs/heads/${ref}`) ?? '',
+      repo: { id: r.id, url: `${this.url}/repos/${fullName(r)}`, name: r.name },
+    });
     const pulls = r.pulls
       .filter((p) => p.state === 'open' && r.git.refs.get(`refs/heads/${p.head}`) === c.headSha)
       .map((p) => ({ id: p.id, number: p.number, url: `${this.api(call)}/pulls/${p.number}`, head: side(p.head), base: side(p.base) }));
@@ -1387,9 +1781,12 @@ export class FakeGitHub {
     const name = this.requireString(call, 'name', { optional: true });
     const status = this.requireString(call, 'status', { optional: true });
     const conclusion = this.requireString(call, 'conclusion', { optional: true });
-    if (status !== undefined && !STATUSES.includes(status)) this.badInput(call, `For 'properties/status', ${JSON.stringify(status)} is not a member of ${JSON.stringify(STATUSES)}.`);
-    if (conclusion !== undefined && !CONCLUSIONS.includes(conclusion)) this.badInput(call, `For 'properties/conclusion', ${JSON.stringify(conclusion)} is not a member of ${JSON.stringify(CONCLUSIONS)}.`);
-    if (status === 'completed' && conclusion === undefined && c.conclusion === null) this.invalid(call, [{ resource: 'CheckRun', field: 'conclusion', code: 'missing_field' }]);
+    if (status !== undefined && !STATUSES.includes(status))
+      this.badInput(call, `For 'properties/status', ${JSON.stringify(status)} is not a member of ${JSON.stringify(STATUSES)}.`);
+    if (conclusion !== undefined && !CONCLUSIONS.includes(conclusion))
+      this.badInput(call, `For 'properties/conclusion', ${JSON.stringify(conclusion)} is not a member of ${JSON.stringify(CONCLUSIONS)}.`);
+    if (status === 'completed' && conclusion === undefined && c.conclusion === null)
+      this.invalid(call, [{ resource: 'CheckRun', field: 'conclusion', code: 'missing_field' }]);
     const dates: Partial<Record<'started_at' | 'completed_at', string>> = {};
     for (const field of ['started_at', 'completed_at'] as const) {
       const v = this.requireString(call, field, { optional: true });
@@ -1403,14 +1800,24 @@ export class FakeGitHub {
     const output = b.output;
     if (output !== undefined) {
       if (!isObject(output)) this.badInput(call, `For 'properties/output', ${JSON.stringify(output)} is not an object.`);
-      for (const field of ['title', 'summary'] as const) if (typeof output[field] !== 'string') this.badInput(call, `For 'properties/output', "${field}" wasn't supplied.`);
+      for (const field of ['title', 'summary'] as const)
+        if (typeof output[field] !== 'string') this.badInput(call, `For 'properties/output', "${field}" wasn't supplied.`);
       for (const field of ['summary', 'text'] as const) {
         const v = output[field];
-        if (typeof v === 'string' && v.length > 65535) this.invalid(call, [{ resource: 'CheckRun', field: `output.${field}`, code: 'too_long', message: `Output ${field} is too long (maximum is 65535 characters)` }]);
+        if (typeof v === 'string' && v.length > 65535)
+          this.invalid(call, [
+            {
+              resource: 'CheckRun',
+              field: `output.${field}`,
+              code: 'too_long',
+              message: `Output ${field} is too long (maximum is 65535 characters)`,
+            },
+          ]);
       }
       const list = output.annotations ?? [];
       if (!Array.isArray(list)) this.badInput(call, `For 'properties/annotations', ${JSON.stringify(list)} is not an array.`);
-      if (list.length > 50) this.badInput(call, `For 'properties/annotations', ${list.length} items were supplied; the maximum is 50 per request.`);
+      if (list.length > 50)
+        this.badInput(call, `For 'properties/annotations', ${list.length} items were supplied; the maximum is 50 per request.`);
       annotations = list.map((a: unknown, i: number) => this.annotation(call, a, i));
     }
     if (name !== undefined) c.name = name;
@@ -1425,7 +1832,11 @@ export class FakeGitHub {
     }
     if (c.status === 'completed') c.completedAt = dates.completed_at ?? c.completedAt ?? this.nowIso();
     if (isObject(output)) {
-      c.output = { title: output.title as string, summary: output.summary as string, text: typeof output.text === 'string' ? output.text : c.output.text };
+      c.output = {
+        title: output.title as string,
+        summary: output.summary as string,
+        text: typeof output.text === 'string' ? output.text : c.output.text,
+      };
       c.annotations.push(...annotations);
     }
   }
@@ -1433,17 +1844,36 @@ export class FakeGitHub {
   private annotation(call: Call, a: unknown, index: number): Annotation {
     const bad = (detail: string): never => this.badInput(call, `For 'items' (annotation ${index}), ${detail}`);
     if (!isObject(a)) return bad(`${JSON.stringify(a)} is not an object.`);
-    for (const field of ['path', 'message', 'annotation_level'] as const) if (typeof a[field] !== 'string') bad(`"${field}" wasn't supplied.`);
+    for (const field of ['path', 'message', 'annotation_level'] as const)
+      if (typeof a[field] !== 'string') bad(`"${field}" wasn't supplied.`);
     for (const field of ['start_line', 'end_line'] as const) if (!Number.isInteger(a[field])) bad(`"${field}" wasn't supplied.`);
-    if (!['notice', 'warning', 'failure'].includes(a.annotation_level as string)) bad(`${JSON.stringify(a.annotation_level)} is not a member of ["notice","warning","failure"].`);
+    if (!['notice', 'warning', 'failure'].includes(a.annotation_level as string))
+      bad(`${JSON.stringify(a.annotation_level)} is not a member of ["notice","warning","failure"].`);
     const columns = a.start_column !== undefined || a.end_column !== undefined;
-    if (columns && a.start_line !== a.end_line) this.invalid(call, [{ resource: 'CheckRun', field: 'annotations', code: 'invalid', message: 'start_column and end_column may only be given when start_line equals end_line' }]);
-    if ((a.end_line as number) < (a.start_line as number)) this.invalid(call, [{ resource: 'CheckRun', field: 'annotations', code: 'invalid', message: 'end_line must not be before start_line' }]);
+    if (columns && a.start_line !== a.end_line)
+      this.invalid(call, [
+        {
+          resource: 'CheckRun',
+          field: 'annotations',
+          code: 'invalid',
+          message: 'start_column and end_column may only be given when start_line equals end_line',
+        },
+      ]);
+    if ((a.end_line as number) < (a.start_line as number))
+      this.invalid(call, [
+        { resource: 'CheckRun', field: 'annotations', code: 'invalid', message: 'end_line must not be before start_line' },
+      ]);
     // GitHub's documented limits: message and raw_details at most 64 KB, title at most 255 characters.
     for (const field of ['message', 'raw_details'] as const) {
-      if (typeof a[field] === 'string' && Buffer.byteLength(a[field], 'utf8') > 64 * 1024) this.invalid(call, [{ resource: 'CheckRun', field: `annotations.${field}`, code: 'too_long', message: `${field} is too long (maximum is 64 KB)` }]);
+      if (typeof a[field] === 'string' && Buffer.byteLength(a[field], 'utf8') > 64 * 1024)
+        this.invalid(call, [
+          { resource: 'CheckRun', field: `annotations.${field}`, code: 'too_long', message: `${field} is too long (maximum is 64 KB)` },
+        ]);
     }
-    if (typeof a.title === 'string' && a.title.length > 255) this.invalid(call, [{ resource: 'CheckRun', field: 'annotations.title', code: 'too_long', message: 'title is too long (maximum is 255 characters)' }]);
+    if (typeof a.title === 'string' && a.title.length > 255)
+      this.invalid(call, [
+        { resource: 'CheckRun', field: 'annotations.title', code: 'too_long', message: 'title is too long (maximum is 255 characters)' },
+      ]);
     return { ...(a as unknown as Annotation) };
   }
 
@@ -1451,7 +1881,8 @@ export class FakeGitHub {
     const r = call.repo;
     this.requireString(call, 'name');
     const headSha = this.requireString(call, 'head_sha')!;
-    if (!r.git.commit(headSha)) this.invalid(call, [{ resource: 'CheckRun', field: 'head_sha', code: 'invalid', message: `No commit found for SHA: ${headSha}` }]);
+    if (!r.git.commit(headSha))
+      this.invalid(call, [{ resource: 'CheckRun', field: 'head_sha', code: 'invalid', message: `No commit found for SHA: ${headSha}` }]);
     const c: CheckRunState = {
       id: ++this.ids.check,
       name: '',
@@ -1492,12 +1923,19 @@ export class FakeGitHub {
 
   private repositoryDispatch(call: Call): Reply {
     const eventType = this.requireString(call, 'event_type')!;
-    if (eventType.length === 0 || eventType.length > 100) this.badInput(call, `For 'properties/event_type', ${JSON.stringify(eventType)} must be 1 to 100 characters.`);
+    if (eventType.length === 0 || eventType.length > 100)
+      this.badInput(call, `For 'properties/event_type', ${JSON.stringify(eventType)} must be 1 to 100 characters.`);
     const payload = call.body.client_payload ?? {};
     if (!isObject(payload)) this.badInput(call, `For 'properties/client_payload', ${JSON.stringify(payload)} is not an object.`);
     const keys = Object.keys(payload).length;
     if (keys > 10) this.fail(call, 422, `No more than 10 properties are allowed; ${keys} were supplied.`);
-    this.dispatches.push({ type: 'repository_dispatch', repo: fullName(call.repo), repoId: call.repo.id, eventType, clientPayload: payload });
+    this.dispatches.push({
+      type: 'repository_dispatch',
+      repo: fullName(call.repo),
+      repoId: call.repo.id,
+      eventType,
+      clientPayload: payload,
+    });
     return { status: 204 };
   }
 
@@ -1510,7 +1948,8 @@ export class FakeGitHub {
       const tip = r.git.refs.get(`refs/heads/${r.defaultBranch}`);
       const entry = tip ? r.git.entryAt(r.git.commit(tip)!.tree, `.github/workflows/${id}`) : undefined;
       if (entry?.type === 'blob') {
-        if (!/\bworkflow_dispatch\b/.test(r.git.blob(entry.sha)!.toString('utf8'))) this.fail(call, 422, "Workflow does not have 'workflow_dispatch' trigger");
+        if (!/\bworkflow_dispatch\b/.test(r.git.blob(entry.sha)!.toString('utf8')))
+          this.fail(call, 422, "Workflow does not have 'workflow_dispatch' trigger");
         workflow = { id: 0, path: `.github/workflows/${id}` };
       }
     }
@@ -1526,10 +1965,24 @@ export class FakeGitHub {
       const missing = Object.entries(workflow.inputs).find(([k, spec]) => spec.required && inputs[k] === undefined);
       if (missing) this.fail(call, 422, `Required input '${missing[0]}' not provided`);
     }
-    this.dispatches.push({ type: 'workflow_dispatch', repo: fullName(r), repoId: r.id, workflow: workflow.path.replace('.github/workflows/', ''), ref, inputs });
+    this.dispatches.push({
+      type: 'workflow_dispatch',
+      repo: fullName(r),
+      repoId: r.id,
+      workflow: workflow.path.replace('.github/workflows/', ''),
+      ref,
+      inputs,
+    });
     if (call.body.return_run_details === true) {
       const runId = ++this.ids.check;
-      return { status: 200, body: { workflow_run_id: runId, run_url: `${this.api(call)}/actions/runs/${runId}`, html_url: `https://github.com/${fullName(r)}/actions/runs/${runId}` } };
+      return {
+        status: 200,
+        body: {
+          workflow_run_id: runId,
+          run_url: `${this.api(call)}/actions/runs/${runId}`,
+          html_url: `https://github.com/${fullName(r)}/actions/runs/${runId}`,
+        },
+      };
     }
     return { status: 204 };
   }
@@ -1565,12 +2018,16 @@ export class FakeGitHub {
     let repoIds: Set<number> | null = null;
     const { repositories, repository_ids: ids, permissions } = call.body;
     if (repositories !== undefined || ids !== undefined) {
-      if ((repositories !== undefined && !Array.isArray(repositories)) || (ids !== undefined && !Array.isArray(ids))) this.badInput(call, 'For \'properties/repositories\', the value is not an array.');
+      if ((repositories !== undefined && !Array.isArray(repositories)) || (ids !== undefined && !Array.isArray(ids)))
+        this.badInput(call, "For 'properties/repositories', the value is not an array.");
       const wanted = [
-        ...((repositories as unknown[] | undefined) ?? []).map((name) => reachable.find((r) => typeof name === 'string' && r.name.toLowerCase() === name.toLowerCase())),
+        ...((repositories as unknown[] | undefined) ?? []).map((name) =>
+          reachable.find((r) => typeof name === 'string' && r.name.toLowerCase() === name.toLowerCase()),
+        ),
         ...((ids as unknown[] | undefined) ?? []).map((id) => reachable.find((r) => r.id === id)),
       ];
-      if (wanted.some((r) => r === undefined)) this.fail(call, 422, 'There is at least one repository that does not exist or is not accessible to the parent installation.');
+      if (wanted.some((r) => r === undefined))
+        this.fail(call, 422, 'There is at least one repository that does not exist or is not accessible to the parent installation.');
       repoIds = new Set(wanted.map((r) => r!.id));
     }
     let granted = i.permissions;
@@ -1578,7 +2035,8 @@ export class FakeGitHub {
       if (!isObject(permissions)) this.badInput(call, `For 'properties/permissions', ${JSON.stringify(permissions)} is not an object.`);
       const rank = { read: 1, write: 2 } as Record<string, number | undefined>;
       for (const [name, level] of Object.entries(permissions)) {
-        if (!(rank[String(level)] ?? 0) || (rank[i.permissions[name] ?? ''] ?? 0) < rank[String(level)]!) this.fail(call, 422, 'The permissions requested are not granted to this installation.');
+        if (!(rank[String(level)] ?? 0) || (rank[i.permissions[name] ?? ''] ?? 0) < rank[String(level)]!)
+          this.fail(call, 422, 'The permissions requested are not granted to this installation.');
       }
       granted = permissions as Permissions;
     }
@@ -1602,7 +2060,11 @@ export class FakeGitHub {
     const { items, headers } = this.page(call, repos);
     return {
       status: 200,
-      body: { total_count: repos.length, repository_selection: p.token.repoIds ? 'selected' : p.installation.selection, repositories: items.map((r) => repoJson(this.url, r)) },
+      body: {
+        total_count: repos.length,
+        repository_selection: p.token.repoIds ? 'selected' : p.installation.selection,
+        repositories: items.map((r) => repoJson(this.url, r)),
+      },
       headers,
     };
   }
@@ -1621,6 +2083,19 @@ function wrongTypes(body: unknown): unknown {
   if (Array.isArray(body)) return body.length === 0 ? { unexpected: 'an object instead of an array' } : body.map(wrongTypes);
   if (!isObject(body)) return { unexpected: body };
   return Object.fromEntries(
-    Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? 12345 : typeof v === 'number' ? 'not a number' : typeof v === 'boolean' ? 'not a boolean' : v === null ? 42 : Array.isArray(v) ? 'not an array' : 'not an object']),
+    Object.entries(body).map(([k, v]) => [
+      k,
+      typeof v === 'string'
+        ? 12345
+        : typeof v === 'number'
+          ? 'not a number'
+          : typeof v === 'boolean'
+            ? 'not a boolean'
+            : v === null
+              ? 42
+              : Array.isArray(v)
+                ? 'not an array'
+                : 'not an object',
+    ]),
   );
 }

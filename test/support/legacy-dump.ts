@@ -63,7 +63,10 @@ export async function writeDump(dir: string, datasets: DumpDatasetSpec[]): Promi
       problems: [],
     });
     if (d.model !== null) await put(join(base, 'model.json'), d.model ?? {});
-    await put(join(base, 'team.json'), { managers: (d.managers ?? []).map((login) => ({ login, displayName: login })), evidence: d.managers ? 'meta-html' : 'none' });
+    await put(join(base, 'team.json'), {
+      managers: (d.managers ?? []).map((login) => ({ login, displayName: login })),
+      evidence: d.managers ? 'meta-html' : 'none',
+    });
     await put(join(base, 'views.json'), d.views ?? []);
     const sources = [];
     for (const s of d.sources ?? []) {
@@ -78,7 +81,16 @@ export async function writeDump(dir: string, datasets: DumpDatasetSpec[]): Promi
         analysis: s.analysisError ? { error: s.analysisError } : null,
         runs: null,
         loaded: s.loaded ?? null,
-        download: { status, httpStatus: s.httpStatus ?? (status === 'ok' ? 200 : null), finalUrl: null, contentType: status === 'not-csv' ? 'text/html' : 'text/csv', bytes: null, sha256: null, file, error: null },
+        download: {
+          status,
+          httpStatus: s.httpStatus ?? (status === 'ok' ? 200 : null),
+          finalUrl: null,
+          contentType: status === 'not-csv' ? 'text/html' : 'text/csv',
+          bytes: null,
+          sha256: null,
+          file,
+          error: null,
+        },
       });
     }
     await put(join(base, 'sources.json'), sources);
@@ -112,8 +124,20 @@ export async function edgeCaseDump(dir: string): Promise<void> {
   const craCsv = await readFile(join(LEGACY, 'cra/cra.csv'));
   const [p1, p2, p3, p4] = await tekjurParts(4);
   await writeDump(dir, [
-    { name: 'tekjur-rikissjods', model: await tekjurModel(), managers: ['tryggvib'], entries: 480, sources: [{ id: 2156, content: tekjurSource, loaded: true, creator: 'tryggvib' }] },
-    { name: 'uppgjor-rikissjods', model: await tekjurModel('uppgjor-rikissjods'), managers: ['tryggvib'], entries: 480, sources: [p1, p2, p3, p4].map((c, i) => ({ id: 3000 + i, content: c!, loaded: null })) },
+    {
+      name: 'tekjur-rikissjods',
+      model: await tekjurModel(),
+      managers: ['tryggvib'],
+      entries: 480,
+      sources: [{ id: 2156, content: tekjurSource, loaded: true, creator: 'tryggvib' }],
+    },
+    {
+      name: 'uppgjor-rikissjods',
+      model: await tekjurModel('uppgjor-rikissjods'),
+      managers: ['tryggvib'],
+      entries: 480,
+      sources: [p1, p2, p3, p4].map((c, i) => ({ id: 3000 + i, content: c!, loaded: null })),
+    },
     {
       name: 'bosnia-herzegovina',
       model: await tekjurModel('bosnia-herzegovina'),
@@ -136,10 +160,41 @@ export async function edgeCaseDump(dir: string): Promise<void> {
       ],
       entriesCsv: tekjurEntries,
     },
-    { name: 'ukgov-finances-cra', model: { ...cra, dataset: { ...cra.dataset, name: 'ukgov-finances-cra', schema_version: '2011-12-07' } }, entries: 36, sources: [], entriesCsv: craCsv },
-    { name: 'tryggvis_test_dataset', model: await tekjurModel('tryggvis_test_dataset'), private: true, managers: ['tryggvib'], entries: 480, sources: [{ id: 6001, content: tekjurSource, loaded: true, creator: 'tryggvib' }] },
-    { name: 'bosnian_test', model: { dataset: { name: 'bosnian_test', label: 'B', currency: 'BAM' } }, private: true, managers: ['Sunbless'], sources: [] },
-    { name: 'save_dimensions', model: await tekjurModel('save_dimensions'), private: true, entries: 0, managers: ['tryggvib'], sources: [{ id: 7001, content: tekjurSource, loaded: null }] },
-    { name: 'no_data_at_all', model: await tekjurModel('no_data_at_all'), entries: 10, sources: [{ id: 8001, content: null, status: 'http-error', httpStatus: 500 }] },
+    {
+      name: 'ukgov-finances-cra',
+      model: { ...cra, dataset: { ...cra.dataset, name: 'ukgov-finances-cra', schema_version: '2011-12-07' } },
+      entries: 36,
+      sources: [],
+      entriesCsv: craCsv,
+    },
+    {
+      name: 'tryggvis_test_dataset',
+      model: await tekjurModel('tryggvis_test_dataset'),
+      private: true,
+      managers: ['tryggvib'],
+      entries: 480,
+      sources: [{ id: 6001, content: tekjurSource, loaded: true, creator: 'tryggvib' }],
+    },
+    {
+      name: 'bosnian_test',
+      model: { dataset: { name: 'bosnian_test', label: 'B', currency: 'BAM' } },
+      private: true,
+      managers: ['Sunbless'],
+      sources: [],
+    },
+    {
+      name: 'save_dimensions',
+      model: await tekjurModel('save_dimensions'),
+      private: true,
+      entries: 0,
+      managers: ['tryggvib'],
+      sources: [{ id: 7001, content: tekjurSource, loaded: null }],
+    },
+    {
+      name: 'no_data_at_all',
+      model: await tekjurModel('no_data_at_all'),
+      entries: 10,
+      sources: [{ id: 8001, content: null, status: 'http-error', httpStatus: 500 }],
+    },
   ]);
 }

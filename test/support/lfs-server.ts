@@ -79,7 +79,14 @@ export async function startLfsServer(options: LfsServerOptions): Promise<LfsServ
     });
   });
 
-  async function handle(method: string, path: string, headers: IncomingHttpHeaders, text: string, record: RecordedRequest, res: ServerResponse): Promise<void> {
+  async function handle(
+    method: string,
+    path: string,
+    headers: IncomingHttpHeaders,
+    text: string,
+    record: RecordedRequest,
+    res: ServerResponse,
+  ): Promise<void> {
     if (method === 'POST' && path.endsWith('/objects/batch')) return batch(headers, text, record, res);
     const download = /^\/download\/([0-9a-f]{64})$/.exec(path);
     if (method === 'GET' && download) return send(download[1]!, headers, res);
@@ -91,7 +98,8 @@ export async function startLfsServer(options: LfsServerOptions): Promise<LfsServ
     if (!(headers['content-type'] ?? '').startsWith(LFS_JSON)) return json(res, 422, { message: `the Content-Type must be ${LFS_JSON}` });
     if (options.auth) {
       const expected = `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`;
-      if (headers.authorization !== expected) return json(res, 401, { message: 'Credentials needed' }, { 'lfs-authenticate': 'Basic realm="Git LFS"' });
+      if (headers.authorization !== expected)
+        return json(res, 401, { message: 'Credentials needed' }, { 'lfs-authenticate': 'Basic realm="Git LFS"' });
     }
     let body: { operation?: unknown; transfers?: unknown; objects?: unknown };
     try {
@@ -102,17 +110,34 @@ export async function startLfsServer(options: LfsServerOptions): Promise<LfsServ
     record.body = body;
     if (fault === 'batch-500') return json(res, 500, { message: 'Internal error (injected)' });
     if (body.operation !== 'download') return json(res, 422, { message: 'only the download operation is supported here' });
-    if (body.transfers !== undefined && !(Array.isArray(body.transfers) && body.transfers.includes('basic'))) return json(res, 422, { message: 'only the basic transfer is supported' });
+    if (body.transfers !== undefined && !(Array.isArray(body.transfers) && body.transfers.includes('basic')))
+      return json(res, 422, { message: 'only the basic transfer is supported' });
     const objects = body.objects;
     const valid = (o: unknown): o is { oid: string; size: number } =>
-      typeof o === 'object' && o !== null && typeof (o as { oid?: unknown }).oid === 'string' && /^[0-9a-f]{64}$/.test((o as { oid: string }).oid) && Number.isSafeInteger((o as { size?: unknown }).size) && (o as { size: number }).size >= 0;
-    if (!Array.isArray(objects) || objects.length === 0 || !objects.every(valid)) return json(res, 422, { message: 'objects must be a non-empty list of { oid, size }' });
+      typeof o === 'object' &&
+      o !== null &&
+      typeof (o as { oid?: unknown }).oid === 'string' &&
+      /^[0-9a-f]{64}$/.test((o as { oid: string }).oid) &&
+      Number.isSafeInteger((o as { size?: unknown }).size) &&
+      (o as { size: number }).size >= 0;
+    if (!Array.isArray(objects) || objects.length === 0 || !objects.every(valid))
+      return json(res, 422, { message: 'objects must be a non-empty list of { oid, size }' });
     const answer = [];
     for (const o of objects) {
-      const size = await stat(objectFile(o.oid)).then((s) => s.size, () => null);
+      const size = await stat(objectFile(o.oid)).then(
+        (s) => s.size,
+        () => null,
+      );
       if (size === null) answer.push({ oid: o.oid, size: o.size, error: { code: 404, message: 'Object does not exist' } });
-      else if (size !== o.size) answer.push({ oid: o.oid, size: o.size, error: { code: 422, message: `the object has ${size} bytes, not ${o.size}` } });
-      else answer.push({ oid: o.oid, size: o.size, authenticated: true, actions: { download: { href: `${base}/download/${o.oid}`, header: { Authorization: `RemoteAuth ${token}` }, expires_in: 3600 } } });
+      else if (size !== o.size)
+        answer.push({ oid: o.oid, size: o.size, error: { code: 422, message: `the object has ${size} bytes, not ${o.size}` } });
+      else
+        answer.push({
+          oid: o.oid,
+          size: o.size,
+          authenticated: true,
+          actions: { download: { href: `${base}/download/${o.oid}`, header: { Authorization: `RemoteAuth ${token}` }, expires_in: 3600 } },
+        });
     }
     json(res, 200, { transfer: 'basic', objects: answer, hash_algo: 'sha256' });
   }
@@ -121,7 +146,10 @@ export async function startLfsServer(options: LfsServerOptions): Promise<LfsServ
     if (headers.authorization !== `RemoteAuth ${token}`) return json(res, 401, { message: 'the download needs the header of its action' });
     if (fault === 'download-500') return json(res, 500, { message: 'Internal error (injected)' });
     const file = objectFile(oid);
-    const size = await stat(file).then((s) => s.size, () => null);
+    const size = await stat(file).then(
+      (s) => s.size,
+      () => null,
+    );
     if (size === null) return json(res, 404, { message: 'Object does not exist' });
     if (fault === null) {
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': size });
@@ -134,7 +162,9 @@ export async function startLfsServer(options: LfsServerOptions): Promise<LfsServ
       content[i] = content[i]! ^ 0xff;
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': content.length }).end(content);
     } else if (fault === 'wrong-length') {
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': content.length + 7 }).end(Buffer.concat([content, Buffer.alloc(7)]));
+      res
+        .writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': content.length + 7 })
+        .end(Buffer.concat([content, Buffer.alloc(7)]));
     } else {
       // chunked: the client learns the length only at the end
       res.writeHead(200, { 'content-type': 'application/octet-stream' });

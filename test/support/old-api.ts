@@ -93,7 +93,9 @@ export async function startOldApi(datasets: Record<string, FakeDataset>, options
       return;
     }
     if (seg[0] === '_html') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><html><body><h1>This site is offline</h1></body></html>');
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end('<!DOCTYPE html><html><body><h1>This site is offline</h1></body></html>');
       return;
     }
     if (seg[0] === 'api' && seg[1] === '2') {
@@ -116,19 +118,45 @@ export async function startOldApi(datasets: Record<string, FakeDataset>, options
     if (!visible(d)) return json(res, 403, { error: 'forbidden' });
     if (seg.length === 1) return json(res, 200, d.record);
     const rest = seg.slice(1).join('/');
-    if (rest === 'model.json') return json(res, 200, { dataset: d.record, ...(d.mapping !== undefined ? { mapping: d.mapping } : {}), ...(d.views ? { views: d.views } : {}) });
+    if (rest === 'model.json')
+      return json(res, 200, {
+        dataset: d.record,
+        ...(d.mapping !== undefined ? { mapping: d.mapping } : {}),
+        ...(d.views ? { views: d.views } : {}),
+      });
     if (rest === 'views.json') return json(res, 200, d.views ?? []);
-    if (rest === 'sources.json') return json(res, 200, (d.sources ?? []).map((s) => ({ id: s.id, url: `http://upstream.example/${s.id}.csv`, dataset: name, created_at: s.createdAt ?? '2013-04-12T14:03:27.814686' })));
+    if (rest === 'sources.json')
+      return json(
+        res,
+        200,
+        (d.sources ?? []).map((s) => ({
+          id: s.id,
+          url: `http://upstream.example/${s.id}.csv`,
+          dataset: name,
+          created_at: s.createdAt ?? '2013-04-12T14:03:27.814686',
+        })),
+      );
     if (rest === 'meta') {
-      const team = (d.managers ?? []).map((m) => `<li><a href="/account/${encodeURIComponent(m.login)}">${m.name.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</a></li>`).join('');
-      res.writeHead(200, { 'content-type': 'text/html' }).end(`<html><body><h3>Sources</h3><ul></ul><h3>Team</h3><ul>${team}</ul></body></html>`);
+      const team = (d.managers ?? [])
+        .map((m) => `<li><a href="/account/${encodeURIComponent(m.login)}">${m.name.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</a></li>`)
+        .join('');
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(`<html><body><h3>Sources</h3><ul></ul><h3>Team</h3><ul>${team}</ul></body></html>`);
       return;
     }
     const m = /^sources\/(\d+)(\/analysis\.json)?$/.exec(rest);
     const s = m ? d.sources?.find((x) => String(x.id) === m[1]) : undefined;
     if (m && s) {
       if (m[2]) return json(res, 200, s.analysis ?? { columns: [], mapping: {} });
-      const target = s.kind === 'file' ? `${base}/_files/${name}/${s.id}.csv` : s.kind === '404' ? `${base}/_files/${name}/gone-${s.id}.csv` : s.kind === 'html' ? `${base}/_html/${s.id}` : `http://127.0.0.1:${closedPort}/${s.id}.csv`;
+      const target =
+        s.kind === 'file'
+          ? `${base}/_files/${name}/${s.id}.csv`
+          : s.kind === '404'
+            ? `${base}/_files/${name}/gone-${s.id}.csv`
+            : s.kind === 'html'
+              ? `${base}/_html/${s.id}`
+              : `http://127.0.0.1:${closedPort}/${s.id}.csv`;
       res.writeHead(302, { location: target }).end();
       return;
     }

@@ -7,7 +7,10 @@ type Descriptor = NonNullable<RepositoryObservation['descriptor']>;
 export const sha = (n: number, salt = 0): string => (n * 7919 + salt).toString(16).padStart(40, 'a');
 
 /** A public, installed repository with a valid descriptor owned by its GitHub owner; override anything. */
-export function observation(id: number, over: Partial<Omit<RepositoryObservation, 'descriptor'>> & { descriptor?: Partial<Descriptor> | null } = {}): RepositoryObservation {
+export function observation(
+  id: number,
+  over: Partial<Omit<RepositoryObservation, 'descriptor'>> & { descriptor?: Partial<Descriptor> | null } = {},
+): RepositoryObservation {
   const owner = over.owner ?? 'os-data';
   const repo = over.repo ?? `repo-${id}`;
   const { descriptor, ...rest } = over;

@@ -63,13 +63,17 @@ export async function startS3(options: { bucket?: string; prefix?: string; store
     objects: () => bucketObjects(client, bucket),
     async seed(objects) {
       const entries = Object.entries(objects);
-      await Promise.all([...new Set(entries.map(([key]) => dirname(join(directory, bucket, key))))].map((dir) => mkdir(dir, { recursive: true })));
+      await Promise.all(
+        [...new Set(entries.map(([key]) => dirname(join(directory, bucket, key))))].map((dir) => mkdir(dir, { recursive: true })),
+      );
       for (let i = 0; i < entries.length; i += 100) {
         await Promise.all(
-          entries.slice(i, i + 100).flatMap(([key, body]) => [
-            writeFile(join(directory, bucket, `${key}._S3rver_object`), body),
-            writeFile(join(directory, bucket, `${key}._S3rver_object.md5`), createHash('md5').update(body).digest('hex')),
-          ]),
+          entries
+            .slice(i, i + 100)
+            .flatMap(([key, body]) => [
+              writeFile(join(directory, bucket, `${key}._S3rver_object`), body),
+              writeFile(join(directory, bucket, `${key}._S3rver_object.md5`), createHash('md5').update(body).digest('hex')),
+            ]),
         );
       }
     },

@@ -81,7 +81,10 @@ export async function startSubscriber(options: { secret?: string; keepOpen?: boo
     },
     waitForAccepted(n, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`the subscriber got ${accepted().length} accepted deliveries, not ${n}, within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`the subscriber got ${accepted().length} accepted deliveries, not ${n}, within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         const check = (): void => {
           if (accepted().length >= n) {
             clearTimeout(timer);

@@ -38,10 +38,19 @@ export interface DeliveryResponse {
 }
 
 /** POSTs a signed delivery of `event` to `url` with GitHub's headers. */
-export async function deliver(url: string, secret: string, event: string, payload: unknown, options: DeliverOptions = {}): Promise<DeliveryResponse> {
+export async function deliver(
+  url: string,
+  secret: string,
+  event: string,
+  payload: unknown,
+  options: DeliverOptions = {},
+): Promise<DeliveryResponse> {
   const deliveryId = options.deliveryId ?? randomUUID();
   const body = options.rawBody ?? JSON.stringify(payload);
-  const signature = options.signature === undefined ? await sign(secret, typeof body === 'string' ? body : Buffer.from(body).toString('utf8')) : options.signature;
+  const signature =
+    options.signature === undefined
+      ? await sign(secret, typeof body === 'string' ? body : Buffer.from(body).toString('utf8'))
+      : options.signature;
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'user-agent': 'GitHub-Hookshot/4d63832',
@@ -116,11 +125,22 @@ function repositoryJson(fake: FakeGitHub, ref: RepoRef, template: Json): Json {
 /** The short repository object of installation payloads. */
 function shortRepo(fake: FakeGitHub, ref: RepoRef): Json {
   const r = fake.getRepo(ref);
-  return { id: r.id, node_id: Buffer.from(`010:Repository${r.id}`).toString('base64'), name: r.name, full_name: r.fullName, private: r.private };
+  return {
+    id: r.id,
+    node_id: Buffer.from(`010:Repository${r.id}`).toString('base64'),
+    name: r.name,
+    full_name: r.fullName,
+    private: r.private,
+  };
 }
 
 /** A push of `branch` (default: the default branch) at its tip, through installation `installationId`. */
-export function pushPayload(fake: FakeGitHub, ref: RepoRef, installationId: number, options: { branch?: string; after?: string } = {}): Json {
+export function pushPayload(
+  fake: FakeGitHub,
+  ref: RepoRef,
+  installationId: number,
+  options: { branch?: string; after?: string } = {},
+): Json {
   const p = examplePayload('push');
   const r = fake.getRepo(ref);
   const branch = options.branch ?? r.defaultBranch;
@@ -138,14 +158,19 @@ export function pushPayload(fake: FakeGitHub, ref: RepoRef, installationId: numb
 /** A `repository` event (`renamed`, `deleted`, `privatized`, ...) describing the repository as it is now. */
 export function repositoryPayload(fake: FakeGitHub, ref: RepoRef, action: string, installationId: number, extra: Json = {}): Json {
   // The examples have no `deleted` payload: GitHub sends the same shape, so another action's is re-labelled.
-  const p = action === 'deleted' ? { ...examplePayload('repository', 'publicized'), action: 'deleted' } : examplePayload('repository', action);
+  const p =
+    action === 'deleted' ? { ...examplePayload('repository', 'publicized'), action: 'deleted' } : examplePayload('repository', action);
   p['repository'] = repositoryJson(fake, ref, p['repository'] as Json);
   p['installation'] = { id: installationId, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' };
   return { ...p, ...extra };
 }
 
 /** `installation_repositories` added/removed. */
-export function installationRepositoriesPayload(fake: FakeGitHub, installationId: number, changes: { added?: RepoRef[]; removed?: RepoRef[] }): Json {
+export function installationRepositoriesPayload(
+  fake: FakeGitHub,
+  installationId: number,
+  changes: { added?: RepoRef[]; removed?: RepoRef[] },
+): Json {
   const action = (changes.added?.length ?? 0) > 0 ? 'added' : 'removed';
   const p = examplePayload('installation_repositories', action);
   p['repositories_added'] = (changes.added ?? []).map((r) => shortRepo(fake, r));
@@ -155,7 +180,12 @@ export function installationRepositoriesPayload(fake: FakeGitHub, installationId
 }
 
 /** `installation` created/deleted/suspend/unsuspend; repositories listed as GitHub lists them for created/deleted. */
-export function installationPayload(fake: FakeGitHub, installationId: number, action: 'created' | 'deleted' | 'suspend' | 'unsuspend', repos: RepoRef[] = []): Json {
+export function installationPayload(
+  fake: FakeGitHub,
+  installationId: number,
+  action: 'created' | 'deleted' | 'suspend' | 'unsuspend',
+  repos: RepoRef[] = [],
+): Json {
   const p = examplePayload('installation', action);
   p['installation'] = { ...(p['installation'] as Json), id: installationId };
   if (action === 'created' || action === 'deleted') p['repositories'] = repos.map((r) => shortRepo(fake, r));
@@ -172,8 +202,19 @@ export function datasetDescriptor(name: string, owner: string, extra: Json = {})
       title: `Spending of ${name}`,
       owner,
       profiles: ['openspending', 'tabular'],
-      licenses: [{ name: 'ODC-PDDL-1.0', path: 'http://opendatacommons.org/licenses/pddl/', title: 'Open Data Commons Public Domain Dedication and License v1.0' }],
-      mapping: { transaction: { value: { currency: 'EUR', factor: 1 }, attributes: { id: ['spending/id'], amount: ['spending/amount'], date: ['spending/date'] } } },
+      licenses: [
+        {
+          name: 'ODC-PDDL-1.0',
+          path: 'http://opendatacommons.org/licenses/pddl/',
+          title: 'Open Data Commons Public Domain Dedication and License v1.0',
+        },
+      ],
+      mapping: {
+        transaction: {
+          value: { currency: 'EUR', factor: 1 },
+          attributes: { id: ['spending/id'], amount: ['spending/amount'], date: ['spending/date'] },
+        },
+      },
       resources: [
         {
           name: 'spending',
@@ -198,7 +239,10 @@ export function datasetDescriptor(name: string, owner: string, extra: Json = {})
 
 /** The files of a dataset repository. */
 export function datasetFiles(name: string, owner: string, extra: Json = {}): Record<string, string> {
-  return { 'datapackage.json': datasetDescriptor(name, owner, extra), 'data/spending.csv': 'id,date,amount\n1,2024-01-02,10.5\n2,2024-02-03,20\n' };
+  return {
+    'datapackage.json': datasetDescriptor(name, owner, extra),
+    'data/spending.csv': 'id,date,amount\n1,2024-01-02,10.5\n2,2024-02-03,20\n',
+  };
 }
 
 /** registry-template/'s files (what a new registry repository starts from). */
@@ -226,7 +270,11 @@ export interface AppWorld {
   config: AppConfig;
   logs: Array<Record<string, unknown>>;
   /** A public dataset repository in `owner` with a valid descriptor (owner as given), committed on main. */
-  addDataset(owner: string, name: string, options?: { descriptorOwner?: string; private?: boolean; files?: Record<string, string> }): number;
+  addDataset(
+    owner: string,
+    name: string,
+    options?: { descriptorOwner?: string; private?: boolean; files?: Record<string, string> },
+  ): number;
   /** Delivers a push of the default branch's tip. */
   push(repo: RepoRef, installationId?: number, options?: { branch?: string; deliveryId?: string }): Promise<DeliveryResponse>;
   send(event: string, payload: unknown, options?: DeliverOptions): Promise<DeliveryResponse>;
@@ -276,7 +324,10 @@ export async function startAppWorld(options: AppWorldOptions = {}): Promise<AppW
     installations.set(fake, { 'os-team': registryInstallation, [CORE]: coreInstallation });
   }
   const logs: Array<Record<string, unknown>> = [];
-  const log = createJsonLogger({ level: options.logLevel ?? 'debug', stream: { write: (line: string) => (logs.push(JSON.parse(line) as Record<string, unknown>), true) } });
+  const log = createJsonLogger({
+    level: options.logLevel ?? 'debug',
+    stream: { write: (line: string) => (logs.push(JSON.parse(line) as Record<string, unknown>), true) },
+  });
   const config: AppConfig = {
     appId: fake.app.id,
     privateKey: fake.app.privateKeyPem,
@@ -298,13 +349,27 @@ export async function startAppWorld(options: AppWorldOptions = {}): Promise<AppW
     followUpRecordIntervalMs: 0,
     ...options.config,
   };
-  const app = await createApp(config, { log, writeIntervalMs: 0, writesPerMinute: Infinity, writesPerHour: Infinity, queue: { debounceMs: 50, retry: { baseMs: 50, maxMs: 500 } }, notifyRetry: { baseMs: 20, timeoutMs: 5000 }, followUp: { retry: { baseMs: 20, maxMs: 200 } }, ...options.app });
+  const app = await createApp(config, {
+    log,
+    writeIntervalMs: 0,
+    writesPerMinute: Infinity,
+    writesPerHour: Infinity,
+    queue: { debounceMs: 50, retry: { baseMs: 50, maxMs: 500 } },
+    notifyRetry: { baseMs: 20, timeoutMs: 5000 },
+    followUp: { retry: { baseMs: 20, maxMs: 200 } },
+    ...options.app,
+  });
   const url = await app.listen(0);
   const close = (): Promise<void> => app.close();
   if (!options.keepOpen) onTestFinished(close);
   const hook = `${url}${config.webhookPath}`;
-  const send = (event: string, payload: unknown, o?: DeliverOptions): Promise<DeliveryResponse> => deliver(hook, config.webhookSecret, event, payload, o);
-  const rows = (path: string): string[] => (fake.readFile(registry, 'main', path) ?? '').split('\n').slice(1).filter((l) => l !== '');
+  const send = (event: string, payload: unknown, o?: DeliverOptions): Promise<DeliveryResponse> =>
+    deliver(hook, config.webhookSecret, event, payload, o);
+  const rows = (path: string): string[] =>
+    (fake.readFile(registry, 'main', path) ?? '')
+      .split('\n')
+      .slice(1)
+      .filter((l) => l !== '');
   return {
     fake,
     app,
@@ -322,7 +387,11 @@ export async function startAppWorld(options: AppWorldOptions = {}): Promise<AppW
       return id;
     },
     push: (repo, installationId = coreInstallation, o = {}) =>
-      send('push', pushPayload(fake, repo, installationId, o.branch ? { branch: o.branch } : {}), o.deliveryId ? { deliveryId: o.deliveryId } : {}),
+      send(
+        'push',
+        pushPayload(fake, repo, installationId, o.branch ? { branch: o.branch } : {}),
+        o.deliveryId ? { deliveryId: o.deliveryId } : {},
+      ),
     send,
     async settle() {
       // The registry first; its follow-up may be queued by the last batch, then the follow-up.

@@ -91,7 +91,10 @@ function table(header: string[], rows: Array<Array<string | number>>): string {
   return [header.join(','), ...rows.map((r, i) => [i + 1, ...r].map((c) => csvCell(String(c))).join(','))].join('\n') + '\n';
 }
 
-async function run(descriptor: Json, files: Record<string, string>): Promise<{ result: AggregateResult; valid: boolean; plan: AggregatePlan | null }> {
+async function run(
+  descriptor: Json,
+  files: Record<string, string>,
+): Promise<{ result: AggregateResult; valid: boolean; plan: AggregatePlan | null }> {
   const r = await aggregatePackage(memorySource({ 'datapackage.json': descriptor, ...files }));
   expect(r.aggregates, r.reason).not.toBeNull();
   return { result: r.aggregates!, valid: r.validation.report.valid, plan: r.plan };
@@ -231,7 +234,10 @@ describe('planAggregates', () => {
       name: 'spec',
       profiles: { openspending: '*', tabular: '*' },
       mapping: {
-        transaction: { value: { currency: 'USD', factor: 1 }, attributes: { id: ['budget/pk'], amount: ['budget/budget'], date: ['budget/budget_date'] } },
+        transaction: {
+          value: { currency: 'USD', factor: 1 },
+          attributes: { id: ['budget/pk'], amount: ['budget/budget'], date: ['budget/budget_date'] },
+        },
         entity: { payee: { id: ['budget/payee'], title: ['name'] }, payor: { id: ['budget/payor'], title: ['name'] } },
       },
       resources: [
@@ -268,7 +274,8 @@ describe('planAggregates', () => {
   });
 
   it('keeps the factor exact', () => {
-    const plan = (factor: unknown): string => planAggregates(spendPackage([F.id, F.amount, F.date], { value: { factor } }) as PackageDescriptor)!.factor;
+    const plan = (factor: unknown): string =>
+      planAggregates(spendPackage([F.id, F.amount, F.date], { value: { factor } }) as PackageDescriptor)!.factor;
     expect(plan(1000)).toBe('1000');
     expect(plan(0.001)).toBe('0.001');
     expect(plan(0.1)).toBe('0.1');
@@ -288,13 +295,19 @@ describe('aggregates in the validation pass', () => {
     let float = 0;
     for (const [a] of rows) float += Number(a);
     expect(float).not.toBe(1500);
-    const { result, valid } = await run(spendPackage([F.id, F.amount, F.date]), { 'data/spend.csv': table(['id', 'amount', 'date'], rows) });
+    const { result, valid } = await run(spendPackage([F.id, F.amount, F.date]), {
+      'data/spend.csv': table(['id', 'amount', 'date'], rows),
+    });
     expect(valid).toBe(true);
     expect(result).toMatchObject({ total: '1500.0', count: 10000, skipped: 0 });
   });
 
   it('applies the factor exactly: 1000 and 0.001', async () => {
-    const rows = [['12.5', '2024-01-01'], ['0.333', '2024-01-02'], ['-1', '2024-01-03']];
+    const rows = [
+      ['12.5', '2024-01-01'],
+      ['0.333', '2024-01-02'],
+      ['-1', '2024-01-03'],
+    ];
     const files = { 'data/spend.csv': table(['id', 'amount', 'date'], rows) };
     const thousand = await run(spendPackage([F.id, F.amount, F.date], { value: { factor: 1000 } }), files);
     expect(thousand.result).toMatchObject({ factor: '1000', total: '11833.000', count: 3 });
@@ -304,7 +317,11 @@ describe('aggregates in the validation pass', () => {
   });
 
   it('sums negative amounts', async () => {
-    const rows = [['-450.00', '2024-02-19'], ['100.10', '2024-02-20'], ['-0.05', '2024-03-01']];
+    const rows = [
+      ['-450.00', '2024-02-19'],
+      ['100.10', '2024-02-20'],
+      ['-0.05', '2024-03-01'],
+    ];
     const { result } = await run(spendPackage([F.id, F.amount, F.date]), { 'data/spend.csv': table(['id', 'amount', 'date'], rows) });
     expect(result.total).toBe('-349.95');
     expect(result.months).toEqual([
@@ -315,13 +332,25 @@ describe('aggregates in the validation pass', () => {
 
   it('reads amounts with decimalChar "," and groupChar ".", and currency formats', async () => {
     const amount = { name: 'amount', type: 'number', decimalChar: ',', groupChar: '.' };
-    const rows = [['1.234.567,89', '2024-01-01'], ['0,11', '2024-01-01'], ['-1.000,00', '2024-01-01']];
+    const rows = [
+      ['1.234.567,89', '2024-01-01'],
+      ['0,11', '2024-01-01'],
+      ['-1.000,00', '2024-01-01'],
+    ];
     const { result, valid } = await run(spendPackage([F.id, amount, F.date]), { 'data/spend.csv': table(['id', 'amount', 'date'], rows) });
     expect(valid).toBe(true);
     expect(result.total).toBe('1233568.00');
 
     const currency = { name: 'amount', type: 'number', format: 'currency', decimalChar: ',', groupChar: '.' };
-    const eur = await run(spendPackage([F.id, currency, F.date]), { 'data/spend.csv': table(['id', 'amount', 'date'], [['€1.000,50', '2024-01-01'], ['2,25 EUR', '2024-01-01']]) });
+    const eur = await run(spendPackage([F.id, currency, F.date]), {
+      'data/spend.csv': table(
+        ['id', 'amount', 'date'],
+        [
+          ['€1.000,50', '2024-01-01'],
+          ['2,25 EUR', '2024-01-01'],
+        ],
+      ),
+    });
     expect(eur.result.total).toBe('1002.75');
   });
 
@@ -336,14 +365,26 @@ describe('aggregates in the validation pass', () => {
 
     const integer = { name: 'amount', type: 'integer' };
     const ints = await run(spendPackage([F.id, integer, F.date]), {
-      'data/spend.csv': table(['id', 'amount', 'date'], [['123456789012345678901234567890', '2024-01-01'], ['-1', '2024-01-01']]),
+      'data/spend.csv': table(
+        ['id', 'amount', 'date'],
+        [
+          ['123456789012345678901234567890', '2024-01-01'],
+          ['-1', '2024-01-01'],
+        ],
+      ),
     });
     expect(ints.result.total).toBe('123456789012345678901234567889');
   });
 
   it('counts rows without a readable amount as skipped, and rows without a date as undated', async () => {
     const amount = { name: 'amount', type: 'number' };
-    const rows = [['10.5', '2023-12-31'], ['', '2024-01-01'], ['x', '2024-01-01'], ['2', ''], ['1e3', '2024-06-30']];
+    const rows = [
+      ['10.5', '2023-12-31'],
+      ['', '2024-01-01'],
+      ['x', '2024-01-01'],
+      ['2', ''],
+      ['1e3', '2024-06-30'],
+    ];
     const { result, valid } = await run(spendPackage([F.id, amount, F.date]), { 'data/spend.csv': table(['id', 'amount', 'date'], rows) });
     expect(valid).toBe(false); // "x" is a type error; its row is skipped all the same
     expect(result).toMatchObject({ total: '1012.5', count: 3, skipped: 2, undated: { total: '2.0', count: 1 } });
@@ -421,7 +462,10 @@ describe('aggregates in the validation pass', () => {
     ];
     for (const [date, values, years, months] of cases) {
       const { result, valid } = await run(spendPackage([F.id, F.amount, date]), {
-        'data/spend.csv': table(['id', 'amount', 'date'], values.map((v) => ['1', v])),
+        'data/spend.csv': table(
+          ['id', 'amount', 'date'],
+          values.map((v) => ['1', v]),
+        ),
       });
       expect(valid).toBe(true);
       expect(result.years.map((y) => y.year)).toEqual(years);
@@ -458,7 +502,10 @@ describe('aggregates in the validation pass', () => {
       name: 'two',
       profiles: ['openspending', 'tabular'],
       mapping: {
-        transaction: { value: { currency: 'EUR', factor: 1 }, attributes: { id: ['spend-*/id'], amount: ['spend-*/amount'], date: ['spend-*/date'] } },
+        transaction: {
+          value: { currency: 'EUR', factor: 1 },
+          attributes: { id: ['spend-*/id'], amount: ['spend-*/amount'], date: ['spend-*/date'] },
+        },
         taxonomy: { attributes: { functional: { id: ['spend-a/fn'] } } },
       },
       resources: ['a', 'b'].map((x) => ({ name: `spend-${x}`, path: `${x}.csv`, schema: { fields, primaryKey: 'id' } })),
@@ -477,7 +524,9 @@ describe('aggregates in the validation pass', () => {
     const tabular = await aggregatePackage(memorySource({ 'datapackage.json': { name: 't', resources: [] } }));
     expect(tabular.aggregates).toBeNull();
     expect(tabular.reason).toMatch(/not an OpenSpending Data Package/);
-    const noTx = await aggregatePackage(memorySource({ 'datapackage.json': { name: 't', profiles: ['openspending'], mapping: {}, resources: [] } }));
+    const noTx = await aggregatePackage(
+      memorySource({ 'datapackage.json': { name: 't', profiles: ['openspending'], mapping: {}, resources: [] } }),
+    );
     expect(noTx.reason).toMatch(/no "transaction"/);
     const broken = await aggregatePackage(memorySource({ 'datapackage.json': '{' }));
     expect(broken.reason).toMatch(/could not be read/);
@@ -514,7 +563,11 @@ describe('aggregates in the validation pass', () => {
 function awkwardPackage(): { descriptor: Json; files: Record<string, string> } {
   const fields: FieldDescriptor[] = [F.id, F.amount, F.date, { name: 'payee', type: 'string' }, { name: 'payee_name', type: 'string' }];
   return {
-    descriptor: spendPackage(fields, { entity: { attributes: { payee: { id: ['spend/payee'], title: ['spend/payee_name'] } } } }, { name: 'awkward' }),
+    descriptor: spendPackage(
+      fields,
+      { entity: { attributes: { payee: { id: ['spend/payee'], title: ['spend/payee_name'] } } } },
+      { name: 'awkward' },
+    ),
     files: {
       'data/spend.csv': table(
         ['id', 'amount', 'date', 'payee', 'payee_name'],
@@ -564,9 +617,14 @@ describe('aggregateFiles', () => {
         '"line\nbreak","Ünïcödé, Ltd",1.125,1\n' +
         'z,,3.000,1\n',
     );
-    const dp = JSON.parse(csvOf(out, 'datapackage.json')) as { name: string; resources: Array<{ name: string; path: string; schema: { fields: Array<{ name: string; type: string }>; primaryKey: string } }> };
+    const dp = JSON.parse(csvOf(out, 'datapackage.json')) as {
+      name: string;
+      resources: Array<{ name: string; path: string; schema: { fields: Array<{ name: string; type: string }>; primaryKey: string } }>;
+    };
     expect(dp.name).toBe('awkward-aggregates');
-    expect(dp.resources.map((r) => [r.name, r.path, r.schema.fields.map((f) => `${f.name}:${f.type}`).join(' '), r.schema.primaryKey])).toEqual([
+    expect(
+      dp.resources.map((r) => [r.name, r.path, r.schema.fields.map((f) => `${f.name}:${f.type}`).join(' '), r.schema.primaryKey]),
+    ).toEqual([
       ['by-year', 'by-year.csv', 'year:year total:number count:integer', 'year'],
       ['by-month', 'by-month.csv', 'month:yearmonth total:number count:integer', 'month'],
       ['by-payee', 'by-payee.csv', 'id:string title:string total:number count:integer', 'id'],
@@ -574,8 +632,13 @@ describe('aggregateFiles', () => {
   });
 
   it('never writes totals with an exponent', async () => {
-    const rows = [['0.0000001', '2024-01-01'], ['1e21', '2024-01-01']];
-    const { result } = await run(spendPackage([F.id, F.amount, F.date], { value: { factor: 1e-7 } }), { 'data/spend.csv': table(['id', 'amount', 'date'], rows) });
+    const rows = [
+      ['0.0000001', '2024-01-01'],
+      ['1e21', '2024-01-01'],
+    ];
+    const { result } = await run(spendPackage([F.id, F.amount, F.date], { value: { factor: 1e-7 } }), {
+      'data/spend.csv': table(['id', 'amount', 'date'], rows),
+    });
     expect(result.total).toBe('100000000000000.00000000000001');
     for (const f of aggregateFiles(result)) {
       if (f.path !== 'aggregates/datapackage.json') expect(f.content).not.toMatch(/\d[eE][+-]?\d/); // (its hashes are hex)
@@ -595,7 +658,10 @@ describe('aggregateFiles', () => {
   });
 
   it('makes a package our validator accepts with no errors and no warnings', async () => {
-    for (const source of [awkwardPackage(), { descriptor: spendPackage([F.id, F.amount, { name: 'date', type: 'year' }]), files: { 'data/spend.csv': 'id,amount,date\n' } }]) {
+    for (const source of [
+      awkwardPackage(),
+      { descriptor: spendPackage([F.id, F.amount, { name: 'date', type: 'year' }]), files: { 'data/spend.csv': 'id,amount,date\n' } },
+    ]) {
       const { result } = await run(source.descriptor, source.files);
       const dir = await testdir();
       for (const f of aggregateFiles(result)) {

@@ -48,7 +48,9 @@ describe('the write scheduler', () => {
     try {
       const s = createWriteScheduler({ intervalMs: 0, perMinute: Infinity, perHour: 10, followUpShare: 0.5 });
       const order: string[] = [];
-      const lows = Array.from({ length: 8 }, (_, i) => s.key(`follow-up:installation-${i}`).schedule({}, async () => void order.push('dispatch')));
+      const lows = Array.from({ length: 8 }, (_, i) =>
+        s.key(`follow-up:installation-${i}`).schedule({}, async () => void order.push('dispatch')),
+      );
       await vi.advanceTimersByTimeAsync(1000);
       expect(order).toHaveLength(5); // half of the hour's 10
       const high = s.key('installation-1').schedule({}, async () => void order.push('registry'));
@@ -99,7 +101,15 @@ const row = (id: number, extra: Partial<DatasetEntry> = {}): DatasetEntry => ({
   reason: '',
   ...extra,
 });
-const change = (id: number, event: string, commit = `c${id}`): ChangelogEntry => ({ time: 't', event, dataset: `os-data/r${id}`, repositoryId: id, commit, delivery: 'd', note: '' });
+const change = (id: number, event: string, commit = `c${id}`): ChangelogEntry => ({
+  time: 't',
+  event,
+  dataset: `os-data/r${id}`,
+  repositoryId: id,
+  commit,
+  delivery: 'd',
+  note: '',
+});
 
 describe('publishesOwed', () => {
   it('owes a publish for each dataset listed or updated at a new commit, and nothing else', () => {

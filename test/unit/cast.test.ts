@@ -426,11 +426,44 @@ castTable('geojson', [
   [GJ, JSON.stringify({ type: 'FeatureCollection', features: [feature] }), { type: 'FeatureCollection', features: [feature] }],
   [
     GJ,
-    JSON.stringify({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] }),
-    { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] },
+    JSON.stringify({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 0],
+        ],
+      ],
+    }),
+    {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 0],
+        ],
+      ],
+    },
   ],
   [GJ, JSON.stringify({ type: 'GeometryCollection', geometries: [point] }), { type: 'GeometryCollection', geometries: [point] }],
-  [GJ, JSON.stringify({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [0, 0]]] }), INVALID],
+  [
+    GJ,
+    JSON.stringify({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [1, 0],
+          [0, 0],
+        ],
+      ],
+    }),
+    INVALID,
+  ],
   [GJ, JSON.stringify({ type: 'LineString', coordinates: [[0, 0]] }), INVALID],
   [GJ, JSON.stringify({ type: 'Point', coordinates: [1] }), INVALID],
   [GJ, JSON.stringify({ type: 'Point', coordinates: ['1', 2] }), INVALID],

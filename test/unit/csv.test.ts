@@ -2,7 +2,14 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { mulberry32 } from '../../bench/generate.ts';
 import { describe, expect, it } from 'vitest';
-import { CsvParser, CsvSyntaxError, dialectOf, RecordTooLongError, UnclosedQuoteError, type CsvDialect } from '../../src/validate/table/csv.ts';
+import {
+  CsvParser,
+  CsvSyntaxError,
+  dialectOf,
+  RecordTooLongError,
+  UnclosedQuoteError,
+  type CsvDialect,
+} from '../../src/validate/table/csv.ts';
 
 function parseAll(text: string, chunk = Infinity, dialect: CsvDialect = dialectOf(undefined)): Array<[number, string[]]> {
   const out: Array<[number, string[]]> = [];
@@ -14,7 +21,6 @@ function parseAll(text: string, chunk = Infinity, dialect: CsvDialect = dialectO
 }
 
 const records = (text: string, chunk?: number): string[][] => parseAll(text, chunk).map(([, c]) => c);
-
 
 function randomCsv(rand: () => number): string {
   const pieces = ['a', 'b', 'é', '1', ' ', ',', '"', '\n', '\r\n', '€', 'x y'];
@@ -169,7 +175,10 @@ describe('CsvParser', () => {
 
 /** Text built from the characters that matter to a CSV parser, in any order. */
 const hostileText = fc
-  .array(fc.constantFrom('a', 'é', '😀', ' ', ',', ';', '\t', '|', '"', "'", '\\', '#', '\n', '\r', '\r\n', '""', '\u0000', 'x'.repeat(50)), { maxLength: 120 })
+  .array(
+    fc.constantFrom('a', 'é', '😀', ' ', ',', ';', '\t', '|', '"', "'", '\\', '#', '\n', '\r', '\r\n', '""', '\u0000', 'x'.repeat(50)),
+    { maxLength: 120 },
+  )
   .map((parts) => parts.join(''));
 
 const anyDialect = fc.record({
@@ -195,7 +204,11 @@ function split(text: string, sizes: number[]): string[] {
 }
 
 /** Records and the error the parser ends with (only CsvSyntaxError is allowed to escape). */
-function run(chunks: string[], dialect: CsvDialect, maxRecordChars?: number): { records: Array<[number, string[]]>; error?: CsvSyntaxError; maxBuffered: number } {
+function run(
+  chunks: string[],
+  dialect: CsvDialect,
+  maxRecordChars?: number,
+): { records: Array<[number, string[]]>; error?: CsvSyntaxError; maxBuffered: number } {
   const records: Array<[number, string[]]> = [];
   const p = new CsvParser(dialect, (cells, line) => records.push([line, cells]), maxRecordChars);
   let maxBuffered = 0;
@@ -239,7 +252,9 @@ describe('CsvParser properties', () => {
   });
 
   it('holds at most maxRecordChars plus one chunk of a record, and throws RecordTooLongError rather than grow', () => {
-    const repeated = fc.tuple(fc.constantFrom('a', 'a,', '"a', '"a""', ',', '\\a'), fc.integer({ min: 1, max: 3000 })).map(([s, n]) => s.repeat(n));
+    const repeated = fc
+      .tuple(fc.constantFrom('a', 'a,', '"a', '"a""', ',', '\\a'), fc.integer({ min: 1, max: 3000 }))
+      .map(([s, n]) => s.repeat(n));
     fc.assert(
       fc.property(fc.oneof(hostileText, repeated), anyDialect, chunking, fc.integer({ min: 8, max: 256 }), (text, d, sizes, max) => {
         const r = run(split(text, sizes), dialectOf(d), max);
@@ -254,7 +269,9 @@ describe('CsvParser properties', () => {
   });
 
   it('agrees with csv-parse on well-formed tables: any cells, separators, quotes and CR/LF mixes', () => {
-    const cell = fc.array(fc.constantFrom('a', 'b', 'é', '€', '😀', '1', ' ', ',', ';', '\t', '"', "'", '\n', '\r', '\r\n'), { maxLength: 6 }).map((p) => p.join(''));
+    const cell = fc
+      .array(fc.constantFrom('a', 'b', 'é', '€', '😀', '1', ' ', ',', ';', '\t', '"', "'", '\n', '\r', '\r\n'), { maxLength: 6 })
+      .map((p) => p.join(''));
     const table = fc.record({
       rows: fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 6 }),
       delimiter: fc.constantFrom(',', ';', '\t', '|'),
@@ -266,14 +283,22 @@ describe('CsvParser properties', () => {
     fc.assert(
       fc.property(table, chunking, (t, sizes) => {
         const special = new RegExp(`[${t.delimiter === '\t' ? '\\t' : `\\${t.delimiter}`}\\${t.quote}\r\n]`);
-        const q = (v: string): string => (t.quoteAll || special.test(v) ? `${t.quote}${v.split(t.quote).join(t.quote + t.quote)}${t.quote}` : v);
+        const q = (v: string): string =>
+          t.quoteAll || special.test(v) ? `${t.quote}${v.split(t.quote).join(t.quote + t.quote)}${t.quote}` : v;
         // a lone empty cell would be a blank line, which csv-parse and we both keep as ['']
         let text = '';
         t.rows.forEach((row, i) => {
           text += row.map(q).join(t.delimiter);
           if (i < t.rows.length - 1 || t.finalEol) text += t.eols[i % t.eols.length];
         });
-        const expected = parse(text, { delimiter: t.delimiter, quote: t.quote, escape: t.quote, relax_column_count: true, skip_empty_lines: false, record_delimiter: ['\r\n', '\n', '\r'] }) as string[][];
+        const expected = parse(text, {
+          delimiter: t.delimiter,
+          quote: t.quote,
+          escape: t.quote,
+          relax_column_count: true,
+          skip_empty_lines: false,
+          record_delimiter: ['\r\n', '\n', '\r'],
+        }) as string[][];
         const dialect = dialectOf({ delimiter: t.delimiter, quoteChar: t.quote });
         const r = run(split(text, sizes), dialect);
         expect(r.error).toBeUndefined();

@@ -13,8 +13,7 @@ type Json = Record<string, unknown>;
 const clone = <T>(value: T): T => structuredClone(value);
 
 /** [pointer, code] of each problem. */
-const flat = (descriptor: unknown, profiles: SchemaProfiles) =>
-  checkDescriptorSchema(descriptor, profiles).map((p) => [p.pointer, p.code]);
+const flat = (descriptor: unknown, profiles: SchemaProfiles) => checkDescriptorSchema(descriptor, profiles).map((p) => [p.pointer, p.code]);
 
 const minimalDp = () => ({ resources: [{ name: 'budget', path: 'budget.csv' }] });
 
@@ -107,7 +106,12 @@ describe('checkDescriptorSchema: valid descriptors pass', () => {
       x.mapping.project = { attributes: { id: ['projects/id'] } };
     });
     expect(checkDescriptorSchema(d, OS)).toEqual([]);
-    expect(checkDescriptorSchema(os((x) => (x.location = 'BR')), OS)).toEqual([]);
+    expect(
+      checkDescriptorSchema(
+        os((x) => (x.location = 'BR')),
+        OS,
+      ),
+    ).toEqual([]);
   });
 
   it('a full Data Package with licenses, contributors, sources and a dialect', () => {
@@ -148,9 +152,7 @@ describe('checkDescriptorSchema: valid descriptors pass', () => {
 
   // frictionless-py package/package.py Package.metadata_profile: homepage is `type: string` only.
   it('a real fixture with a v1-only defect is a warning, as frictionless accepts it (au-budget: "homepage": "")', () => {
-    expect(flat(real('fiscal-data-package-demos/au-budget/datapackage.json'), TDP)).toEqual([
-      ['/homepage', 'lenient-metadata'],
-    ]);
+    expect(flat(real('fiscal-data-package-demos/au-budget/datapackage.json'), TDP)).toEqual([['/homepage', 'lenient-metadata']]);
     expect(checkDescriptorSchema(real('fiscal-data-package-demos/au-budget/datapackage.json'), TDP)[0]?.severity).toBe('warning');
   });
 });
@@ -187,9 +189,7 @@ describe('checkDescriptorSchema: Data Package rules', () => {
     expect(noName.map((p) => [p.pointer, p.code])).toEqual([['/resources/0/name', 'descriptor-error']]);
     expect(noName[0]?.message).toMatch(/^resources\/0 must have "name"/);
     const badName = checkDescriptorSchema({ resources: [{ name: 'Budget 2024', path: 'a.csv' }] }, DP);
-    expect(badName.map((p) => [p.pointer, p.code, p.resource])).toEqual([
-      ['/resources/0/name', 'descriptor-error', 'Budget 2024'],
-    ]);
+    expect(badName.map((p) => [p.pointer, p.code, p.resource])).toEqual([['/resources/0/name', 'descriptor-error', 'Budget 2024']]);
   });
 
   it('a resource needs path or data: one problem, not ajv noise', () => {
@@ -210,9 +210,7 @@ describe('checkDescriptorSchema: Data Package rules', () => {
   it('path is a non-empty string or a non-empty array of strings', () => {
     expect(flat({ resources: [{ name: 'a', path: [] }] }, DP)).toEqual([['/resources/0/path', 'descriptor-error']]);
     expect(flat({ resources: [{ name: 'a', path: '' }] }, DP)).toEqual([['/resources/0/path', 'descriptor-error']]);
-    expect(flat({ resources: [{ name: 'a', path: ['a.csv', 3] }] }, DP)).toEqual([
-      ['/resources/0/path/1', 'descriptor-error'],
-    ]);
+    expect(flat({ resources: [{ name: 'a', path: ['a.csv', 3] }] }, DP)).toEqual([['/resources/0/path/1', 'descriptor-error']]);
     expect(flat({ resources: [{ name: 'a', path: 3 }] }, DP)).toEqual([['/resources/0/path', 'descriptor-error']]);
     expect(checkDescriptorSchema({ resources: [{ name: 'a', path: ['a.csv', 'b.csv'] }] }, DP)).toEqual([]);
   });
@@ -222,25 +220,19 @@ describe('checkDescriptorSchema: Data Package rules', () => {
     const neither = checkDescriptorSchema({ ...minimalDp(), licenses: [{ title: 'Open' }] }, DP);
     expect(neither.map((p) => [p.pointer, p.code])).toEqual([['/licenses/0', 'descriptor-error']]);
     expect(neither[0]?.message).toMatch(/^licenses\/0 must have "name" or "path" \(found neither\)/);
-    expect(flat({ ...minimalDp(), licenses: [{ name: 'CC BY 4.0' }] }, DP)).toEqual([
-      ['/licenses/0/name', 'lenient-metadata'],
-    ]);
+    expect(flat({ ...minimalDp(), licenses: [{ name: 'CC BY 4.0' }] }, DP)).toEqual([['/licenses/0/name', 'lenient-metadata']]);
     expect(flat({ ...minimalDp(), licenses: 'CC-BY-4.0' }, DP)).toEqual([['/licenses', 'descriptor-error']]);
   });
 
   it('contributors and sources need a title; roles are the v1 ones', () => {
-    expect(flat({ ...minimalDp(), contributors: [{ email: 'a@b.org' }] }, DP)).toEqual([
-      ['/contributors/0/title', 'lenient-metadata'],
-    ]);
+    expect(flat({ ...minimalDp(), contributors: [{ email: 'a@b.org' }] }, DP)).toEqual([['/contributors/0/title', 'lenient-metadata']]);
     const role = checkDescriptorSchema({ ...minimalDp(), contributors: [{ title: 'A', role: 'autor' }] }, DP);
     expect(role.map((p) => [p.pointer, p.code])).toEqual([['/contributors/0/role', 'lenient-metadata']]);
     expect(role[0]?.message).toMatch(/did you mean "author"\?/);
     expect(flat({ ...minimalDp(), contributors: [{ title: 'A', email: 'nope' }] }, DP)).toEqual([
       ['/contributors/0/email', 'descriptor-error'],
     ]);
-    expect(flat({ ...minimalDp(), sources: [{ path: 'https://example.org' }] }, DP)).toEqual([
-      ['/sources/0/title', 'lenient-metadata'],
-    ]);
+    expect(flat({ ...minimalDp(), sources: [{ path: 'https://example.org' }] }, DP)).toEqual([['/sources/0/title', 'lenient-metadata']]);
   });
 
   it('formats and types of the top-level properties', () => {
@@ -308,22 +300,41 @@ describe('checkDescriptorSchema: Table Schema rules (tabular)', () => {
     const asString = { resources: [{ name: 'a', path: 'a.csv', schema: 'schema.json' }] };
     expect(checkDescriptorSchema(asString, DP)).toEqual([]);
     expect(checkDescriptorSchema(asString, TDP)).toEqual([]);
-    expect(flat({ resources: [{ name: 'a', path: 'a.csv', schema: 3 }] }, TDP)).toEqual([
-      ['/resources/0/schema', 'descriptor-error'],
-    ]);
-    expect(flat(withSchema((s) => delete s.fields), TDP)).toEqual([['/resources/0/schema/fields', 'descriptor-error']]);
-    expect(flat(withSchema((s) => (s.fields = [])), TDP)).toEqual([['/resources/0/schema/fields', 'descriptor-error']]);
-    expect(flat(withSchema((s) => (s.fields = {})), TDP)).toEqual([['/resources/0/schema/fields', 'descriptor-error']]);
+    expect(flat({ resources: [{ name: 'a', path: 'a.csv', schema: 3 }] }, TDP)).toEqual([['/resources/0/schema', 'descriptor-error']]);
+    expect(
+      flat(
+        withSchema((s) => delete s.fields),
+        TDP,
+      ),
+    ).toEqual([['/resources/0/schema/fields', 'descriptor-error']]);
+    expect(
+      flat(
+        withSchema((s) => (s.fields = [])),
+        TDP,
+      ),
+    ).toEqual([['/resources/0/schema/fields', 'descriptor-error']]);
+    expect(
+      flat(
+        withSchema((s) => (s.fields = {})),
+        TDP,
+      ),
+    ).toEqual([['/resources/0/schema/fields', 'descriptor-error']]);
   });
 
   it('each field has a name', () => {
-    const p = checkDescriptorSchema(withSchema((s) => ((s.fields as Json[])[2] = { type: 'date' })), TDP);
+    const p = checkDescriptorSchema(
+      withSchema((s) => ((s.fields as Json[])[2] = { type: 'date' })),
+      TDP,
+    );
     expect(p.map((x) => [x.pointer, x.code, x.fieldNumber, x.fieldName])).toEqual([
       ['/resources/0/schema/fields/2/name', 'descriptor-error', 3, undefined],
     ]);
-    expect(flat(withSchema((s) => ((s.fields as unknown[])[0] = 'id')), TDP)).toEqual([
-      ['/resources/0/schema/fields/0', 'descriptor-error'],
-    ]);
+    expect(
+      flat(
+        withSchema((s) => ((s.fields as unknown[])[0] = 'id')),
+        TDP,
+      ),
+    ).toEqual([['/resources/0/schema/fields/0', 'descriptor-error']]);
   });
 
   it('constraints have their v1 types', () => {
@@ -336,10 +347,7 @@ describe('checkDescriptorSchema: Table Schema rules (tabular)', () => {
     );
     const base = '/resources/0/schema/fields/0/constraints';
     expect(flat(d, TDP)).toEqual(
-      ['required', 'unique', 'minLength', 'maxLength', 'minimum', 'pattern', 'enum'].map((k) => [
-        `${base}/${k}`,
-        'descriptor-error',
-      ]),
+      ['required', 'unique', 'minLength', 'maxLength', 'minimum', 'pattern', 'enum'].map((k) => [`${base}/${k}`, 'descriptor-error']),
     );
     const messages = checkDescriptorSchema(d, TDP).map((p) => p.message);
     expect(messages).toContain(
@@ -352,8 +360,7 @@ describe('checkDescriptorSchema: Table Schema rules (tabular)', () => {
 
   it('number and boolean field options', () => {
     const d = withSchema(
-      (s) =>
-        ((s.fields as Json[])[1] = { name: 'amount', type: 'number', bareNumber: 'false', trueValues: [], decimalChar: '' }),
+      (s) => ((s.fields as Json[])[1] = { name: 'amount', type: 'number', bareNumber: 'false', trueValues: [], decimalChar: '' }),
     );
     expect(flat(d, TDP)).toEqual([
       ['/resources/0/schema/fields/1/decimalChar', 'descriptor-error'],
@@ -363,46 +370,100 @@ describe('checkDescriptorSchema: Table Schema rules (tabular)', () => {
   });
 
   it('primaryKey is a field name or a non-empty array of distinct names', () => {
-    expect(flat(withSchema((s) => (s.primaryKey = 1)), TDP)).toEqual([['/resources/0/schema/primaryKey', 'descriptor-error']]);
-    expect(flat(withSchema((s) => (s.primaryKey = [])), TDP)).toEqual([['/resources/0/schema/primaryKey', 'descriptor-error']]);
-    expect(flat(withSchema((s) => (s.primaryKey = ['id', 1])), TDP)).toEqual([
-      ['/resources/0/schema/primaryKey/1', 'descriptor-error'],
-    ]);
-    const dup = checkDescriptorSchema(withSchema((s) => (s.primaryKey = ['id', 'id'])), TDP);
+    expect(
+      flat(
+        withSchema((s) => (s.primaryKey = 1)),
+        TDP,
+      ),
+    ).toEqual([['/resources/0/schema/primaryKey', 'descriptor-error']]);
+    expect(
+      flat(
+        withSchema((s) => (s.primaryKey = [])),
+        TDP,
+      ),
+    ).toEqual([['/resources/0/schema/primaryKey', 'descriptor-error']]);
+    expect(
+      flat(
+        withSchema((s) => (s.primaryKey = ['id', 1])),
+        TDP,
+      ),
+    ).toEqual([['/resources/0/schema/primaryKey/1', 'descriptor-error']]);
+    const dup = checkDescriptorSchema(
+      withSchema((s) => (s.primaryKey = ['id', 'id'])),
+      TDP,
+    );
     expect(dup.map((p) => [p.pointer, p.code])).toEqual([['/resources/0/schema/primaryKey', 'descriptor-error']]);
     expect(dup[0]?.message).toMatch(/must not repeat items \(items 0 and 1 are the same\)/);
-    expect(checkDescriptorSchema(withSchema((s) => (s.primaryKey = ['id', 'date'])), TDP)).toEqual([]);
+    expect(
+      checkDescriptorSchema(
+        withSchema((s) => (s.primaryKey = ['id', 'date'])),
+        TDP,
+      ),
+    ).toEqual([]);
   });
 
   it('foreignKeys have fields and a reference with fields (and, v1, resource; v2 lets it out: the same resource)', () => {
     const base = '/resources/0/schema/foreignKeys/0';
-    expect(flat(withSchema((s) => (s.foreignKeys = [{ fields: 'id' }])), TDP)).toEqual([
-      [`${base}/reference`, 'descriptor-error'],
-    ]);
-    expect(flat(withSchema((s) => (s.foreignKeys = [{ fields: 'id', reference: { fields: 'id' } }])), TDP)).toEqual([]);
-    expect(flat(withSchema((s) => (s.foreignKeys = [{ fields: 'id', reference: { resource: 1, fields: 'id' } }])), TDP)).toEqual([
-      [`${base}/reference/resource`, 'descriptor-error'],
-    ]);
     expect(
-      flat(withSchema((s) => (s.foreignKeys = [{ fields: 3, reference: { resource: 'other', fields: {} } }])), TDP),
+      flat(
+        withSchema((s) => (s.foreignKeys = [{ fields: 'id' }])),
+        TDP,
+      ),
+    ).toEqual([[`${base}/reference`, 'descriptor-error']]);
+    expect(
+      flat(
+        withSchema((s) => (s.foreignKeys = [{ fields: 'id', reference: { fields: 'id' } }])),
+        TDP,
+      ),
+    ).toEqual([]);
+    expect(
+      flat(
+        withSchema((s) => (s.foreignKeys = [{ fields: 'id', reference: { resource: 1, fields: 'id' } }])),
+        TDP,
+      ),
+    ).toEqual([[`${base}/reference/resource`, 'descriptor-error']]);
+    expect(
+      flat(
+        withSchema((s) => (s.foreignKeys = [{ fields: 3, reference: { resource: 'other', fields: {} } }])),
+        TDP,
+      ),
     ).toEqual([
       [`${base}/fields`, 'descriptor-error'],
       [`${base}/reference/fields`, 'descriptor-error'],
     ]);
-    expect(flat(withSchema((s) => (s.foreignKeys = {})), TDP)).toEqual([['/resources/0/schema/foreignKeys', 'descriptor-error']]);
+    expect(
+      flat(
+        withSchema((s) => (s.foreignKeys = {})),
+        TDP,
+      ),
+    ).toEqual([['/resources/0/schema/foreignKeys', 'descriptor-error']]);
   });
 
   it('missingValues is an array of strings or (v2) {value, label} objects', () => {
-    expect(flat(withSchema((s) => (s.missingValues = ['', 0])), TDP)).toEqual([
-      ['/resources/0/schema/missingValues/1', 'descriptor-error'],
-    ]);
-    expect(flat(withSchema((s) => (s.missingValues = ['', { value: '-', label: 'none' }])), TDP)).toEqual([]);
-    expect(flat(withSchema((s) => (s.missingValues = [{ label: 'none' }])), TDP)).toEqual([
-      ['/resources/0/schema/missingValues/0/value', 'descriptor-error'],
-    ]);
-    expect(flat(withSchema((s) => (s.missingValues = '')), TDP)).toEqual([
-      ['/resources/0/schema/missingValues', 'descriptor-error'],
-    ]);
+    expect(
+      flat(
+        withSchema((s) => (s.missingValues = ['', 0])),
+        TDP,
+      ),
+    ).toEqual([['/resources/0/schema/missingValues/1', 'descriptor-error']]);
+    expect(
+      flat(
+        withSchema((s) => (s.missingValues = ['', { value: '-', label: 'none' }])),
+        TDP,
+      ),
+    ).toEqual([]);
+    expect(
+      flat(
+        withSchema((s) => (s.missingValues = [{ label: 'none' }])),
+        TDP,
+      ),
+    ).toEqual([['/resources/0/schema/missingValues/0/value', 'descriptor-error']]);
+    expect(
+      flat(
+        withSchema((s) => (s.missingValues = '')),
+        TDP,
+      ),
+    ).toEqual([['/resources/0/schema/missingValues', 'descriptor-error']]);
   });
 
   it('checks every resource, with pointers into each', () => {
@@ -454,14 +515,39 @@ describe('checkDescriptorSchema: OpenSpending profile (OSEP-04)', () => {
   });
 
   it('owner is a non-empty string', () => {
-    expect(flat(os((x) => (x.owner = 42)), OS)).toEqual([['/owner', 'profile-error']]);
-    expect(flat(os((x) => (x.owner = '')), OS)).toEqual([['/owner', 'profile-error']]);
+    expect(
+      flat(
+        os((x) => (x.owner = 42)),
+        OS,
+      ),
+    ).toEqual([['/owner', 'profile-error']]);
+    expect(
+      flat(
+        os((x) => (x.owner = '')),
+        OS,
+      ),
+    ).toEqual([['/owner', 'profile-error']]);
   });
 
   it('does not repeat what the Data Package schema reports', () => {
-    expect(flat(os((x) => (x.name = 'Not A Slug')), OS)).toEqual([['/name', 'descriptor-error']]);
-    expect(flat(os((x) => (x.title = 1)), OS)).toEqual([['/title', 'descriptor-error']]);
-    expect(flat(os((x) => (x.resources = [])), OS)).toEqual([['/resources', 'lenient-metadata']]);
+    expect(
+      flat(
+        os((x) => (x.name = 'Not A Slug')),
+        OS,
+      ),
+    ).toEqual([['/name', 'descriptor-error']]);
+    expect(
+      flat(
+        os((x) => (x.title = 1)),
+        OS,
+      ),
+    ).toEqual([['/title', 'descriptor-error']]);
+    expect(
+      flat(
+        os((x) => (x.resources = [])),
+        OS,
+      ),
+    ).toEqual([['/resources', 'lenient-metadata']]);
   });
 
   it('every resource has a schema', () => {
@@ -472,9 +558,24 @@ describe('checkDescriptorSchema: OpenSpending profile (OSEP-04)', () => {
   });
 
   it('mapping is an object with a transaction', () => {
-    expect(flat(os((x) => ((x as Json).mapping = [])), OS)).toEqual([['/mapping', 'profile-error']]);
-    expect(flat(os((x) => delete x.mapping.transaction), OS)).toEqual([['/mapping/transaction', 'profile-error']]);
-    expect(flat(os((x) => (x.mapping.transaction = 'budget')), OS)).toEqual([['/mapping/transaction', 'profile-error']]);
+    expect(
+      flat(
+        os((x) => ((x as Json).mapping = [])),
+        OS,
+      ),
+    ).toEqual([['/mapping', 'profile-error']]);
+    expect(
+      flat(
+        os((x) => delete x.mapping.transaction),
+        OS,
+      ),
+    ).toEqual([['/mapping/transaction', 'profile-error']]);
+    expect(
+      flat(
+        os((x) => (x.mapping.transaction = 'budget')),
+        OS,
+      ),
+    ).toEqual([['/mapping/transaction', 'profile-error']]);
   });
 
   it('transaction.value has a currency string and a positive factor', () => {
@@ -485,9 +586,7 @@ describe('checkDescriptorSchema: OpenSpending profile (OSEP-04)', () => {
     const zero = checkDescriptorSchema(value({ currency: 'EUR', factor: 0 }), OS);
     expect(zero.map((p) => [p.pointer, p.code])).toEqual([['/mapping/transaction/value/factor', 'profile-error']]);
     expect(zero[0]?.message).toMatch(/^mapping\/transaction\/value\/factor must be greater than 0 \(found 0\)/);
-    expect(flat(value({ currency: 'EUR', factor: '1000' }), OS)).toEqual([
-      ['/mapping/transaction/value/factor', 'profile-error'],
-    ]);
+    expect(flat(value({ currency: 'EUR', factor: '1000' }), OS)).toEqual([['/mapping/transaction/value/factor', 'profile-error']]);
     expect(checkDescriptorSchema(value({ currency: 'EUR' }), OS)).toEqual([]);
     expect(checkDescriptorSchema(value({ currency: 'EUR', factor: 0.001 }), OS)).toEqual([]);
   });
@@ -510,9 +609,7 @@ describe('checkDescriptorSchema: OpenSpending profile (OSEP-04)', () => {
 
   it('taxonomy, entity and project have attributes maps of string arrays', () => {
     const mapping = (key: string, value: unknown) => os((x) => (x.mapping[key] = value));
-    expect(flat(mapping('taxonomy', { functional: { id: ['b/fn'] } }), OS)).toEqual([
-      ['/mapping/taxonomy/attributes', 'profile-error'],
-    ]);
+    expect(flat(mapping('taxonomy', { functional: { id: ['b/fn'] } }), OS)).toEqual([['/mapping/taxonomy/attributes', 'profile-error']]);
     expect(flat(mapping('taxonomy', { attributes: { functional: { id: 'b/fn' } } }), OS)).toEqual([
       ['/mapping/taxonomy/attributes/functional/id', 'profile-error'],
     ]);
@@ -523,9 +620,7 @@ describe('checkDescriptorSchema: OpenSpending profile (OSEP-04)', () => {
       ['/mapping/entity/attributes/payee/id', 'profile-error'],
     ]);
     expect(flat(mapping('entity', []), OS)).toEqual([['/mapping/entity', 'profile-error']]);
-    expect(flat(mapping('project', { attributes: { id: [1] } }), OS)).toEqual([
-      ['/mapping/project/attributes/id/0', 'profile-error'],
-    ]);
+    expect(flat(mapping('project', { attributes: { id: [1] } }), OS)).toEqual([['/mapping/project/attributes/id/0', 'profile-error']]);
   });
 
   it('granularity, direction and status are enums', () => {
@@ -550,9 +645,24 @@ describe('checkDescriptorSchema: OpenSpending profile (OSEP-04)', () => {
   });
 
   it('location is a string or an array of strings', () => {
-    expect(flat(os((x) => (x.location = 76)), OS)).toEqual([['/location', 'profile-error']]);
-    expect(flat(os((x) => (x.location = ['BR', 76])), OS)).toEqual([['/location/1', 'profile-error']]);
-    expect(flat(os((x) => (x.location = [])), OS)).toEqual([['/location', 'profile-error']]);
+    expect(
+      flat(
+        os((x) => (x.location = 76)),
+        OS,
+      ),
+    ).toEqual([['/location', 'profile-error']]);
+    expect(
+      flat(
+        os((x) => (x.location = ['BR', 76])),
+        OS,
+      ),
+    ).toEqual([['/location/1', 'profile-error']]);
+    expect(
+      flat(
+        os((x) => (x.location = [])),
+        OS,
+      ),
+    ).toEqual([['/location', 'profile-error']]);
   });
 
   it('reports each violation once across the three schemas', () => {

@@ -145,8 +145,18 @@ const cases: Case[] = [
   },
   {
     title: 'FDP mapping (measures/dimensions) is left alone',
-    input: { mapping: { measures: { amount: { source: 'x', currency: 'EUR' } }, dimensions: { payee: { attributes: { label: { source: 'y' } } } } } },
-    expected: { mapping: { measures: { amount: { source: 'x', currency: 'EUR' } }, dimensions: { payee: { attributes: { label: { source: 'y' } } } } } },
+    input: {
+      mapping: {
+        measures: { amount: { source: 'x', currency: 'EUR' } },
+        dimensions: { payee: { attributes: { label: { source: 'y' } } } },
+      },
+    },
+    expected: {
+      mapping: {
+        measures: { amount: { source: 'x', currency: 'EUR' } },
+        dimensions: { payee: { attributes: { label: { source: 'y' } } } },
+      },
+    },
     problems: [],
   },
   {
@@ -157,7 +167,10 @@ const cases: Case[] = [
         {
           name: 'budget',
           path: 'budget.csv',
-          schema: { fields: [{ name: 'id' }, { name: 'payee' }], foreignKeys: [{ fields: 'payee', reference: { resource: 'entities', fields: 'id' } }] },
+          schema: {
+            fields: [{ name: 'id' }, { name: 'payee' }],
+            foreignKeys: [{ fields: 'payee', reference: { resource: 'entities', fields: 'id' } }],
+          },
         },
       ],
     },
@@ -202,9 +215,15 @@ const cases: Case[] = [
     title: 'reference.datapackage = own name → removed',
     input: {
       name: 'p',
-      resources: [budget({ schema: { fields: [], foreignKeys: [{ fields: 'payee', reference: { datapackage: 'p', resource: 'e', fields: 'id' } }] } })],
+      resources: [
+        budget({
+          schema: { fields: [], foreignKeys: [{ fields: 'payee', reference: { datapackage: 'p', resource: 'e', fields: 'id' } }] },
+        }),
+      ],
     },
-    expected: { resources: [budget({ schema: { fields: [], foreignKeys: [{ fields: 'payee', reference: { resource: 'e', fields: 'id' } }] } })] },
+    expected: {
+      resources: [budget({ schema: { fields: [], foreignKeys: [{ fields: 'payee', reference: { resource: 'e', fields: 'id' } }] } })],
+    },
     problems: ['warning spec-drift /resources/0/schema/foreignKeys/0/reference/datapackage'],
     message: /names this package itself/,
   },
@@ -224,7 +243,9 @@ const cases: Case[] = [
         }),
       ],
     },
-    expected: { resources: [budget({ schema: { fields: [], foreignKeys: [{ fields: 'x', reference: { resource: 'e', fields: 'id' } }] } })] },
+    expected: {
+      resources: [budget({ schema: { fields: [], foreignKeys: [{ fields: 'x', reference: { resource: 'e', fields: 'id' } }] } })],
+    },
     problems: ['error descriptor-error /resources/0/schema/foreignKeys/0/reference/datapackage'],
     message: /another package "other".*cross-package foreign keys are not supported\. Copy the referenced resource into this package/,
   },
@@ -239,7 +260,14 @@ const cases: Case[] = [
     title: "frictionless's reference.package to another package → warning, key not checked",
     input: {
       name: 'p',
-      resources: [budget({ schema: { fields: [], foreignKeys: [{ fields: 'a', reference: { package: 'https://x/datapackage.json', resource: 'e', fields: 'id' } }] } })],
+      resources: [
+        budget({
+          schema: {
+            fields: [],
+            foreignKeys: [{ fields: 'a', reference: { package: 'https://x/datapackage.json', resource: 'e', fields: 'id' } }],
+          },
+        }),
+      ],
     },
     expected: { resources: [budget({ schema: { fields: [] } })] },
     problems: ['warning descriptor-error /resources/0/schema/foreignKeys/0/reference/package'],
@@ -272,10 +300,42 @@ describe('normalizeDrift', () => {
 
   it.each<[string, Json]>([
     ['profiles null', { profiles: null }],
-    ['resources odd', { resources: [null, 1, 'x', { foreignKeys: 5 }, { schema: { foreignKeys: 'x' }, foreignKeys: [] }, { schema: {}, foreignKeys: { reference: 5 } }] }],
-    ['references odd', { resources: [{ schema: { foreignKeys: [null, 5, { reference: null }, { reference: { datapackage: 5 } }, { reference: { package: null } }] } }] }],
-    ['mapping odd', { mapping: { transaction: [], entity: { attributes: 5 }, taxonomy: { attributes: { functional: 5 }, x: null }, project: { attributes: null } } }],
-    ['mapping odd 2', { mapping: { entity: { payor: [], payee: 'x', attributes: { payor: 1, payer: 2 } }, transaction: { id: [1, 2], amount: null } } }],
+    [
+      'resources odd',
+      {
+        resources: [
+          null,
+          1,
+          'x',
+          { foreignKeys: 5 },
+          { schema: { foreignKeys: 'x' }, foreignKeys: [] },
+          { schema: {}, foreignKeys: { reference: 5 } },
+        ],
+      },
+    ],
+    [
+      'references odd',
+      {
+        resources: [
+          { schema: { foreignKeys: [null, 5, { reference: null }, { reference: { datapackage: 5 } }, { reference: { package: null } }] } },
+        ],
+      },
+    ],
+    [
+      'mapping odd',
+      {
+        mapping: {
+          transaction: [],
+          entity: { attributes: 5 },
+          taxonomy: { attributes: { functional: 5 }, x: null },
+          project: { attributes: null },
+        },
+      },
+    ],
+    [
+      'mapping odd 2',
+      { mapping: { entity: { payor: [], payee: 'x', attributes: { payor: 1, payer: 2 } }, transaction: { id: [1, 2], amount: null } } },
+    ],
     ['mapping not an object', { mapping: 'x' }],
   ])('does not throw on %s', (_title, input) => {
     const before = JSON.stringify(input);
@@ -299,7 +359,13 @@ describe('pointer moves', () => {
       resources: [
         {
           name: 'b',
-          schema: { fields: [], foreignKeys: [{ fields: 'a', reference: { datapackage: 'other', resource: 'e', fields: 'id' } }, { fields: 'c', reference: { resource: 'e', fields: 'id' } }] },
+          schema: {
+            fields: [],
+            foreignKeys: [
+              { fields: 'a', reference: { datapackage: 'other', resource: 'e', fields: 'id' } },
+              { fields: 'c', reference: { resource: 'e', fields: 'id' } },
+            ],
+          },
           foreignKeys: [{ fields: 'd', reference: { resource: 'e', fields: 'id' } }],
         },
       ],
@@ -308,7 +374,9 @@ describe('pointer moves', () => {
     expect(originalPointer('/mapping/transaction/attributes/id/0', moves)).toBe('/mapping/transaction/id/0');
     // the first schema key was dropped (other package): indices shift
     expect(originalPointer('/resources/0/schema/foreignKeys/0/fields', moves)).toBe('/resources/0/schema/foreignKeys/1/fields');
-    expect(originalPointer('/resources/0/schema/foreignKeys/1/reference/resource', moves)).toBe('/resources/0/foreignKeys/0/reference/resource');
+    expect(originalPointer('/resources/0/schema/foreignKeys/1/reference/resource', moves)).toBe(
+      '/resources/0/foreignKeys/0/reference/resource',
+    );
     expect(originalPointer('/profiles/0', moves)).toBe('/profiles/openspending');
     expect(originalPointer('/resources/0/name', moves)).toBe('/resources/0/name');
   });

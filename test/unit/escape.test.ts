@@ -1,7 +1,17 @@
 import { micromark } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
-import { byteLength, cutBytes, escapeHtml, markdownCode, markdownText, markdownUrl, shorten, visible, visibleLines } from '../../src/escape.ts';
+import {
+  byteLength,
+  cutBytes,
+  escapeHtml,
+  markdownCode,
+  markdownText,
+  markdownUrl,
+  shorten,
+  visible,
+  visibleLines,
+} from '../../src/escape.ts';
 import { capMessage, MESSAGE_LIMIT, problem, QUOTE_LIMIT, quoted, quotedList } from '../../src/validate/problem.ts';
 
 /** GitHub-flavoured Markdown to HTML with raw HTML let through, as GitHub reads it before sanitizing. */
@@ -18,7 +28,7 @@ const HOSTILE = [
   '<a href="https://evil.test">x</a>',
   'see https://evil.test/x, www.evil.test or mail@evil.test',
   '**bold** _em_ ~~del~~ $x^2$',
-  "' \" & < >",
+  '\' " & < >',
 ];
 
 describe('visible: control and bidi characters for a terminal', () => {

@@ -119,9 +119,10 @@ describe('generateSpendingDataset', () => {
 
   it('has quoted commas, quoted newlines and doubled quotes in descriptions', async () => {
     const text = await readFile(join(ds.dir, 'data/spending.csv'), 'utf8');
-    const descriptions = records(text).slice(1).map((r) => r[4]!);
-    const count = (p: { period: number; offset: number }): number =>
-      Math.floor((ROWS - p.offset) / p.period) + 1;
+    const descriptions = records(text)
+      .slice(1)
+      .map((r) => r[4]!);
+    const count = (p: { period: number; offset: number }): number => Math.floor((ROWS - p.offset) / p.period) + 1;
     expect(descriptions.filter((d) => d.includes(',')).length).toBe(count(SPECIAL_CASES.quotedComma));
     expect(descriptions.filter((d) => d.includes('\n')).length).toBe(count(SPECIAL_CASES.quotedNewline));
     expect(descriptions.filter((d) => d.includes('"')).length).toBe(count(SPECIAL_CASES.doubledQuote));
@@ -178,7 +179,14 @@ describe('parseOnly', () => {
   it('handles CRLF, CR, empty lines, empty cells, trailing delimiters and a missing final newline', () => {
     const text = 'a,b,c\r\n"x\r\ny","he said ""hi""",\r\n\r\n1,,3\r4,"5",6\n"",,\n7,8,"9"';
     // Records: [a,b,c] ["x\r\ny", 'he said "hi"', ''] [1,'',3] [4,5,6] ['','',''] [7,8,9]
-    const expected = [['a', 'b', 'c'], ['x\r\ny', 'he said "hi"', ''], ['1', '', '3'], ['4', '5', '6'], ['', '', ''], ['7', '8', '9']];
+    const expected = [
+      ['a', 'b', 'c'],
+      ['x\r\ny', 'he said "hi"', ''],
+      ['1', '', '3'],
+      ['4', '5', '6'],
+      ['', '', ''],
+      ['7', '8', '9'],
+    ];
     for (const chunk of [1, 2, 3, 1000]) {
       const counter = new CsvCounter();
       for (let i = 0; i < text.length; i += chunk) counter.feed(text.slice(i, i + chunk), false);

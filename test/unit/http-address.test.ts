@@ -30,7 +30,17 @@ describe('blockedAddressReason (SSRF: where a committed .lfsconfig may not lead)
     expect(blockedAddressReason(address)).toContain(kind);
   });
 
-  it.each(['140.82.112.3', '172.15.0.1', '172.32.0.1', '192.169.0.1', '100.128.0.1', '2606:50c0:8000::153', '::ffff:140.82.112.3', 'fec0::1x', 'github.com'])('%s is not refused', (address) => {
+  it.each([
+    '140.82.112.3',
+    '172.15.0.1',
+    '172.32.0.1',
+    '192.169.0.1',
+    '100.128.0.1',
+    '2606:50c0:8000::153',
+    '::ffff:140.82.112.3',
+    'fec0::1x',
+    'github.com',
+  ])('%s is not refused', (address) => {
     expect(blockedAddressReason(address)).toBeUndefined();
   });
 });

@@ -4,13 +4,17 @@ import { BlockedAddressError, blockedHostReason, send } from '../../src/adapters
 
 describe('connections to repository-controlled endpoints', () => {
   it('a host name that resolves to a loopback address is refused when connecting', async () => {
-    const e: unknown = await send(new URL('http://localhost:9/objects/batch'), { method: 'POST', body: '{}', publicOnly: true }).catch((err: unknown) => err);
+    const e: unknown = await send(new URL('http://localhost:9/objects/batch'), { method: 'POST', body: '{}', publicOnly: true }).catch(
+      (err: unknown) => err,
+    );
     expect(e).toBeInstanceOf(BlockedAddressError);
     expect((e as Error).message).toMatch(/^localhost is (127\.0\.0\.1|::1), a loopback address/);
   });
 
   it('an IP literal is refused before any connection', async () => {
-    await expect(send(new URL('http://[::ffff:169.254.169.254]/latest/meta-data'), { method: 'GET', publicOnly: true })).rejects.toThrow(/link-local/);
+    await expect(send(new URL('http://[::ffff:169.254.169.254]/latest/meta-data'), { method: 'GET', publicOnly: true })).rejects.toThrow(
+      /link-local/,
+    );
     await expect(send(new URL('http://10.0.0.8/'), { method: 'GET', publicOnly: true })).rejects.toThrow(BlockedAddressError);
   });
 

@@ -5,8 +5,7 @@ import { parseJsonDocument, parsePointer } from '../../src/package/json.ts';
 const path = 'datapackage.json';
 const parse = (input: string | Uint8Array, options: { maxBytes?: number; maxDepth?: number } = {}) =>
   parseJsonDocument(input, { path, ...options });
-const flat = (doc: ReturnType<typeof parse>) =>
-  doc.problems.map((p) => [p.code, p.lineNumber, p.columnNumber, p.pointer ?? null]);
+const flat = (doc: ReturnType<typeof parse>) => doc.problems.map((p) => [p.code, p.lineNumber, p.columnNumber, p.pointer ?? null]);
 
 describe('parseJsonDocument', () => {
   it('parses valid JSON with no problems', () => {
@@ -180,7 +179,13 @@ describe('parseJsonDocument', () => {
   describe('invalid UTF-8', () => {
     it('reports the line of the first invalid byte and still parses', () => {
       const enc = new TextEncoder();
-      const bytes = new Uint8Array([...enc.encode('{\n  "a": "ok",\n  "b": "caf'), 0xe9, ...enc.encode('",\n  "c": "'), 0xff, ...enc.encode('"\n}')]);
+      const bytes = new Uint8Array([
+        ...enc.encode('{\n  "a": "ok",\n  "b": "caf'),
+        0xe9,
+        ...enc.encode('",\n  "c": "'),
+        0xff,
+        ...enc.encode('"\n}'),
+      ]);
       const doc = parse(bytes);
       expect(flat(doc)).toEqual([['descriptor-error', 3, 12, null]]);
       expect(doc.problems[0]?.message).toMatch(/not valid UTF-8: byte 0xE9.*2 invalid sequences/);
@@ -267,7 +272,31 @@ describe('parseJsonDocument properties (fast-check prints the seed of a failure)
 
   it('never throws on random bytes: only located descriptor-errors, and no value without a problem', () => {
     const piece = fc.oneof(
-      fc.constantFrom('{', '}', '[', ']', '"', ':', ',', '\\', '\\u', '1', '-', '.', 'e', 'true', 'null', ' ', '\n', '\r', '/*', '//', '\ufeff', '"__proto__"', '"a"'),
+      fc.constantFrom(
+        '{',
+        '}',
+        '[',
+        ']',
+        '"',
+        ':',
+        ',',
+        '\\',
+        '\\u',
+        '1',
+        '-',
+        '.',
+        'e',
+        'true',
+        'null',
+        ' ',
+        '\n',
+        '\r',
+        '/*',
+        '//',
+        '\ufeff',
+        '"__proto__"',
+        '"a"',
+      ),
       fc.uint8Array({ maxLength: 4 }).map((b) => Buffer.from(b).toString('latin1')),
     );
     fc.assert(
@@ -292,7 +321,10 @@ describe('parseJsonDocument properties (fast-check prints the seed of a failure)
     fc.assert(
       fc.property(fc.array(fc.boolean(), { minLength: 1, maxLength: 300 }), fc.integer({ min: 1, max: 100 }), (arrays, maxDepth) => {
         const open = arrays.map((a) => (a ? '[' : '{"k":')).join('');
-        const close = [...arrays].reverse().map((a) => (a ? ']' : '}')).join('');
+        const close = [...arrays]
+          .reverse()
+          .map((a) => (a ? ']' : '}'))
+          .join('');
         const doc = parse(`${open}1${close}`, { maxDepth });
         if (arrays.length > maxDepth) {
           expect(doc.value).toBeUndefined();
@@ -308,21 +340,25 @@ describe('parseJsonDocument properties (fast-check prints the seed of a failure)
 
   it('huge repetition past maxBytes is refused by its size alone, before any parsing', () => {
     fc.assert(
-      fc.property(fc.constantFrom('[', '{"a":', '"', '\\', 'é', '[1,'), fc.integer({ min: 1, max: 200_000 }), fc.integer({ min: 16, max: 4096 }), (unit, n, maxBytes) => {
-        const text = unit.repeat(n);
-        const doc = parse(text, { maxBytes });
-        if (Buffer.byteLength(text) > maxBytes) {
-          expect(doc.value).toBeUndefined();
-          expect(flat(doc)).toEqual([['descriptor-error', 1, 1, null]]);
-          expect(doc.problems[0]?.message).toMatch(/more than the .* limit for a descriptor/);
-        } else {
-          // under the cap it is parsed: a value, or a located problem
-          expect(doc.value !== undefined || doc.problems.length > 0).toBe(true);
-          expect(doc.problems.every((p) => p.code === 'descriptor-error' && p.lineNumber !== undefined)).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.constantFrom('[', '{"a":', '"', '\\', 'é', '[1,'),
+        fc.integer({ min: 1, max: 200_000 }),
+        fc.integer({ min: 16, max: 4096 }),
+        (unit, n, maxBytes) => {
+          const text = unit.repeat(n);
+          const doc = parse(text, { maxBytes });
+          if (Buffer.byteLength(text) > maxBytes) {
+            expect(doc.value).toBeUndefined();
+            expect(flat(doc)).toEqual([['descriptor-error', 1, 1, null]]);
+            expect(doc.problems[0]?.message).toMatch(/more than the .* limit for a descriptor/);
+          } else {
+            // under the cap it is parsed: a value, or a located problem
+            expect(doc.value !== undefined || doc.problems.length > 0).toBe(true);
+            expect(doc.problems.every((p) => p.code === 'descriptor-error' && p.lineNumber !== undefined)).toBe(true);
+          }
+        },
+      ),
       { numRuns: 100 },
     );
   });
 });
-

@@ -2,7 +2,6 @@ import { mulberry32 } from '../../bench/generate.ts';
 import { describe, expect, it } from 'vitest';
 import { KeySet } from '../../src/validate/table/key-set.ts';
 
-
 describe('KeySet', () => {
   it('answers exactly like a Set for sorted, shuffled and partly sorted keys', () => {
     const rand = mulberry32(3);

@@ -12,7 +12,13 @@ describe('parseLfsPointer', () => {
   });
 
   it('ordinary content is not a pointer', () => {
-    for (const s of ['', 'id,amount\n1,2\n', 'version 2\n', `version https://git-lfs.github.com/spec/v1`.slice(0, 20), `${V}oid sha256:${OID}\nsize 1\n${'x'.repeat(1024)}`]) {
+    for (const s of [
+      '',
+      'id,amount\n1,2\n',
+      'version 2\n',
+      `version https://git-lfs.github.com/spec/v1`.slice(0, 20),
+      `${V}oid sha256:${OID}\nsize 1\n${'x'.repeat(1024)}`,
+    ]) {
       expect(parse(s)).toBeNull();
     }
   });

@@ -31,16 +31,33 @@ describe('--shard K/N', () => {
 describe('the owner rule', () => {
   const core = 'os-data';
   it('--owner, then the map, then the earliest loaded source creator, then the first manager sorted, then the core org', () => {
-    expect(chooseOwner({ dataset: 'x', managers: ['b', 'a'], explicit: 'me', coreOrg: core })).toMatchObject({ owner: 'me', rule: '--owner', contributors: ['a', 'b'] });
-    expect(chooseOwner({ dataset: 'x', managers: ['b', 'a'], map: { datasets: { x: 'org' }, accounts: {} }, coreOrg: core })).toMatchObject({ owner: 'org', rule: '--owner-map' });
+    expect(chooseOwner({ dataset: 'x', managers: ['b', 'a'], explicit: 'me', coreOrg: core })).toMatchObject({
+      owner: 'me',
+      rule: '--owner',
+      contributors: ['a', 'b'],
+    });
+    expect(chooseOwner({ dataset: 'x', managers: ['b', 'a'], map: { datasets: { x: 'org' }, accounts: {} }, coreOrg: core })).toMatchObject(
+      { owner: 'org', rule: '--owner-map' },
+    );
     const sources = [
       { creator: 'b', loaded: true, createdAt: '2013-02-01' },
       { creator: 'a', loaded: false, createdAt: '2012-01-01' },
       { creator: 'z', loaded: true, createdAt: '2011-01-01' }, // not a manager
     ];
-    expect(chooseOwner({ dataset: 'x', managers: ['b', 'a'], sources, coreOrg: core })).toMatchObject({ owner: 'b', rule: 'the creator of the earliest loaded source', contributors: ['a'] });
-    expect(chooseOwner({ dataset: 'x', managers: ['tryggvib', 'Sunbless'], coreOrg: core })).toMatchObject({ owner: 'Sunbless', contributors: ['tryggvib'] });
-    expect(chooseOwner({ dataset: 'x', managers: [], coreOrg: core })).toMatchObject({ owner: 'os-data', rule: 'no team: the core organization', contributors: [] });
+    expect(chooseOwner({ dataset: 'x', managers: ['b', 'a'], sources, coreOrg: core })).toMatchObject({
+      owner: 'b',
+      rule: 'the creator of the earliest loaded source',
+      contributors: ['a'],
+    });
+    expect(chooseOwner({ dataset: 'x', managers: ['tryggvib', 'Sunbless'], coreOrg: core })).toMatchObject({
+      owner: 'Sunbless',
+      contributors: ['tryggvib'],
+    });
+    expect(chooseOwner({ dataset: 'x', managers: [], coreOrg: core })).toMatchObject({
+      owner: 'os-data',
+      rule: 'no team: the core organization',
+      contributors: [],
+    });
   });
   it('legacy logins become GitHub logins through the map, or are made one with a warning', () => {
     const map = parseOwnerMap({ accounts: { 'old.user': 'new-user' } }, 'map.json');
@@ -48,7 +65,9 @@ describe('the owner rule', () => {
     const made = chooseOwner({ dataset: 'x', managers: ['john_doe'], coreOrg: core });
     expect(made.owner).toBe('john-doe');
     expect(made.warnings[0]!.message).toMatch(/"john_doe" is no GitHub login; "john-doe" is used/);
-    expect(() => parseOwnerMap({ datasets: { x: 'not a login!' } }, 'map.json')).toThrow(/map\.json: datasets\.x is "not a login!", not a GitHub login/);
+    expect(() => parseOwnerMap({ datasets: { x: 'not a login!' } }, 'map.json')).toThrow(
+      /map\.json: datasets\.x is "not a login!", not a GitHub login/,
+    );
     expect(parseOwnerMap({ cra: 'os-data' }, 'flat.json')).toEqual({ datasets: { cra: 'os-data' }, accounts: {} });
   });
 });
@@ -62,7 +81,9 @@ describe('examples/workflows/migrate.yml', () => {
     expect(shards).toEqual(Array.from({ length: shards.length }, (_, i) => i + 1));
     expect(run).toContain('--publish');
     expect(wf.jobs.register.needs).toBe('migrate');
-    expect(wf.jobs.register.steps.map((s: { run?: string }) => s.run ?? '').join('\n')).toMatch(/migrate dump --out out --registry registry/);
+    expect(wf.jobs.register.steps.map((s: { run?: string }) => s.run ?? '').join('\n')).toMatch(
+      /migrate dump --out out --registry registry/,
+    );
   });
 });
 

@@ -1,13 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { DatasetLayout } from '../../src/mirror/layout.ts';
-import { jsonObject, planMirror, sha256Hex, type DatasetState, type FileEntry, type GeneratedObject, type PlanInput } from '../../src/mirror/plan.ts';
+import {
+  jsonObject,
+  planMirror,
+  sha256Hex,
+  type DatasetState,
+  type FileEntry,
+  type GeneratedObject,
+  type PlanInput,
+} from '../../src/mirror/plan.ts';
 
 const layout = new DatasetLayout('os-data', 'budget');
-const file = (path: string, content: string): FileEntry => ({ path, sha256: sha256Hex(content), size: content.length, oid: `oid-${sha256Hex(content).slice(0, 8)}` });
-const gen = (path: string, content: string): GeneratedObject => ({ ...jsonObject(layout.latest(path), content, 'x'), key: layout.latest(path) });
+const file = (path: string, content: string): FileEntry => ({
+  path,
+  sha256: sha256Hex(content),
+  size: content.length,
+  oid: `oid-${sha256Hex(content).slice(0, 8)}`,
+});
+const gen = (path: string, content: string): GeneratedObject => ({
+  ...jsonObject(layout.latest(path), content, 'x'),
+  key: layout.latest(path),
+});
 
 function input(commit: string, files: FileEntry[], previous: DatasetState | null, generated: GeneratedObject[] = []): PlanInput {
-  return { layout, previous, commit, publishedAt: '2026-01-01T00:00:00.000Z', files, generated, report: jsonObject(layout.report(commit), { commit }, 'x'), run: `run-${commit}` };
+  return {
+    layout,
+    previous,
+    commit,
+    publishedAt: '2026-01-01T00:00:00.000Z',
+    files,
+    generated,
+    report: jsonObject(layout.report(commit), { commit }, 'x'),
+    run: `run-${commit}`,
+  };
 }
 
 /** The state a successful apply of `plan` leaves. */
@@ -68,7 +93,12 @@ describe('planMirror', () => {
   it('keys an interrupted run may have changed are rewritten or removed, even for the same commit', () => {
     const prev = stateOf(input('c1', v1, null, [gen('aggregates/summary.json', '{}')]));
     // a killed run of c2 had copied a new file, rewritten a CSV and the summary
-    const dirty = [layout.latest('data/new.csv'), layout.latest('data/a.csv'), layout.latest('aggregates/summary.json'), layout.report('c1')];
+    const dirty = [
+      layout.latest('data/new.csv'),
+      layout.latest('data/a.csv'),
+      layout.latest('aggregates/summary.json'),
+      layout.report('c1'),
+    ];
     const repair = planMirror({ ...input('c1', v1, prev, [gen('aggregates/summary.json', '{}')]), dirty });
     expect(repair.unchanged).toBe(false);
     expect(repair.uploads).toEqual([]);

@@ -24,7 +24,15 @@ describe('cleanText', () => {
   });
 
   it('is idempotent', () => {
-    const samples = ['=x'.repeat(300), ' a\n\u202e'.repeat(100), 'ab😀😀😀', '-'.repeat(500), 'plain title', "'=already", '\u0000'.repeat(10)];
+    const samples = [
+      '=x'.repeat(300),
+      ' a\n\u202e'.repeat(100),
+      'ab😀😀😀',
+      '-'.repeat(500),
+      'plain title',
+      "'=already",
+      '\u0000'.repeat(10),
+    ];
     for (const s of samples) for (const max of [1, 3, 5, 200]) expect(cleanText(cleanText(s, max), max)).toBe(cleanText(s, max));
   });
 });

@@ -14,7 +14,19 @@ const ctx = (now = T1, delivery = 'delivery-1'): ChangeContext => ({ now, delive
 
 const obs = observation;
 
-const gone = (id: number): RepositoryObservation => ({ repositoryId: id, exists: false, installed: true, private: false, archived: false, owner: '', repo: '', htmlUrl: '', defaultBranch: '', headCommit: null, descriptor: null });
+const gone = (id: number): RepositoryObservation => ({
+  repositoryId: id,
+  exists: false,
+  installed: true,
+  private: false,
+  archived: false,
+  owner: '',
+  repo: '',
+  htmlUrl: '',
+  defaultBranch: '',
+  headCommit: null,
+  descriptor: null,
+});
 
 /** Apply batches in turn, each at its own time. */
 function run(...batches: RepositoryObservation[][]): RegistryState {
@@ -47,7 +59,9 @@ describe('listing rules', () => {
         reason: '',
       },
     ]);
-    expect(changes).toEqual([{ time: T1, event: 'listed', dataset: 'os-data/budget', repositoryId: 1, commit: sha(1), delivery: 'delivery-1', note: '' }]);
+    expect(changes).toEqual([
+      { time: T1, event: 'listed', dataset: 'os-data/budget', repositoryId: 1, commit: sha(1), delivery: 'delivery-1', note: '' },
+    ]);
     expect(state.changelog).toEqual(changes);
     expect(catalogOf(state.datasets)).toEqual([{ url: 'https://github.com/os-data/repo-1', name: 'budget', owner: 'os-data' }]);
   });
@@ -61,22 +75,40 @@ describe('listing rules', () => {
   });
 
   it('refuses a descriptor that names another owner (owner spoofing): failed, never in the catalog', () => {
-    const spoof = obs(7, { owner: 'mallory', descriptor: { name: 'budget', owner: 'os-data', valid: false, problems: ['owner "os-data" is not the owner of the repository ("mallory")'] } });
+    const spoof = obs(7, {
+      owner: 'mallory',
+      descriptor: {
+        name: 'budget',
+        owner: 'os-data',
+        valid: false,
+        problems: ['owner "os-data" is not the owner of the repository ("mallory")'],
+      },
+    });
     const { state, changes } = applyObservations(EMPTY, [spoof], ctx());
     expect(row(state, 7)).toMatchObject({ owner: 'mallory', name: 'budget', status: 'failed', reason: REASONS.ownerMismatch, core: false });
     expect(catalogOf(state.datasets)).toEqual([]);
     expect(changes).toMatchObject([{ event: 'failed', dataset: 'mallory/budget', note: expect.stringContaining('owner mismatch') }]);
     // Even a descriptor the validator somehow passed is refused on the owner alone.
-    expect(row(applyObservations(EMPTY, [obs(7, { owner: 'mallory', descriptor: { owner: 'os-data', valid: true } })], ctx()).state, 7)?.reason).toBe(REASONS.ownerMismatch);
+    expect(
+      row(applyObservations(EMPTY, [obs(7, { owner: 'mallory', descriptor: { owner: 'os-data', valid: true } })], ctx()).state, 7)?.reason,
+    ).toBe(REASONS.ownerMismatch);
   });
 
   it('matches the owner case-insensitively, and a descriptor without owner belongs to its GitHub owner', () => {
-    const { state } = applyObservations(EMPTY, [obs(1, { owner: 'OS-Data', descriptor: { owner: 'os-data' } }), obs(2, { owner: 'alice', descriptor: { owner: null } })], ctx());
+    const { state } = applyObservations(
+      EMPTY,
+      [obs(1, { owner: 'OS-Data', descriptor: { owner: 'os-data' } }), obs(2, { owner: 'alice', descriptor: { owner: null } })],
+      ctx(),
+    );
     expect(state.datasets.map((d) => d.status)).toEqual(['published', 'published']);
   });
 
   it('fails an invalid descriptor, noting its first problems', () => {
-    const { state, changes } = applyObservations(EMPTY, [obs(3, { descriptor: { valid: false, problems: ['resources/0 must have "schema"', 'title is missing'] } })], ctx());
+    const { state, changes } = applyObservations(
+      EMPTY,
+      [obs(3, { descriptor: { valid: false, problems: ['resources/0 must have "schema"', 'title is missing'] } })],
+      ctx(),
+    );
     expect(row(state, 3)).toMatchObject({ status: 'failed', reason: REASONS.invalid, valid: false });
     expect(changes[0]?.note).toBe('invalid datapackage.json: resources/0 must have "schema"; title is missing');
   });
@@ -90,21 +122,36 @@ describe('listing rules', () => {
   });
 
   it('adds no row for repositories that are not datasets, private, deleted or uninstalled', () => {
-    const { state, changes } = applyObservations(EMPTY, [obs(1, { descriptor: null }), obs(2, { private: true }), gone(3), obs(4, { installed: false })], ctx());
+    const { state, changes } = applyObservations(
+      EMPTY,
+      [obs(1, { descriptor: null }), obs(2, { private: true }), gone(3), obs(4, { installed: false })],
+      ctx(),
+    );
     expect(state).toEqual(EMPTY);
     expect(changes).toEqual([]);
   });
 
   it('unlists a dataset whose datapackage.json disappears', () => {
     const state = run([obs(1)], [obs(1, { descriptor: null, headCommit: sha(1, 1) })]);
-    expect(row(state, 1)).toMatchObject({ status: 'failed', reason: REASONS.noDescriptor, lastCommit: sha(1, 1), valid: false, name: 'ds-1', title: 'Dataset 1' });
+    expect(row(state, 1)).toMatchObject({
+      status: 'failed',
+      reason: REASONS.noDescriptor,
+      lastCommit: sha(1, 1),
+      valid: false,
+      name: 'ds-1',
+      title: 'Dataset 1',
+    });
     expect(state.changelog.map((c) => c.event)).toEqual(['listed', 'unlisted']);
   });
 
   it('a private repository is not listed, keeps what was public, and reappears when public again', () => {
     let state = run([obs(1, { descriptor: { name: 'budget', title: 'Budget' } })]);
     const listed = row(state, 1)!;
-    state = applyObservations(state, [obs(1, { private: true, repo: 'secret-name', descriptor: { name: 'secret', title: 'Secret' } })], ctx(T2)).state;
+    state = applyObservations(
+      state,
+      [obs(1, { private: true, repo: 'secret-name', descriptor: { name: 'secret', title: 'Secret' } })],
+      ctx(T2),
+    ).state;
     expect(row(state, 1)).toEqual({ ...listed, status: 'private', reason: REASONS.private, updated: T2 });
     expect(catalogNames(state)).toEqual([]);
     expect(state.changelog.at(-1)).toMatchObject({ event: 'privatized', dataset: 'os-data/budget' });
@@ -134,7 +181,13 @@ describe('listing rules', () => {
     expect(row(applyObservations(run([obs(1)]), [{ ...gone(1), installed: false }], ctx(T2)).state, 1)?.reason).toBe(REASONS.uninstalled);
     state = applyObservations(state, [obs(2)], ctx(T3)).state;
     expect(row(state, 2)).toMatchObject({ status: 'published', reason: '' });
-    expect(state.changelog.map((c) => `${c.event} ${c.repositoryId}`)).toEqual(['listed 1', 'listed 2', 'removed 1', 'removed 2', 'listed 2']);
+    expect(state.changelog.map((c) => `${c.event} ${c.repositoryId}`)).toEqual([
+      'listed 1',
+      'listed 2',
+      'removed 1',
+      'removed 2',
+      'listed 2',
+    ]);
   });
 
   it('changes only the row of a removed repository: it keeps its last known identity', () => {
@@ -145,9 +198,18 @@ describe('listing rules', () => {
 
 describe('renames and transfers', () => {
   it('updates the row in place on a rename, then removes it on delete: never a second row', () => {
-    const state = run([obs(1, { repo: 'budget', descriptor: { name: 'budget' } })], [obs(1, { repo: 'budget-2024', descriptor: { name: 'budget' } })], [gone(1)]);
+    const state = run(
+      [obs(1, { repo: 'budget', descriptor: { name: 'budget' } })],
+      [obs(1, { repo: 'budget-2024', descriptor: { name: 'budget' } })],
+      [gone(1)],
+    );
     expect(state.datasets).toHaveLength(1);
-    expect(row(state, 1)).toMatchObject({ repo: 'budget-2024', url: 'https://github.com/os-data/budget-2024', status: 'removed', reason: REASONS.deleted });
+    expect(row(state, 1)).toMatchObject({
+      repo: 'budget-2024',
+      url: 'https://github.com/os-data/budget-2024',
+      status: 'removed',
+      reason: REASONS.deleted,
+    });
     expect(state.changelog.map((c) => [c.event, c.note])).toEqual([
       ['listed', ''],
       ['renamed', 'os-data/budget → os-data/budget-2024'],
@@ -156,7 +218,10 @@ describe('renames and transfers', () => {
   });
 
   it('follows a transfer: new owner, core status and store prefix, one row', () => {
-    const state = run([obs(1, { owner: 'alice', descriptor: { name: 'budget' } })], [obs(1, { owner: 'os-data', descriptor: { name: 'budget' } })]);
+    const state = run(
+      [obs(1, { owner: 'alice', descriptor: { name: 'budget' } })],
+      [obs(1, { owner: 'os-data', descriptor: { name: 'budget' } })],
+    );
     expect(state.datasets).toHaveLength(1);
     expect(row(state, 1)).toMatchObject({ owner: 'os-data', core: true, s3Prefix: 'datasets/os-data/budget/', status: 'published' });
     expect(state.changelog.map((c) => [c.event, c.dataset, c.note])).toEqual([
@@ -171,7 +236,10 @@ describe('renames and transfers', () => {
   });
 
   it('a transfer to a mismatching owner unlists it', () => {
-    const state = run([obs(1, { owner: 'alice', descriptor: { owner: 'alice' } })], [obs(1, { owner: 'bob', descriptor: { owner: 'alice', valid: false } })]);
+    const state = run(
+      [obs(1, { owner: 'alice', descriptor: { owner: 'alice' } })],
+      [obs(1, { owner: 'bob', descriptor: { owner: 'alice', valid: false } })],
+    );
     expect(row(state, 1)).toMatchObject({ owner: 'bob', status: 'failed', reason: REASONS.ownerMismatch });
     expect(state.changelog.slice(1).map((c) => c.event)).toEqual(['transferred', 'unlisted']);
   });
@@ -182,7 +250,10 @@ describe('name collisions', () => {
   const b = obs(200, { repo: 'budget-copy', descriptor: { name: 'budget' } });
 
   it('the older repository keeps the (owner, name); the other fails with "name taken"', () => {
-    for (const batch of [[a, b], [b, a]]) {
+    for (const batch of [
+      [a, b],
+      [b, a],
+    ]) {
       const { state } = applyObservations(EMPTY, batch, ctx());
       expect(state.datasets.map((d) => [d.repositoryId, d.status, d.reason])).toEqual([
         [100, 'published', ''],
@@ -217,7 +288,12 @@ describe('name collisions', () => {
 });
 
 describe('idempotency and convergence', () => {
-  const batch = [obs(1), obs(2, { owner: 'alice' }), obs(3, { owner: 'mallory', descriptor: { owner: 'os-data', valid: false } }), obs(4, { descriptor: { valid: false, problems: ['x'] } })];
+  const batch = [
+    obs(1),
+    obs(2, { owner: 'alice' }),
+    obs(3, { owner: 'mallory', descriptor: { owner: 'os-data', valid: false } }),
+    obs(4, { descriptor: { valid: false, problems: ['x'] } }),
+  ];
 
   it('applying the same observations again changes nothing: no changelog rows, same updated times', () => {
     const first = applyObservations(EMPTY, batch, ctx(T1));
@@ -245,7 +321,8 @@ describe('idempotency and convergence', () => {
     const listed = run([obs(1)]);
     const afterPair = (pair: RepositoryObservation[]) => applyObservations(listed, pair, ctx(T2)).state;
     expect(afterPair([obs(1), gone(1)]).datasets).toEqual(afterPair([gone(1), gone(1)]).datasets);
-    const twoBatches = (x: RepositoryObservation, y: RepositoryObservation) => applyObservations(applyObservations(listed, [x], ctx(T2)).state, [y], ctx(T2)).state.datasets;
+    const twoBatches = (x: RepositoryObservation, y: RepositoryObservation) =>
+      applyObservations(applyObservations(listed, [x], ctx(T2)).state, [y], ctx(T2)).state.datasets;
     expect(twoBatches(obs(1), gone(1))).toEqual(twoBatches(gone(1), gone(1)));
     // From nothing: no row either way (the last read of a repository is the truth).
     expect(applyObservations(EMPTY, [obs(1), gone(1)], ctx()).state).toEqual(EMPTY);
@@ -263,7 +340,13 @@ describe('idempotency and convergence', () => {
     let state = run([obs(1), obs(2)]);
     state = applyObservations(state, [obs(1, { headCommit: sha(1, 1) }), obs(2)], ctx(T3)).state;
     expect(state.datasets.map((d) => d.updated)).toEqual([T3, T1]);
-    expect(state.changelog.at(-1)).toMatchObject({ event: 'updated', repositoryId: 1, commit: sha(1, 1), time: T3, note: `commit ${sha(1, 1).slice(0, 12)}` });
+    expect(state.changelog.at(-1)).toMatchObject({
+      event: 'updated',
+      repositoryId: 1,
+      commit: sha(1, 1),
+      time: T3,
+      note: `commit ${sha(1, 1).slice(0, 12)}`,
+    });
   });
 
   it('every changelog row carries the context time and delivery, in repository order', () => {
@@ -285,7 +368,16 @@ describe('idempotency and convergence', () => {
 
 describe('summarizeChanges', () => {
   it('names one dataset, counts several', () => {
-    const { changes } = applyObservations(run([obs(1), obs(2), obs(3)]), [obs(1, { headCommit: sha(1, 2) }), obs(2, { headCommit: sha(2, 2) }), obs(3, { headCommit: sha(3, 2) }), obs(4, { descriptor: { name: 'budget' } })], ctx(T2));
+    const { changes } = applyObservations(
+      run([obs(1), obs(2), obs(3)]),
+      [
+        obs(1, { headCommit: sha(1, 2) }),
+        obs(2, { headCommit: sha(2, 2) }),
+        obs(3, { headCommit: sha(3, 2) }),
+        obs(4, { descriptor: { name: 'budget' } }),
+      ],
+      ctx(T2),
+    );
     expect(summarizeChanges(changes)).toBe('updated 3 datasets, listed os-data/budget');
   });
 });

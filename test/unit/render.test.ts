@@ -23,18 +23,35 @@ const report = (over: Partial<Report> = {}): Report => ({
       fieldNumber: 3,
       cell: '12,5',
     }),
-    problem('mapping-error', 'no resource "budget", fix it: a, b\nsecond line 100%', { path: 'datapackage.json', pointer: '/mapping/transaction/attributes/id/0', lineNumber: 12, columnNumber: 9 }),
+    problem('mapping-error', 'no resource "budget", fix it: a, b\nsecond line 100%', {
+      path: 'datapackage.json',
+      pointer: '/mapping/transaction/attributes/id/0',
+      lineNumber: 12,
+      columnNumber: 9,
+    }),
   ],
-  warnings: [problem('spec-drift', 'use "payer"', { path: 'datapackage.json', pointer: '/mapping/entity/payor', lineNumber: 20, columnNumber: 7, severity: 'warning' })],
+  warnings: [
+    problem('spec-drift', 'use "payer"', {
+      path: 'datapackage.json',
+      pointer: '/mapping/entity/payor',
+      lineNumber: 20,
+      columnNumber: 7,
+      severity: 'warning',
+    }),
+  ],
   stats: { resources: 1, rows: 10, bytes: 2048, errors: 7, warnings: 1, seconds: 0.25 },
-  resources: [{ name: 'spending', path: 'data/spending.csv', valid: false, rows: 10, bytes: 2048, errors: 6, warnings: 0, truncated: true }],
+  resources: [
+    { name: 'spending', path: 'data/spending.csv', valid: false, rows: 10, bytes: 2048, errors: 6, warnings: 0, truncated: true },
+  ],
   ...over,
 });
 
 describe('GitHub annotations', () => {
   it('carry file (from the workspace), line, col and the code as title', () => {
     const r = report();
-    expect(annotation(r, r.errors[0]!)).toBe('::error file=datasets/budget/data/spending.csv,line=5,title=type-error::row 4 (line 5), field "amount": "12,5" is not a number');
+    expect(annotation(r, r.errors[0]!)).toBe(
+      '::error file=datasets/budget/data/spending.csv,line=5,title=type-error::row 4 (line 5), field "amount": "12,5" is not a number',
+    );
   });
 
   it('escape properties and data as the toolkit does', () => {
@@ -94,7 +111,13 @@ const hostile = (problems = 3, over: Partial<Report> = {}): Report => {
   const name = `res${XSS}${CONTROLS}`;
   const path = `data/${XSS}${CONTROLS}.csv`;
   const errors = Array.from({ length: problems }, (_, i) =>
-    problem('type-error', `row ${i + 2}: ${XSS} ${CONTROLS} [x](javascript:alert(1))`, { resource: name, path, rowNumber: i + 2, lineNumber: i + 2, pointer: `/x${CONTROLS}` }),
+    problem('type-error', `row ${i + 2}: ${XSS} ${CONTROLS} [x](javascript:alert(1))`, {
+      resource: name,
+      path,
+      rowNumber: i + 2,
+      lineNumber: i + 2,
+      pointer: `/x${CONTROLS}`,
+    }),
   );
   return report({
     root: `ds${XSS}`,
@@ -138,7 +161,11 @@ describe('summary size', () => {
   it('lists problems until the byte budget, then says how many more there are', () => {
     const many = hostile(5000);
     for (const maxBytes of [SUMMARY_MAX_BYTES, CHECK_SUMMARY_MAX_BYTES, 20_000]) {
-      const md = renderSummary(many, { maxBytes, maxProblems: Infinity, published: { prefix: 'datasets/o/n/', url: 'https://example.test/datasets/o/n/datapackage.json' } });
+      const md = renderSummary(many, {
+        maxBytes,
+        maxProblems: Infinity,
+        published: { prefix: 'datasets/o/n/', url: 'https://example.test/datasets/o/n/datapackage.json' },
+      });
       expect(byteLength(md)).toBeLessThanOrEqual(maxBytes);
       const listed = md.split('\n').filter((l) => l.startsWith('| ❌')).length;
       expect(listed).toBeGreaterThan(0);
@@ -149,8 +176,20 @@ describe('summary size', () => {
   });
 
   it('cuts a huge resource table too', () => {
-    const resources = Array.from({ length: 20_000 }, (_, i) => ({ name: `r${i}-${'n'.repeat(200)}`, path: `data/${'p'.repeat(200)}${i}.csv`, valid: true, rows: 1, bytes: 1, errors: 0, warnings: 0, truncated: false }));
-    const md = renderSummary(report({ resources, errors: [], warnings: [], stats: { resources: 20_000, rows: 1, bytes: 1, errors: 0, warnings: 0, seconds: 1 } }), { maxBytes: CHECK_SUMMARY_MAX_BYTES });
+    const resources = Array.from({ length: 20_000 }, (_, i) => ({
+      name: `r${i}-${'n'.repeat(200)}`,
+      path: `data/${'p'.repeat(200)}${i}.csv`,
+      valid: true,
+      rows: 1,
+      bytes: 1,
+      errors: 0,
+      warnings: 0,
+      truncated: false,
+    }));
+    const md = renderSummary(
+      report({ resources, errors: [], warnings: [], stats: { resources: 20_000, rows: 1, bytes: 1, errors: 0, warnings: 0, seconds: 1 } }),
+      { maxBytes: CHECK_SUMMARY_MAX_BYTES },
+    );
     expect(byteLength(md)).toBeLessThanOrEqual(CHECK_SUMMARY_MAX_BYTES);
     expect(md).toMatch(/… and \d+ more resources \(see the JSON report\)/);
   });

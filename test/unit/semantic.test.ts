@@ -109,9 +109,7 @@ const specHead = {
 const SPEC_MINIMAL = {
   ...specHead,
   mapping: { transaction: specTransaction },
-  resources: [
-    { name: 'budget', title: 'Budget', path: 'budget.csv', schema: { fields: specBudgetFields, primaryKey: 'id' } },
-  ],
+  resources: [{ name: 'budget', title: 'Budget', path: 'budget.csv', schema: { fields: specBudgetFields, primaryKey: 'id' } }],
 };
 
 const SPEC_DENORMALIZED = {
@@ -129,10 +127,7 @@ const SPEC_DENORMALIZED = {
       title: 'Budget',
       path: 'budget.csv',
       schema: {
-        fields: [
-          ...specBudgetFields,
-          ...['payee_id', 'payee_name', 'payor_id', 'payor_name'].map((name) => ({ name, type: 'string' })),
-        ],
+        fields: [...specBudgetFields, ...['payee_id', 'payee_name', 'payor_id', 'payor_name'].map((name) => ({ name, type: 'string' }))],
         primaryKey: 'id',
       },
     },
@@ -356,11 +351,36 @@ describe('resource checks (every package)', () => {
       expected: ['error descriptor-error /resources/0/name'],
       message: /"my-budget"/,
     },
-    { title: 'absolute POSIX path', resources: [res({ path: '/etc/passwd.csv' })], expected: ['error path-error /resources/0/path'], message: /absolute/ },
-    { title: 'Windows drive', resources: [res({ path: 'C:/data/r.csv' })], expected: ['error path-error /resources/0/path'], message: /Windows/ },
-    { title: 'backslashes', resources: [res({ path: 'data\\r.csv' })], expected: ['error path-error /resources/0/path'], message: /backslash/ },
-    { title: '.. segment', resources: [res({ path: 'data/../../r.csv' })], expected: ['error path-error /resources/0/path'], message: /leave the dataset/ },
-    { title: 'file: scheme', resources: [res({ path: 'file:///etc/r.csv' })], expected: ['error path-error /resources/0/path'], message: /URL scheme/ },
+    {
+      title: 'absolute POSIX path',
+      resources: [res({ path: '/etc/passwd.csv' })],
+      expected: ['error path-error /resources/0/path'],
+      message: /absolute/,
+    },
+    {
+      title: 'Windows drive',
+      resources: [res({ path: 'C:/data/r.csv' })],
+      expected: ['error path-error /resources/0/path'],
+      message: /Windows/,
+    },
+    {
+      title: 'backslashes',
+      resources: [res({ path: 'data\\r.csv' })],
+      expected: ['error path-error /resources/0/path'],
+      message: /backslash/,
+    },
+    {
+      title: '.. segment',
+      resources: [res({ path: 'data/../../r.csv' })],
+      expected: ['error path-error /resources/0/path'],
+      message: /leave the dataset/,
+    },
+    {
+      title: 'file: scheme',
+      resources: [res({ path: 'file:///etc/r.csv' })],
+      expected: ['error path-error /resources/0/path'],
+      message: /URL scheme/,
+    },
     { title: 'http(s) paths are left to the loader', resources: [res({ path: 'https://example.org/r.xlsx' })], expected: [] },
     {
       title: 'array path: each element checked',
@@ -544,7 +564,10 @@ describe('OpenSpending checks', () => {
             attributes: { functional: { title: ['spend/title'] }, economic: { id: ['spend/category'], title: ['spend/title'] } },
           }),
       ),
-      expected: ['error mapping-error /mapping/taxonomy/attributes/functional', 'warning mapping-error /mapping/taxonomy/attributes/functional'],
+      expected: [
+        'error mapping-error /mapping/taxonomy/attributes/functional',
+        'warning mapping-error /mapping/taxonomy/attributes/functional',
+      ],
     },
     {
       title: 'entity: unknown kind, payee without id and title',
@@ -594,19 +617,42 @@ describe('OpenSpending checks', () => {
     },
     {
       title: 'reference to a missing resource (glob)',
-      d: withMapping((d) => ((d.mapping.transaction as Json).attributes = { id: ['budget-*/id'], amount: ['spend/amount'], date: ['spend/date'], title: ['spend/title'] })),
+      d: withMapping(
+        (d) =>
+          ((d.mapping.transaction as Json).attributes = {
+            id: ['budget-*/id'],
+            amount: ['spend/amount'],
+            date: ['spend/date'],
+            title: ['spend/title'],
+          }),
+      ),
       expected: ['error mapping-error /mapping/transaction/attributes/id/0'],
       message: /no resource matches "budget-\*"; the resources are "spend"/,
     },
     {
       title: 'path traversal in a reference',
-      d: withMapping((d) => ((d.mapping.transaction as Json).attributes = { id: ['../spend/id'], amount: ['spend/amount'], date: ['spend/date'], title: ['spend/title'] })),
+      d: withMapping(
+        (d) =>
+          ((d.mapping.transaction as Json).attributes = {
+            id: ['../spend/id'],
+            amount: ['spend/amount'],
+            date: ['spend/date'],
+            title: ['spend/title'],
+          }),
+      ),
       expected: ['error mapping-error /mapping/transaction/attributes/id/0'],
       message: /contains "\.\."/,
     },
     {
       title: 'a COFOG code where a field reference belongs',
-      d: withMapping((d) => (((d.mapping.taxonomy as Json).attributes as Json).functional = { id: ['spend/category'], title: ['spend/title'], cofog: ['05.1'] })),
+      d: withMapping(
+        (d) =>
+          (((d.mapping.taxonomy as Json).attributes as Json).functional = {
+            id: ['spend/category'],
+            title: ['spend/title'],
+            cofog: ['05.1'],
+          }),
+      ),
       expected: ['error mapping-error /mapping/taxonomy/attributes/functional/cofog/0'],
       message: /looks like a COFOG code itself/,
     },
@@ -620,7 +666,9 @@ describe('OpenSpending checks', () => {
   it('OpenSpending checks do not run for tabular packages; the owner check does (any profile)', () => {
     const d = osPackage({ mapping: { nonsense: true }, owner: 'x', location: 'nowhere' });
     expect(checkSemantics(d as unknown as PackageDescriptor, { profile: TABULAR, repositoryOwner: 'x' })).toEqual([]);
-    expect(checkSemantics(d as unknown as PackageDescriptor, { profile: TABULAR, repositoryOwner: 'y' }).map((p) => p.code)).toEqual(['owner-mismatch']);
+    expect(checkSemantics(d as unknown as PackageDescriptor, { profile: TABULAR, repositoryOwner: 'y' }).map((p) => p.code)).toEqual([
+      'owner-mismatch',
+    ]);
   });
 });
 
@@ -634,7 +682,10 @@ describe('resolveMappingReference', () => {
     resources: [
       {
         name: 'budget-2014',
-        schema: { fields: [{ name: 'amount' }, { name: 'payee' }, { name: 'Department/Agency' }], foreignKeys: [{ fields: 'payee', reference: { resource: 'entities', fields: 'id' } }] },
+        schema: {
+          fields: [{ name: 'amount' }, { name: 'payee' }, { name: 'Department/Agency' }],
+          foreignKeys: [{ fields: 'payee', reference: { resource: 'entities', fields: 'id' } }],
+        },
       },
       { name: 'budget-2015', schema: { fields: [{ name: 'amount' }, { name: 'extra' }] } },
       { name: 'entities', schema: { fields: [{ name: 'id' }, { name: 'title' }] } },
@@ -649,7 +700,12 @@ describe('resolveMappingReference', () => {
     ['budget-{2014,2015}/amount', [], ['budget-2014/amount', 'budget-2015/amount'], undefined],
     ['*/amount', [], ['budget-2014/amount', 'budget-2015/amount', '.hidden/amount'], undefined],
     ['budget-2014/Department/Agency', [], ['budget-2014/Department/Agency'], undefined],
-    ['budget-*/nope', [], [], /none of the resources matching "budget-\*" has a field "nope": "budget-2014" has "amount", "payee", "Department\/Agency"; "budget-2015" has "amount", "extra"/],
+    [
+      'budget-*/nope',
+      [],
+      [],
+      /none of the resources matching "budget-\*" has a field "nope": "budget-2014" has "amount", "payee", "Department\/Agency"; "budget-2015" has "amount", "extra"/,
+    ],
     ['entities/name', [], [], /resource "entities" has no field "name"; its fields are "id", "title"/],
     ['other/amount', [], [], /no resource matches "other"/],
     ['!entities/amount', [], [], /no resource matches/],
@@ -717,7 +773,12 @@ describe('detectProfile', () => {
     ['model with measures', { model: { measures: {} }, resources: withSchema }, 'fiscal', { tabular: true, fiscal: true }],
     ['pre-0.3 mapping with dimensions', { mapping: { dimensions: {} }, resources: [] }, 'fiscal', {}],
     ['OSEP-04 mapping alone is not fiscal', { mapping: { transaction: {} }, resources: withSchema }, 'tabular', { fiscal: false }],
-    ['openspending wins over fiscal', { profiles: ['openspending'], model: { measures: {} }, resources: [] }, 'openspending', { fiscal: true }],
+    [
+      'openspending wins over fiscal',
+      { profiles: ['openspending'], model: { measures: {} }, resources: [] },
+      'openspending',
+      { fiscal: true },
+    ],
   ];
   it.each(cases)('%s', (_title, raw, kind, flags) => {
     const info = detectProfile(raw);
@@ -779,9 +840,22 @@ describe('robustness', () => {
     ['array', []],
     ['resources not an array', { resources: 'x' }],
     ['odd resources', { resources: [null, 1, 'x', { name: 5 }, { name: 'a', schema: 'schema.json', path: 7 }] }],
-    ['odd schema', { resources: [{ name: 'a', schema: { fields: 'x', primaryKey: 5, foreignKeys: [null, { reference: 'x' }, { fields: 1, reference: { resource: 5 } }] } }] }],
+    [
+      'odd schema',
+      {
+        resources: [
+          {
+            name: 'a',
+            schema: { fields: 'x', primaryKey: 5, foreignKeys: [null, { reference: 'x' }, { fields: 1, reference: { resource: 5 } }] },
+          },
+        ],
+      },
+    ],
     ['odd mapping', { mapping: { transaction: 5, entity: [], taxonomy: { attributes: [] }, project: 'x' }, resources: [] }],
-    ['odd mapping 2', { mapping: { transaction: { value: 'USD', attributes: { id: 'x' } }, entity: { attributes: { payee: 5 } } }, resources: [] }],
+    [
+      'odd mapping 2',
+      { mapping: { transaction: { value: 'USD', attributes: { id: 'x' } }, entity: { attributes: { payee: 5 } } }, resources: [] },
+    ],
     ['odd location', { location: [1, null, {}], resources: [] }],
   ])('checkSemantics does not throw on %s', (_title, raw) => {
     for (const profile of [OPENSPENDING, TABULAR]) {
@@ -790,7 +864,36 @@ describe('robustness', () => {
   });
 
   it('the whole pipeline survives random JSON built from descriptor words', () => {
-    const words = ['name', 'resources', 'schema', 'fields', 'foreignKeys', 'reference', 'resource', 'datapackage', 'package', 'mapping', 'transaction', 'entity', 'taxonomy', 'project', 'attributes', 'payor', 'payee', 'value', 'currency', 'factor', 'profiles', 'profile', 'path', 'location', 'owner', 'primaryKey', 'model', 'measures'];
+    const words = [
+      'name',
+      'resources',
+      'schema',
+      'fields',
+      'foreignKeys',
+      'reference',
+      'resource',
+      'datapackage',
+      'package',
+      'mapping',
+      'transaction',
+      'entity',
+      'taxonomy',
+      'project',
+      'attributes',
+      'payor',
+      'payee',
+      'value',
+      'currency',
+      'factor',
+      'profiles',
+      'profile',
+      'path',
+      'location',
+      'owner',
+      'primaryKey',
+      'model',
+      'measures',
+    ];
     let seed = 42;
     const rand = (n: number): number => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;

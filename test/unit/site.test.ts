@@ -14,7 +14,12 @@ const data = (over: Partial<DatasetPageData> = {}): DatasetPageData => ({
   commit: 'a'.repeat(40),
   publishedAt: '2026-01-01T00:00:00.000Z',
   root: 'datasets/alice/budget/',
-  descriptor: { title: EVIL, description: EVIL, licenses: [{ title: EVIL, path: 'javascript:alert(1)' }], resources: [{ name: EVIL, path: 'data/a b#?.csv', schema: { fields: [{ name: EVIL, type: 'string' }] } }] },
+  descriptor: {
+    title: EVIL,
+    description: EVIL,
+    licenses: [{ title: EVIL, path: 'javascript:alert(1)' }],
+    resources: [{ name: EVIL, path: 'data/a b#?.csv', schema: { fields: [{ name: EVIL, type: 'string' }] } }],
+  },
   report: {
     valid: true,
     errors: [],
@@ -23,7 +28,19 @@ const data = (over: Partial<DatasetPageData> = {}): DatasetPageData => ({
     resources: [],
   },
   files: { 'datapackage.json': 100, 'data/a b#?.csv': 10 },
-  versions: [{ commit: 'a'.repeat(40), publishedAt: '2026-01-01T00:00:00.000Z', files: 2, bytes: 110, valid: true, errors: 0, warnings: 1, manifest: `datasets/alice/budget/versions/${'a'.repeat(40)}.json`, report: `datasets/alice/budget/reports/${'a'.repeat(40)}.json` }],
+  versions: [
+    {
+      commit: 'a'.repeat(40),
+      publishedAt: '2026-01-01T00:00:00.000Z',
+      files: 2,
+      bytes: 110,
+      valid: true,
+      errors: 0,
+      warnings: 1,
+      manifest: `datasets/alice/budget/versions/${'a'.repeat(40)}.json`,
+      report: `datasets/alice/budget/reports/${'a'.repeat(40)}.json`,
+    },
+  ],
   aggregates: {
     'aggregates/summary.json': JSON.stringify({ currency: 'EUR', total: '-5.5', count: 2, dimensions: ['fn'] }),
     'aggregates/by-year.csv': 'year,total,count\n2024,-5.5,2\n',
@@ -37,7 +54,9 @@ function cspAllows(html: string, tag: 'style' | 'script'): boolean {
   const body = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(html)?.[1];
   if (body === undefined) return false;
   const sha = `'sha256-${createHash('sha256').update(body, 'utf8').digest('base64')}'`;
-  const csp = (/http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  const csp = (/http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
   return csp.includes(`${tag}-src ${sha}`);
 }
 
@@ -62,7 +81,11 @@ describe('dataset page', () => {
     expect(html).toContain('>− 2024<');
     expect(html).toContain('Total <strong>-5.5 EUR</strong>');
     const rows = Array.from({ length: 14 }, (_, i) => `D${i},,${i * 10},1`).join('\n');
-    const many = datasetPage(data({ aggregates: { 'aggregates/summary.json': '{"dimensions":["fn"]}', 'aggregates/by-fn.csv': `id,title,total,count\n${rows}\n` } }));
+    const many = datasetPage(
+      data({
+        aggregates: { 'aggregates/summary.json': '{"dimensions":["fn"]}', 'aggregates/by-fn.csv': `id,title,total,count\n${rows}\n` },
+      }),
+    );
     expect(many.match(/<rect class="bar"/g)).toHaveLength(10);
     expect(many).toContain('Top 10 of 14 fn entries by total');
     // Sorted by exact decimal total: 130 first, 40 last of the ten.
@@ -95,8 +118,26 @@ describe('catalog and helpers', () => {
   it('the catalog escapes titles and names, marks core datasets, and its script is allowed by hash only', () => {
     const html = catalogPage(
       [
-        { owner: 'alice', name: 'budget', title: EVIL, core: false, updated: '2026-01-01T00:00:00Z', bytes: 10, page: 'datasets/alice/budget/index.html', repository: 'javascript:alert(1)' },
-        { owner: 'os-data', name: 'core-set', title: 'Core', core: true, updated: '', bytes: null, page: null, repository: 'https://github.com/os-data/core-set' },
+        {
+          owner: 'alice',
+          name: 'budget',
+          title: EVIL,
+          core: false,
+          updated: '2026-01-01T00:00:00Z',
+          bytes: 10,
+          page: 'datasets/alice/budget/index.html',
+          repository: 'javascript:alert(1)',
+        },
+        {
+          owner: 'os-data',
+          name: 'core-set',
+          title: 'Core',
+          core: true,
+          updated: '',
+          bytes: null,
+          page: null,
+          repository: 'https://github.com/os-data/core-set',
+        },
       ],
       'the registry',
     );
@@ -119,7 +160,10 @@ describe('catalog and helpers', () => {
   });
 
   it('a chart with all totals zero or unreadable still draws one mark per bar', () => {
-    const svg = barChart('c', 't', 'd', [{ label: 'a', value: '0' }, { label: 'b', value: 'x' }]);
+    const svg = barChart('c', 't', 'd', [
+      { label: 'a', value: '0' },
+      { label: 'b', value: 'x' },
+    ]);
     expect(svg.match(/<rect class="bar"/g)).toHaveLength(2);
     expect(svg).toContain('role="img"');
   });

@@ -70,21 +70,28 @@ describe('storageConfig', () => {
 
   it('keeps a nested prefix and strips its slashes', () => {
     expect(storageConfig({ OS_STORAGE_BUCKET_NAME: 'os-data', OS_STORAGE_PREFIX: 'env/prod/' })?.prefix).toBe('env/prod');
-    expect(error(() => storageConfig({ OS_STORAGE_BUCKET_NAME: 'os-data', OS_STORAGE_PREFIX: 'a//b' }))).toMatch(/^OS_STORAGE_PREFIX must be segments of .* \(got "a\/\/b"\)\.$/);
+    expect(error(() => storageConfig({ OS_STORAGE_BUCKET_NAME: 'os-data', OS_STORAGE_PREFIX: 'a//b' }))).toMatch(
+      /^OS_STORAGE_PREFIX must be segments of .* \(got "a\/\/b"\)\.$/,
+    );
     expect(error(() => storageConfig({ OS_STORAGE_BUCKET_NAME: 'os-data', OS_STORAGE_PREFIX: '../up' }))).toMatch(/^OS_STORAGE_PREFIX/);
     // an override (the Action's "prefix" input) is bounded alike, so every key fits S3's 1,024 bytes
-    expect(error(() => storageConfig({ OS_STORAGE_BUCKET_NAME: 'os-data' }, { prefix: 'p'.repeat(300) }))).toMatch(/^The storage setting "prefix" is 300 bytes long; .* at most 256 bytes/);
+    expect(error(() => storageConfig({ OS_STORAGE_BUCKET_NAME: 'os-data' }, { prefix: 'p'.repeat(300) }))).toMatch(
+      /^The storage setting "prefix" is 300 bytes long; .* at most 256 bytes/,
+    );
   });
 
   it('reads OS_STORAGE_MULTIPART_THRESHOLD in bytes or with a unit, from 5 MiB to 5 GiB', () => {
-    const at = (value: string) => storageConfig({ OS_STORAGE_BUCKET_NAME: 'os-data', OS_STORAGE_MULTIPART_THRESHOLD: value })?.multipartThreshold;
+    const at = (value: string) =>
+      storageConfig({ OS_STORAGE_BUCKET_NAME: 'os-data', OS_STORAGE_MULTIPART_THRESHOLD: value })?.multipartThreshold;
     expect(storageConfig({ OS_STORAGE_BUCKET_NAME: 'os-data' })).not.toHaveProperty('multipartThreshold');
     expect(at('67108864')).toBe(64 * 1024 * 1024);
     expect(at('64MiB')).toBe(64 * 1024 * 1024);
     expect(at('100 MB')).toBe(100e6);
     expect(at('5GiB')).toBe(5 * 1024 ** 3);
     for (const value of ['4MiB', '6GiB', 'lots', '-8MiB', '64 furlongs']) {
-      expect(error(() => at(value))).toBe(`OS_STORAGE_MULTIPART_THRESHOLD must be a size from 5MiB to 5GiB, in bytes or like "64MiB" (got "${value}").`);
+      expect(error(() => at(value))).toBe(
+        `OS_STORAGE_MULTIPART_THRESHOLD must be a size from 5MiB to 5GiB, in bytes or like "64MiB" (got "${value}").`,
+      );
     }
     expect(error(() => storageConfig({}, { bucket: 'os-data', multipartThreshold: 1024 }))).toBe(
       'The storage setting "multipartThreshold" must be a size from 5MiB to 5GiB, in bytes or like "64MiB" (got "1024").',
@@ -92,7 +99,12 @@ describe('storageConfig', () => {
   });
 
   it('lets overrides (CLI flags, Action inputs) win over the environment', () => {
-    const env = { OS_STORAGE_BUCKET_NAME: 'from-env', OS_STORAGE_REGION: 'eu-west-1', OS_STORAGE_PATH_STYLE: 'true', OS_STORAGE_PREFIX: 'env' };
+    const env = {
+      OS_STORAGE_BUCKET_NAME: 'from-env',
+      OS_STORAGE_REGION: 'eu-west-1',
+      OS_STORAGE_PATH_STYLE: 'true',
+      OS_STORAGE_PREFIX: 'env',
+    };
     expect(storageConfig(env, { bucket: 'from-flag', region: 'auto', forcePathStyle: false, prefix: 'flag/' })).toMatchObject({
       bucket: 'from-flag',
       region: 'auto',
@@ -103,9 +115,12 @@ describe('storageConfig', () => {
     expect(storageConfig(env, { bucket: '', region: undefined })).toMatchObject({ bucket: 'from-env', region: 'eu-west-1' });
     expect(storageConfig({}, { bucket: 'only-flag' })?.bucket).toBe('only-flag');
     expect(
-      storageConfig({ OS_STORAGE_BUCKET_NAME: 'os-data', OS_ACCESS_KEY_ID: 'a', OS_SECRET_ACCESS_KEY: 'b' }, {
-        credentials: { accessKeyId: 'c', secretAccessKey: 'd', sessionToken: 'e' },
-      })?.credentials,
+      storageConfig(
+        { OS_STORAGE_BUCKET_NAME: 'os-data', OS_ACCESS_KEY_ID: 'a', OS_SECRET_ACCESS_KEY: 'b' },
+        {
+          credentials: { accessKeyId: 'c', secretAccessKey: 'd', sessionToken: 'e' },
+        },
+      )?.credentials,
     ).toEqual({ accessKeyId: 'c', secretAccessKey: 'd', sessionToken: 'e' });
   });
 

@@ -5,21 +5,31 @@
 import { describe, expect, it } from 'vitest';
 import type { PackageDescriptor } from '../../src/package/descriptor.ts';
 import { DatasetLayout } from '../../src/mirror/layout.ts';
-import { byteLength, isGitHubLogin, MAX_KEY_BYTES, MAX_NAME_LENGTH, MAX_OWNER_LENGTH, MAX_PATH_BYTES, MAX_PREFIX_BYTES, prefixProblem } from '../../src/package/names.ts';
+import {
+  byteLength,
+  isGitHubLogin,
+  MAX_KEY_BYTES,
+  MAX_NAME_LENGTH,
+  MAX_OWNER_LENGTH,
+  MAX_PATH_BYTES,
+  MAX_PREFIX_BYTES,
+  prefixProblem,
+} from '../../src/package/names.ts';
 import type { ProfileInfo } from '../../src/package/profiles.ts';
 import { checkSemantics } from '../../src/validate/descriptor/semantic.ts';
 
 const TABULAR: ProfileInfo = { kind: 'tabular', openspending: false, tabular: true, fiscal: false };
 const check = (d: Record<string, unknown>, repositoryOwner?: string) =>
-  checkSemantics({ resources: [{ name: 'rows', path: 'data/rows.csv' }], ...d } as PackageDescriptor, { profile: TABULAR, ...(repositoryOwner ? { repositoryOwner } : {}) }).map((p) => [
-    p.code,
-    p.pointer,
-  ]);
+  checkSemantics({ resources: [{ name: 'rows', path: 'data/rows.csv' }], ...d } as PackageDescriptor, {
+    profile: TABULAR,
+    ...(repositoryOwner ? { repositoryOwner } : {}),
+  }).map((p) => [p.code, p.pointer]);
 
 describe('GitHub logins', () => {
   it('1–39 letters, digits and single hyphens, not first or last', () => {
     for (const ok of ['a', 'os-data', 'A1-b2-C3', 'x'.repeat(MAX_OWNER_LENGTH)]) expect(isGitHubLogin(ok)).toBe(true);
-    for (const bad of ['', '-a', 'a-', 'a--b', '../x', 'a.b', 'a_b', 'a/b', 'é', 'x'.repeat(MAX_OWNER_LENGTH + 1), 'a\u0000']) expect(isGitHubLogin(bad)).toBe(false);
+    for (const bad of ['', '-a', 'a-', 'a--b', '../x', 'a.b', 'a_b', 'a/b', 'é', 'x'.repeat(MAX_OWNER_LENGTH + 1), 'a\u0000'])
+      expect(isGitHubLogin(bad)).toBe(false);
   });
 });
 

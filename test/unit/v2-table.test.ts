@@ -11,7 +11,12 @@ import { fieldsMatchOf, matchHeader, type FieldsMatch } from '../../src/validate
 
 const fields = (...names: string[]) => names.map((name) => ({ name, required: false }));
 const errors = (labels: string[], names: string[], mode: FieldsMatch, headerCase = true) =>
-  matchHeader(labels, fields(...names), mode, headerCase).problems.map((p) => [p.code, p.label ?? '', p.fieldName ?? '', p.fieldNumber ?? null]);
+  matchHeader(labels, fields(...names), mode, headerCase).problems.map((p) => [
+    p.code,
+    p.label ?? '',
+    p.fieldName ?? '',
+    p.fieldNumber ?? null,
+  ]);
 
 describe('matchHeader (frictionless table/header.py)', () => {
   it.each([
@@ -36,7 +41,15 @@ describe('matchHeader (frictionless table/header.py)', () => {
 
   it('required fields are never tolerated missing', () => {
     for (const mode of ['superset', 'partial'] as const) {
-      const m = matchHeader(['a'], [{ name: 'a', required: false }, { name: 'b', required: true }], mode, true);
+      const m = matchHeader(
+        ['a'],
+        [
+          { name: 'a', required: false },
+          { name: 'b', required: true },
+        ],
+        mode,
+        true,
+      );
       expect(m.problems.map((p) => [p.code, p.fieldNumber])).toEqual([['missing-label', 2]]);
     }
   });
@@ -59,7 +72,8 @@ describe('matchHeader (frictionless table/header.py)', () => {
     expect(errors(['x', 'y'], ['a', 'b'], 'partial').map((e) => e[0])).toEqual(['unmatched-header']);
     expect(errors(['x', 'a'], ['a', 'b'], 'partial')).toEqual([]);
     expect(errors(['x'], [], 'partial')).toEqual([]);
-    for (const mode of ['exact', 'equal', 'subset', 'superset'] as const) expect(errors(['x', 'y'], ['a', 'b'], mode).map((e) => e[0])).not.toContain('unmatched-header');
+    for (const mode of ['exact', 'equal', 'subset', 'superset'] as const)
+      expect(errors(['x', 'y'], ['a', 'b'], mode).map((e) => e[0])).not.toContain('unmatched-header');
   });
 
   it('refuses ambiguous name matching: repeated labels, fields equal ignoring case', () => {
@@ -86,7 +100,15 @@ describe('header and comment rows (frictionless Dialect.read_labels)', () => {
   it('joins header rows, not repeating a cell equal to the one above', () => {
     expect(joinHeaderRows([['k1'], ['k2']], ':')).toEqual(['k1:k2']);
     expect(joinHeaderRows([['k1'], ['k1']], ' ')).toEqual(['k1']);
-    expect(joinHeaderRows([[' Region ', 'Spending', 'Spending'], ['', '2020', '2021']], ' ')).toEqual(['Region ', 'Spending 2020', 'Spending 2021']);
+    expect(
+      joinHeaderRows(
+        [
+          [' Region ', 'Spending', 'Spending'],
+          ['', '2020', '2021'],
+        ],
+        ' ',
+      ),
+    ).toEqual(['Region ', 'Spending 2020', 'Spending 2021']);
     expect(joinHeaderRows([['a'], ['b', 'c']], '-')).toEqual(['a-b', 'c']);
   });
 
@@ -119,7 +141,10 @@ describe('v2 field additions (field.ts)', () => {
   });
 
   it('lists: items of itemType split by delimiter, lengths in items', () => {
-    const f = compileTableField({ name: 'x', type: 'list', itemType: 'integer', delimiter: ';', constraints: { maxLength: 2, unique: true } }, undefined);
+    const f = compileTableField(
+      { name: 'x', type: 'list', itemType: 'integer', delimiter: ';', constraints: { maxLength: 2, unique: true } },
+      undefined,
+    );
     expect(f.cast('1;2')).toEqual([1, 2]);
     expect(f.cast('1;x')).toBe(INVALID);
     expect(f.cast('')).toBeNull();
@@ -127,7 +152,9 @@ describe('v2 field additions (field.ts)', () => {
     expect(f.key([1, 2])).toBe(f.key(f.cast('1;2')));
     expect(f.unique).toBe(true);
     expect(() => compileTableField({ name: 'x', type: 'list', itemType: 'geopoint' }, undefined)).toThrow(SchemaCompileError);
-    expect(() => compileTableField({ name: 'x', type: 'list', constraints: { pattern: 'a' } }, undefined)).toThrow(/"pattern" is not supported by type "list"/);
+    expect(() => compileTableField({ name: 'x', type: 'list', constraints: { pattern: 'a' } }, undefined)).toThrow(
+      /"pattern" is not supported by type "list"/,
+    );
   });
 
   it('exclusive bounds compare as minimum/maximum do, the bound itself excluded', () => {
@@ -138,7 +165,9 @@ describe('v2 field additions (field.ts)', () => {
     expect(n.check(n.cast('1'), '1')).toMatch(/exclusive maximum/);
     expect(n.check(n.cast('-1'), '-1')).toMatch(/below the minimum/);
     expect(n.check(n.cast('NaN'), 'NaN')).toBeDefined();
-    expect(() => compileTableField({ name: 'n', type: 'integer', constraints: { exclusiveMinimum: 'x' } }, undefined)).toThrow(SchemaCompileError);
+    expect(() => compileTableField({ name: 'n', type: 'integer', constraints: { exclusiveMinimum: 'x' } }, undefined)).toThrow(
+      SchemaCompileError,
+    );
   });
 
   it('categories on strings and integers only', () => {
@@ -153,13 +182,19 @@ describe('v2 field additions (field.ts)', () => {
     const f = compileTableField({ name: 'o', type: 'object', constraints: { jsonSchema: { required: ['a'] } } }, undefined);
     expect(f.check({ a: 1 }, '')).toBeUndefined();
     expect(f.check({}, '')).toMatch(/jsonSchema/);
-    expect(() => compileTableField({ name: 'o', type: 'object', constraints: { jsonSchema: { $ref: 'https://example.org/s.json' } } }, undefined)).toThrow(SchemaCompileError);
+    expect(() =>
+      compileTableField({ name: 'o', type: 'object', constraints: { jsonSchema: { $ref: 'https://example.org/s.json' } } }, undefined),
+    ).toThrow(SchemaCompileError);
     expect(() => compileTableField({ name: 's', type: 'string', constraints: { jsonSchema: {} } }, undefined)).toThrow(/object and array/);
     let deep: Record<string, unknown> = {};
     for (let i = 0; i < 40; i++) deep = { not: deep };
-    expect(() => compileTableField({ name: 'o', type: 'object', constraints: { jsonSchema: deep as never } }, undefined)).toThrow(/nested more than 32/);
+    expect(() => compileTableField({ name: 'o', type: 'object', constraints: { jsonSchema: deep as never } }, undefined)).toThrow(
+      /nested more than 32/,
+    );
     const wide = { enum: Array.from({ length: 20000 }, (_, i) => `value-${i}`) };
-    expect(() => compileTableField({ name: 'o', type: 'object', constraints: { jsonSchema: wide } }, undefined)).toThrow(/longer than 65536 characters/);
+    expect(() => compileTableField({ name: 'o', type: 'object', constraints: { jsonSchema: wide } }, undefined)).toThrow(
+      /longer than 65536 characters/,
+    );
   });
 });
 

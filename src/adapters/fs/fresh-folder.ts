@@ -23,7 +23,8 @@ export async function checkFreshDestination(dir: string, flag: string): Promise<
   const info = await stat(dir).catch(() => null);
   if (!info) return;
   if (!info.isDirectory()) throw new DestinationError(`${flag} ${dir} exists and is not a folder: give a new folder`);
-  if ((await readdir(dir)).length > 0) throw new DestinationError(`${flag} ${dir} is not empty: give a new or empty folder (nothing is ever written over)`);
+  if ((await readdir(dir)).length > 0)
+    throw new DestinationError(`${flag} ${dir} is not empty: give a new or empty folder (nothing is ever written over)`);
 }
 
 export async function intoFreshFolder<T>(destination: string, flag: string, build: (dir: string) => Promise<T>): Promise<T> {

@@ -43,9 +43,12 @@ export async function createFsSource(target: string, options: FsSourceOptions = 
   const descriptorPath = basename(descriptorFile);
   const found = await walkWithoutLinks(rootDir, [descriptorPath]);
   if (found.kind === 'link') {
-    throw new SourceUnavailableError(`${descriptorFile} is a symlink; a descriptor is never read through a link: commit or copy the real file there`);
+    throw new SourceUnavailableError(
+      `${descriptorFile} is a symlink; a descriptor is never read through a link: commit or copy the real file there`,
+    );
   }
-  if (found.kind !== 'ok' || !found.stat.isFile()) throw new SourceUnavailableError(`${descriptorFile}: not found; a dataset needs a datapackage.json at its root`);
+  if (found.kind !== 'ok' || !found.stat.isFile())
+    throw new SourceUnavailableError(`${descriptorFile}: not found; a dataset needs a datapackage.json at its root`);
   const display = rootDir === '' ? '.' : rootDir;
   /** A file's content, opened without following a link that appeared since it was checked. */
   const read = async function* (file: string, path: string): AsyncGenerator<Uint8Array> {
@@ -54,7 +57,10 @@ export async function createFsSource(target: string, options: FsSourceOptions = 
       handle = await open(file, READ_NO_FOLLOW);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new SourceError(code === 'ELOOP' ? 'path-error' : 'source-error', `"${path}" could not be opened (${code ?? String(e)}); put the file itself in the dataset`);
+      throw new SourceError(
+        code === 'ELOOP' ? 'path-error' : 'source-error',
+        `"${path}" could not be opened (${code ?? String(e)}); put the file itself in the dataset`,
+      );
     }
     yield* handle.createReadStream({ highWaterMark: CHUNK }) as AsyncIterable<Uint8Array>;
   };
@@ -64,7 +70,10 @@ export async function createFsSource(target: string, options: FsSourceOptions = 
     descriptorPath,
     async readDescriptor() {
       const now = await walkWithoutLinks(rootDir, [descriptorPath]);
-      if (now.kind === 'link') throw new SourceUnavailableError(`${descriptorFile} is a symlink; a descriptor is never read through a link: commit or copy the real file there`);
+      if (now.kind === 'link')
+        throw new SourceUnavailableError(
+          `${descriptorFile} is a symlink; a descriptor is never read through a link: commit or copy the real file there`,
+        );
       return readAtMost(now.kind === 'ok' ? now.stat.size : null, () => read(descriptorFile, descriptorPath));
     },
     async open(path: string): Promise<FileHandle> {
@@ -77,7 +86,8 @@ export async function createFsSource(target: string, options: FsSourceOptions = 
         const how = walk.at === segments.join('/') ? 'is a symlink' : `goes through "${walk.at}", which is a symlink`;
         throw new SourceError('path-error', `"${path}" ${how}; symlinks are never followed: put the file itself in the dataset`);
       }
-      if (walk.kind === 'missing') throw new SourceError('source-error', `"${path}" does not exist in ${display}; add the file or fix the path`);
+      if (walk.kind === 'missing')
+        throw new SourceError('source-error', `"${path}" does not exist in ${display}; add the file or fix the path`);
       if (!walk.stat.isFile()) throw new SourceError('source-error', `"${path}" is not a regular file`);
       const file = join(rootDir, ...segments);
       return { size: walk.stat.size, stream: () => read(file, path) };

@@ -36,7 +36,8 @@ export interface DownloadAction {
 export async function requestDownload(endpoint: LfsEndpoint, pointer: LfsPointer, subject: string): Promise<DownloadAction> {
   const batchUrl = new URL(`${endpoint.url.replace(/\/+$/, '')}/objects/batch`);
   const headers: Record<string, string> = { accept: LFS_JSON, 'content-type': LFS_JSON };
-  if (endpoint.auth) headers.authorization = `Basic ${Buffer.from(`${endpoint.auth.username}:${endpoint.auth.password}`).toString('base64')}`;
+  if (endpoint.auth)
+    headers.authorization = `Basic ${Buffer.from(`${endpoint.auth.username}:${endpoint.auth.password}`).toString('base64')}`;
   const request = { operation: 'download', transfers: ['basic'], objects: [{ oid: pointer.oid, size: pointer.size }] };
   const fail = failWith(subject);
   const server = `the LFS server ${endpoint.url} (${endpoint.origin})`;
@@ -65,20 +66,37 @@ export async function requestDownload(endpoint: LfsEndpoint, pointer: LfsPointer
       );
     }
     if (status === 403) throw fail(`${detail}: access denied`, `check that the credentials may read the repository, ${FETCH_BEFOREHAND}`);
-    if (status === 404) throw fail(`${detail}: no such repository or endpoint`, `check the endpoint (${endpoint.origin}) and that the credentials can see the repository, ${FETCH_BEFOREHAND}`);
+    if (status === 404)
+      throw fail(
+        `${detail}: no such repository or endpoint`,
+        `check the endpoint (${endpoint.origin}) and that the credentials can see the repository, ${FETCH_BEFOREHAND}`,
+      );
     throw fail(detail, `try again later or check the LFS server, ${FETCH_BEFOREHAND}`);
   }
 
   const object = findObject(text, pointer.oid);
-  if (typeof object === 'string') throw fail(`${server} sent an answer that is not a Git LFS batch response (${object})`, `check the endpoint (${endpoint.origin}), ${FETCH_BEFOREHAND}`);
+  if (typeof object === 'string')
+    throw fail(
+      `${server} sent an answer that is not a Git LFS batch response (${object})`,
+      `check the endpoint (${endpoint.origin}), ${FETCH_BEFOREHAND}`,
+    );
   if (object.error) {
     const { code, message } = object.error;
-    const why = code === 404 ? 'the server does not have the object' : code === 410 ? 'the object was removed from the server' : code === 422 ? 'the server says the object is invalid' : `the server refused the object`;
-    const fix = code === 404 || code === 410 ? `push it (git lfs push --all origin) from a clone that has it, ${FETCH_BEFOREHAND}` : FETCH_BEFOREHAND;
+    const why =
+      code === 404
+        ? 'the server does not have the object'
+        : code === 410
+          ? 'the object was removed from the server'
+          : code === 422
+            ? 'the server says the object is invalid'
+            : `the server refused the object`;
+    const fix =
+      code === 404 || code === 410 ? `push it (git lfs push --all origin) from a clone that has it, ${FETCH_BEFOREHAND}` : FETCH_BEFOREHAND;
     throw fail(`${why} (error ${code}${message ? `: ${message}` : ''} from ${server})`, fix);
   }
   const download = object.actions?.download;
-  if (!download || typeof download.href !== 'string') throw fail(`${server} gave no download action for the object`, `check the LFS server, ${FETCH_BEFOREHAND}`);
+  if (!download || typeof download.href !== 'string')
+    throw fail(`${server} gave no download action for the object`, `check the LFS server, ${FETCH_BEFOREHAND}`);
   let href: URL;
   try {
     href = new URL(download.href, batchUrl);
@@ -94,7 +112,12 @@ export async function requestDownload(endpoint: LfsEndpoint, pointer: LfsPointer
  * Start the download of an object (its body not yet read). The address rules of the endpoint
  * apply to the download URL too: it comes from the same server.
  */
-export async function startDownload(action: DownloadAction, endpoint: LfsEndpoint, pointer: LfsPointer, subject: string): Promise<IncomingMessage> {
+export async function startDownload(
+  action: DownloadAction,
+  endpoint: LfsEndpoint,
+  pointer: LfsPointer,
+  subject: string,
+): Promise<IncomingMessage> {
   const fail = failWith(subject);
   const { href } = action;
   let got: IncomingMessage;
@@ -106,12 +129,18 @@ export async function startDownload(action: DownloadAction, endpoint: LfsEndpoin
   const status = got.statusCode ?? 0;
   if (status !== 200) {
     got.resume();
-    throw fail(`the download from ${href.host} answered HTTP ${status}`, `${status === 401 || status === 403 ? 'check the credentials, ' : 'try again, '}${FETCH_BEFOREHAND}`);
+    throw fail(
+      `the download from ${href.host} answered HTTP ${status}`,
+      `${status === 401 || status === 403 ? 'check the credentials, ' : 'try again, '}${FETCH_BEFOREHAND}`,
+    );
   }
   const length = got.headers['content-length'];
   if (length !== undefined && Number(length) !== pointer.size) {
     got.destroy();
-    throw fail(`the download from ${href.host} is ${length} bytes, but the pointer says ${pointer.size}: it is not the object`, 'check the LFS server, or push the object again (git lfs push --all origin)');
+    throw fail(
+      `the download from ${href.host} is ${length} bytes, but the pointer says ${pointer.size}: it is not the object`,
+      'check the LFS server, or push the object again (git lfs push --all origin)',
+    );
   }
   return got;
 }
@@ -137,9 +166,12 @@ function findObject(text: string, oid: string): BatchObject | string {
   if (typeof body !== 'object' || body === null || !Array.isArray((body as { objects?: unknown }).objects)) return 'no "objects" list';
   const transfer = (body as { transfer?: unknown }).transfer;
   if (transfer !== undefined && transfer !== 'basic') return `transfer "${String(transfer)}" instead of "basic"`;
-  const found = ((body as { objects: unknown[] }).objects as Array<Partial<BatchObject>>).find((o) => typeof o === 'object' && o !== null && o.oid === oid);
+  const found = ((body as { objects: unknown[] }).objects as Array<Partial<BatchObject>>).find(
+    (o) => typeof o === 'object' && o !== null && o.oid === oid,
+  );
   if (!found) return 'the object asked for is not in it';
-  if (found.error !== undefined && (typeof found.error !== 'object' || found.error === null || typeof found.error.code !== 'number')) return 'a malformed "error"';
+  if (found.error !== undefined && (typeof found.error !== 'object' || found.error === null || typeof found.error.code !== 'number'))
+    return 'a malformed "error"';
   return found as BatchObject;
 }
 

@@ -185,7 +185,9 @@ class BatchProcess {
     const code = await this.exited;
     if (this.failure) return this.failure;
     if (code !== 0) return new GitCommandError(ARGS, code, this.stderr);
-    return new BlobReadError(`git ${ARGS.join(' ')} ended unexpectedly${this.stderr.trim() ? ` (${this.stderr.trim().split('\n').pop()})` : ''}`);
+    return new BlobReadError(
+      `git ${ARGS.join(' ')} ended unexpectedly${this.stderr.trim() ? ` (${this.stderr.trim().split('\n').pop()})` : ''}`,
+    );
   }
 }
 

@@ -10,7 +10,16 @@ import { createHash } from 'node:crypto';
 import { lstat, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { SourceUnavailableError } from '../fs/source.ts';
-import { DESCRIPTOR_MAX_BYTES, DescriptorTooLargeError, isRemote, readAtMost, SourceError, unsafePathReason, type FileHandle, type PackageSource } from '../../package/source.ts';
+import {
+  DESCRIPTOR_MAX_BYTES,
+  DescriptorTooLargeError,
+  isRemote,
+  readAtMost,
+  SourceError,
+  unsafePathReason,
+  type FileHandle,
+  type PackageSource,
+} from '../../package/source.ts';
 import { openRemote, type RemotePolicy } from '../http/remote-file.ts';
 import { BlobReadError, createBlobReader, type BlobReader } from './cat-file.ts';
 import { GitCommandError, readBlobs, runGit } from './exec.ts';
@@ -106,7 +115,11 @@ export async function openGitDataset(dir: string, options: GitDatasetOptions = {
   let datasetPath: string;
   let gitDir: string;
   try {
-    const [top, prefix, common] = (await runGit(dir, ['rev-parse', '--path-format=absolute', '--show-toplevel', '--show-prefix', '--git-common-dir'])).stdout.toString('utf8').split('\n');
+    const [top, prefix, common] = (
+      await runGit(dir, ['rev-parse', '--path-format=absolute', '--show-toplevel', '--show-prefix', '--git-common-dir'])
+    ).stdout
+      .toString('utf8')
+      .split('\n');
     repoDir = top!;
     datasetPath = prefix!.replace(/\/$/, '');
     gitDir = common!;
@@ -119,13 +132,16 @@ export async function openGitDataset(dir: string, options: GitDatasetOptions = {
   const resolved = await runGit(repoDir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { allow: [1, 128] });
   const commit = resolved.stdout.toString('utf8').trim();
   if (resolved.exitCode !== 0 || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit)) {
-    throw new SourceUnavailableError(`"${rev}" is not a commit of ${repoDir}; give a commit sha, branch or tag that exists there (fetch it first if it is only on the remote)`);
+    throw new SourceUnavailableError(
+      `"${rev}" is not a commit of ${repoDir}; give a commit sha, branch or tag that exists there (fetch it first if it is only on the remote)`,
+    );
   }
   const short = commit.slice(0, 12);
   const where = datasetPath === '' ? 'the repository root' : datasetPath;
 
   const listing = await runGit(repoDir, ['ls-tree', '-r', '-l', '-z', `${commit}:${datasetPath}`], { allow: [128] });
-  if (listing.exitCode !== 0) throw new SourceUnavailableError(`${where} does not exist (as a folder) at commit ${short}; give a commit where the dataset exists`);
+  if (listing.exitCode !== 0)
+    throw new SourceUnavailableError(`${where} does not exist (as a folder) at commit ${short}; give a commit where the dataset exists`);
   const entries = parseLsTree(listing.stdout);
 
   const small = [...entries.values()].filter((e) => e.type === 'blob' && e.mode !== SYMLINK && e.blobSize < POINTER_MAX_BYTES);
@@ -142,7 +158,11 @@ export async function openGitDataset(dir: string, options: GitDatasetOptions = {
 
   const descriptor = entries.get(DESCRIPTOR);
   if (!descriptor || descriptor.type !== 'blob' || descriptor.mode === SYMLINK) {
-    const what = !descriptor ? 'has no datapackage.json' : descriptor.mode === SYMLINK ? 'has a datapackage.json that is a symlink (never followed)' : 'has no datapackage.json file';
+    const what = !descriptor
+      ? 'has no datapackage.json'
+      : descriptor.mode === SYMLINK
+        ? 'has a datapackage.json that is a symlink (never followed)'
+        : 'has no datapackage.json file';
     throw new SourceUnavailableError(`${where} ${what} at commit ${short}; a dataset needs a datapackage.json at its root`);
   }
 
@@ -192,14 +212,28 @@ export async function openGitDataset(dir: string, options: GitDatasetOptions = {
       for (let i = 1; i < segments.length; i++) {
         const through = segments.slice(0, i).join('/');
         if (entries.get(through)?.mode === SYMLINK) {
-          throw new SourceError('path-error', `"${path}" goes through "${through}", which is a symlink in the repository; symlinks are never followed: commit the files themselves`);
+          throw new SourceError(
+            'path-error',
+            `"${path}" goes through "${through}", which is a symlink in the repository; symlinks are never followed: commit the files themselves`,
+          );
         }
       }
       if (directories.has(name) || name === '') throw new SourceError('source-error', `"${path}" is a folder, not a file; fix the path`);
-      throw new SourceError('source-error', `"${path}" does not exist in ${root} at commit ${short}; add the file and commit it, or fix the path`);
+      throw new SourceError(
+        'source-error',
+        `"${path}" does not exist in ${root} at commit ${short}; add the file and commit it, or fix the path`,
+      );
     }
-    if (entry.mode === SYMLINK) throw new SourceError('path-error', `"${path}" is a symlink in the repository; symlinks are never followed: commit the file itself instead of a link`);
-    if (entry.type !== 'blob') throw new SourceError('source-error', `"${path}" is a ${entry.type === 'commit' ? 'submodule' : entry.type}, not a file; commit the file itself`);
+    if (entry.mode === SYMLINK)
+      throw new SourceError(
+        'path-error',
+        `"${path}" is a symlink in the repository; symlinks are never followed: commit the file itself instead of a link`,
+      );
+    if (entry.type !== 'blob')
+      throw new SourceError(
+        'source-error',
+        `"${path}" is a ${entry.type === 'commit' ? 'submodule' : entry.type}, not a file; commit the file itself`,
+      );
     if (entry.badPointer) {
       throw new SourceError(
         'lfs-error',
@@ -232,7 +266,13 @@ export async function openGitDataset(dir: string, options: GitDatasetOptions = {
   const files: GitFile[] = [];
   for (const [path, e] of entries) {
     if (e.type !== 'blob') continue;
-    files.push({ path, oid: e.oid, mode: e.mode, size: e.pointer?.size ?? e.blobSize, ...(e.pointer ? { lfs: { oid: e.pointer.oid, size: e.pointer.size } } : {}) });
+    files.push({
+      path,
+      oid: e.oid,
+      mode: e.mode,
+      size: e.pointer?.size ?? e.blobSize,
+      ...(e.pointer ? { lfs: { oid: e.pointer.oid, size: e.pointer.size } } : {}),
+    });
   }
 
   return {
@@ -270,7 +310,9 @@ export async function openGitDataset(dir: string, options: GitDatasetOptions = {
  */
 async function refuseLinkedFolder(dir: string, datasetPath: string): Promise<void> {
   const refuse = (link: string): never => {
-    throw new SourceUnavailableError(`${dir}: "${link}" is a symlink; a dataset folder is never read through a link inside a repository: give the real folder`);
+    throw new SourceUnavailableError(
+      `${dir}: "${link}" is a symlink; a dataset folder is never read through a link inside a repository: give the real folder`,
+    );
   };
   let here = resolve(dir);
   const segments = datasetPath === '' ? [] : datasetPath.split('/');
@@ -313,7 +355,8 @@ async function* blobStream(blobs: BlobReader, oid: string, path: string): AsyncG
   try {
     yield* blobs.read(oid);
   } catch (e) {
-    if (e instanceof GitCommandError || e instanceof BlobReadError) throw new SourceError('source-error', `"${path}" could not be read from git (${gitMessage(e)}); check the repository (git fsck)`);
+    if (e instanceof GitCommandError || e instanceof BlobReadError)
+      throw new SourceError('source-error', `"${path}" could not be read from git (${gitMessage(e)}); check the repository (git fsck)`);
     throw e;
   }
 }
@@ -332,4 +375,3 @@ function gitMessage(e: unknown): string {
   if (e instanceof GitCommandError) return e.stderr.trim().split('\n').pop() || `exit ${e.exitCode}`;
   return e instanceof Error ? e.message : String(e);
 }
-

@@ -47,7 +47,8 @@ export function runGit(cwd: string, args: readonly string[], options: { input?: 
     child.once('error', reject);
     child.once('close', (code) => {
       const exitCode = code ?? -1;
-      if (exitCode !== 0 && !(options.allow ?? []).includes(exitCode)) reject(new GitCommandError(args, exitCode, Buffer.concat(err).toString('utf8')));
+      if (exitCode !== 0 && !(options.allow ?? []).includes(exitCode))
+        reject(new GitCommandError(args, exitCode, Buffer.concat(err).toString('utf8')));
       else resolve({ stdout: Buffer.concat(out), exitCode });
     });
     child.stdin.on('error', () => {}); // git may exit before reading everything; 'close' reports it
@@ -89,7 +90,11 @@ export async function* streamBlob(cwd: string, oid: string): AsyncGenerator<Uint
  * Read many (small) blobs with one `git cat-file --batch`; `onBlob` gets each one's content in
  * order. Missing objects get null.
  */
-export async function readBlobs(cwd: string, oids: readonly string[], onBlob: (oid: string, content: Buffer | null) => void): Promise<void> {
+export async function readBlobs(
+  cwd: string,
+  oids: readonly string[],
+  onBlob: (oid: string, content: Buffer | null) => void,
+): Promise<void> {
   if (oids.length === 0) return;
   const args = ['cat-file', '--batch'];
   const child = spawn('git', args, { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });

@@ -49,12 +49,24 @@ export function createLfsReader(context: LfsContext): LfsReader {
   return {
     async open(path, pointer) {
       const subject = `"${path}" is stored in Git LFS (object ${pointer.oid.slice(0, 12)}…, ${pointer.size} bytes)`;
-      const local = await localObject(join(context.gitDir, 'lfs', 'objects'), pointer, subject, 'the local LFS store', 'delete it and fetch it again (git lfs fetch)');
+      const local = await localObject(
+        join(context.gitDir, 'lfs', 'objects'),
+        pointer,
+        subject,
+        'the local LFS store',
+        'delete it and fetch it again (git lfs fetch)',
+      );
       if (local) return local;
       if (context.remote?.kind === 'local') {
         const dir = context.remote.dir;
         for (const store of [join(dir, 'lfs', 'objects'), join(dir, '.git', 'lfs', 'objects')]) {
-          const found = await localObject(store, pointer, subject, `the LFS store of the remote ${dir}`, 'push the object again (git lfs push --all origin)');
+          const found = await localObject(
+            store,
+            pointer,
+            subject,
+            `the LFS store of the remote ${dir}`,
+            'push the object again (git lfs push --all origin)',
+          );
           if (found) return found;
         }
       }
@@ -72,7 +84,14 @@ export function createLfsReader(context: LfsContext): LfsReader {
       const action = await requestDownload(server, pointer, subject);
       return {
         size: pointer.size,
-        stream: () => verified(download(action, server, pointer, subject), pointer, subject, `the LFS server ${server.url}`, 'check the LFS server, or push the object again (git lfs push --all origin)'),
+        stream: () =>
+          verified(
+            download(action, server, pointer, subject),
+            pointer,
+            subject,
+            `the LFS server ${server.url}`,
+            'check the LFS server, or push the object again (git lfs push --all origin)',
+          ),
       };
     },
   };
@@ -103,10 +122,17 @@ async function localObject(store: string, pointer: LfsPointer, subject: string, 
 }
 
 /** Pass content through, checking it against the pointer; throws an lfs-error at the end when it does not match. */
-export async function* verified(chunks: AsyncIterable<Uint8Array>, pointer: LfsPointer, subject: string, from: string, repair: string): AsyncGenerator<Uint8Array> {
+export async function* verified(
+  chunks: AsyncIterable<Uint8Array>,
+  pointer: LfsPointer,
+  subject: string,
+  from: string,
+  repair: string,
+): AsyncGenerator<Uint8Array> {
   const hash = createHash('sha256');
   let bytes = 0;
-  const damaged = (what: string): SourceError => new SourceError('lfs-error', `${subject}, but the content from ${from} ${what}: it is not the object; ${repair}`);
+  const damaged = (what: string): SourceError =>
+    new SourceError('lfs-error', `${subject}, but the content from ${from} ${what}: it is not the object; ${repair}`);
   try {
     for await (const chunk of chunks) {
       bytes += chunk.length;
@@ -116,7 +142,10 @@ export async function* verified(chunks: AsyncIterable<Uint8Array>, pointer: LfsP
     }
   } catch (e) {
     if (e instanceof SourceError) throw e;
-    throw new SourceError('lfs-error', `${subject}, and reading it from ${from} failed after ${bytes} bytes (${e instanceof Error ? e.message : String(e)}); try again, or ${FETCH}`);
+    throw new SourceError(
+      'lfs-error',
+      `${subject}, and reading it from ${from} failed after ${bytes} bytes (${e instanceof Error ? e.message : String(e)}); try again, or ${FETCH}`,
+    );
   }
   if (bytes !== pointer.size) throw damaged(`ends after ${bytes} of ${pointer.size} bytes`);
   const sha256 = hash.digest('hex');
@@ -130,7 +159,10 @@ async function findEndpoint(context: LfsContext): Promise<LfsEndpoint | null> {
   try {
     configured = await context.lfsconfigUrl();
   } catch (e) {
-    throw new SourceError('lfs-error', `the committed .lfsconfig cannot be read (${e instanceof Error ? e.message : String(e)}); fix it, or ${FETCH}`);
+    throw new SourceError(
+      'lfs-error',
+      `the committed .lfsconfig cannot be read (${e instanceof Error ? e.message : String(e)}); fix it, or ${FETCH}`,
+    );
   }
   if (configured !== null) {
     const origin = 'lfs.url in .lfsconfig';
@@ -141,7 +173,10 @@ async function findEndpoint(context: LfsContext): Promise<LfsEndpoint | null> {
       throw new SourceError('lfs-error', `${origin} is "${configured}", which is not a URL; fix .lfsconfig, or ${FETCH}`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new SourceError('lfs-error', `${origin} is "${configured}": only http(s) LFS servers are supported; fix .lfsconfig, or ${FETCH}`);
+      throw new SourceError(
+        'lfs-error',
+        `${origin} is "${configured}": only http(s) LFS servers are supported; fix .lfsconfig, or ${FETCH}`,
+      );
     }
     const publicOnly = !options.allowPrivateEndpoints;
     if (publicOnly) {
@@ -149,7 +184,10 @@ async function findEndpoint(context: LfsContext): Promise<LfsEndpoint | null> {
       try {
         blocked = await blockedHostReason(url.hostname);
       } catch (e) {
-        throw new SourceError('lfs-error', `${origin} names the host ${url.hostname}, which could not be resolved (${e instanceof Error ? e.message : String(e)}); fix .lfsconfig, or ${FETCH}`);
+        throw new SourceError(
+          'lfs-error',
+          `${origin} names the host ${url.hostname}, which could not be resolved (${e instanceof Error ? e.message : String(e)}); fix .lfsconfig, or ${FETCH}`,
+        );
       }
       if (blocked) {
         const at = blocked.address === url.hostname.replace(/^\[|\]$/g, '') ? '' : ` (${blocked.address})`;
@@ -162,7 +200,10 @@ async function findEndpoint(context: LfsContext): Promise<LfsEndpoint | null> {
     // Credentials go only where they belong: the remote's own host (as git's credential helpers
     // do), or the ones written in the URL itself. A committed .lfsconfig must not collect a token.
     const sameHost = remote !== null && remote.kind !== 'local' && url.hostname.toLowerCase().replace(/^\[|\]$/g, '') === remote.host;
-    const inUrl = url.username !== '' || url.password !== '' ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : undefined;
+    const inUrl =
+      url.username !== '' || url.password !== ''
+        ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+        : undefined;
     url.username = '';
     url.password = '';
     const auth = inUrl ?? (sameHost ? options.auth : undefined);

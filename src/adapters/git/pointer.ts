@@ -31,7 +31,8 @@ export type PointerParse =
  */
 export function parseLfsPointer(bytes: Uint8Array): PointerParse {
   if (bytes.length >= POINTER_MAX_BYTES) return null;
-  if (bytes.length < VERSION_LINE.length || Buffer.from(bytes.subarray(0, VERSION_LINE.length)).toString('latin1') !== VERSION_LINE) return null;
+  if (bytes.length < VERSION_LINE.length || Buffer.from(bytes.subarray(0, VERSION_LINE.length)).toString('latin1') !== VERSION_LINE)
+    return null;
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -55,7 +56,8 @@ export function parseLfsPointer(bytes: Uint8Array): PointerParse {
       if (!/^sha256:[0-9a-f]{64}$/.test(value)) return { invalid: `its oid "${value}" is not "sha256:" and 64 lowercase hex digits` };
       oid = value.slice('sha256:'.length);
     } else if (key === 'size') {
-      if (!/^(0|[1-9][0-9]*)$/.test(value) || !Number.isSafeInteger(Number(value))) return { invalid: `its size "${value}" is not a whole number of bytes` };
+      if (!/^(0|[1-9][0-9]*)$/.test(value) || !Number.isSafeInteger(Number(value)))
+        return { invalid: `its size "${value}" is not a whole number of bytes` };
       size = Number(value);
     } else if (/^ext-\d+-/.test(key)) {
       return { invalid: `it uses the LFS extension "${key}", which is not supported` };

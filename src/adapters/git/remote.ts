@@ -39,7 +39,14 @@ export function parseRemoteUrl(url: string, baseDir = '/'): RemoteUrl | null {
         return null;
       }
     }
-    const kind = scheme === 'http' || scheme === 'https' ? 'http' : scheme === 'ssh' || scheme === 'git+ssh' || scheme === 'ssh+git' ? 'ssh' : scheme === 'git' ? 'git' : null;
+    const kind =
+      scheme === 'http' || scheme === 'https'
+        ? 'http'
+        : scheme === 'ssh' || scheme === 'git+ssh' || scheme === 'ssh+git'
+          ? 'ssh'
+          : scheme === 'git'
+            ? 'git'
+            : null;
     if (kind === null) return null;
     let u: URL;
     try {

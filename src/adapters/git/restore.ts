@@ -23,7 +23,10 @@ const IDENTITY = ['-c', 'user.name=os-datastore restore', '-c', 'user.email=os-d
 export async function restoreRepository(version: PublishedVersion, into: string): Promise<RestoreResult> {
   const lfsPaths = version.files.filter((f) => f.lfs).map((f) => f.path);
   if (lfsPaths.length && spawnSync('git', ['lfs', 'version'], { stdio: 'ignore' }).status !== 0) {
-    throw new ReadError(`${lfsPaths.length} files of ${version.owner}/${version.name} were in git-LFS, and git-lfs is not installed: install it (https://git-lfs.com, or apt-get install git-lfs) and run restore again`, 'not-found');
+    throw new ReadError(
+      `${lfsPaths.length} files of ${version.owner}/${version.name} were in git-LFS, and git-lfs is not installed: install it (https://git-lfs.com, or apt-get install git-lfs) and run restore again`,
+      'not-found',
+    );
   }
   return intoFreshFolder(into, '--into', async (dir) => {
     await runGit(dir, ['init', '-q', '-b', 'main']);
@@ -32,7 +35,9 @@ export async function restoreRepository(version: PublishedVersion, into: string)
     for (let i = 0; i < lfsPaths.length; i += 100) await runGit(dir, ['lfs', 'track', '--filename', '--', ...lfsPaths.slice(i, i + 100)]);
     await runGit(dir, ['add', '-A']);
     // The user's identity when git has one, else a recognisable stand-in.
-    const hasIdentity = (await runGit(dir, ['config', 'user.email'], { allow: [1] })).exitCode === 0 && (await runGit(dir, ['config', 'user.name'], { allow: [1] })).exitCode === 0;
+    const hasIdentity =
+      (await runGit(dir, ['config', 'user.email'], { allow: [1] })).exitCode === 0 &&
+      (await runGit(dir, ['config', 'user.name'], { allow: [1] })).exitCode === 0;
     const message =
       `Restore ${version.owner}/${version.name} at ${version.commit.slice(0, 12)} from the datastore\n\n` +
       `Restored by os-datastore from ${version.reader.description}, the version published at ${version.publishedAt}.\n` +

@@ -48,7 +48,17 @@ export function createWorkTree(repoDir: string, datasetPath: string, commit: str
     const pathspec = ['--', datasetPath === '' ? '.' : datasetPath];
     try {
       const [diff, listed] = await Promise.all([
-        runGit(repoDir, [...base, 'diff', '--name-only', '-z', '--no-renames', '--no-ext-diff', '--ignore-submodules=all', commit, ...pathspec]),
+        runGit(repoDir, [
+          ...base,
+          'diff',
+          '--name-only',
+          '-z',
+          '--no-renames',
+          '--no-ext-diff',
+          '--ignore-submodules=all',
+          commit,
+          ...pathspec,
+        ]),
         runGit(repoDir, [...base, 'ls-files', '-v', '-z', ...pathspec]),
       ]);
       const out = new Set<string>();
@@ -103,7 +113,13 @@ export function createWorkTree(repoDir: string, datasetPath: string, commit: str
 }
 
 /** The file's content, checked against the blob id while it streams; closes the file. */
-async function* verified(file: FileHandle, oid: string, size: number, mismatch: (what: string) => SourceError, failed: (why: string) => SourceError): AsyncGenerator<Uint8Array> {
+async function* verified(
+  file: FileHandle,
+  oid: string,
+  size: number,
+  mismatch: (what: string) => SourceError,
+  failed: (why: string) => SourceError,
+): AsyncGenerator<Uint8Array> {
   try {
     const hash = createHash(oid.length === 64 ? 'sha256' : 'sha1').update(`blob ${size}\0`);
     let at = 0;

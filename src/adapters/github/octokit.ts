@@ -7,7 +7,12 @@ import { Octokit } from '@octokit/rest';
 export const GitHubClient = Octokit.plugin(retry, throttling);
 export type GitHubClient = InstanceType<typeof GitHubClient>;
 
-export function createGitHubClient(options: { token: string; baseUrl: string; userAgent?: string; log?: (message: string) => void }): GitHubClient {
+export function createGitHubClient(options: {
+  token: string;
+  baseUrl: string;
+  userAgent?: string;
+  log?: (message: string) => void;
+}): GitHubClient {
   const log = options.log ?? (() => undefined);
   return new GitHubClient({
     auth: options.token,

@@ -38,9 +38,12 @@ function ipv4Reason(b: number[]): string | undefined {
 /** 16 bytes of an IPv6 literal (validated by isIP beforehand). */
 function ipv6Bytes(a: string): number[] {
   // a dotted IPv4 tail (::ffff:127.0.0.1) is two 16-bit groups
-  const text = a.toLowerCase().replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_m, p, q, r, s) =>
-    `${((Number(p) << 8) | Number(q)).toString(16)}:${((Number(r) << 8) | Number(s)).toString(16)}`,
-  );
+  const text = a
+    .toLowerCase()
+    .replace(
+      /(\d+)\.(\d+)\.(\d+)\.(\d+)$/,
+      (_m, p, q, r, s) => `${((Number(p) << 8) | Number(q)).toString(16)}:${((Number(r) << 8) | Number(s)).toString(16)}`,
+    );
   const groups = (s: string): number[] => (s === '' ? [] : s.split(':').map((g) => parseInt(g, 16)));
   const [head = '', rest] = text.split('::') as [string, string | undefined];
   const left = groups(head);

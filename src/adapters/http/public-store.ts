@@ -24,10 +24,16 @@ export function publicStoreReader(baseUrl: string, options: PublicStoreOptions =
   try {
     base = new URL(baseUrl);
   } catch {
-    throw new ReadError(`--url must be an http(s) URL like "https://bucket.s3.amazonaws.com/prefix" (got ${JSON.stringify(baseUrl)})`, 'unreachable');
+    throw new ReadError(
+      `--url must be an http(s) URL like "https://bucket.s3.amazonaws.com/prefix" (got ${JSON.stringify(baseUrl)})`,
+      'unreachable',
+    );
   }
   if ((base.protocol !== 'http:' && base.protocol !== 'https:') || base.search || base.hash || base.username || base.password) {
-    throw new ReadError(`--url must be an http(s) URL without query, fragment or credentials, like "https://bucket.s3.amazonaws.com/prefix" (got ${JSON.stringify(baseUrl)})`, 'unreachable');
+    throw new ReadError(
+      `--url must be an http(s) URL without query, fragment or credentials, like "https://bucket.s3.amazonaws.com/prefix" (got ${JSON.stringify(baseUrl)})`,
+      'unreachable',
+    );
   }
   const root = base.href.replace(/\/+$/, '');
   const url = (key: string): string => `${root}/${encodeKey(key)}`;
@@ -61,7 +67,10 @@ export function publicStoreReader(baseUrl: string, options: PublicStoreOptions =
                 yield chunk as Uint8Array;
               }
             } catch (error) {
-              throw new ReadError(`GET ${url(key)} failed while reading: ${controller.signal.aborted ? String((controller.signal.reason as Error)?.message) : (error as Error).message}; run the command again`, 'unreachable');
+              throw new ReadError(
+                `GET ${url(key)} failed while reading: ${controller.signal.aborted ? String((controller.signal.reason as Error)?.message) : (error as Error).message}; run the command again`,
+                'unreachable',
+              );
             } finally {
               clearTimeout(timer);
               controller.abort();
@@ -79,7 +88,10 @@ export function publicStoreReader(baseUrl: string, options: PublicStoreOptions =
       }
     }
     const why = last instanceof Error ? ((last.cause as Error | undefined)?.message ?? last.message) : String(last);
-    throw new ReadError(`GET ${url(key)} failed: ${why}; check --url (the public base of the store, prefix included) and the network`, 'unreachable');
+    throw new ReadError(
+      `GET ${url(key)} failed: ${why}; check --url (the public base of the store, prefix included) and the network`,
+      'unreachable',
+    );
   }
 
   return {

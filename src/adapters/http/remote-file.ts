@@ -46,7 +46,10 @@ export async function openRemote(url: string, policy: RemotePolicy = {}): Promis
   const idleMs = policy.idleTimeoutMs ?? REMOTE_LIMITS.idleTimeoutMs;
   // Errors while the body streams are reported after the URL (the validator names the part): `subject` is '' there.
   const late = (subject: string): SourceError =>
-    new SourceError('source-error', `${subject}took longer than ${seconds(totalMs)} in all (the limit for a remote resource); ${KEEP}, or serve it faster`);
+    new SourceError(
+      'source-error',
+      `${subject}took longer than ${seconds(totalMs)} in all (the limit for a remote resource); ${KEEP}, or serve it faster`,
+    );
   let response;
   try {
     ({ response } = await send(target, {
@@ -58,10 +61,16 @@ export async function openRemote(url: string, policy: RemotePolicy = {}): Promis
     }));
   } catch (e) {
     if (e instanceof BlockedAddressError) {
-      throw new SourceError('source-error', `${url} was not fetched: ${e.message}; remote resources are read from public addresses only (${KEEP}, or allow private addresses with --allow-private-remote)`);
+      throw new SourceError(
+        'source-error',
+        `${url} was not fetched: ${e.message}; remote resources are read from public addresses only (${KEEP}, or allow private addresses with --allow-private-remote)`,
+      );
     }
     if (deadline.aborted) throw late(`${url} `);
-    throw new SourceError('source-error', `${url} could not be fetched (${e instanceof Error ? e.message : String(e)}); check the URL, or ${KEEP}`);
+    throw new SourceError(
+      'source-error',
+      `${url} could not be fetched (${e instanceof Error ? e.message : String(e)}); check the URL, or ${KEEP}`,
+    );
   }
   const status = response.statusCode ?? 0;
   if (status < 200 || status > 299) {
@@ -69,7 +78,10 @@ export async function openRemote(url: string, policy: RemotePolicy = {}): Promis
     throw new SourceError('source-error', `${url} answered HTTP ${status}; check the URL, or ${KEEP}`);
   }
   const tooLarge = (subject: string): SourceError =>
-    new SourceError('source-error', `${subject} the ${formatBytes(maxBytes)} limit for a remote resource; ${KEEP} (in Git LFS if it is large)`);
+    new SourceError(
+      'source-error',
+      `${subject} the ${formatBytes(maxBytes)} limit for a remote resource; ${KEEP} (in Git LFS if it is large)`,
+    );
   const length = Number(response.headers['content-length']);
   const announced = response.headers['content-length'] !== undefined && Number.isSafeInteger(length) && length >= 0 ? length : null;
   if (announced !== null && announced > maxBytes) {
@@ -91,8 +103,15 @@ export async function openRemote(url: string, policy: RemotePolicy = {}): Promis
       } catch (e) {
         if (e instanceof SourceError) throw e;
         if (deadline.aborted) throw late('');
-        if (e === idle) throw new SourceError('source-error', `sent nothing for ${seconds(idleMs)} after ${formatBytes(n)} (the idle limit for a remote resource); try again, or ${KEEP}`);
-        throw new SourceError('source-error', `the download broke off after ${formatBytes(n)} (${e instanceof Error ? e.message : String(e)}); try again, or ${KEEP}`);
+        if (e === idle)
+          throw new SourceError(
+            'source-error',
+            `sent nothing for ${seconds(idleMs)} after ${formatBytes(n)} (the idle limit for a remote resource); try again, or ${KEEP}`,
+          );
+        throw new SourceError(
+          'source-error',
+          `the download broke off after ${formatBytes(n)} (${e instanceof Error ? e.message : String(e)}); try again, or ${KEEP}`,
+        );
       } finally {
         response.destroy();
       }

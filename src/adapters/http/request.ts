@@ -67,8 +67,15 @@ export async function send(url: URL, options: SendOptions): Promise<Sent> {
   }
 }
 
-function once(url: URL, method: string, headers: Record<string, string>, body: string | undefined, options: SendOptions): Promise<IncomingMessage> {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.reject(new Error(`${url.protocol} URLs are not supported (http or https only)`));
+function once(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  options: SendOptions,
+): Promise<IncomingMessage> {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return Promise.reject(new Error(`${url.protocol} URLs are not supported (http or https only)`));
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (options.publicOnly) {
     // IP literals are connected to without a lookup: check them here
@@ -84,7 +91,9 @@ function once(url: URL, method: string, headers: Record<string, string>, body: s
       ...(options.publicOnly ? { lookup: publicLookup } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    req.setTimeout(options.idleTimeoutMs ?? 120_000, () => req.destroy(new Error(`no answer from ${url.host} for ${Math.round((options.idleTimeoutMs ?? 120_000) / 100) / 10} s`)));
+    req.setTimeout(options.idleTimeoutMs ?? 120_000, () =>
+      req.destroy(new Error(`no answer from ${url.host} for ${Math.round((options.idleTimeoutMs ?? 120_000) / 100) / 10} s`)),
+    );
     req.once('response', resolve);
     req.once('error', reject);
     req.end(body);
@@ -113,7 +122,9 @@ export async function blockedHostReason(host: string): Promise<{ address: string
   const bare = host.replace(/^\[|\]$/g, '');
   const literal = blockedAddressReason(bare);
   if (literal) return { address: bare, reason: literal };
-  const addresses = await new Promise<LookupAddress[]>((resolve, reject) => dnsLookup(bare, { all: true }, (err, a) => (err ? reject(err) : resolve(a))));
+  const addresses = await new Promise<LookupAddress[]>((resolve, reject) =>
+    dnsLookup(bare, { all: true }, (err, a) => (err ? reject(err) : resolve(a))),
+  );
   for (const a of addresses) {
     const reason = blockedAddressReason(a.address);
     if (reason) return { address: a.address, reason };

@@ -83,10 +83,7 @@ const REGION = /^[a-z0-9][a-z0-9-]*$/;
  * bucket is configured: the caller then uses the embedded store. Throws ConfigError on any
  * invalid value.
  */
-export function storageConfig(
-  env: Record<string, string | undefined>,
-  overrides: StorageOverrides = {},
-): StorageConfig | null {
+export function storageConfig(env: Record<string, string | undefined>, overrides: StorageOverrides = {}): StorageConfig | null {
   const read = (name: string): string | undefined => {
     const value = env[name]?.trim();
     return value === undefined || value === '' ? undefined : value;
@@ -222,7 +219,9 @@ function readCredentials(accessKeyId: string | undefined, secretAccessKey: strin
   if (accessKeyId === undefined || secretAccessKey === undefined) {
     const missing = accessKeyId === undefined ? ENV.accessKeyId : ENV.secretAccessKey;
     const present = accessKeyId === undefined ? ENV.secretAccessKey : ENV.accessKeyId;
-    throw new ConfigError(`${missing} must be set together with ${present} (or leave both unset to use the standard AWS credential chain).`);
+    throw new ConfigError(
+      `${missing} must be set together with ${present} (or leave both unset to use the standard AWS credential chain).`,
+    );
   }
   return { accessKeyId, secretAccessKey };
 }

@@ -9,7 +9,9 @@ async function folders(store: S3Store, under: string): Promise<string[]> {
   const out: string[] = [];
   let ContinuationToken: string | undefined;
   do {
-    const page = await store.client.send(new ListObjectsV2Command({ Bucket: store.config.bucket, Prefix: prefix + under, Delimiter: '/', ContinuationToken }));
+    const page = await store.client.send(
+      new ListObjectsV2Command({ Bucket: store.config.bucket, Prefix: prefix + under, Delimiter: '/', ContinuationToken }),
+    );
     for (const p of page.CommonPrefixes ?? []) if (p.Prefix) out.push(p.Prefix.slice((prefix + under).length).replace(/\/$/, ''));
     ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (ContinuationToken);

@@ -156,7 +156,10 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions = {}): Pr
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const port = await new Promise<number>((ready, fail) => {
     let stdout = '';
-    const timer = setTimeout(() => fail(new Error(`The embedded S3 store did not start within ${START_TIMEOUT_MS / 1000} s.`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(new Error(`The embedded S3 store did not start within ${START_TIMEOUT_MS / 1000} s.`)),
+      START_TIMEOUT_MS,
+    );
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       const line = stdout.split('\n')[0];

@@ -342,7 +342,10 @@ function metadataOf(options: PutOptions): { Metadata?: Record<string, string> } 
 
 function checkBytes(key: string, bytes: Uint8Array, options: PutOptions): void {
   if (options.size !== undefined && bytes.byteLength !== options.size) {
-    throw new StoreError(`The body for ${key} has ${bytes.byteLength} bytes, not the ${options.size} expected; nothing was written.`, 'other');
+    throw new StoreError(
+      `The body for ${key} has ${bytes.byteLength} bytes, not the ${options.size} expected; nothing was written.`,
+      'other',
+    );
   }
   if (options.sha256 !== undefined) {
     const actual = createHash('sha256').update(bytes).digest('hex');
@@ -428,7 +431,16 @@ const CREDENTIAL_CODES = new Set([
   'InvalidSecurity',
   'AuthorizationHeaderMalformed',
 ]);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
 
 interface ErrorLike {
   name?: string;

@@ -9,7 +9,15 @@
 
 import type { PackageDescriptor } from '../../package/descriptor.ts';
 import { parseJsonDocument } from '../../package/json.ts';
-import { DESCRIPTOR_MAX_BYTES, DescriptorTooLargeError, isRemote, readAtMost, SourceError, unsafePathReason, type PackageSource } from '../../package/source.ts';
+import {
+  DESCRIPTOR_MAX_BYTES,
+  DescriptorTooLargeError,
+  isRemote,
+  readAtMost,
+  SourceError,
+  unsafePathReason,
+  type PackageSource,
+} from '../../package/source.ts';
 import { pointerOf, problem, quoted, shown, type Problem } from '../problem.ts';
 
 const PARTS = ['schema', 'dialect'] as const;
@@ -19,7 +27,11 @@ const PARTS = ['schema', 'dialect'] as const;
  * could not be read. With `read: false` (a descriptor-only check, which opens no file) each one
  * is left as it is, with a warning that it was not checked.
  */
-export async function resolveExternalParts(descriptor: PackageDescriptor, source: PackageSource, options: { read?: boolean } = {}): Promise<Problem[]> {
+export async function resolveExternalParts(
+  descriptor: PackageDescriptor,
+  source: PackageSource,
+  options: { read?: boolean } = {},
+): Promise<Problem[]> {
   const problems: Problem[] = [];
   if (!Array.isArray(descriptor.resources)) return problems;
   for (const [index, resource] of descriptor.resources.entries()) {
@@ -30,19 +42,31 @@ export async function resolveExternalParts(descriptor: PackageDescriptor, source
       const pointer = pointerOf('resources', index, part);
       const name = typeof resource.name === 'string' ? resource.name : undefined;
       const fail = (code: Problem['code'], message: string): void => {
-        problems.push(problem(code, `resource ${quoted(name ?? index)}: the ${part} ${shown(ref)} ${message}; its rows were not checked`, { pointer, ...(name !== undefined ? { resource: name } : {}) }));
+        problems.push(
+          problem(code, `resource ${quoted(name ?? index)}: the ${part} ${shown(ref)} ${message}; its rows were not checked`, {
+            pointer,
+            ...(name !== undefined ? { resource: name } : {}),
+          }),
+        );
       };
       if (isRemote(ref)) {
-        fail('descriptor-error', `is remote and is not fetched; put the ${part} file in the dataset, or write it inline in datapackage.json`);
+        fail(
+          'descriptor-error',
+          `is remote and is not fetched; put the ${part} file in the dataset, or write it inline in datapackage.json`,
+        );
         continue;
       }
       if (options.read === false) {
         problems.push(
-          problem('descriptor-error', `resource ${quoted(name ?? index)}: the ${part} is the file ${shown(ref)}, which a check of the descriptor alone does not read; it is checked with the rows (validate, the Action)`, {
-            severity: 'warning',
-            pointer,
-            ...(name !== undefined ? { resource: name } : {}),
-          }),
+          problem(
+            'descriptor-error',
+            `resource ${quoted(name ?? index)}: the ${part} is the file ${shown(ref)}, which a check of the descriptor alone does not read; it is checked with the rows (validate, the Action)`,
+            {
+              severity: 'warning',
+              pointer,
+              ...(name !== undefined ? { resource: name } : {}),
+            },
+          ),
         );
         continue;
       }
@@ -56,7 +80,8 @@ export async function resolveExternalParts(descriptor: PackageDescriptor, source
         const file = await source.open(ref);
         bytes = await readAtMost(file.size, () => file.stream(), DESCRIPTOR_MAX_BYTES);
       } catch (e) {
-        if (e instanceof DescriptorTooLargeError) fail('descriptor-error', `is larger than the ${DESCRIPTOR_MAX_BYTES}-byte limit of a descriptor file; make it smaller`);
+        if (e instanceof DescriptorTooLargeError)
+          fail('descriptor-error', `is larger than the ${DESCRIPTOR_MAX_BYTES}-byte limit of a descriptor file; make it smaller`);
         else if (e instanceof SourceError) fail(e.code, `could not be read: ${e.message}`);
         else throw e;
         continue;

@@ -25,7 +25,8 @@ export function lenientForm(error: ErrorObject, instance: string): string | unde
   const data: unknown = error.data;
   switch (error.keyword) {
     case 'format':
-      if (params.format === 'uri') return 'Data Package v1 wants a full URL here (e.g. "https://example.org/budget"), or the property left out';
+      if (params.format === 'uri')
+        return 'Data Package v1 wants a full URL here (e.g. "https://example.org/budget"), or the property left out';
       if (params.format === 'email' && data === '') return 'Data Package v1 wants an email address here, or the property left out';
       if (params.format === 'date-time' && typeof data === 'string' && NAIVE_DATETIME.test(data)) {
         return 'Data Package v1 wants an RFC 3339 date-time with a time zone, e.g. "2024-01-31T12:00:00Z"';
@@ -48,7 +49,8 @@ export function lenientForm(error: ErrorObject, instance: string): string | unde
       }
       return undefined;
     case 'enum':
-      if (/^\/contributors\/\d+\/role$/.test(instance)) return 'Data Package v1 roles are publisher, author, maintainer, wrangler and contributor';
+      if (/^\/contributors\/\d+\/role$/.test(instance))
+        return 'Data Package v1 roles are publisher, author, maintainer, wrangler and contributor';
       return undefined;
     default:
       return undefined;

@@ -64,8 +64,7 @@ function validators(): Validators {
   // The schemas' `pattern` keywords run on dataset strings: match them in linear time too.
   const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, allowUnionTypes: true, code: { regExp: linearRegExp } });
   // ajv-formats is CommonJS: depending on the loader its default import is the plugin or the module.
-  const addFormats = ((addFormatsImport as unknown as { default?: FormatsPlugin }).default ??
-    addFormatsImport) as FormatsPlugin;
+  const addFormats = ((addFormatsImport as unknown as { default?: FormatsPlugin }).default ?? addFormatsImport) as FormatsPlugin;
   addFormats(ajv, ['uri', 'date-time', 'email']);
   // Table Schema patterns are matched by the same engine as the cells are (../pattern.ts).
   ajv.addFormat('regex', (s: string) => patternProblem(s) === undefined);
@@ -118,9 +117,7 @@ function run(validate: ValidateFunction, data: unknown, base: string, code: Prob
 
 /** Drop the sub-errors of each oneOf / anyOf: the oneOf / anyOf error alone says it all. */
 function collapse(errors: ErrorObject[]): ErrorObject[] {
-  const branches = errors
-    .filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf')
-    .map((e) => `${e.schemaPath}/`);
+  const branches = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
   if (branches.length === 0) return errors;
   return errors.filter((e) => !branches.some((prefix) => e.schemaPath.startsWith(prefix)));
 }
@@ -177,14 +174,10 @@ function toProblem(error: ErrorObject, base: string, code: ProblemCode): Problem
     case 'pattern':
       return make(`${where} must match ${String(params.pattern)} (found ${found(data)}); ${fix('change it to match')}`);
     case 'format':
-      return make(
-        `${where} must be ${formatName(String(params.format))} (found ${found(data)}); ${fix('fix the value')}`,
-      );
+      return make(`${where} must be ${formatName(String(params.format))} (found ${found(data)}); ${fix('fix the value')}`);
     case 'minItems': {
       const n = Number(params.limit);
-      return make(
-        `${where} must have at least ${n} item${n === 1 ? '' : 's'} (found ${found(data)}); ${fix('add the missing items')}`,
-      );
+      return make(`${where} must have at least ${n} item${n === 1 ? '' : 's'} (found ${found(data)}); ${fix('add the missing items')}`);
     }
     case 'minLength':
     case 'maxLength': {
@@ -193,9 +186,7 @@ function toProblem(error: ErrorObject, base: string, code: ProblemCode): Problem
       }
       const n = Number(params.limit);
       const bound = error.keyword === 'minLength' ? 'at least' : 'at most';
-      return make(
-        `${where} must be ${bound} ${n} character${n === 1 ? '' : 's'} long (found ${found(data)}); ${fix('fix the value')}`,
-      );
+      return make(`${where} must be ${bound} ${n} character${n === 1 ? '' : 's'} long (found ${found(data)}); ${fix('fix the value')}`);
     }
     case 'minimum':
     case 'exclusiveMinimum':
@@ -238,9 +229,7 @@ function alternativesProblem(
   }
   const shownNames = names.map(quoted);
   const list = `${shownNames.slice(0, -1).join(', ')} or ${shownNames[shownNames.length - 1] ?? ''}`;
-  const explain = parent.alternatives
-    ? ` (${names.map((n) => `${quoted(n)}: ${parent.alternatives?.[n] ?? n}`).join('; ')})`
-    : '';
+  const explain = parent.alternatives ? ` (${names.map((n) => `${quoted(n)}: ${parent.alternatives?.[n] ?? n}`).join('; ')})` : '';
   const passing = (error.params as { passingSchemas?: unknown }).passingSchemas;
   if (Array.isArray(passing) && passing.length > 1) {
     return make(`${where} must have only one of ${list}, not several${explain}; keep one`, undefined, false);

@@ -51,8 +51,6 @@ export function slugify(name: string): string {
   return s || 'resource';
 }
 
-
-
 function asKeyList(value: unknown): Array<{ name: unknown; index?: number }> {
   if (Array.isArray(value)) return value.map((name: unknown, index: number) => ({ name, index }));
   if (value === undefined) return [];
@@ -499,7 +497,14 @@ function checkModels(mapping: Obj, problems: Problem[]): void {
         ),
       );
     } else {
-      requireAttributes(attrs, pointerOf('mapping', 'project', 'attributes'), 'mapping.project.attributes', ['id', 'amount', 'date'], ['title'], problems);
+      requireAttributes(
+        attrs,
+        pointerOf('mapping', 'project', 'attributes'),
+        'mapping.project.attributes',
+        ['id', 'amount', 'date'],
+        ['title'],
+        problems,
+      );
     }
   }
 
@@ -636,9 +641,13 @@ export function checkSemantics(descriptor: PackageDescriptor, ctx: SemanticConte
     if (checkStorageNames(pkg, problems)) checkOwner(pkg, ctx, problems);
   } catch (e) {
     problems.push(
-      problem('descriptor-error', `the descriptor has a shape the semantic checks could not read (${e instanceof Error ? e.message : String(e)}).`, {
-        pointer: '',
-      }),
+      problem(
+        'descriptor-error',
+        `the descriptor has a shape the semantic checks could not read (${e instanceof Error ? e.message : String(e)}).`,
+        {
+          pointer: '',
+        },
+      ),
     );
   }
   return problems;

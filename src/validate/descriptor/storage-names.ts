@@ -50,7 +50,9 @@ export function checkStorageNames(d: PackageDescriptor, problems: Problem[]): bo
   const resources: unknown = d.resources;
   for (const [i, r] of (Array.isArray(resources) ? resources : []).entries()) {
     const { path, name: resource } = (typeof r === 'object' && r !== null ? r : {}) as { path?: unknown; name?: unknown };
-    const paths: Array<[unknown, Array<string | number>]> = Array.isArray(path) ? path.map((p, j) => [p, ['resources', i, 'path', j]]) : [[path, ['resources', i, 'path']]];
+    const paths: Array<[unknown, Array<string | number>]> = Array.isArray(path)
+      ? path.map((p, j) => [p, ['resources', i, 'path', j]])
+      : [[path, ['resources', i, 'path']]];
     for (const [p, at] of paths) {
       if (typeof p !== 'string' || isRemote(p) || byteLength(p) <= MAX_PATH_BYTES) continue;
       problems.push(
@@ -67,9 +69,13 @@ export function checkStorageNames(d: PackageDescriptor, problems: Problem[]): bo
   const owner: unknown = d.owner;
   if (typeof owner === 'string' && !isGitHubLogin(owner)) {
     problems.push(
-      problem('descriptor-error', `owner ${quoted(owner)} is not a GitHub login: an owner is ${GITHUB_LOGIN_FORM}; set it to the repository's owner.`, {
-        pointer: pointerOf('owner'),
-      }),
+      problem(
+        'descriptor-error',
+        `owner ${quoted(owner)} is not a GitHub login: an owner is ${GITHUB_LOGIN_FORM}; set it to the repository's owner.`,
+        {
+          pointer: pointerOf('owner'),
+        },
+      ),
     );
     return false;
   }

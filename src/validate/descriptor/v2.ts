@@ -11,7 +11,7 @@ import { pointerOf, problem, quoted, type Problem } from '../problem.ts';
 
 /** Table Dialect v2 properties, and what happens to a CSV resource that declares them. */
 const DIALECT: Record<string, string> = {
-  nullSequence: 'cells are not read as null by it (frictionless does not either); list the value in the schema\'s missingValues instead',
+  nullSequence: "cells are not read as null by it (frictionless does not either); list the value in the schema's missingValues instead",
   property: 'it applies to JSON data; this resource is read as CSV, and the property is ignored',
   itemType: 'it applies to JSON data; this resource is read as CSV, and the property is ignored',
   itemKeys: 'it applies to JSON data; this resource is read as CSV, and the property is ignored',
@@ -19,7 +19,6 @@ const DIALECT: Record<string, string> = {
   sheetName: 'it applies to spreadsheets; this resource is read as CSV, and the property is ignored',
   table: 'it applies to SQL databases; this resource is read as CSV, and the property is ignored',
 };
-
 
 /** Problems (pointer set): uniqueKeys naming no field (errors), v2 properties not acted on (warnings). */
 export function checkV2(descriptor: PackageDescriptor): Problem[] {
@@ -36,10 +35,14 @@ export function checkV2(descriptor: PackageDescriptor): Problem[] {
         key.forEach((f: unknown, j) => {
           if (typeof f !== 'string' || fields.includes(f)) return;
           problems.push(
-            problem('descriptor-error', `uniqueKeys field ${quoted(f)} is not a field of resource ${quoted(name ?? i)}; fix the name in uniqueKeys[${k}], or add the field`, {
-              pointer: pointerOf('resources', i, 'schema', 'uniqueKeys', k, j),
-              ...(name !== undefined ? { resource: name } : {}),
-            }),
+            problem(
+              'descriptor-error',
+              `uniqueKeys field ${quoted(f)} is not a field of resource ${quoted(name ?? i)}; fix the name in uniqueKeys[${k}], or add the field`,
+              {
+                pointer: pointerOf('resources', i, 'schema', 'uniqueKeys', k, j),
+                ...(name !== undefined ? { resource: name } : {}),
+              },
+            ),
           );
         });
       });
@@ -84,10 +87,14 @@ function missingValueObjects(list: unknown, at: Array<string | number>, resource
       if (v === undefined) continue;
       if (seen[what].has(v)) {
         problems.push(
-          problem('descriptor-error', `missing value ${what === 'label' ? 'label ' : ''}${quoted(v)} is given twice; give each missing value${what === 'label' ? ' label' : ''} once`, {
-            pointer: pointerOf(...at, k, ...(isObject(m) ? [what] : [])),
-            ...(resource !== undefined ? { resource } : {}),
-          }),
+          problem(
+            'descriptor-error',
+            `missing value ${what === 'label' ? 'label ' : ''}${quoted(v)} is given twice; give each missing value${what === 'label' ? ' label' : ''} once`,
+            {
+              pointer: pointerOf(...at, k, ...(isObject(m) ? [what] : [])),
+              ...(resource !== undefined ? { resource } : {}),
+            },
+          ),
         );
       }
       seen[what].add(v);

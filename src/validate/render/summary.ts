@@ -66,8 +66,12 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
   for (const [code, n] of Object.entries(unlisted)) counted.set(code, (counted.get(code) ?? 0) + n);
   const codes = [...counted].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const anyUnlisted = Object.keys(unlisted).length > 0;
-  if (codes.length && add('', anyUnlisted ? '| code | count | not listed |' : '| code | count |', anyUnlisted ? '| --- | ---: | ---: |' : '| --- | ---: |')) {
-    for (const [code, n] of codes) if (!add(anyUnlisted ? `| \`${code}\` | ${n} | ${unlisted[code] ?? 0} |` : `| \`${code}\` | ${n} |`)) break;
+  if (
+    codes.length &&
+    add('', anyUnlisted ? '| code | count | not listed |' : '| code | count |', anyUnlisted ? '| --- | ---: | ---: |' : '| --- | ---: |')
+  ) {
+    for (const [code, n] of codes)
+      if (!add(anyUnlisted ? `| \`${code}\` | ${n} | ${unlisted[code] ?? 0} |` : `| \`${code}\` | ${n} |`)) break;
   }
   const tail: string[] = [];
   if (report.resources.length && add('', '| resource | path | rows | errors | warnings |', '| --- | --- | ---: | ---: | ---: |')) {

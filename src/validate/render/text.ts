@@ -46,11 +46,18 @@ export function renderText(report: Report, options: TextOptions): string {
   }
   for (const r of report.resources) {
     const ps = all.filter((p) => p.resource === r.name);
-    const counts = [plural(r.rows, 'row'), r.errors ? red(plural(r.errors, 'error')) : '', r.warnings ? yellow(plural(r.warnings, 'warning')) : ''].filter(Boolean).join(', ');
+    const counts = [
+      plural(r.rows, 'row'),
+      r.errors ? red(plural(r.errors, 'error')) : '',
+      r.warnings ? yellow(plural(r.warnings, 'warning')) : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     if (ps.length) out.push('');
     out.push(`${bold(`resource ${quoted(r.name)}`)}${r.path ? ` ${dim(safe(r.path))}` : ''}: ${counts}`);
     for (const p of ps) out.push(line(p));
-    if (r.truncated) out.push(`  ${dim(`… ${r.errors + r.warnings - ps.length} more not listed${byCode(r.unlisted)} (raise --max-errors to see them)`)}`);
+    if (r.truncated)
+      out.push(`  ${dim(`… ${r.errors + r.warnings - ps.length} more not listed${byCode(r.unlisted)} (raise --max-errors to see them)`)}`);
   }
   const s = report.stats;
   if (all.length) out.push('');

@@ -149,8 +149,7 @@ export function compileField(field: FieldDescriptor, schemaMissingValues?: strin
 
   const impl = typeImpl(type, format, field);
 
-  const missing =
-    stringArray(field.missingValues, 'missingValues') ?? stringArray(schemaMissingValues, 'missingValues') ?? [''];
+  const missing = stringArray(field.missingValues, 'missingValues') ?? stringArray(schemaMissingValues, 'missingValues') ?? [''];
 
   const rawConstraints: unknown = field.constraints ?? {};
   if (!isPlainObject(rawConstraints)) fail('constraints', '"constraints" must be an object');

@@ -294,7 +294,8 @@ export class CsvParser {
             started = true;
             cells.push(cell);
             recordChars += cell.length;
-            if (cells.length > MAX_CELLS || recordChars > this.maxRecordChars) throw new RecordTooLongError(recordLine, this.maxRecordChars);
+            if (cells.length > MAX_CELLS || recordChars > this.maxRecordChars)
+              throw new RecordTooLongError(recordLine, this.maxRecordChars);
             state = State.CellStart;
             continue;
           }

@@ -113,7 +113,7 @@ function decodeComplete(buf: Buffer): DecodedChunk {
   const bad: DecodedChunk['bad'] = [];
   for (let k = buf.indexOf(0); k !== -1; k = buf.indexOf(0, k + 1)) bad.push({ index: k, byte: 0, nul: true });
   if (!valid) {
-    for (let i = 0; i < buf.length; ) {
+    for (let i = 0; i < buf.length;) {
       const len = validSequenceLength(buf, i);
       if (len > 0) i += len;
       else {

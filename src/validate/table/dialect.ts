@@ -46,7 +46,8 @@ export function layoutOf(d: DialectDescriptor | undefined, floating?: number): T
   const headerRows = header ? [...new Set(declaredRows ?? [floating ?? 1])].sort((a, b) => a - b).slice(0, MAX_HEADER_ROWS) : [];
   const headerJoin = typeof d?.headerJoin === 'string' ? d.headerJoin : ' ';
   // v2 `headerCase` wins; else v1 `caseSensitiveHeader` (kept for v1 packages); default true.
-  const headerCase = typeof d?.headerCase === 'boolean' ? d.headerCase : typeof d?.caseSensitiveHeader === 'boolean' ? d.caseSensitiveHeader : true;
+  const headerCase =
+    typeof d?.headerCase === 'boolean' ? d.headerCase : typeof d?.caseSensitiveHeader === 'boolean' ? d.caseSensitiveHeader : true;
   const commentChar = typeof d?.commentChar === 'string' && d.commentChar !== '' ? d.commentChar : null;
   const commentRows = new Set(positiveIntegers(d?.commentRows) ?? []);
   const comments = commentChar !== null || commentRows.size > 0;

@@ -26,13 +26,13 @@ const PYTHON_NAMES: Record<string, string> = {
   u8: 'utf-8',
   utf: 'utf-8',
   'utf8-sig': 'utf-8',
-  'cp65001': 'utf-8',
+  cp65001: 'utf-8',
   'latin-1': 'iso-8859-1',
-  'iso8859': 'iso-8859-1',
-  'l1': 'iso-8859-1',
+  iso8859: 'iso-8859-1',
+  l1: 'iso-8859-1',
   'latin-9': 'iso-8859-15',
   latin9: 'iso-8859-15',
-  'l9': 'iso-8859-15',
+  l9: 'iso-8859-15',
   latin7: 'iso-8859-13',
   'latin-7': 'iso-8859-13',
   latin8: 'iso-8859-14',
@@ -59,7 +59,10 @@ const PYTHON_NAMES: Record<string, string> = {
 
 /** The name lower-cased with `_` and spaces as `-` (Python's codecs normalisation, roughly). */
 function normalise(name: string): string {
-  return name.trim().toLowerCase().replace(/[_\s]+/g, '-');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[_\s]+/g, '-');
 }
 
 /** Candidate WHATWG labels for a name, most likely first. */

@@ -23,7 +23,9 @@ import { compileField, INVALID, SchemaCompileError, type CompiledField } from '.
 /** A `missingValues` list with v2 objects read as their `value`s; undefined when absent or not a list. */
 export function missingValueStrings(list: unknown): string[] | undefined {
   if (!Array.isArray(list)) return undefined;
-  return list.map((m: unknown) => (m !== null && typeof m === 'object' && !Array.isArray(m) ? (m as { value?: unknown }).value : m)) as string[];
+  return list.map((m: unknown) =>
+    m !== null && typeof m === 'object' && !Array.isArray(m) ? (m as { value?: unknown }).value : m,
+  ) as string[];
 }
 
 /** The missing values a field reads with: its own, else the schema's, else [""]. */
@@ -65,16 +67,21 @@ export function compileTableField(field: FieldDescriptor, schemaMissingValues: u
     try {
       return compileField({ ...rest, missingValues, constraints: c });
     } catch (e) {
-      if (e instanceof SchemaCompileError) fail(property, e.message.replace(/constraint "(minimum|maximum|enum)"/, `"${property.split('/').pop()!}"`));
+      if (e instanceof SchemaCompileError)
+        fail(property, e.message.replace(/constraint "(minimum|maximum|enum)"/, `"${property.split('/').pop()!}"`));
       throw e;
     }
   };
 
   const extra: Array<(value: unknown, cell: string) => string | undefined> = [];
   if (categories !== undefined) {
-    if (type !== 'string' && type !== 'integer') fail('categories', `"categories" applies to string and integer fields, not to type ${quoted(type)}`);
-    if (!Array.isArray(categories) || categories.length === 0) fail('categories', '"categories" must be a non-empty array of values or {"value": ..., "label": ...} objects');
-    const values = (categories as unknown[]).map((c) => (c !== null && typeof c === 'object' && !Array.isArray(c) ? (c as { value?: unknown }).value : c)) as JsonValue[];
+    if (type !== 'string' && type !== 'integer')
+      fail('categories', `"categories" applies to string and integer fields, not to type ${quoted(type)}`);
+    if (!Array.isArray(categories) || categories.length === 0)
+      fail('categories', '"categories" must be a non-empty array of values or {"value": ..., "label": ...} objects');
+    const values = (categories as unknown[]).map((c) =>
+      c !== null && typeof c === 'object' && !Array.isArray(c) ? (c as { value?: unknown }).value : c,
+    ) as JsonValue[];
     const inCategories = variant({ enum: values }, 'categories').check;
     const message = `is not one of the categories ${quotedList(values)}`;
     extra.push((v, cell) => (inCategories(v, cell) === undefined ? undefined : message));
@@ -99,7 +106,8 @@ export function compileTableField(field: FieldDescriptor, schemaMissingValues: u
     });
   }
   if (jsonSchema !== undefined) {
-    if (type !== 'object' && type !== 'array') fail('constraints/jsonSchema', `constraint "jsonSchema" applies to object and array fields, not to type ${quoted(type)}`);
+    if (type !== 'object' && type !== 'array')
+      fail('constraints/jsonSchema', `constraint "jsonSchema" applies to object and array fields, not to type ${quoted(type)}`);
     const validate = compileJsonSchema(jsonSchema);
     extra.push((v) => {
       if (validate(v)) return undefined;
@@ -124,8 +132,14 @@ export function compileTableField(field: FieldDescriptor, schemaMissingValues: u
 /** An integer field reading `groupChar` (e.g. "1,000" with ","): the cell without the group characters. */
 function withGroupChar(f: CompiledField, group: string, missing: ReadonlySet<string>): CompiledField {
   const { cast, decimal } = f;
-  const ungroup = (cell: string): string => (group !== '' && !missing.has(cell) && cell.includes(group) ? cell.split(group).join('') : cell);
-  return { ...f, cast: (cell) => cast(ungroup(cell)), decimal: (cell) => decimal(ungroup(cell)), expected: group === '' ? f.expected : `${f.expected} (group ${quoted(group)})` };
+  const ungroup = (cell: string): string =>
+    group !== '' && !missing.has(cell) && cell.includes(group) ? cell.split(group).join('') : cell;
+  return {
+    ...f,
+    cast: (cell) => cast(ungroup(cell)),
+    decimal: (cell) => decimal(ungroup(cell)),
+    expected: group === '' ? f.expected : `${f.expected} (group ${quoted(group)})`,
+  };
 }
 
 function depth(v: unknown, limit: number): number {
@@ -143,35 +157,52 @@ function depth(v: unknown, limit: number): number {
  */
 function compileJsonSchema(schema: unknown): ValidateFunction {
   const property = 'constraints/jsonSchema';
-  if (typeof schema !== 'boolean' && (schema === null || typeof schema !== 'object' || Array.isArray(schema))) fail(property, 'constraint "jsonSchema" must be a JSON Schema (an object)');
-  if (depth(schema, JSON_SCHEMA_MAX_DEPTH + 1) > JSON_SCHEMA_MAX_DEPTH) fail(property, `constraint "jsonSchema" is nested more than ${JSON_SCHEMA_MAX_DEPTH} levels deep; simplify it`);
-  if (JSON.stringify(schema).length > JSON_SCHEMA_MAX_CHARS) fail(property, `constraint "jsonSchema" is longer than ${JSON_SCHEMA_MAX_CHARS} characters as JSON; simplify it`);
-  const ajv = new Ajv({ strict: false, allErrors: false, allowUnionTypes: true, logger: false, validateFormats: false, code: { regExp: linearRegExp } });
+  if (typeof schema !== 'boolean' && (schema === null || typeof schema !== 'object' || Array.isArray(schema)))
+    fail(property, 'constraint "jsonSchema" must be a JSON Schema (an object)');
+  if (depth(schema, JSON_SCHEMA_MAX_DEPTH + 1) > JSON_SCHEMA_MAX_DEPTH)
+    fail(property, `constraint "jsonSchema" is nested more than ${JSON_SCHEMA_MAX_DEPTH} levels deep; simplify it`);
+  if (JSON.stringify(schema).length > JSON_SCHEMA_MAX_CHARS)
+    fail(property, `constraint "jsonSchema" is longer than ${JSON_SCHEMA_MAX_CHARS} characters as JSON; simplify it`);
+  const ajv = new Ajv({
+    strict: false,
+    allErrors: false,
+    allowUnionTypes: true,
+    logger: false,
+    validateFormats: false,
+    code: { regExp: linearRegExp },
+  });
   try {
     return ajv.compile(schema as object);
   } catch (e) {
-    return fail(property, `constraint "jsonSchema" is not a JSON Schema this validator can use (${shown(e instanceof Error ? e.message : String(e))}); fix it (remote $ref are not fetched)`);
+    return fail(
+      property,
+      `constraint "jsonSchema" is not a JSON Schema this validator can use (${shown(e instanceof Error ? e.message : String(e))}); fix it (remote $ref are not fetched)`,
+    );
   }
 }
 
 function compileList(field: FieldDescriptor, missingValues: string[]): CompiledField {
   const itemType: unknown = field.itemType ?? 'string';
-  if (typeof itemType !== 'string' || !LIST_ITEM_TYPES.includes(itemType)) fail('itemType', `"itemType" of a list must be one of ${LIST_ITEM_TYPES.join(', ')}`);
+  if (typeof itemType !== 'string' || !LIST_ITEM_TYPES.includes(itemType))
+    fail('itemType', `"itemType" of a list must be one of ${LIST_ITEM_TYPES.join(', ')}`);
   const delimiter: unknown = field.delimiter ?? ',';
   if (typeof delimiter !== 'string' || delimiter === '') fail('delimiter', '"delimiter" of a list must be a non-empty string');
   const sep = delimiter as string;
-  if (field.format !== undefined && field.format !== 'default') fail('format', `format ${quoted(field.format)} is not valid for type "list"`);
+  if (field.format !== undefined && field.format !== 'default')
+    fail('format', `format ${quoted(field.format)} is not valid for type "list"`);
   const item = compileField({ name: field.name, type: itemType as string, missingValues: [] });
   const raw: unknown = field.constraints ?? {};
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('constraints', '"constraints" must be an object');
   const c = raw as Record<string, unknown>;
   for (const name of Object.keys(c)) {
-    if (!['required', 'unique', 'minLength', 'maxLength', 'enum'].includes(name)) fail(`constraints/${name}`, `constraint ${quoted(name)} is not supported by type "list"`);
+    if (!['required', 'unique', 'minLength', 'maxLength', 'enum'].includes(name))
+      fail(`constraints/${name}`, `constraint ${quoted(name)} is not supported by type "list"`);
   }
   const length = (name: string): number | undefined => {
     const v = c[name];
     if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail(`constraints/${name}`, `constraint ${quoted(name)} must be a whole number`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+      fail(`constraints/${name}`, `constraint ${quoted(name)} must be a whole number`);
     return v as number;
   };
   const minLength = length('minLength');
@@ -193,7 +224,12 @@ function compileList(field: FieldDescriptor, missingValues: string[]): CompiledF
     if (!Array.isArray(c.enum) || c.enum.length === 0) fail('constraints/enum', 'constraint "enum" must be a non-empty array');
     enumKeys = new Set();
     for (const e of c.enum as unknown[]) {
-      const v = typeof e === 'string' ? read(e) : Array.isArray(e) ? read(e.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(sep)) : INVALID;
+      const v =
+        typeof e === 'string'
+          ? read(e)
+          : Array.isArray(e)
+            ? read(e.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(sep))
+            : INVALID;
       if (v === INVALID) fail('constraints/enum', `constraint "enum" value ${quoted(e)} is not a list of ${itemType as string} values`);
       enumKeys.add(key(v));
     }

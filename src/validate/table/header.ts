@@ -27,7 +27,8 @@ export interface HeaderField {
   required: boolean;
 }
 
-export type HeaderProblemCode = 'extra-label' | 'missing-label' | 'blank-label' | 'duplicate-label' | 'incorrect-label' | 'unmatched-header';
+export type HeaderProblemCode =
+  'extra-label' | 'missing-label' | 'blank-label' | 'duplicate-label' | 'incorrect-label' | 'unmatched-header';
 
 export interface HeaderProblem {
   code: HeaderProblemCode;
@@ -63,14 +64,21 @@ function normalized(label: string): string {
  * Match labels (already stripped, see joinHeaderRows) with fields. `declared` is false for an
  * inferred schema (its names come from the labels, so they are not compared).
  */
-export function matchHeader(labels: readonly string[], fields: readonly HeaderField[], mode: FieldsMatch, headerCase: boolean, declared = true): HeaderMatch {
+export function matchHeader(
+  labels: readonly string[],
+  fields: readonly HeaderField[],
+  mode: FieldsMatch,
+  headerCase: boolean,
+  declared = true,
+): HeaderMatch {
   const problems: HeaderProblem[] = [];
   if (labels.length === 0) return { problems, columns: null }; // no header: nothing to compare (frictionless: header.missing)
   const key = headerCase ? (s: string): string => s : (s: string): string => s.toLowerCase();
 
   if (mode === 'exact' || !declared) {
     for (let i = fields.length; i < labels.length; i++) problems.push({ code: 'extra-label', fieldNumber: i + 1, label: labels[i] });
-    for (let i = labels.length; i < fields.length; i++) problems.push({ code: 'missing-label', fieldNumber: i + 1, fieldName: fields[i]!.name });
+    for (let i = labels.length; i < fields.length; i++)
+      problems.push({ code: 'missing-label', fieldNumber: i + 1, fieldName: fields[i]!.name });
     const n = Math.min(labels.length, fields.length);
     const seen = new Map<string, number[]>();
     for (let i = 0; i < n; i++) {
@@ -87,7 +95,8 @@ export function matchHeader(labels: readonly string[], fields: readonly HeaderFi
         continue;
       }
       seen.set(label, [i + 1]);
-      if (declared && key(normalized(label)) !== key(field.name)) problems.push({ code: 'incorrect-label', fieldNumber: i + 1, fieldName: field.name, label });
+      if (declared && key(normalized(label)) !== key(field.name))
+        problems.push({ code: 'incorrect-label', fieldNumber: i + 1, fieldName: field.name, label });
     }
     return { problems, columns: null };
   }

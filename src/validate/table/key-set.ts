@@ -14,7 +14,13 @@ export class KeySet {
 
   /** Add `key`; false when it was already there. */
   add(key: unknown): boolean {
-    if (typeof key === 'object' || typeof key === 'symbol' || typeof key === 'function' || key === undefined || (typeof key === 'number' && Number.isNaN(key))) {
+    if (
+      typeof key === 'object' ||
+      typeof key === 'symbol' ||
+      typeof key === 'function' ||
+      key === undefined ||
+      (typeof key === 'number' && Number.isNaN(key))
+    ) {
       return this.addOther(key);
     }
     const k = key as Key;

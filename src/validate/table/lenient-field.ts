@@ -21,7 +21,11 @@ import { compileTableField } from './field.ts';
 const TEMPORAL = new Set(['date', 'time', 'datetime']);
 
 /** The field as its rows are read after `error`, and how (for the problem's message). */
-export function fallbackField(field: FieldDescriptor, error: SchemaCompileError, schemaMissing?: unknown): { field: CompiledField; how: string } {
+export function fallbackField(
+  field: FieldDescriptor,
+  error: SchemaCompileError,
+  schemaMissing?: unknown,
+): { field: CompiledField; how: string } {
   const type = typeof field.type === 'string' ? field.type : 'string';
   if (error.property === 'format') {
     const format = typeof field.format === 'string' ? field.format : '';
@@ -43,18 +47,35 @@ export function fallbackField(field: FieldDescriptor, error: SchemaCompileError,
     }
     if (base && type === 'geopoint') {
       return {
-        field: { ...base, format, expected: `a geopoint in format ${shown(format)}, which reads none`, cast: (cell) => (base.cast(cell) === null ? null : INVALID) },
+        field: {
+          ...base,
+          format,
+          expected: `a geopoint in format ${shown(format)}, which reads none`,
+          cast: (cell) => (base.cast(cell) === null ? null : INVALID),
+        },
         how: 'no cell can be read with it, as in frictionless',
       };
     }
-    if (base) return { field: base, how: type === 'string' ? 'its cells are read as plain strings, as frictionless does' : `the format is ignored for type ${quoted(type)}, as frictionless does` };
+    if (base)
+      return {
+        field: base,
+        how:
+          type === 'string'
+            ? 'its cells are read as plain strings, as frictionless does'
+            : `the format is ignored for type ${quoted(type)}, as frictionless does`,
+      };
   }
   if (error.property === 'constraints' || error.property.startsWith('constraints/')) {
     const loose = attempt({ ...field, constraints: undefined }, schemaMissing);
     if (loose) return { field: loose, how: 'its cells are read without its constraints' };
   }
-  const plain = attempt({ name: field.name, type: TEMPORAL.has(type) || type === 'any' ? type : 'any' }, schemaMissing) ?? compileField({ name: field.name, type: 'any' });
-  return { field: plain, how: plain.type === 'any' ? 'its cells are read as any value' : `its cells are read as ${quoted(type)} in the default format` };
+  const plain =
+    attempt({ name: field.name, type: TEMPORAL.has(type) || type === 'any' ? type : 'any' }, schemaMissing) ??
+    compileField({ name: field.name, type: 'any' });
+  return {
+    field: plain,
+    how: plain.type === 'any' ? 'its cells are read as any value' : `its cells are read as ${quoted(type)} in the default format`,
+  };
 }
 
 function attempt(field: FieldDescriptor, schemaMissing?: unknown): CompiledField | null {

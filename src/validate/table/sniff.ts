@@ -123,7 +123,9 @@ export async function sniffSample(sample: Uint8Array, complete: boolean, resourc
     const declared = declaredEncoding === undefined ? null : resolveEncoding(declaredEncoding);
     const encoding = out.encoding ?? (declared !== null && declared !== 'utf-8' ? declared : null);
     // UTF-8 is looked at byte by byte: a delimiter is ASCII, and no byte of a multi-byte sequence is.
-    const text = encoding ? new TextDecoder(encoding).decode(sample) : Buffer.from(sample.buffer, sample.byteOffset, sample.length).toString('latin1');
+    const text = encoding
+      ? new TextDecoder(encoding).decode(sample)
+      : Buffer.from(sample.buffer, sample.byteOffset, sample.length).toString('latin1');
     // A declared delimiter restricts the sniff to itself (frictionless), which still sets skipInitialSpace.
     const delimiter = declaredDelim ?? sniffDelimiter(text, complete);
     if (declaredDelim === undefined && delimiter !== ',') out.delimiter = delimiter;

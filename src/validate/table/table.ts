@@ -113,9 +113,7 @@ export function validateInlineTable(task: TableTask): TableOutcome {
     run.report('source-error', `inline data must be an array of rows; fix ${ptr}`, { pointer: ptr });
   } else {
     const labels =
-      data.length > 0 && !Array.isArray(data[0]) && typeof data[0] === 'object' && data[0] !== null
-        ? Object.keys(data[0])
-        : null;
+      data.length > 0 && !Array.isArray(data[0]) && typeof data[0] === 'object' && data[0] !== null ? Object.keys(data[0]) : null;
     const rows: unknown[][] = labels
       ? [labels, ...data.map((r) => labels.map((l) => (r && typeof r === 'object' && !Array.isArray(r) ? r[l] : undefined)))]
       : data.map((r) => (Array.isArray(r) ? r : [r]));
@@ -178,9 +176,13 @@ class TableRun {
         this.hashExpected = m[2]!.toLowerCase();
         this.hash = createHash(this.hashAlgo);
       } else {
-        this.report('hash-count', `declared hash ${quoted(r.hash)} is not "<algorithm>:<hex>" (md5, sha1, sha256 or sha512); fix resources/${task.index}/hash`, {
-          pointer: pointerOf('resources', task.index, 'hash'),
-        });
+        this.report(
+          'hash-count',
+          `declared hash ${quoted(r.hash)} is not "<algorithm>:<hex>" (md5, sha1, sha256 or sha512); fix resources/${task.index}/hash`,
+          {
+            pointer: pointerOf('resources', task.index, 'hash'),
+          },
+        );
       }
     }
   }
@@ -243,9 +245,13 @@ class TableRun {
   async readPart(part: TablePart, first: boolean): Promise<boolean> {
     this.path = part.path;
     if (!createDecoder(this.task.resource.encoding)) {
-      this.report('encoding-error', `unknown encoding ${quoted(this.task.resource.encoding)}; use "utf-8" (or another encoding name such as "latin-1", "cp1252", "utf-8-sig") in resources/${this.task.index}/encoding`, {
-        pointer: pointerOf('resources', this.task.index, 'encoding'),
-      });
+      this.report(
+        'encoding-error',
+        `unknown encoding ${quoted(this.task.resource.encoding)}; use "utf-8" (or another encoding name such as "latin-1", "cp1252", "utf-8-sig") in resources/${this.task.index}/encoding`,
+        {
+          pointer: pointerOf('resources', this.task.index, 'encoding'),
+        },
+      );
       return false;
     }
     if (!first) this.headerSeen = true;
@@ -276,7 +282,11 @@ class TableRun {
         if (!sniffed) {
           sniffed = true;
           if (chunk.length < 1024 && Buffer.from(chunk.subarray(0, LFS_SIGNATURE.length)).toString('latin1') === LFS_SIGNATURE) {
-            this.report('lfs-error', `${shown(part.path)} is a git-LFS pointer, not the data: fetch the object (git lfs pull, or lfs: true on actions/checkout) and validate again`, { lineNumber: 1 });
+            this.report(
+              'lfs-error',
+              `${shown(part.path)} is a git-LFS pointer, not the data: fetch the object (git lfs pull, or lfs: true on actions/checkout) and validate again`,
+              { lineNumber: 1 },
+            );
             return false;
           }
         }
@@ -300,7 +310,8 @@ class TableRun {
         if (first && this.layout.headerRows.length > 0 && !this.headerSeen) {
           // As frictionless: no header where one is expected (0 bytes, a BOM alone, comments only).
           const rows = this.layout.headerRows;
-          const where = rows.length === 1 && rows[0] === 1 ? 'row (the column labels) on line 1' : `rows (dialect headerRows ${rows.join(', ')})`;
+          const where =
+            rows.length === 1 && rows[0] === 1 ? 'row (the column labels) on line 1' : `rows (dialect headerRows ${rows.join(', ')})`;
           this.report('source-error', `${part.path}: the source is empty; a table needs at least its header ${where}`, { lineNumber: 1 });
           return false;
         }
@@ -354,7 +365,9 @@ class TableRun {
       const what = [
         found.delimiter !== undefined ? `is delimited by ${quoted(found.delimiter)}, not ","` : '',
         found.skipInitialSpace ? 'has a space after each delimiter on line 1' : '',
-      ].filter(Boolean).join(' and ');
+      ]
+        .filter(Boolean)
+        .join(' and ');
       const json = JSON.stringify(sniffed).replace(/,"/g, ', "').replace(/":/g, '": ');
       const declared = typeof this.task.resource.dialect === 'object' && this.task.resource.dialect !== null;
       const add = declared ? `add ${json.slice(1, -1)} to resources/${i}/dialect` : `add "dialect": ${json} to resources/${i}`;
@@ -404,7 +417,11 @@ class TableRun {
         if (!this.header.add(cells)) {
           this.headerSeen = true;
           this.stopped = true;
-          this.report('source-error', `the header rows (dialect headerRows) hold more than ${MAX_HEADER_CHARS} characters of labels by row ${rowNumber}; check headerRows and headerJoin`, { lineNumber: line, rowNumber });
+          this.report(
+            'source-error',
+            `the header rows (dialect headerRows) hold more than ${MAX_HEADER_CHARS} characters of labels by row ${rowNumber}; check headerRows and headerJoin`,
+            { lineNumber: line, rowNumber },
+          );
           return;
         }
       }
@@ -468,15 +485,24 @@ class TableRun {
       r.reason === 'ambiguous-fields'
         ? `fields ${quotedList(r.fields)} differ only by case, which the dialect's headerCase: false ignores; rename one of them, or set headerCase to true`
         : `the header repeats ${quotedList(r.labels)}${this.layout.headerCase ? '' : ' (compared ignoring case)'}; give each column its own name`;
-    this.report('descriptor-error', `columns cannot be matched to fields by name (fieldsMatch ${quoted(mode)}): ${why}; the rows were not checked`, {
-      pointer: pointerOf('resources', this.task.index, 'schema', r.reason === 'ambiguous-fields' ? 'fields' : 'fieldsMatch'),
-      lineNumber: r.reason === 'duplicate-labels' ? line : undefined,
-    });
+    this.report(
+      'descriptor-error',
+      `columns cannot be matched to fields by name (fieldsMatch ${quoted(mode)}): ${why}; the rows were not checked`,
+      {
+        pointer: pointerOf('resources', this.task.index, 'schema', r.reason === 'ambiguous-fields' ? 'fields' : 'fieldsMatch'),
+        lineNumber: r.reason === 'duplicate-labels' ? line : undefined,
+      },
+    );
     this.stopped = true;
   }
 
   private headerProblem(p: HeaderMatch['problems'][number], labels: string[], line: number, mode: string): void {
-    const at = { lineNumber: line, fieldNumber: p.fieldNumber, fieldName: p.fieldName ?? p.label, ...(p.label !== undefined ? { cell: p.label } : {}) };
+    const at = {
+      lineNumber: line,
+      fieldNumber: p.fieldNumber,
+      fieldName: p.fieldName ?? p.label,
+      ...(p.label !== undefined ? { cell: p.label } : {}),
+    };
     const i = p.fieldNumber ?? 0;
     const byName = mode !== 'exact' && this.fieldDescriptors !== null;
     switch (p.code) {
@@ -499,10 +525,18 @@ class TableRun {
         );
         return;
       case 'blank-label':
-        this.report('blank-label', `the label of column ${i} is blank; name the column${p.fieldName !== undefined && this.fieldDescriptors ? ` ${quoted(p.fieldName)} as in the schema` : ''}`, at);
+        this.report(
+          'blank-label',
+          `the label of column ${i} is blank; name the column${p.fieldName !== undefined && this.fieldDescriptors ? ` ${quoted(p.fieldName)} as in the schema` : ''}`,
+          at,
+        );
         return;
       case 'duplicate-label':
-        this.report('duplicate-label', `label ${quoted(p.label)} of column ${i} repeats column ${p.earlier!.join(', ')}; give each column its own name`, at);
+        this.report(
+          'duplicate-label',
+          `label ${quoted(p.label)} of column ${i} repeats column ${p.earlier!.join(', ')}; give each column its own name`,
+          at,
+        );
         return;
       case 'incorrect-label':
         this.report(
@@ -512,7 +546,11 @@ class TableRun {
         );
         return;
       case 'unmatched-header':
-        this.report('unmatched-header', `no column of the header (${quotedList(labels)}) matches a field of the schema (fieldsMatch "partial" needs at least one); check the header row (dialect headerRows) or the field names`, { lineNumber: line });
+        this.report(
+          'unmatched-header',
+          `no column of the header (${quotedList(labels)}) matches a field of the schema (fieldsMatch "partial" needs at least one); check the header row (dialect headerRows) or the field names`,
+          { lineNumber: line },
+        );
         return;
     }
   }
@@ -543,32 +581,85 @@ class TableRun {
         if (i >= nc) {
           values[i] = null;
           // As frictionless: an absent cell is null, so a required field says so too.
-          if (f.required) this.cellProblem('constraint-error', `row ${rowNumber} (line ${line}), field ${quoted(f.name)} is required but the row has no cell for it; fill it in`, rowNumber, line, i, '');
-          this.cellProblem('missing-cell', `row ${rowNumber} (line ${line}) has no cell for field ${quoted(f.name)} (column ${i + 1}); add the missing value, even if empty`, rowNumber, line, i, '');
+          if (f.required)
+            this.cellProblem(
+              'constraint-error',
+              `row ${rowNumber} (line ${line}), field ${quoted(f.name)} is required but the row has no cell for it; fill it in`,
+              rowNumber,
+              line,
+              i,
+              '',
+            );
+          this.cellProblem(
+            'missing-cell',
+            `row ${rowNumber} (line ${line}) has no cell for field ${quoted(f.name)} (column ${i + 1}); add the missing value, even if empty`,
+            rowNumber,
+            line,
+            i,
+            '',
+          );
           continue;
         }
         const cell = cells[i]!;
         const v = f.cast(cell);
         values[i] = v;
         if (v === INVALID) {
-          this.cellProblem('type-error', `row ${rowNumber} (line ${line}), field ${quoted(f.name)}: ${quoted(cell)} is not ${f.expected}; fix the value, or the field's type/format`, rowNumber, line, i, cell);
+          this.cellProblem(
+            'type-error',
+            `row ${rowNumber} (line ${line}), field ${quoted(f.name)}: ${quoted(cell)} is not ${f.expected}; fix the value, or the field's type/format`,
+            rowNumber,
+            line,
+            i,
+            cell,
+          );
           continue;
         }
         if (v === null) {
-          if (f.required) this.cellProblem('constraint-error', `row ${rowNumber} (line ${line}), field ${quoted(f.name)} is required but empty; fill it in`, rowNumber, line, i, cell);
+          if (f.required)
+            this.cellProblem(
+              'constraint-error',
+              `row ${rowNumber} (line ${line}), field ${quoted(f.name)} is required but empty; fill it in`,
+              rowNumber,
+              line,
+              i,
+              cell,
+            );
           continue;
         }
         if (f.constrained) {
           const broken = f.check(v, cell);
-          if (broken !== undefined) this.cellProblem('constraint-error', `row ${rowNumber} (line ${line}), field ${quoted(f.name)}: ${quoted(cell)} ${broken}`, rowNumber, line, i, cell);
+          if (broken !== undefined)
+            this.cellProblem(
+              'constraint-error',
+              `row ${rowNumber} (line ${line}), field ${quoted(f.name)}: ${quoted(cell)} ${broken}`,
+              rowNumber,
+              line,
+              i,
+              cell,
+            );
         }
         const u = this.uniques[i];
         if (u) {
-          if (!u.add(setKey(f, v))) this.cellProblem('unique-error', `row ${rowNumber} (line ${line}), field ${quoted(f.name)}: ${quoted(cell)} repeats an earlier row; values of this field must be unique`, rowNumber, line, i, cell);
+          if (!u.add(setKey(f, v)))
+            this.cellProblem(
+              'unique-error',
+              `row ${rowNumber} (line ${line}), field ${quoted(f.name)}: ${quoted(cell)} repeats an earlier row; values of this field must be unique`,
+              rowNumber,
+              line,
+              i,
+              cell,
+            );
         }
       }
       for (let i = nf; i < nc; i++) {
-        this.cellProblem('extra-cell', `row ${rowNumber} (line ${line}) has an extra cell ${i + 1} (${quoted(cells[i])}) beyond the ${nf} fields; remove it or add a field`, rowNumber, line, i, cells[i]!);
+        this.cellProblem(
+          'extra-cell',
+          `row ${rowNumber} (line ${line}) has an extra cell ${i + 1} (${quoted(cells[i])}) beyond the ${nf} fields; remove it or add a field`,
+          rowNumber,
+          line,
+          i,
+          cells[i]!,
+        );
       }
     }
 
@@ -620,16 +711,23 @@ class TableRun {
       k = this.compositeKey(pk, values);
     }
     if (k === null) {
-      this.report('primary-key', `row ${rowNumber} (line ${lineNumber}) has no value for the primary key (${this.pkNames()}); fill it in`, { rowNumber, lineNumber });
+      this.report('primary-key', `row ${rowNumber} (line ${lineNumber}) has no value for the primary key (${this.pkNames()}); fill it in`, {
+        rowNumber,
+        lineNumber,
+      });
       return;
     }
     if (!this.pkKeys.add(k)) {
       const key = pk.map((i) => String(values[i])).join(', ');
-      this.report('primary-key', `row ${rowNumber} (line ${lineNumber}) repeats the primary key (${this.pkNames()}) = (${shown(key)}) of an earlier row; keys must be unique`, {
-        rowNumber,
-        lineNumber,
-        cell: key,
-      });
+      this.report(
+        'primary-key',
+        `row ${rowNumber} (line ${lineNumber}) repeats the primary key (${this.pkNames()}) = (${shown(key)}) of an earlier row; keys must be unique`,
+        {
+          rowNumber,
+          lineNumber,
+          cell: key,
+        },
+      );
     }
   }
 
@@ -647,7 +745,14 @@ class TableRun {
       }
       if (u.keys.add(k)) continue;
       const cell = u.idx.map((i) => cells[i] ?? '').join(', ');
-      this.cellProblem('unique-error', `row ${rowNumber} (line ${lineNumber}) repeats the unique key (${quotedList(u.names)}) = (${shown(cell)}) of an earlier row; values of uniqueKeys must be unique together`, rowNumber, lineNumber, u.idx[0]!, cell);
+      this.cellProblem(
+        'unique-error',
+        `row ${rowNumber} (line ${lineNumber}) repeats the unique key (${quotedList(u.names)}) = (${shown(cell)}) of an earlier row; values of uniqueKeys must be unique together`,
+        rowNumber,
+        lineNumber,
+        u.idx[0]!,
+        cell,
+      );
     }
   }
 
@@ -675,12 +780,20 @@ class TableRun {
     const r = this.task.resource;
     const at = (prop: string): string => pointerOf('resources', this.task.index, prop);
     if (typeof r.bytes === 'number' && this.bytes !== r.bytes && !this.stopped) {
-      this.report('byte-count', `the file has ${this.bytes} bytes but the descriptor declares ${r.bytes}; update "bytes" in datapackage.json`, { pointer: at('bytes') });
+      this.report(
+        'byte-count',
+        `the file has ${this.bytes} bytes but the descriptor declares ${r.bytes}; update "bytes" in datapackage.json`,
+        { pointer: at('bytes') },
+      );
     }
     if (this.hash && !this.stopped) {
       const actual = this.hash.digest('hex');
       if (actual !== this.hashExpected) {
-        this.report('hash-count', `the file's ${this.hashAlgo} is ${actual} but the descriptor declares ${this.hashExpected}; update "hash" in datapackage.json`, { pointer: at('hash') });
+        this.report(
+          'hash-count',
+          `the file's ${this.hashAlgo} is ${actual} but the descriptor declares ${this.hashExpected}; update "hash" in datapackage.json`,
+          { pointer: at('hash') },
+        );
       }
     }
     // Self-references can be checked now that the whole table was read.

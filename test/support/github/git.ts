@@ -100,7 +100,12 @@ export class GitStore {
   }
 
   putCommit(c: { tree: Sha; parents: Sha[]; author: Signature; committer: Signature; message: string }): Sha {
-    const lines = [`tree ${c.tree}`, ...c.parents.map((p) => `parent ${p}`), `author ${signatureLine(c.author)}`, `committer ${signatureLine(c.committer)}`];
+    const lines = [
+      `tree ${c.tree}`,
+      ...c.parents.map((p) => `parent ${p}`),
+      `author ${signatureLine(c.author)}`,
+      `committer ${signatureLine(c.committer)}`,
+    ];
     const sha = hash('commit', Buffer.from(`${lines.join('\n')}\n\n${c.message}`));
     if (!this.objects.has(sha)) this.objects.set(sha, { type: 'commit', ...c, parents: [...c.parents] });
     return sha;

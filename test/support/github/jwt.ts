@@ -31,7 +31,11 @@ export function looksLikeJwt(credential: string): boolean {
 export type JwtCheck = { ok: true; claims: AppJwtClaims } | { ok: false; message: string };
 
 /** Checks an App JWT as GitHub does; the messages are GitHub's. */
-export function verifyAppJwt(jwt: string, app: { id: number; clientId: string; publicKeyPem: string | KeyObject }, nowSeconds: number): JwtCheck {
+export function verifyAppJwt(
+  jwt: string,
+  app: { id: number; clientId: string; publicKeyPem: string | KeyObject },
+  nowSeconds: number,
+): JwtCheck {
   const undecodable: JwtCheck = { ok: false, message: 'A JSON web token could not be decoded' };
   const [head, body, signature] = jwt.split('.');
   if (head === undefined || body === undefined || signature === undefined) return undecodable;
@@ -48,7 +52,10 @@ export function verifyAppJwt(jwt: string, app: { id: number; clientId: string; p
   const valid = createVerify('RSA-SHA256').update(`${head}.${body}`).verify(key, Buffer.from(signature, 'base64url'));
   const { iat, exp, iss } = claims;
   if (!(iss === app.id || iss === String(app.id) || iss === app.clientId)) {
-    return { ok: false, message: typeof iss === 'number' || typeof iss === 'string' ? 'Integration not found' : "'Issuer' claim ('iss') must be an Integer" };
+    return {
+      ok: false,
+      message: typeof iss === 'number' || typeof iss === 'string' ? 'Integration not found' : "'Issuer' claim ('iss') must be an Integer",
+    };
   }
   if (!valid) return undecodable;
   // GitHub tolerates a little clock drift: iat up to a minute ahead.
@@ -56,7 +63,10 @@ export function verifyAppJwt(jwt: string, app: { id: number; clientId: string; p
     return { ok: false, message: "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued." };
   }
   if (typeof exp !== 'number' || !Number.isInteger(exp) || exp <= nowSeconds) {
-    return { ok: false, message: "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires." };
+    return {
+      ok: false,
+      message: "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires.",
+    };
   }
   if (exp > nowSeconds + 600 + 60) return { ok: false, message: "'Expiration time' claim ('exp') is too far in the future." };
   return { ok: true, claims: { iat, exp, iss } };

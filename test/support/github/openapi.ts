@@ -28,7 +28,10 @@ function rewriteRefs(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(rewriteRefs);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#/components/') ? `${COMPONENTS}${v}` : rewriteRefs(v)]),
+    Object.entries(value).map(([k, v]) => [
+      k,
+      k === '$ref' && typeof v === 'string' && v.startsWith('#/components/') ? `${COMPONENTS}${v}` : rewriteRefs(v),
+    ]),
   );
 }
 
@@ -64,15 +67,23 @@ class ResponseSchemas {
    */
   check(operation: string | undefined, status: number, body: unknown): ResponseProblem[] {
     const responses = operation ? this.fixture.operations[operation]?.responses : undefined;
-    if (operation && !responses) return [{ against: operation, errors: [`${operation} is not in the OpenAPI fixture; add it to scripts/extract-github-openapi.mjs`] }];
+    if (operation && !responses)
+      return [{ against: operation, errors: [`${operation} is not in the OpenAPI fixture; add it to scripts/extract-github-openapi.mjs`] }];
     const documented = responses?.[String(status)];
     if (responses && documented !== undefined) {
       const against = `${operation} ${status}`;
-      if (documented === null) return body === undefined ? [] : [{ against, errors: ['the description has no body for this status, but one was sent'] }];
+      if (documented === null)
+        return body === undefined ? [] : [{ against, errors: ['the description has no body for this status, but one was sent'] }];
       if (body === undefined) return [{ against, errors: ['the description has a body for this status, but none was sent'] }];
       return this.run(against, documented, body);
     }
-    if (status < 300) return [{ against: `${operation ?? '(no route)'} ${status}`, errors: [`status ${status} is not documented for ${operation ?? 'this path'}`] }];
+    if (status < 300)
+      return [
+        {
+          against: `${operation ?? '(no route)'} ${status}`,
+          errors: [`status ${status} is not documented for ${operation ?? 'this path'}`],
+        },
+      ];
     if (body === undefined) return [];
     const name = status === 422 ? 'validation-error' : 'basic-error';
     return this.run(`components/schemas/${name} (undocumented ${status})`, { $ref: `#/components/schemas/${name}` }, body);
@@ -81,7 +92,15 @@ class ResponseSchemas {
   private run(against: string, schema: object, body: unknown): ResponseProblem[] {
     const validate = this.validator(against, schema);
     if (validate(body)) return [];
-    return [{ against, errors: (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'allowedValues' in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : ''}`) }];
+    return [
+      {
+        against,
+        errors: (validate.errors ?? []).map(
+          (e) =>
+            `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'allowedValues' in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : ''}`,
+        ),
+      },
+    ];
   }
 }
 

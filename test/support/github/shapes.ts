@@ -150,7 +150,11 @@ export function userJson(api: string, a: Account): Record<string, unknown> {
 export const fullName = (r: RepoState): string => `${r.owner.login}/${r.name}`;
 
 /** A repository as `GET /repos/{owner}/{repo}` answers it (a superset of the short form). */
-export function repoJson(api: string, r: RepoState, permissions?: { admin: boolean; maintain: boolean; push: boolean; triage: boolean; pull: boolean }): Record<string, unknown> {
+export function repoJson(
+  api: string,
+  r: RepoState,
+  permissions?: { admin: boolean; maintain: boolean; push: boolean; triage: boolean; pull: boolean },
+): Record<string, unknown> {
   const full = fullName(r);
   const u = `${api}/repos/${full}`;
   const owner = userJson(api, r.owner);
@@ -361,7 +365,13 @@ export function pullJson(api: string, r: RepoState, p: PullState, f: PullFacts):
   const full = fullName(r);
   const u = `${api}/repos/${full}`;
   const html = `${HTML}/${full}/pull/${p.number}`;
-  const side = (ref: string, sha: Sha): Record<string, unknown> => ({ label: `${r.owner.login}:${ref}`, ref, sha, user: userJson(api, r.owner), repo: repoJson(api, r) });
+  const side = (ref: string, sha: Sha): Record<string, unknown> => ({
+    label: `${r.owner.login}:${ref}`,
+    ref,
+    sha,
+    user: userJson(api, r.owner),
+    repo: repoJson(api, r),
+  });
   return {
     url: `${u}/pulls/${p.number}`,
     id: p.id,

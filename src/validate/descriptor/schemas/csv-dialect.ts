@@ -34,7 +34,12 @@ export const csvDialectSchema: SchemaObject = {
     caseSensitiveHeader: flag,
     // Table Dialect v2
     // (a header of more than 100 rows is not a table's: the bound keeps the joined labels small)
-    headerRows: { type: 'array', maxItems: 100, items: { type: 'integer', minimum: 1 }, hint: 'give the header row numbers, e.g. [1] or [2, 3] (at most 100)' },
+    headerRows: {
+      type: 'array',
+      maxItems: 100,
+      items: { type: 'integer', minimum: 1 },
+      hint: 'give the header row numbers, e.g. [1] or [2, 3] (at most 100)',
+    },
     headerJoin: { type: 'string', maxLength: 100, hint: 'give the string that joins the header rows, e.g. " " (at most 100 characters)' },
     headerCase: flag,
     commentRows: { type: 'array', items: { type: 'integer', minimum: 1 }, hint: 'give the comment row numbers, e.g. [2]' },

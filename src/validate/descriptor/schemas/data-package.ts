@@ -18,8 +18,7 @@ import type { SchemaObject } from 'ajv';
 
 export const NAME_PATTERN = '^([-a-z0-9._/])+$';
 
-const nameHint =
-  'use only lower-case letters, digits and "-", "_", ".", "/" (for example "my-budget-2024")';
+const nameHint = 'use only lower-case letters, digits and "-", "_", ".", "/" (for example "my-budget-2024")';
 
 const title = { type: 'string', description: 'a human-readable title' };
 const description = { type: 'string', description: 'a text description; Markdown is encouraged' };

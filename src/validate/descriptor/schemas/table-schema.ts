@@ -75,7 +75,11 @@ const field = {
     categories: {
       type: 'array',
       minItems: 1,
-      items: { type: ['string', 'number', 'object'], required: ['value'], properties: { value: { type: ['string', 'number'] }, label: { type: 'string' } } },
+      items: {
+        type: ['string', 'number', 'object'],
+        required: ['value'],
+        properties: { value: { type: ['string', 'number'] }, label: { type: 'string' } },
+      },
       hint: 'list the categories: values, or {"value": ..., "label": ...} objects',
     },
     categoriesOrdered: { type: 'boolean', hint: 'use true or false (not a string)' },
@@ -127,7 +131,10 @@ export const tableSchemaSchema: SchemaObject = {
     },
     missingValues,
     // Table Schema v2
-    fieldsMatch: { enum: ['exact', 'equal', 'subset', 'superset', 'partial'], hint: 'use one of "exact", "equal", "subset", "superset", "partial"' },
+    fieldsMatch: {
+      enum: ['exact', 'equal', 'subset', 'superset', 'partial'],
+      hint: 'use one of "exact", "equal", "subset", "superset", "partial"',
+    },
     uniqueKeys: {
       type: 'array',
       minItems: 1,

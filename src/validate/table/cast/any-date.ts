@@ -168,4 +168,3 @@ export function parseAny(s: string, timeOnly: boolean, out: DateTimeParts): bool
   }
   return false;
 }
-

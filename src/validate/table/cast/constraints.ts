@@ -35,7 +35,8 @@ export const NO_PROBLEM = (): undefined => undefined;
 function lengthConstraint(c: Record<string, unknown>, name: 'minLength' | 'maxLength'): number {
   const v = c[name];
   if (v === undefined) return name === 'minLength' ? 0 : Infinity;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail(`constraints/${name}`, `constraint ${quoted(name)} must be a non-negative integer`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+    fail(`constraints/${name}`, `constraint ${quoted(name)} must be a non-negative integer`);
   return v;
 }
 
@@ -43,7 +44,8 @@ function lengthConstraint(c: Record<string, unknown>, name: 'minLength' | 'maxLe
 export function buildCheck(type: string, impl: TypeImpl, c: Record<string, unknown>): (value: unknown, cell: string) => string | undefined {
   for (const name of Object.keys(c)) {
     if (name === 'required' || name === 'unique') continue;
-    if (!impl.constraints.includes(name)) fail(`constraints/${name}`, `constraint ${quoted(name)} is not supported by type ${quoted(type)}`);
+    if (!impl.constraints.includes(name))
+      fail(`constraints/${name}`, `constraint ${quoted(name)} is not supported by type ${quoted(type)}`);
   }
   const hasLength = c.minLength !== undefined || c.maxLength !== undefined;
   const minLength = lengthConstraint(c, 'minLength');
@@ -107,4 +109,3 @@ export function buildCheck(type: string, impl: TypeImpl, c: Record<string, unkno
     return undefined;
   };
 }
-

@@ -96,7 +96,6 @@ function parseIsoTime(s: string, p: number, out: DateTimeParts): boolean {
   return true;
 }
 
-
 type TemporalType = 'date' | 'time' | 'datetime';
 
 /** The format "default" reader of a type, writing into `parts`. */
@@ -151,7 +150,11 @@ function temporalFormat(type: TemporalType, format: string, parts: DateTimeParts
     };
   }
   const pattern = patternOf(format);
-  if (pattern === null) fail('format', `format ${quoted(format)} is not valid for type ${quoted(type)}: use "default", "any" or a strptime pattern such as "%d/%m/%Y"`);
+  if (pattern === null)
+    fail(
+      'format',
+      `format ${quoted(format)} is not valid for type ${quoted(type)}: use "default", "any" or a strptime pattern such as "%d/%m/%Y"`,
+    );
   const p = compileStrptime(pattern);
   return {
     read: (cell) => (runStrptime(p, cell, parts) ? out(parts) : INVALID),

@@ -344,7 +344,11 @@ function stripped(codec: Codec): Codec {
   const edge = (c: number): boolean => c <= 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x3000) || c === 0xfeff;
   const padded = (cell: string): boolean => cell.length > 0 && (edge(cell.charCodeAt(0)) || edge(cell.charCodeAt(cell.length - 1)));
   const { read, decimal } = codec;
-  return { ...codec, read: (cell: string) => read(padded(cell) ? cell.trim() : cell), decimal: (cell: string) => decimal(padded(cell) ? cell.trim() : cell) };
+  return {
+    ...codec,
+    read: (cell: string) => read(padded(cell) ? cell.trim() : cell),
+    decimal: (cell: string) => decimal(padded(cell) ? cell.trim() : cell),
+  };
 }
 
 function numberOptions(field: FieldDescriptor, format: string): NumberOptions {

@@ -292,4 +292,3 @@ export function runStrptime(p: Strptime, s: string, out: DateTimeParts): boolean
   out.h24 = false;
   return true;
 }
-
