@@ -20,7 +20,7 @@ import type { createRegistryWriter, reconcile as reconcileRegistry } from '../sr
 import type { ChangeContext, RepositoryObservation } from '../src/registry/model.ts';
 import type { CommitWork } from './follow-up.ts';
 import type { AppGitHub } from './github.ts';
-import type { RepoTrigger } from './handlers.ts';
+import type { RepoTrigger } from './route-event.ts';
 import type { Logger } from './log.ts';
 import type { PendingRepo, Work, WorkOutcome } from './queue.ts';
 

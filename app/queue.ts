@@ -14,7 +14,7 @@
  * very commit the re-read found.
  */
 
-import type { InstallationSweep, RepoTrigger } from './handlers.ts';
+import type { InstallationSweep, RepoTrigger } from './route-event.ts';
 import { silentLogger, type Logger } from './log.ts';
 
 /** One repository waiting to be re-read, with everything that asked for it. */

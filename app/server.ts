@@ -8,7 +8,7 @@
  *   → x-hub-signature-256 over the raw body (401) → JSON (400) → 202, work queued
  *
  * The answer never waits for GitHub or the registry (GitHub gives up after 10 s and does not
- * redeliver by itself): a verified delivery is routed (app/handlers.ts) and queued
+ * redeliver by itself): a verified delivery is routed (app/route-event.ts) and queued
  * (app/queue.ts), and answered 202 (200 for events that change nothing). `close()` stops
  * accepting, answers 503 on kept-alive connections, and drains the queue.
  */
@@ -16,7 +16,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhooks } from '@octokit/webhooks';
-import { routeEvent } from './handlers.ts';
+import { routeEvent } from './route-event.ts';
 import { silentLogger, type Logger } from './log.ts';
 import type { RegistryQueue } from './queue.ts';
 

@@ -5,7 +5,7 @@
  */
 
 import type { GitHubClient } from '../adapters/github/octokit.ts';
-import type { Problem } from '../validate/problem.ts';
+import type { Problem } from '../package/problem.ts';
 import type { Report } from '../validate/report.ts';
 import { cutBytes } from '../escape.ts';
 import { annotationFile, annotationMessage, annotationTitle } from '../validate/render/annotations.ts';

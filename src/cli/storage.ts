@@ -5,7 +5,7 @@ import { startEmbeddedStore } from '../adapters/s3/embedded.ts';
 import { DatasetLayout } from '../mirror/layout.ts';
 import { pruneDataset } from '../mirror/prune.ts';
 import { DATASET_NAME_FORM, GITHUB_LOGIN_FORM, isDatasetName, isGitHubLogin } from '../package/names.ts';
-import { quoted } from '../validate/problem.ts';
+import { quoted } from '../package/problem.ts';
 import { UsageError, type Io } from './main.ts';
 import { openStore, type StorageFlags } from './publish.ts';
 

@@ -10,7 +10,7 @@ import { copyFile, lstat, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import { TextDecoder } from 'node:util';
-import { parseJsonDocument } from '../package/json.ts';
+import { parseJsonDocument } from '../package/json-document.ts';
 import { CsvParser, CsvSyntaxError, dialectOf } from '../validate/table/csv.ts';
 import { MigrationError } from './legacy.ts';
 

@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { aggregateFiles, aggregatePackage, type AggregateOptions, type AggregateResult } from '../aggregate/index.ts';
 import type { FileHandle, PackageSource } from '../package/source.ts';
-import { problem, quoted } from '../validate/problem.ts';
+import { problem, quoted } from '../package/problem.ts';
 import type { Report } from '../validate/report.ts';
 import { applyMirror, type ApplyProgress, type ApplyStats } from './apply.ts';
 import { badgeSvg } from './badge.ts';

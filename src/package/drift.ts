@@ -4,8 +4,8 @@
  * warning that names the canonical form. We never guess silently.
  */
 
-import { pointerOf, problem, quoted, quotedList, shown } from '../validate/problem.ts';
-import type { Problem } from '../validate/problem.ts';
+import { pointerOf, problem, quoted, quotedList, shown } from './problem.ts';
+import type { Problem } from './problem.ts';
 
 type Obj = Record<string, unknown>;
 

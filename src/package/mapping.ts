@@ -4,7 +4,7 @@
  */
 
 import picomatch from 'picomatch';
-import { pointerOf, quoted, quotedList } from '../validate/problem.ts';
+import { pointerOf, quoted, quotedList } from './problem.ts';
 import type { MappingDescriptor, PackageDescriptor, ResourceDescriptor } from './descriptor.ts';
 
 export interface ResolvedRef {

@@ -3,8 +3,8 @@
  * it; the validator never touches the filesystem or the network itself.
  */
 
-import { quoted } from '../validate/problem.ts';
-import { DEFAULT_MAX_BYTES } from './json.ts';
+import { quoted } from './problem.ts';
+import { DEFAULT_MAX_BYTES } from './json-document.ts';
 
 /** One file of the package, opened. */
 export interface FileHandle {
@@ -44,7 +44,7 @@ export class SourceError extends Error {
   }
 }
 
-/** The largest descriptor a source hands out (the loader's limit, src/package/json.ts). */
+/** The largest descriptor a source hands out (the loader's limit, src/package/json-document.ts). */
 export const DESCRIPTOR_MAX_BYTES = DEFAULT_MAX_BYTES;
 
 /** A descriptor over the size limit, refused without reading it all; `size` is null when only known to be larger. */

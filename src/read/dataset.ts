@@ -11,7 +11,7 @@ import type { DatasetState, VersionManifest } from '../mirror/plan.ts';
 import { isPublishedPath } from '../mirror/publish.ts';
 import { versionEntries, type VersionEntry } from '../mirror/versions.ts';
 import { byteLength, DATASET_NAME_FORM, GITHUB_LOGIN_FORM, isDatasetName, isGitHubLogin, MAX_PATH_BYTES } from '../package/names.ts';
-import { quoted } from '../validate/problem.ts';
+import { quoted } from '../package/problem.ts';
 import { ReadError, type StoreReader } from './reader.ts';
 
 export interface DatasetRef {

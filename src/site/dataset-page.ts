@@ -8,7 +8,7 @@
 import Big from 'big.js';
 import { parse } from 'csv-parse/sync';
 import type { VersionEntry } from '../mirror/versions.ts';
-import type { Problem } from '../validate/problem.ts';
+import type { Problem } from '../package/problem.ts';
 import type { Report } from '../validate/report.ts';
 import { formatBytes } from '../validate/render/text.ts';
 import { barChart, type Bar } from './chart.ts';

@@ -6,7 +6,7 @@
 import { cofogCanonical } from '../package/codes/cofog.ts';
 import type { PackageDescriptor, ResourceDescriptor } from '../package/descriptor.ts';
 import { resolveMapping } from '../package/mapping.ts';
-import { problem, quoted } from './problem.ts';
+import { problem, quoted } from '../package/problem.ts';
 import type { ProblemSink } from './report.ts';
 import type { RowObserver } from './table/table.ts';
 

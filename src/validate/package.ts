@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { limiter } from '../concurrency.ts';
 import type { PackageDescriptor, PackageKind, ResourceDescriptor } from '../package/descriptor.ts';
 import { normalizeDrift, originalPointer } from '../package/drift.ts';
-import { parseJsonDocument, tooLargeDocument, type JsonDocument } from '../package/json.ts';
+import { parseJsonDocument, tooLargeDocument, type JsonDocument } from '../package/json-document.ts';
 import { detectProfile, type ProfileInfo } from '../package/profiles.ts';
 import { DescriptorTooLargeError, isRemote, SourceError, type PackageSource } from '../package/source.ts';
 import { resolveExternalParts } from './descriptor/external.ts';
@@ -15,7 +15,7 @@ import { checkDescriptorSchema } from './descriptor/schema.ts';
 import { checkSemantics } from './descriptor/semantic.ts';
 import { checkV2 } from './descriptor/v2.ts';
 import { mappedValueObservers } from './mapped-values.ts';
-import { pointerOf, problem, quoted, reportedName, shown, type Problem } from './problem.ts';
+import { pointerOf, problem, quoted, reportedName, shown, type Problem } from '../package/problem.ts';
 import { ProblemSink, type Report, type ResourceReport } from './report.ts';
 import {
   foreignKeyProblem,

@@ -21,7 +21,7 @@
  */
 
 import { RE2JS } from 're2js';
-import { shown } from './problem.ts';
+import { shown } from '../package/problem.ts';
 
 /** A compiled pattern: does the whole cell match? */
 export interface Pattern {

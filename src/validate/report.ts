@@ -1,5 +1,5 @@
 import type { PackageKind } from '../package/descriptor.ts';
-import type { Problem } from './problem.ts';
+import type { Problem } from '../package/problem.ts';
 
 /** Per-resource outcome. `errors` counts every error found, even those not listed. */
 export interface ResourceReport {

@@ -5,7 +5,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import type { RepoTrigger } from '../../app/handlers.ts';
+import type { RepoTrigger } from '../../app/route-event.ts';
 import { createRegistryQueue, type Work, type WorkOutcome } from '../../app/queue.ts';
 
 const trigger = (repositoryId: number, deliveryId: string, extra: Partial<RepoTrigger> = {}): RepoTrigger => ({

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PROBLEM_CATALOGUE } from '../../src/validate/problem.ts';
+import { PROBLEM_CATALOGUE } from '../../src/package/problem.ts';
 import { flatten, validateDir } from '../support/report.ts';
 import { testdir } from '../support/tmp.ts';
 

@@ -1,6 +1,6 @@
 import { createFsSource, type FsSourceOptions } from '../../src/adapters/fs/source.ts';
 import { validatePackage, type ValidateOptions } from '../../src/validate/package.ts';
-import type { Problem } from '../../src/validate/problem.ts';
+import type { Problem } from '../../src/package/problem.ts';
 import type { Report } from '../../src/validate/report.ts';
 
 /** Validate a package directory (or descriptor) on disk. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseJsonDocument } from '../../src/package/json.ts';
+import { parseJsonDocument } from '../../src/package/json-document.ts';
 import { checkDescriptorSchema } from '../../src/validate/descriptor/schema.ts';
 import type { SchemaProfiles } from '../../src/validate/descriptor/schema.ts';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { normalizeDrift, originalPointer } from '../../src/package/drift.ts';
-import type { Problem } from '../../src/validate/problem.ts';
+import type { Problem } from '../../src/package/problem.ts';
 
 type Json = Record<string, unknown>;
 

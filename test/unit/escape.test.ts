@@ -12,7 +12,7 @@ import {
   visible,
   visibleLines,
 } from '../../src/escape.ts';
-import { capMessage, MESSAGE_LIMIT, problem, QUOTE_LIMIT, quoted, quotedList } from '../../src/validate/problem.ts';
+import { capMessage, MESSAGE_LIMIT, problem, QUOTE_LIMIT, quoted, quotedList } from '../../src/package/problem.ts';
 
 /** GitHub-flavoured Markdown to HTML with raw HTML let through, as GitHub reads it before sanitizing. */
 const render = (md: string): string => micromark(md, { allowDangerousHtml: true, extensions: [gfm()], htmlExtensions: [gfmHtml()] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { problem } from '../../src/validate/problem.ts';
+import { problem } from '../../src/package/problem.ts';
 import type { Report } from '../../src/validate/report.ts';
 import { micromark } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';

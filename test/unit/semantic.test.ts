@@ -10,7 +10,7 @@ import { detectProfile } from '../../src/package/profiles.ts';
 import type { ProfileInfo } from '../../src/package/profiles.ts';
 import { checkSemantics } from '../../src/validate/descriptor/semantic.ts';
 import { unsafePathReason } from '../../src/package/source.ts';
-import type { Problem } from '../../src/validate/problem.ts';
+import type { Problem } from '../../src/package/problem.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

@@ -5,7 +5,7 @@
  * on every redirect too (request.ts); and every fetch is bounded in redirects, bytes and time.
  */
 
-import { formatBytes } from '../../package/json.ts';
+import { formatBytes } from '../../package/json-document.ts';
 import { SourceError, type FileHandle } from '../../package/source.ts';
 import { BlockedAddressError, send } from './request.ts';
 

@@ -8,7 +8,7 @@
  */
 
 import type { PackageDescriptor } from '../../package/descriptor.ts';
-import { parseJsonDocument } from '../../package/json.ts';
+import { parseJsonDocument } from '../../package/json-document.ts';
 import {
   DESCRIPTOR_MAX_BYTES,
   DescriptorTooLargeError,
@@ -18,7 +18,7 @@ import {
   unsafePathReason,
   type PackageSource,
 } from '../../package/source.ts';
-import { pointerOf, problem, quoted, shown, type Problem } from '../problem.ts';
+import { pointerOf, problem, quoted, shown, type Problem } from '../../package/problem.ts';
 
 const PARTS = ['schema', 'dialect'] as const;
 

@@ -17,7 +17,7 @@
  */
 
 import type { ErrorObject } from 'ajv';
-import { pointerOf, problem, type Problem } from '../problem.ts';
+import { pointerOf, problem, type Problem } from '../../package/problem.ts';
 
 /** The Data Package v1 form a lenient error breaks, said in the warning; undefined when the error stays an error. */
 export function lenientForm(error: ErrorObject, instance: string): string | undefined {

@@ -12,8 +12,8 @@ import { checkStorageNames } from './storage-names.ts';
 import { fieldNamesOf, resolveMapping, splitReference } from '../../package/mapping.ts';
 import type { ProfileInfo } from '../../package/profiles.ts';
 import { isRemote, unsafePathReason } from '../../package/source.ts';
-import { pointerOf, problem, quoted, quotedList } from '../problem.ts';
-import type { Problem } from '../problem.ts';
+import { pointerOf, problem, quoted, quotedList } from '../../package/problem.ts';
+import type { Problem } from '../../package/problem.ts';
 
 export interface SemanticContext {
   profile: ProfileInfo;

@@ -16,7 +16,7 @@ import {
   MAX_PATH_BYTES,
 } from '../../package/names.ts';
 import { isRemote } from '../../package/source.ts';
-import { pointerOf, problem, quoted, type Problem } from '../problem.ts';
+import { pointerOf, problem, quoted, type Problem } from '../../package/problem.ts';
 
 /** What the Data Package schema allows in a name (its pattern reports the rest). */
 const SCHEMA_NAME = /^[-a-z0-9._/]+$/;

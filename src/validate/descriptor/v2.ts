@@ -7,7 +7,7 @@
 
 import type { PackageDescriptor } from '../../package/descriptor.ts';
 import { isObject } from '../../package/descriptor.ts';
-import { pointerOf, problem, quoted, type Problem } from '../problem.ts';
+import { pointerOf, problem, quoted, type Problem } from '../../package/problem.ts';
 
 /** Table Dialect v2 properties, and what happens to a CSV resource that declares them. */
 const DIALECT: Record<string, string> = {

@@ -4,7 +4,7 @@
  */
 
 import { cutBytes, visible, visibleLines } from '../../escape.ts';
-import type { Problem } from '../problem.ts';
+import type { Problem } from '../../package/problem.ts';
 import type { Report } from '../report.ts';
 import { problemFile } from './location.ts';
 

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { Problem } from '../problem.ts';
+import type { Problem } from '../../package/problem.ts';
 import type { Report } from '../report.ts';
 
 /** The file a problem is in, as a path from where validation was started (POSIX separators). */

@@ -1,7 +1,7 @@
 /** The human report: problems grouped per resource, with file:line locations. */
 
 import { shorten, visible } from '../../escape.ts';
-import { quoted, type Problem } from '../problem.ts';
+import { quoted, type Problem } from '../../package/problem.ts';
 import type { Report } from '../report.ts';
 import { KIND_TITLES, problemLocation } from './location.ts';
 

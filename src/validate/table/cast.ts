@@ -53,7 +53,7 @@
  */
 
 import { FIELD_TYPES, type FieldDescriptor } from '../../package/descriptor.ts';
-import { quoted } from '../problem.ts';
+import { quoted } from '../../package/problem.ts';
 import { booleanType } from './cast/boolean.ts';
 import { buildCheck, NO_PROBLEM } from './cast/constraints.ts';
 import { dateTimeType } from './cast/dates.ts';

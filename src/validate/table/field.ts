@@ -17,7 +17,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { FieldDescriptor, JsonValue } from '../../package/descriptor.ts';
 import { linearRegExp } from '../pattern.ts';
-import { quoted, quotedList, shown } from '../problem.ts';
+import { quoted, quotedList, shown } from '../../package/problem.ts';
 import { compileField, INVALID, SchemaCompileError, type CompiledField } from './cast.ts';
 
 /** A `missingValues` list with v2 objects read as their `value`s; undefined when absent or not a list. */

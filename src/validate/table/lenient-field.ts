@@ -14,7 +14,7 @@
  */
 
 import type { FieldDescriptor } from '../../package/descriptor.ts';
-import { quoted, shown } from '../problem.ts';
+import { quoted, shown } from '../../package/problem.ts';
 import { compileField, INVALID, SchemaCompileError, type CompiledField } from './cast.ts';
 import { compileTableField } from './field.ts';
 

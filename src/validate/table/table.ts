@@ -7,7 +7,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { FieldDescriptor, ResourceDescriptor } from '../../package/descriptor.ts';
 import { SourceError, type FileHandle } from '../../package/source.ts';
-import { pointerOf, problem, quoted, quotedList, shown, type Problem, type ProblemCode } from '../problem.ts';
+import { pointerOf, problem, quoted, quotedList, shown, type Problem, type ProblemCode } from '../../package/problem.ts';
 import type { ProblemSink } from '../report.ts';
 import { compileField, INVALID, SchemaCompileError, type CompiledField } from './cast.ts';
 import { CsvParser, CsvSyntaxError, dialectOf, type CsvDialect } from './csv.ts';

@@ -1,6 +1,6 @@
 /** Type boolean (frictionless `fields/boolean.py`): trueValues and falseValues, compared exactly. */
 
-import { quotedList } from '../../problem.ts';
+import { quotedList } from '../../../package/problem.ts';
 import { ENUM_ONLY, INVALID, onlyDefault, stringArray, type TypeImpl } from './field-type.ts';
 import type { FieldDescriptor } from '../../../package/descriptor.ts';
 

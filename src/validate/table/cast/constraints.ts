@@ -7,7 +7,7 @@
 
 import type { JsonValue } from '../../../package/descriptor.ts';
 import { compilePattern, PatternError, type Pattern } from '../../pattern.ts';
-import { quoted, quotedList, shown } from '../../problem.ts';
+import { quoted, quotedList, shown } from '../../../package/problem.ts';
 import { fail, INVALID, type TypeImpl } from './field-type.ts';
 
 /** Read a descriptor value (enum item, minimum, maximum) as the field reads cells. */

@@ -5,7 +5,7 @@
  * compares values.
  */
 
-import { quoted, shown } from '../../problem.ts';
+import { quoted, shown } from '../../../package/problem.ts';
 import { parseAny } from './any-date.ts';
 import { DateTimeParts, fmtDate, fmtDateTime, fmtTime, validDate } from './calendar.ts';
 import { d2, POW10 } from './chars.ts';

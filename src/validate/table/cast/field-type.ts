@@ -5,7 +5,7 @@
  */
 
 import type { JsonValue } from '../../../package/descriptor.ts';
-import { quoted } from '../../problem.ts';
+import { quoted } from '../../../package/problem.ts';
 
 /** Returned by `cast` when the cell cannot be read as the field's type/format. */
 export const INVALID: unique symbol = Symbol('INVALID');

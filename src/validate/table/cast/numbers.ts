@@ -5,7 +5,7 @@
  */
 
 import type { FieldDescriptor } from '../../../package/descriptor.ts';
-import { quoted } from '../../problem.ts';
+import { quoted } from '../../../package/problem.ts';
 import { isSpace } from './chars.ts';
 import { badFormat, fail, INVALID, VALUE_CONSTRAINTS, type Invalid, type Reader, type TypeImpl } from './field-type.ts';
 

@@ -3,7 +3,7 @@
  * pattern compiles to tokens; a small backtracking matcher mirrors Python's regex.
  */
 
-import { quoted } from '../../problem.ts';
+import { quoted } from '../../../package/problem.ts';
 import { civilFromDays, daysFromCivil, daysInMonth, MONTHS_ABBR, MONTHS_FULL, type DateTimeParts } from './calendar.ts';
 import { d2, isSpace, lowerCode, POW10 } from './chars.ts';
 import { fail } from './field-type.ts';

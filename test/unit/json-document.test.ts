@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseJsonDocument, parsePointer } from '../../src/package/json.ts';
+import { parseJsonDocument, parsePointer } from '../../src/package/json-document.ts';
 
 const path = 'datapackage.json';
 const parse = (input: string | Uint8Array, options: { maxBytes?: number; maxDepth?: number } = {}) =>

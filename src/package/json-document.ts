@@ -6,8 +6,8 @@
 
 import { parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Node, ParseError } from 'jsonc-parser';
-import { pointerOf, problem, quoted, shown as bare } from '../validate/problem.ts';
-import type { Problem } from '../validate/problem.ts';
+import { pointerOf, problem, quoted, shown as bare } from './problem.ts';
+import type { Problem } from './problem.ts';
 
 /** A position in the text, both 1-based; columns count UTF-16 code units after a stripped BOM. */
 export interface JsonLocation {
