@@ -14089,7 +14089,7 @@ function shorten(s, limit, quoting = false) {
   return s.length > head.length ? `${out}…` : out;
 }
 
-// src/validate/problem.ts
+// src/package/problem.ts
 var CELL_LIMIT = 120;
 var QUOTE_LIMIT = 120;
 var LIST_LIMIT = 10;
@@ -14315,7 +14315,7 @@ var ParseErrorCode;
   ParseErrorCode2[ParseErrorCode2["InvalidCharacter"] = 16] = "InvalidCharacter";
 })(ParseErrorCode || (ParseErrorCode = {}));
 
-// src/package/json.ts
+// src/package/json-document.ts
 var DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 
 // src/package/source.ts

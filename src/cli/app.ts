@@ -11,8 +11,8 @@ import { createJsonLogger } from '../../app/log.ts';
 import { DEFAULT_WEBHOOK_PATH } from '../../app/server.ts';
 import { createNotifier, readRegistryFiles } from '../notify/index.ts';
 import { createS3Store } from '../adapters/s3/store.ts';
-import type { Io } from './main.ts';
-import { UsageError } from './main.ts';
+import type { Io } from './io.ts';
+import { UsageError } from './io.ts';
 
 /** Resolves on the first SIGTERM or SIGINT; a second one exits at once (130). */
 export function interrupted(onForce: () => void = () => process.exit(130)): Promise<string> {

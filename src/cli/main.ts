@@ -3,117 +3,19 @@
  * (usage, unreadable input).
  */
 
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { SourceUnavailableError } from '../adapters/fs/source.ts';
 import { visible, visibleLines } from '../escape.ts';
 import { ConfigError } from '../adapters/s3/config.ts';
 import { StoreError } from '../mirror/object-store.ts';
-import { GITHUB_LOGIN_FORM, isGitHubLogin, prefixProblem } from '../package/names.ts';
-import { capThreads, threadsFromEnv } from '../pass/parallel.ts';
+import { defaultIo, UsageError, type Io } from './io.ts';
+import { commitIsh, githubOwner, port, positiveInt, storagePrefix, strictBoolean, threadsOption } from './options.ts';
 import { EMBEDDED_SERVE_PORT, runPublish, type PublishFlags, type StorageFlags } from './publish.ts';
 import { runBucketInit, runPrune, runStorageServe } from './storage.ts';
 import { runAppManifest, runReconcile, runServe, type ManifestFlags } from './app.ts';
 import { runValidate, type ValidateFlags } from './validate.ts';
 import { registerMigrate } from './migrate.ts';
 import { runGet, runRestore, runSite, runVersions, type ReadFlags } from './read.ts';
-
-/** A mistake in how the command was called: message only, exit 2. */
-export class UsageError extends Error {}
-
-export interface Io {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  isTTY: boolean;
-  env: NodeJS.ProcessEnv;
-}
-
-/**
- * A writer to a standard stream that outlives its reader: when the reader goes away (EPIPE, as in
- * `validate . | head -c 1`) or the stream fails otherwise, the rest of the output is dropped
- * quietly and the command carries on to its end and its own exit code (an unhandled stream error
- * would end the process with a stack instead). Unix tools die of SIGPIPE there; Node ignores
- * SIGPIPE, and a publish cut short between writes is not what `| head` asked for.
- */
-function outliveReader(stream: NodeJS.WritableStream): (s: string) => void {
-  let gone = false;
-  stream.on('error', () => {
-    gone = true;
-  });
-  return (s) => {
-    if (!gone) stream.write(s);
-  };
-}
-
-const defaultIo = (): Io => ({
-  stdout: outliveReader(process.stdout),
-  stderr: outliveReader(process.stderr),
-  isTTY: Boolean(process.stdout.isTTY),
-  env: process.env,
-});
-
-function strictBoolean(value: string): boolean {
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  throw new InvalidArgumentError('expected true or false');
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of 1 or more');
-  return n;
-}
-
-/** `--port`: a TCP port. */
-function port(value: string): number {
-  const n = Number(value);
-  if (!/^\d{1,5}$/.test(value) || n < 1 || n > 65535) throw new InvalidArgumentError('expected a port number from 1 to 65535.');
-  return n;
-}
-
-/** `--owner`: a GitHub login (it becomes a storage key segment and is compared with the descriptor's). */
-function githubOwner(value: string): string {
-  if (!isGitHubLogin(value)) throw new InvalidArgumentError(`expected a GitHub owner: ${GITHUB_LOGIN_FORM}.`);
-  return value;
-}
-
-/** `--prefix`: a key prefix the store can use (see prefixProblem); leading and trailing "/" are dropped later. */
-function storagePrefix(value: string): string {
-  const why = prefixProblem(value.replace(/^\/+|\/+$/g, ''));
-  if (why) throw new InvalidArgumentError(`the prefix ${why}.`);
-  return value;
-}
-
-/** `--commit`: a commit-ish as git spells one (sha, branch, tag, HEAD~2, main@{1}), never an option or a control character. */
-function commitIsh(value: string): string {
-  if (value.length > 256 || !/^[A-Za-z0-9_][A-Za-z0-9._/@{}~^+-]*$/.test(value) || value.includes('..')) {
-    throw new InvalidArgumentError(
-      'expected a commit sha, branch or tag (letters, digits and . _ / @ { } ~ ^ + -, not starting with "-" or ".", without "..", at most 256 characters).',
-    );
-  }
-  return value;
-}
-
-/** `--threads`: worker threads for the table pass (OS_DATASTORE_THREADS when not given: see threadsOf). */
-function threadsOption(): Option {
-  return new Option(
-    '--threads <n>',
-    'worker threads validating resources at once (default: OS_DATASTORE_THREADS, else the cores up to 4; at most the cores; 1: none)',
-  ).argParser(positiveInt);
-}
-
-/**
- * The --threads flag, else OS_DATASTORE_THREADS, else undefined (the default); lowered to the
- * cores, saying so once on stderr (call it once per command).
- */
-export function threadsOf(flag: number | undefined, io: Io): number | undefined {
-  const lowered = (message: string): void => io.stderr(`os-datastore: ${message}\n`);
-  if (flag !== undefined) return capThreads(flag, '--threads ', lowered);
-  try {
-    return threadsFromEnv(io.env, lowered);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
 
 /** Run the CLI; resolves to the exit code. */
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {

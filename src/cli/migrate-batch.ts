@@ -13,8 +13,8 @@ import { visible } from '../escape.ts';
 import { runMigration, type BatchReport, type DatasetOutcome } from '../migrate/batch.ts';
 import { DumpError } from '../migrate/dump.ts';
 import { parseShard } from '../migrate/shard.ts';
-import type { Io } from './main.ts';
-import { UsageError } from './main.ts';
+import type { Io } from './io.ts';
+import { UsageError } from './io.ts';
 import { coreOrgOf, parseClassify, readOwnerMap, type MigrateFlags } from './migrate.ts';
 
 export async function runBatch(dump: string, flags: MigrateFlags, io: Io): Promise<number> {

@@ -6,8 +6,8 @@
 
 import { visible } from '../escape.ts';
 import { exportDump, HttpFailure } from '../migrate/export.ts';
-import type { Io } from './main.ts';
-import { UsageError } from './main.ts';
+import type { Io } from './io.ts';
+import { UsageError } from './io.ts';
 
 export interface ExportFlags {
   from: string;

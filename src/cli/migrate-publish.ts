@@ -12,8 +12,8 @@ import { fsSnapshot } from '../adapters/fs/snapshot.ts';
 import { publishDataset } from '../mirror/publish.ts';
 import type { BatchReport, DatasetOutcome } from '../migrate/batch.ts';
 import { ensureLocalRegistry, migratedObservation, registerLocal } from '../migrate/registry.ts';
-import type { Io } from './main.ts';
-import { UsageError } from './main.ts';
+import type { Io } from './io.ts';
+import { UsageError } from './io.ts';
 import { coreOrgOf, type MigrateFlags } from './migrate.ts';
 import { openStore } from './publish.ts';
 

@@ -16,8 +16,8 @@ import { convertDataset, type ConvertResult } from '../migrate/dataset.ts';
 import { InputError, locateError, readJsonFile } from '../migrate/files.ts';
 import { MigrationError, readLegacyModel } from '../migrate/legacy.ts';
 import { parseOwnerMap, type OwnerMap } from '../migrate/owner.ts';
-import type { Io } from './main.ts';
-import { UsageError } from './main.ts';
+import type { Io } from './io.ts';
+import { UsageError } from './io.ts';
 import type { StorageFlags } from './publish.ts';
 
 export interface MigrateFlags extends StorageFlags {

@@ -17,7 +17,8 @@ import type { ApplyProgress } from '../mirror/apply.ts';
 import { publishDataset, type DatasetSnapshot, type PublishResult } from '../mirror/publish.ts';
 import { visible, visibleLines } from '../escape.ts';
 import { renderText, formatBytes } from '../validate/render/text.ts';
-import { threadsOf, type Io } from './main.ts';
+import { type Io } from './io.ts';
+import { threadsOf } from './options.ts';
 import { findPackages } from './validate.ts';
 
 const run = promisify(execFile);

@@ -12,7 +12,7 @@ import { listVersions, openDataset, parseDatasetRef, type DatasetRef } from '../
 import { downloadVersion } from '../read/download.ts';
 import { ReadError, type StoreReader } from '../read/reader.ts';
 import { formatBytes } from '../validate/render/text.ts';
-import { UsageError, type Io } from './main.ts';
+import { UsageError, type Io } from './io.ts';
 import { openStore, type StorageFlags } from './publish.ts';
 
 export interface ReadFlags extends StorageFlags {

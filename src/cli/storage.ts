@@ -6,7 +6,7 @@ import { DatasetLayout } from '../mirror/layout.ts';
 import { pruneDataset } from '../mirror/prune.ts';
 import { DATASET_NAME_FORM, GITHUB_LOGIN_FORM, isDatasetName, isGitHubLogin } from '../package/names.ts';
 import { quoted } from '../package/problem.ts';
-import { UsageError, type Io } from './main.ts';
+import { UsageError, type Io } from './io.ts';
 import { openStore, type StorageFlags } from './publish.ts';
 
 /** `os-datastore bucket init`: policy, CORS, versioning; prints the robot user's IAM policy. */

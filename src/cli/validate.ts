@@ -8,7 +8,8 @@ import { validatePackage } from '../validate/package.ts';
 import type { Report } from '../validate/report.ts';
 import { visible } from '../escape.ts';
 import { renderText } from '../validate/render/text.ts';
-import { threadsOf, UsageError, type Io } from './main.ts';
+import { UsageError, type Io } from './io.ts';
+import { threadsOf } from './options.ts';
 import { localResultCache } from '../cache/local.ts';
 import { createCachingRunner } from '../cache/runner.ts';
 
