@@ -6,7 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { SourceUnavailableError } from '../adapters/fs/source.ts';
 import { visible, visibleLines } from '../escape.ts';
-import { ConfigError } from '../adapters/s3/config.ts';
+import { ConfigError } from '../config/problems.ts';
 import { StoreError } from '../mirror/object-store.ts';
 import { defaultIo, UsageError, type Io } from './io.ts';
 import { commitIsh, githubOwner, port, positiveInt, storagePrefix, strictBoolean, threadsOption } from './options.ts';
