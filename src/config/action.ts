@@ -90,6 +90,20 @@ export function parseActionInputs(env: Env): Parsed<ActionInputs> {
     path = defaultOf('path');
   }
 
+  // In action.yml's order, so that the problems are too.
+  const scalars = {
+    path,
+    mode: r.choice('mode', MODES) ?? (defaultOf('mode') as Mode),
+    strict: bool('strict'),
+    maxAnnotations:
+      r.integer('max-annotations', { min: 0, max: Number.MAX_SAFE_INTEGER, expected: 'a whole number' }) ??
+      Number(defaultOf('max-annotations')),
+    failOn: r.choice('fail-on', FAIL_ON) ?? (defaultOf('fail-on') as ActionInputs['failOn']),
+    aggregates: bool('aggregates'),
+    repository: r.string('repository', { pattern: /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, expected: 'owner/name' }) ?? '',
+    token: input('token') ?? '',
+  };
+
   const storage: StorageOverrides = {};
   const bucket = input('bucket');
   if (bucket) storage.bucket = bucket;
@@ -112,20 +126,7 @@ export function parseActionInputs(env: Env): Parsed<ActionInputs> {
     else storage.credentials = { accessKeyId: keyId, secretAccessKey: secret };
   }
 
-  const config: ActionInputs = {
-    path,
-    mode: r.choice('mode', MODES) ?? (defaultOf('mode') as Mode),
-    strict: bool('strict'),
-    maxAnnotations:
-      r.integer('max-annotations', { min: 0, max: Number.MAX_SAFE_INTEGER, expected: 'a whole number' }) ??
-      Number(defaultOf('max-annotations')),
-    failOn: r.choice('fail-on', FAIL_ON) ?? (defaultOf('fail-on') as ActionInputs['failOn']),
-    aggregates: bool('aggregates'),
-    storage,
-    token: input('token') ?? '',
-    allowPrivateLfs: bool('allow-private-lfs'),
-    repository: r.string('repository', { pattern: /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, expected: 'owner/name' }) ?? '',
-  };
+  const config: ActionInputs = { ...scalars, storage, allowPrivateLfs: bool('allow-private-lfs') };
   return { config, problems: r.problems };
 }
 

@@ -395,6 +395,8 @@ function subscribersOf(r: SettingsReader, raw: string | undefined, sharedSecret:
     }
     const s = secret ?? sharedSecret;
     if (s === undefined) {
+      // Said once: one SUBSCRIBER_SECRET mends every subscriber without a secret.
+      if (r.problems.some((p) => p.setting === 'SUBSCRIBER_SECRET')) return [];
       r.problem(
         'SUBSCRIBER_SECRET',
         `SUBSCRIBER_SECRET is not set and the subscriber ${u.origin} has no secret of its own: notifications are always signed; set SUBSCRIBER_SECRET (or a "secret" per subscriber in SUBSCRIBERS' JSON form).`,
