@@ -9,7 +9,7 @@ import { configOrThrow, ConfigError, type ConfigProblem, type Parsed } from './p
 import { SettingsReader, type Env, type Naming } from './readers.ts';
 import type { StorageOverrides } from './storage.ts';
 
-export const MODES = ['auto', 'validate', 'publish'] as const;
+const MODES = ['auto', 'validate', 'publish'] as const;
 export type Mode = (typeof MODES)[number];
 const FAIL_ON = ['error', 'warning'] as const;
 
@@ -69,7 +69,7 @@ export class InputError extends ConfigError {
 }
 
 /** An input as the runner passes it: `INPUT_<NAME>` with spaces as underscores, upper-cased; named `input "name"` in messages. */
-export const INPUT_NAMING: Naming = {
+const INPUT_NAMING: Naming = {
   key: (name) => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`,
   label: (name) => `input "${name}"`,
 };

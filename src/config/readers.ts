@@ -31,7 +31,7 @@ export interface Naming {
 }
 
 /** Environment variables: the key and the label are the variable's name. */
-export const ENV_NAMING: Naming = { key: (name) => name, label: (name) => name };
+const ENV_NAMING: Naming = { key: (name) => name, label: (name) => name };
 
 /** A raw value: trimmed, '' as unset. */
 export function rawValue(value: string | undefined): string | undefined {

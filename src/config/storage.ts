@@ -79,7 +79,7 @@ const REGION = /^[a-z0-9][a-z0-9-]*$/;
 
 const MIB = 1024 * 1024;
 /** S3's smallest part and largest single PutObject. */
-export const MIN_MULTIPART_THRESHOLD = 5 * MIB;
+const MIN_MULTIPART_THRESHOLD = 5 * MIB;
 export const MAX_SINGLE_PUT = 5 * 1024 * MIB;
 
 const RULES = {

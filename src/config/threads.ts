@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { configOrThrow, type Parsed } from './problems.ts';
 import { SettingsReader, type Env } from './readers.ts';
 
-export const THREADS_ENV = 'OS_DATASTORE_THREADS';
+const THREADS_ENV = 'OS_DATASTORE_THREADS';
 
 /**
  * OS_DATASTORE_THREADS as written: a whole number of 1 or more, or undefined when unset or
