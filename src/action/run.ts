@@ -12,7 +12,7 @@ import { fsSnapshot } from '../adapters/fs/snapshot.ts';
 import { SourceUnavailableError } from '../adapters/fs/source.ts';
 import { openGitDataset } from '../adapters/git/dataset.ts';
 import { createGitHubClient } from '../adapters/github/octokit.ts';
-import { InputError, readInputs, type ActionInputs, type ActionOutputs } from '../config/action.ts';
+import { ACTION_STORAGE_LABELS, InputError, readInputs, type ActionInputs, type ActionOutputs } from '../config/action.ts';
 import { ConfigError } from '../config/problems.ts';
 import { storageConfig } from '../config/storage.ts';
 import { createS3Store } from '../adapters/s3/store.ts';
@@ -146,7 +146,7 @@ export async function runAction(env: Env = process.env): Promise<void> {
   let report: Report | null;
   let published: PublishResult | null = null;
   if (publish) {
-    const config = storageConfig(env, inputs.storage);
+    const config = storageConfig(env, inputs.storage, ACTION_STORAGE_LABELS);
     if (!config) throw new InputError('publishing needs a bucket: set the "bucket" input or OS_STORAGE_BUCKET_NAME (and credentials)');
     const store = createS3Store(config);
     try {
@@ -161,7 +161,7 @@ export async function runAction(env: Env = process.env): Promise<void> {
     // The base's validation results, when it is published to a bucket that is configured: read anonymously.
     let config = null;
     try {
-      config = storageConfig(env, inputs.storage);
+      config = storageConfig(env, inputs.storage, ACTION_STORAGE_LABELS);
     } catch (e) {
       core.info(`os-datastore: no published validation results read (${e instanceof Error ? e.message : String(e)})`);
     }

@@ -7,7 +7,7 @@
 
 import { configOrThrow, ConfigError, type ConfigProblem, type Parsed } from './problems.ts';
 import { SettingsReader, type Env, type Naming } from './readers.ts';
-import type { StorageOverrides } from './storage.ts';
+import type { StorageLabels, StorageOverrides } from './storage.ts';
 
 const MODES = ['auto', 'validate', 'publish'] as const;
 export type Mode = (typeof MODES)[number];
@@ -72,6 +72,15 @@ export class InputError extends ConfigError {
 const INPUT_NAMING: Naming = {
   key: (name) => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`,
   label: (name) => `input "${name}"`,
+};
+
+/** How storage messages name the inputs that override the OS_STORAGE_* variables. */
+export const ACTION_STORAGE_LABELS: StorageLabels = {
+  bucket: 'input "bucket"',
+  endpoint: 'input "endpoint"',
+  region: 'input "region"',
+  prefix: 'input "prefix"',
+  forcePathStyle: 'input "path-style"',
 };
 
 /** The default of a boolean or number input, as the code applies it. */

@@ -51,6 +51,9 @@ export interface StorageConfig {
 /** Explicit settings (CLI flags, Action inputs); they win over the environment. */
 export type StorageOverrides = Partial<StorageConfig>;
 
+/** How messages name the overrides, e.g. `--bucket` or `input "bucket"`; default `The storage setting "bucket"`. */
+export type StorageLabels = Partial<Record<keyof StorageConfig, string>>;
+
 /** The environment variables of the storage settings. */
 export const STORAGE_ENV = {
   bucket: 'OS_STORAGE_BUCKET_NAME',
@@ -101,9 +104,10 @@ const RULES = {
  * The storage config from the environment (STORAGE_ENV) with `overrides` winning, and every
  * problem. Empty strings count as unset (Actions passes unset inputs as ''). The config is null
  * when no bucket is configured: the caller then uses the embedded store. Messages name the
- * variable a bad value came from, or `The storage setting "KEY"` for an override.
+ * variable a bad value came from, or the override as `labels` names it (default
+ * `The storage setting "KEY"`).
  */
-export function parseStorageConfig(env: Env, overrides: StorageOverrides = {}): Parsed<StorageConfig | null> {
+export function parseStorageConfig(env: Env, overrides: StorageOverrides = {}, labels: StorageLabels = {}): Parsed<StorageConfig | null> {
   const r = new SettingsReader(env);
   const given = <K extends keyof StorageConfig>(key: K): StorageConfig[K] | undefined => {
     const value = overrides[key];
@@ -112,7 +116,7 @@ export function parseStorageConfig(env: Env, overrides: StorageOverrides = {}): 
   /** The override of `key` when given (a string), else the variable. */
   const setting = (key: keyof StorageConfig, variable: string): Setting => {
     const value = given(key);
-    return value === undefined ? r.setting(variable) : r.given(variable, `The storage setting "${key}"`, String(value));
+    return value === undefined ? r.setting(variable) : r.given(variable, labels[key] ?? `The storage setting "${key}"`, String(value));
   };
 
   const bucketSetting = setting('bucket', STORAGE_ENV.bucket);
@@ -159,8 +163,8 @@ export function parseStorageConfig(env: Env, overrides: StorageOverrides = {}): 
 }
 
 /** parseStorageConfig, throwing one ConfigError for its problems. */
-export function storageConfig(env: Env, overrides: StorageOverrides = {}): StorageConfig | null {
-  return configOrThrow(parseStorageConfig(env, overrides));
+export function storageConfig(env: Env, overrides: StorageOverrides = {}, labels: StorageLabels = {}): StorageConfig | null {
+  return configOrThrow(parseStorageConfig(env, overrides, labels));
 }
 
 function readCredentials(r: SettingsReader): StorageCredentials | undefined {

@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { ACTION_INPUTS, InputError, parseActionInputs, readInputs } from '../../src/config/action.ts';
+import { ACTION_INPUTS, ACTION_STORAGE_LABELS, InputError, parseActionInputs, readInputs } from '../../src/config/action.ts';
 import { DEFAULTS, parseAppConfig, readAppConfig } from '../../src/config/app.ts';
 import { parseMigrateEnv, readMigrateEnv } from '../../src/config/migrate.ts';
 import { ConfigError } from '../../src/config/problems.ts';
@@ -173,6 +173,15 @@ describe('storage', () => {
       'OS_STORAGE_REGION must be a region name like "us-east-1" or "auto" (got "EU").',
       'OS_STORAGE_PATH_STYLE must be true or false (got "yes").',
       'OS_SECRET_ACCESS_KEY must be set together with OS_ACCESS_KEY_ID (or leave both unset to use the standard AWS credential chain).',
+    ]);
+  });
+
+  it('names an override as the caller labels it (a flag, an input)', () => {
+    expect(
+      messages(parseStorageConfig({}, { bucket: 'B', region: 'EU' }, { bucket: '--bucket', region: ACTION_STORAGE_LABELS.region! })),
+    ).toEqual([
+      '--bucket must be a bucket name of 3-63 lowercase letters, digits, dots or hyphens like "openspending-data" (got "B").',
+      'input "region" must be a region name like "us-east-1" or "auto" (got "EU").',
     ]);
   });
 
