@@ -17,7 +17,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Webhooks } from '@octokit/webhooks';
 import { routeEvent } from './route-event.ts';
-import { DEFAULT_HTTP_LIMITS, DEFAULTS, type HttpLimits } from '../src/config/app.ts';
+import { DEFAULT_HTTP_LIMITS, APP_DEFAULTS, type HttpLimits } from '../src/config/app.ts';
 import { silentLogger, type Logger } from './log.ts';
 import type { RegistryQueue } from './queue.ts';
 
@@ -89,7 +89,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 export function createAppServer(deps: AppServerDeps): AppServer {
-  const path = deps.path ?? DEFAULTS.webhookPath;
+  const path = deps.path ?? APP_DEFAULTS.webhookPath;
   const maxBody = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const log = deps.log ?? silentLogger;
   const webhooks = new Webhooks({ secret: deps.secret });

@@ -6,7 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { SourceUnavailableError } from '../adapters/fs/source.ts';
 import { visible, visibleLines } from '../escape.ts';
-import { DEFAULTS } from '../config/app.ts';
+import { APP_DEFAULTS } from '../config/app.ts';
 import { ConfigError } from '../config/problems.ts';
 import { STORAGE_DEFAULTS, STORAGE_ENV } from '../config/storage.ts';
 import { StoreError } from '../mirror/object-store.ts';
@@ -196,7 +196,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--homepage <url>', "the App's homepage")
     .option(
       '--mode <mode>',
-      `commit or pull-request (default: REGISTRY_MODE or ${DEFAULTS.registryMode}); pull-request adds pull_requests: write`,
+      `commit or pull-request (default: REGISTRY_MODE or ${APP_DEFAULTS.registryMode}); pull-request adds pull_requests: write`,
     )
     .option('--no-publish-dispatch', 'no server-side publishing workflow dispatch (drops actions: write)')
     .option('--private', 'only the owning account may install it')

@@ -93,7 +93,7 @@ export const REGISTRY_MODES = ['commit', 'pull-request'] as const;
 export type RegistryMode = (typeof REGISTRY_MODES)[number];
 
 /** The App's defaults (the HTTP bounds: DEFAULT_HTTP_LIMITS; storage: src/config/storage.ts). */
-export const DEFAULTS = {
+export const APP_DEFAULTS = {
   port: 3000,
   webhookPath: '/api/github/webhooks',
   githubApiUrl: 'https://api.github.com',
@@ -143,29 +143,29 @@ export function parseAppConfig(env: Env, options: ParseAppConfigOptions = {}): P
     r.missing('WEBHOOK_SECRET', "give the webhook secret entered in the App's settings (GitHub signs every delivery with it).");
   }
 
-  const port = r.integer('PORT', { min: 0, max: 65535, expected: `a port number 0-65535 like ${DEFAULTS.port}` }) ?? DEFAULTS.port;
+  const port = r.integer('PORT', { min: 0, max: 65535, expected: `a port number 0-65535 like ${APP_DEFAULTS.port}` }) ?? APP_DEFAULTS.port;
   const webhookPath =
     r.string('WEBHOOK_PATH', {
       pattern: /^\/[A-Za-z0-9._~\-/]*$/,
-      expected: `a URL path starting with "/" like "${DEFAULTS.webhookPath}"`,
-    }) ?? DEFAULTS.webhookPath;
+      expected: `a URL path starting with "/" like "${APP_DEFAULTS.webhookPath}"`,
+    }) ?? APP_DEFAULTS.webhookPath;
   const githubApiUrl =
     r.url('GITHUB_API_URL', {
-      expected: `an http(s) URL: ${DEFAULTS.githubApiUrl}, or https://HOST/api/v3 for GitHub Enterprise Server`,
-    }) ?? DEFAULTS.githubApiUrl;
+      expected: `an http(s) URL: ${APP_DEFAULTS.githubApiUrl}, or https://HOST/api/v3 for GitHub Enterprise Server`,
+    }) ?? APP_DEFAULTS.githubApiUrl;
 
   const registrySetting = r.setting('REGISTRY_REPO');
   const registry =
     registrySetting.raw === undefined
-      ? (repoName(DEFAULTS.registryRepo) as RepoName)
-      : (repoNameOf(r, registrySetting, registrySetting.raw, DEFAULTS.registryRepo) ?? { owner: '', repo: '' });
+      ? (repoName(APP_DEFAULTS.registryRepo) as RepoName)
+      : (repoNameOf(r, registrySetting, registrySetting.raw, APP_DEFAULTS.registryRepo) ?? { owner: '', repo: '' });
   const branch = r.string('REGISTRY_BRANCH', { pattern: /^[A-Za-z0-9._/-]+$/, expected: 'a branch name like "main"' });
 
   const coreOrg = readCoreOrg(r);
   const registryMode =
     r.choice('REGISTRY_MODE', REGISTRY_MODES, {
       expected: '"commit" (write the registry\'s branch) or "pull-request" (open a pull request for review)',
-    }) ?? DEFAULTS.registryMode;
+    }) ?? APP_DEFAULTS.registryMode;
 
   const subscribers = subscribersOf(r, r.raw('SUBSCRIBERS'), r.raw('SUBSCRIBER_SECRET'));
 
@@ -173,7 +173,7 @@ export function parseAppConfig(env: Env, options: ParseAppConfigOptions = {}): P
   const dispatchRepos = r.list(dispatch).flatMap((item) => repoNameOf(r, dispatch, item, 'os-team/site') ?? []);
 
   // Unset: the default; set but empty, or "off": no dispatch.
-  const workflowRaw = env['PUBLISH_WORKFLOW'] === undefined ? DEFAULTS.publishWorkflow : env['PUBLISH_WORKFLOW'].trim();
+  const workflowRaw = env['PUBLISH_WORKFLOW'] === undefined ? APP_DEFAULTS.publishWorkflow : env['PUBLISH_WORKFLOW'].trim();
   let publishWorkflow: string | null = workflowRaw === '' || workflowRaw === 'off' ? null : workflowRaw;
   if (publishWorkflow !== null && !WORKFLOW_FILE.test(publishWorkflow)) {
     r.invalid(r.setting('PUBLISH_WORKFLOW'), 'a workflow file name in the registry repo\'s .github/workflows like "publish.yml", or "off"');
@@ -184,8 +184,8 @@ export function parseAppConfig(env: Env, options: ParseAppConfigOptions = {}): P
     r.integer('RECONCILE_INTERVAL', {
       min: 0,
       max: 10_080,
-      expected: `whole minutes between scheduled reconcile runs, 0 to turn them off, at most 10080 (a week), like ${DEFAULTS.reconcileIntervalMinutes}`,
-    }) ?? DEFAULTS.reconcileIntervalMinutes;
+      expected: `whole minutes between scheduled reconcile runs, 0 to turn them off, at most 10080 (a week), like ${APP_DEFAULTS.reconcileIntervalMinutes}`,
+    }) ?? APP_DEFAULTS.reconcileIntervalMinutes;
 
   const http = httpLimitsOf(r);
 
@@ -194,10 +194,10 @@ export function parseAppConfig(env: Env, options: ParseAppConfigOptions = {}): P
       min: 0,
       max: 300,
       decimals: 3,
-      expected: `seconds from 0 to 300 between two records of the follow-up progress (0: after each notification or dispatch), like ${DEFAULTS.followUpRecordIntervalSeconds}`,
-    }) ?? DEFAULTS.followUpRecordIntervalSeconds;
+      expected: `seconds from 0 to 300 between two records of the follow-up progress (0: after each notification or dispatch), like ${APP_DEFAULTS.followUpRecordIntervalSeconds}`,
+    }) ?? APP_DEFAULTS.followUpRecordIntervalSeconds;
 
-  const logLevel = r.choice('LOG_LEVEL', LOG_LEVELS) ?? DEFAULTS.logLevel;
+  const logLevel = r.choice('LOG_LEVEL', LOG_LEVELS) ?? APP_DEFAULTS.logLevel;
 
   const storage = parseStorageConfig(env);
 
@@ -292,9 +292,11 @@ function parsePrivateKey(r: SettingsReader, file: PrivateKeyFile | undefined): s
   return pem;
 }
 
-/** CORE_ORG (the App's and the migration's): a GitHub organization login, default DEFAULTS.coreOrg. */
+/** CORE_ORG (the App's and the migration's): a GitHub organization login, default APP_DEFAULTS.coreOrg. */
 export function readCoreOrg(r: SettingsReader): string {
-  return r.string('CORE_ORG', { pattern: OWNER, expected: `a GitHub organization login like "${DEFAULTS.coreOrg}"` }) ?? DEFAULTS.coreOrg;
+  return (
+    r.string('CORE_ORG', { pattern: OWNER, expected: `a GitHub organization login like "${APP_DEFAULTS.coreOrg}"` }) ?? APP_DEFAULTS.coreOrg
+  );
 }
 
 /** HTTP_HEADERS_TIMEOUT, HTTP_REQUEST_TIMEOUT (at least the former), HTTP_KEEP_ALIVE_TIMEOUT, HTTP_MAX_CONNECTIONS. */

@@ -51,6 +51,15 @@ describe('action.yml', () => {
     expect([...read].filter((k) => k.startsWith('INPUT_')).sort()).toEqual(expected.sort());
   });
 
+  it("the README's input table lists every input, and its outputs line every output", async () => {
+    const readme = await readFile('README.md', 'utf8');
+    const rows = readme.split('\n').filter((l) => /^\| `[a-z-]+`/.test(l));
+    const listed = new Set(rows.flatMap((l) => [...l.split(' | ')[0]!.matchAll(/`([a-z-]+)`/g)].map((m) => m[1])));
+    for (const name of Object.keys(ACTION_INPUTS)) expect(listed.has(name), `input ${name} in README`).toBe(true);
+    const outputs = /Outputs: ([^.]*)\./.exec(readme.replace(/\n/g, ' '))?.[1] ?? '';
+    for (const name of ACTION_OUTPUTS) expect(outputs, `output ${name} in README`).toContain(`\`${name}\``);
+  });
+
   it('the code sets every output (runAction builds an ActionOutputs record)', async () => {
     const runSrc = await readFile('src/action/run.ts', 'utf8');
     expect(runSrc).toMatch(/const outputs: ActionOutputs = \{/);

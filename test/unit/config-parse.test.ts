@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ACTION_INPUTS, ACTION_STORAGE_LABELS, InputError, parseActionInputs, readInputs } from '../../src/config/action.ts';
-import { DEFAULTS, parseAppConfig, readAppConfig } from '../../src/config/app.ts';
+import { APP_DEFAULTS, parseAppConfig, readAppConfig } from '../../src/config/app.ts';
 import { parseMigrateEnv, readMigrateEnv } from '../../src/config/migrate.ts';
 import { ConfigError } from '../../src/config/problems.ts';
 import { parseStorageConfig, STORAGE_DEFAULTS } from '../../src/config/storage.ts';
@@ -233,15 +233,15 @@ describe('the App', () => {
   it('the defaults are defined once', () => {
     const { config } = parseAppConfig({}, { for: 'manifest' });
     expect(config).toMatchObject({
-      port: DEFAULTS.port,
-      webhookPath: DEFAULTS.webhookPath,
-      githubApiUrl: DEFAULTS.githubApiUrl,
-      coreOrg: DEFAULTS.coreOrg,
-      registryMode: DEFAULTS.registryMode,
-      publishWorkflow: DEFAULTS.publishWorkflow,
-      reconcileIntervalMinutes: DEFAULTS.reconcileIntervalMinutes,
-      logLevel: DEFAULTS.logLevel,
-      followUpRecordIntervalMs: DEFAULTS.followUpRecordIntervalSeconds * 1000,
+      port: APP_DEFAULTS.port,
+      webhookPath: APP_DEFAULTS.webhookPath,
+      githubApiUrl: APP_DEFAULTS.githubApiUrl,
+      coreOrg: APP_DEFAULTS.coreOrg,
+      registryMode: APP_DEFAULTS.registryMode,
+      publishWorkflow: APP_DEFAULTS.publishWorkflow,
+      reconcileIntervalMinutes: APP_DEFAULTS.reconcileIntervalMinutes,
+      logLevel: APP_DEFAULTS.logLevel,
+      followUpRecordIntervalMs: APP_DEFAULTS.followUpRecordIntervalSeconds * 1000,
     });
   });
 });
@@ -249,7 +249,7 @@ describe('the App', () => {
 describe('the migration', () => {
   it('defaults: the core organization of the App; the exporter decides tries and backoff', () => {
     expect(parseMigrateEnv({})).toEqual({
-      config: { coreOrg: DEFAULTS.coreOrg, apiKey: undefined, tries: undefined, backoffMs: undefined },
+      config: { coreOrg: APP_DEFAULTS.coreOrg, apiKey: undefined, tries: undefined, backoffMs: undefined },
       problems: [],
     });
     expect(
