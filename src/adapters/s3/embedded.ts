@@ -14,7 +14,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { corsRules } from './bucket-init.ts';
-import { MAX_SINGLE_PUT, type StorageConfig } from './config.ts';
+import { MAX_SINGLE_PUT, type StorageConfig } from '../../config/storage.ts';
 
 export interface EmbeddedStoreOptions {
   /** Where the objects live (kept across runs). Default `.os-datastore/s3` under the cwd. */
