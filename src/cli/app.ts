@@ -10,6 +10,7 @@ import { createApp, openRegistry } from '../../app/index.ts';
 import { createJsonLogger } from '../../app/log.ts';
 import { DEFAULT_WEBHOOK_PATH } from '../../app/server.ts';
 import { createNotifier, readRegistryFiles } from '../notify/index.ts';
+import { githubPort } from '../adapters/github/port.ts';
 import { createS3Store } from '../adapters/s3/store.ts';
 import type { Io } from './io.ts';
 import { UsageError } from './io.ts';
@@ -78,7 +79,7 @@ export async function runReconcile(flags: { json?: boolean }, io: Io): Promise<n
       registry: registry.registry,
       subscribers: config.subscribers,
       store,
-      readRegistryFiles: (commit) => readRegistryFiles(registry.registryClient, registry.registry, commit),
+      readRegistryFiles: (commit) => readRegistryFiles(githubPort(registry.registryClient), registry.registry, commit),
       log,
     });
     await notifier.notify({ commit: result.commit, changes: result.changes });

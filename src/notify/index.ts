@@ -18,7 +18,7 @@
  * with the same delivery id, so a subscriber can drop it as a duplicate.
  */
 
-import type { GitHubClient } from '../adapters/github/octokit.ts';
+import type { GitHubPort } from '../registry/github-port.ts';
 import type { ObjectStore } from '../mirror/object-store.ts';
 import { cleanChange } from '../registry/clean.ts';
 import type { ChangelogEntry } from '../registry/model.ts';
@@ -64,7 +64,7 @@ export interface NotifierOptions {
   /** The registry's files at a commit (for the read copy). */
   readRegistryFiles?: (commit: string) => Promise<RegistryFile[]>;
   /** repository_dispatch targets, each through a client that may write there (null: not installed there). */
-  dispatch?: { targets: RepoName[]; client: (target: RepoName) => Promise<GitHubClient | null> };
+  dispatch?: { targets: RepoName[]; client: (target: RepoName) => Promise<GitHubPort | null> };
   retry?: RetryPolicy;
   fetch?: typeof fetch;
   log?: NotifyLog;

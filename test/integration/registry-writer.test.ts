@@ -10,6 +10,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createGitHubClient, GitHubClient } from '../../src/adapters/github/octokit.ts';
+import { githubPort } from '../../src/adapters/github/port.ts';
 import { parseRegistryFiles, serializeRegistry } from '../../src/registry/csv.ts';
 import { applyObservations, REASONS } from '../../src/registry/edit.ts';
 import type { ChangeContext, RegistryState } from '../../src/registry/model.ts';
@@ -61,7 +62,7 @@ async function setup(): Promise<{ fake: FakeGitHub; client: () => GitHubClient; 
 }
 
 const writerFor = (client: GitHubClient, over: Partial<RegistryWriterOptions> = {}) =>
-  createRegistryWriter(client, { owner: REG_OWNER, repo: REG_REPO, mode: 'commit', ...over });
+  createRegistryWriter(githubPort(client), { owner: REG_OWNER, repo: REG_REPO, mode: 'commit', ...over });
 const ctx = (delivery = 'delivery-1', now = '2024-05-01T12:00:00Z'): ChangeContext => ({ now, delivery, coreOrg: 'os-data' });
 const registryAt = (fake: FakeGitHub, at = 'main'): RegistryState => parseRegistryFiles(fake.files(REGISTRY, at));
 const writes = (fake: FakeGitHub, from = 0) => fake.requests.slice(from).filter((r) => r.method !== 'GET');
@@ -107,7 +108,7 @@ describe('observeRepository', () => {
     fake.deleteRepo(ids.gone);
     const data = fake.addInstallation({ account: 'os-data' });
     const mallory = fake.addInstallation({ account: 'mallory', accountType: 'User' });
-    const client = (id: number) => fastClient(fake, fake.installationToken(id));
+    const client = (id: number) => githubPort(fastClient(fake, fake.installationToken(id)));
     return { fake, ids, osData: client(data), mallory: client(mallory) };
   }
 
@@ -439,10 +440,10 @@ describe('reconcile', () => {
 
     const appOctokit = fastClient(fake, fake.appJwt());
     const deps = {
-      appOctokit,
-      installationOctokit: async (installationId: number) => {
+      appGitHub: githubPort(appOctokit),
+      installationGitHub: async (installationId: number) => {
         const { data } = await appOctokit.rest.apps.createInstallationAccessToken({ installation_id: installationId });
-        return fastClient(fake, data.token);
+        return githubPort(fastClient(fake, data.token));
       },
       writer: writerFor(client()),
       coreOrg: 'os-data',
