@@ -28,13 +28,13 @@ import { readFeed, updateFeed, writeRegistryReadCopy, type RegistryFile } from '
 import { failureOf, type FollowUpTask, type TaskOutcome } from './task.ts';
 import { deliverToSubscriber, type DeliveryResult, type RetryPolicy, type SubscriberTarget } from './subscribers.ts';
 
-export { signBody, verifyBody, SIGNATURE_HEADER } from './sign.ts';
-export { DELIVERY_HEADER, EVENT_HEADER, type DeliveryResult, type RetryPolicy, type SubscriberTarget } from './subscribers.ts';
-export { FEED_KEY, REGISTRY_PREFIX, readFeed, type Feed, type FeedItem, type RegistryFile } from './feed.ts';
-export { ACTION_REPOSITORY, DISPATCH_EVENT_TYPE, dispatchPublish, runsTheAction, usesTheAction } from './dispatch.ts';
+export { signBody, verifyBody } from './sign.ts';
+export { type DeliveryResult, type RetryPolicy, type SubscriberTarget } from './subscribers.ts';
+export { type Feed, type RegistryFile } from './feed.ts';
+export { usesTheAction } from './dispatch.ts';
 export { readRegistryFiles } from './registry-files.ts';
-export { publishesOwed, publishTask, type PublishOwed } from './publish.ts';
-export { failureOf, type FollowUpTask, type TaskOutcome } from './task.ts';
+export { publishesOwed, publishTask } from './publish.ts';
+export { type FollowUpTask, type TaskOutcome } from './task.ts';
 
 export const REGISTRY_UPDATED = 'registry.updated';
 
