@@ -7,7 +7,7 @@
 import { cofogCanonical } from '../../package/codes/cofog.ts';
 import { COUNTRY_SUGGESTIONS, isCountryCode } from '../../package/codes/countries.ts';
 import { CURRENCIES, HISTORIC_CURRENCIES } from '../../package/codes/currencies.ts';
-import type { PackageDescriptor, ResourceDescriptor } from '../../package/descriptor.ts';
+import { isObject, type PackageDescriptor, type ResourceDescriptor } from '../../package/descriptor.ts';
 import { checkStorageNames } from './storage-names.ts';
 import { fieldNamesOf, resolveMapping, splitReference } from '../../package/mapping.ts';
 import type { ProfileInfo } from '../../package/profiles.ts';
@@ -22,10 +22,6 @@ export interface SemanticContext {
 }
 
 type Obj = Record<string, unknown>;
-
-function isObject(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A descriptor value in a message, as JSON, cut (see `quoted`). */
 const json = (value: unknown): string => {
