@@ -53,6 +53,7 @@ const CORE = [
   'src/site/**',
   'src/migrate/convert.ts',
   'src/errors.ts',
+  'src/log.ts',
   'src/escape.ts',
   'src/concurrency.ts',
 ];

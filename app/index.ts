@@ -108,6 +108,7 @@ export async function openRegistry(config: AppConfig, options: RegistryContextOp
     repo: registry.repo,
     branch: registry.branch,
     mode: config.registryMode,
+    log: log.child({ component: 'registry' }),
   });
   return {
     github,
@@ -120,6 +121,7 @@ export async function openRegistry(config: AppConfig, options: RegistryContextOp
         installationGitHub: async (id) => githubPort(await github.installationOctokit(id)),
         writer,
         coreOrg: config.coreOrg,
+        log: log.child({ component: 'reconcile' }),
         ...(options.now ? { now: options.now } : {}),
       }),
   };
@@ -185,7 +187,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     ...(options.now ? { now: options.now } : {}),
   });
 
-  const source = registrySource(followUpClient, registry, { warn: (msg, fields) => log.warn(msg, { component: 'follow-up', ...fields }) });
+  const source = registrySource(followUpClient, registry, { log: log.child({ component: 'follow-up' }) });
   const publishDeps = config.publishWorkflow
     ? {
         registryClient: githubPort(followUpClient),

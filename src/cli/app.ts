@@ -8,6 +8,7 @@ import { visible } from '../escape.ts';
 import { readAppConfig } from '../../app/config.ts';
 import { createApp, openRegistry } from '../../app/index.ts';
 import { createJsonLogger } from '../../app/log.ts';
+import { createTerminalLogger } from './log.ts';
 import { DEFAULT_WEBHOOK_PATH } from '../../app/server.ts';
 import { createNotifier, readRegistryFiles } from '../notify/index.ts';
 import { githubPort } from '../adapters/github/port.ts';
@@ -67,10 +68,8 @@ export async function runServe(io: Io, until: Promise<string> = interrupted()): 
 /** `os-datastore reconcile`: one run — recompute the registry from GitHub, commit the difference, print it. */
 export async function runReconcile(flags: { json?: boolean }, io: Io): Promise<number> {
   const config = readAppConfig(io.env, { for: 'reconcile' });
-  const log = createJsonLogger({
-    stream: { write: (s: string) => (io.stderr(s), true) },
-    level: config.logLevel === 'info' ? 'warn' : config.logLevel,
-  });
+  // A person reads this run's log on the terminal: plain lines, warnings and errors unless LOG_LEVEL asks for more.
+  const log = createTerminalLogger({ write: io.stderr, level: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const registry = await openRegistry(config, { log });
   const result = await registry.reconcile();
   if (result.commit && config.registryMode === 'commit') {

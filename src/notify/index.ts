@@ -19,6 +19,7 @@
  */
 
 import type { GitHubPort } from '../registry/github-port.ts';
+import { silentLogger, type Logger } from '../log.ts';
 import type { ObjectStore } from '../mirror/object-store.ts';
 import { cleanChange } from '../registry/clean.ts';
 import type { ChangelogEntry } from '../registry/model.ts';
@@ -50,12 +51,6 @@ export interface RegistryUpdatedEvent {
   time: string;
 }
 
-export interface NotifyLog {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
-
 export interface NotifierOptions {
   registry: RepoName;
   subscribers: SubscriberTarget[];
@@ -67,7 +62,7 @@ export interface NotifierOptions {
   dispatch?: { targets: RepoName[]; client: (target: RepoName) => Promise<GitHubPort | null> };
   retry?: RetryPolicy;
   fetch?: typeof fetch;
-  log?: NotifyLog;
+  log?: Logger;
   now?: () => string;
   uuid?: () => string;
 }
@@ -112,11 +107,10 @@ function dispatchPayload(event: RegistryUpdatedEvent): Record<string, unknown> {
   };
 }
 
-const quiet: NotifyLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export function createNotifier(options: NotifierOptions): Notifier {
-  const log = options.log ?? quiet;
+  const log = options.log ?? silentLogger;
   const now = options.now ?? (() => new Date().toISOString());
   const registry = `${options.registry.owner}/${options.registry.repo}`;
   const under = new Set<Promise<unknown>>();

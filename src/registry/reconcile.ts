@@ -7,6 +7,7 @@
  */
 
 import { mapLimit } from '../concurrency.ts';
+import { silentLogger, type Logger } from '../log.ts';
 import type { GitHubPort } from './github-port.ts';
 import type { ChangelogEntry, RepositoryObservation } from './model.ts';
 import { observeRepository } from './observe.ts';
@@ -23,7 +24,7 @@ export interface ReconcileDeps {
   now?: () => string;
   /** Repositories observed at once (default 8). */
   concurrency?: number;
-  log?: (message: string) => void;
+  log?: Logger;
 }
 
 export interface ReconcileResult {
@@ -34,7 +35,7 @@ export interface ReconcileResult {
 }
 
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
-  const log = deps.log ?? (() => undefined);
+  const log = deps.log ?? silentLogger;
   const limit = deps.concurrency ?? 8;
   const installations = await deps.appGitHub.installations();
 
@@ -46,7 +47,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
   const byAccount = new Map<string, { client: GitHubPort; all: boolean }>();
   for (const installation of installations) {
     if (installation.suspended) {
-      log(`installation ${installation.id} is suspended; its repositories count as not installed`);
+      log.info('installation suspended: its repositories count as not installed', { installationId: installation.id });
       continue;
     }
     const client = await deps.installationGitHub(installation.id);
@@ -97,8 +98,11 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
     delivery: '',
     coreOrg: deps.coreOrg,
   });
-  log(
-    `reconcile: observed ${observations.length} repositories (${installations.length} installations); ${result.changes.length} changes${result.commit ? ` in ${result.commit}` : ''}`,
-  );
+  log.info('reconcile run', {
+    observed: observations.length,
+    installations: installations.length,
+    changes: result.changes.length,
+    commit: result.commit,
+  });
   return { commit: result.commit, changes: result.changes, observed: observations.length };
 }

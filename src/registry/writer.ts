@@ -19,6 +19,7 @@
 import { createHash } from 'node:crypto';
 import { parseRegistryFiles, REGISTRY_FILES, serializeRegistry, type RegistryFile, type RegistryFiles } from './csv.ts';
 import { applyObservations, summarizeChanges } from './edit.ts';
+import { silentLogger, type Logger } from '../log.ts';
 import type { GitHubPort } from './github-port.ts';
 import type { ChangeContext, ChangelogEntry, RegistryState, RepositoryObservation } from './model.ts';
 
@@ -39,7 +40,7 @@ export interface RegistryWriterOptions {
   backoffMs?: number;
   /** Title of the pull request opened in pull-request mode. */
   pullRequestTitle?: string;
-  log?: (message: string) => void;
+  log?: Logger;
 }
 
 export interface UpdateResult {
@@ -127,7 +128,7 @@ export function createRegistryWriter(github: GitHubPort, options: RegistryWriter
   const at = { owner, repo };
   const maxAttempts = Math.max(1, options.maxAttempts ?? 10);
   const prBranch = options.prBranch ?? 'registry-updates';
-  const log = options.log ?? (() => undefined);
+  const log = options.log ?? silentLogger;
   let branch: string | undefined = options.branch;
   let registryId: number | undefined;
   /** Blob sha → text: blobs never change, and most tries re-read the same ones. */
@@ -275,7 +276,13 @@ export function createRegistryWriter(github: GitHubPort, options: RegistryWriter
       if ((await github.writeRef(at, start.ref, commit, start.create)) === 'moved') {
         if (attempt === maxAttempts) break;
         const delay = Math.min(2000, (options.backoffMs ?? 40) * 2 ** (attempt - 1)) * (0.5 + Math.random());
-        log(`registry ${owner}/${repo} ${start.ref} moved (try ${attempt} of ${maxAttempts}); re-reading in ${Math.round(delay)} ms`);
+        log.debug('the registry branch moved under the write: re-reading', {
+          registry: `${owner}/${repo}`,
+          ref: start.ref,
+          attempt,
+          maxAttempts,
+          delayMs: Math.round(delay),
+        });
         await sleep(delay);
         continue;
       }
