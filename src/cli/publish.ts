@@ -14,8 +14,7 @@ import { startEmbeddedStore, type EmbeddedStore } from '../adapters/s3/embedded.
 import { storageConfig, type StorageConfig, type StorageOverrides } from '../adapters/s3/config.ts';
 import { createS3Store, type S3Store } from '../adapters/s3/store.ts';
 import type { ApplyProgress } from '../mirror/apply.ts';
-import { publishDataset, type PublishResult } from '../mirror/publish.ts';
-import type { DatasetSnapshot } from '../mirror/snapshot.ts';
+import { publishDataset, type DatasetSnapshot, type PublishResult } from '../mirror/publish.ts';
 import { visible, visibleLines } from '../escape.ts';
 import { renderText, formatBytes } from '../validate/render/text.ts';
 import { type Io } from './io.ts';

@@ -14,7 +14,6 @@ import { badgeSvg } from './badge.ts';
 import { CACHE_IMMUTABLE, CACHE_LATEST, DatasetLayout, isKeySegment, RESERVED_TOP } from './layout.ts';
 import { byteLength, GITHUB_LOGIN_FORM, isDatasetName, isGitHubLogin, MAX_PATH_BYTES } from '../package/names.ts';
 import type { ObjectStore } from './object-store.ts';
-import type { DatasetSnapshot } from './snapshot.ts';
 import { readStoredJson } from './stored.ts';
 import { nextVersionIndex, type VersionEntry, type VersionIndex } from './versions.ts';
 import { aggregateTexts, datasetPageObject, versionPageObject } from '../site/page-object.ts';
@@ -22,6 +21,16 @@ import { storeResultCache } from '../cache/publish.ts';
 import type { CacheStats } from '../cache/runner.ts';
 import { earlyUploads, type EarlyUploads } from './early-uploads.ts';
 import { jsonObject, planMirror, sha256Hex, type DatasetState, type FileEntry, type GeneratedObject, type PendingPublish } from './plan.ts';
+
+/** What publishing needs from a dataset source (the git adapter's GitDataset provides it). */
+export interface DatasetSnapshot {
+  commit: string;
+  files: Array<{ path: string; oid: string; size: number; mode?: string; lfs?: { oid: string; size: number } }>;
+  source: PackageSource;
+  contentId(path: string): Promise<{ sha256: string; size: number }>;
+  /** The GitHub repository the dataset comes from, when known. */
+  github: { owner: string; repo: string } | null;
+}
 
 export interface PublishOptions extends Pick<AggregateOptions, 'strict' | 'maxErrors' | 'threads' | 'onWarning'> {
   /** The owner when the source is not a GitHub repository (ignored, and checked, otherwise). */
