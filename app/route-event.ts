@@ -41,7 +41,7 @@ export interface InstallationSweep {
 export type Routing =
   { kind: 'queue'; repos: RepoTrigger[]; sweeps: InstallationSweep[]; reconcile: boolean } | { kind: 'ignore'; reason: string };
 
-export const REPOSITORY_ACTIONS: ReadonlySet<string> = new Set([
+const REPOSITORY_ACTIONS: ReadonlySet<string> = new Set([
   'created',
   'deleted',
   'renamed',

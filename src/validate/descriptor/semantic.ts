@@ -37,7 +37,7 @@ const quoteList = (names: readonly string[]): string => quotedList(names);
 const SLUG = /^[a-z0-9._-]+$/;
 
 /** A slug suggestion for a resource name. */
-export function slugify(name: string): string {
+function slugify(name: string): string {
   const s = name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
