@@ -20,6 +20,7 @@ import type { GitHubClient } from '../src/adapters/github/octokit.ts';
 import { parseRegistryFiles, REGISTRY_FILES, type RegistryFiles } from '../src/registry/csv.ts';
 import type { RegistryState } from '../src/registry/model.ts';
 import type { CommitWork } from './follow-up.ts';
+import type { Logger } from './log.ts';
 
 export const PROGRESS_REF = 'os-datastore/follow-up';
 const MARK = 'os-datastore follow-up progress';
@@ -50,7 +51,7 @@ export interface RegistrySource {
 export function registrySource(
   client: GitHubClient,
   registry: { owner: string; repo: string; branch: string },
-  options: { warn?: (msg: string, fields: Record<string, unknown>) => void } = {},
+  options: { log?: Logger } = {},
 ): RegistrySource {
   const at = { owner: registry.owner, repo: registry.repo };
   let refExists: boolean | null = null;
@@ -138,7 +139,7 @@ export function registrySource(
       if (sha !== through) {
         // History rewritten, or a record older than the walk: re-sending everything walked would
         // flood subscribers and runners with work long done; nothing is re-sent.
-        options.warn?.(
+        options.log?.warn(
           "the recorded follow-up commit is not among the registry branch's last commits; follow-up owed before this start is not re-sent",
           { through, walked: chain.length, max: MAX_WALK },
         );

@@ -8,6 +8,7 @@
 import { createS3Store, type S3Store } from '../src/adapters/s3/store.ts';
 import { ConfigError } from '../src/config/problems.ts';
 import type { GitHubClient } from '../src/adapters/github/octokit.ts';
+import { githubPort } from '../src/adapters/github/port.ts';
 import type { ObjectStore } from '../src/mirror/object-store.ts';
 import {
   createNotifier,
@@ -102,11 +103,12 @@ export async function openRegistry(config: AppConfig, options: RegistryContextOp
     installationId: installation.id,
     branch: config.registry.branch ?? repo.default_branch,
   };
-  const writer = createRegistryWriter(registryClient, {
+  const writer = createRegistryWriter(githubPort(registryClient), {
     owner: registry.owner,
     repo: registry.repo,
     branch: registry.branch,
     mode: config.registryMode,
+    log: log.child({ component: 'registry' }),
   });
   return {
     github,
@@ -115,10 +117,11 @@ export async function openRegistry(config: AppConfig, options: RegistryContextOp
     writer,
     reconcile: () =>
       reconcile({
-        appOctokit: github.appOctokit,
-        installationOctokit: (id) => github.installationOctokit(id),
+        appGitHub: githubPort(github.appOctokit),
+        installationGitHub: async (id) => githubPort(await github.installationOctokit(id)),
         writer,
         coreOrg: config.coreOrg,
+        log: log.child({ component: 'reconcile' }),
         ...(options.now ? { now: options.now } : {}),
       }),
   };
@@ -170,12 +173,12 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     registry,
     subscribers: config.subscribers,
     store,
-    readRegistryFiles: (commit) => readRegistryFiles(followUpClient, registry, commit),
+    readRegistryFiles: (commit) => readRegistryFiles(githubPort(followUpClient), registry, commit),
     dispatch: {
       targets: config.dispatchRepos,
       client: async (t) => {
         const i = await github.installationOfRepo(t.owner, t.repo);
-        return i && !i.suspended ? github.installationOctokit(i.id, 'follow-up') : null;
+        return i && !i.suspended ? githubPort(await github.installationOctokit(i.id, 'follow-up')) : null;
       },
     },
     ...(options.notifyRetry ? { retry: options.notifyRetry } : {}),
@@ -184,16 +187,16 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     ...(options.now ? { now: options.now } : {}),
   });
 
-  const source = registrySource(followUpClient, registry, { warn: (msg, fields) => log.warn(msg, { component: 'follow-up', ...fields }) });
+  const source = registrySource(followUpClient, registry, { log: log.child({ component: 'follow-up' }) });
   const publishDeps = config.publishWorkflow
     ? {
-        registryClient: followUpClient,
+        registryClient: githubPort(followUpClient),
         registry,
         workflow: config.publishWorkflow,
         ref: registry.branch,
         async readerOf(repositoryId: number) {
           const i = await github.installationOfRepository(repositoryId, [followUpClient]);
-          return i && !i.suspended ? github.installationOctokit(i.id, 'follow-up') : null;
+          return i && !i.suspended ? githubPort(await github.installationOctokit(i.id, 'follow-up')) : null;
         },
       }
     : null;
@@ -227,7 +230,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     });
   }
 
-  const process = createBatchProcessor({
+  const processBatch = createBatchProcessor({
     github,
     writer,
     registry,
@@ -238,12 +241,12 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       publishOnly: (work) => followUp.addUntracked({ ...work, only: 'publish' } as Work),
       notifyOnly: (work) => followUp.addUntracked({ ...work, only: 'notify' } as Work),
     },
-    observe: observeRepository,
+    observe: (client, repositoryId, options) => observeRepository(githubPort(client), repositoryId, options),
     reconcile: context.reconcile,
     log: log.child({ component: 'queue' }),
     ...(options.now ? { now: options.now } : {}),
   });
-  const queue = createRegistryQueue({ process, log: log.child({ component: 'queue' }), ...options.queue });
+  const queue = createRegistryQueue({ process: processBatch, log: log.child({ component: 'queue' }), ...options.queue });
   const server = createAppServer({
     secret: config.webhookSecret,
     path: config.webhookPath,

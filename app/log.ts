@@ -1,25 +1,13 @@
 /**
- * The App's logger: one JSON object per line on a stream (stdout in production), pino's shape
+ * The App's Logger (src/log.ts): one JSON object per line on a stream (stdout in production), pino's shape
  * without pino: `{"time","level","msg",...fields}`. Fields the App always tries to give:
  * deliveryId, event, installationId, repository. Never pass secrets or whole payloads.
  */
 
 import type { Writable } from 'node:stream';
+import { LOG_RANK, type LogFields, type Logger, type LogLevel } from '../src/log.ts';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type LogFields = Record<string, unknown>;
-
-export interface Logger {
-  debug(msg: string, fields?: LogFields): void;
-  info(msg: string, fields?: LogFields): void;
-  warn(msg: string, fields?: LogFields): void;
-  error(msg: string, fields?: LogFields): void;
-  /** A logger that adds `fields` to every line. */
-  child(fields: LogFields): Logger;
-}
-
-export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+export { silentLogger, type Logger, type LogLevel } from '../src/log.ts';
 
 export interface JsonLoggerOptions {
   /** Where lines go; default process.stdout. */
@@ -34,11 +22,11 @@ export interface JsonLoggerOptions {
 /** A JSON-lines logger (see the module comment). */
 export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
   const stream = options.stream ?? process.stdout;
-  const min = RANK[options.level ?? 'info'];
+  const min = LOG_RANK[options.level ?? 'info'];
   const now = options.now ?? (() => new Date());
   const make = (base: LogFields): Logger => {
     const line = (level: LogLevel, msg: string, fields?: LogFields): void => {
-      if (RANK[level] < min) return;
+      if (LOG_RANK[level] < min) return;
       const record: LogFields = { time: now().toISOString(), level, msg, ...base };
       for (const [k, v] of Object.entries(fields ?? {})) if (v !== undefined) record[k] = serializable(v);
       stream.write(`${safeStringify(record)}\n`);
@@ -53,15 +41,6 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
   };
   return make(options.base ?? {});
 }
-
-/** Drops everything (tests, library use). */
-export const silentLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  child: () => silentLogger,
-};
 
 /** Errors become `{ name, message, status?, stack? }` (JSON.stringify gives `{}` for them). */
 function serializable(v: unknown): unknown {

@@ -15,6 +15,8 @@
  * Anything else is acknowledged and ignored.
  */
 
+import { isObject } from '../src/package/descriptor.ts';
+
 /** Re-read one repository. */
 export interface RepoTrigger {
   repositoryId: number;
@@ -39,7 +41,7 @@ export interface InstallationSweep {
 export type Routing =
   { kind: 'queue'; repos: RepoTrigger[]; sweeps: InstallationSweep[]; reconcile: boolean } | { kind: 'ignore'; reason: string };
 
-export const REPOSITORY_ACTIONS: ReadonlySet<string> = new Set([
+const REPOSITORY_ACTIONS: ReadonlySet<string> = new Set([
   'created',
   'deleted',
   'renamed',
@@ -54,7 +56,6 @@ const INSTALLATION_ACTIONS: ReadonlySet<string> = new Set(['created', 'deleted',
 const ZERO_SHA = /^0{40}$/;
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const idOf = (v: unknown): number | null => (isObject(v) && typeof v['id'] === 'number' && Number.isSafeInteger(v['id']) ? v['id'] : null);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { ChildMeasurement, ChildResult } from './child.ts';
 import { GENERATOR_VERSION, generateSpendingDataset, type GeneratedDataset } from './generate.ts';
 
-export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export const ROOT_DIR = resolve(BENCH_DIR, '..');
 export const DATA_DIR = join(BENCH_DIR, '.data');
 
@@ -119,7 +119,7 @@ export function runChild(script: string, args: string[]): Promise<ChildResult> {
   });
 }
 
-export function median(xs: number[]): number {
+function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;

@@ -40,7 +40,7 @@ export function visibleLines(s: string): string {
 }
 
 /** Whether a string holds a character `visible` would escape. */
-export const hasHidden = (s: string): boolean => HIDDEN.test(s);
+const hasHidden = (s: string): boolean => HIDDEN.test(s);
 
 /**
  * `s` made visible (see `visible`) and cut to at most `limit` characters plus "…"; with

@@ -10,13 +10,13 @@ import type { Report } from '../validate/report.ts';
 import { cutBytes } from '../escape.ts';
 import { annotationFile, annotationMessage, annotationTitle } from '../validate/render/annotations.ts';
 
-export const CHECK_NAME = 'os-datastore';
+const CHECK_NAME = 'os-datastore';
 const BATCH = 50;
 /**
  * GitHub's limit on a check run's `output.summary` and `output.text`: 65535 characters, counted
  * here in UTF-8 bytes (never fewer than characters), so any text stays under it.
  */
-export const CHECK_TEXT_MAX = 65535;
+const CHECK_TEXT_MAX = 65535;
 
 export interface CheckAnnotation {
   path: string;
@@ -29,7 +29,7 @@ export interface CheckAnnotation {
   title: string;
 }
 
-export function checkAnnotations(report: Report): CheckAnnotation[] {
+function checkAnnotations(report: Report): CheckAnnotation[] {
   return [...report.errors, ...report.warnings].map((p: Problem) => {
     const line = p.lineNumber ?? 1;
     return {

@@ -121,7 +121,7 @@ export class DecimalSum {
 }
 
 /** units × 10^-scale as a plain decimal string with `scale` fraction digits. */
-export function unitsToDecimal(units: bigint, scale: number): string {
+function unitsToDecimal(units: bigint, scale: number): string {
   const neg = units < 0n;
   let s = (neg ? -units : units).toString();
   if (scale === 0) return neg ? `-${s}` : s;

@@ -11,17 +11,8 @@
  * or, reading the descriptor once: `aggregatePackage(source, options)`.
  */
 
-export { createAggregator, periodOf, type AggregateResult, type Aggregator, type DimensionResult, type Total } from './aggregator.ts';
-export { DecimalSum, parseAmount, type Amount } from './decimal.ts';
+export { createAggregator, periodOf, type AggregateResult } from './aggregator.ts';
+export { DecimalSum, parseAmount } from './decimal.ts';
 export { aggregateFiles, csvCell, type AggregateFile } from './files.ts';
-export {
-  DIMENSIONS,
-  planAggregates,
-  type AggregatePlan,
-  type DimensionName,
-  type DimensionSource,
-  type TitleLookup,
-  type TitleSource,
-  type TransactionSource,
-} from './plan.ts';
+export { planAggregates, type AggregatePlan } from './plan.ts';
 export { aggregatePackage, type AggregatedValidation, type AggregateOptions } from './run.ts';

@@ -9,7 +9,7 @@ import { fieldNamesOf, foreignKeysOf, resolveMapping, type MappingResolution, ty
 import { factorOf } from './decimal.ts';
 
 /** The dimensions aggregated, in the order they are reported. */
-export const DIMENSIONS = ['functional', 'economic', 'administrative', 'payer', 'payee', 'project'] as const;
+const DIMENSIONS = ['functional', 'economic', 'administrative', 'payer', 'payee', 'project'] as const;
 export type DimensionName = (typeof DIMENSIONS)[number];
 
 /**

@@ -18,7 +18,7 @@ import type { TableJob } from '../validate/package.ts';
 import { ENTRY_FORMAT } from './entry.ts';
 
 /** JSON with object keys sorted (one text per value, whatever the key order it was written in). */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (value === undefined) return 'null';
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;

@@ -8,7 +8,9 @@ import { visible } from '../escape.ts';
 import { createApp, openRegistry } from '../../app/index.ts';
 import { createJsonLogger } from '../../app/log.ts';
 import { readAppConfig, REGISTRY_MODES, type AppConfig } from '../config/app.ts';
+import { createTerminalLogger } from './log.ts';
 import { createNotifier, readRegistryFiles } from '../notify/index.ts';
+import { githubPort } from '../adapters/github/port.ts';
 import { createS3Store } from '../adapters/s3/store.ts';
 import type { Io } from './io.ts';
 import { UsageError } from './io.ts';
@@ -65,10 +67,8 @@ export async function runServe(io: Io, until: Promise<string> = interrupted()): 
 /** `os-datastore reconcile`: one run — recompute the registry from GitHub, commit the difference, print it. */
 export async function runReconcile(flags: { json?: boolean }, io: Io): Promise<number> {
   const config = readAppConfig(io.env, { for: 'reconcile' });
-  const log = createJsonLogger({
-    stream: { write: (s: string) => (io.stderr(s), true) },
-    level: config.logLevel === 'info' ? 'warn' : config.logLevel,
-  });
+  // A person reads this run's log on the terminal: plain lines, warnings and errors unless LOG_LEVEL asks for more.
+  const log = createTerminalLogger({ write: io.stderr, level: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const registry = await openRegistry(config, { log });
   const result = await registry.reconcile();
   if (result.commit && config.registryMode === 'commit') {
@@ -77,7 +77,7 @@ export async function runReconcile(flags: { json?: boolean }, io: Io): Promise<n
       registry: registry.registry,
       subscribers: config.subscribers,
       store,
-      readRegistryFiles: (commit) => readRegistryFiles(registry.registryClient, registry.registry, commit),
+      readRegistryFiles: (commit) => readRegistryFiles(githubPort(registry.registryClient), registry.registry, commit),
       log,
     });
     await notifier.notify({ commit: result.commit, changes: result.changes });

@@ -8,7 +8,7 @@
 
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { LOG_LEVELS, type LogLevel } from '../../app/log.ts';
+import { LOG_LEVELS, type LogLevel } from '../log.ts';
 import { ConfigError, configOrThrow, type ConfigProblem, type Parsed } from './problems.ts';
 import { mustBe, SettingsReader, type Env, type Setting } from './readers.ts';
 import { parseStorageConfig, type StorageConfig } from './storage.ts';

@@ -134,9 +134,6 @@ const DATABASE_NAME = /^[A-Za-z0-9_-]+$/;
 /** A dimension or attribute name the old validator accepted. */
 const PROPERTY_NAME = /^[A-Za-z0-9_-]+$/;
 
-const ptr = (...parts: Array<string | number>): string =>
-  '/' + parts.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
-
 /** Which dialect a parsed document is written in (or why it is none). */
 export function detectDialect(doc: unknown): Dialect {
   if (!isObject(doc))
@@ -651,5 +648,3 @@ function readSpendb(doc: Obj): LegacyModel {
   if (isObject(dataset) && dataset.private === true) warnings.push({ code: 'private', message: 'the spendb dataset is marked private' });
   return model;
 }
-
-export { isObject, ptr };

@@ -14,6 +14,7 @@
  * GitHub login (e.g. with "_" or ".") is turned into one, with a warning.
  */
 
+import { isObject } from '../package/descriptor.ts';
 import { isGitHubLogin } from '../package/names.ts';
 import type { Finding } from './legacy.ts';
 
@@ -43,15 +44,14 @@ export interface OwnerChoice {
 
 /** Parse an owner map file's JSON: `{"datasets": {...}, "accounts": {...}}`, or a flat `{dataset: owner}`. */
 export function parseOwnerMap(value: unknown, file: string): OwnerMap {
-  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isObj(value))
+  if (!isObject(value))
     throw new Error(
       `${file}: an owner map is a JSON object: {"datasets": {"<dataset>": "<GitHub login>"}, "accounts": {"<old login>": "<GitHub login>"}}`,
     );
   const flat = !('datasets' in value) && !('accounts' in value);
   const section = (key: string): Record<string, string> => {
     const s = flat ? (key === 'datasets' ? value : {}) : (value[key] ?? {});
-    if (!isObj(s)) throw new Error(`${file}: "${key}" must be an object of names to GitHub logins`);
+    if (!isObject(s)) throw new Error(`${file}: "${key}" must be an object of names to GitHub logins`);
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(s)) {
       if (typeof v !== 'string' || !isGitHubLogin(v))

@@ -24,7 +24,7 @@ export interface ProfileResult {
 }
 
 /** Row ids kept for the uniqueness check (16-byte digests: 10M ids ≈ 600 MB with V8's string and Set overhead). */
-export const KEY_LIMIT = 10_000_000;
+const KEY_LIMIT = 10_000_000;
 
 interface ColumnState {
   column: string;

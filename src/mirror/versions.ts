@@ -57,7 +57,7 @@ export function versionEntries(value: unknown): VersionEntry[] {
 }
 
 /** The entry of the version a state describes (for an index started after that version was published). */
-export function entryOfState(layout: DatasetLayout, state: DatasetState): VersionEntry {
+function entryOfState(layout: DatasetLayout, state: DatasetState): VersionEntry {
   const files = Object.values(state.files);
   return {
     commit: state.commit,

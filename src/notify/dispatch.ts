@@ -12,39 +12,27 @@
  * workflow publishes on push and the App dispatches nothing.
  */
 
-import type { GitHubClient } from '../adapters/github/octokit.ts';
+import type { GitHubPort, RepoRef } from '../registry/github-port.ts';
 
 export const DISPATCH_EVENT_TYPE = 'registry-updated';
 export const ACTION_REPOSITORY = 'os-team/datastore';
 /** Workflow files read at most, per repository (a repository with more is assumed to run it). */
 const MAX_WORKFLOW_FILES = 30;
 
-export interface RepoName {
-  owner: string;
-  repo: string;
-}
+export type RepoName = RepoRef;
 
 /** `repository_dispatch` to one repository. `clientPayload` has at most 10 top-level keys (GitHub's limit). */
-export async function repositoryDispatch(octokit: GitHubClient, target: RepoName, clientPayload: Record<string, unknown>): Promise<void> {
-  await octokit.request('POST /repos/{owner}/{repo}/dispatches', {
-    ...target,
-    event_type: DISPATCH_EVENT_TYPE,
-    client_payload: clientPayload,
-  });
+export async function repositoryDispatch(github: GitHubPort, target: RepoName, clientPayload: Record<string, unknown>): Promise<void> {
+  await github.repositoryDispatch(target, DISPATCH_EVENT_TYPE, clientPayload);
 }
 
 /** Dispatches the registry repo's publish workflow for one dataset commit. */
 export async function dispatchPublish(
-  octokit: GitHubClient,
+  github: GitHubPort,
   registry: RepoName,
   options: { workflow: string; ref: string; repository: string; commit: string },
 ): Promise<void> {
-  await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
-    ...registry,
-    workflow_id: options.workflow,
-    ref: options.ref,
-    inputs: { repository: options.repository, commit: options.commit },
-  });
+  await github.workflowDispatch(registry, options.workflow, options.ref, { repository: options.repository, commit: options.commit });
 }
 
 /** Is `line` a step that uses the Action (`uses: os-team/datastore@v1`, `.../actions/publish@main`, quoted or not)? */
@@ -60,33 +48,14 @@ export function usesTheAction(workflowText: string, action: string = ACTION_REPO
  * Whether the repository runs the Action at `ref`: a `.github/workflows/*.yml|yaml` file there
  * uses it. Reads through the contents API (contents: read).
  */
-export async function runsTheAction(
-  octokit: GitHubClient,
-  repo: RepoName,
-  ref: string,
-  action: string = ACTION_REPOSITORY,
-): Promise<boolean> {
-  let listing: unknown;
-  try {
-    listing = (await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...repo, path: '.github/workflows', ref })).data;
-  } catch (e) {
-    if ((e as { status?: number }).status === 404) return false;
-    throw e;
-  }
-  if (!Array.isArray(listing)) return false;
-  const files = (listing as Array<{ type: string; name: string; path: string }>).filter(
-    (f) => f.type === 'file' && /\.ya?ml$/i.test(f.name),
-  );
+export async function runsTheAction(github: GitHubPort, repo: RepoName, ref: string, action: string = ACTION_REPOSITORY): Promise<boolean> {
+  const listing = await github.contentEntry(repo, '.github/workflows', ref);
+  if (listing?.kind !== 'directory') return false;
+  const files = listing.entries.filter((f) => f.type === 'file' && /\.ya?ml$/i.test(f.name));
   if (files.length > MAX_WORKFLOW_FILES) return true;
   for (const f of files) {
-    const res = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
-      ...repo,
-      path: f.path,
-      ref,
-      mediaType: { format: 'raw' },
-    });
-    const text = typeof res.data === 'string' ? res.data : Buffer.from(res.data as unknown as ArrayBuffer).toString('utf8');
-    if (usesTheAction(text, action)) return true;
+    const bytes = await github.rawFile(repo, f.path, ref);
+    if (bytes && usesTheAction(Buffer.from(bytes).toString('utf8'), action)) return true;
   }
   return false;
 }

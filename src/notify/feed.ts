@@ -16,12 +16,12 @@ import type { ChangelogEntry } from '../registry/model.ts';
 import type { ObjectStore } from '../mirror/object-store.ts';
 import { writeRegistryCatalog } from '../site/build.ts';
 
-export const FEED_KEY = 'registry/feed.json';
-export const REGISTRY_PREFIX = 'registry/';
+const FEED_KEY = 'registry/feed.json';
+const REGISTRY_PREFIX = 'registry/';
 /** Entries kept in the feed. */
-export const FEED_CAP = 100;
+const FEED_CAP = 100;
 /** Changes listed per entry (the count is always complete). */
-export const FEED_CHANGES_CAP = 200;
+const FEED_CHANGES_CAP = 200;
 
 export interface FeedItem {
   commit: string;
@@ -79,7 +79,7 @@ export async function readFeed(store: ObjectStore): Promise<Feed | null> {
 }
 
 /** Writes the registry's files under `registry/` (same paths as in the repository). */
-export async function copyRegistryFiles(store: ObjectStore, files: RegistryFile[]): Promise<string[]> {
+async function copyRegistryFiles(store: ObjectStore, files: RegistryFile[]): Promise<string[]> {
   const keys: string[] = [];
   for (const f of files) {
     const key = `${REGISTRY_PREFIX}${f.path}`;

@@ -18,7 +18,8 @@
  * with the same delivery id, so a subscriber can drop it as a duplicate.
  */
 
-import type { GitHubClient } from '../adapters/github/octokit.ts';
+import type { GitHubPort } from '../registry/github-port.ts';
+import { silentLogger, type Logger } from '../log.ts';
 import type { ObjectStore } from '../mirror/object-store.ts';
 import { cleanChange } from '../registry/clean.ts';
 import type { ChangelogEntry } from '../registry/model.ts';
@@ -28,13 +29,13 @@ import { readFeed, updateFeed, writeRegistryReadCopy, type RegistryFile } from '
 import { failureOf, type FollowUpTask, type TaskOutcome } from './task.ts';
 import { deliverToSubscriber, type DeliveryResult, type RetryPolicy, type SubscriberTarget } from './subscribers.ts';
 
-export { signBody, verifyBody, SIGNATURE_HEADER } from './sign.ts';
-export { DELIVERY_HEADER, EVENT_HEADER, type DeliveryResult, type RetryPolicy, type SubscriberTarget } from './subscribers.ts';
-export { FEED_KEY, REGISTRY_PREFIX, readFeed, type Feed, type FeedItem, type RegistryFile } from './feed.ts';
-export { ACTION_REPOSITORY, DISPATCH_EVENT_TYPE, dispatchPublish, runsTheAction, usesTheAction } from './dispatch.ts';
+export { signBody, verifyBody } from './sign.ts';
+export { type DeliveryResult, type RetryPolicy, type SubscriberTarget } from './subscribers.ts';
+export { type Feed, type RegistryFile } from './feed.ts';
+export { usesTheAction } from './dispatch.ts';
 export { readRegistryFiles } from './registry-files.ts';
-export { publishesOwed, publishTask, type PublishOwed } from './publish.ts';
-export { failureOf, type FollowUpTask, type TaskOutcome } from './task.ts';
+export { publishesOwed, publishTask } from './publish.ts';
+export { type FollowUpTask, type TaskOutcome } from './task.ts';
 
 export const REGISTRY_UPDATED = 'registry.updated';
 
@@ -50,12 +51,6 @@ export interface RegistryUpdatedEvent {
   time: string;
 }
 
-export interface NotifyLog {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
-
 export interface NotifierOptions {
   registry: RepoName;
   subscribers: SubscriberTarget[];
@@ -64,10 +59,10 @@ export interface NotifierOptions {
   /** The registry's files at a commit (for the read copy). */
   readRegistryFiles?: (commit: string) => Promise<RegistryFile[]>;
   /** repository_dispatch targets, each through a client that may write there (null: not installed there). */
-  dispatch?: { targets: RepoName[]; client: (target: RepoName) => Promise<GitHubClient | null> };
+  dispatch?: { targets: RepoName[]; client: (target: RepoName) => Promise<GitHubPort | null> };
   retry?: RetryPolicy;
   fetch?: typeof fetch;
-  log?: NotifyLog;
+  log?: Logger;
   now?: () => string;
   uuid?: () => string;
 }
@@ -112,11 +107,10 @@ function dispatchPayload(event: RegistryUpdatedEvent): Record<string, unknown> {
   };
 }
 
-const quiet: NotifyLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export function createNotifier(options: NotifierOptions): Notifier {
-  const log = options.log ?? quiet;
+  const log = options.log ?? silentLogger;
   const now = options.now ?? (() => new Date().toISOString());
   const registry = `${options.registry.owner}/${options.registry.repo}`;
   const under = new Set<Promise<unknown>>();

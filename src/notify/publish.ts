@@ -14,7 +14,7 @@
  * publish workflow is dispatched for it (src/notify/dispatch.ts).
  */
 
-import type { GitHubClient } from '../adapters/github/octokit.ts';
+import type { GitHubPort } from '../registry/github-port.ts';
 import type { RegistryState } from '../registry/model.ts';
 import { dispatchPublish, runsTheAction, type RepoName } from './dispatch.ts';
 import { failureOf, type FollowUpTask, type TaskOutcome } from './task.ts';
@@ -58,13 +58,13 @@ export function publishesOwed(state: RegistryState, appended: number): PublishOw
 
 export interface PublishTaskDeps {
   /** Writes the dispatch (the registry's installation). */
-  registryClient: GitHubClient;
+  registryClient: GitHubPort;
   registry: RepoName;
   workflow: string;
   /** The registry branch the workflow runs on. */
   ref: string;
   /** A client that can read the dataset's repository now, or null when the App is no longer installed on it. */
-  readerOf(repositoryId: number): Promise<GitHubClient | null>;
+  readerOf(repositoryId: number): Promise<GitHubPort | null>;
 }
 
 export function publishTask(deps: PublishTaskDeps, owed: PublishOwed): FollowUpTask {

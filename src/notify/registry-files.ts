@@ -1,38 +1,19 @@
 /** Reads the registry repository's published files at a commit, for the read copy in the store. */
 
-import type { GitHubClient } from '../adapters/github/octokit.ts';
-import type { RegistryFile } from './feed.ts';
+import type { GitHubPort } from '../registry/github-port.ts';
 import type { RepoName } from './dispatch.ts';
+import type { RegistryFile } from './feed.ts';
 
 /** `datapackage.json` and every `data/*.csv` of the registry at `commit` (raw bytes). */
-export async function readRegistryFiles(octokit: GitHubClient, registry: RepoName, commit: string): Promise<RegistryFile[]> {
-  const raw = async (path: string): Promise<Uint8Array | null> => {
-    try {
-      const res = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
-        ...registry,
-        path,
-        ref: commit,
-        mediaType: { format: 'raw' },
-      });
-      return typeof res.data === 'string' ? Buffer.from(res.data, 'utf8') : new Uint8Array(res.data as unknown as ArrayBuffer);
-    } catch (e) {
-      if ((e as { status?: number }).status === 404) return null;
-      throw e;
-    }
-  };
+export async function readRegistryFiles(github: GitHubPort, registry: RepoName, commit: string): Promise<RegistryFile[]> {
   const files: RegistryFile[] = [];
-  const descriptor = await raw('datapackage.json');
+  const descriptor = await github.rawFile(registry, 'datapackage.json', commit);
   if (descriptor) files.push({ path: 'datapackage.json', body: descriptor });
-  let listing: unknown = [];
-  try {
-    listing = (await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...registry, path: 'data', ref: commit })).data;
-  } catch (e) {
-    if ((e as { status?: number }).status !== 404) throw e;
-  }
-  if (Array.isArray(listing)) {
-    for (const f of listing as Array<{ type: string; name: string; path: string }>) {
+  const listing = await github.contentEntry(registry, 'data', commit);
+  if (listing?.kind === 'directory') {
+    for (const f of listing.entries) {
       if (f.type !== 'file' || !f.name.endsWith('.csv')) continue;
-      const body = await raw(f.path);
+      const body = await github.rawFile(registry, f.path, commit);
       if (body) files.push({ path: f.path, body });
     }
   }

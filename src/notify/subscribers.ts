@@ -9,8 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { SIGNATURE_HEADER, signBody } from './sign.ts';
 
-export const EVENT_HEADER = 'x-os-datastore-event';
-export const DELIVERY_HEADER = 'x-os-datastore-delivery';
+const EVENT_HEADER = 'x-os-datastore-event';
+const DELIVERY_HEADER = 'x-os-datastore-delivery';
 
 export interface SubscriberTarget {
   url: string;

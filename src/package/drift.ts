@@ -4,6 +4,7 @@
  * warning that names the canonical form. We never guess silently.
  */
 
+import { isObject } from './descriptor.ts';
 import { pointerOf, problem, quoted, quotedList, shown } from './problem.ts';
 import type { Problem } from './problem.ts';
 
@@ -24,10 +25,6 @@ export interface DriftResult {
    * that exist in the file (for line:column).
    */
   moves: PointerMove[];
-}
-
-function isObject(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isRefList(value: unknown): value is string | string[] {

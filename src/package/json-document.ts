@@ -34,7 +34,7 @@ export interface ParseJsonOptions {
 }
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
-export const DEFAULT_MAX_DEPTH = 64;
+const DEFAULT_MAX_DEPTH = 64;
 
 /**
  * The document of a descriptor over the size limit: one descriptor-error naming the file, its

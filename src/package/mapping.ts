@@ -5,19 +5,13 @@
 
 import picomatch from 'picomatch';
 import { pointerOf, quoted, quotedList } from './problem.ts';
-import type { MappingDescriptor, PackageDescriptor, ResourceDescriptor } from './descriptor.ts';
+import { isObject, type MappingDescriptor, type PackageDescriptor, type ResourceDescriptor } from './descriptor.ts';
 
 export interface ResolvedRef {
   resource: string;
   field: string;
   /** The foreign key a bare reference went through: the mapped resource and its key fields. */
   via?: { resource: string; fields: string[] };
-}
-
-type Obj = Record<string, unknown>;
-
-function isObject(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function asList(value: unknown): string[] {

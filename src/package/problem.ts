@@ -78,11 +78,11 @@ export interface Problem {
 }
 
 /** Characters of an offending value kept in `cell`. */
-export const CELL_LIMIT = 120;
+const CELL_LIMIT = 120;
 /** Characters of a value quoted in a message (after escaping), before it is cut with "…". */
 export const QUOTE_LIMIT = 120;
 /** Values listed by `quotedList` before "… (N values)". */
-export const LIST_LIMIT = 10;
+const LIST_LIMIT = 10;
 /**
  * Characters of a message. Messages quote values through `quoted`, so they stay well under it;
  * `problem()` cuts any longer one, whatever it interpolated.
@@ -95,7 +95,7 @@ export const MESSAGE_LIMIT = 2000;
  * so that a report lists at most --max-errors problems of bounded size whatever the descriptor
  * names. Real names are far shorter (a storable resource path has at most 512 bytes).
  */
-export const NAME_LIMIT = 1024;
+const NAME_LIMIT = 1024;
 
 /** A name or location as a report carries it: exact, or cut to NAME_LIMIT characters with "…" (the same cut everywhere, so problems still match their resource). */
 export function reportedName(value: string): string {
@@ -107,7 +107,7 @@ export function reportedName(value: string): string {
 }
 
 /** Truncate an offending value for display in a report. */
-export function truncateCell(value: string): string {
+function truncateCell(value: string): string {
   return value.length > CELL_LIMIT ? `${value.slice(0, CELL_LIMIT)}…` : value;
 }
 
@@ -160,7 +160,7 @@ export function capMessage(message: string): string {
 }
 
 /** Escape one JSON pointer token (RFC 6901). */
-export function pointerToken(token: string | number): string {
+function pointerToken(token: string | number): string {
   return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
 }
 

@@ -18,7 +18,7 @@ export interface ProfileInfo {
  * 'https://specs.frictionlessdata.io/schemas/tabular-data-package.json', 'Tabular' → 'tabular'.
  * Unknown names come back lower-cased, without URL, `.json` or `-data-package`.
  */
-export function profileShortName(name: string): string {
+function profileShortName(name: string): string {
   let n = name.trim().toLowerCase();
   n = n.replace(/[?#].*$/, '');
   const slash = n.lastIndexOf('/');
@@ -28,7 +28,7 @@ export function profileShortName(name: string): string {
 }
 
 /** The profile names a descriptor declares, in short form (see profileShortName). */
-export function declaredProfiles(raw: unknown): string[] {
+function declaredProfiles(raw: unknown): string[] {
   if (!isObject(raw)) return [];
   const names: string[] = [];
   if (typeof raw.profile === 'string') names.push(raw.profile);

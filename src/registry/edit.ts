@@ -46,7 +46,7 @@ export const REASONS = {
 } as const;
 
 /** Changelog events. */
-export const EVENTS = {
+const EVENTS = {
   listed: 'listed',
   unlisted: 'unlisted',
   failed: 'failed',
@@ -67,7 +67,7 @@ export interface EditResult {
 }
 
 /** Where a dataset is (or would be) in the store, as the publisher lays it out: `datasets/{owner}/{name}/`. */
-export function s3PrefixOf(owner: string, name: string): string {
+function s3PrefixOf(owner: string, name: string): string {
   return `datasets/${owner.toLowerCase()}/${name}/`;
 }
 

@@ -3,33 +3,9 @@
  * writer and reconcile loop — what the App (app/) and the CLI build on.
  */
 
-export type { ChangeContext, ChangelogEntry, DatasetEntry, DatasetStatus, RegistryState, RepositoryObservation } from './model.ts';
-export {
-  CATALOG_COLUMNS,
-  CHANGELOG_COLUMNS,
-  DATASET_COLUMNS,
-  DATASET_STATUSES,
-  REGISTRY_FILES,
-  RegistryFormatError,
-  catalogOf,
-  csvCell,
-  parseRegistry,
-  parseRegistryFiles,
-  serializeRegistry,
-  sortDatasets,
-  type CatalogEntry,
-  type RegistryFile,
-  type RegistryFiles,
-} from './csv.ts';
-export { EVENTS, REASONS, applyObservations, s3PrefixOf, summarizeChanges, type EditResult } from './edit.ts';
-export { observeRepository, type ObserveOptions } from './observe.ts';
-export {
-  RegistryConflictError,
-  RegistryRepositoryError,
-  createRegistryWriter,
-  type RegistrySnapshot,
-  type RegistryWriter,
-  type RegistryWriterOptions,
-  type UpdateResult,
-} from './writer.ts';
-export { reconcile, type ReconcileDeps, type ReconcileResult } from './reconcile.ts';
+export type { ChangeContext, ChangelogEntry, RepositoryObservation } from './model.ts';
+export { REGISTRY_FILES, parseRegistryFiles, serializeRegistry } from './csv.ts';
+export { applyObservations } from './edit.ts';
+export { observeRepository } from './observe.ts';
+export { createRegistryWriter } from './writer.ts';
+export { reconcile } from './reconcile.ts';

@@ -4,10 +4,10 @@
  * with the repository owner as the only acceptable `owner`.
  */
 
-import type { GitHubClient } from '../adapters/github/octokit.ts';
 import { DESCRIPTOR_MAX_BYTES, DescriptorTooLargeError, SourceError, type PackageSource } from '../package/source.ts';
 import { validatePackageDetailed } from '../validate/package.ts';
 import { cleanOptional, cleanText, FIELD_LIMITS } from './clean.ts';
+import type { GitHubPort } from './github-port.ts';
 import type { RepositoryObservation } from './model.ts';
 
 export interface ObserveOptions {
@@ -17,21 +17,6 @@ export interface ObserveOptions {
   descriptorPath?: string;
   /** Problems kept in `descriptor.problems` (default 5). */
   maxProblems?: number;
-}
-
-const status = (e: unknown): number | undefined =>
-  typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number'
-    ? (e as { status: number }).status
-    : undefined;
-
-/** Run `f`; undefined when GitHub answers one of `statuses` (e.g. 404), else its result or its error. */
-async function unless<T>(statuses: number[], f: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await f();
-  } catch (e) {
-    if (statuses.includes(status(e) ?? 0)) return undefined;
-    throw e;
-  }
 }
 
 /** A package source that has only the descriptor (descriptor-only validation never opens files). */
@@ -44,14 +29,6 @@ function descriptorSource(root: string, descriptorPath: string, read: () => Prom
   };
 }
 
-/** The bytes of a raw-media-type answer (text or binary, as the server labels it); undefined for a JSON listing (a directory). */
-function bytesOf(data: unknown): Uint8Array | undefined {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return undefined;
-}
-
 const textOf = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /**
@@ -61,13 +38,13 @@ const textOf = (v: unknown): string | null => (typeof v === 'string' ? v : null)
  * Other errors (5xx after retries, 401, rate limits) are thrown: the caller retries later.
  */
 export async function observeRepository(
-  octokit: GitHubClient,
+  github: GitHubPort,
   repositoryId: number,
   options: ObserveOptions = {},
 ): Promise<RepositoryObservation> {
   const installed = options.installed ?? true;
-  const repo = await unless([404], () => octokit.request('GET /repositories/{repository_id}', { repository_id: repositoryId }));
-  if (!repo) {
+  const r = await github.repositoryById(repositoryId);
+  if (!r) {
     return {
       repositoryId,
       exists: false,
@@ -82,25 +59,16 @@ export async function observeRepository(
       descriptor: null,
     };
   }
-  const r = repo.data as {
-    id: number;
-    name: string;
-    owner: { login: string };
-    private: boolean;
-    archived?: boolean;
-    html_url: string;
-    default_branch?: string;
-  };
   const base: RepositoryObservation = {
     repositoryId: r.id,
     exists: true,
     installed,
     private: r.private,
-    archived: r.archived ?? false,
-    owner: r.owner.login,
+    archived: r.archived,
+    owner: r.owner,
     repo: r.name,
-    htmlUrl: r.html_url,
-    defaultBranch: r.default_branch ?? 'main',
+    htmlUrl: r.htmlUrl,
+    defaultBranch: r.defaultBranch ?? 'main',
     headCommit: null,
     descriptor: null,
   };
@@ -109,25 +77,25 @@ export async function observeRepository(
   const clean: RepositoryObservation = { ...base, defaultBranch: cleanText(base.defaultBranch, FIELD_LIMITS.branch) };
 
   const at = { owner: base.owner, repo: base.repo };
-  // 404: no such branch; 409: the repository is empty.
-  const ref = await unless([404, 409], () => octokit.rest.git.getRef({ ...at, ref: `heads/${base.defaultBranch}` }));
-  if (!ref || ref.data.object.type !== 'commit') return clean;
-  const headCommit = ref.data.object.sha;
+  // No such branch, or the repository is empty: nothing to read.
+  const ref = await github.branchHead(at, base.defaultBranch);
+  if (typeof ref === 'string' || ref.type !== 'commit') return clean;
+  const headCommit = ref.sha;
 
   const path = options.descriptorPath ?? 'datapackage.json';
   // The entry first (its size, and its content when GitHub includes it: files up to 1 MB), so a
   // descriptor over the limit is refused without being downloaded; the raw media type only for
   // a file GitHub leaves out of that answer. A folder, a symlink or a submodule is no descriptor
   // (the git adapter never follows a committed link either).
-  const entry = await unless([404], () => octokit.rest.repos.getContent({ ...at, path, ref: headCommit }));
-  const file = entry?.data as { type?: unknown; size?: unknown; content?: unknown; encoding?: unknown } | undefined;
-  if (!file || Array.isArray(file) || file.type !== 'file') return { ...clean, headCommit };
-  const size = typeof file.size === 'number' ? file.size : null;
+  const file = await github.contentEntry(at, path, headCommit);
+  if (file?.kind !== 'file') return { ...clean, headCommit };
+  const { size, content } = file;
   const read = async (): Promise<Uint8Array> => {
     if (size !== null && size > DESCRIPTOR_MAX_BYTES) throw new DescriptorTooLargeError(size, DESCRIPTOR_MAX_BYTES);
-    if (file.encoding === 'base64' && typeof file.content === 'string') return Buffer.from(file.content, 'base64');
-    const raw = await octokit.rest.repos.getContent({ ...at, path, ref: headCommit, mediaType: { format: 'raw' } });
-    const bytes = bytesOf(raw.data) ?? new Uint8Array();
+    if (content) return content;
+    const bytes = await github.rawFile(at, path, headCommit);
+    if (!bytes)
+      throw new SourceError('source-error', `"${path}" went missing from ${base.owner}/${base.repo} at ${headCommit} while it was read`);
     // the commit is immutable, so the size said above holds; checked again all the same
     if (bytes.byteLength > DESCRIPTOR_MAX_BYTES) throw new DescriptorTooLargeError(bytes.byteLength, DESCRIPTOR_MAX_BYTES);
     return bytes;

@@ -6,24 +6,25 @@
  * commit, and a second run with nothing changed on GitHub writes nothing.
  */
 
-import type { GitHubClient } from '../adapters/github/octokit.ts';
 import { mapLimit } from '../concurrency.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import type { GitHubPort } from './github-port.ts';
 import type { ChangelogEntry, RepositoryObservation } from './model.ts';
 import { observeRepository } from './observe.ts';
 import type { RegistryWriter } from './writer.ts';
 
 export interface ReconcileDeps {
-  /** Authenticated as the App (JWT): lists installations. */
-  appOctokit: GitHubClient;
-  /** A client authenticated as an installation (its token). */
-  installationOctokit(installationId: number): Promise<GitHubClient>;
+  /** GitHub as the App (JWT): lists installations. */
+  appGitHub: GitHubPort;
+  /** GitHub as an installation (its token). */
+  installationGitHub(installationId: number): Promise<GitHubPort>;
   writer: Pick<RegistryWriter, 'update' | 'read'>;
   coreOrg: string;
   /** The clock for changelog times (default: now, ISO). */
   now?: () => string;
   /** Repositories observed at once (default 8). */
   concurrency?: number;
-  log?: (message: string) => void;
+  log?: Logger;
 }
 
 export interface ReconcileResult {
@@ -34,30 +35,28 @@ export interface ReconcileResult {
 }
 
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
-  const log = deps.log ?? (() => undefined);
+  const log = deps.log ?? silentLogger;
   const limit = deps.concurrency ?? 8;
-  const installations = await deps.appOctokit.paginate(deps.appOctokit.rest.apps.listInstallations, { per_page: 100 });
+  const installations = await deps.appGitHub.installations();
 
   // Each installation's repositories, read with its own token.
-  const targets: Array<{ id: number; client: GitHubClient }> = [];
+  const targets: Array<{ id: number; client: GitHubPort }> = [];
   const seen = new Set<number>();
-  let anyClient: GitHubClient | undefined;
+  let anyClient: GitHubPort | undefined;
   /** Installations by account login (lower case): who can tell a deleted repository from an uninstalled one. */
-  const byAccount = new Map<string, { client: GitHubClient; all: boolean }>();
+  const byAccount = new Map<string, { client: GitHubPort; all: boolean }>();
   for (const installation of installations) {
-    if (installation.suspended_at) {
-      log(`installation ${installation.id} is suspended; its repositories count as not installed`);
+    if (installation.suspended) {
+      log.info('installation suspended: its repositories count as not installed', { installationId: installation.id });
       continue;
     }
-    const client = await deps.installationOctokit(installation.id);
+    const client = await deps.installationGitHub(installation.id);
     anyClient ??= client;
-    const login = installation.account && 'login' in installation.account ? installation.account.login : undefined;
-    if (login) byAccount.set(login.toLowerCase(), { client, all: installation.repository_selection === 'all' });
-    const repos = await client.paginate(client.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
-    for (const r of repos) {
-      if (seen.has(r.id)) continue;
-      seen.add(r.id);
-      targets.push({ id: r.id, client });
+    if (installation.account) byAccount.set(installation.account.toLowerCase(), { client, all: installation.allRepositories });
+    for (const id of await client.installationRepositories()) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      targets.push({ id, client });
     }
   }
 
@@ -99,8 +98,11 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
     delivery: '',
     coreOrg: deps.coreOrg,
   });
-  log(
-    `reconcile: observed ${observations.length} repositories (${installations.length} installations); ${result.changes.length} changes${result.commit ? ` in ${result.commit}` : ''}`,
-  );
+  log.info('reconcile run', {
+    observed: observations.length,
+    installations: installations.length,
+    changes: result.changes.length,
+    commit: result.commit,
+  });
   return { commit: result.commit, changes: result.changes, observed: observations.length };
 }

@@ -17,9 +17,10 @@
  */
 
 import { createHash } from 'node:crypto';
-import type { GitHubClient } from '../adapters/github/octokit.ts';
 import { parseRegistryFiles, REGISTRY_FILES, serializeRegistry, type RegistryFile, type RegistryFiles } from './csv.ts';
 import { applyObservations, summarizeChanges } from './edit.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import type { GitHubPort } from './github-port.ts';
 import type { ChangeContext, ChangelogEntry, RegistryState, RepositoryObservation } from './model.ts';
 
 export interface RegistryWriterOptions {
@@ -39,7 +40,7 @@ export interface RegistryWriterOptions {
   backoffMs?: number;
   /** Title of the pull request opened in pull-request mode. */
   pullRequestTitle?: string;
-  log?: (message: string) => void;
+  log?: Logger;
 }
 
 export interface UpdateResult {
@@ -111,19 +112,6 @@ interface Start {
   openPull?: number;
 }
 
-const statusOf = (e: unknown): number | undefined =>
-  typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number'
-    ? (e as { status: number }).status
-    : undefined;
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-
-/** A lost race on the ref: re-read and try again. */
-function isMovedRef(e: unknown): boolean {
-  const s = statusOf(e);
-  if (s === 409) return true;
-  return s === 422 && /fast.forward|reference already exists|reference does not exist|reference cannot be updated/i.test(messageOf(e));
-}
-
 /** The git object id of a blob with this content (so blobs written here need not be read back). */
 function gitBlobSha(text: string): string {
   const body = Buffer.from(text, 'utf8');
@@ -135,12 +123,12 @@ const FILES = Object.values(REGISTRY_FILES) as RegistryFile[];
 /** Blobs kept (the three files of the last few heads; the changelog can be large). */
 const BLOB_CACHE = 9;
 
-export function createRegistryWriter(octokit: GitHubClient, options: RegistryWriterOptions): RegistryWriter {
+export function createRegistryWriter(github: GitHubPort, options: RegistryWriterOptions): RegistryWriter {
   const { owner, repo } = options;
   const at = { owner, repo };
   const maxAttempts = Math.max(1, options.maxAttempts ?? 10);
   const prBranch = options.prBranch ?? 'registry-updates';
-  const log = options.log ?? (() => undefined);
+  const log = options.log ?? silentLogger;
   let branch: string | undefined = options.branch;
   let registryId: number | undefined;
   /** Blob sha → text: blobs never change, and most tries re-read the same ones. */
@@ -149,9 +137,9 @@ export function createRegistryWriter(octokit: GitHubClient, options: RegistryWri
   /** The registry repository's id (read once; it never changes) and the base branch. */
   async function registry(): Promise<{ id: number; branch: string }> {
     if (registryId === undefined || branch === undefined) {
-      const { data } = await octokit.rest.repos.get(at);
+      const data = await github.repository(at);
       registryId = data.id;
-      branch ??= data.default_branch;
+      branch ??= data.defaultBranch ?? 'main';
     }
     return { id: registryId, branch };
   }
@@ -161,24 +149,19 @@ export function createRegistryWriter(octokit: GitHubClient, options: RegistryWri
   }
 
   async function headOf(name: string): Promise<string | null> {
-    try {
-      const { data } = await octokit.rest.git.getRef({ ...at, ref: `heads/${name}` });
-      return data.object.sha;
-    } catch (e) {
-      if (statusOf(e) === 404) return null;
-      if (statusOf(e) === 409)
-        throw new RegistryRepositoryError(
-          `${owner}/${repo} is empty: create it from registry-template/ (it needs data/datasets.csv and data/changelog.csv) before the App writes to it`,
-        );
-      throw e;
-    }
+    const head = await github.branchHead(at, name);
+    if (head === 'missing') return null;
+    if (head === 'empty')
+      throw new RegistryRepositoryError(
+        `${owner}/${repo} is empty: create it from registry-template/ (it needs data/datasets.csv and data/changelog.csv) before the App writes to it`,
+      );
+    return head.sha;
   }
 
   async function blobText(sha: string): Promise<string> {
     const cached = blobs.get(sha);
     if (cached !== undefined) return cached;
-    const { data } = await octokit.rest.git.getBlob({ ...at, file_sha: sha });
-    const text = Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
+    const text = await github.blobText(at, sha);
     remember(sha, text);
     return text;
   }
@@ -190,18 +173,18 @@ export function createRegistryWriter(octokit: GitHubClient, options: RegistryWri
 
   /** The registry files at a commit, and its tree. */
   async function filesAt(commit: string): Promise<{ tree: string; files: Partial<RegistryFiles> }> {
-    const { data: c } = await octokit.rest.git.getCommit({ ...at, commit_sha: commit });
-    const { data: t } = await octokit.rest.git.getTree({ ...at, tree_sha: c.tree.sha, recursive: 'true' });
+    const tree = await github.commitTree(at, commit);
+    const t = await github.treeEntries(at, tree);
     const wanted = new Set<string>(FILES);
-    const entries = t.tree.filter((e) => e.type === 'blob' && e.path !== undefined && wanted.has(e.path) && e.sha !== undefined);
+    const entries = t.entries.filter((e) => e.type === 'blob' && wanted.has(e.path));
     if (t.truncated && entries.length < FILES.length) {
       throw new RegistryRepositoryError(
         `${owner}/${repo}: the tree at ${commit} is too large to list; keep only the registry files in the repository`,
       );
     }
     const files: Partial<RegistryFiles> = {};
-    await Promise.all(entries.map(async (e) => void (files[e.path as RegistryFile] = await blobText(e.sha!))));
-    return { tree: c.tree.sha, files };
+    await Promise.all(entries.map(async (e) => void (files[e.path as RegistryFile] = await blobText(e.sha))));
+    return { tree, files };
   }
 
   /**
@@ -227,9 +210,9 @@ export function createRegistryWriter(octokit: GitHubClient, options: RegistryWri
       const { tree, files } = await filesAt(baseHead);
       return { files, baseTree: tree, parents: [baseHead], ref, expected: baseHead, create: true };
     }
-    const { data: pulls } = await octokit.rest.pulls.list({ ...at, head: `${owner}:${prBranch}`, state: 'all', per_page: 100 });
-    const open = pulls.find((p) => p.state === 'open' && p.base.ref === base);
-    if (!open && prHead !== baseHead && pulls.some((p) => p.state === 'closed' && p.head.sha === prHead)) {
+    const pulls = await github.pullRequests(at, `${owner}:${prBranch}`);
+    const open = pulls.find((p) => p.state === 'open' && p.baseRef === base);
+    if (!open && prHead !== baseHead && pulls.some((p) => p.state === 'closed' && p.headSha === prHead)) {
       const { tree, files } = await filesAt(baseHead);
       return { files, baseTree: tree, parents: [prHead, baseHead], ref, expected: prHead, create: false };
     }
@@ -240,23 +223,12 @@ export function createRegistryWriter(octokit: GitHubClient, options: RegistryWri
   /** The pull request from prBranch to the base branch: the open one, or a new one. */
   async function ensurePull(start: Start, changes: ChangelogEntry[]): Promise<number> {
     if (start.openPull !== undefined) return start.openPull;
-    const base = await baseBranch();
-    try {
-      const { data } = await octokit.rest.pulls.create({
-        ...at,
-        head: prBranch,
-        base,
-        title: options.pullRequestTitle ?? 'Registry updates',
-        body: `Changes the os-datastore App found on GitHub, for review. The App keeps adding to this pull request until it is merged or closed.\n\nFirst change: ${summarizeChanges(changes)}.`,
-      });
-      return data.number;
-    } catch (e) {
-      if (statusOf(e) !== 422) throw e;
-      // Another writer opened it in the meantime.
-      const { data } = await octokit.rest.pulls.list({ ...at, head: `${owner}:${prBranch}`, base, state: 'open' });
-      if (data[0]) return data[0].number;
-      throw e;
-    }
+    return github.openPullRequest(at, {
+      head: prBranch,
+      base: await baseBranch(),
+      title: options.pullRequestTitle ?? 'Registry updates',
+      body: `Changes the os-datastore App found on GitHub, for review. The App keeps adding to this pull request until it is merged or closed.\n\nFirst change: ${summarizeChanges(changes)}.`,
+    });
   }
 
   function commitMessage(changes: ChangelogEntry[], deliveries: string[]): string {
@@ -288,28 +260,29 @@ export function createRegistryWriter(octokit: GitHubClient, options: RegistryWri
       const changed = FILES.filter((f) => next[f] !== start.files[f]);
       // The changed files go inline in the tree request: GitHub stores them as blobs, and it is
       // one content-creating request instead of one per file (they are throttled to 1 a second).
-      const tree = changed.map((path) => {
+      const files = changed.map((path) => {
         remember(gitBlobSha(next[path]), next[path]);
-        return { path, mode: '100644' as const, type: 'blob' as const, content: next[path] };
+        return { path, content: next[path] };
       });
-      const { data: newTree } = await octokit.rest.git.createTree({ ...at, base_tree: start.baseTree, tree });
-      const { data: commit } = await octokit.rest.git.createCommit({
-        ...at,
+      const tree = await github.createTree(at, start.baseTree, files);
+      const commit = await github.createCommit(at, {
         message: commitMessage(
           changes,
           batch.map((p) => p.ctx.delivery),
         ),
-        tree: newTree.sha,
+        tree,
         parents: start.parents,
       });
-      try {
-        if (start.create) await octokit.rest.git.createRef({ ...at, ref: `refs/${start.ref}`, sha: commit.sha });
-        else await octokit.rest.git.updateRef({ ...at, ref: start.ref, sha: commit.sha, force: false });
-      } catch (e) {
-        if (!isMovedRef(e)) throw e;
+      if ((await github.writeRef(at, start.ref, commit, start.create)) === 'moved') {
         if (attempt === maxAttempts) break;
         const delay = Math.min(2000, (options.backoffMs ?? 40) * 2 ** (attempt - 1)) * (0.5 + Math.random());
-        log(`registry ${owner}/${repo} ${start.ref} moved (try ${attempt} of ${maxAttempts}); re-reading in ${Math.round(delay)} ms`);
+        log.debug('the registry branch moved under the write: re-reading', {
+          registry: `${owner}/${repo}`,
+          ref: start.ref,
+          attempt,
+          maxAttempts,
+          delayMs: Math.round(delay),
+        });
         await sleep(delay);
         continue;
       }
@@ -317,7 +290,7 @@ export function createRegistryWriter(octokit: GitHubClient, options: RegistryWri
       const written = state;
       batch.forEach((p, i) =>
         p.resolve({
-          commit: commit.sha,
+          commit,
           changes: perCall[i]!,
           attempts: attempt,
           state: written,

@@ -55,7 +55,7 @@ const fileSizes = (state: DatasetState): Record<string, number> =>
   Object.fromEntries(Object.entries(state.files).map(([p, f]) => [p, Number(f?.size) || 0]));
 
 /** A dataset page's data, read back from the store; null when the dataset is not published there. */
-export async function pageDataFromStore(reader: StoreReader, layout: DatasetLayout): Promise<DatasetPageData | null> {
+async function pageDataFromStore(reader: StoreReader, layout: DatasetLayout): Promise<DatasetPageData | null> {
   const state = await publishedState(reader, layout);
   if (!state) return null;
   const descriptor = await latestDescriptor(reader, layout);
@@ -88,7 +88,7 @@ export interface BuildSiteOptions {
 }
 
 /** Where the registry's datasets are read from (the App's read copy of the registry). */
-export const REGISTRY_DATASETS_KEY = 'registry/data/datasets.csv';
+const REGISTRY_DATASETS_KEY = 'registry/data/datasets.csv';
 
 /** A dataset the catalog lists, before its published state is read. */
 interface Wanted {

@@ -8,9 +8,10 @@
 import { createHash } from 'node:crypto';
 import { escapeHtml } from '../escape.ts';
 
-/** Text or attribute content, escaped (`& < > " '`). */
+/** Text content, escaped (`& < > " '`). */
 export const text = (value: unknown): string => escapeHtml(value === null || value === undefined ? '' : String(value));
-export const attr = text;
+/** A quoted attribute's value: the same escaping (quotes included), named for where it goes. */
+export const attr = (value: unknown): string => text(value);
 
 /** A relative link to a path of the store (`data/a b.csv` → `data/a%20b.csv`); never a scheme. */
 export function href(path: string): string {

@@ -61,7 +61,7 @@ export interface SinkCounts {
  * most and come last (a wrong `bytes` after 10,000 bad rows). Each happens at most a few times per
  * file (encoding errors: 20 per file, table.ts), so the lists stay bounded.
  */
-export const ALWAYS_LISTED: ReadonlySet<string> = new Set([
+const ALWAYS_LISTED: ReadonlySet<string> = new Set([
   'byte-count',
   'hash-count',
   'source-error',

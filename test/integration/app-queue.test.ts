@@ -22,7 +22,7 @@ function recording(outcome: (w: Work) => WorkOutcome | Promise<WorkOutcome> = ()
   const batches: Work[] = [];
   let active = 0;
   let maxActive = 0;
-  const process = async (w: Work): Promise<WorkOutcome> => {
+  const processWork = async (w: Work): Promise<WorkOutcome> => {
     active++;
     maxActive = Math.max(maxActive, active);
     batches.push(structuredClone(w));
@@ -30,7 +30,7 @@ function recording(outcome: (w: Work) => WorkOutcome | Promise<WorkOutcome> = ()
     active--;
     return outcome(w);
   };
-  return { batches, process, maxActive: () => maxActive };
+  return { batches, process: processWork, maxActive: () => maxActive };
 }
 
 describe('createRegistryQueue', () => {

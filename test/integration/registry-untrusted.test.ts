@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GitHubClient } from '../../src/adapters/github/octokit.ts';
+import { githubPort } from '../../src/adapters/github/port.ts';
 import { createNotifier } from '../../src/notify/index.ts';
 import { cleanText, FIELD_LIMITS } from '../../src/registry/clean.ts';
 import { parseRegistryFiles, serializeRegistry } from '../../src/registry/csv.ts';
@@ -67,7 +68,7 @@ describe('untrusted fields are capped and cleaned before the registry, the feed 
       },
       'init',
     );
-    const gh = client(fake, fake.installationToken(fake.addInstallation({ account: 'os-data' })));
+    const gh = githubPort(client(fake, fake.installationToken(fake.addInstallation({ account: 'os-data' }))));
 
     const observed = await Promise.all([huge, sly, formula].map((id) => observeRepository(gh, id)));
     expect(observed.map((o) => o.descriptor?.valid)).toEqual([true, true, true]);
@@ -122,7 +123,7 @@ describe('untrusted fields are capped and cleaned before the registry, the feed 
       'init',
     );
     fake.commit(fine, 'main', { 'datapackage.json': descriptor({ name: 'fine' }), 'data/rows.csv': 'year\n2024\n' }, 'init');
-    const gh = client(fake, fake.installationToken(fake.addInstallation({ account: 'os-data' })));
+    const gh = githubPort(client(fake, fake.installationToken(fake.addInstallation({ account: 'os-data' }))));
 
     const observed = await Promise.all([long, slash, traversal, fine].map((id) => observeRepository(gh, id)));
     expect(observed.map((o) => o.descriptor?.valid)).toEqual([false, false, false, true]);
@@ -163,7 +164,7 @@ describe('untrusted fields are capped and cleaned before the registry, the feed 
       { 'real.json': descriptor({ name: 'linked' }), 'datapackage.json': { symlink: 'real.json' }, 'data/rows.csv': 'year\n2024\n' },
       'init',
     );
-    const gh = client(fake, fake.installationToken(fake.addInstallation({ account: 'os-data' })));
+    const gh = githubPort(client(fake, fake.installationToken(fake.addInstallation({ account: 'os-data' }))));
 
     const [ofHuge, ofBig, ofLinked] = await Promise.all([huge, big, linked].map((id) => observeRepository(gh, id)));
     expect(ofHuge!.descriptor).toMatchObject({ valid: false });

@@ -10,6 +10,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createGitHubClient, GitHubClient } from '../../src/adapters/github/octokit.ts';
+import { githubPort } from '../../src/adapters/github/port.ts';
+import type { Logger } from '../../src/log.ts';
 import { parseRegistryFiles, serializeRegistry } from '../../src/registry/csv.ts';
 import { applyObservations, REASONS } from '../../src/registry/edit.ts';
 import type { ChangeContext, RegistryState } from '../../src/registry/model.ts';
@@ -61,12 +63,25 @@ async function setup(): Promise<{ fake: FakeGitHub; client: () => GitHubClient; 
 }
 
 const writerFor = (client: GitHubClient, over: Partial<RegistryWriterOptions> = {}) =>
-  createRegistryWriter(client, { owner: REG_OWNER, repo: REG_REPO, mode: 'commit', ...over });
+  createRegistryWriter(githubPort(client), { owner: REG_OWNER, repo: REG_REPO, mode: 'commit', ...over });
 const ctx = (delivery = 'delivery-1', now = '2024-05-01T12:00:00Z'): ChangeContext => ({ now, delivery, coreOrg: 'os-data' });
 const registryAt = (fake: FakeGitHub, at = 'main'): RegistryState => parseRegistryFiles(fake.files(REGISTRY, at));
 const writes = (fake: FakeGitHub, from = 0) => fake.requests.slice(from).filter((r) => r.method !== 'GET');
 
 const obs = observation;
+
+/** A Logger (src/log.ts) that keeps what it is given. */
+function recordingLog(): { log: Logger; lines: Array<{ level: string; msg: string; fields: Record<string, unknown> }> } {
+  const lines: Array<{ level: string; msg: string; fields: Record<string, unknown> }> = [];
+  const make = (base: Record<string, unknown>): Logger => {
+    const at =
+      (level: string) =>
+      (msg: string, fields: Record<string, unknown> = {}) =>
+        void lines.push({ level, msg, fields: { ...base, ...fields } });
+    return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: (f) => make({ ...base, ...f }) };
+  };
+  return { log: make({}), lines };
+}
 
 /** A valid (descriptor-level) Tabular Data Package. */
 const descriptor = (name: string, owner: string | undefined, extra: object = {}): string =>
@@ -107,7 +122,7 @@ describe('observeRepository', () => {
     fake.deleteRepo(ids.gone);
     const data = fake.addInstallation({ account: 'os-data' });
     const mallory = fake.addInstallation({ account: 'mallory', accountType: 'User' });
-    const client = (id: number) => fastClient(fake, fake.installationToken(id));
+    const client = (id: number) => githubPort(fastClient(fake, fake.installationToken(id)));
     return { fake, ids, osData: client(data), mallory: client(mallory) };
   }
 
@@ -314,13 +329,21 @@ describe('the registry writer (commit mode)', () => {
 
   it('lands concurrent updates without coalescing, each in its own commit, by retrying', async () => {
     const { fake, client } = await setup();
+    const { log, lines } = recordingLog();
     const writers = [
-      writerFor(client(), { coalesce: false, maxAttempts: 30, backoffMs: 5 }),
-      writerFor(client(), { coalesce: false, maxAttempts: 30, backoffMs: 5 }),
+      writerFor(client(), { coalesce: false, maxAttempts: 30, backoffMs: 5, log }),
+      writerFor(client(), { coalesce: false, maxAttempts: 30, backoffMs: 5, log }),
     ];
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => writers[i % 2]!.update([obs(i + 1)], ctx(`d-${i + 1}`))));
     expect(new Set(results.map((r) => r.commit)).size).toBe(8);
     expect(results.some((r) => r.attempts > 1)).toBe(true);
+    // Each lost race is logged through the Logger it was given, with where and which try.
+    expect(lines.length).toBe(results.reduce((n, r) => n + r.attempts - 1, 0));
+    expect(lines[0]).toEqual({
+      level: 'debug',
+      msg: 'the registry branch moved under the write: re-reading',
+      fields: { registry: REGISTRY, ref: 'heads/main', attempt: expect.any(Number), maxAttempts: 30, delayMs: expect.any(Number) },
+    });
     expect(registryAt(fake).datasets.map((d) => d.repositoryId)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(fake.log(REGISTRY)).toHaveLength(9);
   });
@@ -439,18 +462,24 @@ describe('reconcile', () => {
 
     const appOctokit = fastClient(fake, fake.appJwt());
     const deps = {
-      appOctokit,
-      installationOctokit: async (installationId: number) => {
+      appGitHub: githubPort(appOctokit),
+      installationGitHub: async (installationId: number) => {
         const { data } = await appOctokit.rest.apps.createInstallationAccessToken({ installation_id: installationId });
-        return fastClient(fake, data.token);
+        return githubPort(fastClient(fake, data.token));
       },
       writer: writerFor(client()),
       coreOrg: 'os-data',
       now: () => '2024-05-01T00:00:00Z',
     };
 
-    const first = await reconcile(deps);
+    const { log, lines } = recordingLog();
+    const first = await reconcile({ ...deps, log });
     expect(first.observed).toBe(7); // six datasets and the registry itself
+    expect(lines).toContainEqual({
+      level: 'info',
+      msg: 'reconcile run',
+      fields: { observed: 7, installations: 3, changes: first.changes.length, commit: first.commit },
+    });
     expect(first.commit).toBe(fake.headSha(REGISTRY));
     let state = registryAt(fake);
     expect(state.datasets.map((d) => [d.repo, d.status, d.reason, d.core])).toEqual([

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REAL, testdir } from './tmp.ts';
 
-export const BUNDLE = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+const BUNDLE = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
 /** A real webhook payload from ../shared/fixtures/real/octokit-webhooks-examples, parsed. */
 export async function examplePayload(file: string): Promise<Record<string, unknown>> {
@@ -25,7 +25,7 @@ export interface Annotation {
 const unescape = (s: string): string =>
   s.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
 
-export function parseAnnotation(line: string): Annotation {
+function parseAnnotation(line: string): Annotation {
   const m = /^::(error|warning|notice)(?: ([^:]*))?::(.*)$/.exec(line);
   if (!m) throw new Error(`not an annotation: ${line}`);
   const props = Object.fromEntries(
@@ -51,7 +51,7 @@ export interface ActionRun {
 }
 
 /** Parse a GITHUB_OUTPUT file (`name<<delimiter\nvalue\ndelimiter`). */
-export function parseOutputs(text: string): Record<string, string> {
+function parseOutputs(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
 import { onTestFinished } from 'vitest';
 
-export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium: boolean = existsSync(CHROMIUM);
 
 if (!hasChromium) console.warn(`\n*** ${CHROMIUM} is missing: the browser tests are SKIPPED (apt-get install -y chromium) ***\n`);

@@ -30,7 +30,7 @@ export interface ProxiedRequest {
 }
 
 /** The real S3 error bodies (code, status, message) for faults and mapping tests. */
-export const S3_ERRORS = {
+const S3_ERRORS = {
   InternalError: { status: 500, message: 'We encountered an internal error. Please try again.' },
   ServiceUnavailable: { status: 503, message: 'Please reduce your request rate.' },
   SlowDown: { status: 503, message: 'Please reduce your request rate.' },
@@ -124,7 +124,7 @@ export function s3Operation(method: string, url: string, headers: IncomingHttpHe
 }
 
 /** An S3 error document, as S3 sends it. */
-export function s3ErrorXml(code: string, message: string, extra: Record<string, string> = {}): string {
+function s3ErrorXml(code: string, message: string, extra: Record<string, string> = {}): string {
   const fields = Object.entries(extra)
     .map(([name, value]) => `<${name}>${value}</${name}>`)
     .join('');

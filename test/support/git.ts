@@ -80,7 +80,7 @@ async function newDir(parent?: string): Promise<string> {
 }
 
 /** Write files (path → content; objects as JSON; `{ symlink }` as a symbolic link) into a working tree. */
-export async function writeFiles(dir: string, files: Record<string, FileSpec>): Promise<void> {
+async function writeFiles(dir: string, files: Record<string, FileSpec>): Promise<void> {
   for (const [path, content] of Object.entries(files)) {
     const full = join(dir, path);
     await mkdir(dirname(full), { recursive: true });

@@ -122,7 +122,7 @@ async function localObject(store: string, pointer: LfsPointer, subject: string, 
 }
 
 /** Pass content through, checking it against the pointer; throws an lfs-error at the end when it does not match. */
-export async function* verified(
+async function* verified(
   chunks: AsyncIterable<Uint8Array>,
   pointer: LfsPointer,
   subject: string,

@@ -15,7 +15,7 @@
  */
 
 /** Divisions and groups with their titles. */
-export const COFOG_TITLES: ReadonlyMap<string, string> = new Map([
+const COFOG_TITLES: ReadonlyMap<string, string> = new Map([
   ['01', 'General public services'],
   ['01.1', 'Executive and legislative organs, financial and fiscal affairs, external affairs'],
   ['01.2', 'Foreign economic aid'],

@@ -46,7 +46,7 @@ ZA ZAF ZM ZMB ZW ZWE
   .split(/\s+/);
 
 /** alpha-2 → alpha-3, for every officially assigned ISO 3166-1 code. */
-export const ALPHA2_TO_ALPHA3: ReadonlyMap<string, string> = new Map(
+const ALPHA2_TO_ALPHA3: ReadonlyMap<string, string> = new Map(
   Array.from({ length: PAIRS.length / 2 }, (_, i) => [PAIRS[2 * i] as string, PAIRS[2 * i + 1] as string]),
 );
 
@@ -57,7 +57,7 @@ export const COUNTRY_ALPHA2: ReadonlySet<string> = new Set(ALPHA2_TO_ALPHA3.keys
 export const COUNTRY_ALPHA3: ReadonlySet<string> = new Set(ALPHA2_TO_ALPHA3.values());
 
 /** Codes accepted besides the official ones (see the module comment). */
-export const EXTRA_COUNTRY_CODES: ReadonlySet<string> = new Set(['EU', 'EUE', 'XK', 'XKX']);
+const EXTRA_COUNTRY_CODES: ReadonlySet<string> = new Set(['EU', 'EUE', 'XK', 'XKX']);
 
 /** Common non-ISO codes and the official code to use instead. */
 export const COUNTRY_SUGGESTIONS: ReadonlyMap<string, string> = new Map([

@@ -7,7 +7,7 @@
 import { cofogCanonical } from '../../package/codes/cofog.ts';
 import { COUNTRY_SUGGESTIONS, isCountryCode } from '../../package/codes/countries.ts';
 import { CURRENCIES, HISTORIC_CURRENCIES } from '../../package/codes/currencies.ts';
-import type { PackageDescriptor, ResourceDescriptor } from '../../package/descriptor.ts';
+import { isObject, type PackageDescriptor, type ResourceDescriptor } from '../../package/descriptor.ts';
 import { checkStorageNames } from './storage-names.ts';
 import { fieldNamesOf, resolveMapping, splitReference } from '../../package/mapping.ts';
 import type { ProfileInfo } from '../../package/profiles.ts';
@@ -23,10 +23,6 @@ export interface SemanticContext {
 
 type Obj = Record<string, unknown>;
 
-function isObject(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A descriptor value in a message, as JSON, cut (see `quoted`). */
 const json = (value: unknown): string => {
   try {
@@ -41,7 +37,7 @@ const quoteList = (names: readonly string[]): string => quotedList(names);
 const SLUG = /^[a-z0-9._-]+$/;
 
 /** A slug suggestion for a resource name. */
-export function slugify(name: string): string {
+function slugify(name: string): string {
   const s = name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

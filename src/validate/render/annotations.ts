@@ -11,7 +11,7 @@ import { problemFile } from './location.ts';
 /** GitHub's limit on an annotation's message (64 KB); messages are far shorter (MESSAGE_LIMIT), this is the net. */
 export const ANNOTATION_MESSAGE_BYTES = 64 * 1024;
 /** GitHub's limit on an annotation's title. */
-export const ANNOTATION_TITLE_CHARS = 255;
+const ANNOTATION_TITLE_CHARS = 255;
 
 /**
  * A problem's annotation message: control and bidi characters shown escaped (the runner's log

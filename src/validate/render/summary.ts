@@ -20,7 +20,7 @@ export const SUMMARY_MAX_BYTES = 1_000_000;
  */
 export const CHECK_SUMMARY_MAX_BYTES = 65_535;
 /** Characters of a name, path or location shown in a table cell, before "…". */
-export const SUMMARY_NAME_LIMIT = 256;
+const SUMMARY_NAME_LIMIT = 256;
 /** Bytes kept free for the closing lines ("… and N more", the published line). */
 const TAIL_BYTES = 8192;
 

@@ -12,7 +12,7 @@ export interface TextOptions {
 const paint = (on: boolean, code: number) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
 
 /** Characters of a name, path, location or pointer shown, before "…". */
-export const TEXT_NAME_LIMIT = 256;
+const TEXT_NAME_LIMIT = 256;
 /**
  * Untrusted text for the terminal: control and bidi characters shown escaped (`\x1b`, `U+202E`),
  * never sent raw, and names cut. Only the colours painted here are escape sequences.
@@ -71,7 +71,7 @@ export function renderText(report: Report, options: TextOptions): string {
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** ": 9,995 type-error, 3 missing-cell" — the problems not listed, by code, most first ('' when unknown). */
-export function byCode(unlisted: Record<string, number> | undefined): string {
+function byCode(unlisted: Record<string, number> | undefined): string {
   const entries = Object.entries(unlisted ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   return entries.length ? `: ${entries.map(([code, n]) => `${n.toLocaleString('en-US')} ${code}`).join(', ')}` : '';
 }

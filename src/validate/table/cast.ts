@@ -52,12 +52,12 @@
  * - duration accepts the `PnYnMnWnDTnHnMnS` form only, not the alternative `P0003-06-04T…`.
  */
 
-import { FIELD_TYPES, type FieldDescriptor } from '../../package/descriptor.ts';
+import { FIELD_TYPES, isObject, type FieldDescriptor } from '../../package/descriptor.ts';
 import { quoted } from '../../package/problem.ts';
 import { booleanType } from './cast/boolean.ts';
 import { buildCheck, NO_PROBLEM } from './cast/constraints.ts';
 import { dateTimeType } from './cast/dates.ts';
-import { fail, isPlainObject, stringArray, type TypeImpl } from './cast/field-type.ts';
+import { fail, stringArray, type TypeImpl } from './cast/field-type.ts';
 import { geojsonType, geopointType } from './cast/geo.ts';
 import { jsonType } from './cast/json.ts';
 import { integerType, numberType } from './cast/numbers.ts';
@@ -152,7 +152,7 @@ export function compileField(field: FieldDescriptor, schemaMissingValues?: strin
   const missing = stringArray(field.missingValues, 'missingValues') ?? stringArray(schemaMissingValues, 'missingValues') ?? [''];
 
   const rawConstraints: unknown = field.constraints ?? {};
-  if (!isPlainObject(rawConstraints)) fail('constraints', '"constraints" must be an object');
+  if (!isObject(rawConstraints)) fail('constraints', '"constraints" must be an object');
   const constraints = rawConstraints;
   const check = buildCheck(type, impl, constraints);
 

@@ -14,7 +14,7 @@ export interface DecodedChunk {
 }
 
 /** Whether a declared encoding (undefined: none) is UTF-8, under any of its names (encodings.ts). */
-export function isUtf8Label(encoding: string | undefined): boolean {
+function isUtf8Label(encoding: string | undefined): boolean {
   return isUtf8Encoding(encoding);
 }
 

@@ -15,7 +15,7 @@
  *   are not read at all, so neither gives an error per row.
  */
 
-export const FIELDS_MATCH = ['exact', 'equal', 'subset', 'superset', 'partial'] as const;
+const FIELDS_MATCH = ['exact', 'equal', 'subset', 'superset', 'partial'] as const;
 export type FieldsMatch = (typeof FIELDS_MATCH)[number];
 
 const TOLERATES_EXTRA_LABELS: readonly FieldsMatch[] = ['subset', 'partial'];

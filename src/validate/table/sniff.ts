@@ -17,16 +17,16 @@ import type { ResourceDescriptor } from '../../package/descriptor.ts';
 import { detectEncoding, resolveEncoding } from './encodings.ts';
 
 /** Lines of the sample the delimiter is sniffed from (frictionless: SAMPLE_SIZE = 100). */
-export const SNIFF_LINES = 100;
+const SNIFF_LINES = 100;
 
 /** Delimiters the sniff considers, in order of preference on a tie (Python's Sniffer.preferred, restricted to frictionless's candidates). */
-export const SNIFF_DELIMITERS = [',', '\t', ';', '|'] as const;
+const SNIFF_DELIMITERS = [',', '\t', ';', '|'] as const;
 
 /** Lowest share of sample lines that must hold a delimiter the same number of times (Python's Sniffer: 0.9). */
 const CONSISTENCY = 0.9;
 
 /** The delimiter a resource declares: its dialect's, else `\t` for a `.tsv` file or format "tsv"; undefined when none. */
-export function declaredDelimiter(resource: ResourceDescriptor, path: string): string | undefined {
+function declaredDelimiter(resource: ResourceDescriptor, path: string): string | undefined {
   const d = resource.dialect;
   if (d && typeof d === 'object' && typeof d.delimiter === 'string') return d.delimiter;
   const format = typeof resource.format === 'string' ? resource.format.toLowerCase() : '';
@@ -40,7 +40,7 @@ export function declaredDelimiter(resource: ResourceDescriptor, path: string): s
  * none is. Quoted text is skipped (a `;` inside `"a;b"` is not a delimiter). `complete` says the
  * text is the whole file; otherwise its last, possibly cut, line is left out.
  */
-export function sniffDelimiter(text: string, complete: boolean): string {
+function sniffDelimiter(text: string, complete: boolean): string {
   const lines = sampleLines(text, complete);
   if (lines.length === 0) return ',';
   for (const d of SNIFF_DELIMITERS) {

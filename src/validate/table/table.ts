@@ -78,7 +78,7 @@ function setKey(f: CompiledField, v: unknown): unknown {
 }
 
 /** Separator of composite key parts: a control char that no canonical key contains. */
-export const KEY_SEP = '\u001f';
+const KEY_SEP = '\u001f';
 
 const LFS_SIGNATURE = 'version https://git-lfs.github.com/spec/v1';
 
@@ -105,7 +105,7 @@ export async function validateTable(parts: TablePart[], task: TableTask): Promis
 }
 
 /** Validate inline `data` (an array of arrays with a header row, or an array of objects). */
-export function validateInlineTable(task: TableTask): TableOutcome {
+function validateInlineTable(task: TableTask): TableOutcome {
   const run = new TableRun(task);
   const data = task.resource.data;
   const ptr = pointerOf('resources', task.index, 'data');

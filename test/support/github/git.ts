@@ -50,7 +50,7 @@ export interface TreeChange {
 }
 
 export const MODES: readonly Mode[] = ['100644', '100755', '040000', '120000', '160000'];
-export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 export function typeOfMode(mode: Mode): EntryType {
   return mode === '040000' ? 'tree' : mode === '160000' ? 'commit' : 'blob';

@@ -16,7 +16,7 @@
 
 import type { SchemaObject } from 'ajv';
 
-export const NAME_PATTERN = '^([-a-z0-9._/])+$';
+const NAME_PATTERN = '^([-a-z0-9._/])+$';
 
 const nameHint = 'use only lower-case letters, digits and "-", "_", ".", "/" (for example "my-budget-2024")';
 
@@ -82,7 +82,7 @@ const contributor = {
   },
 };
 
-export const resourceSchema = {
+const resourceSchema = {
   type: 'object',
   required: ['name'],
   properties: {

@@ -63,10 +63,6 @@ export const ENUM_ONLY = ['enum'] as const;
 export const stringKey = (v: unknown): string => `s:${String(v)}`;
 export const noJson = (): unknown => INVALID;
 
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** A descriptor property that must be an array of strings; undefined when absent. */
 export function stringArray(v: unknown, property: string): string[] | undefined {
   if (v === undefined) return undefined;

@@ -4,7 +4,8 @@
  * (RFC 7946).
  */
 
-import { badFormat, ENUM_ONLY, INVALID, isPlainObject, type Reader, type TypeImpl } from './field-type.ts';
+import { isObject } from '../../../package/descriptor.ts';
+import { badFormat, ENUM_ONLY, INVALID, type Reader, type TypeImpl } from './field-type.ts';
 import { parseJson, stableJson } from './json.ts';
 import { numberKey, strippedPlainNumber } from './numbers.ts';
 
@@ -26,7 +27,7 @@ function geopointFromArray(v: unknown): unknown {
 }
 
 function geopointFromObject(v: unknown): unknown {
-  if (!isPlainObject(v) || Object.keys(v).length !== 2 || !('lon' in v) || !('lat' in v)) return INVALID;
+  if (!isObject(v) || Object.keys(v).length !== 2 || !('lon' in v) || !('lat' in v)) return INVALID;
   return geopointOf(coordinate(v.lon), coordinate(v.lat));
 }
 
@@ -64,7 +65,7 @@ const GEOMETRY_COORDINATES: Record<string, (v: unknown) => boolean> = {
 };
 
 function isGeometry(v: unknown): boolean {
-  if (!isPlainObject(v) || typeof v.type !== 'string') return false;
+  if (!isObject(v) || typeof v.type !== 'string') return false;
   if (v.bbox !== undefined && !arrayOf(isNum)(v.bbox)) return false;
   if (v.type === 'GeometryCollection') return arrayOf(isGeometry)(v.geometries);
   const coords = Object.prototype.hasOwnProperty.call(GEOMETRY_COORDINATES, v.type) ? GEOMETRY_COORDINATES[v.type] : undefined;
@@ -73,18 +74,18 @@ function isGeometry(v: unknown): boolean {
 
 function isFeature(v: unknown): boolean {
   return (
-    isPlainObject(v) &&
+    isObject(v) &&
     v.type === 'Feature' &&
     'geometry' in v &&
     (v.geometry === null || isGeometry(v.geometry)) &&
     'properties' in v &&
-    (v.properties === null || isPlainObject(v.properties)) &&
+    (v.properties === null || isObject(v.properties)) &&
     (v.bbox === undefined || arrayOf(isNum)(v.bbox))
   );
 }
 
 function isGeoJson(v: unknown): boolean {
-  if (!isPlainObject(v)) return false;
+  if (!isObject(v)) return false;
   if (v.type === 'Feature') return isFeature(v);
   if (v.type === 'FeatureCollection') {
     return arrayOf(isFeature)(v.features) && (v.bbox === undefined || arrayOf(isNum)(v.bbox));
@@ -106,22 +107,22 @@ const TOPO_GEOMETRY: Record<string, (g: Record<string, unknown>) => boolean> = {
 };
 
 function isTopoGeometry(v: unknown): boolean {
-  if (!isPlainObject(v) || typeof v.type !== 'string') return false;
-  if (v.properties !== undefined && !isPlainObject(v.properties)) return false;
+  if (!isObject(v) || typeof v.type !== 'string') return false;
+  if (v.properties !== undefined && !isObject(v.properties)) return false;
   const check = Object.prototype.hasOwnProperty.call(TOPO_GEOMETRY, v.type) ? TOPO_GEOMETRY[v.type] : undefined;
   return check !== undefined && check(v);
 }
 
 function isTopoJson(v: unknown): boolean {
-  if (!isPlainObject(v) || typeof v.type !== 'string') return false;
+  if (!isObject(v) || typeof v.type !== 'string') return false;
   if (v.type !== 'Topology') return isTopoGeometry(v);
   const objects = v.objects;
-  if (!isPlainObject(objects) || !Object.values(objects).every(isTopoGeometry)) return false;
+  if (!isObject(objects) || !Object.values(objects).every(isTopoGeometry)) return false;
   const isArc = arrayOf((p) => p === null || isPosition(p), 2);
   if (!arrayOf(isArc)(v.arcs)) return false;
   const t = v.transform;
   if (t !== undefined) {
-    if (!isPlainObject(t)) return false;
+    if (!isObject(t)) return false;
     const pair = arrayOf(isNum, 2);
     if (!pair(t.scale) || !pair(t.translate)) return false;
   }

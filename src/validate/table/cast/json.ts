@@ -3,7 +3,8 @@
  * shape, parsed by `JSON.parse` (no NaN/Infinity); and the JSON helpers geo types share.
  */
 
-import { COLLECTION_CONSTRAINTS, INVALID, isPlainObject, onlyDefault, type TypeImpl } from './field-type.ts';
+import { isObject } from '../../../package/descriptor.ts';
+import { COLLECTION_CONSTRAINTS, INVALID, onlyDefault, type TypeImpl } from './field-type.ts';
 
 /** JSON with object keys sorted, so equal objects give equal strings. */
 export function stableJson(v: unknown): string {
@@ -41,11 +42,11 @@ function collectionSize(v: unknown): number {
 
 export function jsonType(type: 'object' | 'array', format: string): TypeImpl {
   onlyDefault(type, format);
-  const isObject = type === 'object';
-  const read = isObject
+  const objects = type === 'object';
+  const read = objects
     ? (cell: string): unknown => {
         const v = parseJson(cell, 123);
-        return isPlainObject(v) ? v : INVALID;
+        return isObject(v) ? v : INVALID;
       }
     : (cell: string): unknown => {
         const v = parseJson(cell, 91);
@@ -53,10 +54,10 @@ export function jsonType(type: 'object' | 'array', format: string): TypeImpl {
       };
   return {
     read,
-    expected: isObject ? 'a JSON object' : 'a JSON array',
+    expected: objects ? 'a JSON object' : 'a JSON array',
     key: (v) => `j:${stableJson(v)}`,
     iso: read,
-    fromJson: (v) => ((isObject ? isPlainObject(v) : Array.isArray(v)) ? v : INVALID),
+    fromJson: (v) => ((objects ? isObject(v) : Array.isArray(v)) ? v : INVALID),
     decimal: null,
     constraints: COLLECTION_CONSTRAINTS,
     size: collectionSize,
