@@ -65,7 +65,15 @@ interface GitHubAccess {
 async function creatorFor(org: string, io: Io, app: AppGitHub | null, config: AppConfig | null): Promise<GitHubAccess> {
   const token = io.env.GITHUB_TOKEN?.trim();
   if (token) {
-    const client = createGitHubClient({ token, baseUrl: io.env.GITHUB_API_URL?.trim() || config?.githubApiUrl || 'https://api.github.com' });
+    const client = createGitHubClient({
+      token,
+      baseUrl: io.env.GITHUB_API_URL?.trim() || config?.githubApiUrl || 'https://api.github.com',
+    });
+    // Octokit logs every failed request; a 404 (no such repository yet) or 422 is an answer handled here.
+    const logError = client.log.error.bind(client.log);
+    client.log.error = (message: string, info?: object) => {
+      if (!/ - (?:404|409|422) with id /.test(message)) logError(message, info);
+    };
     return { client, token: async () => token };
   }
   if (!app)
@@ -101,7 +109,9 @@ export async function openPublishing(flags: MigrateFlags, io: Io): Promise<Publi
   const registryContext = config && !flags.registry ? await openRegistry(config, { log: silentLogger }) : null;
   const app =
     registryContext?.github ??
-    (config && org ? createAppGitHub({ appId: config.appId, privateKey: config.privateKey, baseUrl: config.githubApiUrl, log: silentLogger }) : null);
+    (config && org
+      ? createAppGitHub({ appId: config.appId, privateKey: config.privateKey, baseUrl: config.githubApiUrl, log: silentLogger })
+      : null);
   const creator = org ? await creatorFor(org, io, app, config) : null;
   // Without --create-repos the repositories must exist: they are looked up with what can read them.
   const reader: GitHubClient | null = creator?.client ?? registryContext?.registryClient ?? null;
@@ -139,7 +149,14 @@ export async function openPublishing(flags: MigrateFlags, io: Io): Promise<Publi
           outcome.publish = { status: 'failed', error: e instanceof DatastoreError ? e.describe() : (e as Error).message };
           return;
         }
-        outcome.publish.repository = { status: repo.status, fullName: `${repo.owner}/${repo.name}`, id: repo.id, url: repo.htmlUrl, commit: repo.commit, lfs: repo.lfs };
+        outcome.publish.repository = {
+          status: repo.status,
+          fullName: `${repo.owner}/${repo.name}`,
+          id: repo.id,
+          url: repo.htmlUrl,
+          commit: repo.commit,
+          lfs: repo.lfs,
+        };
       }
       if (opened) {
         const snapshot = await fsSnapshot(dir);
@@ -231,6 +248,9 @@ async function listInGitHubRegistry(
       repositoryId: o.repositoryId,
     };
     if (row?.status !== 'published')
-      fail(p, `the registry does not list ${p.owner}/${p.name}: ${row ? `${row.status}, ${row.reason}` : 'no row'} (run \`os-datastore validate\` on its folder)`);
+      fail(
+        p,
+        `the registry does not list ${p.owner}/${p.name}: ${row ? `${row.status}, ${row.reason}` : 'no row'} (run \`os-datastore validate\` on its folder)`,
+      );
   }
 }

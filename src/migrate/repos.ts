@@ -112,9 +112,13 @@ async function createRepository(client: GitHubClient, org: string, name: string,
       // Created meanwhile (another run of the same shard), or a name GitHub refuses.
       const found = await findRepository(client, org, name);
       if (found) return found;
-      throw new RepositoryError('repo-name-refused', `--create-repos ${org}: GitHub refused the repository name ${name} (${messageOf(e)}).`, {
-        hint: 'Rename the dataset (its datapackage.json "name") and run again.',
-      });
+      throw new RepositoryError(
+        'repo-name-refused',
+        `--create-repos ${org}: GitHub refused the repository name ${name} (${messageOf(e)}).`,
+        {
+          hint: 'Rename the dataset (its datapackage.json "name") and run again.',
+        },
+      );
     }
     throw e;
   }

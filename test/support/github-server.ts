@@ -1416,9 +1416,10 @@ export class FakeGitHub {
   private syncDisk(r: RepoState): void {
     if (!r.disk) return;
     const env = bareGitEnv();
-    const refs = execFileSync('git', ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads/'], { cwd: r.disk.dir, env }).toString(
-      'utf8',
-    );
+    const refs = execFileSync('git', ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads/'], {
+      cwd: r.disk.dir,
+      env,
+    }).toString('utf8');
     if (refs === r.disk.synced) return;
     const all = execFileSync('git', ['cat-file', '--batch-all-objects', '--batch'], {
       cwd: r.disk.dir,
@@ -2214,7 +2215,12 @@ function importObject(git: GitStore, type: string, body: Buffer): Sha {
       const nul = body.indexOf(0x00, sp);
       const raw = body.subarray(at, sp).toString('utf8');
       const mode = (raw === '40000' ? '040000' : raw) as Mode;
-      entries.push({ name: body.subarray(sp + 1, nul).toString('utf8'), mode, type: typeOfMode(mode), sha: body.subarray(nul + 1, nul + 21).toString('hex') });
+      entries.push({
+        name: body.subarray(sp + 1, nul).toString('utf8'),
+        mode,
+        type: typeOfMode(mode),
+        sha: body.subarray(nul + 1, nul + 21).toString('hex'),
+      });
       at = nul + 21;
     }
     return git.putTree(entries);

@@ -10,7 +10,7 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { copyFile, link, lstat, mkdir, readdir } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../errors.ts';
 import { gitText, runGit } from './exec.ts';
@@ -67,6 +67,11 @@ async function listFiles(root: string, rel = ''): Promise<Array<{ path: string; 
   return out;
 }
 
+/** A path as a literal .gitattributes pattern (what `git lfs track --filename` writes). */
+export function attributePattern(path: string): string {
+  return path.replace(/[\\*?[\]!#]/g, (c) => `\\${c}`).replace(/ /g, '[[:space:]]');
+}
+
 export const hasGitLfs = (): boolean => spawnSync('git', ['lfs', 'version'], { stdio: 'ignore' }).status === 0;
 
 /** Make `into` (a new folder) a repository whose one commit on `main` holds the files of `folder`. */
@@ -83,7 +88,10 @@ export async function commitPackage(folder: string, into: string, options: Commi
     // A hard link costs no space (the same filesystem); a copy otherwise.
     await link(join(folder, f.path), to).catch(() => copyFile(join(folder, f.path), to));
   }
-  for (let i = 0; i < lfs.length; i += 100) await runGit(into, ['lfs', 'track', '--filename', '--', ...lfs.slice(i, i + 100)]);
+  // .gitattributes written here, sorted (`git lfs track` writes several paths in no stable order,
+  // and the tree must depend on the files only).
+  if (lfs.length)
+    await writeFile(join(into, '.gitattributes'), lfs.map((p) => `${attributePattern(p)} filter=lfs diff=lfs merge=lfs -text\n`).join(''));
   await runGit(into, ['add', '-A']);
   await runGit(into, ['commit', '-q', '--no-verify', '-m', options.message], { env: IDENTITY });
   return {
