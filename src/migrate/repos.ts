@@ -126,7 +126,6 @@ async function createRepository(client: GitHubClient, org: string, name: string,
 
 /** A one-line description from the package's title (GitHub allows no control characters there). */
 function descriptionOf(title: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are what is removed
   const clean = title.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   return clean.length > 350 ? `${clean.slice(0, 349)}…` : clean;
 }

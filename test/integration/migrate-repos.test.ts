@@ -150,7 +150,9 @@ describe('migrate --create-repos ORG', () => {
   );
 
   it(
-    needsLfs('two shards at once list the same registry as one run (the writer retries when the other shard moved the branch)'),
+    needsLfs(
+      'two shards at once list the same registry as one run, one commit each (the writer re-reads and retries when the branch moved)',
+    ),
     async () => {
       const one = await world();
       const single = await cli(['migrate', one.dump, '--out', join(one.dir, 'out'), '--publish', '--create-repos', ORG], {
@@ -159,6 +161,19 @@ describe('migrate --create-repos ORG', () => {
       });
       expect(single.code).toBe(1);
       const two = await world();
+      // The first ref update is refused as GitHub refuses one that lost a race: that shard's writer
+      // must re-read the registry and try again.
+      const refPath = /^\/repos\/os-team\/registry\/git\/refs\/heads\/main$/;
+      two.fake.inject({
+        method: 'PATCH',
+        path: refPath,
+        status: 422,
+        body: {
+          message: 'Update is not a fast forward',
+          documentation_url: 'https://docs.github.com/rest/git/refs#update-a-reference',
+          status: '422',
+        },
+      });
       const shards = await Promise.all(
         ['1/2', '2/2'].map((k) =>
           cli(['migrate', two.dump, '--out', join(two.dir, 'out'), '--publish', '--create-repos', ORG, '--shard', k, '--json'], {
@@ -184,6 +199,12 @@ describe('migrate --create-repos ORG', () => {
           .sort((a, b) => (a.name < b.name ? -1 : 1));
       expect(view(two)).toEqual(view(one));
       expect(view(two)).toHaveLength(CONVERTED.length);
+      const updates = two.fake.requests.filter((r) => r.method === 'PATCH' && refPath.test(r.path)).map((r) => r.status);
+      // The injected refusal first; then one success per shard (and a real lost race when the shards' writes crossed).
+      expect(updates[0]).toBe(422);
+      expect(updates.filter((s) => s === 200)).toHaveLength(2);
+      expect(updates.every((s) => s === 200 || s === 422)).toBe(true);
+      expect(two.fake.log(REGISTRY)).toHaveLength(3); // the template and one commit per shard
     },
     240_000,
   );
