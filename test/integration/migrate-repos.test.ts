@@ -155,11 +155,16 @@ describe('migrate --create-repos ORG', () => {
     ),
     async () => {
       const one = await world();
-      const single = await cli(['migrate', one.dump, '--out', join(one.dir, 'out'), '--publish', '--create-repos', ORG], {
-        ...one.env,
-        GITHUB_TOKEN: one.fake.installationToken(one.installation),
-      });
+      // The single run creates the repositories with the App's own installation on ORG (no GITHUB_TOKEN).
+      const single = await cli(['migrate', one.dump, '--out', join(one.dir, 'out'), '--publish', '--create-repos', ORG, '--json'], one.env);
       expect(single.code).toBe(1);
+      for (const d of JSON.parse(single.stdout).datasets.filter((x: Obj) => x.status === 'converted'))
+        expect(d.publish.repository.status).toBe('created');
+      expect(
+        one.fake.requests
+          .filter((r) => r.method === 'POST' && r.path === `/orgs/${ORG}/repos`)
+          .map((r) => [r.auth, r.installationId, r.status]),
+      ).toEqual(CONVERTED.map(() => ['installation', one.installation, 201]));
       const two = await world();
       // The first ref update is refused as GitHub refuses one that lost a race: that shard's writer
       // must re-read the registry and try again.
