@@ -1,5 +1,7 @@
 /** `--create-repos`' pure parts: the size flag, the literal .gitattributes patterns, and ORG as every dataset's owner. */
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { attributePattern } from '../../src/adapters/git/package-repo.ts';
 import { chooseOwner } from '../../src/migrate/owner.ts';
 import { DEFAULT_LFS_THRESHOLD, parseSize } from '../../src/migrate/repos.ts';
@@ -37,5 +39,21 @@ describe('chooseOwner with --create-repos ORG', () => {
       org: 'os-archive',
     });
     expect(c).toMatchObject({ owner: 'os-archive', rule: '--create-repos', contributors: ['john-doe', 'tryggvib'] });
+  });
+});
+
+describe('examples/workflows/migrate.yml with create_repos', () => {
+  it('passes --create-repos and the App to every shard, and leaves the registry to them', async () => {
+    const wf = parse(await readFile(new URL('../../examples/workflows/migrate.yml', import.meta.url), 'utf8'));
+    expect(wf.on.workflow_dispatch.inputs.create_repos).toMatchObject({ required: false, default: '' });
+    const step = wf.jobs.migrate.steps.find((s: { run?: string }) => s.run?.includes('migrate dump'));
+    expect(step.run).toContain('repos="--create-repos $CREATE_REPOS"');
+    expect(step.run).toMatch(/--publish \$map \$repos$/m);
+    expect(step.env).toMatchObject({
+      CREATE_REPOS: '${{ inputs.create_repos }}',
+      APP_ID: "${{ inputs.create_repos != '' && vars.APP_ID || '' }}",
+      REGISTRY_REPO: '${{ github.repository }}',
+    });
+    expect(wf.jobs.register.if).toBe("always() && inputs.create_repos == ''");
   });
 });
