@@ -8,7 +8,7 @@
  * dataset, never overwritten.
  */
 
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { GitHubClient } from '../adapters/github/octokit.ts';
 import { commitPackage, pushPackage } from '../adapters/git/package-repo.ts';
@@ -124,6 +124,25 @@ async function createRepository(client: GitHubClient, org: string, name: string,
   }
 }
 
+/**
+ * git is only ever pointed at an https:// clone URL; http:// and file:// only when the API itself
+ * is on a loopback address (a local server, e.g. the tests' fake GitHub, whose repositories are
+ * bare repositories on disk).
+ */
+function checkCloneUrl(url: string | undefined, client: GitHubClient): void {
+  if (url === undefined || /^https:\/\//i.test(url)) return;
+  const api = String(client.request.endpoint.DEFAULTS.baseUrl);
+  const local = /^https?:\/\/(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?(?:\/|$)/i.test(api);
+  if (local && /^(?:http:\/\/|file:\/\/\/)/i.test(url)) return;
+  throw new RepositoryError(
+    'clone-url-refused',
+    `GitHub at ${api} gave the clone URL ${JSON.stringify(url)}, which git is not pointed at.`,
+    {
+      hint: 'Use a GitHub whose repositories are cloned over https:// (GITHUB_API_URL).',
+    },
+  );
+}
+
 /** A one-line description from the package's title (GitHub allows no control characters there). */
 function descriptionOf(title: string): string {
   const clean = title.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
@@ -145,8 +164,12 @@ export async function ensureDatasetRepository(
     throw new RepositoryError('repo-private', `${org}/${name} exists and is private: the registry lists public repositories only.`, {
       hint: `Make ${org}/${name} public, or delete it, and run again.`,
     });
-  const work = join(dirname(folder), `.${basename(folder)}.repo-${process.pid}`);
-  await rm(work, { recursive: true, force: true });
+  checkCloneUrl(repo?.cloneUrl, deps.client);
+  // The repository is built beside the package; what a killed run left there goes first.
+  const prefix = `.${basename(folder)}.repo-`;
+  for (const stale of (await readdir(dirname(folder))).filter((n) => n.startsWith(prefix)))
+    await rm(join(dirname(folder), stale), { recursive: true, force: true });
+  const work = join(dirname(folder), `${prefix}${process.pid}`);
   try {
     const pkg = await commitPackage(folder, work, {
       lfsThreshold: target.lfsThreshold,
@@ -154,6 +177,7 @@ export async function ensureDatasetRepository(
     });
     const created = repo === null;
     repo ??= await createRepository(deps.client, org, name, descriptionOf(target.title));
+    checkCloneUrl(repo.cloneUrl, deps.client);
     const pushed = await pushPackage(pkg, repo.cloneUrl, repo.defaultBranch, await deps.token());
     if (pushed.status === 'different')
       throw new RepositoryError(
