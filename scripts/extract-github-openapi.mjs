@@ -51,6 +51,7 @@ const OPERATIONS = [
   'POST /app/installations/{installation_id}/access_tokens',
   'GET /repos/{owner}/{repo}/installation',
   'GET /installation/repositories',
+  'POST /orgs/{org}/repos',
 ];
 
 /**

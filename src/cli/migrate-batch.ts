@@ -7,7 +7,7 @@
  */
 
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { visible } from '../escape.ts';
 import { runMigration, type BatchReport, type DatasetOutcome } from '../migrate/batch.ts';
@@ -27,6 +27,9 @@ export async function runBatch(dump: string, flags: MigrateFlags, io: Io): Promi
       );
   }
   if (flags.createRepos && !flags.publish) throw new UsageError('--create-repos pushes published packages: give --publish too');
+  if (flags.lfsThreshold !== undefined && !flags.createRepos)
+    throw new UsageError('--lfs-threshold is for the repositories --create-repos ORG makes: give --create-repos too');
+  if (flags.createRepos) (await import('./migrate-publish.ts')).lfsThresholdOf(flags, io);
   const ownerMap = await readOwnerMap(flags.ownerMap);
   const classify = parseClassify(flags.classify);
 
@@ -51,6 +54,7 @@ export async function runBatch(dump: string, flags: MigrateFlags, io: Io): Promi
       dryRun: flags.dryRun,
       ownerMap,
       coreOrg: coreOrgOf(io),
+      ...(flags.createRepos ? { ownerOrg: flags.createRepos } : {}),
       shard,
       strict: flags.strict,
       classify,
@@ -71,6 +75,14 @@ export async function runBatch(dump: string, flags: MigrateFlags, io: Io): Promi
     if (publishing) await publishing.close();
   }
   if (publishing) await publishing.finish(report);
+  if (flags.dryRun && flags.createRepos) {
+    for (const d of report.datasets)
+      if (d.status === 'planned' && d.out)
+        d.publish = {
+          status: 'planned',
+          repository: `would create ${flags.createRepos}/${basename(d.out)} and push the package (reused if it already holds it)`,
+        };
+  }
   if (!flags.dryRun) {
     const file = join(
       flags.out,
@@ -116,5 +128,8 @@ function publishNote(d: DatasetOutcome): string {
   const p = d.publish;
   if (!p) return '';
   if (p.status === 'failed') return `publish failed: ${String(p.error ?? '')}`;
-  return `${String(p.status)}${p.url ? ` ${String(p.url)}` : ''}${p.registry ? `; registry ${String(p.registry)}` : ''}`;
+  const repo = p.repository as { status?: string; fullName?: string; url?: string } | string | undefined;
+  const repoNote = typeof repo === 'string' ? repo : repo ? `repository ${String(repo.fullName)} ${String(repo.status)}; ` : '';
+  if (p.status === 'planned') return repoNote;
+  return `${repoNote}${String(p.status)}${p.url ? ` ${String(p.url)}` : ''}${p.registry ? `; registry ${String(p.registry)}` : ''}`;
 }

@@ -38,6 +38,7 @@ export interface MigrateFlags extends StorageFlags {
   publish?: boolean;
   registry?: string;
   createRepos?: string;
+  lfsThreshold?: string;
   progress?: boolean;
 }
 
@@ -96,7 +97,7 @@ export async function runMigrate(target: string, flags: MigrateFlags, io: Io): P
   }
   if (!flags.source?.length)
     throw new UsageError(`${target}: give the dataset's data with --source DATA.csv (repeat it for several files)`);
-  for (const f of ['dryRun', 'includePrivate', 'shard', 'publish', 'registry', 'createRepos'] as const) {
+  for (const f of ['dryRun', 'includePrivate', 'shard', 'publish', 'registry', 'createRepos', 'lfsThreshold'] as const) {
     if (flags[f]) throw new UsageError(`--${f.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is for a dump folder, not one model.json`);
   }
   const classify = parseClassify(flags.classify);
@@ -211,9 +212,15 @@ export function registerMigrate(
       .option('--no-progress', 'dump: no progress bar, even on a terminal')
       .option('--publish', 'dump: publish each valid package (as `publish` does; the embedded store when none is configured)')
       .option('--registry <dir>', 'dump: list the published packages in a local registry folder (made from registry-template/ when absent)')
+      .addOption(
+        new Option(
+          '--create-repos <org>',
+          'dump: create one GitHub repository per dataset in ORG (its owner) and push the package (GITHUB_TOKEN and GITHUB_API_URL, or the App: APP_ID, PRIVATE_KEY)',
+        ).argParser(githubOwner),
+      )
       .option(
-        '--create-repos <org>',
-        'dump: create one GitHub repository per dataset in ORG and push the package (GITHUB_TOKEN, GITHUB_API_URL)',
+        '--lfs-threshold <size>',
+        'dump, with --create-repos: files larger than this go to git-LFS (bytes, or 500k, 10M, 1G; default OS_MIGRATE_LFS_THRESHOLD or 10M)',
       ),
   )
     .enablePositionalOptions()

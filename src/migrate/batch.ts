@@ -57,6 +57,8 @@ export interface BatchOptions {
   dryRun?: boolean;
   ownerMap?: OwnerMap;
   coreOrg: string;
+  /** `--create-repos ORG`: ORG owns every dataset (owner.ts). */
+  ownerOrg?: string;
   shard?: Shard;
   strict?: boolean;
   classify?: Record<string, Classification>;
@@ -341,6 +343,7 @@ async function migrateOne(d: DumpDataset, options: BatchOptions): Promise<Datase
       owner: {
         map: options.ownerMap,
         coreOrg: options.coreOrg,
+        ...(options.ownerOrg ? { org: options.ownerOrg } : {}),
         managers: d.managers,
         sources: d.sources.map((s) => ({ creator: s.creator, loaded: s.loaded, ...(s.createdAt ? { createdAt: s.createdAt } : {}) })),
       },

@@ -3,6 +3,8 @@
  * worked on it (`contributors`). Pure. The rule, first that applies (MIGRATION.md, OSEP-8 edge
  * cases; README "Owner"):
  *
+ * 0. `--create-repos ORG`: ORG, the owner of every repository created (GitHub lists a package
+ *    only when its `owner` is the repository's owner); every manager becomes a contributor;
  * 1. `--owner` (one dataset) — the caller decided;
  * 2. the `--owner-map` file's entry for the dataset;
  * 3. the creator of the earliest loaded source, when the dump knows it and they are a manager;
@@ -31,6 +33,8 @@ export interface OwnerInput {
   /** Sources in any order: creator login (null when unknown), whether it was loaded, when made. */
   sources?: Array<{ creator: string | null; loaded: boolean | null; createdAt?: string }>;
   explicit?: string;
+  /** `--create-repos ORG`: the organization that will hold the dataset's repository. */
+  org?: string;
   map?: OwnerMap;
   coreOrg: string;
 }
@@ -96,7 +100,10 @@ export function chooseOwner(input: OwnerInput): OwnerChoice {
   let owner: string | null = null;
   let rule = '';
   let legacyOwner: string | null = null;
-  if (input.explicit) {
+  if (input.org) {
+    owner = input.org;
+    rule = '--create-repos';
+  } else if (input.explicit) {
     owner = input.explicit;
     rule = '--owner';
   } else if (input.map?.datasets[input.dataset]) {

@@ -13,9 +13,13 @@
  *   const octokit = new Octokit({ baseUrl: fake.url, auth: fake.token });
  */
 
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { onTestFinished } from 'vitest';
 import {
   GitStore,
@@ -75,6 +79,15 @@ export interface FakeGitHubOptions {
   writesPerMinute?: number;
   /** Fail the test when a response broke the OpenAPI description (default true). */
   failOnViolations?: boolean;
+  /**
+   * Where repositories created through `POST /orgs/{org}/repos` get a bare git repository on disk
+   * (`<gitRoot>/<owner>/<name>.git`). The fake speaks no git smart-HTTP: such a repository's
+   * `clone_url` is that folder's file:// URL, so a real `git push` (git-lfs included: its objects
+   * land in the bare repository's `lfs/objects`) goes there, and the fake imports what was pushed
+   * into its own object store before it answers the next request. Without it, created
+   * repositories live in memory only.
+   */
+  gitRoot?: string;
 }
 
 export interface RecordedRequest {
@@ -234,7 +247,7 @@ interface TokenState {
 
 type Principal = { kind: 'static' } | { kind: 'installation'; token: TokenState; installation: InstallationState } | { kind: 'app' };
 
-type Scope = 'repo' | 'app' | 'app-repo' | 'installation';
+type Scope = 'repo' | 'app' | 'app-repo' | 'installation' | 'account';
 
 interface Route {
   method: string;
@@ -696,6 +709,7 @@ export class FakeGitHub {
   private repoOf(ref: RepoRef): RepoState {
     const r = typeof ref === 'number' ? this.repos.get(ref) : this.findRepo(ref);
     if (!r) throw new Error(`the fake GitHub has no repository ${ref}`);
+    this.syncDisk(r);
     return r;
   }
 
@@ -876,6 +890,7 @@ export class FakeGitHub {
       recent.push(this.now());
     }
 
+    for (const r of this.repos.values()) this.syncDisk(r);
     const matched = this.match(method, url.pathname);
     if (!matched) return send({ status: 404, body: { message: 'Not Found', documentation_url: DOCS, status: '404' } });
     const { route, params, repoSelector, rest } = matched;
@@ -976,6 +991,7 @@ export class FakeGitHub {
       this.fail(call, 403, 'This endpoint requires you to be authenticated as a GitHub App installation.');
     if (route.scope === 'repo' && principal.kind === 'app') this.fail(call, 403, 'Resource not accessible by integration');
     if (route.scope === 'app-repo' && principal.kind !== 'app') this.fail(call, 401, 'A JSON web token could not be decoded');
+    if (route.scope === 'account' && principal.kind === 'app') this.fail(call, 403, 'Resource not accessible by integration');
     if (!selector) return;
 
     const write = route.permission?.[1] === 'write';
@@ -1330,6 +1346,15 @@ export class FakeGitHub {
         this.createAccessToken,
       ),
       R(
+        'POST',
+        /^\/orgs\/([^/]+)\/repos$/,
+        'account',
+        'POST /orgs/{org}/repos',
+        'repos/repos#create-an-organization-repository',
+        undefined,
+        this.createOrgRepo,
+      ),
+      R(
         'GET',
         /^\/installation\/repositories$/,
         'installation',
@@ -1346,6 +1371,78 @@ export class FakeGitHub {
   }
 
   // repositories
+
+  /** `POST /orgs/{org}/repos`: a public or private repository in an organization (an installation needs administration: write there). */
+  private createOrgRepo(call: Call): Reply {
+    const org = this.accounts.get(call.params[0]!.toLowerCase());
+    if (!org || org.type !== 'Organization') this.fail(call, 404, 'Not Found');
+    const p = call.principal;
+    if (p.kind === 'installation') {
+      if (p.installation.account.id !== org.id || p.token.permissions['administration'] !== 'write')
+        this.fail(call, 403, 'Resource not accessible by integration');
+    }
+    const name = this.requireString(call, 'name')!;
+    if (!/^[A-Za-z0-9._-]{1,100}$/.test(name) || name === '.' || name === '..')
+      this.invalid(call, [{ resource: 'Repository', code: 'custom', field: 'name', message: 'name is invalid' }]);
+    if (this.findRepo(`${org.login}/${name}`))
+      throw new Answer({
+        status: 422,
+        body: {
+          message: 'Repository creation failed.',
+          errors: [{ resource: 'Repository', code: 'custom', field: 'name', message: 'name already exists on this account' }],
+          documentation_url: `${DOCS}/${call.route.docs}`,
+          status: '422',
+        },
+      });
+    const description = this.requireString(call, 'description', { optional: true });
+    const id = this.addRepo({
+      owner: org.login,
+      name,
+      private: call.body['private'] === true,
+      ...(description !== undefined ? { description } : {}),
+    });
+    const repo = this.repos.get(id)!;
+    if (this.options.gitRoot) {
+      const dir = join(this.options.gitRoot, org.login, `${name}.git`);
+      mkdirSync(dir, { recursive: true });
+      execFileSync('git', ['init', '-q', '--bare', '-b', repo.defaultBranch, dir], { env: bareGitEnv(), stdio: 'ignore' });
+      repo.disk = { dir, cloneUrl: pathToFileURL(dir).href, synced: '' };
+    }
+    const admin = { admin: true, maintain: true, push: true, triage: true, pull: true };
+    return { status: 201, body: repoJson(this.url, repo, admin) };
+  }
+
+  /** Imports what was pushed to a repository's bare repository on disk (objects, then branches). */
+  private syncDisk(r: RepoState): void {
+    if (!r.disk) return;
+    const env = bareGitEnv();
+    const refs = execFileSync('git', ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads/'], {
+      cwd: r.disk.dir,
+      env,
+    }).toString('utf8');
+    if (refs === r.disk.synced) return;
+    const all = execFileSync('git', ['cat-file', '--batch-all-objects', '--batch'], {
+      cwd: r.disk.dir,
+      env,
+      maxBuffer: 1 << 30,
+    });
+    let at = 0;
+    while (at < all.length) {
+      const nl = all.indexOf(0x0a, at);
+      const [sha, type, size] = all.subarray(at, nl).toString('utf8').split(' ');
+      const body = all.subarray(nl + 1, nl + 1 + Number(size));
+      at = nl + 1 + Number(size) + 1;
+      const made = importObject(r.git, type!, Buffer.from(body));
+      if (made !== sha) throw new Error(`the fake could not import ${type} ${sha} of ${r.disk.dir} (got ${made})`);
+    }
+    for (const name of [...r.git.refs.keys()]) if (name.startsWith('refs/heads/')) r.git.refs.delete(name);
+    for (const line of refs.split('\n').filter(Boolean)) {
+      const [sha, name] = line.split(' ');
+      r.git.refs.set(name!, sha!);
+    }
+    r.disk.synced = refs;
+    r.pushedAt = this.nowIso();
+  }
 
   private getRepository(call: Call): Reply {
     const p = call.principal;
@@ -2098,4 +2195,59 @@ function wrongTypes(body: unknown): unknown {
                 : 'not an object',
     ]),
   );
+}
+
+/** The environment of the fake's own git commands: no user or system configuration. */
+function bareGitEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GIT_')) env[k] = v;
+  return { ...env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', LC_ALL: 'C' };
+}
+
+/** Stores one object as `git cat-file --batch` printed it; returns the id the store gives it. */
+function importObject(git: GitStore, type: string, body: Buffer): Sha {
+  if (type === 'blob') return git.putBlob(body);
+  if (type === 'tree') {
+    const entries: Array<{ name: string; mode: Mode; type: ReturnType<typeof typeOfMode>; sha: Sha }> = [];
+    let at = 0;
+    while (at < body.length) {
+      const sp = body.indexOf(0x20, at);
+      const nul = body.indexOf(0x00, sp);
+      const raw = body.subarray(at, sp).toString('utf8');
+      const mode = (raw === '40000' ? '040000' : raw) as Mode;
+      entries.push({
+        name: body.subarray(sp + 1, nul).toString('utf8'),
+        mode,
+        type: typeOfMode(mode),
+        sha: body.subarray(nul + 1, nul + 21).toString('hex'),
+      });
+      at = nul + 21;
+    }
+    return git.putTree(entries);
+  }
+  if (type === 'commit') {
+    const text = body.toString('utf8');
+    const split = text.indexOf('\n\n');
+    const headers = text.slice(0, split).split('\n');
+    const sig = (line: string): Signature => {
+      const m = /^(.*) <(.*)> (\d+) ([+-]\d{4})$/.exec(line);
+      if (!m) throw new Error(`the fake cannot read the signature "${line}"`);
+      return { name: m[1]!, email: m[2]!, time: Number(m[3]), tz: m[4]! };
+    };
+    let tree = '';
+    const parents: Sha[] = [];
+    let author: Signature | undefined;
+    let committer: Signature | undefined;
+    for (const h of headers) {
+      const [key, ...rest] = h.split(' ');
+      const value = rest.join(' ');
+      if (key === 'tree') tree = value;
+      else if (key === 'parent') parents.push(value);
+      else if (key === 'author') author = sig(value);
+      else if (key === 'committer') committer = sig(value);
+      else throw new Error(`the fake cannot import a commit with a "${key}" header`);
+    }
+    return git.putCommit({ tree, parents, author: author!, committer: committer!, message: text.slice(split + 2) });
+  }
+  throw new Error(`the fake cannot import a ${type} object`);
 }

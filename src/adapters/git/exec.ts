@@ -37,9 +37,13 @@ export interface GitResult {
  * Run git in `cwd` and collect its output. Rejects with GitCommandError on a non-zero exit unless
  * the code is in `allow` (e.g. 1 for "not found" answers).
  */
-export function runGit(cwd: string, args: readonly string[], options: { input?: string; allow?: number[] } = {}): Promise<GitResult> {
+export function runGit(
+  cwd: string,
+  args: readonly string[],
+  options: { input?: string; allow?: number[]; env?: Record<string, string> } = {},
+): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', args, { cwd, env: { ...gitEnv(), ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));

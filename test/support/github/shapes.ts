@@ -93,6 +93,8 @@ export interface RepoState {
   pulls: PullState[];
   nextNumber: number;
   checkRuns: CheckRunState[];
+  /** A bare repository on disk that git pushes go to (see FakeGitHubOptions.gitRoot); its clone URL is a file:// URL. */
+  disk?: { dir: string; cloneUrl: string; synced: string };
 }
 
 export interface InstallationState {
@@ -210,7 +212,7 @@ export function repoJson(
     pushed_at: r.pushedAt,
     git_url: `git://github.com/${full}.git`,
     ssh_url: `git@github.com:${full}.git`,
-    clone_url: `${HTML}/${full}.git`,
+    clone_url: r.disk?.cloneUrl ?? `${HTML}/${full}.git`,
     svn_url: `${HTML}/${full}`,
     homepage: null,
     size: 0,
