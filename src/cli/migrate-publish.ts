@@ -12,18 +12,21 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readAppConfig, type AppConfig } from '../../app/config.ts';
+import { readAppConfig, type AppConfig } from '../config/app.ts';
 import { createAppGitHub, type AppGitHub } from '../../app/github.ts';
 import { openRegistry } from '../../app/index.ts';
-import { silentLogger } from '../../app/log.ts';
+import { silentLogger } from '../log.ts';
 import { fsSnapshot } from '../adapters/fs/snapshot.ts';
 import { createGitHubClient, type GitHubClient } from '../adapters/github/octokit.ts';
 import { DatastoreError } from '../errors.ts';
 import { publishDataset } from '../mirror/publish.ts';
 import type { BatchReport, DatasetOutcome } from '../migrate/batch.ts';
 import { ensureLocalRegistry, migratedObservation, registerLocal } from '../migrate/registry.ts';
-import { DEFAULT_LFS_THRESHOLD, ensureDatasetRepository, findRepository, parseSize, type CreatedRepository } from '../migrate/repos.ts';
-import { observeRepository, type RegistryWriter, type RepositoryObservation } from '../registry/index.ts';
+import { ensureDatasetRepository, findRepository, type CreatedRepository } from '../migrate/repos.ts';
+import { readMigrateEnv } from '../config/migrate.ts';
+import { observeRepository, type RepositoryObservation } from '../registry/index.ts';
+import type { RegistryWriter } from '../registry/writer.ts';
+import { githubPort } from '../adapters/github/port.ts';
 import type { Io } from './io.ts';
 import { UsageError } from './io.ts';
 import { coreOrgOf, type MigrateFlags } from './migrate.ts';
@@ -39,21 +42,12 @@ export interface Publishing {
 
 /** The App's configuration when the environment gives it (APP_ID set), else null. */
 export function appConfigOf(io: Io): AppConfig | null {
-  return io.env.APP_ID?.trim() ? readAppConfig(io.env, { for: 'reconcile' }) : null;
+  return readMigrateEnv(io.env).appConfigured ? readAppConfig(io.env, { for: 'reconcile' }) : null;
 }
 
 /** `--lfs-threshold`, else OS_MIGRATE_LFS_THRESHOLD, else 10 MiB. */
 export function lfsThresholdOf(flags: MigrateFlags, io: Io): number {
-  const [text, from] =
-    flags.lfsThreshold !== undefined
-      ? [flags.lfsThreshold, '--lfs-threshold']
-      : io.env.OS_MIGRATE_LFS_THRESHOLD
-        ? [io.env.OS_MIGRATE_LFS_THRESHOLD, 'OS_MIGRATE_LFS_THRESHOLD']
-        : [undefined, ''];
-  if (text === undefined) return DEFAULT_LFS_THRESHOLD;
-  const n = parseSize(text);
-  if (n === null) throw new UsageError(`${from} ${JSON.stringify(text)}: give a size in bytes, or with k, M or G (e.g. 10M, the default)`);
-  return n;
+  return readMigrateEnv(io.env, { lfsThreshold: flags.lfsThreshold }).lfsThreshold;
 }
 
 interface GitHubAccess {
@@ -63,12 +57,10 @@ interface GitHubAccess {
 
 /** Who creates the repositories: GITHUB_TOKEN, else the App's installation on ORG. */
 async function creatorFor(org: string, io: Io, app: AppGitHub | null, config: AppConfig | null): Promise<GitHubAccess> {
-  const token = io.env.GITHUB_TOKEN?.trim();
+  const settings = readMigrateEnv(io.env);
+  const token = settings.githubToken;
   if (token) {
-    const client = createGitHubClient({
-      token,
-      baseUrl: io.env.GITHUB_API_URL?.trim() || config?.githubApiUrl || 'https://api.github.com',
-    });
+    const client = createGitHubClient({ token, baseUrl: settings.githubApiUrl });
     // Octokit logs every failed request; a 404 (no such repository yet) or 422 is an answer handled here.
     const logError = client.log.error.bind(client.log);
     client.log.error = (message: string, info?: object) => {
@@ -230,7 +222,7 @@ async function listInGitHubRegistry(
       );
       continue;
     }
-    const o = await observeRepository(await app.installationOctokit(installation.id), id, { installed: true });
+    const o = await observeRepository(githubPort(await app.installationOctokit(installation.id)), id, { installed: true });
     observations.push({ p, o });
   }
   if (observations.length === 0) return;

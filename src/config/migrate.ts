@@ -1,10 +1,12 @@
 /**
  * The environment of `os-datastore migrate …`: the core organization (CORE_ORG, as the App reads
  * it), the old API's key (OPENSPENDING_APIKEY; --api-key wins) and the export's retries
- * (OS_MIGRATE_TRIES, OS_MIGRATE_BACKOFF_MS; unset: the exporter's defaults, src/migrate/export.ts).
+ * (OS_MIGRATE_TRIES, OS_MIGRATE_BACKOFF_MS; unset: the exporter's defaults, src/migrate/export.ts);
+ * for `--create-repos`, the LFS threshold (--lfs-threshold wins over OS_MIGRATE_LFS_THRESHOLD) and
+ * the credentials (GITHUB_TOKEN and GITHUB_API_URL; else the App's, APP_ID …: src/config/app.ts).
  */
 
-import { readCoreOrg } from './app.ts';
+import { APP_DEFAULTS, readCoreOrg } from './app.ts';
 import { configOrThrow, type Parsed } from './problems.ts';
 import { SettingsReader, type Env } from './readers.ts';
 
@@ -13,11 +15,30 @@ export interface MigrateEnv {
   apiKey: string | undefined;
   tries: number | undefined;
   backoffMs: number | undefined;
+  /** Files of more bytes go to git-LFS in a repository --create-repos makes. */
+  lfsThreshold: number;
+  /** A token allowed to create repositories (else the App's installation is used). */
+  githubToken: string | undefined;
+  githubApiUrl: string;
+  /** Whether the App's configuration is given (APP_ID): the GitHub registry and the App's credentials. */
+  appConfigured: boolean;
+}
+
+export const MIGRATE_DEFAULTS = { lfsThreshold: 10 * 1024 * 1024 } as const;
+
+/** Settings given as flags; they win over the environment. */
+export interface MigrateOverrides {
+  /** `--lfs-threshold`, as typed. */
+  lfsThreshold?: string;
 }
 
 /** The migration's settings from `env`, and every problem; pure. */
-export function parseMigrateEnv(env: Env): Parsed<MigrateEnv> {
+export function parseMigrateEnv(env: Env, overrides: MigrateOverrides = {}): Parsed<MigrateEnv> {
   const r = new SettingsReader(env);
+  const threshold =
+    overrides.lfsThreshold === undefined
+      ? r.setting('OS_MIGRATE_LFS_THRESHOLD')
+      : r.given('OS_MIGRATE_LFS_THRESHOLD', '--lfs-threshold', overrides.lfsThreshold);
   const config: MigrateEnv = {
     coreOrg: readCoreOrg(r),
     apiKey: r.raw('OPENSPENDING_APIKEY'),
@@ -27,11 +48,23 @@ export function parseMigrateEnv(env: Env): Parsed<MigrateEnv> {
       max: 60_000,
       expected: 'a whole number of milliseconds from 0 to 60000, like 500',
     }),
+    lfsThreshold:
+      r.size(threshold, {
+        min: 0,
+        max: 5 * 1024 ** 3,
+        expected: 'a size in bytes, or with k, M or G (binary: 10M is 10 MiB, the default), up to 5G',
+      }) ?? MIGRATE_DEFAULTS.lfsThreshold,
+    githubToken: r.raw('GITHUB_TOKEN'),
+    githubApiUrl:
+      r.url('GITHUB_API_URL', {
+        expected: `an http(s) URL: ${APP_DEFAULTS.githubApiUrl}, or https://HOST/api/v3 for GitHub Enterprise Server`,
+      }) ?? APP_DEFAULTS.githubApiUrl,
+    appConfigured: r.has('APP_ID'),
   };
   return { config, problems: r.problems };
 }
 
 /** parseMigrateEnv, throwing one ConfigError for its problems. */
-export function readMigrateEnv(env: Env): MigrateEnv {
-  return configOrThrow(parseMigrateEnv(env));
+export function readMigrateEnv(env: Env, overrides: MigrateOverrides = {}): MigrateEnv {
+  return configOrThrow(parseMigrateEnv(env, overrides));
 }

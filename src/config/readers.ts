@@ -63,9 +63,12 @@ const SIZE_UNITS: Record<string, number> = {
   kib: 1024,
   mib: 1024 ** 2,
   gib: 1024 ** 3,
+  k: 1024,
+  m: 1024 ** 2,
+  g: 1024 ** 3,
 };
 
-/** '67108864', '64MiB', '64 MB', '1GiB' → bytes; NaN when it is none of those. */
+/** '67108864', '64MiB', '64 MB', '1GiB', '10M' (a single letter is binary) → bytes; NaN when it is none of those. */
 export function parseSize(value: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value);
   const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;

@@ -195,13 +195,3 @@ export async function ensureDatasetRepository(
     await rm(work, { recursive: true, force: true });
   }
 }
-
-/** `--lfs-threshold` / OS_MIGRATE_LFS_THRESHOLD: bytes, or a number with k, M or G (binary: 1k = 1024). */
-export const DEFAULT_LFS_THRESHOLD = 10 * 1024 * 1024;
-
-export function parseSize(text: string): number | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?\s*$/i.exec(text);
-  if (!m) return null;
-  const n = Number(m[1]) * 1024 ** ['', 'k', 'm', 'g'].indexOf(m[2]!.toLowerCase());
-  return Number.isFinite(n) ? Math.floor(n) : null;
-}

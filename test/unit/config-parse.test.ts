@@ -249,7 +249,16 @@ describe('the App', () => {
 describe('the migration', () => {
   it('defaults: the core organization of the App; the exporter decides tries and backoff', () => {
     expect(parseMigrateEnv({})).toEqual({
-      config: { coreOrg: APP_DEFAULTS.coreOrg, apiKey: undefined, tries: undefined, backoffMs: undefined },
+      config: {
+        coreOrg: APP_DEFAULTS.coreOrg,
+        apiKey: undefined,
+        tries: undefined,
+        backoffMs: undefined,
+        lfsThreshold: 10 * 1024 * 1024,
+        githubToken: undefined,
+        githubApiUrl: APP_DEFAULTS.githubApiUrl,
+        appConfigured: false,
+      },
       problems: [],
     });
     expect(
@@ -259,6 +268,10 @@ describe('the migration', () => {
       apiKey: 'k',
       tries: 3,
       backoffMs: 0,
+      lfsThreshold: 10 * 1024 * 1024,
+      githubToken: undefined,
+      githubApiUrl: APP_DEFAULTS.githubApiUrl,
+      appConfigured: false,
     });
   });
 

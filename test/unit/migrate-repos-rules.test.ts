@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { attributePattern } from '../../src/adapters/git/package-repo.ts';
 import { chooseOwner } from '../../src/migrate/owner.ts';
-import { DEFAULT_LFS_THRESHOLD, parseSize } from '../../src/migrate/repos.ts';
+import { MIGRATE_DEFAULTS, parseMigrateEnv } from '../../src/config/migrate.ts';
 
-describe('parseSize (--lfs-threshold, OS_MIGRATE_LFS_THRESHOLD)', () => {
+describe('the LFS threshold (--lfs-threshold, OS_MIGRATE_LFS_THRESHOLD)', () => {
+  const threshold = (text: string, flag?: string) =>
+    parseMigrateEnv({ OS_MIGRATE_LFS_THRESHOLD: text }, flag === undefined ? {} : { lfsThreshold: flag });
   it.each([
     ['0', 0],
     ['1048576', 1048576],
@@ -14,10 +16,24 @@ describe('parseSize (--lfs-threshold, OS_MIGRATE_LFS_THRESHOLD)', () => {
     ['10M', 10485760],
     ['10MiB', 10485760],
     ['1.5g', 1610612736],
-    [' 20 kB ', 20480],
-  ])('%j is %d bytes', (text, bytes) => expect(parseSize(text)).toBe(bytes));
-  it.each(['', 'ten', '-1', '10T', '1e6'])('%j is refused', (text) => expect(parseSize(text)).toBeNull());
-  it('defaults to 10 MiB', () => expect(DEFAULT_LFS_THRESHOLD).toBe(10 * 1024 * 1024));
+    [' 20 KiB ', 20480],
+    ['20 kB', 20000],
+  ])('%j is %d bytes', (text, bytes) => {
+    expect(threshold(text)).toMatchObject({ config: { lfsThreshold: bytes }, problems: [] });
+  });
+  it.each(['ten', '-1', '10T', '1e6'])('%j is refused, naming the variable', (text) => {
+    const { problems } = threshold(text);
+    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/^OS_MIGRATE_LFS_THRESHOLD must be a size in bytes/)]);
+  });
+  it('the flag wins and is named as typed', () => {
+    expect(threshold('1k', '2k').config.lfsThreshold).toBe(2048);
+    expect(threshold('1k', 'big').problems.map((p) => p.message)).toEqual([expect.stringMatching(/^--lfs-threshold must be/)]);
+  });
+  it('defaults to 10 MiB (unset or empty)', () => {
+    expect(MIGRATE_DEFAULTS.lfsThreshold).toBe(10 * 1024 * 1024);
+    expect(parseMigrateEnv({}).config.lfsThreshold).toBe(10 * 1024 * 1024);
+    expect(threshold('').config.lfsThreshold).toBe(10 * 1024 * 1024);
+  });
 });
 
 describe('attributePattern', () => {
