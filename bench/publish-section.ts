@@ -2,7 +2,12 @@
  * The `publish` section of `npm run bench`: the first publish of a generated ~300 MB, 200-file
  * git dataset (bench/generate-publish.ts) against a plain sequential PutObject loop over the same
  * files, both to a fresh s3rver on 127.0.0.1, in the same run; then the requests of a no-op
- * re-publish and of a one-file change, counted at a proxy in front of s3rver.
+ * re-publish, of a one-file change and of a one-file addition, counted at a proxy in front of
+ * s3rver; then issue 12's yardstick: the publish that adds one 1.5 MB file (`bench-v3` over
+ * `bench-v2`), and the same change validated as a pull request, against a first publish of a
+ * package holding only that file and the resource it references. Goals checked: the first
+ * publish vs the loop and vs the floor, its peak RSS, the no-op's requests, the one-file
+ * change's uploads, and the two yardstick ratios.
  *
  * Environment (besides run.ts's): BENCH_PUBLISH_MB, the dataset's target size in MB (default
  * 300), e.g. BENCH_PUBLISH_MB=20 for a quick trial.
@@ -94,7 +99,8 @@ const ops = (byOperation: Record<string, number>): string =>
 
 export const publishSection: Section = {
   name: 'publish',
-  title: 'First publish of a generated git dataset to s3rver vs a plain PutObject loop; requests of no-op and one-file publishes',
+  title:
+    'First publish of a generated git dataset to s3rver vs a plain PutObject loop; requests of no-op and one-file publishes; one added file vs its yardstick',
   sharedDataset: false,
   async run(ctx) {
     const mb = mbEnv();
