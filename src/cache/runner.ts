@@ -209,6 +209,8 @@ export function createCachingRunner(
     return null;
   }
 
+  // Every reader's index starts downloading now, while the descriptor is read and checked.
+  for (const r of cache.readers) if (r.index) void indexOf(r);
   return {
     concurrency: inner.concurrency,
     stats,
