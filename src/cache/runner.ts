@@ -252,20 +252,23 @@ export function createCachingRunner(
     async flush() {
       const writer = cache.writer;
       if (!writer) return;
-      for (const { key, bytes } of pending.splice(0)) {
-        try {
-          await writer.put(key, bytes);
-          stats.written++;
-        } catch (e) {
-          cache.warn?.(
-            `the validation result ${key} could not be written to ${writer.description} (${e instanceof Error ? e.message : String(e)}); the next run validates that resource again`,
-          );
-          return;
+      const entries = async (): Promise<void> => {
+        for (const { key, bytes } of pending.splice(0)) {
+          try {
+            await writer.put(key, bytes);
+            stats.written++;
+          } catch (e) {
+            cache.warn?.(
+              `the validation result ${key} could not be written to ${writer.description} (${e instanceof Error ? e.message : String(e)}); the next run validates that resource again`,
+            );
+            return;
+          }
         }
-      }
+      };
       // The index holds this run's results (the published version's); what it leaves out is
-      // read on its own, as before.
-      if (writer.putIndex && results.size > 0) {
+      // read on its own, as before. Written beside the entries: each is whole and checked.
+      const index = async (): Promise<void> => {
+        if (!writer.putIndex || results.size === 0) return;
         try {
           await writer.putIndex(encodeIndex(results));
         } catch (e) {
@@ -273,7 +276,8 @@ export function createCachingRunner(
             `the index of the validation results could not be written to ${writer.description} (${e instanceof Error ? e.message : String(e)}); the next run reads the results one by one`,
           );
         }
-      }
+      };
+      await Promise.all([entries(), index()]);
       results.clear();
     },
   };

@@ -149,7 +149,7 @@ const V2 = {
 //    after the commit point leaves some unwritten, and the re-run, finding the commit published,
 //    writes none: they are left out of the comparison, and each present is checked to be a whole
 //    entry under its own key (a crash never leaves a result that does not match its key); the
-//    same for their index (`index.json`), written after them: a whole index, each entry checked.
+//    same for their index (`index.json`), written with them: a whole index, each entry checked.
 //
 // Nothing else depends on time: the aggregates have no timestamps (src/aggregate/files.ts), the
 // badge depends on the report's verdict only, keys depend on the commit and content hashes.
@@ -168,7 +168,7 @@ function normalize(objects: Map<string, Buffer>): Normalized {
       continue;
     }
     if (key.endsWith('/.datastore/cache/index.json')) {
-      // Written after the entries, like them left out: a whole index, each entry under its own key.
+      // Written with the entries, like them left out: a whole index, each entry under its own key.
       const index = decodeIndex(bytes);
       if (typeof index === 'string') throw new Error(`${key}: ${index}`);
       for (const [k, entry] of index.entries) expect(typeof checkEntry(k, entry), `${key}: entry ${k}`).toBe('object');
