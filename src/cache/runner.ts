@@ -71,7 +71,7 @@ export interface CachingRunner extends TableRunner {
   readonly stats: CacheStats;
   /** Write the results computed in this run, then the index of every result of the run, to the cache's writer (failures are warned, never thrown). */
   flush(): Promise<void>;
-  /** The keys of this run's results that are cached (reused or to be written), sorted. */
+  /** The keys of this run's results that are cached (reused or to be written), sorted; none without a writer. */
   keys(): string[];
 }
 
@@ -143,7 +143,7 @@ export function createCachingRunner(
   };
   const pending: Array<{ key: string; bytes: Uint8Array }> = [];
   const small = limiter(SMALL_AT_ONCE);
-  /** Every cached result of this run (reused and new), for the index flush writes. */
+  /** Every cached result of this run (reused and new), for the index flush writes (kept only with a writer). */
   const results = new Map<string, Uint8Array>();
   // Each reader's index, read once (on the first lookup).
   const indexes = new Map<CacheReader, Promise<ResultIndex | null>>();
@@ -185,7 +185,8 @@ export function createCachingRunner(
         const checked = checkEntry(key, inlined);
         if (typeof checked !== 'string') {
           stats.indexed++;
-          results.set(key, encodeEntry(key, checked));
+          // Encoded again only for an index to write (a pull request writes none).
+          if (cache.writer) results.set(key, encodeEntry(key, checked));
           return checked;
         }
         warn(`the cached result ${key} in the index of ${reader.description} is unusable: ${checked}`);
@@ -203,7 +204,7 @@ export function createCachingRunner(
         warn(`the cached result ${key} in ${reader.description} is unusable: ${decoded}`);
         continue;
       }
-      results.set(key, bytes);
+      if (cache.writer) results.set(key, bytes);
       return decoded;
     }
     return null;
