@@ -5,7 +5,8 @@
  *
  * 1. the first publish of `bench-v1`;
  * 2. a no-op re-publish of the same commit;
- * 3. the publish of `bench-v2`, which changes one small CSV.
+ * 3. the publish of `bench-v2`, which changes one small CSV;
+ * 4. the publish of `bench-v3`, which adds a ~1.5 MB CSV and its resource.
  * For each: the status, seconds, requests by S3 operation, and data uploads (PutObject or
  * CreateMultipartUpload of a content-addressed blob).
  *
@@ -32,6 +33,8 @@ export interface RequestCount {
   uploadedBytes: number;
   /** Validation results reused from the store's cache and validated (src/cache). */
   cache?: { hits: number; misses: number };
+  /** GetObject requests for the validation cache (`.datastore/cache/`: its index and entries). */
+  cacheReads: number;
 }
 
 function dataUploads(proxy: CountingProxy): string[] {
@@ -52,7 +55,7 @@ try {
     const store = createS3Store({ ...s3.config, endpoint: proxy.endpoint });
     try {
       const out: RequestCount[] = [];
-      for (const commit of ['bench-v1', 'bench-v1', 'bench-v2']) {
+      for (const commit of ['bench-v1', 'bench-v1', 'bench-v2', 'bench-v3']) {
         proxy.reset();
         const started = performance.now();
         const result = await publishDataset(await openGitDataset(dir, { commit }), store);
@@ -68,6 +71,7 @@ try {
           dataUploads: uploads.length,
           dataUploadKeys: uploads.length <= 10 ? uploads : [],
           uploadedBytes: result.stats.uploadedBytes,
+          cacheReads: proxy.requests.filter((r) => r.operation === 'GetObject' && r.url.includes('/.datastore/cache/')).length,
           ...(result.cache && { cache: { hits: result.cache.hits, misses: result.cache.misses } }),
         });
       }

@@ -2,7 +2,12 @@
  * The `publish` section of `npm run bench`: the first publish of a generated ~300 MB, 200-file
  * git dataset (bench/generate-publish.ts) against a plain sequential PutObject loop over the same
  * files, both to a fresh s3rver on 127.0.0.1, in the same run; then the requests of a no-op
- * re-publish and of a one-file change, counted at a proxy in front of s3rver.
+ * re-publish, of a one-file change and of a one-file addition, counted at a proxy in front of
+ * s3rver; then issue 12's yardstick: the publish that adds one 1.5 MB file (`bench-v3` over
+ * `bench-v2`), and the same change validated as a pull request, against a first publish of a
+ * package holding only that file and the resource it references. Goals checked: the first
+ * publish vs the loop and vs the floor, its peak RSS, the no-op's requests, the one-file
+ * change's uploads, and the two yardstick ratios.
  *
  * Environment (besides run.ts's): BENCH_PUBLISH_MB, the dataset's target size in MB (default
  * 300), e.g. BENCH_PUBLISH_MB=20 for a quick trial.
@@ -17,6 +22,7 @@ import {
   PUBLISH_GENERATOR_VERSION,
   V1_TAG,
   V2_TAG,
+  V3_TAG,
   type PublishDataset,
 } from './generate-publish.ts';
 import { DATA_DIR, fmt, measureAll, runChild, verdict, warmPageCache, type MeasureOutcome, type Measurement } from './harness.ts';
@@ -30,6 +36,12 @@ const GOALS = {
   noopRequests: 2,
   /** Blob uploads when one file changed. */
   oneFileDataUploads: 1,
+  /** Publish after adding one 1–2 MB file, and the same change validated as a pull request, vs the yardstick (issue 12). */
+  addedVsYardstick: 2,
+  /** First publish vs the floor the section prints (issue 12). */
+  firstVsFloor: 1.25,
+  /** Peak RSS of the first publish, MiB (issue 12). */
+  peakRssMiB: 256,
 };
 
 function mbEnv(): number {
@@ -87,7 +99,8 @@ const ops = (byOperation: Record<string, number>): string =>
 
 export const publishSection: Section = {
   name: 'publish',
-  title: 'First publish of a generated git dataset to s3rver vs a plain PutObject loop; requests of no-op and one-file publishes',
+  title:
+    'First publish of a generated git dataset to s3rver vs a plain PutObject loop; requests of no-op and one-file publishes; one added file vs its yardstick',
   sharedDataset: false,
   async run(ctx) {
     const mb = mbEnv();
@@ -157,10 +170,12 @@ export const publishSection: Section = {
       const loopCpu = (loopDetails['cpu'] ?? {}) as { client?: number; server?: number | null };
       if (typeof validation === 'number' && typeof loopCpu.client === 'number' && typeof loopCpu.server === 'number') {
         const floor = (validation + loopCpu.client + loopCpu.server) / availableParallelism();
-        console.log(
-          `  first publish vs the floor (validation ${fmt.seconds(validation)} CPU s + the loop's ${fmt.seconds(loopCpu.client + loopCpu.server)} CPU s on ${availableParallelism()} cores = ${fmt.seconds(floor)} s): ` +
-            `${(pub.seconds / floor).toFixed(2)}x with uploads overlapping validation, ${(sequential.seconds / floor).toFixed(2)}x without (goal <= 1.25x)`,
-        );
+        ok =
+          verdict(
+            `first publish vs the floor (validation ${fmt.seconds(validation)} CPU s + the loop's ${fmt.seconds(loopCpu.client + loopCpu.server)} CPU s on ${availableParallelism()} cores = ${fmt.seconds(floor)} s): ` +
+              `${(pub.seconds / floor).toFixed(2)}x with uploads overlapping validation, ${(sequential.seconds / floor).toFixed(2)}x without (goal <= ${GOALS.firstVsFloor}x)`,
+            pub.seconds / floor <= GOALS.firstVsFloor,
+          ) && ok;
       }
     }
     if (pub) {
@@ -197,7 +212,12 @@ export const publishSection: Section = {
           `first publish ${fmt.ratio(ratio)} the PutObject loop's speed (loop ${fmt.seconds(loop.seconds)} s / publish ${fmt.seconds(pub.seconds)} s) (goal: no slower, >= ${GOALS.publishVsLoop.toFixed(1)}x)`,
           ratio >= GOALS.publishVsLoop,
         ) && ok;
-      console.log(`peak RSS of the publish process: ${fmt.mib(pub.maxRssBytes)} MB (s3rver and git run in their own processes)`);
+      ok =
+        verdict(
+          `peak RSS of the first publish: ${fmt.mib(pub.maxRssBytes)} MiB (goal <= ${GOALS.peakRssMiB} MiB; s3rver and git run in their own processes; ` +
+            `without uploads overlapping validation ${sequential ? fmt.mib(sequential.maxRssBytes) : '?'} MiB)`,
+          fmt.mib(pub.maxRssBytes) <= GOALS.peakRssMiB,
+        ) && ok;
       const stats = (d['stats'] ?? {}) as { uploaded?: number; uploadedBytes?: number };
       ok =
         verdict(
@@ -220,9 +240,9 @@ export const publishSection: Section = {
       console.log(`request counts: FAIL (${counted.reason})`);
       return false;
     }
-    const [first, noop, change] = ((counted.details ?? {})['runs'] ?? []) as RequestCount[];
-    if (!first || !noop || !change) {
-      console.log('request counts: FAIL (the child reported fewer than 3 publishes)');
+    const [first, noop, change, added] = ((counted.details ?? {})['runs'] ?? []) as RequestCount[];
+    if (!first || !noop || !change || !added) {
+      console.log('request counts: FAIL (the child reported fewer than 4 publishes)');
       return false;
     }
     const size = (bytes: number): string => (bytes >= 1e6 ? `${fmt.mb(bytes)} MB` : `${(bytes / 1e3).toFixed(1)} kB`);
@@ -232,11 +252,16 @@ export const publishSection: Section = {
     console.log(line(`first publish ${V1_TAG}`, first));
     console.log(line(`no-op re-publish ${V1_TAG}`, noop));
     console.log(line(`one-file change ${V2_TAG} (${ds.changedFile})`, change));
+    console.log(line(`one file added ${V3_TAG} (${ds.addedFile}, ${size(ds.addedBytes)})`, added));
     const uncached = ((counted.details ?? {})['uncached'] ?? null) as { status: string; seconds: number } | null;
-    if (change.cache)
-      console.log(
-        `  one-file change: ${change.cache.hits} resource results reused from the store's validation cache, ${change.cache.misses} validated`,
-      );
+    for (const [label, r] of [
+      ['one-file change', change],
+      ['one file added', added],
+    ] as const)
+      if (r.cache)
+        console.log(
+          `  ${label}: ${r.cache.hits} resource results reused from the store's validation cache, ${r.cache.misses} validated; ${r.cacheReads} reads of the cache (its index, then what it does not hold)`,
+        );
     if (uncached && first.seconds > 0) {
       console.log(
         `  one-file change without the cache (publish --no-cache, fresh store): ${uncached.status} in ${fmt.seconds(uncached.seconds)} s; ` +
@@ -254,6 +279,46 @@ export const publishSection: Section = {
       verdict(
         `one-file change: ${change.total} requests, ${change.dataUploads} data upload(s) (goal: ${GOALS.oneFileDataUploads} data upload)`,
         change.status === 'published' && change.dataUploads === GOALS.oneFileDataUploads,
+      ) && ok;
+
+    // Issue 12's yardstick: a fresh publish of a package holding only the added file and what it references.
+    console.log();
+    const inc = await runChild('child-publish-incremental.ts', [ds.dir, String(ctx.runs)]);
+    if (!inc.ok) {
+      console.log(`one file added vs the yardstick: FAIL (${inc.reason})`);
+      return false;
+    }
+    const d = (inc.details ?? {}) as {
+      yardstick: { seconds: number; runs: number[]; statuses: string[] };
+      pr: { seconds: number; runs: number[]; valid: boolean; hits: number; misses: number };
+      publish: { seconds: number; runs: number[]; statuses: string[]; hits: number; misses: number; uploaded: number };
+    };
+    const runs = (xs: number[]): string => xs.map(fmt.seconds).join(', ');
+    console.log(
+      `one file added (${ds.addedFile}, ${size(ds.addedBytes)}) to the ${fmt.mb(ds.bytes)} MB package, each run on fresh s3rvers, median of ${ctx.runs}:`,
+    );
+    console.log(
+      `  yardstick: a first publish of a package of only that file and the resource it references (${size(ds.yardstick.bytes)}): ${fmt.seconds(d.yardstick.seconds)} s (runs ${runs(d.yardstick.runs)})`,
+    );
+    console.log(
+      `  publish ${V3_TAG} over ${V2_TAG}: ${fmt.seconds(d.publish.seconds)} s (runs ${runs(d.publish.runs)}); ${d.publish.hits} results reused, ${d.publish.misses} validated, ${d.publish.uploaded} blob(s) uploaded`,
+    );
+    console.log(
+      `  pull request ${V3_TAG} on ${V2_TAG} (the base's results read anonymously from the bucket): ${fmt.seconds(d.pr.seconds)} s (runs ${runs(d.pr.runs)}); ${d.pr.hits} results reused, ${d.pr.misses} validated`,
+    );
+    const pubRatio = d.publish.seconds / d.yardstick.seconds;
+    const prRatio = d.pr.seconds / d.yardstick.seconds;
+    ok =
+      verdict(
+        `publish after adding one file: ${pubRatio.toFixed(2)}x the yardstick (goal <= ${GOALS.addedVsYardstick}x)`,
+        d.publish.statuses.every((x) => x === 'published') &&
+          d.yardstick.statuses.every((x) => x === 'published') &&
+          pubRatio <= GOALS.addedVsYardstick,
+      ) && ok;
+    ok =
+      verdict(
+        `the same change validated as a pull request: ${prRatio.toFixed(2)}x the yardstick (goal <= ${GOALS.addedVsYardstick}x)`,
+        d.pr.valid && prRatio <= GOALS.addedVsYardstick,
       ) && ok;
     return ok;
   },

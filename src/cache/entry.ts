@@ -72,20 +72,30 @@ export function encodeEntry(key: string, result: CachedResult): Uint8Array {
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
+/** UTF-8 JSON with `{"$bigint": "digits"}` read back as bigints; throws on anything else. */
+function parseEntryJson(bytes: Uint8Array): unknown {
+  return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes), (_k, v: unknown) => {
+    if (isObject(v) && typeof v.$bigint === 'string' && Object.keys(v).length === 1) {
+      if (!/^-?\d+$/.test(v.$bigint)) throw new SyntaxError(`"${v.$bigint}" is not a whole number`);
+      return BigInt(v.$bigint);
+    }
+    return v;
+  });
+}
+
 /** The entry's result, or why it cannot be used (the caller warns and validates instead). */
 export function decodeEntry(key: string, bytes: Uint8Array): CachedResult | string {
   let doc: unknown;
   try {
-    doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes), (_k, v: unknown) => {
-      if (isObject(v) && typeof v.$bigint === 'string' && Object.keys(v).length === 1) {
-        if (!/^-?\d+$/.test(v.$bigint)) throw new SyntaxError(`"${v.$bigint}" is not a whole number`);
-        return BigInt(v.$bigint);
-      }
-      return v;
-    });
+    doc = parseEntryJson(bytes);
   } catch (e) {
     return `it is not JSON (${e instanceof Error ? e.message : String(e)})`;
   }
+  return checkEntry(key, doc);
+}
+
+/** The result of a parsed entry document, or why it cannot be used. */
+export function checkEntry(key: string, doc: unknown): CachedResult | string {
   if (!isObject(doc) || doc.format !== ENTRY_FORMAT) return `it is not an ${ENTRY_FORMAT} entry`;
   if (doc.key !== key) return 'it was written under another key';
   const r = doc.result;
@@ -134,4 +144,73 @@ export function decodeEntry(key: string, bytes: Uint8Array): CachedResult | stri
   if (r.aggregate !== null && (!isObject(r.aggregate) || !isObject(r.aggregate.total) || typeof r.aggregate.total.units !== 'bigint'))
     return 'its aggregate sums are malformed';
   return r as unknown as CachedResult;
+}
+
+/**
+ * The index of a dataset's cache: the entries of one published version's results in one object
+ * (`.datastore/cache/index.json`), so that a publish or pull request reads one object instead of
+ * one per result. Each inlined entry is a whole entry document, checked against its key as a
+ * single entry is; entries too large to inline (past INDEX_INLINE_CHARS) are only named, and
+ * read on their own.
+ */
+export const INDEX_FORMAT = 'os-datastore-result-index/1';
+
+/** An entry larger than this is named in the index, not inlined. */
+export const INDEX_INLINE_CHARS = 1024 * 1024;
+/** The inlined entries of one index stop at this size; the rest are named. */
+export const INDEX_MAX_CHARS = 16 * 1024 * 1024;
+
+export interface ResultIndex {
+  /** Inlined entries by key: parsed entry documents, not checked yet (checkEntry). */
+  entries: Map<string, unknown>;
+  /** Keys whose entries are stored on their own only. */
+  named: Set<string>;
+}
+
+/** The index's bytes for `entries` (key → the entry's encoded bytes, as encodeEntry makes them). */
+export function encodeIndex(entries: ReadonlyMap<string, Uint8Array>): Uint8Array {
+  const inline: Uint8Array[] = [];
+  const named: string[] = [];
+  let size = 0;
+  for (const [key, bytes] of [...entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    if (bytes.length > INDEX_INLINE_CHARS || size + bytes.length > INDEX_MAX_CHARS) {
+      named.push(key);
+      continue;
+    }
+    inline.push(bytes);
+    size += bytes.length + 1;
+  }
+  const enc = new TextEncoder();
+  const head = enc.encode(`{"format":${JSON.stringify(INDEX_FORMAT)},"named":${JSON.stringify(named)},"entries":[`);
+  const tail = enc.encode(']}');
+  const out = new Uint8Array(head.length + size + tail.length);
+  let at = 0;
+  out.set(head, at);
+  at += head.length;
+  for (const [i, bytes] of inline.entries()) {
+    if (i > 0) out[at++] = 0x2c; // ','
+    out.set(bytes, at);
+    at += bytes.length;
+  }
+  out.set(tail, at);
+  return out.subarray(0, at + tail.length);
+}
+
+/** The index, or why it cannot be used (then every entry is read on its own). */
+export function decodeIndex(bytes: Uint8Array): ResultIndex | string {
+  let doc: unknown;
+  try {
+    doc = parseEntryJson(bytes);
+  } catch (e) {
+    return `it is not JSON (${e instanceof Error ? e.message : String(e)})`;
+  }
+  if (!isObject(doc) || doc.format !== INDEX_FORMAT) return `it is not an ${INDEX_FORMAT} index`;
+  if (!Array.isArray(doc.entries) || !Array.isArray(doc.named) || !doc.named.every((k) => typeof k === 'string'))
+    return 'its entries are malformed';
+  const entries = new Map<string, unknown>();
+  for (const e of doc.entries as unknown[]) {
+    if (!isObject(e) || typeof e.key !== 'string') return 'an entry names no key';
+    entries.set(e.key, e);
+  }
+  return { entries, named: new Set(doc.named as string[]) };
 }

@@ -84,6 +84,19 @@ export async function baseResultCache(
   // The base's state.json names each published file's sha256 by its git oid: files the pull
   // request did not change are named without reading them.
   let state: DatasetState | null = null;
+  const plain = publicCache(publicRoot(config), layout);
+  // The index downloads while state.json does: the first index() is that read (its failure is
+  // the runner's to report, once), later ones read again.
+  let early: Promise<Uint8Array | null> | undefined = plain.index!();
+  void early.catch(() => null);
+  const cache: CacheReader = {
+    ...plain,
+    index: () => {
+      const read = early ?? plain.index!();
+      early = undefined;
+      return read;
+    },
+  };
   try {
     const bytes = await publicStoreReader(publicRoot(config)).get(layout.state);
     const value = bytes && (JSON.parse(Buffer.from(bytes).toString('utf8')) as DatasetState);
@@ -92,7 +105,7 @@ export async function baseResultCache(
     state = null; // unreadable: every file is hashed instead
   }
   return {
-    readers: [publicCache(publicRoot(config), layout)],
+    readers: [cache],
     contentId: snapshotContentId(snapshot, state, new Map()),
     ...(warn && { warn }),
   };

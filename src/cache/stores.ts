@@ -3,7 +3,9 @@
  *
  *   - a local folder, `.os-datastore/cache/` in the package directory (`validate`, `publish`);
  *   - the store, beside the dataset: `datasets/{owner}/{name}/.datastore/cache/{key}.json`
- *     (publish writes it after the version's commit point);
+ *     (publish writes it after the version's commit point), and `.../cache/index.json`: the
+ *     entries of the published version's results in one object, read once instead of one
+ *     read per result (entry.ts);
  *   - a public bucket read anonymously over HTTP (`validate --cache-from URL`, pull requests in
  *     the Action): the same keys, under the bucket's public base URL.
  *
@@ -59,12 +61,20 @@ export function storedCacheKey(layout: DatasetLayout, key: string): string {
   return `${layout.root}.datastore/cache/${checked(key)}`;
 }
 
+/** The key of a dataset's cache index in the store (entry.ts: the entries of the published version's results in one object). */
+export function storedIndexKey(layout: DatasetLayout): string {
+  return `${layout.root}.datastore/cache/index.json`;
+}
+
 /** A dataset's cache in the store (read and written with the publisher's credentials). */
 export function storeCache(store: ObjectStore, layout: DatasetLayout): CacheReader & CacheWriter {
+  const json = { contentType: 'application/json', cacheControl: 'no-cache' };
   return {
     description: `${store.description} ${layout.root}.datastore/cache/`,
     get: (key) => store.get(storedCacheKey(layout, key)),
-    put: (key, bytes) => store.put(storedCacheKey(layout, key), bytes, { contentType: 'application/json', cacheControl: 'no-cache' }),
+    index: () => store.get(storedIndexKey(layout)),
+    put: (key, bytes) => store.put(storedCacheKey(layout, key), bytes, json),
+    putIndex: (bytes) => store.put(storedIndexKey(layout), bytes, json),
   };
 }
 
@@ -74,5 +84,6 @@ export function publicCache(baseUrl: string, layout: DatasetLayout): CacheReader
   return {
     description: `${baseUrl.replace(/\/+$/, '')}/${layout.root}.datastore/cache/`,
     get: (key) => reader.get(storedCacheKey(layout, key)),
+    index: () => reader.get(storedIndexKey(layout)),
   };
 }

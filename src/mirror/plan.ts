@@ -65,6 +65,8 @@ export interface VersionManifest {
   files: Record<string, { sha256: string; size: number; blob: string; lfs?: boolean }>;
   report: string;
   aggregates: string[];
+  /** The keys of this version's validation results kept in `.datastore/cache/` (src/cache): what prune keeps of the cache. */
+  results?: string[];
 }
 
 export interface MirrorPlan {
@@ -114,6 +116,8 @@ export interface PlanInput {
   dirty?: readonly string[];
   /** Objects written after the manifest and before the state (the version's page, the versions index). */
   indexes?: GeneratedObject[];
+  /** The keys of the version's cached validation results (named in its manifest). */
+  results?: string[];
 }
 
 export function planMirror(input: PlanInput): MirrorPlan {
@@ -131,6 +135,7 @@ export function planMirror(input: PlanInput): MirrorPlan {
     ),
     report: input.report.key,
     aggregates: input.generated.filter((g) => g.key.startsWith(layout.root + 'aggregates/')).map((g) => g.key),
+    ...(input.results && { results: input.results }),
   };
   const state: DatasetState = {
     version: 1,

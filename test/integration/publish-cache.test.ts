@@ -74,8 +74,9 @@ async function publish(dir: string, s3: Awaited<ReturnType<typeof startS3>>, opt
   return publishDataset(await openGitDataset(dir), s3.store, { threads: 1, ...options });
 }
 
+/** The cache's entries (the index, `index.json`, is not one). */
 const cacheKeys = async (s3: Awaited<ReturnType<typeof startS3>>): Promise<string[]> =>
-  [...(await s3.objects()).keys()].filter((k) => k.startsWith(`${L.root}.datastore/cache/`));
+  [...(await s3.objects()).keys()].filter((k) => k.startsWith(`${L.root}.datastore/cache/`) && !k.endsWith('/index.json'));
 
 describe('publish with the validation cache in the store', () => {
   it('writes results after the commit point and reuses those that did not change', async () => {
@@ -89,7 +90,7 @@ describe('publish with the validation cache in the store', () => {
     const first = await publish(dir, s3);
     expect(first.status).toBe('published');
     // No version yet: nothing to look up; the three results are written once published.
-    expect(first.cache).toEqual({ hits: 0, misses: 3, written: 3 });
+    expect(first.cache).toEqual({ hits: 0, misses: 3, written: 3, indexed: 0 });
     expect(await cacheKeys(s3)).toHaveLength(3);
 
     // A new year: only that file is validated.
@@ -102,7 +103,7 @@ describe('publish with the validation cache in the store', () => {
     });
     const second = await publish(dir, s3);
     expect(second.status).toBe('published');
-    expect(second.cache).toEqual({ hits: 3, misses: 1, written: 1 });
+    expect(second.cache).toEqual({ hits: 3, misses: 1, written: 1, indexed: 3 });
     const s3b = await startS3();
     const full = await publish(dir, s3b, { cache: false });
     expect(full.cache).toBeUndefined();
@@ -146,6 +147,8 @@ describe('publish with the validation cache in the store', () => {
     expect(reused.aggregates).toEqual(plain.aggregates);
 
     const [key] = await cacheKeys(s3);
+    // Without the index (which holds this entry too), the damaged entry is read on its own.
+    await s3.store.delete([`${L.root}.datastore/cache/index.json`]);
     await s3.store.put(key!.slice(s3.config.prefix?.length ?? 0), '{"format": "something else"}', { contentType: 'application/json' });
     const warnings: string[] = [];
     const damaged = await run((m) => warnings.push(m));

@@ -28,6 +28,7 @@ import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedStore, type EmbeddedStore } from '../../src/adapters/s3/embedded.ts';
 import { createS3Client } from '../../src/adapters/s3/store.ts';
+import { checkEntry, decodeIndex } from '../../src/cache/entry.ts';
 import { bucketObjects } from '../support/s3.ts';
 import { startCountingProxy, type CountingProxy, type ProxiedRequest } from '../support/counting-proxy.ts';
 import { commitFiles, git, gitdir, hasGitLfs, isolatedGitEnv, needsLfs, scratch } from '../support/git.ts';
@@ -147,7 +148,8 @@ const V2 = {
 //  - .datastore/cache/: validation results, written after state.json (src/cache). A run killed
 //    after the commit point leaves some unwritten, and the re-run, finding the commit published,
 //    writes none: they are left out of the comparison, and each present is checked to be a whole
-//    entry under its own key (a crash never leaves a result that does not match its key).
+//    entry under its own key (a crash never leaves a result that does not match its key); the
+//    same for their index (`index.json`), written with them: a whole index, each entry checked.
 //
 // Nothing else depends on time: the aggregates have no timestamps (src/aggregate/files.ts), the
 // badge depends on the report's verdict only, keys depend on the commit and content hashes.
@@ -163,6 +165,13 @@ function normalize(objects: Map<string, Buffer>): Normalized {
     const cached = /\/\.datastore\/cache\/([0-9a-f]{64})\.json$/.exec(key);
     if (cached) {
       expect((JSON.parse(text) as { key?: unknown }).key, `${key}: a whole entry under its own key`).toBe(cached[1]);
+      continue;
+    }
+    if (key.endsWith('/.datastore/cache/index.json')) {
+      // Written with the entries, like them left out: a whole index, each entry under its own key.
+      const index = decodeIndex(bytes);
+      if (typeof index === 'string') throw new Error(`${key}: ${index}`);
+      for (const [k, entry] of index.entries) expect(typeof checkEntry(k, entry), `${key}: entry ${k}`).toBe('object');
       continue;
     }
     if (key.endsWith('/.datastore/pending.json')) {

@@ -218,7 +218,7 @@ describe('the validation cache', () => {
     const first = await cached(dir, {}, cacheDir);
     const resources = first.validation.report.resources.length;
     const again = await cached(dir, {}, cacheDir);
-    expect(again.cache!.stats).toEqual({ hits: resources, misses: 0, written: 0 });
+    expect(again.cache!.stats).toEqual({ hits: resources, misses: 0, written: 0, indexed: 0 });
     expectSame(again, first);
     await CHANGES.changeFile!(dir, random(5));
     const after = await cached(dir, {}, cacheDir);
