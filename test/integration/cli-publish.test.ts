@@ -58,6 +58,30 @@ describe('os-datastore publish', () => {
     expect((await s3.objects()).get('datasets/someone/population/p.csv')?.toString()).toBe('region,n\nNorth,10\nSouth,20\n');
   });
 
+  it("a caller's GIT_DIR and GIT_WORK_TREE do not leak into git: a plain folder is published as a folder, a clone URL cloned", async () => {
+    const s3 = await startS3();
+    // Another repository the caller's environment points git at (as a git hook or an IDE would).
+    const elsewhere = await gitdir({ 'README.md': 'not a dataset' });
+    const leak = { GIT_DIR: join(elsewhere, '.git'), GIT_WORK_TREE: elsewhere };
+    const plain = await testdir();
+    await writeFile(
+      join(plain, 'datapackage.json'),
+      JSON.stringify({ name: 'plain', owner: 'someone', resources: [{ name: 'p', path: 'p.csv' }] }),
+    );
+    await writeFile(join(plain, 'p.csv'), 'a,b\n1,2\n');
+    const folder = await cli(['publish', plain, '--json'], { ...envFor(s3), ...leak });
+    expect(folder.stderr).toBe('');
+    expect(folder.code).toBe(0);
+    expect(JSON.parse(folder.stdout)).toMatchObject({ status: 'published', owner: 'someone', name: 'plain' });
+
+    const origin = await dataset();
+    const cloned = await cli(['publish', `file://${origin}`, '--json'], { ...envFor(s3), ...leak });
+    expect(cloned.stderr).toBe('');
+    expect(cloned.code).toBe(0);
+    expect(JSON.parse(cloned.stdout)).toMatchObject({ status: 'published', owner: 'someone', name: 'population' });
+    expect((await s3.objects()).get('datasets/someone/population/p.csv')?.toString()).toBe('region,n\nNorth,10\nSouth,20\n');
+  });
+
   it('an unreachable store is one clear sentence and exit 2, with nothing half-done', async () => {
     const s3 = await startS3();
     const r = await cli(['publish', await dataset()], { ...envFor(s3), OS_STORAGE_ENDPOINT: 'http://127.0.0.1:9' });

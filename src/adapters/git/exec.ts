@@ -37,9 +37,13 @@ export interface GitResult {
  * Run git in `cwd` and collect its output. Rejects with GitCommandError on a non-zero exit unless
  * the code is in `allow` (e.g. 1 for "not found" answers).
  */
-export function runGit(cwd: string, args: readonly string[], options: { input?: string; allow?: number[] } = {}): Promise<GitResult> {
+export function runGit(
+  cwd: string,
+  args: readonly string[],
+  options: { input?: string; allow?: number[]; env?: Record<string, string> } = {},
+): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', args, { cwd, env: { ...gitEnv(), ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -54,6 +58,22 @@ export function runGit(cwd: string, args: readonly string[], options: { input?: 
     child.stdin.on('error', () => {}); // git may exit before reading everything; 'close' reports it
     child.stdin.end(options.input);
   });
+}
+
+/** Whether `dir` is inside a git working tree (git's own answer, in the clean environment). */
+export async function isInsideWorkTree(dir: string): Promise<boolean> {
+  return runGit(dir, ['rev-parse', '--is-inside-work-tree']).then(
+    (r) => r.stdout.toString('utf8').trim() === 'true',
+    () => false,
+  );
+}
+
+/**
+ * Clone `url` into the empty folder `dir`, without tags and without LFS smudging: LFS objects are
+ * fetched (and verified) by the loader, only for the files it reads.
+ */
+export async function cloneRepository(url: string, dir: string): Promise<void> {
+  await runGit(dir, ['clone', '--quiet', '--no-tags', '--', url, '.'], { env: { GIT_LFS_SKIP_SMUDGE: '1' } });
 }
 
 /** Run git and return its output as text, without the final newline. */
