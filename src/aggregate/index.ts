@@ -8,7 +8,7 @@
  *   await validatePackage(source, { observers: agg.observers });
  *   const files = aggregateFiles(agg.result());      // aggregates/… path, content, contentType
  *
- * or, reading the descriptor once: `aggregatePackage(source, options)`.
+ * or, reading the descriptor once and on any table runner: `checkPackage(source, options)` (src/pipeline/check.ts).
  */
 
 export { createAggregator, periodOf, type AggregateResult, type Aggregator, type DimensionResult, type Total } from './aggregator.ts';
@@ -24,4 +24,3 @@ export {
   type TitleSource,
   type TransactionSource,
 } from './plan.ts';
-export { aggregatePackage, type AggregatedValidation, type AggregateOptions } from './run.ts';

@@ -1,7 +1,7 @@
 /**
  * A TableRunner that reuses cached table results: a job whose key (key.ts) has an entry in the
  * cache is answered from it — no byte of its files is read — and the others run on the
- * job-based runner underneath (src/pass). Results are handed over at `settle`, in the order a
+ * job runner underneath (src/pipeline/table-job.ts). Results are handed over at `settle`, in the order a
  * sequential pass reads the resources, exactly as the parallel runner does, so the report and
  * the aggregates are those of a full validation. New results are kept for `flush`, which the
  * caller runs when writing is allowed (publish: after the commit point).
@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { AggregatorState } from '../aggregate/aggregator.ts';
 import { isRemote, SourceError, type PackageSource } from '../package/source.ts';
-import type { ParallelRunner } from '../pass/parallel.ts';
+import { recipeOf, type JobRunner } from '../pipeline/table-job.ts';
 import type { TableJob, TableRunner } from '../validate/package.ts';
 import type { ProblemSink, SinkSnapshot } from '../validate/report.ts';
 import { decodeEntry, encodeEntry, entrySize, MAX_ENTRY_CHARS, outcomeOf, toCached } from './entry.ts';
@@ -90,7 +90,7 @@ export function hashingContentId(source: PackageSource): (path: string) => Promi
 const UNKEPT: ReadonlySet<string> = new Set(['source-error', 'lfs-error', 'scheme-error']);
 
 export function createCachingRunner(
-  inner: ParallelRunner,
+  inner: JobRunner,
   cache: ResultCache,
   source: PackageSource,
   options: CachingRunnerOptions,
@@ -156,7 +156,10 @@ export function createCachingRunner(
         return { outcome: outcomeOf(hit), settle: settleWith(sink, hit.problems, hit.aggregate) };
       }
       stats.misses++;
-      const result = await inner.job(job);
+      const result = await inner.job(
+        recipeOf(job, { aggregate: context.aggregate, strict: options.strict, maxErrors: options.maxErrors }),
+        job,
+      );
       // A file that could not be read (a failing disk, git or LFS read) may read the next time: not kept.
       const failed = [...result.problems.errors, ...result.problems.warnings].some((p) => UNKEPT.has(p.code));
       if (!remote && !failed && cache.writer) {

@@ -9,7 +9,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fsSnapshot } from '../adapters/fs/snapshot.ts';
-import { publishDataset } from '../mirror/publish.ts';
+import { createParallelRunner } from '../adapters/threads/parallel.ts';
+import { publishDataset } from '../pipeline/publish.ts';
 import type { BatchReport, DatasetOutcome } from '../migrate/batch.ts';
 import { ensureLocalRegistry, migratedObservation, registerLocal } from '../migrate/registry.ts';
 import type { Io } from './io.ts';
@@ -43,7 +44,10 @@ export async function openPublishing(flags: MigrateFlags, io: Io): Promise<Publi
       };
       if (opened) {
         const snapshot = await fsSnapshot(dir);
-        const result = await publishDataset(snapshot, opened.store, { owner: outcome.owner, maxErrors: 50 });
+        const runner = createParallelRunner({ warn: (message) => io.stderr(`warning: ${message}\n`) });
+        const result = await publishDataset(snapshot, opened.store, { owner: outcome.owner, maxErrors: 50, runner }).finally(() =>
+          runner.close(),
+        );
         outcome.publish = { status: result.status, url: result.url, prefix: result.prefix, version: result.commit };
         if (result.status === 'invalid') {
           outcome.publish.status = 'failed';

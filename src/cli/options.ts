@@ -2,7 +2,7 @@
 
 import { InvalidArgumentError, Option } from 'commander';
 import { GITHUB_LOGIN_FORM, isGitHubLogin, prefixProblem } from '../package/names.ts';
-import { capThreads, threadsFromEnv } from '../pass/parallel.ts';
+import { capThreads, threadsFromEnv } from '../adapters/threads/parallel.ts';
 import { UsageError, type Io } from './io.ts';
 
 export function strictBoolean(value: string): boolean {

@@ -8,12 +8,14 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fsSnapshot } from '../adapters/fs/snapshot.ts';
 import { openGitDataset } from '../adapters/git/dataset.ts';
+import { createParallelRunner } from '../adapters/threads/parallel.ts';
 import { cloneRepository, GitCommandError, isInsideWorkTree } from '../adapters/git/exec.ts';
 import { startEmbeddedStore, type EmbeddedStore } from '../adapters/s3/embedded.ts';
 import { storageConfig, type StorageConfig, type StorageOverrides } from '../adapters/s3/config.ts';
 import { createS3Store, type S3Store } from '../adapters/s3/store.ts';
 import type { ApplyProgress } from '../mirror/apply.ts';
-import { publishDataset, type DatasetSnapshot, type PublishResult } from '../mirror/publish.ts';
+import type { DatasetSnapshot } from '../mirror/snapshot.ts';
+import { publishDataset, type PublishResult } from '../pipeline/publish.ts';
 import { visible, visibleLines } from '../escape.ts';
 import { renderText, formatBytes } from '../validate/render/text.ts';
 import { UsageError, type Io } from './io.ts';
@@ -126,15 +128,23 @@ export async function runPublish(targets: string[], flags: PublishFlags, io: Io)
     const threads = threadsOf(flags.threads, io);
     for (const target of packages) {
       const snapshot = await snapshotOf(target, flags, cleanup);
-      const result = await publishDataset(snapshot, store, {
-        owner: flags.owner,
-        strict: flags.strict,
-        maxErrors: flags.maxErrors,
-        threads,
-        cache: flags.cache !== false,
-        onWarning: (message) => io.stderr(`warning: ${visible(message)}\n`),
-        onProgress: progressLine(io),
-      });
+      const onWarning = (message: string): void => io.stderr(`warning: ${visible(message)}\n`);
+      // One runner per package: its workers start with the package's recipe.
+      const runner = createParallelRunner({ threads, warn: onWarning });
+      let result: PublishResult;
+      try {
+        result = await publishDataset(snapshot, store, {
+          owner: flags.owner,
+          strict: flags.strict,
+          maxErrors: flags.maxErrors,
+          runner,
+          cache: flags.cache !== false,
+          onWarning,
+          onProgress: progressLine(io),
+        });
+      } finally {
+        await runner.close();
+      }
       results.push(result);
       if (!flags.json) io.stdout(describe(result, target, io));
     }

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 as random } from '../../bench/generate.ts';
 import { createFsSource } from '../../src/adapters/fs/source.ts';
-import { aggregatePackage, type AggregatedValidation } from '../../src/aggregate/index.ts';
+import { createParallelRunner } from '../../src/adapters/threads/parallel.ts';
+import { checkPackage, type CheckResult } from '../../src/pipeline/check.ts';
 import type { ResultCache } from '../../src/cache/runner.ts';
 import { folderCache } from '../../src/cache/stores.ts';
 import type { Report } from '../../src/validate/report.ts';
@@ -172,18 +173,18 @@ const CHANGES: Record<string, (dir: string, rnd: () => number) => Promise<void>>
 
 const timeless = (r: Report): Report => ({ ...r, stats: { ...r.stats, seconds: 0 } });
 
-async function full(dir: string): Promise<AggregatedValidation> {
-  return aggregatePackage(await createFsSource(dir), { threads: 1 });
+async function full(dir: string): Promise<CheckResult> {
+  return checkPackage(await createFsSource(dir));
 }
 
-async function cached(dir: string, cache: Partial<ResultCache>, cacheDir: string): Promise<AggregatedValidation> {
+async function cached(dir: string, cache: Partial<ResultCache>, cacheDir: string): Promise<CheckResult> {
   const store = folderCache(cacheDir);
-  const result = await aggregatePackage(await createFsSource(dir), { threads: 1, cache: { readers: [store], writer: store, ...cache } });
+  const result = await checkPackage(await createFsSource(dir), { cache: { readers: [store], writer: store, ...cache } });
   await result.cache!.flush();
   return result;
 }
 
-function expectSame(incremental: AggregatedValidation, complete: AggregatedValidation): void {
+function expectSame(incremental: CheckResult, complete: CheckResult): void {
   expect(timeless(incremental.validation.report)).toEqual(timeless(complete.validation.report));
   expect(JSON.stringify(timeless(incremental.validation.report))).toBe(JSON.stringify(timeless(complete.validation.report)));
   expect(incremental.aggregates).toEqual(complete.aggregates);
@@ -292,8 +293,7 @@ describe('the validation cache', () => {
 
     const failing = { description: 'a failing store', get: () => Promise.reject(new Error('connection reset')) };
     const errs: string[] = [];
-    const result = await aggregatePackage(await createFsSource(dir), {
-      threads: 1,
+    const result = await checkPackage(await createFsSource(dir), {
       cache: { readers: [failing], warn: (m) => errs.push(m) },
     });
     expect(errs).toEqual([expect.stringMatching(/in a failing store cannot be read \(connection reset\)/)]);
@@ -305,12 +305,11 @@ describe('the validation cache', () => {
     const dir = await monthlyBudget(3, random(19));
     const cacheDir = await testdir();
     const store = folderCache(cacheDir);
-    const run = async (): Promise<AggregatedValidation> => {
-      const r = await aggregatePackage(await createFsSource(dir), {
-        threads: 2,
-        minWorkerBytes: 0,
-        cache: { readers: [store], writer: store },
-      });
+    const run = async (): Promise<CheckResult> => {
+      const runner = createParallelRunner({ threads: 2, minWorkerBytes: 0 });
+      const r = await checkPackage(await createFsSource(dir), { runner, cache: { readers: [store], writer: store } }).finally(() =>
+        runner.close(),
+      );
       await r.cache!.flush();
       return r;
     };
