@@ -82,6 +82,30 @@ describe('os-datastore publish', () => {
     expect((await s3.objects()).get('datasets/someone/population/p.csv')?.toString()).toBe('region,n\nNorth,10\nSouth,20\n');
   });
 
+  it('a package that cannot be published (no name, or no owner at all) is invalid, its problems counted (issue 13)', async () => {
+    const s3 = await startS3();
+    const nameless = await gitdir({
+      'datapackage.json': { owner: 'someone', resources: [{ name: 'p', path: 'p.csv' }] },
+      'p.csv': 'a,b\n1,2\n',
+    });
+    const r = await cli(['publish', nameless, '--json'], envFor(s3));
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ status: 'invalid', report: { valid: false, stats: { errors: 1 } } });
+    expect(doc.report.errors).toEqual([expect.objectContaining({ code: 'descriptor-error', pointer: '/name' })]);
+    // A plain folder: --owner names the owner, and must agree with the descriptor's.
+    const plain = await testdir();
+    await writeFile(join(plain, 'datapackage.json'), JSON.stringify({ name: 'plain', resources: [{ name: 'p', path: 'p.csv' }] }));
+    await writeFile(join(plain, 'p.csv'), 'a,b\n1,2\n');
+    const ownerless = await cli(['publish', plain, '--json'], envFor(s3));
+    expect(ownerless.code).toBe(1);
+    const refused = JSON.parse(ownerless.stdout);
+    expect(refused.report.stats.errors).toBe(refused.report.errors.length);
+    expect(refused.report.errors).toEqual([expect.objectContaining({ code: 'owner-mismatch', pointer: '/owner' })]);
+    expect(refused.report.errors[0].message).toMatch(/add "owner" or pass --owner/);
+    expect((await s3.objects()).size).toBe(0);
+  });
+
   it('an unreachable store is one clear sentence and exit 2, with nothing half-done', async () => {
     const s3 = await startS3();
     const r = await cli(['publish', await dataset()], { ...envFor(s3), OS_STORAGE_ENDPOINT: 'http://127.0.0.1:9' });
