@@ -121,7 +121,7 @@ async function writeSummary(env: Env, markdown: string): Promise<void> {
 }
 
 /** What a run is to do, decided from the inputs and the event before anything is read. */
-export interface RunPlan {
+interface RunPlan {
   inputs: ActionInputs;
   ctx: ActionContext;
   /** Validate and publish (true), or validate only. */
@@ -133,13 +133,13 @@ export interface RunPlan {
 }
 
 /** What the pipeline found: the report (null: the commit was already published, nothing read) and what was published. */
-export interface RunOutcome {
+interface RunOutcome {
   report: Report | null;
   published: PublishResult | null;
 }
 
 /** Decide: read the inputs and the event once, mask the secrets, and say what the run does. */
-export function planRun(env: Env): RunPlan {
+function planRun(env: Env): RunPlan {
   const inputs = readInputs(env);
   const ctx = readContext(env);
   if (inputs.repository) {

@@ -11,7 +11,7 @@ import type { ProblemSink } from './report.ts';
 import type { RowObserver } from './table/table.ts';
 
 /** What the decision reads: the canonical descriptor and the resource (all of it plain data, but `observers`). */
-export interface ObservedTable {
+interface ObservedTable {
   resource: ResourceDescriptor;
   index: number;
   descriptor: PackageDescriptor;

@@ -44,7 +44,10 @@ export interface ValidateOptions {
   descriptorOnly?: boolean;
   /** Fetch and validate remote (http/https) resources; otherwise they are skipped with a warning. */
   allowRemote?: boolean;
-  /** Row observers for a resource (e.g. aggregates), fed in the same pass; `descriptor` is the canonical (drift-normalized) one. */
+  /**
+   * Row observers for a resource, fed in the same pass, always in this thread (whatever `tables` runs the
+   * pass, a resource with observers is read here); `descriptor` is the canonical (drift-normalized) one.
+   */
   observers?: (resource: ResourceDescriptor, index: number, descriptor: PackageDescriptor) => RowObserver[] | undefined;
   /** Where resources' rows are read (default: one at a time, in this thread). */
   tables?: TableRunner;
