@@ -145,10 +145,12 @@ export function createCachingRunner(
     },
     async run(job: TableJob, sink: ProblemSink) {
       const remote = job.parts.some((p) => isRemote(p.path));
+      // A caller's observers must see the rows: such a job is read, whatever the cache holds.
+      const observed = job.observers !== undefined;
       parts ??= packageParts(job.descriptor, context.aggregate);
       // With nothing to read from, the key is made after the pass (a source that hashes what it
       // reads, as publish's does, then names the files without reading them twice).
-      const early = !remote && cache.readers.length > 0;
+      const early = !remote && !observed && cache.readers.length > 0;
       const key = early ? await resultKey(job, context, parts, contentId) : null;
       const hit = key === null ? null : await lookup(key);
       if (hit !== null && typeof hit !== 'string') {

@@ -12,7 +12,9 @@ import { mulberry32 as random } from '../../bench/generate.ts';
 import { createFsSource } from '../../src/adapters/fs/source.ts';
 import { createParallelRunner } from '../../src/adapters/threads/parallel.ts';
 import { checkPackage, type CheckResult } from '../../src/pipeline/check.ts';
-import type { ResultCache } from '../../src/cache/runner.ts';
+import { createCachingRunner, type ResultCache } from '../../src/cache/runner.ts';
+import { createInThreadRunner } from '../../src/pipeline/table-job.ts';
+import { validatePackage } from '../../src/validate/package.ts';
 import { folderCache } from '../../src/cache/stores.ts';
 import type { Report } from '../../src/validate/report.ts';
 import { ROOT } from '../support/cli.ts';
@@ -299,6 +301,26 @@ describe('the validation cache', () => {
     expect(errs).toEqual([expect.stringMatching(/in a failing store cannot be read \(connection reset\)/)]);
     expect(result.cache!.stats.hits).toBe(0);
     expectSame(result, first);
+  });
+
+  it("a caller's row observers see every row even where the cache holds the resource's result (issue 13)", async () => {
+    const dir = await monthlyBudget(3, random(5));
+    const cacheDir = await testdir();
+    await cached(dir, {}, cacheDir); // every resource's result is now in the cache
+    const store = folderCache(cacheDir);
+    const source = await createFsSource(dir);
+    let rows = 0;
+    // As checkPackage makes it (aggregating: the entries' keys say so).
+    const runner = () =>
+      createCachingRunner(createInThreadRunner(), { readers: [store] }, source, { strict: false, maxErrors: 1000, merge: () => {} });
+    const plain = runner();
+    await validatePackage(source, { tables: plain });
+    expect(plain.stats.misses).toBe(0); // without observers, every result comes from the cache
+    const tables = runner();
+    const report = await validatePackage(source, { observers: () => [{ row: () => void rows++ }], tables });
+    expect(tables.stats.hits).toBe(0);
+    expect(rows).toBe(report.stats.rows);
+    expect(rows).toBeGreaterThan(0);
   });
 
   it('on worker threads too', async () => {
