@@ -225,6 +225,21 @@ describe('the table pass on worker threads', () => {
     }
   });
 
+  it("a runner used for a second validation (other settings) gives that validation its own results, not the first one's recipe", async () => {
+    const source = await createFsSource(await bigBudget());
+    const runner = createParallelRunner({ threads: 2, minWorkerBytes: 0 });
+    try {
+      const first = await checkPackage(source, { runner });
+      expect(timeless(first.validation.report)).toEqual(timeless((await checkPackage(source)).validation.report));
+      // Strict: the COFOG warnings become errors; the workers started with the first recipe (not strict).
+      const strict = await checkPackage(source, { runner, strict: true });
+      expect(timeless(strict.validation.report)).toEqual(timeless((await checkPackage(source, { strict: true })).validation.report));
+      expect(strict.validation.report.stats.errors).toBeGreaterThan(first.validation.report.stats.errors);
+    } finally {
+      await runner.close();
+    }
+  });
+
   it('starts no worker for one big resource beside small ones (the usual fiscal shape), one when two are big (issue 10)', async () => {
     const fields = { fields: [{ name: 'n', type: 'integer' }] };
     const dir = await testdir({

@@ -316,6 +316,8 @@ export function createParallelRunner(options: ParallelOptions = {}): ParallelRun
   async function run(recipe: TableRecipe, job: TableJob): Promise<JobResult> {
     // Workers start with the recipe of the first job: every job of one validation shares it.
     context ??= recipe;
+    // A job of another package (a runner used twice): right, in this thread, rather than fast and wrong.
+    if (!sameRecipe(context, recipe)) return runJob(recipe, planOf(recipe, {}), specOf(job), job.parts, job.observers);
     const bytes = job.parts.reduce((n, p) => n + (p.file.size ?? Infinity), 0);
     const local = job.observers?.length ? job.observers : undefined;
     return new Promise<JobResult>((done, fail) => {
@@ -356,6 +358,17 @@ export function createParallelRunner(options: ParallelOptions = {}): ParallelRun
       await Promise.all(all.map((s) => s.worker.terminate()));
     },
   };
+}
+
+/** Whether two recipes are those of one validation: the same canonical descriptor and settings. */
+function sameRecipe(a: TableRecipe, b: TableRecipe): boolean {
+  return (
+    a.descriptor === b.descriptor &&
+    a.openspending === b.openspending &&
+    a.aggregate === b.aggregate &&
+    a.strict === b.strict &&
+    a.maxErrors === b.maxErrors
+  );
 }
 
 /**
