@@ -27,7 +27,7 @@ export interface TableRecipe {
 }
 
 /** The settings a recipe adds to a job (the rest comes from the job's package). */
-export type RecipeSettings = Pick<TableRecipe, 'aggregate' | 'strict' | 'maxErrors'>;
+type RecipeSettings = Pick<TableRecipe, 'aggregate' | 'strict' | 'maxErrors'>;
 
 /** A job as it crosses to a worker: no files, no functions. */
 export interface JobSpec {

@@ -79,7 +79,7 @@ export function threadsFromEnv(env: Record<string, string | undefined>, lowered?
 export const MIN_WORKER_BYTES = 16 * 1024 * 1024;
 
 /** Worker threads by default: one per core, at most 4 (the table pass is CPU-bound). */
-export function defaultThreads(): number {
+function defaultThreads(): number {
   return Math.min(4, availableParallelism());
 }
 
