@@ -8,15 +8,18 @@
  *     resource it references, the code list), as the CLI does it (openGitDataset + publishDataset);
  *   - base: `bench-v2` is published (not timed), so the store holds its validation results;
  *   - pull request: `bench-v3` (the added file) validated as the Action validates a pull request
- *     (baseResultCache from the bucket's public URL, then aggregatePackage) — timed;
+ *     (baseResultCache from the bucket's public URL, then checkPackage) — timed;
  *   - incremental publish: `bench-v3` published over `bench-v2` — timed.
  * Reported: the median seconds of each, the cache hits, and the runs.
  */
 import { openGitDataset } from '../src/adapters/git/dataset.ts';
 import { createS3Store } from '../src/adapters/s3/store.ts';
-import { aggregatePackage } from '../src/aggregate/index.ts';
 import { baseResultCache } from '../src/cache/local.ts';
-import { publishDataset } from '../src/mirror/publish.ts';
+import { checkPackage } from '../src/pipeline/check.ts';
+import { publishDataset as publishWith } from '../src/pipeline/publish.ts';
+import { createParallelRunner } from '../src/adapters/threads/parallel.ts';
+import type { DatasetSnapshot } from '../src/mirror/snapshot.ts';
+import type { ObjectStore } from '../src/mirror/object-store.ts';
 import { V2_TAG, V3_TAG, YARDSTICK_TAG } from './generate-publish.ts';
 import { emit, peakRssBytes, reasonOf } from './child.ts';
 import { withFreshS3 } from './publish-support.ts';
@@ -27,6 +30,16 @@ if (!dir) {
   process.exit(2);
 }
 const runs = Math.max(1, Number(runsArg) || 3);
+/** As `os-datastore publish` runs it: on the table runner the CLI gives the pipeline (the default thread count). */
+async function publishDataset(snapshot: DatasetSnapshot, store: ObjectStore) {
+  const runner = createParallelRunner();
+  try {
+    return await publishWith(snapshot, store, { runner });
+  } finally {
+    await runner.close();
+  }
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 async function yardstick(): Promise<{ seconds: number; status: string }> {
@@ -57,7 +70,10 @@ async function incremental(): Promise<Incremental> {
       const t0 = performance.now();
       const snapshot = await openGitDataset(dir!, { commit: V3_TAG });
       const cache = await baseResultCache(snapshot, s3.config, 'bench');
-      const pr = await aggregatePackage(snapshot.source, { repositoryOwner: 'bench', ...(cache && { cache }) });
+      const runner = createParallelRunner();
+      const pr = await checkPackage(snapshot.source, { repositoryOwner: 'bench', runner, ...(cache && { cache }) }).finally(() =>
+        runner.close(),
+      );
       const prSeconds = (performance.now() - t0) / 1000;
       const t1 = performance.now();
       const pub = await publishDataset(await openGitDataset(dir!, { commit: V3_TAG }), store);

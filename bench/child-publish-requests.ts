@@ -15,7 +15,7 @@
  */
 import { openGitDataset } from '../src/adapters/git/dataset.ts';
 import { createS3Store } from '../src/adapters/s3/store.ts';
-import { publishDataset } from '../src/mirror/publish.ts';
+import { publishDataset } from '../src/pipeline/publish.ts';
 import { startCountingProxy, type CountingProxy } from '../test/support/counting-proxy.ts';
 import { emit, peakRssBytes, reasonOf } from './child.ts';
 import { withFreshS3 } from './publish-support.ts';

@@ -13,7 +13,8 @@
 import type { openGitDataset as OpenGitDataset } from '../src/adapters/git/dataset.ts';
 import type { createS3Store as CreateS3Store } from '../src/adapters/s3/store.ts';
 import type { ObjectStore } from '../src/mirror/object-store.ts';
-import type { publishDataset as PublishDataset } from '../src/mirror/publish.ts';
+import type { publishDataset as PublishDataset } from '../src/pipeline/publish.ts';
+import type { createParallelRunner as CreateParallelRunner } from '../src/adapters/threads/parallel.ts';
 import { cpuSeconds, emit, peakRssBytes, processCpuSeconds, reasonOf } from './child.ts';
 import { withFreshS3 } from './publish-support.ts';
 
@@ -52,13 +53,21 @@ function timedStore(store: ObjectStore, t0: number, calls: Calls, onFirstWrite: 
 }
 
 async function load(): Promise<
-  { openGitDataset: typeof OpenGitDataset; createS3Store: typeof CreateS3Store; publishDataset: typeof PublishDataset } | string
+  | {
+      openGitDataset: typeof OpenGitDataset;
+      createS3Store: typeof CreateS3Store;
+      publishDataset: typeof PublishDataset;
+      createParallelRunner: typeof CreateParallelRunner;
+    }
+  | string
 > {
   try {
     const { openGitDataset } = await import('../src/adapters/git/dataset.ts');
     const { createS3Store } = await import('../src/adapters/s3/store.ts');
-    const { publishDataset } = await import('../src/mirror/publish.ts');
-    return { openGitDataset, createS3Store, publishDataset };
+    const { publishDataset } = await import('../src/pipeline/publish.ts');
+    // The table runner `os-datastore publish` gives the pipeline (the default thread count).
+    const { createParallelRunner } = await import('../src/adapters/threads/parallel.ts');
+    return { openGitDataset, createS3Store, publishDataset, createParallelRunner };
   } catch (err) {
     return reasonOf(err);
   }
@@ -75,7 +84,7 @@ const loaded = await load();
 if (typeof loaded === 'string') {
   emit({ ok: false, unavailable: true, reason: loaded });
 } else {
-  const { openGitDataset, createS3Store, publishDataset } = loaded;
+  const { openGitDataset, createS3Store, publishDataset, createParallelRunner } = loaded;
   try {
     await withFreshS3(async (s3) => {
       const t0 = performance.now();
@@ -88,6 +97,7 @@ if (typeof loaded === 'string') {
       const opened = performance.now() - t0;
       const s3store = createS3Store(s3.config);
       const calls: Calls = {};
+      const runner = createParallelRunner();
       try {
         const result = await publishDataset(
           snapshot,
@@ -95,7 +105,7 @@ if (typeof loaded === 'string') {
             validationCpu = cpuSeconds() - cpu0;
             firstWrite = performance.now() - t0;
           }),
-          { overlap },
+          { overlap, runner },
         );
         const end = performance.now() - t0;
         const server1 = processCpuSeconds(s3.pid);
@@ -138,6 +148,7 @@ if (typeof loaded === 'string') {
           },
         });
       } finally {
+        await runner.close();
         s3store.destroy();
       }
     });

@@ -47,7 +47,7 @@ async function main(dir: string | undefined, threadsArg: string | undefined): Pr
     let report: Awaited<ReturnType<ValidatePackage>>;
     if (threadsArg === undefined) report = await validatePackage(source);
     else {
-      const { createParallelRunner } = await import('../src/pass/parallel.ts');
+      const { createParallelRunner } = await import('../src/adapters/threads/parallel.ts');
       const tables = createParallelRunner({ threads: threadsArg === 'default' ? undefined : Number(threadsArg) });
       try {
         report = await validatePackage(source, { tables });

@@ -35,8 +35,8 @@ const actionsRoot = process.argv[2] ? resolve(out, '..') : '.';
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
 await build({
-  // The table workers (src/pass/parallel.ts starts dist/pass-worker.js beside dist/index.js).
-  entryPoints: { index: 'src/action/index.ts', 'pass-worker': 'src/pass/worker.ts' },
+  // The table workers (src/adapters/threads/parallel.ts starts dist/pass-worker.js beside dist/index.js).
+  entryPoints: { index: 'src/action/index.ts', 'pass-worker': 'src/adapters/threads/worker.ts' },
   outdir: out,
   bundle: true,
   platform: 'node',

@@ -1,7 +1,9 @@
 /**
- * The Action: validate pull requests, publish pushes to the default branch. Reads inputs and the
- * event once, builds the adapters, calls the core, renders (annotations, job summary, check run,
- * outputs), and turns failures into a failed step — the one place that happens.
+ * The Action: validate pull requests, publish pushes to the default branch. One run is three
+ * steps: decide (planRun: inputs and event, read once → what to do), the pipeline (runPipeline:
+ * builds the adapters and calls src/pipeline to check or publish), the outputs (renderOutcome:
+ * report, outputs, annotations, job summary, check run, and the step's verdict, from
+ * `report.valid`). `run` turns failures into a failed step — the one place that happens.
  */
 
 import * as core from '@actions/core';
@@ -16,11 +18,14 @@ import { ACTION_STORAGE_LABELS, InputError, readInputs, type ActionInputs, type 
 import { ConfigError } from '../config/problems.ts';
 import { storageConfig } from '../config/storage.ts';
 import { createS3Store } from '../adapters/s3/store.ts';
-import { aggregateFiles, aggregatePackage } from '../aggregate/index.ts';
+import { createParallelRunner } from '../adapters/threads/parallel.ts';
+import { aggregateFiles } from '../aggregate/index.ts';
 import { baseResultCache } from '../cache/local.ts';
 import { threadsFromEnv } from '../config/threads.ts';
 import { StoreError } from '../mirror/object-store.ts';
-import { publishDataset, type DatasetSnapshot, type PublishResult } from '../mirror/publish.ts';
+import type { DatasetSnapshot } from '../mirror/snapshot.ts';
+import { checkPackage, type CheckResult } from '../pipeline/check.ts';
+import { publishDataset, type PublishResult } from '../pipeline/publish.ts';
 import type { Report } from '../validate/report.ts';
 import { markdownText, markdownUrl, visible } from '../escape.ts';
 import { annotationFile, annotationMessage, annotationTitle } from '../validate/render/annotations.ts';
@@ -117,7 +122,26 @@ async function writeSummary(env: Env, markdown: string): Promise<void> {
   else core.info('no job summary: GITHUB_STEP_SUMMARY is not set (a local run?)');
 }
 
-export async function runAction(env: Env = process.env): Promise<void> {
+/** What a run is to do, decided from the inputs and the event before anything is read. */
+interface RunPlan {
+  inputs: ActionInputs;
+  ctx: ActionContext;
+  /** Validate and publish (true), or validate only. */
+  publish: boolean;
+  /** Why, for the log. */
+  reason: string;
+  /** Worker threads for the table pass (OS_DATASTORE_THREADS), when set. */
+  threads: number | undefined;
+}
+
+/** What the pipeline found: the report (null: the commit was already published, nothing read) and what was published. */
+interface RunOutcome {
+  report: Report | null;
+  published: PublishResult | null;
+}
+
+/** Decide: read the inputs and the event once, mask the secrets, and say what the run does. */
+function planRun(env: Env): RunPlan {
   const inputs = readInputs(env);
   const ctx = readContext(env);
   if (inputs.repository) {
@@ -131,8 +155,13 @@ export async function runAction(env: Env = process.env): Promise<void> {
     core.setSecret(inputs.storage.credentials.accessKeyId);
   }
   const threads = threadsFromEnv(env, (message) => core.info(`os-datastore: ${message}`));
+  return { inputs, ctx, threads, ...decide(inputs, ctx) };
+}
+
+/** The pipeline: read the dataset, then check it (src/pipeline/check.ts) or publish it (src/pipeline/publish.ts). */
+async function runPipeline(plan: RunPlan, env: Env): Promise<RunOutcome> {
+  const { inputs, ctx, publish, reason } = plan;
   const onWarning = (message: string): void => core.warning(visible(message));
-  const { publish, reason } = decide(inputs, ctx);
   core.info(`os-datastore: ${publish ? 'validate and publish' : 'validate'} ${inputs.path} (${reason})`);
 
   const dir = await datasetFolder(ctx.workspace, inputs.path);
@@ -143,50 +172,60 @@ export async function runAction(env: Env = process.env): Promise<void> {
     github: { owner: ctx.owner, repo: ctx.repo },
   };
 
-  let report: Report | null;
-  let published: PublishResult | null = null;
   if (publish) {
     const config = storageConfig(env, inputs.storage, ACTION_STORAGE_LABELS);
     if (!config) throw new InputError('publishing needs a bucket: set the "bucket" input or OS_STORAGE_BUCKET_NAME (and credentials)');
     const store = createS3Store(config);
+    const runner = createParallelRunner({ threads: plan.threads, warn: onWarning });
     try {
-      published = await core.group(`Validate and publish to ${store.description}`, () =>
-        publishDataset(snapshot, store, { strict: inputs.strict, threads, onWarning }),
+      const published = await core.group(`Validate and publish to ${store.description}`, () =>
+        publishDataset(snapshot, store, { strict: inputs.strict, runner, onWarning }),
       );
+      return { report: published.report, published };
     } finally {
+      await runner.close();
       store.destroy();
     }
-    report = published.report;
-  } else {
-    // The base's validation results, when it is published to a bucket that is configured: read anonymously.
-    let config = null;
-    try {
-      config = storageConfig(env, inputs.storage, ACTION_STORAGE_LABELS);
-    } catch (e) {
-      core.info(`os-datastore: no published validation results read (${e instanceof Error ? e.message : String(e)})`);
-    }
-    const cache = await baseResultCache(snapshot, config, ctx.owner, onWarning);
-    const result = await core.group('Validate', () =>
-      aggregatePackage(snapshot.source, { strict: inputs.strict, repositoryOwner: ctx.owner, threads, onWarning, ...(cache && { cache }) }),
-    );
-    if (result.cache)
-      core.info(
-        `os-datastore: ${result.cache.stats.hits} of ${result.cache.stats.hits + result.cache.stats.misses} resources' results reused from the published base`,
-      );
-    report = result.validation.report;
-    if (inputs.aggregates && result.aggregates && report.valid) {
-      const out = join(ctx.runnerTemp, 'os-datastore', 'aggregates');
-      await mkdir(out, { recursive: true });
-      for (const f of aggregateFiles(result.aggregates)) {
-        const path = join(out, f.path.replace(/^aggregates\//, ''));
-        await mkdir(join(path, '..'), { recursive: true });
-        await writeFile(path, f.content);
-      }
-      core.info(`aggregates written to ${out}`);
-    }
   }
+  // The base's validation results, when it is published to a bucket that is configured: read anonymously.
+  let config = null;
+  try {
+    config = storageConfig(env, inputs.storage, ACTION_STORAGE_LABELS);
+  } catch (e) {
+    core.info(`os-datastore: no published validation results read (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const cache = await baseResultCache(snapshot, config, ctx.owner, onWarning);
+  const runner = createParallelRunner({ threads: plan.threads, warn: onWarning });
+  let result: CheckResult;
+  try {
+    result = await core.group('Validate', () =>
+      checkPackage(snapshot.source, { strict: inputs.strict, repositoryOwner: ctx.owner, runner, ...(cache && { cache }) }),
+    );
+  } finally {
+    await runner.close();
+  }
+  if (result.cache)
+    core.info(
+      `os-datastore: ${result.cache.stats.hits} of ${result.cache.stats.hits + result.cache.stats.misses} resources' results reused from the published base`,
+    );
+  const report = result.validation.report;
+  if (inputs.aggregates && result.aggregates && report.valid) {
+    const out = join(ctx.runnerTemp, 'os-datastore', 'aggregates');
+    await mkdir(out, { recursive: true });
+    for (const f of aggregateFiles(result.aggregates)) {
+      const path = join(out, f.path.replace(/^aggregates\//, ''));
+      await mkdir(join(path, '..'), { recursive: true });
+      await writeFile(path, f.content);
+    }
+    core.info(`aggregates written to ${out}`);
+  }
+  return { report, published: null };
+}
 
-  // Outputs, annotations, summary, check run.
+/** The outputs: the JSON report, step outputs, annotations, job summary, check run, and the step's failure. */
+async function renderOutcome(plan: RunPlan, outcome: RunOutcome, env: Env): Promise<void> {
+  const { inputs, ctx } = plan;
+  const { report, published } = outcome;
   const reportPath = join(ctx.runnerTemp, 'os-datastore', 'report.json');
   await mkdir(join(reportPath, '..'), { recursive: true });
   if (report) await writeFile(reportPath, JSON.stringify(report, null, 2) + '\n');
@@ -220,7 +259,8 @@ export async function runAction(env: Env = process.env): Promise<void> {
   };
   await writeSummary(env, renderSummary(report, { ...summaryOptions, maxBytes: SUMMARY_MAX_BYTES }));
 
-  const failing = report.stats.errors > 0 || (inputs.failOn === 'warning' && report.stats.warnings > 0);
+  // The report's verdict decides (never a count beside it), and fail-on: warning adds the warnings.
+  const failing = !report.valid || (inputs.failOn === 'warning' && report.stats.warnings > 0);
   if (inputs.token && ctx.sha) {
     try {
       const octokit = createGitHubClient({ token: inputs.token, baseUrl: ctx.apiUrl, log: core.info });
@@ -243,13 +283,20 @@ export async function runAction(env: Env = process.env): Promise<void> {
   }
   if (failing) {
     core.setFailed(
-      report.stats.errors > 0
+      !report.valid
         ? `${report.stats.errors} errors, ${report.stats.warnings} warnings in ${report.root}: see the annotations and the job summary`
         : `${report.stats.warnings} warnings (fail-on: warning)`,
     );
   } else if (published?.status === 'published') {
     core.info(`published ${published.owner}/${published.name} @ ${published.commit}: ${published.url}`);
   }
+}
+
+/** One run: decide (event → what to do), run the pipeline, render its outcome. */
+export async function runAction(env: Env = process.env): Promise<void> {
+  const plan = planRun(env);
+  const outcome = await runPipeline(plan, env);
+  await renderOutcome(plan, outcome, env);
 }
 
 /** The entry point: every failure becomes a failed step with one clear message. */

@@ -8,11 +8,10 @@
  *   await validatePackage(source, { observers: agg.observers });
  *   const files = aggregateFiles(agg.result());      // aggregates/… path, content, contentType
  *
- * or, reading the descriptor once: `aggregatePackage(source, options)`.
+ * or, reading the descriptor once and on any table runner: `checkPackage(source, options)` (src/pipeline/check.ts).
  */
 
 export { createAggregator, periodOf, type AggregateResult } from './aggregator.ts';
 export { DecimalSum, parseAmount } from './decimal.ts';
 export { aggregateFiles, csvCell, type AggregateFile } from './files.ts';
 export { planAggregates, type AggregatePlan } from './plan.ts';
-export { aggregatePackage, type AggregatedValidation, type AggregateOptions } from './run.ts';

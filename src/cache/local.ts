@@ -14,7 +14,7 @@ import type { StorageConfig } from '../config/storage.ts';
 import { DatasetLayout } from '../mirror/layout.ts';
 import { isDatasetName, isGitHubLogin } from '../package/names.ts';
 import type { PackageSource } from '../package/source.ts';
-import type { DatasetSnapshot } from '../mirror/publish.ts';
+import type { DatasetSnapshot } from '../mirror/snapshot.ts';
 import { snapshotContentId } from './publish.ts';
 import type { CacheReader, ResultCache } from './runner.ts';
 import { folderCache, LOCAL_CACHE_DIR, publicCache } from './stores.ts';

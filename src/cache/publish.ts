@@ -8,7 +8,7 @@
 import type { DatasetLayout } from '../mirror/layout.ts';
 import type { ObjectStore } from '../mirror/object-store.ts';
 import type { DatasetState } from '../mirror/plan.ts';
-import type { DatasetSnapshot } from '../mirror/publish.ts';
+import type { DatasetSnapshot } from '../mirror/snapshot.ts';
 import { hashingContentId, type ResultCache } from './runner.ts';
 import { storeCache } from './stores.ts';
 

@@ -1,7 +1,7 @@
 /**
  * A TableRunner that reuses cached table results: a job whose key (key.ts) has an entry in the
  * cache is answered from it — no byte of its files is read — and the others run on the
- * job-based runner underneath (src/pass). Results are handed over at `settle`, in the order a
+ * job runner underneath (src/pipeline/table-job.ts). Results are handed over at `settle`, in the order a
  * sequential pass reads the resources, exactly as the parallel runner does, so the report and
  * the aggregates are those of a full validation. New results are kept for `flush`, which the
  * caller runs when writing is allowed (publish: after the commit point).
@@ -10,8 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { AggregatorState } from '../aggregate/aggregator.ts';
 import { isRemote, SourceError, type PackageSource } from '../package/source.ts';
-import { limiter } from '../concurrency.ts';
-import { MIN_WORKER_BYTES, type ParallelRunner } from '../pass/parallel.ts';
+import { recipeOf, type JobRunner } from '../pipeline/table-job.ts';
 import type { TableJob, TableRunner } from '../validate/package.ts';
 import type { ProblemSink, SinkSnapshot } from '../validate/report.ts';
 import {
@@ -106,22 +105,11 @@ export function hashingContentId(source: PackageSource): (path: string) => Promi
   };
 }
 
-/**
- * Small resources (read in this thread, not on a worker) validated at once. The runner hands
- * over many jobs at once so that the big ones can go to workers largest first; the small ones
- * then all ran here together, interleaved, each with its read buffers and decoded text alive,
- * and that garbage (V8 frees it only every so often) made most of a publish's peak memory
- * (bench, 301 MB package: 312 MiB before; 208–248 MiB with this and the 32 KiB chunks of
- * publish's source, whether 1, 2 or 3 at once). Two at once still overlap one's reads with the
- * other's checks.
- */
-const SMALL_AT_ONCE = 2;
-
 /** Problems of a read that failed, perhaps for a while: a result holding one is not kept. */
 const UNKEPT: ReadonlySet<string> = new Set(['source-error', 'lfs-error', 'scheme-error']);
 
 export function createCachingRunner(
-  inner: ParallelRunner,
+  inner: JobRunner,
   cache: ResultCache,
   source: PackageSource,
   options: CachingRunnerOptions,
@@ -142,7 +130,6 @@ export function createCachingRunner(
     cache.warn?.(`${message}; it was ignored and the resource validated (further unusable entries are not reported)`);
   };
   const pending: Array<{ key: string; bytes: Uint8Array }> = [];
-  const small = limiter(SMALL_AT_ONCE);
   /** Every cached result of this run (reused and new), for the index flush writes (kept only with a writer). */
   const results = new Map<string, Uint8Array>();
   // Each reader's index, read once (on the first lookup).
@@ -220,10 +207,12 @@ export function createCachingRunner(
     },
     async run(job: TableJob, sink: ProblemSink) {
       const remote = job.parts.some((p) => isRemote(p.path));
+      // A caller's observers must see the rows: such a job is read, whatever the cache holds.
+      const observed = job.observers !== undefined;
       parts ??= packageParts(job.descriptor, context.aggregate);
       // With nothing to read from, the key is made after the pass (a source that hashes what it
       // reads, as publish's does, then names the files without reading them twice).
-      const early = !remote && cache.readers.length > 0;
+      const early = !remote && !observed && cache.readers.length > 0;
       const key = early ? await resultKey(job, context, parts, contentId) : null;
       const hit = key === null ? null : await lookup(key);
       if (hit !== null && typeof hit !== 'string') {
@@ -231,8 +220,10 @@ export function createCachingRunner(
         return { outcome: outcomeOf(hit), settle: settleWith(sink, hit.problems, hit.aggregate) };
       }
       stats.misses++;
-      const bytes = job.parts.reduce((n, p) => n + (p.file.size ?? Infinity), 0);
-      const result = await (bytes < MIN_WORKER_BYTES ? small(() => inner.job(job)) : inner.job(job));
+      const result = await inner.job(
+        recipeOf(job, { aggregate: context.aggregate, strict: options.strict, maxErrors: options.maxErrors }),
+        job,
+      );
       // A file that could not be read (a failing disk, git or LFS read) may read the next time: not kept.
       const failed = [...result.problems.errors, ...result.problems.warnings].some((p) => UNKEPT.has(p.code));
       if (!remote && !failed && cache.writer) {

@@ -18,8 +18,9 @@ import { openRegistry } from '../../app/index.ts';
 import { silentLogger } from '../log.ts';
 import { fsSnapshot } from '../adapters/fs/snapshot.ts';
 import { createGitHubClient, type GitHubClient } from '../adapters/github/octokit.ts';
+import { createParallelRunner } from '../adapters/threads/parallel.ts';
 import { DatastoreError } from '../errors.ts';
-import { publishDataset } from '../mirror/publish.ts';
+import { publishDataset } from '../pipeline/publish.ts';
 import type { BatchReport, DatasetOutcome } from '../migrate/batch.ts';
 import { ensureLocalRegistry, migratedObservation, registerLocal } from '../migrate/registry.ts';
 import { ensureDatasetRepository, findRepository, type CreatedRepository } from '../migrate/repos.ts';
@@ -152,7 +153,10 @@ export async function openPublishing(flags: MigrateFlags, io: Io): Promise<Publi
       }
       if (opened) {
         const snapshot = await fsSnapshot(dir);
-        const result = await publishDataset(snapshot, opened.store, { owner: outcome.owner, maxErrors: 50 });
+        const runner = createParallelRunner({ warn: (message) => io.stderr(`warning: ${message}\n`) });
+        const result = await publishDataset(snapshot, opened.store, { owner: outcome.owner, maxErrors: 50, runner }).finally(() =>
+          runner.close(),
+        );
         Object.assign(outcome.publish, { status: result.status, url: result.url, prefix: result.prefix, version: result.commit });
         if (result.status === 'invalid') {
           outcome.publish.status = 'failed';

@@ -3,26 +3,25 @@
  * one under `.os-datastore/` when no bucket is configured).
  */
 
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { fsSnapshot } from '../adapters/fs/snapshot.ts';
 import { openGitDataset } from '../adapters/git/dataset.ts';
+import { createParallelRunner } from '../adapters/threads/parallel.ts';
+import { cloneRepository, GitCommandError, isInsideWorkTree } from '../adapters/git/exec.ts';
 import { startEmbeddedStore, type EmbeddedStore } from '../adapters/s3/embedded.ts';
 import { storageConfig, type StorageConfig, type StorageLabels, type StorageOverrides } from '../config/storage.ts';
 import { createS3Store, type S3Store } from '../adapters/s3/store.ts';
 import type { ApplyProgress } from '../mirror/apply.ts';
-import { publishDataset, type DatasetSnapshot, type PublishResult } from '../mirror/publish.ts';
+import type { DatasetSnapshot } from '../mirror/snapshot.ts';
+import { publishDataset, type PublishResult } from '../pipeline/publish.ts';
 import { visible, visibleLines } from '../escape.ts';
 import { renderText, formatBytes } from '../validate/render/text.ts';
-import { type Io } from './io.ts';
+import { UsageError, type Io } from './io.ts';
 import { threadsOf } from './options.ts';
 import { findPackages } from './validate.ts';
 import { useColor } from '../config/terminal.ts';
-
-const run = promisify(execFile);
 
 /** The port `storage serve` uses by default. */
 export const EMBEDDED_SERVE_PORT = 4568;
@@ -99,21 +98,20 @@ async function snapshotOf(target: string, flags: PublishFlags, cleanup: Array<()
   if (isUrl(target)) {
     const dir = await mkdtemp(join(tmpdir(), 'os-datastore-clone-'));
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
-    // No smudge: LFS objects are fetched (and verified) by our loader, only for the files read.
-    await run('git', ['clone', '--quiet', '--no-tags', target, dir], {
-      env: { ...process.env, GIT_LFS_SKIP_SMUDGE: '1', GIT_TERMINAL_PROMPT: '0' },
-    });
+    // In git's clean environment (a caller's GIT_DIR would make the clone write elsewhere).
+    try {
+      await cloneRepository(target, dir);
+    } catch (e) {
+      if (!(e instanceof GitCommandError)) throw e;
+      throw new UsageError(
+        `${target}: git could not clone it (${e.stderr.trim() || `exit ${e.exitCode}`}); check the URL and your access to it`,
+      );
+    }
     return openGitDataset(dir, { commit: flags.commit, lfs });
   }
   // A dataset's datapackage.json names its folder: in a git repository, that folder's commit is published, as for the folder.
   const folder = basename(target) === 'datapackage.json' && !(await stat(target)).isDirectory() ? dirname(target) : target;
-  const inGit = await run('git', ['-C', folder, 'rev-parse', '--is-inside-work-tree'], {
-    env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
-  }).then(
-    () => true,
-    () => false,
-  );
-  return inGit ? openGitDataset(folder, { commit: flags.commit, lfs }) : fsSnapshot(target);
+  return (await isInsideWorkTree(folder)) ? openGitDataset(folder, { commit: flags.commit, lfs }) : fsSnapshot(target);
 }
 
 function progressLine(io: Io): ((p: ApplyProgress) => void) | undefined {
@@ -140,15 +138,23 @@ export async function runPublish(targets: string[], flags: PublishFlags, io: Io)
     const threads = threadsOf(flags.threads, io);
     for (const target of packages) {
       const snapshot = await snapshotOf(target, flags, cleanup);
-      const result = await publishDataset(snapshot, store, {
-        owner: flags.owner,
-        strict: flags.strict,
-        maxErrors: flags.maxErrors,
-        threads,
-        cache: flags.cache !== false,
-        onWarning: (message) => io.stderr(`warning: ${visible(message)}\n`),
-        onProgress: progressLine(io),
-      });
+      const onWarning = (message: string): void => io.stderr(`warning: ${visible(message)}\n`);
+      // One runner per package: its workers start with the package's recipe.
+      const runner = createParallelRunner({ threads, warn: onWarning });
+      let result: PublishResult;
+      try {
+        result = await publishDataset(snapshot, store, {
+          owner: flags.owner,
+          strict: flags.strict,
+          maxErrors: flags.maxErrors,
+          runner,
+          cache: flags.cache !== false,
+          onWarning,
+          onProgress: progressLine(io),
+        });
+      } finally {
+        await runner.close();
+      }
       results.push(result);
       if (!flags.json) io.stdout(describe(result, target, io));
     }

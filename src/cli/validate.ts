@@ -1,17 +1,16 @@
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createFsSource } from '../adapters/fs/source.ts';
-import { aggregateFiles, aggregatePackage, type AggregatedValidation } from '../aggregate/index.ts';
+import { aggregateFiles } from '../aggregate/index.ts';
 import type { PackageSource } from '../package/source.ts';
-import { createParallelRunner } from '../pass/parallel.ts';
-import { validatePackage } from '../validate/package.ts';
+import { createParallelRunner } from '../adapters/threads/parallel.ts';
+import { checkPackage, type CheckResult } from '../pipeline/check.ts';
 import type { Report } from '../validate/report.ts';
 import { visible } from '../escape.ts';
 import { renderText } from '../validate/render/text.ts';
 import { UsageError, type Io } from './io.ts';
 import { threadsOf } from './options.ts';
 import { localResultCache } from '../cache/local.ts';
-import { createCachingRunner } from '../cache/runner.ts';
 import { useColor } from '../config/terminal.ts';
 
 export interface ValidateFlags {
@@ -49,28 +48,23 @@ export async function runValidate(targets: string[], flags: ValidateFlags, io: I
   for (const p of packages) {
     const source = await createFsSource(p, { remote: { allowPrivate: Boolean(flags.allowPrivateRemote) } });
     const options = { strict: flags.strict, maxErrors: flags.maxErrors, repositoryOwner: flags.owner, allowRemote: flags.allowRemote };
-    let report: Report;
     const cache = await localResultCache(source, {
       local: flags.cache !== false,
       from: flags.cacheFrom,
       owner: flags.owner,
       warn: onWarning,
     });
-    if (flags.aggregates === undefined) {
-      const tables = createParallelRunner({ threads, strict: flags.strict, maxErrors: flags.maxErrors, warn: onWarning });
-      const cached = cache && createCachingRunner(tables, cache, source, { strict: flags.strict ?? false, maxErrors: flags.maxErrors });
-      try {
-        report = await validatePackage(source, { ...options, tables: cached ?? tables });
-      } finally {
-        await tables.close();
-      }
-      await cached?.flush();
-    } else {
-      const result = await aggregatePackage(source, { ...options, threads, onWarning, ...(cache && { cache }) });
-      await result.cache?.flush();
-      report = result.validation.report;
-      await writeAggregates(source, result, flags.aggregates, packages.length > 1 ? outDirs : null, io);
+    // One runner per package: its workers start with the package's recipe.
+    const runner = createParallelRunner({ threads, warn: onWarning });
+    let result: CheckResult;
+    try {
+      result = await checkPackage(source, { ...options, runner, aggregate: flags.aggregates !== undefined, ...(cache && { cache }) });
+    } finally {
+      await runner.close();
     }
+    await result.cache?.flush();
+    const report = result.validation.report;
+    if (flags.aggregates !== undefined) await writeAggregates(source, result, flags.aggregates, packages.length > 1 ? outDirs : null, io);
     reports.push(report);
     if (!flags.json) io.stdout(renderText(report, { color: useColor(io.env, io.isTTY) }) + (packages.length > 1 ? '\n' : ''));
   }
@@ -100,7 +94,7 @@ async function makeDir(dir: string): Promise<void> {
  */
 async function writeAggregates(
   source: PackageSource,
-  result: AggregatedValidation,
+  result: CheckResult,
   outDir: string,
   taken: Set<string> | null,
   io: Io,

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { DatasetLayout } from '../mirror/layout.ts';
 import type { DatasetState, VersionManifest } from '../mirror/plan.ts';
-import { isPublishedPath } from '../mirror/publish.ts';
+import { isPublishedPath } from '../mirror/snapshot.ts';
 import { versionEntries, type VersionEntry } from '../mirror/versions.ts';
 import { byteLength, DATASET_NAME_FORM, GITHUB_LOGIN_FORM, isDatasetName, isGitHubLogin, MAX_PATH_BYTES } from '../package/names.ts';
 import { quoted } from '../package/problem.ts';

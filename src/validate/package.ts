@@ -11,10 +11,11 @@ import { parseJsonDocument, tooLargeDocument, type JsonDocument } from '../packa
 import { detectProfile, type ProfileInfo } from '../package/profiles.ts';
 import { DescriptorTooLargeError, isRemote, SourceError, type PackageSource } from '../package/source.ts';
 import { resolveExternalParts } from './descriptor/external.ts';
+import { checkPublishable, type PublishTarget } from './descriptor/publishable.ts';
 import { checkDescriptorSchema } from './descriptor/schema.ts';
 import { checkSemantics } from './descriptor/semantic.ts';
 import { checkV2 } from './descriptor/v2.ts';
-import { mappedValueObservers } from './mapped-values.ts';
+import { tableObservers } from './observers.ts';
 import { pointerOf, problem, quoted, reportedName, shown, type Problem } from '../package/problem.ts';
 import { ProblemSink, type Report, type ResourceReport } from './report.ts';
 import {
@@ -34,11 +35,19 @@ export interface ValidateOptions {
   maxErrors?: number;
   /** The GitHub owner of the dataset, when known: the descriptor's `owner` must match. */
   repositoryOwner?: string;
+  /**
+   * The package is to be published there (src/pipeline/publish.ts): what keeps it from being
+   * published (no owner, no name, a file whose key would not fit) is reported as problems.
+   */
+  publishing?: PublishTarget;
   /** Check the descriptor only (JSON, schema, profile, semantics), not the rows (the App's listing check). */
   descriptorOnly?: boolean;
   /** Fetch and validate remote (http/https) resources; otherwise they are skipped with a warning. */
   allowRemote?: boolean;
-  /** Row observers for a resource (e.g. aggregates), fed in the same pass; `descriptor` is the canonical (drift-normalized) one. */
+  /**
+   * Row observers for a resource, fed in the same pass, always in this thread (whatever `tables` runs the
+   * pass, a resource with observers is read here); `descriptor` is the canonical (drift-normalized) one.
+   */
   observers?: (resource: ResourceDescriptor, index: number, descriptor: PackageDescriptor) => RowObserver[] | undefined;
   /** Where resources' rows are read (default: one at a time, in this thread). */
   tables?: TableRunner;
@@ -52,27 +61,34 @@ export interface TableJob {
   collect: string[][];
   foreignKeys: ForeignKeyCheck[];
   parts: TablePart[];
-  /** The canonical descriptor and whether it is an OpenSpending package (runners elsewhere rebuild observers from it). */
+  /** The canonical descriptor and whether it is an OpenSpending package: runners decide the pass's observers from them (tableObservers). */
   descriptor: PackageDescriptor;
   openspending: boolean;
+  /**
+   * The caller's own row observers of this resource (ValidateOptions.observers): functions, so a
+   * job that has some is run in this thread by every runner.
+   */
+  observers?: RowObserver[];
 }
 
 /**
- * Runs table passes. `run` may return before the job's problems (and its observers' results)
- * are handed over: `settle` is then called once per job, after every job ran, in the order a
- * sequential pass would have read the resources, so that results do not depend on timing.
+ * Runs table passes. The runner decides the pass's row observers from the job (tableObservers),
+ * wherever it runs the pass. `run` may return before the job's problems (and its observers'
+ * results) are handed over: `settle` is then called once per job, after every job ran, in the
+ * order a sequential pass would have read the resources, so that results do not depend on timing.
  */
 export interface TableRunner {
   /** Jobs run at once (1: one after the other, as the default runner does). */
   readonly concurrency: number;
   /** Told, before the first job, how many resources have files to read (at most that many jobs follow). */
   expect?(jobs: number): void;
-  run(job: TableJob, sink: ProblemSink, observers: RowObserver[] | undefined): Promise<{ outcome: TableOutcome; settle?: () => void }>;
+  run(job: TableJob, sink: ProblemSink): Promise<{ outcome: TableOutcome; settle?: () => void }>;
 }
 
+/** The default runner: one job at a time, in this thread, problems straight into the package's sink. */
 const inThread: TableRunner = {
   concurrency: 1,
-  async run(job, sink, observers) {
+  async run(job, sink) {
     return {
       outcome: await validateTable(job.parts, {
         resource: job.resource,
@@ -80,7 +96,7 @@ const inThread: TableRunner = {
         sink,
         collect: job.collect,
         foreignKeys: job.foreignKeys,
-        observers,
+        observers: tableObservers(job, sink),
       }),
     };
   },
@@ -157,12 +173,13 @@ export async function validatePackageDetailed(source: PackageSource, options: Va
   sink.addAll(located(checkDescriptorSchema(descriptor, { tabular: profile.tabular, openspending: profile.openspending })));
   sink.addAll(located(checkSemantics(descriptor, { profile, repositoryOwner: options.repositoryOwner })));
   sink.addAll(located(checkV2(descriptor)));
+  if (options.publishing) sink.addAll(located(checkPublishable(descriptor, options.publishing)));
 
   const resources = Array.isArray(descriptor.resources) ? descriptor.resources : [];
-  const mapped = profile.openspending ? mappedValueObservers(descriptor, sink) : null;
+  // The caller's observers; the runner adds the package's own (tableObservers).
   const observers = (resource: ResourceDescriptor, index: number): RowObserver[] | undefined => {
-    const all = [...(options.observers?.(resource, index, descriptor) ?? []), ...(mapped?.(resource) ?? [])];
-    return all.length ? all : undefined;
+    const own = options.observers?.(resource, index, descriptor);
+    return own?.length ? own : undefined;
   };
   const reports = options.descriptorOnly
     ? []
@@ -277,9 +294,16 @@ async function validateResources(
         await slots(() =>
           validateOneResource(source, task, sink, options, async (parts) => {
             const ran = await runner.run(
-              { resource, index, collect: plan.collect, foreignKeys: checks, parts, ...pkg },
+              {
+                resource,
+                index,
+                collect: plan.collect,
+                foreignKeys: checks,
+                parts,
+                ...pkg,
+                ...(task.observers && { observers: task.observers }),
+              },
               sink,
-              task.observers,
             );
             if (ran.settle) settles.set(plan, ran.settle);
             return ran.outcome;

@@ -190,6 +190,33 @@ describe('the Action on pushes', () => {
     expect((await s3.objects()).size).toBe(0);
   });
 
+  it('a package that cannot be published is invalid: the step fails with the problem counted, and nothing is published (issue 13)', async () => {
+    const { name: _name, ...nameless } = descriptor();
+    const cases = [
+      // The Data Package pattern allows "/", a storage key segment does not.
+      { descriptor: { ...descriptor(), name: 'city/budget-2024' }, pointer: 'name' },
+      // Publishing needs a name: it is the last part of the keys.
+      { descriptor: nameless, pointer: 'name' },
+    ];
+    for (const c of cases) {
+      const s3 = await startS3();
+      const run = await runBundle({
+        workspace: await gitdir({ 'datapackage.json': c.descriptor, 'data/spending.csv': VALID }),
+        event: 'push',
+        payload: await examplePayload('push.noaction.4.json'),
+        repository: REPO,
+        env: storageEnv(s3),
+      });
+      expect(run.code).toBe(1);
+      expect(run.outputs).toMatchObject({ valid: 'false', 'error-count': '1', 'published-version': '', url: '' });
+      const report = JSON.parse(await readFile(run.outputs.report!, 'utf8'));
+      expect(report.stats.errors).toBe(report.errors.length);
+      expect(report.errors[0]).toMatchObject({ code: 'descriptor-error', pointer: `/${c.pointer}` });
+      expect(run.annotations.map((a) => a.props.file)).toEqual(['datapackage.json']);
+      expect((await s3.objects()).size).toBe(0);
+    }
+  });
+
   it('a descriptor naming another owner fails on pushes too, and publishes nothing', async () => {
     const s3 = await startS3();
     const run = await runBundle({

@@ -19,7 +19,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { openGitDataset } from '../../src/adapters/git/dataset.ts';
-import { publishDataset } from '../../src/mirror/publish.ts';
+import { publishDataset } from '../../src/pipeline/publish.ts';
 import { gitdir } from '../support/git.ts';
 import { startS3 } from '../support/s3.ts';
 import type { Fault } from '../support/github-server.ts';

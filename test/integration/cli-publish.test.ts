@@ -58,6 +58,54 @@ describe('os-datastore publish', () => {
     expect((await s3.objects()).get('datasets/someone/population/p.csv')?.toString()).toBe('region,n\nNorth,10\nSouth,20\n');
   });
 
+  it("a caller's GIT_DIR and GIT_WORK_TREE do not leak into git: a plain folder is published as a folder, a clone URL cloned", async () => {
+    const s3 = await startS3();
+    // Another repository the caller's environment points git at (as a git hook or an IDE would).
+    const elsewhere = await gitdir({ 'README.md': 'not a dataset' });
+    const leak = { GIT_DIR: join(elsewhere, '.git'), GIT_WORK_TREE: elsewhere };
+    const plain = await testdir();
+    await writeFile(
+      join(plain, 'datapackage.json'),
+      JSON.stringify({ name: 'plain', owner: 'someone', resources: [{ name: 'p', path: 'p.csv' }] }),
+    );
+    await writeFile(join(plain, 'p.csv'), 'a,b\n1,2\n');
+    const folder = await cli(['publish', plain, '--json'], { ...envFor(s3), ...leak });
+    expect(folder.stderr).toBe('');
+    expect(folder.code).toBe(0);
+    expect(JSON.parse(folder.stdout)).toMatchObject({ status: 'published', owner: 'someone', name: 'plain' });
+
+    const origin = await dataset();
+    const cloned = await cli(['publish', `file://${origin}`, '--json'], { ...envFor(s3), ...leak });
+    expect(cloned.stderr).toBe('');
+    expect(cloned.code).toBe(0);
+    expect(JSON.parse(cloned.stdout)).toMatchObject({ status: 'published', owner: 'someone', name: 'population' });
+    expect((await s3.objects()).get('datasets/someone/population/p.csv')?.toString()).toBe('region,n\nNorth,10\nSouth,20\n');
+  });
+
+  it('a package that cannot be published (no name, or no owner at all) is invalid, its problems counted (issue 13)', async () => {
+    const s3 = await startS3();
+    const nameless = await gitdir({
+      'datapackage.json': { owner: 'someone', resources: [{ name: 'p', path: 'p.csv' }] },
+      'p.csv': 'a,b\n1,2\n',
+    });
+    const r = await cli(['publish', nameless, '--json'], envFor(s3));
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ status: 'invalid', report: { valid: false, stats: { errors: 1 } } });
+    expect(doc.report.errors).toEqual([expect.objectContaining({ code: 'descriptor-error', pointer: '/name' })]);
+    // A plain folder: --owner names the owner, and must agree with the descriptor's.
+    const plain = await testdir();
+    await writeFile(join(plain, 'datapackage.json'), JSON.stringify({ name: 'plain', resources: [{ name: 'p', path: 'p.csv' }] }));
+    await writeFile(join(plain, 'p.csv'), 'a,b\n1,2\n');
+    const ownerless = await cli(['publish', plain, '--json'], envFor(s3));
+    expect(ownerless.code).toBe(1);
+    const refused = JSON.parse(ownerless.stdout);
+    expect(refused.report.stats.errors).toBe(refused.report.errors.length);
+    expect(refused.report.errors).toEqual([expect.objectContaining({ code: 'owner-mismatch', pointer: '/owner' })]);
+    expect(refused.report.errors[0].message).toMatch(/add "owner" or pass --owner/);
+    expect((await s3.objects()).size).toBe(0);
+  });
+
   it('an unreachable store is one clear sentence and exit 2, with nothing half-done', async () => {
     const s3 = await startS3();
     const r = await cli(['publish', await dataset()], { ...envFor(s3), OS_STORAGE_ENDPOINT: 'http://127.0.0.1:9' });

@@ -1,5 +1,5 @@
 /**
- * The table pass on worker threads (src/pass/): real worker threads reading real files through
+ * The table pass on worker threads (src/adapters/threads/): real worker threads reading real files through
  * the main thread must give the report and the aggregates of the sequential pass — problems,
  * counts, truncation, foreign keys across resources and cycles, multi-file resources, strict
  * mode, COFOG checks, a source failing mid-stream, a resource abandoned midway — whatever the
@@ -10,11 +10,12 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFsSource } from '../../src/adapters/fs/source.ts';
-import { aggregatePackage, type AggregateOptions } from '../../src/aggregate/index.ts';
 import { SourceError, type PackageSource } from '../../src/package/source.ts';
-import { createParallelRunner } from '../../src/pass/parallel.ts';
+import { createParallelRunner } from '../../src/adapters/threads/parallel.ts';
+import { checkPackage, type CheckOptions } from '../../src/pipeline/check.ts';
 import { validatePackage } from '../../src/validate/package.ts';
 import type { Report } from '../../src/validate/report.ts';
+import type { RowObserver } from '../../src/validate/table/table.ts';
 import { ROOT } from '../support/cli.ts';
 import { testdir } from '../support/tmp.ts';
 
@@ -88,9 +89,10 @@ async function bigBudget(): Promise<string> {
 /** A report without its timing, for comparing runs. */
 const timeless = (r: Report): Report => ({ ...r, stats: { ...r.stats, seconds: 0 } });
 
-async function both(source: PackageSource, options: AggregateOptions = {}) {
-  const sequential = await aggregatePackage(source, { ...options, threads: 1 });
-  const parallel = await aggregatePackage(source, { ...options, threads: 2, minWorkerBytes: 0 });
+async function both(source: PackageSource, options: CheckOptions = {}) {
+  const sequential = await checkPackage(source, options);
+  const runner = createParallelRunner({ threads: 2, minWorkerBytes: 0 });
+  const parallel = await checkPackage(source, { ...options, runner }).finally(() => runner.close());
   return { sequential, parallel };
 }
 
@@ -196,6 +198,45 @@ describe('the table pass on worker threads', () => {
       expect(alone.workers).toBe(0);
     } finally {
       await alone.close();
+    }
+  });
+
+  it("feeds the caller's row observers every row, in this thread, whatever runner reads the tables (issue 13)", async () => {
+    const source = await createFsSource(await bigBudget());
+    const counting = () => {
+      const rows = new Map<string, number>();
+      const observers = (resource: { name: string }): RowObserver[] => [
+        { row: () => void rows.set(resource.name, (rows.get(resource.name) ?? 0) + 1) },
+      ];
+      return { rows, observers };
+    };
+    const here = counting();
+    const sequential = await validatePackage(source, { observers: here.observers });
+    const total = [...here.rows.values()].reduce((n, k) => n + k, 0);
+    expect(total).toBe(sequential.stats.rows);
+    const runner = createParallelRunner({ threads: 2, minWorkerBytes: 0 });
+    const there = counting();
+    try {
+      const parallel = await validatePackage(source, { observers: there.observers, tables: runner });
+      expect(timeless(parallel)).toEqual(timeless(sequential));
+      expect(there.rows).toEqual(here.rows);
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it("a runner used for a second validation (other settings) gives that validation its own results, not the first one's recipe", async () => {
+    const source = await createFsSource(await bigBudget());
+    const runner = createParallelRunner({ threads: 2, minWorkerBytes: 0 });
+    try {
+      const first = await checkPackage(source, { runner });
+      expect(timeless(first.validation.report)).toEqual(timeless((await checkPackage(source)).validation.report));
+      // Strict: the COFOG warnings become errors; the workers started with the first recipe (not strict).
+      const strict = await checkPackage(source, { runner, strict: true });
+      expect(timeless(strict.validation.report)).toEqual(timeless((await checkPackage(source, { strict: true })).validation.report));
+      expect(strict.validation.report.stats.errors).toBeGreaterThan(first.validation.report.stats.errors);
+    } finally {
+      await runner.close();
     }
   });
 

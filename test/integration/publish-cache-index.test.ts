@@ -9,13 +9,13 @@
 import { describe, expect, it } from 'vitest';
 import { openGitDataset } from '../../src/adapters/git/dataset.ts';
 import { createFsSource } from '../../src/adapters/fs/source.ts';
-import { aggregatePackage } from '../../src/aggregate/index.ts';
+import { checkPackage } from '../../src/pipeline/check.ts';
 import { decodeIndex, INDEX_FORMAT } from '../../src/cache/entry.ts';
 import { publicCache, storedIndexKey } from '../../src/cache/stores.ts';
 import { DatasetLayout } from '../../src/mirror/layout.ts';
 import type { VersionManifest } from '../../src/mirror/plan.ts';
 import { pruneDataset } from '../../src/mirror/prune.ts';
-import { publishDataset, type PublishOptions } from '../../src/mirror/publish.ts';
+import { publishDataset, type PublishOptions } from '../../src/pipeline/publish.ts';
 import type { ObjectStore } from '../../src/mirror/object-store.ts';
 import type { Report } from '../../src/validate/report.ts';
 import { startCountingProxy, type CountingProxy } from '../support/counting-proxy.ts';
@@ -88,7 +88,7 @@ const timeless = (r: Report | null): Report | null => r && { ...r, stats: { ...r
 type S3 = Awaited<ReturnType<typeof startS3>>;
 
 async function publish(dir: string, store: ObjectStore, options: PublishOptions = {}) {
-  return publishDataset(await openGitDataset(dir), store, { threads: 1, ...options });
+  return publishDataset(await openGitDataset(dir), store, { ...options });
 }
 
 /** GetObject requests the proxy saw for the cache's objects. */
@@ -164,10 +164,10 @@ describe('the index of the validation cache', () => {
     await publish(dir, s3.store);
     const proxy = await startCountingProxy(s3.endpoint);
     const reader = publicCache(`${proxy.endpoint}/${s3.bucket}`, L);
-    const run = await aggregatePackage(await createFsSource(dir), { threads: 1, cache: { readers: [reader] } });
+    const run = await checkPackage(await createFsSource(dir), { cache: { readers: [reader] } });
     expect(run.cache!.stats).toEqual({ hits: MONTHS + 1, misses: 0, written: 0, indexed: MONTHS + 1 });
     expect(cacheReads(proxy)).toEqual(['index.json']);
-    const plain = await aggregatePackage(await createFsSource(dir), { threads: 1 });
+    const plain = await checkPackage(await createFsSource(dir));
     expect(timeless(run.validation.report)).toEqual(timeless(plain.validation.report));
     expect(run.aggregates).toEqual(plain.aggregates);
   });

@@ -9,11 +9,11 @@
 import { describe, expect, it } from 'vitest';
 import { openGitDataset } from '../../src/adapters/git/dataset.ts';
 import { createFsSource } from '../../src/adapters/fs/source.ts';
-import { aggregatePackage } from '../../src/aggregate/index.ts';
+import { checkPackage } from '../../src/pipeline/check.ts';
 import { publicCache } from '../../src/cache/stores.ts';
 import { baseResultCache } from '../../src/cache/local.ts';
 import { DatasetLayout } from '../../src/mirror/layout.ts';
-import { publishDataset, type PublishOptions } from '../../src/mirror/publish.ts';
+import { publishDataset, type PublishOptions } from '../../src/pipeline/publish.ts';
 import type { Report } from '../../src/validate/report.ts';
 import { commitFiles, gitdir } from '../support/git.ts';
 import { startS3 } from '../support/s3.ts';
@@ -71,7 +71,7 @@ const L = new DatasetLayout('alice', 'budget');
 const timeless = (r: Report | null): Report | null => r && { ...r, stats: { ...r.stats, seconds: 0 } };
 
 async function publish(dir: string, s3: Awaited<ReturnType<typeof startS3>>, options: PublishOptions = {}) {
-  return publishDataset(await openGitDataset(dir), s3.store, { threads: 1, ...options });
+  return publishDataset(await openGitDataset(dir), s3.store, { ...options });
 }
 
 /** The cache's entries (the index, `index.json`, is not one). */
@@ -139,10 +139,10 @@ describe('publish with the validation cache in the store', () => {
     const base = `${s3.endpoint}/${s3.bucket}`;
     const reader = publicCache(base, L);
     const run = async (warn?: (m: string) => void) =>
-      aggregatePackage(await createFsSource(dir), { threads: 1, cache: { readers: [reader], ...(warn && { warn }) } });
+      checkPackage(await createFsSource(dir), { cache: { readers: [reader], ...(warn && { warn }) } });
     const reused = await run();
     expect(reused.cache!.stats).toMatchObject({ hits: 3, misses: 0 });
-    const plain = await aggregatePackage(await createFsSource(dir), { threads: 1 });
+    const plain = await checkPackage(await createFsSource(dir));
     expect(timeless(reused.validation.report)).toEqual(timeless(plain.validation.report));
     expect(reused.aggregates).toEqual(plain.aggregates);
 
@@ -172,10 +172,10 @@ describe('publish with the validation cache in the store', () => {
     const snapshot = await openGitDataset(dir);
     const cache = await baseResultCache(snapshot, s3.config, 'alice');
     expect(cache?.writer).toBeUndefined();
-    const pr = await aggregatePackage(snapshot.source, { threads: 1, repositoryOwner: 'alice', cache: cache! });
+    const pr = await checkPackage(snapshot.source, { repositoryOwner: 'alice', cache: cache! });
     expect(pr.cache!.stats).toMatchObject({ hits: 2, misses: 1 });
     expect(pr.validation.report.valid).toBe(false);
-    const plain = await aggregatePackage((await openGitDataset(dir)).source, { threads: 1, repositoryOwner: 'alice' });
+    const plain = await checkPackage((await openGitDataset(dir)).source, { repositoryOwner: 'alice' });
     expect(timeless(pr.validation.report)).toEqual(timeless(plain.validation.report));
     expect(pr.aggregates).toEqual(plain.aggregates);
     // No bucket configured: no cache, everything validated.

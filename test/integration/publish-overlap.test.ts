@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { openGitDataset } from '../../src/adapters/git/dataset.ts';
 import { DatasetLayout } from '../../src/mirror/layout.ts';
-import { publishDataset } from '../../src/mirror/publish.ts';
+import { publishDataset } from '../../src/pipeline/publish.ts';
 import { startCountingProxy } from '../support/counting-proxy.ts';
 import { commitFiles, gitdir } from '../support/git.ts';
 import { startS3 } from '../support/s3.ts';
@@ -47,7 +47,7 @@ describe('uploads overlapping validation', () => {
       'data/codes.csv': 'code\nC0\nC1\nC2\n',
       'data/spending.csv': spending(20000, false),
     });
-    const r = await publishDataset(await openGitDataset(dir), s3.store, { threads: 1 });
+    const r = await publishDataset(await openGitDataset(dir), s3.store);
     expect(r.status).toBe('published');
     expect(r.stats.uploaded).toBe(3); // descriptor, codes, spending: each once
     expect(blobKeys((await s3.objects()).keys())).toHaveLength(3);
@@ -61,7 +61,7 @@ describe('uploads overlapping validation', () => {
       'data/codes.csv': 'code\nC0\nC1\nC2\n',
       'data/spending.csv': spending(20000, true),
     });
-    const r = await publishDataset(await openGitDataset(dir), s3.storeVia(proxy.endpoint), { threads: 1 });
+    const r = await publishDataset(await openGitDataset(dir), s3.storeVia(proxy.endpoint));
     expect(r.status).toBe('invalid');
     expect(r.report!.errors.map((e) => e.code)).toEqual(['type-error']);
     // An upload was started during the pass (nothing else uploads for an invalid package), then removed.
@@ -77,16 +77,16 @@ describe('uploads overlapping validation', () => {
       'data/codes.csv': 'code\nC0\nC1\nC2\n',
       'data/spending.csv': spending(2000, false),
     });
-    expect((await publishDataset(await openGitDataset(dir), s3.store, { threads: 1 })).status).toBe('published');
+    expect((await publishDataset(await openGitDataset(dir), s3.store)).status).toBe('published');
     const before = await s3.objects();
     // New codes (uploaded early, then removed) and a spending file that fails at its last row.
     await commitFiles(dir, { 'data/codes.csv': 'code\nC0\nC1\nC2\nC3\n', 'data/spending.csv': spending(20000, true) });
-    const r = await publishDataset(await openGitDataset(dir), s3.store, { threads: 1 });
+    const r = await publishDataset(await openGitDataset(dir), s3.store);
     expect(r.status).toBe('invalid');
     expect(await s3.objects()).toEqual(before);
     // Back to content the first version stored, plus a failing row: that blob stays.
     await commitFiles(dir, { 'data/codes.csv': 'code\nC0\nC1\nC2\n' });
-    expect((await publishDataset(await openGitDataset(dir), s3.store, { threads: 1 })).status).toBe('invalid');
+    expect((await publishDataset(await openGitDataset(dir), s3.store)).status).toBe('invalid');
     expect(await s3.objects()).toEqual(before);
   });
 });

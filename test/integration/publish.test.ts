@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { openGitDataset } from '../../src/adapters/git/dataset.ts';
 import { DatasetLayout } from '../../src/mirror/layout.ts';
-import { publishDataset } from '../../src/mirror/publish.ts';
+import { publishDataset } from '../../src/pipeline/publish.ts';
 import { pruneDataset } from '../../src/mirror/prune.ts';
 import { startCountingProxy } from '../support/counting-proxy.ts';
 import { commitFiles, git, gitdir, hasGitLfs, needsLfs } from '../support/git.ts';

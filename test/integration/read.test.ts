@@ -15,7 +15,7 @@ import { openGitDataset } from '../../src/adapters/git/dataset.ts';
 import { publicStoreReader } from '../../src/adapters/http/public-store.ts';
 import { s3StoreReader } from '../../src/adapters/s3/reader.ts';
 import { DatasetLayout } from '../../src/mirror/layout.ts';
-import { publishDataset } from '../../src/mirror/publish.ts';
+import { publishDataset } from '../../src/pipeline/publish.ts';
 import { listVersions, openDataset } from '../../src/read/dataset.ts';
 import { BIN, runCli } from '../support/cli.ts';
 import { commitFiles, git, gitdir, hasGitLfs } from '../support/git.ts';

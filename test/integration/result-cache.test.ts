@@ -10,8 +10,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 as random } from '../../bench/generate.ts';
 import { createFsSource } from '../../src/adapters/fs/source.ts';
-import { aggregatePackage, type AggregatedValidation } from '../../src/aggregate/index.ts';
-import type { ResultCache } from '../../src/cache/runner.ts';
+import { createParallelRunner } from '../../src/adapters/threads/parallel.ts';
+import { checkPackage, type CheckResult } from '../../src/pipeline/check.ts';
+import { createCachingRunner, type ResultCache } from '../../src/cache/runner.ts';
+import { createInThreadRunner } from '../../src/pipeline/table-job.ts';
+import { validatePackage } from '../../src/validate/package.ts';
 import { folderCache } from '../../src/cache/stores.ts';
 import type { Report } from '../../src/validate/report.ts';
 import { ROOT } from '../support/cli.ts';
@@ -172,18 +175,18 @@ const CHANGES: Record<string, (dir: string, rnd: () => number) => Promise<void>>
 
 const timeless = (r: Report): Report => ({ ...r, stats: { ...r.stats, seconds: 0 } });
 
-async function full(dir: string): Promise<AggregatedValidation> {
-  return aggregatePackage(await createFsSource(dir), { threads: 1 });
+async function full(dir: string): Promise<CheckResult> {
+  return checkPackage(await createFsSource(dir));
 }
 
-async function cached(dir: string, cache: Partial<ResultCache>, cacheDir: string): Promise<AggregatedValidation> {
+async function cached(dir: string, cache: Partial<ResultCache>, cacheDir: string): Promise<CheckResult> {
   const store = folderCache(cacheDir);
-  const result = await aggregatePackage(await createFsSource(dir), { threads: 1, cache: { readers: [store], writer: store, ...cache } });
+  const result = await checkPackage(await createFsSource(dir), { cache: { readers: [store], writer: store, ...cache } });
   await result.cache!.flush();
   return result;
 }
 
-function expectSame(incremental: AggregatedValidation, complete: AggregatedValidation): void {
+function expectSame(incremental: CheckResult, complete: CheckResult): void {
   expect(timeless(incremental.validation.report)).toEqual(timeless(complete.validation.report));
   expect(JSON.stringify(timeless(incremental.validation.report))).toBe(JSON.stringify(timeless(complete.validation.report)));
   expect(incremental.aggregates).toEqual(complete.aggregates);
@@ -292,8 +295,7 @@ describe('the validation cache', () => {
 
     const failing = { description: 'a failing store', get: () => Promise.reject(new Error('connection reset')) };
     const errs: string[] = [];
-    const result = await aggregatePackage(await createFsSource(dir), {
-      threads: 1,
+    const result = await checkPackage(await createFsSource(dir), {
       cache: { readers: [failing], warn: (m) => errs.push(m) },
     });
     expect(errs).toEqual([expect.stringMatching(/in a failing store cannot be read \(connection reset\)/)]);
@@ -301,16 +303,35 @@ describe('the validation cache', () => {
     expectSame(result, first);
   });
 
+  it("a caller's row observers see every row even where the cache holds the resource's result (issue 13)", async () => {
+    const dir = await monthlyBudget(3, random(5));
+    const cacheDir = await testdir();
+    await cached(dir, {}, cacheDir); // every resource's result is now in the cache
+    const store = folderCache(cacheDir);
+    const source = await createFsSource(dir);
+    let rows = 0;
+    // As checkPackage makes it (aggregating: the entries' keys say so).
+    const runner = () =>
+      createCachingRunner(createInThreadRunner(), { readers: [store] }, source, { strict: false, maxErrors: 1000, merge: () => {} });
+    const plain = runner();
+    await validatePackage(source, { tables: plain });
+    expect(plain.stats.misses).toBe(0); // without observers, every result comes from the cache
+    const tables = runner();
+    const report = await validatePackage(source, { observers: () => [{ row: () => void rows++ }], tables });
+    expect(tables.stats.hits).toBe(0);
+    expect(rows).toBe(report.stats.rows);
+    expect(rows).toBeGreaterThan(0);
+  });
+
   it('on worker threads too', async () => {
     const dir = await monthlyBudget(3, random(19));
     const cacheDir = await testdir();
     const store = folderCache(cacheDir);
-    const run = async (): Promise<AggregatedValidation> => {
-      const r = await aggregatePackage(await createFsSource(dir), {
-        threads: 2,
-        minWorkerBytes: 0,
-        cache: { readers: [store], writer: store },
-      });
+    const run = async (): Promise<CheckResult> => {
+      const runner = createParallelRunner({ threads: 2, minWorkerBytes: 0 });
+      const r = await checkPackage(await createFsSource(dir), { runner, cache: { readers: [store], writer: store } }).finally(() =>
+        runner.close(),
+      );
       await r.cache!.flush();
       return r;
     };

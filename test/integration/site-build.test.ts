@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { openGitDataset } from '../../src/adapters/git/dataset.ts';
 import { listPublishedDatasets } from '../../src/adapters/s3/datasets.ts';
 import { s3StoreReader } from '../../src/adapters/s3/reader.ts';
-import { publishDataset } from '../../src/mirror/publish.ts';
+import { publishDataset } from '../../src/pipeline/publish.ts';
 import { DATASET_COLUMNS } from '../../src/registry/csv.ts';
 import { buildSite } from '../../src/site/build.ts';
 import { runCli } from '../support/cli.ts';

@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { openGitDataset } from '../../src/adapters/git/dataset.ts';
 import { listPublishedDatasets } from '../../src/adapters/s3/datasets.ts';
 import { s3StoreReader } from '../../src/adapters/s3/reader.ts';
-import { publishDataset } from '../../src/mirror/publish.ts';
+import { publishDataset } from '../../src/pipeline/publish.ts';
 import { buildSite } from '../../src/site/build.ts';
 import { hasChromium, launchBrowser, needsChromium } from '../support/browser.ts';
 import { commitFiles, gitdir } from '../support/git.ts';

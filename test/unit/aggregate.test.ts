@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { createFsSource } from '../../src/adapters/fs/source.ts';
 import {
   aggregateFiles,
-  aggregatePackage,
   createAggregator,
   csvCell,
   DecimalSum,
@@ -16,6 +15,7 @@ import {
   type AggregatePlan,
   type AggregateResult,
 } from '../../src/aggregate/index.ts';
+import { checkPackage } from '../../src/pipeline/check.ts';
 import type { FieldDescriptor, PackageDescriptor, ResourceDescriptor } from '../../src/package/descriptor.ts';
 import { normalizeDrift } from '../../src/package/drift.ts';
 import { SourceError, type PackageSource } from '../../src/package/source.ts';
@@ -95,7 +95,7 @@ async function run(
   descriptor: Json,
   files: Record<string, string>,
 ): Promise<{ result: AggregateResult; valid: boolean; plan: AggregatePlan | null }> {
-  const r = await aggregatePackage(memorySource({ 'datapackage.json': descriptor, ...files }));
+  const r = await checkPackage(memorySource({ 'datapackage.json': descriptor, ...files }));
   expect(r.aggregates, r.reason).not.toBeNull();
   return { result: r.aggregates!, valid: r.validation.report.valid, plan: r.plan };
 }
@@ -474,7 +474,7 @@ describe('aggregates in the validation pass', () => {
   });
 
   it('takes titles through a foreign key: city-budget (functions.csv, suppliers.csv)', async () => {
-    const r = await aggregatePackage(await createFsSource(EXAMPLE));
+    const r = await checkPackage(await createFsSource(EXAMPLE));
     expect(r.validation.report.valid).toBe(true);
     const result = r.aggregates!;
     expect(result).toMatchObject({ currency: 'GBP', total: '245831.30', count: 10, skipped: 0 });
@@ -521,14 +521,14 @@ describe('aggregates in the validation pass', () => {
   });
 
   it('says why there are no aggregates', async () => {
-    const tabular = await aggregatePackage(memorySource({ 'datapackage.json': { name: 't', resources: [] } }));
+    const tabular = await checkPackage(memorySource({ 'datapackage.json': { name: 't', resources: [] } }));
     expect(tabular.aggregates).toBeNull();
     expect(tabular.reason).toMatch(/not an OpenSpending Data Package/);
-    const noTx = await aggregatePackage(
+    const noTx = await checkPackage(
       memorySource({ 'datapackage.json': { name: 't', profiles: ['openspending'], mapping: {}, resources: [] } }),
     );
     expect(noTx.reason).toMatch(/no "transaction"/);
-    const broken = await aggregatePackage(memorySource({ 'datapackage.json': '{' }));
+    const broken = await checkPackage(memorySource({ 'datapackage.json': '{' }));
     expect(broken.reason).toMatch(/could not be read/);
   });
 
@@ -678,7 +678,7 @@ describe('aggregateFiles', () => {
   });
 
   it('city-budget aggregates validate too', async () => {
-    const r = await aggregatePackage(await createFsSource(EXAMPLE));
+    const r = await checkPackage(await createFsSource(EXAMPLE));
     const files = Object.fromEntries(aggregateFiles(r.aggregates!).map((f) => [f.path.replace(/^aggregates\//, ''), f.content]));
     const report = await validatePackage(memorySource(files));
     expect([report.valid, report.errors, report.warnings, report.stats.rows]).toEqual([true, [], [], 21]);

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DatasetSnapshot } from '../../mirror/publish.ts';
+import type { DatasetSnapshot } from '../../mirror/snapshot.ts';
 import { createFsSource } from './source.ts';
 
 async function sha256File(file: string): Promise<string> {

@@ -60,6 +60,22 @@ export function runGit(
   });
 }
 
+/** Whether `dir` is inside a git working tree (git's own answer, in the clean environment). */
+export async function isInsideWorkTree(dir: string): Promise<boolean> {
+  return runGit(dir, ['rev-parse', '--is-inside-work-tree']).then(
+    (r) => r.stdout.toString('utf8').trim() === 'true',
+    () => false,
+  );
+}
+
+/**
+ * Clone `url` into the empty folder `dir`, without tags and without LFS smudging: LFS objects are
+ * fetched (and verified) by the loader, only for the files it reads.
+ */
+export async function cloneRepository(url: string, dir: string): Promise<void> {
+  await runGit(dir, ['clone', '--quiet', '--no-tags', '--', url, '.'], { env: { GIT_LFS_SKIP_SMUDGE: '1' } });
+}
+
 /** Run git and return its output as text, without the final newline. */
 export async function gitText(cwd: string, args: readonly string[]): Promise<string> {
   return (await runGit(cwd, args)).stdout.toString('utf8').replace(/\n$/, '');

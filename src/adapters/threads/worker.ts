@@ -1,16 +1,16 @@
 /**
- * A table worker: runs jobs (src/pass/job.ts) one at a time, reading the bytes of each file
- * from the main thread (src/pass/protocol.ts). Started by src/pass/parallel.ts.
+ * A table worker: runs jobs (src/pipeline/table-job.ts) one at a time, reading the bytes of each
+ * file from the main thread (protocol.ts). Started by parallel.ts.
  */
 
 import { parentPort, workerData } from 'node:worker_threads';
-import type { AggregatePlan } from '../aggregate/plan.ts';
-import { SourceError } from '../package/source.ts';
-import { planOf, runJob } from './job.ts';
+import type { AggregatePlan } from '../../aggregate/plan.ts';
+import { SourceError } from '../../package/source.ts';
+import { planOf, runJob } from '../../pipeline/table-job.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.ts';
 
 const port = parentPort;
-if (port === null) throw new Error('src/pass/worker.ts runs as a worker thread (see src/pass/parallel.ts)');
+if (port === null) throw new Error('src/adapters/threads/worker.ts runs as a worker thread (see parallel.ts)');
 const { context } = workerData as WorkerInit;
 const cache: { plan?: AggregatePlan | null } = {};
 const send = (message: FromWorker): void => port.postMessage(message);

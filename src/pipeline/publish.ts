@@ -1,38 +1,42 @@
 /**
- * Publish one commit of a dataset: validate it (aggregates computed in the same pass), decide
- * the owner, plan the mirror from git and the previous state, and apply it. Nothing is written
- * unless the package is valid and its owner is the repository's.
+ * Publish one commit of a dataset: check it (validation, aggregates and content hashes in one
+ * pass: check.ts), with the checks publishing adds (an owner and a name that form storage keys,
+ * file paths that fit a key: ValidateOptions.publishing), then plan the mirror from git and the
+ * previous state (src/mirror) and apply it. Nothing is written unless the package is valid.
  */
 
 import { createHash, randomUUID } from 'node:crypto';
-import { aggregateFiles, aggregatePackage, type AggregateOptions, type AggregateResult } from '../aggregate/index.ts';
+import { aggregateFiles, type AggregateResult } from '../aggregate/index.ts';
 import type { FileHandle, PackageSource } from '../package/source.ts';
-import { problem, quoted } from '../package/problem.ts';
 import type { Report } from '../validate/report.ts';
-import { applyMirror, type ApplyProgress, type ApplyStats } from './apply.ts';
-import { badgeSvg } from './badge.ts';
-import { CACHE_IMMUTABLE, CACHE_LATEST, DatasetLayout, isKeySegment, RESERVED_TOP } from './layout.ts';
-import { byteLength, GITHUB_LOGIN_FORM, isDatasetName, isGitHubLogin, MAX_PATH_BYTES } from '../package/names.ts';
-import type { ObjectStore } from './object-store.ts';
-import { readStoredJson } from './stored.ts';
-import { nextVersionIndex, type VersionEntry, type VersionIndex } from './versions.ts';
+import { applyMirror, type ApplyProgress, type ApplyStats } from '../mirror/apply.ts';
+import { badgeSvg } from '../mirror/badge.ts';
+import { CACHE_IMMUTABLE, CACHE_LATEST, DatasetLayout } from '../mirror/layout.ts';
+import { byteLength, isDatasetName, isGitHubLogin, MAX_PATH_BYTES } from '../package/names.ts';
+import type { ObjectStore } from '../mirror/object-store.ts';
+import { readStoredJson } from '../mirror/stored.ts';
+import { nextVersionIndex, type VersionEntry, type VersionIndex } from '../mirror/versions.ts';
 import { aggregateTexts, datasetPageObject, versionPageObject } from '../site/page-object.ts';
 import { storeResultCache } from '../cache/publish.ts';
 import type { CacheStats } from '../cache/runner.ts';
-import { earlyUploads, type EarlyUploads } from './early-uploads.ts';
-import { jsonObject, planMirror, sha256Hex, type DatasetState, type FileEntry, type GeneratedObject, type PendingPublish } from './plan.ts';
+import { earlyUploads, type EarlyUploads } from '../mirror/early-uploads.ts';
+import {
+  jsonObject,
+  planMirror,
+  sha256Hex,
+  type DatasetState,
+  type FileEntry,
+  type GeneratedObject,
+  type PendingPublish,
+} from '../mirror/plan.ts';
+import { isPublishedPath, type DatasetSnapshot } from '../mirror/snapshot.ts';
+import { resolveOwner, type PublishTarget } from '../validate/descriptor/publishable.ts';
+import { InternalError } from '../errors.ts';
+import { checkPackage, type CheckOptions } from './check.ts';
 
-/** What publishing needs from a dataset source (the git adapter's GitDataset provides it). */
-export interface DatasetSnapshot {
-  commit: string;
-  files: Array<{ path: string; oid: string; size: number; mode?: string; lfs?: { oid: string; size: number } }>;
-  source: PackageSource;
-  contentId(path: string): Promise<{ sha256: string; size: number }>;
-  /** The GitHub repository the dataset comes from, when known. */
-  github: { owner: string; repo: string } | null;
-}
-
-export interface PublishOptions extends Pick<AggregateOptions, 'strict' | 'maxErrors' | 'threads' | 'onWarning'> {
+export interface PublishOptions extends Pick<CheckOptions, 'strict' | 'maxErrors' | 'runner'> {
+  /** Told what went wrong without stopping the publish (an unusable cached result, for one). */
+  onWarning?: (message: string) => void;
   /** The owner when the source is not a GitHub repository (ignored, and checked, otherwise). */
   owner?: string;
   now?: () => Date;
@@ -65,14 +69,6 @@ export interface PublishResult {
 
 const NO_STATS: ApplyStats = { uploaded: 0, uploadedBytes: 0, copied: 0, written: 0, deleted: 0 };
 
-/** Files that are part of the published dataset: not hidden (.github, .gitattributes...), not symlinks, not in reserved folders. */
-export function isPublishedPath(path: string, mode?: string): boolean {
-  if (mode === '120000' || mode === '160000') return false;
-  const segments = path.split('/');
-  if (segments.some((s) => s.startsWith('.'))) return false;
-  return !RESERVED_TOP.has(segments[0]!);
-}
-
 export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectStore, options: PublishOptions = {}): Promise<PublishResult> {
   // Blobs uploaded while validating are removed again when the package turns out invalid.
   const early: { current: EarlyUploads | null } = { current: null };
@@ -94,7 +90,11 @@ async function publishOnce(
   early: { current: EarlyUploads | null },
 ): Promise<PublishResult> {
   const github = snapshot.github;
-  const claimed = github?.owner ?? options.owner;
+  const target: PublishTarget = {
+    ...(github && { github: github.owner }),
+    ...(options.owner !== undefined && { given: options.owner }),
+    files: snapshot.files.filter((f) => isPublishedPath(f.path, f.mode)).map((f) => f.path),
+  };
 
   // An already published commit is answered from the stored state (2 small reads), without
   // reading a row: the descriptor says where the dataset lives.
@@ -128,24 +128,18 @@ async function publishOnce(
     validation,
     aggregates,
     cache: cached,
-  } = await aggregatePackage(
+  } = await checkPackage(
     hashingSource(snapshot.source, hashes, (path, id) => early.current?.offer(path, id)),
     {
       ...(cache && { cache }),
       strict: options.strict,
       maxErrors: options.maxErrors,
-      threads: options.threads,
-      onWarning: options.onWarning,
-      repositoryOwner: claimed,
+      ...(options.runner && { runner: options.runner }),
+      repositoryOwner: target.github ?? target.given,
+      publishing: target,
     },
   );
   const { report, descriptor } = validation;
-  const refuse = (message: string): PublishResult => {
-    report.errors.push(problem('owner-mismatch', message, { path: report.descriptor, pointer: '/owner' }));
-    report.stats.errors++;
-    report.valid = false;
-    return result('invalid', null, null, null);
-  };
   const result = (
     status: PublishStatus,
     owner: string | null,
@@ -167,34 +161,16 @@ async function publishOnce(
 
   if (!report.valid || !descriptor) return result('invalid', null, null, null);
 
-  // Whose dataset is it? The GitHub owner when there is one; the descriptor must agree.
-  const resolved = resolveOwner(github, options.owner, descriptor.owner);
-  if ('error' in resolved) return refuse(resolved.error);
-  const owner = resolved.owner;
-  if (!isGitHubLogin(owner)) return refuse(`owner ${quoted(owner)} is not a GitHub login: ${GITHUB_LOGIN_FORM}`);
+  // Whose dataset is it, under which name: the validation (`publishing`) made sure both form keys.
+  const resolved = resolveOwner(target, descriptor.owner);
   const name = descriptor.name;
-  if (typeof name !== 'string' || !isDatasetName(name)) {
-    report.errors.push(
-      problem('descriptor-error', `the package "name" must be a lowercase slug to be published (found ${quoted(name)})`, {
-        path: report.descriptor,
-        pointer: '/name',
-      }),
+  if ('error' in resolved || typeof name !== 'string' || !isDatasetName(name))
+    throw new InternalError(
+      'unpublishable-valid-package',
+      `a package the validation found publishable has ${'error' in resolved ? `no owner to publish under (${resolved.error})` : `the name ${JSON.stringify(name)}, which is no storage key`}`,
     );
-    report.valid = false;
-    return result('invalid', null, null, null);
-  }
+  const owner = resolved.owner;
   const layout = new DatasetLayout(owner, name);
-  // Every key must fit the store's 1,024 bytes (src/package/names.ts): refused here, before any write.
-  const long = snapshot.files.find((f) => isPublishedPath(f.path, f.mode) && byteLength(f.path) > MAX_PATH_BYTES);
-  if (long) {
-    const message =
-      `the path ${quoted(long.path)} is ${byteLength(long.path)} bytes long; a file published from a dataset has a path of at most ` +
-      `${MAX_PATH_BYTES} bytes (UTF-8), so that its storage key fits the store's 1,024: shorten the path or move the file (nothing was published)`;
-    report.errors.push(problem('path-error', message, { path: long.path }));
-    report.stats.errors++;
-    report.valid = false;
-    return result('invalid', null, null, null);
-  }
 
   // The last complete publish, and what a run killed since then may have changed.
   const { previous, dirty } = stored && quick?.root === layout.root ? stored : await readStored(store, layout);
@@ -318,31 +294,6 @@ async function readStored(store: ObjectStore, layout: DatasetLayout, commit?: st
   return { previous, dirty, unchanged: commit !== undefined && previous?.commit === commit && dirty.length === 0 };
 }
 
-/** The owner a dataset is published under, or why it cannot be published. */
-function resolveOwner(
-  github: DatasetSnapshot['github'],
-  given: string | undefined,
-  declaredValue: unknown,
-): { owner: string } | { error: string } {
-  const declared = typeof declaredValue === 'string' ? declaredValue : undefined;
-  const claimed = github?.owner ?? given;
-  if (github && given && given.toLowerCase() !== github.owner.toLowerCase()) {
-    return {
-      error: `--owner ${given} differs from the repository owner ${github.owner}; a GitHub dataset is published under its repository owner`,
-    };
-  }
-  if (claimed && declared && declared.toLowerCase() !== claimed.toLowerCase()) {
-    return {
-      error: `the descriptor's owner ${quoted(declared)} is not the repository owner ${quoted(claimed)}; nobody publishes under someone else's name: set "owner" to ${quoted(claimed)}`,
-    };
-  }
-  const owner = (claimed ?? declared)?.toLowerCase();
-  if (!owner)
-    return { error: 'no owner: the source is not a GitHub repository and the descriptor has no "owner"; add "owner" or pass --owner' };
-  if (!isKeySegment(owner)) return { error: `owner ${quoted(owner)} is not a valid GitHub owner name` };
-  return { owner };
-}
-
 /** Where the dataset would be published, from a plain read of the descriptor; null when that needs the full validation to tell. */
 async function quickLayout(snapshot: DatasetSnapshot, options: PublishOptions): Promise<DatasetLayout | null> {
   try {
@@ -351,7 +302,7 @@ async function quickLayout(snapshot: DatasetSnapshot, options: PublishOptions): 
         .toString('utf8')
         .replace(/^\uFEFF/, ''),
     ) as { name?: unknown; owner?: unknown };
-    const resolved = resolveOwner(snapshot.github, options.owner, value?.owner);
+    const resolved = resolveOwner({ github: snapshot.github?.owner, given: options.owner }, value?.owner);
     return 'owner' in resolved && isGitHubLogin(resolved.owner) && typeof value.name === 'string' && isDatasetName(value.name)
       ? new DatasetLayout(resolved.owner, value.name)
       : null;

@@ -5,14 +5,14 @@
  * WINDOW chunks wait in its queue), and says `stop` when it reads no further.
  */
 
-import type { SourceErrorCode } from '../package/source.ts';
-import type { JobResult, JobSpec, PassContext } from './job.ts';
+import type { SourceErrorCode } from '../../package/source.ts';
+import type { JobResult, JobSpec, TableRecipe } from '../../pipeline/table-job.ts';
 
 /** Chunks in flight to a worker per file. */
 export const WINDOW = 8;
 
 export interface WorkerInit {
-  context: PassContext;
+  context: TableRecipe;
 }
 
 export type ToWorker =
