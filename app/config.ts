@@ -16,8 +16,7 @@ export class AppConfigError extends ConfigError {
     readonly variable: string,
     message: string,
   ) {
-    super(message);
-    this.name = 'AppConfigError';
+    super(message, {}, 'app-config');
   }
 }
 

@@ -20,6 +20,7 @@ import type { GitHubClient } from '../src/adapters/github/octokit.ts';
 import { parseRegistryFiles, REGISTRY_FILES, type RegistryFiles } from '../src/registry/csv.ts';
 import type { RegistryState } from '../src/registry/model.ts';
 import type { CommitWork } from './follow-up.ts';
+import { httpStatusOf } from '../src/errors.ts';
 
 export const PROGRESS_REF = 'os-datastore/follow-up';
 const MARK = 'os-datastore follow-up progress';
@@ -35,8 +36,6 @@ export interface ProgressStore {
   load(): Promise<FollowUpProgress | null>;
   save(progress: FollowUpProgress): Promise<void>;
 }
-
-const statusOf = (e: unknown): number | undefined => (e as { status?: number }).status;
 
 export interface RegistrySource {
   progress: ProgressStore;
@@ -88,7 +87,7 @@ export function registrySource(
       try {
         sha = (await client.rest.git.getRef({ ...at, ref: PROGRESS_REF })).data.object.sha;
       } catch (e) {
-        if (statusOf(e) === 404) {
+        if (httpStatusOf(e) === 404) {
           refExists = false;
           return null;
         }
@@ -113,7 +112,7 @@ export function registrySource(
           refExists = true;
           return;
         } catch (e) {
-          if (statusOf(e) !== 422) throw e;
+          if (httpStatusOf(e) !== 422) throw e;
           refExists = true; // it exists: update it
         }
       }

@@ -5,6 +5,7 @@
  */
 
 import type { Writable } from 'node:stream';
+import { DatastoreError, httpStatusOf, isUserError } from '../src/errors.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
@@ -63,11 +64,19 @@ export const silentLogger: Logger = {
   child: () => silentLogger,
 };
 
-/** Errors become `{ name, message, status?, stack? }` (JSON.stringify gives `{}` for them). */
+/**
+ * Errors become `{ name, code?, message, hint?, status? }` (JSON.stringify gives `{}` for them):
+ * a user's error (a setting, a repository's content) without its stack, anything else with it.
+ */
 function serializable(v: unknown): unknown {
   if (!(v instanceof Error)) return v;
-  const status = (v as { status?: unknown }).status;
-  return { name: v.name, message: v.message, ...(typeof status === 'number' ? { status } : {}), ...(v.stack ? { stack: v.stack } : {}) };
+  const status = httpStatusOf(v);
+  const facts = {
+    name: v.name,
+    ...(v instanceof DatastoreError ? v.toJSON() : { message: v.message }),
+    ...(status !== undefined ? { status } : {}),
+  };
+  return isUserError(v) || !v.stack ? facts : { ...facts, stack: v.stack };
 }
 
 function safeStringify(record: LogFields): string {

@@ -3,6 +3,7 @@
  * Unknown values fail loudly (a typo in a boolean is an error, not `false`).
  */
 
+import { UserError } from '../errors.ts';
 import type { StorageOverrides } from '../adapters/s3/config.ts';
 
 export type Mode = 'auto' | 'validate' | 'publish';
@@ -25,10 +26,9 @@ export interface ActionInputs {
 }
 
 /** A mistake in the workflow file: the message names the input and the allowed values. */
-export class InputError extends Error {
+export class InputError extends UserError {
   constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
+    super('action-input', message, { hint: "Fix the step's `with:` in the workflow file." });
   }
 }
 

@@ -4,11 +4,9 @@
  */
 
 import { Command, CommanderError, Option } from 'commander';
-import { SourceUnavailableError } from '../adapters/fs/source.ts';
 import { visible, visibleLines } from '../escape.ts';
-import { ConfigError } from '../adapters/s3/config.ts';
-import { StoreError } from '../mirror/object-store.ts';
-import { defaultIo, UsageError, type Io } from './io.ts';
+import { isUserError, stackOf } from '../errors.ts';
+import { defaultIo, type Io } from './io.ts';
 import { commitIsh, githubOwner, port, positiveInt, storagePrefix, strictBoolean, threadsOption } from './options.ts';
 import { EMBEDDED_SERVE_PORT, runPublish, type PublishFlags, type StorageFlags } from './publish.ts';
 import { runBucketInit, runPrune, runStorageServe } from './storage.ts';
@@ -204,13 +202,12 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UsageError || e instanceof SourceUnavailableError || e instanceof StoreError || e instanceof ConfigError) {
-      io.stderr(`os-datastore: ${visible(e.message)}\n`);
-      return 2;
+    // One test: a mistake the user can fix is one line, message and hint, no stack (see src/errors.ts).
+    if (isUserError(e)) {
+      io.stderr(`os-datastore: ${visible(e.describe())}\n`);
+      return e.exitCode;
     }
-    io.stderr(
-      `os-datastore: internal error (please report it): ${visibleLines(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`,
-    );
+    io.stderr(`os-datastore: internal error (please report it): ${visibleLines(stackOf(e))}\n`);
     return 2;
   }
 }

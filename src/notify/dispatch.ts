@@ -13,6 +13,7 @@
  */
 
 import type { GitHubClient } from '../adapters/github/octokit.ts';
+import { httpStatusOf } from '../errors.ts';
 
 export const DISPATCH_EVENT_TYPE = 'registry-updated';
 export const ACTION_REPOSITORY = 'os-team/datastore';
@@ -70,7 +71,7 @@ export async function runsTheAction(
   try {
     listing = (await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...repo, path: '.github/workflows', ref })).data;
   } catch (e) {
-    if ((e as { status?: number }).status === 404) return false;
+    if (httpStatusOf(e) === 404) return false;
     throw e;
   }
   if (!Array.isArray(listing)) return false;

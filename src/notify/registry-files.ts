@@ -3,6 +3,7 @@
 import type { GitHubClient } from '../adapters/github/octokit.ts';
 import type { RegistryFile } from './feed.ts';
 import type { RepoName } from './dispatch.ts';
+import { httpStatusOf } from '../errors.ts';
 
 /** `datapackage.json` and every `data/*.csv` of the registry at `commit` (raw bytes). */
 export async function readRegistryFiles(octokit: GitHubClient, registry: RepoName, commit: string): Promise<RegistryFile[]> {
@@ -16,7 +17,7 @@ export async function readRegistryFiles(octokit: GitHubClient, registry: RepoNam
       });
       return typeof res.data === 'string' ? Buffer.from(res.data, 'utf8') : new Uint8Array(res.data as unknown as ArrayBuffer);
     } catch (e) {
-      if ((e as { status?: number }).status === 404) return null;
+      if (httpStatusOf(e) === 404) return null;
       throw e;
     }
   };
@@ -27,7 +28,7 @@ export async function readRegistryFiles(octokit: GitHubClient, registry: RepoNam
   try {
     listing = (await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...registry, path: 'data', ref: commit })).data;
   } catch (e) {
-    if ((e as { status?: number }).status !== 404) throw e;
+    if (httpStatusOf(e) !== 404) throw e;
   }
   if (Array.isArray(listing)) {
     for (const f of listing as Array<{ type: string; name: string; path: string }>) {

@@ -5,6 +5,7 @@
  */
 
 import type { GitHubClient } from '../adapters/github/octokit.ts';
+import { httpStatusOf } from '../errors.ts';
 import { DESCRIPTOR_MAX_BYTES, DescriptorTooLargeError, SourceError, type PackageSource } from '../package/source.ts';
 import { validatePackageDetailed } from '../validate/package.ts';
 import { cleanOptional, cleanText, FIELD_LIMITS } from './clean.ts';
@@ -19,17 +20,12 @@ export interface ObserveOptions {
   maxProblems?: number;
 }
 
-const status = (e: unknown): number | undefined =>
-  typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number'
-    ? (e as { status: number }).status
-    : undefined;
-
 /** Run `f`; undefined when GitHub answers one of `statuses` (e.g. 404), else its result or its error. */
 async function unless<T>(statuses: number[], f: () => Promise<T>): Promise<T | undefined> {
   try {
     return await f();
   } catch (e) {
-    if (statuses.includes(status(e) ?? 0)) return undefined;
+    if (statuses.includes(httpStatusOf(e) ?? 0)) return undefined;
     throw e;
   }
 }

@@ -17,6 +17,7 @@
  */
 
 import { createHash } from 'node:crypto';
+import { httpStatusOf, UserError, type UserErrorOptions } from '../errors.ts';
 import type { GitHubClient } from '../adapters/github/octokit.ts';
 import { parseRegistryFiles, REGISTRY_FILES, serializeRegistry, type RegistryFile, type RegistryFiles } from './csv.ts';
 import { applyObservations, summarizeChanges } from './edit.ts';
@@ -70,22 +71,26 @@ export interface RegistryWriter {
   readonly repo: string;
 }
 
-/** The ref kept moving: every try lost the race. Nothing was lost; the caller may retry later. */
-export class RegistryConflictError extends Error {
+/**
+ * The ref kept moving: every try lost the race. Nothing was lost; the caller may retry later. Not
+ * a bug of ours, and nothing in the input to fix: a user error whose hint is to try again.
+ */
+export class RegistryConflictError extends UserError {
   constructor(
     readonly attempts: number,
     readonly branch: string,
   ) {
-    super(`the registry branch ${branch} moved under every one of ${attempts} tries; try again later (or raise maxAttempts)`);
-    this.name = 'RegistryConflictError';
+    super(
+      'registry-conflict',
+      `the registry branch ${branch} moved under every one of ${attempts} tries; try again later (or raise maxAttempts)`,
+    );
   }
 }
 
 /** The registry repository cannot be written as it is (empty, missing branch, unreadable files). */
-export class RegistryRepositoryError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RegistryRepositoryError';
+export class RegistryRepositoryError extends UserError {
+  constructor(message: string, options: UserErrorOptions = {}) {
+    super('registry-repository', message, options);
   }
 }
 
@@ -111,15 +116,11 @@ interface Start {
   openPull?: number;
 }
 
-const statusOf = (e: unknown): number | undefined =>
-  typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number'
-    ? (e as { status: number }).status
-    : undefined;
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** A lost race on the ref: re-read and try again. */
 function isMovedRef(e: unknown): boolean {
-  const s = statusOf(e);
+  const s = httpStatusOf(e);
   if (s === 409) return true;
   return s === 422 && /fast.forward|reference already exists|reference does not exist|reference cannot be updated/i.test(messageOf(e));
 }
@@ -165,8 +166,8 @@ export function createRegistryWriter(octokit: GitHubClient, options: RegistryWri
       const { data } = await octokit.rest.git.getRef({ ...at, ref: `heads/${name}` });
       return data.object.sha;
     } catch (e) {
-      if (statusOf(e) === 404) return null;
-      if (statusOf(e) === 409)
+      if (httpStatusOf(e) === 404) return null;
+      if (httpStatusOf(e) === 409)
         throw new RegistryRepositoryError(
           `${owner}/${repo} is empty: create it from registry-template/ (it needs data/datasets.csv and data/changelog.csv) before the App writes to it`,
         );
@@ -251,7 +252,7 @@ export function createRegistryWriter(octokit: GitHubClient, options: RegistryWri
       });
       return data.number;
     } catch (e) {
-      if (statusOf(e) !== 422) throw e;
+      if (httpStatusOf(e) !== 422) throw e;
       // Another writer opened it in the meantime.
       const { data } = await octokit.rest.pulls.list({ ...at, head: `${owner}:${prBranch}`, base, state: 'open' });
       if (data[0]) return data[0].number;

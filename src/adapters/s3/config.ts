@@ -3,6 +3,7 @@
  * the edge from the environment plus explicit overrides (CLI flags, Action inputs).
  */
 
+import { UserError, type UserErrorOptions } from '../../errors.ts';
 import { shorten } from '../../escape.ts';
 import { prefixProblem } from '../../package/names.ts';
 
@@ -46,10 +47,9 @@ export interface StorageConfig {
 }
 
 /** An invalid storage setting: one sentence naming the variable and the allowed values. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
+export class ConfigError extends UserError {
+  constructor(message: string, options: UserErrorOptions = {}, code = 'config-error') {
+    super(code, message, options);
   }
 }
 
