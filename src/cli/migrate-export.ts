@@ -5,7 +5,7 @@
  */
 
 import { visible } from '../escape.ts';
-import { exportDump, HttpFailure } from '../migrate/export.ts';
+import { exportDump } from '../migrate/export.ts';
 import type { Io } from './io.ts';
 import { UsageError } from './io.ts';
 
@@ -40,24 +40,19 @@ export async function runExport(flags: ExportFlags, io: Io): Promise<number> {
   };
   const tries = whole('OS_MIGRATE_TRIES', 1, 20);
   const backoffMs = whole('OS_MIGRATE_BACKOFF_MS', 0, 60_000);
-  let report;
-  try {
-    report = await exportDump({
-      from: url.href,
-      out: flags.out,
-      ...(apiKey ? { apiKey } : {}),
-      ...(datasets ? { datasets } : {}),
-      refresh: flags.refresh,
-      ...(tries ? { tries } : {}),
-      ...(backoffMs !== undefined ? { backoffMs } : {}),
-      onDataset: (name, status) => {
-        if (!flags.json) io.stderr(`${status}: ${visible(name)}\n`);
-      },
-    });
-  } catch (e) {
-    if (e instanceof HttpFailure) throw new UsageError(e.message);
-    throw e;
-  }
+  // Not an old OpenSpending site, or nothing but 5xx: an HttpFailure, a user error (exit 2).
+  const report = await exportDump({
+    from: url.href,
+    out: flags.out,
+    ...(apiKey ? { apiKey } : {}),
+    ...(datasets ? { datasets } : {}),
+    refresh: flags.refresh,
+    ...(tries ? { tries } : {}),
+    ...(backoffMs !== undefined ? { backoffMs } : {}),
+    onDataset: (name, status) => {
+      if (!flags.json) io.stderr(`${status}: ${visible(name)}\n`);
+    },
+  });
   if (flags.json) io.stdout(JSON.stringify(report, null, 2) + '\n');
   else {
     for (const d of report.datasets) {

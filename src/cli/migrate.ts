@@ -69,11 +69,7 @@ export async function readOwnerMap(file: string | undefined): Promise<OwnerMap |
   } catch (e) {
     throw new UsageError(`--owner-map ${file}: not valid JSON (${(e as Error).message})`);
   }
-  try {
-    return parseOwnerMap(value, `--owner-map ${file}`);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  return parseOwnerMap(value, `--owner-map ${file}`); // a UserError naming the flag and file
 }
 
 export const coreOrgOf = (io: Io): string => io.env.CORE_ORG || 'os-data';

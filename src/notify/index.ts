@@ -27,6 +27,7 @@ import { repositoryDispatch, type RepoName } from './dispatch.ts';
 import { readFeed, updateFeed, writeRegistryReadCopy, type RegistryFile } from './feed.ts';
 import { failureOf, type FollowUpTask, type TaskOutcome } from './task.ts';
 import { deliverToSubscriber, type DeliveryResult, type RetryPolicy, type SubscriberTarget } from './subscribers.ts';
+import { describeError, UserError } from '../errors.ts';
 
 export { signBody, verifyBody, SIGNATURE_HEADER } from './sign.ts';
 export { DELIVERY_HEADER, EVENT_HEADER, type DeliveryResult, type RetryPolicy, type SubscriberTarget } from './subscribers.ts';
@@ -113,7 +114,7 @@ function dispatchPayload(event: RegistryUpdatedEvent): Record<string, unknown> {
 }
 
 const quiet: NotifyLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const message = describeError;
 
 export function createNotifier(options: NotifierOptions): Notifier {
   const log = options.log ?? quiet;
@@ -194,7 +195,10 @@ export function createNotifier(options: NotifierOptions): Notifier {
         const repository = `${t.owner}/${t.repo}`;
         try {
           const client = await d.client(t);
-          if (!client) throw new Error(`the App is not installed on ${repository}`);
+          if (!client)
+            throw new UserError('app-not-installed', `the App is not installed on ${repository}`, {
+              hint: 'Install the App on it, or remove it from DISPATCH_REPOS.',
+            });
           await repositoryDispatch(client, t, payload);
           log.info('repository_dispatch sent', { repository, commit: event.commit });
           return { repository, ok: true };
