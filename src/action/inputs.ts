@@ -28,7 +28,7 @@ export interface ActionInputs {
 /** A mistake in the workflow file: the message names the input and the allowed values. */
 export class InputError extends UserError {
   constructor(message: string) {
-    super('action-input', message, { hint: "Fix the step's `with:` in the workflow file." });
+    super('action-input', message);
   }
 }
 

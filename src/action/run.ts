@@ -257,8 +257,11 @@ export async function run(env: Env = process.env): Promise<void> {
   try {
     await runAction(env);
   } catch (e: unknown) {
-    // One test, as in the CLI: a user's mistake is its sentence and hint; anything else is ours, with its stack.
-    if (isUserError(e)) core.setFailed(e.describe());
-    else core.setFailed(`os-datastore failed unexpectedly (please report it): ${stackOf(e)}`);
+    core.setFailed(failureText(e));
   }
+}
+
+/** The failed step's message. One test, as in the CLI: a user's mistake is its sentence and hint; anything else is ours, with its stack. */
+export function failureText(e: unknown): string {
+  return isUserError(e) ? e.describe() : `os-datastore failed unexpectedly (please report it): ${stackOf(e)}`;
 }

@@ -202,12 +202,20 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    // One test: a mistake the user can fix is one line, message and hint, no stack (see src/errors.ts).
-    if (isUserError(e)) {
-      io.stderr(`os-datastore: ${visible(e.describe())}\n`);
-      return e.exitCode;
-    }
-    io.stderr(`os-datastore: internal error (please report it): ${visibleLines(stackOf(e))}\n`);
-    return 2;
+    return reportFailure(e, io);
   }
+}
+
+/**
+ * What the CLI shows for a command that threw, and its exit code. One test (src/errors.ts): a
+ * mistake the user can fix is one line, message and hint, no stack, exit 2 (1 when the error says
+ * so); anything else is ours: its stack and a request to report it, exit 2.
+ */
+export function reportFailure(e: unknown, io: Pick<Io, 'stderr'>): number {
+  if (isUserError(e)) {
+    io.stderr(`os-datastore: ${visible(e.describe())}\n`);
+    return e.exitCode;
+  }
+  io.stderr(`os-datastore: internal error (please report it): ${visibleLines(stackOf(e))}\n`);
+  return 2;
 }
