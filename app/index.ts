@@ -6,7 +6,7 @@
  */
 
 import { createS3Store, type S3Store } from '../src/adapters/s3/store.ts';
-import { ConfigError } from '../src/adapters/s3/config.ts';
+import { ConfigError } from '../src/config/problems.ts';
 import type { GitHubClient } from '../src/adapters/github/octokit.ts';
 import type { ObjectStore } from '../src/mirror/object-store.ts';
 import {
@@ -19,7 +19,7 @@ import {
   type RetryPolicy,
 } from '../src/notify/index.ts';
 import { createRegistryWriter, observeRepository, reconcile } from '../src/registry/index.ts';
-import type { AppConfig } from './config.ts';
+import type { AppConfig } from '../src/config/app.ts';
 import { createFollowUpQueue, type CommitWork, type FollowUpQueue, type FollowUpRetry } from './follow-up.ts';
 import { registrySource } from './follow-up-progress.ts';
 import { createAppGitHub, type AppGitHub } from './github.ts';
@@ -32,7 +32,7 @@ import { describeError, httpStatusOf } from '../src/errors.ts';
 /** The App cannot start as configured (not installed on the registry, GitHub unreachable): exit 2. */
 export class AppSetupError extends ConfigError {
   constructor(message: string) {
-    super(message, {}, 'app-setup');
+    super(message, { code: 'app-setup' });
   }
 }
 

@@ -18,34 +18,12 @@ import type { AddressInfo } from 'node:net';
 import { Webhooks } from '@octokit/webhooks';
 import { isUserError } from '../src/errors.ts';
 import { routeEvent } from './route-event.ts';
+import { DEFAULT_HTTP_LIMITS, APP_DEFAULTS, type HttpLimits } from '../src/config/app.ts';
 import { silentLogger, type Logger } from './log.ts';
 import type { RegistryQueue } from './queue.ts';
 
-export const DEFAULT_WEBHOOK_PATH = '/api/github/webhooks';
 /** GitHub caps webhook payloads at 25 MB; a bigger body is not from GitHub. */
 export const DEFAULT_MAX_BODY_BYTES = 25 * 1024 * 1024;
-
-/**
- * Bounds on each connection, so that a slow or idle client cannot hold the server: GitHub sends a
- * delivery at once and gives up after 10 s, so a request still arriving after that is not one.
- */
-export interface HttpLimits {
-  /** All the request's headers must have arrived within this (408, then the connection is closed). */
-  headersTimeoutMs: number;
-  /** The whole request, body included, within this (408). At least headersTimeoutMs. */
-  requestTimeoutMs: number;
-  /** An idle kept-alive connection is closed after this. */
-  keepAliveTimeoutMs: number;
-  /** Connections open at once; one more is closed as soon as it is accepted. */
-  maxConnections: number;
-}
-
-export const DEFAULT_HTTP_LIMITS: HttpLimits = {
-  headersTimeoutMs: 5000,
-  requestTimeoutMs: 10_000,
-  keepAliveTimeoutMs: 5000,
-  maxConnections: 256,
-};
 
 export interface AppServerDeps {
   /** The webhook secret (the App's settings). */
@@ -112,7 +90,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 export function createAppServer(deps: AppServerDeps): AppServer {
-  const path = deps.path ?? DEFAULT_WEBHOOK_PATH;
+  const path = deps.path ?? APP_DEFAULTS.webhookPath;
   const maxBody = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const log = deps.log ?? silentLogger;
   const webhooks = new Webhooks({ secret: deps.secret });

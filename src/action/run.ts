@@ -11,11 +11,12 @@ import { segmentsOf, walkWithoutLinks } from '../adapters/fs/links.ts';
 import { fsSnapshot } from '../adapters/fs/snapshot.ts';
 import { openGitDataset } from '../adapters/git/dataset.ts';
 import { createGitHubClient } from '../adapters/github/octokit.ts';
-import { storageConfig } from '../adapters/s3/config.ts';
+import { ACTION_STORAGE_LABELS, InputError, readInputs, type ActionInputs, type ActionOutputs } from '../config/action.ts';
+import { storageConfig } from '../config/storage.ts';
 import { createS3Store } from '../adapters/s3/store.ts';
 import { aggregateFiles, aggregatePackage } from '../aggregate/index.ts';
 import { baseResultCache } from '../cache/local.ts';
-import { threadsFromEnv } from '../pass/parallel.ts';
+import { threadsFromEnv } from '../config/threads.ts';
 import { publishDataset, type DatasetSnapshot, type PublishResult } from '../mirror/publish.ts';
 import type { Report } from '../validate/report.ts';
 import { markdownText, markdownUrl, visible } from '../escape.ts';
@@ -24,7 +25,6 @@ import { annotationFile, annotationMessage, annotationTitle } from '../validate/
 import { CHECK_SUMMARY_MAX_BYTES, renderSummary, SUMMARY_MAX_BYTES } from '../validate/render/summary.ts';
 import { publishCheckRun } from './check-run.ts';
 import { readContext, type ActionContext } from './context.ts';
-import { InputError, readInputs, type ActionInputs } from './inputs.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -128,12 +128,7 @@ export async function runAction(env: Env = process.env): Promise<void> {
     core.setSecret(inputs.storage.credentials.secretAccessKey);
     core.setSecret(inputs.storage.credentials.accessKeyId);
   }
-  let threads: number | undefined;
-  try {
-    threads = threadsFromEnv(env, (message) => core.info(`os-datastore: ${message}`));
-  } catch (error) {
-    throw new InputError((error as Error).message);
-  }
+  const threads = threadsFromEnv(env, (message) => core.info(`os-datastore: ${message}`));
   const onWarning = (message: string): void => core.warning(visible(message));
   const { publish, reason } = decide(inputs, ctx);
   core.info(`os-datastore: ${publish ? 'validate and publish' : 'validate'} ${inputs.path} (${reason})`);
@@ -149,7 +144,7 @@ export async function runAction(env: Env = process.env): Promise<void> {
   let report: Report | null;
   let published: PublishResult | null = null;
   if (publish) {
-    const config = storageConfig(env, inputs.storage);
+    const config = storageConfig(env, inputs.storage, ACTION_STORAGE_LABELS);
     if (!config) throw new InputError('publishing needs a bucket: set the "bucket" input or OS_STORAGE_BUCKET_NAME (and credentials)');
     const store = createS3Store(config);
     try {
@@ -164,7 +159,7 @@ export async function runAction(env: Env = process.env): Promise<void> {
     // The base's validation results, when it is published to a bucket that is configured: read anonymously.
     let config = null;
     try {
-      config = storageConfig(env, inputs.storage);
+      config = storageConfig(env, inputs.storage, ACTION_STORAGE_LABELS);
     } catch (e) {
       core.info(`os-datastore: no published validation results read (${e instanceof Error ? e.message : String(e)})`);
     }
@@ -194,12 +189,15 @@ export async function runAction(env: Env = process.env): Promise<void> {
   await mkdir(join(reportPath, '..'), { recursive: true });
   if (report) await writeFile(reportPath, JSON.stringify(report, null, 2) + '\n');
   const valid = report ? report.valid : true;
-  core.setOutput('valid', String(valid));
-  core.setOutput('error-count', String(report?.stats.errors ?? 0));
-  core.setOutput('warning-count', String(report?.stats.warnings ?? 0));
-  core.setOutput('report', report ? reportPath : '');
-  core.setOutput('published-version', published && published.status !== 'invalid' ? published.commit : '');
-  core.setOutput('url', published?.url ?? '');
+  const outputs: ActionOutputs = {
+    valid: String(valid),
+    'error-count': String(report?.stats.errors ?? 0),
+    'warning-count': String(report?.stats.warnings ?? 0),
+    report: report ? reportPath : '',
+    'published-version': published && published.status !== 'invalid' ? published.commit : '',
+    url: published?.url ?? '',
+  };
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
 
   if (published?.status === 'unchanged') {
     await writeSummary(

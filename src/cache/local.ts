@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { publicStoreReader } from '../adapters/http/public-store.ts';
 import type { DatasetState } from '../mirror/plan.ts';
 import { encodeKey, publicBase } from '../adapters/s3/store.ts';
-import type { StorageConfig } from '../adapters/s3/config.ts';
+import type { StorageConfig } from '../config/storage.ts';
 import { DatasetLayout } from '../mirror/layout.ts';
 import { isDatasetName, isGitHubLogin } from '../package/names.ts';
 import type { PackageSource } from '../package/source.ts';

@@ -1,14 +1,13 @@
 /**
  * The App's commands: `serve` (the webhook App), `reconcile` (one GitOps repair run) and
  * `app manifest` (a GitHub App manifest asking for the least the App needs). Configuration
- * comes from the environment (app/config.ts); a bad variable is one sentence and exit 2.
+ * comes from the environment (src/config/app.ts); a bad variable is one sentence and exit 2.
  */
 
 import { visible } from '../escape.ts';
-import { readAppConfig } from '../../app/config.ts';
 import { createApp, openRegistry } from '../../app/index.ts';
 import { createJsonLogger } from '../../app/log.ts';
-import { DEFAULT_WEBHOOK_PATH } from '../../app/server.ts';
+import { readAppConfig, REGISTRY_MODES, type AppConfig } from '../config/app.ts';
 import { createNotifier, readRegistryFiles } from '../notify/index.ts';
 import { createS3Store } from '../adapters/s3/store.ts';
 import type { Io } from './io.ts';
@@ -112,19 +111,24 @@ export interface ManifestFlags {
   private?: boolean;
 }
 
-/** The GitHub App manifest (https://docs.github.com/apps/sharing-github-apps/registering-a-github-app-from-a-manifest). */
-export function appManifest(flags: ManifestFlags, env: Io['env']): Record<string, unknown> {
-  const mode = flags.mode ?? env['REGISTRY_MODE'] ?? 'commit';
-  if (mode !== 'commit' && mode !== 'pull-request')
-    throw new UsageError(`--mode must be commit or pull-request (got ${JSON.stringify(mode)})`);
-  const publishWorkflow = env['PUBLISH_WORKFLOW']?.trim();
-  const publishDispatch = flags.publishDispatch !== false && publishWorkflow !== '' && publishWorkflow !== 'off';
+/**
+ * The GitHub App manifest (https://docs.github.com/apps/sharing-github-apps/registering-a-github-app-from-a-manifest)
+ * for the App as `config` configures it (REGISTRY_MODE, PUBLISH_WORKFLOW, WEBHOOK_PATH); flags win.
+ */
+export function appManifest(
+  flags: ManifestFlags,
+  config: Pick<AppConfig, 'registryMode' | 'publishWorkflow' | 'webhookPath'>,
+): Record<string, unknown> {
+  const mode = flags.mode ?? config.registryMode;
+  if (!(REGISTRY_MODES as readonly string[]).includes(mode))
+    throw new UsageError(`--mode must be ${REGISTRY_MODES.join(' or ')} (got ${JSON.stringify(mode)})`);
+  const publishDispatch = flags.publishDispatch !== false && config.publishWorkflow !== null;
   const base = (flags.url ?? 'https://YOUR-APP-HOST').replace(/\/+$/, '');
   if (flags.url !== undefined && !/^https?:\/\/[^/\s]+/.test(flags.url))
     throw new UsageError(
       `--url must be the App server's public base URL like https://datastore-app.example.org (got ${JSON.stringify(flags.url)})`,
     );
-  const path = env['WEBHOOK_PATH']?.trim() || DEFAULT_WEBHOOK_PATH;
+  const path = config.webhookPath;
   const permissions: Record<string, 'read' | 'write'> = {
     // Required of every App; repository events come with it.
     metadata: 'read',
@@ -148,8 +152,9 @@ export function appManifest(flags: ManifestFlags, env: Io['env']): Record<string
   };
 }
 
-/** `os-datastore app manifest`: prints the manifest JSON. */
+/** `os-datastore app manifest`: prints the manifest JSON (a bad variable of the App's configuration: ConfigError). */
 export function runAppManifest(flags: ManifestFlags, io: Io): number {
-  io.stdout(`${JSON.stringify(appManifest(flags, io.env), null, 2)}\n`);
+  const config = readAppConfig(io.env, { for: 'manifest' });
+  io.stdout(`${JSON.stringify(appManifest(flags, config), null, 2)}\n`);
   return 0;
 }

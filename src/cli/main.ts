@@ -5,6 +5,8 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { visible, visibleLines } from '../escape.ts';
+import { APP_DEFAULTS } from '../config/app.ts';
+import { STORAGE_DEFAULTS, STORAGE_ENV } from '../config/storage.ts';
 import { isUserError, stackOf } from '../errors.ts';
 import { defaultIo, type Io } from './io.ts';
 import { commitIsh, githubOwner, port, positiveInt, storagePrefix, strictBoolean, threadsOption } from './options.ts';
@@ -52,7 +54,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     cmd
       .option('--bucket <name>', 'bucket (default: OS_STORAGE_BUCKET_NAME; none: the embedded store under .os-datastore/)')
       .option('--endpoint <url>', 'S3-compatible endpoint (default: OS_STORAGE_ENDPOINT; none: AWS)')
-      .option('--region <region>', 'region (default: OS_STORAGE_REGION or us-east-1)')
+      .option('--region <region>', `region (default: ${STORAGE_ENV.region} or ${STORAGE_DEFAULTS.region})`)
       .addOption(new Option('--prefix <prefix>', 'key prefix in the bucket (default: OS_STORAGE_PREFIX)').argParser(storagePrefix))
       .addOption(new Option('--path-style <bool>', 'path-style addressing (default: on when an endpoint is set)').argParser(strictBoolean));
 
@@ -190,7 +192,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--url <url>', "the App server's public base URL (webhooks go to <url>/api/github/webhooks)")
     .option('--name <name>', "the App's name", 'os-datastore')
     .option('--homepage <url>', "the App's homepage")
-    .option('--mode <mode>', 'commit or pull-request (default: REGISTRY_MODE or commit); pull-request adds pull_requests: write')
+    .option(
+      '--mode <mode>',
+      `commit or pull-request (default: REGISTRY_MODE or ${APP_DEFAULTS.registryMode}); pull-request adds pull_requests: write`,
+    )
     .option('--no-publish-dispatch', 'no server-side publishing workflow dispatch (drops actions: write)')
     .option('--private', 'only the owning account may install it')
     .action((opts: ManifestFlags) => {

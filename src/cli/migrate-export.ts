@@ -6,6 +6,7 @@
 
 import { visible } from '../escape.ts';
 import { exportDump } from '../migrate/export.ts';
+import { readMigrateEnv } from '../config/migrate.ts';
 import type { Io } from './io.ts';
 import { UsageError } from './io.ts';
 
@@ -30,16 +31,9 @@ export async function runExport(flags: ExportFlags, io: Io): Promise<number> {
     ?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const apiKey = flags.apiKey ?? io.env.OPENSPENDING_APIKEY;
-  const whole = (name: string, min: number, max: number): number | undefined => {
-    const v = io.env[name];
-    if (v === undefined || v === '') return undefined;
-    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
-      throw new UsageError(`${name}=${v}: expected a whole number from ${min} to ${max}`);
-    return Number(v);
-  };
-  const tries = whole('OS_MIGRATE_TRIES', 1, 20);
-  const backoffMs = whole('OS_MIGRATE_BACKOFF_MS', 0, 60_000);
+  const settings = readMigrateEnv(io.env);
+  const apiKey = flags.apiKey ?? settings.apiKey;
+  const { tries, backoffMs } = settings;
   // Not an old OpenSpending site, or nothing but 5xx: an HttpFailure, a user error (exit 2).
   const report = await exportDump({
     from: url.href,

@@ -16,6 +16,7 @@ import { convertDataset, type ConvertResult } from '../migrate/dataset.ts';
 import { InputError, locateError, readJsonFile } from '../migrate/files.ts';
 import { MigrationError, readLegacyModel } from '../migrate/legacy.ts';
 import { parseOwnerMap, type OwnerMap } from '../migrate/owner.ts';
+import { readMigrateEnv } from '../config/migrate.ts';
 import type { Io } from './io.ts';
 import { UsageError } from './io.ts';
 import type { StorageFlags } from './publish.ts';
@@ -72,7 +73,8 @@ export async function readOwnerMap(file: string | undefined): Promise<OwnerMap |
   return parseOwnerMap(value, `--owner-map ${file}`); // a UserError naming the flag and file
 }
 
-export const coreOrgOf = (io: Io): string => io.env.CORE_ORG || 'os-data';
+/** CORE_ORG (default os-data); a bad value is a ConfigError. */
+export const coreOrgOf = (io: Io): string => readMigrateEnv(io.env).coreOrg;
 
 /** `os-datastore migrate TARGET`: one model, or a dump folder. */
 export async function runMigrate(target: string, flags: MigrateFlags, io: Io): Promise<number> {

@@ -2,8 +2,8 @@
 
 import { InvalidArgumentError, Option } from 'commander';
 import { GITHUB_LOGIN_FORM, isGitHubLogin, prefixProblem } from '../package/names.ts';
-import { capThreads, threadsFromEnv } from '../pass/parallel.ts';
-import { UsageError, type Io } from './io.ts';
+import { capThreads, threadsFromEnv } from '../config/threads.ts';
+import type { Io } from './io.ts';
 
 export function strictBoolean(value: string): boolean {
   if (value === 'true') return true;
@@ -57,14 +57,11 @@ export function threadsOption(): Option {
 
 /**
  * The --threads flag, else OS_DATASTORE_THREADS, else undefined (the default); lowered to the
- * cores, saying so once on stderr (call it once per command).
+ * cores, saying so once on stderr (call it once per command). A bad OS_DATASTORE_THREADS throws
+ * ConfigError.
  */
 export function threadsOf(flag: number | undefined, io: Io): number | undefined {
   const lowered = (message: string): void => io.stderr(`os-datastore: ${message}\n`);
   if (flag !== undefined) return capThreads(flag, '--threads ', lowered);
-  try {
-    return threadsFromEnv(io.env, lowered);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return threadsFromEnv(io.env, lowered);
 }

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { fsSnapshot } from '../adapters/fs/snapshot.ts';
 import { openGitDataset } from '../adapters/git/dataset.ts';
 import { startEmbeddedStore, type EmbeddedStore } from '../adapters/s3/embedded.ts';
-import { storageConfig, type StorageConfig, type StorageOverrides } from '../adapters/s3/config.ts';
+import { storageConfig, type StorageConfig, type StorageLabels, type StorageOverrides } from '../config/storage.ts';
 import { createS3Store, type S3Store } from '../adapters/s3/store.ts';
 import type { ApplyProgress } from '../mirror/apply.ts';
 import { publishDataset, type DatasetSnapshot, type PublishResult } from '../mirror/publish.ts';
@@ -20,6 +20,7 @@ import { renderText, formatBytes } from '../validate/render/text.ts';
 import { type Io } from './io.ts';
 import { threadsOf } from './options.ts';
 import { findPackages } from './validate.ts';
+import { useColor } from '../config/terminal.ts';
 
 const run = promisify(execFile);
 
@@ -47,6 +48,15 @@ export interface PublishFlags extends StorageFlags {
 }
 
 /** The storage overrides the flags give (CLI flags win over the environment). */
+/** How storage messages name the flags. */
+const STORAGE_FLAG_LABELS: StorageLabels = {
+  bucket: '--bucket',
+  endpoint: '--endpoint',
+  region: '--region',
+  prefix: '--prefix',
+  forcePathStyle: '--path-style',
+};
+
 export function storageOverrides(flags: StorageFlags): StorageOverrides {
   const o: StorageOverrides = {};
   if (flags.bucket) o.bucket = flags.bucket;
@@ -62,7 +72,7 @@ export async function openStore(
   flags: StorageFlags,
   io: Io,
 ): Promise<{ store: S3Store; config: StorageConfig; embedded: EmbeddedStore | null; close(): Promise<void> }> {
-  const config = storageConfig(io.env, storageOverrides(flags));
+  const config = storageConfig(io.env, storageOverrides(flags), STORAGE_FLAG_LABELS);
   if (config) {
     const store = createS3Store(config);
     return { store, config, embedded: null, close: async () => store.destroy() };
@@ -161,7 +171,7 @@ export async function runPublish(targets: string[], flags: PublishFlags, io: Io)
 function describe(r: PublishResult, target: string, io: Io): string {
   if (r.status === 'invalid') {
     return (
-      renderText(r.report!, { color: io.isTTY && !io.env.NO_COLOR }) +
+      renderText(r.report!, { color: useColor(io.env, io.isTTY) }) +
       `not published: ${visible(target)} is invalid (nothing was written)\n\n`
     );
   }

@@ -12,6 +12,7 @@ import { UsageError, type Io } from './io.ts';
 import { threadsOf } from './options.ts';
 import { localResultCache } from '../cache/local.ts';
 import { createCachingRunner } from '../cache/runner.ts';
+import { useColor } from '../config/terminal.ts';
 
 export interface ValidateFlags {
   json?: boolean;
@@ -71,7 +72,7 @@ export async function runValidate(targets: string[], flags: ValidateFlags, io: I
       await writeAggregates(source, result, flags.aggregates, packages.length > 1 ? outDirs : null, io);
     }
     reports.push(report);
-    if (!flags.json) io.stdout(renderText(report, { color: io.isTTY && !io.env.NO_COLOR }) + (packages.length > 1 ? '\n' : ''));
+    if (!flags.json) io.stdout(renderText(report, { color: useColor(io.env, io.isTTY) }) + (packages.length > 1 ? '\n' : ''));
   }
   const valid = reports.every((r) => r.valid);
   if (flags.json) {

@@ -50,19 +50,6 @@ export interface ParallelRunner extends TableRunner {
 }
 
 /**
- * OS_DATASTORE_THREADS from an environment: a whole number of 1 or more, or undefined when
- * unset or empty, lowered to the cores (see capThreads; `lowered` is told the sentence). Throws
- * RangeError (a sentence naming the variable) otherwise.
- */
-export function threadsFromEnv(env: Record<string, string | undefined>, lowered?: (message: string) => void): number | undefined {
-  const raw = env['OS_DATASTORE_THREADS']?.trim();
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1)
-    throw new RangeError(`OS_DATASTORE_THREADS must be a whole number of 1 or more (got ${JSON.stringify(raw)})`);
-  return capThreads(Number(raw), 'OS_DATASTORE_THREADS=', lowered);
-}
-
-/**
  * Bytes of a resource's files from which a worker pays for itself: at the validator's ~40 MB/s
  * that is ~0.4 s of work, against a worker's start-up (~0.1 s) and this thread's copying of the
  * chunks to it.
@@ -81,20 +68,6 @@ export function defaultThreads(): number {
  */
 export function maxThreads(): number {
   return availableParallelism();
-}
-
-/**
- * A requested number of threads, lowered to maxThreads(). When it is lowered, `lowered` is told
- * a sentence naming where the number came from (`from`, e.g. `--threads ` or
- * `OS_DATASTORE_THREADS=`): not an error, the work is the same.
- */
-export function capThreads(requested: number, from: string, lowered?: (message: string) => void): number {
-  const cores = maxThreads();
-  if (requested <= cores) return requested;
-  lowered?.(
-    `${from}${requested} is more than the ${cores} core${cores === 1 ? '' : 's'} here: using ${cores} worker thread${cores === 1 ? '' : 's'}`,
-  );
-  return cores;
 }
 
 interface Running {

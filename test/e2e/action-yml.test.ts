@@ -1,7 +1,8 @@
-/** action.yml is valid YAML that declares exactly the inputs the code reads and the outputs it sets. */
+/** action.yml is valid YAML that declares exactly the inputs the code reads and the outputs it sets (src/config/action.ts). */
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ACTION_INPUTS, ACTION_OUTPUTS, parseActionInputs } from '../../src/config/action.ts';
 
 interface ActionYml {
   name: string;
@@ -25,14 +26,44 @@ describe('action.yml', () => {
     },
   );
 
-  it('declares every input the code reads and every output it sets', async () => {
-    const a = await load('action.yml');
-    const inputsSrc = await readFile('src/action/inputs.ts', 'utf8');
-    const read = new Set([...inputsSrc.matchAll(/(?:inputOf|booleanInput|choiceInput|countInput)\(env, '([a-z-]+)'/g)].map((m) => m[1]));
-    expect([...read].sort()).toEqual(Object.keys(a.inputs).sort());
+  it('declares exactly the inputs and outputs of the code (src/config/action.ts), with the same defaults', async () => {
+    for (const path of ['action.yml', 'actions/validate/action.yml', 'actions/publish/action.yml']) {
+      const a = await load(path);
+      expect(Object.keys(a.inputs).sort(), path).toEqual(Object.keys(ACTION_INPUTS).sort());
+      expect(Object.keys(a.outputs).sort(), path).toEqual([...ACTION_OUTPUTS].sort());
+      for (const [name, input] of Object.entries(ACTION_INPUTS)) {
+        if (path !== 'action.yml' && name === 'mode') continue; // the sub-actions fix it (below)
+        expect(a.inputs[name]?.default, `${path}: default of input ${name}`).toBe(input.default);
+      }
+    }
+  });
+
+  it('the code reads every input it declares, and nothing else', () => {
+    const read = new Set<string>();
+    const env = new Proxy({} as Record<string, string | undefined>, {
+      get: (_, key) => {
+        if (typeof key === 'string') read.add(key);
+        return undefined;
+      },
+    });
+    expect(parseActionInputs(env).problems).toEqual([]);
+    const expected = Object.keys(ACTION_INPUTS).map((name) => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`);
+    expect([...read].filter((k) => k.startsWith('INPUT_')).sort()).toEqual(expected.sort());
+  });
+
+  it("the README's input table lists every input, and its outputs line every output", async () => {
+    const readme = await readFile('README.md', 'utf8');
+    const rows = readme.split('\n').filter((l) => /^\| `[a-z-]+`/.test(l));
+    const listed = new Set(rows.flatMap((l) => [...l.split(' | ')[0]!.matchAll(/`([a-z-]+)`/g)].map((m) => m[1])));
+    for (const name of Object.keys(ACTION_INPUTS)) expect(listed.has(name), `input ${name} in README`).toBe(true);
+    const outputs = /Outputs: ([^.]*)\./.exec(readme.replace(/\n/g, ' '))?.[1] ?? '';
+    for (const name of ACTION_OUTPUTS) expect(outputs, `output ${name} in README`).toContain(`\`${name}\``);
+  });
+
+  it('the code sets every output (runAction builds an ActionOutputs record)', async () => {
     const runSrc = await readFile('src/action/run.ts', 'utf8');
-    const set = new Set([...runSrc.matchAll(/core\.setOutput\('([a-z-]+)'/g)].map((m) => m[1]));
-    expect([...set].sort()).toEqual(Object.keys(a.outputs).sort());
+    expect(runSrc).toMatch(/const outputs: ActionOutputs = \{/);
+    expect(runSrc).not.toMatch(/core\.setOutput\('/);
   });
 
   it('the sub-actions fix the mode', async () => {

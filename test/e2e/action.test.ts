@@ -149,7 +149,7 @@ describe('the Action on a large file', () => {
       env: { OS_DATASTORE_THREADS: 'many' },
     });
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('::error::OS_DATASTORE_THREADS must be a whole number of 1 or more (got "many")');
+    expect(run.stdout).toContain('::error::OS_DATASTORE_THREADS must be a whole number of 1 or more (got "many").');
   });
 });
 
@@ -288,10 +288,10 @@ describe('the Action without the data', () => {
 
 describe('the Action with bad inputs', () => {
   it.each([
-    [{ strict: 'yes' }, 'input "strict" must be true or false (found "yes")'],
-    [{ mode: 'deploy' }, 'input "mode" must be one of auto, validate, publish (found "deploy")'],
-    [{ 'max-annotations': 'many' }, 'input "max-annotations" must be a whole number (found "many")'],
-    [{ path: '../elsewhere' }, 'input "path" must be a folder inside the repository'],
+    [{ strict: 'yes' }, 'input "strict" must be true or false (got "yes").'],
+    [{ mode: 'deploy' }, 'input "mode" must be one of auto, validate, publish (got "deploy").'],
+    [{ 'max-annotations': 'many' }, 'input "max-annotations" must be a whole number (got "many").'],
+    [{ path: '../elsewhere' }, 'input "path" must be a folder inside the repository (got "../elsewhere").'],
   ])('%j fails the step with one clear message', async (inputs, message) => {
     const run = await runBundle({
       workspace: await dataset(VALID),

@@ -207,4 +207,25 @@ describe('os-datastore app manifest', () => {
     });
     expect(JSON.parse(pr.stdout.join('\n'))['default_permissions']).not.toHaveProperty('actions');
   });
+
+  it('follows the App configuration it will run with (REGISTRY_MODE, PUBLISH_WORKFLOW, WEBHOOK_PATH); a bad variable is exit 2', async () => {
+    const run = cli(['app', 'manifest', '--url', 'https://datastore.example.org'], {
+      REGISTRY_MODE: 'pull-request',
+      PUBLISH_WORKFLOW: 'off',
+      WEBHOOK_PATH: '/hooks/github',
+    });
+    expect(await run.exit).toBe(0);
+    const manifest = JSON.parse(run.stdout.join('\n')) as Record<string, unknown>;
+    expect(manifest).toMatchObject({
+      hook_attributes: { url: 'https://datastore.example.org/hooks/github' },
+      default_permissions: { metadata: 'read', contents: 'write', pull_requests: 'write' },
+    });
+    expect(manifest['default_permissions']).not.toHaveProperty('actions');
+    const bad = cli(['app', 'manifest'], { REGISTRY_MODE: 'pr', WEBHOOK_PATH: 'hooks' });
+    expect(await bad.exit).toBe(2);
+    expect(bad.stdout.join('')).toBe('');
+    expect(bad.stderr).toBe(
+      'os-datastore: WEBHOOK_PATH must be a URL path starting with "/" like "/api/github/webhooks" (got "hooks"). REGISTRY_MODE must be "commit" (write the registry\'s branch) or "pull-request" (open a pull request for review) (got "pr").\n',
+    );
+  });
 });

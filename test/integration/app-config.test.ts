@@ -7,7 +7,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { verify } from '@octokit/webhooks-methods';
 import { describe, expect, it } from 'vitest';
-import { AppConfigError, parseSubscribers, readAppConfig } from '../../app/config.ts';
+import { AppConfigError, parseSubscribers, readAppConfig } from '../../src/config/app.ts';
 import { routeEvent } from '../../app/route-event.ts';
 import { signBody, usesTheAction, verifyBody } from '../../src/notify/index.ts';
 import { examplePayload } from '../support/webhook.ts';

@@ -6,8 +6,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { AppConfigError, readAppConfig } from '../../app/config.ts';
-import { DEFAULT_HTTP_LIMITS } from '../../app/server.ts';
+import { AppConfigError, DEFAULT_HTTP_LIMITS, readAppConfig } from '../../src/config/app.ts';
 import { startAppWorld, type AppWorld } from '../support/webhook.ts';
 
 const hostPort = (w: AppWorld): { host: string; port: number } => {

@@ -72,6 +72,12 @@ describe('os-datastore publish', () => {
     const r = await cli(['publish', await dataset()], { ...envFor(s3), OS_STORAGE_PATH_STYLE: 'yes' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('OS_STORAGE_PATH_STYLE');
+    // A bad flag is named as typed, and every bad setting is said at once.
+    const flags = await cli(['publish', await dataset(), '--bucket', 's3://x', '--endpoint', 'localhost:9000'], {});
+    expect(flags.code).toBe(2);
+    expect(flags.stderr).toBe(
+      'os-datastore: --bucket must be a bucket name of 3-63 lowercase letters, digits, dots or hyphens like "openspending-data" (got "s3://x"). --endpoint must be an http(s) URL like "http://127.0.0.1:9000" (got "localhost:9000").\n',
+    );
   });
 
   it('with no bucket configured, uses the embedded store under .os-datastore/ in the current directory', async () => {

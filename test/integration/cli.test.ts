@@ -94,7 +94,7 @@ describe('os-datastore validate', () => {
 
     const bad = await runCli(['validate', dir], { env: { OS_DATASTORE_THREADS: '0' } });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe('os-datastore: OS_DATASTORE_THREADS must be a whole number of 1 or more (got "0")\n');
+    expect(bad.stderr).toBe('os-datastore: OS_DATASTORE_THREADS must be a whole number of 1 or more (got "0").\n');
     const badFlag = await cli(['validate', dir, '--threads', 'all']);
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toMatch(/--threads/);

@@ -1,7 +1,7 @@
 import { CreateBucketCommand, GetBucketCorsCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { corsRules, iamPolicy, initBucket, publicReadPolicy } from '../../src/adapters/s3/bucket-init.ts';
-import type { StorageConfig } from '../../src/adapters/s3/config.ts';
+import type { StorageConfig } from '../../src/config/storage.ts';
 import { StoreError } from '../../src/mirror/object-store.ts';
 import { startCountingProxy } from '../support/counting-proxy.ts';
 import { startS3 } from '../support/s3.ts';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import type { ChecksumMode } from '../../src/adapters/s3/config.ts';
+import type { ChecksumMode } from '../../src/config/storage.ts';
 import { createS3Store } from '../../src/adapters/s3/store.ts';
 import { StoreError } from '../../src/mirror/object-store.ts';
 import { startCountingProxy } from '../support/counting-proxy.ts';

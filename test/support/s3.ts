@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { onTestFinished } from 'vitest';
-import type { StorageConfig } from '../../src/adapters/s3/config.ts';
+import type { StorageConfig } from '../../src/config/storage.ts';
 import { startEmbeddedStore } from '../../src/adapters/s3/embedded.ts';
 import { createS3Client, createS3Store } from '../../src/adapters/s3/store.ts';
 import type { S3Store, S3StoreOptions } from '../../src/adapters/s3/store.ts';

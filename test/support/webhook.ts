@@ -13,10 +13,9 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sign } from '@octokit/webhooks-methods';
 import { onTestFinished } from 'vitest';
-import type { AppConfig } from '../../app/config.ts';
+import { DEFAULT_HTTP_LIMITS, type AppConfig } from '../../src/config/app.ts';
 import { createApp, type App, type AppOptions } from '../../app/index.ts';
 import { createJsonLogger, type LogLevel } from '../../app/log.ts';
-import { DEFAULT_HTTP_LIMITS } from '../../app/server.ts';
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions, type RepoRef } from './github-server.ts';
 
 export interface DeliverOptions {

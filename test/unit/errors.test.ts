@@ -13,16 +13,16 @@ import { fileURLToPath } from 'node:url';
 import { NoSuchKey } from '@aws-sdk/client-s3';
 import { Octokit } from '@octokit/rest';
 import { describe, expect, it } from 'vitest';
-import { AppConfigError } from '../../app/config.ts';
 import { AppSetupError } from '../../app/index.ts';
 import { failureText } from '../../src/action/run.ts';
-import { InputError as ActionInputError } from '../../src/action/inputs.ts';
 import { DestinationError } from '../../src/adapters/fs/fresh-folder.ts';
 import { SourceUnavailableError } from '../../src/adapters/fs/source.ts';
 import { BlobReadError } from '../../src/adapters/git/cat-file.ts';
 import { GitCommandError } from '../../src/adapters/git/exec.ts';
 import { BlockedAddressError } from '../../src/adapters/http/request.ts';
-import { ConfigError } from '../../src/adapters/s3/config.ts';
+import { InputError as ActionInputError } from '../../src/config/action.ts';
+import { AppConfigError } from '../../src/config/app.ts';
+import { ConfigError } from '../../src/config/problems.ts';
 import { UsageError } from '../../src/cli/io.ts';
 import { reportFailure } from '../../src/cli/main.ts';
 import { DatastoreError, describeError, httpStatusOf, InternalError, isUserError, type UserError } from '../../src/errors.ts';
@@ -82,7 +82,11 @@ const USER_ERRORS: Array<[name: string, error: UserError, exit: 1 | 2]> = [
   ],
   ['DestinationError', new DestinationError('--out out is not empty: give a new or empty folder (nothing is ever written over)'), 2],
   ['ConfigError', new ConfigError('OS_STORAGE_REGION must be a region name such as eu-west-1 (got "?")'), 2],
-  ['AppConfigError', new AppConfigError('WEBHOOK_SECRET', 'WEBHOOK_SECRET is not set: copy it from the App settings.'), 2],
+  [
+    'AppConfigError',
+    new AppConfigError([{ setting: 'WEBHOOK_SECRET', message: 'WEBHOOK_SECRET is not set.', hint: 'Copy it from the App settings.' }]),
+    2,
+  ],
   [
     'AppSetupError',
     new AppSetupError('The App (APP_ID 1) is not installed on the registry repository a/b (REGISTRY_REPO): install it there.'),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, storageConfig } from '../../src/adapters/s3/config.ts';
+import { ConfigError } from '../../src/config/problems.ts';
+import { storageConfig } from '../../src/config/storage.ts';
 
 function error(run: () => unknown): string {
   try {

@@ -13,7 +13,7 @@ import {
   PutBucketVersioningCommand,
 } from '@aws-sdk/client-s3';
 import type { CORSRule, S3Client } from '@aws-sdk/client-s3';
-import type { StorageConfig } from './config.ts';
+import type { StorageConfig } from '../../config/storage.ts';
 import { StoreError } from '../../mirror/object-store.ts';
 import { errorCode, isNotImplemented, toStoreError } from './store.ts';
 

@@ -14,7 +14,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { corsRules } from './bucket-init.ts';
-import { MAX_SINGLE_PUT, type StorageConfig } from './config.ts';
+import { MAX_SINGLE_PUT, type StorageConfig } from '../../config/storage.ts';
 import { UserError } from '../../errors.ts';
 
 export interface EmbeddedStoreOptions {

@@ -23,7 +23,7 @@ import { httpStatusOf } from '../../errors.ts';
 import { mapLimit } from '../../concurrency.ts';
 import { StoreError } from '../../mirror/object-store.ts';
 import type { ObjectInfo, ObjectStore, PutOptions } from '../../mirror/object-store.ts';
-import type { StorageConfig } from './config.ts';
+import type { StorageConfig } from '../../config/storage.ts';
 
 export interface S3StoreOptions {
   /** A client to use (not destroyed by the store); default: one built by createS3Client(config). */
