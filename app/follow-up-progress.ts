@@ -21,6 +21,7 @@ import { parseRegistryFiles, REGISTRY_FILES, type RegistryFiles } from '../src/r
 import type { RegistryState } from '../src/registry/model.ts';
 import type { CommitWork } from './follow-up.ts';
 import type { Logger } from './log.ts';
+import { httpStatusOf } from '../src/errors.ts';
 
 export const PROGRESS_REF = 'os-datastore/follow-up';
 const MARK = 'os-datastore follow-up progress';
@@ -36,8 +37,6 @@ export interface ProgressStore {
   load(): Promise<FollowUpProgress | null>;
   save(progress: FollowUpProgress): Promise<void>;
 }
-
-const statusOf = (e: unknown): number | undefined => (e as { status?: number }).status;
 
 export interface RegistrySource {
   progress: ProgressStore;
@@ -89,7 +88,7 @@ export function registrySource(
       try {
         sha = (await client.rest.git.getRef({ ...at, ref: PROGRESS_REF })).data.object.sha;
       } catch (e) {
-        if (statusOf(e) === 404) {
+        if (httpStatusOf(e) === 404) {
           refExists = false;
           return null;
         }
@@ -114,7 +113,7 @@ export function registrySource(
           refExists = true;
           return;
         } catch (e) {
-          if (statusOf(e) !== 422) throw e;
+          if (httpStatusOf(e) !== 422) throw e;
           refExists = true; // it exists: update it
         }
       }

@@ -9,6 +9,7 @@ import { createAppAuth } from '@octokit/auth-app';
 import { GitHubClient } from '../src/adapters/github/octokit.ts';
 import type { Logger } from './log.ts';
 import { createWriteScheduler, FOLLOW_UP_LANE_PREFIX, type WriteScheduler } from './write-scheduler.ts';
+import { httpStatusOf } from '../src/errors.ts';
 
 export interface InstallationRef {
   id: number;
@@ -121,7 +122,7 @@ export function createAppGitHub(options: AppGitHubOptions): AppGitHub {
     try {
       return await p;
     } catch (e) {
-      if ((e as { status?: number }).status === 404) return null;
+      if (httpStatusOf(e) === 404) return null;
       throw e;
     }
   };

@@ -28,12 +28,12 @@ import { silentLogger, type Logger } from './log.ts';
 import { createBatchProcessor, type ReconcileResult, type RegistryTarget, type RegistryWriter } from './process-batch.ts';
 import { createRegistryQueue, type QueueOptions, type RegistryQueue } from './queue.ts';
 import { createAppServer, type AppServer } from './server.ts';
+import { describeError, httpStatusOf } from '../src/errors.ts';
 
 /** The App cannot start as configured (not installed on the registry, GitHub unreachable): exit 2. */
 export class AppSetupError extends ConfigError {
   constructor(message: string) {
-    super(message);
-    this.name = 'AppSetupError';
+    super(message, { code: 'app-setup' });
   }
 }
 
@@ -88,11 +88,11 @@ export async function openRegistry(config: AppConfig, options: RegistryContextOp
     repo = (await client.request('GET /repos/{owner}/{repo}', { owner: config.registry.owner, repo: config.registry.repo })).data;
   } catch (e) {
     if (e instanceof AppSetupError) throw e;
-    const status = (e as { status?: number }).status;
+    const status = httpStatusOf(e);
     const why =
       status === 401
         ? "GitHub refused the App's credentials: check APP_ID and PRIVATE_KEY (the key must belong to this App)"
-        : `GitHub at ${config.githubApiUrl} (GITHUB_API_URL) answered ${status ?? 'nothing'}: ${e instanceof Error ? e.message : String(e)}`;
+        : `GitHub at ${config.githubApiUrl} (GITHUB_API_URL) answered ${status ?? 'nothing'}: ${describeError(e)}`;
     throw new AppSetupError(`Cannot open the registry ${name}: ${why}.`);
   }
   const registryClient = await github.installationOctokit(installation.id);

@@ -6,6 +6,7 @@
 
 import type { Writable } from 'node:stream';
 import { LOG_RANK, type LogFields, type Logger, type LogLevel } from '../src/log.ts';
+import { DatastoreError, httpStatusOf, isUserError } from '../src/errors.ts';
 
 export { silentLogger, type Logger, type LogLevel } from '../src/log.ts';
 
@@ -42,11 +43,19 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
   return make(options.base ?? {});
 }
 
-/** Errors become `{ name, message, status?, stack? }` (JSON.stringify gives `{}` for them). */
+/**
+ * Errors become `{ name, code?, message, hint?, status? }` (JSON.stringify gives `{}` for them):
+ * a user's error (a setting, a repository's content) without its stack, anything else with it.
+ */
 function serializable(v: unknown): unknown {
   if (!(v instanceof Error)) return v;
-  const status = (v as { status?: unknown }).status;
-  return { name: v.name, message: v.message, ...(typeof status === 'number' ? { status } : {}), ...(v.stack ? { stack: v.stack } : {}) };
+  const status = httpStatusOf(v);
+  const facts = {
+    name: v.name,
+    ...(v instanceof DatastoreError ? v.toJSON() : { message: v.message }),
+    ...(status !== undefined ? { status } : {}),
+  };
+  return isUserError(v) || !v.stack ? facts : { ...facts, stack: v.stack };
 }
 
 function safeStringify(record: LogFields): string {

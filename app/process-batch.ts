@@ -23,6 +23,7 @@ import type { AppGitHub } from './github.ts';
 import type { RepoTrigger } from './route-event.ts';
 import type { Logger } from './log.ts';
 import type { PendingRepo, Work, WorkOutcome } from './queue.ts';
+import { httpStatusOf } from '../src/errors.ts';
 
 /**
  * Where a commit's follow-up goes. Commit mode: `commit` (notifications and publishes, recorded).
@@ -74,8 +75,6 @@ export function deliveryLabel(repos: readonly PendingRepo[]): string {
   return ids.length <= 3 ? ids.join(' ') : `${ids.slice(0, 3).join(' ')} +${ids.length - 3}`;
 }
 
-const statusOf = (e: unknown): number | undefined => (e as { status?: number }).status;
-
 export function createBatchProcessor(deps: ProcessorDeps): (work: Work) => Promise<WorkOutcome> {
   const now = deps.now ?? (() => new Date().toISOString());
   const concurrency = deps.concurrency ?? 8;
@@ -113,7 +112,7 @@ export function createBatchProcessor(deps: ProcessorDeps): (work: Work) => Promi
         }
         log.info('installation swept', { ...fields, repositories: repos.length });
       } catch (e) {
-        const s = statusOf(e);
+        const s = httpStatusOf(e);
         if (s === 401 || s === 403 || s === 404) {
           // Deleted or suspended since: it cannot be listed; reconcile from what is installed.
           log.warn('installation cannot be listed; running a reconcile instead', { ...fields, status: s });

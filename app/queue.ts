@@ -16,6 +16,7 @@
 
 import type { InstallationSweep, RepoTrigger } from './route-event.ts';
 import { silentLogger, type Logger } from './log.ts';
+import { InternalError } from '../src/errors.ts';
 
 /** One repository waiting to be re-read, with everything that asked for it. */
 export interface PendingRepo {
@@ -377,7 +378,7 @@ export function createRegistryQueue(options: QueueOptions): RegistryQueue {
 
   return {
     enqueue(w) {
-      if (closed) throw new Error('the queue is closed');
+      if (closed) throw new InternalError('queue-closed', 'the queue is closed');
       const all = [...(w.repos ?? []).map((r) => r.deliveryId), ...(w.sweeps ?? []).map((s) => s.deliveryId)];
       const duplicate = all.length > 0 && all.every(isKnownDelivery) && !w.reconcile;
       const t = now();

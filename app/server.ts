@@ -16,6 +16,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhooks } from '@octokit/webhooks';
+import { isUserError } from '../src/errors.ts';
 import { routeEvent } from './route-event.ts';
 import { DEFAULT_HTTP_LIMITS, APP_DEFAULTS, type HttpLimits } from '../src/config/app.ts';
 import { silentLogger, type Logger } from './log.ts';
@@ -203,7 +204,12 @@ export function createAppServer(deps: AppServerDeps): AppServer {
       if (url.pathname !== path) return send(res, 404, { error: `not found; deliveries go to POST ${path}` });
       if (method !== 'POST') return send(res, 405, { error: 'use POST' }, { allow: 'POST' });
       onDelivery(req, res, t0).catch((e: unknown) => {
-        log.error('delivery failed', { deliveryId: header(req, 'x-github-delivery'), event: header(req, 'x-github-event'), err: e });
+        // A user's error (say, a registry file to fix) is a warning; anything else is ours.
+        log[isUserError(e) ? 'warn' : 'error']('delivery failed', {
+          deliveryId: header(req, 'x-github-delivery'),
+          event: header(req, 'x-github-event'),
+          err: e,
+        });
         if (!res.headersSent) send(res, 500, { error: 'internal error' });
         else res.destroy();
       });

@@ -4,6 +4,7 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { describeError, UserError } from '../errors.ts';
 
 export interface ActionContext {
   eventName: string;
@@ -37,7 +38,13 @@ export function readContext(env: Record<string, string | undefined>): ActionCont
     try {
       payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as Payload;
     } catch (e) {
-      throw new Error(`the event payload ${env.GITHUB_EVENT_PATH} could not be read: ${e instanceof Error ? e.message : String(e)}`);
+      throw new UserError(
+        'action-event',
+        `the event payload ${env.GITHUB_EVENT_PATH} (GITHUB_EVENT_PATH) could not be read: ${describeError(e)}`,
+        {
+          hint: 'Run the Action from a workflow, or point GITHUB_EVENT_PATH at a JSON event payload.',
+        },
+      );
     }
   }
   const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? payload.repository?.full_name ?? '').split('/');

@@ -11,23 +11,21 @@ import { lstat, mkdir, realpath, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { segmentsOf, walkWithoutLinks } from '../adapters/fs/links.ts';
 import { fsSnapshot } from '../adapters/fs/snapshot.ts';
-import { SourceUnavailableError } from '../adapters/fs/source.ts';
 import { openGitDataset } from '../adapters/git/dataset.ts';
 import { createGitHubClient } from '../adapters/github/octokit.ts';
 import { ACTION_STORAGE_LABELS, InputError, readInputs, type ActionInputs, type ActionOutputs } from '../config/action.ts';
-import { ConfigError } from '../config/problems.ts';
 import { storageConfig } from '../config/storage.ts';
 import { createS3Store } from '../adapters/s3/store.ts';
 import { createParallelRunner } from '../adapters/threads/parallel.ts';
 import { aggregateFiles } from '../aggregate/index.ts';
 import { baseResultCache } from '../cache/local.ts';
 import { threadsFromEnv } from '../config/threads.ts';
-import { StoreError } from '../mirror/object-store.ts';
 import type { DatasetSnapshot } from '../mirror/snapshot.ts';
 import { checkPackage, type CheckResult } from '../pipeline/check.ts';
 import { publishDataset, type PublishResult } from '../pipeline/publish.ts';
 import type { Report } from '../validate/report.ts';
 import { markdownText, markdownUrl, visible } from '../escape.ts';
+import { describeError, httpStatusOf, isUserError, stackOf } from '../errors.ts';
 import { annotationFile, annotationMessage, annotationTitle } from '../validate/render/annotations.ts';
 import { CHECK_SUMMARY_MAX_BYTES, renderSummary, SUMMARY_MAX_BYTES } from '../validate/render/summary.ts';
 import { publishCheckRun } from './check-run.ts';
@@ -273,12 +271,12 @@ async function renderOutcome(plan: RunPlan, outcome: RunOutcome, env: Env): Prom
       );
       core.info(`check run ${id} created with every annotation`);
     } catch (e) {
-      const status = (e as { status?: number }).status;
+      const status = httpStatusOf(e);
       if (status === 403 || status === 404) {
         core.info(
           'no check run: the token may not write checks (add `checks: write` to the workflow permissions; fork pull requests never can)',
         );
-      } else core.warning(`the check run could not be created: ${e instanceof Error ? e.message : String(e)}`);
+      } else core.warning(`the check run could not be created: ${describeError(e)}`);
     }
   }
   if (failing) {
@@ -304,8 +302,11 @@ export async function run(env: Env = process.env): Promise<void> {
   try {
     await runAction(env);
   } catch (e: unknown) {
-    if (e instanceof InputError || e instanceof ConfigError || e instanceof StoreError || e instanceof SourceUnavailableError)
-      core.setFailed(e.message);
-    else core.setFailed(`os-datastore failed unexpectedly (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    core.setFailed(failureText(e));
   }
+}
+
+/** The failed step's message. One test, as in the CLI: a user's mistake is its sentence and hint; anything else is ours, with its stack. */
+export function failureText(e: unknown): string {
+  return isUserError(e) ? e.describe() : `os-datastore failed unexpectedly (please report it): ${stackOf(e)}`;
 }

@@ -20,6 +20,7 @@ import { publicStoreReader } from '../adapters/http/public-store.ts';
 import type { DatasetLayout } from '../mirror/layout.ts';
 import type { ObjectStore } from '../mirror/object-store.ts';
 import type { CacheReader, CacheWriter } from './runner.ts';
+import { InternalError } from '../errors.ts';
 
 /** The local cache folder of a package directory. */
 export const LOCAL_CACHE_DIR = '.os-datastore/cache';
@@ -27,7 +28,7 @@ export const LOCAL_CACHE_DIR = '.os-datastore/cache';
 const HEX_KEY = /^[0-9a-f]{64}$/;
 
 function checked(key: string): string {
-  if (!HEX_KEY.test(key)) throw new Error(`internal: ${JSON.stringify(key)} is not a result key`);
+  if (!HEX_KEY.test(key)) throw new InternalError('cache-key', `${JSON.stringify(key)} is not a result key`);
   return `${key}.json`;
 }
 

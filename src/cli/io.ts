@@ -3,8 +3,14 @@
  * the entry (tests pass their own), and the one error class for a mistake in how a command was called.
  */
 
-/** A mistake in how the command was called: message only, exit 2. */
-export class UsageError extends Error {}
+import { UserError, type UserErrorOptions } from '../errors.ts';
+
+/** A mistake in how the command was called (a flag, an argument, a path given): message and hint, exit 2. */
+export class UsageError extends UserError {
+  constructor(message: string, options: UserErrorOptions = {}) {
+    super('usage', message, options);
+  }
+}
 
 export interface Io {
   stdout: (s: string) => void;

@@ -4,13 +4,11 @@
  */
 
 import { Command, CommanderError, Option } from 'commander';
-import { SourceUnavailableError } from '../adapters/fs/source.ts';
 import { visible, visibleLines } from '../escape.ts';
 import { APP_DEFAULTS } from '../config/app.ts';
-import { ConfigError } from '../config/problems.ts';
 import { STORAGE_DEFAULTS, STORAGE_ENV } from '../config/storage.ts';
-import { StoreError } from '../mirror/object-store.ts';
-import { defaultIo, UsageError, type Io } from './io.ts';
+import { isUserError, stackOf } from '../errors.ts';
+import { defaultIo, type Io } from './io.ts';
 import { commitIsh, githubOwner, port, positiveInt, storagePrefix, strictBoolean, threadsOption } from './options.ts';
 import { EMBEDDED_SERVE_PORT, runPublish, type PublishFlags, type StorageFlags } from './publish.ts';
 import { runBucketInit, runPrune, runStorageServe } from './storage.ts';
@@ -209,13 +207,20 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UsageError || e instanceof SourceUnavailableError || e instanceof StoreError || e instanceof ConfigError) {
-      io.stderr(`os-datastore: ${visible(e.message)}\n`);
-      return 2;
-    }
-    io.stderr(
-      `os-datastore: internal error (please report it): ${visibleLines(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`,
-    );
-    return 2;
+    return reportFailure(e, io);
   }
+}
+
+/**
+ * What the CLI shows for a command that threw, and its exit code. One test (src/errors.ts): a
+ * mistake the user can fix is one line, message and hint, no stack, exit 2 (1 when the error says
+ * so); anything else is ours: its stack and a request to report it, exit 2.
+ */
+export function reportFailure(e: unknown, io: Pick<Io, 'stderr'>): number {
+  if (isUserError(e)) {
+    io.stderr(`os-datastore: ${visible(e.describe())}\n`);
+    return e.exitCode;
+  }
+  io.stderr(`os-datastore: internal error (please report it): ${visibleLines(stackOf(e))}\n`);
+  return 2;
 }

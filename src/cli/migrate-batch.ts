@@ -11,7 +11,6 @@ import { basename, join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { visible } from '../escape.ts';
 import { runMigration, type BatchReport, type DatasetOutcome } from '../migrate/batch.ts';
-import { DumpError } from '../migrate/dump.ts';
 import { parseShard } from '../migrate/shard.ts';
 import type { Io } from './io.ts';
 import { UsageError } from './io.ts';
@@ -67,9 +66,6 @@ export async function runBatch(dump: string, flags: MigrateFlags, io: Io): Promi
       },
       ...(publishing ? { afterConvert: publishing.afterConvert } : {}),
     });
-  } catch (e) {
-    if (e instanceof DumpError) throw new UsageError(e.message);
-    throw e;
   } finally {
     bar?.stop();
     if (publishing) await publishing.close();

@@ -5,7 +5,7 @@
  */
 
 import { visible } from '../escape.ts';
-import { exportDump, HttpFailure } from '../migrate/export.ts';
+import { exportDump } from '../migrate/export.ts';
 import { readMigrateEnv } from '../config/migrate.ts';
 import type { Io } from './io.ts';
 import { UsageError } from './io.ts';
@@ -34,24 +34,19 @@ export async function runExport(flags: ExportFlags, io: Io): Promise<number> {
   const settings = readMigrateEnv(io.env);
   const apiKey = flags.apiKey ?? settings.apiKey;
   const { tries, backoffMs } = settings;
-  let report;
-  try {
-    report = await exportDump({
-      from: url.href,
-      out: flags.out,
-      ...(apiKey ? { apiKey } : {}),
-      ...(datasets ? { datasets } : {}),
-      refresh: flags.refresh,
-      ...(tries ? { tries } : {}),
-      ...(backoffMs !== undefined ? { backoffMs } : {}),
-      onDataset: (name, status) => {
-        if (!flags.json) io.stderr(`${status}: ${visible(name)}\n`);
-      },
-    });
-  } catch (e) {
-    if (e instanceof HttpFailure) throw new UsageError(e.message);
-    throw e;
-  }
+  // Not an old OpenSpending site, or nothing but 5xx: an HttpFailure, a user error (exit 2).
+  const report = await exportDump({
+    from: url.href,
+    out: flags.out,
+    ...(apiKey ? { apiKey } : {}),
+    ...(datasets ? { datasets } : {}),
+    refresh: flags.refresh,
+    ...(tries ? { tries } : {}),
+    ...(backoffMs !== undefined ? { backoffMs } : {}),
+    onDataset: (name, status) => {
+      if (!flags.json) io.stderr(`${status}: ${visible(name)}\n`);
+    },
+  });
   if (flags.json) io.stdout(JSON.stringify(report, null, 2) + '\n');
   else {
     for (const d of report.datasets) {

@@ -71,11 +71,7 @@ export async function readOwnerMap(file: string | undefined): Promise<OwnerMap |
   } catch (e) {
     throw new UsageError(`--owner-map ${file}: not valid JSON (${(e as Error).message})`);
   }
-  try {
-    return parseOwnerMap(value, `--owner-map ${file}`);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  return parseOwnerMap(value, `--owner-map ${file}`); // a UserError naming the flag and file
 }
 
 /** CORE_ORG (default os-data); a bad value is a ConfigError. */
@@ -102,10 +98,7 @@ export async function runMigrate(target: string, flags: MigrateFlags, io: Io): P
   }
   const classify = parseClassify(flags.classify);
   const map = await readOwnerMap(flags.ownerMap);
-  const { value, locate } = await readJsonFile(target).catch((e: unknown) => {
-    if (e instanceof InputError) throw new UsageError(e.message);
-    throw e;
-  });
+  const { value, locate } = await readJsonFile(target); // an InputError: exit 2
   let result: ConvertResult;
   try {
     let model;
@@ -132,11 +125,11 @@ export async function runMigrate(target: string, flags: MigrateFlags, io: Io): P
           JSON.stringify({ status: 'failed', rule: e instanceof MigrationError ? e.rule : e.code, error: e.message, out: null }, null, 2) +
             '\n',
         );
-      const rule = e instanceof MigrationError && !e.message.includes('[rule ') ? ` [rule ${e.rule}]` : '';
-      io.stderr(
-        `os-datastore: ${visibleLines(e.message.startsWith('/') || e.message.startsWith('.') ? e.message : `${target}: ${e.message}`)}${rule}\nnothing was written\n`,
-      );
-      return e instanceof InputError && e.code === 'input-error' ? 2 : 1;
+      // An InputError's message starts with its file; a MigrationError says whether it does.
+      const located = e instanceof InputError || e.located;
+      const rule = e instanceof MigrationError ? ` [rule ${e.rule}]` : '';
+      io.stderr(`os-datastore: ${visibleLines(located ? e.describe() : `${target}: ${e.describe()}`)}${rule}\nnothing was written\n`);
+      return e.exitCode;
     }
     throw e;
   }

@@ -1,7 +1,7 @@
 /** The read side: `get`, `versions`, `restore` — through anonymous GETs (--url) or the storage configuration of `publish` — and `site`. */
 
 import { resolve } from 'node:path';
-import { checkFreshDestination, intoFreshFolder, DestinationError } from '../adapters/fs/fresh-folder.ts';
+import { checkFreshDestination, intoFreshFolder } from '../adapters/fs/fresh-folder.ts';
 import { restoreRepository } from '../adapters/git/restore.ts';
 import { publicStoreReader } from '../adapters/http/public-store.ts';
 import { s3StoreReader } from '../adapters/s3/reader.ts';
@@ -10,7 +10,7 @@ import { buildSite } from '../site/build.ts';
 import { visible, visibleLines } from '../escape.ts';
 import { listVersions, openDataset, parseDatasetRef, type DatasetRef } from '../read/dataset.ts';
 import { downloadVersion } from '../read/download.ts';
-import { ReadError, type StoreReader } from '../read/reader.ts';
+import type { StoreReader } from '../read/reader.ts';
 import { formatBytes } from '../validate/render/text.ts';
 import { UsageError, type Io } from './io.ts';
 import { openStore, type StorageFlags } from './publish.ts';
@@ -44,18 +44,14 @@ function refOf(text: string, command: string, allowCommit: boolean): DatasetRef 
   return ref;
 }
 
-/** Runs a read command; a ReadError is one line on stderr: exit 1 when the store's content is wrong, 2 when it cannot be read. */
+/**
+ * Runs a read command with the store open. A ReadError reaches the CLI's entry like any user
+ * error: one line on stderr, exit 1 when the store's content is wrong, 2 when it cannot be read.
+ */
 async function reading(io: Io, flags: ReadFlags, body: (reader: StoreReader) => Promise<number>): Promise<number> {
   const { reader, close } = await openReader(flags, io);
   try {
     return await body(reader);
-  } catch (error) {
-    if (error instanceof ReadError) {
-      io.stderr(`os-datastore: ${visible(error.message)}\n`);
-      return error.kind === 'mismatch' || error.kind === 'damaged' ? 1 : 2;
-    }
-    if (error instanceof DestinationError) throw new UsageError(error.message);
-    throw error;
   } finally {
     await close();
   }

@@ -64,7 +64,7 @@ export interface ActionInputs {
 /** A mistake in the workflow file: the message names the input and the allowed values. */
 export class InputError extends ConfigError {
   constructor(problems: readonly ConfigProblem[] | string) {
-    super(typeof problems === 'string' ? [{ setting: '', message: problems }] : problems);
+    super(typeof problems === 'string' ? [{ setting: '', message: problems }] : problems, { code: 'action-input' });
   }
 }
 

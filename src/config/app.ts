@@ -16,7 +16,7 @@ import { parseStorageConfig, type StorageConfig } from './storage.ts';
 /** A bad or missing variable of the App; `variable` names the first. A ConfigError, so every entry point maps it to exit 2. */
 export class AppConfigError extends ConfigError {
   constructor(problems: readonly ConfigProblem[]) {
-    super(problems);
+    super(problems, { code: 'app-config' });
   }
 
   get variable(): string {

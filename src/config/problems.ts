@@ -27,11 +27,12 @@ export interface Parsed<T> {
 export class ConfigError extends UserError {
   readonly problems: readonly ConfigProblem[];
 
-  constructor(problems: readonly ConfigProblem[] | string, options: { hint?: string } = {}) {
+  /** `code`: `config-error` unless a subclass names its own (`action-input`, `app-config`, `app-setup`). */
+  constructor(problems: readonly ConfigProblem[] | string, options: { hint?: string; code?: string } = {}) {
     const list = typeof problems === 'string' ? [{ setting: '', message: problems }] : problems;
     const hints = list.flatMap((p) => (p.hint === undefined ? [] : [p.hint]));
     const hint = options.hint ?? (hints.length > 0 ? hints.join(' ') : undefined);
-    super('config-error', list.map((p) => p.message).join(' '), hint === undefined ? {} : { hint });
+    super(options.code ?? 'config-error', list.map((p) => p.message).join(' '), hint === undefined ? {} : { hint });
     this.problems = list;
   }
 

@@ -21,6 +21,7 @@
 
 import { lstat, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { isUserError, type UserError } from '../errors.ts';
 import { modelColumns, type Classification } from './convert.ts';
 import { convertDataset, type ConvertResult } from './dataset.ts';
 import { readDump, type DumpDataset, type DumpLayout } from './dump.ts';
@@ -239,8 +240,7 @@ async function migrateOne(d: DumpDataset, options: BatchOptions): Promise<Datase
       throw e;
     }
   } catch (e) {
-    if (e instanceof MigrationError || e instanceof InputError)
-      return { ...base, status: 'failed', reason: e instanceof MigrationError ? e.rule : e.code, detail: e.message };
+    if (isUserError(e)) return { ...base, status: 'failed', reason: reasonOf(e), detail: e.describe() };
     throw e;
   }
 
@@ -353,14 +353,7 @@ async function migrateOne(d: DumpDataset, options: BatchOptions): Promise<Datase
       provenance: { layout: d.layout, folder: rel(d.dir) },
     });
   } catch (e) {
-    if (e instanceof MigrationError || e instanceof InputError)
-      return {
-        ...base,
-        status: 'failed',
-        reason: e instanceof MigrationError ? e.rule : e.code,
-        detail: e.message,
-        sources: sourcesSummary,
-      };
+    if (isUserError(e)) return { ...base, status: 'failed', reason: reasonOf(e), detail: e.describe(), sources: sourcesSummary };
     // Anything else (a file that cannot be read or written, a disk full) fails this dataset only: the report accounts for it.
     return {
       ...base,
@@ -397,4 +390,9 @@ async function migrateOne(d: DumpDataset, options: BatchOptions): Promise<Datase
     sources: sourcesSummary,
     unmapped: result.report.unmapped.length,
   };
+}
+
+/** A failed dataset's reason: the legacy rule a model breaks, else the error's code. */
+function reasonOf(e: UserError): string {
+  return e instanceof MigrationError ? e.rule : e.code;
 }

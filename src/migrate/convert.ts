@@ -416,6 +416,8 @@ export function planConversion(model: LegacyModel, tables: TableInput[], options
       throw new MigrationError(
         'columns-differ',
         `${t.label} lacks the column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')} that ${first.label} has and the model reads; give sources with the model's columns`,
+        undefined,
+        true,
       );
   }
   return { model, options, mode, tables, checks: [...checks.values()], slots, keyColumns, cofog, unmapped, findings, dimensionColumns };
@@ -447,6 +449,8 @@ function missingColumn(t: TableInput, dim: string, column: string | null | undef
   return new MigrationError(
     'column-missing',
     `${t.label} has no column ${column ? `"${column}"` : ''}${mode === 'source' ? '' : ` (nor its exported name)`} for the dimension "${dim}"; its header is ${JSON.stringify(t.headers.slice(0, 20))}${t.headers.length > 20 ? '…' : ''}: give the source the model was made for`,
+    undefined,
+    true,
   );
 }
 

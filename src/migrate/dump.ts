@@ -12,6 +12,7 @@
 
 import { lstat, readFile, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { UserError, type UserErrorOptions } from '../errors.ts';
 import { isObject } from '../package/descriptor.ts';
 
 type Obj = Record<string, unknown>;
@@ -69,7 +70,12 @@ async function readJson(p: string): Promise<unknown> {
   return JSON.parse(await readFile(p, 'utf8'));
 }
 
-export class DumpError extends Error {}
+/** A dump folder that cannot be read as a dump (not the format, not JSON): exit 2. */
+export class DumpError extends UserError {
+  constructor(message: string, options: UserErrorOptions = {}) {
+    super('dump-error', message, options);
+  }
+}
 
 /** Every dataset of a dump, sorted by name. */
 export async function readDump(dir: string): Promise<{ layout: DumpLayout; datasets: DumpDataset[]; meta: Obj | null }> {

@@ -21,6 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Transform } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { isObject } from '../package/descriptor.ts';
+import { UserError } from '../errors.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -58,12 +59,13 @@ const exists = (p: string): Promise<boolean> =>
     () => false,
   );
 
-class HttpFailure extends Error {
+/** The old site answered what an export cannot use (not an old OpenSpending site, 5xx after every try): exit 2. */
+class HttpFailure extends UserError {
   constructor(
     readonly status: number | null,
     message: string,
   ) {
-    super(message);
+    super('old-api-failed', message);
   }
 }
 

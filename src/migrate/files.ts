@@ -12,16 +12,17 @@ import { basename, dirname, join } from 'node:path';
 import { TextDecoder } from 'node:util';
 import { parseJsonDocument } from '../package/json-document.ts';
 import { CsvParser, CsvSyntaxError, dialectOf } from '../validate/table/csv.ts';
+import { UserError, type UserErrorOptions } from '../errors.ts';
 import { MigrationError } from './legacy.ts';
 
-/** A user mistake in the files given (named, located): exit 2 for the one-dataset command, "failed" in a batch. */
-export class InputError extends Error {
-  constructor(
-    message: string,
-    readonly code = 'input-error',
-  ) {
-    super(message);
-    this.name = 'InputError';
+/**
+ * A user mistake in the files given (named, located): exit 2 for the one-dataset command, "failed"
+ * in a batch. Codes: `input-error` (a file that cannot be used as given), `not-csv` and `no-data`
+ * (a source that holds no table: the dataset cannot be converted, exit 1).
+ */
+export class InputError extends UserError {
+  constructor(message: string, code: 'input-error' | 'not-csv' | 'no-data' = 'input-error', options: UserErrorOptions = {}) {
+    super(code, message, { exitCode: code === 'input-error' ? 2 : 1, ...options });
   }
 }
 
@@ -54,7 +55,7 @@ export async function readJsonFile(file: string): Promise<{ value: unknown; loca
 export function locateError(e: unknown, file: string, locate: (p: string) => string): never {
   if (e instanceof MigrationError) {
     const where = e.pointer !== undefined ? locate(e.pointer === '/' ? '' : e.pointer) : file;
-    throw new MigrationError(e.rule, `${where}: ${e.message} [rule ${e.rule}]`, e.pointer);
+    throw new MigrationError(e.rule, `${where}: ${e.message}`, e.pointer, true);
   }
   throw e;
 }

@@ -15,6 +15,7 @@
  * Pure: no I/O.
  */
 
+import { UserError } from '../errors.ts';
 import { isObject } from '../package/descriptor.ts';
 
 type Obj = Record<string, unknown>;
@@ -32,15 +33,20 @@ export interface Finding {
   pointer?: string;
 }
 
-/** A conversion that cannot be done; `rule` names the legacy rule or the reason. Nothing is written. */
-export class MigrationError extends Error {
+/**
+ * A conversion that cannot be done; `rule` names the legacy rule or the reason. Nothing is
+ * written; the CLI exits 1 (the model, not the command, is at fault). `located`: the message
+ * already starts with the file it is about (the model's file and line, see locateError, or a
+ * source file); otherwise the entry names the model file before it.
+ */
+export class MigrationError extends UserError {
   constructor(
     readonly rule: string,
     message: string,
     readonly pointer?: string,
+    readonly located = false,
   ) {
-    super(message);
-    this.name = 'MigrationError';
+    super('migration-error', message, { exitCode: 1 });
   }
 }
 

@@ -19,6 +19,7 @@
 import { isObject } from '../package/descriptor.ts';
 import { isGitHubLogin } from '../package/names.ts';
 import type { Finding } from './legacy.ts';
+import { UserError } from '../errors.ts';
 
 export interface OwnerMap {
   /** dataset name → owner (a GitHub login). */
@@ -49,17 +50,19 @@ export interface OwnerChoice {
 /** Parse an owner map file's JSON: `{"datasets": {...}, "accounts": {...}}`, or a flat `{dataset: owner}`. */
 export function parseOwnerMap(value: unknown, file: string): OwnerMap {
   if (!isObject(value))
-    throw new Error(
+    throw new UserError(
+      'owner-map',
       `${file}: an owner map is a JSON object: {"datasets": {"<dataset>": "<GitHub login>"}, "accounts": {"<old login>": "<GitHub login>"}}`,
     );
   const flat = !('datasets' in value) && !('accounts' in value);
   const section = (key: string): Record<string, string> => {
     const s = flat ? (key === 'datasets' ? value : {}) : (value[key] ?? {});
-    if (!isObject(s)) throw new Error(`${file}: "${key}" must be an object of names to GitHub logins`);
+    if (!isObject(s)) throw new UserError('owner-map', `${file}: "${key}" must be an object of names to GitHub logins`);
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(s)) {
       if (typeof v !== 'string' || !isGitHubLogin(v))
-        throw new Error(
+        throw new UserError(
+          'owner-map',
           `${file}: ${flat ? '' : `${key}.`}${k} is ${JSON.stringify(v)}, not a GitHub login (1 to 39 letters, digits and single hyphens)`,
         );
       out[k] = v;

@@ -21,6 +21,7 @@ import {
   type ChangelogEntry,
   type RepositoryObservation,
 } from '../registry/index.ts';
+import { UserError } from '../errors.ts';
 
 const SYNTHETIC_BASE = 2 ** 52;
 
@@ -79,7 +80,10 @@ async function withLock<T>(dir: string, f: () => Promise<T>): Promise<T> {
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || i > 600)
-        throw new Error(`${lock}: the registry folder is locked by another run (remove ${lock} if no run is going on)`);
+        throw new UserError(
+          'registry-locked',
+          `${lock}: the registry folder is locked by another run (remove ${lock} if no run is going on)`,
+        );
       await sleep(50);
     }
   }

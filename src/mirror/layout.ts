@@ -18,6 +18,7 @@
  */
 
 import { isDatasetName, isGitHubLogin } from '../package/names.ts';
+import { InternalError } from '../errors.ts';
 
 /** First path segments the datastore writes itself; a dataset's own files there are not mirrored. */
 export const RESERVED_TOP = new Set(['aggregates', 'reports', 'versions', 'blobs', '.datastore', 'index.html']);
@@ -32,8 +33,10 @@ export class DatasetLayout {
     readonly owner: string,
     readonly name: string,
   ) {
-    if (!isGitHubLogin(owner) || owner !== owner.toLowerCase()) throw new Error(`owner "${owner}" cannot be used in a storage key`);
-    if (!isDatasetName(name)) throw new Error(`name "${name}" cannot be used in a storage key`);
+    // Callers check the owner and the name first (a problem in the report, a usage error): reaching this is a bug.
+    if (!isGitHubLogin(owner) || owner !== owner.toLowerCase())
+      throw new InternalError('storage-key', `owner "${owner}" cannot be used in a storage key`);
+    if (!isDatasetName(name)) throw new InternalError('storage-key', `name "${name}" cannot be used in a storage key`);
     this.root = `datasets/${owner}/${name}/`;
   }
 

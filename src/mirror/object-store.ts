@@ -5,6 +5,8 @@
  * never sees the SDK.
  */
 
+import { UserError, type UserErrorOptions } from '../errors.ts';
+
 export interface PutOptions {
   contentType: string;
   cacheControl?: string;
@@ -43,12 +45,12 @@ export interface ObjectStore {
 }
 
 /** A store failure a user can act on (wrong credentials, no bucket, unreachable): one sentence. */
-export class StoreError extends Error {
+export class StoreError extends UserError {
   constructor(
     message: string,
     readonly kind: 'credentials' | 'no-bucket' | 'unreachable' | 'denied' | 'other',
+    options: UserErrorOptions = {},
   ) {
-    super(message);
-    this.name = 'StoreError';
+    super(kind === 'other' ? 'store-error' : `store-${kind}`, message, options);
   }
 }

@@ -28,6 +28,7 @@ import { repositoryDispatch, type RepoName } from './dispatch.ts';
 import { readFeed, updateFeed, writeRegistryReadCopy, type RegistryFile } from './feed.ts';
 import { failureOf, type FollowUpTask, type TaskOutcome } from './task.ts';
 import { deliverToSubscriber, type DeliveryResult, type RetryPolicy, type SubscriberTarget } from './subscribers.ts';
+import { describeError, UserError } from '../errors.ts';
 
 export { signBody, verifyBody } from './sign.ts';
 export { type DeliveryResult, type RetryPolicy, type SubscriberTarget } from './subscribers.ts';
@@ -107,7 +108,7 @@ function dispatchPayload(event: RegistryUpdatedEvent): Record<string, unknown> {
   };
 }
 
-const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const message = describeError;
 
 export function createNotifier(options: NotifierOptions): Notifier {
   const log = options.log ?? silentLogger;
@@ -188,7 +189,10 @@ export function createNotifier(options: NotifierOptions): Notifier {
         const repository = `${t.owner}/${t.repo}`;
         try {
           const client = await d.client(t);
-          if (!client) throw new Error(`the App is not installed on ${repository}`);
+          if (!client)
+            throw new UserError('app-not-installed', `the App is not installed on ${repository}`, {
+              hint: 'Install the App on it, or remove it from DISPATCH_REPOS.',
+            });
           await repositoryDispatch(client, t, payload);
           log.info('repository_dispatch sent', { repository, commit: event.commit });
           return { repository, ok: true };

@@ -3,6 +3,7 @@
  * it; the validator never touches the filesystem or the network itself.
  */
 
+import { UserError, type UserErrorOptions } from '../errors.ts';
 import { quoted } from './problem.ts';
 import { DEFAULT_MAX_BYTES } from './json-document.ts';
 
@@ -34,13 +35,11 @@ export interface PackageSource {
 export type SourceErrorCode = 'path-error' | 'source-error' | 'lfs-error' | 'scheme-error';
 
 /** A file the source refuses or fails to open; the message says why and what to do. */
-export class SourceError extends Error {
-  constructor(
-    readonly code: SourceErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SourceError';
+export class SourceError extends UserError {
+  declare readonly code: SourceErrorCode;
+
+  constructor(code: SourceErrorCode, message: string, options: UserErrorOptions = {}) {
+    super(code, message, options);
   }
 }
 
@@ -48,13 +47,18 @@ export class SourceError extends Error {
 export const DESCRIPTOR_MAX_BYTES = DEFAULT_MAX_BYTES;
 
 /** A descriptor over the size limit, refused without reading it all; `size` is null when only known to be larger. */
-export class DescriptorTooLargeError extends Error {
+export class DescriptorTooLargeError extends UserError {
   constructor(
     readonly size: number | null,
     readonly maxBytes: number,
   ) {
-    super(`the descriptor is ${size === null ? 'larger than' : `${size} bytes, more than`} the ${maxBytes}-byte limit`);
-    this.name = 'DescriptorTooLargeError';
+    super(
+      'descriptor-too-large',
+      `the descriptor is ${size === null ? 'larger than' : `${size} bytes, more than`} the ${maxBytes}-byte limit`,
+      {
+        hint: 'Keep datapackage.json small: put the data in CSV resources, not inline.',
+      },
+    );
   }
 }
 

@@ -6,6 +6,8 @@
  * configuration (src/adapters/s3/reader.ts).
  */
 
+import { UserError, type UserErrorOptions } from '../errors.ts';
+
 export interface StoreReader {
   /** For messages, e.g. `https://bucket.s3.amazonaws.com/prefix` or `s3://bucket/prefix`. */
   readonly description: string;
@@ -17,13 +19,16 @@ export interface StoreReader {
   url(key: string): string;
 }
 
-/** Reading failed in a way the user must act on: not found (exit 2) or content that fails verification (exit 1). */
-export class ReadError extends Error {
+/**
+ * Reading failed in a way the user must act on: not found or unreachable (exit 2), or content
+ * that fails verification (exit 1). Code: `read-<kind>`.
+ */
+export class ReadError extends UserError {
   constructor(
     message: string,
     readonly kind: 'not-found' | 'damaged' | 'mismatch' | 'unreachable',
+    options: UserErrorOptions = {},
   ) {
-    super(message);
-    this.name = 'ReadError';
+    super(`read-${kind}`, message, { exitCode: kind === 'mismatch' || kind === 'damaged' ? 1 : 2, ...options });
   }
 }

@@ -9,6 +9,7 @@
  * written here. catalog.csv is derived from datasets.csv: it is read only to check its header.
  */
 
+import { UserError } from '../errors.ts';
 import { CsvParser, dialectOf } from '../validate/table/csv.ts';
 import type { ChangelogEntry, DatasetEntry, DatasetStatus, RegistryState } from './model.ts';
 
@@ -57,14 +58,15 @@ export interface CatalogEntry {
 }
 
 /** A registry file that cannot be read as the registry: which file, which line, and what to fix. */
-export class RegistryFormatError extends Error {
+export class RegistryFormatError extends UserError {
   constructor(
     readonly path: string,
     readonly line: number,
     message: string,
   ) {
-    super(`${path}:${line}: ${message}`);
-    this.name = 'RegistryFormatError';
+    super('registry-format', `${path}:${line}: ${message}`, {
+      hint: `Fix ${path} in the registry repository (registry-template/ has the format).`,
+    });
   }
 }
 

@@ -17,6 +17,7 @@
  */
 
 import { createHash } from 'node:crypto';
+import { UserError, type UserErrorOptions } from '../errors.ts';
 import { parseRegistryFiles, REGISTRY_FILES, serializeRegistry, type RegistryFile, type RegistryFiles } from './csv.ts';
 import { applyObservations, summarizeChanges } from './edit.ts';
 import { silentLogger, type Logger } from '../log.ts';
@@ -71,22 +72,26 @@ export interface RegistryWriter {
   readonly repo: string;
 }
 
-/** The ref kept moving: every try lost the race. Nothing was lost; the caller may retry later. */
-export class RegistryConflictError extends Error {
+/**
+ * The ref kept moving: every try lost the race. Nothing was lost; the caller may retry later. Not
+ * a bug of ours, and nothing in the input to fix: a user error whose hint is to try again.
+ */
+export class RegistryConflictError extends UserError {
   constructor(
     readonly attempts: number,
     readonly branch: string,
   ) {
-    super(`the registry branch ${branch} moved under every one of ${attempts} tries; try again later (or raise maxAttempts)`);
-    this.name = 'RegistryConflictError';
+    super(
+      'registry-conflict',
+      `the registry branch ${branch} moved under every one of ${attempts} tries; try again later (or raise maxAttempts)`,
+    );
   }
 }
 
 /** The registry repository cannot be written as it is (empty, missing branch, unreadable files). */
-export class RegistryRepositoryError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RegistryRepositoryError';
+export class RegistryRepositoryError extends UserError {
+  constructor(message: string, options: UserErrorOptions = {}) {
+    super('registry-repository', message, options);
   }
 }
 

@@ -21,6 +21,7 @@
  */
 
 import { RE2JS } from 're2js';
+import { UserError } from '../errors.ts';
 import { shown } from '../package/problem.ts';
 
 /** A compiled pattern: does the whole cell match? */
@@ -29,10 +30,9 @@ export interface Pattern {
 }
 
 /** The pattern cannot be matched in linear time, or is not a regular expression; the message says what to change. */
-export class PatternError extends Error {
+export class PatternError extends UserError {
   constructor(message: string) {
-    super(message);
-    this.name = 'PatternError';
+    super('pattern-error', message);
   }
 }
 

@@ -165,6 +165,23 @@ describe('os-datastore reconcile', () => {
     expect(await second.exit).toBe(0);
     expect(JSON.parse(second.stdout.join('\n'))).toMatchObject({ registry: REGISTRY, commit: null, changes: [], observed: 4 });
   });
+
+  it('an empty registry repository is one sentence saying to create it from registry-template/, exit 2, no stack', async () => {
+    const fake = await startFakeGitHub();
+    fake.addRepo({ owner: 'os-team', name: 'registry' });
+    fake.addInstallation({ account: 'os-team', repos: [REGISTRY] });
+    const run = cli(['reconcile'], {
+      APP_ID: String(fake.app.id),
+      PRIVATE_KEY: fake.app.privateKeyPem,
+      GITHUB_API_URL: fake.url,
+      RECONCILE_INTERVAL: '0',
+      PUBLISH_WORKFLOW: 'off',
+    });
+    expect(await run.exit).toBe(2);
+    expect(run.stderr).toMatch(/^os-datastore: os-team\/registry is empty: create it from registry-template\/ .*\n$/);
+    expect(run.stderr).not.toMatch(/internal error|please report|\n\s+at /);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
 });
 
 describe('os-datastore app manifest', () => {

@@ -9,12 +9,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { UserError } from '../../errors.ts';
 
 /** The destination cannot be used (not empty, not a folder): bad usage. */
-export class DestinationError extends Error {
+export class DestinationError extends UserError {
   constructor(message: string) {
-    super(message);
-    this.name = 'DestinationError';
+    super('destination-not-fresh', message);
   }
 }
 

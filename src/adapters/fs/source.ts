@@ -7,15 +7,15 @@
 
 import { open, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { UserError, type UserErrorOptions } from '../../errors.ts';
 import { isRemote, readAtMost, SourceError, unsafePathReason, type FileHandle, type PackageSource } from '../../package/source.ts';
 import { openRemote, type RemotePolicy } from '../http/remote-file.ts';
 import { READ_NO_FOLLOW, segmentsOf, walkWithoutLinks } from './links.ts';
 
 /** The target could not be used at all (exit code 2 in the CLI). */
-export class SourceUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SourceUnavailableError';
+export class SourceUnavailableError extends UserError {
+  constructor(message: string, options: UserErrorOptions = {}) {
+    super('source-unavailable', message, options);
   }
 }
 

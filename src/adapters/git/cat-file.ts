@@ -19,13 +19,17 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
+import { InternalError } from '../../errors.ts';
 import { GitCommandError, gitEnv, streamBlob } from './exec.ts';
 
-/** The batch process failed to give an object (missing, not a blob, the process gone or closed). */
-export class BlobReadError extends Error {
+/**
+ * The batch process failed to give an object (missing, not a blob, the process gone or closed).
+ * Internal: a read of a dataset's file turns it into a SourceError naming the file (dataset.ts);
+ * what is left (a closed reader, git saying something unexpected) is a bug.
+ */
+export class BlobReadError extends InternalError {
   constructor(message: string) {
-    super(message);
-    this.name = 'BlobReadError';
+    super('blob-read', message);
   }
 }
 

@@ -372,6 +372,6 @@ async function hashContent(chunks: AsyncIterable<Uint8Array>): Promise<{ sha256:
 }
 
 function gitMessage(e: unknown): string {
-  if (e instanceof GitCommandError) return e.stderr.trim().split('\n').pop() || `exit ${e.exitCode}`;
+  if (e instanceof GitCommandError) return e.stderr.trim().split('\n').pop() || `exit ${e.gitExitCode}`;
   return e instanceof Error ? e.message : String(e);
 }

@@ -5,16 +5,22 @@
  */
 
 import { spawn } from 'node:child_process';
+import { UserError } from '../../errors.ts';
 
-/** git exited with an error. */
-export class GitCommandError extends Error {
+/**
+ * git exited with an error. A user error: git refuses what the repository or the revision given
+ * does not allow (not a repository, an unknown commit), and its own message says why.
+ * `gitExitCode` is git's; the CLI exits 2.
+ */
+export class GitCommandError extends UserError {
   constructor(
     readonly args: readonly string[],
-    readonly exitCode: number,
+    readonly gitExitCode: number,
     readonly stderr: string,
   ) {
-    super(`git ${args.join(' ')} failed (exit ${exitCode})${stderr.trim() ? `: ${stderr.trim()}` : ''}`);
-    this.name = 'GitCommandError';
+    super('git-failed', `git ${args.join(' ')} failed (exit ${gitExitCode})${stderr.trim() ? `: ${stderr.trim()}` : ''}`, {
+      hint: "Check the repository and the revision given (the message above is git's).",
+    });
   }
 }
 

@@ -15,11 +15,8 @@ import type {
   RepoRef,
 } from '../../registry/github-port.ts';
 import type { GitHubClient } from './octokit.ts';
+import { httpStatusOf } from '../../errors.ts';
 
-const statusOf = (e: unknown): number | undefined =>
-  typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number'
-    ? (e as { status: number }).status
-    : undefined;
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** `f()`, or `fallback` when GitHub answers one of `statuses`. */
@@ -27,14 +24,14 @@ async function unless<T, F>(statuses: number[], fallback: F, f: () => Promise<T>
   try {
     return await f();
   } catch (e) {
-    if (statuses.includes(statusOf(e) ?? 0)) return fallback;
+    if (statuses.includes(httpStatusOf(e) ?? 0)) return fallback;
     throw e;
   }
 }
 
 /** A lost race on a ref: it moved, exists already, or went (re-read and try again). */
 function isMovedRef(e: unknown): boolean {
-  const s = statusOf(e);
+  const s = httpStatusOf(e);
   if (s === 409) return true;
   return s === 422 && /fast.forward|reference already exists|reference does not exist|reference cannot be updated/i.test(messageOf(e));
 }
@@ -108,8 +105,8 @@ export function githubPort(octokit: GitHubClient): GitHubPort {
         const { data } = await octokit.rest.git.getRef({ ...at, ref: `heads/${branch}` });
         return { sha: data.object.sha, type: data.object.type };
       } catch (e) {
-        if (statusOf(e) === 404) return 'missing';
-        if (statusOf(e) === 409) return 'empty';
+        if (httpStatusOf(e) === 404) return 'missing';
+        if (httpStatusOf(e) === 409) return 'empty';
         throw e;
       }
     },
@@ -157,7 +154,7 @@ export function githubPort(octokit: GitHubClient): GitHubPort {
       try {
         return (await octokit.rest.pulls.create({ ...at, ...pull })).data.number;
       } catch (e) {
-        if (statusOf(e) !== 422) throw e;
+        if (httpStatusOf(e) !== 422) throw e;
         // Another writer opened it in the meantime.
         const { data } = await octokit.rest.pulls.list({ ...at, head: `${at.owner}:${pull.head}`, base: pull.base, state: 'open' });
         if (data[0]) return data[0].number;

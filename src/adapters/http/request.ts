@@ -7,17 +7,19 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { request as plainRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { request as tlsRequest } from 'node:https';
+import { UserError } from '../../errors.ts';
 import { blockedAddressReason } from './address.ts';
 
 /** A connection refused because its address is loopback, private, link-local ... */
-export class BlockedAddressError extends Error {
+export class BlockedAddressError extends UserError {
   constructor(
     readonly host: string,
     readonly address: string,
     readonly reason: string,
   ) {
-    super(`${host} is ${address === host ? '' : `${address}, `}${reason}`);
-    this.name = 'BlockedAddressError';
+    super('blocked-address', `${host} is ${address === host ? '' : `${address}, `}${reason}`, {
+      hint: 'Only public addresses are fetched: give a URL on a public host.',
+    });
   }
 }
 

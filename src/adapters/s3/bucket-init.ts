@@ -15,7 +15,7 @@ import {
 import type { CORSRule, S3Client } from '@aws-sdk/client-s3';
 import type { StorageConfig } from '../../config/storage.ts';
 import { StoreError } from '../../mirror/object-store.ts';
-import { errorCode, toStoreError } from './store.ts';
+import { errorCode, isNotImplemented, toStoreError } from './store.ts';
 
 export interface InitStep {
   step: 'public-read policy' | 'CORS' | 'versioning';
@@ -126,13 +126,6 @@ export async function initBucket(config: StorageConfig, store: S3Client | { clie
   return { steps, iamPolicy: iamPolicy(config) };
 }
 
-/** The store answered "I don't do this": NotImplemented (s3rver: 501), MethodNotAllowed (405). */
-function isUnsupported(error: unknown): boolean {
-  const code = errorCode(error);
-  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
-  return code === 'NotImplemented' || code === 'MethodNotAllowed' || status === 501 || status === 405;
-}
-
 function where(config: StorageConfig): string {
   return config.endpoint ?? `AWS S3 (${config.region})`;
 }
@@ -153,7 +146,7 @@ async function applyPolicy(config: StorageConfig, client: S3Client): Promise<Ini
     current = response.Policy === undefined ? undefined : (JSON.parse(response.Policy) as IamPolicy);
   } catch (error) {
     // Reading may be unsupported where writing is not: try the write before giving up.
-    if (errorCode(error) !== 'NoSuchBucketPolicy' && !isUnsupported(error)) {
+    if (errorCode(error) !== 'NoSuchBucketPolicy' && !isNotImplemented(error)) {
       throw toStoreError(error, { config, operation: 'GetBucketPolicy', key: undefined, where: where(config) });
     }
   }
@@ -166,7 +159,7 @@ async function applyPolicy(config: StorageConfig, client: S3Client): Promise<Ini
   try {
     await client.send(new PutBucketPolicyCommand({ Bucket: config.bucket, Policy: JSON.stringify(policy) }));
   } catch (error) {
-    if (isUnsupported(error)) return unsupported('public-read policy', config, error, 'bucket policies (PutBucketPolicy)');
+    if (isNotImplemented(error)) return unsupported('public-read policy', config, error, 'bucket policies (PutBucketPolicy)');
     if (errorCode(error) === 'AccessDenied' && /public access|BlockPublicPolicy/i.test(String((error as Error).message))) {
       const blocked = new StoreError(
         `The bucket "${config.bucket}" blocks public policies (Block Public Access); turn off BlockPublicPolicy and RestrictPublicBuckets for it, then run bucket init again.`,
@@ -205,7 +198,7 @@ async function applyCors(config: StorageConfig, client: S3Client): Promise<InitS
     const response = await client.send(new GetBucketCorsCommand({ Bucket: config.bucket }));
     current = response.CORSRules ?? [];
   } catch (error) {
-    if (isUnsupported(error)) return unsupported('CORS', config, error, 'CORS configuration (GetBucketCors)');
+    if (isNotImplemented(error)) return unsupported('CORS', config, error, 'CORS configuration (GetBucketCors)');
     if (errorCode(error) !== 'NoSuchCORSConfiguration') {
       throw toStoreError(error, { config, operation: 'GetBucketCors', key: undefined, where: where(config) });
     }
@@ -219,7 +212,7 @@ async function applyCors(config: StorageConfig, client: S3Client): Promise<InitS
   try {
     await client.send(new PutBucketCorsCommand({ Bucket: config.bucket, CORSConfiguration: { CORSRules: rules } }));
   } catch (error) {
-    if (isUnsupported(error)) return unsupported('CORS', config, error, 'CORS configuration (PutBucketCors)');
+    if (isNotImplemented(error)) return unsupported('CORS', config, error, 'CORS configuration (PutBucketCors)');
     throw toStoreError(error, { config, operation: 'PutBucketCors', key: undefined, where: where(config) });
   }
   return { step: 'CORS', status: 'applied', detail: 'Browsers on any origin may now GET, PUT and POST (Content-Range exposed).' };
@@ -259,7 +252,7 @@ async function applyVersioning(config: StorageConfig, client: S3Client): Promise
       return { step: 'versioning', status: 'already', detail: 'Versioning is already enabled: overwritten latest files stay recoverable.' };
     }
   } catch (error) {
-    if (isUnsupported(error)) return unsupported('versioning', config, error, 'bucket versioning (GetBucketVersioning)');
+    if (isNotImplemented(error)) return unsupported('versioning', config, error, 'bucket versioning (GetBucketVersioning)');
     throw toStoreError(error, { config, operation: 'GetBucketVersioning', key: undefined, where: where(config) });
   }
   try {
@@ -273,7 +266,7 @@ async function applyVersioning(config: StorageConfig, client: S3Client): Promise
         detail: `${where(config)} does not implement bucket versioning (it took PutBucketVersioning for CreateBucket: ${code}).`,
       };
     }
-    if (isUnsupported(error)) return unsupported('versioning', config, error, 'bucket versioning (PutBucketVersioning)');
+    if (isNotImplemented(error)) return unsupported('versioning', config, error, 'bucket versioning (PutBucketVersioning)');
     throw toStoreError(error, { config, operation: 'PutBucketVersioning', key: undefined, where: where(config) });
   }
   return { step: 'versioning', status: 'applied', detail: 'Versioning is now enabled: overwritten latest files stay recoverable.' };

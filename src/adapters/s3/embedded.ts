@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { corsRules } from './bucket-init.ts';
 import { MAX_SINGLE_PUT, type StorageConfig } from '../../config/storage.ts';
+import { UserError } from '../../errors.ts';
 
 export interface EmbeddedStoreOptions {
   /** Where the objects live (kept across runs). Default `.os-datastore/s3` under the cwd. */
@@ -179,7 +180,15 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions = {}): Pr
     child.once('exit', (code) => {
       clearTimeout(timer);
       const reason = stderr.trim().split('\n')[0] || `exit code ${code}`;
-      fail(new Error(`The embedded S3 store could not start on 127.0.0.1:${options.port ?? 0} in ${directory}: ${reason}.`));
+      fail(
+        new UserError(
+          'embedded-store',
+          `The embedded S3 store could not start on 127.0.0.1:${options.port ?? 0} in ${directory}: ${reason}.`,
+          {
+            hint: 'Give a free port and a folder you can write to, or configure a bucket (OS_STORAGE_BUCKET_NAME).',
+          },
+        ),
+      );
     });
   }).catch(async (error: unknown) => {
     child.kill('SIGKILL');

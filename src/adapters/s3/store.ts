@@ -19,6 +19,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { httpStatusOf } from '../../errors.ts';
 import { mapLimit } from '../../concurrency.ts';
 import { StoreError } from '../../mirror/object-store.ts';
 import type { ObjectInfo, ObjectStore, PutOptions } from '../../mirror/object-store.ts';
@@ -469,25 +470,22 @@ export function errorCode(error: unknown): string | undefined {
   return e.name !== undefined && e.name !== 'Error' ? e.name : undefined;
 }
 
-function statusOf(error: unknown): number | undefined {
-  return asErrorLike(error).$metadata?.httpStatusCode;
-}
-
 function isMissingObject(error: unknown): boolean {
   const code = errorCode(error);
-  return code === 'NoSuchKey' || code === 'NotFound' || (statusOf(error) === 404 && code !== 'NoSuchBucket');
+  return code === 'NoSuchKey' || code === 'NotFound' || (httpStatusOf(error) === 404 && code !== 'NoSuchBucket');
 }
 
 /** A 403 that may mean "absent" (AccessDenied, or a bodiless HEAD 403), not a credentials error. */
 function isAmbiguous403(error: unknown): boolean {
   const code = errorCode(error);
   const vague = code === undefined || code === 'Unknown' || code === 'UnknownError' || code === 'Forbidden';
-  return statusOf(error) === 403 && (vague || code === 'AccessDenied');
+  return httpStatusOf(error) === 403 && (vague || code === 'AccessDenied');
 }
 
-function isNotImplemented(error: unknown): boolean {
+/** The store answered "I don't do this": NotImplemented (s3rver: 501), MethodNotAllowed (405). */
+export function isNotImplemented(error: unknown): boolean {
   const code = errorCode(error);
-  return code === 'NotImplemented' || code === 'MethodNotAllowed' || statusOf(error) === 501 || statusOf(error) === 405;
+  return code === 'NotImplemented' || code === 'MethodNotAllowed' || httpStatusOf(error) === 501 || httpStatusOf(error) === 405;
 }
 
 /** Map an SDK or network error to a StoreError (kind + one sentence saying what to do). */
@@ -497,7 +495,7 @@ export function toStoreError(error: unknown, context: ErrorContext): StoreError 
   const found = errorCode(error);
   // Bodiless responses (HEAD) leave the SDK with no code: it says "Unknown"/"UnknownError".
   const code = found === undefined || found === 'Unknown' ? 'UnknownError' : found;
-  const status = statusOf(error);
+  const status = httpStatusOf(error);
   const target = key === undefined ? `s3://${config.bucket}` : `s3://${config.bucket}/${key}`;
   const message = asErrorLike(error).message?.trim().replace(/\.+$/, '');
   const detail = message !== undefined && message !== '' && message !== code && message !== 'UnknownError' ? `: ${message}` : '';
@@ -532,7 +530,9 @@ export function toStoreError(error: unknown, context: ErrorContext): StoreError 
   } else {
     const attempts = asErrorLike(error).$metadata?.attempts ?? 1;
     const facts = [code, ...(status !== undefined ? [`HTTP ${status}`] : []), ...(attempts > 1 ? [`${attempts} attempts`] : [])];
-    result = new StoreError(`${operation} on ${target} failed (${facts.join(', ')})${detail}.`, 'other');
+    result = new StoreError(`${operation} on ${target} failed (${facts.join(', ')})${detail}.`, 'other', {
+      hint: `Check that ${where} works and that the storage settings (OS_STORAGE_*) are right, then run again.`,
+    });
   }
   (result as { cause?: unknown }).cause = error;
   return result;

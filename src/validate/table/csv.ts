@@ -8,6 +8,7 @@
  * cell, even a CRLF pair may straddle chunks); the work is linear in the input.
  */
 
+import { UserError } from '../../errors.ts';
 import type { DialectDescriptor } from '../../package/descriptor.ts';
 
 export interface CsvDialect {
@@ -470,13 +471,13 @@ function nextLineBreak(text: string, from: number): number {
 const CLOSE_QUOTE = 'close it or escape quotes by doubling them';
 
 /** The text is not CSV the parser can go on reading: the table stops at `line`. */
-export class CsvSyntaxError extends Error {
+export class CsvSyntaxError extends UserError {
   constructor(
     readonly line: number,
     message: string,
+    code = 'csv-syntax',
   ) {
-    super(message);
-    this.name = new.target.name;
+    super(code, message);
   }
 }
 
@@ -490,6 +491,7 @@ export class RecordTooLongError extends CsvSyntaxError {
       line,
       `the record starting on line ${line} is longer than ${Math.round(limit / (1024 * 1024))} MiB ` +
         `or has more than ${MAX_CELLS} cells; if a quote opened there is never closed, ${CLOSE_QUOTE}`,
+      'record-too-long',
     );
   }
 }
@@ -497,6 +499,6 @@ export class RecordTooLongError extends CsvSyntaxError {
 /** The file ends inside a quoted cell. */
 export class UnclosedQuoteError extends CsvSyntaxError {
   constructor(line: number) {
-    super(line, `the quote opened on line ${line} is never closed; ${CLOSE_QUOTE}`);
+    super(line, `the quote opened on line ${line} is never closed; ${CLOSE_QUOTE}`, 'unclosed-quote');
   }
 }

@@ -4,6 +4,7 @@
  * the type cannot read) and SchemaCompileError (a field descriptor that cannot be compiled).
  */
 
+import { UserError } from '../../../errors.ts';
 import type { JsonValue } from '../../../package/descriptor.ts';
 import { quoted } from '../../../package/problem.ts';
 
@@ -12,13 +13,12 @@ export const INVALID: unique symbol = Symbol('INVALID');
 export type Invalid = typeof INVALID;
 
 /** The field descriptor cannot be compiled; `property` is the field property at fault. */
-export class SchemaCompileError extends Error {
+export class SchemaCompileError extends UserError {
   constructor(
     message: string,
     readonly property: string,
   ) {
-    super(message);
-    this.name = 'SchemaCompileError';
+    super('schema-error', message);
   }
 }
 
