@@ -1668,7 +1668,7 @@ var require_picomatch = __commonJS({
     var parse3 = require_parse();
     var utils = require_utils();
     var constants = require_constants();
-    var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch2(input, options, returnState));
@@ -1681,7 +1681,7 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState2 = isObject3(glob) && glob.tokens && glob.input;
+      const isState2 = isObject2(glob) && glob.tokens && glob.input;
       if (glob === "" || typeof glob !== "string" && !isState2) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
@@ -14062,8 +14062,38 @@ var require_ajv = __commonJS({
   }
 });
 
-// src/pass/worker.ts
+// src/adapters/threads/worker.ts
 import { parentPort, workerData } from "node:worker_threads";
+
+// src/errors.ts
+var DatastoreError = class extends Error {
+  /** Stable, kebab-case: what kind of failure this is, for programs and the README's table. */
+  code;
+  /** What to do about it, one sentence; shown after the message. */
+  hint;
+  constructor(code, message, options = {}) {
+    super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
+    this.code = code;
+    this.hint = options.hint;
+    this.name = new.target.name;
+  }
+  /** The message followed by the hint, as one line for a person. */
+  describe() {
+    return this.hint ? `${this.message} ${this.hint}` : this.message;
+  }
+  /** `{ code, message, hint? }`: what JSON.stringify gives (an Error alone gives `{}`). */
+  toJSON() {
+    return { code: this.code, message: this.message, ...this.hint ? { hint: this.hint } : {} };
+  }
+};
+var UserError = class extends DatastoreError {
+  /** The CLI exits with it (2 unless the error says otherwise). */
+  exitCode;
+  constructor(code, message, options = {}) {
+    super(code, message, options);
+    this.exitCode = options.exitCode ?? 2;
+  }
+};
 
 // src/escape.ts
 var CONTROL_CHARS = "\\u0000-\\u001f\\u007f-\\u009f";
@@ -14319,13 +14349,10 @@ var ParseErrorCode;
 var DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 
 // src/package/source.ts
-var SourceError = class extends Error {
-  constructor(code, message) {
-    super(message);
-    this.code = code;
-    this.name = "SourceError";
+var SourceError = class extends UserError {
+  constructor(code, message, options = {}) {
+    super(code, message, options);
   }
-  code;
 };
 
 // src/package/descriptor.ts
@@ -14354,11 +14381,10 @@ var FIELD_TYPES = [
 
 // src/validate/table/cast/field-type.ts
 var INVALID = /* @__PURE__ */ Symbol("INVALID");
-var SchemaCompileError = class extends Error {
+var SchemaCompileError = class extends UserError {
   constructor(message, property) {
-    super(message);
+    super("schema-error", message);
     this.property = property;
-    this.name = "SchemaCompileError";
   }
   property;
 };
@@ -14376,9 +14402,6 @@ var COLLECTION_CONSTRAINTS = ["minLength", "maxLength", "enum"];
 var ENUM_ONLY = ["enum"];
 var stringKey = (v) => `s:${String(v)}`;
 var noJson = () => INVALID;
-function isPlainObject(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 function stringArray(v, property) {
   if (v === void 0) return void 0;
   if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) fail(property, `${quoted(property)} must be an array of strings`);
@@ -21072,10 +21095,9 @@ var RE2JS = class RE2JS2 {
 };
 
 // src/validate/pattern.ts
-var PatternError = class extends Error {
+var PatternError = class extends UserError {
   constructor(message) {
-    super(message);
-    this.name = "PatternError";
+    super("pattern-error", message);
   }
 };
 function compilePattern(pattern) {
@@ -21967,20 +21989,20 @@ function collectionSize(v) {
 }
 function jsonType(type, format2) {
   onlyDefault(type, format2);
-  const isObject3 = type === "object";
-  const read = isObject3 ? (cell) => {
+  const objects = type === "object";
+  const read = objects ? (cell) => {
     const v = parseJson(cell, 123);
-    return isPlainObject(v) ? v : INVALID;
+    return isObject(v) ? v : INVALID;
   } : (cell) => {
     const v = parseJson(cell, 91);
     return Array.isArray(v) ? v : INVALID;
   };
   return {
     read,
-    expected: isObject3 ? "a JSON object" : "a JSON array",
+    expected: objects ? "a JSON object" : "a JSON array",
     key: (v) => `j:${stableJson(v)}`,
     iso: read,
-    fromJson: (v) => (isObject3 ? isPlainObject(v) : Array.isArray(v)) ? v : INVALID,
+    fromJson: (v) => (objects ? isObject(v) : Array.isArray(v)) ? v : INVALID,
     decimal: null,
     constraints: COLLECTION_CONSTRAINTS,
     size: collectionSize,
@@ -22342,7 +22364,7 @@ function geopointFromArray(v) {
   return geopointOf(coordinate(v[0]), coordinate(v[1]));
 }
 function geopointFromObject(v) {
-  if (!isPlainObject(v) || Object.keys(v).length !== 2 || !("lon" in v) || !("lat" in v)) return INVALID;
+  if (!isObject(v) || Object.keys(v).length !== 2 || !("lon" in v) || !("lat" in v)) return INVALID;
   return geopointOf(coordinate(v.lon), coordinate(v.lat));
 }
 function readGeopointDefault(cell) {
@@ -22370,17 +22392,17 @@ var GEOMETRY_COORDINATES = {
   MultiPolygon: arrayOf(isPolygon)
 };
 function isGeometry(v) {
-  if (!isPlainObject(v) || typeof v.type !== "string") return false;
+  if (!isObject(v) || typeof v.type !== "string") return false;
   if (v.bbox !== void 0 && !arrayOf(isNum)(v.bbox)) return false;
   if (v.type === "GeometryCollection") return arrayOf(isGeometry)(v.geometries);
   const coords = Object.prototype.hasOwnProperty.call(GEOMETRY_COORDINATES, v.type) ? GEOMETRY_COORDINATES[v.type] : void 0;
   return coords !== void 0 && coords(v.coordinates);
 }
 function isFeature(v) {
-  return isPlainObject(v) && v.type === "Feature" && "geometry" in v && (v.geometry === null || isGeometry(v.geometry)) && "properties" in v && (v.properties === null || isPlainObject(v.properties)) && (v.bbox === void 0 || arrayOf(isNum)(v.bbox));
+  return isObject(v) && v.type === "Feature" && "geometry" in v && (v.geometry === null || isGeometry(v.geometry)) && "properties" in v && (v.properties === null || isObject(v.properties)) && (v.bbox === void 0 || arrayOf(isNum)(v.bbox));
 }
 function isGeoJson(v) {
-  if (!isPlainObject(v)) return false;
+  if (!isObject(v)) return false;
   if (v.type === "Feature") return isFeature(v);
   if (v.type === "FeatureCollection") {
     return arrayOf(isFeature)(v.features) && (v.bbox === void 0 || arrayOf(isNum)(v.bbox));
@@ -22400,21 +22422,21 @@ var TOPO_GEOMETRY = {
   GeometryCollection: (g) => arrayOf(isTopoGeometry)(g.geometries)
 };
 function isTopoGeometry(v) {
-  if (!isPlainObject(v) || typeof v.type !== "string") return false;
-  if (v.properties !== void 0 && !isPlainObject(v.properties)) return false;
+  if (!isObject(v) || typeof v.type !== "string") return false;
+  if (v.properties !== void 0 && !isObject(v.properties)) return false;
   const check = Object.prototype.hasOwnProperty.call(TOPO_GEOMETRY, v.type) ? TOPO_GEOMETRY[v.type] : void 0;
   return check !== void 0 && check(v);
 }
 function isTopoJson(v) {
-  if (!isPlainObject(v) || typeof v.type !== "string") return false;
+  if (!isObject(v) || typeof v.type !== "string") return false;
   if (v.type !== "Topology") return isTopoGeometry(v);
   const objects = v.objects;
-  if (!isPlainObject(objects) || !Object.values(objects).every(isTopoGeometry)) return false;
+  if (!isObject(objects) || !Object.values(objects).every(isTopoGeometry)) return false;
   const isArc = arrayOf((p) => p === null || isPosition(p), 2);
   if (!arrayOf(isArc)(v.arcs)) return false;
   const t = v.transform;
   if (t !== void 0) {
-    if (!isPlainObject(t)) return false;
+    if (!isObject(t)) return false;
     const pair = arrayOf(isNum, 2);
     if (!pair(t.scale) || !pair(t.translate)) return false;
   }
@@ -22701,7 +22723,7 @@ function compileField(field, schemaMissingValues) {
   const impl = typeImpl(type, format2, field);
   const missing = stringArray(field.missingValues, "missingValues") ?? stringArray(schemaMissingValues, "missingValues") ?? [""];
   const rawConstraints = field.constraints ?? {};
-  if (!isPlainObject(rawConstraints)) fail("constraints", '"constraints" must be an object');
+  if (!isObject(rawConstraints)) fail("constraints", '"constraints" must be an object');
   const constraints = rawConstraints;
   const check = buildCheck(type, impl, constraints);
   return {
@@ -23584,9 +23606,6 @@ function createAggregator(plan) {
 
 // src/package/mapping.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
-function isObject2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 function asList(value) {
   if (typeof value === "string") return [value];
   if (Array.isArray(value)) return value.filter((v) => typeof v === "string");
@@ -23594,26 +23613,26 @@ function asList(value) {
 }
 function resourcesOf(pkg) {
   const out = [];
-  const list = isObject2(pkg) ? pkg.resources : void 0;
+  const list = isObject(pkg) ? pkg.resources : void 0;
   if (!Array.isArray(list)) return out;
   for (const r of list) {
-    if (isObject2(r) && typeof r.name === "string") out.push({ name: r.name, res: r });
+    if (isObject(r) && typeof r.name === "string") out.push({ name: r.name, res: r });
   }
   return out;
 }
 function fieldNamesOf(res) {
   const schema = res?.schema;
-  if (!isObject2(schema) || !Array.isArray(schema.fields)) return [];
+  if (!isObject(schema) || !Array.isArray(schema.fields)) return [];
   const names = [];
-  for (const f of schema.fields) if (isObject2(f) && typeof f.name === "string" && !names.includes(f.name)) names.push(f.name);
+  for (const f of schema.fields) if (isObject(f) && typeof f.name === "string" && !names.includes(f.name)) names.push(f.name);
   return names;
 }
 function foreignKeysOf(res) {
   const schema = res?.schema;
-  if (!isObject2(schema) || !Array.isArray(schema.foreignKeys)) return [];
+  if (!isObject(schema) || !Array.isArray(schema.foreignKeys)) return [];
   const out = [];
   for (const fk of schema.foreignKeys) {
-    if (!isObject2(fk) || !isObject2(fk.reference) || typeof fk.reference.resource !== "string") continue;
+    if (!isObject(fk) || !isObject(fk.reference) || typeof fk.reference.resource !== "string") continue;
     out.push({ fields: asList(fk.fields), resource: fk.reference.resource, refFields: asList(fk.reference.fields) });
   }
   return out;
@@ -23716,9 +23735,9 @@ function resolveMappingReference(ref, pkg, mappedResources) {
 }
 function mappingReferences(mapping) {
   const out = [];
-  if (!isObject2(mapping)) return out;
+  if (!isObject(mapping)) return out;
   const addAttrs = (attrs, model, prefix, namePrefix) => {
-    if (!isObject2(attrs)) return;
+    if (!isObject(attrs)) return;
     for (const [attribute, refs] of Object.entries(attrs)) {
       if (!Array.isArray(refs)) continue;
       refs.forEach((ref, i) => {
@@ -23730,17 +23749,17 @@ function mappingReferences(mapping) {
   };
   for (const model of ["transaction", "project"]) {
     const m = mapping[model];
-    if (isObject2(m)) addAttrs(m.attributes, model, ["attributes"], "");
+    if (isObject(m)) addAttrs(m.attributes, model, ["attributes"], "");
   }
   for (const model of ["entity", "taxonomy"]) {
     const m = mapping[model];
-    if (!isObject2(m) || !isObject2(m.attributes)) continue;
+    if (!isObject(m) || !isObject(m.attributes)) continue;
     for (const [kind, attrs] of Object.entries(m.attributes)) addAttrs(attrs, model, ["attributes", kind], `${kind}.`);
   }
   return out;
 }
 function resolveMapping(pkg) {
-  if (!isObject2(pkg.mapping)) return [];
+  if (!isObject(pkg.mapping)) return [];
   const all = mappingReferences(pkg.mapping);
   const out = /* @__PURE__ */ new Map();
   const mapped = /* @__PURE__ */ new Set();
@@ -24054,6 +24073,13 @@ function cofogObserver(resource, field, sink) {
       }
     }
   };
+}
+
+// src/validate/observers.ts
+function tableObservers(table, sink, summing = []) {
+  const checking = table.openspending ? mappedValueObservers(table.descriptor, sink)(table.resource) : [];
+  const all = [...table.observers ?? [], ...summing, ...checking];
+  return all.length ? all : void 0;
 }
 
 // src/validate/report.ts
@@ -24551,11 +24577,10 @@ function nextLineBreak(text, from) {
   return n;
 }
 var CLOSE_QUOTE = "close it or escape quotes by doubling them";
-var CsvSyntaxError = class extends Error {
-  constructor(line, message) {
-    super(message);
+var CsvSyntaxError = class extends UserError {
+  constructor(line, message, code = "csv-syntax") {
+    super(code, message);
     this.line = line;
-    this.name = new.target.name;
   }
   line;
 };
@@ -24563,7 +24588,8 @@ var RecordTooLongError = class extends CsvSyntaxError {
   constructor(line, limit) {
     super(
       line,
-      `the record starting on line ${line} is longer than ${Math.round(limit / (1024 * 1024))} MiB or has more than ${MAX_CELLS} cells; if a quote opened there is never closed, ${CLOSE_QUOTE}`
+      `the record starting on line ${line} is longer than ${Math.round(limit / (1024 * 1024))} MiB or has more than ${MAX_CELLS} cells; if a quote opened there is never closed, ${CLOSE_QUOTE}`,
+      "record-too-long"
     );
     this.limit = limit;
   }
@@ -24571,7 +24597,7 @@ var RecordTooLongError = class extends CsvSyntaxError {
 };
 var UnclosedQuoteError = class extends CsvSyntaxError {
   constructor(line) {
-    super(line, `the quote opened on line ${line} is never closed; ${CLOSE_QUOTE}`);
+    super(line, `the quote opened on line ${line} is never closed; ${CLOSE_QUOTE}`, "unclosed-quote");
   }
 };
 
@@ -25962,27 +25988,30 @@ function foreignKeyProblem(resource, path, fk, at) {
   );
 }
 
-// src/pass/job.ts
-function planOf(context2, cache2) {
+// src/pipeline/table-job.ts
+function planOf(recipe, cache2) {
   if (cache2.plan === void 0) {
-    const r = context2.aggregate && detectProfile(context2.descriptor).openspending ? planOrReason(context2.descriptor) : null;
+    const r = recipe.aggregate && detectProfile(recipe.descriptor).openspending ? planOrReason(recipe.descriptor) : null;
     cache2.plan = r !== null && "plan" in r ? r.plan : null;
   }
   return cache2.plan;
 }
-async function runJob(context2, plan, job, parts) {
-  const sink = new ProblemSink(context2.maxErrors, context2.strict);
+async function runJob(recipe, plan, job, parts, local) {
+  const sink = new ProblemSink(recipe.maxErrors, recipe.strict);
   const aggregator = plan ? createAggregator(plan) : null;
   const summing = aggregator?.observers(job.resource, job.index) ?? [];
-  const checking = context2.openspending ? mappedValueObservers(context2.descriptor, sink)(job.resource) : [];
-  const observers = [...summing, ...checking];
+  const observers = tableObservers(
+    { ...job, descriptor: recipe.descriptor, openspending: recipe.openspending, observers: local },
+    sink,
+    summing
+  );
   const outcome = await validateTable(parts, {
     resource: job.resource,
     index: job.index,
     sink,
     collect: job.collect,
     foreignKeys: job.foreignKeys,
-    observers: observers.length ? observers : void 0
+    observers
   });
   return {
     outcome: { ...outcome, fields: [] },
@@ -25991,9 +26020,9 @@ async function runJob(context2, plan, job, parts) {
   };
 }
 
-// src/pass/worker.ts
+// src/adapters/threads/worker.ts
 var port = parentPort;
-if (port === null) throw new Error("src/pass/worker.ts runs as a worker thread (see src/pass/parallel.ts)");
+if (port === null) throw new Error("src/adapters/threads/worker.ts runs as a worker thread (see parallel.ts)");
 var { context } = workerData;
 var cache = {};
 var send = (message) => port.postMessage(message);
