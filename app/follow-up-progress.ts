@@ -23,10 +23,10 @@ import type { CommitWork } from './follow-up.ts';
 import type { Logger } from './log.ts';
 import { httpStatusOf } from '../src/errors.ts';
 
-export const PROGRESS_REF = 'os-datastore/follow-up';
+const PROGRESS_REF = 'os-datastore/follow-up';
 const MARK = 'os-datastore follow-up progress';
 /** Commits walked back from the head at most, looking for the recorded one. */
-export const MAX_WALK = 500;
+const MAX_WALK = 500;
 
 export interface FollowUpProgress {
   through: string;

@@ -70,7 +70,7 @@ export interface ProcessorDeps {
 }
 
 /** The changelog's delivery column: the batch's delivery ids, shortened beyond three. */
-export function deliveryLabel(repos: readonly PendingRepo[]): string {
+function deliveryLabel(repos: readonly PendingRepo[]): string {
   const ids = [...new Set(repos.flatMap((r) => r.deliveries))];
   return ids.length <= 3 ? ids.join(' ') : `${ids.slice(0, 3).join(' ')} +${ids.length - 3}`;
 }

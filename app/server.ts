@@ -23,7 +23,7 @@ import { silentLogger, type Logger } from './log.ts';
 import type { RegistryQueue } from './queue.ts';
 
 /** GitHub caps webhook payloads at 25 MB; a bigger body is not from GitHub. */
-export const DEFAULT_MAX_BODY_BYTES = 25 * 1024 * 1024;
+const DEFAULT_MAX_BODY_BYTES = 25 * 1024 * 1024;
 
 export interface AppServerDeps {
   /** The webhook secret (the App's settings). */

@@ -64,14 +64,14 @@ export interface GeneratePublishOptions {
 export const PUBLISH_GENERATOR_VERSION = 2;
 
 export const DEFAULT_PUBLISH_MB = 300;
-export const MEDIUM_FILES = 20;
-export const SMALL_FILES = 178;
+const MEDIUM_FILES = 20;
+const SMALL_FILES = 178;
 export const V1_TAG = 'bench-v1';
 export const V2_TAG = 'bench-v2';
 export const V3_TAG = 'bench-v3';
 export const YARDSTICK_TAG = 'bench-yardstick';
 /** Bytes of the file bench-v3 adds (issue 12: "one 1–2 MB file"). */
-export const ADDED_BYTES = 1_500_000;
+const ADDED_BYTES = 1_500_000;
 
 const LARGE_SHARE = 0.55;
 const MEDIUM_SHARE = 0.3;

@@ -56,7 +56,7 @@ function mbEnv(): number {
  * The publish dataset for (mb, seed), under bench/.data/, reused when complete (a `.complete`
  * marker, written last and left out of git and of publishing as a hidden file).
  */
-export async function cachedPublishDataset(
+async function cachedPublishDataset(
   mb: number,
   seed: number,
 ): Promise<{ dataset: PublishDataset; generatedSeconds: number | null }> {

@@ -34,7 +34,7 @@ import { readContext, type ActionContext } from './context.ts';
 type Env = Record<string, string | undefined>;
 
 /** What the run decided to do, and why. */
-export function decide(inputs: ActionInputs, ctx: ActionContext): { publish: boolean; reason: string } {
+function decide(inputs: ActionInputs, ctx: ActionContext): { publish: boolean; reason: string } {
   if (ctx.isFork) return { publish: false, reason: 'a pull request from a fork: validated only, never published' };
   if (inputs.mode === 'validate') return { publish: false, reason: 'mode: validate' };
   if (inputs.mode === 'publish') return { publish: true, reason: 'mode: publish' };
@@ -291,7 +291,7 @@ async function renderOutcome(plan: RunPlan, outcome: RunOutcome, env: Env): Prom
 }
 
 /** One run: decide (event → what to do), run the pipeline, render its outcome. */
-export async function runAction(env: Env = process.env): Promise<void> {
+async function runAction(env: Env = process.env): Promise<void> {
   const plan = planRun(env);
   const outcome = await runPipeline(plan, env);
   await renderOutcome(plan, outcome, env);

@@ -158,7 +158,7 @@ export const INDEX_FORMAT = 'os-datastore-result-index/1';
 /** An entry larger than this is named in the index, not inlined. */
 export const INDEX_INLINE_CHARS = 1024 * 1024;
 /** The inlined entries of one index stop at this size; the rest are named. */
-export const INDEX_MAX_CHARS = 16 * 1024 * 1024;
+const INDEX_MAX_CHARS = 16 * 1024 * 1024;
 
 export interface ResultIndex {
   /** Inlined entries by key: parsed entry documents, not checked yet (checkEntry). */

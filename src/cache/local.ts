@@ -20,7 +20,7 @@ import type { CacheReader, ResultCache } from './runner.ts';
 import { folderCache, LOCAL_CACHE_DIR, publicCache } from './stores.ts';
 
 /** Where a package is (or would be) published, from a plain read of its descriptor; null when it cannot tell. */
-export async function publishedLayout(source: PackageSource, owner?: string): Promise<DatasetLayout | null> {
+async function publishedLayout(source: PackageSource, owner?: string): Promise<DatasetLayout | null> {
   try {
     const value = JSON.parse(
       Buffer.from(await source.readDescriptor())
@@ -35,7 +35,7 @@ export async function publishedLayout(source: PackageSource, owner?: string): Pr
 }
 
 /** The public base URL of a configured store, its prefix included (what `--cache-from` and `--url` take). */
-export function publicRoot(config: StorageConfig): string {
+function publicRoot(config: StorageConfig): string {
   return config.prefix ? `${publicBase(config)}/${encodeKey(config.prefix)}` : publicBase(config);
 }
 

@@ -58,7 +58,7 @@ export function folderCache(dir: string): CacheReader & CacheWriter {
 }
 
 /** The key of an entry of a dataset's cache in the store. */
-export function storedCacheKey(layout: DatasetLayout, key: string): string {
+function storedCacheKey(layout: DatasetLayout, key: string): string {
   return `${layout.root}.datastore/cache/${checked(key)}`;
 }
 

@@ -16,7 +16,7 @@ import type { Io } from './io.ts';
 import { UsageError } from './io.ts';
 
 /** Resolves on the first SIGTERM or SIGINT; a second one exits at once (130). */
-export function interrupted(onForce: () => void = () => process.exit(130)): Promise<string> {
+function interrupted(onForce: () => void = () => process.exit(130)): Promise<string> {
   return new Promise((resolve) => {
     const first = (signal: string): void => {
       process.off('SIGINT', first);
@@ -115,7 +115,7 @@ export interface ManifestFlags {
  * The GitHub App manifest (https://docs.github.com/apps/sharing-github-apps/registering-a-github-app-from-a-manifest)
  * for the App as `config` configures it (REGISTRY_MODE, PUBLISH_WORKFLOW, WEBHOOK_PATH); flags win.
  */
-export function appManifest(
+function appManifest(
   flags: ManifestFlags,
   config: Pick<AppConfig, 'registryMode' | 'publishWorkflow' | 'webhookPath'>,
 ): Record<string, unknown> {

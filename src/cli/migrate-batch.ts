@@ -95,7 +95,7 @@ export async function runBatch(dump: string, flags: MigrateFlags, io: Io): Promi
 const pad = (s: string, n: number): string => (s.length >= n ? s.slice(0, n - 1) + '…' : s + ' '.repeat(n - s.length));
 
 /** The final table: one row a dataset, then the counts and the edge cases met. */
-export function renderTable(r: BatchReport): string {
+function renderTable(r: BatchReport): string {
   const lines: string[] = [];
   const w = Math.min(40, Math.max(8, ...r.datasets.map((d) => visible(d.name).length + 1)));
   lines.push(`${pad('dataset', w)} ${pad('status', 10)} ${pad('valid', 6)} ${pad('warn', 5)} reason`);

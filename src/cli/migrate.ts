@@ -78,7 +78,7 @@ export async function readOwnerMap(file: string | undefined): Promise<OwnerMap |
 export const coreOrgOf = (io: Io): string => readMigrateEnv(io.env).coreOrg;
 
 /** `os-datastore migrate TARGET`: one model, or a dump folder. */
-export async function runMigrate(target: string, flags: MigrateFlags, io: Io): Promise<number> {
+async function runMigrate(target: string, flags: MigrateFlags, io: Io): Promise<number> {
   let st;
   try {
     st = await stat(target);
@@ -139,7 +139,7 @@ export async function runMigrate(target: string, flags: MigrateFlags, io: Io): P
 }
 
 /** The human summary of one conversion. */
-export function describeConversion(r: ConvertResult): string {
+function describeConversion(r: ConvertResult): string {
   const rep = r.report;
   const lines: string[] = [];
   if (r.status === 'converted')

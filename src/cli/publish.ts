@@ -56,7 +56,7 @@ const STORAGE_FLAG_LABELS: StorageLabels = {
   forcePathStyle: '--path-style',
 };
 
-export function storageOverrides(flags: StorageFlags): StorageOverrides {
+function storageOverrides(flags: StorageFlags): StorageOverrides {
   const o: StorageOverrides = {};
   if (flags.bucket) o.bucket = flags.bucket;
   if (flags.endpoint) o.endpoint = flags.endpoint;

@@ -20,7 +20,7 @@ export interface ReadFlags extends StorageFlags {
 }
 
 /** The reader the flags ask for: anonymous GETs under --url, else the configured (or embedded) store. */
-export async function openReader(flags: ReadFlags, io: Io): Promise<{ reader: StoreReader; close(): Promise<void> }> {
+async function openReader(flags: ReadFlags, io: Io): Promise<{ reader: StoreReader; close(): Promise<void> }> {
   if (flags.url !== undefined) {
     if (flags.bucket || flags.endpoint || flags.prefix !== undefined) {
       throw new UsageError(

@@ -32,7 +32,7 @@ export type Classification = 'functional' | 'economic' | 'administrative' | 'pro
 export const CLASSIFICATIONS: readonly Classification[] = ['functional', 'economic', 'administrative', 'project', 'payer', 'payee', 'none'];
 
 /** Which taxonomy slot a classifier goes to, by its taxonomy or its name (first match wins). */
-export const TAXONOMY_RULES: ReadonlyArray<{ kind: Classification; pattern: RegExp }> = [
+const TAXONOMY_RULES: ReadonlyArray<{ kind: Classification; pattern: RegExp }> = [
   { kind: 'functional', pattern: /^cofog|function|cofog$/i },
   { kind: 'economic', pattern: /econ|gfs|esa95|esa2010|categor|revenue.?type|expenditure.?type|line.?item|^object|account/i },
   {
@@ -48,7 +48,7 @@ const TITLE_NAMES = /^(title|label|name|purpose|narrative|subject|transaction.?t
 const DESCRIPTION_NAMES = /^(description|desc|details?|notes?|comment|transaction.?description)$/i;
 
 /** Date formats the old loader tried when a model gave none (osvalidate validation/data.py). */
-export const LEGACY_DATE_FORMATS = ['%Y-%m-%d', '%Y-%m-%dZ', '%Y-%m', '%Y'] as const;
+const LEGACY_DATE_FORMATS = ['%Y-%m-%d', '%Y-%m-%dZ', '%Y-%m', '%Y'] as const;
 
 /** How a table's columns were named: the original source, or a cube export (DB SQL / API search). */
 export type TableMode = 'source' | 'cube-db' | 'cube-api';
@@ -125,7 +125,7 @@ export interface ConversionPlan {
 }
 
 /** normality's slugify(…, sep='_'), as openspending-migrate's export named the cube's columns. */
-export function exportSlug(s: string): string {
+function exportSlug(s: string): string {
   return s
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -145,7 +145,7 @@ export function modelColumns(model: LegacyModel): string[] {
 }
 
 /** How a table names its columns. */
-export function tableMode(model: LegacyModel, headers: string[]): TableMode {
+function tableMode(model: LegacyModel, headers: string[]): TableMode {
   const have = new Set(headers);
   const titles = model.fieldTitles;
   const inSource = (c: string): boolean => have.has(c) || (titles !== undefined && have.has(titles.get(c) ?? '\u0000'));

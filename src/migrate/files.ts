@@ -97,7 +97,7 @@ async function sniffEncoding(file: string): Promise<{ encoding: SourceInfo['enco
 }
 
 /** The first KB of a file looks like HTML (a dead source that served a page). */
-export async function looksLikeHtml(file: string): Promise<boolean> {
+async function looksLikeHtml(file: string): Promise<boolean> {
   const fh = await import('node:fs/promises').then((m) => m.open(file, 'r'));
   try {
     const buf = Buffer.alloc(1024);

@@ -141,7 +141,7 @@ const DATABASE_NAME = /^[A-Za-z0-9_-]+$/;
 const PROPERTY_NAME = /^[A-Za-z0-9_-]+$/;
 
 /** Which dialect a parsed document is written in (or why it is none). */
-export function detectDialect(doc: unknown): Dialect {
+function detectDialect(doc: unknown): Dialect {
   if (!isObject(doc))
     throw new MigrationError(
       'unsupported-dialect',

@@ -25,7 +25,7 @@ import { UserError } from '../errors.ts';
 
 const SYNTHETIC_BASE = 2 ** 52;
 
-export function syntheticRepositoryId(owner: string, name: string): number {
+function syntheticRepositoryId(owner: string, name: string): number {
   const h = createHash('sha256').update(`${owner.toLowerCase()}/${name}`).digest();
   return SYNTHETIC_BASE + h.readUIntBE(0, 6);
 }

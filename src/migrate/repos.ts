@@ -15,7 +15,7 @@ import { commitPackage, pushPackage } from '../adapters/git/package-repo.ts';
 import { UserError } from '../errors.ts';
 
 /** A dataset's repository could not be created, pushed or reused; the message says why, the hint what to do. */
-export class RepositoryError extends UserError {}
+class RepositoryError extends UserError {}
 
 export interface RepositoryInfo {
   id: number;
@@ -81,7 +81,7 @@ export async function findRepository(client: GitHubClient, owner: string, name: 
 }
 
 /** The hint for a 403 on repository creation: the least each kind of token needs. */
-export const CREATE_PERMISSIONS_HINT =
+const CREATE_PERMISSIONS_HINT =
   'Give a token that may create repositories there: the App installed on the organization with "Administration: write" and "Contents: write", or GITHUB_TOKEN of a member allowed to create repositories (classic: the repo scope; fine-grained: Administration and Contents, read and write).';
 
 async function createRepository(client: GitHubClient, org: string, name: string, description: string): Promise<RepositoryInfo> {

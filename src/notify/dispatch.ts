@@ -14,8 +14,8 @@
 
 import type { GitHubPort, RepoRef } from '../registry/github-port.ts';
 
-export const DISPATCH_EVENT_TYPE = 'registry-updated';
-export const ACTION_REPOSITORY = 'os-team/datastore';
+const DISPATCH_EVENT_TYPE = 'registry-updated';
+const ACTION_REPOSITORY = 'os-team/datastore';
 /** Workflow files read at most, per repository (a repository with more is assumed to run it). */
 const MAX_WORKFLOW_FILES = 30;
 

@@ -76,7 +76,7 @@ export interface NotifyReport {
 }
 
 /** A delivery id that is the same every time this commit is sent to this subscriber (a UUID's shape). */
-export function deliveryIdOf(commit: string, url: string): string {
+function deliveryIdOf(commit: string, url: string): string {
   const h = createHash('sha256').update(`${commit}\n${url}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -33,7 +33,7 @@ export interface CommitOptions {
 }
 
 /** git-lfs is needed (files over the threshold) and not installed. */
-export class GitLfsMissingError extends UserError {
+class GitLfsMissingError extends UserError {
   constructor(
     readonly files: number,
     folder: string,
@@ -72,7 +72,7 @@ export function attributePattern(path: string): string {
   return path.replace(/[\\*?[\]!#]/g, (c) => `\\${c}`).replace(/ /g, '[[:space:]]');
 }
 
-export const hasGitLfs = (): boolean => spawnSync('git', ['lfs', 'version'], { stdio: 'ignore' }).status === 0;
+const hasGitLfs = (): boolean => spawnSync('git', ['lfs', 'version'], { stdio: 'ignore' }).status === 0;
 
 /** Make `into` (a new folder) a repository whose one commit on `main` holds the files of `folder`. */
 export async function commitPackage(folder: string, into: string, options: CommitOptions): Promise<PackageCommit> {

@@ -38,7 +38,7 @@ export interface EmbeddedStore {
 }
 
 /** s3rver's one built-in account; any other access key id gets InvalidAccessKeyId. */
-export const EMBEDDED_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+const EMBEDDED_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 const LEGACY_FLAG = '--openssl-legacy-provider';
 const START_TIMEOUT_MS = 30_000;

@@ -64,7 +64,7 @@ export interface ParallelRunner extends JobRunner, TableRunner {
  * that is ~0.4 s of work, against a worker's start-up (~0.1 s) and this thread's copying of the
  * chunks to it.
  */
-export const MIN_WORKER_BYTES = 16 * 1024 * 1024;
+const MIN_WORKER_BYTES = 16 * 1024 * 1024;
 
 /**
  * Small resources (read in this thread, not on a worker) validated at once. The runner takes
@@ -87,7 +87,7 @@ function defaultThreads(): number {
  * more workers than cores only add their start-ups and their heaps (each holds a resource's key
  * sets and its chunks in flight): `--threads 100000` started one worker per resource.
  */
-export function maxThreads(): number {
+function maxThreads(): number {
   return availableParallelism();
 }
 

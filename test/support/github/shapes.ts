@@ -6,7 +6,7 @@
 import type { GitStore, Sha, Signature } from './git.ts';
 import { isoOf } from './git.ts';
 
-export const HTML = 'https://github.com';
+const HTML = 'https://github.com';
 export const DOCS = 'https://docs.github.com/rest';
 
 export type Permission = 'read' | 'write';
@@ -121,9 +121,9 @@ export interface AppIdentity {
   createdAt: string;
 }
 
-export const nodeId = (kind: string, id: number | string): string => Buffer.from(`0:${kind}${id}`).toString('base64');
+const nodeId = (kind: string, id: number | string): string => Buffer.from(`0:${kind}${id}`).toString('base64');
 
-export function userJson(api: string, a: Account): Record<string, unknown> {
+function userJson(api: string, a: Account): Record<string, unknown> {
   // Bot logins end in [bot], which GitHub percent-encodes in URLs.
   const u = `${api}/users/${encodeURIComponent(a.login)}`;
   return {
