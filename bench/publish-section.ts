@@ -56,10 +56,7 @@ function mbEnv(): number {
  * The publish dataset for (mb, seed), under bench/.data/, reused when complete (a `.complete`
  * marker, written last and left out of git and of publishing as a hidden file).
  */
-async function cachedPublishDataset(
-  mb: number,
-  seed: number,
-): Promise<{ dataset: PublishDataset; generatedSeconds: number | null }> {
+async function cachedPublishDataset(mb: number, seed: number): Promise<{ dataset: PublishDataset; generatedSeconds: number | null }> {
   const dir = join(DATA_DIR, `publish-mb${mb}-s${seed}-v${PUBLISH_GENERATOR_VERSION}.${GENERATOR_VERSION}`);
   const marker = join(dir, '.complete');
   try {
