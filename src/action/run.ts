@@ -22,7 +22,7 @@ import { baseResultCache } from '../cache/local.ts';
 import { threadsFromEnv } from '../config/threads.ts';
 import type { DatasetSnapshot } from '../mirror/snapshot.ts';
 import { checkPackage, type CheckResult } from '../pipeline/check.ts';
-import { publishDataset, type PublishResult } from '../pipeline/publish.ts';
+import { publishDataset, publishTargetOf, type PublishResult } from '../pipeline/publish.ts';
 import type { Report } from '../validate/report.ts';
 import { markdownText, markdownUrl, visible } from '../escape.ts';
 import { describeError, httpStatusOf, isUserError, stackOf } from '../errors.ts';
@@ -197,7 +197,14 @@ async function runPipeline(plan: RunPlan, env: Env): Promise<RunOutcome> {
   let result: CheckResult;
   try {
     result = await core.group('Validate', () =>
-      checkPackage(snapshot.source, { strict: inputs.strict, repositoryOwner: ctx.owner, runner, ...(cache && { cache }) }),
+      checkPackage(snapshot.source, {
+        strict: inputs.strict,
+        repositoryOwner: ctx.owner,
+        // What a push would refuse (a name that is no storage key, a path too long) fails the pull request already.
+        publishing: publishTargetOf(snapshot),
+        runner,
+        ...(cache && { cache }),
+      }),
     );
   } finally {
     await runner.close();

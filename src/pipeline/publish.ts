@@ -69,6 +69,19 @@ export interface PublishResult {
 
 const NO_STATS: ApplyStats = { uploaded: 0, uploadedBytes: 0, copied: 0, written: 0, deleted: 0 };
 
+/**
+ * Where `snapshot` would be published (its GitHub owner, or the owner given, and the files a
+ * version holds): what the validator checks a package against with `publishing`, on a push and
+ * on a pull request alike, so a check never passes what publishing would refuse.
+ */
+export function publishTargetOf(snapshot: DatasetSnapshot, given?: string): PublishTarget {
+  return {
+    ...(snapshot.github && { github: snapshot.github.owner }),
+    ...(given !== undefined && { given }),
+    files: snapshot.files.filter((f) => isPublishedPath(f.path, f.mode)).map((f) => f.path),
+  };
+}
+
 export async function publishDataset(snapshot: DatasetSnapshot, store: ObjectStore, options: PublishOptions = {}): Promise<PublishResult> {
   // Blobs uploaded while validating are removed again when the package turns out invalid.
   const early: { current: EarlyUploads | null } = { current: null };
@@ -89,12 +102,7 @@ async function publishOnce(
   options: PublishOptions,
   early: { current: EarlyUploads | null },
 ): Promise<PublishResult> {
-  const github = snapshot.github;
-  const target: PublishTarget = {
-    ...(github && { github: github.owner }),
-    ...(options.owner !== undefined && { given: options.owner }),
-    files: snapshot.files.filter((f) => isPublishedPath(f.path, f.mode)).map((f) => f.path),
-  };
+  const target = publishTargetOf(snapshot, options.owner);
 
   // An already published commit is answered from the stored state (2 small reads), without
   // reading a row: the descriptor says where the dataset lives.

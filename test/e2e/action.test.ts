@@ -217,6 +217,20 @@ describe('the Action on pushes', () => {
     }
   });
 
+  it('a pull request fails on what publishing would refuse, before it is merged (a package without a name)', async () => {
+    const { name: _name, ...nameless } = descriptor();
+    const run = await runBundle({
+      workspace: await gitdir({ 'datapackage.json': nameless, 'data/spending.csv': VALID }),
+      event: 'pull_request',
+      payload: await examplePayload('pull_request.opened.0.json'),
+      repository: REPO,
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ valid: 'false', 'error-count': '1', 'published-version': '' });
+    const report = JSON.parse(await readFile(run.outputs.report!, 'utf8'));
+    expect(report.errors).toEqual([expect.objectContaining({ code: 'descriptor-error', pointer: '/name' })]);
+  });
+
   it('a descriptor naming another owner fails on pushes too, and publishes nothing', async () => {
     const s3 = await startS3();
     const run = await runBundle({
