@@ -15,7 +15,7 @@ import { commitPackage, pushPackage } from '../adapters/git/package-repo.ts';
 import { UserError } from '../errors.ts';
 
 /** A dataset's repository could not be created, pushed or reused; the message says why, the hint what to do. */
-class RepositoryError extends UserError {}
+export class RepositoryError extends UserError {}
 
 export interface RepositoryInfo {
   id: number;

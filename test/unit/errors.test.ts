@@ -19,6 +19,7 @@ import { DestinationError } from '../../src/adapters/fs/fresh-folder.ts';
 import { SourceUnavailableError } from '../../src/adapters/fs/source.ts';
 import { BlobReadError } from '../../src/adapters/git/cat-file.ts';
 import { GitCommandError } from '../../src/adapters/git/exec.ts';
+import { GitLfsMissingError } from '../../src/adapters/git/package-repo.ts';
 import { BlockedAddressError } from '../../src/adapters/http/request.ts';
 import { InputError as ActionInputError } from '../../src/config/action.ts';
 import { AppConfigError } from '../../src/config/app.ts';
@@ -30,6 +31,7 @@ import { DumpError } from '../../src/migrate/dump.ts';
 import { HttpFailure } from '../../src/migrate/export.ts';
 import { InputError as MigrateInputError } from '../../src/migrate/files.ts';
 import { MigrationError } from '../../src/migrate/legacy.ts';
+import { RepositoryError } from '../../src/migrate/repos.ts';
 import { StoreError } from '../../src/mirror/object-store.ts';
 import { DescriptorTooLargeError, SourceError } from '../../src/package/source.ts';
 import { ReadError } from '../../src/read/reader.ts';
@@ -74,6 +76,14 @@ const USER_ERRORS: Array<[name: string, error: UserError, exit: 1 | 2]> = [
     2,
   ],
   ['BlockedAddressError', new BlockedAddressError('intranet.example', '10.0.0.7', 'a private address'), 2],
+  ['GitLfsMissingError', new GitLfsMissingError(2, 'out/cra'), 2],
+  [
+    'RepositoryError',
+    new RepositoryError('repo-taken', 'os-archive/cra already holds another repository, left untouched.', {
+      hint: 'Rename or remove it, or give another --create-repos organization.',
+    }),
+    2,
+  ],
   ['GitCommandError', new GitCommandError(['rev-parse', '--verify', 'nope'], 128, 'fatal: Needed a single revision\n'), 2],
   [
     'SourceUnavailableError',

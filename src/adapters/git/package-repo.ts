@@ -33,7 +33,7 @@ export interface CommitOptions {
 }
 
 /** git-lfs is needed (files over the threshold) and not installed. */
-class GitLfsMissingError extends UserError {
+export class GitLfsMissingError extends UserError {
   constructor(
     readonly files: number,
     folder: string,
