@@ -22,6 +22,7 @@ import { Worker } from 'node:worker_threads';
 import type { AggregatorState } from '../../aggregate/aggregator.ts';
 import type { AggregatePlan } from '../../aggregate/plan.ts';
 import { limiter } from '../../concurrency.ts';
+import { UserError } from '../../errors.ts';
 import { SourceError } from '../../package/source.ts';
 import {
   planOf,
@@ -251,7 +252,7 @@ export function createParallelRunner(options: ParallelOptions = {}): ParallelRun
         slot.job = null;
         for (const sender of job.sending.values()) stopSending(sender);
         if (m.type === 'done') job.done(m.result);
-        else job.fail(Object.assign(new Error(m.message), m.stack ? { stack: m.stack } : {}));
+        else job.fail(errorFrom(m));
         dispatch();
         return;
       }
@@ -345,6 +346,13 @@ export function createParallelRunner(options: ParallelOptions = {}): ParallelRun
       await Promise.all(all.map((s) => s.worker.terminate()));
     },
   };
+}
+
+/** A worker's failure as an error of this thread: a user's error stays one (the entries show it without a stack). */
+export function errorFrom(m: Extract<FromWorker, { type: 'error' }>): Error {
+  if (m.user)
+    return new UserError(m.user.code, m.message, { exitCode: m.user.exitCode, ...(m.user.hint !== undefined && { hint: m.user.hint }) });
+  return Object.assign(new Error(m.message), m.stack ? { stack: m.stack } : {});
 }
 
 /** Whether two recipes are those of one validation: the same canonical descriptor and settings. */

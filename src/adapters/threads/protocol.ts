@@ -27,4 +27,11 @@ export type FromWorker =
   | { type: 'more'; id: number; part: number }
   | { type: 'stop'; id: number; part: number }
   | { type: 'done'; id: number; result: JobResult }
-  | { type: 'error'; id: number; message: string; stack?: string };
+  | {
+      type: 'error';
+      id: number;
+      message: string;
+      stack?: string;
+      /** A UserError's code, hint and exit code: the main thread throws it again as one (src/errors.ts). */
+      user?: { code: string; hint?: string; exitCode: 1 | 2 };
+    };

@@ -5,6 +5,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AggregatePlan } from '../../aggregate/plan.ts';
+import { isUserError } from '../../errors.ts';
 import { SourceError } from '../../package/source.ts';
 import { planOf, runJob } from '../../pipeline/table-job.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.ts';
@@ -75,6 +76,9 @@ port.on('message', (message: ToWorker) => {
         id,
         message: error instanceof Error ? error.message : String(error),
         stack: error instanceof Error ? error.stack : undefined,
+        ...(isUserError(error) && {
+          user: { code: error.code, ...(error.hint !== undefined && { hint: error.hint }), exitCode: error.exitCode },
+        }),
       }),
   );
 });
