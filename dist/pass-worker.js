@@ -14094,6 +14094,9 @@ var UserError = class extends DatastoreError {
     this.exitCode = options.exitCode ?? 2;
   }
 };
+function isUserError(error) {
+  return error instanceof UserError;
+}
 
 // src/escape.ts
 var CONTROL_CHARS = "\\u0000-\\u001f\\u007f-\\u009f";
@@ -26073,7 +26076,10 @@ port.on("message", (message) => {
       type: "error",
       id,
       message: error instanceof Error ? error.message : String(error),
-      stack: error instanceof Error ? error.stack : void 0
+      stack: error instanceof Error ? error.stack : void 0,
+      ...isUserError(error) && {
+        user: { code: error.code, ...error.hint !== void 0 && { hint: error.hint }, exitCode: error.exitCode }
+      }
     })
   );
 });
