@@ -5,7 +5,7 @@
  */
 
 import type { Writable } from 'node:stream';
-import { LOG_RANK, type LogFields, type Logger, type LogLevel } from '../src/log.ts';
+import { createLogger, type LogFields, type Logger, type LogLevel } from '../src/log.ts';
 import { DatastoreError, httpStatusOf, isUserError } from '../src/errors.ts';
 
 export { silentLogger, type Logger, type LogLevel } from '../src/log.ts';
@@ -23,24 +23,13 @@ export interface JsonLoggerOptions {
 /** A JSON-lines logger (see the module comment). */
 export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
   const stream = options.stream ?? process.stdout;
-  const min = LOG_RANK[options.level ?? 'info'];
   const now = options.now ?? (() => new Date());
-  const make = (base: LogFields): Logger => {
-    const line = (level: LogLevel, msg: string, fields?: LogFields): void => {
-      if (LOG_RANK[level] < min) return;
-      const record: LogFields = { time: now().toISOString(), level, msg, ...base };
-      for (const [k, v] of Object.entries(fields ?? {})) if (v !== undefined) record[k] = serializable(v);
-      stream.write(`${safeStringify(record)}\n`);
-    };
-    return {
-      debug: (msg, fields) => line('debug', msg, fields),
-      info: (msg, fields) => line('info', msg, fields),
-      warn: (msg, fields) => line('warn', msg, fields),
-      error: (msg, fields) => line('error', msg, fields),
-      child: (fields) => make({ ...base, ...fields }),
-    };
+  const write = (level: LogLevel, msg: string, fields: LogFields): void => {
+    const record: LogFields = { time: now().toISOString(), level, msg };
+    for (const [k, v] of Object.entries(fields)) record[k] = serializable(v);
+    stream.write(`${safeStringify(record)}\n`);
   };
-  return make(options.base ?? {});
+  return createLogger(options.level ?? 'info', write, options.base);
 }
 
 /**

@@ -19,7 +19,7 @@ export interface Logger {
 
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 /** Levels in order: a logger set to a level drops the lines below it. */
-export const LOG_RANK: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };
+const LOG_RANK: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** Drops everything (tests, library use). */
 export const silentLogger: Logger = {
@@ -29,3 +29,30 @@ export const silentLogger: Logger = {
   error: () => undefined,
   child: () => silentLogger,
 };
+
+/**
+ * A Logger over one line writer: lines below `level` dropped, a child's fields merged under each
+ * line's own (fields whose value is undefined left out). The JSON-lines and terminal loggers are
+ * this with their own `write`.
+ */
+export function createLogger(
+  level: LogLevel,
+  write: (level: LogLevel, msg: string, fields: LogFields) => void,
+  base: LogFields = {},
+): Logger {
+  const min = LOG_RANK[level];
+  const make = (shared: LogFields): Logger => {
+    const line = (at: LogLevel, msg: string, fields?: LogFields): void => {
+      if (LOG_RANK[at] < min) return;
+      write(at, msg, Object.fromEntries(Object.entries({ ...shared, ...fields }).filter(([, v]) => v !== undefined)));
+    };
+    return {
+      debug: (msg, fields) => line('debug', msg, fields),
+      info: (msg, fields) => line('info', msg, fields),
+      warn: (msg, fields) => line('warn', msg, fields),
+      error: (msg, fields) => line('error', msg, fields),
+      child: (fields) => make({ ...shared, ...fields }),
+    };
+  };
+  return make(base);
+}

@@ -5,7 +5,7 @@
  */
 
 import { visible } from '../escape.ts';
-import { LOG_RANK, type LogFields, type Logger, type LogLevel } from '../log.ts';
+import { createLogger, type Logger, type LogLevel } from '../log.ts';
 
 export interface TerminalLoggerOptions {
   /** Where a line goes (with its newline), e.g. the CLI's stderr. */
@@ -27,21 +27,9 @@ function shown(v: unknown): string {
 }
 
 export function createTerminalLogger(options: TerminalLoggerOptions): Logger {
-  const min = LOG_RANK[options.level ?? 'info'];
-  const make = (base: LogFields): Logger => {
-    const line = (level: LogLevel, msg: string, fields?: LogFields): void => {
-      if (LOG_RANK[level] < min) return;
-      const all = Object.entries({ ...base, ...fields }).filter(([, v]) => v !== undefined);
-      const tail = all.length > 0 ? ` (${all.map(([k, v]) => `${k}=${shown(v)}`).join(', ')})` : '';
-      options.write(`os-datastore: ${LABEL[level]}${visible(msg + tail)}\n`);
-    };
-    return {
-      debug: (msg, fields) => line('debug', msg, fields),
-      info: (msg, fields) => line('info', msg, fields),
-      warn: (msg, fields) => line('warn', msg, fields),
-      error: (msg, fields) => line('error', msg, fields),
-      child: (fields) => make({ ...base, ...fields }),
-    };
-  };
-  return make({});
+  return createLogger(options.level ?? 'info', (level, msg, fields) => {
+    const all = Object.entries(fields);
+    const tail = all.length > 0 ? ` (${all.map(([k, v]) => `${k}=${shown(v)}`).join(', ')})` : '';
+    options.write(`os-datastore: ${LABEL[level]}${visible(msg + tail)}\n`);
+  });
 }
