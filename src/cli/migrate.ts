@@ -12,7 +12,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { visible, visibleLines } from '../escape.ts';
 import { CLASSIFICATIONS, type Classification } from '../migrate/convert.ts';
-import { convertDataset, type ConvertResult } from '../migrate/dataset.ts';
+import { convertDataset, type ConvertResult } from '../pipeline/migrate.ts';
 import { InputError, locateError, readJsonFile } from '../migrate/files.ts';
 import { MigrationError, readLegacyModel } from '../migrate/legacy.ts';
 import { parseOwnerMap, type OwnerMap } from '../migrate/owner.ts';

@@ -23,7 +23,7 @@ import { lstat, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { isUserError, type UserError } from '../errors.ts';
 import { modelColumns, type Classification } from './convert.ts';
-import { convertDataset, type ConvertResult } from './dataset.ts';
+import { convertDataset, type ConvertResult } from '../pipeline/migrate.ts';
 import { readDump, type DumpDataset, type DumpLayout } from './dump.ts';
 import { clearPartials, InputError, inspectSource, readJsonFile } from './files.ts';
 import { MigrationError, readLegacyModel, type Finding, type LegacyModel } from './legacy.ts';

@@ -1,5 +1,5 @@
 /**
- * Convert one legacy dataset into a package folder: read the model, sniff the sources, plan,
+ * The migrate-one use case (src/migrate holds its parts): convert one legacy dataset into a package folder: read the model, sniff the sources, plan,
  * copy the sources in as UTF-8 while profiling them, build the descriptor, validate the result
  * with our validator, and only then move it into place. Nothing is left behind when any step
  * fails: the package is built in a temporary folder beside the output.
@@ -10,11 +10,18 @@ import { basename, extname, join } from 'node:path';
 import { createFsSource } from '../adapters/fs/source.ts';
 import { validatePackage } from '../validate/package.ts';
 import type { Report } from '../validate/report.ts';
-import { buildPackage, planConversion, type Classification, type ConversionReport, type PackageMeta, type TableInput } from './convert.ts';
-import { commitDir, copySource, inspectSource, partialDir, type SourceInfo } from './files.ts';
-import { readLegacyModel, type Finding, type LegacyModel } from './legacy.ts';
-import { chooseOwner, type OwnerInput } from './owner.ts';
-import { TableProfiler } from './profile.ts';
+import {
+  buildPackage,
+  planConversion,
+  type Classification,
+  type ConversionReport,
+  type PackageMeta,
+  type TableInput,
+} from '../migrate/convert.ts';
+import { commitDir, copySource, inspectSource, partialDir, type SourceInfo } from '../migrate/files.ts';
+import { readLegacyModel, type Finding, type LegacyModel } from '../migrate/legacy.ts';
+import { chooseOwner, type OwnerInput } from '../migrate/owner.ts';
+import { TableProfiler } from '../migrate/profile.ts';
 
 export interface SourceFile {
   file: string;
