@@ -149,10 +149,7 @@ export function parseAppConfig(env: Env, options: ParseAppConfigOptions = {}): P
       pattern: /^\/[A-Za-z0-9._~\-/]*$/,
       expected: `a URL path starting with "/" like "${APP_DEFAULTS.webhookPath}"`,
     }) ?? APP_DEFAULTS.webhookPath;
-  const githubApiUrl =
-    r.url('GITHUB_API_URL', {
-      expected: `an http(s) URL: ${APP_DEFAULTS.githubApiUrl}, or https://HOST/api/v3 for GitHub Enterprise Server`,
-    }) ?? APP_DEFAULTS.githubApiUrl;
+  const githubApiUrl = readGitHubApiUrl(r);
 
   const registrySetting = r.setting('REGISTRY_REPO');
   const registry =
@@ -293,6 +290,15 @@ function parsePrivateKey(r: SettingsReader, file: PrivateKeyFile | undefined): s
 }
 
 /** CORE_ORG (the App's and the migration's): a GitHub organization login, default APP_DEFAULTS.coreOrg. */
+/** GITHUB_API_URL: the REST API the App (and `migrate --create-repos` with a token) talks to. */
+export function readGitHubApiUrl(r: SettingsReader): string {
+  return (
+    r.url('GITHUB_API_URL', {
+      expected: `an http(s) URL: ${APP_DEFAULTS.githubApiUrl}, or https://HOST/api/v3 for GitHub Enterprise Server`,
+    }) ?? APP_DEFAULTS.githubApiUrl
+  );
+}
+
 export function readCoreOrg(r: SettingsReader): string {
   return (
     r.string('CORE_ORG', { pattern: OWNER, expected: `a GitHub organization login like "${APP_DEFAULTS.coreOrg}"` }) ?? APP_DEFAULTS.coreOrg

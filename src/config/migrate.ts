@@ -6,7 +6,7 @@
  * the credentials (GITHUB_TOKEN and GITHUB_API_URL; else the App's, APP_ID …: src/config/app.ts).
  */
 
-import { APP_DEFAULTS, readCoreOrg } from './app.ts';
+import { readCoreOrg, readGitHubApiUrl } from './app.ts';
 import { configOrThrow, type Parsed } from './problems.ts';
 import { SettingsReader, type Env } from './readers.ts';
 
@@ -55,10 +55,7 @@ export function parseMigrateEnv(env: Env, overrides: MigrateOverrides = {}): Par
         expected: 'a size in bytes, or with k, M or G (binary: 10M is 10 MiB, the default), up to 5G',
       }) ?? MIGRATE_DEFAULTS.lfsThreshold,
     githubToken: r.raw('GITHUB_TOKEN'),
-    githubApiUrl:
-      r.url('GITHUB_API_URL', {
-        expected: `an http(s) URL: ${APP_DEFAULTS.githubApiUrl}, or https://HOST/api/v3 for GitHub Enterprise Server`,
-      }) ?? APP_DEFAULTS.githubApiUrl,
+    githubApiUrl: readGitHubApiUrl(r),
     appConfigured: r.has('APP_ID'),
   };
   return { config, problems: r.problems };
