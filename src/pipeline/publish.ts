@@ -32,6 +32,7 @@ import {
 import { isPublishedPath, type DatasetSnapshot } from '../mirror/snapshot.ts';
 import { resolveOwner, type PublishTarget } from '../validate/descriptor/publishable.ts';
 import { InternalError } from '../errors.ts';
+import { mapLimit } from '../concurrency.ts';
 import { checkPackage, type CheckOptions } from './check.ts';
 
 export interface PublishOptions extends Pick<CheckOptions, 'strict' | 'maxErrors' | 'runner'> {
@@ -203,7 +204,10 @@ async function publishOnce(
   if (previous) {
     const known = new Set(Object.values(previous.files).map((f) => f.sha256));
     const candidates = new Map(files.filter((f) => !known.has(f.sha256)).map((f) => [f.sha256, f.size]));
-    for (const [h, size] of candidates) if (!existing.has(h) && (await store.head(layout.blob(h)))?.size === size) existing.add(h);
+    const unknown = [...candidates].filter(([h]) => !existing.has(h));
+    await mapLimit(unknown, options.concurrency ?? 8, async ([h, size]) => {
+      if ((await store.head(layout.blob(h)))?.size === size) existing.add(h);
+    });
   }
 
   const { index, versions } = await versionIndexObject(store, layout, previous, quick?.root === layout.root ? storedIndex : null, {

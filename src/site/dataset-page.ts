@@ -6,11 +6,11 @@
  */
 
 import Big from 'big.js';
-import { parse } from 'csv-parse/sync';
 import type { VersionEntry } from '../mirror/versions.ts';
 import type { Problem } from '../package/problem.ts';
 import type { Report } from '../validate/report.ts';
 import { formatBytes } from '../validate/render/text.ts';
+import { CsvParser, dialectOf } from '../validate/table/csv.ts';
 import { barChart, type Bar } from './chart.ts';
 import { attr, href, htmlDocument, safeUrl, table, text } from './html.ts';
 
@@ -205,13 +205,28 @@ interface Row {
   [column: string]: string;
 }
 
+/** The rows of an aggregates CSV by column name; none when it does not parse or a row has another number of cells than the header. */
 function csvRows(content: string | undefined): Row[] {
   if (!content) return [];
+  const records: string[][] = [];
   try {
-    return parse(content, { columns: true, skip_empty_lines: true }) as Row[];
+    const parser = new CsvParser(dialectOf(undefined), (cells) => records.push(cells));
+    parser.push(content);
+    parser.end();
   } catch {
     return [];
   }
+  const [header, ...rest] = records;
+  if (!header) return [];
+  const rows: Row[] = [];
+  for (const cells of rest) {
+    if (cells.length === 1 && cells[0] === '') continue; // an empty line
+    if (cells.length !== header.length) return [];
+    const row: Row = {};
+    for (let i = 0; i < header.length; i++) Object.defineProperty(row, header[i]!, { value: cells[i], enumerable: true, writable: true });
+    rows.push(row);
+  }
+  return rows;
 }
 
 const big = (s: string | undefined): Big | null => {
@@ -222,14 +237,50 @@ const big = (s: string | undefined): Big | null => {
   }
 };
 
-function aggregates(files: Record<string, string>, links: Links): string {
-  const out = ['<h2 id="aggregates">Aggregates</h2>'];
+/** What the aggregates section shows, read once from the files (a publish renders two pages from the same files). */
+interface AggregatesView {
+  summary: Record<string, unknown>;
+  years: Row[];
+  dimensions: Array<{ dim: string; path: string; count: number; top: Row[] }>;
+}
+
+const views = new WeakMap<Record<string, string>, AggregatesView>();
+
+function aggregatesView(files: Record<string, string>): AggregatesView {
+  const known = views.get(files);
+  if (known) return known;
   let summary: Record<string, unknown> = {};
   try {
     summary = JSON.parse(files['aggregates/summary.json'] ?? '{}') as Record<string, unknown>;
   } catch {
     // shown without the summary line
   }
+  const names = Array.isArray(summary.dimensions)
+    ? (summary.dimensions as unknown[]).filter((x): x is string => typeof x === 'string')
+    : Object.keys(files)
+        .map((p) => /^aggregates\/by-(.+)\.csv$/.exec(p)?.[1])
+        .filter((x): x is string => !!x && x !== 'year' && x !== 'month');
+  const dimensions: AggregatesView['dimensions'] = [];
+  for (const dim of names) {
+    const path = `aggregates/by-${dim}.csv`;
+    const rows = csvRows(files[path]);
+    if (!rows.length) continue;
+    // Largest total first (ties and unreadable totals in file order): each total read once, not at every comparison.
+    const top = rows
+      .map((row) => ({ row, total: big(row.total) }))
+      .sort((a, b) => (a.total && b.total ? b.total.cmp(a.total) : a.total ? -1 : b.total ? 1 : 0))
+      .slice(0, TOP)
+      .map((r) => r.row);
+    dimensions.push({ dim, path, count: rows.length, top });
+  }
+  const view = { summary, years: csvRows(files['aggregates/by-year.csv']), dimensions };
+  views.set(files, view);
+  return view;
+}
+
+function aggregates(files: Record<string, string>, links: Links): string {
+  const out = ['<h2 id="aggregates">Aggregates</h2>'];
+  const { summary, years, dimensions } = aggregatesView(files);
   const currency = str(summary.currency) ?? '';
   const money = (v: string): string => (currency ? `${v} ${currency}` : v);
   if (typeof summary.total === 'string') {
@@ -243,7 +294,6 @@ function aggregates(files: Record<string, string>, links: Links): string {
       `<p class="muted">As data: <a href="aggregates/datapackage.json">the aggregates package</a>, <a href="aggregates/summary.json">summary.json</a>.</p>`,
     );
 
-  const years = csvRows(files['aggregates/by-year.csv']);
   if (years.length) {
     out.push('<h3>Totals by year</h3>');
     const bars: Bar[] = years.map((y) => ({ label: y.year ?? '', value: y.total ?? '0' }));
@@ -263,37 +313,22 @@ function aggregates(files: Record<string, string>, links: Links): string {
       out.push(`<p class="muted"><a href="aggregates/by-year.csv">by-year.csv</a>, <a href="aggregates/by-month.csv">by-month.csv</a></p>`);
   }
 
-  const dimensions = Array.isArray(summary.dimensions)
-    ? (summary.dimensions as unknown[]).filter((x): x is string => typeof x === 'string')
-    : Object.keys(files)
-        .map((p) => /^aggregates\/by-(.+)\.csv$/.exec(p)?.[1])
-        .filter((x): x is string => !!x && x !== 'year' && x !== 'month');
-  for (const dim of dimensions) {
-    const path = `aggregates/by-${dim}.csv`;
-    const rows = csvRows(files[path]);
-    if (!rows.length) continue;
-    const top = [...rows]
-      .sort((a, b) => {
-        const x = big(a.total);
-        const y = big(b.total);
-        return x && y ? y.cmp(x) : x ? -1 : y ? 1 : 0;
-      })
-      .slice(0, TOP);
+  for (const { dim, path, count, top } of dimensions) {
     const label = (r: Row): string => (r.title && r.title !== r.id ? `${r.title} (${r.id})` : (r.id ?? ''));
     out.push(`<h3>Top ${top.length} ${text(dim)} by total</h3>`);
     const chart = barChart(
       `chart-${dim}`,
       `Top ${top.length} ${dim} by total${currency ? ` (${currency})` : ''}`,
-      `A bar chart of the ${top.length} largest totals of ${rows.length} ${dim} entries; the table beside it gives the exact values.`,
+      `A bar chart of the ${top.length} largest totals of ${count} ${dim} entries; the table beside it gives the exact values.`,
       top.map((r) => ({ label: label(r), value: r.total ?? '0' })),
     );
     const tbl = table(
-      `Top ${top.length} of ${rows.length} ${dim} entries by total${currency ? ` in ${currency}` : ''}`,
+      `Top ${top.length} of ${count} ${dim} entries by total${currency ? ` in ${currency}` : ''}`,
       [{ label: 'Id' }, { label: 'Title' }, { label: `Total${currency ? ` (${currency})` : ''}`, num: true }, { label: 'Rows', num: true }],
       top.map((r) => [`<code>${text(r.id)}</code>`, text(r.title), text(r.total), text(r.count)]),
     );
     out.push(`<div class="chart-pair">${chart}${tbl}</div>`);
-    if (!links.version) out.push(`<p class="muted">All ${rows.length}: <a href="${attr(href(path))}">${text(`by-${dim}.csv`)}</a></p>`);
+    if (!links.version) out.push(`<p class="muted">All ${count}: <a href="${attr(href(path))}">${text(`by-${dim}.csv`)}</a></p>`);
   }
   return out.join('\n');
 }

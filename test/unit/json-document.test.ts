@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { parseTree } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
 import { parseJsonDocument, parsePointer } from '../../src/package/json-document.ts';
 
@@ -265,6 +266,67 @@ describe('parseJsonDocument properties (fast-check prints the seed of a failure)
         const doc = parse(text);
         expect(doc.problems).toEqual([]);
         expect(doc.value).toEqual(JSON.parse(text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("locates every pointer of a valid document (and missing ones at their deepest ancestor) as jsonc-parser's tree does", () => {
+    // The oracle: the member's key, or the item, found in jsonc-parser's tree (the slow path's way).
+    const treeOffset = (text: string, pointer: string): number => {
+      let node = parseTree(text)!;
+      let offset = node.offset;
+      for (const token of parsePointer(pointer) ?? []) {
+        if (node.type === 'object') {
+          const member = node.children?.find((m) => m.children?.[0]?.value === token);
+          if (!member?.children?.[1]) break;
+          offset = member.offset;
+          node = member.children[1];
+        } else if (node.type === 'array' && /^(0|[1-9][0-9]*)$/.test(token) && node.children?.[Number(token)]) {
+          node = node.children[Number(token)]!;
+          offset = node.offset;
+        } else break;
+      }
+      return offset;
+    };
+    const pointers = (v: unknown, at = ''): string[] => {
+      const here = [at, `${at}/missing`, `${at}/0`, `${at}/-`];
+      if (Array.isArray(v)) return [...here, ...v.flatMap((x, i) => pointers(x, `${at}/${i}`))];
+      if (v !== null && typeof v === 'object')
+        return [...here, ...Object.entries(v).flatMap(([k, x]) => pointers(x, `${at}/${k.replaceAll('~', '~0').replaceAll('/', '~1')}`))];
+      return here;
+    };
+    // Keys and strings holding what a scanner could mistake for structure.
+    const tricky = fc.constantFrom('a', '', 'a"b', 'x\\y', '{', ']', ':', ',', 'k/l', 'm~n', '\u00e9', ' \n ');
+    const key = fc.oneof(fc.string({ maxLength: 4 }), tricky);
+    const value = fc.letrec((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small' },
+        fc.oneof(
+          fc.integer(),
+          fc.double({ noNaN: true, noDefaultInfinity: true }),
+          fc.boolean(),
+          fc.constant(null),
+          fc.string({ maxLength: 5 }),
+          tricky,
+        ),
+        fc.array(tie('v'), { maxLength: 4 }),
+        fc.dictionary(key, tie('v'), { maxKeys: 4 }),
+      ),
+    })).v;
+    fc.assert(
+      fc.property(value, fc.constantFrom(undefined, 2, '\t'), (v, indent) => {
+        const text = JSON.stringify(v, null, indent);
+        fc.pre(!/"(__proto__|constructor|prototype)":/.test(text));
+        const doc = parse(text);
+        expect(doc.problems).toEqual([]);
+        const lines = text.split('\n');
+        for (const pointer of pointers(v)) {
+          const offset = treeOffset(text, pointer);
+          const before = text.slice(0, offset).split('\n');
+          expect(doc.locate(pointer), pointer).toEqual({ line: before.length, column: before.at(-1)!.length + 1 });
+          expect(lines.length).toBeGreaterThanOrEqual(before.length);
+        }
       }),
       { numRuns: 300 },
     );
