@@ -74,13 +74,25 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isI
 
 /** UTF-8 JSON with `{"$bigint": "digits"}` read back as bigints; throws on anything else. */
 function parseEntryJson(bytes: Uint8Array): unknown {
-  return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes), (_k, v: unknown) => {
-    if (isObject(v) && typeof v.$bigint === 'string' && Object.keys(v).length === 1) {
-      if (!/^-?\d+$/.test(v.$bigint)) throw new SyntaxError(`"${v.$bigint}" is not a whole number`);
-      return BigInt(v.$bigint);
-    }
-    return v;
-  });
+  // Parsed plainly, then the bigints put in place: a reviver (called for every value) took 2–4× as long on a 650 kB index.
+  return bigintsIn(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)));
+}
+
+function bigintsIn(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = bigintsIn(value[i]);
+    return value;
+  }
+  const o = value as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length === 1 && keys[0] === '$bigint' && typeof o.$bigint === 'string') {
+    if (!/^-?\d+$/.test(o.$bigint)) throw new SyntaxError(`"${o.$bigint}" is not a whole number`);
+    return BigInt(o.$bigint);
+  }
+  // Every key is an own data property (JSON.parse made it), so even `__proto__` is assigned as a plain key.
+  for (const k of keys) o[k] = bigintsIn(o[k]);
+  return o;
 }
 
 /** The entry's result, or why it cannot be used (the caller warns and validates instead). */

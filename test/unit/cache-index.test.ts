@@ -72,4 +72,18 @@ describe('the cache index', () => {
     expect(decodeIndex(enc(`{"format":"${INDEX_FORMAT}","named":[],"entries":[{"result":{}}]}`))).toBe('an entry names no key');
     expect(decodeIndex(new Uint8Array([0xff, 0xfe]))).toMatch(/^it is not JSON/);
   });
+  it('reads whole numbers back as bigints wherever they are, and a "__proto__" key stays a plain key', () => {
+    // Written as text: an object literal's "__proto__" is no own key, so JSON.stringify would drop it.
+    const text =
+      `{"format":${JSON.stringify(INDEX_FORMAT)},"named":[],"entries":[{"key":"${key(7)}",` +
+      '"deep":[{"n":{"$bigint":"-12345678901234567890"}}],"__proto__":{"$bigint":"5"},"polluted":true}]}';
+    const index = decodeIndex(new TextEncoder().encode(text));
+    if (typeof index === 'string') throw new Error(index);
+    const entry = index.entries.get(key(7)) as Record<string, unknown> & { deep: Array<{ n: unknown }> };
+    expect(entry.deep[0]!.n).toBe(-12345678901234567890n);
+    expect(Object.getPrototypeOf(entry)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(entry, '__proto__')?.value).toBe(5n);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(typeof decodeIndex(new TextEncoder().encode(text.replace('"5"', '"5x"')))).toBe('string');
+  });
 });
