@@ -257,7 +257,7 @@ export const publishSection: Section = {
     ] as const)
       if (r.cache)
         console.log(
-          `  ${label}: ${r.cache.hits} resource results reused from the store's validation cache, ${r.cache.misses} validated; ${r.cacheReads} reads of the cache (its index, then what it does not hold)`,
+          `  ${label}: ${r.cache.hits} resource results reused from the store's validation cache, ${r.cache.misses} validated; ${r.cacheReads} read(s) of the cache (its index, then the entries it names)`,
         );
     if (uncached && first.seconds > 0) {
       console.log(

@@ -163,7 +163,9 @@ export function checkEntry(key: string, doc: unknown): CachedResult | string {
  * (`.datastore/cache/index.json`), so that a publish or pull request reads one object instead of
  * one per result. Each inlined entry is a whole entry document, checked against its key as a
  * single entry is; entries too large to inline (past INDEX_INLINE_CHARS) are only named, and
- * read on their own.
+ * stored and read on their own. The index alone holds the inlined ones: a result it neither holds
+ * nor names is not looked for (a store without an index, or with an unusable one, is read entry
+ * by entry).
  */
 export const INDEX_FORMAT = 'os-datastore-result-index/1';
 
@@ -179,8 +181,8 @@ export interface ResultIndex {
   named: Set<string>;
 }
 
-/** The index's bytes for `entries` (key → the entry's encoded bytes, as encodeEntry makes them). */
-export function encodeIndex(entries: ReadonlyMap<string, Uint8Array>): Uint8Array {
+/** The index's bytes for `entries` (key → the entry's encoded bytes, as encodeEntry makes them), and the keys it only names (to be stored on their own). */
+export function encodeIndex(entries: ReadonlyMap<string, Uint8Array>): { bytes: Uint8Array; named: string[] } {
   const inline: Uint8Array[] = [];
   const named: string[] = [];
   let size = 0;
@@ -205,7 +207,7 @@ export function encodeIndex(entries: ReadonlyMap<string, Uint8Array>): Uint8Arra
     at += bytes.length;
   }
   out.set(tail, at);
-  return out.subarray(0, at + tail.length);
+  return { bytes: out.subarray(0, at + tail.length), named };
 }
 
 /** The index, or why it cannot be used (then every entry is read on its own). */

@@ -2,9 +2,10 @@
  * The index of a dataset's validation cache (`.datastore/cache/index.json`, src/cache/entry.ts)
  * and `prune` of the cache, against a real S3-compatible server (s3rver on loopback, requests
  * counted at the counting proxy) and real git repositories: a publish reads one index instead
- * of one object per cached result; an unreadable, foreign or damaged index (or an entry in it) is
- * ignored with one warning and the entries read one by one, with the report and aggregates of a
- * full validation; prune removes the results no kept version names.
+ * of one object per cached result, and writes one instead of one per result; an unreadable,
+ * foreign or damaged index (or an entry in it) is ignored with one warning and each result looked
+ * for on its own, with the report and aggregates of a full validation; an index that cannot be
+ * written leaves the entries stored one by one; prune removes the results no kept version names.
  */
 import { describe, expect, it } from 'vitest';
 import { openGitDataset } from '../../src/adapters/git/dataset.ts';
@@ -126,20 +127,18 @@ describe('the index of the validation cache', () => {
     expect(cacheReads(proxy)).toEqual([]);
     const index = decodeIndex((await s3.objects()).get(INDEX)!);
     if (typeof index === 'string') throw new Error(index);
-    expect([...index.entries.keys()].sort()).toEqual(await entryKeys(s3));
+    // Every result is small: the index alone holds them (one write, not one per result).
+    expect(await entryKeys(s3)).toEqual([]);
     expect(index.named.size).toBe(0);
-    expect((await manifest(s3, first.commit)).results).toEqual(await entryKeys(s3));
+    expect((await manifest(s3, first.commit)).results).toEqual([...index.entries.keys()].sort());
 
-    // One month changes: the index, and the one result that is not there (a miss), are read.
+    // One month changes: the index is read, and nothing else (a result it neither holds nor names is not stored).
     const commit = await commitFiles(dir, files(MONTHS, { 3: 7 }));
     proxy.reset();
     const second = await publish(dir, store);
     expect(second.status).toBe('published');
     expect(second.cache).toEqual({ hits: MONTHS, misses: 1, written: 1, indexed: MONTHS });
-    const reads = cacheReads(proxy);
-    expect(reads).toHaveLength(2);
-    expect(reads[0]).toBe('index.json');
-    expect(reads[1]).toMatch(/^[0-9a-f]{64}\.json$/);
+    expect(cacheReads(proxy)).toEqual(['index.json']);
     // The new index names this version's results: the reused and the new one.
     const next = decodeIndex((await s3.objects()).get(INDEX)!);
     if (typeof next === 'string') throw new Error(next);
@@ -156,6 +155,30 @@ describe('the index of the validation cache', () => {
     const third = await publish(dir, store);
     expect(third.cache).toEqual({ hits: MONTHS + 1, misses: 0, written: 0, indexed: MONTHS + 1 });
     expect(cacheReads(proxy)).toEqual(['index.json']);
+  });
+
+  it('an index that cannot be written leaves the results stored one by one (one warning), and the next publish reads them so', async () => {
+    const s3 = await startS3();
+    const dir = await gitdir(files(MONTHS));
+    // The real store, refusing only the index's write (a fault s3rver cannot be told to make for one key).
+    const refusing: ObjectStore = Object.assign(Object.create(s3.store) as ObjectStore, {
+      put: (...args: Parameters<ObjectStore['put']>) =>
+        args[0].endsWith('/.datastore/cache/index.json') ? Promise.reject(new Error('AccessDenied')) : s3.store.put(...args),
+    });
+    const warnings: string[] = [];
+    const first = await publish(dir, refusing, { onWarning: (m) => warnings.push(m) });
+    expect(first.status).toBe('published');
+    expect(first.cache).toEqual({ hits: 0, misses: MONTHS + 1, written: MONTHS + 1, indexed: 0 });
+    expect(warnings).toEqual([expect.stringContaining('the index of the validation results could not be written')]);
+    expect(warnings[0]).toContain('AccessDenied');
+    expect(warnings[0]).toContain('stored one by one instead');
+    expect((await s3.objects()).has(INDEX)).toBe(false);
+    expect(await entryKeys(s3)).toEqual((await manifest(s3, first.commit)).results);
+
+    await commitFiles(dir, files(MONTHS, { 2: 5 }));
+    const second = await publish(dir, s3.store);
+    expect(second.cache).toEqual({ hits: MONTHS, misses: 1, written: 1, indexed: 0 });
+    expect(timeless(second.report)).toEqual((await fullRun(dir)).report);
   });
 
   it('validate --cache-from reads the public index anonymously: one read for every result', async () => {
@@ -186,7 +209,7 @@ describe('the index of the validation cache', () => {
     ],
   ];
   for (const [what, damage, message] of damages) {
-    it(`${what} is ignored with one warning: each result is read on its own, and the report is a full run's`, async () => {
+    it(`${what} is ignored with one warning: each result is looked for on its own (none is stored apart from it), and the report is a full run's`, async () => {
       const s3 = await startS3();
       const proxy = await startCountingProxy(s3.endpoint);
       const store = s3.storeVia(proxy.endpoint);
@@ -198,12 +221,12 @@ describe('the index of the validation cache', () => {
       const warnings: string[] = [];
       const second = await publish(dir, store, { onWarning: (m) => warnings.push(m) });
       expect(second.status).toBe('published');
-      expect(second.cache).toEqual({ hits: MONTHS, misses: 1, written: 1, indexed: 0 });
+      expect(second.cache).toEqual({ hits: 0, misses: MONTHS + 1, written: MONTHS + 1, indexed: 0 });
       const cacheWarnings = warnings.filter((w) => w.includes('.datastore/cache/'));
       expect(cacheWarnings).toHaveLength(1);
       expect(cacheWarnings[0]).toContain(`the index of the cached results in`);
       expect(cacheWarnings[0]).toContain(message);
-      // The index once, then every result on its own.
+      // The index once, then every result on its own (each missing).
       expect(cacheReads(proxy)).toHaveLength(1 + MONTHS + 1);
       const full = await fullRun(dir);
       expect(timeless(second.report)).toEqual(full.report);
@@ -213,7 +236,7 @@ describe('the index of the validation cache', () => {
     });
   }
 
-  it('a damaged entry inside the index is not trusted: one warning, that result read on its own', async () => {
+  it('a damaged entry inside the index is not trusted: one warning, that result looked for on its own, then validated again', async () => {
     const s3 = await startS3();
     const proxy = await startCountingProxy(s3.endpoint);
     const store = s3.storeVia(proxy.endpoint);
@@ -227,7 +250,7 @@ describe('the index of the validation cache', () => {
     proxy.reset();
     const warnings: string[] = [];
     const second = await publish(dir, store, { onWarning: (m) => warnings.push(m) });
-    expect(second.cache).toEqual({ hits: MONTHS + 1, misses: 0, written: 0, indexed: MONTHS });
+    expect(second.cache).toEqual({ hits: MONTHS, misses: 1, written: 1, indexed: MONTHS });
     const cacheWarnings = warnings.filter((w) => w.includes('.datastore/cache/'));
     expect(cacheWarnings).toHaveLength(1);
     expect(cacheWarnings[0]).toContain(`the cached result ${damaged.key} in the index of`);
@@ -238,59 +261,78 @@ describe('the index of the validation cache', () => {
 });
 
 describe('prune and the validation cache', () => {
+  // Results small enough live in the index only (replaced at each publish); a code list with
+  // 80,000 codes has a result too large to inline (its key set), stored on its own: what prune removes.
+  const bigCodes = (title: string): string =>
+    codes + Array.from({ length: 80_000 }, (_, i) => `CODE-${String(i).padStart(7, '0')},${title}\n`).join('');
+  const withCodes = (title: string, salt: Record<number, number> = {}): Record<string, FileSpec> => ({
+    ...files(2, salt),
+    'data/codes.csv': bigCodes(title),
+  });
+
   it('removes the results no kept version names (dry run first), keeps those of kept versions, and the next publish is still a full run’s', async () => {
     const s3 = await startS3();
-    const dir = await gitdir(files(2));
+    const dir = await gitdir(withCodes('a'));
     const v1 = await publish(dir, s3.store, { now: () => new Date('2024-01-01T00:00:00Z') });
-    await commitFiles(dir, files(2, { 1: 4 }));
+    await commitFiles(dir, withCodes('b'));
     const v2 = await publish(dir, s3.store, { now: () => new Date('2024-02-01T00:00:00Z') });
-    await commitFiles(dir, files(2, { 1: 4, 2: 9 }));
+    await commitFiles(dir, withCodes('c'));
     const v3 = await publish(dir, s3.store, { now: () => new Date('2024-03-01T00:00:00Z') });
     const [r1, r2, r3] = [
       (await manifest(s3, v1.commit)).results!,
       (await manifest(s3, v2.commit)).results!,
       (await manifest(s3, v3.commit)).results!,
     ];
-    expect(await entryKeys(s3)).toEqual([...new Set([...r1, ...r2, ...r3])].sort());
-    // v1's first month is named by v1 only; v2's second month (v1's too) by v1 and v2.
-    const onlyV1 = r1.filter((k) => !r2.includes(k) && !r3.includes(k));
-    const notV3 = [...new Set([...r1, ...r2])].filter((k) => !r3.includes(k)).sort();
-    expect(onlyV1).toHaveLength(1);
-    expect(notV3).toHaveLength(2);
+    // Each version's code list result is stored on its own (named in its index), the months' only in the index.
+    const own = await entryKeys(s3);
+    expect(own).toHaveLength(3);
+    const [a, b, c] = [r1, r2, r3].map((r) => r.filter((k) => own.includes(k)));
+    expect([a, b, c].map((x) => x!.length)).toEqual([1, 1, 1]);
+    const index = decodeIndex((await s3.objects()).get(INDEX)!);
+    if (typeof index === 'string') throw new Error(index);
+    expect([...index.named]).toEqual(c);
+    expect([...index.entries.keys(), ...index.named].sort()).toEqual(r3);
     const keyOf = (k: string): string => `${L.root}.datastore/cache/${k}.json`;
 
     const dry = await pruneDataset(s3.store, L, { keep: 2, dryRun: true });
-    expect(dry.removedResults).toEqual(onlyV1.map(keyOf));
-    expect(await entryKeys(s3)).toHaveLength(new Set([...r1, ...r2, ...r3]).size);
+    expect(dry.removedResults).toEqual(a!.map(keyOf));
+    expect(await entryKeys(s3)).toHaveLength(3);
 
     const two = await pruneDataset(s3.store, L, { keep: 2 });
     expect(two.removedVersions).toEqual([v1.commit]);
-    expect(two.removedResults).toEqual(onlyV1.map(keyOf));
-    expect(await entryKeys(s3)).toEqual([...new Set([...r2, ...r3])].sort());
+    expect(two.removedResults).toEqual(a!.map(keyOf));
+    expect(await entryKeys(s3)).toEqual([...b!, ...c!].sort());
 
     const one = await pruneDataset(s3.store, L, { keep: 1 });
-    expect(one.removedResults.sort()).toEqual(notV3.filter((k) => !onlyV1.includes(k)).map(keyOf));
-    expect(await entryKeys(s3)).toEqual([...r3].sort());
+    expect(one.removedResults).toEqual(b!.map(keyOf));
+    expect(await entryKeys(s3)).toEqual(c);
     // The index holds the published version's results: kept.
     expect((await s3.objects()).has(INDEX)).toBe(true);
 
-    // Back to v1's first month: its result is gone, so it is validated again, with a full run's report.
-    await commitFiles(dir, files(2, { 2: 9 }));
+    // Back to v1's code list: its result is gone, so it is validated again (and the months that
+    // reference it), with a full run's report.
+    await commitFiles(dir, withCodes('a'));
     const v4 = await publish(dir, s3.store);
-    expect(v4.cache).toMatchObject({ hits: 2, misses: 1 });
+    expect(v4.cache).toMatchObject({ hits: 0, misses: 3 });
     expect(timeless(v4.report)).toEqual((await fullRun(dir)).report);
+    // A change that leaves the code list alone reuses its result, read on its own.
+    await commitFiles(dir, withCodes('a', { 1: 4 }));
+    const v5 = await publish(dir, s3.store);
+    expect(v5.cache).toMatchObject({ hits: 2, misses: 1, indexed: 1 });
+    expect(timeless(v5.report)).toEqual((await fullRun(dir)).report);
   });
 
   it('a version published without the cache names no results: prune then removes the entries and the index of older versions', async () => {
     const s3 = await startS3();
-    const dir = await gitdir(files(2));
+    const dir = await gitdir(withCodes('a'));
     await publish(dir, s3.store, { now: () => new Date('2024-01-01T00:00:00Z') });
-    expect((await entryKeys(s3)).length).toBe(3);
-    await commitFiles(dir, files(2, { 1: 4 }));
+    expect((await entryKeys(s3)).length).toBe(1);
+    expect((await s3.objects()).has(INDEX)).toBe(true);
+    await commitFiles(dir, withCodes('a', { 1: 4 }));
     const v2 = await publish(dir, s3.store, { cache: false, now: () => new Date('2024-02-01T00:00:00Z') });
     expect((await manifest(s3, v2.commit)).results).toBeUndefined();
     const pruned = await pruneDataset(s3.store, L, { keep: 1 });
-    expect(pruned.removedResults).toHaveLength(4);
+    expect(pruned.removedResults).toHaveLength(2);
     expect(pruned.removedResults).toContain(INDEX);
     expect(await entryKeys(s3)).toEqual([]);
     expect((await s3.objects()).has(INDEX)).toBe(false);

@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { openGitDataset } from '../../src/adapters/git/dataset.ts';
 import { createFsSource } from '../../src/adapters/fs/source.ts';
 import { checkPackage } from '../../src/pipeline/check.ts';
-import { publicCache } from '../../src/cache/stores.ts';
+import { checkEntry, decodeIndex, encodeEntry } from '../../src/cache/entry.ts';
+import { publicCache, storedIndexKey } from '../../src/cache/stores.ts';
 import { baseResultCache } from '../../src/cache/local.ts';
 import { DatasetLayout } from '../../src/mirror/layout.ts';
 import { publishDataset, type PublishOptions } from '../../src/pipeline/publish.ts';
@@ -75,8 +76,17 @@ async function publish(dir: string, s3: Awaited<ReturnType<typeof startS3>>, opt
 }
 
 /** The cache's entries (the index, `index.json`, is not one). */
-const cacheKeys = async (s3: Awaited<ReturnType<typeof startS3>>): Promise<string[]> =>
-  [...(await s3.objects()).keys()].filter((k) => k.startsWith(`${L.root}.datastore/cache/`) && !k.endsWith('/index.json'));
+/** The keys of the results the store holds: those inlined in the index and those stored on their own. */
+async function storedResults(s3: Awaited<ReturnType<typeof startS3>>): Promise<string[]> {
+  const objects = await s3.objects();
+  const own = [...objects.keys()]
+    .filter((k) => k.startsWith(`${L.root}.datastore/cache/`) && !k.endsWith('/index.json'))
+    .map((k) => k.replace(/^.*\/cache\//, '').replace(/\.json$/, ''));
+  const bytes = objects.get(storedIndexKey(L));
+  const index = bytes ? decodeIndex(bytes) : null;
+  if (typeof index === 'string') throw new Error(index);
+  return [...new Set([...own, ...(index ? index.entries.keys() : [])])].sort();
+}
 
 describe('publish with the validation cache in the store', () => {
   it('writes results after the commit point and reuses those that did not change', async () => {
@@ -91,7 +101,7 @@ describe('publish with the validation cache in the store', () => {
     expect(first.status).toBe('published');
     // No version yet: nothing to look up; the three results are written once published.
     expect(first.cache).toEqual({ hits: 0, misses: 3, written: 3, indexed: 0 });
-    expect(await cacheKeys(s3)).toHaveLength(3);
+    expect(await storedResults(s3)).toHaveLength(3);
 
     // A new year: only that file is validated.
     await commitFiles(dir, {
@@ -123,7 +133,7 @@ describe('publish with the validation cache in the store', () => {
       expect.arrayContaining(['spending-2024', 'spending-2025', 'spending-2026']),
     );
     // Invalid: nothing a reader sees changed, and no result was written.
-    expect(await cacheKeys(s3)).toHaveLength(4);
+    expect(await storedResults(s3)).toHaveLength(4);
   });
 
   it('validate --cache-from reads the public bucket anonymously; a damaged entry is ignored with one warning', async () => {
@@ -146,10 +156,21 @@ describe('publish with the validation cache in the store', () => {
     expect(timeless(reused.validation.report)).toEqual(timeless(plain.validation.report));
     expect(reused.aggregates).toEqual(plain.aggregates);
 
-    const [key] = await cacheKeys(s3);
-    // Without the index (which holds this entry too), the damaged entry is read on its own.
-    await s3.store.delete([`${L.root}.datastore/cache/index.json`]);
-    await s3.store.put(key!.slice(s3.config.prefix?.length ?? 0), '{"format": "something else"}', { contentType: 'application/json' });
+    // A store written entry by entry (no index, as before there was one, or after an index could not
+    // be written): each result is read on its own, and a damaged one is ignored with one warning.
+    const indexKey = storedIndexKey(L);
+    const index = decodeIndex((await s3.objects()).get(indexKey)!);
+    if (typeof index === 'string') throw new Error(index);
+    await s3.store.delete([indexKey]);
+    const entries = [...index.entries.keys()];
+    for (const key of entries) {
+      const result = checkEntry(key, index.entries.get(key));
+      if (typeof result === 'string') throw new Error(result);
+      await s3.store.put(`${L.root}.datastore/cache/${key}.json`, encodeEntry(key, result), { contentType: 'application/json' });
+    }
+    await s3.store.put(`${L.root}.datastore/cache/${entries[0]!}.json`, '{"format": "something else"}', {
+      contentType: 'application/json',
+    });
     const warnings: string[] = [];
     const damaged = await run((m) => warnings.push(m));
     expect(damaged.cache!.stats).toMatchObject({ hits: 2, misses: 1 });
