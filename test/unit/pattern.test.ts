@@ -217,3 +217,14 @@ describe("linearRegExp (ajv's engine for the descriptor schemas)", () => {
     expect(linearRegExp('^(a+)+$').test(`${'a'.repeat(100_000)}!`)).toBe(false);
   });
 });
+
+describe('compilePattern, asked again for a pattern', () => {
+  it('answers as the first time: the same matches, and the same refusal for a pattern RE2 cannot take', () => {
+    for (let i = 0; i < 3; i++) {
+      const p = compilePattern('[A-Z]{2}-\\d+');
+      expect([p.test('GB-12'), p.test('gb-12'), p.test('GB-12x')]).toEqual([true, false, false]);
+      expect(() => compilePattern('(a)\\1')).toThrow(PatternError);
+      expect(() => compilePattern('(a)\\1')).toThrow(/backreference/);
+    }
+  });
+});
