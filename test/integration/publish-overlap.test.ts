@@ -10,7 +10,8 @@ import { openGitDataset } from '../../src/adapters/git/dataset.ts';
 import { DatasetLayout } from '../../src/mirror/layout.ts';
 import { publishDataset } from '../../src/pipeline/publish.ts';
 import { startCountingProxy } from '../support/counting-proxy.ts';
-import { commitFiles, gitdir } from '../support/git.ts';
+import { commitFiles, gitdir, hasGitLfs, needsLfs } from '../support/git.ts';
+import type { ObjectStore } from '../../src/mirror/object-store.ts';
 import { startS3 } from '../support/s3.ts';
 
 const descriptor = {
@@ -89,4 +90,46 @@ describe('uploads overlapping validation', () => {
     expect((await publishDataset(await openGitDataset(dir), s3.store)).status).toBe('invalid');
     expect(await s3.objects()).toEqual(before);
   });
+  it.skipIf(!hasGitLfs)(
+    needsLfs('a file whose content id is known before the pass reads it (an LFS object) starts uploading first, not after its rows'),
+    async () => {
+      const s3 = await startS3();
+      const dir = await gitdir(
+        { 'datapackage.json': descriptor, 'data/codes.csv': 'code\nC0\nC1\nC2\n', 'data/spending.csv': spending(2000, false) },
+        { lfs: ['data/spending.csv'] },
+      );
+      const snapshot = await openGitDataset(dir);
+      const oid = snapshot.files.find((f) => f.path === 'data/spending.csv')!.lfs!.oid;
+      // The store tells when the LFS object's blob upload starts; reading spending.csv waits for
+      // that (at most 5 s): without a head start the upload would only start once the rows were read.
+      let uploadStarted!: () => void;
+      const started = new Promise<void>((resolve) => (uploadStarted = resolve));
+      const store: ObjectStore = Object.assign(Object.create(s3.store) as ObjectStore, {
+        put: (...args: Parameters<ObjectStore['put']>) => {
+          if (args[0] === L.blob(oid)) uploadStarted();
+          return s3.store.put(...args);
+        },
+      });
+      let waitedInVain = false;
+      const source = {
+        ...snapshot.source,
+        async open(path: string) {
+          const file = await snapshot.source.open(path);
+          if (path !== 'data/spending.csv') return file;
+          return {
+            ...file,
+            async *stream() {
+              const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5000).unref());
+              if ((await Promise.race([started, timeout])) === 'timeout') waitedInVain = true;
+              yield* file.stream();
+            },
+          };
+        },
+      };
+      const r = await publishDataset({ ...snapshot, source }, store);
+      expect(r.status).toBe('published');
+      expect(waitedInVain).toBe(false);
+      expect(blobKeys((await s3.objects()).keys())).toContain(L.blob(oid));
+    },
+  );
 });
