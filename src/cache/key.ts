@@ -82,18 +82,24 @@ export function packageParts(descriptor: PackageDescriptor, aggregate: boolean):
   const r = aggregate && profile.openspending ? planOrReason(descriptor) : null;
   const plan = r && 'plan' in r ? r.plan : null;
   const mapping = profile.openspending ? (descriptor as { mapping?: unknown }).mapping : undefined;
-  return (resource) =>
-    canonicalJson({
-      openspending: profile.openspending,
-      mapping,
-      plan: plan && {
-        currency: plan.currency,
-        factor: plan.factor,
-        dimensions: plan.dimensions,
-        lookups: plan.lookups,
-        transactions: plan.transactions.filter((t) => t.resource === resource),
-      },
-    });
+  // What every resource shares, made canonical once (a 200-resource package asked for it 200 times).
+  const shared = canonicalJson({
+    openspending: profile.openspending,
+    mapping,
+    plan: plan && { currency: plan.currency, factor: plan.factor, dimensions: plan.dimensions, lookups: plan.lookups },
+  });
+  return (resource) => canonicalJson({ shared, transactions: plan ? plan.transactions.filter((t) => t.resource === resource) : null });
+}
+
+/** A referenced resource's entry, made canonical once per entry object (every month referencing one code list asked again). */
+const entries = new WeakMap<object, string>();
+function canonicalEntry(entry: ResourceDescriptor): string {
+  let json = entries.get(entry);
+  if (json === undefined) {
+    json = canonicalJson(entry);
+    entries.set(entry, json);
+  }
+  return json;
 }
 
 const pathsOf = (r: ResourceDescriptor | undefined): string[] =>
@@ -125,7 +131,7 @@ export async function resultKey(
       reference: fk.reference,
       self,
       known: fk.keys !== null,
-      ...(target !== undefined && { entry: target, contents: await contents(pathsOf(target)) }),
+      ...(target !== undefined && { entry: canonicalEntry(target), contents: await contents(pathsOf(target)) }),
     });
   }
   const material = {
