@@ -179,6 +179,8 @@ export interface ResultIndex {
   entries: Map<string, unknown>;
   /** Keys whose entries are stored on their own only. */
   named: Set<string>;
+  /** Each inlined entry's text as stored (an index as encodeIndex lays it out): written again as it is. */
+  raw?: Map<string, string>;
 }
 
 /** The index's bytes for `entries` (key → the entry's encoded bytes, as encodeEntry makes them), and the keys it only names (to be stored on their own). */
@@ -192,39 +194,86 @@ export function encodeIndex(entries: ReadonlyMap<string, Uint8Array>): { bytes: 
       continue;
     }
     inline.push(bytes);
-    size += bytes.length + 1;
+    size += bytes.length + 2;
   }
+  // One entry per line (an entry's JSON has no line break): decodeIndex keeps each line as it is.
   const enc = new TextEncoder();
-  const head = enc.encode(`{"format":${JSON.stringify(INDEX_FORMAT)},"named":${JSON.stringify(named)},"entries":[`);
+  const head = enc.encode(`{"format":${JSON.stringify(INDEX_FORMAT)},"named":${JSON.stringify(named)},"entries":[\n`);
   const tail = enc.encode(']}');
   const out = new Uint8Array(head.length + size + tail.length);
   let at = 0;
   out.set(head, at);
   at += head.length;
   for (const [i, bytes] of inline.entries()) {
-    if (i > 0) out[at++] = 0x2c; // ','
+    if (i > 0) {
+      out[at++] = 0x2c; // ','
+      out[at++] = 0x0a; // '\n'
+    }
     out.set(bytes, at);
     at += bytes.length;
   }
+  if (inline.length > 0) out[at++] = 0x0a;
   out.set(tail, at);
   return { bytes: out.subarray(0, at + tail.length), named };
 }
 
-/** The index, or why it cannot be used (then every entry is read on its own). */
 export function decodeIndex(bytes: Uint8Array): ResultIndex | string {
-  let doc: unknown;
+  let text: string;
   try {
-    doc = parseEntryJson(bytes);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (e) {
     return `it is not JSON (${e instanceof Error ? e.message : String(e)})`;
   }
-  if (!isObject(doc) || doc.format !== INDEX_FORMAT) return `it is not an ${INDEX_FORMAT} index`;
-  if (!Array.isArray(doc.entries) || !Array.isArray(doc.named) || !doc.named.every((k) => typeof k === 'string'))
-    return 'its entries are malformed';
+  const lines = byLine(text);
+  if (lines) return lines;
+  let doc: unknown;
+  try {
+    doc = bigintsIn(JSON.parse(text));
+  } catch (e) {
+    return `it is not JSON (${e instanceof Error ? e.message : String(e)})`;
+  }
+  const head = indexHead(doc);
+  if (typeof head === 'string') return head;
   const entries = new Map<string, unknown>();
-  for (const e of doc.entries as unknown[]) {
+  for (const e of (doc as { entries: unknown[] }).entries) {
     if (!isObject(e) || typeof e.key !== 'string') return 'an entry names no key';
     entries.set(e.key, e);
   }
-  return { entries, named: new Set(doc.named as string[]) };
+  return { entries, named: head.named };
+}
+
+function indexHead(doc: unknown): { named: Set<string> } | string {
+  if (!isObject(doc) || doc.format !== INDEX_FORMAT) return `it is not an ${INDEX_FORMAT} index`;
+  if (!Array.isArray(doc.entries) || !Array.isArray(doc.named) || !doc.named.every((k) => typeof k === 'string'))
+    return 'its entries are malformed';
+  return { named: new Set(doc.named as string[]) };
+}
+
+/**
+ * An index laid out as encodeIndex writes it (a head line, one entry per line, the closing line),
+ * each entry's text kept for the next index; null when the text is laid out otherwise (then it is
+ * parsed whole), or a line does not parse.
+ */
+function byLine(text: string): ResultIndex | string | null {
+  const lines = text.split('\n');
+  const last = lines.length - 1;
+  if (last < 1 || lines[last] !== ']}' || !lines[0]!.endsWith('"entries":[')) return null;
+  try {
+    const head = indexHead(bigintsIn(JSON.parse(`${lines[0]!}]}`)));
+    if (typeof head === 'string') return head;
+    const entries = new Map<string, unknown>();
+    const raw = new Map<string, string>();
+    for (let i = 1; i < last; i++) {
+      const line = lines[i]!;
+      if (i < last - 1 && !line.endsWith(',')) return null;
+      const json = i < last - 1 ? line.slice(0, -1) : line;
+      const e = bigintsIn(JSON.parse(json));
+      if (!isObject(e) || typeof e.key !== 'string') return 'an entry names no key';
+      entries.set(e.key, e);
+      raw.set(e.key, json);
+    }
+    return { entries, named: head.named, raw };
+  } catch {
+    return null;
+  }
 }

@@ -107,6 +107,8 @@ export function hashingContentId(source: PackageSource): (path: string) => Promi
   };
 }
 
+const encoder = new TextEncoder();
+
 /** Entries written at once by flush. */
 const FLUSH_AT_ONCE = 8;
 
@@ -177,8 +179,11 @@ export function createCachingRunner(
         const checked = checkEntry(key, inlined);
         if (typeof checked !== 'string') {
           stats.indexed++;
-          // Encoded again only for an index to write (a pull request writes none).
-          if (cache.writer) results.set(key, encodeEntry(key, checked));
+          // Kept for the index to write (a pull request writes none): as stored, or encoded again.
+          if (cache.writer) {
+            const raw = index?.raw?.get(key);
+            results.set(key, raw !== undefined ? encoder.encode(raw) : encodeEntry(key, checked));
+          }
           return checked;
         }
         warn(`the cached result ${key} in the index of ${reader.description} is unusable: ${checked}`);

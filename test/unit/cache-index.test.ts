@@ -86,4 +86,31 @@ describe('the cache index', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(typeof decodeIndex(new TextEncoder().encode(text.replace('"5"', '"5x"')))).toBe('string');
   });
+  it('keeps each entry as stored (one per line), so the next index is written from the same bytes', () => {
+    const entries = new Map([1, 2, 3].map((n) => [key(n), encodeEntry(key(n), result(n, n === 2 ? 'a "quoted", {braced}\nline' : ''))]));
+    const { bytes } = encodeIndex(entries);
+    const index = decodeIndex(bytes);
+    if (typeof index === 'string') throw new Error(index);
+    expect(index.raw).toBeDefined();
+    const again = new Map([...index.raw!].map(([k, text]) => [k, new TextEncoder().encode(text)]));
+    expect(again).toEqual(entries);
+    expect(Buffer.from(encodeIndex(again).bytes)).toEqual(Buffer.from(bytes));
+    expect(checkEntry(key(2), index.entries.get(key(2)))).toEqual(result(2, 'a "quoted", {braced}\nline'));
+  });
+
+  it('reads an index written in one piece (as before one entry per line) to the same results', () => {
+    const entries = new Map([1, 2].map((n) => [key(n), encodeEntry(key(n), result(n))]));
+    const lines = encodeIndex(entries).bytes;
+    const whole = new TextEncoder().encode(JSON.stringify(JSON.parse(Buffer.from(lines).toString())));
+    expect(Buffer.from(whole).toString()).not.toContain('\n');
+    const index = decodeIndex(whole);
+    if (typeof index === 'string') throw new Error(index);
+    expect(index.raw).toBeUndefined();
+    expect(checkEntry(key(1), index.entries.get(key(1)))).toEqual(result(1));
+    expect(checkEntry(key(2), index.entries.get(key(2)))).toEqual(result(2));
+    // An empty index, either way.
+    const empty = decodeIndex(encodeIndex(new Map()).bytes);
+    if (typeof empty === 'string') throw new Error(empty);
+    expect(empty.entries.size).toBe(0);
+  });
 });
