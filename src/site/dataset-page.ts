@@ -152,6 +152,26 @@ function validation(d: DatasetPageData, status: string, links: Links): string {
   return out.join('\n');
 }
 
+/** A resource's fields table, made once per resource object (a publish renders the latest and the version page from one descriptor). */
+const fieldTables = new WeakMap<object, { name: string; html: string }>();
+
+function fieldsTable(resource: object, name: string, fields: unknown[]): string {
+  const known = fieldTables.get(resource);
+  if (known?.name === name) return known.html;
+  const rows = fields.map((f) => {
+    const o = (f && typeof f === 'object' ? f : {}) as Record<string, unknown>;
+    return [
+      `<code>${text(o.name)}</code>`,
+      text(str(o.type) ?? 'string'),
+      text(str(o.format) ?? ''),
+      text(str(o.title) ?? str(o.description) ?? ''),
+    ];
+  });
+  const html = table(`Fields of ${name}`, [{ label: 'Field' }, { label: 'Type' }, { label: 'Format' }, { label: 'Description' }], rows);
+  fieldTables.set(resource, { name, html });
+  return html;
+}
+
 function resources(d: DatasetPageData, links: Links): string {
   const out = ['<h2 id="resources">Resources</h2>'];
   const list = Array.isArray(d.descriptor.resources) ? (d.descriptor.resources as unknown[]) : [];
@@ -184,16 +204,7 @@ function resources(d: DatasetPageData, links: Links): string {
         ? ((schema as { fields: unknown[] }).fields as unknown[])
         : null;
     if (fields) {
-      const rows = fields.map((f) => {
-        const o = (f && typeof f === 'object' ? f : {}) as Record<string, unknown>;
-        return [
-          `<code>${text(o.name)}</code>`,
-          text(str(o.type) ?? 'string'),
-          text(str(o.format) ?? ''),
-          text(str(o.title) ?? str(o.description) ?? ''),
-        ];
-      });
-      out.push(table(`Fields of ${name}`, [{ label: 'Field' }, { label: 'Type' }, { label: 'Format' }, { label: 'Description' }], rows));
+      out.push(fieldsTable(r, name, fields));
     } else if (typeof schema === 'string') {
       out.push(`<p>Schema: <code>${text(schema)}</code></p>`);
     }
