@@ -111,7 +111,8 @@ export class DecimalSum {
   /** Add a sum given as units × 10^-scale (another DecimalSum's units()). */
   addUnits(units: bigint, scale: number): void {
     if (scale > this.scale) this.rescale(scale);
-    this.big += units * 10n ** BigInt(this.scale - scale);
+    const d = this.scale - scale;
+    this.big += d === 0 ? units : units * 10n ** BigInt(d);
   }
 
   /** The sum as a plain decimal string with exactly `scale` fraction digits. */
