@@ -107,7 +107,7 @@ async function publishOnce(
 
   // An already published commit is answered from the stored state (2 small reads), without
   // reading a row: the descriptor says where the dataset lives.
-  const quick = await quickLayout(snapshot, options);
+  const { layout: quick, descriptor: descriptorBytes } = await quickLayout(snapshot, options);
   const stored = quick ? await readStored(store, quick, snapshot.commit) : null;
   if (quick && stored?.unchanged) return unchangedResult(snapshot, store, quick, stored.previous!);
 
@@ -117,6 +117,8 @@ async function publishOnce(
 
   // Validation, aggregates and the content hashes of the files read, in one pass over the rows.
   const hashes = new Map<string, { sha256: string; size: number }>();
+  // The descriptor was read whole: its content id is known now (and its blob can upload early).
+  if (descriptorBytes) hashes.set(snapshot.source.descriptorPath, { sha256: sha256Hex(descriptorBytes), size: descriptorBytes.length });
   if (quick && options.overlap !== false) {
     const published = new Set(
       snapshot.files.filter((f) => isPublishedPath(f.path, f.mode) && byteLength(f.path) <= MAX_PATH_BYTES).map((f) => f.path),
@@ -128,6 +130,7 @@ async function publishOnce(
       published,
       open: (path) => snapshot.source.open(path),
     });
+    for (const [path, id] of hashes) early.current.offer(path, id);
     headStart(snapshot, stored?.previous ?? null, published, early.current);
   }
   const cache =
@@ -308,19 +311,26 @@ async function readStored(store: ObjectStore, layout: DatasetLayout, commit?: st
 }
 
 /** Where the dataset would be published, from a plain read of the descriptor; null when that needs the full validation to tell. */
-async function quickLayout(snapshot: DatasetSnapshot, options: PublishOptions): Promise<DatasetLayout | null> {
+async function quickLayout(
+  snapshot: DatasetSnapshot,
+  options: PublishOptions,
+): Promise<{ layout: DatasetLayout | null; descriptor: Uint8Array | null }> {
+  let descriptor: Uint8Array | null = null;
   try {
+    descriptor = await snapshot.source.readDescriptor();
     const value = JSON.parse(
-      Buffer.from(await snapshot.source.readDescriptor())
+      Buffer.from(descriptor)
         .toString('utf8')
         .replace(/^\uFEFF/, ''),
     ) as { name?: unknown; owner?: unknown };
     const resolved = resolveOwner({ github: snapshot.github?.owner, given: options.owner }, value?.owner);
-    return 'owner' in resolved && isGitHubLogin(resolved.owner) && typeof value.name === 'string' && isDatasetName(value.name)
-      ? new DatasetLayout(resolved.owner, value.name)
-      : null;
+    const layout =
+      'owner' in resolved && isGitHubLogin(resolved.owner) && typeof value.name === 'string' && isDatasetName(value.name)
+        ? new DatasetLayout(resolved.owner, value.name)
+        : null;
+    return { layout, descriptor };
   } catch {
-    return null;
+    return { layout: null, descriptor };
   }
 }
 
