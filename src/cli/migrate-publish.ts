@@ -24,7 +24,7 @@ import { publishDataset } from '../pipeline/publish.ts';
 import type { BatchReport, DatasetOutcome } from '../migrate/batch.ts';
 import { ensureLocalRegistry, migratedObservation, registerLocal } from '../migrate/registry.ts';
 import { ensureDatasetRepository, findRepository, type CreatedRepository } from '../migrate/repos.ts';
-import { readMigrateEnv } from '../config/migrate.ts';
+import { readMigrateEnv, type MigrateEnv } from '../config/migrate.ts';
 import { observeRepository, type RepositoryObservation } from '../registry/index.ts';
 import type { RegistryWriter } from '../registry/writer.ts';
 import { githubPort } from '../adapters/github/port.ts';
@@ -41,11 +41,6 @@ export interface Publishing {
   finish(report: BatchReport): Promise<void>;
 }
 
-/** The App's configuration when the environment gives it (APP_ID set), else null. */
-export function appConfigOf(io: Io): AppConfig | null {
-  return readMigrateEnv(io.env).appConfigured ? readAppConfig(io.env, { for: 'reconcile' }) : null;
-}
-
 /** `--lfs-threshold`, else OS_MIGRATE_LFS_THRESHOLD, else 10 MiB. */
 export function lfsThresholdOf(flags: MigrateFlags, io: Io): number {
   return readMigrateEnv(io.env, { lfsThreshold: flags.lfsThreshold }).lfsThreshold;
@@ -57,8 +52,7 @@ interface GitHubAccess {
 }
 
 /** Who creates the repositories: GITHUB_TOKEN, else the App's installation on ORG. */
-async function creatorFor(org: string, io: Io, app: AppGitHub | null, config: AppConfig | null): Promise<GitHubAccess> {
-  const settings = readMigrateEnv(io.env);
+async function creatorFor(org: string, settings: MigrateEnv, app: AppGitHub | null, config: AppConfig | null): Promise<GitHubAccess> {
   const token = settings.githubToken;
   if (token) {
     const client = createGitHubClient({ token, baseUrl: settings.githubApiUrl });
@@ -96,8 +90,10 @@ interface Pending {
 
 export async function openPublishing(flags: MigrateFlags, io: Io): Promise<Publishing> {
   const org = flags.createRepos;
-  const config = appConfigOf(io);
-  const lfsThreshold = lfsThresholdOf(flags, io);
+  // The environment read once: the migration's settings, and the App's configuration when it is given (APP_ID set).
+  const settings = readMigrateEnv(io.env, { lfsThreshold: flags.lfsThreshold });
+  const config = settings.appConfigured ? readAppConfig(io.env, { for: 'reconcile' }) : null;
+  const lfsThreshold = settings.lfsThreshold;
   // The GitHub registry when the App's configuration is given and no local folder is asked for.
   const registryContext = config && !flags.registry ? await openRegistry(config, { log: silentLogger }) : null;
   const app =
@@ -105,7 +101,7 @@ export async function openPublishing(flags: MigrateFlags, io: Io): Promise<Publi
     (config && org
       ? createAppGitHub({ appId: config.appId, privateKey: config.privateKey, baseUrl: config.githubApiUrl, log: silentLogger })
       : null);
-  const creator = org ? await creatorFor(org, io, app, config) : null;
+  const creator = org ? await creatorFor(org, settings, app, config) : null;
   // Without --create-repos the repositories must exist: they are looked up with what can read them.
   const reader: GitHubClient | null = creator?.client ?? registryContext?.registryClient ?? null;
 

@@ -632,7 +632,7 @@ function offsetOfPointer(root: Node | undefined, pointer: string): number {
  * What offsetOfPointer finds, read from a valid JSON text without duplicate keys, skipping the
  * values it does not enter (no tree: a pointer into a 320 kB descriptor cost ~40 ms through one).
  */
-export function offsetInValidJson(text: string, pointer: string): number {
+function offsetInValidJson(text: string, pointer: string): number {
   const tokens = parsePointer(pointer) ?? [];
   const n = text.length;
   const space = (i: number): number => {
