@@ -21104,6 +21104,23 @@ var PatternError = class extends UserError {
   }
 };
 function compilePattern(pattern) {
+  let known = compiled.get(pattern);
+  if (known === void 0) {
+    try {
+      known = compileNew(pattern);
+    } catch (e) {
+      if (!(e instanceof PatternError)) throw e;
+      known = e;
+    }
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(pattern, known);
+  }
+  if (known instanceof PatternError) throw known;
+  return known;
+}
+var compiled = /* @__PURE__ */ new Map();
+var MAX_COMPILED = 1e3;
+function compileNew(pattern) {
   const source = translate(pattern);
   compile(source);
   const re = compile(`(?:${source})`);
@@ -23309,7 +23326,8 @@ var DecimalSum = class {
   /** Add a sum given as units × 10^-scale (another DecimalSum's units()). */
   addUnits(units, scale) {
     if (scale > this.scale) this.rescale(scale);
-    this.big += units * 10n ** BigInt(this.scale - scale);
+    const d = this.scale - scale;
+    this.big += d === 0 ? units : units * 10n ** BigInt(d);
   }
   /** The sum as a plain decimal string with exactly `scale` fraction digits. */
   toString() {
