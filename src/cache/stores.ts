@@ -2,10 +2,11 @@
  * Where cached table results live:
  *
  *   - a local folder, `.os-datastore/cache/` in the package directory (`validate`, `publish`);
- *   - the store, beside the dataset: `datasets/{owner}/{name}/.datastore/cache/{key}.json`
- *     (publish writes it after the version's commit point), and `.../cache/index.json`: the
- *     entries of the published version's results in one object, read once instead of one
- *     read per result (entry.ts);
+ *   - the store, beside the dataset: `datasets/{owner}/{name}/.datastore/cache/index.json`, the
+ *     entries of the published version's results in one object, written once per publish after
+ *     the version's commit point and read once instead of one read per result (entry.ts); an
+ *     entry too large for it is stored on its own as `.../cache/{key}.json` (and every entry so
+ *     when the index cannot be written);
  *   - a public bucket read anonymously over HTTP (`validate --cache-from URL`, pull requests in
  *     the Action): the same keys, under the bucket's public base URL.
  *
