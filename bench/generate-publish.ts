@@ -154,6 +154,23 @@ function extractResource(name: string, path: string): unknown {
   };
 }
 
+/**
+ * Put a cached dataset's working tree back at `bench-v1` when something moved it (a checkout of
+ * another tag, an edit): the PutObject loop streams the working tree, so it must hold exactly the
+ * first commit's files. Says whether it had to (`checkout -f`: this folder is the bench's own).
+ */
+export async function restoreWorkingTree(ds: PublishDataset): Promise<boolean> {
+  const head = await gitIn(ds.dir, ['rev-parse', 'HEAD']);
+  const changed = await gitIn(ds.dir, ['status', '--porcelain', '--untracked-files=all', '--', '.', ':!.complete', ':!.yardstick']);
+  if (head === ds.commits.v1 && changed === '') return false;
+  await gitIn(ds.dir, ['checkout', '-q', '-f', 'main']);
+  await gitIn(ds.dir, ['clean', '-q', '-f', '-d', '--', '.', ':!.complete', ':!.yardstick']);
+  const now = await gitIn(ds.dir, ['rev-parse', 'HEAD']);
+  if (now !== ds.commits.v1)
+    throw new Error(`${ds.dir}: main is at ${now.slice(0, 12)}, not ${V1_TAG}; remove the folder to generate it again`);
+  return true;
+}
+
 // ---------------------------------------------------------------------------------------
 // Git, isolated from the user's configuration and from any enclosing repository
 

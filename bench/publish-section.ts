@@ -20,6 +20,7 @@ import {
   DEFAULT_PUBLISH_MB,
   generatePublishDataset,
   PUBLISH_GENERATOR_VERSION,
+  restoreWorkingTree,
   V1_TAG,
   V2_TAG,
   V3_TAG,
@@ -61,9 +62,12 @@ async function cachedPublishDataset(mb: number, seed: number): Promise<{ dataset
   const marker = join(dir, '.complete');
   try {
     const saved = JSON.parse(await readFile(marker, 'utf8')) as PublishDataset;
-    return { dataset: { ...saved, dir }, generatedSeconds: null };
+    const dataset = { ...saved, dir };
+    if (await restoreWorkingTree(dataset))
+      console.log(`publish dataset: the working tree in ${dir} was not at ${V1_TAG}; checked out again`);
+    return { dataset, generatedSeconds: null };
   } catch {
-    // not cached (or incomplete): generate
+    // not cached, incomplete, or its working tree cannot be put back at bench-v1: generate
   }
   await rm(dir, { recursive: true, force: true });
   const t0 = performance.now();

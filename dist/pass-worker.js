@@ -14097,6 +14097,9 @@ var UserError = class extends DatastoreError {
 function isUserError(error) {
   return error instanceof UserError;
 }
+function messageOf(error) {
+  return error instanceof Error ? error.message : String(error);
+}
 
 // src/escape.ts
 var CONTROL_CHARS = "\\u0000-\\u001f\\u007f-\\u009f";
@@ -23675,7 +23678,7 @@ function globMatcher(glob) {
     const isMatch = (0, import_picomatch.default)(glob, { dot: true, nonegate: true, noextglob: true });
     return (name) => isMatch(name);
   } catch (e) {
-    return `the resource part ${quoted(glob)} is not a valid glob (${e instanceof Error ? e.message : String(e)})`;
+    return `the resource part ${quoted(glob)} is not a valid glob (${messageOf(e)})`;
   }
 }
 function resolveMappingReference(ref, pkg, mappedResources) {
@@ -24996,7 +24999,7 @@ function compileJsonSchema(schema) {
   } catch (e) {
     return fail2(
       property,
-      `constraint "jsonSchema" is not a JSON Schema this validator can use (${shown(e instanceof Error ? e.message : String(e))}); fix it (remote $ref are not fetched)`
+      `constraint "jsonSchema" is not a JSON Schema this validator can use (${shown(messageOf(e))}); fix it (remote $ref are not fetched)`
     );
   }
 }
@@ -26093,7 +26096,7 @@ port.on("message", (message) => {
     (error) => send({
       type: "error",
       id,
-      message: error instanceof Error ? error.message : String(error),
+      message: messageOf(error),
       stack: error instanceof Error ? error.stack : void 0,
       ...isUserError(error) && {
         user: { code: error.code, ...error.hint !== void 0 && { hint: error.hint }, exitCode: error.exitCode }

@@ -77,6 +77,11 @@ export function isUserError(error: unknown): error is UserError {
 /** One line for a person: a DatastoreError's message and hint, another error's message. */
 export function describeError(error: unknown): string {
   if (error instanceof DatastoreError) return error.describe();
+  return messageOf(error);
+}
+
+/** An error's own message, without a hint: what goes in parentheses when a message names its cause. */
+export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -25,7 +25,7 @@ import { checkPackage, type CheckResult } from '../pipeline/check.ts';
 import { publishDataset, publishTargetOf, type PublishResult } from '../pipeline/publish.ts';
 import type { Report } from '../validate/report.ts';
 import { markdownText, markdownUrl, visible } from '../escape.ts';
-import { describeError, httpStatusOf, isUserError, stackOf } from '../errors.ts';
+import { describeError, httpStatusOf, isUserError, stackOf, messageOf } from '../errors.ts';
 import { annotationFile, annotationMessage, annotationTitle } from '../validate/render/annotations.ts';
 import { CHECK_SUMMARY_MAX_BYTES, renderSummary, SUMMARY_MAX_BYTES } from '../validate/render/summary.ts';
 import { publishCheckRun } from './check-run.ts';
@@ -190,7 +190,7 @@ async function runPipeline(plan: RunPlan, env: Env): Promise<RunOutcome> {
   try {
     config = storageConfig(env, inputs.storage, ACTION_STORAGE_LABELS);
   } catch (e) {
-    core.info(`os-datastore: no published validation results read (${e instanceof Error ? e.message : String(e)})`);
+    core.info(`os-datastore: no published validation results read (${messageOf(e)})`);
   }
   const cache = await baseResultCache(snapshot, config, ctx.owner, onWarning);
   const runner = createParallelRunner({ threads: plan.threads, warn: onWarning });

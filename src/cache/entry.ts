@@ -12,6 +12,7 @@ import type { AggregatorState } from '../aggregate/aggregator.ts';
 import type { SinkSnapshot } from '../validate/report.ts';
 import type { DeferredKey, TableOutcome } from '../validate/table/table.ts';
 import { isObject } from '../package/descriptor.ts';
+import { messageOf } from '../errors.ts';
 
 /** Bump when the entry's shape changes (it is also part of every key). */
 export const ENTRY_FORMAT = 'os-datastore-table-result/1';
@@ -101,7 +102,7 @@ export function decodeEntry(key: string, bytes: Uint8Array): CachedResult | stri
   try {
     doc = parseEntryJson(bytes);
   } catch (e) {
-    return `it is not JSON (${e instanceof Error ? e.message : String(e)})`;
+    return `it is not JSON (${messageOf(e)})`;
   }
   return checkEntry(key, doc);
 }
@@ -222,7 +223,7 @@ export function decodeIndex(bytes: Uint8Array): ResultIndex | string {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (e) {
-    return `it is not JSON (${e instanceof Error ? e.message : String(e)})`;
+    return `it is not JSON (${messageOf(e)})`;
   }
   const lines = byLine(text);
   if (lines) return lines;
@@ -230,7 +231,7 @@ export function decodeIndex(bytes: Uint8Array): ResultIndex | string {
   try {
     doc = bigintsIn(JSON.parse(text));
   } catch (e) {
-    return `it is not JSON (${e instanceof Error ? e.message : String(e)})`;
+    return `it is not JSON (${messageOf(e)})`;
   }
   const head = indexHead(doc);
   if (typeof head === 'string') return head;

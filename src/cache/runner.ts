@@ -12,7 +12,7 @@ import type { AggregatorState } from '../aggregate/aggregator.ts';
 import { isRemote, SourceError, type PackageSource } from '../package/source.ts';
 import { recipeOf, type JobRunner } from '../pipeline/table-job.ts';
 import { mapLimit } from '../concurrency.ts';
-import { describeError } from '../errors.ts';
+import { describeError, messageOf } from '../errors.ts';
 import type { TableJob, TableRunner } from '../validate/package.ts';
 import type { ProblemSink, SinkSnapshot } from '../validate/report.ts';
 import {
@@ -149,7 +149,7 @@ export function createCachingRunner(
         try {
           bytes = (await reader.index?.()) ?? null;
         } catch (e) {
-          warn(`the index of the cached results in ${reader.description} cannot be read (${e instanceof Error ? e.message : String(e)})`);
+          warn(`the index of the cached results in ${reader.description} cannot be read (${messageOf(e)})`);
           return null;
         }
         if (bytes === null) return null;
@@ -194,7 +194,7 @@ export function createCachingRunner(
       try {
         bytes = await reader.get(key);
       } catch (e) {
-        warn(`the cached result ${key} in ${reader.description} cannot be read (${e instanceof Error ? e.message : String(e)})`);
+        warn(`the cached result ${key} in ${reader.description} cannot be read (${messageOf(e)})`);
         continue;
       }
       if (bytes === null) continue;

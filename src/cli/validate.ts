@@ -12,6 +12,7 @@ import { UsageError, type Io } from './io.ts';
 import { threadsOf } from './options.ts';
 import { localResultCache } from '../cache/local.ts';
 import { useColor } from '../config/terminal.ts';
+import { messageOf } from '../errors.ts';
 
 export interface ValidateFlags {
   json?: boolean;
@@ -82,7 +83,7 @@ async function makeDir(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (e) {
-    throw new UsageError(`--aggregates ${dir}: cannot create the directory (${e instanceof Error ? e.message : String(e)})`);
+    throw new UsageError(`--aggregates ${dir}: cannot create the directory (${messageOf(e)})`);
   }
 }
 
@@ -123,7 +124,7 @@ async function writeAggregates(
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, f.content);
     } catch (e) {
-      throw new UsageError(`--aggregates: cannot write ${path} (${e instanceof Error ? e.message : String(e)})`);
+      throw new UsageError(`--aggregates: cannot write ${path} (${messageOf(e)})`);
     }
   }
   const { skipped } = result.aggregates;

@@ -12,6 +12,7 @@ import { LOG_LEVELS, type LogLevel } from '../log.ts';
 import { ConfigError, configOrThrow, type ConfigProblem, type Parsed } from './problems.ts';
 import { mustBe, SettingsReader, type Env, type Setting } from './readers.ts';
 import { parseStorageConfig, type StorageConfig } from './storage.ts';
+import { messageOf } from '../errors.ts';
 
 /** A bad or missing variable of the App; `variable` names the first. A ConfigError, so every entry point maps it to exit 2. */
 export class AppConfigError extends ConfigError {
@@ -281,10 +282,7 @@ function parsePrivateKey(r: SettingsReader, file: PrivateKeyFile | undefined): s
     const key = createPrivateKey(pem);
     if (key.asymmetricKeyType !== 'rsa') throw new Error(`a ${key.asymmetricKeyType} key`);
   } catch (e) {
-    return r.problem(
-      from,
-      `${from} is not a usable RSA private key (${e instanceof Error ? e.message : String(e)}): download a new key in the App's settings.`,
-    );
+    return r.problem(from, `${from} is not a usable RSA private key (${messageOf(e)}): download a new key in the App's settings.`);
   }
   return pem;
 }
@@ -362,7 +360,7 @@ function subscribersOf(r: SettingsReader, raw: string | undefined, sharedSecret:
     } catch (e) {
       r.problem(
         'SUBSCRIBERS',
-        `SUBSCRIBERS starts with "[" but is not valid JSON (${e instanceof Error ? e.message : String(e)}): use [{"url": "https://example.org/hook", "secret": "..."}] or a comma-separated list of URLs.`,
+        `SUBSCRIBERS starts with "[" but is not valid JSON (${messageOf(e)}): use [{"url": "https://example.org/hook", "secret": "..."}] or a comma-separated list of URLs.`,
       );
       return [];
     }

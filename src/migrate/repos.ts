@@ -12,7 +12,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { GitHubClient } from '../adapters/github/octokit.ts';
 import { commitPackage, pushPackage } from '../adapters/git/package-repo.ts';
-import { UserError } from '../errors.ts';
+import { UserError, messageOf } from '../errors.ts';
 
 /** A dataset's repository could not be created, pushed or reused; the message says why, the hint what to do. */
 export class RepositoryError extends UserError {}
@@ -46,7 +46,6 @@ const statusOf = (e: unknown): number | undefined =>
   typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number'
     ? (e as { status: number }).status
     : undefined;
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 function infoOf(data: {
   id: number;

@@ -8,6 +8,7 @@ import { parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Node, ParseError } from 'jsonc-parser';
 import { pointerOf, problem, quoted, shown as bare } from './problem.ts';
 import type { Problem } from './problem.ts';
+import { messageOf } from '../errors.ts';
 
 /** A position in the text, both 1-based; columns count UTF-16 code units after a stripped BOM. */
 export interface JsonLocation {
@@ -162,7 +163,7 @@ export function parseJsonDocument(input: string | Uint8Array, options: ParseJson
     value = JSON.parse(text);
   } catch (e) {
     // jsonc-parser accepted what JSON.parse refuses: report JSON.parse's own words.
-    const reason = e instanceof Error ? e.message : String(e);
+    const reason = messageOf(e);
     const position = /position (\d+)/.exec(reason);
     const at = lines.locationOf(position?.[1] !== undefined ? Number(position[1]) : 0);
     problems.push(

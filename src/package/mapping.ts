@@ -6,6 +6,7 @@
 import picomatch from 'picomatch';
 import { pointerOf, quoted, quotedList } from './problem.ts';
 import { isObject, type MappingDescriptor, type PackageDescriptor, type ResourceDescriptor } from './descriptor.ts';
+import { messageOf } from '../errors.ts';
 
 export interface ResolvedRef {
   resource: string;
@@ -73,7 +74,7 @@ function globMatcher(glob: string): ((name: string) => boolean) | string {
     const isMatch = picomatch(glob, { dot: true, nonegate: true, noextglob: true });
     return (name: string) => isMatch(name);
   } catch (e) {
-    return `the resource part ${quoted(glob)} is not a valid glob (${e instanceof Error ? e.message : String(e)})`;
+    return `the resource part ${quoted(glob)} is not a valid glob (${messageOf(e)})`;
   }
 }
 

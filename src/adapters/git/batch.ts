@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { SourceError } from '../../package/source.ts';
 import { BlockedAddressError, readBody, send } from '../http/request.ts';
 import type { LfsPointer } from './pointer.ts';
+import { messageOf } from '../../errors.ts';
 
 const LFS_JSON = 'application/vnd.git-lfs+json';
 
@@ -192,8 +193,4 @@ function networkFailure(e: unknown, what: string, fail: (what: string, fix: stri
     );
   }
   return fail(`${what} could not be reached (${messageOf(e)})`, `check the endpoint and the network, ${FETCH_BEFOREHAND}`);
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

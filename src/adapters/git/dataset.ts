@@ -27,6 +27,7 @@ import { createWorkTree } from './worktree.ts';
 import { createLfsReader, type LfsOptions } from './lfs.ts';
 import { parseLfsPointer, POINTER_MAX_BYTES, type LfsPointer } from './pointer.ts';
 import { parseGitHubRemote, parseRemoteUrl, type GitHubRepo } from './remote.ts';
+import { messageOf } from '../../errors.ts';
 
 export type { LfsOptions } from './lfs.ts';
 
@@ -373,5 +374,5 @@ async function hashContent(chunks: AsyncIterable<Uint8Array>): Promise<{ sha256:
 
 function gitMessage(e: unknown): string {
   if (e instanceof GitCommandError) return e.stderr.trim().split('\n').pop() || `exit ${e.gitExitCode}`;
-  return e instanceof Error ? e.message : String(e);
+  return messageOf(e);
 }

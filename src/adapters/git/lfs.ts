@@ -19,6 +19,7 @@ import { requestDownload, startDownload, type DownloadAction, type LfsEndpoint }
 import { blockedHostReason } from '../http/request.ts';
 import type { LfsPointer } from './pointer.ts';
 import { lfsEndpointFromRemote, type RemoteUrl } from './remote.ts';
+import { messageOf } from '../../errors.ts';
 
 export interface LfsOptions {
   /** Allow an .lfsconfig endpoint on a loopback, private or link-local address (refused otherwise: SSRF). */
@@ -144,7 +145,7 @@ async function* verified(
     if (e instanceof SourceError) throw e;
     throw new SourceError(
       'lfs-error',
-      `${subject}, and reading it from ${from} failed after ${bytes} bytes (${e instanceof Error ? e.message : String(e)}); try again, or ${FETCH}`,
+      `${subject}, and reading it from ${from} failed after ${bytes} bytes (${messageOf(e)}); try again, or ${FETCH}`,
     );
   }
   if (bytes !== pointer.size) throw damaged(`ends after ${bytes} of ${pointer.size} bytes`);
@@ -159,10 +160,7 @@ async function findEndpoint(context: LfsContext): Promise<LfsEndpoint | null> {
   try {
     configured = await context.lfsconfigUrl();
   } catch (e) {
-    throw new SourceError(
-      'lfs-error',
-      `the committed .lfsconfig cannot be read (${e instanceof Error ? e.message : String(e)}); fix it, or ${FETCH}`,
-    );
+    throw new SourceError('lfs-error', `the committed .lfsconfig cannot be read (${messageOf(e)}); fix it, or ${FETCH}`);
   }
   if (configured !== null) {
     const origin = 'lfs.url in .lfsconfig';
@@ -186,7 +184,7 @@ async function findEndpoint(context: LfsContext): Promise<LfsEndpoint | null> {
       } catch (e) {
         throw new SourceError(
           'lfs-error',
-          `${origin} names the host ${url.hostname}, which could not be resolved (${e instanceof Error ? e.message : String(e)}); fix .lfsconfig, or ${FETCH}`,
+          `${origin} names the host ${url.hostname}, which could not be resolved (${messageOf(e)}); fix .lfsconfig, or ${FETCH}`,
         );
       }
       if (blocked) {

@@ -18,6 +18,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SourceError } from '../../package/source.ts';
 import { runGit } from './exec.ts';
+import { messageOf } from '../../errors.ts';
 
 export interface WorkTree {
   /**
@@ -127,7 +128,7 @@ async function* verified(
       try {
         return (await file.read(buffer, 0, buffer.length, at)).bytesRead;
       } catch (e) {
-        throw failed(e instanceof Error ? e.message : String(e));
+        throw failed(messageOf(e));
       }
     };
     while (at < size) {

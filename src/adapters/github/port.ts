@@ -15,9 +15,7 @@ import type {
   RepoRef,
 } from '../../registry/github-port.ts';
 import type { GitHubClient } from './octokit.ts';
-import { httpStatusOf } from '../../errors.ts';
-
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+import { httpStatusOf, messageOf } from '../../errors.ts';
 
 /** `f()`, or `fallback` when GitHub answers one of `statuses`. */
 async function unless<T, F>(statuses: number[], fallback: F, f: () => Promise<T>): Promise<T | F> {

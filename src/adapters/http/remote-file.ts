@@ -8,6 +8,7 @@
 import { formatBytes } from '../../package/json-document.ts';
 import { SourceError, type FileHandle } from '../../package/source.ts';
 import { BlockedAddressError, send } from './request.ts';
+import { messageOf } from '../../errors.ts';
 
 export interface RemotePolicy {
   /** Also reach loopback, private and link-local addresses (`--allow-private-remote`); default false. */
@@ -67,10 +68,7 @@ export async function openRemote(url: string, policy: RemotePolicy = {}): Promis
       );
     }
     if (deadline.aborted) throw late(`${url} `);
-    throw new SourceError(
-      'source-error',
-      `${url} could not be fetched (${e instanceof Error ? e.message : String(e)}); check the URL, or ${KEEP}`,
-    );
+    throw new SourceError('source-error', `${url} could not be fetched (${messageOf(e)}); check the URL, or ${KEEP}`);
   }
   const status = response.statusCode ?? 0;
   if (status < 200 || status > 299) {
@@ -108,10 +106,7 @@ export async function openRemote(url: string, policy: RemotePolicy = {}): Promis
             'source-error',
             `sent nothing for ${seconds(idleMs)} after ${formatBytes(n)} (the idle limit for a remote resource); try again, or ${KEEP}`,
           );
-        throw new SourceError(
-          'source-error',
-          `the download broke off after ${formatBytes(n)} (${e instanceof Error ? e.message : String(e)}); try again, or ${KEEP}`,
-        );
+        throw new SourceError('source-error', `the download broke off after ${formatBytes(n)} (${messageOf(e)}); try again, or ${KEEP}`);
       } finally {
         response.destroy();
       }

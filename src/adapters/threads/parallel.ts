@@ -22,7 +22,7 @@ import { Worker } from 'node:worker_threads';
 import type { AggregatorState } from '../../aggregate/aggregator.ts';
 import type { AggregatePlan } from '../../aggregate/plan.ts';
 import { limiter } from '../../concurrency.ts';
-import { UserError } from '../../errors.ts';
+import { UserError, messageOf } from '../../errors.ts';
 import { SourceError } from '../../package/source.ts';
 import {
   planOf,
@@ -280,7 +280,7 @@ export function createParallelRunner(options: ParallelOptions = {}): ParallelRun
             type: 'fail',
             id: job.id,
             part,
-            error: { source, message: error instanceof Error ? error.message : String(error) },
+            error: { source, message: messageOf(error) },
           });
           return;
         }

@@ -5,7 +5,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AggregatePlan } from '../../aggregate/plan.ts';
-import { isUserError } from '../../errors.ts';
+import { isUserError, messageOf } from '../../errors.ts';
 import { SourceError } from '../../package/source.ts';
 import { planOf, runJob } from '../../pipeline/table-job.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.ts';
@@ -74,7 +74,7 @@ port.on('message', (message: ToWorker) => {
       send({
         type: 'error',
         id,
-        message: error instanceof Error ? error.message : String(error),
+        message: messageOf(error),
         stack: error instanceof Error ? error.stack : undefined,
         ...(isUserError(error) && {
           user: { code: error.code, ...(error.hint !== undefined && { hint: error.hint }), exitCode: error.exitCode },

@@ -14,6 +14,7 @@ import type { ProfileInfo } from '../../package/profiles.ts';
 import { isRemote, unsafePathReason } from '../../package/source.ts';
 import { pointerOf, problem, quoted, quotedList } from '../../package/problem.ts';
 import type { Problem } from '../../package/problem.ts';
+import { messageOf } from '../../errors.ts';
 
 export interface SemanticContext {
   profile: ProfileInfo;
@@ -637,13 +638,9 @@ export function checkSemantics(descriptor: PackageDescriptor, ctx: SemanticConte
     if (checkStorageNames(pkg, problems)) checkOwner(pkg, ctx, problems);
   } catch (e) {
     problems.push(
-      problem(
-        'descriptor-error',
-        `the descriptor has a shape the semantic checks could not read (${e instanceof Error ? e.message : String(e)}).`,
-        {
-          pointer: '',
-        },
-      ),
+      problem('descriptor-error', `the descriptor has a shape the semantic checks could not read (${messageOf(e)}).`, {
+        pointer: '',
+      }),
     );
   }
   return problems;

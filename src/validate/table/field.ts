@@ -19,6 +19,7 @@ import type { FieldDescriptor, JsonValue } from '../../package/descriptor.ts';
 import { linearRegExp } from '../pattern.ts';
 import { quoted, quotedList, shown } from '../../package/problem.ts';
 import { compileField, INVALID, SchemaCompileError, type CompiledField } from './cast.ts';
+import { messageOf } from '../../errors.ts';
 
 /** A `missingValues` list with v2 objects read as their `value`s; undefined when absent or not a list. */
 export function missingValueStrings(list: unknown): string[] | undefined {
@@ -176,7 +177,7 @@ function compileJsonSchema(schema: unknown): ValidateFunction {
   } catch (e) {
     return fail(
       property,
-      `constraint "jsonSchema" is not a JSON Schema this validator can use (${shown(e instanceof Error ? e.message : String(e))}); fix it (remote $ref are not fetched)`,
+      `constraint "jsonSchema" is not a JSON Schema this validator can use (${shown(messageOf(e))}); fix it (remote $ref are not fetched)`,
     );
   }
 }
