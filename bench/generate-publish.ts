@@ -160,11 +160,13 @@ function extractResource(name: string, path: string): unknown {
  * first commit's files. Says whether it had to (`checkout -f`: this folder is the bench's own).
  */
 export async function restoreWorkingTree(ds: PublishDataset): Promise<boolean> {
+  // The bench's own untracked files: the marker and the yardstick package.
+  const tree = ['--', '.', ':!.complete', ':!.yardstick'];
   const head = await gitIn(ds.dir, ['rev-parse', 'HEAD']);
-  const changed = await gitIn(ds.dir, ['status', '--porcelain', '--untracked-files=all', '--', '.', ':!.complete', ':!.yardstick']);
+  const changed = await gitIn(ds.dir, ['status', '--porcelain', '--untracked-files=all', ...tree]);
   if (head === ds.commits.v1 && changed === '') return false;
   await gitIn(ds.dir, ['checkout', '-q', '-f', 'main']);
-  await gitIn(ds.dir, ['clean', '-q', '-f', '-d', '--', '.', ':!.complete', ':!.yardstick']);
+  await gitIn(ds.dir, ['clean', '-q', '-f', '-d', ...tree]);
   const now = await gitIn(ds.dir, ['rev-parse', 'HEAD']);
   if (now !== ds.commits.v1)
     throw new Error(`${ds.dir}: main is at ${now.slice(0, 12)}, not ${V1_TAG}; remove the folder to generate it again`);

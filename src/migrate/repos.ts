@@ -12,7 +12,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { GitHubClient } from '../adapters/github/octokit.ts';
 import { commitPackage, pushPackage } from '../adapters/git/package-repo.ts';
-import { UserError, messageOf } from '../errors.ts';
+import { httpStatusOf, messageOf, UserError } from '../errors.ts';
 
 /** A dataset's repository could not be created, pushed or reused; the message says why, the hint what to do. */
 export class RepositoryError extends UserError {}
@@ -42,11 +42,6 @@ export interface RepositoryDeps {
   token(): Promise<string | undefined>;
 }
 
-const statusOf = (e: unknown): number | undefined =>
-  typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number'
-    ? (e as { status: number }).status
-    : undefined;
-
 function infoOf(data: {
   id: number;
   name: string;
@@ -74,7 +69,7 @@ export async function findRepository(client: GitHubClient, owner: string, name: 
     const info = infoOf(data);
     return `${info.owner}/${info.name}`.toLowerCase() === `${owner}/${name}`.toLowerCase() ? info : null;
   } catch (e) {
-    if (statusOf(e) === 404) return null;
+    if (httpStatusOf(e) === 404) return null;
     throw e;
   }
 }
@@ -96,7 +91,7 @@ async function createRepository(client: GitHubClient, org: string, name: string,
     });
     return infoOf(data);
   } catch (e) {
-    const status = statusOf(e);
+    const status = httpStatusOf(e);
     if (status === 404)
       throw new RepositoryError('org-missing', `--create-repos ${org}: GitHub has no organization ${org} (or the token cannot see it).`, {
         hint: 'Check the organization name, and that the token (GITHUB_TOKEN, or the App installed there) belongs to it.',
